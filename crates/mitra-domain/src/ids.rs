@@ -1,0 +1,231 @@
+//! Identifiers. Each is a newtype that can only hold a valid value; all of them are stable once published because
+//! they appear in URLs, the API and import files.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::ValidationError;
+
+/// Longest identifier accepted anywhere; longer input is refused rather than truncated.
+const MAX_ID_LEN: usize = 100;
+
+fn is_slug(raw: &str) -> bool {
+    !raw.is_empty()
+        && raw.len() <= MAX_ID_LEN
+        && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !raw.starts_with('-')
+        && !raw.ends_with('-')
+        && !raw.contains("--")
+}
+
+macro_rules! string_id {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The identifier as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+string_id!(
+    /// A city's id: the slug of its English name (`kuala-lumpur`), with the province added where two cities share a
+    /// name (`suzhou-jiangsu`).
+    CityId
+);
+
+impl CityId {
+    /// Accepts a slug of lower-case ASCII letters, digits and single inner dashes.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        if is_slug(raw) {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(ValidationError::new(
+                "city",
+                format!("'{}' is not a city id (lower-case letters, digits and dashes, e.g. kuala-lumpur)", clip(raw)),
+            ))
+        }
+    }
+}
+
+string_id!(
+    /// A standard's id (`iso37120-2014`, `u4ssc`, `gbt33356-2016`).
+    StandardId
+);
+
+impl StandardId {
+    /// Accepts a slug of lower-case ASCII letters, digits and single inner dashes.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        if is_slug(raw) {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(ValidationError::new(
+                "standard",
+                format!("'{}' is not a standard id (e.g. iso37120-2014, u4ssc, gbt33356-2016)", clip(raw)),
+            ))
+        }
+    }
+}
+
+/// An indicator's id: `<standard>:<code>`, the code as the standard publishes it with whitespace removed
+/// (`iso37120-2014:8.1`, `u4ssc:EN:EN:AQ:1C`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct IndicatorId(String);
+
+impl IndicatorId {
+    /// Builds the id of `code` in `standard`, removing whitespace from the code (`"EN: EN: AQ: 1C"` → `EN:EN:AQ:1C`).
+    pub fn new(standard: &StandardId, code: &str) -> Result<Self, ValidationError> {
+        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        let valid_code = !code.is_empty()
+            && code.len() <= MAX_ID_LEN
+            && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '_'));
+        if !valid_code {
+            return Err(ValidationError::new(
+                "indicator",
+                format!("'{}' is not an indicator code (letters, digits and . : - _)", clip(&code)),
+            ));
+        }
+        Ok(Self(format!("{standard}:{code}")))
+    }
+
+    /// Parses `<standard>:<code>`; whitespace inside the code is removed.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        let bad = || {
+            ValidationError::new(
+                "indicator",
+                format!("'{}' is not an indicator id (<standard>:<code>, e.g. iso37120-2014:8.1)", clip(raw)),
+            )
+        };
+        let (standard, code) = raw.trim().split_once(':').ok_or_else(bad)?;
+        let standard = StandardId::parse(standard).map_err(|_| bad())?;
+        Self::new(&standard, code).map_err(|_| bad())
+    }
+
+    /// The standard part of the id.
+    pub fn standard(&self) -> &str {
+        self.0.split_once(':').map_or("", |(standard, _)| standard)
+    }
+
+    /// The code part of the id, as published (without whitespace).
+    pub fn code(&self) -> &str {
+        self.0.split_once(':').map_or("", |(_, code)| code)
+    }
+
+    /// The identifier as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for IndicatorId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An ISO 3166-1 alpha-2 country code, upper-case (`TH`, `CN`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CountryCode([u8; 2]);
+
+impl CountryCode {
+    /// Accepts two ASCII letters in either case.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        match raw.as_bytes() {
+            [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
+                Ok(Self([a.to_ascii_uppercase(), b.to_ascii_uppercase()]))
+            }
+            _ => Err(ValidationError::new(
+                "country",
+                format!("'{}' is not an ISO 3166-1 alpha-2 country code (e.g. TH, VN, CN)", clip(raw)),
+            )),
+        }
+    }
+
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        // Both bytes are ASCII letters by construction.
+        std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for CountryCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Shortens user input quoted back in an error message.
+pub(crate) fn clip(raw: &str) -> String {
+    const MAX: usize = 60;
+    if raw.chars().count() <= MAX {
+        raw.to_owned()
+    } else {
+        let mut s: String = raw.chars().take(MAX).collect();
+        s.push('…');
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn city_ids_are_slugs() {
+        assert!(CityId::parse("kuala-lumpur").is_ok());
+        assert!(CityId::parse("suzhou-jiangsu").is_ok());
+        for bad in ["", "Kuala-Lumpur", "kuala lumpur", "-x", "x-", "a--b", "南宁"] {
+            let err = CityId::parse(bad).expect_err(bad);
+            assert_eq!(err.field, "city");
+        }
+    }
+
+    #[test]
+    fn indicator_ids_drop_whitespace_from_the_code() {
+        let id = IndicatorId::parse("u4ssc:EN: EN: AQ: 1C").expect("valid");
+        assert_eq!(id.as_str(), "u4ssc:EN:EN:AQ:1C");
+        assert_eq!(id.standard(), "u4ssc");
+        assert_eq!(id.code(), "EN:EN:AQ:1C");
+        assert_eq!(IndicatorId::parse("iso37120-2014:8.1").expect("valid").code(), "8.1");
+    }
+
+    #[test]
+    fn indicator_ids_need_a_standard_and_a_code() {
+        for bad in ["8.1", "iso37120-2014:", ":8.1", "ISO:8.1", "iso37120-2014:8/1"] {
+            assert!(IndicatorId::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn country_codes_are_upper_cased_two_letters() {
+        assert_eq!(CountryCode::parse("th").expect("valid").as_str(), "TH");
+        assert!(CountryCode::parse("THA").is_err());
+        assert!(CountryCode::parse("1A").is_err());
+    }
+}

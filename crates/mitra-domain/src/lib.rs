@@ -1,0 +1,23 @@
+//! Mitra's domain: what the platform is about — cities, countries, indicator standards, crosswalks between them —
+//! and the rules that decide whether a value is valid.
+//!
+//! This crate is pure: no I/O, no async, no SQL, no HTTP. Everything that enters Mitra is parsed into these types at
+//! the edge (`parse(raw) -> Result<Self, ValidationError>`), so the layers above only ever hold valid values.
+
+pub mod city;
+pub mod error;
+pub mod ids;
+pub mod language;
+pub mod page;
+pub mod reference;
+pub mod slug;
+pub mod standard;
+
+pub use city::{City, CityFilter, CitySummary, Coordinates, Country, Network, Population, PopulationKind, PopulationPoint};
+pub use error::ValidationError;
+pub use ids::{CityId, CountryCode, IndicatorId, StandardId};
+pub use language::Language;
+pub use page::{Cursor, PageRequest};
+pub use standard::{
+    Basis, CrosswalkEntry, FocusArea, Indicator, IndicatorKind, Relation, Standard, StandardSummary,
+};

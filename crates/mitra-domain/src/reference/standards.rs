@@ -1,0 +1,297 @@
+//! Parsers for the indicator standards, the crosswalk and the ASCN focus areas. Each standard keeps the layout its
+//! source published; the parsers map them onto [`Indicator`].
+
+use std::collections::{HashMap, HashSet};
+
+use super::{CsvRows, RowError};
+use crate::{Basis, CrosswalkEntry, FocusArea, Indicator, IndicatorId, IndicatorKind, Relation, StandardId};
+
+/// The standards whose files ship with Mitra, by the label the crosswalk file uses for them.
+#[derive(Debug, Clone, Default)]
+pub struct StandardCatalogue {
+    labels: HashMap<String, StandardId>,
+}
+
+impl StandardCatalogue {
+    /// Maps the crosswalk's label for a standard (`ISO 37120:2014`) to its id.
+    pub fn with(mut self, label: &str, id: &StandardId) -> Self {
+        self.labels.insert(label.to_owned(), id.clone());
+        self
+    }
+
+    fn id_for(&self, label: &str) -> Option<&StandardId> {
+        self.labels.get(label.trim())
+    }
+}
+
+fn indicator_id(row: &super::Row<'_>, standard: &StandardId, column: &str) -> Result<IndicatorId, RowError> {
+    IndicatorId::new(standard, row.required(column)?).map_err(|e| row.invalid(column, e))
+}
+
+fn check_unique(row: &super::Row<'_>, seen: &mut HashSet<IndicatorId>, id: &IndicatorId) -> Result<(), RowError> {
+    if seen.insert(id.clone()) { Ok(()) } else { Err(row.error("id", &format!("{id} appears twice"))) }
+}
+
+/// Parses ISO 37120:2014 (`standard,id,title,theme,kind,unit,unit_basis,source`).
+pub fn parse_iso37120_2014(file: &str, text: &str, standard: &StandardId) -> Result<Vec<Indicator>, RowError> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    CsvRows::new(file, text, &["id", "title", "theme", "kind", "unit", "source"])?.for_each(|row| {
+        let id = indicator_id(row, standard, "id")?;
+        check_unique(row, &mut seen, &id)?;
+        let kind = match row.required("kind")? {
+            "core" => IndicatorKind::Core,
+            "supporting" => IndicatorKind::Supporting,
+            other => return Err(row.error("kind", &format!("'{other}' is not core or supporting"))),
+        };
+        out.push(Indicator {
+            code: id.code().to_owned(),
+            id,
+            standard_id: standard.clone(),
+            title_en: row.required("title")?.to_owned(),
+            title_zh: None,
+            title_en_is_translation: false,
+            theme: row.required("theme")?.to_owned(),
+            sub_theme: None,
+            kind,
+            unit: row.optional("unit").map(str::to_owned),
+            parent_id: None,
+            weight_percent: None,
+            position: out.len() as i64,
+            source: row.required("source")?.to_owned(),
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Parses the U4SSC KPIs (`id,title,dimension,sub_dimension,category,kind,unit,source`).
+pub fn parse_u4ssc(file: &str, text: &str, standard: &StandardId) -> Result<Vec<Indicator>, RowError> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    CsvRows::new(file, text, &["id", "title", "dimension", "sub_dimension", "category", "kind", "unit", "source"])?
+        .for_each(|row| {
+            let id = indicator_id(row, standard, "id")?;
+            check_unique(row, &mut seen, &id)?;
+            let kind = match row.required("kind")? {
+                "core" => IndicatorKind::Core,
+                "advanced" => IndicatorKind::Advanced,
+                other => return Err(row.error("kind", &format!("'{other}' is not core or advanced"))),
+            };
+            out.push(Indicator {
+                code: id.code().to_owned(),
+                id,
+                standard_id: standard.clone(),
+                title_en: row.required("title")?.to_owned(),
+                title_zh: None,
+                title_en_is_translation: false,
+                theme: row.required("dimension")?.to_owned(),
+                sub_theme: row.optional("category").map(str::to_owned),
+                kind,
+                unit: row.optional("unit").map(str::to_owned),
+                parent_id: None,
+                weight_percent: None,
+                position: out.len() as i64,
+                source: row.required("source")?.to_owned(),
+            });
+            Ok(())
+        })?;
+    Ok(out)
+}
+
+/// Parses GB/T 33356-2016 (`level,id,parent,title_zh,title_en_analyst_translation,weight_pct,source`). Rows the
+/// source lists without a code cannot get a canonical id; they are counted and left out, never given a made-up code.
+pub fn parse_gbt33356(file: &str, text: &str, standard: &StandardId) -> Result<(Vec<Indicator>, usize), RowError> {
+    let mut out: Vec<Indicator> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut without_code = 0;
+    let required = ["level", "id", "parent", "title_zh", "title_en_analyst_translation", "weight_pct", "source"];
+    CsvRows::new(file, text, &required)?.for_each(|row| {
+        if row.optional("id").is_none() {
+            without_code += 1;
+            return Ok(());
+        }
+        let id = indicator_id(row, standard, "id")?;
+        check_unique(row, &mut seen, &id)?;
+        let kind = match row.required("level")? {
+            "1" => IndicatorKind::Level1,
+            "2" => IndicatorKind::Level2,
+            "3" => IndicatorKind::SubItem,
+            other => return Err(row.error("level", &format!("'{other}' is not 1, 2 or 3"))),
+        };
+        let parent_id = row.optional("parent").map(|p| IndicatorId::new(standard, p)).transpose().map_err(|e| row.invalid("parent", e))?;
+        if kind != IndicatorKind::Level1 && parent_id.is_none() {
+            return Err(row.error("parent", "is empty for an indicator below the first level"));
+        }
+        let title_en = row.required("title_en_analyst_translation")?.to_owned();
+        // The theme is the first-level index the row sits under.
+        let theme = match &parent_id {
+            None => title_en.clone(),
+            Some(parent) => {
+                let parent_row = out.iter().find(|i| &i.id == parent).ok_or_else(|| {
+                    row.error("parent", &format!("{parent} is not listed before this row"))
+                })?;
+                if parent_row.kind == IndicatorKind::Level1 { parent_row.title_en.clone() } else { parent_row.theme.clone() }
+            }
+        };
+        out.push(Indicator {
+            code: id.code().to_owned(),
+            id,
+            standard_id: standard.clone(),
+            title_en,
+            title_zh: Some(row.required("title_zh")?.to_owned()),
+            title_en_is_translation: true,
+            theme,
+            sub_theme: None,
+            kind,
+            unit: None,
+            parent_id,
+            weight_percent: row.number::<f64>("weight_pct")?,
+            position: out.len() as i64,
+            source: row.required("source")?.to_owned(),
+        });
+        Ok(())
+    })?;
+    Ok((out, without_code))
+}
+
+/// Parses the ASCN focus areas (`id,focus_area,source`).
+pub fn parse_focus_areas(file: &str, text: &str) -> Result<Vec<FocusArea>, RowError> {
+    let mut out = Vec::new();
+    CsvRows::new(file, text, &["id", "focus_area", "source"])?.for_each(|row| {
+        let id = row.required("id")?;
+        if !id.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            return Err(row.error("id", "must be lower-case letters and underscores"));
+        }
+        out.push(FocusArea {
+            id: id.to_owned(),
+            name_en: row.required("focus_area")?.to_owned(),
+            source: row.required("source")?.to_owned(),
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Maps the crosswalk file's relation wording onto Mitra's four relations. Only `equivalent` allows recognition of a
+/// value across standards; the file's `close` and `partial` matches are title similarities an analyst proposed, so
+/// they are `related` until a verifier upgrades them, and a `component` is narrower than the indicator it is part of.
+fn relation_from_source(wording: &str) -> Option<Relation> {
+    let head = wording.split(['(', ' ']).next().unwrap_or("").trim();
+    match head {
+        "equivalent" => Some(Relation::Equivalent),
+        "close" | "partial" | "related" => Some(Relation::Related),
+        "component" => Some(Relation::Narrower),
+        "broader" => Some(Relation::Broader),
+        "narrower" => Some(Relation::Narrower),
+        _ => None,
+    }
+}
+
+/// Parses the crosswalk (`from_standard,from_id,…,to_standard,to_id,…,relation,basis,source`). Rows that point to
+/// a catalogue Mitra does not hold (the SDG goals and targets) are counted and left out; a row between two held
+/// standards must name indicators that exist.
+pub fn parse_crosswalk(
+    file: &str,
+    text: &str,
+    catalogue: &StandardCatalogue,
+    known: &HashSet<IndicatorId>,
+) -> Result<(Vec<CrosswalkEntry>, usize), RowError> {
+    let mut out = Vec::new();
+    let mut skipped = 0;
+    let mut seen = HashSet::new();
+    let required = ["from_standard", "from_id", "to_standard", "to_id", "relation", "basis", "source"];
+    CsvRows::new(file, text, &required)?.for_each(|row| {
+        let (Some(from_standard), Some(to_standard)) =
+            (catalogue.id_for(row.get("from_standard")), catalogue.id_for(row.get("to_standard")))
+        else {
+            skipped += 1;
+            return Ok(());
+        };
+        let from = indicator_id(row, from_standard, "from_id")?;
+        let to = indicator_id(row, to_standard, "to_id")?;
+        for (column, id) in [("from_id", &from), ("to_id", &to)] {
+            if !known.contains(id) {
+                return Err(row.error(column, &format!("{id} is not a loaded indicator")));
+            }
+        }
+        if !seen.insert((from.clone(), to.clone())) {
+            return Err(row.error("to_id", &format!("{from} → {to} appears twice")));
+        }
+        let wording = row.required("relation")?;
+        let relation = relation_from_source(wording)
+            .ok_or_else(|| row.error("relation", &format!("'{wording}' is not a relation Mitra knows")))?;
+        let basis = Basis::parse(row.required("basis")?).map_err(|e| row.invalid("basis", e))?;
+        out.push(CrosswalkEntry {
+            from,
+            to,
+            relation,
+            basis,
+            note: wording.to_owned(),
+            source: row.required("source")?.to_owned(),
+        });
+        Ok(())
+    })?;
+    Ok((out, skipped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iso() -> StandardId {
+        StandardId::parse("iso37120-2014").expect("id")
+    }
+
+    #[test]
+    fn iso_rows_become_indicators_with_canonical_ids() {
+        let text = "standard,id,title,theme,kind,unit,unit_basis,source\n\
+                    ISO 37120:2014,8.1,Fine particulate matter (PM2.5) concentration,Environment,core,,,src\n";
+        let indicators = parse_iso37120_2014("iso.csv", text, &iso()).expect("valid");
+        assert_eq!(indicators[0].id.as_str(), "iso37120-2014:8.1");
+        assert_eq!(indicators[0].kind, IndicatorKind::Core);
+    }
+
+    #[test]
+    fn an_unknown_kind_is_reported_with_its_line() {
+        let text = "standard,id,title,theme,kind,unit,unit_basis,source\nISO,5.1,T,Economy,optional,,,s\n";
+        let err = parse_iso37120_2014("standards/iso.csv", text, &iso()).expect_err("bad kind");
+        assert_eq!(err.to_string(), "standards/iso.csv:2: kind: 'optional' is not core or supporting");
+    }
+
+    #[test]
+    fn gbt_rows_without_a_code_are_counted_not_invented() {
+        let text = "standard,level,id,parent,title_zh,title_en_analyst_translation,weight_pct,source,id_basis\n\
+                    G,1,L1,,惠民服务,Citizen services,37,s,b\n\
+                    G,2,L1P1,L1,政务服务,Government services,8,s,b\n\
+                    G,2,,L2,城市管理,City management,,s,b\n\
+                    G,3,L1P1-A1,L1P1,一站式,One-stop,,s,b\n";
+        let std = StandardId::parse("gbt33356-2016").expect("id");
+        let (indicators, without_code) = parse_gbt33356("g.csv", text, &std).expect("valid");
+        assert_eq!(without_code, 1);
+        assert_eq!(indicators.len(), 3);
+        assert_eq!(indicators[2].theme, "Citizen services");
+        assert_eq!(indicators[2].parent_id.as_ref().map(|p| p.as_str()), Some("gbt33356-2016:L1P1"));
+    }
+
+    #[test]
+    fn crosswalk_rows_map_relations_and_skip_foreign_catalogues() {
+        let u4ssc = StandardId::parse("u4ssc").expect("id");
+        let catalogue = StandardCatalogue::default().with("ISO 37120:2014", &iso()).with("U4SSC", &u4ssc);
+        let a = IndicatorId::new(&iso(), "8.1").expect("id");
+        let b = IndicatorId::new(&u4ssc, "EN: EN: AQ: 1C").expect("id");
+        let known: HashSet<_> = [a.clone(), b.clone()].into_iter().collect();
+        let text = "from_standard,from_id,from_title,to_standard,to_id,to_title,relation,basis,source\n\
+                    ISO 37120:2014,8.1,PM2.5,U4SSC,EN: EN: AQ: 1C,Air,component (PM2.5),derived,s\n\
+                    U4SSC,EN: EN: AQ: 1C,Air,SDG goal,11,,related (sdgo:hasGoal),source,s\n";
+        let (entries, skipped) = parse_crosswalk("x.csv", text, &catalogue, &known).expect("valid");
+        assert_eq!(skipped, 1);
+        assert_eq!(entries[0].relation, Relation::Narrower);
+        assert_eq!((&entries[0].from, &entries[0].to), (&a, &b));
+
+        let bad = "from_standard,from_id,from_title,to_standard,to_id,to_title,relation,basis,source\n\
+                   ISO 37120:2014,99.9,X,U4SSC,EN: EN: AQ: 1C,Air,equivalent,derived,s\n";
+        let err = parse_crosswalk("x.csv", bad, &catalogue, &known).expect_err("unknown indicator");
+        assert_eq!((err.line, err.field.as_str()), (2, "from_id"));
+    }
+}

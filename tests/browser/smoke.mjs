@@ -1,0 +1,213 @@
+// Browser smoke test for the Mitra web UI.
+//
+// Usage: node tests/browser/smoke.mjs http://127.0.0.1:PORT
+//        (CHROMIUM=/path/to/chromium overrides /usr/bin/chromium)
+//
+// Markup contracts the server must honour (run against `mitra serve --demo`):
+//   1. GET /            -> <html lang="en"> by default; a visible <h1> containing
+//                          "ASEAN"; an inline <svg id="map"> holding >= 500 <circle>s.
+//   2. Language switch  -> inside a <nav aria-label="..."> there is a plain link
+//                          <a hreflang="zh-Hans" href="?lang=zh-Hans">. Following it
+//                          gives <html lang="zh-Hans"> and an <h1> containing
+//                          "智慧城市", and sets a cookie that keeps the language.
+//   3. GET /cities/nanning (cookie only, no ?lang) -> <html lang="zh-Hans">, an
+//                          <h1> containing "南宁", and visible text "人口".
+//   4. Keyboard         -> on /, the first Tab stop is a skip link
+//                          <a href="#main">, and an element with id="main" exists.
+//   Also: no uncaught JavaScript errors on any page visited.
+//
+// On failure a screenshot is written to target/browser-smoke-failure.png.
+
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const TIMEOUT_MS = 30_000;
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const FAILURE_SCREENSHOT = join(REPO_ROOT, 'target', 'browser-smoke-failure.png');
+
+const rawBase = process.argv[2];
+if (!rawBase || !/^https?:\/\//.test(rawBase)) {
+  console.error('usage: node smoke.mjs <base-url, e.g. http://127.0.0.1:8080>');
+  process.exit(2);
+}
+const BASE = rawBase.replace(/\/+$/, '');
+const url = (path) => BASE + path;
+
+class CheckFailure extends Error {}
+
+let passed = 0;
+const pageErrors = [];
+
+function pass(what) {
+  passed += 1;
+  console.log(`ok ${passed} - ${what}`);
+}
+
+// Polls `probe` until `accept(value)` is true or the timeout elapses. Errors thrown
+// by the probe (e.g. the page navigating mid-evaluation) count as "not yet".
+async function expectEventually(what, probe, accept, { timeout = TIMEOUT_MS } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  let lastError;
+  for (;;) {
+    try {
+      last = await probe();
+      lastError = undefined;
+      if (accept(last)) {
+        pass(what);
+        return last;
+      }
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() >= deadline) {
+      const seen = lastError
+        ? `error: ${lastError.message.split('\n')[0]}`
+        : `got ${JSON.stringify(last)}`;
+      throw new CheckFailure(`${what} — ${seen} (after ${timeout} ms)`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function gotoOk(page, path) {
+  const response = await page.goto(url(path), { waitUntil: 'load' });
+  if (!response) throw new CheckFailure(`GET ${path} — no response`);
+  if (!response.ok()) throw new CheckFailure(`GET ${path} — HTTP ${response.status()}`);
+  pass(`GET ${path} -> HTTP ${response.status()}`);
+}
+
+const htmlLang = (page) => page.locator('html').getAttribute('lang');
+const h1Text = async (page) => {
+  const h1 = page.locator('h1').first();
+  if (!(await h1.isVisible())) return '(h1 missing or hidden)';
+  return (await h1.innerText()).trim();
+};
+
+async function run(page) {
+  // 1. Home page, English by default.
+  await gotoOk(page, '/');
+  await expectEventually('home: html[lang="en"]', () => htmlLang(page), (v) => v === 'en');
+  await expectEventually('home: visible h1 contains "ASEAN"', () => h1Text(page), (v) =>
+    v.includes('ASEAN'),
+  );
+  await expectEventually(
+    'home: svg#map has >= 500 circles',
+    () => page.locator('svg#map circle').count(),
+    (n) => n >= 500,
+  );
+
+  // 2. Switch language to Simplified Chinese via the nav link.
+  const zhLink = page.locator('nav[aria-label] a[hreflang="zh-Hans"]').first();
+  await expectEventually(
+    'nav[aria-label] has a[hreflang="zh-Hans"] linking to lang=zh-Hans',
+    () => zhLink.getAttribute('href', { timeout: 1_000 }),
+    (href) => typeof href === 'string' && href.includes('lang=zh-Hans'),
+  );
+  await zhLink.click();
+  await page.waitForLoadState('load');
+  await expectEventually('zh-Hans: html[lang="zh-Hans"]', () => htmlLang(page), (v) =>
+    v === 'zh-Hans',
+  );
+  await expectEventually('zh-Hans: h1 contains "智慧城市"', () => h1Text(page), (v) =>
+    v.includes('智慧城市'),
+  );
+
+  // 3. City page; language kept by the cookie.
+  await gotoOk(page, '/cities/nanning');
+  await expectEventually('city: html[lang="zh-Hans"] (from cookie)', () => htmlLang(page), (v) =>
+    v === 'zh-Hans',
+  );
+  await expectEventually('city: h1 contains "南宁"', () => h1Text(page), (v) => v.includes('南宁'));
+  await expectEventually(
+    'city: visible text "人口"',
+    () => page.getByText('人口').filter({ visible: true }).count(),
+    (n) => n >= 1,
+  );
+
+  // 4. Keyboard: first Tab stop is the skip link to #main.
+  await gotoOk(page, '/');
+  await page.locator('body').waitFor({ state: 'attached' });
+  await page.keyboard.press('Tab');
+  await expectEventually(
+    'keyboard: first Tab focuses a skip link with href="#main"',
+    () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        return el ? { tag: el.tagName, href: el.getAttribute('href') } : null;
+      }),
+    (v) => v !== null && v.tag === 'A' && v.href === '#main',
+    { timeout: 5_000 },
+  );
+  await expectEventually(
+    'keyboard: skip-link target #main exists',
+    () => page.locator('#main').count(),
+    (n) => n === 1,
+    { timeout: 5_000 },
+  );
+
+  if (pageErrors.length > 0) {
+    throw new CheckFailure(`uncaught JavaScript errors:\n  ${pageErrors.join('\n  ')}`);
+  }
+  pass('no uncaught JavaScript errors');
+}
+
+async function main() {
+  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+  const userDataDir = mkdtempSync(join(tmpdir(), 'mitra-smoke-'));
+  let context;
+  let page;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath,
+      headless: true,
+      timeout: TIMEOUT_MS,
+      viewport: { width: 1280, height: 900 },
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    context.setDefaultTimeout(TIMEOUT_MS);
+    context.setDefaultNavigationTimeout(TIMEOUT_MS);
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() !== 'error') return;
+      const where = msg.location()?.url || page.url();
+      console.error(`[browser console error] ${msg.text()} (${where})`);
+    });
+
+    await run(page);
+    console.log(`browser-smoke: ${passed} passed, 0 failed`);
+    return 0;
+  } catch (err) {
+    const message = err instanceof CheckFailure ? err.message : err?.stack || String(err);
+    console.error(`not ok ${passed + 1} - ${message}`);
+    if (page) {
+      console.error(`  (page URL: ${page.url()})`);
+      try {
+        mkdirSync(dirname(FAILURE_SCREENSHOT), { recursive: true });
+        await page.screenshot({ path: FAILURE_SCREENSHOT, fullPage: true, timeout: 10_000 });
+        console.error(`  screenshot: ${FAILURE_SCREENSHOT}`);
+      } catch (shotErr) {
+        console.error(`  (could not save screenshot: ${shotErr.message.split('\n')[0]})`);
+      }
+    }
+    console.log(`browser-smoke: ${passed} passed, 1 failed`);
+    return 1;
+  } finally {
+    if (context) await context.close().catch(() => {});
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main();
