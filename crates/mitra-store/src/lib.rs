@@ -1,1 +1,138 @@
-//! placeholder
+//! How Mitra's data is kept: the only crate that writes SQL.
+//!
+//! [`Store`] is the whole repository API, split into one trait per aggregate; [`connect`] picks SQLite or PostgreSQL
+//! from the URL and returns it as `Arc<dyn Store>`. Both backends run the same contract test suite. Every write is a
+//! transaction that also appends to the audit log and the change feed, so derived state (search index, analytics
+//! caches) can follow the feed and auditors can read the log. This crate must not know about HTTP, sessions or
+//! permissions: callers have already decided that a write is allowed.
+
+mod error;
+mod journal;
+mod migrate;
+mod postgres;
+mod rows;
+mod shared;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use mitra_domain::reference::ReferenceData;
+use mitra_domain::{
+    City, CityFilter, CityId, Country, CrosswalkEntry, FocusArea, Indicator, IndicatorId, PageRequest,
+    PopulationPoint, Standard, StandardId, StandardSummary,
+};
+
+pub use error::StoreError;
+pub use journal::{AuditEntry, Change, ReferenceChanges, ReferenceState};
+pub use migrate::MIGRATION_NAMES;
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded default.
+    Sqlite,
+    /// The scale-out engine.
+    Postgres,
+}
+
+/// Everything Mitra keeps. Held as `Arc<dyn Store>`.
+pub trait Store: ReferenceStore + CityStore + StandardStore + JournalStore + Send + Sync {
+    /// The engine behind this store.
+    fn backend(&self) -> Backend;
+}
+
+/// Loading the shipped reference data and demo packs.
+#[async_trait]
+pub trait ReferenceStore {
+    /// The reference data version last loaded, if any.
+    async fn reference_state(&self) -> Result<Option<ReferenceState>, StoreError>;
+
+    /// Inserts or updates every row of `data` in one transaction, journals each change, and records `version` and
+    /// `content_hash` as loaded. Rows that are already identical are left alone and not journalled.
+    async fn apply_reference(
+        &self,
+        data: &ReferenceData,
+        version: i64,
+        content_hash: &str,
+    ) -> Result<ReferenceChanges, StoreError>;
+
+    /// Records that demo pack `pack` is loaded; `false` when it already was (then nothing is written).
+    async fn mark_demo_loaded(&self, pack: &str, actor: &str) -> Result<bool, StoreError>;
+
+    /// The demo packs loaded so far.
+    async fn demo_packs(&self) -> Result<Vec<String>, StoreError>;
+}
+
+/// Cities and countries.
+#[async_trait]
+pub trait CityStore {
+    /// Up to `page.limit` cities matching `filter`, ordered by id, after `page.after`.
+    async fn list_cities(&self, filter: &CityFilter, page: &PageRequest) -> Result<Vec<City>, StoreError>;
+
+    /// How many cities match `filter`.
+    async fn count_cities(&self, filter: &CityFilter) -> Result<u64, StoreError>;
+
+    /// One city; [`StoreError::NotFound`] when there is none with that id.
+    async fn find_city(&self, id: &CityId) -> Result<City, StoreError>;
+
+    /// A city's population series, oldest first.
+    async fn list_city_populations(&self, id: &CityId) -> Result<Vec<PopulationPoint>, StoreError>;
+
+    /// Every country, by code.
+    async fn list_countries(&self) -> Result<Vec<Country>, StoreError>;
+}
+
+/// Standards, indicators, the crosswalk and the focus areas.
+#[async_trait]
+pub trait StandardStore {
+    /// Every standard with its indicator count, by id.
+    async fn list_standards(&self) -> Result<Vec<StandardSummary>, StoreError>;
+
+    /// One standard.
+    async fn find_standard(&self, id: &StandardId) -> Result<Standard, StoreError>;
+
+    /// A standard's indicators in the standard's own order.
+    async fn list_indicators(&self, standard: &StandardId) -> Result<Vec<Indicator>, StoreError>;
+
+    /// One indicator.
+    async fn find_indicator(&self, id: &IndicatorId) -> Result<Indicator, StoreError>;
+
+    /// The crosswalk relations that start or end at `id`.
+    async fn list_crosswalk_of(&self, id: &IndicatorId) -> Result<Vec<CrosswalkEntry>, StoreError>;
+
+    /// Up to `page.limit` crosswalk relations ordered by (from, to), after the key `page.after`
+    /// (`from` and `to` joined by a space).
+    async fn list_crosswalk(&self, page: &PageRequest) -> Result<Vec<CrosswalkEntry>, StoreError>;
+
+    /// The ASCN focus areas in published order.
+    async fn list_focus_areas(&self) -> Result<Vec<FocusArea>, StoreError>;
+}
+
+/// The audit log, the change feed and the connection itself.
+#[async_trait]
+pub trait JournalStore {
+    /// Whether the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The newest audit entries first, at most `limit`.
+    async fn list_audit_entries(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// Change-feed entries with a sequence number above `after`, oldest first, at most `limit`.
+    async fn list_changes_since(&self, after: i64, limit: u32) -> Result<Vec<Change>, StoreError>;
+}
+
+/// Opens the store at `url` (`sqlite://path` or `postgres://…`), creating a SQLite file and its folder if missing,
+/// and applies pending migrations.
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(postgres::PostgresStore::connect(url).await?))
+    } else if url.starts_with("sqlite:") {
+        Ok(Arc::new(sqlite::SqliteStore::connect(url).await?))
+    } else {
+        Err(StoreError::Config(format!(
+            "database URL must start with sqlite: or postgres:// (got '{}')",
+            url.split(':').next().unwrap_or("")
+        )))
+    }
+}

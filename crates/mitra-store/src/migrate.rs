@@ -1,0 +1,17 @@
+//! Migrations: plain SQL files, one folder per backend with identical file names, embedded in the binary and applied
+//! in name order, each in its own transaction. A file is never edited once released; a change is a new file.
+
+/// The names of all migrations, in the order they apply. Both backends have a file for each.
+pub const MIGRATION_NAMES: &[&str] = &["0001_foundation"];
+
+/// SQLite migrations, in the order of [`MIGRATION_NAMES`].
+pub(crate) const SQLITE: &[(&str, &str)] =
+    &[("0001_foundation", include_str!("../migrations/sqlite/0001_foundation.sql"))];
+
+/// PostgreSQL migrations, in the order of [`MIGRATION_NAMES`].
+pub(crate) const POSTGRES: &[(&str, &str)] =
+    &[("0001_foundation", include_str!("../migrations/postgres/0001_foundation.sql"))];
+
+/// The table that records which migrations were applied; the same statement works on both backends.
+pub(crate) const CREATE_MIGRATIONS_TABLE: &str =
+    "create table if not exists schema_migrations (name text primary key, applied_at text not null)";
