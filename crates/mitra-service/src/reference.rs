@@ -1,0 +1,256 @@
+//! The reference data shipped in the binary (`data/` at the repository root), and the demo pack.
+//!
+//! Loading is idempotent and versioned: the files' content hash is recorded, a start with the same files does no
+//! work, and a release with changed or added rows upserts them (ids are stable once published). A bad row stops the
+//! load with `file:line: field: reason` before anything is written.
+
+use std::collections::HashSet;
+
+use mitra_domain::reference::{self, ReferenceData, RowError, StandardCatalogue};
+use mitra_domain::{IndicatorKind, Standard, StandardId};
+use mitra_store::ReferenceChanges;
+use sha2::{Digest, Sha256};
+
+use crate::{Mitra, ServiceError};
+
+/// Version of the shipped reference data; raise it when the files change.
+pub const REFERENCE_VERSION: i64 = 1;
+
+/// The demo pack `serve --demo` loads.
+const DEMO_PACK: &str = "foundation";
+
+macro_rules! data_file {
+    ($path:literal) => {
+        ($path, include_str!(concat!("../../../data/", $path)))
+    };
+}
+
+/// Every shipped file, by its path under `data/`.
+const FILES: [(&str, &str); 9] = [
+    data_file!("countries.csv"),
+    data_file!("cities/cities.csv"),
+    data_file!("cities/city_populations.csv"),
+    data_file!("standards/iso37120_2014.csv"),
+    data_file!("standards/u4ssc_kpis.csv"),
+    data_file!("standards/gbt33356.csv"),
+    data_file!("standards/crosswalk.csv"),
+    data_file!("standards/asean_ascn_focus_areas.csv"),
+    data_file!("boundaries/countries-110m.geojson"),
+];
+
+/// The text of a shipped file.
+pub(crate) fn file(path: &str) -> &'static str {
+    FILES.iter().find(|(p, _)| *p == path).map_or("", |(_, text)| text)
+}
+
+/// What a reference load did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceReport {
+    /// The version of the shipped data.
+    pub version: i64,
+    /// `true` when the same data was already loaded and nothing was done.
+    pub already_loaded: bool,
+    /// Rows inserted, updated, unchanged.
+    pub changes: ReferenceChanges,
+    /// Cities, indicators and crosswalk relations in the shipped data.
+    pub counts: (usize, usize, usize),
+}
+
+/// What loading the demo pack did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoReport {
+    /// `false` when the pack had been loaded before (nothing was done).
+    pub newly_loaded: bool,
+}
+
+fn content_hash() -> String {
+    let mut hasher = Sha256::new();
+    for (path, text) in FILES {
+        hasher.update(path.as_bytes());
+        hasher.update([0]);
+        hasher.update(text.as_bytes());
+        hasher.update([0]);
+    }
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn standard_id(raw: &str) -> StandardId {
+    // The ids below are literals that satisfy the slug rule; a failure would be caught by the tests.
+    StandardId::parse(raw).unwrap_or_else(|_| unreachable!("literal standard id {raw}"))
+}
+
+/// The label a file uses for its standard, from its first data row.
+fn label_of(path: &str) -> Result<String, RowError> {
+    let text = file(path);
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    reader
+        .records()
+        .next()
+        .and_then(|r| r.ok())
+        .and_then(|r| r.get(0).map(str::to_owned))
+        .ok_or_else(|| RowError { file: path.into(), line: 2, field: "standard".into(), reason: "no rows".into() })
+}
+
+/// Parses and cross-checks every shipped file.
+pub fn parse_shipped() -> Result<ReferenceData, RowError> {
+    let iso = standard_id("iso37120-2014");
+    let u4ssc = standard_id("u4ssc");
+    let gbt = standard_id("gbt33356-2016");
+
+    let iso_path = "standards/iso37120_2014.csv";
+    let u4ssc_path = "standards/u4ssc_kpis.csv";
+    let gbt_path = "standards/gbt33356.csv";
+    let iso_indicators = reference::parse_iso37120_2014(iso_path, file(iso_path), &iso)?;
+    let u4ssc_indicators = reference::parse_u4ssc(u4ssc_path, file(u4ssc_path), &u4ssc)?;
+    let (gbt_indicators, gbt_without_code) = reference::parse_gbt33356(gbt_path, file(gbt_path), &gbt)?;
+
+    let count = |list: &[mitra_domain::Indicator], kind| list.iter().filter(|i| i.kind == kind).count();
+    let first_source = |list: &[mitra_domain::Indicator]| list.first().map(|i| i.source.clone()).unwrap_or_default();
+    let standards = vec![
+        Standard {
+            id: iso.clone(),
+            code: label_of(iso_path)?,
+            title: label_of(iso_path)?,
+            publisher: "ISO".into(),
+            coverage_note: format!(
+                "{} indicators ({} core, {} supporting); titles as labelled in the source ontology, units where its \
+                 definitions state them.",
+                iso_indicators.len(),
+                count(&iso_indicators, IndicatorKind::Core),
+                count(&iso_indicators, IndicatorKind::Supporting)
+            ),
+            source: first_source(&iso_indicators),
+        },
+        Standard {
+            id: u4ssc.clone(),
+            code: "U4SSC".into(),
+            title: label_of(u4ssc_path)?,
+            publisher: "ITU / U4SSC".into(),
+            coverage_note: format!(
+                "{} key performance indicators ({} core, {} advanced); codes and names only.",
+                u4ssc_indicators.len(),
+                count(&u4ssc_indicators, IndicatorKind::Core),
+                count(&u4ssc_indicators, IndicatorKind::Advanced)
+            ),
+            source: first_source(&u4ssc_indicators),
+        },
+        Standard {
+            id: gbt.clone(),
+            code: "GB/T 33356-2016".into(),
+            title: label_of(gbt_path)?,
+            publisher: "SAC".into(),
+            coverage_note: format!(
+                "{} first-level indices, {} second-level indices and {} sub-items, as far as public reproductions \
+                 list them; English titles are translations. {} items the source lists without a code are not \
+                 loaded.",
+                count(&gbt_indicators, IndicatorKind::Level1),
+                count(&gbt_indicators, IndicatorKind::Level2),
+                count(&gbt_indicators, IndicatorKind::SubItem),
+                gbt_without_code
+            ),
+            source: first_source(&gbt_indicators),
+        },
+    ];
+
+    let mut indicators = iso_indicators;
+    indicators.extend(u4ssc_indicators);
+    indicators.extend(gbt_indicators);
+    let known: HashSet<_> = indicators.iter().map(|i| i.id.clone()).collect();
+    let catalogue = StandardCatalogue::default()
+        .with("ISO 37120:2014", &iso)
+        .with("U4SSC", &u4ssc)
+        .with("GB/T 33356-2016", &gbt);
+    let crosswalk_path = "standards/crosswalk.csv";
+    let (crosswalk, _other_catalogues) =
+        reference::parse_crosswalk(crosswalk_path, file(crosswalk_path), &catalogue, &known)?;
+
+    let data = ReferenceData {
+        countries: reference::parse_countries("countries.csv", file("countries.csv"))?,
+        cities: reference::parse_cities("cities/cities.csv", file("cities/cities.csv"))?,
+        populations: reference::parse_city_populations(
+            "cities/city_populations.csv",
+            file("cities/city_populations.csv"),
+        )?,
+        standards,
+        indicators,
+        crosswalk,
+        focus_areas: reference::parse_focus_areas(
+            "standards/asean_ascn_focus_areas.csv",
+            file("standards/asean_ascn_focus_areas.csv"),
+        )?,
+    };
+    data.check_references()?;
+    Ok(data)
+}
+
+impl Mitra {
+    /// Loads the shipped reference data unless this exact version is already loaded.
+    pub async fn load_reference(&self) -> Result<ReferenceReport, ServiceError> {
+        let data = parse_shipped()?;
+        let hash = content_hash();
+        let counts = (data.cities.len(), data.indicators.len(), data.crosswalk.len());
+        let state = self.store.reference_state().await?;
+        if state.as_ref().is_some_and(|s| s.content_hash == hash) {
+            return Ok(ReferenceReport {
+                version: REFERENCE_VERSION,
+                already_loaded: true,
+                changes: ReferenceChanges::default(),
+                counts,
+            });
+        }
+        let changes = self.store.apply_reference(&data, REFERENCE_VERSION, &hash).await?;
+        tracing::info!(
+            reference.version = REFERENCE_VERSION,
+            reference.inserted = changes.inserted,
+            reference.updated = changes.updated,
+            "reference.loaded"
+        );
+        Ok(ReferenceReport { version: REFERENCE_VERSION, already_loaded: false, changes, counts })
+    }
+
+    /// Loads the demo pack once. The foundation pack marks the instance as a demonstration (the pages say so);
+    /// accounts, organisations and observations join the pack as those capabilities arrive.
+    pub async fn load_demo(&self) -> Result<DemoReport, ServiceError> {
+        let newly_loaded = self.store.mark_demo_loaded(DEMO_PACK, "system:demo").await?;
+        Ok(DemoReport { newly_loaded })
+    }
+
+    /// Whether any demo pack is loaded, so pages can warn that the data is for trying Mitra out.
+    pub async fn is_demo(&self) -> Result<bool, ServiceError> {
+        Ok(!self.store.demo_packs().await?.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mitra_domain::Network;
+
+    #[test]
+    fn the_shipped_reference_data_parses_and_is_consistent() {
+        let data = parse_shipped().unwrap_or_else(|e| panic!("{e}"));
+        let in_network = |n: Network| data.cities.iter().filter(|c| c.networks.contains(&n)).count();
+        assert_eq!(in_network(Network::AscnPilot2018), 26);
+        assert_eq!(in_network(Network::Ascn2024), 5);
+        assert_eq!(in_network(Network::ChinaPartner), 8);
+        assert!(data.cities.len() >= 540, "{} cities", data.cities.len());
+        let count = |standard: &str| data.indicators.iter().filter(|i| i.standard_id.as_str() == standard).count();
+        assert_eq!(count("iso37120-2014"), 100);
+        assert_eq!(count("u4ssc"), 91);
+        assert!(count("gbt33356-2016") > 30);
+        assert_eq!(data.focus_areas.len(), 6);
+        assert!(data.crosswalk.len() >= 50);
+        assert_eq!(data.countries.len(), 11);
+    }
+
+    #[test]
+    fn the_canonical_example_ids_exist() {
+        let data = parse_shipped().unwrap_or_else(|e| panic!("{e}"));
+        for city in ["kuala-lumpur", "ho-chi-minh-city", "nanning", "suzhou-jiangsu", "suzhou-anhui", "jinan", "hanoi"] {
+            assert!(data.cities.iter().any(|c| c.id.as_str() == city), "missing city {city}");
+        }
+        for indicator in ["iso37120-2014:8.1", "u4ssc:EN:EN:AQ:1C", "gbt33356-2016:L1P1"] {
+            assert!(data.indicators.iter().any(|i| i.id.as_str() == indicator), "missing indicator {indicator}");
+        }
+    }
+}
