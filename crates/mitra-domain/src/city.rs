@@ -18,7 +18,11 @@ pub enum Network {
 
 impl Network {
     /// Every network, in display order.
-    pub const ALL: [Network; 3] = [Network::AscnPilot2018, Network::Ascn2024, Network::ChinaPartner];
+    pub const ALL: [Network; 3] = [
+        Network::AscnPilot2018,
+        Network::Ascn2024,
+        Network::ChinaPartner,
+    ];
 
     /// The id used in data files, URLs and the API.
     pub fn as_str(self) -> &'static str {
@@ -31,15 +35,18 @@ impl Network {
 
     /// Parses a network id.
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-        Self::ALL.into_iter().find(|n| n.as_str() == raw.trim()).ok_or_else(|| {
-            ValidationError::new(
-                "network",
-                format!(
-                    "'{}' is not a network; use one of ascn-pilot-2018, ascn-2024, cn-partner",
-                    crate::ids::clip(raw)
-                ),
-            )
-        })
+        Self::ALL
+            .into_iter()
+            .find(|n| n.as_str() == raw.trim())
+            .ok_or_else(|| {
+                ValidationError::new(
+                    "network",
+                    format!(
+                        "'{}' is not a network; use one of ascn-pilot-2018, ascn-2024, cn-partner",
+                        crate::ids::clip(raw)
+                    ),
+                )
+            })
     }
 
     /// Whether the network is the ASEAN Smart Cities Network (either cohort).
@@ -67,12 +74,21 @@ impl Coordinates {
     /// Accepts finite latitude and longitude within their ranges.
     pub fn new(latitude: f64, longitude: f64) -> Result<Self, ValidationError> {
         if !latitude.is_finite() || !(-90.0..=90.0).contains(&latitude) {
-            return Err(ValidationError::new("latitude", "must be a number from -90 to 90"));
+            return Err(ValidationError::new(
+                "latitude",
+                "must be a number from -90 to 90",
+            ));
         }
         if !longitude.is_finite() || !(-180.0..=180.0).contains(&longitude) {
-            return Err(ValidationError::new("longitude", "must be a number from -180 to 180"));
+            return Err(ValidationError::new(
+                "longitude",
+                "must be a number from -180 to 180",
+            ));
         }
-        Ok(Self { latitude, longitude })
+        Ok(Self {
+            latitude,
+            longitude,
+        })
     }
 }
 
@@ -110,7 +126,10 @@ impl PopulationKind {
         match raw {
             "estimate" => Ok(PopulationKind::Estimate),
             "projection" => Ok(PopulationKind::Projection),
-            _ => Err(ValidationError::new("kind", "must be 'estimate' or 'projection'")),
+            _ => Err(ValidationError::new(
+                "kind",
+                "must be 'estimate' or 'projection'",
+            )),
         }
     }
 }
@@ -188,7 +207,11 @@ pub struct CityFilter {
 
 impl CityFilter {
     /// Parses the `country`, `network` and `q` query parameters; empty values mean "no filter".
-    pub fn parse(country: Option<&str>, network: Option<&str>, q: Option<&str>) -> Result<Self, ValidationError> {
+    pub fn parse(
+        country: Option<&str>,
+        network: Option<&str>,
+        q: Option<&str>,
+    ) -> Result<Self, ValidationError> {
         fn non_empty(v: Option<&str>) -> Option<&str> {
             v.map(str::trim).filter(|v| !v.is_empty())
         }
@@ -200,7 +223,11 @@ impl CityFilter {
             }
             other => other.map(str::to_owned),
         };
-        Ok(Self { country, network, name })
+        Ok(Self {
+            country,
+            network,
+            name,
+        })
     }
 }
 
@@ -236,8 +263,14 @@ mod tests {
     #[test]
     fn coordinates_outside_the_globe_are_refused() {
         assert!(Coordinates::new(13.75, 100.5).is_ok());
-        assert_eq!(Coordinates::new(91.0, 0.0).expect_err("lat").field, "latitude");
-        assert_eq!(Coordinates::new(0.0, f64::NAN).expect_err("lon").field, "longitude");
+        assert_eq!(
+            Coordinates::new(91.0, 0.0).expect_err("lat").field,
+            "latitude"
+        );
+        assert_eq!(
+            Coordinates::new(0.0, f64::NAN).expect_err("lon").field,
+            "longitude"
+        );
     }
 
     #[test]
@@ -245,13 +278,26 @@ mod tests {
         for n in Network::ALL {
             assert_eq!(Network::parse(n.as_str()), Ok(n));
         }
-        assert_eq!(Network::parse("ascn").expect_err("unknown").field, "network");
+        assert_eq!(
+            Network::parse("ascn").expect_err("unknown").field,
+            "network"
+        );
     }
 
     #[test]
     fn a_city_filter_names_the_bad_parameter() {
-        assert_eq!(CityFilter::parse(Some("THA"), None, None).expect_err("country").field, "country");
-        assert_eq!(CityFilter::parse(None, Some("x"), None).expect_err("network").field, "network");
+        assert_eq!(
+            CityFilter::parse(Some("THA"), None, None)
+                .expect_err("country")
+                .field,
+            "country"
+        );
+        assert_eq!(
+            CityFilter::parse(None, Some("x"), None)
+                .expect_err("network")
+                .field,
+            "network"
+        );
         let f = CityFilter::parse(Some("th"), Some(""), Some(" ")).expect("valid");
         assert_eq!(f.country.map(|c| c.to_string()), Some("TH".into()));
         assert_eq!(f.network, None);

@@ -14,7 +14,10 @@ pub struct ValidationError {
 impl ValidationError {
     /// Builds an error for `field` with `reason`.
     pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self { field: field.into(), reason: reason.into() }
+        Self {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 }
 

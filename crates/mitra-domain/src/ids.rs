@@ -13,7 +13,9 @@ const MAX_ID_LEN: usize = 100;
 fn is_slug(raw: &str) -> bool {
     !raw.is_empty()
         && raw.len() <= MAX_ID_LEN
-        && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !raw.starts_with('-')
         && !raw.ends_with('-')
         && !raw.contains("--")
@@ -61,7 +63,10 @@ impl CityId {
         } else {
             Err(ValidationError::new(
                 "city",
-                format!("'{}' is not a city id (lower-case letters, digits and dashes, e.g. kuala-lumpur)", clip(raw)),
+                format!(
+                    "'{}' is not a city id (lower-case letters, digits and dashes, e.g. kuala-lumpur)",
+                    clip(raw)
+                ),
             ))
         }
     }
@@ -80,7 +85,10 @@ impl StandardId {
         } else {
             Err(ValidationError::new(
                 "standard",
-                format!("'{}' is not a standard id (e.g. iso37120-2014, u4ssc, gbt33356-2016)", clip(raw)),
+                format!(
+                    "'{}' is not a standard id (e.g. iso37120-2014, u4ssc, gbt33356-2016)",
+                    clip(raw)
+                ),
             ))
         }
     }
@@ -98,11 +106,16 @@ impl IndicatorId {
         let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         let valid_code = !code.is_empty()
             && code.len() <= MAX_ID_LEN
-            && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '_'));
+            && code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '_'));
         if !valid_code {
             return Err(ValidationError::new(
                 "indicator",
-                format!("'{}' is not an indicator code (letters, digits and . : - _)", clip(&code)),
+                format!(
+                    "'{}' is not an indicator code (letters, digits and . : - _)",
+                    clip(&code)
+                ),
             ));
         }
         Ok(Self(format!("{standard}:{code}")))
@@ -113,7 +126,10 @@ impl IndicatorId {
         let bad = || {
             ValidationError::new(
                 "indicator",
-                format!("'{}' is not an indicator id (<standard>:<code>, e.g. iso37120-2014:8.1)", clip(raw)),
+                format!(
+                    "'{}' is not an indicator id (<standard>:<code>, e.g. iso37120-2014:8.1)",
+                    clip(raw)
+                ),
             )
         };
         let (standard, code) = raw.trim().split_once(':').ok_or_else(bad)?;
@@ -156,7 +172,10 @@ impl CountryCode {
             }
             _ => Err(ValidationError::new(
                 "country",
-                format!("'{}' is not an ISO 3166-1 alpha-2 country code (e.g. TH, VN, CN)", clip(raw)),
+                format!(
+                    "'{}' is not an ISO 3166-1 alpha-2 country code (e.g. TH, VN, CN)",
+                    clip(raw)
+                ),
             )),
         }
     }
@@ -200,7 +219,15 @@ mod tests {
     fn city_ids_are_slugs() {
         assert!(CityId::parse("kuala-lumpur").is_ok());
         assert!(CityId::parse("suzhou-jiangsu").is_ok());
-        for bad in ["", "Kuala-Lumpur", "kuala lumpur", "-x", "x-", "a--b", "南宁"] {
+        for bad in [
+            "",
+            "Kuala-Lumpur",
+            "kuala lumpur",
+            "-x",
+            "x-",
+            "a--b",
+            "南宁",
+        ] {
             let err = CityId::parse(bad).expect_err(bad);
             assert_eq!(err.field, "city");
         }
@@ -212,12 +239,23 @@ mod tests {
         assert_eq!(id.as_str(), "u4ssc:EN:EN:AQ:1C");
         assert_eq!(id.standard(), "u4ssc");
         assert_eq!(id.code(), "EN:EN:AQ:1C");
-        assert_eq!(IndicatorId::parse("iso37120-2014:8.1").expect("valid").code(), "8.1");
+        assert_eq!(
+            IndicatorId::parse("iso37120-2014:8.1")
+                .expect("valid")
+                .code(),
+            "8.1"
+        );
     }
 
     #[test]
     fn indicator_ids_need_a_standard_and_a_code() {
-        for bad in ["8.1", "iso37120-2014:", ":8.1", "ISO:8.1", "iso37120-2014:8/1"] {
+        for bad in [
+            "8.1",
+            "iso37120-2014:",
+            ":8.1",
+            "ISO:8.1",
+            "iso37120-2014:8/1",
+        ] {
             assert!(IndicatorId::parse(bad).is_err(), "{bad} should be refused");
         }
     }

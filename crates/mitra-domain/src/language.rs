@@ -39,7 +39,10 @@ impl Language {
         Self::match_tag(raw).ok_or_else(|| {
             ValidationError::new(
                 "lang",
-                format!("unsupported language '{}'; supported: en, zh-Hans", crate::ids::clip(raw)),
+                format!(
+                    "unsupported language '{}'; supported: en, zh-Hans",
+                    crate::ids::clip(raw)
+                ),
             )
         })
     }
@@ -48,7 +51,9 @@ impl Language {
         let tag = raw.trim().to_ascii_lowercase();
         match tag.as_str() {
             "en" => Some(Language::En),
-            "zh" | "zh-hans" | "zh-cn" | "zh-sg" | "zh-hans-cn" | "zh-hans-sg" => Some(Language::ZhHans),
+            "zh" | "zh-hans" | "zh-cn" | "zh-sg" | "zh-hans-cn" | "zh-hans-sg" => {
+                Some(Language::ZhHans)
+            }
             t if t.starts_with("en-") => Some(Language::En),
             _ => None,
         }
@@ -62,7 +67,11 @@ impl Language {
             let mut pieces = part.split(';');
             let tag = pieces.next().unwrap_or("").trim();
             let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             if q <= 0.0 {
                 continue;
@@ -103,10 +112,19 @@ mod tests {
 
     #[test]
     fn accept_language_honours_quality_values() {
-        assert_eq!(Language::from_accept_language("th, zh-CN;q=0.8, en;q=0.5"), Some(Language::ZhHans));
-        assert_eq!(Language::from_accept_language("en-GB;q=0.9, zh;q=0.4"), Some(Language::En));
+        assert_eq!(
+            Language::from_accept_language("th, zh-CN;q=0.8, en;q=0.5"),
+            Some(Language::ZhHans)
+        );
+        assert_eq!(
+            Language::from_accept_language("en-GB;q=0.9, zh;q=0.4"),
+            Some(Language::En)
+        );
         assert_eq!(Language::from_accept_language("th, vi"), None);
-        assert_eq!(Language::from_accept_language("zh;q=0, en;q=0.1"), Some(Language::En));
+        assert_eq!(
+            Language::from_accept_language("zh;q=0, en;q=0.1"),
+            Some(Language::En)
+        );
         assert_eq!(Language::from_accept_language(";;;,q=x"), None);
     }
 }

@@ -13,7 +13,10 @@ pub mod reference;
 pub mod slug;
 pub mod standard;
 
-pub use city::{City, CityFilter, CitySummary, Coordinates, Country, Network, Population, PopulationKind, PopulationPoint};
+pub use city::{
+    City, CityFilter, CitySummary, Coordinates, Country, Network, Population, PopulationKind,
+    PopulationPoint,
+};
 pub use error::ValidationError;
 pub use ids::{CityId, CountryCode, IndicatorId, StandardId};
 pub use language::Language;

@@ -19,7 +19,10 @@ pub struct PageRequest {
 
 impl Default for PageRequest {
     fn default() -> Self {
-        Self { limit: DEFAULT_LIMIT, after: None }
+        Self {
+            limit: DEFAULT_LIMIT,
+            after: None,
+        }
     }
 }
 
@@ -65,7 +68,12 @@ impl Cursor {
 
     /// Decodes a token made by [`Cursor::encode`]; anything else is refused naming the `cursor` parameter.
     pub fn decode(token: &str) -> Result<Self, ValidationError> {
-        let bad = || ValidationError::new("cursor", "is not a cursor returned by this API; start again without it");
+        let bad = || {
+            ValidationError::new(
+                "cursor",
+                "is not a cursor returned by this API; start again without it",
+            )
+        };
         let hex = token.strip_prefix(CURSOR_PREFIX).ok_or_else(bad)?;
         if hex.is_empty() || hex.len() % 2 != 0 || hex.len() > 400 {
             return Err(bad());
@@ -86,7 +94,10 @@ mod tests {
     #[test]
     fn a_cursor_round_trips_its_key() {
         let token = Cursor::encode("ho-chi-minh-city");
-        assert_eq!(Cursor::decode(&token), Ok(Cursor("ho-chi-minh-city".into())));
+        assert_eq!(
+            Cursor::decode(&token),
+            Ok(Cursor("ho-chi-minh-city".into()))
+        );
     }
 
     #[test]
@@ -98,10 +109,19 @@ mod tests {
 
     #[test]
     fn limits_outside_the_allowed_range_are_refused() {
-        assert_eq!(PageRequest::parse(None, None).expect("default").limit, DEFAULT_LIMIT);
-        assert_eq!(PageRequest::parse(Some("500"), None).expect("max").limit, 500);
+        assert_eq!(
+            PageRequest::parse(None, None).expect("default").limit,
+            DEFAULT_LIMIT
+        );
+        assert_eq!(
+            PageRequest::parse(Some("500"), None).expect("max").limit,
+            500
+        );
         for bad in ["0", "501", "-1", "ten"] {
-            assert_eq!(PageRequest::parse(Some(bad), None).expect_err(bad).field, "limit");
+            assert_eq!(
+                PageRequest::parse(Some(bad), None).expect_err(bad).field,
+                "limit"
+            );
         }
     }
 }

@@ -12,10 +12,13 @@ use std::fmt;
 
 pub use cities::{parse_cities, parse_city_populations, parse_countries};
 pub use standards::{
-    StandardCatalogue, parse_crosswalk, parse_focus_areas, parse_gbt33356, parse_iso37120_2014, parse_u4ssc,
+    StandardCatalogue, parse_crosswalk, parse_focus_areas, parse_gbt33356, parse_iso37120_2014,
+    parse_u4ssc,
 };
 
-use crate::{City, CityId, Country, CrosswalkEntry, FocusArea, Indicator, PopulationPoint, Standard};
+use crate::{
+    City, CityId, Country, CrosswalkEntry, FocusArea, Indicator, PopulationPoint, Standard,
+};
 
 /// A row of a reference file that could not be accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -32,7 +35,11 @@ pub struct RowError {
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}: {}", self.file, self.line, self.field, self.reason)
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.file, self.line, self.field, self.reason
+        )
     }
 }
 
@@ -60,29 +67,41 @@ impl ReferenceData {
     /// city, every parent indicator exists. `file` and `line` of the offending row are not known here, so the error
     /// names the entity instead.
     pub fn check_references(&self) -> Result<(), RowError> {
-        let countries: std::collections::HashSet<_> = self.countries.iter().map(|c| c.code).collect();
+        let countries: std::collections::HashSet<_> =
+            self.countries.iter().map(|c| c.code).collect();
         for city in &self.cities {
             if !countries.contains(&city.country) {
-                return Err(entity_error("cities/cities.csv", "country", &format!(
-                    "city {} is in {}, which is not in countries.csv",
-                    city.id, city.country
-                )));
+                return Err(entity_error(
+                    "cities/cities.csv",
+                    "country",
+                    &format!(
+                        "city {} is in {}, which is not in countries.csv",
+                        city.id, city.country
+                    ),
+                ));
             }
         }
         let cities: std::collections::HashSet<_> = self.cities.iter().map(|c| &c.id).collect();
         if let Some((id, _)) = self.populations.iter().find(|(id, _)| !cities.contains(id)) {
-            return Err(entity_error("cities/city_populations.csv", "city_id", &format!(
-                "{id} is not a city in cities.csv"
-            )));
+            return Err(entity_error(
+                "cities/city_populations.csv",
+                "city_id",
+                &format!("{id} is not a city in cities.csv"),
+            ));
         }
-        let indicators: std::collections::HashSet<_> = self.indicators.iter().map(|i| &i.id).collect();
+        let indicators: std::collections::HashSet<_> =
+            self.indicators.iter().map(|i| &i.id).collect();
         for indicator in &self.indicators {
             if let Some(parent) = &indicator.parent_id {
                 if !indicators.contains(parent) {
-                    return Err(entity_error("standards", "parent", &format!(
-                        "{} names parent {parent}, which is not loaded",
-                        indicator.id
-                    )));
+                    return Err(entity_error(
+                        "standards",
+                        "parent",
+                        &format!(
+                            "{} names parent {parent}, which is not loaded",
+                            indicator.id
+                        ),
+                    ));
                 }
             }
         }
@@ -91,7 +110,12 @@ impl ReferenceData {
 }
 
 fn entity_error(file: &str, field: &str, reason: &str) -> RowError {
-    RowError { file: file.to_owned(), line: 0, field: field.to_owned(), reason: reason.to_owned() }
+    RowError {
+        file: file.to_owned(),
+        line: 0,
+        field: field.to_owned(),
+        reason: reason.to_owned(),
+    }
 }
 
 /// A CSV file read as rows of named fields, so parsers can say which line and column was wrong.
@@ -113,15 +137,20 @@ impl<'a> CsvRows<'a> {
     /// Opens `text` (named `file` in errors) and checks that every column in `required` is in its header.
     pub(crate) fn new(file: &'a str, text: &'a str, required: &[&str]) -> Result<Self, RowError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(text.as_bytes());
         let headers = reader.headers().map_err(|e| RowError {
             file: file.to_owned(),
             line: 1,
             field: "header".into(),
             reason: e.to_string(),
         })?;
-        let columns: HashMap<String, usize> =
-            headers.iter().enumerate().map(|(i, h)| (h.trim().to_owned(), i)).collect();
+        let columns: HashMap<String, usize> = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.trim().to_owned(), i))
+            .collect();
         for name in required {
             if !columns.contains_key(*name) {
                 return Err(RowError {
@@ -132,11 +161,18 @@ impl<'a> CsvRows<'a> {
                 });
             }
         }
-        Ok(Self { file, columns, reader })
+        Ok(Self {
+            file,
+            columns,
+            reader,
+        })
     }
 
     /// Calls `f` with each row; stops at the first error.
-    pub(crate) fn for_each(mut self, mut f: impl FnMut(&Row<'_>) -> Result<(), RowError>) -> Result<(), RowError> {
+    pub(crate) fn for_each(
+        mut self,
+        mut f: impl FnMut(&Row<'_>) -> Result<(), RowError>,
+    ) -> Result<(), RowError> {
         let mut record = csv::StringRecord::new();
         loop {
             let line = self.reader.position().line() + 1;
@@ -144,7 +180,12 @@ impl<'a> CsvRows<'a> {
                 Ok(false) => return Ok(()),
                 Ok(true) => {
                     let line = record.position().map_or(line, |p| p.line());
-                    let row = Row { file: self.file, line, columns: &self.columns, record: record.clone() };
+                    let row = Row {
+                        file: self.file,
+                        line,
+                        columns: &self.columns,
+                        record: record.clone(),
+                    };
                     f(&row)?;
                 }
                 Err(e) => {
@@ -163,7 +204,10 @@ impl<'a> CsvRows<'a> {
 impl Row<'_> {
     /// The trimmed value of `column` (empty when the row is short).
     pub(crate) fn get(&self, column: &str) -> &str {
-        self.columns.get(column).and_then(|&i| self.record.get(i)).map_or("", str::trim)
+        self.columns
+            .get(column)
+            .and_then(|&i| self.record.get(i))
+            .map_or("", str::trim)
     }
 
     /// The value of `column`, or `None` when empty.
@@ -173,19 +217,28 @@ impl Row<'_> {
 
     /// The value of `column`; an error when empty.
     pub(crate) fn required(&self, column: &str) -> Result<&str, RowError> {
-        self.optional(column).ok_or_else(|| self.error(column, "is empty"))
+        self.optional(column)
+            .ok_or_else(|| self.error(column, "is empty"))
     }
 
     /// Parses `column` as a number of type `T`.
     pub(crate) fn number<T: std::str::FromStr>(&self, column: &str) -> Result<Option<T>, RowError> {
         self.optional(column)
-            .map(|v| v.parse::<T>().map_err(|_| self.error(column, &format!("'{v}' is not a number"))))
+            .map(|v| {
+                v.parse::<T>()
+                    .map_err(|_| self.error(column, &format!("'{v}' is not a number")))
+            })
             .transpose()
     }
 
     /// An error for this row's `field`.
     pub(crate) fn error(&self, field: &str, reason: &str) -> RowError {
-        RowError { file: self.file.to_owned(), line: self.line, field: field.to_owned(), reason: reason.to_owned() }
+        RowError {
+            file: self.file.to_owned(),
+            line: self.line,
+            field: field.to_owned(),
+            reason: reason.to_owned(),
+        }
     }
 
     /// Converts a domain validation error into an error for this row.

@@ -214,7 +214,10 @@ impl Basis {
             "derived" => Ok(Basis::Derived),
             other => Err(ValidationError::new(
                 "basis",
-                format!("'{}' is not a basis (source, derived)", crate::ids::clip(other)),
+                format!(
+                    "'{}' is not a basis (source, derived)",
+                    crate::ids::clip(other)
+                ),
             )),
         }
     }
@@ -285,7 +288,12 @@ mod tests {
 
     #[test]
     fn relations_and_kinds_round_trip_through_their_ids() {
-        for r in [Relation::Equivalent, Relation::Broader, Relation::Narrower, Relation::Related] {
+        for r in [
+            Relation::Equivalent,
+            Relation::Broader,
+            Relation::Narrower,
+            Relation::Related,
+        ] {
             assert_eq!(Relation::parse(r.as_str()), Ok(r));
         }
         assert_eq!(IndicatorKind::parse("level-1"), Ok(IndicatorKind::Level1));

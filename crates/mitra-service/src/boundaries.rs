@@ -28,7 +28,10 @@ fn ring(value: &Value) -> Vec<(f64, f64)> {
 }
 
 fn polygon(value: &Value) -> Vec<Vec<(f64, f64)>> {
-    value.as_array().map(|rings| rings.iter().map(ring).collect()).unwrap_or_default()
+    value
+        .as_array()
+        .map(|rings| rings.iter().map(ring).collect())
+        .unwrap_or_default()
 }
 
 fn parse(text: &str) -> Vec<Boundary> {
@@ -36,7 +39,11 @@ fn parse(text: &str) -> Vec<Boundary> {
         tracing::error!("boundaries.unreadable");
         return Vec::new();
     };
-    let features = doc.get("features").and_then(Value::as_array).cloned().unwrap_or_default();
+    let features = doc
+        .get("features")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     features
         .iter()
         .filter_map(|f| {
@@ -49,8 +56,16 @@ fn parse(text: &str) -> Vec<Boundary> {
                 _ => return None,
             };
             Some(Boundary {
-                iso_a2: props.get("ISO_A2").and_then(Value::as_str).unwrap_or("-99").to_owned(),
-                name: props.get("NAME").and_then(Value::as_str).unwrap_or("").to_owned(),
+                iso_a2: props
+                    .get("ISO_A2")
+                    .and_then(Value::as_str)
+                    .unwrap_or("-99")
+                    .to_owned(),
+                name: props
+                    .get("NAME")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned(),
                 polygons,
             })
         })
@@ -71,8 +86,16 @@ mod tests {
     fn the_shipped_boundaries_include_every_covered_country() {
         let all = boundaries();
         for code in ["CN", "TH", "VN", "ID", "MY", "PH", "MM", "KH", "LA", "BN"] {
-            let b = all.iter().find(|b| b.iso_a2 == code).unwrap_or_else(|| panic!("no outline for {code}"));
-            assert!(b.polygons.iter().all(|p| p.first().is_some_and(|r| r.len() >= 4)), "{code} outline is empty");
+            let b = all
+                .iter()
+                .find(|b| b.iso_a2 == code)
+                .unwrap_or_else(|| panic!("no outline for {code}"));
+            assert!(
+                b.polygons
+                    .iter()
+                    .all(|p| p.first().is_some_and(|r| r.len() >= 4)),
+                "{code} outline is empty"
+            );
         }
     }
 }

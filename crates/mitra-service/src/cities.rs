@@ -44,10 +44,17 @@ pub struct CityDetail {
 impl Mitra {
     /// One page of the cities matching the query; a bad parameter is a validation error naming it.
     pub async fn list_cities(&self, query: &CityListQuery) -> Result<CityPage, ServiceError> {
-        let filter = CityFilter::parse(query.country.as_deref(), query.network.as_deref(), query.q.as_deref())?;
+        let filter = CityFilter::parse(
+            query.country.as_deref(),
+            query.network.as_deref(),
+            query.q.as_deref(),
+        )?;
         let page = PageRequest::parse(query.limit.as_deref(), query.cursor.as_deref())?;
         // One more than asked tells whether another page follows.
-        let probe = PageRequest { limit: page.limit + 1, after: page.after.clone() };
+        let probe = PageRequest {
+            limit: page.limit + 1,
+            after: page.after.clone(),
+        };
         let mut cities = self.store.list_cities(&filter, &probe).await?;
         let next_cursor = if cities.len() > page.limit as usize {
             cities.truncate(page.limit as usize);
@@ -56,13 +63,20 @@ impl Mitra {
             None
         };
         let total = self.store.count_cities(&filter).await?;
-        Ok(CityPage { cities, next_cursor, total })
+        Ok(CityPage {
+            cities,
+            next_cursor,
+            total,
+        })
     }
 
     /// Every city matching `filter`, for the map and the GeoJSON export.
     pub async fn all_cities(&self, filter: &CityFilter) -> Result<Vec<City>, ServiceError> {
         let mut out = Vec::new();
-        let mut page = PageRequest { limit: mitra_domain::page::MAX_LIMIT, after: None };
+        let mut page = PageRequest {
+            limit: mitra_domain::page::MAX_LIMIT,
+            after: None,
+        };
         loop {
             let batch = self.store.list_cities(filter, &page).await?;
             let done = batch.len() < page.limit as usize;
@@ -79,8 +93,17 @@ impl Mitra {
         let id = CityId::parse(id)?;
         let city = self.store.find_city(&id).await?;
         let populations = self.store.list_city_populations(&id).await?;
-        let country = self.store.list_countries().await?.into_iter().find(|c| c.code == city.country);
-        Ok(CityDetail { city, country, populations })
+        let country = self
+            .store
+            .list_countries()
+            .await?
+            .into_iter()
+            .find(|c| c.code == city.country);
+        Ok(CityDetail {
+            city,
+            country,
+            populations,
+        })
     }
 
     /// Every country Mitra covers.

@@ -40,7 +40,10 @@ const FILES: [(&str, &str); 9] = [
 
 /// The text of a shipped file.
 pub(crate) fn file(path: &str) -> &'static str {
-    FILES.iter().find(|(p, _)| *p == path).map_or("", |(_, text)| text)
+    FILES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map_or("", |(_, text)| text)
 }
 
 /// What a reference load did.
@@ -71,7 +74,11 @@ fn content_hash() -> String {
         hasher.update(text.as_bytes());
         hasher.update([0]);
     }
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn standard_id(raw: &str) -> StandardId {
@@ -88,7 +95,12 @@ fn label_of(path: &str) -> Result<String, RowError> {
         .next()
         .and_then(|r| r.ok())
         .and_then(|r| r.get(0).map(str::to_owned))
-        .ok_or_else(|| RowError { file: path.into(), line: 2, field: "standard".into(), reason: "no rows".into() })
+        .ok_or_else(|| RowError {
+            file: path.into(),
+            line: 2,
+            field: "standard".into(),
+            reason: "no rows".into(),
+        })
 }
 
 /// Parses and cross-checks every shipped file.
@@ -102,10 +114,14 @@ pub fn parse_shipped() -> Result<ReferenceData, RowError> {
     let gbt_path = "standards/gbt33356.csv";
     let iso_indicators = reference::parse_iso37120_2014(iso_path, file(iso_path), &iso)?;
     let u4ssc_indicators = reference::parse_u4ssc(u4ssc_path, file(u4ssc_path), &u4ssc)?;
-    let (gbt_indicators, gbt_without_code) = reference::parse_gbt33356(gbt_path, file(gbt_path), &gbt)?;
+    let (gbt_indicators, gbt_without_code) =
+        reference::parse_gbt33356(gbt_path, file(gbt_path), &gbt)?;
 
-    let count = |list: &[mitra_domain::Indicator], kind| list.iter().filter(|i| i.kind == kind).count();
-    let first_source = |list: &[mitra_domain::Indicator]| list.first().map(|i| i.source.clone()).unwrap_or_default();
+    let count =
+        |list: &[mitra_domain::Indicator], kind| list.iter().filter(|i| i.kind == kind).count();
+    let first_source = |list: &[mitra_domain::Indicator]| {
+        list.first().map(|i| i.source.clone()).unwrap_or_default()
+    };
     let standards = vec![
         Standard {
             id: iso.clone(),
@@ -188,7 +204,11 @@ impl Mitra {
     pub async fn load_reference(&self) -> Result<ReferenceReport, ServiceError> {
         let data = parse_shipped()?;
         let hash = content_hash();
-        let counts = (data.cities.len(), data.indicators.len(), data.crosswalk.len());
+        let counts = (
+            data.cities.len(),
+            data.indicators.len(),
+            data.crosswalk.len(),
+        );
         let state = self.store.reference_state().await?;
         if state.as_ref().is_some_and(|s| s.content_hash == hash) {
             return Ok(ReferenceReport {
@@ -198,20 +218,31 @@ impl Mitra {
                 counts,
             });
         }
-        let changes = self.store.apply_reference(&data, REFERENCE_VERSION, &hash).await?;
+        let changes = self
+            .store
+            .apply_reference(&data, REFERENCE_VERSION, &hash)
+            .await?;
         tracing::info!(
             reference.version = REFERENCE_VERSION,
             reference.inserted = changes.inserted,
             reference.updated = changes.updated,
             "reference.loaded"
         );
-        Ok(ReferenceReport { version: REFERENCE_VERSION, already_loaded: false, changes, counts })
+        Ok(ReferenceReport {
+            version: REFERENCE_VERSION,
+            already_loaded: false,
+            changes,
+            counts,
+        })
     }
 
     /// Loads the demo pack once. The foundation pack marks the instance as a demonstration (the pages say so);
     /// accounts, organisations and observations join the pack as those capabilities arrive.
     pub async fn load_demo(&self) -> Result<DemoReport, ServiceError> {
-        let newly_loaded = self.store.mark_demo_loaded(DEMO_PACK, "system:demo").await?;
+        let newly_loaded = self
+            .store
+            .mark_demo_loaded(DEMO_PACK, "system:demo")
+            .await?;
         Ok(DemoReport { newly_loaded })
     }
 
@@ -229,12 +260,22 @@ mod tests {
     #[test]
     fn the_shipped_reference_data_parses_and_is_consistent() {
         let data = parse_shipped().unwrap_or_else(|e| panic!("{e}"));
-        let in_network = |n: Network| data.cities.iter().filter(|c| c.networks.contains(&n)).count();
+        let in_network = |n: Network| {
+            data.cities
+                .iter()
+                .filter(|c| c.networks.contains(&n))
+                .count()
+        };
         assert_eq!(in_network(Network::AscnPilot2018), 26);
         assert_eq!(in_network(Network::Ascn2024), 5);
         assert_eq!(in_network(Network::ChinaPartner), 8);
         assert!(data.cities.len() >= 540, "{} cities", data.cities.len());
-        let count = |standard: &str| data.indicators.iter().filter(|i| i.standard_id.as_str() == standard).count();
+        let count = |standard: &str| {
+            data.indicators
+                .iter()
+                .filter(|i| i.standard_id.as_str() == standard)
+                .count()
+        };
         assert_eq!(count("iso37120-2014"), 100);
         assert_eq!(count("u4ssc"), 91);
         assert!(count("gbt33356-2016") > 30);
@@ -246,11 +287,29 @@ mod tests {
     #[test]
     fn the_canonical_example_ids_exist() {
         let data = parse_shipped().unwrap_or_else(|e| panic!("{e}"));
-        for city in ["kuala-lumpur", "ho-chi-minh-city", "nanning", "suzhou-jiangsu", "suzhou-anhui", "jinan", "hanoi"] {
-            assert!(data.cities.iter().any(|c| c.id.as_str() == city), "missing city {city}");
+        for city in [
+            "kuala-lumpur",
+            "ho-chi-minh-city",
+            "nanning",
+            "suzhou-jiangsu",
+            "suzhou-anhui",
+            "jinan",
+            "hanoi",
+        ] {
+            assert!(
+                data.cities.iter().any(|c| c.id.as_str() == city),
+                "missing city {city}"
+            );
         }
-        for indicator in ["iso37120-2014:8.1", "u4ssc:EN:EN:AQ:1C", "gbt33356-2016:L1P1"] {
-            assert!(data.indicators.iter().any(|i| i.id.as_str() == indicator), "missing indicator {indicator}");
+        for indicator in [
+            "iso37120-2014:8.1",
+            "u4ssc:EN:EN:AQ:1C",
+            "gbt33356-2016:L1P1",
+        ] {
+            assert!(
+                data.indicators.iter().any(|i| i.id.as_str() == indicator),
+                "missing indicator {indicator}"
+            );
         }
     }
 }

@@ -1,8 +1,8 @@
 //! Browsing the standards catalogue: standards, their indicators grouped by theme, and the crosswalk.
 
 use mitra_domain::{
-    Basis, CrosswalkEntry, Cursor, FocusArea, Indicator, IndicatorId, PageRequest, Relation, Standard, StandardId,
-    StandardSummary,
+    Basis, CrosswalkEntry, Cursor, FocusArea, Indicator, IndicatorId, PageRequest, Relation,
+    Standard, StandardId, StandardSummary,
 };
 
 use crate::{Mitra, ServiceError};
@@ -67,7 +67,10 @@ impl Mitra {
         for indicator in self.store.list_indicators(&id).await? {
             match themes.iter_mut().find(|t| t.theme == indicator.theme) {
                 Some(group) => group.indicators.push(indicator),
-                None => themes.push(ThemeGroup { theme: indicator.theme.clone(), indicators: vec![indicator] }),
+                None => themes.push(ThemeGroup {
+                    theme: indicator.theme.clone(),
+                    indicators: vec![indicator],
+                }),
             }
         }
         Ok(StandardDetail { standard, themes })
@@ -102,7 +105,12 @@ impl Mitra {
                 });
             }
         }
-        Ok(IndicatorDetail { indicator, standard, parent, related })
+        Ok(IndicatorDetail {
+            indicator,
+            standard,
+            parent,
+            related,
+        })
     }
 
     /// One page of the whole crosswalk and the cursor of the next.
@@ -112,11 +120,16 @@ impl Mitra {
         cursor: Option<&str>,
     ) -> Result<(Vec<CrosswalkEntry>, Option<String>), ServiceError> {
         let page = PageRequest::parse(limit, cursor)?;
-        let probe = PageRequest { limit: page.limit + 1, after: page.after.clone() };
+        let probe = PageRequest {
+            limit: page.limit + 1,
+            after: page.after.clone(),
+        };
         let mut entries = self.store.list_crosswalk(&probe).await?;
         let next = if entries.len() > page.limit as usize {
             entries.truncate(page.limit as usize);
-            entries.last().map(|e| Cursor::encode(&format!("{} {}", e.from, e.to)))
+            entries
+                .last()
+                .map(|e| Cursor::encode(&format!("{} {}", e.from, e.to)))
         } else {
             None
         };

@@ -29,10 +29,14 @@ impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &error {
             if db.is_unique_violation() {
-                return StoreError::Conflict { constraint: "unique".into() };
+                return StoreError::Conflict {
+                    constraint: "unique".into(),
+                };
             }
             if db.is_foreign_key_violation() {
-                return StoreError::Conflict { constraint: "reference".into() };
+                return StoreError::Conflict {
+                    constraint: "reference".into(),
+                };
             }
         }
         StoreError::Other(anyhow::Error::new(error))

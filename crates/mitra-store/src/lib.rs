@@ -19,8 +19,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use mitra_domain::reference::ReferenceData;
 use mitra_domain::{
-    City, CityFilter, CityId, Country, CrosswalkEntry, FocusArea, Indicator, IndicatorId, PageRequest,
-    PopulationPoint, Standard, StandardId, StandardSummary,
+    City, CityFilter, CityId, Country, CrosswalkEntry, FocusArea, Indicator, IndicatorId,
+    PageRequest, PopulationPoint, Standard, StandardId, StandardSummary,
 };
 
 pub use error::StoreError;
@@ -68,7 +68,11 @@ pub trait ReferenceStore {
 #[async_trait]
 pub trait CityStore {
     /// Up to `page.limit` cities matching `filter`, ordered by id, after `page.after`.
-    async fn list_cities(&self, filter: &CityFilter, page: &PageRequest) -> Result<Vec<City>, StoreError>;
+    async fn list_cities(
+        &self,
+        filter: &CityFilter,
+        page: &PageRequest,
+    ) -> Result<Vec<City>, StoreError>;
 
     /// How many cities match `filter`.
     async fn count_cities(&self, filter: &CityFilter) -> Result<u64, StoreError>;

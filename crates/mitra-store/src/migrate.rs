@@ -5,13 +5,16 @@
 pub const MIGRATION_NAMES: &[&str] = &["0001_foundation"];
 
 /// SQLite migrations, in the order of [`MIGRATION_NAMES`].
-pub(crate) const SQLITE: &[(&str, &str)] =
-    &[("0001_foundation", include_str!("../migrations/sqlite/0001_foundation.sql"))];
+pub(crate) const SQLITE: &[(&str, &str)] = &[(
+    "0001_foundation",
+    include_str!("../migrations/sqlite/0001_foundation.sql"),
+)];
 
 /// PostgreSQL migrations, in the order of [`MIGRATION_NAMES`].
-pub(crate) const POSTGRES: &[(&str, &str)] =
-    &[("0001_foundation", include_str!("../migrations/postgres/0001_foundation.sql"))];
+pub(crate) const POSTGRES: &[(&str, &str)] = &[(
+    "0001_foundation",
+    include_str!("../migrations/postgres/0001_foundation.sql"),
+)];
 
 /// The table that records which migrations were applied; the same statement works on both backends.
-pub(crate) const CREATE_MIGRATIONS_TABLE: &str =
-    "create table if not exists schema_migrations (name text primary key, applied_at text not null)";
+pub(crate) const CREATE_MIGRATIONS_TABLE: &str = "create table if not exists schema_migrations (name text primary key, applied_at text not null)";

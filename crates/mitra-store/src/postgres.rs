@@ -25,9 +25,15 @@ impl PostgresStore {
             .map_err(|e| StoreError::Config(format!("cannot connect to PostgreSQL: {e}")))?;
         let store = Self { pool };
         let mut lock = store.pool.acquire().await?;
-        sqlx::query("select pg_advisory_lock($1)").bind(MIGRATION_LOCK).execute(&mut *lock).await?;
+        sqlx::query("select pg_advisory_lock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *lock)
+            .await?;
         let migrated = store.apply_migrations(crate::migrate::POSTGRES).await;
-        sqlx::query("select pg_advisory_unlock($1)").bind(MIGRATION_LOCK).execute(&mut *lock).await?;
+        sqlx::query("select pg_advisory_unlock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *lock)
+            .await?;
         migrated?;
         Ok(store)
     }

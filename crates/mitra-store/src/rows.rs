@@ -2,8 +2,9 @@
 //! does not convert (a value the domain refuses) is reported as corrupt data, naming the table and id.
 
 use mitra_domain::{
-    Basis, City, CityId, Coordinates, Country, CountryCode, CrosswalkEntry, FocusArea, Indicator, IndicatorId,
-    IndicatorKind, Network, Population, PopulationKind, PopulationPoint, Relation, Standard, StandardId,
+    Basis, City, CityId, Coordinates, Country, CountryCode, CrosswalkEntry, FocusArea, Indicator,
+    IndicatorId, IndicatorKind, Network, Population, PopulationKind, PopulationPoint, Relation,
+    Standard, StandardId,
 };
 use serde_json::{Value, json};
 
@@ -50,8 +51,10 @@ impl CityRow {
         };
         Ok(City {
             name_local: self.name_local.zip(self.local_lang),
-            country: CountryCode::parse(&self.country).map_err(|e| corrupt("cities", &self.id, e))?,
-            location: Coordinates::new(self.latitude, self.longitude).map_err(|e| corrupt("cities", &self.id, e))?,
+            country: CountryCode::parse(&self.country)
+                .map_err(|e| corrupt("cities", &self.id, e))?,
+            location: Coordinates::new(self.latitude, self.longitude)
+                .map_err(|e| corrupt("cities", &self.id, e))?,
             id,
             name_en: self.name_en,
             name_zh: self.name_zh,
@@ -77,8 +80,10 @@ impl PopulationRow {
     pub fn into_point(self, city: &str) -> Result<PopulationPoint, StoreError> {
         Ok(PopulationPoint {
             year: self.year as i32,
-            count: u64::try_from(self.population).map_err(|e| corrupt("city_populations", city, e))?,
-            kind: PopulationKind::parse(&self.kind).map_err(|e| corrupt("city_populations", city, e))?,
+            count: u64::try_from(self.population)
+                .map_err(|e| corrupt("city_populations", city, e))?,
+            kind: PopulationKind::parse(&self.kind)
+                .map_err(|e| corrupt("city_populations", city, e))?,
             source: self.source,
         })
     }
@@ -96,7 +101,8 @@ pub(crate) struct CountryRow {
 impl CountryRow {
     pub fn into_country(self) -> Result<Country, StoreError> {
         Ok(Country {
-            code: CountryCode::parse(&self.code).map_err(|e| corrupt("countries", &self.code, e))?,
+            code: CountryCode::parse(&self.code)
+                .map_err(|e| corrupt("countries", &self.code, e))?,
             iso3: self.iso3,
             name_en: self.name_en,
             name_zh: self.name_zh,
@@ -153,7 +159,12 @@ impl IndicatorRow {
             id: IndicatorId::parse(&self.id).map_err(bad)?,
             standard_id: StandardId::parse(&self.standard_id).map_err(bad)?,
             kind: IndicatorKind::parse(&self.kind).map_err(bad)?,
-            parent_id: self.parent_id.as_deref().map(IndicatorId::parse).transpose().map_err(bad)?,
+            parent_id: self
+                .parent_id
+                .as_deref()
+                .map(IndicatorId::parse)
+                .transpose()
+                .map_err(bad)?,
             title_en_is_translation: self.title_en_origin == "translation",
             code: self.code,
             title_en: self.title_en,
@@ -202,7 +213,11 @@ pub(crate) struct FocusAreaRow {
 
 impl FocusAreaRow {
     pub fn into_focus_area(self) -> FocusArea {
-        FocusArea { id: self.id, name_en: self.name_en, source: self.source }
+        FocusArea {
+            id: self.id,
+            name_en: self.name_en,
+            source: self.source,
+        }
     }
 }
 
@@ -253,7 +268,11 @@ pub(crate) fn indicator_json(i: &Indicator) -> Value {
 }
 
 pub(crate) fn title_en_origin(i: &Indicator) -> &'static str {
-    if i.title_en_is_translation { "translation" } else { "published" }
+    if i.title_en_is_translation {
+        "translation"
+    } else {
+        "published"
+    }
 }
 
 pub(crate) fn crosswalk_json(e: &CrosswalkEntry) -> Value {

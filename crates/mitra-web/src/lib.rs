@@ -1,1 +1,31 @@
-//! placeholder
+//! Mitra over HTTP: server-rendered pages for people, a JSON API for machines, and the operations endpoints.
+//!
+//! Handlers are thin: they extract the request, make one call on [`mitra_service::Mitra`] and turn the result into a
+//! response. This crate must not contain SQL (it does not depend on the store), permission logic or audit calls.
+
+mod api;
+mod assets;
+mod error;
+mod i18n;
+mod ops;
+mod router;
+mod ui;
+
+use std::future::Future;
+
+use mitra_service::Mitra;
+use tokio::net::TcpListener;
+
+pub use api::openapi::openapi_json;
+pub use router::router;
+
+/// Serves `mitra` on `listener` until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    mitra: Mitra,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(mitra))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

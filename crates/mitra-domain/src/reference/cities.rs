@@ -3,13 +3,29 @@
 use std::collections::{BTreeSet, HashSet};
 
 use super::{CsvRows, RowError};
-use crate::{City, CityId, Coordinates, Country, CountryCode, Network, Population, PopulationKind, PopulationPoint};
+use crate::{
+    City, CityId, Coordinates, Country, CountryCode, Network, Population, PopulationKind,
+    PopulationPoint,
+};
 
 /// Parses the city list; ids must be unique.
 pub fn parse_cities(file: &str, text: &str) -> Result<Vec<City>, RowError> {
     let required = [
-        "id", "name_en", "name_zh", "name_local", "local_lang", "country", "admin1", "latitude", "longitude",
-        "timezone", "population", "population_year", "population_source", "networks", "geonames_id",
+        "id",
+        "name_en",
+        "name_zh",
+        "name_local",
+        "local_lang",
+        "country",
+        "admin1",
+        "latitude",
+        "longitude",
+        "timezone",
+        "population",
+        "population_year",
+        "population_source",
+        "networks",
+        "geonames_id",
         "wup_city_code",
     ];
     let mut cities = Vec::new();
@@ -19,15 +35,22 @@ pub fn parse_cities(file: &str, text: &str) -> Result<Vec<City>, RowError> {
         if !seen.insert(id.clone()) {
             return Err(row.error("id", &format!("{id} appears twice")));
         }
-        let latitude = row.number::<f64>("latitude")?.ok_or_else(|| row.error("latitude", "is empty"))?;
-        let longitude = row.number::<f64>("longitude")?.ok_or_else(|| row.error("longitude", "is empty"))?;
+        let latitude = row
+            .number::<f64>("latitude")?
+            .ok_or_else(|| row.error("latitude", "is empty"))?;
+        let longitude = row
+            .number::<f64>("longitude")?
+            .ok_or_else(|| row.error("longitude", "is empty"))?;
         let location = Coordinates::new(latitude, longitude).map_err(|e| {
             let field = e.field.clone();
             row.invalid(&field, e)
         })?;
         let timezone = row.required("timezone")?;
         if !timezone.contains('/') || timezone.contains(char::is_whitespace) {
-            return Err(row.error("timezone", &format!("'{timezone}' is not an IANA time zone (Area/Location)")));
+            return Err(row.error(
+                "timezone",
+                &format!("'{timezone}' is not an IANA time zone (Area/Location)"),
+            ));
         }
         let population = match row.number::<u64>("population")? {
             None => None,
@@ -41,8 +64,12 @@ pub fn parse_cities(file: &str, text: &str) -> Result<Vec<City>, RowError> {
         let name_local = match (row.optional("name_local"), row.optional("local_lang")) {
             (Some(name), Some(lang)) => Some((name.to_owned(), lang.to_owned())),
             (None, None) => None,
-            (Some(_), None) => return Err(row.error("local_lang", "is empty while name_local is set")),
-            (None, Some(_)) => return Err(row.error("name_local", "is empty while local_lang is set")),
+            (Some(_), None) => {
+                return Err(row.error("local_lang", "is empty while name_local is set"));
+            }
+            (None, Some(_)) => {
+                return Err(row.error("name_local", "is empty while local_lang is set"));
+            }
         };
         let networks = row
             .get("networks")
@@ -56,7 +83,8 @@ pub fn parse_cities(file: &str, text: &str) -> Result<Vec<City>, RowError> {
             name_en: row.required("name_en")?.to_owned(),
             name_zh: row.optional("name_zh").map(str::to_owned),
             name_local,
-            country: CountryCode::parse(row.required("country")?).map_err(|e| row.invalid("country", e))?,
+            country: CountryCode::parse(row.required("country")?)
+                .map_err(|e| row.invalid("country", e))?,
             admin1: row.optional("admin1").map(str::to_owned),
             location,
             timezone: timezone.to_owned(),
@@ -71,22 +99,47 @@ pub fn parse_cities(file: &str, text: &str) -> Result<Vec<City>, RowError> {
 }
 
 /// Parses the population series; one value per city, year and source.
-pub fn parse_city_populations(file: &str, text: &str) -> Result<Vec<(CityId, PopulationPoint)>, RowError> {
+pub fn parse_city_populations(
+    file: &str,
+    text: &str,
+) -> Result<Vec<(CityId, PopulationPoint)>, RowError> {
     let mut points = Vec::new();
     let mut seen = HashSet::new();
-    CsvRows::new(file, text, &["city_id", "year", "population", "kind", "source"])?.for_each(|row| {
-        let city = CityId::parse(row.required("city_id")?).map_err(|e| row.invalid("city_id", e))?;
-        let year = row.number::<i32>("year")?.ok_or_else(|| row.error("year", "is empty"))?;
+    CsvRows::new(
+        file,
+        text,
+        &["city_id", "year", "population", "kind", "source"],
+    )?
+    .for_each(|row| {
+        let city =
+            CityId::parse(row.required("city_id")?).map_err(|e| row.invalid("city_id", e))?;
+        let year = row
+            .number::<i32>("year")?
+            .ok_or_else(|| row.error("year", "is empty"))?;
         if !(1800..=2100).contains(&year) {
             return Err(row.error("year", &format!("{year} is not a plausible year")));
         }
-        let count = row.number::<u64>("population")?.ok_or_else(|| row.error("population", "is empty"))?;
+        let count = row
+            .number::<u64>("population")?
+            .ok_or_else(|| row.error("population", "is empty"))?;
         let source = row.required("source")?.to_owned();
         if !seen.insert((city.clone(), year, source.clone())) {
-            return Err(row.error("year", &format!("{city} {year} appears twice for the same source")));
+            return Err(row.error(
+                "year",
+                &format!("{city} {year} appears twice for the same source"),
+            ));
         }
-        let kind = PopulationKind::parse(row.required("kind")?).map_err(|e| row.invalid("kind", e))?;
-        points.push((city, PopulationPoint { year, count, kind, source }));
+        let kind =
+            PopulationKind::parse(row.required("kind")?).map_err(|e| row.invalid("kind", e))?;
+        points.push((
+            city,
+            PopulationPoint {
+                year,
+                count,
+                kind,
+                source,
+            },
+        ));
         Ok(())
     })?;
     Ok(points)
@@ -95,7 +148,12 @@ pub fn parse_city_populations(file: &str, text: &str) -> Result<Vec<(CityId, Pop
 /// Parses the country list.
 pub fn parse_countries(file: &str, text: &str) -> Result<Vec<Country>, RowError> {
     let mut countries = Vec::new();
-    CsvRows::new(file, text, &["iso2", "iso3", "name_en", "name_zh", "region"])?.for_each(|row| {
+    CsvRows::new(
+        file,
+        text,
+        &["iso2", "iso3", "name_en", "name_zh", "region"],
+    )?
+    .for_each(|row| {
         let region = row.required("region")?;
         if region != "asean" && region != "china" {
             return Err(row.error("region", "must be 'asean' or 'china'"));
@@ -128,9 +186,15 @@ mod tests {
         assert_eq!(cities.len(), 1);
         let bangkok = &cities[0];
         assert_eq!(bangkok.id.as_str(), "bangkok");
-        assert_eq!(bangkok.name_local, Some(("กรุงเทพมหานคร".into(), "th".into())));
+        assert_eq!(
+            bangkok.name_local,
+            Some(("กรุงเทพมหานคร".into(), "th".into()))
+        );
         assert!(bangkok.networks.contains(&Network::AscnPilot2018));
-        assert_eq!(bangkok.population.as_ref().map(|p| p.count), Some(10_539_000));
+        assert_eq!(
+            bangkok.population.as_ref().map(|p| p.count),
+            Some(10_539_000)
+        );
     }
 
     #[test]
@@ -140,7 +204,10 @@ mod tests {
              hanoi,Hanoi,,,,VN,,north,105.8,Asia/Bangkok,1,2020,UN,,,\n"
         );
         let err = parse_cities("cities/cities.csv", &text).expect_err("latitude is not a number");
-        assert_eq!(err.to_string(), "cities/cities.csv:3: latitude: 'north' is not a number");
+        assert_eq!(
+            err.to_string(),
+            "cities/cities.csv:3: latitude: 'north' is not a number"
+        );
     }
 
     #[test]
@@ -148,13 +215,21 @@ mod tests {
         let row = |id: &str, networks: &str, tz: &str| {
             format!("{id},X,,,,TH,,1,1,{tz},1,2020,UN,{networks},,\n")
         };
-        let err = parse_cities("c.csv", &format!("{HEADER}{}", row("a", "ascn", "Asia/Bangkok")))
-            .expect_err("unknown network");
+        let err = parse_cities(
+            "c.csv",
+            &format!("{HEADER}{}", row("a", "ascn", "Asia/Bangkok")),
+        )
+        .expect_err("unknown network");
         assert_eq!((err.line, err.field.as_str()), (2, "networks"));
-        let text = format!("{HEADER}{}{}", row("a", "", "Asia/Bangkok"), row("a", "", "Asia/Bangkok"));
+        let text = format!(
+            "{HEADER}{}{}",
+            row("a", "", "Asia/Bangkok"),
+            row("a", "", "Asia/Bangkok")
+        );
         let err = parse_cities("c.csv", &text).expect_err("duplicate id");
         assert_eq!((err.line, err.field.as_str()), (3, "id"));
-        let err = parse_cities("c.csv", &format!("{HEADER}{}", row("a", "", "Bangkok"))).expect_err("zone");
+        let err = parse_cities("c.csv", &format!("{HEADER}{}", row("a", "", "Bangkok")))
+            .expect_err("zone");
         assert_eq!(err.field, "timezone");
     }
 

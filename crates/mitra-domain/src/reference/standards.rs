@@ -4,7 +4,9 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{CsvRows, RowError};
-use crate::{Basis, CrosswalkEntry, FocusArea, Indicator, IndicatorId, IndicatorKind, Relation, StandardId};
+use crate::{
+    Basis, CrosswalkEntry, FocusArea, Indicator, IndicatorId, IndicatorKind, Relation, StandardId,
+};
 
 /// The standards whose files ship with Mitra, by the label the crosswalk file uses for them.
 #[derive(Debug, Clone, Default)]
@@ -24,19 +26,40 @@ impl StandardCatalogue {
     }
 }
 
-fn indicator_id(row: &super::Row<'_>, standard: &StandardId, column: &str) -> Result<IndicatorId, RowError> {
+fn indicator_id(
+    row: &super::Row<'_>,
+    standard: &StandardId,
+    column: &str,
+) -> Result<IndicatorId, RowError> {
     IndicatorId::new(standard, row.required(column)?).map_err(|e| row.invalid(column, e))
 }
 
-fn check_unique(row: &super::Row<'_>, seen: &mut HashSet<IndicatorId>, id: &IndicatorId) -> Result<(), RowError> {
-    if seen.insert(id.clone()) { Ok(()) } else { Err(row.error("id", &format!("{id} appears twice"))) }
+fn check_unique(
+    row: &super::Row<'_>,
+    seen: &mut HashSet<IndicatorId>,
+    id: &IndicatorId,
+) -> Result<(), RowError> {
+    if seen.insert(id.clone()) {
+        Ok(())
+    } else {
+        Err(row.error("id", &format!("{id} appears twice")))
+    }
 }
 
 /// Parses ISO 37120:2014 (`standard,id,title,theme,kind,unit,unit_basis,source`).
-pub fn parse_iso37120_2014(file: &str, text: &str, standard: &StandardId) -> Result<Vec<Indicator>, RowError> {
+pub fn parse_iso37120_2014(
+    file: &str,
+    text: &str,
+    standard: &StandardId,
+) -> Result<Vec<Indicator>, RowError> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    CsvRows::new(file, text, &["id", "title", "theme", "kind", "unit", "source"])?.for_each(|row| {
+    CsvRows::new(
+        file,
+        text,
+        &["id", "title", "theme", "kind", "unit", "source"],
+    )?
+    .for_each(|row| {
         let id = indicator_id(row, standard, "id")?;
         check_unique(row, &mut seen, &id)?;
         let kind = match row.required("kind")? {
@@ -66,46 +89,75 @@ pub fn parse_iso37120_2014(file: &str, text: &str, standard: &StandardId) -> Res
 }
 
 /// Parses the U4SSC KPIs (`id,title,dimension,sub_dimension,category,kind,unit,source`).
-pub fn parse_u4ssc(file: &str, text: &str, standard: &StandardId) -> Result<Vec<Indicator>, RowError> {
+pub fn parse_u4ssc(
+    file: &str,
+    text: &str,
+    standard: &StandardId,
+) -> Result<Vec<Indicator>, RowError> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    CsvRows::new(file, text, &["id", "title", "dimension", "sub_dimension", "category", "kind", "unit", "source"])?
-        .for_each(|row| {
-            let id = indicator_id(row, standard, "id")?;
-            check_unique(row, &mut seen, &id)?;
-            let kind = match row.required("kind")? {
-                "core" => IndicatorKind::Core,
-                "advanced" => IndicatorKind::Advanced,
-                other => return Err(row.error("kind", &format!("'{other}' is not core or advanced"))),
-            };
-            out.push(Indicator {
-                code: id.code().to_owned(),
-                id,
-                standard_id: standard.clone(),
-                title_en: row.required("title")?.to_owned(),
-                title_zh: None,
-                title_en_is_translation: false,
-                theme: row.required("dimension")?.to_owned(),
-                sub_theme: row.optional("category").map(str::to_owned),
-                kind,
-                unit: row.optional("unit").map(str::to_owned),
-                parent_id: None,
-                weight_percent: None,
-                position: out.len() as i64,
-                source: row.required("source")?.to_owned(),
-            });
-            Ok(())
-        })?;
+    CsvRows::new(
+        file,
+        text,
+        &[
+            "id",
+            "title",
+            "dimension",
+            "sub_dimension",
+            "category",
+            "kind",
+            "unit",
+            "source",
+        ],
+    )?
+    .for_each(|row| {
+        let id = indicator_id(row, standard, "id")?;
+        check_unique(row, &mut seen, &id)?;
+        let kind = match row.required("kind")? {
+            "core" => IndicatorKind::Core,
+            "advanced" => IndicatorKind::Advanced,
+            other => return Err(row.error("kind", &format!("'{other}' is not core or advanced"))),
+        };
+        out.push(Indicator {
+            code: id.code().to_owned(),
+            id,
+            standard_id: standard.clone(),
+            title_en: row.required("title")?.to_owned(),
+            title_zh: None,
+            title_en_is_translation: false,
+            theme: row.required("dimension")?.to_owned(),
+            sub_theme: row.optional("category").map(str::to_owned),
+            kind,
+            unit: row.optional("unit").map(str::to_owned),
+            parent_id: None,
+            weight_percent: None,
+            position: out.len() as i64,
+            source: row.required("source")?.to_owned(),
+        });
+        Ok(())
+    })?;
     Ok(out)
 }
 
 /// Parses GB/T 33356-2016 (`level,id,parent,title_zh,title_en_analyst_translation,weight_pct,source`). Rows the
 /// source lists without a code cannot get a canonical id; they are counted and left out, never given a made-up code.
-pub fn parse_gbt33356(file: &str, text: &str, standard: &StandardId) -> Result<(Vec<Indicator>, usize), RowError> {
+pub fn parse_gbt33356(
+    file: &str,
+    text: &str,
+    standard: &StandardId,
+) -> Result<(Vec<Indicator>, usize), RowError> {
     let mut out: Vec<Indicator> = Vec::new();
     let mut seen = HashSet::new();
     let mut without_code = 0;
-    let required = ["level", "id", "parent", "title_zh", "title_en_analyst_translation", "weight_pct", "source"];
+    let required = [
+        "level",
+        "id",
+        "parent",
+        "title_zh",
+        "title_en_analyst_translation",
+        "weight_pct",
+        "source",
+    ];
     CsvRows::new(file, text, &required)?.for_each(|row| {
         if row.optional("id").is_none() {
             without_code += 1;
@@ -119,7 +171,11 @@ pub fn parse_gbt33356(file: &str, text: &str, standard: &StandardId) -> Result<(
             "3" => IndicatorKind::SubItem,
             other => return Err(row.error("level", &format!("'{other}' is not 1, 2 or 3"))),
         };
-        let parent_id = row.optional("parent").map(|p| IndicatorId::new(standard, p)).transpose().map_err(|e| row.invalid("parent", e))?;
+        let parent_id = row
+            .optional("parent")
+            .map(|p| IndicatorId::new(standard, p))
+            .transpose()
+            .map_err(|e| row.invalid("parent", e))?;
         if kind != IndicatorKind::Level1 && parent_id.is_none() {
             return Err(row.error("parent", "is empty for an indicator below the first level"));
         }
@@ -131,7 +187,11 @@ pub fn parse_gbt33356(file: &str, text: &str, standard: &StandardId) -> Result<(
                 let parent_row = out.iter().find(|i| &i.id == parent).ok_or_else(|| {
                     row.error("parent", &format!("{parent} is not listed before this row"))
                 })?;
-                if parent_row.kind == IndicatorKind::Level1 { parent_row.title_en.clone() } else { parent_row.theme.clone() }
+                if parent_row.kind == IndicatorKind::Level1 {
+                    parent_row.title_en.clone()
+                } else {
+                    parent_row.theme.clone()
+                }
             }
         };
         out.push(Indicator {
@@ -200,11 +260,20 @@ pub fn parse_crosswalk(
     let mut out = Vec::new();
     let mut skipped = 0;
     let mut seen = HashSet::new();
-    let required = ["from_standard", "from_id", "to_standard", "to_id", "relation", "basis", "source"];
+    let required = [
+        "from_standard",
+        "from_id",
+        "to_standard",
+        "to_id",
+        "relation",
+        "basis",
+        "source",
+    ];
     CsvRows::new(file, text, &required)?.for_each(|row| {
-        let (Some(from_standard), Some(to_standard)) =
-            (catalogue.id_for(row.get("from_standard")), catalogue.id_for(row.get("to_standard")))
-        else {
+        let (Some(from_standard), Some(to_standard)) = (
+            catalogue.id_for(row.get("from_standard")),
+            catalogue.id_for(row.get("to_standard")),
+        ) else {
             skipped += 1;
             return Ok(());
         };
@@ -219,8 +288,12 @@ pub fn parse_crosswalk(
             return Err(row.error("to_id", &format!("{from} → {to} appears twice")));
         }
         let wording = row.required("relation")?;
-        let relation = relation_from_source(wording)
-            .ok_or_else(|| row.error("relation", &format!("'{wording}' is not a relation Mitra knows")))?;
+        let relation = relation_from_source(wording).ok_or_else(|| {
+            row.error(
+                "relation",
+                &format!("'{wording}' is not a relation Mitra knows"),
+            )
+        })?;
         let basis = Basis::parse(row.required("basis")?).map_err(|e| row.invalid("basis", e))?;
         out.push(CrosswalkEntry {
             from,
@@ -254,9 +327,13 @@ mod tests {
 
     #[test]
     fn an_unknown_kind_is_reported_with_its_line() {
-        let text = "standard,id,title,theme,kind,unit,unit_basis,source\nISO,5.1,T,Economy,optional,,,s\n";
+        let text =
+            "standard,id,title,theme,kind,unit,unit_basis,source\nISO,5.1,T,Economy,optional,,,s\n";
         let err = parse_iso37120_2014("standards/iso.csv", text, &iso()).expect_err("bad kind");
-        assert_eq!(err.to_string(), "standards/iso.csv:2: kind: 'optional' is not core or supporting");
+        assert_eq!(
+            err.to_string(),
+            "standards/iso.csv:2: kind: 'optional' is not core or supporting"
+        );
     }
 
     #[test]
@@ -271,13 +348,18 @@ mod tests {
         assert_eq!(without_code, 1);
         assert_eq!(indicators.len(), 3);
         assert_eq!(indicators[2].theme, "Citizen services");
-        assert_eq!(indicators[2].parent_id.as_ref().map(|p| p.as_str()), Some("gbt33356-2016:L1P1"));
+        assert_eq!(
+            indicators[2].parent_id.as_ref().map(|p| p.as_str()),
+            Some("gbt33356-2016:L1P1")
+        );
     }
 
     #[test]
     fn crosswalk_rows_map_relations_and_skip_foreign_catalogues() {
         let u4ssc = StandardId::parse("u4ssc").expect("id");
-        let catalogue = StandardCatalogue::default().with("ISO 37120:2014", &iso()).with("U4SSC", &u4ssc);
+        let catalogue = StandardCatalogue::default()
+            .with("ISO 37120:2014", &iso())
+            .with("U4SSC", &u4ssc);
         let a = IndicatorId::new(&iso(), "8.1").expect("id");
         let b = IndicatorId::new(&u4ssc, "EN: EN: AQ: 1C").expect("id");
         let known: HashSet<_> = [a.clone(), b.clone()].into_iter().collect();

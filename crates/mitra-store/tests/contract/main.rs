@@ -7,9 +7,9 @@ use std::collections::BTreeSet;
 
 use mitra_domain::reference::ReferenceData;
 use mitra_domain::{
-    Basis, City, CityFilter, CityId, Coordinates, Country, CountryCode, CrosswalkEntry, FocusArea, Indicator,
-    IndicatorId, IndicatorKind, Network, PageRequest, Population, PopulationKind, PopulationPoint, Relation,
-    Standard, StandardId,
+    Basis, City, CityFilter, CityId, Coordinates, Country, CountryCode, CrosswalkEntry, FocusArea,
+    Indicator, IndicatorId, IndicatorKind, Network, PageRequest, Population, PopulationKind,
+    PopulationPoint, Relation, Standard, StandardId,
 };
 use mitra_store::{MIGRATION_NAMES, StoreError};
 use support::for_each_backend;
@@ -29,9 +29,16 @@ fn city(slug: &str, name: &str, country: &str, networks: &[Network]) -> City {
         name_local: None,
         country: id(CountryCode::parse, country),
         admin1: None,
-        location: Coordinates { latitude: 10.0, longitude: 100.0 },
+        location: Coordinates {
+            latitude: 10.0,
+            longitude: 100.0,
+        },
         timezone: "Asia/Bangkok".into(),
-        population: Some(Population { count: 1_000_000, year: Some(2020), source: "UN WUP 2018".into() }),
+        population: Some(Population {
+            count: 1_000_000,
+            year: Some(2020),
+            source: "UN WUP 2018".into(),
+        }),
         networks: networks.iter().copied().collect::<BTreeSet<_>>(),
         geonames_id: None,
         wup_city_code: None,
@@ -82,7 +89,10 @@ fn sample() -> ReferenceData {
     let iso_pm10 = indicator(&iso, "8.2", 1);
     let u4ssc_air = indicator(&u4ssc, "EN:EN:AQ:1C", 0);
     ReferenceData {
-        countries: vec![country("TH", "Thailand", "asean"), country("CN", "China", "china")],
+        countries: vec![
+            country("TH", "Thailand", "asean"),
+            country("CN", "China", "china"),
+        ],
         cities: vec![
             city("bangkok", "Bangkok", "TH", &[Network::AscnPilot2018]),
             city("chiang-mai", "Chiang Mai", "TH", &[Network::Ascn2024]),
@@ -91,8 +101,24 @@ fn sample() -> ReferenceData {
             city("kunming", "Kunming", "CN", &[Network::ChinaPartner]),
         ],
         populations: vec![
-            (id(CityId::parse, "bangkok"), PopulationPoint { year: 2015, count: 9_000_000, kind: PopulationKind::Estimate, source: "WUP".into() }),
-            (id(CityId::parse, "bangkok"), PopulationPoint { year: 2020, count: 10_000_000, kind: PopulationKind::Projection, source: "WUP".into() }),
+            (
+                id(CityId::parse, "bangkok"),
+                PopulationPoint {
+                    year: 2015,
+                    count: 9_000_000,
+                    kind: PopulationKind::Estimate,
+                    source: "WUP".into(),
+                },
+            ),
+            (
+                id(CityId::parse, "bangkok"),
+                PopulationPoint {
+                    year: 2020,
+                    count: 10_000_000,
+                    kind: PopulationKind::Projection,
+                    source: "WUP".into(),
+                },
+            ),
         ],
         standards: vec![standard(&iso, "ISO 37120:2014"), standard(&u4ssc, "U4SSC")],
         crosswalk: vec![CrosswalkEntry {
@@ -104,7 +130,11 @@ fn sample() -> ReferenceData {
             source: "test".into(),
         }],
         indicators: vec![iso_pm, iso_pm10, u4ssc_air],
-        focus_areas: vec![FocusArea { id: "civic_social".into(), name_en: "Civic and Social".into(), source: "t".into() }],
+        focus_areas: vec![FocusArea {
+            id: "civic_social".into(),
+            name_en: "Civic and Social".into(),
+            source: "t".into(),
+        }],
     }
 }
 
@@ -115,13 +145,21 @@ fn both_backends_have_a_migration_file_of_each_name() {
         std::fs::read_dir(&path)
             .unwrap_or_else(|e| panic!("{path}: {e}"))
             .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().trim_end_matches(".sql").to_owned())
+            .map(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .trim_end_matches(".sql")
+                    .to_owned()
+            })
             .collect()
     };
     let sqlite = names("sqlite");
     assert_eq!(sqlite, names("postgres"), "migration folders differ");
     let embedded: BTreeSet<String> = MIGRATION_NAMES.iter().map(|s| s.to_string()).collect();
-    assert_eq!(sqlite, embedded, "MIGRATION_NAMES must list every migration file");
+    assert_eq!(
+        sqlite, embedded,
+        "MIGRATION_NAMES must list every migration file"
+    );
 }
 
 #[tokio::test]
@@ -129,16 +167,32 @@ async fn loading_reference_data_twice_changes_nothing_the_second_time() {
     for_each_backend(|store| async move {
         assert_eq!(store.reference_state().await.expect("state"), None);
         let data = sample();
-        let first = store.apply_reference(&data, 1, "hash-a").await.expect("first load");
+        let first = store
+            .apply_reference(&data, 1, "hash-a")
+            .await
+            .expect("first load");
         // 2 countries + 5 cities + 1 population series + 2 standards + 3 indicators + 1 crosswalk + 1 focus area.
         assert_eq!((first.inserted, first.updated, first.unchanged), (15, 0, 0));
         let audit_after_first = store.list_audit_entries(1000).await.expect("audit").len();
         assert_eq!(audit_after_first, 15);
 
-        let second = store.apply_reference(&data, 1, "hash-a").await.expect("second load");
-        assert_eq!((second.inserted, second.updated, second.unchanged), (0, 0, 15));
-        assert_eq!(store.list_audit_entries(1000).await.expect("audit").len(), audit_after_first);
-        let state = store.reference_state().await.expect("state").expect("recorded");
+        let second = store
+            .apply_reference(&data, 1, "hash-a")
+            .await
+            .expect("second load");
+        assert_eq!(
+            (second.inserted, second.updated, second.unchanged),
+            (0, 0, 15)
+        );
+        assert_eq!(
+            store.list_audit_entries(1000).await.expect("audit").len(),
+            audit_after_first
+        );
+        let state = store
+            .reference_state()
+            .await
+            .expect("state")
+            .expect("recorded");
         assert_eq!((state.version, state.content_hash.as_str()), (1, "hash-a"));
     })
     .await;
@@ -155,14 +209,33 @@ async fn a_changed_row_is_updated_and_audited_with_before_and_after() {
         assert_eq!((changes.inserted, changes.updated), (0, 1));
 
         let newest = &store.list_audit_entries(1).await.expect("audit")[0];
-        assert_eq!((newest.entity.as_str(), newest.entity_id.as_str(), newest.action.as_str()), ("city", "bangkok", "update"));
+        assert_eq!(
+            (
+                newest.entity.as_str(),
+                newest.entity_id.as_str(),
+                newest.action.as_str()
+            ),
+            ("city", "bangkok", "update")
+        );
         assert_eq!(newest.actor, "system:reference");
-        assert_eq!(newest.before.as_ref().and_then(|b| b["name_zh"].as_str()), Some("Bangkok市"));
-        assert_eq!(newest.after.as_ref().and_then(|a| a["name_zh"].as_str()), Some("曼谷"));
+        assert_eq!(
+            newest.before.as_ref().and_then(|b| b["name_zh"].as_str()),
+            Some("Bangkok市")
+        );
+        assert_eq!(
+            newest.after.as_ref().and_then(|a| a["name_zh"].as_str()),
+            Some("曼谷")
+        );
 
-        let bangkok = store.find_city(&id(CityId::parse, "bangkok")).await.expect("city");
+        let bangkok = store
+            .find_city(&id(CityId::parse, "bangkok"))
+            .await
+            .expect("city");
         assert_eq!(bangkok.name_zh.as_deref(), Some("曼谷"));
-        assert!(bangkok.networks.contains(&Network::Ascn2024) && bangkok.networks.contains(&Network::AscnPilot2018));
+        assert!(
+            bangkok.networks.contains(&Network::Ascn2024)
+                && bangkok.networks.contains(&Network::AscnPilot2018)
+        );
     })
     .await;
 }
@@ -170,11 +243,20 @@ async fn a_changed_row_is_updated_and_audited_with_before_and_after() {
 #[tokio::test]
 async fn the_change_feed_is_monotonic_and_can_be_followed() {
     for_each_backend(|store| async move {
-        store.apply_reference(&sample(), 1, "a").await.expect("load");
+        store
+            .apply_reference(&sample(), 1, "a")
+            .await
+            .expect("load");
         let changes = store.list_changes_since(0, 1000).await.expect("feed");
         assert_eq!(changes.len(), 15);
-        assert!(changes.windows(2).all(|w| w[0].seq < w[1].seq), "sequence must increase");
-        let rest = store.list_changes_since(changes[9].seq, 1000).await.expect("feed tail");
+        assert!(
+            changes.windows(2).all(|w| w[0].seq < w[1].seq),
+            "sequence must increase"
+        );
+        let rest = store
+            .list_changes_since(changes[9].seq, 1000)
+            .await
+            .expect("feed tail");
         assert_eq!(rest.len(), 5);
         assert_eq!(rest[0].seq, changes[10].seq);
     })
@@ -187,11 +269,32 @@ async fn a_failing_reference_load_writes_nothing() {
         let mut data = sample();
         // A city in a country that is not loaded breaks the foreign key on the last city.
         data.cities.push(city("yangon", "Yangon", "MM", &[]));
-        let err = store.apply_reference(&data, 1, "a").await.expect_err("foreign key");
+        let err = store
+            .apply_reference(&data, 1, "a")
+            .await
+            .expect_err("foreign key");
         assert!(matches!(err, StoreError::Conflict { .. }), "got {err:?}");
-        assert_eq!(store.count_cities(&CityFilter::default()).await.expect("count"), 0);
-        assert!(store.list_audit_entries(10).await.expect("audit").is_empty());
-        assert!(store.list_changes_since(0, 10).await.expect("feed").is_empty());
+        assert_eq!(
+            store
+                .count_cities(&CityFilter::default())
+                .await
+                .expect("count"),
+            0
+        );
+        assert!(
+            store
+                .list_audit_entries(10)
+                .await
+                .expect("audit")
+                .is_empty()
+        );
+        assert!(
+            store
+                .list_changes_since(0, 10)
+                .await
+                .expect("feed")
+                .is_empty()
+        );
         assert_eq!(store.reference_state().await.expect("state"), None);
     })
     .await;
@@ -200,28 +303,80 @@ async fn a_failing_reference_load_writes_nothing() {
 #[tokio::test]
 async fn cities_are_filtered_counted_and_paged_by_id() {
     for_each_backend(|store| async move {
-        store.apply_reference(&sample(), 1, "a").await.expect("load");
-        let th = CityFilter { country: Some(id(CountryCode::parse, "TH")), ..Default::default() };
-        let ids = |cities: Vec<City>| cities.into_iter().map(|c| c.id.to_string()).collect::<Vec<_>>();
+        store
+            .apply_reference(&sample(), 1, "a")
+            .await
+            .expect("load");
+        let th = CityFilter {
+            country: Some(id(CountryCode::parse, "TH")),
+            ..Default::default()
+        };
+        let ids = |cities: Vec<City>| {
+            cities
+                .into_iter()
+                .map(|c| c.id.to_string())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(store.count_cities(&th).await.expect("count"), 3);
 
-        let page1 = store.list_cities(&th, &PageRequest { limit: 2, after: None }).await.expect("page 1");
+        let page1 = store
+            .list_cities(
+                &th,
+                &PageRequest {
+                    limit: 2,
+                    after: None,
+                },
+            )
+            .await
+            .expect("page 1");
         assert_eq!(ids(page1), ["bangkok", "chiang-mai"]);
         let page2 = store
-            .list_cities(&th, &PageRequest { limit: 2, after: Some("chiang-mai".into()) })
+            .list_cities(
+                &th,
+                &PageRequest {
+                    limit: 2,
+                    after: Some("chiang-mai".into()),
+                },
+            )
             .await
             .expect("page 2");
         assert_eq!(ids(page2), ["hat-yai"]);
 
-        let partners = CityFilter { network: Some(Network::ChinaPartner), ..Default::default() };
-        let found = store.list_cities(&partners, &PageRequest::default()).await.expect("partners");
-        assert!(found.iter().all(|c| c.networks.contains(&Network::ChinaPartner)));
+        let partners = CityFilter {
+            network: Some(Network::ChinaPartner),
+            ..Default::default()
+        };
+        let found = store
+            .list_cities(&partners, &PageRequest::default())
+            .await
+            .expect("partners");
+        assert!(
+            found
+                .iter()
+                .all(|c| c.networks.contains(&Network::ChinaPartner))
+        );
         assert_eq!(ids(found), ["kunming", "nanning"]);
 
-        let by_name = CityFilter { name: Some("MAI".into()), ..Default::default() };
-        assert_eq!(ids(store.list_cities(&by_name, &PageRequest::default()).await.expect("q")), ["chiang-mai"]);
-        let wildcard = CityFilter { name: Some("%".into()), ..Default::default() };
-        assert_eq!(store.count_cities(&wildcard).await.expect("count"), 0, "% is matched literally");
+        let by_name = CityFilter {
+            name: Some("MAI".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(store
+                .list_cities(&by_name, &PageRequest::default())
+                .await
+                .expect("q")),
+            ["chiang-mai"]
+        );
+        let wildcard = CityFilter {
+            name: Some("%".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            store.count_cities(&wildcard).await.expect("count"),
+            0,
+            "% is matched literally"
+        );
     })
     .await;
 }
@@ -229,11 +384,23 @@ async fn cities_are_filtered_counted_and_paged_by_id() {
 #[tokio::test]
 async fn a_city_has_its_population_series_and_an_unknown_city_is_not_found() {
     for_each_backend(|store| async move {
-        store.apply_reference(&sample(), 1, "a").await.expect("load");
-        let series = store.list_city_populations(&id(CityId::parse, "bangkok")).await.expect("series");
-        assert_eq!(series.iter().map(|p| p.year).collect::<Vec<_>>(), [2015, 2020]);
+        store
+            .apply_reference(&sample(), 1, "a")
+            .await
+            .expect("load");
+        let series = store
+            .list_city_populations(&id(CityId::parse, "bangkok"))
+            .await
+            .expect("series");
+        assert_eq!(
+            series.iter().map(|p| p.year).collect::<Vec<_>>(),
+            [2015, 2020]
+        );
         assert_eq!(series[1].kind, PopulationKind::Projection);
-        let err = store.find_city(&id(CityId::parse, "atlantis")).await.expect_err("missing");
+        let err = store
+            .find_city(&id(CityId::parse, "atlantis"))
+            .await
+            .expect_err("missing");
         assert!(matches!(err, StoreError::NotFound { entity: "city", .. }));
         assert_eq!(store.list_countries().await.expect("countries").len(), 2);
     })
@@ -243,31 +410,81 @@ async fn a_city_has_its_population_series_and_an_unknown_city_is_not_found() {
 #[tokio::test]
 async fn standards_indicators_and_the_crosswalk_are_read_back() {
     for_each_backend(|store| async move {
-        store.apply_reference(&sample(), 1, "a").await.expect("load");
+        store
+            .apply_reference(&sample(), 1, "a")
+            .await
+            .expect("load");
         let standards = store.list_standards().await.expect("standards");
-        let counts: Vec<_> = standards.iter().map(|s| (s.standard.id.to_string(), s.indicator_count)).collect();
-        assert_eq!(counts, [("iso37120-2014".to_string(), 2), ("u4ssc".to_string(), 1)]);
+        let counts: Vec<_> = standards
+            .iter()
+            .map(|s| (s.standard.id.to_string(), s.indicator_count))
+            .collect();
+        assert_eq!(
+            counts,
+            [("iso37120-2014".to_string(), 2), ("u4ssc".to_string(), 1)]
+        );
 
         let iso = id(StandardId::parse, "iso37120-2014");
         let indicators = store.list_indicators(&iso).await.expect("indicators");
-        assert_eq!(indicators.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(), ["8.1", "8.2"]);
+        assert_eq!(
+            indicators
+                .iter()
+                .map(|i| i.code.as_str())
+                .collect::<Vec<_>>(),
+            ["8.1", "8.2"]
+        );
         let air = id(IndicatorId::parse, "u4ssc:EN:EN:AQ:1C");
-        assert_eq!(store.find_indicator(&air).await.expect("indicator").standard_id.as_str(), "u4ssc");
+        assert_eq!(
+            store
+                .find_indicator(&air)
+                .await
+                .expect("indicator")
+                .standard_id
+                .as_str(),
+            "u4ssc"
+        );
         let relations = store.list_crosswalk_of(&air).await.expect("crosswalk");
         assert_eq!(relations.len(), 1);
-        assert_eq!(relations[0].seen_from(&air).map(|(other, r)| (other.to_string(), r)),
-            Some(("iso37120-2014:8.1".to_string(), Relation::Broader)));
-        assert!(store.list_crosswalk_of(&id(IndicatorId::parse, "iso37120-2014:8.2")).await.expect("none").is_empty());
+        assert_eq!(
+            relations[0]
+                .seen_from(&air)
+                .map(|(other, r)| (other.to_string(), r)),
+            Some(("iso37120-2014:8.1".to_string(), Relation::Broader))
+        );
+        assert!(
+            store
+                .list_crosswalk_of(&id(IndicatorId::parse, "iso37120-2014:8.2"))
+                .await
+                .expect("none")
+                .is_empty()
+        );
 
-        let all = store.list_crosswalk(&PageRequest::default()).await.expect("all");
+        let all = store
+            .list_crosswalk(&PageRequest::default())
+            .await
+            .expect("all");
         assert_eq!(all.len(), 1);
         let after = format!("{} {}", all[0].from, all[0].to);
-        assert!(store.list_crosswalk(&PageRequest { limit: 10, after: Some(after) }).await.expect("next").is_empty());
+        assert!(
+            store
+                .list_crosswalk(&PageRequest {
+                    limit: 10,
+                    after: Some(after)
+                })
+                .await
+                .expect("next")
+                .is_empty()
+        );
         assert!(matches!(
-            store.find_standard(&id(StandardId::parse, "gbt33356-2016")).await,
+            store
+                .find_standard(&id(StandardId::parse, "gbt33356-2016"))
+                .await,
             Err(StoreError::NotFound { .. })
         ));
-        assert_eq!(store.list_focus_areas().await.expect("focus areas")[0].id, "civic_social");
+        assert_eq!(
+            store.list_focus_areas().await.expect("focus areas")[0].id,
+            "civic_social"
+        );
     })
     .await;
 }
@@ -275,12 +492,25 @@ async fn standards_indicators_and_the_crosswalk_are_read_back() {
 #[tokio::test]
 async fn a_demo_pack_is_recorded_once() {
     for_each_backend(|store| async move {
-        assert!(store.mark_demo_loaded("foundation", "system:demo").await.expect("first"));
-        assert!(!store.mark_demo_loaded("foundation", "system:demo").await.expect("second"));
+        assert!(
+            store
+                .mark_demo_loaded("foundation", "system:demo")
+                .await
+                .expect("first")
+        );
+        assert!(
+            !store
+                .mark_demo_loaded("foundation", "system:demo")
+                .await
+                .expect("second")
+        );
         assert_eq!(store.demo_packs().await.expect("packs"), ["foundation"]);
         let audit = store.list_audit_entries(10).await.expect("audit");
         assert_eq!(audit.len(), 1);
-        assert_eq!((audit[0].entity.as_str(), audit[0].actor.as_str()), ("demo_pack", "system:demo"));
+        assert_eq!(
+            (audit[0].entity.as_str(), audit[0].actor.as_str()),
+            ("demo_pack", "system:demo")
+        );
         store.ping().await.expect("ping");
     })
     .await;

@@ -21,13 +21,28 @@ impl PostgresDatabase {
             "mitra_test_{}_{}_{}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::SeqCst),
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos())
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos())
         );
-        let mut admin = sqlx::PgConnection::connect(admin_url).await.expect("connect to MITRA_TEST_POSTGRES_URL");
-        sqlx::raw_sql(&format!("create database {name}")).execute(&mut admin).await.expect("create database");
-        let (base, _) = admin_url.rsplit_once('/').expect("the URL names a database");
+        let mut admin = sqlx::PgConnection::connect(admin_url)
+            .await
+            .expect("connect to MITRA_TEST_POSTGRES_URL");
+        sqlx::raw_sql(&format!("create database {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("create database");
+        let (base, _) = admin_url
+            .rsplit_once('/')
+            .expect("the URL names a database");
         let url = format!("{base}/{name}");
-        (Self { admin_url: admin_url.to_owned(), name }, url)
+        (
+            Self {
+                admin_url: admin_url.to_owned(),
+                name,
+            },
+            url,
+        )
     }
 }
 
@@ -36,11 +51,16 @@ impl Drop for PostgresDatabase {
         let (url, name) = (self.admin_url.clone(), self.name.clone());
         // Drop runs inside the test's runtime; a fresh thread with its own runtime can block on the drop.
         let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
             runtime.block_on(async {
                 use sqlx::Connection as _;
                 let mut admin = sqlx::PgConnection::connect(&url).await?;
-                sqlx::raw_sql(&format!("drop database if exists {name} with (force)")).execute(&mut admin).await?;
+                sqlx::raw_sql(&format!("drop database if exists {name} with (force)"))
+                    .execute(&mut admin)
+                    .await?;
                 Ok::<_, sqlx::Error>(())
             })
         })

@@ -1,0 +1,38 @@
+//! The JSON API under `/api/v1`: resources as `{"city": {…}}`, collections as `{"cities": […], "next_cursor": …}`,
+//! localized text as `{"en": "…", "zh-Hans": "…"}`, errors as RFC 9457 problem details. Every handler carries a
+//! `utoipa::path` annotation; the OpenAPI document is snapshot-tested.
+
+pub mod cities;
+pub mod openapi;
+pub mod standards;
+
+use std::collections::BTreeMap;
+
+use axum::extract::{FromRequestParts, Query};
+use axum::http::Uri;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// Text in several languages, keyed by BCP 47 tag.
+pub type LocalizedText = BTreeMap<String, String>;
+
+/// A query string parsed into `T`; a malformed one is a 400 problem naming the query.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| ApiQuery(v))
+            .map_err(|e| ApiError::bad_parameter("query", e.body_text()))
+    }
+}
+
+/// Fallback for addresses under `/api/v1` that do not exist.
+pub async fn not_found(uri: Uri) -> ApiError {
+    ApiError::no_route(uri.path())
+}

@@ -1,0 +1,251 @@
+//! `/api/v1/cities`, `/api/v1/cities/{id}`, `/api/v1/cities.geojson` and `/api/v1/countries`.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use mitra_service::domain::{City, CityFilter, Country};
+use mitra_service::{CityListQuery, Mitra};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ApiQuery, LocalizedText};
+use crate::error::{ApiError, Problem};
+
+/// Filters and paging of the city list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CityListParams {
+    /// ISO 3166-1 alpha-2 country code, e.g. `TH`.
+    country: Option<String>,
+    /// Network: `ascn-pilot-2018`, `ascn-2024` or `cn-partner`.
+    network: Option<String>,
+    /// Part of the English or Chinese name.
+    q: Option<String>,
+    /// Page size, 1 to 500 (default 50).
+    limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Coordinates in WGS 84 decimal degrees.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoordinatesResponse {
+    latitude: f64,
+    longitude: f64,
+}
+
+/// A population figure with its year (null when the source does not state one) and source.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PopulationResponse {
+    count: u64,
+    year: Option<i32>,
+    source: String,
+}
+
+/// A city.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CityResponse {
+    /// Slug id, stable once published.
+    id: String,
+    /// Names by language tag (`en`, `zh-Hans`, and the local language where known).
+    #[schema(value_type = Object, example = json!({"en": "Bangkok", "zh-Hans": "曼谷", "th": "กรุงเทพมหานคร"}))]
+    name: LocalizedText,
+    /// ISO 3166-1 alpha-2 country code.
+    country: String,
+    /// Province or state.
+    admin1: Option<String>,
+    coordinates: CoordinatesResponse,
+    /// IANA time zone.
+    timezone: String,
+    population: Option<PopulationResponse>,
+    /// Network ids.
+    networks: Vec<String>,
+}
+
+impl From<&City> for CityResponse {
+    fn from(c: &City) -> Self {
+        let mut name = LocalizedText::from([("en".to_owned(), c.name_en.clone())]);
+        if let Some(zh) = &c.name_zh {
+            name.insert("zh-Hans".into(), zh.clone());
+        }
+        if let Some((local, tag)) = &c.name_local {
+            name.insert(tag.clone(), local.clone());
+        }
+        Self {
+            id: c.id.to_string(),
+            name,
+            country: c.country.to_string(),
+            admin1: c.admin1.clone(),
+            coordinates: CoordinatesResponse {
+                latitude: c.location.latitude,
+                longitude: c.location.longitude,
+            },
+            timezone: c.timezone.clone(),
+            population: c.population.as_ref().map(|p| PopulationResponse {
+                count: p.count,
+                year: p.year,
+                source: p.source.clone(),
+            }),
+            networks: c.networks.iter().map(|n| n.as_str().to_owned()).collect(),
+        }
+    }
+}
+
+/// One page of cities.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CityListResponse {
+    cities: Vec<CityResponse>,
+    /// Pass as `cursor` to get the next page; null on the last page.
+    next_cursor: Option<String>,
+    /// How many cities match the filters in all.
+    total: u64,
+}
+
+/// List cities, filtered by country, network or name, ordered by id.
+#[utoipa::path(get, path = "/api/v1/cities", tag = "cities", params(CityListParams),
+    responses((status = 200, body = CityListResponse), (status = 400, body = Problem, content_type = "application/problem+json")))]
+pub async fn list_cities(
+    State(mitra): State<Mitra>,
+    ApiQuery(params): ApiQuery<CityListParams>,
+) -> Result<Json<CityListResponse>, ApiError> {
+    let query = CityListQuery {
+        country: params.country,
+        network: params.network,
+        q: params.q,
+        limit: params.limit,
+        cursor: params.cursor,
+    };
+    let page = mitra.list_cities(&query).await?;
+    Ok(Json(CityListResponse {
+        cities: page.cities.iter().map(CityResponse::from).collect(),
+        next_cursor: page.next_cursor,
+        total: page.total,
+    }))
+}
+
+/// One value of a population series.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PopulationPointResponse {
+    year: i32,
+    count: u64,
+    /// `estimate` or `projection`.
+    kind: String,
+    source: String,
+}
+
+/// A city with its population series.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CityDetailResponse {
+    #[serde(flatten)]
+    city: CityResponse,
+    population_series: Vec<PopulationPointResponse>,
+}
+
+/// `{"city": …}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CityEnvelope {
+    city: CityDetailResponse,
+}
+
+/// Get one city by id, with its population series.
+#[utoipa::path(get, path = "/api/v1/cities/{id}", tag = "cities", params(("id" = String, Path, description = "City id, e.g. kuala-lumpur")),
+    responses((status = 200, body = CityEnvelope), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_city(
+    State(mitra): State<Mitra>,
+    Path(id): Path<String>,
+) -> Result<Json<CityEnvelope>, ApiError> {
+    let detail = mitra.get_city(&id).await?;
+    Ok(Json(CityEnvelope {
+        city: CityDetailResponse {
+            city: CityResponse::from(&detail.city),
+            population_series: detail
+                .populations
+                .iter()
+                .map(|p| PopulationPointResponse {
+                    year: p.year,
+                    count: p.count,
+                    kind: p.kind.as_str().into(),
+                    source: p.source.clone(),
+                })
+                .collect(),
+        },
+    }))
+}
+
+/// Every city as a GeoJSON FeatureCollection (RFC 7946), with the same filters as the list.
+#[utoipa::path(get, path = "/api/v1/cities.geojson", tag = "cities", params(CityListParams),
+    responses((status = 200, description = "GeoJSON FeatureCollection of points", content_type = "application/geo+json", body = Object),
+              (status = 400, body = Problem, content_type = "application/problem+json")))]
+pub async fn cities_geojson(
+    State(mitra): State<Mitra>,
+    ApiQuery(params): ApiQuery<CityListParams>,
+) -> Result<Response, ApiError> {
+    let filter = CityFilter::parse(
+        params.country.as_deref(),
+        params.network.as_deref(),
+        params.q.as_deref(),
+    )
+    .map_err(mitra_service::ServiceError::from)?;
+    let cities = mitra.all_cities(&filter).await?;
+    let features: Vec<Value> = cities
+        .iter()
+        .map(|c| {
+            let properties = serde_json::to_value(CityResponse::from(c)).unwrap_or(Value::Null);
+            json!({
+                "type": "Feature",
+                "id": c.id.as_str(),
+                "geometry": {"type": "Point", "coordinates": [c.location.longitude, c.location.latitude]},
+                "properties": properties,
+            })
+        })
+        .collect();
+    let body = json!({"type": "FeatureCollection", "features": features});
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], Json(body)).into_response())
+}
+
+/// A country.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountryResponse {
+    /// ISO 3166-1 alpha-2.
+    code: String,
+    /// ISO 3166-1 alpha-3.
+    iso3: String,
+    #[schema(value_type = Object)]
+    name: LocalizedText,
+    /// `asean` or `china`.
+    region: String,
+}
+
+impl From<&Country> for CountryResponse {
+    fn from(c: &Country) -> Self {
+        let mut name = LocalizedText::from([("en".to_owned(), c.name_en.clone())]);
+        if let Some(zh) = &c.name_zh {
+            name.insert("zh-Hans".into(), zh.clone());
+        }
+        Self {
+            code: c.code.to_string(),
+            iso3: c.iso3.clone(),
+            name,
+            region: c.region.clone(),
+        }
+    }
+}
+
+/// `{"countries": […]}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountryListResponse {
+    countries: Vec<CountryResponse>,
+}
+
+/// List the countries Mitra covers: the ten ASEAN members and China.
+#[utoipa::path(get, path = "/api/v1/countries", tag = "cities", responses((status = 200, body = CountryListResponse)))]
+pub async fn list_countries(
+    State(mitra): State<Mitra>,
+) -> Result<Json<CountryListResponse>, ApiError> {
+    let countries = mitra.list_countries().await?;
+    Ok(Json(CountryListResponse {
+        countries: countries.iter().map(CountryResponse::from).collect(),
+    }))
+}

@@ -1,0 +1,174 @@
+//! The web layer's two errors: [`ApiError`] for the API (RFC 9457 problem details) and [`PageError`] for pages.
+//! Internal errors are logged here, once, and shown to the user only as a generic message.
+
+use axum::Json;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use mitra_service::ServiceError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// An RFC 9457 problem details body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI reference naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong with this request.
+    pub detail: String,
+    /// The query parameter or field that was wrong, for validation problems.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+}
+
+/// An error answered by the API as `application/problem+json`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    problem: Problem,
+}
+
+impl ApiError {
+    fn new(
+        status: StatusCode,
+        kind: &str,
+        title: &str,
+        detail: String,
+        parameter: Option<String>,
+    ) -> Self {
+        let problem = Problem {
+            kind: format!("/problems/{kind}"),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail,
+            parameter,
+        };
+        Self { status, problem }
+    }
+
+    /// 400 for a bad query parameter.
+    pub fn bad_parameter(parameter: &str, detail: String) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-parameter",
+            "Invalid parameter",
+            detail,
+            Some(parameter.into()),
+        )
+    }
+
+    /// 404 for an address the API does not have.
+    pub fn no_route(path: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found",
+            format!("no API endpoint at {path}"),
+            None,
+        )
+    }
+
+    /// 503 when a dependency (the database) does not answer.
+    pub fn unavailable(error: ServiceError) -> Self {
+        tracing::error!(error = %error, "readiness.failed");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Service unavailable",
+            "the database does not answer".into(),
+            None,
+        )
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::Validation(e) => {
+                Self::bad_parameter(&e.field, format!("{}: {}", e.field, e.reason))
+            }
+            ServiceError::NotFound { entity, id } => Self::new(
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "Not found",
+                format!("{entity} '{id}' does not exist"),
+                None,
+            ),
+            ServiceError::Conflict(what) => {
+                Self::new(StatusCode::CONFLICT, "conflict", "Conflict", what, None)
+            }
+            other => {
+                tracing::error!(error = %other, "api.internal_error");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Internal error",
+                    "the error has been logged".into(),
+                    None,
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(self.problem)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/problem+json"),
+        );
+        response
+    }
+}
+
+/// What went wrong with a page request; the language middleware renders it as a page in the reader's language.
+#[derive(Debug, Clone)]
+pub struct PageError {
+    /// 400, 404 or 500.
+    pub status: StatusCode,
+    /// A message safe to show (validation messages; never internal details).
+    pub detail: Option<String>,
+}
+
+impl PageError {
+    /// A 404 page.
+    pub fn not_found() -> Self {
+        Self {
+            status: StatusCode::NOT_FOUND,
+            detail: None,
+        }
+    }
+}
+
+impl From<ServiceError> for PageError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::Validation(e) => Self {
+                status: StatusCode::BAD_REQUEST,
+                detail: Some(e.to_string()),
+            },
+            ServiceError::NotFound { .. } => Self::not_found(),
+            other => {
+                tracing::error!(error = %other, "page.internal_error");
+                Self {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    detail: None,
+                }
+            }
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        // The body is written by `i18n::negotiate_language`, which knows the reader's language.
+        let mut response = self.status.into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}

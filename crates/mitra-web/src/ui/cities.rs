@@ -1,0 +1,238 @@
+//! The city list with its filters, and the city page.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::Uri;
+use axum::response::Response;
+use mitra_service::domain::{City, Country, Language, Network, PopulationKind};
+use mitra_service::{CityDetail, CityListQuery, Mitra};
+use serde::Deserialize;
+
+use super::{Layout, group_digits, render};
+use crate::error::PageError;
+use crate::i18n::{Lang, translate};
+
+/// The query string of the city list.
+#[derive(Debug, Default, Deserialize)]
+pub struct CityListParams {
+    country: Option<String>,
+    network: Option<String>,
+    q: Option<String>,
+    cursor: Option<String>,
+}
+
+/// A city as a row of the list.
+struct CityRow {
+    id: String,
+    name: String,
+    other_name: Option<String>,
+    country: String,
+    population: String,
+    networks: Vec<String>,
+}
+
+fn population_text(city: &City, lang: Language) -> String {
+    match &city.population {
+        Some(p) => match p.year {
+            Some(year) => format!(
+                "{} {}",
+                group_digits(p.count),
+                crate::i18n::translate_with(lang, "population-year", "year", year)
+            ),
+            None => format!(
+                "{} {}",
+                group_digits(p.count),
+                translate(lang, "population-year-unknown")
+            ),
+        },
+        None => "—".into(),
+    }
+}
+
+fn country_name(countries: &[Country], city: &City, lang: Language) -> String {
+    countries
+        .iter()
+        .find(|c| c.code == city.country)
+        .map_or_else(
+            || city.country.to_string(),
+            |c| c.display_name(lang).to_owned(),
+        )
+}
+
+fn network_names(city: &City, lang: Language) -> Vec<String> {
+    city.networks
+        .iter()
+        .map(|n| translate(lang, &format!("network-{}", n.as_str())))
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "cities.html")]
+struct CitiesPage {
+    l: Layout,
+    rows: Vec<CityRow>,
+    summary: String,
+    countries: Vec<(String, String, bool)>,
+    networks: Vec<(String, String, bool)>,
+    q: String,
+    next_href: Option<String>,
+    is_later_page: bool,
+    first_href: String,
+}
+
+/// `GET /cities`
+pub async fn list_cities(
+    State(mitra): State<Mitra>,
+    Lang(lang): Lang,
+    uri: Uri,
+    Query(params): Query<CityListParams>,
+) -> Result<Response, PageError> {
+    let query = CityListQuery {
+        country: params.country.clone(),
+        network: params.network.clone(),
+        q: params.q.clone(),
+        limit: None,
+        cursor: params.cursor.clone(),
+    };
+    let page = mitra.list_cities(&query).await?;
+    let all_countries = mitra.list_countries().await?;
+    let selected_country = params.country.as_deref().unwrap_or("").to_ascii_uppercase();
+    let selected_network = params.network.as_deref().unwrap_or("");
+    let filter_query = |cursor: Option<&str>| {
+        let mut parts = Vec::new();
+        for (key, value) in [
+            ("country", params.country.as_deref()),
+            ("network", params.network.as_deref()),
+            ("q", params.q.as_deref()),
+            ("cursor", cursor),
+        ] {
+            if let Some(v) = value.filter(|v| !v.is_empty()) {
+                parts.push(format!("{key}={}", encode(v)));
+            }
+        }
+        if parts.is_empty() {
+            "/cities".to_owned()
+        } else {
+            format!("/cities?{}", parts.join("&"))
+        }
+    };
+    let rows = page
+        .cities
+        .iter()
+        .map(|c| CityRow {
+            id: c.id.to_string(),
+            name: c.display_name(lang).to_owned(),
+            other_name: (lang == Language::ZhHans && c.name_zh.is_some())
+                .then(|| c.name_en.clone()),
+            country: country_name(&all_countries, c, lang),
+            population: population_text(c, lang),
+            networks: network_names(c, lang),
+        })
+        .collect();
+    let l = Layout::new(
+        &mitra,
+        lang,
+        "cities",
+        translate(lang, "cities-title"),
+        &uri,
+    )
+    .await;
+    Ok(render(&CitiesPage {
+        summary: l.tn("cities-count", page.total),
+        countries: all_countries
+            .iter()
+            .map(|c| {
+                (
+                    c.code.to_string(),
+                    c.display_name(lang).to_owned(),
+                    c.code.as_str() == selected_country,
+                )
+            })
+            .collect(),
+        networks: Network::ALL
+            .iter()
+            .map(|n| {
+                (
+                    n.as_str().to_owned(),
+                    l.t(&format!("network-{}", n.as_str())),
+                    n.as_str() == selected_network,
+                )
+            })
+            .collect(),
+        q: params.q.clone().unwrap_or_default(),
+        next_href: page.next_cursor.as_deref().map(|c| filter_query(Some(c))),
+        is_later_page: params.cursor.is_some(),
+        first_href: filter_query(None),
+        rows,
+        l,
+    }))
+}
+
+/// Percent-encodes a query value.
+fn encode(value: &str) -> String {
+    let mut out = String::new();
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "city.html")]
+struct CityPage {
+    l: Layout,
+    detail: CityDetail,
+    name: String,
+    country: String,
+    population: String,
+    networks: Vec<String>,
+    series: Vec<(i32, String, String)>,
+    population_source: String,
+    local_name: Option<(String, String)>,
+}
+
+/// `GET /cities/{id}`
+pub async fn show_city(
+    State(mitra): State<Mitra>,
+    Lang(lang): Lang,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let detail = mitra.get_city(&id).await?;
+    let city = &detail.city;
+    let name = city.display_name(lang).to_owned();
+    let l = Layout::new(&mitra, lang, "cities", name.clone(), &uri).await;
+    let series = detail
+        .populations
+        .iter()
+        .map(|p| {
+            let kind = match p.kind {
+                PopulationKind::Estimate => l.t("population-kind-estimate"),
+                PopulationKind::Projection => l.t("population-kind-projection"),
+            };
+            (p.year, group_digits(p.count), kind)
+        })
+        .collect();
+    Ok(render(&CityPage {
+        country: detail.country.as_ref().map_or_else(
+            || city.country.to_string(),
+            |c| c.display_name(lang).to_owned(),
+        ),
+        population: population_text(city, lang),
+        networks: network_names(city, lang),
+        population_source: city
+            .population
+            .as_ref()
+            .map(|p| p.source.clone())
+            .unwrap_or_default(),
+        local_name: city.name_local.clone(),
+        series,
+        name,
+        l,
+        detail,
+    }))
+}

@@ -1,0 +1,239 @@
+//! Configuration: one typed struct, layered as defaults → `--config mitra.toml` → `MITRA_…` environment variables →
+//! command-line flags. A bad setting stops start-up with an error that names the key.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// The settings as a `mitra.toml` file may give them; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    bind: Option<String>,
+    log_format: Option<LogFormat>,
+}
+
+/// The settings given on the command line or in the environment (clap reads both; flags win).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    /// `--database-url` / `MITRA_DATABASE_URL`.
+    pub database_url: Option<String>,
+    /// `--data-dir` / `MITRA_DATA_DIR`.
+    pub data_dir: Option<PathBuf>,
+    /// `--bind` / `MITRA_BIND`.
+    pub bind: Option<String>,
+    /// `--log-format` / `MITRA_LOG_FORMAT`.
+    pub log_format: Option<LogFormat>,
+}
+
+/// Mitra's resolved configuration.
+#[derive(Clone)]
+pub struct Config {
+    /// Where data lives (the SQLite file by default).
+    pub data_dir: PathBuf,
+    /// The database URL; `None` means SQLite in `data_dir`.
+    database_url: Option<String>,
+    /// Address to serve on.
+    pub bind: SocketAddr,
+    /// Log line format.
+    pub log_format: LogFormat,
+}
+
+/// The default address: loopback only, so a first run is not exposed to the network.
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+impl Config {
+    /// Resolves the configuration from an optional file and the overrides.
+    pub fn load(file: Option<&Path>, overrides: Overrides) -> anyhow::Result<Self> {
+        let from_file = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| {
+                    format!("cannot read the configuration file {}", path.display())
+                })?;
+                toml::from_str::<FileConfig>(&text)
+                    .map_err(|e| {
+                        anyhow::anyhow!("configuration file {}: {}", path.display(), e.message())
+                    })
+                    .with_context(|| {
+                        "the valid keys are database_url, data_dir, bind, log_format".to_owned()
+                    })?
+            }
+            None => FileConfig::default(),
+        };
+        let bind_text = overrides
+            .bind
+            .or(from_file.bind)
+            .unwrap_or_else(|| DEFAULT_BIND.to_owned());
+        let Ok(bind) = bind_text.parse::<SocketAddr>() else {
+            bail!(
+                "bind: '{bind_text}' is not an address like 127.0.0.1:8080 (set by --bind, MITRA_BIND or `bind` in the file)"
+            );
+        };
+        let database_url = overrides
+            .database_url
+            .or(from_file.database_url)
+            .filter(|u| !u.is_empty());
+        if let Some(url) = &database_url {
+            if !(url.starts_with("sqlite:")
+                || url.starts_with("postgres://")
+                || url.starts_with("postgresql://"))
+            {
+                bail!(
+                    "database_url: must start with sqlite: or postgres:// (set by --database-url, MITRA_DATABASE_URL or `database_url` in the file)"
+                );
+            }
+        }
+        Ok(Self {
+            data_dir: overrides
+                .data_dir
+                .or(from_file.data_dir)
+                .unwrap_or_else(|| PathBuf::from("./mitra-data")),
+            database_url,
+            bind,
+            log_format: overrides
+                .log_format
+                .or(from_file.log_format)
+                .unwrap_or(LogFormat::Text),
+        })
+    }
+
+    /// The database URL to open: the configured one, or SQLite at `<data_dir>/mitra.db`.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}/mitra.db", self.data_dir.display()))
+    }
+
+    /// The database URL with any password replaced, for logs and messages.
+    pub fn database_url_redacted(&self) -> String {
+        redact(&self.database_url())
+    }
+}
+
+/// Replaces the password of a `scheme://user:password@host` URL with `***`.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &self.database_url_redacted())
+            .field("bind", &self.bind)
+            .field("log_format", &self.log_format)
+            .finish()
+    }
+}
+
+/// The commented example printed by `mitra config default`.
+pub const DEFAULT_FILE: &str = r#"# Mitra configuration. Every key is optional; the values shown are the defaults.
+# Order of precedence (later wins): this file, then MITRA_* environment variables, then command-line flags.
+
+# Where Mitra keeps its data. The embedded SQLite database is <data_dir>/mitra.db.
+# Environment: MITRA_DATA_DIR. Flag: --data-dir.
+data_dir = "./mitra-data"
+
+# The database. Leave unset for SQLite in data_dir; use PostgreSQL to run several app nodes on one database:
+#   database_url = "postgres://mitra:secret@db.example.org:5432/mitra"
+# Environment: MITRA_DATABASE_URL. Flag: --database-url.
+# database_url = "sqlite://./mitra-data/mitra.db"
+
+# Address and port to serve on. 127.0.0.1 accepts local connections only; use 0.0.0.0:8080 behind a reverse proxy.
+# Environment: MITRA_BIND. Flag: serve --bind.
+bind = "127.0.0.1:8080"
+
+# Log format: "text" for people, "json" for log collectors. Environment: MITRA_LOG_FORMAT. Flag: --log-format.
+log_format = "text"
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(text: &str) -> tempfile::NamedTempFile {
+        let mut file = tempfile::NamedTempFile::new().expect("temp file");
+        std::io::Write::write_all(&mut file, text.as_bytes()).expect("write");
+        file
+    }
+
+    #[test]
+    fn the_default_file_parses_to_the_defaults() {
+        let file = write(DEFAULT_FILE);
+        let config = Config::load(Some(file.path()), Overrides::default()).expect("valid");
+        assert_eq!(config.bind.to_string(), DEFAULT_BIND);
+        assert_eq!(config.database_url(), "sqlite://./mitra-data/mitra.db");
+        assert_eq!(config.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn flags_and_environment_override_the_file() {
+        let file = write("bind = \"127.0.0.1:9000\"\ndata_dir = \"/srv/mitra\"\n");
+        let overrides = Overrides {
+            bind: Some("0.0.0.0:7000".into()),
+            ..Default::default()
+        };
+        let config = Config::load(Some(file.path()), overrides).expect("valid");
+        assert_eq!(config.bind.to_string(), "0.0.0.0:7000");
+        assert_eq!(config.database_url(), "sqlite:///srv/mitra/mitra.db");
+    }
+
+    #[test]
+    fn a_bad_setting_names_its_key() {
+        let unknown = write("bnid = \"x\"\n");
+        let err =
+            Config::load(Some(unknown.path()), Overrides::default()).expect_err("unknown key");
+        assert!(format!("{err:#}").contains("bnid"), "{err:#}");
+        let bad_bind = Overrides {
+            bind: Some("localhost".into()),
+            ..Default::default()
+        };
+        let err = Config::load(None, bad_bind).expect_err("bad bind");
+        assert!(err.to_string().starts_with("bind:"), "{err}");
+        let bad_url = Overrides {
+            database_url: Some("mysql://x".into()),
+            ..Default::default()
+        };
+        let err = Config::load(None, bad_url).expect_err("bad url");
+        assert!(err.to_string().starts_with("database_url:"), "{err}");
+    }
+
+    #[test]
+    fn passwords_are_redacted_in_debug_output() {
+        let overrides = Overrides {
+            database_url: Some("postgres://mitra:hunter2@db:5432/mitra".into()),
+            ..Default::default()
+        };
+        let config = Config::load(None, overrides).expect("valid");
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(
+            shown.contains("postgres://mitra:***@db:5432/mitra"),
+            "{shown}"
+        );
+    }
+}
