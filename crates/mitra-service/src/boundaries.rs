@@ -11,6 +11,8 @@ pub struct Boundary {
     pub iso_a2: String,
     /// English name.
     pub name: String,
+    /// Simplified Chinese name, where the file has one.
+    pub name_zh: Option<String>,
     /// Polygons; the first ring of each is the outline, the others are holes.
     pub polygons: Vec<Vec<Vec<(f64, f64)>>>,
 }
@@ -66,6 +68,10 @@ fn parse(text: &str) -> Vec<Boundary> {
                     .and_then(Value::as_str)
                     .unwrap_or("")
                     .to_owned(),
+                name_zh: props
+                    .get("NAME_ZH")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
                 polygons,
             })
         })

@@ -196,8 +196,8 @@ mod tests {
         }
         let mut used = BTreeSet::new();
         for source in &sources {
-            for (i, _) in source.match_indices("t(\"") {
-                let rest = &source[i + 3..];
+            for (i, _) in source.match_indices(".t(\"") {
+                let rest = &source[i + 4..];
                 if let Some(end) = rest.find('"') {
                     used.insert(rest[..end].to_owned());
                 }

@@ -1,0 +1,253 @@
+//! The pages: languages, the map, the city and standards pages, errors, and headers.
+
+use std::collections::BTreeMap;
+
+use crate::{spawn_app, spawn_app_with};
+
+/// Single-line messages of a Fluent file, by key.
+fn messages(ftl: &str) -> BTreeMap<String, String> {
+    ftl.lines()
+        .filter(|l| !l.starts_with(['#', ' ', '\t']))
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_home_page_shows_the_map_with_every_city_and_the_networks_highlighted() {
+    let app = spawn_app().await;
+    let html = app.get_page("/", 200).await;
+    assert!(html.contains(r#"<html lang="en">"#));
+    assert!(html.contains("ASEAN"));
+    let map = &html[html.find(r#"<svg id="map""#).expect("map")..];
+    let map = &map[..map.find("</svg>").expect("end of map")];
+    assert!(
+        map.matches("<circle").count() >= 540,
+        "every city on the map"
+    );
+    assert_eq!(map.matches(r#"class="city partner""#).count(), 8);
+    assert_eq!(map.matches(r#"class="city ascn""#).count(), 31);
+    assert!(
+        map.contains(r#"<a href="/cities/nanning""#),
+        "network cities link to their pages"
+    );
+    assert!(map.matches("<path").count() >= 11, "country outlines");
+}
+
+#[tokio::test]
+async fn choosing_chinese_sets_a_cookie_that_later_pages_honour() {
+    let app = spawn_app().await;
+    let response = app.get("/?lang=zh-Hans").await;
+    assert_eq!(response.status().as_u16(), 200);
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_owned();
+    assert!(
+        cookie.starts_with("mitra_lang=zh-Hans")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+    );
+    let html = response.text().await.expect("html");
+    assert!(html.contains(r#"<html lang="zh-Hans">"#));
+    assert!(html.contains("智慧城市"));
+
+    let city = app
+        .get_with("/cities/nanning", "cookie", "mitra_lang=zh-Hans")
+        .await;
+    let html = city.text().await.expect("html");
+    assert!(html.contains(r#"<html lang="zh-Hans">"#));
+    assert!(html.contains("<h1>南宁</h1>"));
+    assert!(html.contains("人口"));
+}
+
+#[tokio::test]
+async fn accept_language_picks_chinese_when_nothing_else_is_chosen() {
+    let app = spawn_app().await;
+    let html = app
+        .get_with(
+            "/standards",
+            "accept-language",
+            "th-TH, zh-CN;q=0.8, en;q=0.5",
+        )
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains(r#"<html lang="zh-Hans">"#));
+    let html = app
+        .get_with("/standards", "accept-language", "th-TH")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains(r#"<html lang="en">"#),
+        "unsupported languages fall back to English"
+    );
+}
+
+#[tokio::test]
+async fn an_unsupported_language_code_is_a_400_page_naming_the_supported_ones() {
+    let app = spawn_app().await;
+    let html = app.get_page("/cities?lang=xx", 400).await;
+    assert!(html.contains("lang"));
+    assert!(html.contains("zh-Hans"));
+}
+
+#[tokio::test]
+async fn the_chinese_interface_has_no_english_strings_left() {
+    let app = spawn_app_with(None, true).await;
+    let en = messages(include_str!("../../../../locales/en/main.ftl"));
+    let zh = messages(include_str!("../../../../locales/zh-Hans/main.ftl"));
+    let english_only: Vec<&String> = en
+        .iter()
+        // "English" is also the language switch's autonym, which every page shows in its own language.
+        .filter(|(key, value)| {
+            zh.get(*key) != Some(value)
+                && value.len() >= 4
+                && !value.contains('{')
+                && *value != "English"
+        })
+        .map(|(_, value)| value)
+        .collect();
+    assert!(english_only.len() > 50);
+    for path in [
+        "/?lang=zh-Hans",
+        "/cities?lang=zh-Hans",
+        "/cities?country=TH&lang=zh-Hans",
+        "/cities/bangkok?lang=zh-Hans",
+        "/standards?lang=zh-Hans",
+        "/standards/u4ssc?lang=zh-Hans",
+        "/indicators/iso37120-2014:8.1?lang=zh-Hans",
+        "/api?lang=zh-Hans",
+        "/no-such-page?lang=zh-Hans",
+        "/cities?q=zzzz&lang=zh-Hans",
+    ] {
+        let html = app.get(path).await.text().await.expect("html");
+        // City names without a Chinese name in the sources stay in English on the map; they are data, not interface.
+        let html = match (html.find("<g class=\"cities\">"), html.find("</svg>")) {
+            (Some(start), Some(end)) => format!("{}{}", &html[..start], &html[end..]),
+            _ => html,
+        };
+        for english in &english_only {
+            assert!(
+                !html.contains(english.as_str()),
+                "{path} still shows English: {english}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_city_list_filters_pages_and_keeps_filters_in_the_language_switch() {
+    let app = spawn_app().await;
+    let html = app.get_page("/cities?country=VN", 200).await;
+    assert!(html.contains(r#"href="/cities/hanoi""#));
+    assert!(!html.contains(r#"href="/cities/bangkok""#));
+    assert!(
+        html.contains("?country=VN&#38;lang=zh-Hans"),
+        "the language switch keeps the filter"
+    );
+    let html = app.get_page("/cities", 200).await;
+    assert!(
+        html.contains(r#"rel="next""#),
+        "more than one page of cities"
+    );
+    let empty = app.get_page("/cities?q=nowhere-at-all", 200).await;
+    assert!(empty.contains("No city matches these filters"));
+    app.get_page("/cities?country=Vietnam", 400).await;
+}
+
+#[tokio::test]
+async fn standard_and_indicator_pages_show_themes_and_relations() {
+    let app = spawn_app().await;
+    let html = app.get_page("/standards/iso37120-2014", 200).await;
+    assert!(
+        html.contains("Environment") && html.contains(r#"href="/indicators/iso37120-2014:8.1""#)
+    );
+    let html = app.get_page("/indicators/iso37120-2014:8.1", 200).await;
+    assert!(html.contains(r#"href="/indicators/u4ssc:EN:EN:AQ:1C""#));
+    assert!(html.contains("Narrower than"));
+    let html = app.get_page("/indicators/iso37120-2014:5.2", 200).await;
+    assert!(html.contains("No relation to an indicator of another standard is recorded."));
+    app.get_page("/indicators/iso37120-2014:99.9", 404).await;
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_localized_404() {
+    let app = spawn_app().await;
+    let html = app.get_page("/cities/atlantis", 404).await;
+    assert!(html.contains("Page not found"));
+    let zh = app
+        .get_with("/nowhere", "cookie", "mitra_lang=zh-Hans")
+        .await;
+    assert_eq!(zh.status().as_u16(), 404);
+    assert!(
+        zh.text()
+            .await
+            .expect("html")
+            .contains(r#"<html lang="zh-Hans">"#)
+    );
+}
+
+#[tokio::test]
+async fn pages_are_keyboard_usable_and_carry_security_headers() {
+    let app = spawn_app().await;
+    let response = app.get("/").await;
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .expect("csp")
+        .to_owned();
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    let html = response.text().await.expect("html");
+    let body = &html[html.find("<body>").expect("body")..];
+    assert!(
+        body.trim_start_matches("<body>")
+            .trim_start()
+            .starts_with(r##"<a class="skip-link" href="#main">"##)
+    );
+    assert!(html.contains(r#"<main id="main""#));
+    assert!(!html.contains("<script"), "pages work without JavaScript");
+}
+
+#[tokio::test]
+async fn a_demo_instance_says_so_on_every_page() {
+    let demo = spawn_app_with(None, true).await;
+    assert!(
+        demo.get_page("/standards", 200)
+            .await
+            .contains("demo-banner")
+    );
+    let plain = spawn_app().await;
+    assert!(
+        !plain
+            .get_page("/standards", 200)
+            .await
+            .contains("demo-banner")
+    );
+}
+
+#[tokio::test]
+async fn assets_are_served_from_the_binary() {
+    let app = spawn_app().await;
+    let css = app.get("/assets/mitra.css").await;
+    assert_eq!(css.status().as_u16(), 200);
+    assert!(
+        css.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/css")
+    );
+    assert_eq!(
+        app.get("/assets/vendor/swagger-ui/swagger-ui-bundle.js")
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+    assert_eq!(app.get("/assets/nope.js").await.status().as_u16(), 404);
+    let docs = app.get_page("/api", 200).await;
+    assert!(docs.contains(r#"<div id="swagger-ui""#));
+}
