@@ -76,10 +76,10 @@ impl Language {
             if q <= 0.0 {
                 continue;
             }
-            if let Some(lang) = Self::match_tag(tag) {
-                if best.is_none_or(|(best_q, _)| q > best_q) {
-                    best = Some((q, lang));
-                }
+            if let Some(lang) = Self::match_tag(tag)
+                && best.is_none_or(|(best_q, _)| q > best_q)
+            {
+                best = Some((q, lang));
             }
         }
         best.map(|(_, lang)| lang)

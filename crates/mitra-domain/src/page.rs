@@ -75,7 +75,7 @@ impl Cursor {
             )
         };
         let hex = token.strip_prefix(CURSOR_PREFIX).ok_or_else(bad)?;
-        if hex.is_empty() || hex.len() % 2 != 0 || hex.len() > 400 {
+        if hex.is_empty() || !hex.len().is_multiple_of(2) || hex.len() > 400 {
             return Err(bad());
         }
         let bytes = (0..hex.len())

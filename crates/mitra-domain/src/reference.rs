@@ -92,17 +92,14 @@ impl ReferenceData {
         let indicators: std::collections::HashSet<_> =
             self.indicators.iter().map(|i| &i.id).collect();
         for indicator in &self.indicators {
-            if let Some(parent) = &indicator.parent_id {
-                if !indicators.contains(parent) {
-                    return Err(entity_error(
-                        "standards",
-                        "parent",
-                        &format!(
-                            "{} names parent {parent}, which is not loaded",
-                            indicator.id
-                        ),
-                    ));
-                }
+            if let Some(parent) = &indicator.parent_id
+                && !indicators.contains(parent)
+            {
+                return Err(entity_error(
+                    "standards",
+                    "parent",
+                    &format!("{} names parent {parent}, which is not loaded", indicator.id),
+                ));
             }
         }
         Ok(())

@@ -7,7 +7,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use crate::{Backend, Store};
 
 /// Key of the advisory lock that serialises migrations when several nodes start at once.
-const MIGRATION_LOCK: i64 = 0x6d69_7472_61; // "mitra"
+const MIGRATION_LOCK: i64 = 0x006d_6974_7261; // "mitra" in ASCII
 
 /// A store kept in a PostgreSQL database.
 pub(crate) struct PostgresStore {

@@ -88,15 +88,12 @@ impl Config {
             .database_url
             .or(from_file.database_url)
             .filter(|u| !u.is_empty());
-        if let Some(url) = &database_url {
-            if !(url.starts_with("sqlite:")
-                || url.starts_with("postgres://")
-                || url.starts_with("postgresql://"))
-            {
-                bail!(
-                    "database_url: must start with sqlite: or postgres:// (set by --database-url, MITRA_DATABASE_URL or `database_url` in the file)"
-                );
-            }
+        if let Some(url) = &database_url
+            && !["sqlite:", "postgres://", "postgresql://"].iter().any(|scheme| url.starts_with(scheme))
+        {
+            bail!(
+                "database_url: must start with sqlite: or postgres:// (set by --database-url, MITRA_DATABASE_URL or `database_url` in the file)"
+            );
         }
         Ok(Self {
             data_dir: overrides
