@@ -32,6 +32,7 @@ map-legend-label = Legend
 map-legend-other = Other city of 300,000 or more
 
 ## Networks
+network-ascn = ASEAN Smart Cities Network (both cohorts)
 network-ascn-pilot-2018 = ASCN pilot city (2018)
 network-ascn-2024 = ASCN city (joined 2024)
 network-cn-partner = Chinese partner city (2019 statement)

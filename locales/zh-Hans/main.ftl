@@ -32,6 +32,7 @@ map-legend-label = 图例
 map-legend-other = 其他人口30万及以上的城市
 
 ## 城市网络
+network-ascn = 东盟智慧城市网络（两批城市）
 network-ascn-pilot-2018 = ASCN 试点城市（2018年）
 network-ascn-2024 = ASCN 城市（2024年加入）
 network-cn-partner = 中国伙伴城市（2019年声明）

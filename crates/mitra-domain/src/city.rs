@@ -61,6 +61,49 @@ impl fmt::Display for Network {
     }
 }
 
+/// Which networks a city list should keep: one network, or both ASCN cohorts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetworkFilter {
+    /// Members of this network.
+    Only(Network),
+    /// Members of the ASEAN Smart Cities Network, whichever cohort (`ascn`).
+    AnyAscn,
+}
+
+impl NetworkFilter {
+    /// Parses `ascn` or a network id.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        if raw.trim() == "ascn" {
+            return Ok(NetworkFilter::AnyAscn);
+        }
+        Network::parse(raw).map(NetworkFilter::Only).map_err(|_| {
+            ValidationError::new(
+                "network",
+                format!(
+                    "'{}' is not a network; use one of ascn, ascn-pilot-2018, ascn-2024, cn-partner",
+                    crate::ids::clip(raw)
+                ),
+            )
+        })
+    }
+
+    /// The filter's id as it appears in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NetworkFilter::Only(network) => network.as_str(),
+            NetworkFilter::AnyAscn => "ascn",
+        }
+    }
+
+    /// Whether a member of `network` passes the filter.
+    pub fn admits(self, network: Network) -> bool {
+        match self {
+            NetworkFilter::Only(only) => only == network,
+            NetworkFilter::AnyAscn => network.is_ascn(),
+        }
+    }
+}
+
 /// A point on the earth in WGS 84 decimal degrees.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Coordinates {
@@ -185,6 +228,14 @@ impl City {
         }
     }
 
+    /// The language [`City::display_name`] is actually in for a reader of `language`.
+    pub fn display_name_language(&self, language: Language) -> Language {
+        match (language, &self.name_zh) {
+            (Language::ZhHans, Some(_)) => Language::ZhHans,
+            _ => Language::En,
+        }
+    }
+
     /// Whether the city is in the ASEAN Smart Cities Network (either cohort).
     pub fn is_ascn(&self) -> bool {
         self.networks.iter().any(|n| n.is_ascn())
@@ -199,8 +250,8 @@ pub type CitySummary = City;
 pub struct CityFilter {
     /// Only cities in this country.
     pub country: Option<CountryCode>,
-    /// Only members of this network.
-    pub network: Option<Network>,
+    /// Only members of this network (or of either ASCN cohort).
+    pub network: Option<NetworkFilter>,
     /// Only cities whose English or Chinese name contains this text (case-insensitive for English).
     pub name: Option<String>,
 }
@@ -216,7 +267,7 @@ impl CityFilter {
             v.map(str::trim).filter(|v| !v.is_empty())
         }
         let country = non_empty(country).map(CountryCode::parse).transpose()?;
-        let network = non_empty(network).map(Network::parse).transpose()?;
+        let network = non_empty(network).map(NetworkFilter::parse).transpose()?;
         let name = match non_empty(q) {
             Some(q) if q.chars().count() > 100 => {
                 return Err(ValidationError::new("q", "must be at most 100 characters"));
@@ -302,5 +353,18 @@ mod tests {
         assert_eq!(f.country.map(|c| c.to_string()), Some("TH".into()));
         assert_eq!(f.network, None);
         assert_eq!(f.name, None);
+    }
+
+    #[test]
+    fn the_ascn_filter_admits_both_cohorts_only() {
+        let any = NetworkFilter::parse("ascn").expect("ascn");
+        assert!(any.admits(Network::AscnPilot2018) && any.admits(Network::Ascn2024));
+        assert!(!any.admits(Network::ChinaPartner));
+        let partner = NetworkFilter::parse("cn-partner").expect("partner");
+        assert!(partner.admits(Network::ChinaPartner) && !partner.admits(Network::Ascn2024));
+        assert_eq!(
+            NetworkFilter::parse("asc").expect_err("unknown").field,
+            "network"
+        );
     }
 }

@@ -14,8 +14,8 @@ pub mod slug;
 pub mod standard;
 
 pub use city::{
-    City, CityFilter, CitySummary, Coordinates, Country, Network, Population, PopulationKind,
-    PopulationPoint,
+    City, CityFilter, CitySummary, Coordinates, Country, Network, NetworkFilter, Population,
+    PopulationKind, PopulationPoint,
 };
 pub use error::ValidationError;
 pub use ids::{CityId, CountryCode, IndicatorId, StandardId};

@@ -98,7 +98,10 @@ impl ReferenceData {
                 return Err(entity_error(
                     "standards",
                     "parent",
-                    &format!("{} names parent {parent}, which is not loaded", indicator.id),
+                    &format!(
+                        "{} names parent {parent}, which is not loaded",
+                        indicator.id
+                    ),
                 ));
             }
         }

@@ -10,6 +10,14 @@ use serde_json::{Value, json};
 
 use crate::StoreError;
 
+/// The `like` pattern that selects the networks a filter admits (network ids contain no wildcard characters).
+pub(crate) fn network_pattern(filter: mitra_domain::NetworkFilter) -> String {
+    match filter {
+        mitra_domain::NetworkFilter::Only(network) => network.as_str().to_owned(),
+        mitra_domain::NetworkFilter::AnyAscn => "ascn-%".to_owned(),
+    }
+}
+
 fn corrupt(table: &str, id: &str, error: impl std::fmt::Display) -> StoreError {
     StoreError::Other(anyhow::anyhow!("corrupt row in {table} ({id}): {error}"))
 }

@@ -33,7 +33,7 @@ macro_rules! impl_store {
              c.geonames_id, c.wup_city_code";
 
         const CITY_FILTER: &str = "($1 is null or c.country = $1) \
-             and ($2 is null or exists (select 1 from city_networks n where n.city_id = c.id and n.network = $2)) \
+             and ($2 is null or exists (select 1 from city_networks n where n.city_id = c.id and n.network like $2)) \
              and ($3 is null or lower(c.name_en) like $3 escape '\\' or c.name_zh like $3 escape '\\')";
 
         const INDICATOR_COLUMNS: &str = "id, standard_id, code, title_en, title_zh, title_en_origin, theme, \
@@ -544,7 +544,7 @@ macro_rules! impl_store {
                 );
                 let rows = sqlx::query(&sql)
                     .bind(filter.country.map(|c| c.to_string()))
-                    .bind(filter.network.map(|n| n.as_str()))
+                    .bind(filter.network.map(rows::network_pattern))
                     .bind(filter.name.as_deref().map(contains_pattern))
                     .bind(page.after.as_deref())
                     .bind(i64::from(page.limit))
@@ -567,7 +567,7 @@ macro_rules! impl_store {
             async fn count_cities(&self, filter: &CityFilter) -> Result<u64, StoreError> {
                 let row = sqlx::query(&format!("select count(*) as n from cities c where {CITY_FILTER}"))
                     .bind(filter.country.map(|c| c.to_string()))
-                    .bind(filter.network.map(|n| n.as_str()))
+                    .bind(filter.network.map(rows::network_pattern))
                     .bind(filter.name.as_deref().map(contains_pattern))
                     .fetch_one(&self.pool)
                     .await?;

@@ -89,7 +89,9 @@ impl Config {
             .or(from_file.database_url)
             .filter(|u| !u.is_empty());
         if let Some(url) = &database_url
-            && !["sqlite:", "postgres://", "postgresql://"].iter().any(|scheme| url.starts_with(scheme))
+            && !["sqlite:", "postgres://", "postgresql://"]
+                .iter()
+                .any(|scheme| url.starts_with(scheme))
         {
             bail!(
                 "database_url: must start with sqlite: or postgres:// (set by --database-url, MITRA_DATABASE_URL or `database_url` in the file)"

@@ -46,26 +46,34 @@ fn check_unique(
     }
 }
 
-/// Parses ISO 37120:2014 (`standard,id,title,theme,kind,unit,unit_basis,source`).
-pub fn parse_iso37120_2014(
+/// Where a flat (one-level) standard keeps its fields, and which kinds it uses.
+struct FlatLayout {
+    theme: &'static str,
+    sub_theme: Option<&'static str>,
+    kinds: &'static [(&'static str, IndicatorKind)],
+}
+
+/// Parses a one-level standard whose rows have `id`, `title`, `kind`, `unit`, `source` and the layout's theme columns.
+fn parse_flat(
     file: &str,
     text: &str,
     standard: &StandardId,
+    layout: &FlatLayout,
 ) -> Result<Vec<Indicator>, RowError> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    CsvRows::new(
-        file,
-        text,
-        &["id", "title", "theme", "kind", "unit", "source"],
-    )?
-    .for_each(|row| {
+    let mut required = vec!["id", "title", "kind", "unit", "source", layout.theme];
+    required.extend(layout.sub_theme);
+    CsvRows::new(file, text, &required)?.for_each(|row| {
         let id = indicator_id(row, standard, "id")?;
         check_unique(row, &mut seen, &id)?;
-        let kind = match row.required("kind")? {
-            "core" => IndicatorKind::Core,
-            "supporting" => IndicatorKind::Supporting,
-            other => return Err(row.error("kind", &format!("'{other}' is not core or supporting"))),
+        let raw_kind = row.required("kind")?;
+        let Some(&(_, kind)) = layout.kinds.iter().find(|(name, _)| *name == raw_kind) else {
+            let names: Vec<_> = layout.kinds.iter().map(|(name, _)| *name).collect();
+            return Err(row.error(
+                "kind",
+                &format!("'{raw_kind}' is not {}", names.join(" or ")),
+            ));
         };
         out.push(Indicator {
             code: id.code().to_owned(),
@@ -74,8 +82,11 @@ pub fn parse_iso37120_2014(
             title_en: row.required("title")?.to_owned(),
             title_zh: None,
             title_en_is_translation: false,
-            theme: row.required("theme")?.to_owned(),
-            sub_theme: None,
+            theme: row.required(layout.theme)?.to_owned(),
+            sub_theme: layout
+                .sub_theme
+                .and_then(|c| row.optional(c))
+                .map(str::to_owned),
             kind,
             unit: row.optional("unit").map(str::to_owned),
             parent_id: None,
@@ -88,55 +99,39 @@ pub fn parse_iso37120_2014(
     Ok(out)
 }
 
-/// Parses the U4SSC KPIs (`id,title,dimension,sub_dimension,category,kind,unit,source`).
+/// Parses ISO 37120:2014 (`standard,id,title,theme,kind,unit,unit_basis,source`).
+pub fn parse_iso37120_2014(
+    file: &str,
+    text: &str,
+    standard: &StandardId,
+) -> Result<Vec<Indicator>, RowError> {
+    const LAYOUT: FlatLayout = FlatLayout {
+        theme: "theme",
+        sub_theme: None,
+        kinds: &[
+            ("core", IndicatorKind::Core),
+            ("supporting", IndicatorKind::Supporting),
+        ],
+    };
+    parse_flat(file, text, standard, &LAYOUT)
+}
+
+/// Parses the U4SSC KPIs (`id,title,dimension,sub_dimension,category,kind,unit,source`); the theme is the
+/// dimension and the sub-theme the category.
 pub fn parse_u4ssc(
     file: &str,
     text: &str,
     standard: &StandardId,
 ) -> Result<Vec<Indicator>, RowError> {
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    CsvRows::new(
-        file,
-        text,
-        &[
-            "id",
-            "title",
-            "dimension",
-            "sub_dimension",
-            "category",
-            "kind",
-            "unit",
-            "source",
+    const LAYOUT: FlatLayout = FlatLayout {
+        theme: "dimension",
+        sub_theme: Some("category"),
+        kinds: &[
+            ("core", IndicatorKind::Core),
+            ("advanced", IndicatorKind::Advanced),
         ],
-    )?
-    .for_each(|row| {
-        let id = indicator_id(row, standard, "id")?;
-        check_unique(row, &mut seen, &id)?;
-        let kind = match row.required("kind")? {
-            "core" => IndicatorKind::Core,
-            "advanced" => IndicatorKind::Advanced,
-            other => return Err(row.error("kind", &format!("'{other}' is not core or advanced"))),
-        };
-        out.push(Indicator {
-            code: id.code().to_owned(),
-            id,
-            standard_id: standard.clone(),
-            title_en: row.required("title")?.to_owned(),
-            title_zh: None,
-            title_en_is_translation: false,
-            theme: row.required("dimension")?.to_owned(),
-            sub_theme: row.optional("category").map(str::to_owned),
-            kind,
-            unit: row.optional("unit").map(str::to_owned),
-            parent_id: None,
-            weight_percent: None,
-            position: out.len() as i64,
-            source: row.required("source")?.to_owned(),
-        });
-        Ok(())
-    })?;
-    Ok(out)
+    };
+    parse_flat(file, text, standard, &LAYOUT)
 }
 
 /// Parses GB/T 33356-2016 (`level,id,parent,title_zh,title_en_analyst_translation,weight_pct,source`). Rows the

@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use mitra_domain::reference::ReferenceData;
 use mitra_domain::{
     Basis, City, CityFilter, CityId, Coordinates, Country, CountryCode, CrosswalkEntry, FocusArea,
-    Indicator, IndicatorId, IndicatorKind, Network, PageRequest, Population, PopulationKind,
-    PopulationPoint, Relation, Standard, StandardId,
+    Indicator, IndicatorId, IndicatorKind, Network, NetworkFilter, PageRequest, Population,
+    PopulationKind, PopulationPoint, Relation, Standard, StandardId,
 };
 use mitra_store::{MIGRATION_NAMES, StoreError};
 use support::for_each_backend;
@@ -343,7 +343,7 @@ async fn cities_are_filtered_counted_and_paged_by_id() {
         assert_eq!(ids(page2), ["hat-yai"]);
 
         let partners = CityFilter {
-            network: Some(Network::ChinaPartner),
+            network: Some(NetworkFilter::Only(Network::ChinaPartner)),
             ..Default::default()
         };
         let found = store
@@ -356,6 +356,16 @@ async fn cities_are_filtered_counted_and_paged_by_id() {
                 .all(|c| c.networks.contains(&Network::ChinaPartner))
         );
         assert_eq!(ids(found), ["kunming", "nanning"]);
+
+        let ascn = CityFilter {
+            network: Some(NetworkFilter::AnyAscn),
+            ..Default::default()
+        };
+        let found = store
+            .list_cities(&ascn, &PageRequest::default())
+            .await
+            .expect("ascn");
+        assert_eq!(ids(found), ["bangkok", "chiang-mai"], "both ASCN cohorts");
 
         let by_name = CityFilter {
             name: Some("MAI".into()),

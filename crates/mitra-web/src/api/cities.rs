@@ -19,7 +19,7 @@ use crate::error::{ApiError, Problem};
 pub struct CityListParams {
     /// ISO 3166-1 alpha-2 country code, e.g. `TH`.
     country: Option<String>,
-    /// Network: `ascn-pilot-2018`, `ascn-2024` or `cn-partner`.
+    /// Network: `ascn-pilot-2018`, `ascn-2024`, `cn-partner`, or `ascn` for both ASCN cohorts.
     network: Option<String>,
     /// Part of the English or Chinese name.
     q: Option<String>,

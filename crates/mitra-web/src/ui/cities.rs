@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::Uri;
 use axum::response::Response;
-use mitra_service::domain::{City, Country, Language, Network, PopulationKind};
+use mitra_service::domain::{City, Country, Language, Network, NetworkFilter, PopulationKind};
 use mitra_service::{CityDetail, CityListQuery, Mitra};
 use serde::Deserialize;
 
@@ -25,6 +25,7 @@ pub struct CityListParams {
 struct CityRow {
     id: String,
     name: String,
+    name_lang: &'static str,
     other_name: Option<String>,
     country: String,
     population: String,
@@ -122,6 +123,7 @@ pub async fn list_cities(
         .map(|c| CityRow {
             id: c.id.to_string(),
             name: c.display_name(lang).to_owned(),
+            name_lang: c.display_name_language(lang).tag(),
             other_name: (lang == Language::ZhHans && c.name_zh.is_some())
                 .then(|| c.name_en.clone()),
             country: country_name(&all_countries, c, lang),
@@ -149,13 +151,13 @@ pub async fn list_cities(
                 )
             })
             .collect(),
-        networks: Network::ALL
-            .iter()
-            .map(|n| {
+        networks: std::iter::once(NetworkFilter::AnyAscn)
+            .chain(Network::ALL.into_iter().map(NetworkFilter::Only))
+            .map(|f| {
                 (
-                    n.as_str().to_owned(),
-                    l.t(&format!("network-{}", n.as_str())),
-                    n.as_str() == selected_network,
+                    f.as_str().to_owned(),
+                    l.t(&format!("network-{}", f.as_str())),
+                    f.as_str() == selected_network,
                 )
             })
             .collect(),
@@ -187,6 +189,7 @@ struct CityPage {
     l: Layout,
     detail: CityDetail,
     name: String,
+    name_lang: &'static str,
     country: String,
     population: String,
     networks: Vec<String>,
@@ -205,6 +208,7 @@ pub async fn show_city(
     let detail = mitra.get_city(&id).await?;
     let city = &detail.city;
     let name = city.display_name(lang).to_owned();
+    let name_lang = city.display_name_language(lang).tag();
     let l = Layout::new(&mitra, lang, "cities", name.clone(), &uri).await;
     let series = detail
         .populations
@@ -232,6 +236,7 @@ pub async fn show_city(
         local_name: city.name_local.clone(),
         series,
         name,
+        name_lang,
         l,
         detail,
     }))

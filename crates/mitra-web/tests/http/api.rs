@@ -63,6 +63,10 @@ async fn the_thai_cities_include_every_thai_ascn_city_with_coordinates_and_popul
             "{id} source"
         );
     }
+    let all_ascn = app
+        .get_json("/api/v1/cities?network=ascn&limit=100", 200)
+        .await;
+    assert_eq!(all_ascn["total"], 31, "both ASCN cohorts");
     let ascn = app
         .get_json("/api/v1/cities?country=th&network=ascn-2024", 200)
         .await;
@@ -127,7 +131,7 @@ async fn bad_query_parameters_are_400_problems_naming_the_parameter() {
         ("/api/v1/cities?cursor=not-a-cursor", "cursor"),
         ("/api/v1/cities?cursor=k1zz", "cursor"),
         ("/api/v1/cities?country=Thailand", "country"),
-        ("/api/v1/cities?network=ascn", "network"),
+        ("/api/v1/cities?network=asean", "network"),
         ("/api/v1/cities?limit=0", "limit"),
         ("/api/v1/cities?limit=many", "limit"),
         ("/api/v1/crosswalk?limit=1&limit=2", "query"),
