@@ -4,6 +4,8 @@
 //! This crate is pure: no I/O, no async, no SQL, no HTTP. Everything that enters Mitra is parsed into these types at
 //! the edge (`parse(raw) -> Result<Self, ValidationError>`), so the layers above only ever hold valid values.
 
+pub mod access;
+pub mod account;
 pub mod city;
 pub mod error;
 pub mod ids;
@@ -13,6 +15,11 @@ pub mod reference;
 pub mod slug;
 pub mod standard;
 
+pub use access::{AccountActor, Actor, Denied};
+pub use account::{
+    Account, AccountId, Email, MemberRole, Membership, ModerationStatus, OrgId, OrgKind,
+    OrgProfile, Organisation, PlatformRole, TokenScope,
+};
 pub use city::{
     City, CityFilter, CitySummary, Coordinates, Country, Network, NetworkFilter, Population,
     PopulationKind, PopulationPoint,

@@ -1,0 +1,426 @@
+//! Who is acting, and what they may do. A write is reachable only through a handle that a check here returns:
+//! a service function that changes an organisation takes an [`OrgEditor`], which only [`Actor::org_editor`] makes,
+//! so a forgotten check does not compile. Every handle carries the actor's audit name.
+
+use crate::account::{AccountId, Membership, ModerationStatus, OrgKind, PlatformRole, TokenScope};
+use crate::{CityId, OrgId};
+
+/// Why an action was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    /// Nobody is signed in; signing in may help.
+    SignInRequired,
+    /// The actor is known but lacks the permission.
+    Forbidden,
+}
+
+/// A signed-in account, with what it may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountActor {
+    /// The account.
+    pub id: AccountId,
+    /// Its platform role.
+    pub platform_role: Option<PlatformRole>,
+    /// Its memberships.
+    pub memberships: Vec<Membership>,
+    /// For an API token, its scope; `None` for a browser session (full rights of the account).
+    pub token_scope: Option<TokenScope>,
+}
+
+/// Whoever is behind a request or command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// Nobody signed in.
+    Anonymous,
+    /// A signed-in account (session or API token).
+    Account(AccountActor),
+    /// An operator at the command line, who has the machine and so every right.
+    Operator,
+}
+
+macro_rules! handle {
+    ($(#[$meta:meta])* $name:ident { $($field:ident: $ty:ty),* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name {
+            actor: String,
+            $($field: $ty),*
+        }
+
+        impl $name {
+            /// The actor's name for the audit log.
+            pub fn actor(&self) -> &str {
+                &self.actor
+            }
+        }
+    };
+}
+
+handle!(
+    /// Proof that the actor is signed in (or an operator), for writes to their own account.
+    SignedIn { account: Option<AccountId> }
+);
+handle!(
+    /// Proof that the actor may run the platform.
+    PlatformAdmin {}
+);
+handle!(
+    /// Proof that the actor may verify observations and approve crosswalk changes.
+    Verifier {}
+);
+handle!(
+    /// Proof that the actor may manage an organisation's members.
+    OrgAdmin { org: OrgId }
+);
+handle!(
+    /// Proof that the actor may write an organisation's content.
+    OrgEditor { org: OrgId, approved: bool }
+);
+handle!(
+    /// Proof that the actor may submit observations for a city.
+    CityEditor { city: CityId }
+);
+
+impl SignedIn {
+    /// The account, or `None` for an operator.
+    pub fn account(&self) -> Option<&AccountId> {
+        self.account.as_ref()
+    }
+}
+
+impl OrgAdmin {
+    /// The organisation.
+    pub fn org(&self) -> &OrgId {
+        &self.org
+    }
+}
+
+impl OrgEditor {
+    /// The organisation.
+    pub fn org(&self) -> &OrgId {
+        &self.org
+    }
+
+    /// Whether the organisation is approved, so its content may be published without moderation.
+    pub fn org_approved(&self) -> bool {
+        self.approved
+    }
+}
+
+impl CityEditor {
+    /// The city.
+    pub fn city(&self) -> &CityId {
+        &self.city
+    }
+}
+
+impl Actor {
+    /// The actor's name in the audit log: `account:<id>`, `operator` or `anonymous`.
+    pub fn audit_name(&self) -> String {
+        match self {
+            Actor::Anonymous => "anonymous".into(),
+            Actor::Account(a) => format!("account:{}", a.id),
+            Actor::Operator => "operator".into(),
+        }
+    }
+
+    /// The signed-in account, if any.
+    pub fn account(&self) -> Option<&AccountActor> {
+        match self {
+            Actor::Account(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Checks that a write is allowed at all: signed in, and an API token has write scope.
+    fn writer(&self) -> Result<Option<&AccountActor>, Denied> {
+        match self {
+            Actor::Anonymous => Err(Denied::SignInRequired),
+            Actor::Operator => Ok(None),
+            Actor::Account(a) if a.token_scope == Some(TokenScope::Read) => Err(Denied::Forbidden),
+            Actor::Account(a) => Ok(Some(a)),
+        }
+    }
+
+    fn is_platform_admin(account: Option<&AccountActor>) -> bool {
+        account.is_none_or(|a| a.platform_role == Some(PlatformRole::PlatformAdmin))
+    }
+
+    /// Any signed-in actor with write rights, for changes to their own account.
+    pub fn signed_in(&self) -> Result<SignedIn, Denied> {
+        let account = self.writer()?;
+        Ok(SignedIn {
+            actor: self.audit_name(),
+            account: account.map(|a| a.id.clone()),
+        })
+    }
+
+    /// A platform admin (or an operator).
+    pub fn platform_admin(&self) -> Result<PlatformAdmin, Denied> {
+        if Self::is_platform_admin(self.writer()?) {
+            Ok(PlatformAdmin {
+                actor: self.audit_name(),
+            })
+        } else {
+            Err(Denied::Forbidden)
+        }
+    }
+
+    /// A verifier (platform admins are not verifiers unless they also hold that role; operators are).
+    pub fn verifier(&self) -> Result<Verifier, Denied> {
+        match self.writer()? {
+            None => Ok(Verifier {
+                actor: self.audit_name(),
+            }),
+            Some(a) if a.platform_role == Some(PlatformRole::Verifier) => Ok(Verifier {
+                actor: self.audit_name(),
+            }),
+            Some(_) => Err(Denied::Forbidden),
+        }
+    }
+
+    /// An admin of `org`, or a platform admin.
+    pub fn org_admin(&self, org: &OrgId) -> Result<OrgAdmin, Denied> {
+        let account = self.writer()?;
+        let member_admin = account.is_some_and(|a| {
+            a.memberships
+                .iter()
+                .any(|m| &m.org == org && m.role == crate::account::MemberRole::Admin)
+        });
+        if member_admin || Self::is_platform_admin(account) {
+            Ok(OrgAdmin {
+                actor: self.audit_name(),
+                org: org.clone(),
+            })
+        } else {
+            Err(Denied::Forbidden)
+        }
+    }
+
+    /// An editor or admin of `org`, or a platform admin. `approved` says whether the organisation is approved.
+    pub fn org_editor(&self, org: &OrgId, approved: bool) -> Result<OrgEditor, Denied> {
+        let account = self.writer()?;
+        let member_editor = account.is_some_and(|a| {
+            a.memberships
+                .iter()
+                .any(|m| &m.org == org && m.role.can_edit())
+        });
+        if member_editor || Self::is_platform_admin(account) {
+            Ok(OrgEditor {
+                actor: self.audit_name(),
+                org: org.clone(),
+                approved,
+            })
+        } else {
+            Err(Denied::Forbidden)
+        }
+    }
+
+    /// An editor of the approved city-government organisation of `city` (or an operator): the only ones who may
+    /// submit that city's observations.
+    pub fn city_editor(&self, city: &CityId) -> Result<CityEditor, Denied> {
+        let allowed = match self.writer()? {
+            None => true,
+            Some(a) => a.memberships.iter().any(|m| {
+                m.org_kind == OrgKind::CityGovernment
+                    && m.org_city.as_ref() == Some(city)
+                    && m.org_status == ModerationStatus::Approved
+                    && m.role.can_edit()
+            }),
+        };
+        if allowed {
+            Ok(CityEditor {
+                actor: self.audit_name(),
+                city: city.clone(),
+            })
+        } else {
+            Err(Denied::Forbidden)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::MemberRole;
+
+    fn id(n: u8) -> AccountId {
+        AccountId::parse(&format!("00000000-0000-7000-8000-0000000000{n:02x}")).expect("id")
+    }
+
+    fn org(slug: &str) -> OrgId {
+        OrgId::parse(slug).expect("org")
+    }
+
+    fn city(slug: &str) -> CityId {
+        CityId::parse(slug).expect("city")
+    }
+
+    fn member(
+        org_id: &str,
+        role: MemberRole,
+        kind: OrgKind,
+        org_city: Option<&str>,
+        status: ModerationStatus,
+    ) -> Membership {
+        Membership {
+            org: org(org_id),
+            org_kind: kind,
+            org_city: org_city.map(city),
+            org_status: status,
+            role,
+        }
+    }
+
+    fn account(
+        platform_role: Option<PlatformRole>,
+        memberships: Vec<Membership>,
+        scope: Option<TokenScope>,
+    ) -> Actor {
+        Actor::Account(AccountActor {
+            id: id(1),
+            platform_role,
+            memberships,
+            token_scope: scope,
+        })
+    }
+
+    #[test]
+    fn anonymous_visitors_must_sign_in_to_write() {
+        assert_eq!(Actor::Anonymous.signed_in(), Err(Denied::SignInRequired));
+        assert_eq!(
+            Actor::Anonymous.platform_admin(),
+            Err(Denied::SignInRequired)
+        );
+        assert_eq!(
+            Actor::Anonymous.org_editor(&org("x"), true),
+            Err(Denied::SignInRequired)
+        );
+    }
+
+    #[test]
+    fn only_editors_and_admins_of_an_organisation_edit_it() {
+        let bma = "bangkok-metropolitan-administration";
+        let editor = account(
+            None,
+            vec![member(
+                bma,
+                MemberRole::Editor,
+                OrgKind::CityGovernment,
+                Some("bangkok"),
+                ModerationStatus::Approved,
+            )],
+            None,
+        );
+        let plain = account(
+            None,
+            vec![member(
+                bma,
+                MemberRole::Member,
+                OrgKind::CityGovernment,
+                Some("bangkok"),
+                ModerationStatus::Approved,
+            )],
+            None,
+        );
+        assert!(editor.org_editor(&org(bma), true).is_ok());
+        assert_eq!(
+            editor.org_editor(&org("other"), true),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(editor.org_admin(&org(bma)), Err(Denied::Forbidden));
+        assert_eq!(plain.org_editor(&org(bma), true), Err(Denied::Forbidden));
+    }
+
+    #[test]
+    fn only_editors_of_the_approved_city_government_submit_its_observations() {
+        let approved = account(
+            None,
+            vec![member(
+                "bma",
+                MemberRole::Editor,
+                OrgKind::CityGovernment,
+                Some("bangkok"),
+                ModerationStatus::Approved,
+            )],
+            None,
+        );
+        assert!(approved.city_editor(&city("bangkok")).is_ok());
+        assert_eq!(approved.city_editor(&city("hanoi")), Err(Denied::Forbidden));
+        let pending = account(
+            None,
+            vec![member(
+                "bma",
+                MemberRole::Editor,
+                OrgKind::CityGovernment,
+                Some("bangkok"),
+                ModerationStatus::Pending,
+            )],
+            None,
+        );
+        assert_eq!(
+            pending.city_editor(&city("bangkok")),
+            Err(Denied::Forbidden)
+        );
+        let company = account(
+            None,
+            vec![member(
+                "acme",
+                MemberRole::Admin,
+                OrgKind::Enterprise,
+                Some("bangkok"),
+                ModerationStatus::Approved,
+            )],
+            None,
+        );
+        assert_eq!(
+            company.city_editor(&city("bangkok")),
+            Err(Denied::Forbidden)
+        );
+        assert!(Actor::Operator.city_editor(&city("bangkok")).is_ok());
+    }
+
+    #[test]
+    fn platform_roles_grant_exactly_their_rights() {
+        let admin = account(Some(PlatformRole::PlatformAdmin), vec![], None);
+        let verifier = account(Some(PlatformRole::Verifier), vec![], None);
+        assert!(admin.platform_admin().is_ok() && admin.org_admin(&org("any")).is_ok());
+        assert_eq!(admin.verifier(), Err(Denied::Forbidden));
+        assert!(verifier.verifier().is_ok());
+        assert_eq!(verifier.platform_admin(), Err(Denied::Forbidden));
+        assert_eq!(
+            verifier.city_editor(&city("bangkok")),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn a_read_token_cannot_write_even_for_an_admin() {
+        let read = account(
+            Some(PlatformRole::PlatformAdmin),
+            vec![],
+            Some(TokenScope::Read),
+        );
+        assert_eq!(read.platform_admin(), Err(Denied::Forbidden));
+        assert_eq!(read.signed_in(), Err(Denied::Forbidden));
+        let write = account(
+            Some(PlatformRole::PlatformAdmin),
+            vec![],
+            Some(TokenScope::Write),
+        );
+        assert!(write.platform_admin().is_ok());
+    }
+
+    #[test]
+    fn handles_carry_the_actor_for_the_audit_log() {
+        let admin = account(Some(PlatformRole::PlatformAdmin), vec![], None);
+        assert_eq!(
+            admin.platform_admin().expect("admin").actor(),
+            format!("account:{}", id(1))
+        );
+        assert_eq!(
+            Actor::Operator.platform_admin().expect("operator").actor(),
+            "operator"
+        );
+    }
+}
