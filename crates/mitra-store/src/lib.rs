@@ -6,12 +6,14 @@
 //! caches) can follow the feed and auditors can read the log. This crate must not know about HTTP, sessions or
 //! permissions: callers have already decided that a write is allowed.
 
+mod accounts;
 mod error;
 mod journal;
 mod migrate;
 mod postgres;
 mod rows;
 mod shared;
+mod shared_accounts;
 mod sqlite;
 
 use std::sync::Arc;
@@ -23,6 +25,10 @@ use mitra_domain::{
     PageRequest, PopulationPoint, Standard, StandardId, StandardSummary,
 };
 
+pub use accounts::{
+    AccountStore, ApiTokenRecord, AuditFilter, Credentials, NewAccount, OneTimeToken, OrgStore,
+    SessionRecord, SessionStore, TokenPurpose,
+};
 pub use error::StoreError;
 pub use journal::{AuditEntry, Change, ReferenceChanges, ReferenceState};
 pub use migrate::MIGRATION_NAMES;
@@ -37,7 +43,17 @@ pub enum Backend {
 }
 
 /// Everything Mitra keeps. Held as `Arc<dyn Store>`.
-pub trait Store: ReferenceStore + CityStore + StandardStore + JournalStore + Send + Sync {
+pub trait Store:
+    ReferenceStore
+    + CityStore
+    + StandardStore
+    + JournalStore
+    + AccountStore
+    + SessionStore
+    + OrgStore
+    + Send
+    + Sync
+{
     /// The engine behind this store.
     fn backend(&self) -> Backend;
 }
@@ -121,6 +137,9 @@ pub trait JournalStore {
 
     /// The newest audit entries first, at most `limit`.
     async fn list_audit_entries(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// Audit entries matching `filter`, newest first.
+    async fn search_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError>;
 
     /// Change-feed entries with a sequence number above `after`, oldest first, at most `limit`.
     async fn list_changes_since(&self, after: i64, limit: u32) -> Result<Vec<Change>, StoreError>;

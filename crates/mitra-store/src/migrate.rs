@@ -2,19 +2,31 @@
 //! in name order, each in its own transaction. A file is never edited once released; a change is a new file.
 
 /// The names of all migrations, in the order they apply. Both backends have a file for each.
-pub const MIGRATION_NAMES: &[&str] = &["0001_foundation"];
+pub const MIGRATION_NAMES: &[&str] = &["0001_foundation", "0002_accounts"];
 
 /// SQLite migrations, in the order of [`MIGRATION_NAMES`].
-pub(crate) const SQLITE: &[(&str, &str)] = &[(
-    "0001_foundation",
-    include_str!("../migrations/sqlite/0001_foundation.sql"),
-)];
+pub(crate) const SQLITE: &[(&str, &str)] = &[
+    (
+        "0001_foundation",
+        include_str!("../migrations/sqlite/0001_foundation.sql"),
+    ),
+    (
+        "0002_accounts",
+        include_str!("../migrations/sqlite/0002_accounts.sql"),
+    ),
+];
 
 /// PostgreSQL migrations, in the order of [`MIGRATION_NAMES`].
-pub(crate) const POSTGRES: &[(&str, &str)] = &[(
-    "0001_foundation",
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+pub(crate) const POSTGRES: &[(&str, &str)] = &[
+    (
+        "0001_foundation",
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    (
+        "0002_accounts",
+        include_str!("../migrations/postgres/0002_accounts.sql"),
+    ),
+];
 
 /// The table that records which migrations were applied; the same statement works on both backends.
 pub(crate) const CREATE_MIGRATIONS_TABLE: &str = "create table if not exists schema_migrations (name text primary key, applied_at text not null)";

@@ -46,3 +46,4 @@ impl Store for PostgresStore {
 }
 
 crate::shared::impl_store!(PostgresStore, sqlx::Postgres);
+crate::shared_accounts::impl_account_store!(PostgresStore, sqlx::Postgres);

@@ -200,6 +200,21 @@ macro_rules! impl_store {
 
         const REFERENCE_ACTOR: &str = "system:reference";
 
+        fn audit_entry(r: &DbRow) -> Result<AuditEntry, StoreError> {
+            let before: Option<Json<Value>> = r.try_get("before_json")?;
+            let after: Option<Json<Value>> = r.try_get("after_json")?;
+            Ok(AuditEntry {
+                id: r.try_get("id")?,
+                occurred_at: r.try_get("occurred_at")?,
+                actor: r.try_get("actor")?,
+                action: r.try_get("action")?,
+                entity: r.try_get("entity")?,
+                entity_id: r.try_get("entity_id")?,
+                before: before.map(|j| j.0),
+                after: after.map(|j| j.0),
+            })
+        }
+
         impl $store {
             /// Creates the migrations table and applies, in order, every migration not yet recorded in it.
             async fn apply_migrations(&self, migrations: &[(&str, &str)]) -> Result<(), StoreError> {
@@ -715,29 +730,11 @@ macro_rules! impl_store {
             }
 
             async fn list_audit_entries(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
-                let rows = sqlx::query(
-                    "select id, occurred_at, actor, action, entity, entity_id, before_json, after_json \
-                     from audit_log order by id desc limit $1",
-                )
-                .bind(i64::from(limit))
-                .fetch_all(&self.pool)
-                .await?;
-                rows.iter()
-                    .map(|r| {
-                        let before: Option<Json<Value>> = r.try_get("before_json")?;
-                        let after: Option<Json<Value>> = r.try_get("after_json")?;
-                        Ok(AuditEntry {
-                            id: r.try_get("id")?,
-                            occurred_at: r.try_get("occurred_at")?,
-                            actor: r.try_get("actor")?,
-                            action: r.try_get("action")?,
-                            entity: r.try_get("entity")?,
-                            entity_id: r.try_get("entity_id")?,
-                            before: before.map(|j| j.0),
-                            after: after.map(|j| j.0),
-                        })
-                    })
-                    .collect()
+                self.search_audit_entries(&crate::accounts::AuditFilter { limit, ..Default::default() }).await
+            }
+
+            async fn search_audit(&self, filter: &crate::accounts::AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+                self.search_audit_entries(filter).await
             }
 
             async fn list_changes_since(&self, after: i64, limit: u32) -> Result<Vec<Change>, StoreError> {

@@ -56,3 +56,4 @@ impl Store for SqliteStore {
 }
 
 crate::shared::impl_store!(SqliteStore, sqlx::Sqlite);
+crate::shared_accounts::impl_account_store!(SqliteStore, sqlx::Sqlite);

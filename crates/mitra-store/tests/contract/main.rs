@@ -1,6 +1,7 @@
 //! The store contract: every store operation, run on SQLite always and on PostgreSQL when
 //! `MITRA_TEST_POSTGRES_URL` is set (each test in its own fresh database, dropped afterwards).
 
+mod accounts;
 mod support;
 
 use std::collections::BTreeSet;
@@ -67,7 +68,7 @@ fn indicator(standard: &StandardId, code: &str, position: i64) -> Indicator {
     }
 }
 
-fn sample() -> ReferenceData {
+pub(crate) fn sample() -> ReferenceData {
     let iso = id(StandardId::parse, "iso37120-2014");
     let u4ssc = id(StandardId::parse, "u4ssc");
     let country = |code: &str, name: &str, region: &str| Country {
