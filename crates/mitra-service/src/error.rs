@@ -18,6 +18,23 @@ pub enum ServiceError {
         /// The id asked for.
         id: String,
     },
+    /// The action needs a signed-in account.
+    #[error("sign in first")]
+    Unauthenticated,
+    /// The actor may not do this.
+    #[error("you are not allowed to do this")]
+    Forbidden,
+    /// Sign-in failed; deliberately vague so that it does not tell whether the address has an account.
+    #[error(
+        "the e-mail address or password is not right, or there were too many attempts; wait a few minutes and try again"
+    )]
+    InvalidCredentials,
+    /// The password was right but the address is not confirmed yet.
+    #[error("confirm your e-mail address first: follow the link we sent you")]
+    EmailNotVerified,
+    /// An e-mailed link is unknown, used or expired.
+    #[error("this link is not valid any more; ask for a new one")]
+    InvalidLink,
     /// The write conflicts with existing data.
     #[error("conflict: {0}")]
     Conflict(String),
@@ -30,6 +47,15 @@ pub enum ServiceError {
     /// Anything else; details are logged, not shown.
     #[error(transparent)]
     Internal(anyhow::Error),
+}
+
+impl From<mitra_domain::Denied> for ServiceError {
+    fn from(denied: mitra_domain::Denied) -> Self {
+        match denied {
+            mitra_domain::Denied::SignInRequired => ServiceError::Unauthenticated,
+            mitra_domain::Denied::Forbidden => ServiceError::Forbidden,
+        }
+    }
 }
 
 impl From<StoreError> for ServiceError {

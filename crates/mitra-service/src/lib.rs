@@ -4,9 +4,13 @@
 //! domain types, so callers pass strings from a query or a command line and get a [`ServiceError`] that names the
 //! field when something is wrong. This crate must not know about HTTP or terminals.
 
+mod audit;
+mod auth;
 mod boundaries;
 mod cities;
 mod error;
+mod mail;
+mod orgs;
 mod reference;
 mod standards;
 
@@ -14,10 +18,15 @@ use std::sync::Arc;
 
 use mitra_store::Store;
 
+pub use audit::AuditQuery;
+pub use auth::{NewApiToken, NewSession, SESSION_DAYS, SessionInfo, lock_out};
 pub use boundaries::{Boundary, boundaries};
 pub use cities::{CityDetail, CityListQuery, CityPage};
 pub use error::ServiceError;
+pub use mail::{MailSettings, SentMail};
 pub use mitra_domain as domain;
+pub use mitra_store::{ApiTokenRecord, AuditEntry};
+pub use orgs::OrgInput;
 pub use reference::{DemoReport, REFERENCE_VERSION, ReferenceReport};
 pub use standards::{IndicatorDetail, RelatedIndicator, StandardDetail, ThemeGroup};
 
@@ -28,13 +37,20 @@ pub use mitra_store::Backend;
 #[derive(Clone)]
 pub struct Mitra {
     store: Arc<dyn Store>,
+    mailer: Arc<mail::Mailer>,
 }
 
 impl Mitra {
     /// Opens the database at `database_url` (`sqlite://…` or `postgres://…`) and applies pending migrations.
     pub async fn open(database_url: &str) -> Result<Self, ServiceError> {
+        Self::open_with(database_url, &MailSettings::default()).await
+    }
+
+    /// Opens the database and sends mail as `mail` says.
+    pub async fn open_with(database_url: &str, mail: &MailSettings) -> Result<Self, ServiceError> {
+        let mailer = Arc::new(mail::Mailer::new(mail)?);
         let store = mitra_store::connect(database_url).await?;
-        Ok(Self { store })
+        Ok(Self { store, mailer })
     }
 
     /// The engine in use.

@@ -26,7 +26,7 @@ macro_rules! data_file {
 }
 
 /// Every shipped file, by its path under `data/`.
-const FILES: [(&str, &str); 9] = [
+const FILES: [(&str, &str); 10] = [
     data_file!("countries.csv"),
     data_file!("cities/cities.csv"),
     data_file!("cities/city_populations.csv"),
@@ -36,6 +36,7 @@ const FILES: [(&str, &str); 9] = [
     data_file!("standards/crosswalk.csv"),
     data_file!("standards/asean_ascn_focus_areas.csv"),
     data_file!("boundaries/countries-110m.geojson"),
+    data_file!("passwords/common-passwords.txt"),
 ];
 
 /// The text of a shipped file.

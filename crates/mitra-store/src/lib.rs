@@ -15,6 +15,8 @@ mod rows;
 mod shared;
 mod shared_accounts;
 mod sqlite;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 
 use std::sync::Arc;
 

@@ -2,91 +2,23 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 
-use mitra_store::{Backend, Store};
+use mitra_store::Store;
 
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-/// A PostgreSQL database created for one test and dropped when this guard goes out of scope, even on panic.
-struct PostgresDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl PostgresDatabase {
-    async fn create(admin_url: &str) -> (Self, String) {
-        use sqlx::Connection as _;
-        let name = format!(
-            "mitra_test_{}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.subsec_nanos())
-        );
-        let mut admin = sqlx::PgConnection::connect(admin_url)
-            .await
-            .expect("connect to MITRA_TEST_POSTGRES_URL");
-        sqlx::raw_sql(&format!("create database {name}"))
-            .execute(&mut admin)
-            .await
-            .expect("create database");
-        let (base, _) = admin_url
-            .rsplit_once('/')
-            .expect("the URL names a database");
-        let url = format!("{base}/{name}");
-        (
-            Self {
-                admin_url: admin_url.to_owned(),
-                name,
-            },
-            url,
-        )
-    }
-}
-
-impl Drop for PostgresDatabase {
-    fn drop(&mut self) {
-        let (url, name) = (self.admin_url.clone(), self.name.clone());
-        // Drop runs inside the test's runtime; a fresh thread with its own runtime can block on the drop.
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async {
-                use sqlx::Connection as _;
-                let mut admin = sqlx::PgConnection::connect(&url).await?;
-                sqlx::raw_sql(&format!("drop database if exists {name} with (force)"))
-                    .execute(&mut admin)
-                    .await?;
-                Ok::<_, sqlx::Error>(())
-            })
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("could not drop test database {}", self.name);
-        }
-    }
-}
-
-/// Calls `body` with a fresh SQLite store, then with a fresh PostgreSQL store when `MITRA_TEST_POSTGRES_URL` is set.
+/// Calls `body` with a fresh store on each configured backend.
 pub async fn for_each_backend<F, Fut>(body: F)
 where
     F: Fn(Arc<dyn Store>) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}/mitra.db", dir.path().display());
-    let store = mitra_store::connect(&url).await.expect("open SQLite");
-    assert_eq!(store.backend(), Backend::Sqlite);
-    body(store).await;
-
-    if let Ok(admin_url) = std::env::var("MITRA_TEST_POSTGRES_URL") {
-        let (_guard, url) = PostgresDatabase::create(&admin_url).await;
-        let store = mitra_store::connect(&url).await.expect("open PostgreSQL");
-        assert_eq!(store.backend(), Backend::Postgres);
-        body(store).await;
-    }
+    mitra_store::test_support::for_each_database(|url| {
+        let body = &body;
+        async move {
+            let store = mitra_store::connect(&url)
+                .await
+                .expect("open the test database");
+            body(store).await;
+        }
+    })
+    .await;
 }

@@ -1,0 +1,288 @@
+//! Organisations: creation, profiles, moderation, members and invitations.
+
+use mitra_domain::{
+    Account, Actor, Email, MemberRole, ModerationStatus, OrgId, OrgKind, OrgProfile, Organisation,
+    PlatformRole, ValidationError,
+};
+
+use crate::{Mitra, ServiceError};
+
+/// The raw fields of an organisation's profile, as a form or the API gives them.
+#[derive(Debug, Clone, Default)]
+pub struct OrgInput {
+    /// Kind id (`city-government`, …); ignored on update.
+    pub kind: String,
+    /// Name in English.
+    pub name_en: String,
+    /// Name in Chinese.
+    pub name_zh: Option<String>,
+    /// ISO 3166-1 alpha-2 country.
+    pub country: String,
+    /// City id.
+    pub city: Option<String>,
+    /// https:// web site.
+    pub website: Option<String>,
+    /// Description in English.
+    pub description_en: String,
+    /// Description in Chinese.
+    pub description_zh: Option<String>,
+}
+
+impl OrgInput {
+    fn profile(&self, kind: OrgKind) -> Result<OrgProfile, ValidationError> {
+        OrgProfile::parse(
+            kind,
+            &self.name_en,
+            self.name_zh.as_deref(),
+            &self.country,
+            self.city.as_deref(),
+            self.website.as_deref(),
+            &self.description_en,
+            self.description_zh.as_deref(),
+        )
+    }
+}
+
+fn is_platform_admin(actor: &Actor) -> bool {
+    match actor {
+        Actor::Operator => true,
+        Actor::Account(a) => a.platform_role == Some(PlatformRole::PlatformAdmin),
+        Actor::Anonymous => false,
+    }
+}
+
+fn is_member(actor: &Actor, org: &OrgId) -> bool {
+    actor
+        .account()
+        .is_some_and(|a| a.memberships.iter().any(|m| &m.org == org))
+}
+
+impl Mitra {
+    async fn check_city(&self, profile: &OrgProfile) -> Result<(), ServiceError> {
+        if let Some(city) = &profile.city {
+            if let Err(ServiceError::NotFound { .. }) =
+                self.get_city(city.as_str()).await.map(|_| ())
+            {
+                return Err(ValidationError::new(
+                    "city",
+                    format!("'{city}' is not a city Mitra knows"),
+                )
+                .into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates an organisation with the signed-in account as its admin. It waits for a platform admin's approval
+    /// unless a platform admin creates it.
+    pub async fn create_organisation(
+        &self,
+        actor: &Actor,
+        input: &OrgInput,
+    ) -> Result<Organisation, ServiceError> {
+        let who = actor.signed_in()?;
+        let kind = OrgKind::parse(&input.kind)?;
+        let profile = input.profile(kind)?;
+        self.check_city(&profile).await?;
+        let org = Organisation {
+            id: OrgId::from_name(&profile.name_en)?,
+            kind,
+            profile,
+            status: if is_platform_admin(actor) {
+                ModerationStatus::Approved
+            } else {
+                ModerationStatus::Pending
+            },
+            rejection_reason: None,
+        };
+        match self
+            .store
+            .insert_org(&org, who.account(), who.actor())
+            .await
+        {
+            Err(mitra_store::StoreError::Conflict { .. }) => Err(ValidationError::new(
+                "name_en",
+                format!(
+                    "an organisation with the id '{}' exists already; choose a more specific name",
+                    org.id
+                ),
+            )
+            .into()),
+            other => Ok(other.map(|()| org)?),
+        }
+    }
+
+    /// Changes an organisation's profile. A rejected organisation goes back to the queue; an approved one stays
+    /// approved (its editors are trusted once a platform admin approved them).
+    pub async fn update_organisation(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: &OrgInput,
+    ) -> Result<Organisation, ServiceError> {
+        let id = OrgId::parse(id)?;
+        let mut org = self.store.find_org(&id).await?;
+        let editor = actor.org_editor(&id, org.status == ModerationStatus::Approved)?;
+        org.profile = input.profile(org.kind)?;
+        self.check_city(&org.profile).await?;
+        if !editor.org_approved() {
+            org.status = ModerationStatus::Pending;
+            org.rejection_reason = None;
+        }
+        self.store.update_org(&org, editor.actor()).await?;
+        Ok(org)
+    }
+
+    /// Approves a waiting organisation: its content becomes public.
+    pub async fn approve_organisation(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<Organisation, ServiceError> {
+        let admin = actor.platform_admin()?;
+        let mut org = self.store.find_org(&OrgId::parse(id)?).await?;
+        org.status = ModerationStatus::Approved;
+        org.rejection_reason = None;
+        self.store.update_org(&org, admin.actor()).await?;
+        Ok(org)
+    }
+
+    /// Rejects an organisation with a reason its members will see.
+    pub async fn reject_organisation(
+        &self,
+        actor: &Actor,
+        id: &str,
+        reason: &str,
+    ) -> Result<Organisation, ServiceError> {
+        let admin = actor.platform_admin()?;
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 2000 {
+            return Err(ValidationError::new("reason", "say why, in 1 to 2000 characters").into());
+        }
+        let mut org = self.store.find_org(&OrgId::parse(id)?).await?;
+        org.status = ModerationStatus::Rejected;
+        org.rejection_reason = Some(reason.to_owned());
+        self.store.update_org(&org, admin.actor()).await?;
+        Ok(org)
+    }
+
+    /// One organisation, if the actor may see it: approved ones are public; others only to their members and
+    /// platform admins (to anyone else they do not exist).
+    pub async fn get_organisation(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<Organisation, ServiceError> {
+        let id = OrgId::parse(id)?;
+        let org = self.store.find_org(&id).await?;
+        if org.status == ModerationStatus::Approved
+            || is_member(actor, &id)
+            || is_platform_admin(actor)
+        {
+            Ok(org)
+        } else {
+            Err(ServiceError::NotFound {
+                entity: "organisation",
+                id: id.to_string(),
+            })
+        }
+    }
+
+    /// Approved organisations, by id.
+    pub async fn list_organisations(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<Organisation>, ServiceError> {
+        Ok(self
+            .store
+            .list_orgs(Some(ModerationStatus::Approved), after, limit)
+            .await?)
+    }
+
+    /// The moderation queue: organisations waiting for approval (platform admins only).
+    pub async fn moderation_queue(&self, actor: &Actor) -> Result<Vec<Organisation>, ServiceError> {
+        actor.platform_admin()?;
+        Ok(self
+            .store
+            .list_orgs(Some(ModerationStatus::Pending), None, 500)
+            .await?)
+    }
+
+    /// The organisations the actor belongs to, whatever their status.
+    pub async fn my_organisations(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<(Organisation, MemberRole)>, ServiceError> {
+        let Some(account) = actor.account() else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for membership in &account.memberships {
+            out.push((self.store.find_org(&membership.org).await?, membership.role));
+        }
+        Ok(out)
+    }
+
+    /// An organisation's members (its members and platform admins only).
+    pub async fn list_members(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<Vec<(Account, MemberRole)>, ServiceError> {
+        let id = OrgId::parse(id)?;
+        if !(is_member(actor, &id) || is_platform_admin(actor)) {
+            return Err(match actor {
+                Actor::Anonymous => ServiceError::Unauthenticated,
+                _ => ServiceError::Forbidden,
+            });
+        }
+        Ok(self.store.list_members(&id).await?)
+    }
+
+    /// Invites someone by e-mail to join an organisation (its admins only).
+    pub async fn invite_member(
+        &self,
+        actor: &Actor,
+        id: &str,
+        email: &str,
+        role: &str,
+    ) -> Result<(), ServiceError> {
+        let id = OrgId::parse(id)?;
+        let admin = actor.org_admin(&id)?;
+        let org = self.store.find_org(admin.org()).await?;
+        let email = Email::parse(email)?;
+        let role = MemberRole::parse(role)?;
+        tracing::info!(org = %id, actor = admin.actor(), "organisation.invitation_sent");
+        self.send_invitation(&id, &org.profile.name_en, &email, role)
+            .await
+    }
+
+    /// Adds an existing account to an organisation or changes its role (the organisation's admins only).
+    pub async fn add_member(
+        &self,
+        actor: &Actor,
+        id: &str,
+        email: &str,
+        role: &str,
+    ) -> Result<(), ServiceError> {
+        let id = OrgId::parse(id)?;
+        let admin = actor.org_admin(&id)?;
+        self.store.find_org(&id).await?;
+        let email = Email::parse(email)?;
+        let role = MemberRole::parse(role)?;
+        let account = self
+            .store
+            .find_credentials(&email)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound {
+                entity: "account",
+                id: email.to_string(),
+            })?
+            .account;
+        Ok(self
+            .store
+            .upsert_membership(&account.id, admin.org(), role, admin.actor())
+            .await?)
+    }
+}
