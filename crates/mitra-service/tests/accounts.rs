@@ -169,12 +169,7 @@ async fn a_password_reset_link_works_once_and_ends_old_sessions() {
             .await
             .expect_err("common password");
         assert!(matches!(err, ServiceError::Validation(ref e) if e.field == "password"));
-        // The failed attempt used the link up: ask again.
-        mitra
-            .request_password_reset("ana@example.org")
-            .await
-            .expect("request again");
-        let token = last_link_token(&mitra, "ana@example.org");
+        // A refused password leaves the link usable.
         mitra
             .reset_password(&token, "a brand new long phrase")
             .await
