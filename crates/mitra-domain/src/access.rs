@@ -166,6 +166,17 @@ impl Actor {
         }
     }
 
+    /// Whether the actor may read what only platform admins see (the audit trail, the moderation queue), which
+    /// a read-scoped token of a platform admin may.
+    pub fn platform_admin_view(&self) -> Result<(), Denied> {
+        match self {
+            Actor::Anonymous => Err(Denied::SignInRequired),
+            Actor::Operator => Ok(()),
+            Actor::Account(a) if a.platform_role == Some(PlatformRole::PlatformAdmin) => Ok(()),
+            Actor::Account(_) => Err(Denied::Forbidden),
+        }
+    }
+
     /// A verifier (platform admins are not verifiers unless they also hold that role; operators are).
     pub fn verifier(&self) -> Result<Verifier, Denied> {
         match self.writer()? {

@@ -89,7 +89,7 @@ impl Mitra {
         query: &AuditQuery,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, ServiceError> {
-        actor.platform_admin()?;
+        actor.platform_admin_view()?;
         Ok(self.store.search_audit(&query.filter(limit)?).await?)
     }
 

@@ -51,6 +51,17 @@ pub(crate) fn random_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A random password for `mitra user add`: 20 characters from an alphabet without look-alikes.
+pub fn one_time_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 20];
+    OsRng.fill_bytes(&mut bytes);
+    bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect()
+}
+
 /// The SHA-256 of a secret, as stored: a leaked database gives no usable session or token.
 pub(crate) fn hash_secret(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
@@ -506,6 +517,19 @@ impl Mitra {
         Ok(self.store.list_api_tokens(id).await?)
     }
 
+    /// The tokens of an account, for a read-scoped caller acting as that account.
+    pub async fn list_api_tokens_of(
+        &self,
+        account: &AccountId,
+    ) -> Result<Vec<ApiTokenRecord>, ServiceError> {
+        Ok(self.store.list_api_tokens(account).await?)
+    }
+
+    /// One account.
+    pub async fn get_account(&self, id: &AccountId) -> Result<Account, ServiceError> {
+        Ok(self.store.find_account(id).await?)
+    }
+
     /// Revokes one of the signed-in account's tokens.
     pub async fn revoke_api_token(
         &self,
@@ -552,7 +576,7 @@ impl Mitra {
 
     /// Every account (platform admins only), by address.
     pub async fn list_accounts(&self, actor: &Actor) -> Result<Vec<Account>, ServiceError> {
-        actor.platform_admin()?;
+        actor.platform_admin_view()?;
         Ok(self.store.list_accounts(1000).await?)
     }
 

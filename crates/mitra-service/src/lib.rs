@@ -19,7 +19,7 @@ use std::sync::Arc;
 use mitra_store::Store;
 
 pub use audit::AuditQuery;
-pub use auth::{NewApiToken, NewSession, SESSION_DAYS, SessionInfo, lock_out};
+pub use auth::{NewApiToken, NewSession, SESSION_DAYS, SessionInfo, lock_out, one_time_password};
 pub use boundaries::{Boundary, boundaries};
 pub use cities::{CityDetail, CityListQuery, CityPage};
 pub use error::ServiceError;
@@ -27,7 +27,7 @@ pub use mail::{MailSettings, SentMail};
 pub use mitra_domain as domain;
 pub use mitra_store::{ApiTokenRecord, AuditEntry};
 pub use orgs::OrgInput;
-pub use reference::{DemoReport, REFERENCE_VERSION, ReferenceReport};
+pub use reference::{DEMO_ACCOUNTS, DemoReport, REFERENCE_VERSION, ReferenceReport};
 pub use standards::{IndicatorDetail, RelatedIndicator, StandardDetail, ThemeGroup};
 
 /// The database engine behind a running Mitra.

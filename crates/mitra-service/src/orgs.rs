@@ -59,18 +59,18 @@ fn is_member(actor: &Actor, org: &OrgId) -> bool {
 
 impl Mitra {
     async fn check_city(&self, profile: &OrgProfile) -> Result<(), ServiceError> {
-        if let Some(city) = &profile.city {
-            if let Err(ServiceError::NotFound { .. }) =
-                self.get_city(city.as_str()).await.map(|_| ())
-            {
-                return Err(ValidationError::new(
-                    "city",
-                    format!("'{city}' is not a city Mitra knows"),
-                )
-                .into());
-            }
+        let Some(city) = &profile.city else {
+            return Ok(());
+        };
+        match self.get_city(city.as_str()).await {
+            Ok(_) => Ok(()),
+            Err(ServiceError::NotFound { .. }) => Err(ValidationError::new(
+                "city",
+                format!("'{city}' is not a city Mitra knows"),
+            )
+            .into()),
+            Err(other) => Err(other),
         }
-        Ok(())
     }
 
     /// Creates an organisation with the signed-in account as its admin. It waits for a platform admin's approval

@@ -18,6 +18,45 @@ pub const REFERENCE_VERSION: i64 = 1;
 
 /// The demo pack `serve --demo` loads.
 const DEMO_PACK: &str = "foundation";
+/// The demo pack with one account per role.
+const DEMO_ACCOUNTS_PACK: &str = "accounts";
+/// The demonstration organisation's name; it says it is not real.
+const DEMO_ORG_NAME: &str = "Demo organisation: Bangkok city government (example)";
+
+/// The demonstration accounts: e-mail, password, name, role. Documented in the README; never use `--demo` in
+/// production.
+pub const DEMO_ACCOUNTS: &[(&str, &str, &str, &str)] = &[
+    (
+        "admin@demo.mitra.invalid",
+        "demo-password-admin",
+        "Demo platform admin",
+        "platform-admin",
+    ),
+    (
+        "verifier@demo.mitra.invalid",
+        "demo-password-verifier",
+        "Demo verifier",
+        "verifier",
+    ),
+    (
+        "org-admin@demo.mitra.invalid",
+        "demo-password-org-admin",
+        "Demo organisation admin",
+        "org-admin",
+    ),
+    (
+        "editor@demo.mitra.invalid",
+        "demo-password-editor",
+        "Demo editor",
+        "org-editor",
+    ),
+    (
+        "member@demo.mitra.invalid",
+        "demo-password-member",
+        "Demo member",
+        "org-member",
+    ),
+];
 
 macro_rules! data_file {
     ($path:literal) => {
@@ -237,14 +276,69 @@ impl Mitra {
         })
     }
 
-    /// Loads the demo pack once. The foundation pack marks the instance as a demonstration (the pages say so);
-    /// accounts, organisations and observations join the pack as those capabilities arrive.
+    /// Loads the demo packs once each: the foundation pack marks the instance as a demonstration (the pages say
+    /// so), and the accounts pack adds one demonstration organisation and one account per role, with the passwords
+    /// of [`DEMO_ACCOUNTS`].
     pub async fn load_demo(&self) -> Result<DemoReport, ServiceError> {
-        let newly_loaded = self
+        let mut newly_loaded = self
             .store
             .mark_demo_loaded(DEMO_PACK, "system:demo")
             .await?;
+        let loaded = self.store.demo_packs().await?;
+        if !loaded.iter().any(|p| p == DEMO_ACCOUNTS_PACK) {
+            self.load_demo_accounts().await?;
+            newly_loaded |= self
+                .store
+                .mark_demo_loaded(DEMO_ACCOUNTS_PACK, "system:demo")
+                .await?;
+        }
         Ok(DemoReport { newly_loaded })
+    }
+
+    async fn load_demo_accounts(&self) -> Result<(), ServiceError> {
+        use mitra_domain::{Actor, MemberRole, PlatformRole};
+        let operator = Actor::Operator;
+        for (email, password, name, role) in DEMO_ACCOUNTS {
+            let platform_role = match *role {
+                "platform-admin" => Some(PlatformRole::PlatformAdmin),
+                "verifier" => Some(PlatformRole::Verifier),
+                _ => None,
+            };
+            match self
+                .create_account(&operator, email, password, name, platform_role)
+                .await
+            {
+                Ok(_) | Err(ServiceError::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let input = crate::OrgInput {
+            kind: "city-government".into(),
+            name_en: DEMO_ORG_NAME.into(),
+            name_zh: Some("示例机构：曼谷市政府（演示）".into()),
+            country: "TH".into(),
+            city: Some("bangkok".into()),
+            website: None,
+            description_en: "A demonstration organisation for trying Mitra out. It is not the real city government."
+                .into(),
+            description_zh: Some("用于体验 Mitra 的演示机构，并非真实的市政府。".into()),
+        };
+        let org = match self.create_organisation(&operator, &input).await {
+            Ok(org) => org.id,
+            Err(ServiceError::Validation(_)) => mitra_domain::OrgId::from_name(DEMO_ORG_NAME)?,
+            Err(e) => return Err(e),
+        };
+        for (email, _, _, role) in DEMO_ACCOUNTS {
+            let member_role = match *role {
+                "org-admin" => MemberRole::Admin,
+                "org-editor" => MemberRole::Editor,
+                "org-member" => MemberRole::Member,
+                _ => continue,
+            };
+            self.add_member(&operator, org.as_str(), email, member_role.as_str())
+                .await?;
+        }
+        Ok(())
     }
 
     /// Whether any demo pack is loaded, so pages can warn that the data is for trying Mitra out.

@@ -2,8 +2,10 @@
 //! localized text as `{"en": "…", "zh-Hans": "…"}`, errors as RFC 9457 problem details. Every handler carries a
 //! `utoipa::path` annotation; the OpenAPI document is snapshot-tested.
 
+pub mod account;
 pub mod cities;
 pub mod openapi;
+pub mod orgs;
 pub mod standards;
 
 use std::collections::BTreeMap;
@@ -29,6 +31,23 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuer
             .await
             .map(|Query(v)| ApiQuery(v))
             .map_err(|e| ApiError::bad_parameter("query", e.body_text()))
+    }
+}
+
+/// A JSON request body; a malformed one is a 400 problem saying what is wrong with it.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::Json::<T>::from_request(request, state)
+            .await
+            .map(|axum::Json(v)| ApiJson(v))
+            .map_err(|e| ApiError::bad_parameter("body", e.body_text()))
     }
 }
 

@@ -72,6 +72,17 @@ impl ApiError {
         )
     }
 
+    /// 401 when the request needs a valid API token.
+    pub fn unauthenticated(detail: &str) -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Unauthenticated",
+            detail.to_owned(),
+            None,
+        )
+    }
+
     /// 503 when a dependency (the database) does not answer.
     pub fn unavailable(error: ServiceError) -> Self {
         tracing::error!(error = %error, "readiness.failed");
@@ -153,6 +164,20 @@ impl From<ServiceError> for PageError {
                 detail: Some(e.to_string()),
             },
             ServiceError::NotFound { .. } => Self::not_found(),
+            ServiceError::Unauthenticated => Self {
+                status: StatusCode::UNAUTHORIZED,
+                detail: None,
+            },
+            ServiceError::Forbidden => Self {
+                status: StatusCode::FORBIDDEN,
+                detail: None,
+            },
+            ServiceError::InvalidCredentials
+            | ServiceError::EmailNotVerified
+            | ServiceError::InvalidLink => Self {
+                status: StatusCode::BAD_REQUEST,
+                detail: Some(error.to_string()),
+            },
             other => {
                 tracing::error!(error = %other, "page.internal_error");
                 Self {

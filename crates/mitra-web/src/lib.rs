@@ -5,6 +5,7 @@
 
 mod api;
 mod assets;
+mod auth;
 mod error;
 mod i18n;
 mod ops;
@@ -17,7 +18,7 @@ use mitra_service::Mitra;
 use tokio::net::TcpListener;
 
 pub use api::openapi::openapi_json;
-pub use router::router;
+pub use router::{RouteInfo, route_table, router};
 
 /// Serves `mitra` on `listener` until `shutdown` completes, then finishes the requests in flight.
 pub async fn serve(

@@ -1,52 +1,180 @@
 //! Every route of the site and the API, in one place: the table of contents of Mitra over HTTP.
+//!
+//! Routes are added through [`Routes`], which also records them, so that tests can enumerate every route (the
+//! permission matrix fails when a new mutating route has no entry).
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
+use axum::http::Method;
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{MethodFilter, on};
 use mitra_service::Mitra;
 use tower_http::trace::TraceLayer;
 
-use crate::{api, assets, i18n, ops, ui};
+use crate::{api, assets, auth, i18n, ops, ui};
 
 /// Largest request body accepted; nothing in Mitra needs more yet.
 const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 
+/// A route: method and path (with `{parameters}`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RouteInfo {
+    /// The HTTP method.
+    pub method: Method,
+    /// The full path.
+    pub path: String,
+}
+
+/// A router that records the routes it is given.
+struct Routes {
+    prefix: &'static str,
+    router: Router<Mitra>,
+    table: Vec<RouteInfo>,
+}
+
+impl Routes {
+    fn new(prefix: &'static str) -> Self {
+        Self {
+            prefix,
+            router: Router::new(),
+            table: Vec::new(),
+        }
+    }
+
+    fn add<H, T>(mut self, method: Method, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, Mitra>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
+        self.table.push(RouteInfo {
+            method,
+            path: format!("{}{path}", self.prefix),
+        });
+        self.router = self.router.route(path, on(filter, handler));
+        self
+    }
+
+    fn get<H: Handler<T, Mitra>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add(Method::GET, path, handler)
+    }
+
+    fn post<H: Handler<T, Mitra>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add(Method::POST, path, handler)
+    }
+
+    fn put<H: Handler<T, Mitra>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add(Method::PUT, path, handler)
+    }
+
+    fn delete<H: Handler<T, Mitra>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add(Method::DELETE, path, handler)
+    }
+}
+
+fn pages() -> Routes {
+    use ui::{account, admin, api_docs, cities, home, orgs, standards};
+    Routes::new("")
+        .get("/", home::show_home)
+        .get("/cities", cities::list_cities)
+        .get("/cities/{id}", cities::show_city)
+        .get("/standards", standards::list_standards)
+        .get("/standards/{id}", standards::show_standard)
+        .get("/indicators/{id}", standards::show_indicator)
+        .get("/api", api_docs::show_api_docs)
+        // Accounts.
+        .get("/signup", account::show_signup)
+        .post("/signup", account::submit_signup)
+        .get("/login", account::show_login)
+        .post("/login", account::submit_login)
+        .post("/logout", account::submit_logout)
+        .get("/verify", account::verify_email)
+        .get("/reset", account::show_reset)
+        .post("/reset", account::submit_reset)
+        .get("/reset/confirm", account::show_reset_confirm)
+        .post("/reset/confirm", account::submit_reset_confirm)
+        .get("/account", account::show_account)
+        .post("/account", account::submit_settings)
+        .post("/account/tokens", account::create_token)
+        .post("/account/tokens/{id}/revoke", account::revoke_token)
+        .get("/invitations/accept", account::show_invitation)
+        .post("/invitations/accept", account::accept_invitation)
+        // Organisations.
+        .get("/organisations", orgs::list_organisations)
+        .get("/organisations/new", orgs::show_new_organisation)
+        .post("/organisations/new", orgs::create_organisation)
+        .get("/organisations/{id}", orgs::show_organisation)
+        .get("/organisations/{id}/edit", orgs::show_edit_organisation)
+        .post("/organisations/{id}/edit", orgs::update_organisation)
+        .post("/organisations/{id}/invitations", orgs::invite_member)
+        // Administration.
+        .get("/admin", admin::show_admin)
+        .post(
+            "/admin/organisations/{id}/approve",
+            admin::approve_organisation,
+        )
+        .post(
+            "/admin/organisations/{id}/reject",
+            admin::reject_organisation,
+        )
+        .post("/admin/users/role", admin::set_role)
+        .get("/admin/audit", admin::show_audit)
+        .get("/admin/audit.csv", admin::export_audit)
+}
+
+fn api_routes() -> Routes {
+    use api::{account, cities, openapi, orgs, standards};
+    Routes::new("/api/v1")
+        .get("/cities", cities::list_cities)
+        .get("/cities.geojson", cities::cities_geojson)
+        .get("/cities/{id}", cities::get_city)
+        .get("/countries", cities::list_countries)
+        .get("/standards", standards::list_standards)
+        .get("/standards/{id}", standards::get_standard)
+        .get("/standards/{id}/indicators", standards::list_indicators)
+        .get("/indicators/{id}", standards::get_indicator)
+        .get("/crosswalk", standards::list_crosswalk)
+        .get("/organisations", orgs::list_organisations)
+        .post("/organisations", orgs::create_organisation)
+        .get("/organisations/{id}", orgs::get_organisation)
+        .put("/organisations/{id}", orgs::update_organisation)
+        .post("/organisations/{id}/approve", orgs::approve_organisation)
+        .post("/organisations/{id}/reject", orgs::reject_organisation)
+        .post("/organisations/{id}/members", orgs::add_member)
+        .get("/me", account::get_me)
+        .get("/tokens", account::list_tokens)
+        .post("/tokens", account::create_token)
+        .delete("/tokens/{id}", account::revoke_token)
+        .get("/audit", account::list_audit)
+        .get("/openapi.json", openapi::get_openapi)
+}
+
+/// Every route of the site and the API.
+pub fn route_table() -> Vec<RouteInfo> {
+    let mut table = pages().table;
+    table.extend(api_routes().table);
+    table
+}
+
 /// Builds the application: pages, API, assets and probes, with their middleware.
 pub fn router(mitra: Mitra) -> Router {
-    let pages = Router::new()
-        .route("/", get(ui::home::show_home))
-        .route("/cities", get(ui::cities::list_cities))
-        .route("/cities/{id}", get(ui::cities::show_city))
-        .route("/standards", get(ui::standards::list_standards))
-        .route("/standards/{id}", get(ui::standards::show_standard))
-        .route("/indicators/{id}", get(ui::standards::show_indicator))
-        .route("/api", get(ui::api_docs::show_api_docs))
+    let pages = pages()
+        .router
         .fallback(ui::not_found)
         .layer(middleware::from_fn(i18n::negotiate_language));
-
-    let api = Router::new()
-        .route("/cities", get(api::cities::list_cities))
-        .route("/cities.geojson", get(api::cities::cities_geojson))
-        .route("/cities/{id}", get(api::cities::get_city))
-        .route("/countries", get(api::cities::list_countries))
-        .route("/standards", get(api::standards::list_standards))
-        .route("/standards/{id}", get(api::standards::get_standard))
-        .route(
-            "/standards/{id}/indicators",
-            get(api::standards::list_indicators),
-        )
-        .route("/indicators/{id}", get(api::standards::get_indicator))
-        .route("/crosswalk", get(api::standards::list_crosswalk))
-        .route("/openapi.json", get(api::openapi::get_openapi))
-        .fallback(api::not_found);
+    let api = api_routes().router.fallback(api::not_found);
 
     Router::new()
         .nest("/api/v1", api)
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/assets/{*path}", get(assets::get_asset))
         .merge(pages)
+        .layer(middleware::from_fn_with_state(
+            mitra.clone(),
+            auth::identify,
+        ))
+        .route("/healthz", axum::routing::get(ops::healthz))
+        .route("/readyz", axum::routing::get(ops::readyz))
+        .route("/assets/{*path}", axum::routing::get(assets::get_asset))
         .layer(middleware::from_fn(ops::security_headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(TraceLayer::new_for_http())

@@ -1,10 +1,14 @@
 //! Server-rendered pages. Each page is an askama template (checked at compile time, escaped by default) around the
 //! shared [`Layout`]; every string comes from the Fluent messages in the reader's language.
 
+pub mod account;
+pub mod admin;
 pub mod api_docs;
 pub mod cities;
+pub mod forms;
 pub mod home;
 pub mod map;
+pub mod orgs;
 pub mod standards;
 
 use askama::Template;
@@ -13,6 +17,7 @@ use axum::response::{Html, IntoResponse, Response};
 use mitra_service::Mitra;
 use mitra_service::domain::Language;
 
+use crate::auth::Auth;
 use crate::error::PageError;
 use crate::i18n::{translate, translate_with};
 
@@ -28,37 +33,66 @@ pub struct Layout {
     pub demo: bool,
     /// The request's query string without `lang`, so the language switch keeps filters.
     pub query: String,
+    /// The signed-in person's name.
+    pub user: Option<String>,
+    /// Whether the signed-in person is a platform admin.
+    pub is_admin: bool,
+    /// The session's CSRF token, for the forms on the page (sign-out included).
+    pub csrf: String,
+    /// A notice to show after a completed action (post/redirect/get), as a message key.
+    pub notice: Option<String>,
 }
 
 impl Layout {
     /// Builds the layout for a page.
     pub async fn new(
         mitra: &Mitra,
+        auth: &Auth,
         lang: Language,
         nav: &'static str,
         title: String,
         uri: &Uri,
     ) -> Self {
         let demo = mitra.is_demo().await.unwrap_or(false);
-        let query = uri
+        let pairs: Vec<&str> = uri
             .query()
             .unwrap_or("")
             .split('&')
-            .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+            .filter(|p| !p.is_empty())
+            .collect();
+        let query = pairs
+            .iter()
+            .filter(|p| !p.starts_with("lang=") && !p.starts_with("done="))
+            .copied()
             .collect::<Vec<_>>()
             .join("&");
+        // Only known notices are shown, so a crafted link cannot put arbitrary text on the page.
+        let notice = pairs
+            .iter()
+            .find_map(|p| p.strip_prefix("done="))
+            .filter(|key| NOTICES.contains(key))
+            .map(str::to_owned);
         Self {
             lang,
             title,
             nav,
             demo,
             query,
+            user: auth.account.as_ref().map(|a| a.display_name.clone()),
+            is_admin: auth.actor.platform_admin().is_ok(),
+            csrf: auth.csrf_token.clone().unwrap_or_default(),
+            notice,
         }
     }
 
     /// A message in the reader's language.
     pub fn t(&self, key: &str) -> String {
         translate(self.lang, key)
+    }
+
+    /// The message `<prefix>-<id>`, for ids of roles, kinds and statuses.
+    pub fn t2(&self, prefix: &str, id: &str) -> String {
+        translate(self.lang, &format!("{prefix}-{id}"))
     }
 
     /// A message with a count.
@@ -90,6 +124,29 @@ impl Layout {
     pub fn current(&self, nav: &str) -> &'static str {
         if self.nav == nav { "page" } else { "false" }
     }
+}
+
+/// The notices a `?done=` parameter may show, by message key.
+const NOTICES: &[&str] = &[
+    "signup-done",
+    "verify-done",
+    "reset-done",
+    "reset-confirm-done",
+    "account-saved",
+    "account-token-revoked-done",
+    "org-invited",
+    "org-saved",
+    "org-created",
+    "invitation-accepted",
+    "admin-approved",
+    "admin-rejected",
+    "admin-users-saved",
+];
+
+/// Redirects (303) to `path` with a notice, after a form post.
+pub fn done(path: &str, notice: &str) -> Response {
+    let separator = if path.contains('?') { '&' } else { '?' };
+    axum::response::Redirect::to(&format!("{path}{separator}done={notice}")).into_response()
 }
 
 /// Renders a template into a response; a rendering failure is logged and answered with a bare 500.
@@ -131,6 +188,17 @@ pub fn error_page(lang: Language, error: &PageError) -> Response {
             translate(lang, "error-not-found-title"),
             translate(lang, "error-not-found-text"),
         ),
+        StatusCode::UNAUTHORIZED => (
+            translate(lang, "error-sign-in-title"),
+            translate(lang, "error-sign-in-text"),
+        ),
+        StatusCode::FORBIDDEN => (
+            translate(lang, "error-forbidden-title"),
+            error
+                .detail
+                .clone()
+                .unwrap_or_else(|| translate(lang, "error-forbidden-text")),
+        ),
         StatusCode::BAD_REQUEST => (
             translate(lang, "error-bad-request-title"),
             error.detail.clone().unwrap_or_default(),
@@ -146,6 +214,10 @@ pub fn error_page(lang: Language, error: &PageError) -> Response {
         nav: "",
         demo: false,
         query: String::new(),
+        user: None,
+        is_admin: false,
+        csrf: String::new(),
+        notice: None,
     };
     let mut response = render(&ErrorPage { l, heading, text });
     *response.status_mut() = error.status;

@@ -26,6 +26,9 @@ struct FileConfig {
     data_dir: Option<PathBuf>,
     bind: Option<String>,
     log_format: Option<LogFormat>,
+    public_url: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
 }
 
 /// The settings given on the command line or in the environment (clap reads both; flags win).
@@ -39,6 +42,12 @@ pub struct Overrides {
     pub bind: Option<String>,
     /// `--log-format` / `MITRA_LOG_FORMAT`.
     pub log_format: Option<LogFormat>,
+    /// `MITRA_PUBLIC_URL`.
+    pub public_url: Option<String>,
+    /// `MITRA_SMTP_URL`.
+    pub smtp_url: Option<String>,
+    /// `MITRA_MAIL_FROM`.
+    pub mail_from: Option<String>,
 }
 
 /// Mitra's resolved configuration.
@@ -52,6 +61,8 @@ pub struct Config {
     pub bind: SocketAddr,
     /// Log line format.
     pub log_format: LogFormat,
+    /// How mail is sent, and the address links in mail point to.
+    pub mail: mitra_service::MailSettings,
 }
 
 /// The default address: loopback only, so a first run is not exposed to the network.
@@ -97,7 +108,36 @@ impl Config {
                 "database_url: must start with sqlite: or postgres:// (set by --database-url, MITRA_DATABASE_URL or `database_url` in the file)"
             );
         }
+        let public_url = overrides
+            .public_url
+            .or(from_file.public_url)
+            .unwrap_or_else(|| format!("http://{bind}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            bail!(
+                "public_url: must start with http:// or https:// (set by MITRA_PUBLIC_URL or `public_url` in the file)"
+            );
+        }
+        let smtp_url = overrides
+            .smtp_url
+            .or(from_file.smtp_url)
+            .filter(|u| !u.is_empty());
+        if let Some(url) = &smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            bail!(
+                "smtp_url: must start with smtp:// or smtps:// (set by MITRA_SMTP_URL or `smtp_url` in the file)"
+            );
+        }
+        let mail = mitra_service::MailSettings {
+            smtp_url,
+            from: overrides
+                .mail_from
+                .or(from_file.mail_from)
+                .unwrap_or_else(|| "Mitra <mitra@localhost>".to_owned()),
+            public_url,
+        };
         Ok(Self {
+            mail,
             data_dir: overrides
                 .data_dir
                 .or(from_file.data_dir)
@@ -145,6 +185,7 @@ impl fmt::Debug for Config {
             .field("database_url", &self.database_url_redacted())
             .field("bind", &self.bind)
             .field("log_format", &self.log_format)
+            .field("mail", &self.mail)
             .finish()
     }
 }
@@ -168,6 +209,18 @@ bind = "127.0.0.1:8080"
 
 # Log format: "text" for people, "json" for log collectors. Environment: MITRA_LOG_FORMAT. Flag: --log-format.
 log_format = "text"
+
+# The address people reach Mitra at; links in e-mail (verification, password reset, invitations) point here.
+# Default: http://<bind>. Environment: MITRA_PUBLIC_URL.
+# public_url = "https://mitra.example.org"
+
+# SMTP server for e-mail: smtp://USER:PASSWORD@HOST:587 (STARTTLS) or smtps://USER:PASSWORD@HOST:465 (TLS).
+# Without it, messages are written to the log so that an operator can pass the links on.
+# Environment: MITRA_SMTP_URL.
+# smtp_url = "smtps://mitra:secret@mail.example.org:465"
+
+# The sender of e-mail. Environment: MITRA_MAIL_FROM.
+mail_from = "Mitra <mitra@localhost>"
 "#;
 
 #[cfg(test)]
@@ -225,11 +278,15 @@ mod tests {
     fn passwords_are_redacted_in_debug_output() {
         let overrides = Overrides {
             database_url: Some("postgres://mitra:hunter2@db:5432/mitra".into()),
+            smtp_url: Some("smtps://mitra:swordfish@mail:465".into()),
             ..Default::default()
         };
         let config = Config::load(None, overrides).expect("valid");
         let shown = format!("{config:?}");
-        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("swordfish"),
+            "{shown}"
+        );
         assert!(
             shown.contains("postgres://mitra:***@db:5432/mitra"),
             "{shown}"

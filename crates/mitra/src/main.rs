@@ -64,6 +64,77 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Manage accounts (as the operator of this machine).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage organisations (as the operator of this machine).
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create a verified account. Prints a one-time password, or reads the password from standard input with
+    /// --password-stdin.
+    Add {
+        /// E-mail address.
+        email: String,
+        /// Platform role: platform-admin, verifier or none.
+        #[arg(long, default_value = "none")]
+        role: String,
+        /// Name shown to others (default: the part of the address before @).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from standard input (first line) instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Give an account a platform role, or take it away with `none`.
+    SetRole {
+        /// E-mail address.
+        email: String,
+        /// platform-admin, verifier or none.
+        role: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum OrgCommand {
+    /// Register an organisation, approved at once. Prints its id.
+    Add {
+        /// English name (the id is made from it).
+        name: String,
+        /// city-government, national-ministry, research-institution, enterprise, startup, investor,
+        /// multilateral-institution, ngo or training-provider.
+        #[arg(long)]
+        kind: String,
+        /// ISO 3166-1 alpha-2 country code, e.g. TH.
+        #[arg(long)]
+        country: String,
+        /// City id (required for a city government), e.g. bangkok.
+        #[arg(long)]
+        city: Option<String>,
+        /// Chinese name.
+        #[arg(long)]
+        name_zh: Option<String>,
+        /// https:// web site.
+        #[arg(long)]
+        website: Option<String>,
+    },
+    /// Add an existing account to an organisation, or change its role.
+    AddMember {
+        /// Organisation id.
+        org: String,
+        /// E-mail address of the account.
+        email: String,
+        /// admin, editor or member.
+        #[arg(long, default_value = "member")]
+        role: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,12 +188,14 @@ fn say(line: &str) -> anyhow::Result<()> {
 }
 
 async fn open(config: &Config) -> anyhow::Result<Mitra> {
-    Mitra::open(&config.database_url()).await.with_context(|| {
-        format!(
-            "cannot open the database {}",
-            config.database_url_redacted()
-        )
-    })
+    Mitra::open_with(&config.database_url(), &config.mail)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot open the database {}",
+                config.database_url_redacted()
+            )
+        })
 }
 
 async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
@@ -176,6 +249,104 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn platform_role(raw: &str) -> anyhow::Result<Option<mitra_service::domain::PlatformRole>> {
+    match raw {
+        "none" | "" => Ok(None),
+        other => Ok(Some(
+            mitra_service::domain::PlatformRole::parse(other)
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+        )),
+    }
+}
+
+/// Account commands, run as the operator. The reference data is loaded first, as organisations refer to it.
+async fn run_user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
+    let mitra = open(config).await?;
+    let operator = mitra_service::domain::Actor::Operator;
+    match command {
+        UserCommand::Add {
+            email,
+            role,
+            name,
+            password_stdin,
+        } => {
+            let role = platform_role(&role)?;
+            let (password, generated) = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .context("cannot read the password from standard input")?;
+                (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+            } else {
+                (mitra_service::one_time_password(), true)
+            };
+            let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or("").to_owned());
+            let account = mitra
+                .create_account(&operator, &email, &password, &name, role)
+                .await?;
+            say(&format!(
+                "Created account {} ({}).",
+                account.email, account.id
+            ))?;
+            if generated {
+                say(&format!("One-time password: {password}"))?;
+                say("Sign in with it and change it; it is not shown again.")?;
+            }
+            Ok(())
+        }
+        UserCommand::SetRole { email, role } => {
+            let account = mitra
+                .set_platform_role(&operator, &email, platform_role(&role)?)
+                .await?;
+            say(&format!(
+                "{} now has the platform role {}.",
+                account.email,
+                account.platform_role.map_or("none", |r| r.as_str())
+            ))
+        }
+    }
+}
+
+/// Organisation commands, run as the operator.
+async fn run_org(config: &Config, command: OrgCommand) -> anyhow::Result<()> {
+    let mitra = open(config).await?;
+    mitra
+        .load_reference()
+        .await
+        .context("cannot load the reference data")?;
+    let operator = mitra_service::domain::Actor::Operator;
+    match command {
+        OrgCommand::Add {
+            name,
+            kind,
+            country,
+            city,
+            name_zh,
+            website,
+        } => {
+            let input = mitra_service::OrgInput {
+                kind,
+                name_en: name,
+                name_zh,
+                country,
+                city,
+                website,
+                description_en: String::new(),
+                description_zh: None,
+            };
+            let org = mitra.create_organisation(&operator, &input).await?;
+            say(&format!(
+                "Registered organisation {} ({}), approved.",
+                org.id, org.profile.name_en
+            ))
+        }
+        OrgCommand::AddMember { org, email, role } => {
+            mitra.add_member(&operator, &org, &email, &role).await?;
+            say(&format!("{email} is now {role} of {org}."))
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -197,6 +368,9 @@ async fn main() -> std::process::ExitCode {
         data_dir: cli.data_dir,
         bind,
         log_format: cli.log_format,
+        public_url: std::env::var("MITRA_PUBLIC_URL").ok(),
+        smtp_url: std::env::var("MITRA_SMTP_URL").ok(),
+        mail_from: std::env::var("MITRA_MAIL_FROM").ok(),
     };
     let config = match Config::load(cli.config.as_deref(), overrides) {
         Ok(config) => config,
@@ -216,6 +390,8 @@ async fn main() -> std::process::ExitCode {
             Err(e) => Err(e),
         },
         Command::Config { .. } => Ok(()),
+        Command::User { command } => run_user(&config, command).await,
+        Command::Org { command } => run_org(&config, command).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{cities, standards};
+use super::{account, cities, orgs, standards};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -13,12 +13,32 @@ use crate::error::Problem;
         cities::list_cities, cities::get_city, cities::cities_geojson, cities::list_countries,
         standards::list_standards, standards::get_standard, standards::list_indicators, standards::get_indicator,
         standards::list_crosswalk,
+        orgs::list_organisations, orgs::create_organisation, orgs::get_organisation, orgs::update_organisation,
+        orgs::approve_organisation, orgs::reject_organisation, orgs::add_member,
+        account::get_me, account::list_tokens, account::create_token, account::revoke_token, account::list_audit,
     ),
+    modifiers(&BearerAuth),
     components(schemas(Problem)),
     tags((name = "cities", description = "Cities of ASEAN and China and their networks"),
-         (name = "standards", description = "Indicator standards, indicators and the crosswalk")),
+         (name = "standards", description = "Indicator standards, indicators and the crosswalk"),
+         (name = "organisations", description = "Organisations, moderation and members"),
+         (name = "accounts", description = "The caller's account, API tokens and the audit trail")),
 )]
 struct ApiDoc;
+
+/// Declares the `bearer` security scheme: API tokens sent as `Authorization: Bearer <token>`.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 /// The OpenAPI document as JSON.
 pub fn openapi_json() -> serde_json::Value {

@@ -7,6 +7,7 @@ use axum::response::Response;
 use mitra_service::Mitra;
 
 use super::{Layout, render};
+use crate::auth::Auth;
 use crate::i18n::{Lang, translate};
 
 #[derive(Template)]
@@ -16,7 +17,20 @@ struct ApiDocsPage {
 }
 
 /// `GET /api`
-pub async fn show_api_docs(State(mitra): State<Mitra>, Lang(lang): Lang, uri: Uri) -> Response {
-    let l = Layout::new(&mitra, lang, "api", translate(lang, "api-title"), &uri).await;
+pub async fn show_api_docs(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Lang(lang): Lang,
+    uri: Uri,
+) -> Response {
+    let l = Layout::new(
+        &mitra,
+        &auth,
+        lang,
+        "api",
+        translate(lang, "api-title"),
+        &uri,
+    )
+    .await;
     render(&ApiDocsPage { l })
 }

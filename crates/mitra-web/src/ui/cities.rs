@@ -9,6 +9,7 @@ use mitra_service::{CityDetail, CityListQuery, Mitra};
 use serde::Deserialize;
 
 use super::{Layout, group_digits, render};
+use crate::auth::Auth;
 use crate::error::PageError;
 use crate::i18n::{Lang, translate};
 
@@ -84,6 +85,7 @@ struct CitiesPage {
 /// `GET /cities`
 pub async fn list_cities(
     State(mitra): State<Mitra>,
+    auth: Auth,
     Lang(lang): Lang,
     uri: Uri,
     Query(params): Query<CityListParams>,
@@ -133,6 +135,7 @@ pub async fn list_cities(
         .collect();
     let l = Layout::new(
         &mitra,
+        &auth,
         lang,
         "cities",
         translate(lang, "cities-title"),
@@ -201,6 +204,7 @@ struct CityPage {
 /// `GET /cities/{id}`
 pub async fn show_city(
     State(mitra): State<Mitra>,
+    auth: Auth,
     Lang(lang): Lang,
     uri: Uri,
     Path(id): Path<String>,
@@ -209,7 +213,7 @@ pub async fn show_city(
     let city = &detail.city;
     let name = city.display_name(lang).to_owned();
     let name_lang = city.display_name_language(lang).tag();
-    let l = Layout::new(&mitra, lang, "cities", name.clone(), &uri).await;
+    let l = Layout::new(&mitra, &auth, lang, "cities", name.clone(), &uri).await;
     let series = detail
         .populations
         .iter()

@@ -8,6 +8,7 @@ use mitra_service::Mitra;
 use mitra_service::domain::{CityFilter, Network};
 
 use super::{Layout, map, render};
+use crate::auth::Auth;
 use crate::error::PageError;
 use crate::i18n::Lang;
 
@@ -26,6 +27,7 @@ struct HomePage {
 /// `GET /`
 pub async fn show_home(
     State(mitra): State<Mitra>,
+    auth: Auth,
     Lang(lang): Lang,
     uri: Uri,
 ) -> Result<Response, PageError> {
@@ -33,6 +35,7 @@ pub async fn show_home(
     let standards = mitra.list_standards().await?;
     let l = Layout::new(
         &mitra,
+        &auth,
         lang,
         "home",
         crate::i18n::translate(lang, "home-title"),

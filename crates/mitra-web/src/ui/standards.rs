@@ -8,6 +8,7 @@ use mitra_service::domain::{FocusArea, Indicator, Language, StandardSummary};
 use mitra_service::{IndicatorDetail, Mitra, StandardDetail};
 
 use super::{Layout, render};
+use crate::auth::Auth;
 use crate::error::PageError;
 use crate::i18n::{Lang, translate};
 
@@ -42,6 +43,7 @@ struct StandardsPage {
 /// `GET /standards`
 pub async fn list_standards(
     State(mitra): State<Mitra>,
+    auth: Auth,
     Lang(lang): Lang,
     uri: Uri,
 ) -> Result<Response, PageError> {
@@ -49,6 +51,7 @@ pub async fn list_standards(
     let focus_areas = mitra.list_focus_areas().await?;
     let l = Layout::new(
         &mitra,
+        &auth,
         lang,
         "standards",
         translate(lang, "standards-title"),
@@ -81,6 +84,7 @@ struct StandardPage {
 /// `GET /standards/{id}`
 pub async fn show_standard(
     State(mitra): State<Mitra>,
+    auth: Auth,
     Lang(lang): Lang,
     uri: Uri,
     Path(id): Path<String>,
@@ -109,6 +113,7 @@ pub async fn show_standard(
         .collect();
     let l = Layout::new(
         &mitra,
+        &auth,
         lang,
         "standards",
         detail.standard.code.clone(),
@@ -140,6 +145,7 @@ struct IndicatorPage {
 /// `GET /indicators/{id}`
 pub async fn show_indicator(
     State(mitra): State<Mitra>,
+    auth: Auth,
     Lang(lang): Lang,
     uri: Uri,
     Path(id): Path<String>,
@@ -159,6 +165,7 @@ pub async fn show_indicator(
         .collect();
     let l = Layout::new(
         &mitra,
+        &auth,
         lang,
         "standards",
         format!("{} {}", detail.indicator.id, title.text),

@@ -1,0 +1,206 @@
+//! Administration for platform admins: the moderation queue, accounts and roles, and the audit trail.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, Uri, header};
+use axum::response::{IntoResponse, Response};
+use mitra_service::domain::{Account, Organisation, PlatformRole};
+use mitra_service::{AuditEntry, AuditQuery, Mitra, ServiceError};
+use serde::Deserialize;
+
+use super::forms::{CsrfOnly, has_csrf};
+use super::{Layout, done, render};
+use crate::auth::{Auth, CsrfForm};
+use crate::error::PageError;
+use crate::i18n::{Lang, translate};
+
+/// Entries per audit page.
+const AUDIT_PAGE: u32 = 100;
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    l: Layout,
+    queue: Vec<Organisation>,
+    accounts: Vec<Account>,
+}
+
+impl AdminPage {
+    fn role_of(&self, account: &Account) -> &'static str {
+        account.platform_role.map_or("none", |r| r.as_str())
+    }
+}
+
+/// `GET /admin`
+pub async fn show_admin(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Lang(lang): Lang,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let queue = mitra.moderation_queue(&auth.actor).await?;
+    let accounts = mitra.list_accounts(&auth.actor).await?;
+    let l = Layout::new(
+        &mitra,
+        &auth,
+        lang,
+        "admin",
+        translate(lang, "admin-title"),
+        &uri,
+    )
+    .await;
+    Ok(render(&AdminPage { l, queue, accounts }))
+}
+
+/// The reject form.
+#[derive(Debug, Deserialize)]
+pub struct RejectForm {
+    csrf_token: String,
+    reason: String,
+}
+
+/// The role form.
+#[derive(Debug, Deserialize)]
+pub struct RoleForm {
+    csrf_token: String,
+    email: String,
+    role: String,
+}
+
+has_csrf!(RejectForm, RoleForm);
+
+/// `POST /admin/organisations/{id}/approve`
+pub async fn approve_organisation(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<CsrfOnly>,
+) -> Result<Response, PageError> {
+    mitra.approve_organisation(&auth.actor, &id).await?;
+    Ok(done("/admin", "admin-approved"))
+}
+
+/// `POST /admin/organisations/{id}/reject`
+pub async fn reject_organisation(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<RejectForm>,
+) -> Result<Response, PageError> {
+    mitra
+        .reject_organisation(&auth.actor, &id, &form.reason)
+        .await?;
+    Ok(done("/admin", "admin-rejected"))
+}
+
+/// `POST /admin/users/role`
+pub async fn set_role(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    CsrfForm(form): CsrfForm<RoleForm>,
+) -> Result<Response, PageError> {
+    let role = match form.role.as_str() {
+        "" | "none" => None,
+        other => Some(PlatformRole::parse(other).map_err(ServiceError::from)?),
+    };
+    mitra
+        .set_platform_role(&auth.actor, &form.email, role)
+        .await?;
+    Ok(done("/admin", "admin-users-saved"))
+}
+
+/// The audit filters, as the page's query string.
+#[derive(Debug, Default, Deserialize)]
+pub struct AuditParams {
+    actor: Option<String>,
+    entity: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    before: Option<String>,
+}
+
+impl AuditParams {
+    fn query(&self) -> AuditQuery {
+        AuditQuery {
+            actor: self.actor.clone(),
+            entity: self.entity.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            before: self.before.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    l: Layout,
+    params: AuditParams,
+    entries: Vec<AuditEntry>,
+    csv_href: String,
+    older_href: Option<String>,
+}
+
+/// `GET /admin/audit`
+pub async fn show_audit(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Lang(lang): Lang,
+    uri: Uri,
+    Query(params): Query<AuditParams>,
+) -> Result<Response, PageError> {
+    let entries = mitra
+        .search_audit(&auth.actor, &params.query(), AUDIT_PAGE)
+        .await?;
+    let filters = uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("before=") && !p.starts_with("lang="))
+        .collect::<Vec<_>>()
+        .join("&");
+    let older_href = (entries.len() == AUDIT_PAGE as usize)
+        .then(|| {
+            entries
+                .last()
+                .map(|e| format!("/admin/audit?{filters}&before={}", e.id))
+        })
+        .flatten();
+    let l = Layout::new(
+        &mitra,
+        &auth,
+        lang,
+        "admin",
+        translate(lang, "admin-audit-heading"),
+        &uri,
+    )
+    .await;
+    Ok(render(&AuditPage {
+        l,
+        params,
+        entries,
+        csv_href: format!("/admin/audit.csv?{filters}"),
+        older_href,
+    }))
+}
+
+/// `GET /admin/audit.csv`
+pub async fn export_audit(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Query(params): Query<AuditParams>,
+) -> Result<Response, PageError> {
+    let csv = mitra.export_audit_csv(&auth.actor, &params.query()).await?;
+    let mut response = csv.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"mitra-audit.csv\""),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}

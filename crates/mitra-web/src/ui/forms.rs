@@ -1,0 +1,94 @@
+//! What the HTML forms share: the anonymous session that carries a CSRF token, and field errors.
+
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
+use mitra_service::{Mitra, ServiceError};
+use serde::Deserialize;
+
+use crate::auth::{Auth, HasCsrf, session_cookie};
+use crate::error::PageError;
+
+/// A form with nothing but its CSRF token (sign-out, approve, revoke).
+#[derive(Debug, Deserialize)]
+pub struct CsrfOnly {
+    csrf_token: String,
+}
+
+impl HasCsrf for CsrfOnly {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// Implements [`HasCsrf`] for form structs with a `csrf_token` field.
+macro_rules! has_csrf {
+    ($($form:ty),+) => {
+        $(impl crate::auth::HasCsrf for $form {
+            fn csrf_token(&self) -> &str {
+                &self.csrf_token
+            }
+        })+
+    };
+}
+pub(crate) use has_csrf;
+
+/// A field that was refused, for the form to show.
+#[derive(Debug, Clone, Default)]
+pub struct FieldError {
+    /// The field's name (`email`), or empty for the form as a whole.
+    pub field: String,
+    /// What to do about it.
+    pub message: String,
+}
+
+/// `aria-invalid` for a form field, from the form's error.
+pub trait Invalid {
+    /// `"true"` when the error is about `field`.
+    fn invalid(&self, field: &str) -> &'static str;
+}
+
+impl Invalid for Option<FieldError> {
+    fn invalid(&self, field: &str) -> &'static str {
+        if self.as_ref().is_some_and(|e| e.field == field) {
+            "true"
+        } else {
+            "false"
+        }
+    }
+}
+
+/// Turns a validation error into a field error for the form; other errors become an error page.
+pub fn field_error(error: ServiceError) -> Result<FieldError, PageError> {
+    match error {
+        ServiceError::Validation(e) => Ok(FieldError {
+            field: e.field,
+            message: e.reason,
+        }),
+        other => Err(PageError::from(other)),
+    }
+}
+
+/// Makes sure the visitor has a session to carry the form's CSRF token; returns the token and, for a new session,
+/// the cookie to set.
+pub async fn form_session(
+    mitra: &Mitra,
+    auth: &Auth,
+    headers: &HeaderMap,
+) -> Result<(String, Option<HeaderValue>), PageError> {
+    if let Some(token) = &auth.csrf_token {
+        return Ok((token.clone(), None));
+    }
+    let session = mitra.start_anonymous_session().await?;
+    Ok((
+        session.csrf_token,
+        session_cookie(headers, &session.cookie, 12 * 3600),
+    ))
+}
+
+/// Adds a `Set-Cookie` header to a response, if there is one.
+pub fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response {
+    if let Some(cookie) = cookie {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
