@@ -112,6 +112,23 @@ impl From<ServiceError> for ApiError {
             ServiceError::Conflict(what) => {
                 Self::new(StatusCode::CONFLICT, "conflict", "Conflict", what, None)
             }
+            ServiceError::Unauthenticated
+            | ServiceError::InvalidCredentials
+            | ServiceError::EmailNotVerified => Self::unauthenticated(&error.to_string()),
+            ServiceError::Forbidden => Self::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Forbidden",
+                "you are not allowed to do this".into(),
+                None,
+            ),
+            ServiceError::InvalidLink => Self::new(
+                StatusCode::BAD_REQUEST,
+                "invalid-link",
+                "Invalid link",
+                error.to_string(),
+                None,
+            ),
             other => {
                 tracing::error!(error = %other, "api.internal_error");
                 Self::new(

@@ -3,8 +3,10 @@
 
 #![expect(missing_docs, reason = "test helpers")]
 
+mod accounts;
 mod api;
 mod pages;
+mod permissions;
 
 use std::net::SocketAddr;
 
@@ -15,6 +17,7 @@ use serde_json::Value;
 pub struct TestApp {
     pub address: SocketAddr,
     pub client: reqwest::Client,
+    pub mitra: Mitra,
     _dir: tempfile::TempDir,
 }
 
@@ -68,7 +71,11 @@ pub async fn spawn_app_with(database_url: Option<String>, demo: bool) -> TestApp
         .await
         .expect("bind");
     let address = listener.local_addr().expect("address");
-    tokio::spawn(mitra_web::serve(listener, mitra, std::future::pending()));
+    tokio::spawn(mitra_web::serve(
+        listener,
+        mitra.clone(),
+        std::future::pending(),
+    ));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -76,6 +83,7 @@ pub async fn spawn_app_with(database_url: Option<String>, demo: bool) -> TestApp
     TestApp {
         address,
         client,
+        mitra,
         _dir: dir,
     }
 }
@@ -83,4 +91,103 @@ pub async fn spawn_app_with(database_url: Option<String>, demo: bool) -> TestApp
 /// Starts Mitra on SQLite with reference data only.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(None, false).await
+}
+
+/// The value of the `mitra_session` cookie a response sets, if any.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| {
+            c.strip_prefix("mitra_session=")
+                .map(|rest| rest.split(';').next().unwrap_or("").to_owned())
+        })
+}
+
+/// The first `csrf_token` hidden field of a page.
+pub fn csrf_of(html: &str) -> Option<String> {
+    let at = html.find(r#"name="csrf_token" value=""#)? + r#"name="csrf_token" value=""#.len();
+    Some(html[at..].split('"').next()?.to_owned())
+}
+
+/// A browser: a session cookie and the CSRF token of its session.
+#[derive(Debug, Clone, Default)]
+pub struct Browser {
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+}
+
+impl Browser {
+    /// Opens a form page as a new visitor, which starts an anonymous session.
+    pub async fn visit(app: &TestApp, path: &str) -> Self {
+        let response = app.get(path).await;
+        let cookie = session_cookie(&response);
+        let html = response.text().await.expect("html");
+        Self {
+            cookie,
+            csrf: csrf_of(&html),
+        }
+    }
+
+    /// Signs in through the form and picks up the signed-in session's CSRF token.
+    pub async fn signed_in(app: &TestApp, email: &str, password: &str) -> Self {
+        let mut browser = Self::visit(app, "/login").await;
+        let response = browser
+            .post(app, "/login", &[("email", email), ("password", password)])
+            .await;
+        assert_eq!(response.status().as_u16(), 303, "sign in as {email}");
+        browser.cookie = session_cookie(&response);
+        let html = browser
+            .get(app, "/account")
+            .await
+            .text()
+            .await
+            .expect("account page");
+        browser.csrf = csrf_of(&html);
+        browser
+    }
+
+    pub async fn get(&self, app: &TestApp, path: &str) -> reqwest::Response {
+        let mut request = app.client.get(app.url(path));
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", format!("mitra_session={cookie}"));
+        }
+        request.send().await.expect("request")
+    }
+
+    /// Posts a form with this browser's session and CSRF token.
+    pub async fn post(
+        &self,
+        app: &TestApp,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = vec![("csrf_token", self.csrf.as_deref().unwrap_or(""))];
+        form.extend_from_slice(fields);
+        let mut request = app.client.post(app.url(path)).form(&form);
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", format!("mitra_session={cookie}"));
+        }
+        request.send().await.expect("request")
+    }
+}
+
+/// Sends an API request with an optional bearer token and JSON body.
+pub async fn api(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> reqwest::Response {
+    let mut request = app.client.request(method, app.url(path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.expect("request")
 }

@@ -118,9 +118,9 @@ async fn an_unsupported_language_code_is_a_400_page_naming_the_supported_ones() 
     assert!(html.contains("zh-Hans"));
 }
 
-#[tokio::test]
-async fn the_chinese_interface_has_no_english_strings_left() {
-    let app = spawn_app_with(None, true).await;
+/// Asserts that a Chinese page shows no interface string in English (content without a Chinese version, marked
+/// `lang="en"`, and the city names on the map are data and are left out).
+pub fn assert_no_english(path: &str, html: &str) {
     let en = messages(include_str!("../../../../locales/en/main.ftl"));
     let zh = messages(include_str!("../../../../locales/zh-Hans/main.ftl"));
     let english_only: Vec<&String> = en
@@ -135,6 +135,26 @@ async fn the_chinese_interface_has_no_english_strings_left() {
         .map(|(_, value)| value)
         .collect();
     assert!(english_only.len() > 50);
+    assert!(
+        html.contains(r#"<html lang="zh-Hans">"#),
+        "{path} is not in Chinese"
+    );
+    let html = match (html.find("<g class=\"cities\">"), html.find("</svg>")) {
+        (Some(start), Some(end)) => format!("{}{}", &html[..start], &html[end..]),
+        _ => html.to_owned(),
+    };
+    let html = without_english_content(&html);
+    for english in &english_only {
+        assert!(
+            !contains_words(&html, english),
+            "{path} still shows English: {english}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_chinese_interface_has_no_english_strings_left() {
+    let app = spawn_app_with(None, true).await;
     for path in [
         "/?lang=zh-Hans",
         "/cities?lang=zh-Hans",
@@ -146,21 +166,15 @@ async fn the_chinese_interface_has_no_english_strings_left() {
         "/api?lang=zh-Hans",
         "/no-such-page?lang=zh-Hans",
         "/cities?q=zzzz&lang=zh-Hans",
+        "/login?lang=zh-Hans",
+        "/signup?lang=zh-Hans",
+        "/reset?lang=zh-Hans",
+        "/reset/confirm?token=x&lang=zh-Hans",
+        "/organisations?lang=zh-Hans",
+        "/organisations/new?lang=zh-Hans",
     ] {
         let html = app.get(path).await.text().await.expect("html");
-        // City names without a Chinese name in the sources stay in English on the map; they are data, not interface.
-        let html = match (html.find("<g class=\"cities\">"), html.find("</svg>")) {
-            (Some(start), Some(end)) => format!("{}{}", &html[..start], &html[end..]),
-            _ => html,
-        };
-        // Content that has no Chinese version is marked lang="en" (city names, indicator titles): remove it.
-        let html = without_english_content(&html);
-        for english in &english_only {
-            assert!(
-                !contains_words(&html, english),
-                "{path} still shows English: {english}"
-            );
-        }
+        assert_no_english(path, &html);
     }
 }
 

@@ -1,0 +1,315 @@
+//! The permission matrix: every mutating route of the site and the API, tried by every role. The list of routes
+//! comes from the router itself, so a new mutating route without an entry here makes this test fail.
+
+use std::collections::BTreeSet;
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::{Browser, TestApp, api, spawn_app_with};
+
+const DEMO_ORG: &str = "demo-organisation-bangkok-city-government-example";
+
+/// The roles, from least to most privileged; each is a demo account (anonymous has none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Anonymous,
+    Member,
+    Verifier,
+    Editor,
+    OrgAdmin,
+    PlatformAdmin,
+}
+
+const ROLES: [Role; 6] = [
+    Role::Anonymous,
+    Role::Member,
+    Role::Verifier,
+    Role::Editor,
+    Role::OrgAdmin,
+    Role::PlatformAdmin,
+];
+
+impl Role {
+    fn credentials(self) -> Option<(&'static str, &'static str)> {
+        let account = match self {
+            Role::Anonymous => return None,
+            Role::Member => "member",
+            Role::Verifier => "verifier",
+            Role::Editor => "editor",
+            Role::OrgAdmin => "org-admin",
+            Role::PlatformAdmin => "admin",
+        };
+        mitra_service::DEMO_ACCOUNTS
+            .iter()
+            .find(|(email, ..)| email.starts_with(&format!("{account}@")))
+            .map(|(email, password, ..)| (*email, *password))
+    }
+
+    fn slug(self) -> &'static str {
+        match self {
+            Role::Anonymous => "anonymous",
+            Role::Member => "member",
+            Role::Verifier => "verifier",
+            Role::Editor => "editor",
+            Role::OrgAdmin => "org-admin",
+            Role::PlatformAdmin => "platform-admin",
+        }
+    }
+}
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy)]
+enum Access {
+    /// Everyone, signed in or not.
+    Anyone,
+    /// Any signed-in account.
+    SignedIn,
+    /// Editors and admins of the organisation, and platform admins.
+    OrgEditors,
+    /// Admins of the organisation, and platform admins.
+    OrgAdmins,
+    /// Platform admins only.
+    PlatformAdmins,
+}
+
+impl Access {
+    fn allows(self, role: Role) -> bool {
+        match self {
+            Access::Anyone => true,
+            Access::SignedIn => role != Role::Anonymous,
+            Access::OrgEditors => {
+                matches!(role, Role::Editor | Role::OrgAdmin | Role::PlatformAdmin)
+            }
+            Access::OrgAdmins => matches!(role, Role::OrgAdmin | Role::PlatformAdmin),
+            Access::PlatformAdmins => role == Role::PlatformAdmin,
+        }
+    }
+}
+
+/// Every mutating route: method, path, who may use it, and a request body that is valid for those who may.
+fn matrix() -> Vec<(Method, &'static str, Access)> {
+    use Access::*;
+    vec![
+        (Method::POST, "/signup", Anyone),
+        (Method::POST, "/login", Anyone),
+        (Method::POST, "/logout", Anyone),
+        (Method::POST, "/reset", Anyone),
+        (Method::POST, "/reset/confirm", Anyone),
+        (Method::POST, "/account", SignedIn),
+        (Method::POST, "/account/tokens", SignedIn),
+        (Method::POST, "/account/tokens/{id}/revoke", SignedIn),
+        (Method::POST, "/invitations/accept", SignedIn),
+        (Method::POST, "/organisations/new", SignedIn),
+        (Method::POST, "/organisations/{id}/edit", OrgEditors),
+        (Method::POST, "/organisations/{id}/invitations", OrgAdmins),
+        (
+            Method::POST,
+            "/admin/organisations/{id}/approve",
+            PlatformAdmins,
+        ),
+        (
+            Method::POST,
+            "/admin/organisations/{id}/reject",
+            PlatformAdmins,
+        ),
+        (Method::POST, "/admin/users/role", PlatformAdmins),
+        (Method::POST, "/api/v1/organisations", SignedIn),
+        (Method::PUT, "/api/v1/organisations/{id}", OrgEditors),
+        (
+            Method::POST,
+            "/api/v1/organisations/{id}/approve",
+            PlatformAdmins,
+        ),
+        (
+            Method::POST,
+            "/api/v1/organisations/{id}/reject",
+            PlatformAdmins,
+        ),
+        (
+            Method::POST,
+            "/api/v1/organisations/{id}/members",
+            OrgAdmins,
+        ),
+        (Method::POST, "/api/v1/tokens", SignedIn),
+        (Method::DELETE, "/api/v1/tokens/{id}", SignedIn),
+    ]
+}
+
+/// The form fields or JSON body each route gets; valid, so that only permissions decide.
+fn form_fields(path: &str, role: Role) -> Vec<(&'static str, String)> {
+    let unique = role.slug();
+    match path {
+        "/signup" => vec![
+            ("email", format!("new-{unique}@example.org")),
+            ("password", "a long and unusual phrase".into()),
+            ("display_name", "New person".into()),
+        ],
+        "/login" => vec![
+            ("email", "member@demo.mitra.invalid".into()),
+            ("password", "demo-password-member".into()),
+        ],
+        "/reset" => vec![("email", "member@demo.mitra.invalid".into())],
+        "/reset/confirm" => vec![
+            ("token", "not-a-real-token".into()),
+            ("password", "a long and unusual phrase".into()),
+        ],
+        "/account" => vec![
+            ("display_name", "Renamed".into()),
+            ("language", "en".into()),
+            ("time_zone", "Asia/Bangkok".into()),
+        ],
+        "/account/tokens" => vec![("name", "script".into()), ("scope", "read".into())],
+        "/invitations/accept" => vec![("token", "not-a-real-token".into())],
+        "/organisations/new" => vec![
+            ("kind", "startup".into()),
+            ("name_en", format!("Start-up of {unique}")),
+            ("country", "TH".into()),
+            ("description_en", "Sensors.".into()),
+        ],
+        "/organisations/{id}/edit" => vec![
+            (
+                "name_en",
+                "Demo organisation: Bangkok city government (example)".into(),
+            ),
+            ("country", "TH".into()),
+            ("city", "bangkok".into()),
+            ("description_en", format!("Edited by {unique}.")),
+        ],
+        "/organisations/{id}/invitations" => vec![
+            ("email", "someone@example.org".into()),
+            ("role", "member".into()),
+        ],
+        "/admin/organisations/{id}/reject" => vec![("reason", "Please add the web site.".into())],
+        "/admin/users/role" => vec![
+            ("email", "verifier@demo.mitra.invalid".into()),
+            ("role", "verifier".into()),
+        ],
+        _ => vec![],
+    }
+}
+
+fn json_body(path: &str, role: Role) -> Option<serde_json::Value> {
+    match path {
+        "/api/v1/organisations" => Some(json!({
+            "kind": "investor", "name_en": format!("Fund of {}", role.slug()), "country": "SG", "description_en": "Capital."
+        })),
+        "/api/v1/organisations/{id}" => Some(json!({
+            "name_en": "Demo organisation: Bangkok city government (example)", "country": "TH", "city": "bangkok",
+            "description_en": "Edited through the API."
+        })),
+        "/api/v1/organisations/{id}/reject" => Some(json!({"reason": "Please add the web site."})),
+        "/api/v1/organisations/{id}/members" => {
+            Some(json!({"email": "member@demo.mitra.invalid", "role": "member"}))
+        }
+        "/api/v1/tokens" => Some(json!({"name": "script", "scope": "read"})),
+        _ => None,
+    }
+}
+
+/// Creates a write token for a signed-in browser through the account page, and returns its secret.
+async fn write_token(app: &TestApp, browser: &Browser) -> String {
+    let html = browser
+        .post(
+            app,
+            "/account/tokens",
+            &[("name", "matrix"), ("scope", "write")],
+        )
+        .await
+        .text()
+        .await
+        .expect("page");
+    let at = html
+        .find(r#"<p class="secret">"#)
+        .expect("the new secret is shown")
+        + r#"<p class="secret">"#.len();
+    html[at..].split('<').next().expect("secret").to_owned()
+}
+
+#[tokio::test]
+async fn every_mutating_route_has_an_entry_in_the_matrix() {
+    let routed: BTreeSet<(String, String)> = mitra_web::route_table()
+        .into_iter()
+        .filter(|r| r.method != Method::GET)
+        .map(|r| (r.method.to_string(), r.path))
+        .collect();
+    let listed: BTreeSet<(String, String)> = matrix()
+        .into_iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_owned()))
+        .collect();
+    assert_eq!(
+        routed.difference(&listed).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "mutating routes without an entry in the permission matrix"
+    );
+    assert_eq!(
+        listed.difference(&routed).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "entries for routes that do not exist"
+    );
+}
+
+#[tokio::test]
+async fn every_role_is_allowed_or_forbidden_exactly_as_the_matrix_says() {
+    for (method, path, access) in matrix() {
+        // A fresh instance per route, so that one route's writes do not change another's outcome.
+        let app = spawn_app_with(None, true).await;
+        for role in ROLES {
+            let concrete = path.replace(
+                "{id}",
+                if path.contains("tokens") {
+                    "no-such-token"
+                } else {
+                    DEMO_ORG
+                },
+            );
+            let status = if path.starts_with("/api/") {
+                let token = match role.credentials() {
+                    None => None,
+                    Some((email, password)) => {
+                        let browser = Browser::signed_in(&app, email, password).await;
+                        Some(write_token(&app, &browser).await)
+                    }
+                };
+                api(
+                    &app,
+                    method.clone(),
+                    &concrete,
+                    token.as_deref(),
+                    json_body(path, role),
+                )
+                .await
+                .status()
+                .as_u16()
+            } else {
+                let browser = match role.credentials() {
+                    None => Browser::visit(&app, "/login").await,
+                    Some((email, password)) => Browser::signed_in(&app, email, password).await,
+                };
+                let fields = form_fields(path, role);
+                let fields: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                browser
+                    .post(&app, &concrete, &fields)
+                    .await
+                    .status()
+                    .as_u16()
+            };
+            let forbidden = status == 401 || status == 403;
+            assert!(
+                status < 500,
+                "{method} {path} as {role:?}: server error {status}"
+            );
+            assert_eq!(
+                !forbidden,
+                access.allows(role),
+                "{method} {path} as {role:?}: got {status}, expected {}",
+                if access.allows(role) {
+                    "allowed"
+                } else {
+                    "forbidden"
+                }
+            );
+        }
+    }
+}
