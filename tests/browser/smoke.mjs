@@ -14,6 +14,10 @@
 //                          <h1> containing "南宁", and visible text "人口".
 //   4. Keyboard         -> on /, the first Tab stop is a skip link
 //                          <a href="#main">, and an element with id="main" exists.
+//   5. Sign-in          -> /login has fields labelled "E-mail address" and "Password";
+//                          the demo platform admin lands on /account ("Your account"),
+//                          reaches "Administration" with an "Audit trail" link, and
+//                          the "Sign out" button brings the "Sign in" link back.
 //   Also: no uncaught JavaScript errors on any page visited.
 //
 // On failure a screenshot is written to target/browser-smoke-failure.png.
@@ -148,6 +152,23 @@ async function run(page) {
     (n) => n === 1,
     { timeout: 5_000 },
   );
+
+  // 5. Sign in as the demo platform admin with the keyboard-usable form, reach the administration page.
+  await gotoOk(page, '/login?lang=en');
+  await page.getByLabel('E-mail address').fill('admin@demo.mitra.invalid');
+  await page.getByLabel('Password').fill('demo-password-admin');
+  await page.getByLabel('Password').press('Enter');
+  await page.waitForLoadState('load');
+  await expectEventually('sign-in: lands on the account page', () => page.url(), (u) => u.endsWith('/account'));
+  await expectEventually('sign-in: h1 is "Your account"', () => h1Text(page), (v) => v === 'Your account');
+  await page.getByRole('link', { name: 'Administration' }).click();
+  await page.waitForLoadState('load');
+  await expectEventually('admin: the audit trail link is visible', () =>
+    page.getByRole('link', { name: 'Audit trail' }).count(), (n) => n === 1);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForLoadState('load');
+  await expectEventually('sign-out: the sign-in link is back', () =>
+    page.getByRole('link', { name: 'Sign in' }).count(), (n) => n >= 1);
 
   if (pageErrors.length > 0) {
     throw new CheckFailure(`uncaught JavaScript errors:\n  ${pageErrors.join('\n  ')}`);

@@ -10,6 +10,7 @@ mod error;
 mod i18n;
 mod ops;
 mod router;
+mod throttle;
 mod ui;
 
 use std::future::Future;
@@ -26,7 +27,9 @@ pub async fn serve(
     mitra: Mitra,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(mitra))
+    // The peer address feeds the per-address limit on sign-in forms.
+    let app = router(mitra).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -12,7 +12,7 @@ use axum::routing::{MethodFilter, on};
 use mitra_service::Mitra;
 use tower_http::trace::TraceLayer;
 
-use crate::{api, assets, auth, i18n, ops, ui};
+use crate::{api, assets, auth, i18n, ops, throttle, ui};
 
 /// Largest request body accepted; nothing in Mitra needs more yet.
 const BODY_LIMIT_BYTES: usize = 1024 * 1024;
@@ -159,10 +159,14 @@ pub fn route_table() -> Vec<RouteInfo> {
 
 /// Builds the application: pages, API, assets and probes, with their middleware.
 pub fn router(mitra: Mitra) -> Router {
+    let throttle = throttle::Throttle::default();
     let pages = pages()
         .router
         .fallback(ui::not_found)
-        .layer(middleware::from_fn(i18n::negotiate_language));
+        .layer(middleware::from_fn(i18n::negotiate_language))
+        .layer(middleware::from_fn(move |request, next| {
+            throttle::limit(throttle.clone(), request, next)
+        }));
     let api = api_routes().router.fallback(api::not_found);
 
     Router::new()

@@ -517,3 +517,36 @@ async fn signed_in_pages_speak_chinese_too() {
         crate::pages::assert_no_english(path, &response.text().await.expect("html"));
     }
 }
+
+#[tokio::test]
+async fn a_client_hammering_the_sign_in_form_is_slowed_down() {
+    const LIMIT: usize = 20;
+    let app = spawn_app_with(None, false).await;
+    let browser = Browser::visit(&app, "/login").await;
+    let mut statuses = Vec::new();
+    for _ in 0..=LIMIT {
+        let response = browser
+            .post(
+                &app,
+                "/login",
+                &[
+                    ("email", "nobody@example.org"),
+                    ("password", "guess guess guess"),
+                ],
+            )
+            .await;
+        statuses.push((
+            response.status().as_u16(),
+            response.headers().get("retry-after").is_some(),
+        ));
+    }
+    assert!(
+        statuses[..LIMIT].iter().all(|(s, _)| *s == 422),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.last(),
+        Some(&(429, true)),
+        "the attempt over the limit waits, with Retry-After"
+    );
+}
