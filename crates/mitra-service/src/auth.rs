@@ -176,8 +176,13 @@ impl Mitra {
             account: account.clone(),
             password_hash: hash_password(password)?,
         };
-        self.store.insert_account(&new, admin.actor()).await?;
-        Ok(account)
+        match self.store.insert_account(&new, admin.actor()).await {
+            Err(mitra_store::StoreError::Conflict { .. }) => Err(ServiceError::Conflict(format!(
+                "an account with the address {} exists already",
+                account.email
+            ))),
+            other => Ok(other.map(|()| account)?),
+        }
     }
 
     /// Signs a person up and e-mails a verification link. When the address already has an account, that account
@@ -471,7 +476,10 @@ impl Mitra {
         let id = who.account().ok_or(ServiceError::Forbidden)?;
         let mut account = self.store.find_account(id).await?;
         account.display_name = parse_display_name(display_name)?;
-        account.language = Language::parse(language)?.tag().into();
+        account.language = Language::parse(language)
+            .map_err(|e| mitra_domain::ValidationError::new("language", e.reason))?
+            .tag()
+            .into();
         account.time_zone = parse_time_zone(time_zone)?;
         self.store.update_account(&account, who.actor()).await?;
         Ok(account)

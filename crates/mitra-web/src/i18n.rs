@@ -1,5 +1,5 @@
-//! The interface language: chosen per request (`?lang=`, then the `mitra_lang` cookie, then `Accept-Language`,
-//! then English) and used to look up Fluent messages from `locales/`, which are compiled into the binary.
+//! The interface language: chosen per request (`?lang=`, then the `mitra_lang` cookie, then the signed-in
+//! account's setting, then `Accept-Language`, then English) and used to look up Fluent messages from `locales/`, which are compiled into the binary.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -107,6 +107,14 @@ pub async fn negotiate_language(mut request: Request, next: Next) -> Response {
     };
     let language = explicit
         .or_else(|| cookie_lang(&request))
+        .or_else(|| {
+            // The signed-in account's own choice, from its settings.
+            request
+                .extensions()
+                .get::<crate::auth::Auth>()
+                .and_then(|auth| auth.account.as_ref())
+                .and_then(|account| Language::parse(&account.language).ok())
+        })
         .or_else(|| {
             request
                 .headers()

@@ -480,7 +480,15 @@ pub async fn submit_settings(
         .update_settings(&who, &form.display_name, &form.language, &form.time_zone)
         .await
     {
-        Ok(_) => Ok(done("/account", "account-saved")),
+        Ok(account) => {
+            // The new setting wins over an earlier ?lang= choice remembered in the cookie.
+            let cookie = HeaderValue::from_str(&format!(
+                "mitra_lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+                account.language
+            ))
+            .ok();
+            Ok(with_cookie(done("/account", "account-saved"), cookie))
+        }
         Err(e) => {
             let error = Some(field_error(e)?);
             Ok(with_status(

@@ -550,3 +550,58 @@ async fn a_client_hammering_the_sign_in_form_is_slowed_down() {
         "the attempt over the limit waits, with Retry-After"
     );
 }
+
+#[tokio::test]
+async fn the_account_language_setting_chooses_the_interface_language() {
+    let app = spawn_app_with(None, true).await;
+    let browser = Browser::signed_in(&app, EDITOR.0, EDITOR.1).await;
+    let english = browser
+        .get(&app, "/standards")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(english.contains(r#"<html lang="en">"#));
+    let saved = browser
+        .post(
+            &app,
+            "/account",
+            &[
+                ("display_name", "编辑"),
+                ("language", "zh-Hans"),
+                ("time_zone", "Asia/Shanghai"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status().as_u16(), 303);
+    // No language cookie sent: the account's setting decides.
+    let chinese = browser
+        .get(&app, "/standards")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(chinese.contains(r#"<html lang="zh-Hans">"#));
+    let bad = browser
+        .post(
+            &app,
+            "/account",
+            &[
+                ("display_name", "x"),
+                ("language", "xx"),
+                ("time_zone", "UTC"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        bad.status().as_u16(),
+        422,
+        "an unsupported language is a field error"
+    );
+    assert!(
+        bad.text()
+            .await
+            .expect("html")
+            .contains(r##"href="#f-language""##)
+    );
+}
