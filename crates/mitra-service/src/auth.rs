@@ -282,19 +282,26 @@ impl Mitra {
         self.mailer.send(&account.email, subject, body).await
     }
 
-    /// Confirms an e-mail address with the token from the link.
-    pub async fn verify_email(&self, token: &str) -> Result<(), ServiceError> {
-        let used = self
-            .store
+    /// Uses an e-mailed link once: its payload, or [`ServiceError::InvalidLink`] when it is unknown, used or expired.
+    async fn use_link(
+        &self,
+        token: &str,
+        purpose: TokenPurpose,
+    ) -> Result<OneTimeToken, ServiceError> {
+        self.store
             .consume_one_time_token(
                 &hash_secret(token.trim()),
-                TokenPurpose::VerifyEmail,
+                purpose,
                 OffsetDateTime::now_utc(),
             )
-            .await?;
-        let account_id = used
-            .and_then(|t| t.account_id)
-            .ok_or(ServiceError::InvalidLink)?;
+            .await?
+            .ok_or(ServiceError::InvalidLink)
+    }
+
+    /// Confirms an e-mail address with the token from the link.
+    pub async fn verify_email(&self, token: &str) -> Result<(), ServiceError> {
+        let used = self.use_link(token, TokenPurpose::VerifyEmail).await?;
+        let account_id = used.account_id.ok_or(ServiceError::InvalidLink)?;
         let mut account = self.store.find_account(&account_id).await?;
         account.email_verified = true;
         self.store
@@ -435,17 +442,8 @@ impl Mitra {
         // Refuse a weak password before the link is used up, so the person can simply try another.
         let placeholder = Email::parse("someone@example.invalid")?;
         Self::check_new_password(password, &placeholder)?;
-        let used = self
-            .store
-            .consume_one_time_token(
-                &hash_secret(token.trim()),
-                TokenPurpose::ResetPassword,
-                OffsetDateTime::now_utc(),
-            )
-            .await?;
-        let account_id = used
-            .and_then(|t| t.account_id)
-            .ok_or(ServiceError::InvalidLink)?;
+        let used = self.use_link(token, TokenPurpose::ResetPassword).await?;
+        let account_id = used.account_id.ok_or(ServiceError::InvalidLink)?;
         let mut account = self.store.find_account(&account_id).await?;
         Self::check_new_password(password, &account.email)?;
         self.store
@@ -629,15 +627,7 @@ impl Mitra {
     ) -> Result<OrgId, ServiceError> {
         let id = who.account().ok_or(ServiceError::Forbidden)?;
         let account = self.store.find_account(id).await?;
-        let used = self
-            .store
-            .consume_one_time_token(
-                &hash_secret(token.trim()),
-                TokenPurpose::Invitation,
-                OffsetDateTime::now_utc(),
-            )
-            .await?
-            .ok_or(ServiceError::InvalidLink)?;
+        let used = self.use_link(token, TokenPurpose::Invitation).await?;
         let (Some(email), Some(org), Some(role)) = (used.email, used.org_id, used.role) else {
             return Err(ServiceError::InvalidLink);
         };

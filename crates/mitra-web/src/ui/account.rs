@@ -454,6 +454,19 @@ async fn account_page(
     Ok(response)
 }
 
+/// The account page again with the field error of a refused form.
+async fn account_error(
+    mitra: &Mitra,
+    auth: &Auth,
+    lang: Language,
+    uri: &Uri,
+    error: ServiceError,
+) -> Result<Response, PageError> {
+    let error = Some(field_error(error)?);
+    let page = account_page(mitra, auth, lang, uri, error, None).await?;
+    Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY))
+}
+
 /// `GET /account`
 pub async fn show_account(
     State(mitra): State<Mitra>,
@@ -489,13 +502,7 @@ pub async fn submit_settings(
             .ok();
             Ok(with_cookie(done("/account", "account-saved"), cookie))
         }
-        Err(e) => {
-            let error = Some(field_error(e)?);
-            Ok(with_status(
-                account_page(&mitra, &auth, lang, &uri, error, None).await?,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
-        }
+        Err(e) => account_error(&mitra, &auth, lang, &uri, e).await,
     }
 }
 
@@ -510,13 +517,7 @@ pub async fn create_token(
     let who = auth.actor.signed_in().map_err(ServiceError::from)?;
     match mitra.create_api_token(&who, &form.name, &form.scope).await {
         Ok(token) => account_page(&mitra, &auth, lang, &uri, None, Some(token.secret)).await,
-        Err(e) => {
-            let error = Some(field_error(e)?);
-            Ok(with_status(
-                account_page(&mitra, &auth, lang, &uri, error, None).await?,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
-        }
+        Err(e) => account_error(&mitra, &auth, lang, &uri, e).await,
     }
 }
 
