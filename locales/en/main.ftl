@@ -286,3 +286,4 @@ login-error-invalid = The e-mail address or password is not right, or there were
 login-error-unverified = Confirm your e-mail address first: follow the link we sent you.
 link-invalid = This link is not valid any more. Ask for a new one.
 form-invalid-field = This field needs attention
+org-invite-role = Role in the organisation

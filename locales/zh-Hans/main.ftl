@@ -283,3 +283,4 @@ login-error-invalid = 电子邮箱或密码不正确，或尝试次数过多。�
 login-error-unverified = 请先确认您的电子邮箱：打开我们发给您的链接。
 link-invalid = 此链接已失效。请重新申请。
 form-invalid-field = 此项需要修改
+org-invite-role = 在机构中的角色

@@ -41,6 +41,32 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    /// The message key of the refused field's label, so the summary names the field as the form does.
+    pub fn label_key(&self) -> &'static str {
+        match self.field.as_str() {
+            "email" => "form-email",
+            "password" => "form-password",
+            "display_name" => "form-display-name",
+            "language" => "account-language",
+            "time_zone" => "account-time-zone",
+            "name" => "account-token-name",
+            "scope" => "account-token-scope",
+            "kind" => "org-kind",
+            "name_en" => "org-name-en",
+            "name_zh" => "org-name-zh",
+            "country" => "org-country",
+            "city" => "org-city",
+            "website" => "org-website",
+            "description_en" => "org-description-en",
+            "description_zh" => "org-description-zh",
+            "reason" => "admin-reject-reason",
+            "role" => "org-invite-role",
+            _ => "form-invalid-field",
+        }
+    }
+}
+
 /// `aria-invalid` for a form field, from the form's error.
 pub trait Invalid {
     /// `"true"` when the error is about `field`.

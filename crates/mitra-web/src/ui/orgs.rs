@@ -157,6 +157,7 @@ struct OrgFormPage {
     editing: Option<String>,
     kinds: Vec<(&'static str, String)>,
     countries: Vec<(String, String)>,
+    cities: Vec<(String, String, &'static str)>,
 }
 
 async fn form_page(
@@ -192,6 +193,15 @@ async fn form_page(
         .iter()
         .map(|c: &Country| (c.code.to_string(), c.display_name(lang).to_owned()))
         .collect();
+    let cities = mitra
+        .all_cities(&Default::default())
+        .await?
+        .iter()
+        .map(|c| {
+            let label = format!("{} ({})", c.display_name(lang), c.country);
+            (c.id.to_string(), label, c.display_name_language(lang).tag())
+        })
+        .collect();
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -204,6 +214,7 @@ async fn form_page(
         editing,
         kinds,
         countries,
+        cities,
     });
     *response.status_mut() = status;
     Ok(response)
@@ -245,6 +256,7 @@ struct OrgPage {
     name: String,
     kind: String,
     country: String,
+    city_name: String,
     members: Vec<(Account, MemberRole)>,
     can_edit: bool,
     can_invite: bool,
@@ -272,6 +284,13 @@ pub async fn show_organisation(
             || org.profile.country.to_string(),
             |c| c.display_name(lang).to_owned(),
         );
+    let city_name = match &org.profile.city {
+        Some(city) => mitra.get_city(city.as_str()).await.map_or_else(
+            |_| city.to_string(),
+            |d| d.city.display_name(lang).to_owned(),
+        ),
+        None => String::new(),
+    };
     let name = org_name(&org, lang);
     let l = Layout::new(&mitra, &auth, lang, "organisations", name.clone(), &uri).await;
     Ok(render(&OrgPage {
@@ -285,6 +304,7 @@ pub async fn show_organisation(
         org,
         name,
         country,
+        city_name,
         members,
     }))
 }
