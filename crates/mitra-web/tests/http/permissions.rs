@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use reqwest::Method;
 use serde_json::json;
 
+use mitra_store::test_support::for_each_database;
+
 use crate::{Browser, TestApp, api, spawn_app_with};
 
 const DEMO_ORG: &str = "demo-organisation-bangkok-city-government-example";
@@ -252,64 +254,74 @@ async fn every_mutating_route_has_an_entry_in_the_matrix() {
 #[tokio::test]
 async fn every_role_is_allowed_or_forbidden_exactly_as_the_matrix_says() {
     for (method, path, access) in matrix() {
-        // A fresh instance per route, so that one route's writes do not change another's outcome.
-        let app = spawn_app_with(None, true).await;
-        for role in ROLES {
-            let concrete = path.replace(
-                "{id}",
-                if path.contains("tokens") {
-                    "no-such-token"
-                } else {
-                    DEMO_ORG
-                },
-            );
-            let status = if path.starts_with("/api/") {
-                let token = match role.credentials() {
-                    None => None,
-                    Some((email, password)) => {
-                        let browser = Browser::signed_in(&app, email, password).await;
-                        Some(write_token(&app, &browser).await)
-                    }
-                };
-                api(
-                    &app,
-                    method.clone(),
-                    &concrete,
-                    token.as_deref(),
-                    json_body(path, role),
-                )
+        // A fresh instance per route (on each configured database), so that one route's writes do not change
+        // another's outcome.
+        for_each_database(|url| {
+            let method = method.clone();
+            async move {
+                let app = spawn_app_with(Some(url), true).await;
+                check_route(&app, &method, path, access).await;
+            }
+        })
+        .await;
+    }
+}
+
+async fn check_route(app: &TestApp, method: &Method, path: &str, access: Access) {
+    for role in ROLES {
+        let concrete = path.replace(
+            "{id}",
+            if path.contains("tokens") {
+                "no-such-token"
+            } else {
+                DEMO_ORG
+            },
+        );
+        let status = if path.starts_with("/api/") {
+            let token = match role.credentials() {
+                None => None,
+                Some((email, password)) => {
+                    let browser = Browser::signed_in(app, email, password).await;
+                    Some(write_token(app, &browser).await)
+                }
+            };
+            api(
+                app,
+                method.clone(),
+                &concrete,
+                token.as_deref(),
+                json_body(path, role),
+            )
+            .await
+            .status()
+            .as_u16()
+        } else {
+            let browser = match role.credentials() {
+                None => Browser::visit(app, "/login").await,
+                Some((email, password)) => Browser::signed_in(app, email, password).await,
+            };
+            let fields = form_fields(path, role);
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            browser
+                .post(app, &concrete, &fields)
                 .await
                 .status()
                 .as_u16()
+        };
+        let forbidden = status == 401 || status == 403;
+        assert!(
+            status < 500,
+            "{method} {path} as {role:?}: server error {status}"
+        );
+        assert_eq!(
+            !forbidden,
+            access.allows(role),
+            "{method} {path} as {role:?}: got {status}, expected {}",
+            if access.allows(role) {
+                "allowed"
             } else {
-                let browser = match role.credentials() {
-                    None => Browser::visit(&app, "/login").await,
-                    Some((email, password)) => Browser::signed_in(&app, email, password).await,
-                };
-                let fields = form_fields(path, role);
-                let fields: Vec<(&str, &str)> =
-                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                browser
-                    .post(&app, &concrete, &fields)
-                    .await
-                    .status()
-                    .as_u16()
-            };
-            let forbidden = status == 401 || status == 403;
-            assert!(
-                status < 500,
-                "{method} {path} as {role:?}: server error {status}"
-            );
-            assert_eq!(
-                !forbidden,
-                access.allows(role),
-                "{method} {path} as {role:?}: got {status}, expected {}",
-                if access.allows(role) {
-                    "allowed"
-                } else {
-                    "forbidden"
-                }
-            );
-        }
+                "forbidden"
+            }
+        );
     }
 }
