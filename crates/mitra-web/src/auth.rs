@@ -214,7 +214,7 @@ where
         let Form(form) = Form::<T>::from_request(request, state)
             .await
             .map_err(|e| PageError {
-                status: StatusCode::BAD_REQUEST,
+                status: e.status(),
                 detail: Some(e.body_text()),
             })?;
         match expected {

@@ -199,7 +199,7 @@ pub fn error_page(lang: Language, error: &PageError) -> Response {
                 .clone()
                 .unwrap_or_else(|| translate(lang, "error-forbidden-text")),
         ),
-        StatusCode::BAD_REQUEST => (
+        status if status.is_client_error() => (
             translate(lang, "error-bad-request-title"),
             error.detail.clone().unwrap_or_default(),
         ),

@@ -290,3 +290,18 @@ async fn assets_are_served_from_the_binary() {
     let docs = app.get_page("/api", 200).await;
     assert!(docs.contains(r#"<div id="swagger-ui""#));
 }
+
+#[tokio::test]
+async fn an_oversized_request_body_is_refused() {
+    let app = spawn_app().await;
+    let body = "x".repeat(2 * 1024 * 1024);
+    let response = app
+        .client
+        .post(app.url("/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 413);
+}

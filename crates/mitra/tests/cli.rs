@@ -1,0 +1,154 @@
+//! The command line as an operator uses it: the real binary, a fresh data directory per test.
+
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
+
+fn mitra(data_dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mitra"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("MITRA_DATABASE_URL")
+        .env("MITRA_LOG", "error")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start mitra");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("run mitra")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn user_add_prints_a_one_time_password_or_takes_one_from_stdin() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let added = mitra(
+        dir.path(),
+        &["user", "add", "ana@example.org", "--role", "platform-admin"],
+        None,
+    );
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let stdout = text(&added.stdout);
+    let password = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("One-time password: "))
+        .expect("a password is printed");
+    assert_eq!(password.len(), 20);
+
+    let piped = mitra(
+        dir.path(),
+        &["user", "add", "bo@example.org", "--password-stdin"],
+        Some("a long passphrase here\n"),
+    );
+    assert!(piped.status.success(), "{}", text(&piped.stderr));
+    assert!(!text(&piped.stdout).contains("One-time password"));
+
+    let weak = mitra(
+        dir.path(),
+        &["user", "add", "cy@example.org", "--password-stdin"],
+        Some("short\n"),
+    );
+    assert_eq!(weak.status.code(), Some(1));
+    assert!(text(&weak.stderr).contains("password: must be at least 12 characters"));
+
+    let again = mitra(dir.path(), &["user", "add", "ana@example.org"], None);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("exists already"));
+
+    let role = mitra(
+        dir.path(),
+        &["user", "set-role", "bo@example.org", "verifier"],
+        None,
+    );
+    assert!(text(&role.stdout).contains("bo@example.org now has the platform role verifier"));
+    let bad_role = mitra(
+        dir.path(),
+        &["user", "set-role", "bo@example.org", "king"],
+        None,
+    );
+    assert_eq!(bad_role.status.code(), Some(1));
+}
+
+#[test]
+fn org_commands_register_and_add_members() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    mitra(dir.path(), &["user", "add", "ana@example.org"], None);
+    let added = mitra(
+        dir.path(),
+        &[
+            "org",
+            "add",
+            "Bangkok Metropolitan Administration",
+            "--kind",
+            "city-government",
+            "--country",
+            "TH",
+            "--city",
+            "bangkok",
+        ],
+        None,
+    );
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    assert!(text(&added.stdout).contains("bangkok-metropolitan-administration"));
+    let member = mitra(
+        dir.path(),
+        &[
+            "org",
+            "add-member",
+            "bangkok-metropolitan-administration",
+            "ana@example.org",
+            "--role",
+            "editor",
+        ],
+        None,
+    );
+    assert!(member.status.success(), "{}", text(&member.stderr));
+    let missing_city = mitra(
+        dir.path(),
+        &[
+            "org",
+            "add",
+            "Hanoi People's Committee",
+            "--kind",
+            "city-government",
+            "--country",
+            "VN",
+        ],
+        None,
+    );
+    assert_eq!(missing_city.status.code(), Some(1));
+    assert!(text(&missing_city.stderr).contains("city"));
+}
+
+#[test]
+fn config_default_prints_a_file_that_a_bad_setting_names_its_key() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let printed = mitra(dir.path(), &["config", "default"], None);
+    assert!(printed.status.success());
+    assert!(text(&printed.stdout).contains("bind = \"127.0.0.1:8080\""));
+    let file = dir.path().join("mitra.toml");
+    std::fs::write(&file, "bind = \"not an address\"\n").expect("write config");
+    let refused = mitra(
+        dir.path(),
+        &["--config", file.to_str().expect("path"), "migrate"],
+        None,
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("bind:"),
+        "{}",
+        text(&refused.stderr)
+    );
+}
