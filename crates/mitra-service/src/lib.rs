@@ -19,7 +19,9 @@ use std::sync::Arc;
 use mitra_store::Store;
 
 pub use audit::AuditQuery;
-pub use auth::{NewApiToken, NewSession, SESSION_DAYS, SessionInfo, lock_out, one_time_password};
+pub use auth::{
+    FREE_ATTEMPTS, NewApiToken, NewSession, SESSION_DAYS, SessionInfo, lock_out, one_time_password,
+};
 pub use boundaries::{Boundary, boundaries};
 pub use cities::{CityDetail, CityListQuery, CityPage};
 pub use error::ServiceError;
