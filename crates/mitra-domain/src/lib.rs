@@ -10,6 +10,7 @@ pub mod city;
 pub mod error;
 pub mod ids;
 pub mod language;
+pub mod observation;
 pub mod page;
 pub mod reference;
 pub mod slug;

@@ -1,0 +1,536 @@
+//! Observations: a city's value for an indicator in a year, and the rules an imported value must pass before it is
+//! stored — units and their conversions, plausible ranges, and the import file formats (CSV and JSON).
+//!
+//! Parsing here checks each row on its own (numbers, years, units, required fields) and reports every bad row, not
+//! only the first. Whether the city and the indicator exist is for the service to check against the store.
+
+use std::fmt;
+
+use serde::Deserialize;
+
+/// A unit Mitra knows how to compare and convert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Percent, 0 to 100.
+    Percent,
+    /// A rate per 100 000 population.
+    PerHundredThousand,
+    /// A rate per 1 000 population.
+    PerThousand,
+    /// Square kilometres.
+    SquareKilometre,
+    /// Hectares.
+    Hectare,
+    /// Tonnes.
+    Tonne,
+    /// Thousands of tonnes.
+    Kilotonne,
+}
+
+impl Unit {
+    /// Recognises the ways units are written in the standards and in import files.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let unit = raw
+            .trim()
+            .to_lowercase()
+            .replace(['\u{a0}', '\u{202f}'], " ");
+        let compact: String = unit.chars().filter(|c| !c.is_whitespace()).collect();
+        match compact.as_str() {
+            "%" | "percent" | "percentage" => Some(Unit::Percent),
+            "per100000" | "per100000population" | "/100000" | "per100k" => {
+                Some(Unit::PerHundredThousand)
+            }
+            "per1000" | "per1000population" | "/1000" | "‰" => Some(Unit::PerThousand),
+            "km2" | "km²" | "sqkm" | "squarekilometres" | "squarekilometers" => {
+                Some(Unit::SquareKilometre)
+            }
+            "ha" | "hectare" | "hectares" => Some(Unit::Hectare),
+            "t" | "tonne" | "tonnes" | "ton" | "tons" => Some(Unit::Tonne),
+            "kt" | "kilotonne" | "kilotonnes" | "thousandtonnes" => Some(Unit::Kilotonne),
+            _ => None,
+        }
+    }
+
+    /// The factor that turns a value in `self` into a value in `to`, when the two measure the same kind of thing.
+    pub fn factor_to(self, to: Unit) -> Option<f64> {
+        use Unit::*;
+        match (self, to) {
+            (a, b) if a == b => Some(1.0),
+            (PerThousand, PerHundredThousand) => Some(100.0),
+            (PerHundredThousand, PerThousand) => Some(0.01),
+            (SquareKilometre, Hectare) => Some(100.0),
+            (Hectare, SquareKilometre) => Some(0.01),
+            (Kilotonne, Tonne) => Some(1000.0),
+            (Tonne, Kilotonne) => Some(0.001),
+            _ => None,
+        }
+    }
+
+    /// Whether values in this unit can never be negative (all units Mitra converts are amounts or rates).
+    pub fn is_non_negative(self) -> bool {
+        true
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Unit::Percent => "%",
+            Unit::PerHundredThousand => "per 100 000",
+            Unit::PerThousand => "per 1 000",
+            Unit::SquareKilometre => "km²",
+            Unit::Hectare => "ha",
+            Unit::Tonne => "t",
+            Unit::Kilotonne => "kt",
+        })
+    }
+}
+
+/// Checks that `value` is plausible in `unit`: percentages from 0 to 100, rates and amounts not negative.
+pub fn check_range(value: f64, unit: Option<Unit>) -> Result<(), String> {
+    if !value.is_finite() {
+        return Err("is not a finite number".into());
+    }
+    match unit {
+        Some(Unit::Percent) if !(0.0..=100.0).contains(&value) => {
+            Err(format!("{value} is not a percentage from 0 to 100"))
+        }
+        Some(u) if u.is_non_negative() && value < 0.0 => Err(format!(
+            "{value} is negative, which a value in {u} cannot be"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The earliest and latest years an observation may be for.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// One row of an import file, checked on its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRow {
+    /// The line (CSV) or the element number counted from 1 (JSON), for messages.
+    pub line: u64,
+    /// City id or English name, as written.
+    pub city: String,
+    /// Indicator id, as written.
+    pub indicator: String,
+    /// The year.
+    pub year: i32,
+    /// The value.
+    pub value: f64,
+    /// The unit as written, if given.
+    pub unit: Option<String>,
+    /// Where the value comes from.
+    pub source: Option<String>,
+    /// How it was measured.
+    pub note: Option<String>,
+}
+
+/// A problem with one row of an import file: `line N, column C: reason`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    /// The line (CSV) or element number (JSON); 0 for the file as a whole.
+    pub line: u64,
+    /// The column.
+    pub column: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.column, self.reason)
+        } else {
+            write!(
+                f,
+                "line {}, column {}: {}",
+                self.line, self.column, self.reason
+            )
+        }
+    }
+}
+
+const REQUIRED: [&str; 4] = ["city", "indicator", "year", "value"];
+const OPTIONAL: [&str; 3] = ["unit", "source", "note"];
+
+fn file_error(column: &str, reason: impl Into<String>) -> Vec<ImportError> {
+    vec![ImportError {
+        line: 0,
+        column: column.into(),
+        reason: reason.into(),
+    }]
+}
+
+/// The delimiter of a CSV file, from its header line: the most frequent of `;`, `,` and tab.
+fn detect_delimiter(header: &str) -> u8 {
+    [b';', b',', b'\t']
+        .into_iter()
+        .max_by_key(|d| header.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',')
+}
+
+/// Checks the fields of one row and collects every problem.
+fn check_row(
+    line: u64,
+    get: impl Fn(&str) -> Option<String>,
+    errors: &mut Vec<ImportError>,
+) -> Option<ImportRow> {
+    let before = errors.len();
+    let mut fail = |column: &str, reason: String| {
+        errors.push(ImportError {
+            line,
+            column: column.into(),
+            reason,
+        })
+    };
+    let text = |column: &str| {
+        get(column)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let city = text("city");
+    if city.is_none() {
+        fail("city", "is empty".into());
+    }
+    let indicator = text("indicator");
+    if indicator.is_none() {
+        fail("indicator", "is empty".into());
+    }
+    let year = match text("year").map(|y| y.parse::<i32>()) {
+        None => {
+            fail("year", "is empty".into());
+            None
+        }
+        Some(Ok(y)) if YEARS.contains(&y) => Some(y),
+        Some(Ok(y)) => {
+            fail(
+                "year",
+                format!(
+                    "{y} is not a plausible year ({}–{})",
+                    YEARS.start(),
+                    YEARS.end()
+                ),
+            );
+            None
+        }
+        Some(Err(_)) => {
+            fail(
+                "year",
+                format!("'{}' is not a year", text("year").unwrap_or_default()),
+            );
+            None
+        }
+    };
+    let unit_text = text("unit");
+    let unit = unit_text.as_deref().and_then(Unit::parse);
+    let value = match text("value") {
+        None => {
+            fail("value", "is empty".into());
+            None
+        }
+        // A decimal comma is accepted when there is no decimal point (semicolon-separated files often use one).
+        Some(raw) => match raw
+            .replace(' ', "")
+            .replace(',', if raw.contains('.') { "" } else { "." })
+            .parse::<f64>()
+        {
+            Ok(v) => match check_range(v, unit) {
+                Ok(()) => Some(v),
+                Err(reason) => {
+                    fail("value", reason);
+                    None
+                }
+            },
+            Err(_) => {
+                fail("value", format!("'{raw}' is not a number"));
+                None
+            }
+        },
+    };
+    if errors.len() > before {
+        return None;
+    }
+    Some(ImportRow {
+        line,
+        city: city?,
+        indicator: indicator?,
+        year: year?,
+        value: value?,
+        unit: unit_text,
+        source: text("source"),
+        note: text("note"),
+    })
+}
+
+/// Parses an import file: a CSV with a header row (columns by name, any case and order; `;`, `,` or tab; quoted
+/// fields; CRLF; an optional UTF-8 byte-order mark) or a JSON array of objects with the same names. Either every
+/// row is good, or every bad row is reported.
+pub fn parse_import(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            return Err(file_error(
+                "file",
+                format!(
+                    "is not UTF-8 (first bad byte at offset {}); save it as UTF-8 and try again",
+                    e.valid_up_to()
+                ),
+            ));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(file_error("file", "is empty"));
+    }
+    if text.trim_start().starts_with('[') {
+        parse_json(text)
+    } else {
+        parse_csv(text)
+    }
+}
+
+fn parse_csv(text: &str) -> Result<Vec<ImportRow>, Vec<ImportError>> {
+    // The csv crate counts CRLF lines one short; with plain LF the line numbers in messages are right.
+    let normalised = text.replace("\r\n", "\n");
+    let text = normalised.as_str();
+    let header_line = text.lines().next().unwrap_or("");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(detect_delimiter(header_line))
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
+        Err(e) => return Err(file_error("header", e.to_string())),
+    };
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .copied()
+        .filter(|c| !headers.iter().any(|h| h == c))
+        .collect();
+    if !missing.is_empty() {
+        return Err(file_error(
+            "header",
+            format!("missing column(s): {}", missing.join(", ")),
+        ));
+    }
+    let mut errors = Vec::new();
+    if let Some(unknown) = headers
+        .iter()
+        .find(|h| !REQUIRED.contains(&h.as_str()) && !OPTIONAL.contains(&h.as_str()))
+    {
+        errors.push(ImportError {
+            line: 1,
+            column: unknown.clone(),
+            reason: format!(
+                "is not a column Mitra reads (columns: {}, {})",
+                REQUIRED.join(", "),
+                OPTIONAL.join(", ")
+            ),
+        });
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        match record {
+            Err(e) => errors.push(ImportError {
+                line: e.position().map_or(0, |p| p.line()),
+                column: "row".into(),
+                reason: e.to_string(),
+            }),
+            Ok(record) => {
+                let line = record.position().map_or(0, |p| p.line());
+                let get = |column: &str| {
+                    headers
+                        .iter()
+                        .position(|h| h == column)
+                        .and_then(|i| record.get(i))
+                        .map(str::to_owned)
+                };
+                if let Some(row) = check_row(line, get, &mut errors) {
+                    rows.push(row);
+                }
+            }
+        }
+    }
+    if rows.is_empty() && errors.is_empty() {
+        return Err(file_error("file", "has a header but no rows"));
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A JSON element: the same names as the CSV columns, values as strings or numbers.
+#[derive(Deserialize)]
+struct JsonRow(serde_json::Map<String, serde_json::Value>);
+
+fn parse_json(text: &str) -> Result<Vec<ImportRow>, Vec<ImportError>> {
+    let elements: Vec<JsonRow> = serde_json::from_str(text).map_err(|e| {
+        file_error(
+            "file",
+            format!(
+                "is not a JSON array of objects (line {}, column {}: {e})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    let mut errors = Vec::new();
+    let mut rows = Vec::new();
+    for (index, JsonRow(object)) in elements.iter().enumerate() {
+        let line = index as u64 + 1;
+        let lowered: Vec<(String, &serde_json::Value)> =
+            object.iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
+        if let Some((unknown, _)) = lowered
+            .iter()
+            .find(|(k, _)| !REQUIRED.contains(&k.as_str()) && !OPTIONAL.contains(&k.as_str()))
+        {
+            errors.push(ImportError {
+                line,
+                column: unknown.clone(),
+                reason: "is not a field Mitra reads".into(),
+            });
+        }
+        let get = |column: &str| {
+            lowered
+                .iter()
+                .find(|(k, _)| k == column)
+                .and_then(|(_, v)| match v {
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    serde_json::Value::Number(n) => Some(n.to_string()),
+                    serde_json::Value::Null => None,
+                    other => Some(other.to_string()),
+                })
+        };
+        if let Some(row) = check_row(line, get, &mut errors) {
+            rows.push(row);
+        }
+    }
+    if rows.is_empty() && errors.is_empty() {
+        return Err(file_error("file", "is an empty array"));
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_are_recognised_however_they_are_written_and_convert_within_their_kind() {
+        assert_eq!(
+            Unit::parse(" per 100 000 population"),
+            Some(Unit::PerHundredThousand)
+        );
+        assert_eq!(Unit::parse("km²"), Some(Unit::SquareKilometre));
+        assert_eq!(Unit::parse("Percentage"), Some(Unit::Percent));
+        assert_eq!(Unit::parse("furlongs"), None);
+        assert_eq!(
+            Unit::PerThousand.factor_to(Unit::PerHundredThousand),
+            Some(100.0)
+        );
+        assert_eq!(Unit::SquareKilometre.factor_to(Unit::Hectare), Some(100.0));
+        assert_eq!(Unit::Kilotonne.factor_to(Unit::Tonne), Some(1000.0));
+        assert_eq!(
+            Unit::Percent.factor_to(Unit::Hectare),
+            None,
+            "no conversion across kinds"
+        );
+    }
+
+    #[test]
+    fn percentages_stay_within_0_and_100_and_rates_are_not_negative() {
+        assert!(check_range(42.0, Some(Unit::Percent)).is_ok());
+        assert!(check_range(100.5, Some(Unit::Percent)).is_err());
+        assert!(check_range(-1.0, Some(Unit::PerHundredThousand)).is_err());
+        assert!(check_range(f64::NAN, None).is_err());
+        assert!(
+            check_range(-3.0, None).is_ok(),
+            "an unknown unit has no range to check here"
+        );
+    }
+
+    #[test]
+    fn a_csv_with_bom_semicolons_quotes_crlf_and_any_column_order_is_read() {
+        let file = "\u{feff}Value;YEAR;city;Indicator;Unit;Source\r\n\"12,5\";2019;bangkok;iso37120-2014:8.1;µg/m³;\"WHO; 2022\"\r\n";
+        let rows = parse_import(file.as_bytes()).expect("valid");
+        assert_eq!(rows.len(), 1);
+        let row = &rows[0];
+        assert_eq!(
+            (
+                row.city.as_str(),
+                row.indicator.as_str(),
+                row.year,
+                row.value
+            ),
+            ("bangkok", "iso37120-2014:8.1", 2019, 12.5)
+        );
+        assert_eq!(row.source.as_deref(), Some("WHO; 2022"));
+        assert_eq!(row.line, 2);
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_with_its_line_and_column() {
+        let file = "city,indicator,year,value,unit\n\
+                    bangkok,iso37120-2014:5.1,2019,4.2,%\n\
+                    ,iso37120-2014:5.1,2019,4.2,%\n\
+                    hanoi,iso37120-2014:5.1,19,4.2,%\n\
+                    hanoi,iso37120-2014:5.1,2019,140,%\n\
+                    hanoi,iso37120-2014:5.1,2019,lots,%\n";
+        let errors = parse_import(file.as_bytes()).expect_err("four bad rows");
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "line 3, column city: is empty",
+                "line 4, column year: 19 is not a plausible year (1900–2100)",
+                "line 5, column value: 140 is not a percentage from 0 to 100",
+                "line 6, column value: 'lots' is not a number",
+            ]
+        );
+    }
+
+    #[test]
+    fn files_that_cannot_be_read_say_why() {
+        let latin1 = b"city,indicator,year,value\nS\xe3o Paulo,x:1,2019,1\n";
+        assert!(
+            parse_import(latin1).expect_err("not UTF-8")[0]
+                .reason
+                .contains("not UTF-8")
+        );
+        let missing =
+            parse_import(b"city,year,value\nbangkok,2019,1\n").expect_err("no indicator column");
+        assert_eq!(
+            missing[0].to_string(),
+            "header: missing column(s): indicator"
+        );
+        assert!(
+            parse_import(b"city,indicator,year,value\n").is_err(),
+            "no rows"
+        );
+        assert!(parse_import(b"").is_err());
+        let unknown = parse_import(b"city,indicator,year,value,colour\nbangkok,x:1,2019,1,red\n")
+            .expect_err("unknown column");
+        assert_eq!((unknown[0].line, unknown[0].column.as_str()), (1, "colour"));
+    }
+
+    #[test]
+    fn a_json_array_is_read_with_the_same_rules() {
+        let file = r#"[{"city": "bangkok", "indicator": "iso37120-2014:8.1", "year": 2019, "value": 21.5, "source": "WHO"},
+                      {"City": "hanoi", "indicator": "iso37120-2014:8.1", "year": "2019", "value": -1, "unit": "%"}]"#;
+        let errors = parse_import(file.as_bytes()).expect_err("negative percentage");
+        assert_eq!(
+            errors[0].to_string(),
+            "line 2, column value: -1 is not a percentage from 0 to 100"
+        );
+        let good = r#"[{"city": "bangkok", "indicator": "u4ssc:EN:EN:AQ:1C", "year": 2019, "value": 21.5}]"#;
+        assert_eq!(parse_import(good.as_bytes()).expect("valid")[0].value, 21.5);
+        assert!(parse_import(b"[1, 2]").is_err());
+    }
+}
