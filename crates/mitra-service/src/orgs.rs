@@ -2,7 +2,7 @@
 
 use mitra_domain::{
     Account, Actor, Email, MemberRole, ModerationStatus, OrgId, OrgKind, OrgProfile, Organisation,
-    PlatformRole, ValidationError,
+    ValidationError,
 };
 
 use crate::{Mitra, ServiceError};
@@ -43,12 +43,9 @@ impl OrgInput {
     }
 }
 
+/// Whether the actor is a platform admin (or the operator), whatever a token's scope: the domain's check.
 fn is_platform_admin(actor: &Actor) -> bool {
-    match actor {
-        Actor::Operator => true,
-        Actor::Account(a) => a.platform_role == Some(PlatformRole::PlatformAdmin),
-        Actor::Anonymous => false,
-    }
+    actor.platform_admin_view().is_ok()
 }
 
 fn is_member(actor: &Actor, org: &OrgId) -> bool {
