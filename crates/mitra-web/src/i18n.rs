@@ -91,6 +91,15 @@ fn cookie_lang(request: &Request) -> Option<Language> {
         })
 }
 
+/// The `Set-Cookie` value that remembers an explicit choice of `language` for a year.
+pub fn language_cookie(language: Language) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        language.tag()
+    ))
+    .ok()
+}
+
 /// Chooses the language, remembers an explicit choice in a cookie, refuses an unsupported `?lang=` with a 400 page,
 /// and renders [`PageError`]s in the chosen language.
 pub async fn negotiate_language(mut request: Request, next: Next) -> Response {
@@ -128,14 +137,8 @@ pub async fn negotiate_language(mut request: Request, next: Next) -> Response {
     if let Some(error) = response.extensions().get::<PageError>().cloned() {
         response = ui::error_page(language, &error);
     }
-    if let Some(language) = explicit {
-        let cookie = format!(
-            "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
-            language.tag()
-        );
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
+    if let Some(value) = explicit.and_then(language_cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
     response.headers_mut().insert(
         header::VARY,

@@ -14,7 +14,7 @@ use super::forms::{
 use super::{Layout, done, render};
 use crate::auth::{Auth, CsrfForm, session_cookie, signed_in_cookie};
 use crate::error::PageError;
-use crate::i18n::{Lang, translate};
+use crate::i18n::{Lang, language_cookie, translate};
 
 /// `?token=` of an e-mailed link.
 #[derive(Debug, Deserialize)]
@@ -155,6 +155,23 @@ async fn layout(
     Layout::new(mitra, auth, lang, nav, translate(lang, key), uri).await
 }
 
+/// The layout of a form page, with a session (started if need be) whose CSRF token the form carries, and the
+/// cookie to set for a new session.
+async fn form_layout(
+    mitra: &Mitra,
+    auth: &Auth,
+    lang: Language,
+    nav: &'static str,
+    key: &str,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Result<(Layout, Option<HeaderValue>), PageError> {
+    let (csrf, cookie) = form_session(mitra, auth, headers).await?;
+    let mut l = layout(mitra, auth, lang, nav, key, uri).await;
+    l.csrf = csrf;
+    Ok((l, cookie))
+}
+
 fn with_status(mut response: Response, status: StatusCode) -> Response {
     *response.status_mut() = status;
     response
@@ -168,9 +185,16 @@ pub async fn show_signup(
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let (csrf, cookie) = form_session(&mitra, &auth, &headers).await?;
-    let mut l = layout(&mitra, &auth, lang, "signup", "signup-title", &uri).await;
-    l.csrf = csrf;
+    let (l, cookie) = form_layout(
+        &mitra,
+        &auth,
+        lang,
+        "signup",
+        "signup-title",
+        &uri,
+        &headers,
+    )
+    .await?;
     let page = SignUpPage {
         l,
         error: None,
@@ -215,9 +239,8 @@ pub async fn show_login(
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let (csrf, cookie) = form_session(&mitra, &auth, &headers).await?;
-    let mut l = layout(&mitra, &auth, lang, "login", "login-title", &uri).await;
-    l.csrf = csrf;
+    let (l, cookie) =
+        form_layout(&mitra, &auth, lang, "login", "login-title", &uri, &headers).await?;
     Ok(with_cookie(
         render(&LoginPage {
             l,
@@ -325,9 +348,7 @@ pub async fn show_reset(
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let (csrf, cookie) = form_session(&mitra, &auth, &headers).await?;
-    let mut l = layout(&mitra, &auth, lang, "", "reset-title", &uri).await;
-    l.csrf = csrf;
+    let (l, cookie) = form_layout(&mitra, &auth, lang, "", "reset-title", &uri, &headers).await?;
     Ok(with_cookie(
         render(&ResetPage {
             l,
@@ -372,9 +393,16 @@ pub async fn show_reset_confirm(
     headers: HeaderMap,
     Query(query): Query<TokenQuery>,
 ) -> Result<Response, PageError> {
-    let (csrf, cookie) = form_session(&mitra, &auth, &headers).await?;
-    let mut l = layout(&mitra, &auth, lang, "", "reset-confirm-title", &uri).await;
-    l.csrf = csrf;
+    let (l, cookie) = form_layout(
+        &mitra,
+        &auth,
+        lang,
+        "",
+        "reset-confirm-title",
+        &uri,
+        &headers,
+    )
+    .await?;
     Ok(with_cookie(
         render(&ResetPage {
             l,
@@ -495,11 +523,9 @@ pub async fn submit_settings(
     {
         Ok(account) => {
             // The new setting wins over an earlier ?lang= choice remembered in the cookie.
-            let cookie = HeaderValue::from_str(&format!(
-                "mitra_lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
-                account.language
-            ))
-            .ok();
+            let cookie = Language::parse(&account.language)
+                .ok()
+                .and_then(language_cookie);
             Ok(with_cookie(done("/account", "account-saved"), cookie))
         }
         Err(e) => account_error(&mitra, &auth, lang, &uri, e).await,
