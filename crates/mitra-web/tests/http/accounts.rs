@@ -136,21 +136,7 @@ async fn forms_without_the_right_csrf_token_or_from_another_site_are_refused() {
 
 async fn token(app: &crate::TestApp, who: (&str, &str), scope: &str) -> String {
     let browser = Browser::signed_in(app, who.0, who.1).await;
-    let html = browser
-        .post(
-            app,
-            "/account/tokens",
-            &[("name", "test"), ("scope", scope)],
-        )
-        .await
-        .text()
-        .await
-        .expect("page");
-    let at = html
-        .find(r#"<p class="secret">"#)
-        .expect("secret shown once")
-        + r#"<p class="secret">"#.len();
-    html[at..].split('<').next().expect("secret").to_owned()
+    crate::create_token(app, &browser, scope).await
 }
 
 #[tokio::test]

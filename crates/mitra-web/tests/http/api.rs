@@ -283,53 +283,26 @@ async fn probes_answer() {
 }
 
 #[tokio::test]
-async fn the_api_works_the_same_on_postgresql() {
-    let Ok(admin_url) = std::env::var("MITRA_TEST_POSTGRES_URL") else {
-        eprintln!("MITRA_TEST_POSTGRES_URL not set: PostgreSQL part of this test not run");
-        return;
-    };
-    let database = format!(
-        "mitra_http_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos())
-    );
-    let (base, _) = admin_url.rsplit_once('/').expect("URL names a database");
-    psql(&admin_url, &format!("create database {database}")).await;
-    let app = spawn_app_with(Some(format!("{base}/{database}")), false).await;
-    let thai = app
-        .get_json("/api/v1/cities?country=TH&network=ascn-pilot-2018", 200)
-        .await;
-    assert_eq!(ids(&thai, "cities"), ["bangkok", "chonburi", "phuket"]);
-    let mut seen = 0;
-    let mut path = "/api/v1/cities?limit=200".to_owned();
-    loop {
-        let page = app.get_json(&path, 200).await;
-        seen += page["cities"].as_array().map_or(0, Vec::len);
-        match page["next_cursor"].as_str() {
-            Some(c) => path = format!("/api/v1/cities?limit=200&cursor={c}"),
-            None => {
-                assert_eq!(seen as u64, page["total"].as_u64().expect("total"));
-                break;
+async fn the_api_answers_the_same_on_every_configured_backend() {
+    mitra_store::test_support::for_each_database(|url| async move {
+        let app = spawn_app_with(Some(url), false).await;
+        let thai = app
+            .get_json("/api/v1/cities?country=TH&network=ascn-pilot-2018", 200)
+            .await;
+        assert_eq!(ids(&thai, "cities"), ["bangkok", "chonburi", "phuket"]);
+        let mut seen = 0;
+        let mut path = "/api/v1/cities?limit=200".to_owned();
+        loop {
+            let page = app.get_json(&path, 200).await;
+            seen += page["cities"].as_array().map_or(0, Vec::len);
+            match page["next_cursor"].as_str() {
+                Some(c) => path = format!("/api/v1/cities?limit=200&cursor={c}"),
+                None => {
+                    assert_eq!(seen as u64, page["total"].as_u64().expect("total"));
+                    break;
+                }
             }
         }
-    }
-    drop(app);
-    psql(
-        &admin_url,
-        &format!("drop database if exists {database} with (force)"),
-    )
+    })
     .await;
-}
-
-async fn psql(url: &str, sql: &str) {
-    use sqlx::Connection as _;
-    let mut connection = sqlx::PgConnection::connect(url)
-        .await
-        .expect("connect to PostgreSQL");
-    sqlx::raw_sql(sql)
-        .execute(&mut connection)
-        .await
-        .expect(sql);
 }

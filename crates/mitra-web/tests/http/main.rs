@@ -174,6 +174,26 @@ impl Browser {
     }
 }
 
+/// Creates an API token of `scope` for a signed-in browser through the account page, and returns its secret,
+/// which the page shows once.
+pub async fn create_token(app: &TestApp, browser: &Browser, scope: &str) -> String {
+    let html = browser
+        .post(
+            app,
+            "/account/tokens",
+            &[("name", "test"), ("scope", scope)],
+        )
+        .await
+        .text()
+        .await
+        .expect("page");
+    let at = html
+        .find(r#"<p class="secret">"#)
+        .expect("the new secret is shown once")
+        + r#"<p class="secret">"#.len();
+    html[at..].split('<').next().expect("secret").to_owned()
+}
+
 /// Sends an API request with an optional bearer token and JSON body.
 pub async fn api(
     app: &TestApp,

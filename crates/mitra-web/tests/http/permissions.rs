@@ -209,25 +209,6 @@ fn json_body(path: &str, role: Role) -> Option<serde_json::Value> {
     }
 }
 
-/// Creates a write token for a signed-in browser through the account page, and returns its secret.
-async fn write_token(app: &TestApp, browser: &Browser) -> String {
-    let html = browser
-        .post(
-            app,
-            "/account/tokens",
-            &[("name", "matrix"), ("scope", "write")],
-        )
-        .await
-        .text()
-        .await
-        .expect("page");
-    let at = html
-        .find(r#"<p class="secret">"#)
-        .expect("the new secret is shown")
-        + r#"<p class="secret">"#.len();
-    html[at..].split('<').next().expect("secret").to_owned()
-}
-
 #[tokio::test]
 async fn every_mutating_route_has_an_entry_in_the_matrix() {
     let routed: BTreeSet<(String, String)> = mitra_web::route_table()
@@ -282,7 +263,7 @@ async fn check_route(app: &TestApp, method: &Method, path: &str, access: Access)
                 None => None,
                 Some((email, password)) => {
                     let browser = Browser::signed_in(app, email, password).await;
-                    Some(write_token(app, &browser).await)
+                    Some(crate::create_token(app, &browser, "write").await)
                 }
             };
             api(
