@@ -15,7 +15,7 @@ use askama::Template;
 use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use mitra_service::Mitra;
-use mitra_service::domain::Language;
+use mitra_service::domain::{Country, CountryCode, Language};
 
 use crate::auth::Auth;
 use crate::error::PageError;
@@ -158,6 +158,14 @@ pub fn render(template: &impl Template) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
+}
+
+/// The name of the country with `code` for a reader of `lang`, from `countries`; the code itself if it is not there.
+pub fn country_name(countries: &[Country], code: CountryCode, lang: Language) -> String {
+    countries
+        .iter()
+        .find(|c| c.code == code)
+        .map_or_else(|| code.to_string(), |c| c.display_name(lang).to_owned())
 }
 
 /// Groups digits in threes: 10539000 → "10,539,000".

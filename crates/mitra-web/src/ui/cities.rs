@@ -4,11 +4,11 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::Uri;
 use axum::response::Response;
-use mitra_service::domain::{City, Country, Language, Network, NetworkFilter, PopulationKind};
+use mitra_service::domain::{City, Language, Network, NetworkFilter, PopulationKind};
 use mitra_service::{CityDetail, CityListQuery, Mitra};
 use serde::Deserialize;
 
-use super::{Layout, group_digits, render};
+use super::{Layout, country_name, group_digits, render};
 use crate::auth::Auth;
 use crate::error::PageError;
 use crate::i18n::{Lang, translate};
@@ -49,16 +49,6 @@ fn population_text(city: &City, lang: Language) -> String {
         },
         None => "—".into(),
     }
-}
-
-fn country_name(countries: &[Country], city: &City, lang: Language) -> String {
-    countries
-        .iter()
-        .find(|c| c.code == city.country)
-        .map_or_else(
-            || city.country.to_string(),
-            |c| c.display_name(lang).to_owned(),
-        )
 }
 
 fn network_names(city: &City, lang: Language) -> Vec<String> {
@@ -128,7 +118,7 @@ pub async fn list_cities(
             name_lang: c.display_name_language(lang).tag(),
             other_name: (lang == Language::ZhHans && c.name_zh.is_some())
                 .then(|| c.name_en.clone()),
-            country: country_name(&all_countries, c, lang),
+            country: country_name(&all_countries, c.country, lang),
             population: population_text(c, lang),
             networks: network_names(c, lang),
         })
@@ -226,10 +216,7 @@ pub async fn show_city(
         })
         .collect();
     Ok(render(&CityPage {
-        country: detail.country.as_ref().map_or_else(
-            || city.country.to_string(),
-            |c| c.display_name(lang).to_owned(),
-        ),
+        country: country_name(detail.country.as_slice(), city.country, lang),
         population: population_text(city, lang),
         networks: network_names(city, lang),
         population_source: city

@@ -11,7 +11,7 @@ use mitra_service::{Mitra, OrgInput, ServiceError};
 use serde::Deserialize;
 
 use super::forms::{FieldError, Invalid as _, field_error, has_csrf};
-use super::{Layout, done, render};
+use super::{Layout, country_name, done, render};
 use crate::auth::{Auth, CsrfForm};
 use crate::error::PageError;
 use crate::i18n::{Lang, translate};
@@ -126,13 +126,7 @@ pub async fn list_organisations(
     let rows = orgs
         .iter()
         .map(|o| {
-            let country = countries
-                .iter()
-                .find(|c| c.code == o.profile.country)
-                .map_or_else(
-                    || o.profile.country.to_string(),
-                    |c| c.display_name(lang).to_owned(),
-                );
+            let country = country_name(&countries, o.profile.country, lang);
             (
                 o.id.to_string(),
                 org_name(o, lang),
@@ -275,15 +269,7 @@ pub async fn show_organisation(
         .list_members(&auth.actor, &id)
         .await
         .unwrap_or_default();
-    let country = mitra
-        .list_countries()
-        .await?
-        .into_iter()
-        .find(|c| c.code == org.profile.country)
-        .map_or_else(
-            || org.profile.country.to_string(),
-            |c| c.display_name(lang).to_owned(),
-        );
+    let country = country_name(&mitra.list_countries().await?, org.profile.country, lang);
     let city_name = match &org.profile.city {
         Some(city) => mitra.get_city(city.as_str()).await.map_or_else(
             |_| city.to_string(),
