@@ -49,6 +49,26 @@ impl PageRequest {
     }
 }
 
+impl PageRequest {
+    /// The request to send to the store: one item more than asked, which tells whether another page follows.
+    pub fn probe(&self) -> PageRequest {
+        PageRequest {
+            limit: self.limit + 1,
+            after: self.after.clone(),
+        }
+    }
+
+    /// Cuts what a [`PageRequest::probe`] returned down to this page and returns the cursor of the next page,
+    /// made from the last item's key; `None` on the last page.
+    pub fn finish<T>(&self, items: &mut Vec<T>, key: impl Fn(&T) -> String) -> Option<String> {
+        if items.len() <= self.limit as usize {
+            return None;
+        }
+        items.truncate(self.limit as usize);
+        items.last().map(|item| Cursor::encode(&key(item)))
+    }
+}
+
 /// The opaque token for a position in a list: the last key of the previous page, hex-encoded behind a version tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor(pub String);
@@ -105,6 +125,24 @@ mod tests {
         for bad in ["abc", "k1", "k1zz", "k1abc", "k1ff"] {
             assert_eq!(Cursor::decode(bad).expect_err(bad).field, "cursor");
         }
+    }
+
+    #[test]
+    fn a_probe_one_longer_than_the_page_yields_the_next_cursor() {
+        let page = PageRequest {
+            limit: 2,
+            after: None,
+        };
+        assert_eq!(page.probe().limit, 3);
+        let mut full = vec!["a", "b", "c"];
+        assert_eq!(
+            page.finish(&mut full, |s| s.to_string()),
+            Some(Cursor::encode("b"))
+        );
+        assert_eq!(full, ["a", "b"]);
+        let mut last = vec!["a", "b"];
+        assert_eq!(page.finish(&mut last, |s| s.to_string()), None);
+        assert_eq!(last, ["a", "b"]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Finding cities: the filtered, paged list, one city with its population series, and every city for the map.
 
-use mitra_domain::{City, CityFilter, CityId, Country, Cursor, PageRequest, PopulationPoint};
+use mitra_domain::{City, CityFilter, CityId, Country, PageRequest, PopulationPoint};
 
 use crate::{Mitra, ServiceError};
 
@@ -50,18 +50,8 @@ impl Mitra {
             query.q.as_deref(),
         )?;
         let page = PageRequest::parse(query.limit.as_deref(), query.cursor.as_deref())?;
-        // One more than asked tells whether another page follows.
-        let probe = PageRequest {
-            limit: page.limit + 1,
-            after: page.after.clone(),
-        };
-        let mut cities = self.store.list_cities(&filter, &probe).await?;
-        let next_cursor = if cities.len() > page.limit as usize {
-            cities.truncate(page.limit as usize);
-            cities.last().map(|c| Cursor::encode(c.id.as_str()))
-        } else {
-            None
-        };
+        let mut cities = self.store.list_cities(&filter, &page.probe()).await?;
+        let next_cursor = page.finish(&mut cities, |c| c.id.to_string());
         let total = self.store.count_cities(&filter).await?;
         Ok(CityPage {
             cities,

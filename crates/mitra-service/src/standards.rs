@@ -1,8 +1,8 @@
 //! Browsing the standards catalogue: standards, their indicators grouped by theme, and the crosswalk.
 
 use mitra_domain::{
-    Basis, CrosswalkEntry, Cursor, FocusArea, Indicator, IndicatorId, PageRequest, Relation,
-    Standard, StandardId, StandardSummary,
+    Basis, CrosswalkEntry, FocusArea, Indicator, IndicatorId, PageRequest, Relation, Standard,
+    StandardId, StandardSummary,
 };
 
 use crate::{Mitra, ServiceError};
@@ -120,19 +120,8 @@ impl Mitra {
         cursor: Option<&str>,
     ) -> Result<(Vec<CrosswalkEntry>, Option<String>), ServiceError> {
         let page = PageRequest::parse(limit, cursor)?;
-        let probe = PageRequest {
-            limit: page.limit + 1,
-            after: page.after.clone(),
-        };
-        let mut entries = self.store.list_crosswalk(&probe).await?;
-        let next = if entries.len() > page.limit as usize {
-            entries.truncate(page.limit as usize);
-            entries
-                .last()
-                .map(|e| Cursor::encode(&format!("{} {}", e.from, e.to)))
-        } else {
-            None
-        };
+        let mut entries = self.store.list_crosswalk(&page.probe()).await?;
+        let next = page.finish(&mut entries, |e| format!("{} {}", e.from, e.to));
         Ok((entries, next))
     }
 
