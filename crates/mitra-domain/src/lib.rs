@@ -28,7 +28,9 @@ pub use city::{
 pub use error::ValidationError;
 pub use ids::{CityId, CountryCode, IndicatorId, StandardId};
 pub use language::Language;
+pub use observation::{NewObservation, Observation, ObservationStatus};
 pub use page::{Cursor, PageRequest};
 pub use standard::{
-    Basis, CrosswalkEntry, FocusArea, Indicator, IndicatorKind, Relation, Standard, StandardSummary,
+    Basis, CrosswalkEntry, Direction, FocusArea, Indicator, IndicatorKind, Relation, Standard,
+    StandardSummary,
 };

@@ -4,9 +4,13 @@
 //! Parsing here checks each row on its own (numbers, years, units, required fields) and reports every bad row, not
 //! only the first. Whether the city and the indicator exist is for the service to check against the store.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::Deserialize;
+use time::OffsetDateTime;
+
+use crate::{CityId, IndicatorId, ValidationError};
 
 /// A unit Mitra knows how to compare and convert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +29,10 @@ pub enum Unit {
     Tonne,
     /// Thousands of tonnes.
     Kilotonne,
+    /// Micrograms per cubic metre (air pollutant concentrations).
+    MicrogramPerCubicMetre,
+    /// Tonnes per person (emissions per capita).
+    TonnePerCapita,
 }
 
 impl Unit {
@@ -47,6 +55,15 @@ impl Unit {
             "ha" | "hectare" | "hectares" => Some(Unit::Hectare),
             "t" | "tonne" | "tonnes" | "ton" | "tons" => Some(Unit::Tonne),
             "kt" | "kilotonne" | "kilotonnes" | "thousandtonnes" => Some(Unit::Kilotonne),
+            "µg/m³"
+            | "μg/m³"
+            | "µg/m3"
+            | "μg/m3"
+            | "ug/m3"
+            | "ug/m³"
+            | "microgramspercubicmetre" => Some(Unit::MicrogramPerCubicMetre),
+            "tonnespercapita" | "tpercapita" | "t/capita" | "tco2epercapita" | "tco2percapita"
+            | "tco2e/capita" | "tco2/capita" => Some(Unit::TonnePerCapita),
             _ => None,
         }
     }
@@ -82,6 +99,8 @@ impl fmt::Display for Unit {
             Unit::Hectare => "ha",
             Unit::Tonne => "t",
             Unit::Kilotonne => "kt",
+            Unit::MicrogramPerCubicMetre => "µg/m³",
+            Unit::TonnePerCapita => "t per capita",
         })
     }
 }
@@ -147,6 +166,300 @@ impl fmt::Display for ImportError {
                 "line {}, column {}: {}",
                 self.line, self.column, self.reason
             )
+        }
+    }
+}
+
+/// Where an observation stands in review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObservationStatus {
+    /// Submitted by a city editor (or loaded by an operator) and not yet reviewed.
+    Submitted,
+    /// Checked by a verifier.
+    Verified,
+    /// Rejected by a verifier, with a reason; it counts nowhere.
+    Rejected,
+}
+
+impl ObservationStatus {
+    /// The id used in the store and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObservationStatus::Submitted => "submitted",
+            ObservationStatus::Verified => "verified",
+            ObservationStatus::Rejected => "rejected",
+        }
+    }
+
+    /// Parses a status id.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        match raw.trim() {
+            "submitted" => Ok(ObservationStatus::Submitted),
+            "verified" => Ok(ObservationStatus::Verified),
+            "rejected" => Ok(ObservationStatus::Rejected),
+            other => Err(ValidationError::new(
+                "status",
+                format!(
+                    "'{}' is not a status (submitted, verified, rejected)",
+                    crate::ids::clip(other)
+                ),
+            )),
+        }
+    }
+}
+
+impl fmt::Display for ObservationStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A stored observation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    /// Store id.
+    pub id: i64,
+    /// The city.
+    pub city_id: CityId,
+    /// The indicator.
+    pub indicator_id: IndicatorId,
+    /// The year it is for.
+    pub year: i32,
+    /// The value in the indicator's declared unit.
+    pub value: f64,
+    /// The indicator's unit (or the submitted one, when the indicator declares none).
+    pub unit: Option<String>,
+    /// The value as submitted, when it was converted.
+    pub original_value: Option<f64>,
+    /// The unit as submitted, when the value was converted.
+    pub original_unit: Option<String>,
+    /// Where the value comes from; empty when the submitter named no source.
+    pub source: String,
+    /// How it was measured.
+    pub note: Option<String>,
+    /// Review status.
+    pub status: ObservationStatus,
+    /// The verifier's reason for a rejection.
+    pub status_reason: Option<String>,
+    /// Who submitted it (audit name).
+    pub submitted_by: String,
+    /// When.
+    pub submitted_at: OffsetDateTime,
+    /// Who reviewed it.
+    pub reviewed_by: Option<String>,
+    /// When.
+    pub reviewed_at: Option<OffsetDateTime>,
+}
+
+/// An observation ready to be stored: city and indicator resolved, unit fitted to the indicator's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewObservation {
+    /// The city.
+    pub city_id: CityId,
+    /// The indicator.
+    pub indicator_id: IndicatorId,
+    /// The year.
+    pub year: i32,
+    /// The value in the indicator's unit.
+    pub value: f64,
+    /// The unit stored with the value.
+    pub unit: Option<String>,
+    /// The value as submitted, when converted.
+    pub original_value: Option<f64>,
+    /// The unit as submitted, when converted.
+    pub original_unit: Option<String>,
+    /// Source; empty when none was named.
+    pub source: String,
+    /// Method note.
+    pub note: Option<String>,
+}
+
+/// A value fitted to an indicator's declared unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fitted {
+    /// The value in the declared unit.
+    pub value: f64,
+    /// The unit to store.
+    pub unit: Option<String>,
+    /// The value and unit as submitted, when a conversion was applied.
+    pub original: Option<(f64, String)>,
+}
+
+fn compact_unit(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Fits `value`, submitted in `given`, to the indicator's `declared` unit: the same unit (however written) passes,
+/// a convertible one is converted (the original is kept), any other is refused. Without a declared unit the
+/// submitted unit is kept as it is; without a submitted unit the declared one is assumed. The range rules of the
+/// resulting unit apply.
+/// The error names the column at fault (`unit` or `value`) and the reason.
+pub fn fit_unit(
+    value: f64,
+    given: Option<&str>,
+    declared: Option<&str>,
+) -> Result<Fitted, (&'static str, String)> {
+    let given = given.map(str::trim).filter(|g| !g.is_empty());
+    let declared = declared.map(str::trim).filter(|d| !d.is_empty());
+    let fitted = match (given, declared) {
+        (None, declared) => Fitted {
+            value,
+            unit: declared.map(str::to_owned),
+            original: None,
+        },
+        (Some(given), None) => Fitted {
+            value,
+            unit: Some(given.to_owned()),
+            original: None,
+        },
+        (Some(given), Some(declared)) if compact_unit(given) == compact_unit(declared) => Fitted {
+            value,
+            unit: Some(declared.to_owned()),
+            original: None,
+        },
+        (Some(given), Some(declared)) => {
+            let factor = match (Unit::parse(given), Unit::parse(declared)) {
+                (Some(from), Some(to)) => from.factor_to(to),
+                _ => None,
+            };
+            let Some(factor) = factor else {
+                return Err((
+                    "unit",
+                    format!("'{given}' cannot be converted to the indicator's unit '{declared}'"),
+                ));
+            };
+            Fitted {
+                value: value * factor,
+                unit: Some(declared.to_owned()),
+                original: (factor != 1.0).then(|| (value, given.to_owned())),
+            }
+        }
+    };
+    check_range(fitted.value, fitted.unit.as_deref().and_then(Unit::parse))
+        .map_err(|reason| ("value", reason))?;
+    Ok(fitted)
+}
+
+/// What an import resolves names and ids against: the cities and indicators in the store.
+#[derive(Debug, Default)]
+pub struct Catalogue {
+    cities: HashSet<CityId>,
+    city_names: HashMap<String, Vec<CityId>>,
+    indicators: HashMap<IndicatorId, Option<String>>,
+}
+
+impl Catalogue {
+    /// Adds a city with its English name.
+    pub fn add_city(&mut self, id: CityId, name_en: &str) {
+        self.city_names
+            .entry(name_en.trim().to_lowercase())
+            .or_default()
+            .push(id.clone());
+        self.cities.insert(id);
+    }
+
+    /// Adds an indicator with its declared unit.
+    pub fn add_indicator(&mut self, id: IndicatorId, unit: Option<String>) {
+        self.indicators.insert(id, unit);
+    }
+
+    fn city(&self, raw: &str) -> Result<CityId, String> {
+        if let Ok(id) = CityId::parse(raw)
+            && self.cities.contains(&id)
+        {
+            return Ok(id);
+        }
+        match self
+            .city_names
+            .get(&raw.trim().to_lowercase())
+            .map(Vec::as_slice)
+        {
+            Some([one]) => Ok(one.clone()),
+            Some(many) if many.len() > 1 => {
+                let ids: Vec<&str> = many.iter().map(CityId::as_str).collect();
+                Err(format!(
+                    "'{raw}' names {} cities ({}); use the city id",
+                    many.len(),
+                    ids.join(", ")
+                ))
+            }
+            _ => Err(format!(
+                "'{raw}' is not a city id or English city name Mitra knows"
+            )),
+        }
+    }
+
+    fn indicator(&self, raw: &str) -> Result<(IndicatorId, Option<&str>), String> {
+        let unknown = || {
+            format!(
+                "'{raw}' is not an indicator id Mitra knows (write <standard>:<code>, as iso37120-2014:8.1)"
+            )
+        };
+        let id = IndicatorId::parse(raw.trim()).map_err(|_| unknown())?;
+        let unit = self.indicators.get(&id).ok_or_else(unknown)?;
+        Ok((id, unit.as_deref()))
+    }
+
+    /// Resolves checked rows to observations: known city, known indicator, unit fitted, and no two rows for the same
+    /// city, indicator, year and source. Every problem is reported.
+    pub fn resolve(&self, rows: &[ImportRow]) -> Result<Vec<NewObservation>, Vec<ImportError>> {
+        let mut errors = Vec::new();
+        let mut out = Vec::with_capacity(rows.len());
+        let mut seen: HashMap<(CityId, IndicatorId, i32, String), u64> = HashMap::new();
+        for row in rows {
+            let mut fail = |column: &str, reason: String| {
+                errors.push(ImportError {
+                    line: row.line,
+                    column: column.into(),
+                    reason,
+                })
+            };
+            let city = self.city(&row.city).map_err(|e| fail("city", e)).ok();
+            let indicator = self
+                .indicator(&row.indicator)
+                .map_err(|e| fail("indicator", e))
+                .ok();
+            let (Some(city), Some((indicator, declared))) = (city, indicator) else {
+                continue;
+            };
+            let fitted = match fit_unit(row.value, row.unit.as_deref(), declared) {
+                Ok(f) => f,
+                Err((column, reason)) => {
+                    fail(column, reason);
+                    continue;
+                }
+            };
+            let source = row.source.clone().unwrap_or_default();
+            let key = (city.clone(), indicator.clone(), row.year, source.clone());
+            if let Some(first) = seen.insert(key, row.line) {
+                fail(
+                    "year",
+                    format!("repeats line {first} (same city, indicator, year and source)"),
+                );
+                continue;
+            }
+            let (original_value, original_unit) = fitted
+                .original
+                .map_or((None, None), |(v, u)| (Some(v), Some(u)));
+            out.push(NewObservation {
+                city_id: city,
+                indicator_id: indicator,
+                year: row.year,
+                value: fitted.value,
+                unit: fitted.unit,
+                original_value,
+                original_unit,
+                source,
+                note: row.note.clone(),
+            });
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
         }
     }
 }
@@ -518,6 +831,77 @@ mod tests {
         let unknown = parse_import(b"city,indicator,year,value,colour\nbangkok,x:1,2019,1,red\n")
             .expect_err("unknown column");
         assert_eq!((unknown[0].line, unknown[0].column.as_str()), (1, "colour"));
+    }
+
+    #[test]
+    fn values_are_fitted_to_the_indicators_unit_keeping_the_original() {
+        let per_1000 =
+            fit_unit(2.5, Some("per 1 000"), Some("per 100 000 population")).expect("converts");
+        assert_eq!(per_1000.value, 250.0);
+        assert_eq!(per_1000.unit.as_deref(), Some("per 100 000 population"));
+        assert_eq!(per_1000.original, Some((2.5, "per 1 000".to_owned())));
+        let same = fit_unit(42.0, Some("Percentage"), Some("%")).expect("same unit");
+        assert_eq!((same.value, same.original), (42.0, None));
+        let hectares = fit_unit(1500.0, Some("ha"), Some("km²")).expect("converts");
+        assert_eq!(hectares.value, 15.0);
+        assert_eq!(
+            fit_unit(3.0, Some("kg"), Some("%")),
+            Err((
+                "unit",
+                "'kg' cannot be converted to the indicator's unit '%'".to_owned()
+            ))
+        );
+        assert_eq!(
+            fit_unit(120.0, None, Some("%")).map_err(|e| e.0),
+            Err("value"),
+            "a value without unit takes the declared one, and its range"
+        );
+        let free = fit_unit(17.0, Some("µg/m³"), None).expect("no declared unit");
+        assert_eq!(free.unit.as_deref(), Some("µg/m³"));
+    }
+
+    fn catalogue() -> Catalogue {
+        let mut c = Catalogue::default();
+        c.add_city(CityId::parse("bangkok").expect("id"), "Bangkok");
+        c.add_city(CityId::parse("suzhou-anhui").expect("id"), "Suzhou");
+        c.add_city(CityId::parse("suzhou-jiangsu").expect("id"), "Suzhou");
+        c.add_indicator(
+            IndicatorId::parse("iso37120-2014:5.1").expect("id"),
+            Some("%".into()),
+        );
+        c.add_indicator(IndicatorId::parse("iso37120-2014:8.1").expect("id"), None);
+        c
+    }
+
+    #[test]
+    fn rows_resolve_against_known_cities_and_indicators_and_every_problem_is_reported() {
+        let file = "city,indicator,year,value,unit,source\n\
+                    Bangkok,iso37120-2014:5.1,2019,1.2,%,NSO\n\
+                    bangkok,iso37120-2014:8.1,2019,21,µg/m³,WHO\n\
+                    Suzhou,iso37120-2014:5.1,2019,3,%,\n\
+                    atlantis,iso37120-2014:5.1,2019,3,%,\n\
+                    bangkok,iso99999:1,2019,3,%,\n\
+                    bangkok,iso37120-2014:5.1,2019,3,kg,\n\
+                    bangkok,iso37120-2014:5.1,2019,1.3,%,NSO\n";
+        let rows = parse_import(file.as_bytes()).expect("rows are well formed");
+        let errors = catalogue().resolve(&rows).expect_err("five bad rows");
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "line 4, column city: 'Suzhou' names 2 cities (suzhou-anhui, suzhou-jiangsu); use the city id",
+                "line 5, column city: 'atlantis' is not a city id or English city name Mitra knows",
+                "line 6, column indicator: 'iso99999:1' is not an indicator id Mitra knows (write <standard>:<code>, as iso37120-2014:8.1)",
+                "line 7, column unit: 'kg' cannot be converted to the indicator's unit '%'",
+                "line 8, column year: repeats line 2 (same city, indicator, year and source)",
+            ]
+        );
+        let good = parse_import(b"city,indicator,year,value\nBangkok,iso37120-2014:5.1,2019,1.2\n")
+            .expect("rows");
+        let resolved = catalogue().resolve(&good).expect("resolves");
+        assert_eq!(resolved[0].city_id.as_str(), "bangkok");
+        assert_eq!(resolved[0].unit.as_deref(), Some("%"));
+        assert_eq!(resolved[0].source, "");
     }
 
     #[test]

@@ -121,6 +121,8 @@ pub struct Indicator {
     pub parent_id: Option<IndicatorId>,
     /// Weight within its parent, in percent, where the standard sets one.
     pub weight_percent: Option<f64>,
+    /// Whether a lower or a higher value is better, where Mitra's direction list states it.
+    pub direction: Option<Direction>,
     /// Position in the standard's own order.
     pub position: i64,
     /// Where this row comes from.
@@ -133,6 +135,40 @@ impl Indicator {
         match (language, &self.title_zh) {
             (Language::ZhHans, Some(zh)) => (zh, Language::ZhHans),
             _ => (&self.title_en, Language::En),
+        }
+    }
+}
+
+/// Which way an indicator improves; peer rankings respect it (the best city gets the highest percentile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// A lower value is better (PM2.5 concentration).
+    LowerIsBetter,
+    /// A higher value is better (share of households with internet access).
+    HigherIsBetter,
+}
+
+impl Direction {
+    /// The id used in the store, the data files and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::LowerIsBetter => "lower",
+            Direction::HigherIsBetter => "higher",
+        }
+    }
+
+    /// Parses a direction id.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        match raw.trim() {
+            "lower" => Ok(Direction::LowerIsBetter),
+            "higher" => Ok(Direction::HigherIsBetter),
+            other => Err(ValidationError::new(
+                "direction",
+                format!(
+                    "'{}' is not a direction (lower, higher)",
+                    crate::ids::clip(other)
+                ),
+            )),
         }
     }
 }

@@ -41,6 +41,12 @@ pub enum ServiceError {
     /// Shipped or imported data has a bad row.
     #[error("{0}")]
     BadData(#[from] RowError),
+    /// An import file has bad rows; every one is listed, and nothing was written.
+    #[error("{} bad row(s), nothing was imported; first: {}", .0.len(), .0.first().map(ToString::to_string).unwrap_or_default())]
+    Import(Vec<mitra_domain::observation::ImportError>),
+    /// An import file has rows the actor may not write; each city refused is listed once, and nothing was written.
+    #[error("not allowed, nothing was imported: {}", .0.first().map(ToString::to_string).unwrap_or_default())]
+    ImportNotAllowed(Vec<mitra_domain::observation::ImportError>),
     /// Configuration is unusable (bad database URL, unreachable database at start).
     #[error("{0}")]
     Config(String),

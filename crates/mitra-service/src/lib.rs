@@ -10,6 +10,7 @@ mod boundaries;
 mod cities;
 mod error;
 mod mail;
+mod observations;
 mod orgs;
 mod reference;
 mod standards;
@@ -28,8 +29,12 @@ pub use error::ServiceError;
 pub use mail::{MailSettings, SentMail};
 pub use mitra_domain as domain;
 pub use mitra_store::{ApiTokenRecord, AuditEntry};
+pub use observations::{ImportReport, ObservationPage, ObservationQuery};
 pub use orgs::OrgInput;
-pub use reference::{DEMO_ACCOUNTS, DemoReport, REFERENCE_VERSION, ReferenceReport};
+pub use reference::{
+    DEMO_ACCOUNTS, DEMO_OBSERVATION_PACKS, DemoReport, ObservationPack, REFERENCE_VERSION,
+    ReferenceReport,
+};
 pub use standards::{IndicatorDetail, RelatedIndicator, StandardDetail, ThemeGroup};
 
 /// The database engine behind a running Mitra.

@@ -23,6 +23,57 @@ const DEMO_ACCOUNTS_PACK: &str = "accounts";
 /// The demonstration organisation's name; it says it is not real.
 const DEMO_ORG_NAME: &str = "Demo organisation: Bangkok city government (example)";
 
+/// A demo pack of observations from open data: its id, file under `data/`, the licence of its values, and whether
+/// it may be used commercially.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObservationPack {
+    /// The pack's id (`who-air-quality`).
+    pub id: &'static str,
+    /// Its file under `data/`.
+    pub path: &'static str,
+    /// Licence and attribution of the values.
+    pub licence: &'static str,
+    /// The file's text.
+    text: &'static str,
+}
+
+macro_rules! observation_pack {
+    ($id:literal, $path:literal, $licence:literal) => {
+        ObservationPack {
+            id: $id,
+            path: $path,
+            licence: $licence,
+            text: include_str!(concat!("../../../data/", $path)),
+        }
+    };
+}
+
+/// The observation packs `serve --demo` loads, each once; `data/SOURCES.md` documents how each file was made.
+pub const DEMO_OBSERVATION_PACKS: [ObservationPack; 4] = [
+    observation_pack!(
+        "population",
+        "observations/population.csv",
+        "UN DESA World Urbanization Prospects 2018, CC BY 3.0 IGO"
+    ),
+    observation_pack!(
+        "land-area",
+        "observations/land_area.csv",
+        "Wikidata, CC0 1.0"
+    ),
+    observation_pack!(
+        "who-air-quality",
+        "observations/who_air_quality.csv",
+        "WHO Ambient Air Quality Database 2022, CC BY-NC-SA 3.0 IGO: non-commercial use only; leave it out with \
+         --demo-exclude who-air-quality"
+    ),
+    observation_pack!(
+        "cdp-emissions",
+        "observations/emissions.csv",
+        "This data was collected in partnership by CDP and ICLEI – Local Governments for Sustainability; CDP Open \
+         Data states no licence: leave it out with --demo-exclude cdp-emissions"
+    ),
+];
+
 /// The demonstration accounts: e-mail, password, name, role. Documented in the README; never use `--demo` in
 /// production.
 pub const DEMO_ACCOUNTS: &[(&str, &str, &str, &str)] = &[
@@ -65,13 +116,15 @@ macro_rules! data_file {
 }
 
 /// Every shipped file, by its path under `data/`.
-const FILES: [(&str, &str); 10] = [
+const FILES: [(&str, &str); 12] = [
     data_file!("countries.csv"),
     data_file!("cities/cities.csv"),
     data_file!("cities/city_populations.csv"),
     data_file!("standards/iso37120_2014.csv"),
     data_file!("standards/u4ssc_kpis.csv"),
     data_file!("standards/gbt33356.csv"),
+    data_file!("standards/mitra_indicators.csv"),
+    data_file!("standards/indicator_directions.csv"),
     data_file!("standards/crosswalk.csv"),
     data_file!("standards/asean_ascn_focus_areas.csv"),
     data_file!("boundaries/countries-110m.geojson"),
@@ -148,6 +201,7 @@ pub fn parse_shipped() -> Result<ReferenceData, RowError> {
     let iso = standard_id("iso37120-2014");
     let u4ssc = standard_id("u4ssc");
     let gbt = standard_id("gbt33356-2016");
+    let own = standard_id("mitra");
 
     let iso_path = "standards/iso37120_2014.csv";
     let u4ssc_path = "standards/u4ssc_kpis.csv";
@@ -156,6 +210,8 @@ pub fn parse_shipped() -> Result<ReferenceData, RowError> {
     let u4ssc_indicators = reference::parse_u4ssc(u4ssc_path, file(u4ssc_path), &u4ssc)?;
     let (gbt_indicators, gbt_without_code) =
         reference::parse_gbt33356(gbt_path, file(gbt_path), &gbt)?;
+    let own_path = "standards/mitra_indicators.csv";
+    let own_indicators = reference::parse_mitra_indicators(own_path, file(own_path), &own)?;
 
     let count =
         |list: &[mitra_domain::Indicator], kind| list.iter().filter(|i| i.kind == kind).count();
@@ -206,11 +262,26 @@ pub fn parse_shipped() -> Result<ReferenceData, RowError> {
             ),
             source: first_source(&gbt_indicators),
         },
+        Standard {
+            id: own.clone(),
+            code: "Mitra".into(),
+            title: "Mitra city profile indicators".into(),
+            publisher: "Mitra".into(),
+            coverage_note: format!(
+                "{} figures that describe a city (population, land area, density, GDP per capita) but belong to \
+                 none of the standards above; defined by Mitra, not by a standards body.",
+                own_indicators.len()
+            ),
+            source: "data/standards/mitra_indicators.csv".into(),
+        },
     ];
 
     let mut indicators = iso_indicators;
     indicators.extend(u4ssc_indicators);
     indicators.extend(gbt_indicators);
+    indicators.extend(own_indicators);
+    let directions_path = "standards/indicator_directions.csv";
+    reference::apply_directions(directions_path, file(directions_path), &mut indicators)?;
     let known: HashSet<_> = indicators.iter().map(|i| i.id.clone()).collect();
     let catalogue = StandardCatalogue::default()
         .with("ISO 37120:2014", &iso)
@@ -279,7 +350,21 @@ impl Mitra {
     /// Loads the demo packs once each: the foundation pack marks the instance as a demonstration (the pages say
     /// so), and the accounts pack adds one demonstration organisation and one account per role, with the passwords
     /// of [`DEMO_ACCOUNTS`].
-    pub async fn load_demo(&self) -> Result<DemoReport, ServiceError> {
+    ///
+    /// Then each observation pack of [`DEMO_OBSERVATION_PACKS`] not named in `exclude` is imported by the operator,
+    /// once.
+    pub async fn load_demo(&self, exclude: &[String]) -> Result<DemoReport, ServiceError> {
+        if let Some(unknown) = exclude
+            .iter()
+            .find(|e| !DEMO_OBSERVATION_PACKS.iter().any(|p| p.id == e.as_str()))
+        {
+            let ids: Vec<&str> = DEMO_OBSERVATION_PACKS.iter().map(|p| p.id).collect();
+            return Err(mitra_domain::ValidationError::new(
+                "demo-exclude",
+                format!("'{unknown}' is not a demo pack ({})", ids.join(", ")),
+            )
+            .into());
+        }
         let mut newly_loaded = self
             .store
             .mark_demo_loaded(DEMO_PACK, "system:demo")
@@ -291,6 +376,21 @@ impl Mitra {
                 .store
                 .mark_demo_loaded(DEMO_ACCOUNTS_PACK, "system:demo")
                 .await?;
+        }
+        for pack in DEMO_OBSERVATION_PACKS {
+            let name = format!("observations/{}", pack.id);
+            if exclude.iter().any(|e| e == pack.id) || loaded.contains(&name) {
+                continue;
+            }
+            self.import_observations(
+                &mitra_domain::Actor::Operator,
+                &format!("demo:{}", pack.path),
+                pack.text.as_bytes(),
+                false,
+                &|_| {},
+            )
+            .await?;
+            newly_loaded |= self.store.mark_demo_loaded(&name, "system:demo").await?;
         }
         Ok(DemoReport { newly_loaded })
     }

@@ -10,10 +10,12 @@ mod accounts;
 mod error;
 mod journal;
 mod migrate;
+mod observations;
 mod postgres;
 mod rows;
 mod shared;
 mod shared_accounts;
+mod shared_observations;
 mod sqlite;
 #[cfg(feature = "test-support")]
 pub mod test_support;
@@ -34,6 +36,7 @@ pub use accounts::{
 pub use error::StoreError;
 pub use journal::{AuditEntry, Change, ReferenceChanges, ReferenceState};
 pub use migrate::MIGRATION_NAMES;
+pub use observations::{ObservationFilter, ObservationStore, PanelValue, Progress, UpsertReport};
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +56,7 @@ pub trait Store:
     + AccountStore
     + SessionStore
     + OrgStore
+    + ObservationStore
     + Send
     + Sync
 {

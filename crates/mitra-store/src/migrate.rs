@@ -2,7 +2,7 @@
 //! in name order, each in its own transaction. A file is never edited once released; a change is a new file.
 
 /// The names of all migrations, in the order they apply. Both backends have a file for each.
-pub const MIGRATION_NAMES: &[&str] = &["0001_foundation", "0002_accounts"];
+pub const MIGRATION_NAMES: &[&str] = &["0001_foundation", "0002_accounts", "0003_observations"];
 
 /// SQLite migrations, in the order of [`MIGRATION_NAMES`].
 pub(crate) const SQLITE: &[(&str, &str)] = &[
@@ -13,6 +13,10 @@ pub(crate) const SQLITE: &[(&str, &str)] = &[
     (
         "0002_accounts",
         include_str!("../migrations/sqlite/0002_accounts.sql"),
+    ),
+    (
+        "0003_observations",
+        include_str!("../migrations/sqlite/0003_observations.sql"),
     ),
 ];
 
@@ -25,6 +29,10 @@ pub(crate) const POSTGRES: &[(&str, &str)] = &[
     (
         "0002_accounts",
         include_str!("../migrations/postgres/0002_accounts.sql"),
+    ),
+    (
+        "0003_observations",
+        include_str!("../migrations/postgres/0003_observations.sql"),
     ),
 ];
 

@@ -47,3 +47,4 @@ impl Store for PostgresStore {
 
 crate::shared::impl_store!(PostgresStore, sqlx::Postgres);
 crate::shared_accounts::impl_account_store!(PostgresStore, sqlx::Postgres);
+crate::shared_observations::impl_observation_store!(PostgresStore, sqlx::Postgres);

@@ -2,9 +2,9 @@
 //! does not convert (a value the domain refuses) is reported as corrupt data, naming the table and id.
 
 use mitra_domain::{
-    Basis, City, CityId, Coordinates, Country, CountryCode, CrosswalkEntry, FocusArea, Indicator,
-    IndicatorId, IndicatorKind, Network, Population, PopulationKind, PopulationPoint, Relation,
-    Standard, StandardId,
+    Basis, City, CityId, Coordinates, Country, CountryCode, CrosswalkEntry, Direction, FocusArea,
+    Indicator, IndicatorId, IndicatorKind, Network, Population, PopulationKind, PopulationPoint,
+    Relation, Standard, StandardId,
 };
 use serde_json::{Value, json};
 
@@ -156,6 +156,7 @@ pub(crate) struct IndicatorRow {
     pub unit: Option<String>,
     pub parent_id: Option<String>,
     pub weight_percent: Option<f64>,
+    pub direction: Option<String>,
     pub position: i64,
     pub source: String,
 }
@@ -171,6 +172,12 @@ impl IndicatorRow {
                 .parent_id
                 .as_deref()
                 .map(IndicatorId::parse)
+                .transpose()
+                .map_err(bad)?,
+            direction: self
+                .direction
+                .as_deref()
+                .map(Direction::parse)
                 .transpose()
                 .map_err(bad)?,
             title_en_is_translation: self.title_en_origin == "translation",
@@ -271,7 +278,7 @@ pub(crate) fn indicator_json(i: &Indicator) -> Value {
         "id": i.id.as_str(), "standard_id": i.standard_id.as_str(), "code": i.code, "title_en": i.title_en,
         "title_zh": i.title_zh, "title_en_origin": title_en_origin(i), "theme": i.theme, "sub_theme": i.sub_theme,
         "kind": i.kind.as_str(), "unit": i.unit, "parent_id": i.parent_id.as_ref().map(|p| p.as_str()),
-        "weight_percent": i.weight_percent, "position": i.position, "source": i.source,
+        "weight_percent": i.weight_percent, "direction": i.direction.map(|d| d.as_str()), "position": i.position, "source": i.source,
     })
 }
 

@@ -37,7 +37,7 @@ macro_rules! impl_store {
              and ($3 is null or lower(c.name_en) like $3 escape '\\' or c.name_zh like $3 escape '\\')";
 
         const INDICATOR_COLUMNS: &str = "id, standard_id, code, title_en, title_zh, title_en_origin, theme, \
-             sub_theme, kind, unit, parent_id, weight_percent, position, source";
+             sub_theme, kind, unit, parent_id, weight_percent, direction, position, source";
 
         fn city_row(row: &DbRow) -> Result<CityRow, sqlx::Error> {
             Ok(CityRow {
@@ -73,6 +73,7 @@ macro_rules! impl_store {
                 unit: row.try_get("unit")?,
                 parent_id: row.try_get("parent_id")?,
                 weight_percent: row.try_get("weight_percent")?,
+                direction: row.try_get("direction")?,
                 position: row.try_get("position")?,
                 source: row.try_get("source")?,
             })
@@ -440,11 +441,11 @@ macro_rules! impl_store {
                     let after = rows::indicator_json(i);
                     if journal_if_changed(&mut tx, now, &mut changes, "indicator", i.id.as_str(), existing.get(i.id.as_str()), &after).await? {
                         sqlx::query(&format!(
-                            "insert into indicators ({INDICATOR_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                            "insert into indicators ({INDICATOR_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
                              on conflict (id) do update set standard_id = excluded.standard_id, code = excluded.code, \
                              title_en = excluded.title_en, title_zh = excluded.title_zh, title_en_origin = excluded.title_en_origin, \
                              theme = excluded.theme, sub_theme = excluded.sub_theme, kind = excluded.kind, unit = excluded.unit, \
-                             parent_id = excluded.parent_id, weight_percent = excluded.weight_percent, \
+                             parent_id = excluded.parent_id, weight_percent = excluded.weight_percent, direction = excluded.direction, \
                              position = excluded.position, source = excluded.source"
                         ))
                         .bind(i.id.as_str())
@@ -459,6 +460,7 @@ macro_rules! impl_store {
                         .bind(&i.unit)
                         .bind(i.parent_id.as_ref().map(|p| p.as_str()))
                         .bind(i.weight_percent)
+                        .bind(i.direction.map(|d| d.as_str()))
                         .bind(i.position)
                         .bind(&i.source)
                         .execute(&mut *tx)

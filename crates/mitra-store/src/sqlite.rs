@@ -57,3 +57,4 @@ impl Store for SqliteStore {
 
 crate::shared::impl_store!(SqliteStore, sqlx::Sqlite);
 crate::shared_accounts::impl_account_store!(SqliteStore, sqlx::Sqlite);
+crate::shared_observations::impl_observation_store!(SqliteStore, sqlx::Sqlite);

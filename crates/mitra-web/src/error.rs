@@ -23,6 +23,20 @@ pub struct Problem {
     /// The query parameter or field that was wrong, for validation problems.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
+    /// Every bad row of an import, for import problems.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<RowProblem>,
+}
+
+/// One bad row of an imported file.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RowProblem {
+    /// The line (CSV) or element number (JSON), counted from 1; 0 for the file as a whole.
+    pub line: u64,
+    /// The column or field.
+    pub column: String,
+    /// What is wrong.
+    pub reason: String,
 }
 
 /// An error answered by the API as `application/problem+json`.
@@ -46,8 +60,21 @@ impl ApiError {
             status: status.as_u16(),
             detail,
             parameter,
+            errors: Vec::new(),
         };
         Self { status, problem }
+    }
+
+    fn with_rows(mut self, rows: Vec<mitra_domain::observation::ImportError>) -> Self {
+        self.problem.errors = rows
+            .into_iter()
+            .map(|e| RowProblem {
+                line: e.line,
+                column: e.column,
+                reason: e.reason,
+            })
+            .collect();
+        self
     }
 
     /// 400 for a bad query parameter.
@@ -122,6 +149,26 @@ impl From<ServiceError> for ApiError {
                 "you are not allowed to do this".into(),
                 None,
             ),
+            ServiceError::Import(rows) => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-import",
+                "Invalid import",
+                format!(
+                    "{} bad row(s); nothing was imported. Each is listed in `errors`.",
+                    rows.len()
+                ),
+                None,
+            )
+            .with_rows(rows),
+            ServiceError::ImportNotAllowed(rows) => Self::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Forbidden",
+                "the file has rows for cities you may not edit; nothing was imported. Each is listed in `errors`."
+                    .into(),
+                None,
+            )
+            .with_rows(rows),
             ServiceError::InvalidLink => Self::new(
                 StatusCode::BAD_REQUEST,
                 "invalid-link",

@@ -53,6 +53,10 @@ enum Command {
         /// Also load the demonstration data (once). Never use this in production.
         #[arg(long)]
         demo: bool,
+        /// With --demo, leave out an observation pack (population, land-area, who-air-quality, cdp-emissions);
+        /// repeat for several. who-air-quality is licensed for non-commercial use only.
+        #[arg(long, value_name = "PACK", requires = "demo")]
+        demo_exclude: Vec<String>,
         /// Address to serve on, e.g. 127.0.0.1:8080 or 0.0.0.0:8080 (port 0 picks a free port).
         #[arg(long, env = "MITRA_BIND", value_name = "ADDR")]
         bind: Option<String>,
@@ -73,6 +77,25 @@ enum Command {
     Org {
         #[command(subcommand)]
         command: OrgCommand,
+    },
+    /// Import data files (as the operator of this machine).
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Import indicator observations from a CSV or JSON file; the README describes the format. Every row is checked
+    /// first and every bad row is reported as `FILE: line N, column C: reason`; then all rows are written, or none.
+    /// Importing the same file again changes nothing.
+    Observations {
+        /// The file (CSV with a header row, or a JSON array of objects).
+        file: std::path::PathBuf,
+        /// Check the file and report what would be written, without writing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -198,7 +221,82 @@ async fn open(config: &Config) -> anyhow::Result<Mitra> {
         })
 }
 
-async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+async fn run_import(config: &Config, command: ImportCommand) -> anyhow::Result<()> {
+    let ImportCommand::Observations { file, dry_run } = command;
+    let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let mitra = open(config).await?;
+    mitra
+        .load_reference()
+        .await
+        .context("cannot load the reference data")?;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:30}] {pos}/{len} rows ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message(format!("checking {}", file.display()));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let progress = |written: u64| {
+        if bar.length() == Some(0) {
+            bar.set_message("writing");
+        }
+        bar.set_length(bar.length().unwrap_or(0).max(written));
+        bar.set_position(written);
+    };
+    let origin = file.display().to_string();
+    let result = mitra
+        .import_observations(
+            &mitra_service::domain::Actor::Operator,
+            &origin,
+            &bytes,
+            dry_run,
+            &progress,
+        )
+        .await;
+    bar.finish_and_clear();
+    match result {
+        Ok(report) => {
+            let verb = if report.dry_run {
+                "would import"
+            } else {
+                "imported"
+            };
+            say(&format!(
+                "{origin}: {verb} {} rows for {} cities and {} indicators; {} written, {} unchanged, {} converted to \
+                 the indicator's unit, {} also count for another standard through the crosswalk.{}",
+                report.rows,
+                report.cities,
+                report.indicators,
+                report.written,
+                report.unchanged,
+                report.converted,
+                report.recognised,
+                if report.dry_run {
+                    " Nothing was written (--dry-run)."
+                } else {
+                    ""
+                }
+            ))
+        }
+        Err(mitra_service::ServiceError::Import(errors))
+        | Err(mitra_service::ServiceError::ImportNotAllowed(errors)) => {
+            let mut err = std::io::stderr().lock();
+            for e in &errors {
+                writeln!(err, "{origin}: {e}")?;
+            }
+            anyhow::bail!(
+                "{origin}: {} bad row(s); nothing was imported",
+                errors.len()
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn serve(config: Config, demo: bool, demo_exclude: &[String]) -> anyhow::Result<()> {
     let mitra = open(&config).await?;
     let report = mitra
         .load_reference()
@@ -222,7 +320,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     }
     if demo {
         let demo = mitra
-            .load_demo()
+            .load_demo(demo_exclude)
             .await
             .context("cannot load the demo data")?;
         if demo.newly_loaded {
@@ -381,7 +479,9 @@ async fn main() -> std::process::ExitCode {
     };
     init_logging(config.log_format);
     let result = match cli.command {
-        Command::Serve { demo, .. } => serve(config, demo).await,
+        Command::Serve {
+            demo, demo_exclude, ..
+        } => serve(config, demo, &demo_exclude).await,
         Command::Migrate => match open(&config).await {
             Ok(_) => say(&format!(
                 "Migrations applied to {}.",
@@ -392,6 +492,7 @@ async fn main() -> std::process::ExitCode {
         Command::Config { .. } => Ok(()),
         Command::User { command } => run_user(&config, command).await,
         Command::Org { command } => run_org(&config, command).await,
+        Command::Import { command } => run_import(&config, command).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

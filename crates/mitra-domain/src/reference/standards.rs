@@ -5,7 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::{CsvRows, RowError};
 use crate::{
-    Basis, CrosswalkEntry, FocusArea, Indicator, IndicatorId, IndicatorKind, Relation, StandardId,
+    Basis, CrosswalkEntry, Direction, FocusArea, Indicator, IndicatorId, IndicatorKind, Relation,
+    StandardId,
 };
 
 /// The standards whose files ship with Mitra, by the label the crosswalk file uses for them.
@@ -91,6 +92,7 @@ fn parse_flat(
             unit: row.optional("unit").map(str::to_owned),
             parent_id: None,
             weight_percent: None,
+            direction: None,
             position: out.len() as i64,
             source: row.required("source")?.to_owned(),
         });
@@ -202,12 +204,99 @@ pub fn parse_gbt33356(
             unit: None,
             parent_id,
             weight_percent: row.number::<f64>("weight_pct")?,
+            direction: None,
             position: out.len() as i64,
             source: row.required("source")?.to_owned(),
         });
         Ok(())
     })?;
     Ok((out, without_code))
+}
+
+/// Parses Mitra's own indicators (`id,title,title_zh,theme,kind,unit,direction,definition,source`): figures that
+/// describe a city but belong to none of the shipped standards. The definition is kept with the source.
+pub fn parse_mitra_indicators(
+    file: &str,
+    text: &str,
+    standard: &StandardId,
+) -> Result<Vec<Indicator>, RowError> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let required = [
+        "id",
+        "title",
+        "title_zh",
+        "theme",
+        "kind",
+        "unit",
+        "direction",
+        "definition",
+        "source",
+    ];
+    CsvRows::new(file, text, &required)?.for_each(|row| {
+        let id = indicator_id(row, standard, "id")?;
+        check_unique(row, &mut seen, &id)?;
+        if row.required("kind")? != "profile" {
+            return Err(row.error("kind", "Mitra's own indicators are profile indicators"));
+        }
+        out.push(Indicator {
+            code: id.code().to_owned(),
+            id,
+            standard_id: standard.clone(),
+            title_en: row.required("title")?.to_owned(),
+            title_zh: row.optional("title_zh").map(str::to_owned),
+            title_en_is_translation: false,
+            theme: row.required("theme")?.to_owned(),
+            sub_theme: None,
+            kind: IndicatorKind::Profile,
+            unit: row.optional("unit").map(str::to_owned),
+            parent_id: None,
+            weight_percent: None,
+            direction: row
+                .optional("direction")
+                .map(Direction::parse)
+                .transpose()
+                .map_err(|e| row.invalid("direction", e))?,
+            position: out.len() as i64,
+            source: format!(
+                "{}: {}",
+                row.required("source")?,
+                row.required("definition")?
+            ),
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Parses Mitra's list of which way indicators improve (`indicator,direction,basis`) and sets each listed
+/// indicator's direction. Every listed indicator must exist, once.
+pub fn apply_directions(
+    file: &str,
+    text: &str,
+    indicators: &mut [Indicator],
+) -> Result<usize, RowError> {
+    let position: HashMap<IndicatorId, usize> = indicators
+        .iter()
+        .enumerate()
+        .map(|(i, indicator)| (indicator.id.clone(), i))
+        .collect();
+    let mut seen = HashSet::new();
+    CsvRows::new(file, text, &["indicator", "direction", "basis"])?.for_each(|row| {
+        let id = IndicatorId::parse(row.required("indicator")?)
+            .map_err(|e| row.invalid("indicator", e))?;
+        let Some(&at) = position.get(&id) else {
+            return Err(row.error("indicator", &format!("{id} is not a shipped indicator")));
+        };
+        check_unique(row, &mut seen, &id)?;
+        row.required("basis")?;
+        indicators[at].direction = Some(
+            Direction::parse(row.required("direction")?)
+                .map_err(|e| row.invalid("direction", e))?,
+        );
+        Ok(())
+    })?;
+    Ok(seen.len())
 }
 
 /// Parses the ASCN focus areas (`id,focus_area,source`).

@@ -63,6 +63,7 @@ fn indicator(standard: &StandardId, code: &str, position: i64) -> Indicator {
         unit: Some("%".into()),
         parent_id: None,
         weight_percent: None,
+        direction: None,
         position,
         source: "test".into(),
     }

@@ -65,7 +65,7 @@ pub async fn spawn_app_with(database_url: Option<String>, demo: bool) -> TestApp
     let mitra = Mitra::open(&url).await.expect("open database");
     mitra.load_reference().await.expect("reference data");
     if demo {
-        mitra.load_demo().await.expect("demo data");
+        mitra.load_demo(&[]).await.expect("demo data");
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -1,0 +1,302 @@
+//! Observations: importing a file of values (validated as a whole, written all or nothing), listing them, and their
+//! review by verifiers.
+
+use std::collections::HashSet;
+
+use mitra_domain::observation::{Catalogue, ImportError, parse_import};
+use mitra_domain::{
+    Actor, CityFilter, CityId, IndicatorId, Observation, ObservationStatus, PageRequest, Relation,
+    StandardId,
+};
+use mitra_store::{ObservationFilter, UpsertReport};
+use sha2::{Digest, Sha256};
+
+use crate::{Mitra, ServiceError};
+
+/// What an import did (or, for a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Rows in the file.
+    pub rows: u64,
+    /// Rows inserted or changed (0 for a dry run).
+    pub written: u64,
+    /// Rows already stored as they are (0 for a dry run).
+    pub unchanged: u64,
+    /// Rows whose value was converted to the indicator's unit.
+    pub converted: u64,
+    /// Rows whose indicator the crosswalk declares equivalent to one of another standard, so they count there too.
+    pub recognised: u64,
+    /// Distinct cities.
+    pub cities: u64,
+    /// Distinct indicators.
+    pub indicators: u64,
+    /// Whether nothing was written because this was a dry run.
+    pub dry_run: bool,
+    /// The import's name in the audit log: where it came from and a hash of its content.
+    pub label: String,
+}
+
+/// The query string of an observation listing.
+#[derive(Debug, Clone, Default)]
+pub struct ObservationQuery {
+    /// City id.
+    pub city: Option<String>,
+    /// Indicator id.
+    pub indicator: Option<String>,
+    /// Standard id.
+    pub standard: Option<String>,
+    /// Year.
+    pub year: Option<String>,
+    /// `submitted`, `verified` or `rejected`.
+    pub status: Option<String>,
+    /// Page size.
+    pub limit: Option<String>,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+}
+
+/// One page of observations.
+#[derive(Debug, Clone)]
+pub struct ObservationPage {
+    /// The observations, by id.
+    pub observations: Vec<Observation>,
+    /// The cursor of the next page, if there is one.
+    pub next_cursor: Option<String>,
+}
+
+fn some(raw: &Option<String>) -> Option<&str> {
+    raw.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl ObservationQuery {
+    fn parse(&self) -> Result<(ObservationFilter, PageRequest), ServiceError> {
+        let invalid =
+            |field: &str, reason: String| mitra_domain::ValidationError::new(field, reason);
+        Ok((
+            ObservationFilter {
+                city: some(&self.city).map(CityId::parse).transpose()?,
+                indicator: some(&self.indicator).map(IndicatorId::parse).transpose()?,
+                standard: some(&self.standard).map(StandardId::parse).transpose()?,
+                year: some(&self.year)
+                    .map(|y| {
+                        y.parse::<i32>()
+                            .map_err(|_| invalid("year", format!("'{y}' is not a year")))
+                    })
+                    .transpose()?,
+                status: some(&self.status)
+                    .map(ObservationStatus::parse)
+                    .transpose()?,
+            },
+            PageRequest::parse(self.limit.as_deref(), self.cursor.as_deref())?,
+        ))
+    }
+}
+
+impl Mitra {
+    /// The cities and indicators an import resolves against.
+    async fn catalogue(&self) -> Result<Catalogue, ServiceError> {
+        let mut catalogue = Catalogue::default();
+        for city in self.all_cities(&CityFilter::default()).await? {
+            catalogue.add_city(city.id, &city.name_en);
+        }
+        for standard in self.store.list_standards().await? {
+            for indicator in self.store.list_indicators(&standard.standard.id).await? {
+                catalogue.add_indicator(indicator.id, indicator.unit);
+            }
+        }
+        Ok(catalogue)
+    }
+
+    /// Indicators that the crosswalk declares equivalent to an indicator of another standard.
+    pub(crate) async fn recognisable_indicators(
+        &self,
+    ) -> Result<HashSet<IndicatorId>, ServiceError> {
+        let mut out = HashSet::new();
+        let mut page = PageRequest {
+            limit: mitra_domain::page::MAX_LIMIT,
+            after: None,
+        };
+        loop {
+            let batch = self.store.list_crosswalk(&page).await?;
+            let done = batch.len() < page.limit as usize;
+            page.after = batch.last().map(|e| format!("{} {}", e.from, e.to));
+            for entry in batch {
+                if entry.relation == Relation::Equivalent {
+                    out.insert(entry.from);
+                    out.insert(entry.to);
+                }
+            }
+            if done {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// Imports an observation file (CSV or JSON, see [`parse_import`]) named `origin` for the audit log. Every row
+    /// is checked first, and every bad row is reported as [`ServiceError::Import`]; the actor must be allowed to
+    /// edit every city in the file. Then all rows are written in one transaction, or none (with `dry_run`, none
+    /// are). `progress` hears how many rows are written so far.
+    pub async fn import_observations(
+        &self,
+        actor: &Actor,
+        origin: &str,
+        bytes: &[u8],
+        dry_run: bool,
+        progress: mitra_store::Progress<'_>,
+    ) -> Result<ImportReport, ServiceError> {
+        actor.signed_in()?;
+        let rows = parse_import(bytes).map_err(ServiceError::Import)?;
+        let observations = self
+            .catalogue()
+            .await?
+            .resolve(&rows)
+            .map_err(ServiceError::Import)?;
+        let mut denied = Vec::new();
+        let mut allowed = HashSet::new();
+        let mut refused = HashSet::new();
+        for (row, observation) in rows.iter().zip(&observations) {
+            let city = &observation.city_id;
+            if allowed.contains(city) || refused.contains(city) {
+                continue;
+            }
+            match actor.city_editor(city) {
+                Ok(_) => {
+                    allowed.insert(city.clone());
+                }
+                Err(_) => {
+                    refused.insert(city.clone());
+                    denied.push(ImportError {
+                        line: row.line,
+                        column: "city".into(),
+                        reason: format!(
+                            "you may not submit observations for '{city}': only editors of its approved city \
+                             government organisation may"
+                        ),
+                    });
+                }
+            }
+        }
+        if !denied.is_empty() {
+            return Err(ServiceError::ImportNotAllowed(denied));
+        }
+        let recognisable = self.recognisable_indicators().await?;
+        let count_distinct = |key: &dyn Fn(&mitra_domain::NewObservation) -> &str| {
+            observations.iter().map(key).collect::<HashSet<_>>().len() as u64
+        };
+        let digest: String = Sha256::digest(bytes)
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let mut report = ImportReport {
+            rows: observations.len() as u64,
+            written: 0,
+            unchanged: 0,
+            converted: observations
+                .iter()
+                .filter(|o| o.original_value.is_some())
+                .count() as u64,
+            recognised: observations
+                .iter()
+                .filter(|o| recognisable.contains(&o.indicator_id))
+                .count() as u64,
+            cities: count_distinct(&|o| o.city_id.as_str()),
+            indicators: count_distinct(&|o| o.indicator_id.as_str()),
+            dry_run,
+            label: format!("{origin} sha256:{digest}"),
+        };
+        if dry_run {
+            return Ok(report);
+        }
+        let UpsertReport { written, unchanged } = self
+            .store
+            .upsert_observations(&observations, &actor.audit_name(), &report.label, progress)
+            .await?;
+        report.written = written;
+        report.unchanged = unchanged;
+        tracing::info!(
+            import.label = %report.label,
+            import.rows = report.rows,
+            import.written = written,
+            "observations.imported"
+        );
+        Ok(report)
+    }
+
+    /// One page of observations matching the query.
+    pub async fn list_observations(
+        &self,
+        query: &ObservationQuery,
+    ) -> Result<ObservationPage, ServiceError> {
+        let (filter, page) = query.parse()?;
+        let mut observations = self.store.list_observations(&filter, &page.probe()).await?;
+        let next_cursor = page.finish(&mut observations, |o| o.id.to_string());
+        Ok(ObservationPage {
+            observations,
+            next_cursor,
+        })
+    }
+
+    /// Every observation of a city, oldest first within each indicator.
+    pub async fn city_observations(&self, city: &CityId) -> Result<Vec<Observation>, ServiceError> {
+        let filter = ObservationFilter {
+            city: Some(city.clone()),
+            ..ObservationFilter::default()
+        };
+        let mut out = Vec::new();
+        let mut page = PageRequest {
+            limit: mitra_domain::page::MAX_LIMIT,
+            after: None,
+        };
+        loop {
+            let batch = self.store.list_observations(&filter, &page).await?;
+            let done = batch.len() < page.limit as usize;
+            page.after = batch.last().map(|o| o.id.to_string());
+            out.extend(batch);
+            if done {
+                out.sort_by(|a, b| {
+                    (a.indicator_id.as_str(), a.year, &a.source).cmp(&(
+                        b.indicator_id.as_str(),
+                        b.year,
+                        &b.source,
+                    ))
+                });
+                return Ok(out);
+            }
+        }
+    }
+
+    /// A verifier marks an observation verified, or rejected with a reason.
+    pub async fn review_observation(
+        &self,
+        actor: &Actor,
+        id: i64,
+        status: &str,
+        reason: Option<&str>,
+    ) -> Result<Observation, ServiceError> {
+        let verifier = actor.verifier()?;
+        let status = ObservationStatus::parse(status)?;
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        match (status, reason) {
+            (ObservationStatus::Submitted, _) => {
+                return Err(mitra_domain::ValidationError::new(
+                    "status",
+                    "a review sets verified or rejected",
+                )
+                .into());
+            }
+            (ObservationStatus::Rejected, None) => {
+                return Err(mitra_domain::ValidationError::new(
+                    "reason",
+                    "a rejection needs a reason the submitter can act on",
+                )
+                .into());
+            }
+            _ => {}
+        }
+        Ok(self
+            .store
+            .review_observation(id, status, reason, verifier.actor())
+            .await?)
+    }
+}

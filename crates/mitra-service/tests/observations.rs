@@ -1,0 +1,200 @@
+//! Observation import and review through the service, on every configured database.
+
+use mitra_service::domain::{Actor, ObservationStatus};
+use mitra_service::{DEMO_ACCOUNTS, Mitra, ObservationQuery, ServiceError};
+use mitra_store::test_support::for_each_database;
+
+const ALL_PACKS: [&str; 4] = [
+    "population",
+    "land-area",
+    "who-air-quality",
+    "cdp-emissions",
+];
+
+/// Mitra with the reference data and the demo accounts, but no demo observations.
+async fn open(url: String) -> Mitra {
+    let mitra = Mitra::open(&url).await.expect("open");
+    mitra.load_reference().await.expect("reference data");
+    let exclude: Vec<String> = ALL_PACKS.iter().map(|p| (*p).to_owned()).collect();
+    mitra.load_demo(&exclude).await.expect("demo accounts");
+    mitra
+}
+
+async fn demo_actor(mitra: &Mitra, role: &str) -> Actor {
+    let (email, password, _, _) = DEMO_ACCOUNTS
+        .iter()
+        .find(|a| a.3 == role)
+        .expect("demo role");
+    let session = mitra.sign_in(email, password, None).await.expect("sign in");
+    mitra
+        .resolve_session(&session.cookie)
+        .await
+        .expect("resolve")
+        .expect("session")
+        .actor
+}
+
+async fn stored(mitra: &Mitra, city: &str) -> Vec<mitra_service::domain::Observation> {
+    mitra
+        .list_observations(&ObservationQuery {
+            city: Some(city.into()),
+            ..ObservationQuery::default()
+        })
+        .await
+        .expect("list")
+        .observations
+}
+
+const GOOD: &str = "city,indicator,year,value,unit,source\n\
+    bangkok,iso37120-2014:5.1,2019,1.2,%,NSO Labour Force Survey\n\
+    Bangkok,iso37120-2014:5.6,2019,0.5,per 1 000,DBD register\n\
+    bangkok,u4ssc:EC:ICT:ICT:1C,2019,80,%,NBTC\n";
+
+#[tokio::test]
+async fn a_file_with_one_bad_row_at_the_end_writes_nothing() {
+    for_each_database(|url| async move {
+        let mitra = open(url).await;
+        let file = format!("{GOOD}bangkok,iso37120-2014:5.1,2020,250,%,NSO\n");
+        let err = mitra
+            .import_observations(&Actor::Operator, "t.csv", file.as_bytes(), false, &|_| {})
+            .await
+            .expect_err("bad last row");
+        let ServiceError::Import(errors) = err else {
+            panic!("expected row errors, got {err:?}")
+        };
+        assert_eq!(
+            errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["line 5, column value: 250 is not a percentage from 0 to 100"]
+        );
+        assert!(
+            stored(&mitra, "bangkok").await.is_empty(),
+            "nothing was written"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn importing_the_same_file_twice_changes_nothing_and_converts_units() {
+    for_each_database(|url| async move {
+        let mitra = open(url).await;
+        let first = mitra
+            .import_observations(&Actor::Operator, "t.csv", GOOD.as_bytes(), false, &|_| {})
+            .await
+            .expect("import");
+        assert_eq!((first.rows, first.written, first.unchanged), (3, 3, 0));
+        assert_eq!(first.converted, 1, "per 1 000 is converted to per 100 000");
+        assert_eq!(
+            first.recognised, 1,
+            "the crosswalk makes ISO 5.1 (unemployment) equivalent to a U4SSC KPI; 5.6 and the U4SSC ICT KPI have no equivalent"
+        );
+        let again = mitra
+            .import_observations(&Actor::Operator, "t.csv", GOOD.as_bytes(), false, &|_| {})
+            .await
+            .expect("import again");
+        assert_eq!((again.written, again.unchanged), (0, 3));
+        let rows = stored(&mitra, "bangkok").await;
+        assert_eq!(rows.len(), 3);
+        let businesses = rows
+            .iter()
+            .find(|o| o.indicator_id.as_str() == "iso37120-2014:5.6")
+            .expect("stored");
+        assert_eq!(businesses.value, 50.0);
+        assert_eq!(businesses.unit.as_deref(), Some("per 100 000 population"));
+        assert_eq!(
+            (
+                businesses.original_value,
+                businesses.original_unit.as_deref()
+            ),
+            (Some(0.5), Some("per 1 000"))
+        );
+        let dry = mitra
+            .import_observations(
+                &Actor::Operator,
+                "t.csv",
+                GOOD.replace("1.2", "1.4").as_bytes(),
+                true,
+                &|_| {},
+            )
+            .await
+            .expect("dry run");
+        assert_eq!((dry.dry_run, dry.written), (true, 0));
+        assert!(
+            stored(&mitra, "bangkok")
+                .await
+                .iter()
+                .any(|o| o.value == 1.2),
+            "a dry run writes nothing"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn only_editors_of_the_city_government_submit_and_only_verifiers_review() {
+    for_each_database(|url| async move {
+        let mitra = open(url).await;
+        let editor = demo_actor(&mitra, "org-editor").await;
+        let report = mitra
+            .import_observations(&editor, "t.csv", GOOD.as_bytes(), false, &|_| {})
+            .await
+            .expect("the demo editor edits Bangkok");
+        assert_eq!(report.written, 3);
+        let other_city = "city,indicator,year,value\nhanoi,iso37120-2014:5.1,2019,2\n";
+        let err = mitra
+            .import_observations(&editor, "t.csv", other_city.as_bytes(), false, &|_| {})
+            .await
+            .expect_err("not Hanoi's editor");
+        assert!(matches!(err, ServiceError::ImportNotAllowed(ref e) if e[0].line == 2));
+        assert!(matches!(
+            mitra
+                .import_observations(&Actor::Anonymous, "t.csv", GOOD.as_bytes(), false, &|_| {})
+                .await,
+            Err(ServiceError::Unauthenticated)
+        ));
+        let member = demo_actor(&mitra, "org-member").await;
+        assert!(matches!(
+            mitra
+                .import_observations(&member, "t.csv", GOOD.as_bytes(), false, &|_| {})
+                .await,
+            Err(ServiceError::ImportNotAllowed(_))
+        ));
+
+        let id = stored(&mitra, "bangkok").await[0].id;
+        assert!(matches!(
+            mitra
+                .review_observation(&editor, id, "verified", None)
+                .await,
+            Err(ServiceError::Forbidden)
+        ));
+        let verifier = demo_actor(&mitra, "verifier").await;
+        assert!(matches!(
+            mitra.review_observation(&verifier, id, "rejected", Some("  ")).await,
+            Err(ServiceError::Validation(ref e)) if e.field == "reason"
+        ));
+        let verified = mitra
+            .review_observation(&verifier, id, "verified", None)
+            .await
+            .expect("verify");
+        assert_eq!(verified.status, ObservationStatus::Verified);
+        assert!(verified.reviewed_by.is_some());
+        // A changed value goes back to review.
+        mitra
+            .import_observations(
+                &editor,
+                "t.csv",
+                GOOD.replace("1.2", "1.3").as_bytes(),
+                false,
+                &|_| {},
+            )
+            .await
+            .expect("resubmit");
+        let after = stored(&mitra, "bangkok").await;
+        let changed = after.iter().find(|o| o.id == id).expect("same row");
+        assert_eq!(
+            (changed.value, changed.status),
+            (1.3, ObservationStatus::Submitted)
+        );
+    })
+    .await;
+}

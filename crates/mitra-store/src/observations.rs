@@ -1,0 +1,86 @@
+//! The observation repository's types.
+
+use mitra_domain::{
+    CityId, IndicatorId, NewObservation, Observation, ObservationStatus, PageRequest, StandardId,
+};
+
+use async_trait::async_trait;
+
+use crate::StoreError;
+
+/// Which observations to list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ObservationFilter {
+    /// Only this city's.
+    pub city: Option<CityId>,
+    /// Only this indicator's.
+    pub indicator: Option<IndicatorId>,
+    /// Only indicators of this standard.
+    pub standard: Option<StandardId>,
+    /// Only this year's.
+    pub year: Option<i32>,
+    /// Only those with this status.
+    pub status: Option<ObservationStatus>,
+}
+
+/// What an upsert wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UpsertReport {
+    /// Rows inserted or changed.
+    pub written: u64,
+    /// Rows already stored with the same value, unit and note.
+    pub unchanged: u64,
+}
+
+/// One value of the analytics panel: every observation that counts (not rejected).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PanelValue {
+    /// The city.
+    pub city_id: String,
+    /// The indicator.
+    pub indicator_id: String,
+    /// The year.
+    pub year: i32,
+    /// The value in the indicator's unit.
+    pub value: f64,
+}
+
+/// Called with the number of rows written so far.
+pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
+
+/// Observations: submitted values, their review, and the panel analytics read.
+#[async_trait]
+pub trait ObservationStore {
+    /// Inserts or updates `batch` (keyed on city, indicator, year and source) in one transaction: all rows or none.
+    /// A changed row goes back to `submitted`. Journals one audit entry for the whole import (`label` names it) and
+    /// one change-feed entry per city touched. `progress` is called as rows are written.
+    async fn upsert_observations(
+        &self,
+        batch: &[NewObservation],
+        actor: &str,
+        label: &str,
+        progress: Progress<'_>,
+    ) -> Result<UpsertReport, StoreError>;
+
+    /// Up to `page.limit` observations matching `filter`, by id, after the id in `page.after`.
+    async fn list_observations(
+        &self,
+        filter: &ObservationFilter,
+        page: &PageRequest,
+    ) -> Result<Vec<Observation>, StoreError>;
+
+    /// One observation.
+    async fn find_observation(&self, id: i64) -> Result<Observation, StoreError>;
+
+    /// Sets an observation's review status (with the reason for a rejection), journalled.
+    async fn review_observation(
+        &self,
+        id: i64,
+        status: ObservationStatus,
+        reason: Option<&str>,
+        actor: &str,
+    ) -> Result<Observation, StoreError>;
+
+    /// Every observation that is not rejected, as (city, indicator, year, value), for the analytics panel.
+    async fn panel_values(&self) -> Result<Vec<PanelValue>, StoreError>;
+}

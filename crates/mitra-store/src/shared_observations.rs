@@ -1,0 +1,249 @@
+//! The observation repository shared by both backends; see `shared.rs` for why this is a macro. It expands in the
+//! same module as `impl_store!` and uses its `journal`.
+
+/// Expands [`crate::ObservationStore`] for `$store`.
+macro_rules! impl_observation_store {
+    ($store:ty, $db:ty) => {
+        mod observation_rows {
+            use mitra_domain::{CityId, IndicatorId, Observation, ObservationStatus};
+            use serde_json::{Value, json};
+            use sqlx::Row as _;
+            use time::OffsetDateTime;
+
+            use crate::StoreError;
+
+            pub(super) type DbRow = <$db as sqlx::Database>::Row;
+
+            pub(super) const COLUMNS: &str = "o.id, o.city_id, o.indicator_id, o.year, o.source, o.value, o.unit, \
+                 o.original_value, o.original_unit, o.note, o.status, o.status_reason, o.submitted_by, \
+                 o.submitted_at, o.reviewed_by, o.reviewed_at";
+
+            pub(super) fn observation(row: &DbRow) -> Result<Observation, StoreError> {
+                let id: i64 = row.try_get("id")?;
+                let bad = |e: mitra_domain::ValidationError| {
+                    StoreError::Other(anyhow::anyhow!("corrupt row in observations ({id}): {e}"))
+                };
+                Ok(Observation {
+                    id,
+                    city_id: CityId::parse(row.try_get::<&str, _>("city_id")?).map_err(bad)?,
+                    indicator_id: IndicatorId::parse(row.try_get::<&str, _>("indicator_id")?).map_err(bad)?,
+                    year: row.try_get("year")?,
+                    value: row.try_get("value")?,
+                    unit: row.try_get("unit")?,
+                    original_value: row.try_get("original_value")?,
+                    original_unit: row.try_get("original_unit")?,
+                    source: row.try_get("source")?,
+                    note: row.try_get("note")?,
+                    status: ObservationStatus::parse(row.try_get::<&str, _>("status")?).map_err(bad)?,
+                    status_reason: row.try_get("status_reason")?,
+                    submitted_by: row.try_get("submitted_by")?,
+                    submitted_at: row.try_get::<OffsetDateTime, _>("submitted_at")?,
+                    reviewed_by: row.try_get("reviewed_by")?,
+                    reviewed_at: row.try_get::<Option<OffsetDateTime>, _>("reviewed_at")?,
+                })
+            }
+
+            pub(super) fn json(o: &Observation) -> Value {
+                json!({
+                    "city_id": o.city_id.as_str(), "indicator_id": o.indicator_id.as_str(), "year": o.year,
+                    "source": o.source, "value": o.value, "unit": o.unit, "original_value": o.original_value,
+                    "original_unit": o.original_unit, "note": o.note, "status": o.status.as_str(),
+                    "status_reason": o.status_reason,
+                })
+            }
+        }
+
+        #[async_trait]
+        impl crate::ObservationStore for $store {
+            async fn upsert_observations(
+                &self,
+                batch: &[mitra_domain::NewObservation],
+                actor: &str,
+                label: &str,
+                progress: crate::observations::Progress<'_>,
+            ) -> Result<crate::UpsertReport, StoreError> {
+                // 13 parameters a row; 1 000 rows keep a statement under both engines' parameter limits.
+                const CHUNK: usize = 1000;
+                let now = OffsetDateTime::now_utc();
+                let mut tx = self.pool.begin().await?;
+                let mut written = 0u64;
+                for (done, chunk) in batch.chunks(CHUNK).enumerate() {
+                    let mut query = sqlx::QueryBuilder::<$db>::new(
+                        "insert into observations (city_id, indicator_id, year, source, value, unit, original_value, \
+                         original_unit, note, status, submitted_by, submitted_at) ",
+                    );
+                    query.push_values(chunk, |mut b, o| {
+                        b.push_bind(o.city_id.as_str())
+                            .push_bind(o.indicator_id.as_str())
+                            .push_bind(o.year)
+                            .push_bind(o.source.as_str())
+                            .push_bind(o.value)
+                            .push_bind(o.unit.as_deref())
+                            .push_bind(o.original_value)
+                            .push_bind(o.original_unit.as_deref())
+                            .push_bind(o.note.as_deref())
+                            .push_bind("submitted")
+                            .push_bind(actor)
+                            .push_bind(now);
+                    });
+                    query.push(
+                        " on conflict (city_id, indicator_id, year, source) do update set value = excluded.value, \
+                         unit = excluded.unit, original_value = excluded.original_value, \
+                         original_unit = excluded.original_unit, note = excluded.note, status = 'submitted', \
+                         status_reason = null, submitted_by = excluded.submitted_by, \
+                         submitted_at = excluded.submitted_at, reviewed_by = null, reviewed_at = null \
+                         where observations.value <> excluded.value \
+                         or observations.unit is distinct from excluded.unit \
+                         or observations.original_value is distinct from excluded.original_value \
+                         or observations.original_unit is distinct from excluded.original_unit \
+                         or observations.note is distinct from excluded.note",
+                    );
+                    written += query.build().execute(&mut *tx).await?.rows_affected();
+                    progress(((done + 1) * CHUNK).min(batch.len()) as u64);
+                }
+                let report = crate::UpsertReport { written, unchanged: batch.len() as u64 - written };
+                if written > 0 {
+                    let mut cities: Vec<&str> = batch.iter().map(|o| o.city_id.as_str()).collect();
+                    cities.sort_unstable();
+                    cities.dedup();
+                    let summary = serde_json::json!({
+                        "rows": batch.len(), "written": report.written, "unchanged": report.unchanged,
+                        "cities": cities.len(),
+                    });
+                    sqlx::query(
+                        "insert into audit_log (occurred_at, actor, action, entity, entity_id, before_json, after_json) \
+                         values ($1, $2, 'import', 'observations', $3, null, $4)",
+                    )
+                    .bind(now)
+                    .bind(actor)
+                    .bind(label)
+                    .bind(Json(&summary))
+                    .execute(&mut *tx)
+                    .await?;
+                    for city in cities {
+                        sqlx::query(
+                            "insert into change_feed (occurred_at, entity, entity_id, operation) \
+                             values ($1, 'city-observations', $2, 'update')",
+                        )
+                        .bind(now)
+                        .bind(city)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(report)
+            }
+
+            async fn list_observations(
+                &self,
+                filter: &crate::ObservationFilter,
+                page: &PageRequest,
+            ) -> Result<Vec<mitra_domain::Observation>, StoreError> {
+                let after: Option<i64> = match page.after.as_deref() {
+                    None => None,
+                    Some(key) => Some(key.parse().map_err(|_| StoreError::Other(anyhow::anyhow!("bad observation cursor")))?),
+                };
+                let sql = format!(
+                    "select {} from observations o join indicators i on i.id = o.indicator_id \
+                     where ($1 is null or o.city_id = $1) and ($2 is null or o.indicator_id = $2) \
+                     and ($3 is null or i.standard_id = $3) and ($4 is null or o.year = $4) \
+                     and ($5 is null or o.status = $5) and ($6 is null or o.id > $6) order by o.id limit $7",
+                    observation_rows::COLUMNS
+                );
+                let rows = sqlx::query(&sql)
+                    .bind(filter.city.as_ref().map(|c| c.as_str()))
+                    .bind(filter.indicator.as_ref().map(|i| i.as_str()))
+                    .bind(filter.standard.as_ref().map(|s| s.as_str()))
+                    .bind(filter.year)
+                    .bind(filter.status.map(|s| s.as_str()))
+                    .bind(after)
+                    .bind(i64::from(page.limit))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(observation_rows::observation).collect()
+            }
+
+            async fn find_observation(&self, id: i64) -> Result<mitra_domain::Observation, StoreError> {
+                let row = sqlx::query(&format!("select {} from observations o where o.id = $1", observation_rows::COLUMNS))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound { entity: "observation", id: id.to_string() })?;
+                observation_rows::observation(&row)
+            }
+
+            async fn review_observation(
+                &self,
+                id: i64,
+                status: mitra_domain::ObservationStatus,
+                reason: Option<&str>,
+                actor: &str,
+            ) -> Result<mitra_domain::Observation, StoreError> {
+                let now = OffsetDateTime::now_utc();
+                let mut tx = self.pool.begin().await?;
+                let select = format!("select {} from observations o where o.id = $1", observation_rows::COLUMNS);
+                let before = sqlx::query(&select)
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound { entity: "observation", id: id.to_string() })?;
+                let before = observation_rows::observation(&before)?;
+                sqlx::query(
+                    "update observations set status = $1, status_reason = $2, reviewed_by = $3, reviewed_at = $4 \
+                     where id = $5",
+                )
+                .bind(status.as_str())
+                .bind(reason)
+                .bind(actor)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                let after = observation_rows::observation(&sqlx::query(&select).bind(id).fetch_one(&mut *tx).await?)?;
+                journal(
+                    &mut tx,
+                    now,
+                    actor,
+                    "review",
+                    "observation",
+                    &id.to_string(),
+                    Some(&observation_rows::json(&before)),
+                    Some(&observation_rows::json(&after)),
+                )
+                .await?;
+                sqlx::query(
+                    "insert into change_feed (occurred_at, entity, entity_id, operation) \
+                     values ($1, 'city-observations', $2, 'update')",
+                )
+                .bind(now)
+                .bind(after.city_id.as_str())
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(after)
+            }
+
+            async fn panel_values(&self) -> Result<Vec<crate::PanelValue>, StoreError> {
+                let rows = sqlx::query(
+                    "select city_id, indicator_id, year, value from observations where status <> 'rejected' \
+                     order by indicator_id, year, city_id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(crate::PanelValue {
+                            city_id: r.try_get("city_id")?,
+                            indicator_id: r.try_get("indicator_id")?,
+                            year: r.try_get("year")?,
+                            value: r.try_get("value")?,
+                        })
+                    })
+                    .collect()
+            }
+        }
+    };
+}
+
+pub(crate) use impl_observation_store;
