@@ -580,6 +580,27 @@ fn check_row(
 /// fields; CRLF; an optional UTF-8 byte-order mark) or a JSON array of objects with the same names. Either every
 /// row is good, or every bad row is reported.
 pub fn parse_import(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
+    let parsed = parse_rows(bytes)?;
+    if parsed.errors.is_empty() {
+        Ok(parsed.rows)
+    } else {
+        Err(parsed.errors)
+    }
+}
+
+/// A file's rows that passed the per-row checks, and the problems of the others, so that later checks (against the
+/// store) can still report on the good rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// The rows that passed.
+    pub rows: Vec<ImportRow>,
+    /// Every problem found, in file order.
+    pub errors: Vec<ImportError>,
+}
+
+/// Like [`parse_import`], but keeps the good rows next to the problems of the bad ones. `Err` is for a file that
+/// cannot be read at all (not UTF-8, no header, not a JSON array).
+pub fn parse_rows(bytes: &[u8]) -> Result<Parsed, Vec<ImportError>> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -603,7 +624,7 @@ pub fn parse_import(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
     }
 }
 
-fn parse_csv(text: &str) -> Result<Vec<ImportRow>, Vec<ImportError>> {
+fn parse_csv(text: &str) -> Result<Parsed, Vec<ImportError>> {
     // The csv crate counts CRLF lines one short; with plain LF the line numbers in messages are right.
     let normalised = text.replace("\r\n", "\n");
     let text = normalised.as_str();
@@ -668,18 +689,14 @@ fn parse_csv(text: &str) -> Result<Vec<ImportRow>, Vec<ImportError>> {
     if rows.is_empty() && errors.is_empty() {
         return Err(file_error("file", "has a header but no rows"));
     }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(errors)
-    }
+    Ok(Parsed { rows, errors })
 }
 
 /// A JSON element: the same names as the CSV columns, values as strings or numbers.
 #[derive(Deserialize)]
 struct JsonRow(serde_json::Map<String, serde_json::Value>);
 
-fn parse_json(text: &str) -> Result<Vec<ImportRow>, Vec<ImportError>> {
+fn parse_json(text: &str) -> Result<Parsed, Vec<ImportError>> {
     let elements: Vec<JsonRow> = serde_json::from_str(text).map_err(|e| {
         file_error(
             "file",
@@ -724,11 +741,7 @@ fn parse_json(text: &str) -> Result<Vec<ImportRow>, Vec<ImportError>> {
     if rows.is_empty() && errors.is_empty() {
         return Err(file_error("file", "is an empty array"));
     }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(errors)
-    }
+    Ok(Parsed { rows, errors })
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use mitra_domain::observation::{Catalogue, ImportError, parse_import};
+use mitra_domain::observation::{Catalogue, ImportError, Parsed, parse_rows};
 use mitra_domain::{
     Actor, CityFilter, CityId, IndicatorId, Observation, ObservationStatus, PageRequest, Relation,
     StandardId,
@@ -145,12 +145,17 @@ impl Mitra {
         progress: mitra_store::Progress<'_>,
     ) -> Result<ImportReport, ServiceError> {
         actor.signed_in()?;
-        let rows = parse_import(bytes).map_err(ServiceError::Import)?;
-        let observations = self
-            .catalogue()
-            .await?
-            .resolve(&rows)
-            .map_err(ServiceError::Import)?;
+        let Parsed { rows, mut errors } = parse_rows(bytes).map_err(ServiceError::Import)?;
+        let resolved = self.catalogue().await?.resolve(&rows);
+        let observations = match resolved {
+            Ok(observations) if errors.is_empty() => observations,
+            Ok(_) => return Err(ServiceError::Import(errors)),
+            Err(more) => {
+                errors.extend(more);
+                errors.sort_by_key(|e| e.line);
+                return Err(ServiceError::Import(errors));
+            }
+        };
         let mut denied = Vec::new();
         let mut allowed = HashSet::new();
         let mut refused = HashSet::new();

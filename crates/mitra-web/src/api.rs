@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod cities;
+pub mod observations;
 pub mod openapi;
 pub mod orgs;
 pub mod standards;

@@ -99,6 +99,20 @@ impl ApiError {
         )
     }
 
+    /// 413 when a request body is larger than `limit` bytes.
+    pub fn too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "Payload too large",
+            format!(
+                "the body is larger than {} MiB; split the file or use `mitra import observations`",
+                limit / (1024 * 1024)
+            ),
+            None,
+        )
+    }
+
     /// 401 when the request needs a valid API token.
     pub fn unauthenticated(detail: &str) -> Self {
         Self::new(

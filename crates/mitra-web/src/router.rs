@@ -124,7 +124,7 @@ fn pages() -> Routes {
 }
 
 fn api_routes() -> Routes {
-    use api::{account, cities, openapi, orgs, standards};
+    use api::{account, cities, observations, openapi, orgs, standards};
     Routes::new("/api/v1")
         .get("/cities", cities::list_cities)
         .get("/cities.geojson", cities::cities_geojson)
@@ -135,6 +135,12 @@ fn api_routes() -> Routes {
         .get("/standards/{id}/indicators", standards::list_indicators)
         .get("/indicators/{id}", standards::get_indicator)
         .get("/crosswalk", standards::list_crosswalk)
+        .get("/observations", observations::list_observations)
+        .post("/observations", observations::import_observations)
+        .post(
+            "/observations/{id}/review",
+            observations::review_observation,
+        )
         .get("/organisations", orgs::list_organisations)
         .post("/organisations", orgs::create_organisation)
         .get("/organisations/{id}", orgs::get_organisation)

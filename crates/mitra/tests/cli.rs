@@ -152,3 +152,52 @@ fn config_default_prints_a_file_that_a_bad_setting_names_its_key() {
         text(&refused.stderr)
     );
 }
+
+#[test]
+fn import_observations_reports_every_bad_row_with_the_file_and_writes_all_or_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("values.csv");
+    std::fs::write(
+        &file,
+        "city,indicator,year,value,unit,source\n\
+         bangkok,iso37120-2014:5.1,2019,1.2,%,NSO\n\
+         atlantis,iso37120-2014:5.1,2019,1.2,%,NSO\n\
+         hanoi,iso37120-2014:5.1,2019,,%,GSO\n",
+    )
+    .expect("write");
+    let path = file.to_str().expect("utf-8 path");
+    let bad = mitra(dir.path(), &["import", "observations", path], None);
+    assert!(!bad.status.success());
+    let stderr = text(&bad.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{path}: line 3, column city: 'atlantis' is not a city id"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{path}: line 4, column value: is empty")),
+        "{stderr}"
+    );
+
+    std::fs::write(
+        &file,
+        "city,indicator,year,value,unit,source\nbangkok,iso37120-2014:5.1,2019,1.2,%,NSO\n",
+    )
+    .expect("write");
+    let dry = mitra(
+        dir.path(),
+        &["import", "observations", path, "--dry-run"],
+        None,
+    );
+    assert!(dry.status.success(), "{}", text(&dry.stderr));
+    assert!(text(&dry.stdout).contains("would import 1 rows"));
+    let real = mitra(dir.path(), &["import", "observations", path], None);
+    assert!(text(&real.stdout).contains("1 written, 0 unchanged"));
+    let again = mitra(dir.path(), &["import", "observations", path], None);
+    assert!(
+        text(&again.stdout).contains("0 written, 1 unchanged"),
+        "{}",
+        text(&again.stdout)
+    );
+}

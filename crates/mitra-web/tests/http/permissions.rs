@@ -73,6 +73,10 @@ enum Access {
     OrgAdmins,
     /// Platform admins only.
     PlatformAdmins,
+    /// Editors and admins of the city's approved government organisation (not platform admins).
+    CityEditors,
+    /// Verifiers only.
+    Verifiers,
 }
 
 impl Access {
@@ -85,6 +89,8 @@ impl Access {
             }
             Access::OrgAdmins => matches!(role, Role::OrgAdmin | Role::PlatformAdmin),
             Access::PlatformAdmins => role == Role::PlatformAdmin,
+            Access::CityEditors => matches!(role, Role::Editor | Role::OrgAdmin),
+            Access::Verifiers => role == Role::Verifier,
         }
     }
 }
@@ -133,6 +139,8 @@ fn matrix() -> Vec<(Method, &'static str, Access)> {
             "/api/v1/organisations/{id}/members",
             OrgAdmins,
         ),
+        (Method::POST, "/api/v1/observations", CityEditors),
+        (Method::POST, "/api/v1/observations/{id}/review", Verifiers),
         (Method::POST, "/api/v1/tokens", SignedIn),
         (Method::DELETE, "/api/v1/tokens/{id}", SignedIn),
     ]
@@ -205,6 +213,10 @@ fn json_body(path: &str, role: Role) -> Option<serde_json::Value> {
             Some(json!({"email": "member@demo.mitra.invalid", "role": "member"}))
         }
         "/api/v1/tokens" => Some(json!({"name": "script", "scope": "read"})),
+        "/api/v1/observations" => Some(json!([
+            {"city": "bangkok", "indicator": "iso37120-2014:5.1", "year": 2019, "value": 1.2, "unit": "%", "source": format!("test by {}", role.slug())}
+        ])),
+        "/api/v1/observations/{id}/review" => Some(json!({"status": "verified"})),
         _ => None,
     }
 }
@@ -254,6 +266,8 @@ async fn check_route(app: &TestApp, method: &Method, path: &str, access: Access)
             "{id}",
             if path.contains("tokens") {
                 "no-such-token"
+            } else if path.contains("observations") {
+                "1"
             } else {
                 DEMO_ORG
             },

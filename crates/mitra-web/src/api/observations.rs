@@ -1,0 +1,241 @@
+//! `/api/v1/observations`: listing indicator values, importing a batch (CSV or JSON, all or nothing) and review.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use mitra_service::domain::Observation;
+use mitra_service::{ImportReport, Mitra, ObservationQuery};
+use serde::{Deserialize, Serialize};
+use time::format_description::well_known::Rfc3339;
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ApiJson, ApiQuery};
+use crate::auth::Auth;
+use crate::error::{ApiError, Problem};
+
+/// The largest import the API takes; bigger files go through `mitra import observations`.
+pub const IMPORT_LIMIT_BYTES: usize = 64 * 1024 * 1024;
+
+/// One observation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ObservationResponse {
+    id: i64,
+    city: String,
+    indicator: String,
+    year: i32,
+    /// In the indicator's unit.
+    value: f64,
+    unit: Option<String>,
+    /// As submitted, when it was converted to the indicator's unit.
+    original_value: Option<f64>,
+    original_unit: Option<String>,
+    /// Empty when the submitter named none.
+    source: String,
+    note: Option<String>,
+    /// `submitted`, `verified` or `rejected`.
+    status: String,
+    /// Why a verifier rejected it.
+    status_reason: Option<String>,
+    /// RFC 3339.
+    submitted_at: String,
+}
+
+impl From<&Observation> for ObservationResponse {
+    fn from(o: &Observation) -> Self {
+        Self {
+            id: o.id,
+            city: o.city_id.to_string(),
+            indicator: o.indicator_id.to_string(),
+            year: o.year,
+            value: o.value,
+            unit: o.unit.clone(),
+            original_value: o.original_value,
+            original_unit: o.original_unit.clone(),
+            source: o.source.clone(),
+            note: o.note.clone(),
+            status: o.status.as_str().into(),
+            status_reason: o.status_reason.clone(),
+            submitted_at: o.submitted_at.format(&Rfc3339).unwrap_or_default(),
+        }
+    }
+}
+
+/// `{"observations": […], "next_cursor": …}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ObservationListResponse {
+    observations: Vec<ObservationResponse>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    next_cursor: Option<String>,
+}
+
+/// `{"observation": …}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ObservationEnvelope {
+    observation: ObservationResponse,
+}
+
+/// Filters and paging of the observation list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ObservationParams {
+    /// City id.
+    city: Option<String>,
+    /// Indicator id (`iso37120-2014:8.1`).
+    indicator: Option<String>,
+    /// Standard id (`iso37120-2014`).
+    standard: Option<String>,
+    /// Year.
+    year: Option<String>,
+    /// `submitted`, `verified` or `rejected`.
+    status: Option<String>,
+    /// Page size, 1–500 (default 50).
+    limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Options of an import.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// `true` to check the file and report what would be written, without writing.
+    #[serde(default)]
+    dry_run: Option<String>,
+}
+
+/// What an import did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportResponse {
+    /// Rows in the file.
+    rows: u64,
+    /// Rows inserted or changed (0 for a dry run).
+    written: u64,
+    /// Rows already stored as they are.
+    unchanged: u64,
+    /// Rows converted to the indicator's unit (the original is kept).
+    converted: u64,
+    /// Rows whose indicator the crosswalk declares equivalent to one of another standard.
+    recognised: u64,
+    cities: u64,
+    indicators: u64,
+    dry_run: bool,
+    /// The import's name in the audit log.
+    label: String,
+}
+
+impl From<ImportReport> for ImportResponse {
+    fn from(r: ImportReport) -> Self {
+        Self {
+            rows: r.rows,
+            written: r.written,
+            unchanged: r.unchanged,
+            converted: r.converted,
+            recognised: r.recognised,
+            cities: r.cities,
+            indicators: r.indicators,
+            dry_run: r.dry_run,
+            label: r.label,
+        }
+    }
+}
+
+/// A verifier's decision.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReviewRequest {
+    /// `verified` or `rejected`.
+    status: String,
+    /// Required for a rejection: what the submitter should fix.
+    reason: Option<String>,
+}
+
+/// List observations, by id.
+#[utoipa::path(get, path = "/api/v1/observations", tag = "observations", params(ObservationParams),
+    responses((status = 200, body = ObservationListResponse), (status = 400, body = Problem, content_type = "application/problem+json")))]
+pub async fn list_observations(
+    State(mitra): State<Mitra>,
+    ApiQuery(p): ApiQuery<ObservationParams>,
+) -> Result<Json<ObservationListResponse>, ApiError> {
+    let page = mitra
+        .list_observations(&ObservationQuery {
+            city: p.city,
+            indicator: p.indicator,
+            standard: p.standard,
+            year: p.year,
+            status: p.status,
+            limit: p.limit,
+            cursor: p.cursor,
+        })
+        .await?;
+    Ok(Json(ObservationListResponse {
+        observations: page
+            .observations
+            .iter()
+            .map(ObservationResponse::from)
+            .collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// Import a batch of observations: the body is a CSV file with a header row or a JSON array of objects, with
+/// `city`, `indicator`, `year`, `value` and optional `unit`, `source`, `note` (see the README). Every row is
+/// checked first; any bad row is reported in `errors` and nothing is written. Then all rows are written or none.
+/// Only editors of each city's government organisation may submit (up to 64 MiB; larger files through the CLI).
+#[utoipa::path(post, path = "/api/v1/observations", tag = "observations", params(ImportParams), security(("bearer" = [])),
+    request_body(content = String, content_type = "text/csv", description = "CSV, or a JSON array (application/json)"),
+    responses((status = 200, body = ImportResponse),
+              (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 413, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn import_observations(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<ImportParams>,
+    body: Body,
+) -> Result<Json<ImportResponse>, ApiError> {
+    let dry_run = match params.dry_run.as_deref().map(str::trim) {
+        None | Some("" | "false" | "0") => false,
+        Some("true" | "1") => true,
+        Some(other) => {
+            return Err(ApiError::bad_parameter(
+                "dry_run",
+                format!("dry_run: '{other}' is not true or false"),
+            ));
+        }
+    };
+    let bytes = axum::body::to_bytes(body, IMPORT_LIMIT_BYTES)
+        .await
+        .map_err(|_| ApiError::too_large(IMPORT_LIMIT_BYTES))?;
+    let report = mitra
+        .import_observations(&auth.actor, "api", &bytes, dry_run, &|_| {})
+        .await?;
+    Ok(Json(report.into()))
+}
+
+/// Verify an observation, or reject it with a reason (verifiers).
+#[utoipa::path(post, path = "/api/v1/observations/{id}/review", tag = "observations", request_body = ReviewRequest,
+    security(("bearer" = [])), params(("id" = i64, Path, description = "Observation id")),
+    responses((status = 200, body = ObservationEnvelope),
+              (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn review_observation(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReviewRequest>,
+) -> Result<(StatusCode, Json<ObservationEnvelope>), ApiError> {
+    let id: i64 = id.parse().map_err(|_| {
+        ApiError::bad_parameter("id", format!("id: '{id}' is not an observation id"))
+    })?;
+    let observation = mitra
+        .review_observation(&auth.actor, id, &body.status, body.reason.as_deref())
+        .await?;
+    Ok((
+        StatusCode::OK,
+        Json(ObservationEnvelope {
+            observation: ObservationResponse::from(&observation),
+        }),
+    ))
+}

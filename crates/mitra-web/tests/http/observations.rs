@@ -1,0 +1,141 @@
+//! Observations through the API: batch import with row-level problems, dry runs, listing and review.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::{Browser, TestApp, api, create_token, spawn_app_with};
+
+async fn token(app: &TestApp, who: &str) -> String {
+    let (email, password, ..) = mitra_service::DEMO_ACCOUNTS
+        .iter()
+        .find(|(email, ..)| email.starts_with(&format!("{who}@")))
+        .expect("demo account");
+    let browser = Browser::signed_in(app, email, password).await;
+    create_token(app, &browser, "write").await
+}
+
+async fn post_csv(app: &TestApp, path: &str, token: &str, body: &str) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(body.to_owned())
+        .send()
+        .await
+        .expect("request")
+}
+
+#[tokio::test]
+async fn a_batch_with_bad_rows_is_refused_with_every_row_named_and_writes_nothing() {
+    let app = spawn_app_with(None, true).await;
+    let editor = token(&app, "editor").await;
+    let file = "city;indicator;year;value;unit\r\n\
+                bangkok;iso37120-2014:5.1;2021;1,5;%\r\n\
+                bangkok;iso37120-2014:5.1;2022;-4;%\r\n\
+                bangkok;iso37120-2014:nope;2022;4;%\r\n\
+                bangkok;iso37120-2014:5.1;2023;4;kg\r\n";
+    let response = post_csv(&app, "/api/v1/observations", &editor, file).await;
+    assert_eq!(response.status().as_u16(), 422);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let problem: Value = response.json().await.expect("json");
+    let rows: Vec<(u64, &str)> = problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().expect("line"),
+                e["column"].as_str().expect("column"),
+            )
+        })
+        .collect();
+    assert_eq!(rows, [(3, "value"), (4, "indicator"), (5, "unit")]);
+    let listed = app
+        .get_json(
+            "/api/v1/observations?city=bangkok&indicator=iso37120-2014:5.1",
+            200,
+        )
+        .await;
+    assert_eq!(listed["observations"], json!([]), "nothing was written");
+
+    let good = "city;indicator;year;value;unit\r\nbangkok;iso37120-2014:5.1;2021;1,5;%\r\n";
+    let dry = post_csv(&app, "/api/v1/observations?dry_run=true", &editor, good).await;
+    assert_eq!(dry.status().as_u16(), 200);
+    let dry: Value = dry.json().await.expect("json");
+    assert_eq!(
+        (dry["rows"].as_u64(), dry["written"].as_u64()),
+        (Some(1), Some(0))
+    );
+    let done: Value = post_csv(&app, "/api/v1/observations", &editor, good)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(done["written"], 1);
+    let listed = app
+        .get_json(
+            "/api/v1/observations?city=bangkok&indicator=iso37120-2014:5.1",
+            200,
+        )
+        .await;
+    let stored = &listed["observations"][0];
+    assert_eq!(
+        (stored["value"].as_f64(), stored["status"].as_str()),
+        (Some(1.5), Some("submitted"))
+    );
+
+    // A verifier rejects it with a reason; the reason is visible.
+    let verifier = token(&app, "verifier").await;
+    let id = stored["id"].as_i64().expect("id");
+    let path = format!("/api/v1/observations/{id}/review");
+    let refused = api(
+        &app,
+        Method::POST,
+        &path,
+        Some(&verifier),
+        Some(json!({"status": "rejected"})),
+    )
+    .await;
+    assert_eq!(refused.status().as_u16(), 400);
+    let reviewed = api(
+        &app,
+        Method::POST,
+        &path,
+        Some(&verifier),
+        Some(json!({"status": "rejected", "reason": "The survey covers the province, not the city."})),
+    )
+    .await;
+    assert_eq!(reviewed.status().as_u16(), 200);
+    let reviewed: Value = reviewed.json().await.expect("json");
+    assert_eq!(reviewed["observation"]["status"], "rejected");
+    assert!(app.get("/api/v1/observations?year=nineteen").await.status() == 400);
+}
+
+#[tokio::test]
+async fn the_demo_has_real_population_and_air_quality_values_with_their_sources() {
+    let app = spawn_app_with(None, true).await;
+    let pm25 = app
+        .get_json(
+            "/api/v1/observations?indicator=iso37120-2014:8.1&limit=500",
+            200,
+        )
+        .await;
+    let rows = pm25["observations"].as_array().expect("rows");
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|o| {
+        o["source"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("WHO Ambient Air Quality Database"))
+    }));
+    let bangkok = app
+        .get_json(
+            "/api/v1/observations?city=bangkok&indicator=mitra:population&year=2015",
+            200,
+        )
+        .await;
+    assert_eq!(bangkok["observations"][0]["unit"], "persons");
+    assert!(bangkok["observations"][0]["value"].as_f64().expect("value") > 9.0e6);
+}
