@@ -6,12 +6,14 @@
 
 pub mod access;
 pub mod account;
+pub mod assessment;
 pub mod city;
 pub mod error;
 pub mod ids;
 pub mod language;
 pub mod observation;
 pub mod page;
+pub mod panel;
 pub mod reference;
 pub mod slug;
 pub mod standard;

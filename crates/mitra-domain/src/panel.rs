@@ -1,0 +1,363 @@
+//! The analytics panel: every counted value as columns (indicator, year, city, value) sorted by indicator, year and
+//! city, and the peer statistics computed on it — percentile ranks within peer groups and group medians.
+//!
+//! Cities and indicators are numbered densely so that the columns hold small integers; a value's place in the
+//! columns is its row. Percentile ranks use the mid-rank rule: a city's rank is the share of its group that it does
+//! better than, counting ties as half, so the best of n distinct values gets (n − ½)/n and a group of one gets 50.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::{CityId, Direction, IndicatorId};
+
+/// Marks a city that belongs to no group of the grouping asked for.
+pub const NO_GROUP: u32 = u32::MAX;
+
+/// Values as columns, sorted by (indicator, year, city).
+#[derive(Debug, Clone, Default)]
+pub struct Panel {
+    cities: Vec<CityId>,
+    city_index: HashMap<CityId, u32>,
+    indicators: Vec<IndicatorId>,
+    indicator_index: HashMap<IndicatorId, u32>,
+    indicator: Vec<u32>,
+    year: Vec<i32>,
+    city: Vec<u32>,
+    value: Vec<f64>,
+    /// (indicator, year) → rows, in order.
+    slices: Vec<(u32, i32, Range<usize>)>,
+}
+
+/// Numbers ids densely as they are first seen.
+fn number<T: Clone + Eq + std::hash::Hash>(
+    list: &mut Vec<T>,
+    index: &mut HashMap<T, u32>,
+    id: &T,
+) -> u32 {
+    if let Some(&n) = index.get(id) {
+        return n;
+    }
+    let n = list.len() as u32;
+    list.push(id.clone());
+    index.insert(id.clone(), n);
+    n
+}
+
+impl Panel {
+    /// Builds the panel. When a (city, indicator, year) appears more than once, the first one counts: callers pass
+    /// the preferred value first (verified before submitted).
+    pub fn build(values: impl IntoIterator<Item = (CityId, IndicatorId, i32, f64)>) -> Self {
+        let mut panel = Panel::default();
+        let mut rows: Vec<(u32, i32, u32, f64)> = Vec::new();
+        for (city, indicator, year, value) in values {
+            let c = number(&mut panel.cities, &mut panel.city_index, &city);
+            let i = number(
+                &mut panel.indicators,
+                &mut panel.indicator_index,
+                &indicator,
+            );
+            rows.push((i, year, c, value));
+        }
+        Self::from_numbered(panel, rows)
+    }
+
+    /// Builds the panel from already numbered rows (`(indicator, year, city, value)`), for generated data.
+    pub fn from_columns(
+        cities: Vec<CityId>,
+        indicators: Vec<IndicatorId>,
+        rows: Vec<(u32, i32, u32, f64)>,
+    ) -> Self {
+        let panel = Panel {
+            city_index: cities
+                .iter()
+                .enumerate()
+                .map(|(n, c)| (c.clone(), n as u32))
+                .collect(),
+            indicator_index: indicators
+                .iter()
+                .enumerate()
+                .map(|(n, i)| (i.clone(), n as u32))
+                .collect(),
+            cities,
+            indicators,
+            ..Panel::default()
+        };
+        Self::from_numbered(panel, rows)
+    }
+
+    fn from_numbered(mut panel: Panel, mut rows: Vec<(u32, i32, u32, f64)>) -> Self {
+        // Stable, so the first of duplicates stays first and is kept.
+        rows.sort_by_key(|r| (r.0, r.1, r.2));
+        rows.dedup_by_key(|r| (r.0, r.1, r.2));
+        panel.indicator = rows.iter().map(|r| r.0).collect();
+        panel.year = rows.iter().map(|r| r.1).collect();
+        panel.city = rows.iter().map(|r| r.2).collect();
+        panel.value = rows.iter().map(|r| r.3).collect();
+        let mut start = 0;
+        while start < rows.len() {
+            let key = (rows[start].0, rows[start].1);
+            let end = start
+                + rows[start..]
+                    .iter()
+                    .take_while(|r| (r.0, r.1) == key)
+                    .count();
+            panel.slices.push((key.0, key.1, start..end));
+            start = end;
+        }
+        panel
+    }
+
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        self.value.len()
+    }
+
+    /// Whether the panel holds no value.
+    pub fn is_empty(&self) -> bool {
+        self.value.is_empty()
+    }
+
+    /// The cities, by their number.
+    pub fn cities(&self) -> &[CityId] {
+        &self.cities
+    }
+
+    /// A city's number.
+    pub fn city_number(&self, city: &CityId) -> Option<u32> {
+        self.city_index.get(city).copied()
+    }
+
+    /// The indicators, by their number.
+    pub fn indicators(&self) -> &[IndicatorId] {
+        &self.indicators
+    }
+
+    /// The rows of one indicator and year.
+    fn slice(&self, indicator: &IndicatorId, year: i32) -> Range<usize> {
+        let Some(&i) = self.indicator_index.get(indicator) else {
+            return 0..0;
+        };
+        self.slices
+            .binary_search_by_key(&(i, year), |s| (s.0, s.1))
+            .map_or(0..0, |at| self.slices[at].2.clone())
+    }
+
+    /// The years with values for an indicator, oldest first.
+    pub fn years(&self, indicator: &IndicatorId) -> Vec<i32> {
+        let Some(&i) = self.indicator_index.get(indicator) else {
+            return Vec::new();
+        };
+        self.slices
+            .iter()
+            .filter(|s| s.0 == i)
+            .map(|s| s.1)
+            .collect()
+    }
+
+    /// Every (city, value) for an indicator in a year, by city number.
+    pub fn values(
+        &self,
+        indicator: &IndicatorId,
+        year: i32,
+    ) -> impl Iterator<Item = (&CityId, f64)> {
+        self.slice(indicator, year)
+            .map(move |row| (&self.cities[self.city[row] as usize], self.value[row]))
+    }
+
+    /// A city's value for an indicator in a year.
+    pub fn value(&self, city: &CityId, indicator: &IndicatorId, year: i32) -> Option<f64> {
+        let c = self.city_number(city)?;
+        let range = self.slice(indicator, year);
+        let at = self.city[range.clone()].binary_search(&c).ok()?;
+        Some(self.value[range.start + at])
+    }
+
+    /// A city's series for an indicator, oldest first.
+    pub fn series(&self, city: &CityId, indicator: &IndicatorId) -> Vec<(i32, f64)> {
+        self.years(indicator)
+            .into_iter()
+            .filter_map(|y| self.value(city, indicator, y).map(|v| (y, v)))
+            .collect()
+    }
+
+    /// The percentile rank of every value within its peer group for its indicator and year. `group[c]` is the group
+    /// of city number `c` ([`NO_GROUP`] for none: such values get `None`); `direction[i]` says which way indicator
+    /// number `i` improves (without one, a higher value ranks higher). The result is aligned with the rows.
+    pub fn percentile_ranks(
+        &self,
+        group: &[u32],
+        direction: &[Option<Direction>],
+    ) -> Vec<Option<f64>> {
+        let mut out = vec![None; self.len()];
+        let mut order: Vec<(u32, f64, usize)> = Vec::new();
+        for (indicator, _, range) in &self.slices {
+            let lower_is_better = direction.get(*indicator as usize).copied().flatten()
+                == Some(Direction::LowerIsBetter);
+            order.clear();
+            order.extend(range.clone().filter_map(|row| {
+                let g = group
+                    .get(self.city[row] as usize)
+                    .copied()
+                    .unwrap_or(NO_GROUP);
+                // Better values sort later, so "worse than me" is "before me".
+                let key = if lower_is_better {
+                    -self.value[row]
+                } else {
+                    self.value[row]
+                };
+                (g != NO_GROUP).then_some((g, key, row))
+            }));
+            order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+            let mut start = 0;
+            while start < order.len() {
+                let g = order[start].0;
+                let end = start + order[start..].iter().take_while(|o| o.0 == g).count();
+                let n = (end - start) as f64;
+                let mut tie = start;
+                while tie < end {
+                    let tie_end = tie
+                        + order[tie..end]
+                            .iter()
+                            .take_while(|o| o.1 == order[tie].1)
+                            .count();
+                    let below = (tie - start) as f64;
+                    let equal = (tie_end - tie) as f64;
+                    let rank = 100.0 * (below + 0.5 * equal) / n;
+                    for o in &order[tie..tie_end] {
+                        out[o.2] = Some(rank);
+                    }
+                    tie = tie_end;
+                }
+                start = end;
+            }
+        }
+        out
+    }
+
+    /// The rank of one city's value within its group for an indicator and year, out of the group's ranks.
+    pub fn rank_of(
+        &self,
+        ranks: &[Option<f64>],
+        city: &CityId,
+        indicator: &IndicatorId,
+        year: i32,
+    ) -> Option<f64> {
+        let c = self.city_number(city)?;
+        let range = self.slice(indicator, year);
+        let at = self.city[range.clone()].binary_search(&c).ok()?;
+        ranks[range.start + at]
+    }
+
+    /// The median of the values of the cities for which `member` holds, for an indicator and year.
+    pub fn median(
+        &self,
+        indicator: &IndicatorId,
+        year: i32,
+        member: impl Fn(&CityId) -> bool,
+    ) -> Option<f64> {
+        let mut values: Vec<f64> = self
+            .values(indicator, year)
+            .filter(|(c, _)| member(c))
+            .map(|(_, v)| v)
+            .collect();
+        median(&mut values)
+    }
+}
+
+/// The median of `values` (the mean of the middle two for an even count).
+pub fn median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    Some(if values.len() % 2 == 0 {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn city(id: &str) -> CityId {
+        CityId::parse(id).expect("id")
+    }
+
+    fn pm25() -> IndicatorId {
+        IndicatorId::parse("iso37120-2014:8.1").expect("id")
+    }
+
+    fn internet() -> IndicatorId {
+        IndicatorId::parse("u4ssc:EC:ICT:ICT:1C").expect("id")
+    }
+
+    #[test]
+    fn percentile_ranks_respect_direction_groups_and_ties() {
+        let panel = Panel::build([
+            (city("a"), pm25(), 2019, 10.0),
+            (city("b"), pm25(), 2019, 20.0),
+            (city("c"), pm25(), 2019, 20.0),
+            (city("d"), pm25(), 2019, 40.0),
+            (city("e"), pm25(), 2019, 5.0),
+            (city("a"), internet(), 2019, 90.0),
+            (city("b"), internet(), 2019, 60.0),
+            // A second value for the same city, indicator and year: the first one counts.
+            (city("b"), internet(), 2019, 99.0),
+        ]);
+        assert_eq!(panel.len(), 7);
+        // Cities a–d form group 0; e is in group 1 alone.
+        let group: Vec<u32> = panel
+            .cities()
+            .iter()
+            .map(|c| if c.as_str() == "e" { 1 } else { 0 })
+            .collect();
+        let direction: Vec<Option<Direction>> = panel
+            .indicators()
+            .iter()
+            .map(|i| (i == &pm25()).then_some(Direction::LowerIsBetter))
+            .collect();
+        let ranks = panel.percentile_ranks(&group, &direction);
+        let rank = |c: &str, i: &IndicatorId| panel.rank_of(&ranks, &city(c), i, 2019);
+        // PM2.5 in group 0: 10 < 20 = 20 < 40, lower is better. a beats 3 of 4: (3 + ½)/4 = 87.5.
+        assert_eq!(rank("a", &pm25()), Some(87.5));
+        // b and c tie: 1 below them (d), 2 equal: (1 + 1)/4 = 50.
+        assert_eq!(rank("b", &pm25()), Some(50.0));
+        assert_eq!(rank("c", &pm25()), Some(50.0));
+        assert_eq!(rank("d", &pm25()), Some(12.5));
+        assert_eq!(rank("e", &pm25()), Some(50.0), "alone in its group");
+        // Internet access, no direction given: higher ranks higher. b's first value (60) counts.
+        assert_eq!(rank("a", &internet()), Some(75.0));
+        assert_eq!(rank("b", &internet()), Some(25.0));
+        assert_eq!(panel.value(&city("b"), &internet(), 2019), Some(60.0));
+    }
+
+    #[test]
+    fn medians_series_and_cities_outside_any_group() {
+        let panel = Panel::build([
+            (city("a"), pm25(), 2018, 30.0),
+            (city("a"), pm25(), 2019, 10.0),
+            (city("b"), pm25(), 2019, 20.0),
+            (city("c"), pm25(), 2019, 40.0),
+            (city("d"), pm25(), 2019, 50.0),
+        ]);
+        assert_eq!(panel.median(&pm25(), 2019, |_| true), Some(30.0));
+        assert_eq!(
+            panel.median(&pm25(), 2019, |c| c.as_str() != "d"),
+            Some(20.0)
+        );
+        assert_eq!(panel.median(&pm25(), 2017, |_| true), None);
+        assert_eq!(
+            panel.series(&city("a"), &pm25()),
+            [(2018, 30.0), (2019, 10.0)]
+        );
+        let ranks = panel.percentile_ranks(&[NO_GROUP, 0, 0, 0], &[None]);
+        assert_eq!(panel.rank_of(&ranks, &city("a"), &pm25(), 2019), None);
+        assert_eq!(
+            panel.rank_of(&ranks, &city("b"), &pm25(), 2019),
+            Some(100.0 / 6.0)
+        );
+    }
+}
