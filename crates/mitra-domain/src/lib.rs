@@ -14,6 +14,7 @@ pub mod language;
 pub mod observation;
 pub mod page;
 pub mod panel;
+pub mod peers;
 pub mod reference;
 pub mod slug;
 pub mod standard;

@@ -4,6 +4,7 @@
 //! domain types, so callers pass strings from a query or a command line and get a [`ServiceError`] that names the
 //! field when something is wrong. This crate must not know about HTTP or terminals.
 
+mod analytics;
 mod audit;
 mod auth;
 mod boundaries;
@@ -19,6 +20,10 @@ use std::sync::Arc;
 
 use mitra_store::Store;
 
+pub use analytics::{
+    AssessmentReport, AssessmentView, Benchmark, CityBenchmarks, CityFacts, PanelState, RankEntry,
+    Ranking, assessable_standards,
+};
 pub use audit::AuditQuery;
 pub use auth::{
     FREE_ATTEMPTS, NewApiToken, NewSession, SESSION_DAYS, SessionInfo, lock_out, one_time_password,
@@ -45,6 +50,7 @@ pub use mitra_store::Backend;
 pub struct Mitra {
     store: Arc<dyn Store>,
     mailer: Arc<mail::Mailer>,
+    panel: Arc<analytics::PanelCache>,
 }
 
 impl Mitra {
@@ -57,7 +63,11 @@ impl Mitra {
     pub async fn open_with(database_url: &str, mail: &MailSettings) -> Result<Self, ServiceError> {
         let mailer = Arc::new(mail::Mailer::new(mail)?);
         let store = mitra_store::connect(database_url).await?;
-        Ok(Self { store, mailer })
+        Ok(Self {
+            store,
+            mailer,
+            panel: Arc::default(),
+        })
     }
 
     /// The engine in use.

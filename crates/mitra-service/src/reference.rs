@@ -116,7 +116,7 @@ macro_rules! data_file {
 }
 
 /// Every shipped file, by its path under `data/`.
-const FILES: [(&str, &str); 12] = [
+const FILES: [(&str, &str); 14] = [
     data_file!("countries.csv"),
     data_file!("cities/cities.csv"),
     data_file!("cities/city_populations.csv"),
@@ -128,6 +128,8 @@ const FILES: [(&str, &str); 12] = [
     data_file!("standards/crosswalk.csv"),
     data_file!("standards/asean_ascn_focus_areas.csv"),
     data_file!("boundaries/countries-110m.geojson"),
+    data_file!("profiles/tiers.toml"),
+    data_file!("profiles/income_groups.csv"),
     data_file!("passwords/common-passwords.txt"),
 ];
 

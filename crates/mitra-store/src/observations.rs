@@ -81,6 +81,20 @@ pub trait ObservationStore {
         actor: &str,
     ) -> Result<Observation, StoreError>;
 
-    /// Every observation that is not rejected, as (city, indicator, year, value), for the analytics panel.
+    /// Development tiers set by platform admins, by city id.
+    async fn city_tier_overrides(
+        &self,
+    ) -> Result<std::collections::HashMap<String, String>, StoreError>;
+
+    /// Sets (or with `None` removes) a city's tier override, journalled.
+    async fn set_city_tier(
+        &self,
+        city: &CityId,
+        tier: Option<&str>,
+        actor: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Every observation that is not rejected, as (city, indicator, year, value), for the analytics panel; for each
+    /// (city, indicator, year) the verified values come first, then the newest.
     async fn panel_values(&self) -> Result<Vec<PanelValue>, StoreError>;
 }

@@ -224,10 +224,70 @@ macro_rules! impl_observation_store {
                 Ok(after)
             }
 
+            async fn city_tier_overrides(&self) -> Result<std::collections::HashMap<String, String>, StoreError> {
+                let rows = sqlx::query("select city_id, tier from city_tiers").fetch_all(&self.pool).await?;
+                rows.iter()
+                    .map(|r| Ok((r.try_get("city_id")?, r.try_get("tier")?)))
+                    .collect()
+            }
+
+            async fn set_city_tier(&self, city: &CityId, tier: Option<&str>, actor: &str) -> Result<(), StoreError> {
+                let now = OffsetDateTime::now_utc();
+                let mut tx = self.pool.begin().await?;
+                let before: Option<String> = sqlx::query("select tier from city_tiers where city_id = $1")
+                    .bind(city.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(|r| r.try_get("tier"))
+                    .transpose()?;
+                match tier {
+                    Some(tier) => {
+                        sqlx::query(
+                            "insert into city_tiers (city_id, tier, set_by, set_at) values ($1, $2, $3, $4) \
+                             on conflict (city_id) do update set tier = excluded.tier, set_by = excluded.set_by, \
+                             set_at = excluded.set_at",
+                        )
+                        .bind(city.as_str())
+                        .bind(tier)
+                        .bind(actor)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    None => {
+                        sqlx::query("delete from city_tiers where city_id = $1")
+                            .bind(city.as_str())
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                journal(
+                    &mut tx,
+                    now,
+                    actor,
+                    "update",
+                    "city-tier",
+                    city.as_str(),
+                    Some(&serde_json::json!({ "tier": before })),
+                    Some(&serde_json::json!({ "tier": tier })),
+                )
+                .await?;
+                sqlx::query(
+                    "insert into change_feed (occurred_at, entity, entity_id, operation) \
+                     values ($1, 'city-observations', $2, 'update')",
+                )
+                .bind(now)
+                .bind(city.as_str())
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn panel_values(&self) -> Result<Vec<crate::PanelValue>, StoreError> {
                 let rows = sqlx::query(
                     "select city_id, indicator_id, year, value from observations where status <> 'rejected' \
-                     order by indicator_id, year, city_id",
+                     order by indicator_id, year, city_id, case when status = 'verified' then 0 else 1 end, id desc",
                 )
                 .fetch_all(&self.pool)
                 .await?;

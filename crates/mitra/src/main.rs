@@ -78,11 +78,34 @@ enum Command {
         #[command(subcommand)]
         command: OrgCommand,
     },
+    /// Assess a city's indicator data against Mitra's conformity scheme for a standard: the level reached, the
+    /// indicators missing for the next level, invalid values, warnings, and values recognised through the crosswalk.
+    Assess {
+        /// City id (e.g. bangkok).
+        city: String,
+        /// Standard id: iso37120-2014 or u4ssc.
+        #[arg(long)]
+        standard: String,
+        /// Year to assess (default: the latest year with data).
+        #[arg(long)]
+        year: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
     /// Import data files (as the operator of this machine).
     Import {
         #[command(subcommand)]
         command: ImportCommand,
     },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum OutputFormat {
+    /// Readable text.
+    Text,
+    /// JSON, as the API answers.
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -219,6 +242,102 @@ async fn open(config: &Config) -> anyhow::Result<Mitra> {
                 config.database_url_redacted()
             )
         })
+}
+
+async fn run_assess(
+    config: &Config,
+    city: &str,
+    standard: &str,
+    year: Option<&str>,
+    format: OutputFormat,
+) -> anyhow::Result<()> {
+    let mitra = open(config).await?;
+    mitra
+        .load_reference()
+        .await
+        .context("cannot load the reference data")?;
+    let report = mitra.assess(city, standard, year).await?;
+    let view = report.view(mitra_service::domain::Language::En);
+    if let OutputFormat::Json = format {
+        return say(&serde_json::to_string_pretty(&view)?);
+    }
+    let title = |id: &str| {
+        report
+            .indicators
+            .values()
+            .find(|i| i.id.as_str() == id)
+            .map_or(String::new(), |i| i.title_en.clone())
+    };
+    let mut out = vec![
+        format!(
+            "{} ({}) — {}, {}",
+            report.city.name_en,
+            report.city.id,
+            view.scheme_title,
+            view.year
+                .map_or("no data".to_owned(), |y| format!("year {y}"))
+        ),
+        view.scheme_note.clone(),
+        String::new(),
+        format!(
+            "Level reached: {}",
+            view.level.as_ref().map_or("none", |l| l.name.as_str())
+        ),
+    ];
+    for (kind, (valid, total)) in &view.counts {
+        out.push(format!(
+            "  {kind}: {valid} of {total} indicators with a valid value"
+        ));
+    }
+    match &view.next_level {
+        None => out.push("This is the highest level of the scheme.".into()),
+        Some(next) => {
+            out.push(format!("Next level: {}", next.name));
+            for gap in &next.missing {
+                out.push(format!(
+                    "  {} more {} indicator(s), any {} of these {}:",
+                    gap.needed,
+                    gap.kind,
+                    gap.needed,
+                    gap.indicators.len()
+                ));
+                for id in &gap.indicators {
+                    out.push(format!("    {id}  {}", title(id)));
+                }
+            }
+        }
+    }
+    let recognised: Vec<_> = view
+        .items
+        .iter()
+        .filter(|i| i.recognised_from.is_some())
+        .collect();
+    if !recognised.is_empty() {
+        out.push("Recognised through the crosswalk:".into());
+        for item in recognised {
+            out.push(format!(
+                "  {} ← {} = {}",
+                item.indicator,
+                item.recognised_from.as_deref().unwrap_or_default(),
+                item.value
+            ));
+        }
+    }
+    for (heading, list) in [("Invalid", &view.invalid), ("Warnings", &view.warnings)] {
+        if !list.is_empty() {
+            out.push(format!("{heading}:"));
+            for f in list {
+                out.push(format!(
+                    "  {}{}",
+                    f.indicator
+                        .as_deref()
+                        .map_or(String::new(), |i| format!("{i}: ")),
+                    f.reason
+                ));
+            }
+        }
+    }
+    say(&out.join("\n"))
 }
 
 async fn run_import(config: &Config, command: ImportCommand) -> anyhow::Result<()> {
@@ -493,6 +612,12 @@ async fn main() -> std::process::ExitCode {
         Command::User { command } => run_user(&config, command).await,
         Command::Org { command } => run_org(&config, command).await,
         Command::Import { command } => run_import(&config, command).await,
+        Command::Assess {
+            city,
+            standard,
+            year,
+            format,
+        } => run_assess(&config, &city, &standard, year.as_deref(), format).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -28,3 +28,11 @@ create table observations (
     unique (city_id, indicator_id, year, source)
 );
 create index observations_indicator on observations (indicator_id, year);
+
+-- A development tier set by a platform admin, in place of the one derived from income group and population.
+create table city_tiers (
+    city_id text primary key references cities (id) on delete cascade,
+    tier text not null,
+    set_by text not null,
+    set_at text not null
+);

@@ -1,0 +1,725 @@
+//! Peer benchmarking on the in-memory analytics panel, and conformity assessment.
+//!
+//! The panel holds every counted value as columns. It is built from the store on first use and rebuilt when the
+//! change feed shows that observations changed since; a read that finds no change costs one small query.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use mitra_domain::assessment::{self, Assessment, Scheme};
+use mitra_domain::panel::{NO_GROUP, Panel};
+use mitra_domain::peers::{Band, Grouping, Tier, Tiers};
+use mitra_domain::{
+    City, CityFilter, CityId, CountryCode, Direction, Indicator, IndicatorId, PageRequest,
+    Relation, StandardId, ValidationError,
+};
+
+use crate::reference::file;
+use crate::{Mitra, ServiceError};
+
+/// What the panel knows about a city besides its values.
+#[derive(Debug, Clone)]
+pub struct CityFacts {
+    /// English name.
+    pub name_en: String,
+    /// Chinese name.
+    pub name_zh: Option<String>,
+    /// Country.
+    pub country: CountryCode,
+    /// `asean` or `china`.
+    pub region: String,
+    /// Population band, when the population is known.
+    pub band: Option<Band>,
+    /// Development tier id, when it can be derived.
+    pub tier: Option<String>,
+}
+
+impl CityFacts {
+    /// The city's group under a grouping (`TH`, `asean`, `1m-5m`, `tier-2`).
+    pub fn group(&self, grouping: Grouping) -> Option<String> {
+        match grouping {
+            Grouping::Region => Some(self.region.clone()),
+            Grouping::Country => Some(self.country.to_string()),
+            Grouping::Band => self.band.map(|b| b.as_str().to_owned()),
+            Grouping::Tier => self.tier.clone(),
+        }
+    }
+}
+
+/// The panel with what is needed to rank on it.
+#[derive(Debug)]
+pub struct PanelState {
+    /// The values.
+    pub panel: Panel,
+    /// The change-feed position it reflects.
+    seq: i64,
+    /// Facts per city.
+    pub facts: HashMap<CityId, CityFacts>,
+    /// Indicators by id, for titles, units and directions.
+    pub indicators: HashMap<IndicatorId, Indicator>,
+    /// Percentile ranks per grouping, aligned with the panel's rows.
+    ranks: HashMap<Grouping, Vec<Option<f64>>>,
+}
+
+impl PanelState {
+    /// Percentile ranks under `grouping`, aligned with the panel's rows.
+    pub fn ranks(&self, grouping: Grouping) -> &[Option<f64>] {
+        self.ranks.get(&grouping).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The shared, lazily built panel.
+#[derive(Default)]
+pub(crate) struct PanelCache(Mutex<Option<Arc<PanelState>>>);
+
+/// One city in a ranking.
+#[derive(Debug, Clone)]
+pub struct RankEntry {
+    /// The city.
+    pub city: CityId,
+    /// Its facts.
+    pub facts: CityFacts,
+    /// Its value.
+    pub value: f64,
+    /// Its percentile rank within its group (100 is best).
+    pub percentile: f64,
+}
+
+/// A ranking of the cities of one peer group on one indicator in one year.
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    /// The indicator.
+    pub indicator: Indicator,
+    /// The year ranked.
+    pub year: Option<i32>,
+    /// Every year with values, oldest first.
+    pub years: Vec<i32>,
+    /// The grouping.
+    pub grouping: Grouping,
+    /// The group (`TH`); `None` ranks every group, each within itself.
+    pub group: Option<String>,
+    /// Best first.
+    pub entries: Vec<RankEntry>,
+}
+
+/// A city's standing on one indicator against its peers.
+#[derive(Debug, Clone)]
+pub struct Benchmark {
+    /// The indicator.
+    pub indicator: Indicator,
+    /// The latest year with a value for the city.
+    pub year: i32,
+    /// The city's value.
+    pub value: f64,
+    /// Its percentile rank within the group.
+    pub percentile: Option<f64>,
+    /// How many cities of the group have a value that year.
+    pub group_size: usize,
+    /// The group's median that year.
+    pub group_median: Option<f64>,
+    /// The city's series, oldest first.
+    pub series: Vec<(i32, f64)>,
+}
+
+/// A city's benchmarks under one grouping.
+#[derive(Debug, Clone)]
+pub struct CityBenchmarks {
+    /// The city.
+    pub city: CityId,
+    /// Its facts.
+    pub facts: CityFacts,
+    /// The grouping.
+    pub grouping: Grouping,
+    /// Its group, if it has one.
+    pub group: Option<String>,
+    /// One per indicator the city has values for, in indicator id order.
+    pub benchmarks: Vec<Benchmark>,
+}
+
+/// An assessment with what a report needs to show it.
+#[derive(Debug, Clone)]
+pub struct AssessmentReport {
+    /// The city.
+    pub city: City,
+    /// The scheme.
+    pub scheme: Scheme,
+    /// The standard's indicators, by id.
+    pub indicators: HashMap<IndicatorId, Indicator>,
+    /// The outcome.
+    pub assessment: Assessment,
+}
+
+/// Tier rules and income groups, from the shipped files.
+pub(crate) fn tiers() -> Result<Tiers, ServiceError> {
+    Ok(Tiers::parse(
+        "profiles/tiers.toml",
+        file("profiles/tiers.toml"),
+        "profiles/income_groups.csv",
+        file("profiles/income_groups.csv"),
+    )?)
+}
+
+/// The conformity schemes shipped with Mitra: (file, text).
+const SCHEMES: [(&str, &str); 2] = [
+    (
+        "schemes/mitra-coverage-iso37120-2014.toml",
+        include_str!("../../../data/schemes/mitra-coverage-iso37120-2014.toml"),
+    ),
+    (
+        "schemes/mitra-coverage-u4ssc.toml",
+        include_str!("../../../data/schemes/mitra-coverage-u4ssc.toml"),
+    ),
+];
+
+/// The ids of the standards with a shipped scheme.
+pub fn assessable_standards() -> Vec<String> {
+    SCHEMES
+        .iter()
+        .filter_map(|(_, text)| {
+            text.lines()
+                .find_map(|l| l.strip_prefix("standard = "))
+                .map(|s| s.trim_matches('"').to_owned())
+        })
+        .collect()
+}
+
+impl Mitra {
+    /// The panel, rebuilt first if observations changed since it was built.
+    pub async fn panel(&self) -> Result<Arc<PanelState>, ServiceError> {
+        let current = self.panel.0.lock().map_err(|_| poisoned())?.clone();
+        if let Some(state) = current {
+            let mut after = state.seq;
+            let mut changed = false;
+            loop {
+                let changes = self.store.list_changes_since(after, 500).await?;
+                changed |= changes.iter().any(|c| c.entity == "city-observations");
+                let Some(last) = changes.last() else { break };
+                after = last.seq;
+                if changed || changes.len() < 500 {
+                    break;
+                }
+            }
+            if !changed {
+                return Ok(state);
+            }
+        }
+        let state = Arc::new(self.build_panel().await?);
+        *self.panel.0.lock().map_err(|_| poisoned())? = Some(state.clone());
+        Ok(state)
+    }
+
+    async fn build_panel(&self) -> Result<PanelState, ServiceError> {
+        // The feed position first: a change that lands while the panel is being built triggers another rebuild.
+        let mut seq = 0;
+        loop {
+            let changes = self.store.list_changes_since(seq, 500).await?;
+            match changes.last() {
+                Some(last) => seq = last.seq,
+                None => break,
+            }
+        }
+        let values = self.store.panel_values().await?;
+        let panel = Panel::build(values.into_iter().filter_map(|v| {
+            Some((
+                CityId::parse(&v.city_id).ok()?,
+                IndicatorId::parse(&v.indicator_id).ok()?,
+                v.year,
+                v.value,
+            ))
+        }));
+        let tiers = tiers()?;
+        let countries: HashMap<CountryCode, String> = self
+            .store
+            .list_countries()
+            .await?
+            .into_iter()
+            .map(|c| (c.code, c.region))
+            .collect();
+        let overrides = self.store.city_tier_overrides().await?;
+        let facts: HashMap<CityId, CityFacts> = self
+            .all_cities(&CityFilter::default())
+            .await?
+            .into_iter()
+            .map(|c| {
+                let population = c
+                    .population
+                    .as_ref()
+                    .and_then(|p| i64::try_from(p.count).ok());
+                let tier = overrides
+                    .get(c.id.as_str())
+                    .cloned()
+                    .or_else(|| tiers.tier_of(&c.country, population).map(|t| t.id.clone()));
+                let facts = CityFacts {
+                    name_en: c.name_en.clone(),
+                    name_zh: c.name_zh.clone(),
+                    region: countries.get(&c.country).cloned().unwrap_or_default(),
+                    country: c.country,
+                    band: population.map(Band::of),
+                    tier,
+                };
+                (c.id, facts)
+            })
+            .collect();
+        let mut indicators = HashMap::new();
+        for standard in self.store.list_standards().await? {
+            for indicator in self.store.list_indicators(&standard.standard.id).await? {
+                indicators.insert(indicator.id.clone(), indicator);
+            }
+        }
+        let directions: Vec<Option<Direction>> = panel
+            .indicators()
+            .iter()
+            .map(|i| indicators.get(i).and_then(|i: &Indicator| i.direction))
+            .collect();
+        let ranks = Grouping::ALL
+            .into_iter()
+            .map(|grouping| {
+                let mut numbers: HashMap<String, u32> = HashMap::new();
+                let group: Vec<u32> = panel
+                    .cities()
+                    .iter()
+                    .map(|c| {
+                        facts
+                            .get(c)
+                            .and_then(|f| f.group(grouping))
+                            .map_or(NO_GROUP, |g| {
+                                let next = numbers.len() as u32;
+                                *numbers.entry(g).or_insert(next)
+                            })
+                    })
+                    .collect();
+                (grouping, panel.percentile_ranks(&group, &directions))
+            })
+            .collect();
+        Ok(PanelState {
+            panel,
+            seq,
+            facts,
+            indicators,
+            ranks,
+        })
+    }
+
+    /// The cities of a peer group ranked on an indicator in a year (the latest with values by default), best
+    /// first. Without `group`, every city is ranked within its own group.
+    pub async fn ranking(
+        &self,
+        indicator: &str,
+        year: Option<&str>,
+        grouping: &str,
+        group: Option<&str>,
+    ) -> Result<Ranking, ServiceError> {
+        let id = IndicatorId::parse(indicator)?;
+        let grouping = Grouping::parse(grouping)?;
+        let year = parse_year(year)?;
+        let state = self.panel().await?;
+        let indicator = match state.indicators.get(&id) {
+            Some(i) => i.clone(),
+            None => self.store.find_indicator(&id).await?,
+        };
+        let years = state.panel.years(&id);
+        let year = year.or_else(|| years.last().copied());
+        let group = group
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+            .map(str::to_owned);
+        let ranks = state.ranks(grouping);
+        let mut entries: Vec<RankEntry> = match year {
+            None => Vec::new(),
+            Some(y) => state
+                .panel
+                .values(&id, y)
+                .filter_map(|(city, value)| {
+                    let facts = state.facts.get(city)?;
+                    if group.is_some() && facts.group(grouping) != group {
+                        return None;
+                    }
+                    Some(RankEntry {
+                        city: city.clone(),
+                        facts: facts.clone(),
+                        value,
+                        percentile: state.panel.rank_of(ranks, city, &id, y)?,
+                    })
+                })
+                .collect(),
+        };
+        entries.sort_by(|a, b| {
+            b.percentile
+                .total_cmp(&a.percentile)
+                .then_with(|| a.city.as_str().cmp(b.city.as_str()))
+        });
+        Ok(Ranking {
+            indicator,
+            year,
+            years,
+            grouping,
+            group,
+            entries,
+        })
+    }
+
+    /// A city against its peers on every indicator it has values for.
+    pub async fn city_benchmarks(
+        &self,
+        city: &str,
+        grouping: &str,
+    ) -> Result<CityBenchmarks, ServiceError> {
+        let city = CityId::parse(city)?;
+        let grouping = Grouping::parse(grouping)?;
+        let state = self.panel().await?;
+        let Some(facts) = state.facts.get(&city).cloned() else {
+            return Err(ServiceError::NotFound {
+                entity: "city",
+                id: city.to_string(),
+            });
+        };
+        let group = facts.group(grouping);
+        let ranks = state.ranks(grouping);
+        let mut benchmarks = Vec::new();
+        let mut ids: Vec<&IndicatorId> = state.panel.indicators().iter().collect();
+        ids.sort_by_key(|i| i.as_str());
+        for id in ids {
+            let series = state.panel.series(&city, id);
+            let (Some(&(year, value)), Some(indicator)) = (series.last(), state.indicators.get(id))
+            else {
+                continue;
+            };
+            let in_group = |c: &CityId| {
+                group.is_some() && state.facts.get(c).and_then(|f| f.group(grouping)) == group
+            };
+            benchmarks.push(Benchmark {
+                indicator: indicator.clone(),
+                year,
+                value,
+                percentile: state.panel.rank_of(ranks, &city, id, year),
+                group_size: state
+                    .panel
+                    .values(id, year)
+                    .filter(|(c, _)| in_group(c))
+                    .count(),
+                group_median: state.panel.median(id, year, in_group),
+                series,
+            });
+        }
+        Ok(CityBenchmarks {
+            city,
+            facts,
+            grouping,
+            group,
+            benchmarks,
+        })
+    }
+
+    /// The tier rules, for pages that explain them.
+    pub fn tier_rules(&self) -> Result<Vec<Tier>, ServiceError> {
+        let tiers = tiers()?;
+        let mut out: Vec<Tier> = Vec::new();
+        for rule in ["tier-1", "tier-2", "tier-3", "tier-4"] {
+            if let Some(t) = tiers.find(rule) {
+                out.push(t.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// The scheme for a standard.
+    async fn scheme_for(
+        &self,
+        standard: &StandardId,
+    ) -> Result<(Scheme, Vec<Indicator>), ServiceError> {
+        let indicators = self.store.list_indicators(standard).await?;
+        for (path, text) in SCHEMES {
+            let scheme = Scheme::parse(path, text, &indicators)?;
+            if scheme.standard == standard.as_str() {
+                return Ok((scheme, indicators));
+            }
+        }
+        Err(ValidationError::new(
+            "standard",
+            format!(
+                "Mitra has no conformity scheme for '{standard}' (schemes exist for {})",
+                assessable_standards().join(", ")
+            ),
+        )
+        .into())
+    }
+
+    /// Assesses a city's data against the scheme for `standard`, for `year` (the latest with data by default).
+    /// Outliers are judged against the other cities of the same region.
+    pub async fn assess(
+        &self,
+        city: &str,
+        standard: &str,
+        year: Option<&str>,
+    ) -> Result<AssessmentReport, ServiceError> {
+        let city = self.get_city(city).await?.city;
+        let standard = StandardId::parse(standard)?;
+        let year = parse_year(year)?;
+        let (scheme, indicators) = self.scheme_for(&standard).await?;
+        let observations = self.city_observations(&city.id).await?;
+
+        let in_standard: HashSet<&IndicatorId> = indicators.iter().map(|i| &i.id).collect();
+        let mut equivalents: HashMap<IndicatorId, Vec<IndicatorId>> = HashMap::new();
+        let mut page = PageRequest {
+            limit: mitra_domain::page::MAX_LIMIT,
+            after: None,
+        };
+        loop {
+            let batch = self.store.list_crosswalk(&page).await?;
+            let done = batch.len() < page.limit as usize;
+            page.after = batch.last().map(|e| format!("{} {}", e.from, e.to));
+            for entry in batch
+                .into_iter()
+                .filter(|e| e.relation == Relation::Equivalent)
+            {
+                match (
+                    in_standard.contains(&entry.from),
+                    in_standard.contains(&entry.to),
+                ) {
+                    (true, false) => equivalents.entry(entry.from).or_default().push(entry.to),
+                    (false, true) => equivalents.entry(entry.to).or_default().push(entry.from),
+                    _ => {}
+                }
+            }
+            if done {
+                break;
+            }
+        }
+
+        let state = self.panel().await?;
+        let region = state.facts.get(&city.id).map(|f| f.region.clone());
+        let mut peers: HashMap<(IndicatorId, i32), Vec<f64>> = HashMap::new();
+        for o in &observations {
+            let key = (o.indicator_id.clone(), o.year);
+            if peers.contains_key(&key) {
+                continue;
+            }
+            let values = state
+                .panel
+                .values(&o.indicator_id, o.year)
+                .filter(|(c, _)| {
+                    *c != &city.id && state.facts.get(*c).map(|f| &f.region) == region.as_ref()
+                })
+                .map(|(_, v)| v)
+                .collect();
+            peers.insert(key, values);
+        }
+        let current_year = time::OffsetDateTime::now_utc().year();
+        let assessment = assessment::assess(&assessment::Input {
+            scheme: &scheme,
+            indicators: &indicators,
+            observations: &observations,
+            equivalents: &equivalents,
+            peers: &peers,
+            year,
+            current_year,
+        });
+        let indicators = indicators.into_iter().map(|i| (i.id.clone(), i)).collect();
+        Ok(AssessmentReport {
+            city,
+            scheme,
+            indicators,
+            assessment,
+        })
+    }
+}
+
+fn parse_year(raw: Option<&str>) -> Result<Option<i32>, ServiceError> {
+    raw.map(str::trim)
+        .filter(|y| !y.is_empty())
+        .map(|y| {
+            y.parse::<i32>()
+                .ok()
+                .filter(|y| mitra_domain::observation::YEARS.contains(y))
+                .ok_or_else(|| ValidationError::new("year", format!("'{y}' is not a year")))
+        })
+        .transpose()
+        .map_err(Into::into)
+}
+
+fn poisoned() -> ServiceError {
+    ServiceError::Internal(anyhow::anyhow!("the analytics panel lock is poisoned"))
+}
+
+/// An assessment as plain data, for JSON (the API and `mitra assess --format json`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AssessmentView {
+    /// City id.
+    pub city: String,
+    /// Standard id.
+    pub standard: String,
+    /// Scheme id.
+    pub scheme: String,
+    /// Scheme title.
+    pub scheme_title: String,
+    /// What the scheme is and is not.
+    pub scheme_note: String,
+    /// Year assessed; null when the city has no value for the standard.
+    pub year: Option<i32>,
+    /// The level reached (`{"id", "name"}`), or null.
+    pub level: Option<LevelView>,
+    /// The next level and the indicators missing for it, or null at the top.
+    pub next_level: Option<NextLevelView>,
+    /// Per kind: `[valid values, indicators]`.
+    pub counts: std::collections::BTreeMap<String, (u32, u32)>,
+    /// Valid values.
+    pub items: Vec<ItemView>,
+    /// Values that do not count.
+    pub invalid: Vec<FindingView>,
+    /// Values to check.
+    pub warnings: Vec<FindingView>,
+}
+
+/// A level.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LevelView {
+    /// Id.
+    pub id: String,
+    /// Name in the asked language.
+    pub name: String,
+}
+
+/// The next level and the gap.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NextLevelView {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Per kind that falls short.
+    pub missing: Vec<GapView>,
+}
+
+/// What one kind lacks.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct GapView {
+    /// Indicator kind.
+    pub kind: String,
+    /// How many more valid values are needed.
+    pub needed: u32,
+    /// The indicators without a valid value; any `needed` of them will do.
+    pub indicators: Vec<String>,
+}
+
+/// A value that counts.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ItemView {
+    /// Indicator id.
+    pub indicator: String,
+    /// Kind.
+    pub kind: String,
+    /// Value in the indicator's unit.
+    pub value: f64,
+    /// Unit.
+    pub unit: Option<String>,
+    /// Source.
+    pub source: String,
+    /// Review status.
+    pub status: String,
+    /// The other standard's indicator it was reported under, when recognised through the crosswalk.
+    pub recognised_from: Option<String>,
+}
+
+/// A finding.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FindingView {
+    /// Indicator id, or null for the data as a whole.
+    pub indicator: Option<String>,
+    /// What is the matter.
+    pub reason: String,
+}
+
+impl AssessmentReport {
+    /// The report as plain data, with names in `language`.
+    pub fn view(&self, language: mitra_domain::Language) -> AssessmentView {
+        let a = &self.assessment;
+        let zh = language == mitra_domain::Language::ZhHans;
+        let level_view = |index: usize| LevelView {
+            id: self.scheme.levels[index].id.clone(),
+            name: self.scheme.level_name(index, language).to_owned(),
+        };
+        let finding = |f: &assessment::Finding| FindingView {
+            indicator: f.indicator.as_ref().map(ToString::to_string),
+            reason: f.reason.clone(),
+        };
+        AssessmentView {
+            city: self.city.id.to_string(),
+            standard: self.scheme.standard.clone(),
+            scheme: self.scheme.id.clone(),
+            scheme_title: if zh {
+                &self.scheme.title_zh
+            } else {
+                &self.scheme.title_en
+            }
+            .clone(),
+            scheme_note: if zh {
+                &self.scheme.note_zh
+            } else {
+                &self.scheme.note_en
+            }
+            .clone(),
+            year: a.year,
+            level: a.level.map(level_view),
+            next_level: a.next.as_ref().map(|gap| {
+                let level = level_view(gap.level);
+                NextLevelView {
+                    id: level.id,
+                    name: level.name,
+                    missing: gap
+                        .kinds
+                        .iter()
+                        .map(|k| GapView {
+                            kind: k.kind.as_str().into(),
+                            needed: k.needed,
+                            indicators: k.missing.iter().map(ToString::to_string).collect(),
+                        })
+                        .collect(),
+                }
+            }),
+            counts: a.counts.clone(),
+            items: a
+                .items
+                .iter()
+                .map(|i| ItemView {
+                    indicator: i.indicator.to_string(),
+                    kind: i.kind.as_str().into(),
+                    value: i.value,
+                    unit: i.unit.clone(),
+                    source: i.source.clone(),
+                    status: i.status.as_str().into(),
+                    recognised_from: i.recognised_from.as_ref().map(ToString::to_string),
+                })
+                .collect(),
+            invalid: a.invalid.iter().map(finding).collect(),
+            warnings: a.warnings.iter().map(finding).collect(),
+        }
+    }
+}
+
+impl Mitra {
+    /// A platform admin sets a city's development tier (one of the tier file's ids), or clears it with `None` so
+    /// that the derived tier applies again.
+    pub async fn set_city_tier(
+        &self,
+        actor: &mitra_domain::Actor,
+        city: &str,
+        tier: Option<&str>,
+    ) -> Result<(), ServiceError> {
+        let admin = actor.platform_admin()?;
+        let city = self.get_city(city).await?.city;
+        let tier = tier.map(str::trim).filter(|t| !t.is_empty());
+        if let Some(tier) = tier
+            && tiers()?.find(tier).is_none()
+        {
+            return Err(ValidationError::new(
+                "tier",
+                format!("'{tier}' is not a tier (tier-1, tier-2, tier-3, tier-4)"),
+            )
+            .into());
+        }
+        self.store
+            .set_city_tier(&city.id, tier, admin.actor())
+            .await?;
+        Ok(())
+    }
+}
