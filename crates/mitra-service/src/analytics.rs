@@ -171,15 +171,18 @@ const SCHEMES: [(&str, &str); 2] = [
     ),
 ];
 
+/// The standard a scheme file assesses, read from its `standard = "…"` line.
+fn scheme_standard(text: &str) -> Option<&str> {
+    text.lines()
+        .find_map(|l| l.strip_prefix("standard = "))
+        .map(|s| s.trim().trim_matches('"'))
+}
+
 /// The ids of the standards with a shipped scheme.
 pub fn assessable_standards() -> Vec<String> {
     SCHEMES
         .iter()
-        .filter_map(|(_, text)| {
-            text.lines()
-                .find_map(|l| l.strip_prefix("standard = "))
-                .map(|s| s.trim_matches('"').to_owned())
-        })
+        .filter_map(|(_, text)| scheme_standard(text).map(str::to_owned))
         .collect()
 }
 
@@ -427,12 +430,12 @@ impl Mitra {
         &self,
         standard: &StandardId,
     ) -> Result<(Scheme, Vec<Indicator>), ServiceError> {
-        let indicators = self.store.list_indicators(standard).await?;
-        for (path, text) in SCHEMES {
-            let scheme = Scheme::parse(path, text, &indicators)?;
-            if scheme.standard == standard.as_str() {
-                return Ok((scheme, indicators));
-            }
+        if let Some((path, text)) = SCHEMES
+            .iter()
+            .find(|(_, text)| scheme_standard(text) == Some(standard.as_str()))
+        {
+            let indicators = self.store.list_indicators(standard).await?;
+            return Ok((Scheme::parse(path, text, &indicators)?, indicators));
         }
         Err(ValidationError::new(
             "standard",
@@ -721,5 +724,38 @@ impl Mitra {
             .set_city_tier(&city.id, tier, admin.actor())
             .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_scheme_fits_its_standard_and_the_tier_files_parse() {
+        let data = crate::reference::parse_shipped().unwrap_or_else(|e| panic!("{e}"));
+        for (path, text) in SCHEMES {
+            let standard = scheme_standard(text).expect("a standard line");
+            let indicators: Vec<Indicator> = data
+                .indicators
+                .iter()
+                .filter(|i| i.standard_id.as_str() == standard)
+                .cloned()
+                .collect();
+            assert!(
+                !indicators.is_empty(),
+                "{path}: unknown standard {standard}"
+            );
+            Scheme::parse(path, text, &indicators).unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert_eq!(assessable_standards(), ["iso37120-2014", "u4ssc"]);
+        let tiers = tiers().unwrap_or_else(|e| panic!("{e}"));
+        for country in &data.countries {
+            assert!(
+                tiers.income_group(&country.code).is_some(),
+                "{} has no income group",
+                country.code
+            );
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! `utoipa::path` annotation; the OpenAPI document is snapshot-tested.
 
 pub mod account;
+pub mod analytics;
 pub mod cities;
 pub mod observations;
 pub mod openapi;

@@ -124,11 +124,15 @@ fn pages() -> Routes {
 }
 
 fn api_routes() -> Routes {
-    use api::{account, cities, observations, openapi, orgs, standards};
+    use api::{account, analytics, cities, observations, openapi, orgs, standards};
     Routes::new("/api/v1")
         .get("/cities", cities::list_cities)
         .get("/cities.geojson", cities::cities_geojson)
         .get("/cities/{id}", cities::get_city)
+        .get("/cities/{id}/assessment", analytics::get_assessment)
+        .get("/cities/{id}/benchmarks", analytics::get_benchmarks)
+        .put("/cities/{id}/tier", analytics::set_tier)
+        .get("/rankings", analytics::get_ranking)
         .get("/countries", cities::list_countries)
         .get("/standards", standards::list_standards)
         .get("/standards/{id}", standards::get_standard)

@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{account, cities, observations, orgs, standards};
+use super::{account, analytics, cities, observations, orgs, standards};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -13,6 +13,7 @@ use crate::error::Problem;
         cities::list_cities, cities::get_city, cities::cities_geojson, cities::list_countries,
         standards::list_standards, standards::get_standard, standards::list_indicators, standards::get_indicator,
         standards::list_crosswalk,
+        analytics::get_assessment, analytics::get_ranking, analytics::get_benchmarks, analytics::set_tier,
         observations::list_observations, observations::import_observations, observations::review_observation,
         orgs::list_organisations, orgs::create_organisation, orgs::get_organisation, orgs::update_organisation,
         orgs::approve_organisation, orgs::reject_organisation, orgs::add_member,
@@ -22,6 +23,7 @@ use crate::error::Problem;
     components(schemas(Problem)),
     tags((name = "cities", description = "Cities of ASEAN and China and their networks"),
          (name = "standards", description = "Indicator standards, indicators and the crosswalk"),
+         (name = "analytics", description = "Conformity assessment, peer rankings, benchmarks and development tiers"),
          (name = "observations", description = "Indicator values of cities: import, listing and review"),
          (name = "organisations", description = "Organisations, moderation and members"),
          (name = "accounts", description = "The caller's account, API tokens and the audit trail")),

@@ -139,3 +139,150 @@ async fn the_demo_has_real_population_and_air_quality_values_with_their_sources(
     assert_eq!(bangkok["observations"][0]["unit"], "persons");
     assert!(bangkok["observations"][0]["value"].as_f64().expect("value") > 9.0e6);
 }
+
+#[tokio::test]
+async fn rankings_respect_direction_and_follow_new_values_and_tier_overrides() {
+    let app = spawn_app_with(None, true).await;
+    let ranking = app
+        .get_json(
+            "/api/v1/rankings?indicator=iso37120-2014:8.1&year=2019&group_by=country&group=TH",
+            200,
+        )
+        .await;
+    assert_eq!(ranking["direction"], "lower");
+    let cities = ranking["cities"].as_array().expect("cities");
+    assert!(cities.len() >= 2, "{ranking}");
+    let values: Vec<f64> = cities
+        .iter()
+        .map(|c| c["value"].as_f64().expect("value"))
+        .collect();
+    assert!(
+        values.windows(2).all(|w| w[0] <= w[1]),
+        "best (lowest PM2.5) first: {values:?}"
+    );
+    assert!(cities.iter().all(|c| c["country"] == "TH"));
+
+    // A new, very clean value for Bangkok moves it to the top as soon as it is imported.
+    let editor = token(&app, "editor").await;
+    let file = "city,indicator,year,value,unit,source\nbangkok,iso37120-2014:8.1,2019,0.5,µg/m³,Test station\n";
+    assert_eq!(
+        post_csv(&app, "/api/v1/observations", &editor, file)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+    let ranking = app
+        .get_json(
+            "/api/v1/rankings?indicator=iso37120-2014:8.1&year=2019&group_by=country&group=TH",
+            200,
+        )
+        .await;
+    let first = &ranking["cities"][0];
+    assert_eq!(first["city"], "bangkok", "{ranking}");
+    let n = ranking["cities"].as_array().expect("cities").len() as f64;
+    let best = 100.0 * (n - 0.5) / n;
+    assert!((first["percentile"].as_f64().expect("percentile") - best).abs() < 1e-9);
+
+    let benchmarks = app
+        .get_json("/api/v1/cities/bangkok/benchmarks?group_by=tier", 200)
+        .await;
+    assert_eq!(
+        benchmarks["tier"], "tier-2",
+        "Thailand is upper-middle income and Bangkok has over 1 million people"
+    );
+    let admin = token(&app, "admin").await;
+    let set = api(
+        &app,
+        Method::PUT,
+        "/api/v1/cities/bangkok/tier",
+        Some(&admin),
+        Some(json!({"tier": "tier-1"})),
+    )
+    .await;
+    assert_eq!(set.status().as_u16(), 204);
+    let benchmarks = app
+        .get_json("/api/v1/cities/bangkok/benchmarks?group_by=tier", 200)
+        .await;
+    assert_eq!(benchmarks["tier"], "tier-1");
+    let bad = api(
+        &app,
+        Method::PUT,
+        "/api/v1/cities/bangkok/tier",
+        Some(&admin),
+        Some(json!({"tier": "tier-9"})),
+    )
+    .await;
+    assert_eq!(bad.status().as_u16(), 400);
+    assert_eq!(
+        app.get("/api/v1/rankings?indicator=iso37120-2014:8.1&group_by=galaxy")
+            .await
+            .status(),
+        400
+    );
+}
+
+#[tokio::test]
+async fn an_assessment_names_the_level_the_next_one_and_what_is_missing() {
+    let app = spawn_app_with(None, true).await;
+    let editor = token(&app, "editor").await;
+    // Unemployment reported under the U4SSC KPI the crosswalk makes equivalent to ISO 37120 5.1.
+    let file = "city,indicator,year,value,unit,source\n\
+                bangkok,u4ssc:EC:P:EM:1C,2019,1.0,%,NSO\n\
+                bangkok,iso37120-2014:5.3,2019,130,%,NSO\n";
+    let refused = post_csv(&app, "/api/v1/observations", &editor, file).await;
+    assert_eq!(refused.status().as_u16(), 422, "130 % is refused at import");
+    let file = "city,indicator,year,value,unit,source\nbangkok,u4ssc:EC:P:EM:1C,2019,1.0,%,NSO\n";
+    assert_eq!(
+        post_csv(&app, "/api/v1/observations", &editor, file)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+    let body = app
+        .get_json(
+            "/api/v1/cities/bangkok/assessment?standard=iso37120-2014&year=2019",
+            200,
+        )
+        .await;
+    let a = &body["assessment"];
+    assert_eq!(a["year"], 2019);
+    assert!(
+        a["scheme_note"]
+            .as_str()
+            .expect("note")
+            .contains("not a certification")
+    );
+    let recognised: Vec<&Value> = a["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|i| !i["recognised_from"].is_null())
+        .collect();
+    assert_eq!(recognised.len(), 1);
+    assert_eq!(recognised[0]["indicator"], "iso37120-2014:5.1");
+    assert_eq!(recognised[0]["recognised_from"], "u4ssc:EC:P:EM:1C");
+    let core = a["counts"]["core"][0].as_u64().expect("core count");
+    let gap = &a["next_level"]["missing"][0];
+    assert_eq!(gap["kind"], "core");
+    assert_eq!(
+        gap["needed"].as_u64(),
+        Some(12 - core),
+        "the first level asks for 12 core indicators"
+    );
+    assert_eq!(
+        gap["indicators"].as_array().expect("missing").len() as u64,
+        46 - core
+    );
+    assert_eq!(
+        app.get("/api/v1/cities/bangkok/assessment?standard=gbt33356-2016")
+            .await
+            .status(),
+        400
+    );
+    assert_eq!(
+        app.get("/api/v1/cities/atlantis/assessment").await.status(),
+        404
+    );
+}

@@ -139,6 +139,7 @@ fn matrix() -> Vec<(Method, &'static str, Access)> {
             "/api/v1/organisations/{id}/members",
             OrgAdmins,
         ),
+        (Method::PUT, "/api/v1/cities/{id}/tier", PlatformAdmins),
         (Method::POST, "/api/v1/observations", CityEditors),
         (Method::POST, "/api/v1/observations/{id}/review", Verifiers),
         (Method::POST, "/api/v1/tokens", SignedIn),
@@ -217,6 +218,7 @@ fn json_body(path: &str, role: Role) -> Option<serde_json::Value> {
             {"city": "bangkok", "indicator": "iso37120-2014:5.1", "year": 2019, "value": 1.2, "unit": "%", "source": format!("test by {}", role.slug())}
         ])),
         "/api/v1/observations/{id}/review" => Some(json!({"status": "verified"})),
+        "/api/v1/cities/{id}/tier" => Some(json!({"tier": "tier-1"})),
         _ => None,
     }
 }
@@ -268,6 +270,8 @@ async fn check_route(app: &TestApp, method: &Method, path: &str, access: Access)
                 "no-such-token"
             } else if path.contains("observations") {
                 "1"
+            } else if path.contains("/cities/") {
+                "bangkok"
             } else {
                 DEMO_ORG
             },

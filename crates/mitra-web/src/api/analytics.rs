@@ -1,0 +1,245 @@
+//! Conformity assessment, peer rankings and benchmarks, and development tiers.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use mitra_service::domain::Language;
+use mitra_service::{AssessmentView, Mitra};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ApiJson, ApiQuery, LocalizedText};
+use crate::auth::Auth;
+use crate::error::{ApiError, Problem};
+
+/// Which standard and year to assess.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AssessmentParams {
+    /// Standard id: `iso37120-2014` or `u4ssc`.
+    standard: Option<String>,
+    /// Year (default: the latest with data).
+    year: Option<String>,
+    /// `en` or `zh-Hans`, for the names of levels and the scheme.
+    lang: Option<String>,
+}
+
+/// `{"assessment": …}`: the level reached, the next level with the indicators missing for it, per-kind counts,
+/// the values that count (with `recognised_from` when counted through the crosswalk), invalid values and warnings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssessmentEnvelope {
+    #[schema(value_type = Object)]
+    assessment: AssessmentView,
+}
+
+/// Peer group of a ranking.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RankingParams {
+    /// Indicator id (`iso37120-2014:8.1`).
+    indicator: Option<String>,
+    /// Year (default: the latest with values).
+    year: Option<String>,
+    /// `region` (default), `country`, `band` or `tier`.
+    group_by: Option<String>,
+    /// One group (`asean`, `TH`, `1m-5m`, `tier-2`); without it every city is ranked within its own group.
+    group: Option<String>,
+}
+
+/// One city in a ranking.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RankEntryResponse {
+    city: String,
+    #[schema(value_type = Object)]
+    name: LocalizedText,
+    country: String,
+    /// The city's group under the grouping asked for.
+    group: Option<String>,
+    value: f64,
+    /// Percentile rank within the group, 0–100; higher is better (respecting the indicator's direction).
+    percentile: f64,
+}
+
+/// A ranking, best first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RankingResponse {
+    indicator: String,
+    unit: Option<String>,
+    /// `lower` or `higher` is better; null when Mitra states no direction (then higher values rank higher).
+    direction: Option<String>,
+    year: Option<i32>,
+    /// Years with values.
+    years: Vec<i32>,
+    group_by: String,
+    group: Option<String>,
+    cities: Vec<RankEntryResponse>,
+}
+
+/// Which grouping to benchmark in.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BenchmarkParams {
+    /// `region` (default), `country`, `band` or `tier`.
+    group_by: Option<String>,
+}
+
+/// A city's standing on one indicator.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BenchmarkResponse {
+    indicator: String,
+    unit: Option<String>,
+    direction: Option<String>,
+    /// The latest year with a value.
+    year: i32,
+    value: f64,
+    percentile: Option<f64>,
+    group_size: usize,
+    group_median: Option<f64>,
+    /// `[[year, value], …]`, oldest first.
+    series: Vec<(i32, f64)>,
+}
+
+/// A city's benchmarks.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BenchmarksResponse {
+    city: String,
+    region: String,
+    country: String,
+    band: Option<String>,
+    tier: Option<String>,
+    group_by: String,
+    group: Option<String>,
+    benchmarks: Vec<BenchmarkResponse>,
+}
+
+/// A tier to set; null returns to the derived tier.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TierRequest {
+    /// `tier-1` … `tier-4`, or null.
+    tier: Option<String>,
+}
+
+/// Assess a city's data against Mitra's conformity scheme for a standard.
+#[utoipa::path(get, path = "/api/v1/cities/{id}/assessment", tag = "analytics", params(("id" = String, Path, description = "City id"), AssessmentParams),
+    responses((status = 200, body = AssessmentEnvelope), (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_assessment(
+    State(mitra): State<Mitra>,
+    Path(id): Path<String>,
+    ApiQuery(p): ApiQuery<AssessmentParams>,
+) -> Result<Json<AssessmentEnvelope>, ApiError> {
+    let standard = p.standard.as_deref().unwrap_or("iso37120-2014");
+    let report = mitra.assess(&id, standard, p.year.as_deref()).await?;
+    let language = p
+        .lang
+        .as_deref()
+        .and_then(|l| Language::parse(l).ok())
+        .unwrap_or(Language::En);
+    Ok(Json(AssessmentEnvelope {
+        assessment: report.view(language),
+    }))
+}
+
+/// Rank the cities of a peer group on an indicator.
+#[utoipa::path(get, path = "/api/v1/rankings", tag = "analytics", params(RankingParams),
+    responses((status = 200, body = RankingResponse), (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_ranking(
+    State(mitra): State<Mitra>,
+    ApiQuery(p): ApiQuery<RankingParams>,
+) -> Result<Json<RankingResponse>, ApiError> {
+    let indicator = p
+        .indicator
+        .as_deref()
+        .ok_or_else(|| ApiError::bad_parameter("indicator", "indicator: is required".into()))?;
+    let ranking = mitra
+        .ranking(
+            indicator,
+            p.year.as_deref(),
+            p.group_by.as_deref().unwrap_or("region"),
+            p.group.as_deref(),
+        )
+        .await?;
+    Ok(Json(RankingResponse {
+        indicator: ranking.indicator.id.to_string(),
+        unit: ranking.indicator.unit.clone(),
+        direction: ranking.indicator.direction.map(|d| d.as_str().to_owned()),
+        year: ranking.year,
+        years: ranking.years,
+        group_by: ranking.grouping.as_str().into(),
+        group: ranking.group,
+        cities: ranking
+            .entries
+            .into_iter()
+            .map(|e| {
+                let mut name = LocalizedText::from([("en".to_owned(), e.facts.name_en.clone())]);
+                if let Some(zh) = &e.facts.name_zh {
+                    name.insert("zh-Hans".into(), zh.clone());
+                }
+                RankEntryResponse {
+                    group: e.facts.group(ranking.grouping),
+                    city: e.city.to_string(),
+                    name,
+                    country: e.facts.country.to_string(),
+                    value: e.value,
+                    percentile: e.percentile,
+                }
+            })
+            .collect(),
+    }))
+}
+
+/// A city against its peer group on every indicator it has values for.
+#[utoipa::path(get, path = "/api/v1/cities/{id}/benchmarks", tag = "analytics", params(("id" = String, Path, description = "City id"), BenchmarkParams),
+    responses((status = 200, body = BenchmarksResponse), (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_benchmarks(
+    State(mitra): State<Mitra>,
+    Path(id): Path<String>,
+    ApiQuery(p): ApiQuery<BenchmarkParams>,
+) -> Result<Json<BenchmarksResponse>, ApiError> {
+    let b = mitra
+        .city_benchmarks(&id, p.group_by.as_deref().unwrap_or("region"))
+        .await?;
+    Ok(Json(BenchmarksResponse {
+        city: b.city.to_string(),
+        region: b.facts.region.clone(),
+        country: b.facts.country.to_string(),
+        band: b.facts.band.map(|x| x.as_str().to_owned()),
+        tier: b.facts.tier.clone(),
+        group_by: b.grouping.as_str().into(),
+        group: b.group,
+        benchmarks: b
+            .benchmarks
+            .into_iter()
+            .map(|x| BenchmarkResponse {
+                indicator: x.indicator.id.to_string(),
+                unit: x.indicator.unit.clone(),
+                direction: x.indicator.direction.map(|d| d.as_str().to_owned()),
+                year: x.year,
+                value: x.value,
+                percentile: x.percentile,
+                group_size: x.group_size,
+                group_median: x.group_median,
+                series: x.series,
+            })
+            .collect(),
+    }))
+}
+
+/// Set a city's development tier, or return it to the derived one with null (platform admins).
+#[utoipa::path(put, path = "/api/v1/cities/{id}/tier", tag = "analytics", request_body = TierRequest, security(("bearer" = [])),
+    params(("id" = String, Path, description = "City id")),
+    responses((status = 204), (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn set_tier(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<TierRequest>,
+) -> Result<StatusCode, ApiError> {
+    mitra
+        .set_city_tier(&auth.actor, &id, body.tier.as_deref())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
