@@ -10,8 +10,8 @@ use mitra_domain::assessment::{self, Assessment, Scheme};
 use mitra_domain::panel::{NO_GROUP, Panel};
 use mitra_domain::peers::{Band, Grouping, Tier, Tiers};
 use mitra_domain::{
-    City, CityFilter, CityId, CountryCode, Direction, Indicator, IndicatorId, PageRequest,
-    Relation, StandardId, ValidationError,
+    City, CityFilter, CityId, CountryCode, Direction, Indicator, IndicatorId, Relation, StandardId,
+    ValidationError,
 };
 
 use crate::reference::file;
@@ -263,12 +263,7 @@ impl Mitra {
                 (c.id, facts)
             })
             .collect();
-        let mut indicators = HashMap::new();
-        for standard in self.store.list_standards().await? {
-            for indicator in self.store.list_indicators(&standard.standard.id).await? {
-                indicators.insert(indicator.id.clone(), indicator);
-            }
-        }
+        let indicators = self.all_indicators().await?;
         let directions: Vec<Option<Direction>> = panel
             .indicators()
             .iter()
@@ -463,29 +458,19 @@ impl Mitra {
 
         let in_standard: HashSet<&IndicatorId> = indicators.iter().map(|i| &i.id).collect();
         let mut equivalents: HashMap<IndicatorId, Vec<IndicatorId>> = HashMap::new();
-        let mut page = PageRequest {
-            limit: mitra_domain::page::MAX_LIMIT,
-            after: None,
-        };
-        loop {
-            let batch = self.store.list_crosswalk(&page).await?;
-            let done = batch.len() < page.limit as usize;
-            page.after = batch.last().map(|e| format!("{} {}", e.from, e.to));
-            for entry in batch
-                .into_iter()
-                .filter(|e| e.relation == Relation::Equivalent)
-            {
-                match (
-                    in_standard.contains(&entry.from),
-                    in_standard.contains(&entry.to),
-                ) {
-                    (true, false) => equivalents.entry(entry.from).or_default().push(entry.to),
-                    (false, true) => equivalents.entry(entry.to).or_default().push(entry.from),
-                    _ => {}
-                }
-            }
-            if done {
-                break;
+        for entry in self
+            .all_crosswalk()
+            .await?
+            .into_iter()
+            .filter(|e| e.relation == Relation::Equivalent)
+        {
+            match (
+                in_standard.contains(&entry.from),
+                in_standard.contains(&entry.to),
+            ) {
+                (true, false) => equivalents.entry(entry.from).or_default().push(entry.to),
+                (false, true) => equivalents.entry(entry.to).or_default().push(entry.from),
+                _ => {}
             }
         }
 

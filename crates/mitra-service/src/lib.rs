@@ -40,7 +40,9 @@ pub use reference::{
     DEMO_ACCOUNTS, DEMO_OBSERVATION_PACKS, DemoReport, ObservationPack, REFERENCE_VERSION,
     ReferenceReport,
 };
-pub use standards::{IndicatorDetail, RelatedIndicator, StandardDetail, ThemeGroup};
+pub use standards::{
+    CrosswalkInput, IndicatorDetail, RelatedIndicator, StandardDetail, ThemeGroup,
+};
 
 /// The database engine behind a running Mitra.
 pub use mitra_store::Backend;
@@ -68,6 +70,11 @@ impl Mitra {
             mailer,
             panel: Arc::default(),
         })
+    }
+
+    /// The address Mitra is reached at, for links and IRIs (`http://127.0.0.1:8080` unless configured).
+    pub fn public_url(&self) -> &str {
+        self.mailer.public_url()
     }
 
     /// The engine in use.

@@ -91,6 +91,11 @@ impl Mailer {
         })
     }
 
+    /// The instance's public address, without a trailing slash.
+    pub(crate) fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
     /// An absolute link to `path` on this instance.
     pub(crate) fn link(&self, path: &str) -> String {
         format!("{}{path}", self.public_url)

@@ -99,10 +99,8 @@ impl Mitra {
         for city in self.all_cities(&CityFilter::default()).await? {
             catalogue.add_city(city.id, &city.name_en);
         }
-        for standard in self.store.list_standards().await? {
-            for indicator in self.store.list_indicators(&standard.standard.id).await? {
-                catalogue.add_indicator(indicator.id, indicator.unit);
-            }
+        for (id, indicator) in self.all_indicators().await? {
+            catalogue.add_indicator(id, indicator.unit);
         }
         Ok(catalogue)
     }
@@ -111,25 +109,13 @@ impl Mitra {
     pub(crate) async fn recognisable_indicators(
         &self,
     ) -> Result<HashSet<IndicatorId>, ServiceError> {
-        let mut out = HashSet::new();
-        let mut page = PageRequest {
-            limit: mitra_domain::page::MAX_LIMIT,
-            after: None,
-        };
-        loop {
-            let batch = self.store.list_crosswalk(&page).await?;
-            let done = batch.len() < page.limit as usize;
-            page.after = batch.last().map(|e| format!("{} {}", e.from, e.to));
-            for entry in batch {
-                if entry.relation == Relation::Equivalent {
-                    out.insert(entry.from);
-                    out.insert(entry.to);
-                }
-            }
-            if done {
-                return Ok(out);
-            }
-        }
+        Ok(self
+            .all_crosswalk()
+            .await?
+            .into_iter()
+            .filter(|e| e.relation == Relation::Equivalent)
+            .flat_map(|e| [e.from, e.to])
+            .collect())
     }
 
     /// Imports an observation file (CSV or JSON, see [`parse_import`]) named `origin` for the audit log. Every row

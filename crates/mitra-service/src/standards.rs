@@ -5,7 +5,28 @@ use mitra_domain::{
     StandardId, StandardSummary,
 };
 
+use std::collections::HashMap;
+
+use mitra_domain::ValidationError;
+
 use crate::{Mitra, ServiceError};
+
+/// A crosswalk relation to add or change.
+#[derive(Debug, Clone, Default)]
+pub struct CrosswalkInput {
+    /// Indicator id the relation starts from.
+    pub from: String,
+    /// Indicator id it points to.
+    pub to: String,
+    /// `equivalent`, `broader`, `narrower` or `related`.
+    pub relation: String,
+    /// `source` or `derived`.
+    pub basis: String,
+    /// The source's own wording.
+    pub note: String,
+    /// What the relation rests on.
+    pub source: String,
+}
 
 /// A theme of a standard and its indicators, in the standard's order.
 #[derive(Debug, Clone)]
@@ -123,6 +144,183 @@ impl Mitra {
         let mut entries = self.store.list_crosswalk(&page.probe()).await?;
         let next = page.finish(&mut entries, |e| format!("{} {}", e.from, e.to));
         Ok((entries, next))
+    }
+
+    /// The whole crosswalk, ordered by (from, to).
+    pub async fn all_crosswalk(&self) -> Result<Vec<CrosswalkEntry>, ServiceError> {
+        let mut out = Vec::new();
+        let mut page = PageRequest {
+            limit: mitra_domain::page::MAX_LIMIT,
+            after: None,
+        };
+        loop {
+            let batch = self.store.list_crosswalk(&page).await?;
+            let done = batch.len() < page.limit as usize;
+            page.after = batch.last().map(|e| format!("{} {}", e.from, e.to));
+            out.extend(batch);
+            if done {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// Every indicator of every standard, by id.
+    pub async fn all_indicators(&self) -> Result<HashMap<IndicatorId, Indicator>, ServiceError> {
+        let mut out = HashMap::new();
+        for standard in self.store.list_standards().await? {
+            for indicator in self.store.list_indicators(&standard.standard.id).await? {
+                out.insert(indicator.id.clone(), indicator);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The crosswalk as CSV: one relation per row with both indicators' titles.
+    pub async fn crosswalk_csv(&self) -> Result<String, ServiceError> {
+        let indicators = self.all_indicators().await?;
+        let title = |id: &IndicatorId| indicators.get(id).map_or("", |i| i.title_en.as_str());
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let csv_error = |e: csv::Error| ServiceError::Internal(e.into());
+        writer
+            .write_record([
+                "from",
+                "from_title",
+                "relation",
+                "to",
+                "to_title",
+                "basis",
+                "note",
+                "source",
+            ])
+            .map_err(csv_error)?;
+        for e in self.all_crosswalk().await? {
+            writer
+                .write_record([
+                    e.from.as_str(),
+                    title(&e.from),
+                    e.relation.as_str(),
+                    e.to.as_str(),
+                    title(&e.to),
+                    e.basis.as_str(),
+                    &e.note,
+                    &e.source,
+                ])
+                .map_err(csv_error)?;
+        }
+        let bytes = writer
+            .into_inner()
+            .map_err(|e| ServiceError::Internal(anyhow::anyhow!("{e}")))?;
+        String::from_utf8(bytes).map_err(|e| ServiceError::Internal(e.into()))
+    }
+
+    /// The crosswalk as SKOS mapping relations in JSON-LD: each indicator a `skos:Concept` in its standard's
+    /// `skos:ConceptScheme`, with `skos:exactMatch`, `broadMatch`, `narrowMatch` or `relatedMatch` to the other.
+    /// Indicator and standard IRIs are their pages under `base`.
+    pub async fn crosswalk_skos(&self, base: &str) -> Result<serde_json::Value, ServiceError> {
+        use serde_json::{Value, json};
+        let indicators = self.all_indicators().await?;
+        let base = base.trim_end_matches('/');
+        let iri = |id: &IndicatorId| format!("{base}/indicators/{id}");
+        let mut concepts: std::collections::BTreeMap<String, serde_json::Map<String, Value>> =
+            std::collections::BTreeMap::new();
+        for e in self.all_crosswalk().await? {
+            // `from <property> to`, in SKOS terms: a broader source has the target as its narrower match.
+            let property = match e.relation {
+                Relation::Equivalent => "skos:exactMatch",
+                Relation::Broader => "skos:narrowMatch",
+                Relation::Narrower => "skos:broadMatch",
+                Relation::Related => "skos:relatedMatch",
+            };
+            for id in [&e.from, &e.to] {
+                concepts.entry(id.to_string()).or_insert_with(|| {
+                    let mut concept = serde_json::Map::new();
+                    concept.insert("@id".into(), json!(iri(id)));
+                    concept.insert("@type".into(), json!("skos:Concept"));
+                    concept.insert("skos:notation".into(), json!(id.as_str()));
+                    if let Some(i) = indicators.get(id) {
+                        let mut labels = vec![json!({"@value": i.title_en, "@language": "en"})];
+                        if let Some(zh) = &i.title_zh {
+                            labels.push(json!({"@value": zh, "@language": "zh-Hans"}));
+                        }
+                        concept.insert("skos:prefLabel".into(), Value::Array(labels));
+                        concept.insert(
+                            "skos:inScheme".into(),
+                            json!({"@id": format!("{base}/standards/{}", i.standard_id)}),
+                        );
+                    }
+                    concept
+                });
+            }
+            if let Some(concept) = concepts.get_mut(e.from.as_str()) {
+                let list = concept
+                    .entry(property)
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                if let Value::Array(list) = list {
+                    list.push(json!({"@id": iri(&e.to)}));
+                }
+            }
+        }
+        Ok(json!({
+            "@context": {"skos": "http://www.w3.org/2004/02/skos/core#"},
+            "@graph": concepts.into_values().map(Value::Object).collect::<Vec<_>>(),
+        }))
+    }
+
+    /// A platform admin adds or changes the relation from one indicator to another.
+    pub async fn put_crosswalk(
+        &self,
+        actor: &mitra_domain::Actor,
+        input: &CrosswalkInput,
+    ) -> Result<CrosswalkEntry, ServiceError> {
+        let admin = actor.platform_admin()?;
+        let from = IndicatorId::parse(&input.from)?;
+        let to = IndicatorId::parse(&input.to)?;
+        if from == to {
+            return Err(ValidationError::new("to", "an indicator cannot relate to itself").into());
+        }
+        if from.standard() == to.standard() {
+            return Err(ValidationError::new(
+                "to",
+                "the crosswalk relates indicators of different standards",
+            )
+            .into());
+        }
+        self.store.find_indicator(&from).await?;
+        self.store.find_indicator(&to).await?;
+        let source = input.source.trim();
+        if source.is_empty() {
+            return Err(ValidationError::new(
+                "source",
+                "say what the relation rests on (a publication, or who derived it)",
+            )
+            .into());
+        }
+        let entry = CrosswalkEntry {
+            from,
+            to,
+            relation: Relation::parse(&input.relation)?,
+            basis: Basis::parse(&input.basis)?,
+            note: input.note.trim().to_owned(),
+            source: source.to_owned(),
+        };
+        self.store.put_crosswalk(&entry, admin.actor()).await?;
+        Ok(entry)
+    }
+
+    /// A platform admin removes a relation.
+    pub async fn delete_crosswalk(
+        &self,
+        actor: &mitra_domain::Actor,
+        from: &str,
+        to: &str,
+    ) -> Result<(), ServiceError> {
+        let admin = actor.platform_admin()?;
+        let from = IndicatorId::parse(from)?;
+        let to = IndicatorId::parse(to)?;
+        Ok(self
+            .store
+            .delete_crosswalk(&from, &to, admin.actor())
+            .await?)
     }
 
     /// The six ASCN focus areas.

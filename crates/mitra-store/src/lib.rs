@@ -133,6 +133,17 @@ pub trait StandardStore {
 
     /// The ASCN focus areas in published order.
     async fn list_focus_areas(&self) -> Result<Vec<FocusArea>, StoreError>;
+
+    /// Inserts or replaces the relation from `entry.from` to `entry.to`, journalled.
+    async fn put_crosswalk(&self, entry: &CrosswalkEntry, actor: &str) -> Result<(), StoreError>;
+
+    /// Deletes the relation from `from` to `to`, journalled; [`StoreError::NotFound`] when there is none.
+    async fn delete_crosswalk(
+        &self,
+        from: &IndicatorId,
+        to: &IndicatorId,
+        actor: &str,
+    ) -> Result<(), StoreError>;
 }
 
 /// The audit log, the change feed and the connection itself.

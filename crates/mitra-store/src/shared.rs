@@ -722,6 +722,66 @@ macro_rules! impl_store {
                     })
                     .collect()
             }
+
+            async fn put_crosswalk(&self, entry: &CrosswalkEntry, actor: &str) -> Result<(), StoreError> {
+                let now = OffsetDateTime::now_utc();
+                let id = format!("{} {}", entry.from, entry.to);
+                let mut tx = self.pool.begin().await?;
+                let before = sqlx::query(
+                    "select from_indicator_id, to_indicator_id, relation, basis, note, source from crosswalk \
+                     where from_indicator_id = $1 and to_indicator_id = $2",
+                )
+                .bind(entry.from.as_str())
+                .bind(entry.to.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| crosswalk_row(&r))
+                .transpose()?
+                .map(|r| r.into_entry())
+                .transpose()?;
+                sqlx::query(
+                    "insert into crosswalk (from_indicator_id, to_indicator_id, relation, basis, note, source) \
+                     values ($1, $2, $3, $4, $5, $6) on conflict (from_indicator_id, to_indicator_id) do update set \
+                     relation = excluded.relation, basis = excluded.basis, note = excluded.note, source = excluded.source",
+                )
+                .bind(entry.from.as_str())
+                .bind(entry.to.as_str())
+                .bind(entry.relation.as_str())
+                .bind(entry.basis.as_str())
+                .bind(&entry.note)
+                .bind(&entry.source)
+                .execute(&mut *tx)
+                .await?;
+                let before = before.as_ref().map(rows::crosswalk_json);
+                let action = if before.is_some() { "update" } else { "insert" };
+                journal(&mut tx, now, actor, action, "crosswalk", &id, before.as_ref(), Some(&rows::crosswalk_json(entry))).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn delete_crosswalk(&self, from: &IndicatorId, to: &IndicatorId, actor: &str) -> Result<(), StoreError> {
+                let now = OffsetDateTime::now_utc();
+                let id = format!("{from} {to}");
+                let mut tx = self.pool.begin().await?;
+                let before = sqlx::query(
+                    "select from_indicator_id, to_indicator_id, relation, basis, note, source from crosswalk \
+                     where from_indicator_id = $1 and to_indicator_id = $2",
+                )
+                .bind(from.as_str())
+                .bind(to.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::NotFound { entity: "crosswalk relation", id: id.clone() })?;
+                let before = crosswalk_row(&before)?.into_entry()?;
+                sqlx::query("delete from crosswalk where from_indicator_id = $1 and to_indicator_id = $2")
+                    .bind(from.as_str())
+                    .bind(to.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                journal(&mut tx, now, actor, "delete", "crosswalk", &id, Some(&rows::crosswalk_json(&before)), None).await?;
+                tx.commit().await?;
+                Ok(())
+            }
         }
 
         #[async_trait]

@@ -139,6 +139,10 @@ fn api_routes() -> Routes {
         .get("/standards/{id}/indicators", standards::list_indicators)
         .get("/indicators/{id}", standards::get_indicator)
         .get("/crosswalk", standards::list_crosswalk)
+        .put("/crosswalk", standards::put_crosswalk)
+        .delete("/crosswalk", standards::delete_crosswalk)
+        .get("/crosswalk.csv", standards::crosswalk_csv)
+        .get("/crosswalk.jsonld", standards::crosswalk_skos)
         .get("/observations", observations::list_observations)
         .post("/observations", observations::import_observations)
         .post(

@@ -3,12 +3,15 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use mitra_service::Mitra;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use mitra_service::domain::{CrosswalkEntry, Indicator, StandardSummary};
+use mitra_service::{CrosswalkInput, Mitra};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiQuery, LocalizedText};
+use super::{ApiJson, ApiQuery, LocalizedText};
+use crate::auth::Auth;
 use crate::error::{ApiError, Problem};
 
 /// A standard.
@@ -267,4 +270,112 @@ pub async fn list_crosswalk(
         crosswalk: entries.iter().map(CrosswalkEntryResponse::from).collect(),
         next_cursor,
     }))
+}
+
+/// A crosswalk relation to add or change.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CrosswalkRequest {
+    /// Indicator id the relation starts from.
+    from: String,
+    /// Indicator id of another standard it points to.
+    to: String,
+    /// `equivalent`, `broader` (from is broader than to), `narrower` or `related`.
+    relation: String,
+    /// `source` (stated by a publication) or `derived` (by an analyst).
+    basis: String,
+    /// The source's own wording.
+    #[serde(default)]
+    note: String,
+    /// What the relation rests on.
+    source: String,
+}
+
+/// Which relation to delete.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CrosswalkKeyParams {
+    /// Indicator id the relation starts from.
+    from: Option<String>,
+    /// Indicator id it points to.
+    to: Option<String>,
+}
+
+/// `{"relation": …}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CrosswalkEnvelope {
+    relation: CrosswalkEntryResponse,
+}
+
+/// The whole crosswalk as CSV, with both indicators' titles.
+#[utoipa::path(get, path = "/api/v1/crosswalk.csv", tag = "standards",
+    responses((status = 200, content_type = "text/csv", body = String)))]
+pub async fn crosswalk_csv(State(mitra): State<Mitra>) -> Result<Response, ApiError> {
+    let csv = mitra.crosswalk_csv().await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"mitra-crosswalk.csv\"",
+            ),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+/// The whole crosswalk as SKOS mapping relations (`skos:exactMatch`, `broadMatch`, `narrowMatch`,
+/// `relatedMatch`) in JSON-LD.
+#[utoipa::path(get, path = "/api/v1/crosswalk.jsonld", tag = "standards",
+    responses((status = 200, content_type = "application/ld+json", body = Object)))]
+pub async fn crosswalk_skos(State(mitra): State<Mitra>) -> Result<Response, ApiError> {
+    let body = mitra.crosswalk_skos(mitra.public_url()).await?;
+    Ok(([(header::CONTENT_TYPE, "application/ld+json")], Json(body)).into_response())
+}
+
+/// Add a crosswalk relation or change one (platform admins).
+#[utoipa::path(put, path = "/api/v1/crosswalk", tag = "standards", request_body = CrosswalkRequest, security(("bearer" = [])),
+    responses((status = 200, body = CrosswalkEnvelope), (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn put_crosswalk(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    ApiJson(body): ApiJson<CrosswalkRequest>,
+) -> Result<Json<CrosswalkEnvelope>, ApiError> {
+    let entry = mitra
+        .put_crosswalk(
+            &auth.actor,
+            &CrosswalkInput {
+                from: body.from,
+                to: body.to,
+                relation: body.relation,
+                basis: body.basis,
+                note: body.note,
+                source: body.source,
+            },
+        )
+        .await?;
+    Ok(Json(CrosswalkEnvelope {
+        relation: CrosswalkEntryResponse::from(&entry),
+    }))
+}
+
+/// Delete a crosswalk relation (platform admins).
+#[utoipa::path(delete, path = "/api/v1/crosswalk", tag = "standards", params(CrosswalkKeyParams), security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn delete_crosswalk(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    ApiQuery(p): ApiQuery<CrosswalkKeyParams>,
+) -> Result<StatusCode, ApiError> {
+    mitra
+        .delete_crosswalk(
+            &auth.actor,
+            p.from.as_deref().unwrap_or_default(),
+            p.to.as_deref().unwrap_or_default(),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

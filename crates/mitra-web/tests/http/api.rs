@@ -306,3 +306,136 @@ async fn the_api_answers_the_same_on_every_configured_backend() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_crosswalk_exports_as_csv_and_skos_and_platform_admins_edit_it() {
+    let app = spawn_app_with(None, true).await;
+    let csv = app.get("/api/v1/crosswalk.csv").await;
+    assert_eq!(csv.status(), 200);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/csv")
+    );
+    let text = csv.text().await.expect("text");
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("from,from_title,relation,to,to_title,basis,note,source")
+    );
+    assert!(
+        text.contains("iso37120-2014:5.1,City's unemployment rate,equivalent,u4ssc:EC:P:EM:1C")
+    );
+
+    let skos = app.get_json("/api/v1/crosswalk.jsonld", 200).await;
+    assert_eq!(
+        skos["@context"]["skos"],
+        "http://www.w3.org/2004/02/skos/core#"
+    );
+    let concept = |id: &str| {
+        skos["@graph"]
+            .as_array()
+            .expect("graph")
+            .iter()
+            .find(|c| c["skos:notation"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no concept {id}"))
+    };
+    let unemployment = concept("iso37120-2014:5.1");
+    assert!(
+        unemployment["@id"]
+            .as_str()
+            .expect("iri")
+            .ends_with("/indicators/iso37120-2014:5.1")
+    );
+    assert!(
+        unemployment["skos:exactMatch"][0]["@id"]
+            .as_str()
+            .expect("match")
+            .ends_with("/indicators/u4ssc:EC:P:EM:1C")
+    );
+    // ISO 37120 8.1 (PM2.5) is one component of the U4SSC air-quality KPI: narrower, so the KPI is its broad match.
+    let pm25 = concept("iso37120-2014:8.1");
+    assert!(
+        pm25["skos:broadMatch"][0]["@id"]
+            .as_str()
+            .expect("match")
+            .ends_with("/indicators/u4ssc:EN:EN:AQ:1C"),
+        "{pm25}"
+    );
+
+    let admin = {
+        let browser =
+            crate::Browser::signed_in(&app, "admin@demo.mitra.invalid", "demo-password-admin")
+                .await;
+        crate::create_token(&app, &browser, "write").await
+    };
+    let put = |body: Value| {
+        crate::api(
+            &app,
+            reqwest::Method::PUT,
+            "/api/v1/crosswalk",
+            Some(&admin),
+            Some(body),
+        )
+    };
+    let same_standard = put(serde_json::json!({
+        "from": "iso37120-2014:5.1", "to": "iso37120-2014:5.5", "relation": "related", "basis": "derived", "source": "x"
+    }))
+    .await;
+    assert_eq!(same_standard.status(), 400);
+    let unknown = put(serde_json::json!({
+        "from": "iso37120-2014:5.1", "to": "u4ssc:NOPE", "relation": "related", "basis": "derived", "source": "x"
+    }))
+    .await;
+    assert_eq!(unknown.status(), 404);
+    let changed = put(serde_json::json!({
+        "from": "iso37120-2014:5.1", "to": "u4ssc:EC:P:EM:1C", "relation": "broader", "basis": "derived",
+        "source": "Review of the U4SSC definition"
+    }))
+    .await;
+    assert_eq!(changed.status(), 200);
+    let csv = app
+        .get("/api/v1/crosswalk.csv")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(csv.contains("iso37120-2014:5.1,City's unemployment rate,broader,u4ssc:EC:P:EM:1C"));
+    let audit = crate::api(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/audit?entity=crosswalk",
+        Some(&admin),
+        None,
+    )
+    .await
+    .json::<Value>()
+    .await
+    .expect("json");
+    assert!(
+        audit
+            .to_string()
+            .contains("iso37120-2014:5.1 u4ssc:EC:P:EM:1C"),
+        "{audit}"
+    );
+    let deleted = crate::api(
+        &app,
+        reqwest::Method::DELETE,
+        "/api/v1/crosswalk?from=iso37120-2014:5.1&to=u4ssc:EC:P:EM:1C",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(deleted.status(), 204);
+    let again = crate::api(
+        &app,
+        reqwest::Method::DELETE,
+        "/api/v1/crosswalk?from=iso37120-2014:5.1&to=u4ssc:EC:P:EM:1C",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(again.status(), 404);
+}

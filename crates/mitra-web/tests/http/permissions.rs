@@ -140,6 +140,8 @@ fn matrix() -> Vec<(Method, &'static str, Access)> {
             OrgAdmins,
         ),
         (Method::PUT, "/api/v1/cities/{id}/tier", PlatformAdmins),
+        (Method::PUT, "/api/v1/crosswalk", PlatformAdmins),
+        (Method::DELETE, "/api/v1/crosswalk", PlatformAdmins),
         (Method::POST, "/api/v1/observations", CityEditors),
         (Method::POST, "/api/v1/observations/{id}/review", Verifiers),
         (Method::POST, "/api/v1/tokens", SignedIn),
@@ -219,6 +221,10 @@ fn json_body(path: &str, role: Role) -> Option<serde_json::Value> {
         ])),
         "/api/v1/observations/{id}/review" => Some(json!({"status": "verified"})),
         "/api/v1/cities/{id}/tier" => Some(json!({"tier": "tier-1"})),
+        "/api/v1/crosswalk" => Some(json!({
+            "from": "iso37120-2014:17.1", "to": "u4ssc:EC:ICT:ICT:1C", "relation": "related", "basis": "derived",
+            "source": format!("review by {}", role.slug())
+        })),
         _ => None,
     }
 }
@@ -264,7 +270,7 @@ async fn every_role_is_allowed_or_forbidden_exactly_as_the_matrix_says() {
 
 async fn check_route(app: &TestApp, method: &Method, path: &str, access: Access) {
     for role in ROLES {
-        let concrete = path.replace(
+        let mut concrete = path.replace(
             "{id}",
             if path.contains("tokens") {
                 "no-such-token"
@@ -276,6 +282,9 @@ async fn check_route(app: &TestApp, method: &Method, path: &str, access: Access)
                 DEMO_ORG
             },
         );
+        if method == Method::DELETE && path == "/api/v1/crosswalk" {
+            concrete.push_str("?from=iso37120-2014:5.1&to=u4ssc:EC:P:EM:1C");
+        }
         let status = if path.starts_with("/api/") {
             let token = match role.credentials() {
                 None => None,
