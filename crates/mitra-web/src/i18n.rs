@@ -52,6 +52,17 @@ pub fn translate_with(
         .unwrap_or_else(|| key.to_owned())
 }
 
+/// The message `key` in `language` with text arguments.
+pub fn translate_args(language: Language, key: &str, values: &[(&'static str, String)]) -> String {
+    let args: HashMap<Cow<'static, str>, FluentValue<'_>> = values
+        .iter()
+        .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(value.clone())))
+        .collect();
+    LOCALES
+        .try_lookup_with_args(&identifier(language), key, &args)
+        .unwrap_or_else(|| key.to_owned())
+}
+
 /// The language chosen for this request, put there by [`negotiate_language`].
 #[derive(Debug, Clone, Copy)]
 pub struct Lang(pub Language);

@@ -74,11 +74,13 @@ impl Routes {
 }
 
 fn pages() -> Routes {
-    use ui::{account, admin, api_docs, cities, home, orgs, standards};
+    use ui::{account, admin, analytics, api_docs, cities, home, orgs, standards};
     Routes::new("")
         .get("/", home::show_home)
         .get("/cities", cities::list_cities)
         .get("/cities/{id}", cities::show_city)
+        .get("/cities/{id}/assessment", analytics::show_assessment)
+        .get("/rankings", analytics::show_rankings)
         .get("/standards", standards::list_standards)
         .get("/standards/{id}", standards::show_standard)
         .get("/indicators/{id}", standards::show_indicator)

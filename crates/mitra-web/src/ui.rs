@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod analytics;
 pub mod api_docs;
 pub mod cities;
 pub mod forms;

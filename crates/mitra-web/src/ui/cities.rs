@@ -163,6 +163,15 @@ pub async fn list_cities(
     }))
 }
 
+/// "Trend from 2010 to 2020" in the reader's language.
+fn translate_with2(lang: Language, from: i32, to: i32) -> String {
+    crate::i18n::translate_args(
+        lang,
+        "city-indicator-trend-label",
+        &[("from", from.to_string()), ("to", to.to_string())],
+    )
+}
+
 /// Percent-encodes a query value.
 fn encode(value: &str) -> String {
     let mut out = String::new();
@@ -189,6 +198,22 @@ struct CityPage {
     series: Vec<(i32, String, String)>,
     population_source: String,
     local_name: Option<(String, String)>,
+    indicators: Vec<IndicatorRow>,
+    tier: String,
+    band: String,
+}
+
+/// One indicator on the city page: its latest value, trend and standing in the region.
+struct IndicatorRow {
+    id: String,
+    title: super::analytics::Title,
+    year: i32,
+    value: String,
+    unit: String,
+    trend: Option<String>,
+    trend_label: String,
+    percentile: String,
+    median: String,
 }
 
 /// `GET /cities/{id}`
@@ -215,7 +240,38 @@ pub async fn show_city(
             (p.year, group_digits(p.count), kind)
         })
         .collect();
+    let benchmarks = mitra.city_benchmarks(city.id.as_str(), "region").await?;
+    let indicators = benchmarks
+        .benchmarks
+        .iter()
+        .map(|b| IndicatorRow {
+            id: b.indicator.id.to_string(),
+            title: super::analytics::title(Some(&b.indicator), b.indicator.id.as_str(), lang),
+            year: b.year,
+            value: super::analytics::number(b.value),
+            unit: b.indicator.unit.clone().unwrap_or_default(),
+            trend: super::analytics::sparkline(&b.series, 120.0, 28.0),
+            trend_label: match (b.series.first(), b.series.last()) {
+                (Some(first), Some(last)) => translate_with2(lang, first.0, last.0),
+                _ => String::new(),
+            },
+            percentile: b.percentile.map_or("—".into(), |p| format!("{p:.0}")),
+            median: b.group_median.map_or("—".into(), super::analytics::number),
+        })
+        .collect();
+    let tier = benchmarks
+        .facts
+        .tier
+        .as_deref()
+        .map_or("—".into(), |t| l.t2("tier", t));
+    let band = benchmarks
+        .facts
+        .band
+        .map_or("—".into(), |b| l.t2("band", b.as_str()));
     Ok(render(&CityPage {
+        indicators,
+        tier,
+        band,
         country: country_name(detail.country.as_slice(), city.country, lang),
         population: population_text(city, lang),
         networks: network_names(city, lang),

@@ -119,7 +119,7 @@ async fn an_unsupported_language_code_is_a_400_page_naming_the_supported_ones() 
 }
 
 /// Asserts that a Chinese page shows no interface string in English (content without a Chinese version, marked
-/// `lang="en"`, and the city names on the map are data and are left out).
+/// `lang="en"`, and the country and city names on the map are data and are left out).
 pub fn assert_no_english(path: &str, html: &str) {
     let en = messages(include_str!("../../../../locales/en/main.ftl"));
     let zh = messages(include_str!("../../../../locales/zh-Hans/main.ftl"));
@@ -139,7 +139,7 @@ pub fn assert_no_english(path: &str, html: &str) {
         html.contains(r#"<html lang="zh-Hans">"#),
         "{path} is not in Chinese"
     );
-    let html = match (html.find("<g class=\"cities\">"), html.find("</svg>")) {
+    let html = match (html.find("<g class=\"countries\">"), html.find("</svg>")) {
         (Some(start), Some(end)) => format!("{}{}", &html[..start], &html[end..]),
         _ => html.to_owned(),
     };
@@ -172,6 +172,10 @@ async fn the_chinese_interface_has_no_english_strings_left() {
         "/reset/confirm?token=x&lang=zh-Hans",
         "/organisations?lang=zh-Hans",
         "/organisations/new?lang=zh-Hans",
+        "/cities/bangkok/assessment?lang=zh-Hans",
+        "/cities/bangkok/assessment?standard=u4ssc&lang=zh-Hans",
+        "/rankings?lang=zh-Hans",
+        "/rankings?group_by=tier&lang=zh-Hans",
     ] {
         let html = app.get(path).await.text().await.expect("html");
         assert_no_english(path, &html);
@@ -304,4 +308,41 @@ async fn an_oversized_request_body_is_refused() {
         .await
         .expect("request");
     assert_eq!(response.status().as_u16(), 413);
+}
+
+#[tokio::test]
+async fn the_city_page_shows_indicator_trends_and_links_to_its_assessment_and_rankings() {
+    let app = spawn_app_with(None, true).await;
+    let html = app.get_page("/cities/bangkok", 200).await;
+    assert!(html.contains("href=\"/cities/bangkok/assessment\""));
+    assert!(
+        html.contains("href=\"/rankings?indicator=iso37120-2014:8.1\""),
+        "PM2.5 from the WHO pack"
+    );
+    assert!(
+        html.contains("<svg class=\"sparkline\""),
+        "the population series draws a trend line"
+    );
+    let assessment = app
+        .get_page("/cities/bangkok/assessment?standard=iso37120-2014", 200)
+        .await;
+    assert!(assessment.contains("Mitra coverage levels for ISO 37120:2014"));
+    assert!(assessment.contains("not a certification"));
+    assert!(
+        assessment.contains("iso37120-2014:5.1"),
+        "the gap lists missing core indicators"
+    );
+    let rankings = app
+        .get_page(
+            "/rankings?indicator=iso37120-2014:8.1&year=2019&group_by=country&group=TH",
+            200,
+        )
+        .await;
+    assert!(rankings.contains("href=\"/cities/bangkok\""));
+    assert!(rankings.contains("lower is better"));
+    let empty = app
+        .get_page("/rankings?indicator=iso37120-2014:5.1", 200)
+        .await;
+    assert!(empty.contains("No city has a value for this indicator"));
+    app.get_page("/rankings?group_by=galaxy", 400).await;
 }
