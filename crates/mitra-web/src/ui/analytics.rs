@@ -368,7 +368,6 @@ pub async fn show_rankings(
                 let selected = Some(&g) == group.as_ref();
                 (g, selected)
             })
-            .map(|(g, s)| (g, s))
             .collect(),
         years: ranking
             .as_ref()
