@@ -15,6 +15,7 @@ pub mod observation;
 pub mod page;
 pub mod panel;
 pub mod peers;
+pub mod profile;
 pub mod reference;
 pub mod slug;
 pub mod standard;

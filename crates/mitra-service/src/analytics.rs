@@ -744,3 +744,131 @@ mod tests {
         }
     }
 }
+
+/// A city's localized profile.
+#[derive(Debug, Clone)]
+pub struct CityProfile {
+    /// The development tier it is measured in, if known.
+    pub tier: Option<String>,
+    /// The focus areas the city declared priorities in its 2018 Smart City Action Plan (ids).
+    pub priorities: Vec<String>,
+    /// The focus areas with their names, in published order, and the median score of the tier's other cities.
+    pub areas: Vec<(mitra_domain::profile::AreaScore, String, Option<f64>)>,
+    /// The weighted overall score.
+    pub overall: Option<f64>,
+}
+
+/// The focus areas each ASCN pilot city declared in its 2018 Smart City Action Plan, by Mitra city id: the ASCN
+/// focus-area names found in the plan's own headings (cities that used other headings have none).
+fn declared_priorities(
+    cities: &HashMap<CityId, CityFacts>,
+    focus_areas: &[mitra_domain::FocusArea],
+) -> HashMap<CityId, Vec<String>> {
+    let aliases = file("cities/city_aliases.csv");
+    let by_alias: HashMap<String, String> = csv::Reader::from_reader(aliases.as_bytes())
+        .records()
+        .filter_map(Result::ok)
+        .filter_map(|r| Some((r.get(1)?.to_lowercase(), r.get(3)?.to_owned())))
+        .collect();
+    let by_name: HashMap<String, &CityId> = cities
+        .iter()
+        .map(|(id, f)| (f.name_en.to_lowercase(), id))
+        .collect();
+    let plans = file("initiatives/ascn_city_priorities.csv");
+    let mut out = HashMap::new();
+    let mut reader = csv::Reader::from_reader(plans.as_bytes());
+    for record in reader.records().filter_map(Result::ok) {
+        let (Some(name), Some(text)) = (record.get(0), record.get(2)) else {
+            continue;
+        };
+        let name = name.to_lowercase();
+        let id = by_name
+            .get(&name)
+            .map(|id| (*id).clone())
+            .or_else(|| by_alias.get(&name).and_then(|id| CityId::parse(id).ok()));
+        let Some(id) = id else { continue };
+        let text = text.to_lowercase();
+        let declared: Vec<String> = focus_areas
+            .iter()
+            .filter(|a| text.contains(&a.name_en.to_lowercase()))
+            .map(|a| a.id.clone())
+            .collect();
+        out.insert(id, declared);
+    }
+    out
+}
+
+impl Mitra {
+    /// A city's localized profile: the indicators that apply to its tier, grouped by focus area, weighted by its
+    /// declared priorities and scored by its percentile ranks within its tier; with the tier's median per area.
+    pub async fn city_profile(&self, city: &str) -> Result<CityProfile, ServiceError> {
+        use mitra_domain::profile::{ProfileRules, score};
+        let city = CityId::parse(city)?;
+        let state = self.panel().await?;
+        let Some(facts) = state.facts.get(&city) else {
+            return Err(ServiceError::NotFound {
+                entity: "city",
+                id: city.to_string(),
+            });
+        };
+        let focus_areas = self.store.list_focus_areas().await?;
+        let area_ids: Vec<String> = focus_areas.iter().map(|a| a.id.clone()).collect();
+        let mut indicators: Vec<Indicator> = state.indicators.values().cloned().collect();
+        indicators.sort_by_key(|i| i.position);
+        let rules = ProfileRules::parse(
+            "profiles/profile.toml",
+            file("profiles/profile.toml"),
+            &indicators,
+            &area_ids,
+        )?;
+        let ranks = state.ranks(Grouping::Tier);
+        let latest_rank = |c: &CityId, id: &IndicatorId| {
+            let (year, _) = state.panel.series(c, id).last().copied()?;
+            state.panel.rank_of(ranks, c, id, year)
+        };
+        let priorities = declared_priorities(&state.facts, &focus_areas)
+            .remove(&city)
+            .unwrap_or_default();
+        let tier = facts.tier.clone();
+        let profile = score(
+            &rules,
+            &indicators,
+            &area_ids,
+            tier.as_deref(),
+            &priorities,
+            |id| latest_rank(&city, id),
+        );
+        // The tier's other cities, scored the same way (their weights do not change area scores).
+        let peers: Vec<mitra_domain::profile::Profile> = state
+            .facts
+            .iter()
+            .filter(|(c, f)| **c != city && tier.is_some() && f.tier == tier)
+            .filter(|(c, _)| state.panel.city_number(c).is_some())
+            .map(|(c, _)| {
+                score(&rules, &indicators, &area_ids, tier.as_deref(), &[], |id| {
+                    latest_rank(c, id)
+                })
+            })
+            .collect();
+        let areas = profile
+            .areas
+            .into_iter()
+            .enumerate()
+            .map(|(n, area)| {
+                let mut scores: Vec<f64> = peers.iter().filter_map(|p| p.areas[n].score).collect();
+                let median = mitra_domain::panel::median(&mut scores);
+                let name = focus_areas
+                    .iter()
+                    .find(|a| a.id == area.focus_area)
+                    .map_or(String::new(), |a| a.name_en.clone());
+                (area, name, median)
+            })
+            .collect();
+        Ok(CityProfile {
+            tier,
+            priorities,
+            areas,
+            overall: profile.overall,
+        })
+    }
+}

@@ -21,8 +21,8 @@ use std::sync::Arc;
 use mitra_store::Store;
 
 pub use analytics::{
-    AssessmentReport, AssessmentView, Benchmark, CityBenchmarks, CityFacts, FindingView,
-    PanelState, RankEntry, Ranking, assessable_standards,
+    AssessmentReport, AssessmentView, Benchmark, CityBenchmarks, CityFacts, CityProfile,
+    FindingView, PanelState, RankEntry, Ranking, assessable_standards,
 };
 pub use audit::AuditQuery;
 pub use auth::{

@@ -116,7 +116,7 @@ macro_rules! data_file {
 }
 
 /// Every shipped file, by its path under `data/`.
-const FILES: [(&str, &str); 14] = [
+const FILES: [(&str, &str); 17] = [
     data_file!("countries.csv"),
     data_file!("cities/cities.csv"),
     data_file!("cities/city_populations.csv"),
@@ -129,6 +129,9 @@ const FILES: [(&str, &str); 14] = [
     data_file!("standards/asean_ascn_focus_areas.csv"),
     data_file!("boundaries/countries-110m.geojson"),
     data_file!("profiles/tiers.toml"),
+    data_file!("profiles/profile.toml"),
+    data_file!("cities/city_aliases.csv"),
+    data_file!("initiatives/ascn_city_priorities.csv"),
     data_file!("profiles/income_groups.csv"),
     data_file!("passwords/common-passwords.txt"),
 ];

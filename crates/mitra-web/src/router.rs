@@ -133,6 +133,7 @@ fn api_routes() -> Routes {
         .get("/cities/{id}", cities::get_city)
         .get("/cities/{id}/assessment", analytics::get_assessment)
         .get("/cities/{id}/benchmarks", analytics::get_benchmarks)
+        .get("/cities/{id}/profile", analytics::get_profile)
         .put("/cities/{id}/tier", analytics::set_tier)
         .get("/rankings", analytics::get_ranking)
         .get("/countries", cities::list_countries)

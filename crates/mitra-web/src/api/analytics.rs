@@ -243,3 +243,64 @@ pub async fn set_tier(
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// One focus area of a profile.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProfileAreaResponse {
+    /// ASCN focus area id.
+    focus_area: String,
+    /// Whether the city declared it a priority in its Smart City Action Plan.
+    priority: bool,
+    weight: f64,
+    /// Mean percentile (0–100) over the applicable indicators with values; null without any.
+    score: Option<f64>,
+    /// Median score of the other cities of the tier.
+    tier_median: Option<f64>,
+    /// Applicable indicators and the city's percentile on each (null without a value).
+    indicators: Vec<(String, Option<f64>)>,
+}
+
+/// A city's localized profile.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProfileResponse {
+    city: String,
+    tier: Option<String>,
+    /// Declared priority focus areas.
+    priorities: Vec<String>,
+    /// Weighted overall score.
+    overall: Option<f64>,
+    areas: Vec<ProfileAreaResponse>,
+}
+
+/// A city's localized profile: the indicators that fit its development tier, grouped by ASCN focus area, weighted
+/// by its declared priorities, with scores against the cities of its tier.
+#[utoipa::path(get, path = "/api/v1/cities/{id}/profile", tag = "analytics", params(("id" = String, Path, description = "City id")),
+    responses((status = 200, body = ProfileResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_profile(
+    State(mitra): State<Mitra>,
+    Path(id): Path<String>,
+) -> Result<Json<ProfileResponse>, ApiError> {
+    let p = mitra.city_profile(&id).await?;
+    Ok(Json(ProfileResponse {
+        city: id,
+        tier: p.tier,
+        priorities: p.priorities,
+        overall: p.overall,
+        areas: p
+            .areas
+            .into_iter()
+            .map(|(a, _, median)| ProfileAreaResponse {
+                focus_area: a.focus_area,
+                priority: a.priority,
+                weight: a.weight,
+                score: a.score,
+                tier_median: median,
+                indicators: a
+                    .indicators
+                    .into_iter()
+                    .map(|(i, p)| (i.to_string(), p))
+                    .collect(),
+            })
+            .collect(),
+    }))
+}

@@ -14,7 +14,7 @@ use crate::error::Problem;
         standards::list_standards, standards::get_standard, standards::list_indicators, standards::get_indicator,
         standards::list_crosswalk, standards::crosswalk_csv, standards::crosswalk_skos, standards::put_crosswalk,
         standards::delete_crosswalk,
-        analytics::get_assessment, analytics::get_ranking, analytics::get_benchmarks, analytics::set_tier,
+        analytics::get_assessment, analytics::get_ranking, analytics::get_benchmarks, analytics::get_profile, analytics::set_tier,
         observations::list_observations, observations::import_observations, observations::review_observation,
         orgs::list_organisations, orgs::create_organisation, orgs::get_organisation, orgs::update_organisation,
         orgs::approve_organisation, orgs::reject_organisation, orgs::add_member,

@@ -201,6 +201,26 @@ struct CityPage {
     indicators: Vec<IndicatorRow>,
     tier: String,
     band: String,
+    profile: ProfileView,
+}
+
+/// The profile section: the radar and its table.
+struct ProfileView {
+    radar: super::analytics::Radar,
+    rows: Vec<ProfileRow>,
+    overall: String,
+    priorities: String,
+    has_scores: bool,
+}
+
+struct ProfileRow {
+    name: String,
+    priority: bool,
+    weight: String,
+    score: String,
+    median: String,
+    with_values: usize,
+    applicable: usize,
 }
 
 /// One indicator on the city page: its latest value, trend and standing in the region.
@@ -268,7 +288,59 @@ pub async fn show_city(
         .facts
         .band
         .map_or("—".into(), |b| l.t2("band", b.as_str()));
+    let profile = mitra.city_profile(city.id.as_str()).await?;
+    let area_name = |id: &str, en: &str| {
+        let key = format!("focus-{id}");
+        let text = l.t(&key);
+        if text == key { en.to_owned() } else { text }
+    };
+    let labels: Vec<String> = profile
+        .areas
+        .iter()
+        .map(|(a, en, _)| area_name(&a.focus_area, en))
+        .collect();
+    let score = |v: Option<f64>| v.map_or("—".into(), |s| format!("{s:.0}"));
+    let profile = ProfileView {
+        radar: super::analytics::radar(
+            &labels,
+            &profile
+                .areas
+                .iter()
+                .map(|(a, _, _)| a.score)
+                .collect::<Vec<_>>(),
+            &profile.areas.iter().map(|(_, _, m)| *m).collect::<Vec<_>>(),
+        ),
+        has_scores: profile.areas.iter().any(|(a, _, _)| a.score.is_some()),
+        rows: profile
+            .areas
+            .iter()
+            .zip(&labels)
+            .map(|((a, _, median), name)| ProfileRow {
+                name: name.clone(),
+                priority: a.priority,
+                weight: super::analytics::number(a.weight),
+                score: score(a.score),
+                median: score(*median),
+                with_values: a.indicators.iter().filter(|(_, p)| p.is_some()).count(),
+                applicable: a.indicators.len(),
+            })
+            .collect(),
+        overall: score(profile.overall),
+        priorities: if profile.priorities.is_empty() {
+            l.t("profile-priorities-none")
+        } else {
+            profile
+                .areas
+                .iter()
+                .zip(&labels)
+                .filter(|((a, _, _), _)| a.priority)
+                .map(|(_, name)| name.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+    };
     Ok(render(&CityPage {
+        profile,
         indicators,
         tier,
         band,

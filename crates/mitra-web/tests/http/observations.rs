@@ -286,3 +286,51 @@ async fn an_assessment_names_the_level_the_next_one_and_what_is_missing() {
         404
     );
 }
+
+#[tokio::test]
+async fn a_profile_scores_focus_areas_within_the_tier_and_weights_declared_priorities() {
+    let app = spawn_app_with(None, true).await;
+    let profile = app.get_json("/api/v1/cities/bangkok/profile", 200).await;
+    assert_eq!(profile["tier"], "tier-2");
+    assert_eq!(
+        profile["priorities"],
+        json!([
+            "quality_environment",
+            "built_infrastructure",
+            "industry_innovation"
+        ])
+    );
+    let areas = profile["areas"].as_array().expect("areas");
+    assert_eq!(areas.len(), 6);
+    let environment = areas
+        .iter()
+        .find(|a| a["focus_area"] == "quality_environment")
+        .expect("area");
+    assert_eq!(environment["weight"], 2.0);
+    // Tier 2 is measured on core and supporting indicators: the environment theme has 8 of them, PM2.5 and PM10
+    // among them; the score is the mean of the known percentiles.
+    let known: Vec<f64> = environment["indicators"]
+        .as_array()
+        .expect("indicators")
+        .iter()
+        .filter_map(|i| i[1].as_f64())
+        .collect();
+    assert!(!known.is_empty());
+    let mean = known.iter().sum::<f64>() / known.len() as f64;
+    assert!((environment["score"].as_f64().expect("score") - mean).abs() < 1e-9);
+    // Only areas with a score count in the overall score.
+    let (sum, weight) = areas
+        .iter()
+        .filter_map(|a| {
+            Some((
+                a["score"].as_f64()? * a["weight"].as_f64()?,
+                a["weight"].as_f64()?,
+            ))
+        })
+        .fold((0.0, 0.0), |(s, w), (ds, dw)| (s + ds, w + dw));
+    assert!((profile["overall"].as_f64().expect("overall") - sum / weight).abs() < 1e-9);
+    assert_eq!(
+        app.get("/api/v1/cities/atlantis/profile").await.status(),
+        404
+    );
+}

@@ -323,6 +323,16 @@ async fn the_city_page_shows_indicator_trends_and_links_to_its_assessment_and_ra
         html.contains("<svg class=\"sparkline\""),
         "the population series draws a trend line"
     );
+    assert!(
+        html.contains("<svg class=\"radar\""),
+        "PM2.5 and PM10 give a quality-environment score"
+    );
+    assert!(
+        html.contains(
+            "<dd>Quality Environment, Built Infrastructure, Industry and Innovation</dd>"
+        ),
+        "the priorities of Bangkok's 2018 Smart City Action Plan"
+    );
     let assessment = app
         .get_page("/cities/bangkok/assessment?standard=iso37120-2014", 200)
         .await;
