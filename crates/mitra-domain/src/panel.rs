@@ -117,6 +117,11 @@ impl Panel {
         self.value.is_empty()
     }
 
+    /// The city number of a row.
+    pub fn city_at(&self, row: usize) -> u32 {
+        self.city[row]
+    }
+
     /// The cities, by their number.
     pub fn cities(&self) -> &[CityId] {
         &self.cities

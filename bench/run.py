@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""Mitra's benchmarks, each side by side with the tool a user would pick instead, in one run.
+
+    python3 bench/run.py                 # both benchmarks at full size (40 M and 10 M rows)
+    python3 bench/run.py --scale 0.01    # the same at 1 % of the rows, for a quick look
+    python3 bench/run.py panel           # only the percentile benchmark
+    python3 bench/run.py import --skip-postgres
+
+Percentile ranks within peer groups: Mitra's analytics panel against DuckDB (from PyPI, installed into
+bench/.venv) running the equivalent SQL, on 20 000 cities x 200 indicators x 10 years of seeded synthetic values.
+Both compute the same ranks; a weighted checksum of the results must agree.
+
+Validated import: `mitra import observations` of a generated file against `sqlite3 .import` of the same file
+into SQLite, and against PostgreSQL's COPY (through psql) when PostgreSQL answers at MITRA_BENCH_POSTGRES_URL
+(default postgres://postgres@127.0.0.1:5432/postgres).
+
+Generated data goes to bench/data (ignored by git) and is reused when it exists. Times are wall-clock seconds of
+the measured step; memory is the peak resident set of the process, read from the operating system.
+"""
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+DATA = BENCH / "data"
+VENV = BENCH / ".venv"
+RELEASE = ROOT / "target" / "release"
+
+
+def step(message: str) -> None:
+    print(f"-- {message}", file=sys.stderr, flush=True)
+
+
+def run_child(args: list[str], env: dict | None = None) -> tuple[str, float, float]:
+    """Runs a process; returns its standard output, wall seconds and peak resident MiB."""
+    start = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, env=env, text=True)
+    out = process.stdout.read() if process.stdout else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(args)} failed")
+    return out, seconds, usage.ru_maxrss / 1024.0
+
+
+def last_json(out: str) -> dict:
+    return json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
+
+
+def build() -> None:
+    step("building mitra and mitra-bench (release)")
+    subprocess.run(
+        ["cargo", "build", "--release", "--quiet", "-p", "mitra", "-p", "mitra-bench"],
+        cwd=ROOT,
+        check=True,
+    )
+
+
+def python_with_duckdb() -> str:
+    python = VENV / "bin" / "python"
+    if not python.exists():
+        step("creating bench/.venv with duckdb from PyPI")
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        subprocess.run([str(VENV / "bin" / "pip"), "install", "--quiet", "duckdb"], check=True)
+    return str(python)
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}x" if b > 0 else "n/a"
+
+
+def table(title: str, rows: list[tuple], ratios: list[str]) -> None:
+    print(f"\n{title}")
+    print(f"  {'tool':<28} {'seconds':>10} {'peak MiB':>10}")
+    for name, seconds, mib in rows:
+        print(f"  {name:<28} {seconds:>10.2f} {mib:>10.0f}")
+    for line in ratios:
+        print(f"  {line}")
+
+
+def bench_panel(scale: float) -> None:
+    cities, indicators, years = max(int(20_000 * scale), 50), 200, 10
+    grouping = "country"
+    directory = DATA / f"panel-{cities}x{indicators}x{years}"
+    if not (directory / "panel.csv").exists():
+        step(f"generating {cities * indicators * years:,} values in {directory}")
+        run_child([str(RELEASE / "mitra-bench"), "generate-panel", str(directory), str(cities), str(indicators), str(years), "20261128"])
+    python = python_with_duckdb()
+    step("Mitra: percentile ranks within peer groups")
+    out, _, mitra_mib = run_child([str(RELEASE / "mitra-bench"), "panel", str(directory), grouping])
+    mitra = last_json(out)
+    step("DuckDB: the same in SQL")
+    out, _, duck_mib = run_child([python, str(BENCH / "duckdb_panel.py"), str(directory), grouping])
+    duck = last_json(out)
+    same = abs(mitra["checksum"] - duck["checksum"]) <= 1e-9 * abs(duck["checksum"])
+    table(
+        f"Percentile ranks by {grouping}, {mitra['rows']:,} values "
+        f"({cities:,} cities x {indicators} indicators x {years} years); DuckDB {duck['version']}",
+        [("Mitra panel", mitra["seconds"], mitra_mib), ("DuckDB window functions", duck["seconds"], duck_mib)],
+        [
+            f"time: Mitra / DuckDB = {ratio(mitra['seconds'], duck['seconds'])} (goal <= 0.20x)",
+            f"peak memory: Mitra / DuckDB = {ratio(mitra_mib, duck_mib)} (goal <= 0.50x)",
+            f"loading the CSV (not timed above): Mitra {mitra['load_seconds']:.1f} s, DuckDB {duck['load_seconds']:.1f} s",
+            f"same ranks: {'yes' if same else 'NO'} (checksums {mitra['checksum']:.6f} and {duck['checksum']:.6f})",
+        ],
+    )
+    if not same:
+        raise SystemExit("the two sides computed different ranks")
+
+
+def city_ids() -> list[str]:
+    with open(ROOT / "data" / "cities" / "cities.csv", newline="", encoding="utf-8") as f:
+        return [row["id"] for row in csv.DictReader(f)]
+
+
+def bench_import(scale: float, skip_postgres: bool) -> None:
+    rows = max(int(10_000_000 * scale), 1000)
+    file = DATA / f"import-{rows}.csv"
+    if not file.exists():
+        step(f"generating an import file of {rows:,} rows")
+        DATA.mkdir(parents=True, exist_ok=True)
+        run_child([str(RELEASE / "mitra-bench"), "generate-import", str(file), str(rows), "20261128", *city_ids()])
+    mitra = str(RELEASE / "mitra")
+    env = dict(os.environ, MITRA_LOG="error")
+    results = []
+
+    # SQLite: Mitra's validated, upserting import against the sqlite3 shell's .import into a plain table.
+    work = DATA / "sqlite-run"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    step("Mitra on SQLite: preparing a fresh database (migrations and reference data, not timed)")
+    run_child([mitra, "--data-dir", str(work), "migrate"], env)
+    tiny = work / "tiny.csv"
+    tiny.write_text("city,indicator,year,value\nbangkok,iso37120-2014:5.1,2019,1\n", encoding="utf-8")
+    run_child([mitra, "--data-dir", str(work), "import", "observations", str(tiny), "--dry-run"], env)
+    step("Mitra on SQLite: import")
+    _, mitra_sqlite, mitra_sqlite_mib = run_child([mitra, "--data-dir", str(work), "import", "observations", str(file)], env)
+    plain = work / "plain.db"
+    script = (
+        "create table observations (city text, indicator text, year integer, value real, unit text, source text);\n"
+        f".import --csv --skip 1 {file} observations\n"
+    )
+    step("sqlite3 .import")
+    start = time.perf_counter()
+    subprocess.run(["sqlite3", str(plain)], input=script, text=True, check=True)
+    sqlite_import = time.perf_counter() - start
+    results.append(("SQLite", mitra_sqlite, mitra_sqlite_mib, "sqlite3 .import", sqlite_import))
+
+    url = os.environ.get("MITRA_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    postgres = not skip_postgres and shutil.which("psql") is not None and subprocess.run(
+        ["psql", url, "-qAtc", "select 1"], capture_output=True
+    ).returncode == 0
+    if postgres:
+        base = url.rsplit("/", 1)[0]
+        for name in ("mitra_bench", "mitra_bench_copy"):
+            subprocess.run(["psql", url, "-qc", f"drop database if exists {name}"], check=True, capture_output=True)
+            subprocess.run(["psql", url, "-qc", f"create database {name}"], check=True, capture_output=True)
+        pg_env = dict(env, MITRA_DATABASE_URL=f"{base}/mitra_bench")
+        step("Mitra on PostgreSQL: preparing (not timed)")
+        run_child([mitra, "--data-dir", str(work), "import", "observations", str(tiny), "--dry-run"], pg_env)
+        step("Mitra on PostgreSQL: import")
+        _, mitra_pg, mitra_pg_mib = run_child([mitra, "--data-dir", str(work), "import", "observations", str(file)], pg_env)
+        copy_url = f"{base}/mitra_bench_copy"
+        subprocess.run(
+            ["psql", copy_url, "-qc",
+             "create table observations (city text, indicator text, year integer, value double precision, unit text, source text)"],
+            check=True,
+        )
+        step("PostgreSQL COPY (psql \\copy)")
+        start = time.perf_counter()
+        subprocess.run(["psql", copy_url, "-qc", f"\\copy observations from '{file}' with (format csv, header true)"], check=True)
+        copy = time.perf_counter() - start
+        results.append(("PostgreSQL", mitra_pg, mitra_pg_mib, "COPY", copy))
+    else:
+        print("\nPostgreSQL: SKIPPED (no server answers; set MITRA_BENCH_POSTGRES_URL)")
+
+    for engine, mitra_s, mitra_mib, peer, peer_s in results:
+        goal = "goal <= 1.00x" if engine == "SQLite" else "goal <= 1.30x"
+        table(
+            f"Import of {rows:,} rows into {engine}",
+            [("mitra import observations", mitra_s, mitra_mib), (peer, peer_s, 0.0)],
+            [f"time: Mitra / {peer} = {ratio(mitra_s, peer_s)} ({goal}); Mitra validates every row and upserts into "
+             f"an indexed table, {peer} appends unchecked text"],
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("which", nargs="?", choices=["all", "panel", "import"], default="all")
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full row counts (default 1)")
+    parser.add_argument("--skip-postgres", action="store_true", help="leave out the PostgreSQL import")
+    args = parser.parse_args()
+    build()
+    if args.which in ("all", "panel"):
+        bench_panel(args.scale)
+    if args.which in ("all", "import"):
+        bench_import(args.scale, args.skip_postgres)
+
+
+if __name__ == "__main__":
+    main()
