@@ -100,7 +100,8 @@ def bench_panel(scale: float) -> None:
     step("DuckDB: the same in SQL")
     out, _, duck_mib = run_child([python, str(BENCH / "duckdb_panel.py"), str(directory), grouping])
     duck = last_json(out)
-    same = abs(mitra["checksum"] - duck["checksum"]) <= 1e-9 * abs(duck["checksum"])
+    # Mitra keeps ranks as f32 (seven significant digits), so the sums agree to about that.
+    same = abs(mitra["checksum"] - duck["checksum"]) <= 1e-6 * abs(duck["checksum"])
     table(
         f"Percentile ranks by {grouping}, {mitra['rows']:,} values "
         f"({cities:,} cities x {indicators} indicators x {years} years); DuckDB {duck['version']}",

@@ -58,12 +58,12 @@ pub struct PanelState {
     /// Indicators by id, for titles, units and directions.
     pub indicators: HashMap<IndicatorId, Indicator>,
     /// Percentile ranks per grouping, aligned with the panel's rows.
-    ranks: HashMap<Grouping, Vec<Option<f64>>>,
+    ranks: HashMap<Grouping, Vec<Option<f32>>>,
 }
 
 impl PanelState {
     /// Percentile ranks under `grouping`, aligned with the panel's rows.
-    pub fn ranks(&self, grouping: Grouping) -> &[Option<f64>] {
+    pub fn ranks(&self, grouping: Grouping) -> &[Option<f32>] {
         self.ranks.get(&grouping).map_or(&[], Vec::as_slice)
     }
 }

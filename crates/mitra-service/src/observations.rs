@@ -131,8 +131,11 @@ impl Mitra {
         progress: mitra_store::Progress<'_>,
     ) -> Result<ImportReport, ServiceError> {
         actor.signed_in()?;
+        let started = std::time::Instant::now();
         let Parsed { rows, mut errors } = parse_rows(bytes).map_err(ServiceError::Import)?;
+        let parsed = started.elapsed();
         let resolved = self.catalogue().await?.resolve(&rows);
+        let checked = started.elapsed();
         let observations = match resolved {
             Ok(observations) if errors.is_empty() => observations,
             Ok(_) => return Err(ServiceError::Import(errors)),
@@ -209,6 +212,9 @@ impl Mitra {
             import.label = %report.label,
             import.rows = report.rows,
             import.written = written,
+            import.parse_ms = parsed.as_millis() as u64,
+            import.check_ms = (checked - parsed).as_millis() as u64,
+            import.write_ms = (started.elapsed() - checked).as_millis() as u64,
             "observations.imported"
         );
         Ok(report)

@@ -62,12 +62,19 @@ macro_rules! impl_observation_store {
                 label: &str,
                 progress: crate::observations::Progress<'_>,
             ) -> Result<crate::UpsertReport, StoreError> {
-                // 13 parameters a row; 1 000 rows keep a statement under both engines' parameter limits.
+                // 12 parameters a row; 1 000 rows stay well under both engines' parameter limits (32 766 and
+                // 65 535), and larger statements measured no faster.
                 const CHUNK: usize = 1000;
                 let now = OffsetDateTime::now_utc();
+                // In key order, each index insert lands next to the previous one instead of at a random page.
+                let mut order: Vec<&mitra_domain::NewObservation> = batch.iter().collect();
+                order.sort_unstable_by(|a, b| {
+                    (a.city_id.as_str(), a.indicator_id.as_str(), a.year, a.source.as_str())
+                        .cmp(&(b.city_id.as_str(), b.indicator_id.as_str(), b.year, b.source.as_str()))
+                });
                 let mut tx = self.pool.begin().await?;
                 let mut written = 0u64;
-                for (done, chunk) in batch.chunks(CHUNK).enumerate() {
+                for (done, chunk) in order.chunks(CHUNK).enumerate() {
                     let mut query = sqlx::QueryBuilder::<$db>::new(
                         "insert into observations (city_id, indicator_id, year, source, value, unit, original_value, \
                          original_unit, note, status, submitted_by, submitted_at) ",

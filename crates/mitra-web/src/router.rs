@@ -74,7 +74,7 @@ impl Routes {
 }
 
 fn pages() -> Routes {
-    use ui::{account, admin, analytics, api_docs, cities, home, orgs, standards};
+    use ui::{account, admin, analytics, api_docs, cities, home, orgs, review, standards};
     Routes::new("")
         .get("/", home::show_home)
         .get("/cities", cities::list_cities)
@@ -84,6 +84,11 @@ fn pages() -> Routes {
         .get("/standards", standards::list_standards)
         .get("/standards/{id}", standards::show_standard)
         .get("/indicators/{id}", standards::show_indicator)
+        .post("/indicators/{id}/crosswalk", standards::save_crosswalk)
+        .post(
+            "/indicators/{id}/crosswalk/delete",
+            standards::delete_crosswalk,
+        )
         .get("/api", api_docs::show_api_docs)
         // Accounts.
         .get("/signup", account::show_signup)
@@ -121,6 +126,10 @@ fn pages() -> Routes {
             admin::reject_organisation,
         )
         .post("/admin/users/role", admin::set_role)
+        // Review of observations (verifiers).
+        .get("/review", review::show_review)
+        .post("/review/{id}/verify", review::verify_observation)
+        .post("/review/{id}/reject", review::reject_observation)
         .get("/admin/audit", admin::show_audit)
         .get("/admin/audit.csv", admin::export_audit)
 }

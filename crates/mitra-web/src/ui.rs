@@ -10,6 +10,7 @@ pub mod forms;
 pub mod home;
 pub mod map;
 pub mod orgs;
+pub mod review;
 pub mod standards;
 
 use askama::Template;
@@ -38,6 +39,8 @@ pub struct Layout {
     pub user: Option<String>,
     /// Whether the signed-in person is a platform admin.
     pub is_admin: bool,
+    /// Whether the reader may review observations (verifiers).
+    pub is_verifier: bool,
     /// The session's CSRF token, for the forms on the page (sign-out included).
     pub csrf: String,
     /// A notice to show after a completed action (post/redirect/get), as a message key.
@@ -81,6 +84,8 @@ impl Layout {
             query,
             user: auth.account.as_ref().map(|a| a.display_name.clone()),
             is_admin: auth.actor.platform_admin().is_ok(),
+            is_verifier: matches!(&auth.actor, mitra_service::domain::Actor::Account(_))
+                && auth.actor.verifier().is_ok(),
             csrf: auth.csrf_token.clone().unwrap_or_default(),
             notice,
         }
@@ -140,6 +145,10 @@ const NOTICES: &[&str] = &[
     "org-created",
     "invitation-accepted",
     "admin-approved",
+    "review-verified",
+    "crosswalk-saved",
+    "crosswalk-deleted",
+    "review-rejected",
     "admin-rejected",
     "admin-users-saved",
 ];
@@ -225,6 +234,7 @@ pub fn error_page(lang: Language, error: &PageError) -> Response {
         query: String::new(),
         user: None,
         is_admin: false,
+        is_verifier: false,
         csrf: String::new(),
         notice: None,
     };

@@ -5,7 +5,8 @@
 alter table indicators add column direction text;
 
 create table observations (
-    id integer primary key autoincrement,
+    -- The rowid; observations are never deleted, so ids are not reused.
+    id integer primary key,
     city_id text not null references cities (id) on delete cascade,
     indicator_id text not null references indicators (id),
     year integer not null,

@@ -184,3 +184,69 @@ pub async fn show_indicator(
         detail,
     }))
 }
+
+/// The crosswalk form on an indicator page.
+#[derive(Debug, serde::Deserialize)]
+pub struct CrosswalkForm {
+    csrf_token: String,
+    to: String,
+    relation: String,
+    basis: String,
+    #[serde(default)]
+    note: String,
+    source: String,
+}
+
+/// The delete form: the other indicator of the relation.
+#[derive(Debug, serde::Deserialize)]
+pub struct CrosswalkDeleteForm {
+    csrf_token: String,
+    other: String,
+}
+
+super::forms::has_csrf!(CrosswalkForm, CrosswalkDeleteForm);
+
+/// `POST /indicators/{id}/crosswalk`: a platform admin adds or changes a relation from this indicator.
+pub async fn save_crosswalk(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+    crate::auth::CsrfForm(form): crate::auth::CsrfForm<CrosswalkForm>,
+) -> Result<Response, PageError> {
+    mitra
+        .put_crosswalk(
+            &auth.actor,
+            &mitra_service::CrosswalkInput {
+                from: id.clone(),
+                to: form.to,
+                relation: form.relation,
+                basis: form.basis,
+                note: form.note,
+                source: form.source,
+            },
+        )
+        .await?;
+    Ok(super::done(&format!("/indicators/{id}"), "crosswalk-saved"))
+}
+
+/// `POST /indicators/{id}/crosswalk/delete`: a platform admin removes the relation between this indicator and
+/// another, whichever way it was recorded.
+pub async fn delete_crosswalk(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+    crate::auth::CsrfForm(form): crate::auth::CsrfForm<CrosswalkDeleteForm>,
+) -> Result<Response, PageError> {
+    match mitra.delete_crosswalk(&auth.actor, &id, &form.other).await {
+        Err(mitra_service::ServiceError::NotFound { .. }) => {
+            mitra
+                .delete_crosswalk(&auth.actor, &form.other, &id)
+                .await?;
+        }
+        other => other?,
+    }
+    Ok(super::done(
+        &format!("/indicators/{id}"),
+        "crosswalk-deleted",
+    ))
+}

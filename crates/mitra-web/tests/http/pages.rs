@@ -356,3 +356,75 @@ async fn the_city_page_shows_indicator_trends_and_links_to_its_assessment_and_ra
     assert!(empty.contains("No city has a value for this indicator"));
     app.get_page("/rankings?group_by=galaxy", 400).await;
 }
+
+#[tokio::test]
+async fn verifiers_review_submitted_values_and_admins_edit_the_crosswalk_on_indicator_pages() {
+    let app = spawn_app_with(None, true).await;
+    let verifier = crate::Browser::signed_in(
+        &app,
+        "verifier@demo.mitra.invalid",
+        "demo-password-verifier",
+    )
+    .await;
+    let html = verifier
+        .get(&app, "/review")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("href=\"/review\""),
+        "verifiers get the review link"
+    );
+    assert!(html.contains("action=\"/review/1/verify\""), "{html}");
+    let verified = verifier.post(&app, "/review/1/verify", &[]).await;
+    assert!(verified.status().is_redirection() || verified.status().is_success());
+    let after = verifier
+        .get(&app, "/review?status=verified")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        after.contains("/cities/"),
+        "the verified value is listed under verified"
+    );
+    let member =
+        crate::Browser::signed_in(&app, "member@demo.mitra.invalid", "demo-password-member").await;
+    assert_eq!(member.get(&app, "/review").await.status(), 403);
+
+    let admin =
+        crate::Browser::signed_in(&app, "admin@demo.mitra.invalid", "demo-password-admin").await;
+    let page = admin
+        .get(&app, "/indicators/iso37120-2014:8.1")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("action=\"/indicators/iso37120-2014:8.1/crosswalk\""));
+    let saved = admin
+        .post(
+            &app,
+            "/indicators/iso37120-2014:8.1/crosswalk",
+            &[
+                ("to", "u4ssc:EC:ICT:ICT:1C"),
+                ("relation", "related"),
+                ("basis", "derived"),
+                ("source", "Test review"),
+            ],
+        )
+        .await;
+    assert!(saved.status().is_redirection() || saved.status().is_success());
+    let page = admin
+        .get(&app, "/indicators/iso37120-2014:8.1")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("href=\"/indicators/u4ssc:EC:ICT:ICT:1C\""));
+    let anonymous = app.get_page("/indicators/iso37120-2014:8.1", 200).await;
+    assert!(
+        !anonymous.contains("/crosswalk/delete"),
+        "only platform admins see the edit forms"
+    );
+}

@@ -122,6 +122,14 @@ fn matrix() -> Vec<(Method, &'static str, Access)> {
             PlatformAdmins,
         ),
         (Method::POST, "/admin/users/role", PlatformAdmins),
+        (Method::POST, "/indicators/{id}/crosswalk", PlatformAdmins),
+        (
+            Method::POST,
+            "/indicators/{id}/crosswalk/delete",
+            PlatformAdmins,
+        ),
+        (Method::POST, "/review/{id}/verify", Verifiers),
+        (Method::POST, "/review/{id}/reject", Verifiers),
         (Method::POST, "/api/v1/organisations", SignedIn),
         (Method::PUT, "/api/v1/organisations/{id}", OrgEditors),
         (
@@ -194,6 +202,17 @@ fn form_fields(path: &str, role: Role) -> Vec<(&'static str, String)> {
             ("role", "member".into()),
         ],
         "/admin/organisations/{id}/reject" => vec![("reason", "Please add the web site.".into())],
+        "/indicators/{id}/crosswalk" => vec![
+            ("to", "u4ssc:EC:ICT:ICT:1C".into()),
+            ("relation", "related".into()),
+            ("basis", "derived".into()),
+            ("source", format!("review by {unique}")),
+        ],
+        "/indicators/{id}/crosswalk/delete" => vec![("other", "u4ssc:EC:P:EM:1C".into())],
+        "/review/{id}/reject" => vec![(
+            "reason",
+            "The source covers the province, not the city.".into(),
+        )],
         "/admin/users/role" => vec![
             ("email", "verifier@demo.mitra.invalid".into()),
             ("role", "verifier".into()),
@@ -274,7 +293,9 @@ async fn check_route(app: &TestApp, method: &Method, path: &str, access: Access)
             "{id}",
             if path.contains("tokens") {
                 "no-such-token"
-            } else if path.contains("observations") {
+            } else if path.starts_with("/indicators/") {
+                "iso37120-2014:5.1"
+            } else if path.contains("observations") || path.starts_with("/review/") {
                 "1"
             } else if path.contains("/cities/") {
                 "bangkok"
