@@ -626,8 +626,12 @@ pub fn parse_rows(bytes: &[u8]) -> Result<Parsed, Vec<ImportError>> {
 
 fn parse_csv(text: &str) -> Result<Parsed, Vec<ImportError>> {
     // The csv crate counts CRLF lines one short; with plain LF the line numbers in messages are right.
-    let normalised = text.replace("\r\n", "\n");
-    let text = normalised.as_str();
+    let normalised: std::borrow::Cow<'_, str> = if text.contains("\r\n") {
+        text.replace("\r\n", "\n").into()
+    } else {
+        text.into()
+    };
+    let text = normalised.as_ref();
     let header_line = text.lines().next().unwrap_or("");
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(detect_delimiter(header_line))

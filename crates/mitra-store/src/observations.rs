@@ -45,6 +45,19 @@ pub struct PanelValue {
     pub value: f64,
 }
 
+/// The end of the upsert statement both backends use: a row already stored with the same value, unit and note is
+/// left alone (and not counted); a changed one goes back to `submitted`.
+pub(crate) const UPSERT_TAIL: &str = " on conflict (city_id, indicator_id, year, source) do update set \
+     value = excluded.value, unit = excluded.unit, original_value = excluded.original_value, \
+     original_unit = excluded.original_unit, note = excluded.note, status = 'submitted', status_reason = null, \
+     submitted_by = excluded.submitted_by, submitted_at = excluded.submitted_at, reviewed_by = null, \
+     reviewed_at = null \
+     where observations.value <> excluded.value \
+     or observations.unit is distinct from excluded.unit \
+     or observations.original_value is distinct from excluded.original_value \
+     or observations.original_unit is distinct from excluded.original_unit \
+     or observations.note is distinct from excluded.note";
+
 /// Called with the number of rows written so far.
 pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
 

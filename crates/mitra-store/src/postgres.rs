@@ -45,6 +45,50 @@ impl Store for PostgresStore {
     }
 }
 
+/// Rows per statement: each column goes as one array parameter, so a chunk can be large.
+const OBSERVATION_CHUNK: usize = 10_000;
+
+/// Upserts one chunk of observations, each column bound as an array and expanded with `unnest`: one statement and
+/// twelve parameters however many rows; returns the rows written.
+async fn insert_observation_chunk(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    chunk: &[&mitra_domain::NewObservation],
+    actor: &str,
+    now: time::OffsetDateTime,
+) -> Result<u64, StoreError> {
+    let sql = format!(
+        "insert into observations (city_id, indicator_id, year, source, value, unit, original_value, \
+         original_unit, note, status, submitted_by, submitted_at) \
+         select c, i, y, s, v, u, ov, ou, n, 'submitted', $10, $11 \
+         from unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::float8[], $6::text[], $7::float8[], \
+                     $8::text[], $9::text[]) as t(c, i, y, s, v, u, ov, ou, n){}",
+        crate::observations::UPSERT_TAIL
+    );
+    let column = |f: fn(&mitra_domain::NewObservation) -> Option<&str>| -> Vec<Option<&str>> {
+        chunk.iter().map(|o| f(o)).collect()
+    };
+    let done = sqlx::query(&sql)
+        .bind(chunk.iter().map(|o| o.city_id.as_str()).collect::<Vec<_>>())
+        .bind(
+            chunk
+                .iter()
+                .map(|o| o.indicator_id.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(chunk.iter().map(|o| o.year).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|o| o.source.as_str()).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|o| o.value).collect::<Vec<_>>())
+        .bind(column(|o| o.unit.as_deref()))
+        .bind(chunk.iter().map(|o| o.original_value).collect::<Vec<_>>())
+        .bind(column(|o| o.original_unit.as_deref()))
+        .bind(column(|o| o.note.as_deref()))
+        .bind(actor)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected())
+}
+
 crate::shared::impl_store!(PostgresStore, sqlx::Postgres);
 crate::shared_accounts::impl_account_store!(PostgresStore, sqlx::Postgres);
 crate::shared_observations::impl_observation_store!(PostgresStore, sqlx::Postgres);

@@ -62,9 +62,6 @@ macro_rules! impl_observation_store {
                 label: &str,
                 progress: crate::observations::Progress<'_>,
             ) -> Result<crate::UpsertReport, StoreError> {
-                // 12 parameters a row; 1 000 rows stay well under both engines' parameter limits (32 766 and
-                // 65 535), and larger statements measured no faster.
-                const CHUNK: usize = 1000;
                 let now = OffsetDateTime::now_utc();
                 // In key order, each index insert lands next to the previous one instead of at a random page.
                 let mut order: Vec<&mitra_domain::NewObservation> = batch.iter().collect();
@@ -74,39 +71,9 @@ macro_rules! impl_observation_store {
                 });
                 let mut tx = self.pool.begin().await?;
                 let mut written = 0u64;
-                for (done, chunk) in order.chunks(CHUNK).enumerate() {
-                    let mut query = sqlx::QueryBuilder::<$db>::new(
-                        "insert into observations (city_id, indicator_id, year, source, value, unit, original_value, \
-                         original_unit, note, status, submitted_by, submitted_at) ",
-                    );
-                    query.push_values(chunk, |mut b, o| {
-                        b.push_bind(o.city_id.as_str())
-                            .push_bind(o.indicator_id.as_str())
-                            .push_bind(o.year)
-                            .push_bind(o.source.as_str())
-                            .push_bind(o.value)
-                            .push_bind(o.unit.as_deref())
-                            .push_bind(o.original_value)
-                            .push_bind(o.original_unit.as_deref())
-                            .push_bind(o.note.as_deref())
-                            .push_bind("submitted")
-                            .push_bind(actor)
-                            .push_bind(now);
-                    });
-                    query.push(
-                        " on conflict (city_id, indicator_id, year, source) do update set value = excluded.value, \
-                         unit = excluded.unit, original_value = excluded.original_value, \
-                         original_unit = excluded.original_unit, note = excluded.note, status = 'submitted', \
-                         status_reason = null, submitted_by = excluded.submitted_by, \
-                         submitted_at = excluded.submitted_at, reviewed_by = null, reviewed_at = null \
-                         where observations.value <> excluded.value \
-                         or observations.unit is distinct from excluded.unit \
-                         or observations.original_value is distinct from excluded.original_value \
-                         or observations.original_unit is distinct from excluded.original_unit \
-                         or observations.note is distinct from excluded.note",
-                    );
-                    written += query.build().execute(&mut *tx).await?.rows_affected();
-                    progress(((done + 1) * CHUNK).min(batch.len()) as u64);
+                for (done, chunk) in order.chunks(OBSERVATION_CHUNK).enumerate() {
+                    written += insert_observation_chunk(&mut tx, chunk, actor, now).await?;
+                    progress(((done + 1) * OBSERVATION_CHUNK).min(batch.len()) as u64);
                 }
                 let report = crate::UpsertReport { written, unchanged: batch.len() as u64 - written };
                 if written > 0 {
