@@ -158,30 +158,11 @@ CDP_ORG_CITY = {
 }
 
 
-class BuildError(Exception):
-    pass
-
-
-def fail(msg):
-    raise BuildError(msg)
+# The error type and helpers shared with the reference build (same slug rule, same CSV reading).
+from build_reference import BuildError, fail, read_csv, slug  # noqa: E402
 
 
 # ---------------------------------------------------------------- helpers
-
-def slug(s):
-    """Same as build_reference.slug: NFKD, diacritics and apostrophes removed, non-alphanumerics -> '-'."""
-    s = unicodedata.normalize("NFKD", s)
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    s = s.lower()
-    for q in ("'", "\u2019", "\u2018", "\u02bc", "`"):
-        s = s.replace(q, "")
-    s = s.encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
-
-
-def read_csv(path):
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f))
 
 
 def clean_header(k):

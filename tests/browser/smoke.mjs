@@ -18,6 +18,11 @@
 //                          the demo platform admin lands on /account ("Your account"),
 //                          reaches "Administration" with an "Audit trail" link, and
 //                          the "Sign out" button brings the "Sign in" link back.
+//   6. Standards engine -> /cities/bangkok draws a visible radar chart (svg.radar) and
+//                          trend lines (svg.sparkline); /rankings, filled in with the
+//                          keyboard-usable form ("Compare within" = Country, group TH),
+//                          ranks Thai cities in a table; /cities/bangkok/assessment has
+//                          a "Level reached" heading and names the next level.
 //   Also: no uncaught JavaScript errors on any page visited.
 //
 // On failure a screenshot is written to target/browser-smoke-failure.png.
@@ -169,6 +174,28 @@ async function run(page) {
   await page.waitForLoadState('load');
   await expectEventually('sign-out: the sign-in link is back', () =>
     page.getByRole('link', { name: 'Sign in' }).count(), (n) => n >= 1);
+
+  // 6. Standards engine: charts on the city page, a ranking chosen through the form, an assessment.
+  await gotoOk(page, '/cities/bangkok?lang=en');
+  await expectEventually('city: the radar chart is drawn', async () => {
+    const box = await page.locator('svg.radar').first().boundingBox();
+    return box ? box.width * box.height : 0;
+  }, (area) => area > 10_000);
+  await expectEventually('city: trend lines are drawn', () => page.locator('svg.sparkline polyline').count(), (n) => n >= 1);
+  await gotoOk(page, '/rankings?lang=en&indicator=iso37120-2014:8.1&year=2019');
+  await page.getByLabel('Compare within').selectOption('country');
+  await page.getByRole('button', { name: 'Show' }).press('Enter');
+  await page.waitForLoadState('load');
+  await page.getByLabel('Group').selectOption('TH');
+  await page.getByRole('button', { name: 'Show' }).press('Enter');
+  await page.waitForLoadState('load');
+  await expectEventually('rankings: Thai cities are ranked, Bangkok among them', () =>
+    page.locator('table.ranking a[href="/cities/bangkok"]').count(), (n) => n === 1);
+  await gotoOk(page, '/cities/bangkok/assessment?lang=en');
+  await expectEventually('assessment: "Level reached" heading', () =>
+    page.getByRole('heading', { name: 'Level reached' }).count(), (n) => n === 1);
+  await expectEventually('assessment: names the next level', () =>
+    page.getByText('Next level').count(), (n) => n >= 1);
 
   if (pageErrors.length > 0) {
     throw new CheckFailure(`uncaught JavaScript errors:\n  ${pageErrors.join('\n  ')}`);

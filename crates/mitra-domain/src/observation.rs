@@ -366,6 +366,11 @@ impl Catalogue {
         self.indicators.insert(id, unit);
     }
 
+    /// Whether `raw`, as written in a file, names `city`.
+    pub fn city_matches(&self, raw: &str, city: &CityId) -> bool {
+        self.city(raw).is_ok_and(|c| &c == city)
+    }
+
     fn city(&self, raw: &str) -> Result<CityId, String> {
         if let Ok(id) = CityId::parse(raw)
             && self.cities.contains(&id)
@@ -407,8 +412,51 @@ impl Catalogue {
     /// city, indicator, year and source. Every problem is reported.
     pub fn resolve(&self, rows: &[ImportRow]) -> Result<Vec<NewObservation>, Vec<ImportError>> {
         let mut errors = Vec::new();
+        let out = self.resolver().resolve(rows, &mut errors);
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// A resolver that remembers the rows it has seen, for a file read in chunks.
+    pub fn resolver(&self) -> Resolver<'_> {
+        Resolver {
+            catalogue: self,
+            seen: HashMap::new(),
+        }
+    }
+}
+
+/// Resolves the rows of one file, chunk after chunk (see [`Catalogue::resolve`]). It remembers a 128-bit digest of
+/// each row's key, not the key, so that a file of millions of rows needs little memory to find repeated rows.
+pub struct Resolver<'a> {
+    catalogue: &'a Catalogue,
+    seen: HashMap<u128, u64>,
+}
+
+/// A 128-bit digest of a row's key: two differently seeded SipHash values, so that two different keys collide with
+/// a chance of 2⁻¹²⁸.
+fn key_digest(city: &CityId, indicator: &IndicatorId, year: i32, source: &str) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let half = |seed: u8| {
+        let mut h = std::hash::DefaultHasher::new();
+        seed.hash(&mut h);
+        (city.as_str(), indicator.as_str(), year, source).hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(1)) << 64) | u128::from(half(2))
+}
+
+impl Resolver<'_> {
+    /// The observations of the good rows among `rows`; each problem is added to `errors`.
+    pub fn resolve(
+        &mut self,
+        rows: &[ImportRow],
+        errors: &mut Vec<ImportError>,
+    ) -> Vec<NewObservation> {
         let mut out = Vec::with_capacity(rows.len());
-        let mut seen: HashMap<(CityId, IndicatorId, i32, String), u64> = HashMap::new();
         for row in rows {
             let mut fail = |column: &str, reason: String| {
                 errors.push(ImportError {
@@ -417,8 +465,13 @@ impl Catalogue {
                     reason,
                 })
             };
-            let city = self.city(&row.city).map_err(|e| fail("city", e)).ok();
+            let city = self
+                .catalogue
+                .city(&row.city)
+                .map_err(|e| fail("city", e))
+                .ok();
             let indicator = self
+                .catalogue
                 .indicator(&row.indicator)
                 .map_err(|e| fail("indicator", e))
                 .ok();
@@ -433,13 +486,21 @@ impl Catalogue {
                 }
             };
             let source = row.source.clone().unwrap_or_default();
-            let key = (city.clone(), indicator.clone(), row.year, source.clone());
-            if let Some(first) = seen.insert(key, row.line) {
-                fail(
-                    "year",
-                    format!("repeats line {first} (same city, indicator, year and source)"),
-                );
-                continue;
+            let key = key_digest(&city, &indicator, row.year, &source);
+            match self.seen.entry(key) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    fail(
+                        "year",
+                        format!(
+                            "repeats line {} (same city, indicator, year and source)",
+                            first.get()
+                        ),
+                    );
+                    continue;
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(row.line);
+                }
             }
             let (original_value, original_unit) = fitted
                 .original
@@ -456,11 +517,7 @@ impl Catalogue {
                 note: row.note.clone(),
             });
         }
-        if errors.is_empty() {
-            Ok(out)
-        } else {
-            Err(errors)
-        }
+        out
     }
 }
 
@@ -599,154 +656,235 @@ pub struct Parsed {
 }
 
 /// Like [`parse_import`], but keeps the good rows next to the problems of the bad ones. `Err` is for a file that
-/// cannot be read at all (not UTF-8, no header, not a JSON array).
+/// cannot be read at all (not UTF-8, no header, not a JSON array, no rows).
 pub fn parse_rows(bytes: &[u8]) -> Result<Parsed, Vec<ImportError>> {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            return Err(file_error(
+    let mut reader = ImportReader::new(bytes)?;
+    let mut errors = Vec::new();
+    let mut rows = Vec::new();
+    loop {
+        let chunk = reader.next_chunk(usize::MAX, &mut errors);
+        if chunk.is_empty() {
+            break;
+        }
+        rows.extend(chunk);
+    }
+    reader.finish(&errors)?;
+    Ok(Parsed { rows, errors })
+}
+
+/// Reads an import file a chunk of rows at a time, so that a large file is never held as rows all at once. The
+/// file-level checks (UTF-8, header, JSON shape) happen in [`ImportReader::new`]; each chunk's bad rows are added to
+/// the caller's list of problems.
+pub struct ImportReader<'a> {
+    source: Source<'a>,
+    rows_read: u64,
+    empty_message: &'static str,
+}
+
+enum Source<'a> {
+    Csv {
+        reader: csv::Reader<std::io::Cursor<std::borrow::Cow<'a, [u8]>>>,
+        headers: Vec<String>,
+        header_error: Option<ImportError>,
+    },
+    Json {
+        elements: std::iter::Enumerate<std::vec::IntoIter<JsonRow>>,
+    },
+}
+
+impl<'a> ImportReader<'a> {
+    /// Opens a file, checking what applies to it as a whole.
+    pub fn new(bytes: &'a [u8]) -> Result<Self, Vec<ImportError>> {
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            file_error(
                 "file",
                 format!(
                     "is not UTF-8 (first bad byte at offset {}); save it as UTF-8 and try again",
                     e.valid_up_to()
                 ),
+            )
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.trim().is_empty() {
+            return Err(file_error("file", "is empty"));
+        }
+        let (source, empty_message) = if text.trim_start().starts_with('[') {
+            (Self::json(text)?, "is an empty array")
+        } else {
+            (Self::csv(text)?, "has a header but no rows")
+        };
+        Ok(Self {
+            source,
+            rows_read: 0,
+            empty_message,
+        })
+    }
+
+    fn csv(text: &'a str) -> Result<Source<'a>, Vec<ImportError>> {
+        // The csv crate counts CRLF lines one short; with plain LF the line numbers in messages are right.
+        let normalised: std::borrow::Cow<'a, [u8]> = if text.contains("\r\n") {
+            text.replace("\r\n", "\n").into_bytes().into()
+        } else {
+            text.as_bytes().into()
+        };
+        let header_line = text.lines().next().unwrap_or("");
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(detect_delimiter(header_line))
+            .flexible(true)
+            .from_reader(std::io::Cursor::new(normalised));
+        let headers: Vec<String> = match reader.headers() {
+            Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
+            Err(e) => return Err(file_error("header", e.to_string())),
+        };
+        let missing: Vec<&str> = REQUIRED
+            .iter()
+            .copied()
+            .filter(|c| !headers.iter().any(|h| h == c))
+            .collect();
+        if !missing.is_empty() {
+            return Err(file_error(
+                "header",
+                format!("missing column(s): {}", missing.join(", ")),
             ));
         }
-    };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
-        return Err(file_error("file", "is empty"));
+        let header_error = headers
+            .iter()
+            .find(|h| !REQUIRED.contains(&h.as_str()) && !OPTIONAL.contains(&h.as_str()))
+            .map(|unknown| ImportError {
+                line: 1,
+                column: unknown.clone(),
+                reason: format!(
+                    "is not a column Mitra reads (columns: {}, {})",
+                    REQUIRED.join(", "),
+                    OPTIONAL.join(", ")
+                ),
+            });
+        Ok(Source::Csv {
+            reader,
+            headers,
+            header_error,
+        })
     }
-    if text.trim_start().starts_with('[') {
-        parse_json(text)
-    } else {
-        parse_csv(text)
-    }
-}
 
-fn parse_csv(text: &str) -> Result<Parsed, Vec<ImportError>> {
-    // The csv crate counts CRLF lines one short; with plain LF the line numbers in messages are right.
-    let normalised: std::borrow::Cow<'_, str> = if text.contains("\r\n") {
-        text.replace("\r\n", "\n").into()
-    } else {
-        text.into()
-    };
-    let text = normalised.as_ref();
-    let header_line = text.lines().next().unwrap_or("");
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(detect_delimiter(header_line))
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
-        Err(e) => return Err(file_error("header", e.to_string())),
-    };
-    let missing: Vec<&str> = REQUIRED
-        .iter()
-        .copied()
-        .filter(|c| !headers.iter().any(|h| h == c))
-        .collect();
-    if !missing.is_empty() {
-        return Err(file_error(
-            "header",
-            format!("missing column(s): {}", missing.join(", ")),
-        ));
+    fn json(text: &str) -> Result<Source<'a>, Vec<ImportError>> {
+        let elements: Vec<JsonRow> = serde_json::from_str(text).map_err(|e| {
+            file_error(
+                "file",
+                format!(
+                    "is not a JSON array of objects (line {}, column {}: {e})",
+                    e.line(),
+                    e.column()
+                ),
+            )
+        })?;
+        Ok(Source::Json {
+            elements: elements.into_iter().enumerate(),
+        })
     }
-    let mut errors = Vec::new();
-    if let Some(unknown) = headers
-        .iter()
-        .find(|h| !REQUIRED.contains(&h.as_str()) && !OPTIONAL.contains(&h.as_str()))
-    {
-        errors.push(ImportError {
-            line: 1,
-            column: unknown.clone(),
-            reason: format!(
-                "is not a column Mitra reads (columns: {}, {})",
-                REQUIRED.join(", "),
-                OPTIONAL.join(", ")
-            ),
-        });
-    }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        match record {
-            Err(e) => errors.push(ImportError {
-                line: e.position().map_or(0, |p| p.line()),
-                column: "row".into(),
-                reason: e.to_string(),
-            }),
-            Ok(record) => {
-                let line = record.position().map_or(0, |p| p.line());
-                let get = |column: &str| {
-                    headers
-                        .iter()
-                        .position(|h| h == column)
-                        .and_then(|i| record.get(i))
-                        .map(str::to_owned)
-                };
-                if let Some(row) = check_row(line, get, &mut errors) {
-                    rows.push(row);
+
+    /// Up to `limit` good rows, adding the problems of the bad rows met on the way to `errors`; an empty chunk
+    /// means the end of the file.
+    pub fn next_chunk(&mut self, limit: usize, errors: &mut Vec<ImportError>) -> Vec<ImportRow> {
+        let mut rows = Vec::new();
+        match &mut self.source {
+            Source::Csv {
+                reader,
+                headers,
+                header_error,
+            } => {
+                errors.extend(header_error.take());
+                let mut record = csv::StringRecord::new();
+                while rows.len() < limit {
+                    match reader.read_record(&mut record) {
+                        Ok(false) => break,
+                        Err(e) => errors.push(ImportError {
+                            line: e.position().map_or(0, |p| p.line()),
+                            column: "row".into(),
+                            reason: e.to_string(),
+                        }),
+                        Ok(true) => {
+                            self.rows_read += 1;
+                            let line = record.position().map_or(0, |p| p.line());
+                            let get = |column: &str| {
+                                headers
+                                    .iter()
+                                    .position(|h| h == column)
+                                    .and_then(|i| record.get(i))
+                                    .map(str::to_owned)
+                            };
+                            rows.extend(check_row(line, get, errors));
+                        }
+                    }
+                }
+            }
+            Source::Json { elements } => {
+                for (index, JsonRow(object)) in elements.by_ref() {
+                    self.rows_read += 1;
+                    let line = index as u64 + 1;
+                    let lowered: Vec<(String, &serde_json::Value)> =
+                        object.iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
+                    if let Some((unknown, _)) = lowered.iter().find(|(k, _)| {
+                        !REQUIRED.contains(&k.as_str()) && !OPTIONAL.contains(&k.as_str())
+                    }) {
+                        errors.push(ImportError {
+                            line,
+                            column: unknown.clone(),
+                            reason: "is not a field Mitra reads".into(),
+                        });
+                    }
+                    let get = |column: &str| {
+                        lowered
+                            .iter()
+                            .find(|(k, _)| k == column)
+                            .and_then(|(_, v)| match v {
+                                serde_json::Value::String(s) => Some(s.clone()),
+                                serde_json::Value::Number(n) => Some(n.to_string()),
+                                serde_json::Value::Null => None,
+                                other => Some(other.to_string()),
+                            })
+                    };
+                    rows.extend(check_row(line, get, errors));
+                    if rows.len() >= limit {
+                        break;
+                    }
                 }
             }
         }
+        rows
     }
-    if rows.is_empty() && errors.is_empty() {
-        return Err(file_error("file", "has a header but no rows"));
+
+    /// How far the reader is: bytes of a CSV file (or elements of a JSON array) read, and in all.
+    pub fn progress(&self) -> (u64, u64) {
+        match &self.source {
+            Source::Csv { reader, .. } => (
+                reader.position().byte(),
+                reader.get_ref().get_ref().len() as u64,
+            ),
+            Source::Json { elements } => {
+                let left = elements.len() as u64;
+                (self.rows_read, self.rows_read + left)
+            }
+        }
     }
-    Ok(Parsed { rows, errors })
+
+    /// How many rows (good or bad) have been read so far.
+    pub fn rows_read(&self) -> u64 {
+        self.rows_read
+    }
+
+    /// After the last chunk: a file without any row is an error of its own.
+    pub fn finish(&self, errors: &[ImportError]) -> Result<(), Vec<ImportError>> {
+        if self.rows_read == 0 && errors.is_empty() {
+            Err(file_error("file", self.empty_message))
+        } else {
+            Ok(())
+        }
+    }
 }
 
 /// A JSON element: the same names as the CSV columns, values as strings or numbers.
 #[derive(Deserialize)]
 struct JsonRow(serde_json::Map<String, serde_json::Value>);
-
-fn parse_json(text: &str) -> Result<Parsed, Vec<ImportError>> {
-    let elements: Vec<JsonRow> = serde_json::from_str(text).map_err(|e| {
-        file_error(
-            "file",
-            format!(
-                "is not a JSON array of objects (line {}, column {}: {e})",
-                e.line(),
-                e.column()
-            ),
-        )
-    })?;
-    let mut errors = Vec::new();
-    let mut rows = Vec::new();
-    for (index, JsonRow(object)) in elements.iter().enumerate() {
-        let line = index as u64 + 1;
-        let lowered: Vec<(String, &serde_json::Value)> =
-            object.iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
-        if let Some((unknown, _)) = lowered
-            .iter()
-            .find(|(k, _)| !REQUIRED.contains(&k.as_str()) && !OPTIONAL.contains(&k.as_str()))
-        {
-            errors.push(ImportError {
-                line,
-                column: unknown.clone(),
-                reason: "is not a field Mitra reads".into(),
-            });
-        }
-        let get = |column: &str| {
-            lowered
-                .iter()
-                .find(|(k, _)| k == column)
-                .and_then(|(_, v)| match v {
-                    serde_json::Value::String(s) => Some(s.clone()),
-                    serde_json::Value::Number(n) => Some(n.to_string()),
-                    serde_json::Value::Null => None,
-                    other => Some(other.to_string()),
-                })
-        };
-        if let Some(row) = check_row(line, get, &mut errors) {
-            rows.push(row);
-        }
-    }
-    if rows.is_empty() && errors.is_empty() {
-        return Err(file_error("file", "is an empty array"));
-    }
-    Ok(Parsed { rows, errors })
-}
 
 #[cfg(test)]
 mod tests {

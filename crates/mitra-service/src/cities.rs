@@ -62,20 +62,11 @@ impl Mitra {
 
     /// Every city matching `filter`, for the map and the GeoJSON export.
     pub async fn all_cities(&self, filter: &CityFilter) -> Result<Vec<City>, ServiceError> {
-        let mut out = Vec::new();
-        let mut page = PageRequest {
-            limit: mitra_domain::page::MAX_LIMIT,
-            after: None,
-        };
-        loop {
-            let batch = self.store.list_cities(filter, &page).await?;
-            let done = batch.len() < page.limit as usize;
-            page.after = batch.last().map(|c| c.id.to_string());
-            out.extend(batch);
-            if done {
-                return Ok(out);
-            }
-        }
+        crate::all_pages(
+            |page| async move { self.store.list_cities(filter, &page).await },
+            |c| c.id.to_string(),
+        )
+        .await
     }
 
     /// One city by id, with its country and population series.

@@ -44,6 +44,32 @@ pub use standards::{
     CrosswalkInput, IndicatorDetail, RelatedIndicator, StandardDetail, ThemeGroup,
 };
 
+/// Collects every page of a cursor-paged store listing: `fetch` gets each page request, `key` gives the cursor
+/// key of an item (the last one of a page is where the next page starts).
+pub(crate) async fn all_pages<T, F, Fut>(
+    mut fetch: F,
+    key: impl Fn(&T) -> String,
+) -> Result<Vec<T>, ServiceError>
+where
+    F: FnMut(domain::PageRequest) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<T>, mitra_store::StoreError>>,
+{
+    let mut out = Vec::new();
+    let mut page = domain::PageRequest {
+        limit: domain::page::MAX_LIMIT,
+        after: None,
+    };
+    loop {
+        let batch = fetch(page.clone()).await?;
+        let done = batch.len() < page.limit as usize;
+        page.after = batch.last().map(&key);
+        out.extend(batch);
+        if done {
+            return Ok(out);
+        }
+    }
+}
+
 /// The database engine behind a running Mitra.
 pub use mitra_store::Backend;
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use mitra_domain::observation::{Catalogue, ImportError, Parsed, parse_rows};
+use mitra_domain::observation::{Catalogue, ImportError, ImportReader};
 use mitra_domain::{
     Actor, CityFilter, CityId, IndicatorId, Observation, ObservationStatus, PageRequest, Relation,
     StandardId,
@@ -12,6 +12,9 @@ use mitra_store::{ObservationFilter, UpsertReport};
 use sha2::{Digest, Sha256};
 
 use crate::{Mitra, ServiceError};
+
+/// Rows read, checked and written at a time.
+const IMPORT_CHUNK: usize = 50_000;
 
 /// What an import did (or, for a dry run, would do).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,35 +135,57 @@ impl Mitra {
     ) -> Result<ImportReport, ServiceError> {
         actor.signed_in()?;
         let started = std::time::Instant::now();
-        let Parsed { rows, mut errors } = parse_rows(bytes).map_err(ServiceError::Import)?;
-        let parsed = started.elapsed();
-        let resolved = self.catalogue().await?.resolve(&rows);
-        let checked = started.elapsed();
-        let observations = match resolved {
-            Ok(observations) if errors.is_empty() => observations,
-            Ok(_) => return Err(ServiceError::Import(errors)),
-            Err(more) => {
-                errors.extend(more);
-                errors.sort_by_key(|e| e.line);
-                return Err(ServiceError::Import(errors));
-            }
+        let mut reader = ImportReader::new(bytes).map_err(ServiceError::Import)?;
+        let catalogue = self.catalogue().await?;
+        let recognisable = self.recognisable_indicators().await?;
+        let mut resolver = catalogue.resolver();
+        let digest: String = Sha256::digest(bytes)
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let label = format!("{origin} sha256:{digest}");
+        // Written as it is read, inside one transaction that is committed only if no row failed: a large file
+        // never sits in memory as rows, and a bad row anywhere still leaves nothing written.
+        let mut sink = if dry_run {
+            None
+        } else {
+            Some(
+                self.store
+                    .begin_observation_import(&actor.audit_name(), &label)
+                    .await?,
+            )
         };
+        let mut errors = Vec::new();
         let mut denied = Vec::new();
-        let mut allowed = HashSet::new();
-        let mut refused = HashSet::new();
-        for (row, observation) in rows.iter().zip(&observations) {
-            let city = &observation.city_id;
-            if allowed.contains(city) || refused.contains(city) {
-                continue;
+        let mut allowed: HashSet<CityId> = HashSet::new();
+        let mut refused: HashSet<CityId> = HashSet::new();
+        let mut cities: HashSet<CityId> = HashSet::new();
+        let mut indicators: HashSet<IndicatorId> = HashSet::new();
+        let (mut rows, mut converted, mut recognised, mut written) = (0u64, 0u64, 0u64, 0u64);
+        loop {
+            let chunk = reader.next_chunk(IMPORT_CHUNK, &mut errors);
+            if chunk.is_empty() {
+                break;
             }
-            match actor.city_editor(city) {
-                Ok(_) => {
-                    allowed.insert(city.clone());
+            let observations = resolver.resolve(&chunk, &mut errors);
+            // Rows that fail a check are left out above; the permission check needs the line of each city's first
+            // row, so pair the good observations back with their rows by city.
+            for observation in &observations {
+                let city = &observation.city_id;
+                if allowed.contains(city) || refused.contains(city) {
+                    continue;
                 }
-                Err(_) => {
+                if actor.city_editor(city).is_ok() {
+                    allowed.insert(city.clone());
+                } else {
                     refused.insert(city.clone());
+                    let line = chunk
+                        .iter()
+                        .find(|r| catalogue.city_matches(&r.city, city))
+                        .map_or(0, |r| r.line);
                     denied.push(ImportError {
-                        line: row.line,
+                        line,
                         column: "city".into(),
                         reason: format!(
                             "you may not submit observations for '{city}': only editors of its approved city \
@@ -169,52 +194,55 @@ impl Mitra {
                     });
                 }
             }
+            rows += observations.len() as u64;
+            for o in &observations {
+                converted += u64::from(o.original_value.is_some());
+                recognised += u64::from(recognisable.contains(&o.indicator_id));
+                if !cities.contains(&o.city_id) {
+                    cities.insert(o.city_id.clone());
+                }
+                if !indicators.contains(&o.indicator_id) {
+                    indicators.insert(o.indicator_id.clone());
+                }
+            }
+            if let Some(sink) = sink
+                .as_mut()
+                .filter(|_| errors.is_empty() && denied.is_empty())
+            {
+                written += sink.write(&observations).await?;
+            }
+            let (done, total) = reader.progress();
+            progress(done, total);
+        }
+        reader.finish(&errors).map_err(ServiceError::Import)?;
+        if !errors.is_empty() {
+            errors.sort_by_key(|e| e.line);
+            return Err(ServiceError::Import(errors));
         }
         if !denied.is_empty() {
             return Err(ServiceError::ImportNotAllowed(denied));
         }
-        let recognisable = self.recognisable_indicators().await?;
-        let count_distinct = |key: &dyn Fn(&mitra_domain::NewObservation) -> &str| {
-            observations.iter().map(key).collect::<HashSet<_>>().len() as u64
-        };
-        let digest: String = Sha256::digest(bytes)
-            .iter()
-            .take(8)
-            .map(|b| format!("{b:02x}"))
-            .collect();
         let mut report = ImportReport {
-            rows: observations.len() as u64,
+            rows,
             written: 0,
             unchanged: 0,
-            converted: observations
-                .iter()
-                .filter(|o| o.original_value.is_some())
-                .count() as u64,
-            recognised: observations
-                .iter()
-                .filter(|o| recognisable.contains(&o.indicator_id))
-                .count() as u64,
-            cities: count_distinct(&|o| o.city_id.as_str()),
-            indicators: count_distinct(&|o| o.indicator_id.as_str()),
+            converted,
+            recognised,
+            cities: cities.len() as u64,
+            indicators: indicators.len() as u64,
             dry_run,
-            label: format!("{origin} sha256:{digest}"),
+            label,
         };
-        if dry_run {
-            return Ok(report);
+        if let Some(sink) = sink {
+            let UpsertReport { written, unchanged } = sink.commit().await?;
+            report.written = written;
+            report.unchanged = unchanged;
         }
-        let UpsertReport { written, unchanged } = self
-            .store
-            .upsert_observations(&observations, &actor.audit_name(), &report.label, progress)
-            .await?;
-        report.written = written;
-        report.unchanged = unchanged;
         tracing::info!(
             import.label = %report.label,
             import.rows = report.rows,
             import.written = written,
-            import.parse_ms = parsed.as_millis() as u64,
-            import.check_ms = (checked - parsed).as_millis() as u64,
-            import.write_ms = (started.elapsed() - checked).as_millis() as u64,
+            import.ms = started.elapsed().as_millis() as u64,
             "observations.imported"
         );
         Ok(report)
@@ -240,27 +268,20 @@ impl Mitra {
             city: Some(city.clone()),
             ..ObservationFilter::default()
         };
-        let mut out = Vec::new();
-        let mut page = PageRequest {
-            limit: mitra_domain::page::MAX_LIMIT,
-            after: None,
-        };
-        loop {
-            let batch = self.store.list_observations(&filter, &page).await?;
-            let done = batch.len() < page.limit as usize;
-            page.after = batch.last().map(|o| o.id.to_string());
-            out.extend(batch);
-            if done {
-                out.sort_by(|a, b| {
-                    (a.indicator_id.as_str(), a.year, &a.source).cmp(&(
-                        b.indicator_id.as_str(),
-                        b.year,
-                        &b.source,
-                    ))
-                });
-                return Ok(out);
-            }
-        }
+        let filter = &filter;
+        let mut out = crate::all_pages(
+            |page| async move { self.store.list_observations(filter, &page).await },
+            |o| o.id.to_string(),
+        )
+        .await?;
+        out.sort_by(|a, b| {
+            (a.indicator_id.as_str(), a.year, &a.source).cmp(&(
+                b.indicator_id.as_str(),
+                b.year,
+                &b.source,
+            ))
+        });
+        Ok(out)
     }
 
     /// A verifier marks an observation verified, or rejected with a reason.

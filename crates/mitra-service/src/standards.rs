@@ -148,20 +148,11 @@ impl Mitra {
 
     /// The whole crosswalk, ordered by (from, to).
     pub async fn all_crosswalk(&self) -> Result<Vec<CrosswalkEntry>, ServiceError> {
-        let mut out = Vec::new();
-        let mut page = PageRequest {
-            limit: mitra_domain::page::MAX_LIMIT,
-            after: None,
-        };
-        loop {
-            let batch = self.store.list_crosswalk(&page).await?;
-            let done = batch.len() < page.limit as usize;
-            page.after = batch.last().map(|e| format!("{} {}", e.from, e.to));
-            out.extend(batch);
-            if done {
-                return Ok(out);
-            }
-        }
+        crate::all_pages(
+            |page| async move { self.store.list_crosswalk(&page).await },
+            |e| format!("{} {}", e.from, e.to),
+        )
+        .await
     }
 
     /// Every indicator of every standard, by id.

@@ -56,7 +56,13 @@ async fn a_file_with_one_bad_row_at_the_end_writes_nothing() {
         let mitra = open(url).await;
         let file = format!("{GOOD}bangkok,iso37120-2014:5.1,2020,250,%,NSO\n");
         let err = mitra
-            .import_observations(&Actor::Operator, "t.csv", file.as_bytes(), false, &|_| {})
+            .import_observations(
+                &Actor::Operator,
+                "t.csv",
+                file.as_bytes(),
+                false,
+                &|_, _| {},
+            )
             .await
             .expect_err("bad last row");
         let ServiceError::Import(errors) = err else {
@@ -79,7 +85,7 @@ async fn importing_the_same_file_twice_changes_nothing_and_converts_units() {
     for_each_database(|url| async move {
         let mitra = open(url).await;
         let first = mitra
-            .import_observations(&Actor::Operator, "t.csv", GOOD.as_bytes(), false, &|_| {})
+            .import_observations(&Actor::Operator, "t.csv", GOOD.as_bytes(), false, &|_, _| {})
             .await
             .expect("import");
         assert_eq!((first.rows, first.written, first.unchanged), (3, 3, 0));
@@ -89,7 +95,7 @@ async fn importing_the_same_file_twice_changes_nothing_and_converts_units() {
             "the crosswalk makes ISO 5.1 (unemployment) equivalent to a U4SSC KPI; 5.6 and the U4SSC ICT KPI have no equivalent"
         );
         let again = mitra
-            .import_observations(&Actor::Operator, "t.csv", GOOD.as_bytes(), false, &|_| {})
+            .import_observations(&Actor::Operator, "t.csv", GOOD.as_bytes(), false, &|_, _| {})
             .await
             .expect("import again");
         assert_eq!((again.written, again.unchanged), (0, 3));
@@ -114,7 +120,7 @@ async fn importing_the_same_file_twice_changes_nothing_and_converts_units() {
                 "t.csv",
                 GOOD.replace("1.2", "1.4").as_bytes(),
                 true,
-                &|_| {},
+                &|_, _| {},
             )
             .await
             .expect("dry run");
@@ -136,26 +142,32 @@ async fn only_editors_of_the_city_government_submit_and_only_verifiers_review() 
         let mitra = open(url).await;
         let editor = demo_actor(&mitra, "org-editor").await;
         let report = mitra
-            .import_observations(&editor, "t.csv", GOOD.as_bytes(), false, &|_| {})
+            .import_observations(&editor, "t.csv", GOOD.as_bytes(), false, &|_, _| {})
             .await
             .expect("the demo editor edits Bangkok");
         assert_eq!(report.written, 3);
         let other_city = "city,indicator,year,value\nhanoi,iso37120-2014:5.1,2019,2\n";
         let err = mitra
-            .import_observations(&editor, "t.csv", other_city.as_bytes(), false, &|_| {})
+            .import_observations(&editor, "t.csv", other_city.as_bytes(), false, &|_, _| {})
             .await
             .expect_err("not Hanoi's editor");
         assert!(matches!(err, ServiceError::ImportNotAllowed(ref e) if e[0].line == 2));
         assert!(matches!(
             mitra
-                .import_observations(&Actor::Anonymous, "t.csv", GOOD.as_bytes(), false, &|_| {})
+                .import_observations(
+                    &Actor::Anonymous,
+                    "t.csv",
+                    GOOD.as_bytes(),
+                    false,
+                    &|_, _| {}
+                )
                 .await,
             Err(ServiceError::Unauthenticated)
         ));
         let member = demo_actor(&mitra, "org-member").await;
         assert!(matches!(
             mitra
-                .import_observations(&member, "t.csv", GOOD.as_bytes(), false, &|_| {})
+                .import_observations(&member, "t.csv", GOOD.as_bytes(), false, &|_, _| {})
                 .await,
             Err(ServiceError::ImportNotAllowed(_))
         ));
@@ -185,7 +197,7 @@ async fn only_editors_of_the_city_government_submit_and_only_verifiers_review() 
                 "t.csv",
                 GOOD.replace("1.2", "1.3").as_bytes(),
                 false,
-                &|_| {},
+                &|_, _| {},
             )
             .await
             .expect("resubmit");
@@ -195,6 +207,59 @@ async fn only_editors_of_the_city_government_submit_and_only_verifiers_review() 
             (changed.value, changed.status),
             (1.3, ObservationStatus::Submitted)
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_bad_row_after_the_first_written_chunk_still_leaves_nothing_written() {
+    for_each_database(|url| async move {
+        let mitra = open(url).await;
+        // More rows than one chunk of the import (50 000), then a bad one.
+        let mut file = String::from("city,indicator,year,value,unit,source\n");
+        for n in 0..50_100 {
+            file.push_str(&format!(
+                "bangkok,iso37120-2014:5.1,{},{}.5,%,survey {}\n",
+                2000 + n % 20,
+                n % 90,
+                n / 20
+            ));
+        }
+        file.push_str("bangkok,iso37120-2014:5.1,2019,abc,%,survey x\n");
+        let err = mitra
+            .import_observations(
+                &Actor::Operator,
+                "big.csv",
+                file.as_bytes(),
+                false,
+                &|_, _| {},
+            )
+            .await
+            .expect_err("the last row is bad");
+        let ServiceError::Import(errors) = err else {
+            panic!("expected row errors, got {err:?}")
+        };
+        assert_eq!(
+            errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["line 50102, column value: 'abc' is not a number"]
+        );
+        assert!(
+            stored(&mitra, "bangkok").await.is_empty(),
+            "the first chunk was rolled back"
+        );
+        // Without the bad row, every row is written.
+        let good = file.lines().take(50_101).collect::<Vec<_>>().join("\n");
+        let report = mitra
+            .import_observations(
+                &Actor::Operator,
+                "big.csv",
+                good.as_bytes(),
+                false,
+                &|_, _| {},
+            )
+            .await
+            .expect("import");
+        assert_eq!((report.rows, report.written), (50_100, 50_100));
     })
     .await;
 }

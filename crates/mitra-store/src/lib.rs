@@ -36,7 +36,9 @@ pub use accounts::{
 pub use error::StoreError;
 pub use journal::{AuditEntry, Change, ReferenceChanges, ReferenceState};
 pub use migrate::MIGRATION_NAMES;
-pub use observations::{ObservationFilter, ObservationStore, PanelValue, Progress, UpsertReport};
+pub use observations::{
+    ObservationFilter, ObservationImport, ObservationStore, PanelValue, Progress, UpsertReport,
+};
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -58,22 +58,32 @@ pub(crate) const UPSERT_TAIL: &str = " on conflict (city_id, indicator_id, year,
      or observations.original_unit is distinct from excluded.original_unit \
      or observations.note is distinct from excluded.note";
 
-/// Called with the number of rows written so far.
-pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
+/// Called as an import goes on, with how much of the file is done and how much there is (bytes of a CSV file,
+/// elements of a JSON array).
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
+
+/// An import in progress: one open transaction.
+#[async_trait]
+pub trait ObservationImport: Send {
+    /// Upserts a chunk; returns how many of its rows were inserted or changed.
+    async fn write(&mut self, chunk: &[NewObservation]) -> Result<u64, StoreError>;
+
+    /// Journals the import — one audit record for the whole of it, one change-feed entry per city touched — and
+    /// commits.
+    async fn commit(self: Box<Self>) -> Result<UpsertReport, StoreError>;
+}
 
 /// Observations: submitted values, their review, and the panel analytics read.
 #[async_trait]
 pub trait ObservationStore {
-    /// Inserts or updates `batch` (keyed on city, indicator, year and source) in one transaction: all rows or none.
-    /// A changed row goes back to `submitted`. Journals one audit entry for the whole import (`label` names it) and
-    /// one change-feed entry per city touched. `progress` is called as rows are written.
-    async fn upsert_observations(
+    /// Starts an import: one transaction that chunks of observations are upserted into (keyed on city, indicator,
+    /// year and source; a changed row goes back to `submitted`). Nothing is visible until
+    /// [`ObservationImport::commit`]; dropped before that, the import writes nothing. `label` names it in the audit log.
+    async fn begin_observation_import(
         &self,
-        batch: &[NewObservation],
         actor: &str,
         label: &str,
-        progress: Progress<'_>,
-    ) -> Result<UpsertReport, StoreError>;
+    ) -> Result<Box<dyn ObservationImport>, StoreError>;
 
     /// Up to `page.limit` observations matching `filter`, by id, after the id in `page.after`.
     async fn list_observations(

@@ -43,6 +43,73 @@ macro_rules! impl_observation_store {
                 })
             }
 
+            /// An import in progress on this backend.
+            pub(super) struct ImportTx {
+                pub(super) tx: sqlx::Transaction<'static, $db>,
+                pub(super) actor: String,
+                pub(super) label: String,
+                pub(super) now: OffsetDateTime,
+                pub(super) rows: u64,
+                pub(super) written: u64,
+                pub(super) cities: std::collections::BTreeSet<String>,
+            }
+
+            #[async_trait::async_trait]
+            impl crate::ObservationImport for ImportTx {
+                async fn write(&mut self, chunk: &[mitra_domain::NewObservation]) -> Result<u64, StoreError> {
+                    // In key order, each index insert lands next to the previous one instead of at a random page.
+                    let mut order: Vec<&mitra_domain::NewObservation> = chunk.iter().collect();
+                    order.sort_unstable_by(|a, b| {
+                        (a.city_id.as_str(), a.indicator_id.as_str(), a.year, a.source.as_str())
+                            .cmp(&(b.city_id.as_str(), b.indicator_id.as_str(), b.year, b.source.as_str()))
+                    });
+                    let mut written = 0;
+                    for part in order.chunks(super::OBSERVATION_CHUNK) {
+                        written += super::insert_observation_chunk(&mut self.tx, part, &self.actor, self.now).await?;
+                    }
+                    self.rows += chunk.len() as u64;
+                    self.written += written;
+                    for o in chunk {
+                        if !self.cities.contains(o.city_id.as_str()) {
+                            self.cities.insert(o.city_id.to_string());
+                        }
+                    }
+                    Ok(written)
+                }
+
+                async fn commit(self: Box<Self>) -> Result<crate::UpsertReport, StoreError> {
+                    let ImportTx { mut tx, actor, label, now, rows, written, cities } = *self;
+                    let report = crate::UpsertReport { written, unchanged: rows - written };
+                    if written > 0 {
+                        let summary = json!({
+                            "rows": rows, "written": written, "unchanged": report.unchanged, "cities": cities.len(),
+                        });
+                        sqlx::query(
+                            "insert into audit_log (occurred_at, actor, action, entity, entity_id, before_json, after_json) \
+                             values ($1, $2, 'import', 'observations', $3, null, $4)",
+                        )
+                        .bind(now)
+                        .bind(&actor)
+                        .bind(&label)
+                        .bind(sqlx::types::Json(&summary))
+                        .execute(&mut *tx)
+                        .await?;
+                        for city in &cities {
+                            sqlx::query(
+                                "insert into change_feed (occurred_at, entity, entity_id, operation) \
+                                 values ($1, 'city-observations', $2, 'update')",
+                            )
+                            .bind(now)
+                            .bind(city)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                    }
+                    tx.commit().await?;
+                    Ok(report)
+                }
+            }
+
             pub(super) fn json(o: &Observation) -> Value {
                 json!({
                     "city_id": o.city_id.as_str(), "indicator_id": o.indicator_id.as_str(), "year": o.year,
@@ -55,58 +122,20 @@ macro_rules! impl_observation_store {
 
         #[async_trait]
         impl crate::ObservationStore for $store {
-            async fn upsert_observations(
+            async fn begin_observation_import(
                 &self,
-                batch: &[mitra_domain::NewObservation],
                 actor: &str,
                 label: &str,
-                progress: crate::observations::Progress<'_>,
-            ) -> Result<crate::UpsertReport, StoreError> {
-                let now = OffsetDateTime::now_utc();
-                // In key order, each index insert lands next to the previous one instead of at a random page.
-                let mut order: Vec<&mitra_domain::NewObservation> = batch.iter().collect();
-                order.sort_unstable_by(|a, b| {
-                    (a.city_id.as_str(), a.indicator_id.as_str(), a.year, a.source.as_str())
-                        .cmp(&(b.city_id.as_str(), b.indicator_id.as_str(), b.year, b.source.as_str()))
-                });
-                let mut tx = self.pool.begin().await?;
-                let mut written = 0u64;
-                for (done, chunk) in order.chunks(OBSERVATION_CHUNK).enumerate() {
-                    written += insert_observation_chunk(&mut tx, chunk, actor, now).await?;
-                    progress(((done + 1) * OBSERVATION_CHUNK).min(batch.len()) as u64);
-                }
-                let report = crate::UpsertReport { written, unchanged: batch.len() as u64 - written };
-                if written > 0 {
-                    let mut cities: Vec<&str> = batch.iter().map(|o| o.city_id.as_str()).collect();
-                    cities.sort_unstable();
-                    cities.dedup();
-                    let summary = serde_json::json!({
-                        "rows": batch.len(), "written": report.written, "unchanged": report.unchanged,
-                        "cities": cities.len(),
-                    });
-                    sqlx::query(
-                        "insert into audit_log (occurred_at, actor, action, entity, entity_id, before_json, after_json) \
-                         values ($1, $2, 'import', 'observations', $3, null, $4)",
-                    )
-                    .bind(now)
-                    .bind(actor)
-                    .bind(label)
-                    .bind(Json(&summary))
-                    .execute(&mut *tx)
-                    .await?;
-                    for city in cities {
-                        sqlx::query(
-                            "insert into change_feed (occurred_at, entity, entity_id, operation) \
-                             values ($1, 'city-observations', $2, 'update')",
-                        )
-                        .bind(now)
-                        .bind(city)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                }
-                tx.commit().await?;
-                Ok(report)
+            ) -> Result<Box<dyn crate::ObservationImport>, StoreError> {
+                Ok(Box::new(observation_rows::ImportTx {
+                    tx: self.pool.begin().await?,
+                    actor: actor.to_owned(),
+                    label: label.to_owned(),
+                    now: OffsetDateTime::now_utc(),
+                    rows: 0,
+                    written: 0,
+                    cities: std::collections::BTreeSet::new(),
+                }))
             }
 
             async fn list_observations(

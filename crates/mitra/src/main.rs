@@ -348,22 +348,27 @@ async fn run_import(config: &Config, command: ImportCommand) -> anyhow::Result<(
         .load_reference()
         .await
         .context("cannot load the reference data")?;
-    let bar = indicatif::ProgressBar::new(0);
+    let bar = indicatif::ProgressBar::new(bytes.len() as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
-            "{spinner} {msg} [{bar:30}] {pos}/{len} rows ({per_sec}, {eta} left)",
+            "{spinner} {msg} [{bar:30}] {percent:>3}% ({eta} left)",
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
         .progress_chars("=> "),
     );
-    bar.set_message(format!("checking {}", file.display()));
+    bar.set_message(format!(
+        "{} {}",
+        if dry_run {
+            "checking"
+        } else {
+            "checking and writing"
+        },
+        file.display()
+    ));
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    let progress = |written: u64| {
-        if bar.length() == Some(0) {
-            bar.set_message("writing");
-        }
-        bar.set_length(bar.length().unwrap_or(0).max(written));
-        bar.set_position(written);
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
     };
     let origin = file.display().to_string();
     let result = mitra
