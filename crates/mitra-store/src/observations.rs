@@ -43,6 +43,8 @@ pub struct PanelValue {
     pub year: i32,
     /// The value in the indicator's unit.
     pub value: f64,
+    /// The unit stored with it (the indicator's, or the submitted one where the indicator declares none).
+    pub unit: Option<String>,
 }
 
 /// The end of the upsert statement both backends use: a row already stored with the same value, unit and note is

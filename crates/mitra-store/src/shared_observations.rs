@@ -289,7 +289,7 @@ macro_rules! impl_observation_store {
 
             async fn panel_values(&self) -> Result<Vec<crate::PanelValue>, StoreError> {
                 let rows = sqlx::query(
-                    "select city_id, indicator_id, year, value from observations where status <> 'rejected' \
+                    "select city_id, indicator_id, year, value, unit from observations where status <> 'rejected' \
                      order by indicator_id, year, city_id, case when status = 'verified' then 0 else 1 end, id desc",
                 )
                 .fetch_all(&self.pool)
@@ -301,6 +301,7 @@ macro_rules! impl_observation_store {
                             indicator_id: r.try_get("indicator_id")?,
                             year: r.try_get("year")?,
                             value: r.try_get("value")?,
+                            unit: r.try_get("unit")?,
                         })
                     })
                     .collect()

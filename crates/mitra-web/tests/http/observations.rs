@@ -150,6 +150,10 @@ async fn rankings_respect_direction_and_follow_new_values_and_tier_overrides() {
         )
         .await;
     assert_eq!(ranking["direction"], "lower");
+    assert_eq!(
+        ranking["unit"], "µg/m³",
+        "ISO 37120 8.1 states no unit in the shipped list; the reported one is shown"
+    );
     let cities = ranking["cities"].as_array().expect("cities");
     assert!(cities.len() >= 2, "{ranking}");
     let values: Vec<f64> = cities
