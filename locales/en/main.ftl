@@ -404,3 +404,7 @@ crosswalk-edit-source = What the relation rests on
 crosswalk-edit-save = Save the relation
 crosswalk-saved = The relation is saved.
 crosswalk-deleted = The relation is removed.
+profile-tier-set = Set the development tier
+profile-tier-derived = As derived from income group and population
+profile-tier-save = Save the tier
+profile-tier-saved = The tier is saved; profiles and rankings use it from now on.

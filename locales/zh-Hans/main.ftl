@@ -401,3 +401,7 @@ crosswalk-edit-source = 该关系的依据
 crosswalk-edit-save = 保存对照关系
 crosswalk-saved = 对照关系已保存。
 crosswalk-deleted = 对照关系已删除。
+profile-tier-set = 设定发展层级
+profile-tier-derived = 按收入组别与人口推算
+profile-tier-save = 保存层级
+profile-tier-saved = 层级已保存；概况与排名即刻采用。

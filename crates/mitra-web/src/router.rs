@@ -80,6 +80,7 @@ fn pages() -> Routes {
         .get("/cities", cities::list_cities)
         .get("/cities/{id}", cities::show_city)
         .get("/cities/{id}/assessment", analytics::show_assessment)
+        .post("/cities/{id}/tier", cities::set_tier)
         .get("/rankings", analytics::show_rankings)
         .get("/standards", standards::list_standards)
         .get("/standards/{id}", standards::show_standard)

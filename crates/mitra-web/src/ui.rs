@@ -147,6 +147,7 @@ const NOTICES: &[&str] = &[
     "admin-approved",
     "review-verified",
     "crosswalk-saved",
+    "profile-tier-saved",
     "crosswalk-deleted",
     "review-rejected",
     "admin-rejected",

@@ -360,3 +360,25 @@ pub async fn show_city(
         detail,
     }))
 }
+
+/// The tier form on a city page.
+#[derive(Debug, Deserialize)]
+pub struct TierForm {
+    csrf_token: String,
+    #[serde(default)]
+    tier: String,
+}
+
+super::forms::has_csrf!(TierForm);
+
+/// `POST /cities/{id}/tier`: a platform admin sets the city's development tier, or returns it to the derived one.
+pub async fn set_tier(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+    crate::auth::CsrfForm(form): crate::auth::CsrfForm<TierForm>,
+) -> Result<Response, PageError> {
+    let tier = Some(form.tier.as_str()).filter(|t| !t.is_empty());
+    mitra.set_city_tier(&auth.actor, &id, tier).await?;
+    Ok(super::done(&format!("/cities/{id}"), "profile-tier-saved"))
+}

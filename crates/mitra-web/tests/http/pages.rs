@@ -422,6 +422,20 @@ async fn verifiers_review_submitted_values_and_admins_edit_the_crosswalk_on_indi
         .await
         .expect("html");
     assert!(page.contains("href=\"/indicators/u4ssc:EC:ICT:ICT:1C\""));
+    let tier = admin
+        .post(&app, "/cities/bangkok/tier", &[("tier", "tier-1")])
+        .await;
+    assert!(tier.status().is_redirection() || tier.status().is_success());
+    let city = admin
+        .get(&app, "/cities/bangkok")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        city.contains("<dd>Tier 1</dd>"),
+        "the admin's tier replaces the derived tier 2"
+    );
     let anonymous = app.get_page("/indicators/iso37120-2014:8.1", 200).await;
     assert!(
         !anonymous.contains("/crosswalk/delete"),

@@ -122,6 +122,7 @@ fn matrix() -> Vec<(Method, &'static str, Access)> {
             PlatformAdmins,
         ),
         (Method::POST, "/admin/users/role", PlatformAdmins),
+        (Method::POST, "/cities/{id}/tier", PlatformAdmins),
         (Method::POST, "/indicators/{id}/crosswalk", PlatformAdmins),
         (
             Method::POST,
@@ -209,6 +210,7 @@ fn form_fields(path: &str, role: Role) -> Vec<(&'static str, String)> {
             ("source", format!("review by {unique}")),
         ],
         "/indicators/{id}/crosswalk/delete" => vec![("other", "u4ssc:EC:P:EM:1C".into())],
+        "/cities/{id}/tier" => vec![("tier", "tier-1".into())],
         "/review/{id}/reject" => vec![(
             "reason",
             "The source covers the province, not the city.".into(),
