@@ -292,6 +292,72 @@ fn compact_unit(raw: &str) -> String {
         .collect()
 }
 
+/// How values submitted in one unit are fitted to an indicator's declared unit: the factor, the unit stored, the
+/// range rules that apply, and the submitted unit to keep when a conversion happens. It depends on the two units
+/// only, so an import works it out once per pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitPlan {
+    factor: f64,
+    unit: Option<String>,
+    range: Option<Unit>,
+    original_unit: Option<String>,
+}
+
+impl UnitPlan {
+    /// The plan for values in `given` (none: the declared unit is assumed) for an indicator declaring `declared`
+    /// (none: the submitted unit is kept). The error names the column at fault and the reason.
+    pub fn new(
+        given: Option<&str>,
+        declared: Option<&str>,
+    ) -> Result<Self, (&'static str, String)> {
+        let given = given.map(str::trim).filter(|g| !g.is_empty());
+        let declared = declared.map(str::trim).filter(|d| !d.is_empty());
+        let (factor, unit, original_unit) = match (given, declared) {
+            (None, declared) => (1.0, declared.map(str::to_owned), None),
+            (Some(given), None) => (1.0, Some(given.to_owned()), None),
+            (Some(given), Some(declared)) if compact_unit(given) == compact_unit(declared) => {
+                (1.0, Some(declared.to_owned()), None)
+            }
+            (Some(given), Some(declared)) => {
+                let factor = match (Unit::parse(given), Unit::parse(declared)) {
+                    (Some(from), Some(to)) => from.factor_to(to),
+                    _ => None,
+                };
+                let Some(factor) = factor else {
+                    return Err((
+                        "unit",
+                        format!(
+                            "'{given}' cannot be converted to the indicator's unit '{declared}'"
+                        ),
+                    ));
+                };
+                (
+                    factor,
+                    Some(declared.to_owned()),
+                    (factor != 1.0).then(|| given.to_owned()),
+                )
+            }
+        };
+        Ok(Self {
+            range: unit.as_deref().and_then(Unit::parse),
+            factor,
+            unit,
+            original_unit,
+        })
+    }
+
+    /// Fits one value; the error is a range problem with the `value` column.
+    pub fn fit(&self, value: f64) -> Result<Fitted, (&'static str, String)> {
+        let fitted = value * self.factor;
+        check_range(fitted, self.range).map_err(|reason| ("value", reason))?;
+        Ok(Fitted {
+            value: fitted,
+            unit: self.unit.clone(),
+            original: self.original_unit.clone().map(|u| (value, u)),
+        })
+    }
+}
+
 /// Fits `value`, submitted in `given`, to the indicator's `declared` unit: the same unit (however written) passes,
 /// a convertible one is converted (the original is kept), any other is refused. Without a declared unit the
 /// submitted unit is kept as it is; without a submitted unit the declared one is assumed. The range rules of the
@@ -302,45 +368,7 @@ pub fn fit_unit(
     given: Option<&str>,
     declared: Option<&str>,
 ) -> Result<Fitted, (&'static str, String)> {
-    let given = given.map(str::trim).filter(|g| !g.is_empty());
-    let declared = declared.map(str::trim).filter(|d| !d.is_empty());
-    let fitted = match (given, declared) {
-        (None, declared) => Fitted {
-            value,
-            unit: declared.map(str::to_owned),
-            original: None,
-        },
-        (Some(given), None) => Fitted {
-            value,
-            unit: Some(given.to_owned()),
-            original: None,
-        },
-        (Some(given), Some(declared)) if compact_unit(given) == compact_unit(declared) => Fitted {
-            value,
-            unit: Some(declared.to_owned()),
-            original: None,
-        },
-        (Some(given), Some(declared)) => {
-            let factor = match (Unit::parse(given), Unit::parse(declared)) {
-                (Some(from), Some(to)) => from.factor_to(to),
-                _ => None,
-            };
-            let Some(factor) = factor else {
-                return Err((
-                    "unit",
-                    format!("'{given}' cannot be converted to the indicator's unit '{declared}'"),
-                ));
-            };
-            Fitted {
-                value: value * factor,
-                unit: Some(declared.to_owned()),
-                original: (factor != 1.0).then(|| (value, given.to_owned())),
-            }
-        }
-    };
-    check_range(fitted.value, fitted.unit.as_deref().and_then(Unit::parse))
-        .map_err(|reason| ("value", reason))?;
-    Ok(fitted)
+    UnitPlan::new(given, declared)?.fit(value)
 }
 
 /// What an import resolves names and ids against: the cities and indicators in the store.
@@ -425,6 +453,9 @@ impl Catalogue {
         Resolver {
             catalogue: self,
             seen: HashMap::new(),
+            cities: HashMap::new(),
+            indicators: HashMap::new(),
+            plans: HashMap::new(),
         }
     }
 }
@@ -434,6 +465,10 @@ impl Catalogue {
 pub struct Resolver<'a> {
     catalogue: &'a Catalogue,
     seen: HashMap<u128, u64>,
+    // Files repeat the same few cities, indicators and units on every row: each is worked out once.
+    cities: HashMap<String, Result<CityId, String>>,
+    indicators: HashMap<String, Result<(IndicatorId, Option<String>), String>>,
+    plans: HashMap<(Option<String>, Option<String>), Result<UnitPlan, (&'static str, String)>>,
 }
 
 /// A 128-bit digest of a row's key: two differently seeded SipHash values, so that two different keys collide with
@@ -465,20 +500,37 @@ impl Resolver<'_> {
                     reason,
                 })
             };
+            let catalogue = self.catalogue;
             let city = self
-                .catalogue
-                .city(&row.city)
+                .cities
+                .entry(row.city.clone())
+                .or_insert_with(|| catalogue.city(&row.city))
+                .clone()
                 .map_err(|e| fail("city", e))
                 .ok();
             let indicator = self
-                .catalogue
-                .indicator(&row.indicator)
+                .indicators
+                .entry(row.indicator.clone())
+                .or_insert_with(|| {
+                    catalogue
+                        .indicator(&row.indicator)
+                        .map(|(id, unit)| (id, unit.map(str::to_owned)))
+                })
+                .clone()
                 .map_err(|e| fail("indicator", e))
                 .ok();
             let (Some(city), Some((indicator, declared))) = (city, indicator) else {
                 continue;
             };
-            let fitted = match fit_unit(row.value, row.unit.as_deref(), declared) {
+            let plan = self
+                .plans
+                .entry((row.unit.clone(), declared.clone()))
+                .or_insert_with(|| UnitPlan::new(row.unit.as_deref(), declared.as_deref()));
+            let fitted = match plan
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|p| p.fit(row.value))
+            {
                 Ok(f) => f,
                 Err((column, reason)) => {
                     fail(column, reason);
