@@ -292,6 +292,9 @@ fn compact_unit(raw: &str) -> String {
         .collect()
 }
 
+/// A unit problem: the column at fault (`unit` or `value`) and the reason.
+pub type UnitProblem = (&'static str, String);
+
 /// How values submitted in one unit are fitted to an indicator's declared unit: the factor, the unit stored, the
 /// range rules that apply, and the submitted unit to keep when a conversion happens. It depends on the two units
 /// only, so an import works it out once per pair.
@@ -468,7 +471,7 @@ pub struct Resolver<'a> {
     // Files repeat the same few cities, indicators and units on every row: each is worked out once.
     cities: HashMap<String, Result<CityId, String>>,
     indicators: HashMap<String, Result<(IndicatorId, Option<String>), String>>,
-    plans: HashMap<(Option<String>, Option<String>), Result<UnitPlan, (&'static str, String)>>,
+    plans: HashMap<(Option<String>, Option<String>), Result<UnitPlan, UnitProblem>>,
 }
 
 /// A 128-bit digest of a row's key: two differently seeded SipHash values, so that two different keys collide with
