@@ -159,7 +159,7 @@ CDP_ORG_CITY = {
 
 
 # The error type and helpers shared with the reference build (same slug rule, same CSV reading).
-from build_reference import BuildError, fail, read_csv, slug  # noqa: E402
+from build_reference import BuildError, fail, read_csv, sha256, slug  # noqa: E402
 
 
 # ---------------------------------------------------------------- helpers
@@ -184,14 +184,6 @@ def write_csv(path, rows):
     for r in rows:
         w.writerow([r[c] for c in COLUMNS])
     path.write_bytes(buf.getvalue().encode("utf-8"))
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for b in iter(lambda: f.read(1 << 20), b""):
-            h.update(b)
-    return h.hexdigest()
 
 
 def dec(s):
@@ -861,10 +853,16 @@ def write_sources(st):
     for rel, h in st["out_sha"]:
         a(f"{h}  {rel}")
     a("```")
+    # Replace this section only, where it is; sections after it (written by other tools) stay.
     text = SOURCES_MD.read_text(encoding="utf-8")
     i = text.find("\n" + SECTION_TITLE + "\n")
-    base = (text[:i] if i >= 0 else text).rstrip("\n") + "\n"
-    SOURCES_MD.write_bytes((base + "\n" + "\n".join(S) + "\n").encode("utf-8"))
+    if i < 0:
+        before, after = text.rstrip("\n") + "\n", ""
+    else:
+        before = text[:i].rstrip("\n") + "\n"
+        j = text.find("\n## ", i + 1)
+        after = "" if j < 0 else text[j:]
+    SOURCES_MD.write_bytes((before + "\n" + "\n".join(S) + "\n" + after).encode("utf-8"))
 
 
 def main():
