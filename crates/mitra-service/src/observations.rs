@@ -75,6 +75,15 @@ impl ObservationQuery {
     fn parse(&self) -> Result<(ObservationFilter, PageRequest), ServiceError> {
         let invalid =
             |field: &str, reason: String| mitra_domain::ValidationError::new(field, reason);
+        let page = PageRequest::parse(self.limit.as_deref(), self.cursor.as_deref())?;
+        // Observations are paged by their numeric id; any other key is a cursor from another listing.
+        if page
+            .after
+            .as_deref()
+            .is_some_and(|key| key.parse::<i64>().is_err())
+        {
+            return Err(invalid("cursor", "is not a cursor of the observation list".into()).into());
+        }
         Ok((
             ObservationFilter {
                 city: some(&self.city).map(CityId::parse).transpose()?,
@@ -90,7 +99,7 @@ impl ObservationQuery {
                     .map(ObservationStatus::parse)
                     .transpose()?,
             },
-            PageRequest::parse(self.limit.as_deref(), self.cursor.as_deref())?,
+            page,
         ))
     }
 }

@@ -112,6 +112,13 @@ async fn a_batch_with_bad_rows_is_refused_with_every_row_named_and_writes_nothin
     let reviewed: Value = reviewed.json().await.expect("json");
     assert_eq!(reviewed["observation"]["status"], "rejected");
     assert!(app.get("/api/v1/observations?year=nineteen").await.status() == 400);
+    // A well-formed cursor of another listing (a city id) is refused, not an internal error.
+    let foreign = app.get("/api/v1/observations?cursor=k1616263").await;
+    assert_eq!(foreign.status().as_u16(), 400);
+    let problem: Value = foreign.json().await.expect("json");
+    assert_eq!(problem["parameter"], "cursor");
+    let bad_flag = post_csv(&app, "/api/v1/observations?dry_run=maybe", &editor, good).await;
+    assert_eq!(bad_flag.status().as_u16(), 400);
 }
 
 #[tokio::test]
