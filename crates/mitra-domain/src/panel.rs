@@ -183,11 +183,10 @@ impl Panel {
         let Some(&i) = self.indicator_index.get(indicator) else {
             return Vec::new();
         };
-        self.slices
-            .iter()
-            .filter(|s| s.0 == i)
-            .map(|s| s.1)
-            .collect()
+        // The slices are sorted by (indicator, year): the indicator's are one run.
+        let start = self.slices.partition_point(|s| s.0 < i);
+        let end = self.slices.partition_point(|s| s.0 <= i);
+        self.slices[start..end].iter().map(|s| s.1).collect()
     }
 
     /// Every (city, value) for an indicator in a year, by city number.

@@ -4,6 +4,7 @@
 //! change feed shows that observations changed since; a read that finds no change costs one small query.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use mitra_domain::assessment::{self, Assessment, Scheme};
@@ -51,8 +52,8 @@ impl CityFacts {
 pub struct PanelState {
     /// The values.
     pub panel: Panel,
-    /// The change-feed position it reflects.
-    seq: i64,
+    /// The change-feed position it reflects, moved on past writes that do not concern it.
+    seq: AtomicI64,
     /// Facts per city.
     pub facts: HashMap<CityId, CityFacts>,
     /// Indicators by id, for titles, units and directions; where a standard states no unit, the unit the values
@@ -60,6 +61,18 @@ pub struct PanelState {
     pub indicators: HashMap<IndicatorId, Indicator>,
     /// Percentile ranks per grouping, aligned with the panel's rows.
     ranks: HashMap<Grouping, Vec<Option<f32>>>,
+    /// What profiles are scored with: read from the shipped files once per build, not per request.
+    profiles: ProfileContext,
+}
+
+/// The profile rules, the focus areas in published order, the indicators in their standards' order and each ASCN
+/// city's declared priorities.
+#[derive(Debug)]
+struct ProfileContext {
+    rules: mitra_domain::profile::ProfileRules,
+    focus_areas: Vec<mitra_domain::FocusArea>,
+    indicators: Vec<Indicator>,
+    priorities: HashMap<CityId, Vec<String>>,
 }
 
 impl PanelState {
@@ -191,8 +204,10 @@ impl Mitra {
     /// The panel, rebuilt first if observations changed since it was built.
     pub async fn panel(&self) -> Result<Arc<PanelState>, ServiceError> {
         let current = self.panel.0.lock().map_err(|_| poisoned())?.clone();
+        let mut from = 0;
         if let Some(state) = current {
-            let mut after = state.seq;
+            let mut after = state.seq.load(Ordering::Relaxed);
+            from = after;
             let mut changed = false;
             loop {
                 let changes = self.store.list_changes_since(after, 500).await?;
@@ -204,17 +219,20 @@ impl Mitra {
                 }
             }
             if !changed {
+                // Other writes were read past: the next request starts after them.
+                state.seq.fetch_max(after, Ordering::Relaxed);
                 return Ok(state);
             }
         }
-        let state = Arc::new(self.build_panel().await?);
+        let state = Arc::new(self.build_panel(from).await?);
         *self.panel.0.lock().map_err(|_| poisoned())? = Some(state.clone());
         Ok(state)
     }
 
-    async fn build_panel(&self) -> Result<PanelState, ServiceError> {
+    /// Builds the panel; `from` is a change-feed position already known to be reflected (0 at first).
+    async fn build_panel(&self, from: i64) -> Result<PanelState, ServiceError> {
         // The feed position first: a change that lands while the panel is being built triggers another rebuild.
-        let mut seq = 0;
+        let mut seq = from;
         loop {
             let changes = self.store.list_changes_since(seq, 500).await?;
             match changes.last() {
@@ -304,12 +322,28 @@ impl Mitra {
                 (grouping, panel.percentile_ranks(&group, &directions))
             })
             .collect();
+        let focus_areas = self.store.list_focus_areas().await?;
+        let area_ids: Vec<String> = focus_areas.iter().map(|a| a.id.clone()).collect();
+        let mut ordered: Vec<Indicator> = indicators.values().cloned().collect();
+        ordered.sort_by_key(|i| i.position);
+        let profiles = ProfileContext {
+            rules: mitra_domain::profile::ProfileRules::parse(
+                "profiles/profile.toml",
+                file("profiles/profile.toml"),
+                &ordered,
+                &area_ids,
+            )?,
+            priorities: declared_priorities(&facts, &focus_areas),
+            focus_areas,
+            indicators: ordered,
+        };
         Ok(PanelState {
             panel,
-            seq,
+            seq: AtomicI64::new(seq),
             facts,
             indicators,
             ranks,
+            profiles,
         })
     }
 
@@ -817,7 +851,7 @@ impl Mitra {
     /// A city's localized profile: the indicators that apply to its tier, grouped by focus area, weighted by its
     /// declared priorities and scored by its percentile ranks within its tier; with the tier's median per area.
     pub async fn city_profile(&self, city: &str) -> Result<CityProfile, ServiceError> {
-        use mitra_domain::profile::{ProfileRules, score};
+        use mitra_domain::profile::score;
         let city = CityId::parse(city)?;
         let state = self.panel().await?;
         let Some(facts) = state.facts.get(&city) else {
@@ -826,28 +860,23 @@ impl Mitra {
                 id: city.to_string(),
             });
         };
-        let focus_areas = self.store.list_focus_areas().await?;
+        let ProfileContext {
+            rules,
+            focus_areas,
+            indicators,
+            priorities,
+        } = &state.profiles;
         let area_ids: Vec<String> = focus_areas.iter().map(|a| a.id.clone()).collect();
-        let mut indicators: Vec<Indicator> = state.indicators.values().cloned().collect();
-        indicators.sort_by_key(|i| i.position);
-        let rules = ProfileRules::parse(
-            "profiles/profile.toml",
-            file("profiles/profile.toml"),
-            &indicators,
-            &area_ids,
-        )?;
         let ranks = state.ranks(Grouping::Tier);
         let latest_rank = |c: &CityId, id: &IndicatorId| {
             let (year, _) = state.panel.series(c, id).last().copied()?;
             state.panel.rank_of(ranks, c, id, year)
         };
-        let priorities = declared_priorities(&state.facts, &focus_areas)
-            .remove(&city)
-            .unwrap_or_default();
+        let priorities = priorities.get(&city).cloned().unwrap_or_default();
         let tier = facts.tier.clone();
         let profile = score(
-            &rules,
-            &indicators,
+            rules,
+            indicators,
             &area_ids,
             tier.as_deref(),
             &priorities,
@@ -860,7 +889,7 @@ impl Mitra {
             .filter(|(c, f)| **c != city && tier.is_some() && f.tier == tier)
             .filter(|(c, _)| state.panel.city_number(c).is_some())
             .map(|(c, _)| {
-                score(&rules, &indicators, &area_ids, tier.as_deref(), &[], |id| {
+                score(rules, indicators, &area_ids, tier.as_deref(), &[], |id| {
                     latest_rank(c, id)
                 })
             })
