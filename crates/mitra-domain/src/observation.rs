@@ -439,18 +439,6 @@ impl Catalogue {
         Ok((id, unit.as_deref()))
     }
 
-    /// Resolves checked rows to observations: known city, known indicator, unit fitted, and no two rows for the same
-    /// city, indicator, year and source. Every problem is reported.
-    pub fn resolve(&self, rows: &[ImportRow]) -> Result<Vec<NewObservation>, Vec<ImportError>> {
-        let mut errors = Vec::new();
-        let out = self.resolver().resolve(rows, &mut errors);
-        if errors.is_empty() {
-            Ok(out)
-        } else {
-            Err(errors)
-        }
-    }
-
     /// A resolver that remembers the rows it has seen, for a file read in chunks.
     pub fn resolver(&self) -> Resolver<'_> {
         Resolver {
@@ -463,7 +451,8 @@ impl Catalogue {
     }
 }
 
-/// Resolves the rows of one file, chunk after chunk (see [`Catalogue::resolve`]). It remembers a 128-bit digest of
+/// Resolves the rows of one file, chunk after chunk: known city, known indicator, unit fitted, and no two rows for
+/// the same city, indicator, year and source. It remembers a 128-bit digest of
 /// each row's key, not the key, so that a file of millions of rows needs little memory to find repeated rows.
 pub struct Resolver<'a> {
     catalogue: &'a Catalogue,
@@ -688,45 +677,6 @@ fn check_row(
     })
 }
 
-/// Parses an import file: a CSV with a header row (columns by name, any case and order; `;`, `,` or tab; quoted
-/// fields; CRLF; an optional UTF-8 byte-order mark) or a JSON array of objects with the same names. Either every
-/// row is good, or every bad row is reported.
-pub fn parse_import(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
-    let parsed = parse_rows(bytes)?;
-    if parsed.errors.is_empty() {
-        Ok(parsed.rows)
-    } else {
-        Err(parsed.errors)
-    }
-}
-
-/// A file's rows that passed the per-row checks, and the problems of the others, so that later checks (against the
-/// store) can still report on the good rows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Parsed {
-    /// The rows that passed.
-    pub rows: Vec<ImportRow>,
-    /// Every problem found, in file order.
-    pub errors: Vec<ImportError>,
-}
-
-/// Like [`parse_import`], but keeps the good rows next to the problems of the bad ones. `Err` is for a file that
-/// cannot be read at all (not UTF-8, no header, not a JSON array, no rows).
-pub fn parse_rows(bytes: &[u8]) -> Result<Parsed, Vec<ImportError>> {
-    let mut reader = ImportReader::new(bytes)?;
-    let mut errors = Vec::new();
-    let mut rows = Vec::new();
-    loop {
-        let chunk = reader.next_chunk(usize::MAX, &mut errors);
-        if chunk.is_empty() {
-            break;
-        }
-        rows.extend(chunk);
-    }
-    reader.finish(&errors)?;
-    Ok(Parsed { rows, errors })
-}
-
 /// Reads an import file a chunk of rows at a time, so that a large file is never held as rows all at once. The
 /// file-level checks (UTF-8, header, JSON shape) happen in [`ImportReader::new`]; each chunk's bad rows are added to
 /// the caller's list of problems.
@@ -944,6 +894,39 @@ struct JsonRow(serde_json::Map<String, serde_json::Value>);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The whole file read at once: every good row, or every problem.
+    fn parse_import(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
+        let mut reader = ImportReader::new(bytes)?;
+        let mut errors = Vec::new();
+        let mut rows = Vec::new();
+        loop {
+            let chunk = reader.next_chunk(usize::MAX, &mut errors);
+            if chunk.is_empty() {
+                break;
+            }
+            rows.extend(chunk);
+        }
+        reader.finish(&errors)?;
+        if errors.is_empty() {
+            Ok(rows)
+        } else {
+            Err(errors)
+        }
+    }
+
+    impl Catalogue {
+        /// Resolves a whole file's rows at once: the observations, or every problem.
+        fn resolve(&self, rows: &[ImportRow]) -> Result<Vec<NewObservation>, Vec<ImportError>> {
+            let mut errors = Vec::new();
+            let out = self.resolver().resolve(rows, &mut errors);
+            if errors.is_empty() {
+                Ok(out)
+            } else {
+                Err(errors)
+            }
+        }
+    }
 
     #[test]
     fn units_are_recognised_however_they_are_written_and_convert_within_their_kind() {

@@ -13,6 +13,10 @@ use sha2::{Digest, Sha256};
 
 use crate::{Mitra, ServiceError};
 
+/// Called as an import goes on, with how much of the file is done and how much there is (bytes of a CSV file,
+/// elements of a JSON array).
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
+
 /// Rows read, checked and written at a time.
 const IMPORT_CHUNK: usize = 50_000;
 
@@ -130,7 +134,7 @@ impl Mitra {
             .collect())
     }
 
-    /// Imports an observation file (CSV or JSON, see [`parse_import`]) named `origin` for the audit log. Every row
+    /// Imports an observation file (CSV or JSON, see [`ImportReader`]) named `origin` for the audit log. Every row
     /// is checked first, and every bad row is reported as [`ServiceError::Import`]; the actor must be allowed to
     /// edit every city in the file. Then all rows are written in one transaction, or none (with `dry_run`, none
     /// are). `progress` hears how many rows are written so far.
@@ -140,7 +144,7 @@ impl Mitra {
         origin: &str,
         bytes: &[u8],
         dry_run: bool,
-        progress: mitra_store::Progress<'_>,
+        progress: Progress<'_>,
     ) -> Result<ImportReport, ServiceError> {
         actor.signed_in()?;
         let started = std::time::Instant::now();

@@ -37,7 +37,7 @@ pub use error::StoreError;
 pub use journal::{AuditEntry, Change, ReferenceChanges, ReferenceState};
 pub use migrate::MIGRATION_NAMES;
 pub use observations::{
-    ObservationFilter, ObservationImport, ObservationStore, PanelValue, Progress, UpsertReport,
+    ObservationFilter, ObservationImport, ObservationStore, PanelValue, UpsertReport,
 };
 
 /// Which database engine a store runs on.

@@ -60,10 +60,6 @@ pub(crate) const UPSERT_TAIL: &str = " on conflict (city_id, indicator_id, year,
      or observations.original_unit is distinct from excluded.original_unit \
      or observations.note is distinct from excluded.note";
 
-/// Called as an import goes on, with how much of the file is done and how much there is (bytes of a CSV file,
-/// elements of a JSON array).
-pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
-
 /// An import in progress: one open transaction.
 #[async_trait]
 pub trait ObservationImport: Send {
