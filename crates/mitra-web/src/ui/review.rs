@@ -8,6 +8,7 @@ use mitra_service::{Mitra, ObservationQuery, ServiceError};
 use serde::Deserialize;
 
 use super::analytics::number;
+use super::cities::encode;
 use super::forms::{CsrfOnly, has_csrf};
 use super::{Layout, done, render};
 use crate::auth::{Auth, CsrfForm};
@@ -101,8 +102,10 @@ pub async fn show_review(
     let city = params.city.clone().unwrap_or_default();
     let next_href = page.next_cursor.map(|c| {
         format!(
-            "/review?status={status}&city={}&cursor={c}",
-            city.replace(|ch: char| !ch.is_ascii_alphanumeric() && ch != '-', "")
+            "/review?status={}&city={}&cursor={}",
+            encode(&status),
+            encode(&city),
+            encode(&c)
         )
     });
     Ok(render(&ReviewPage {
