@@ -12,6 +12,7 @@ pub mod error;
 pub mod ids;
 pub mod language;
 pub mod observation;
+pub mod observation_batch;
 pub mod page;
 pub mod panel;
 pub mod peers;
@@ -33,6 +34,7 @@ pub use error::ValidationError;
 pub use ids::{CityId, CountryCode, IndicatorId, StandardId};
 pub use language::Language;
 pub use observation::{NewObservation, Observation, ObservationStatus};
+pub use observation_batch::{BatchRow, ObservationBatch};
 pub use page::{Cursor, PageRequest};
 pub use standard::{
     Basis, CrosswalkEntry, Direction, FocusArea, Indicator, IndicatorKind, Relation, Standard,

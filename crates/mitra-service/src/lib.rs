@@ -34,7 +34,7 @@ pub use error::ServiceError;
 pub use mail::{MailSettings, SentMail};
 pub use mitra_domain as domain;
 pub use mitra_store::{ApiTokenRecord, AuditEntry};
-pub use observations::{ImportReport, ObservationPage, ObservationQuery, Progress};
+pub use observations::{ImportReport, ImportStage, ObservationPage, ObservationQuery, Progress};
 pub use orgs::OrgInput;
 pub use reference::{
     DEMO_ACCOUNTS, DEMO_OBSERVATION_PACKS, DemoReport, ObservationPack, REFERENCE_VERSION,

@@ -5,19 +5,27 @@ use std::collections::HashSet;
 
 use mitra_domain::observation::{Catalogue, ImportError, ImportReader};
 use mitra_domain::{
-    Actor, CityFilter, CityId, IndicatorId, Observation, ObservationStatus, PageRequest, Relation,
-    StandardId,
+    Actor, CityFilter, CityId, IndicatorId, Observation, ObservationBatch, ObservationStatus,
+    PageRequest, Relation, StandardId,
 };
 use mitra_store::{ObservationFilter, UpsertReport};
 use sha2::{Digest, Sha256};
 
 use crate::{Mitra, ServiceError};
 
-/// Called as an import goes on, with how much of the file is done and how much there is (bytes of a CSV file,
-/// elements of a JSON array).
-pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
+/// What an import is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportStage {
+    /// Reading and checking the file; progress counts bytes of a CSV file, elements of a JSON array.
+    Checking,
+    /// Writing the checked rows; progress counts rows.
+    Writing,
+}
 
-/// Rows read, checked and written at a time.
+/// Called as an import goes on, with its stage, how much of it is done and how much there is.
+pub type Progress<'a> = &'a (dyn Fn(ImportStage, u64, u64) + Send + Sync);
+
+/// Rows read and checked at a time.
 const IMPORT_CHUNK: usize = 50_000;
 
 /// What an import did (or, for a dry run, would do).
@@ -158,24 +166,16 @@ impl Mitra {
             .map(|b| format!("{b:02x}"))
             .collect();
         let label = format!("{origin} sha256:{digest}");
-        // Written as it is read, inside one transaction that is committed only if no row failed: a large file
-        // never sits in memory as rows, and a bad row anywhere still leaves nothing written.
-        let mut sink = if dry_run {
-            None
-        } else {
-            Some(
-                self.store
-                    .begin_observation_import(&actor.audit_name(), &label)
-                    .await?,
-            )
-        };
+        // Every row is read and checked before any is written. The checked rows are kept compactly (48 bytes each,
+        // their strings kept once), so that the store can write them in the order of its key.
+        let mut batch = ObservationBatch::default();
         let mut errors = Vec::new();
         let mut denied = Vec::new();
         let mut allowed: HashSet<CityId> = HashSet::new();
         let mut refused: HashSet<CityId> = HashSet::new();
         let mut cities: HashSet<CityId> = HashSet::new();
         let mut indicators: HashSet<IndicatorId> = HashSet::new();
-        let (mut rows, mut converted, mut recognised, mut written) = (0u64, 0u64, 0u64, 0u64);
+        let (mut rows, mut converted, mut recognised) = (0u64, 0u64, 0u64);
         loop {
             let chunk = reader.next_chunk(IMPORT_CHUNK, &mut errors);
             if chunk.is_empty() {
@@ -218,14 +218,13 @@ impl Mitra {
                     indicators.insert(o.indicator_id.clone());
                 }
             }
-            if let Some(sink) = sink
-                .as_mut()
-                .filter(|_| errors.is_empty() && denied.is_empty())
-            {
-                written += sink.write(&observations).await?;
+            if !dry_run && errors.is_empty() && denied.is_empty() {
+                for o in &observations {
+                    batch.push(o);
+                }
             }
             let (done, total) = reader.progress();
-            progress(done, total);
+            progress(ImportStage::Checking, done, total);
         }
         reader.finish(&errors).map_err(ServiceError::Import)?;
         if !errors.is_empty() {
@@ -246,15 +245,21 @@ impl Mitra {
             dry_run,
             label,
         };
-        if let Some(sink) = sink {
-            let UpsertReport { written, unchanged } = sink.commit().await?;
+        if !dry_run {
+            let total = batch.len() as u64;
+            let UpsertReport { written, unchanged } = self
+                .store
+                .import_observations(&batch, &actor.audit_name(), &report.label, &|done| {
+                    progress(ImportStage::Writing, done, total)
+                })
+                .await?;
             report.written = written;
             report.unchanged = unchanged;
         }
         tracing::info!(
             import.label = %report.label,
             import.rows = report.rows,
-            import.written = written,
+            import.written = report.written,
             import.ms = started.elapsed().as_millis() as u64,
             "observations.imported"
         );

@@ -392,7 +392,7 @@ impl Mitra {
                 &format!("demo:{}", pack.path),
                 pack.text.as_bytes(),
                 false,
-                &|_, _| {},
+                &|_, _, _| {},
             )
             .await?;
             newly_loaded |= self.store.mark_demo_loaded(&name, "system:demo").await?;

@@ -61,7 +61,7 @@ async fn a_file_with_one_bad_row_at_the_end_writes_nothing() {
                 "t.csv",
                 file.as_bytes(),
                 false,
-                &|_, _| {},
+                &|_, _, _| {},
             )
             .await
             .expect_err("bad last row");
@@ -85,7 +85,7 @@ async fn importing_the_same_file_twice_changes_nothing_and_converts_units() {
     for_each_database(|url| async move {
         let mitra = open(url).await;
         let first = mitra
-            .import_observations(&Actor::Operator, "t.csv", GOOD.as_bytes(), false, &|_, _| {})
+            .import_observations(&Actor::Operator, "t.csv", GOOD.as_bytes(), false, &|_, _, _| {})
             .await
             .expect("import");
         assert_eq!((first.rows, first.written, first.unchanged), (3, 3, 0));
@@ -95,7 +95,7 @@ async fn importing_the_same_file_twice_changes_nothing_and_converts_units() {
             "the crosswalk makes ISO 5.1 (unemployment) equivalent to a U4SSC KPI; 5.6 and the U4SSC ICT KPI have no equivalent"
         );
         let again = mitra
-            .import_observations(&Actor::Operator, "t.csv", GOOD.as_bytes(), false, &|_, _| {})
+            .import_observations(&Actor::Operator, "t.csv", GOOD.as_bytes(), false, &|_, _, _| {})
             .await
             .expect("import again");
         assert_eq!((again.written, again.unchanged), (0, 3));
@@ -120,7 +120,7 @@ async fn importing_the_same_file_twice_changes_nothing_and_converts_units() {
                 "t.csv",
                 GOOD.replace("1.2", "1.4").as_bytes(),
                 true,
-                &|_, _| {},
+                &|_, _, _| {},
             )
             .await
             .expect("dry run");
@@ -142,13 +142,19 @@ async fn only_editors_of_the_city_government_submit_and_only_verifiers_review() 
         let mitra = open(url).await;
         let editor = demo_actor(&mitra, "org-editor").await;
         let report = mitra
-            .import_observations(&editor, "t.csv", GOOD.as_bytes(), false, &|_, _| {})
+            .import_observations(&editor, "t.csv", GOOD.as_bytes(), false, &|_, _, _| {})
             .await
             .expect("the demo editor edits Bangkok");
         assert_eq!(report.written, 3);
         let other_city = "city,indicator,year,value\nhanoi,iso37120-2014:5.1,2019,2\n";
         let err = mitra
-            .import_observations(&editor, "t.csv", other_city.as_bytes(), false, &|_, _| {})
+            .import_observations(
+                &editor,
+                "t.csv",
+                other_city.as_bytes(),
+                false,
+                &|_, _, _| {},
+            )
             .await
             .expect_err("not Hanoi's editor");
         assert!(matches!(err, ServiceError::ImportNotAllowed(ref e) if e[0].line == 2));
@@ -159,7 +165,7 @@ async fn only_editors_of_the_city_government_submit_and_only_verifiers_review() 
                     "t.csv",
                     GOOD.as_bytes(),
                     false,
-                    &|_, _| {}
+                    &|_, _, _| {}
                 )
                 .await,
             Err(ServiceError::Unauthenticated)
@@ -167,7 +173,7 @@ async fn only_editors_of_the_city_government_submit_and_only_verifiers_review() 
         let member = demo_actor(&mitra, "org-member").await;
         assert!(matches!(
             mitra
-                .import_observations(&member, "t.csv", GOOD.as_bytes(), false, &|_, _| {})
+                .import_observations(&member, "t.csv", GOOD.as_bytes(), false, &|_, _, _| {})
                 .await,
             Err(ServiceError::ImportNotAllowed(_))
         ));
@@ -197,7 +203,7 @@ async fn only_editors_of_the_city_government_submit_and_only_verifiers_review() 
                 "t.csv",
                 GOOD.replace("1.2", "1.3").as_bytes(),
                 false,
-                &|_, _| {},
+                &|_, _, _| {},
             )
             .await
             .expect("resubmit");
@@ -232,7 +238,7 @@ async fn a_bad_row_after_the_first_written_chunk_still_leaves_nothing_written() 
                 "big.csv",
                 file.as_bytes(),
                 false,
-                &|_, _| {},
+                &|_, _, _| {},
             )
             .await
             .expect_err("the last row is bad");
@@ -255,7 +261,7 @@ async fn a_bad_row_after_the_first_written_chunk_still_leaves_nothing_written() 
                 "big.csv",
                 good.as_bytes(),
                 false,
-                &|_, _| {},
+                &|_, _, _| {},
             )
             .await
             .expect("import");

@@ -36,9 +36,7 @@ pub use accounts::{
 pub use error::StoreError;
 pub use journal::{AuditEntry, Change, ReferenceChanges, ReferenceState};
 pub use migrate::MIGRATION_NAMES;
-pub use observations::{
-    ObservationFilter, ObservationImport, ObservationStore, PanelValue, UpsertReport,
-};
+pub use observations::{ObservationFilter, ObservationStore, PanelValue, UpsertReport};
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,12 @@
 //! in name order, each in its own transaction. A file is never edited once released; a change is a new file.
 
 /// The names of all migrations, in the order they apply. Both backends have a file for each.
-pub const MIGRATION_NAMES: &[&str] = &["0001_foundation", "0002_accounts", "0003_observations"];
+pub const MIGRATION_NAMES: &[&str] = &[
+    "0001_foundation",
+    "0002_accounts",
+    "0003_observations",
+    "0004_observation_keys",
+];
 
 /// SQLite migrations, in the order of [`MIGRATION_NAMES`].
 pub(crate) const SQLITE: &[(&str, &str)] = &[
@@ -17,6 +22,10 @@ pub(crate) const SQLITE: &[(&str, &str)] = &[
     (
         "0003_observations",
         include_str!("../migrations/sqlite/0003_observations.sql"),
+    ),
+    (
+        "0004_observation_keys",
+        include_str!("../migrations/sqlite/0004_observation_keys.sql"),
     ),
 ];
 
@@ -33,6 +42,10 @@ pub(crate) const POSTGRES: &[(&str, &str)] = &[
     (
         "0003_observations",
         include_str!("../migrations/postgres/0003_observations.sql"),
+    ),
+    (
+        "0004_observation_keys",
+        include_str!("../migrations/postgres/0004_observation_keys.sql"),
     ),
 ];
 

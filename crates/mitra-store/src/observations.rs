@@ -1,7 +1,7 @@
 //! The observation repository's types.
 
 use mitra_domain::{
-    CityId, IndicatorId, NewObservation, Observation, ObservationStatus, PageRequest, StandardId,
+    CityId, IndicatorId, Observation, ObservationBatch, ObservationStatus, PageRequest, StandardId,
 };
 
 use async_trait::async_trait;
@@ -49,7 +49,7 @@ pub struct PanelValue {
 
 /// The end of the upsert statement both backends use: a row already stored with the same value, unit and note is
 /// left alone (and not counted); a changed one goes back to `submitted`.
-pub(crate) const UPSERT_TAIL: &str = " on conflict (city_id, indicator_id, year, source) do update set \
+pub(crate) const UPSERT_TAIL: &str = " on conflict (city, indicator, year, source) do update set \
      value = excluded.value, unit = excluded.unit, original_value = excluded.original_value, \
      original_unit = excluded.original_unit, note = excluded.note, status = 'submitted', status_reason = null, \
      submitted_by = excluded.submitted_by, submitted_at = excluded.submitted_at, reviewed_by = null, \
@@ -60,28 +60,45 @@ pub(crate) const UPSERT_TAIL: &str = " on conflict (city_id, indicator_id, year,
      or observations.original_unit is distinct from excluded.original_unit \
      or observations.note is distinct from excluded.note";
 
-/// An import in progress: one open transaction.
-#[async_trait]
-pub trait ObservationImport: Send {
-    /// Upserts a chunk; returns how many of its rows were inserted or changed.
-    async fn write(&mut self, chunk: &[NewObservation]) -> Result<u64, StoreError>;
+/// The numbers the observations table keys a batch's strings by (see `0004_observation_keys.sql`), indexed as the
+/// batch numbers them; a batch text that is no row's source has none.
+pub(crate) struct BatchKeys {
+    pub(crate) cities: Vec<i32>,
+    pub(crate) indicators: Vec<i32>,
+    pub(crate) sources: Vec<Option<i32>>,
+}
 
-    /// Journals the import — one audit record for the whole of it, one change-feed entry per city touched — and
-    /// commits.
-    async fn commit(self: Box<Self>) -> Result<UpsertReport, StoreError>;
+impl BatchKeys {
+    /// The rows of `batch` in the order of the table's unique key, so that the key index is written front to back.
+    pub(crate) fn order(&self, batch: &ObservationBatch) -> Vec<u32> {
+        let rows = batch.rows();
+        let mut order: Vec<u32> = (0..rows.len() as u32).collect();
+        order.sort_unstable_by_key(|&n| {
+            let r = &rows[n as usize];
+            (
+                self.cities[r.city() as usize],
+                self.indicators[r.indicator() as usize],
+                r.year(),
+                self.sources[r.source() as usize],
+            )
+        });
+        order
+    }
 }
 
 /// Observations: submitted values, their review, and the panel analytics read.
 #[async_trait]
 pub trait ObservationStore {
-    /// Starts an import: one transaction that chunks of observations are upserted into (keyed on city, indicator,
-    /// year and source; a changed row goes back to `submitted`). Nothing is visible until
-    /// [`ObservationImport::commit`]; dropped before that, the import writes nothing. `label` names it in the audit log.
-    async fn begin_observation_import(
+    /// Upserts a whole import in one transaction, keyed on city, indicator, year and source; a changed row goes
+    /// back to `submitted`. The import is journalled as one audit record, with one change-feed entry per city
+    /// touched; `label` names it in the audit log. `progress` hears how many rows are written so far.
+    async fn import_observations(
         &self,
+        batch: &ObservationBatch,
         actor: &str,
         label: &str,
-    ) -> Result<Box<dyn ObservationImport>, StoreError>;
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<UpsertReport, StoreError>;
 
     /// Up to `page.limit` observations matching `filter`, by id, after the id in `page.after`.
     async fn list_observations(

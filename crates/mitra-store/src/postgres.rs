@@ -48,40 +48,59 @@ impl Store for PostgresStore {
 /// Rows per statement: each column goes as one array parameter, so a chunk can be large.
 const OBSERVATION_CHUNK: usize = 10_000;
 
-/// Upserts one chunk of observations, each column bound as an array and expanded with `unnest`: one statement and
-/// twelve parameters however many rows; returns the rows written.
+/// Upserts the rows `part` of a batch (their numbers, in key order), each column bound as an array and expanded
+/// with `unnest`: one statement and eleven parameters however many rows; returns the rows written.
 async fn insert_observation_chunk(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    chunk: &[&mitra_domain::NewObservation],
+    batch: &mitra_domain::ObservationBatch,
+    keys: &crate::observations::BatchKeys,
+    part: &[u32],
     actor: &str,
     now: time::OffsetDateTime,
 ) -> Result<u64, StoreError> {
     let sql = format!(
-        "insert into observations (city_id, indicator_id, year, source, value, unit, original_value, \
-         original_unit, note, status, submitted_by, submitted_at) \
+        "insert into observations (city, indicator, year, source, value, unit, original_value, original_unit, \
+         note, status, submitted_by, submitted_at) \
          select c, i, y, s, v, u, ov, ou, n, 'submitted', $10, $11 \
-         from unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::float8[], $6::text[], $7::float8[], \
+         from unnest($1::int4[], $2::int4[], $3::int4[], $4::int4[], $5::float8[], $6::text[], $7::float8[], \
                      $8::text[], $9::text[]) as t(c, i, y, s, v, u, ov, ou, n){}",
         crate::observations::UPSERT_TAIL
     );
-    let column = |f: fn(&mitra_domain::NewObservation) -> Option<&str>| -> Vec<Option<&str>> {
-        chunk.iter().map(|o| f(o)).collect()
-    };
+    let rows: Vec<&mitra_domain::BatchRow> =
+        part.iter().map(|&n| &batch.rows()[n as usize]).collect();
+    fn texts<'b>(
+        batch: &'b mitra_domain::ObservationBatch,
+        rows: &[&mitra_domain::BatchRow],
+        f: fn(&'b mitra_domain::ObservationBatch, &mitra_domain::BatchRow) -> Option<&'b str>,
+    ) -> Vec<Option<&'b str>> {
+        rows.iter().map(|r| f(batch, r)).collect()
+    }
     let done = sqlx::query(&sql)
-        .bind(chunk.iter().map(|o| o.city_id.as_str()).collect::<Vec<_>>())
         .bind(
-            chunk
-                .iter()
-                .map(|o| o.indicator_id.as_str())
+            rows.iter()
+                .map(|r| keys.cities[r.city() as usize])
                 .collect::<Vec<_>>(),
         )
-        .bind(chunk.iter().map(|o| o.year).collect::<Vec<_>>())
-        .bind(chunk.iter().map(|o| o.source.as_str()).collect::<Vec<_>>())
-        .bind(chunk.iter().map(|o| o.value).collect::<Vec<_>>())
-        .bind(column(|o| o.unit.as_deref()))
-        .bind(chunk.iter().map(|o| o.original_value).collect::<Vec<_>>())
-        .bind(column(|o| o.original_unit.as_deref()))
-        .bind(column(|o| o.note.as_deref()))
+        .bind(
+            rows.iter()
+                .map(|r| keys.indicators[r.indicator() as usize])
+                .collect::<Vec<_>>(),
+        )
+        .bind(rows.iter().map(|r| r.year()).collect::<Vec<_>>())
+        .bind(
+            rows.iter()
+                .map(|r| keys.sources[r.source() as usize])
+                .collect::<Vec<_>>(),
+        )
+        .bind(rows.iter().map(|r| r.value()).collect::<Vec<_>>())
+        .bind(texts(batch, &rows, mitra_domain::ObservationBatch::unit))
+        .bind(rows.iter().map(|r| r.original_value()).collect::<Vec<_>>())
+        .bind(texts(
+            batch,
+            &rows,
+            mitra_domain::ObservationBatch::original_unit,
+        ))
+        .bind(texts(batch, &rows, mitra_domain::ObservationBatch::note))
         .bind(actor)
         .bind(now)
         .execute(&mut **tx)

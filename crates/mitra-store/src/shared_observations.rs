@@ -14,9 +14,15 @@ macro_rules! impl_observation_store {
 
             pub(super) type DbRow = <$db as sqlx::Database>::Row;
 
-            pub(super) const COLUMNS: &str = "o.id, o.city_id, o.indicator_id, o.year, o.source, o.value, o.unit, \
+            pub(super) const COLUMNS: &str = "o.id, c.city_id, i.indicator_id, o.year, s.source, o.value, o.unit, \
                  o.original_value, o.original_unit, o.note, o.status, o.status_reason, o.submitted_by, \
                  o.submitted_at, o.reviewed_by, o.reviewed_at";
+
+            /// Observations with the strings their numbers stand for.
+            pub(super) const FROM: &str = "observations o \
+                 join observation_cities c on c.num = o.city \
+                 join observation_indicators i on i.num = o.indicator \
+                 join observation_sources s on s.num = o.source";
 
             pub(super) fn observation(row: &DbRow) -> Result<Observation, StoreError> {
                 let id: i64 = row.try_get("id")?;
@@ -43,71 +49,50 @@ macro_rules! impl_observation_store {
                 })
             }
 
-            /// An import in progress on this backend.
-            pub(super) struct ImportTx {
-                pub(super) tx: sqlx::Transaction<'static, $db>,
-                pub(super) actor: String,
-                pub(super) label: String,
-                pub(super) now: OffsetDateTime,
-                pub(super) rows: u64,
-                pub(super) written: u64,
-                pub(super) cities: std::collections::BTreeSet<String>,
+            /// The number `table` keys each of `values` by, numbering those it has not seen.
+            pub(super) async fn numbers<'a>(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                table: &str,
+                column: &str,
+                values: impl Iterator<Item = Option<&'a str>>,
+            ) -> Result<Vec<Option<i32>>, StoreError> {
+                let sql = format!(
+                    "insert into {table} ({column}) values ($1) on conflict ({column}) \
+                     do update set {column} = excluded.{column} returning num"
+                );
+                let mut out = Vec::new();
+                for value in values {
+                    out.push(match value {
+                        None => None,
+                        Some(value) => Some(sqlx::query(&sql).bind(value).fetch_one(&mut **tx).await?.try_get("num")?),
+                    });
+                }
+                Ok(out)
             }
 
-            #[async_trait::async_trait]
-            impl crate::ObservationImport for ImportTx {
-                async fn write(&mut self, chunk: &[mitra_domain::NewObservation]) -> Result<u64, StoreError> {
-                    // In key order, each index insert lands next to the previous one instead of at a random page.
-                    let mut order: Vec<&mitra_domain::NewObservation> = chunk.iter().collect();
-                    order.sort_unstable_by(|a, b| {
-                        (a.city_id.as_str(), a.indicator_id.as_str(), a.year, a.source.as_str())
-                            .cmp(&(b.city_id.as_str(), b.indicator_id.as_str(), b.year, b.source.as_str()))
-                    });
-                    let mut written = 0;
-                    for part in order.chunks(super::OBSERVATION_CHUNK) {
-                        written += super::insert_observation_chunk(&mut self.tx, part, &self.actor, self.now).await?;
-                    }
-                    self.rows += chunk.len() as u64;
-                    self.written += written;
-                    for o in chunk {
-                        if !self.cities.contains(o.city_id.as_str()) {
-                            self.cities.insert(o.city_id.to_string());
-                        }
-                    }
-                    Ok(written)
+            /// The numbers of a batch's cities, indicators and sources, registered in the same transaction.
+            pub(super) async fn batch_keys(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                batch: &mitra_domain::ObservationBatch,
+            ) -> Result<crate::observations::BatchKeys, StoreError> {
+                let all = |v: Vec<Option<i32>>| v.into_iter().flatten().collect::<Vec<i32>>();
+                let cities = all(numbers(tx, "observation_cities", "city_id", batch.cities().iter().map(|c| Some(c.as_str()))).await?);
+                let indicators = all(
+                    numbers(tx, "observation_indicators", "indicator_id", batch.indicators().iter().map(|i| Some(i.as_str())))
+                        .await?,
+                );
+                let mut is_source = vec![false; batch.texts().len()];
+                for row in batch.rows() {
+                    is_source[row.source() as usize] = true;
                 }
-
-                async fn commit(self: Box<Self>) -> Result<crate::UpsertReport, StoreError> {
-                    let ImportTx { mut tx, actor, label, now, rows, written, cities } = *self;
-                    let report = crate::UpsertReport { written, unchanged: rows - written };
-                    if written > 0 {
-                        let summary = json!({
-                            "rows": rows, "written": written, "unchanged": report.unchanged, "cities": cities.len(),
-                        });
-                        sqlx::query(
-                            "insert into audit_log (occurred_at, actor, action, entity, entity_id, before_json, after_json) \
-                             values ($1, $2, 'import', 'observations', $3, null, $4)",
-                        )
-                        .bind(now)
-                        .bind(&actor)
-                        .bind(&label)
-                        .bind(sqlx::types::Json(&summary))
-                        .execute(&mut *tx)
-                        .await?;
-                        for city in &cities {
-                            sqlx::query(
-                                "insert into change_feed (occurred_at, entity, entity_id, operation) \
-                                 values ($1, 'city-observations', $2, 'update')",
-                            )
-                            .bind(now)
-                            .bind(city)
-                            .execute(&mut *tx)
-                            .await?;
-                        }
-                    }
-                    tx.commit().await?;
-                    Ok(report)
-                }
+                let sources = numbers(
+                    tx,
+                    "observation_sources",
+                    "source",
+                    batch.texts().iter().zip(&is_source).map(|(t, &used)| used.then_some(t.as_str())),
+                )
+                .await?;
+                Ok(crate::observations::BatchKeys { cities, indicators, sources })
             }
 
             pub(super) fn json(o: &Observation) -> Value {
@@ -122,20 +107,55 @@ macro_rules! impl_observation_store {
 
         #[async_trait]
         impl crate::ObservationStore for $store {
-            async fn begin_observation_import(
+            async fn import_observations(
                 &self,
+                batch: &mitra_domain::ObservationBatch,
                 actor: &str,
                 label: &str,
-            ) -> Result<Box<dyn crate::ObservationImport>, StoreError> {
-                Ok(Box::new(observation_rows::ImportTx {
-                    tx: self.pool.begin().await?,
-                    actor: actor.to_owned(),
-                    label: label.to_owned(),
-                    now: OffsetDateTime::now_utc(),
-                    rows: 0,
-                    written: 0,
-                    cities: std::collections::BTreeSet::new(),
-                }))
+                progress: &(dyn Fn(u64) + Send + Sync),
+            ) -> Result<crate::UpsertReport, StoreError> {
+                let now = OffsetDateTime::now_utc();
+                let mut tx = self.pool.begin().await?;
+                let keys = observation_rows::batch_keys(&mut tx, batch).await?;
+                let order = keys.order(batch);
+                let mut written = 0;
+                let mut done = 0;
+                for part in order.chunks(OBSERVATION_CHUNK) {
+                    written += insert_observation_chunk(&mut tx, batch, &keys, part, actor, now).await?;
+                    done += part.len() as u64;
+                    progress(done);
+                }
+                let rows = batch.len() as u64;
+                let report = crate::UpsertReport { written, unchanged: rows - written };
+                if written > 0 {
+                    let summary = serde_json::json!({
+                        "rows": rows, "written": written, "unchanged": report.unchanged, "cities": batch.cities().len(),
+                    });
+                    sqlx::query(
+                        "insert into audit_log (occurred_at, actor, action, entity, entity_id, before_json, after_json) \
+                         values ($1, $2, 'import', 'observations', $3, null, $4)",
+                    )
+                    .bind(now)
+                    .bind(actor)
+                    .bind(label)
+                    .bind(sqlx::types::Json(&summary))
+                    .execute(&mut *tx)
+                    .await?;
+                    let mut cities: Vec<&str> = batch.cities().iter().map(|c| c.as_str()).collect();
+                    cities.sort_unstable();
+                    for city in cities {
+                        sqlx::query(
+                            "insert into change_feed (occurred_at, entity, entity_id, operation) \
+                             values ($1, 'city-observations', $2, 'update')",
+                        )
+                        .bind(now)
+                        .bind(city)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(report)
             }
 
             async fn list_observations(
@@ -148,11 +168,12 @@ macro_rules! impl_observation_store {
                     Some(key) => Some(key.parse().map_err(|_| StoreError::Other(anyhow::anyhow!("bad observation cursor")))?),
                 };
                 let sql = format!(
-                    "select {} from observations o join indicators i on i.id = o.indicator_id \
-                     where ($1 is null or o.city_id = $1) and ($2 is null or o.indicator_id = $2) \
-                     and ($3 is null or i.standard_id = $3) and ($4 is null or o.year = $4) \
+                    "select {} from {} join indicators d on d.id = i.indicator_id \
+                     where ($1 is null or c.city_id = $1) and ($2 is null or i.indicator_id = $2) \
+                     and ($3 is null or d.standard_id = $3) and ($4 is null or o.year = $4) \
                      and ($5 is null or o.status = $5) and ($6 is null or o.id > $6) order by o.id limit $7",
-                    observation_rows::COLUMNS
+                    observation_rows::COLUMNS,
+                    observation_rows::FROM
                 );
                 let rows = sqlx::query(&sql)
                     .bind(filter.city.as_ref().map(|c| c.as_str()))
@@ -168,7 +189,7 @@ macro_rules! impl_observation_store {
             }
 
             async fn find_observation(&self, id: i64) -> Result<mitra_domain::Observation, StoreError> {
-                let row = sqlx::query(&format!("select {} from observations o where o.id = $1", observation_rows::COLUMNS))
+                let row = sqlx::query(&format!("select {} from {} where o.id = $1", observation_rows::COLUMNS, observation_rows::FROM))
                     .bind(id)
                     .fetch_optional(&self.pool)
                     .await?
@@ -185,7 +206,7 @@ macro_rules! impl_observation_store {
             ) -> Result<mitra_domain::Observation, StoreError> {
                 let now = OffsetDateTime::now_utc();
                 let mut tx = self.pool.begin().await?;
-                let select = format!("select {} from observations o where o.id = $1", observation_rows::COLUMNS);
+                let select = format!("select {} from {} where o.id = $1", observation_rows::COLUMNS, observation_rows::FROM);
                 let before = sqlx::query(&select)
                     .bind(id)
                     .fetch_optional(&mut *tx)
@@ -289,8 +310,10 @@ macro_rules! impl_observation_store {
 
             async fn panel_values(&self) -> Result<Vec<crate::PanelValue>, StoreError> {
                 let rows = sqlx::query(
-                    "select city_id, indicator_id, year, value, unit from observations where status <> 'rejected' \
-                     order by indicator_id, year, city_id, case when status = 'verified' then 0 else 1 end, id desc",
+                    "select c.city_id, i.indicator_id, o.year, o.value, o.unit from observations o \
+                     join observation_cities c on c.num = o.city join observation_indicators i on i.num = o.indicator \
+                     where o.status <> 'rejected' \
+                     order by o.city, o.indicator, o.year, case when o.status = 'verified' then 0 else 1 end, o.id desc",
                 )
                 .fetch_all(&self.pool)
                 .await?;

@@ -356,17 +356,16 @@ async fn run_import(config: &Config, command: ImportCommand) -> anyhow::Result<(
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
         .progress_chars("=> "),
     );
-    bar.set_message(format!(
-        "{} {}",
-        if dry_run {
-            "checking"
-        } else {
-            "checking and writing"
-        },
-        file.display()
-    ));
+    bar.set_message(format!("checking {}", file.display()));
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    let progress = |done: u64, total: u64| {
+    let writing = std::sync::atomic::AtomicBool::new(false);
+    let progress = |stage: mitra_service::ImportStage, done: u64, total: u64| {
+        if stage == mitra_service::ImportStage::Writing
+            && !writing.swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            bar.reset();
+            bar.set_message(format!("writing {total} rows"));
+        }
         bar.set_length(total);
         bar.set_position(done);
     };

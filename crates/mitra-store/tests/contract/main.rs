@@ -527,3 +527,101 @@ async fn a_demo_pack_is_recorded_once() {
     })
     .await;
 }
+
+/// Runs SQL statements on the database at `url`, outside the store.
+async fn execute(url: &str, sql: &str) {
+    use sqlx::Connection as _;
+    if url.starts_with("postgres") {
+        let mut db = sqlx::PgConnection::connect(url).await.expect("connect");
+        sqlx::raw_sql(sql).execute(&mut db).await.expect("execute");
+    } else {
+        let mut db = sqlx::SqliteConnection::connect(url).await.expect("connect");
+        sqlx::raw_sql(sql).execute(&mut db).await.expect("execute");
+    }
+}
+
+#[tokio::test]
+async fn numbering_observation_keys_keeps_every_observation_and_its_id() {
+    mitra_store::test_support::for_each_database(|url| async move {
+        let postgres = url.starts_with("postgres");
+        let store = mitra_store::connect(&url).await.expect("open");
+        store
+            .apply_reference(&sample(), 1, "hash")
+            .await
+            .expect("load");
+        drop(store);
+        // Back to the observations table as 0003 made it, with rows in it.
+        let old = include_str!("../../migrations/sqlite/0003_observations.sql");
+        let old = if postgres {
+            include_str!("../../migrations/postgres/0003_observations.sql")
+        } else {
+            old
+        };
+        let start = old.find("create table observations").expect("0003 creates observations");
+        let end = old.find("create table city_tiers").expect("0003 creates city_tiers");
+        let at = "'2026-01-02T03:04:05Z'";
+        execute(
+            &url,
+            &format!(
+                "drop table observations; drop table observation_sources; drop table observation_indicators; \
+                 drop table observation_cities; {} \
+                 insert into observations (id, city_id, indicator_id, year, source, value, unit, status, \
+                 submitted_by, submitted_at) {} values \
+                 (7, 'bangkok', 'iso37120-2014:8.1', 2019, 'WHO', 25.5, 'µg/m³', 'verified', 'operator', {at}), \
+                 (9, 'nanning', 'iso37120-2014:8.2', 2020, '', 40, null, 'submitted', 'operator', {at}); \
+                 delete from schema_migrations where name = '0004_observation_keys';",
+                &old[start..end],
+                // The 0003 id is an identity column that PostgreSQL numbers itself unless told otherwise.
+                if postgres { "overriding system value" } else { "" }
+            ),
+        )
+        .await;
+        let store = mitra_store::connect(&url).await.expect("migrate");
+        let listed = store
+            .list_observations(&mitra_store::ObservationFilter::default(), &PageRequest::default())
+            .await
+            .expect("list");
+        let seen: Vec<(i64, &str, &str, i32, &str, f64)> = listed
+            .iter()
+            .map(|o| {
+                (o.id, o.city_id.as_str(), o.indicator_id.as_str(), o.year, o.source.as_str(), o.value)
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                (7, "bangkok", "iso37120-2014:8.1", 2019, "WHO", 25.5),
+                (9, "nanning", "iso37120-2014:8.2", 2020, "", 40.0),
+            ]
+        );
+        assert_eq!(listed[0].unit.as_deref(), Some("µg/m³"));
+        assert_eq!(listed[0].status, mitra_domain::ObservationStatus::Verified);
+        // A new observation gets an id after the migrated ones, and the migrated key still holds.
+        let mut batch = mitra_domain::ObservationBatch::default();
+        for (city, year) in [("bangkok", 2019), ("bangkok", 2021)] {
+            batch.push(&mitra_domain::NewObservation {
+                city_id: id(CityId::parse, city),
+                indicator_id: id(IndicatorId::parse, "iso37120-2014:8.1"),
+                year,
+                value: 25.5,
+                unit: Some("µg/m³".into()),
+                original_value: None,
+                original_unit: None,
+                source: "WHO".into(),
+                note: None,
+            });
+        }
+        let report = store
+            .import_observations(&batch, "operator", "test", &|_| {})
+            .await
+            .expect("import");
+        assert_eq!((report.written, report.unchanged), (1, 1));
+        let all = store
+            .list_observations(&mitra_store::ObservationFilter::default(), &PageRequest::default())
+            .await
+            .expect("list");
+        assert_eq!(all.len(), 3);
+        assert!(all[2].id > 9 && all[2].year == 2021, "{:?}", all[2]);
+    })
+    .await;
+}

@@ -208,7 +208,7 @@ pub async fn import_observations(
         .await
         .map_err(|_| ApiError::too_large(IMPORT_LIMIT_BYTES))?;
     let report = mitra
-        .import_observations(&auth.actor, "api", &bytes, dry_run, &|_, _| {})
+        .import_observations(&auth.actor, "api", &bytes, dry_run, &|_, _, _| {})
         .await?;
     Ok(Json(report.into()))
 }
