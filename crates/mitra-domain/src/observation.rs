@@ -10,6 +10,7 @@ use std::fmt;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
+use crate::observation_batch::{BatchRow, ObservationBatch};
 use crate::{CityId, IndicatorId, ValidationError};
 
 /// A unit Mitra knows how to compare and convert.
@@ -124,25 +125,25 @@ pub fn check_range(value: f64, unit: Option<Unit>) -> Result<(), String> {
 /// The earliest and latest years an observation may be for.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 
-/// One row of an import file, checked on its own.
+/// One row of an import file, checked on its own; its text borrows from the file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ImportRow {
+pub struct ImportRow<'r> {
     /// The line (CSV) or the element number counted from 1 (JSON), for messages.
     pub line: u64,
     /// City id or English name, as written.
-    pub city: String,
+    pub city: &'r str,
     /// Indicator id, as written.
-    pub indicator: String,
+    pub indicator: &'r str,
     /// The year.
     pub year: i32,
     /// The value.
     pub value: f64,
     /// The unit as written, if given.
-    pub unit: Option<String>,
+    pub unit: Option<&'r str>,
     /// Where the value comes from.
-    pub source: Option<String>,
+    pub source: Option<&'r str>,
     /// How it was measured.
-    pub note: Option<String>,
+    pub note: Option<&'r str>,
 }
 
 /// A problem with one row of an import file: `line N, column C: reason`.
@@ -349,6 +350,24 @@ impl UnitPlan {
         })
     }
 
+    /// The unit values are stored in.
+    pub fn unit(&self) -> Option<&str> {
+        self.unit.as_deref()
+    }
+
+    /// The submitted unit, kept when the plan converts.
+    pub fn original_unit(&self) -> Option<&str> {
+        self.original_unit.as_deref()
+    }
+
+    /// One value in the stored unit, checked against its range; the error is a range problem with the `value`
+    /// column.
+    pub fn convert(&self, value: f64) -> Result<f64, (&'static str, String)> {
+        let fitted = value * self.factor;
+        check_range(fitted, self.range).map_err(|reason| ("value", reason))?;
+        Ok(fitted)
+    }
+
     /// Fits one value; the error is a range problem with the `value` column.
     pub fn fit(&self, value: f64) -> Result<Fitted, (&'static str, String)> {
         let fitted = value * self.factor;
@@ -443,125 +462,140 @@ impl Catalogue {
     pub fn resolver(&self) -> Resolver<'_> {
         Resolver {
             catalogue: self,
-            seen: HashMap::new(),
+            batch: ObservationBatch::default(),
+            seen: HashMap::default(),
             cities: HashMap::new(),
             indicators: HashMap::new(),
-            plans: HashMap::new(),
+            plans: HashMap::default(),
+            first_lines: Vec::new(),
         }
     }
 }
 
-/// Resolves the rows of one file, chunk after chunk: known city, known indicator, unit fitted, and no two rows for
-/// the same city, indicator, year and source. It remembers a 128-bit digest of
-/// each row's key, not the key, so that a file of millions of rows needs little memory to find repeated rows.
+/// A unit plan with the batch's numbers for the texts it stores.
+type NumberedPlan = Result<(UnitPlan, Option<u32>, Option<u32>), UnitProblem>;
+
+/// Resolves the rows of one file: known city, known indicator, unit fitted, and no two rows for the same city,
+/// indicator, year and source. The good rows are gathered into an [`ObservationBatch`].
 pub struct Resolver<'a> {
     catalogue: &'a Catalogue,
-    seen: HashMap<u128, u64>,
+    batch: ObservationBatch,
+    // Each row's key, by the batch's numbers, with its line.
+    seen: HashMap<(u32, u32, i32, u32), u64, foldhash::fast::RandomState>,
     // Files repeat the same few cities, indicators and units on every row: each is worked out once.
-    cities: HashMap<String, Result<CityId, String>>,
-    indicators: HashMap<String, Result<(IndicatorId, Option<String>), String>>,
-    plans: HashMap<(Option<String>, Option<String>), Result<UnitPlan, UnitProblem>>,
-}
-
-/// A 128-bit digest of a row's key: two differently seeded SipHash values, so that two different keys collide with
-/// a chance of 2⁻¹²⁸.
-fn key_digest(city: &CityId, indicator: &IndicatorId, year: i32, source: &str) -> u128 {
-    use std::hash::{Hash, Hasher};
-    let half = |seed: u8| {
-        let mut h = std::hash::DefaultHasher::new();
-        seed.hash(&mut h);
-        (city.as_str(), indicator.as_str(), year, source).hash(&mut h);
-        h.finish()
-    };
-    (u128::from(half(1)) << 64) | u128::from(half(2))
+    cities: HashMap<String, Result<u32, String>>,
+    indicators: HashMap<String, Result<(u32, Option<String>), String>>,
+    plans: HashMap<(u32, Option<u32>), NumberedPlan, foldhash::fast::RandomState>,
+    // The line of each batch city's first row.
+    first_lines: Vec<u64>,
 }
 
 impl Resolver<'_> {
-    /// The observations of the good rows among `rows`; each problem is added to `errors`.
-    pub fn resolve(
-        &mut self,
-        rows: &[ImportRow],
-        errors: &mut Vec<ImportError>,
-    ) -> Vec<NewObservation> {
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let mut fail = |column: &str, reason: String| {
-                errors.push(ImportError {
-                    line: row.line,
-                    column: column.into(),
-                    reason,
-                })
-            };
-            let catalogue = self.catalogue;
-            let city = self
-                .cities
-                .entry(row.city.clone())
-                .or_insert_with(|| catalogue.city(&row.city))
-                .clone()
-                .map_err(|e| fail("city", e))
-                .ok();
-            let indicator = self
-                .indicators
-                .entry(row.indicator.clone())
-                .or_insert_with(|| {
-                    catalogue
-                        .indicator(&row.indicator)
-                        .map(|(id, unit)| (id, unit.map(str::to_owned)))
-                })
-                .clone()
-                .map_err(|e| fail("indicator", e))
-                .ok();
-            let (Some(city), Some((indicator, declared))) = (city, indicator) else {
-                continue;
-            };
-            let plan = self
-                .plans
-                .entry((row.unit.clone(), declared.clone()))
-                .or_insert_with(|| UnitPlan::new(row.unit.as_deref(), declared.as_deref()));
-            let fitted = match plan
-                .as_ref()
-                .map_err(Clone::clone)
-                .and_then(|p| p.fit(row.value))
-            {
-                Ok(f) => f,
+    /// Adds a row to the batch if it resolves; each problem is added to `errors`.
+    pub fn resolve(&mut self, row: &ImportRow<'_>, errors: &mut Vec<ImportError>) {
+        let mut fail = |column: &str, reason: String| {
+            errors.push(ImportError {
+                line: row.line,
+                column: column.into(),
+                reason,
+            })
+        };
+        let city = match self.cities.get(row.city) {
+            Some(known) => known.clone(),
+            None => {
+                let resolved = self.catalogue.city(row.city).map(|id| self.batch.city(id));
+                self.cities.insert(row.city.to_owned(), resolved.clone());
+                resolved
+            }
+        };
+        let indicator = match self.indicators.get(row.indicator) {
+            Some(Ok((n, _))) => Ok(*n),
+            Some(Err(e)) => Err(e.clone()),
+            None => {
+                let resolved = self
+                    .catalogue
+                    .indicator(row.indicator)
+                    .map(|(id, unit)| (self.batch.indicator(id), unit.map(str::to_owned)));
+                self.indicators
+                    .insert(row.indicator.to_owned(), resolved.clone());
+                resolved.map(|(n, _)| n)
+            }
+        };
+        let city = city.map_err(|e| fail("city", e)).ok();
+        let indicator = indicator.map_err(|e| fail("indicator", e)).ok();
+        let (Some(city), Some(indicator)) = (city, indicator) else {
+            return;
+        };
+        let given = row.unit.map(|u| self.batch.text(u));
+        let plan = match self.plans.get(&(indicator, given)) {
+            Some(plan) => plan,
+            None => {
+                let declared = self.indicators[row.indicator]
+                    .as_ref()
+                    .ok()
+                    .and_then(|(_, d)| d.as_deref());
+                let plan = UnitPlan::new(row.unit, declared).map(|plan| {
+                    let unit = plan.unit().map(|u| self.batch.text(u));
+                    let original = plan.original_unit().map(|u| self.batch.text(u));
+                    (plan, unit, original)
+                });
+                self.plans.entry((indicator, given)).or_insert(plan)
+            }
+        };
+        let (value, unit, original) = match plan {
+            Ok((plan, unit, original)) => match plan.convert(row.value) {
+                Ok(value) => (value, *unit, original.map(|u| (row.value, u))),
                 Err((column, reason)) => {
                     fail(column, reason);
-                    continue;
+                    return;
                 }
-            };
-            let source = row.source.clone().unwrap_or_default();
-            let key = key_digest(&city, &indicator, row.year, &source);
-            match self.seen.entry(key) {
-                std::collections::hash_map::Entry::Occupied(first) => {
-                    fail(
-                        "year",
-                        format!(
-                            "repeats line {} (same city, indicator, year and source)",
-                            first.get()
-                        ),
-                    );
-                    continue;
-                }
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(row.line);
-                }
+            },
+            Err((column, reason)) => {
+                fail(column, reason.clone());
+                return;
             }
-            let (original_value, original_unit) = fitted
-                .original
-                .map_or((None, None), |(v, u)| (Some(v), Some(u)));
-            out.push(NewObservation {
-                city_id: city,
-                indicator_id: indicator,
-                year: row.year,
-                value: fitted.value,
-                unit: fitted.unit,
-                original_value,
-                original_unit,
-                source,
-                note: row.note.clone(),
-            });
+        };
+        let source = self.batch.text(row.source.unwrap_or_default());
+        match self.seen.entry((city, indicator, row.year, source)) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                fail(
+                    "year",
+                    format!(
+                        "repeats line {} (same city, indicator, year and source)",
+                        first.get()
+                    ),
+                );
+                return;
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(row.line);
+            }
         }
-        out
+        if self.first_lines.len() <= city as usize {
+            self.first_lines.resize(city as usize + 1, 0);
+        }
+        if self.first_lines[city as usize] == 0 {
+            self.first_lines[city as usize] = row.line;
+        }
+        let note = row.note.map(|n| self.batch.text(n));
+        self.batch.push_row(BatchRow::new(
+            city, indicator, row.year, source, value, unit, original, note,
+        ));
+    }
+
+    /// The rows resolved so far.
+    pub fn batch(&self) -> &ObservationBatch {
+        &self.batch
+    }
+
+    /// The line of the first row for the batch's city number `city`.
+    pub fn first_line(&self, city: u32) -> u64 {
+        self.first_lines.get(city as usize).copied().unwrap_or(0)
+    }
+
+    /// The resolved rows.
+    pub fn into_batch(self) -> ObservationBatch {
+        self.batch
     }
 }
 
@@ -584,12 +618,26 @@ fn detect_delimiter(header: &str) -> u8 {
         .unwrap_or(b',')
 }
 
+/// The columns Mitra reads, in the order [`Fields`] holds them.
+const COLUMNS: [&str; 7] = [
+    "city",
+    "indicator",
+    "year",
+    "value",
+    "unit",
+    "source",
+    "note",
+];
+
+/// One row's fields in the order of [`COLUMNS`]; `None` where the file has no such column.
+type Fields<'r> = [Option<&'r str>; 7];
+
 /// Checks the fields of one row and collects every problem.
-fn check_row(
+fn check_row<'r>(
     line: u64,
-    get: impl Fn(&str) -> Option<String>,
+    fields: &Fields<'r>,
     errors: &mut Vec<ImportError>,
-) -> Option<ImportRow> {
+) -> Option<ImportRow<'r>> {
     let before = errors.len();
     let mut fail = |column: &str, reason: String| {
         errors.push(ImportError {
@@ -599,9 +647,8 @@ fn check_row(
         })
     };
     let text = |column: &str| {
-        get(column)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
+        let at = COLUMNS.iter().position(|c| *c == column)?;
+        fields[at].map(str::trim).filter(|v| !v.is_empty())
     };
     let city = text("city");
     if city.is_none() {
@@ -637,18 +684,18 @@ fn check_row(
         }
     };
     let unit_text = text("unit");
-    let unit = unit_text.as_deref().and_then(Unit::parse);
+    let unit = unit_text.and_then(Unit::parse);
     let value = match text("value") {
         None => {
             fail("value", "is empty".into());
             None
         }
         // A decimal comma is accepted when there is no decimal point (semicolon-separated files often use one).
-        Some(raw) => match raw
-            .replace(' ', "")
-            .replace(',', if raw.contains('.') { "" } else { "." })
-            .parse::<f64>()
-        {
+        Some(raw) => match raw.parse::<f64>().or_else(|_| {
+            raw.replace(' ', "")
+                .replace(',', if raw.contains('.') { "" } else { "." })
+                .parse::<f64>()
+        }) {
             Ok(v) => match check_range(v, unit) {
                 Ok(()) => Some(v),
                 Err(reason) => {
@@ -688,8 +735,9 @@ pub struct ImportReader<'a> {
 
 enum Source<'a> {
     Csv {
-        reader: csv::Reader<std::io::Cursor<std::borrow::Cow<'a, [u8]>>>,
-        headers: Vec<String>,
+        reader: Box<csv::Reader<std::io::Cursor<std::borrow::Cow<'a, [u8]>>>>,
+        // Where each of COLUMNS is in a record.
+        positions: [Option<usize>; 7],
         header_error: Option<ImportError>,
     },
     Json {
@@ -765,8 +813,8 @@ impl<'a> ImportReader<'a> {
                 ),
             });
         Ok(Source::Csv {
-            reader,
-            headers,
+            reader: Box::new(reader),
+            positions: COLUMNS.map(|c| headers.iter().position(|h| h == c)),
             header_error,
         })
     }
@@ -787,44 +835,48 @@ impl<'a> ImportReader<'a> {
         })
     }
 
-    /// Up to `limit` good rows, adding the problems of the bad rows met on the way to `errors`; an empty chunk
-    /// means the end of the file.
-    pub fn next_chunk(&mut self, limit: usize, errors: &mut Vec<ImportError>) -> Vec<ImportRow> {
-        let mut rows = Vec::new();
+    /// Reads up to `limit` rows, passing each good one to `each` and adding the problems of the bad ones to
+    /// `errors`; returns how many rows were read (0 at the end of the file).
+    pub fn read_chunk(
+        &mut self,
+        limit: usize,
+        errors: &mut Vec<ImportError>,
+        mut each: impl FnMut(&ImportRow<'_>, &mut Vec<ImportError>),
+    ) -> usize {
+        let mut read = 0;
         match &mut self.source {
             Source::Csv {
                 reader,
-                headers,
+                positions,
                 header_error,
             } => {
                 errors.extend(header_error.take());
                 let mut record = csv::StringRecord::new();
-                while rows.len() < limit {
+                while read < limit {
                     match reader.read_record(&mut record) {
                         Ok(false) => break,
-                        Err(e) => errors.push(ImportError {
-                            line: e.position().map_or(0, |p| p.line()),
-                            column: "row".into(),
-                            reason: e.to_string(),
-                        }),
+                        Err(e) => {
+                            read += 1;
+                            errors.push(ImportError {
+                                line: e.position().map_or(0, |p| p.line()),
+                                column: "row".into(),
+                                reason: e.to_string(),
+                            });
+                        }
                         Ok(true) => {
-                            self.rows_read += 1;
+                            read += 1;
                             let line = record.position().map_or(0, |p| p.line());
-                            let get = |column: &str| {
-                                headers
-                                    .iter()
-                                    .position(|h| h == column)
-                                    .and_then(|i| record.get(i))
-                                    .map(str::to_owned)
-                            };
-                            rows.extend(check_row(line, get, errors));
+                            let fields = positions.map(|at| at.and_then(|i| record.get(i)));
+                            if let Some(row) = check_row(line, &fields, errors) {
+                                each(&row, errors);
+                            }
                         }
                     }
                 }
             }
             Source::Json { elements } => {
                 for (index, JsonRow(object)) in elements.by_ref() {
-                    self.rows_read += 1;
+                    read += 1;
                     let line = index as u64 + 1;
                     let lowered: Vec<(String, &serde_json::Value)> =
                         object.iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
@@ -837,7 +889,7 @@ impl<'a> ImportReader<'a> {
                             reason: "is not a field Mitra reads".into(),
                         });
                     }
-                    let get = |column: &str| {
+                    let values: [Option<String>; 7] = COLUMNS.map(|column| {
                         lowered
                             .iter()
                             .find(|(k, _)| k == column)
@@ -847,15 +899,19 @@ impl<'a> ImportReader<'a> {
                                 serde_json::Value::Null => None,
                                 other => Some(other.to_string()),
                             })
-                    };
-                    rows.extend(check_row(line, get, errors));
-                    if rows.len() >= limit {
+                    });
+                    let fields = values.each_ref().map(Option::as_deref);
+                    if let Some(row) = check_row(line, &fields, errors) {
+                        each(&row, errors);
+                    }
+                    if read >= limit {
                         break;
                     }
                 }
             }
         }
-        rows
+        self.rows_read += read as u64;
+        read
     }
 
     /// How far the reader is: bytes of a CSV file (or elements of a JSON array) read, and in all.
@@ -895,18 +951,33 @@ struct JsonRow(serde_json::Map<String, serde_json::Value>);
 mod tests {
     use super::*;
 
+    /// An import row with its own strings.
+    #[derive(Debug)]
+    struct Row {
+        line: u64,
+        city: String,
+        indicator: String,
+        year: i32,
+        value: f64,
+        source: Option<String>,
+    }
+
     /// The whole file read at once: every good row, or every problem.
-    fn parse_import(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
+    fn parse_import(bytes: &[u8]) -> Result<Vec<Row>, Vec<ImportError>> {
         let mut reader = ImportReader::new(bytes)?;
         let mut errors = Vec::new();
         let mut rows = Vec::new();
-        loop {
-            let chunk = reader.next_chunk(usize::MAX, &mut errors);
-            if chunk.is_empty() {
-                break;
-            }
-            rows.extend(chunk);
-        }
+        while reader.read_chunk(usize::MAX, &mut errors, |r, _| {
+            rows.push(Row {
+                line: r.line,
+                city: r.city.to_owned(),
+                indicator: r.indicator.to_owned(),
+                year: r.year,
+                value: r.value,
+                source: r.source.map(str::to_owned),
+            })
+        }) > 0
+        {}
         reader.finish(&errors)?;
         if errors.is_empty() {
             Ok(rows)
@@ -915,17 +986,20 @@ mod tests {
         }
     }
 
-    impl Catalogue {
-        /// Resolves a whole file's rows at once: the observations, or every problem.
-        fn resolve(&self, rows: &[ImportRow]) -> Result<Vec<NewObservation>, Vec<ImportError>> {
-            let mut errors = Vec::new();
-            let out = self.resolver().resolve(rows, &mut errors);
-            if errors.is_empty() {
-                Ok(out)
-            } else {
-                Err(errors)
-            }
+    /// The whole file read and resolved at once: the observations, or every problem.
+    fn resolve_file(
+        catalogue: &Catalogue,
+        bytes: &[u8],
+    ) -> Result<Vec<NewObservation>, Vec<ImportError>> {
+        let mut reader = ImportReader::new(bytes)?;
+        let mut resolver = catalogue.resolver();
+        let mut errors = Vec::new();
+        while reader.read_chunk(2, &mut errors, |r, errors| resolver.resolve(r, errors)) > 0 {}
+        if !errors.is_empty() {
+            return Err(errors);
         }
+        let batch = resolver.into_batch();
+        Ok(batch.rows().iter().map(|r| batch.observation(r)).collect())
     }
 
     #[test]
@@ -1076,8 +1150,8 @@ mod tests {
                     bangkok,iso99999:1,2019,3,%,\n\
                     bangkok,iso37120-2014:5.1,2019,3,kg,\n\
                     bangkok,iso37120-2014:5.1,2019,1.3,%,NSO\n";
-        let rows = parse_import(file.as_bytes()).expect("rows are well formed");
-        let errors = catalogue().resolve(&rows).expect_err("five bad rows");
+        parse_import(file.as_bytes()).expect("rows are well formed");
+        let errors = resolve_file(&catalogue(), file.as_bytes()).expect_err("five bad rows");
         let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert_eq!(
             shown,
@@ -1089,9 +1163,11 @@ mod tests {
                 "line 8, column year: repeats line 2 (same city, indicator, year and source)",
             ]
         );
-        let good = parse_import(b"city,indicator,year,value\nBangkok,iso37120-2014:5.1,2019,1.2\n")
-            .expect("rows");
-        let resolved = catalogue().resolve(&good).expect("resolves");
+        let resolved = resolve_file(
+            &catalogue(),
+            b"city,indicator,year,value\nBangkok,iso37120-2014:5.1,2019,1.2\n",
+        )
+        .expect("resolves");
         assert_eq!(resolved[0].city_id.as_str(), "bangkok");
         assert_eq!(resolved[0].unit.as_deref(), Some("%"));
         assert_eq!(resolved[0].source, "");

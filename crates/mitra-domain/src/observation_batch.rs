@@ -26,6 +26,32 @@ pub struct BatchRow {
 }
 
 impl BatchRow {
+    /// A row of numbers the batch gave out: city, indicator, source, and the texts of the stored unit, of the
+    /// submitted value's unit when it was converted, and of the note.
+    #[expect(clippy::too_many_arguments, reason = "one number per field of the row")]
+    pub fn new(
+        city: u32,
+        indicator: u32,
+        year: i32,
+        source: u32,
+        value: f64,
+        unit: Option<u32>,
+        original: Option<(f64, u32)>,
+        note: Option<u32>,
+    ) -> Self {
+        BatchRow {
+            city,
+            indicator,
+            year,
+            source,
+            unit: unit.unwrap_or(NONE),
+            original_unit: original.map_or(NONE, |(_, u)| u),
+            note: note.unwrap_or(NONE),
+            value,
+            original_value: original.map_or(f64::NAN, |(v, _)| v),
+        }
+    }
+
     /// The city's number in [`ObservationBatch::cities`].
     pub fn city(&self) -> u32 {
         self.city
@@ -61,55 +87,60 @@ impl BatchRow {
 #[derive(Debug, Default)]
 pub struct ObservationBatch {
     cities: Vec<CityId>,
-    city_index: HashMap<CityId, u32>,
+    city_index: Index<CityId>,
     indicators: Vec<IndicatorId>,
-    indicator_index: HashMap<IndicatorId, u32>,
+    indicator_index: Index<IndicatorId>,
     texts: Vec<String>,
-    text_index: HashMap<String, u32>,
+    text_index: Index<String>,
     rows: Vec<BatchRow>,
 }
 
-fn number<K: Clone + Eq + std::hash::Hash>(
-    list: &mut Vec<K>,
-    index: &mut HashMap<K, u32>,
-    key: &K,
-) -> u32 {
-    if let Some(&n) = index.get(key) {
+type Index<K> = HashMap<K, u32, foldhash::fast::RandomState>;
+
+fn number<K: Clone + Eq + std::hash::Hash>(list: &mut Vec<K>, index: &mut Index<K>, key: K) -> u32 {
+    if let Some(&n) = index.get(&key) {
         return n;
     }
-    let n = u32::try_from(list.len()).unwrap_or(u32::MAX - 1);
+    let n = u32::try_from(list.len()).unwrap_or(NONE - 1);
     list.push(key.clone());
-    index.insert(key.clone(), n);
+    index.insert(key, n);
     n
 }
 
 impl ObservationBatch {
     /// Adds an observation.
     pub fn push(&mut self, o: &NewObservation) {
-        let city = number(&mut self.cities, &mut self.city_index, &o.city_id);
-        let indicator = number(
-            &mut self.indicators,
-            &mut self.indicator_index,
-            &o.indicator_id,
-        );
+        let city = self.city(o.city_id.clone());
+        let indicator = self.indicator(o.indicator_id.clone());
         let source = self.text(&o.source);
-        let unit = o.unit.as_deref().map_or(NONE, |t| self.text(t));
-        let original_unit = o.original_unit.as_deref().map_or(NONE, |t| self.text(t));
-        let note = o.note.as_deref().map_or(NONE, |t| self.text(t));
-        self.rows.push(BatchRow {
-            city,
-            indicator,
-            year: o.year,
-            source,
-            unit,
-            original_unit,
-            note,
-            value: o.value,
-            original_value: o.original_value.unwrap_or(f64::NAN),
-        });
+        let unit = o.unit.as_deref().map(|t| self.text(t));
+        let original = o
+            .original_value
+            .zip(o.original_unit.as_deref())
+            .map(|(v, u)| (v, self.text(u)));
+        let note = o.note.as_deref().map(|t| self.text(t));
+        self.push_row(BatchRow::new(
+            city, indicator, o.year, source, o.value, unit, original, note,
+        ));
     }
 
-    fn text(&mut self, text: &str) -> u32 {
+    /// Adds a row whose numbers this batch gave out.
+    pub fn push_row(&mut self, row: BatchRow) {
+        self.rows.push(row);
+    }
+
+    /// The number of a city, given out on first sight.
+    pub fn city(&mut self, id: CityId) -> u32 {
+        number(&mut self.cities, &mut self.city_index, id)
+    }
+
+    /// The number of an indicator, given out on first sight.
+    pub fn indicator(&mut self, id: IndicatorId) -> u32 {
+        number(&mut self.indicators, &mut self.indicator_index, id)
+    }
+
+    /// The number of a text (source, unit or note), given out on first sight.
+    pub fn text(&mut self, text: &str) -> u32 {
         if let Some(&n) = self.text_index.get(text) {
             return n;
         }

@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use mitra_domain::observation::{Catalogue, ImportError, ImportReader};
 use mitra_domain::{
-    Actor, CityFilter, CityId, IndicatorId, Observation, ObservationBatch, ObservationStatus,
-    PageRequest, Relation, StandardId,
+    Actor, CityFilter, CityId, IndicatorId, Observation, ObservationStatus, PageRequest, Relation,
+    StandardId,
 };
 use mitra_store::{ObservationFilter, UpsertReport};
 use sha2::{Digest, Sha256};
@@ -168,61 +168,11 @@ impl Mitra {
         let label = format!("{origin} sha256:{digest}");
         // Every row is read and checked before any is written. The checked rows are kept compactly (48 bytes each,
         // their strings kept once), so that the store can write them in the order of its key.
-        let mut batch = ObservationBatch::default();
         let mut errors = Vec::new();
-        let mut denied = Vec::new();
-        let mut allowed: HashSet<CityId> = HashSet::new();
-        let mut refused: HashSet<CityId> = HashSet::new();
-        let mut cities: HashSet<CityId> = HashSet::new();
-        let mut indicators: HashSet<IndicatorId> = HashSet::new();
-        let (mut rows, mut converted, mut recognised) = (0u64, 0u64, 0u64);
-        loop {
-            let chunk = reader.next_chunk(IMPORT_CHUNK, &mut errors);
-            if chunk.is_empty() {
-                break;
-            }
-            let observations = resolver.resolve(&chunk, &mut errors);
-            // Rows that fail a check are left out above; the permission check needs the line of each city's first
-            // row, so pair the good observations back with their rows by city.
-            for observation in &observations {
-                let city = &observation.city_id;
-                if allowed.contains(city) || refused.contains(city) {
-                    continue;
-                }
-                if actor.city_editor(city).is_ok() {
-                    allowed.insert(city.clone());
-                } else {
-                    refused.insert(city.clone());
-                    let line = chunk
-                        .iter()
-                        .find(|r| catalogue.city_matches(&r.city, city))
-                        .map_or(0, |r| r.line);
-                    denied.push(ImportError {
-                        line,
-                        column: "city".into(),
-                        reason: format!(
-                            "you may not submit observations for '{city}': only editors of its approved city \
-                             government organisation may"
-                        ),
-                    });
-                }
-            }
-            rows += observations.len() as u64;
-            for o in &observations {
-                converted += u64::from(o.original_value.is_some());
-                recognised += u64::from(recognisable.contains(&o.indicator_id));
-                if !cities.contains(&o.city_id) {
-                    cities.insert(o.city_id.clone());
-                }
-                if !indicators.contains(&o.indicator_id) {
-                    indicators.insert(o.indicator_id.clone());
-                }
-            }
-            if !dry_run && errors.is_empty() && denied.is_empty() {
-                for o in &observations {
-                    batch.push(o);
-                }
-            }
+        while reader.read_chunk(IMPORT_CHUNK, &mut errors, |row, errors| {
+            resolver.resolve(row, errors)
+        }) > 0
+        {
             let (done, total) = reader.progress();
             progress(ImportStage::Checking, done, total);
         }
@@ -231,17 +181,43 @@ impl Mitra {
             errors.sort_by_key(|e| e.line);
             return Err(ServiceError::Import(errors));
         }
+        let denied: Vec<ImportError> = resolver
+            .batch()
+            .cities()
+            .iter()
+            .enumerate()
+            .filter(|(_, city)| actor.city_editor(city).is_err())
+            .map(|(n, city)| ImportError {
+                line: resolver.first_line(n as u32),
+                column: "city".into(),
+                reason: format!(
+                    "you may not submit observations for '{city}': only editors of its approved city \
+                     government organisation may"
+                ),
+            })
+            .collect();
         if !denied.is_empty() {
             return Err(ServiceError::ImportNotAllowed(denied));
         }
+        let batch = resolver.into_batch();
+        let recognised_indicators: Vec<bool> = batch
+            .indicators()
+            .iter()
+            .map(|i| recognisable.contains(i))
+            .collect();
+        let (mut converted, mut recognised) = (0u64, 0u64);
+        for row in batch.rows() {
+            converted += u64::from(row.original_value().is_some());
+            recognised += u64::from(recognised_indicators[row.indicator() as usize]);
+        }
         let mut report = ImportReport {
-            rows,
+            rows: batch.len() as u64,
             written: 0,
             unchanged: 0,
             converted,
             recognised,
-            cities: cities.len() as u64,
-            indicators: indicators.len() as u64,
+            cities: batch.cities().len() as u64,
+            indicators: batch.indicators().len() as u64,
             dry_run,
             label,
         };

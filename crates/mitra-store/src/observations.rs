@@ -69,22 +69,29 @@ pub(crate) struct BatchKeys {
 }
 
 impl BatchKeys {
+    /// The key of row `n` of `batch`: city, indicator, year and source numbers.
+    pub(crate) fn key(&self, batch: &ObservationBatch, n: u32) -> (i32, i32, i32, i32) {
+        let r = &batch.rows()[n as usize];
+        (
+            self.cities[r.city() as usize],
+            self.indicators[r.indicator() as usize],
+            r.year(),
+            self.sources[r.source() as usize].unwrap_or_default(),
+        )
+    }
+
     /// The rows of `batch` in the order of the table's unique key, so that the key index is written front to back.
     pub(crate) fn order(&self, batch: &ObservationBatch) -> Vec<u32> {
-        let rows = batch.rows();
-        let mut order: Vec<u32> = (0..rows.len() as u32).collect();
-        order.sort_unstable_by_key(|&n| {
-            let r = &rows[n as usize];
-            (
-                self.cities[r.city() as usize],
-                self.indicators[r.indicator() as usize],
-                r.year(),
-                self.sources[r.source() as usize],
-            )
-        });
+        let mut order: Vec<u32> = (0..batch.len() as u32).collect();
+        order.sort_unstable_by_key(|&n| self.key(batch, n));
         order
     }
 }
+
+/// Whether any stored observation has a key from the first to the last of `part` (rows of a batch in key order); where
+/// none has, the part can be inserted without the upsert's conflict handling, which costs PostgreSQL as much again.
+pub(crate) const KEYS_TAKEN: &str = "select exists (select 1 from observations \
+     where (city, indicator, year, source) >= ($1, $2, $3, $4) and (city, indicator, year, source) <= ($5, $6, $7, $8))";
 
 /// Observations: submitted values, their review, and the panel analytics read.
 #[async_trait]

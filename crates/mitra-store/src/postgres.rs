@@ -48,26 +48,18 @@ impl Store for PostgresStore {
 /// Rows per statement: each column goes as one array parameter, so a chunk can be large.
 const OBSERVATION_CHUNK: usize = 10_000;
 
-/// Upserts the rows `part` of a batch (their numbers, in key order), each column bound as an array and expanded
-/// with `unnest`: one statement and eleven parameters however many rows; returns the rows written.
-async fn insert_observation_chunk(
+/// Upserts the rows of `batch` in `order` (key order), [`OBSERVATION_CHUNK`] rows a statement, each column bound
+/// as an array and expanded with `unnest`; the next statement's arrays are encoded while PostgreSQL runs the last.
+/// Returns the rows written.
+async fn write_observations(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     batch: &mitra_domain::ObservationBatch,
     keys: &crate::observations::BatchKeys,
-    part: &[u32],
+    order: &[u32],
     actor: &str,
     now: time::OffsetDateTime,
+    progress: &(dyn Fn(u64) + Send + Sync),
 ) -> Result<u64, StoreError> {
-    let sql = format!(
-        "insert into observations (city, indicator, year, source, value, unit, original_value, original_unit, \
-         note, status, submitted_by, submitted_at) \
-         select c, i, y, s, v, u, ov, ou, n, 'submitted', $10, $11 \
-         from unnest($1::int4[], $2::int4[], $3::int4[], $4::int4[], $5::float8[], $6::text[], $7::float8[], \
-                     $8::text[], $9::text[]) as t(c, i, y, s, v, u, ov, ou, n){}",
-        crate::observations::UPSERT_TAIL
-    );
-    let rows: Vec<&mitra_domain::BatchRow> =
-        part.iter().map(|&n| &batch.rows()[n as usize]).collect();
     fn texts<'b>(
         batch: &'b mitra_domain::ObservationBatch,
         rows: &[&mitra_domain::BatchRow],
@@ -75,37 +67,62 @@ async fn insert_observation_chunk(
     ) -> Vec<Option<&'b str>> {
         rows.iter().map(|r| f(batch, r)).collect()
     }
-    let done = sqlx::query(&sql)
-        .bind(
-            rows.iter()
-                .map(|r| keys.cities[r.city() as usize])
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            rows.iter()
-                .map(|r| keys.indicators[r.indicator() as usize])
-                .collect::<Vec<_>>(),
-        )
-        .bind(rows.iter().map(|r| r.year()).collect::<Vec<_>>())
-        .bind(
-            rows.iter()
-                .map(|r| keys.sources[r.source() as usize])
-                .collect::<Vec<_>>(),
-        )
-        .bind(rows.iter().map(|r| r.value()).collect::<Vec<_>>())
-        .bind(texts(batch, &rows, mitra_domain::ObservationBatch::unit))
-        .bind(rows.iter().map(|r| r.original_value()).collect::<Vec<_>>())
-        .bind(texts(
-            batch,
-            &rows,
-            mitra_domain::ObservationBatch::original_unit,
-        ))
-        .bind(texts(batch, &rows, mitra_domain::ObservationBatch::note))
-        .bind(actor)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
-    Ok(done.rows_affected())
+    let insert = "insert into observations (city, indicator, year, source, value, unit, original_value, \
+         original_unit, note, status, submitted_by, submitted_at) \
+         select c, i, y, s, v, u, ov, ou, n, 'submitted', $10, $11 \
+         from unnest($1::int4[], $2::int4[], $3::int4[], $4::int4[], $5::float8[], $6::text[], $7::float8[], \
+                     $8::text[], $9::text[]) as t(c, i, y, s, v, u, ov, ou, n)";
+    let statements = [
+        insert.to_owned(),
+        format!("{insert}{}", crate::observations::UPSERT_TAIL),
+    ];
+    let taken = observation_rows::keys_taken(tx, batch, keys, order, OBSERVATION_CHUNK).await?;
+    let bind = |(part, taken): (&[u32], &bool)| {
+        let sql = &statements[usize::from(*taken)];
+        let rows: Vec<&mitra_domain::BatchRow> =
+            part.iter().map(|&n| &batch.rows()[n as usize]).collect();
+        let query = sqlx::query(sql)
+            .bind(
+                rows.iter()
+                    .map(|r| keys.cities[r.city() as usize])
+                    .collect::<Vec<_>>(),
+            )
+            .bind(
+                rows.iter()
+                    .map(|r| keys.indicators[r.indicator() as usize])
+                    .collect::<Vec<_>>(),
+            )
+            .bind(rows.iter().map(|r| r.year()).collect::<Vec<_>>())
+            .bind(
+                rows.iter()
+                    .map(|r| keys.sources[r.source() as usize])
+                    .collect::<Vec<_>>(),
+            )
+            .bind(rows.iter().map(|r| r.value()).collect::<Vec<_>>())
+            .bind(texts(batch, &rows, mitra_domain::ObservationBatch::unit))
+            .bind(rows.iter().map(|r| r.original_value()).collect::<Vec<_>>())
+            .bind(texts(
+                batch,
+                &rows,
+                mitra_domain::ObservationBatch::original_unit,
+            ))
+            .bind(texts(batch, &rows, mitra_domain::ObservationBatch::note))
+            .bind(actor)
+            .bind(now);
+        (part.len() as u64, query)
+    };
+    let mut parts = order.chunks(OBSERVATION_CHUNK).zip(&taken);
+    let mut next = parts.next().map(bind);
+    let (mut written, mut done) = (0, 0);
+    while let Some((len, query)) = next.take() {
+        let (result, following) =
+            tokio::join!(query.execute(&mut **tx), async { parts.next().map(bind) });
+        written += result?.rows_affected();
+        done += len;
+        progress(done);
+        next = following;
+    }
+    Ok(written)
 }
 
 crate::shared::impl_store!(PostgresStore, sqlx::Postgres);

@@ -70,6 +70,34 @@ macro_rules! impl_observation_store {
                 Ok(out)
             }
 
+            /// For each part of `order` in turn, whether stored observations have keys within its range
+            /// ([`crate::observations::KEYS_TAKEN`]).
+            pub(super) async fn keys_taken(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                batch: &mitra_domain::ObservationBatch,
+                keys: &crate::observations::BatchKeys,
+                order: &[u32],
+                part: usize,
+            ) -> Result<Vec<bool>, StoreError> {
+                let mut taken = Vec::new();
+                for chunk in order.chunks(part) {
+                    let (first, last) = (keys.key(batch, chunk[0]), keys.key(batch, chunk[chunk.len() - 1]));
+                    let row = sqlx::query(crate::observations::KEYS_TAKEN)
+                        .bind(first.0)
+                        .bind(first.1)
+                        .bind(first.2)
+                        .bind(first.3)
+                        .bind(last.0)
+                        .bind(last.1)
+                        .bind(last.2)
+                        .bind(last.3)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                    taken.push(row.try_get::<bool, _>(0)?);
+                }
+                Ok(taken)
+            }
+
             /// The numbers of a batch's cities, indicators and sources, registered in the same transaction.
             pub(super) async fn batch_keys(
                 tx: &mut sqlx::Transaction<'static, $db>,
@@ -118,13 +146,7 @@ macro_rules! impl_observation_store {
                 let mut tx = self.pool.begin().await?;
                 let keys = observation_rows::batch_keys(&mut tx, batch).await?;
                 let order = keys.order(batch);
-                let mut written = 0;
-                let mut done = 0;
-                for part in order.chunks(OBSERVATION_CHUNK) {
-                    written += insert_observation_chunk(&mut tx, batch, &keys, part, actor, now).await?;
-                    done += part.len() as u64;
-                    progress(done);
-                }
+                let written = write_observations(&mut tx, batch, &keys, &order, actor, now, progress).await?;
                 let rows = batch.len() as u64;
                 let report = crate::UpsertReport { written, unchanged: rows - written };
                 if written > 0 {

@@ -62,44 +62,74 @@ impl Store for SqliteStore {
 /// Rows per insert statement: 9 parameters a row stay well under SQLite's 32 766.
 const OBSERVATION_CHUNK: usize = 1000;
 
-/// Upserts the rows `part` of a batch (their numbers, in key order) with a multi-row `values` list; returns the
-/// rows written. The submitter and time are bound once per statement, not once per row.
-async fn insert_observation_chunk(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    batch: &mitra_domain::ObservationBatch,
-    keys: &crate::observations::BatchKeys,
-    part: &[u32],
-    actor: &str,
-    now: time::OffsetDateTime,
-) -> Result<u64, StoreError> {
-    let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+/// The upsert of `rows` observations: the submitter and time are bound once, then 9 values a row.
+fn insert_sql(rows: usize, upsert: bool) -> String {
+    let mut sql = String::from(
         "insert into observations (city, indicator, year, source, value, unit, original_value, original_unit, \
          note, status, submitted_by, submitted_at) \
          select v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8, v.column9, \
-         'submitted', a.actor, a.at from (select ",
+         'submitted', a.actor, a.at from (select ? as actor, ? as at) a, (values ",
     );
-    query
-        .push_bind(actor)
-        .push(" as actor, ")
-        .push_bind(now)
-        .push(" as at) a, (");
-    let rows = batch.rows();
-    query.push_values(part, |mut b, &n| {
-        let r = &rows[n as usize];
-        b.push_bind(keys.cities[r.city() as usize])
-            .push_bind(keys.indicators[r.indicator() as usize])
-            .push_bind(r.year())
-            .push_bind(keys.sources[r.source() as usize])
-            .push_bind(r.value())
-            .push_bind(batch.unit(r))
-            .push_bind(r.original_value())
-            .push_bind(batch.original_unit(r))
-            .push_bind(batch.note(r));
-    });
+    for n in 0..rows {
+        sql.push_str(if n == 0 {
+            "(?,?,?,?,?,?,?,?,?)"
+        } else {
+            ",(?,?,?,?,?,?,?,?,?)"
+        });
+    }
     // `where true` tells SQLite that the `on conflict` after it belongs to the insert, not to a join.
-    query.push(") v where true");
-    query.push(crate::observations::UPSERT_TAIL);
-    Ok(query.build().execute(&mut **tx).await?.rows_affected())
+    sql.push_str(") v where true");
+    if upsert {
+        sql.push_str(crate::observations::UPSERT_TAIL);
+    }
+    sql
+}
+
+/// Upserts the rows of `batch` in `order` (key order), a statement of [`OBSERVATION_CHUNK`] rows at a time; the
+/// next statement's values are bound while SQLite runs the last. Returns the rows written.
+async fn write_observations(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    batch: &mitra_domain::ObservationBatch,
+    keys: &crate::observations::BatchKeys,
+    order: &[u32],
+    actor: &str,
+    now: time::OffsetDateTime,
+    progress: &(dyn Fn(u64) + Send + Sync),
+) -> Result<u64, StoreError> {
+    let taken = observation_rows::keys_taken(tx, batch, keys, order, OBSERVATION_CHUNK).await?;
+    let sizes = [OBSERVATION_CHUNK, order.len() % OBSERVATION_CHUNK];
+    let statements = sizes.map(|rows| [insert_sql(rows, false), insert_sql(rows, true)]);
+    let rows = batch.rows();
+    let bind = |(part, taken): (&[u32], &bool)| {
+        let sql = &statements[usize::from(part.len() != OBSERVATION_CHUNK)][usize::from(*taken)];
+        let mut query = sqlx::query(sql).bind(actor).bind(now);
+        for &n in part {
+            let r = &rows[n as usize];
+            query = query
+                .bind(keys.cities[r.city() as usize])
+                .bind(keys.indicators[r.indicator() as usize])
+                .bind(r.year())
+                .bind(keys.sources[r.source() as usize])
+                .bind(r.value())
+                .bind(batch.unit(r))
+                .bind(r.original_value())
+                .bind(batch.original_unit(r))
+                .bind(batch.note(r));
+        }
+        (part.len() as u64, query)
+    };
+    let mut parts = order.chunks(OBSERVATION_CHUNK).zip(&taken);
+    let mut next = parts.next().map(bind);
+    let (mut written, mut done) = (0, 0);
+    while let Some((len, query)) = next.take() {
+        let (result, following) =
+            tokio::join!(query.execute(&mut **tx), async { parts.next().map(bind) });
+        written += result?.rows_affected();
+        done += len;
+        progress(done);
+        next = following;
+    }
+    Ok(written)
 }
 
 crate::shared::impl_store!(SqliteStore, sqlx::Sqlite);
