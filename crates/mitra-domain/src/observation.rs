@@ -416,11 +416,6 @@ impl Catalogue {
         self.indicators.insert(id, unit);
     }
 
-    /// Whether `raw`, as written in a file, names `city`.
-    pub fn city_matches(&self, raw: &str, city: &CityId) -> bool {
-        self.city(raw).is_ok_and(|c| &c == city)
-    }
-
     fn city(&self, raw: &str) -> Result<CityId, String> {
         if let Ok(id) = CityId::parse(raw)
             && self.cities.contains(&id)
@@ -724,9 +719,9 @@ fn check_row<'r>(
     })
 }
 
-/// Reads an import file a chunk of rows at a time, so that a large file is never held as rows all at once. The
-/// file-level checks (UTF-8, header, JSON shape) happen in [`ImportReader::new`]; each chunk's bad rows are added to
-/// the caller's list of problems.
+/// Reads an import file row by row, a chunk at a time so that the caller can show progress; a row's text is lent to
+/// the caller, not copied. The file-level checks (UTF-8, header, JSON shape) happen in [`ImportReader::new`]; each
+/// chunk's bad rows are added to the caller's list of problems.
 pub struct ImportReader<'a> {
     source: Source<'a>,
     rows_read: u64,
@@ -926,11 +921,6 @@ impl<'a> ImportReader<'a> {
                 (self.rows_read, self.rows_read + left)
             }
         }
-    }
-
-    /// How many rows (good or bad) have been read so far.
-    pub fn rows_read(&self) -> u64 {
-        self.rows_read
     }
 
     /// After the last chunk: a file without any row is an error of its own.
