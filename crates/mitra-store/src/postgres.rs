@@ -111,18 +111,8 @@ async fn write_observations(
             .bind(now);
         (part.len() as u64, query)
     };
-    let mut parts = order.chunks(OBSERVATION_CHUNK).zip(&taken);
-    let mut next = parts.next().map(bind);
-    let (mut written, mut done) = (0, 0);
-    while let Some((len, query)) = next.take() {
-        let (result, following) =
-            tokio::join!(query.execute(&mut **tx), async { parts.next().map(bind) });
-        written += result?.rows_affected();
-        done += len;
-        progress(done);
-        next = following;
-    }
-    Ok(written)
+    let statements = order.chunks(OBSERVATION_CHUNK).zip(&taken).map(bind);
+    observation_rows::run_in_turn(tx, statements, progress).await
 }
 
 crate::shared::impl_store!(PostgresStore, sqlx::Postgres);

@@ -70,6 +70,27 @@ macro_rules! impl_observation_store {
                 Ok(out)
             }
 
+            /// Runs `statements` (each with its number of rows) in turn, binding the next while the database runs
+            /// the last; `progress` hears the rows done. Returns the rows written.
+            pub(super) async fn run_in_turn<'q>(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                mut statements: impl Iterator<
+                    Item = (u64, sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>),
+                > + Send,
+                progress: &(dyn Fn(u64) + Send + Sync),
+            ) -> Result<u64, StoreError> {
+                let mut next = statements.next();
+                let (mut written, mut done) = (0, 0);
+                while let Some((len, query)) = next.take() {
+                    let (result, following) = tokio::join!(query.execute(&mut **tx), async { statements.next() });
+                    written += result?.rows_affected();
+                    done += len;
+                    progress(done);
+                    next = following;
+                }
+                Ok(written)
+            }
+
             /// For each part of `order` in turn, whether stored observations have keys within its range
             /// ([`crate::observations::KEYS_TAKEN`]).
             pub(super) async fn keys_taken(
