@@ -97,16 +97,6 @@ pub struct ObservationBatch {
 
 type Index<K> = HashMap<K, u32, foldhash::fast::RandomState>;
 
-fn number<K: Clone + Eq + std::hash::Hash>(list: &mut Vec<K>, index: &mut Index<K>, key: K) -> u32 {
-    if let Some(&n) = index.get(&key) {
-        return n;
-    }
-    let n = u32::try_from(list.len()).unwrap_or(NONE - 1);
-    list.push(key.clone());
-    index.insert(key, n);
-    n
-}
-
 impl ObservationBatch {
     /// Adds an observation.
     pub fn push(&mut self, o: &NewObservation) {
@@ -131,12 +121,12 @@ impl ObservationBatch {
 
     /// The number of a city, given out on first sight.
     pub fn city(&mut self, id: CityId) -> u32 {
-        number(&mut self.cities, &mut self.city_index, id)
+        crate::panel::number(&mut self.cities, &mut self.city_index, &id)
     }
 
     /// The number of an indicator, given out on first sight.
     pub fn indicator(&mut self, id: IndicatorId) -> u32 {
-        number(&mut self.indicators, &mut self.indicator_index, id)
+        crate::panel::number(&mut self.indicators, &mut self.indicator_index, &id)
     }
 
     /// The number of a text (source, unit or note), given out on first sight.

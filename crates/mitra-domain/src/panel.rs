@@ -28,10 +28,10 @@ pub struct Panel {
     slices: Vec<(u32, i32, Range<usize>)>,
 }
 
-/// Numbers ids densely as they are first seen.
-fn number<T: Clone + Eq + std::hash::Hash>(
+/// Numbers ids densely as they are first seen: `list` holds them by number, `index` their numbers.
+pub(crate) fn number<T: Clone + Eq + std::hash::Hash, S: std::hash::BuildHasher>(
     list: &mut Vec<T>,
-    index: &mut HashMap<T, u32>,
+    index: &mut HashMap<T, u32, S>,
     id: &T,
 ) -> u32 {
     if let Some(&n) = index.get(id) {

@@ -145,7 +145,7 @@ impl Mitra {
     /// Imports an observation file (CSV or JSON, see [`ImportReader`]) named `origin` for the audit log. Every row
     /// is checked first, and every bad row is reported as [`ServiceError::Import`]; the actor must be allowed to
     /// edit every city in the file. Then all rows are written in one transaction, or none (with `dry_run`, none
-    /// are). `progress` hears how many rows are written so far.
+    /// are). `progress` hears how far the checking, then the writing, has come.
     pub async fn import_observations(
         &self,
         actor: &Actor,

@@ -81,23 +81,12 @@ async fn write_observations(
         let sql = &statements[usize::from(*taken)];
         let rows: Vec<&mitra_domain::BatchRow> =
             part.iter().map(|&n| &batch.rows()[n as usize]).collect();
+        let key: Vec<(i32, i32, i32, i32)> = part.iter().map(|&n| keys.key(batch, n)).collect();
         let query = sqlx::query(sql)
-            .bind(
-                rows.iter()
-                    .map(|r| keys.cities[r.city() as usize])
-                    .collect::<Vec<_>>(),
-            )
-            .bind(
-                rows.iter()
-                    .map(|r| keys.indicators[r.indicator() as usize])
-                    .collect::<Vec<_>>(),
-            )
-            .bind(rows.iter().map(|r| r.year()).collect::<Vec<_>>())
-            .bind(
-                rows.iter()
-                    .map(|r| keys.sources[r.source() as usize])
-                    .collect::<Vec<_>>(),
-            )
+            .bind(key.iter().map(|k| k.0).collect::<Vec<_>>())
+            .bind(key.iter().map(|k| k.1).collect::<Vec<_>>())
+            .bind(key.iter().map(|k| k.2).collect::<Vec<_>>())
+            .bind(key.iter().map(|k| k.3).collect::<Vec<_>>())
             .bind(rows.iter().map(|r| r.value()).collect::<Vec<_>>())
             .bind(texts(batch, &rows, mitra_domain::ObservationBatch::unit))
             .bind(rows.iter().map(|r| r.original_value()).collect::<Vec<_>>())

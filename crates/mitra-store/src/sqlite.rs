@@ -105,11 +105,12 @@ async fn write_observations(
         let mut query = sqlx::query(sql).bind(actor).bind(now);
         for &n in part {
             let r = &rows[n as usize];
+            let (city, indicator, year, source) = keys.key(batch, n);
             query = query
-                .bind(keys.cities[r.city() as usize])
-                .bind(keys.indicators[r.indicator() as usize])
-                .bind(r.year())
-                .bind(keys.sources[r.source() as usize])
+                .bind(city)
+                .bind(indicator)
+                .bind(year)
+                .bind(source)
                 .bind(r.value())
                 .bind(batch.unit(r))
                 .bind(r.original_value())
