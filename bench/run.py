@@ -12,7 +12,8 @@ Both compute the same ranks; a weighted checksum of the results must agree.
 
 Validated import: `mitra import observations` of a generated file against `sqlite3 .import` of the same file
 into SQLite, and against PostgreSQL's COPY (through psql) when PostgreSQL answers at MITRA_BENCH_POSTGRES_URL
-(default postgres://postgres@127.0.0.1:5432/postgres).
+(default postgres://postgres@127.0.0.1:5432/postgres). For scale, each engine also loads the file into a table with
+Mitra's key, and writes the same number of ready rows, in key order, into Mitra's own table: the engine's floor.
 
 Generated data goes to bench/data (ignored by git) and is reused when it exists. Times are wall-clock seconds of
 the measured step; memory is the peak resident set of the process, read from the operating system.
@@ -79,9 +80,9 @@ def ratio(a: float, b: float) -> str:
 
 def table(title: str, rows: list[tuple], ratios: list[str]) -> None:
     print(f"\n{title}")
-    print(f"  {'tool':<40} {'seconds':>10} {'peak MiB':>10}")
+    print(f"  {'tool':<44} {'seconds':>10} {'peak MiB':>10}")
     for name, seconds, mib in rows:
-        print(f"  {name:<40} {seconds:>10.2f} {mib:>10.0f}")
+        print(f"  {name:<44} {seconds:>10.2f} {mib:>10.0f}")
     for line in ratios:
         print(f"  {line}")
 
@@ -122,6 +123,27 @@ def city_ids() -> list[str]:
         return [row["id"] for row in csv.DictReader(f)]
 
 
+def floor_sql(rows: int, engine: str) -> str:
+    """SQL that makes the engine itself write `rows` ready observations into Mitra's table, in key order, in one
+    transaction: the least any import into that table can take. Row i has the distinct key
+    (i / 20000, i / 1000 mod 20, 1901 + i / 5 mod 200, i mod 5), so keys rise with i."""
+    columns = "city, indicator, year, source, value, unit, status, submitted_by, submitted_at"
+    values = "i / 20000, (i / 1000) % 20, 1901 + (i / 5) % 200, i % 5, (i % 1001) / 10.0, '%', 'submitted', 'operator'"
+    if engine == "sqlite":
+        return (
+            "pragma journal_mode = wal; pragma synchronous = normal; pragma cache_size = -65536;\n"
+            "begin;\n"
+            f"with recursive n(i) as (select 0 union all select i + 1 from n where i < {rows - 1})\n"
+            f"insert into observations ({columns}) select {values}, '2026-11-28T00:00:00Z' from n;\n"
+            "commit;\npragma wal_checkpoint(truncate);\n"
+        )
+    return (
+        "begin;\n"
+        f"insert into observations ({columns}) select {values}, now() from generate_series(0, {rows - 1}) i;\n"
+        "commit;\n"
+    )
+
+
 def bench_import(scale: float, skip_postgres: bool) -> None:
     rows = max(int(10_000_000 * scale), 1000)
     file = DATA / f"import-{rows}.csv"
@@ -142,6 +164,12 @@ def bench_import(scale: float, skip_postgres: bool) -> None:
     tiny = work / "tiny.csv"
     tiny.write_text("city,indicator,year,value\nbangkok,iso37120-2014:5.1,2019,1\n", encoding="utf-8")
     run_child([mitra, "--data-dir", str(work), "import", "observations", str(tiny), "--dry-run"], env)
+    # The engine's own floor: the same number of ready rows, in key order, written by SQLite itself into Mitra's
+    # table (a copy of the migrated database, with Mitra's settings). No file is read and nothing is checked.
+    floor_db = work / "floor.db"
+    for suffix in ("", "-wal"):
+        if (work / f"mitra.db{suffix}").exists():
+            shutil.copy(work / f"mitra.db{suffix}", work / f"floor.db{suffix}")
     step("Mitra on SQLite: import")
     _, mitra_sqlite, mitra_sqlite_mib = run_child([mitra, "--data-dir", str(work), "import", "observations", str(file)], env)
     plain = work / "plain.db"
@@ -164,7 +192,11 @@ def bench_import(scale: float, skip_postgres: bool) -> None:
     start = time.perf_counter()
     subprocess.run(["sqlite3", str(keyed)], input=keyed_script, text=True, check=True)
     sqlite_keyed = time.perf_counter() - start
-    results.append(("SQLite", mitra_sqlite, mitra_sqlite_mib, "sqlite3 .import", sqlite_import, sqlite_keyed))
+    step("SQLite alone: ready rows in key order into Mitra's table")
+    start = time.perf_counter()
+    subprocess.run(["sqlite3", str(floor_db)], input=floor_sql(rows, "sqlite"), text=True, check=True, capture_output=True)
+    sqlite_floor = time.perf_counter() - start
+    results.append(("SQLite", mitra_sqlite, mitra_sqlite_mib, "sqlite3 .import", sqlite_import, sqlite_keyed, sqlite_floor))
 
     url = os.environ.get("MITRA_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     postgres = not skip_postgres and shutil.which("psql") is not None and subprocess.run(
@@ -172,7 +204,7 @@ def bench_import(scale: float, skip_postgres: bool) -> None:
     ).returncode == 0
     if postgres:
         base = url.rsplit("/", 1)[0]
-        for name in ("mitra_bench", "mitra_bench_copy"):
+        for name in ("mitra_bench", "mitra_bench_copy", "mitra_bench_floor"):
             subprocess.run(["psql", url, "-qc", f"drop database if exists {name}"], check=True, capture_output=True)
             subprocess.run(["psql", url, "-qc", f"create database {name}"], check=True, capture_output=True)
         pg_env = dict(env, MITRA_DATABASE_URL=f"{base}/mitra_bench")
@@ -200,11 +232,17 @@ def bench_import(scale: float, skip_postgres: bool) -> None:
         start = time.perf_counter()
         subprocess.run(["psql", copy_url, "-qc", f"\\copy keyed from '{file}' with (format csv, header true)"], check=True)
         copy_keyed = time.perf_counter() - start
-        results.append(("PostgreSQL", mitra_pg, mitra_pg_mib, "COPY", copy, copy_keyed))
+        floor_url = f"{base}/mitra_bench_floor"
+        run_child([mitra, "--data-dir", str(work), "migrate"], dict(env, MITRA_DATABASE_URL=floor_url))
+        step("PostgreSQL alone: ready rows in key order into Mitra's table")
+        start = time.perf_counter()
+        subprocess.run(["psql", floor_url, "-qX", "-v", "ON_ERROR_STOP=1"], input=floor_sql(rows, "postgres"), text=True, check=True)
+        pg_floor = time.perf_counter() - start
+        results.append(("PostgreSQL", mitra_pg, mitra_pg_mib, "COPY", copy, copy_keyed, pg_floor))
     else:
         print("\nPostgreSQL: SKIPPED (no server answers; set MITRA_BENCH_POSTGRES_URL)")
 
-    for engine, mitra_s, mitra_mib, peer, peer_s, keyed_s in results:
+    for engine, mitra_s, mitra_mib, peer, peer_s, keyed_s, floor_s in results:
         goal = "goal <= 1.00x" if engine == "SQLite" else "goal <= 1.30x"
         table(
             f"Import of {rows:,} rows into {engine}",
@@ -212,11 +250,14 @@ def bench_import(scale: float, skip_postgres: bool) -> None:
                 ("mitra import observations", mitra_s, mitra_mib),
                 (f"{peer}, plain table", peer_s, 0.0),
                 (f"{peer}, with Mitra's key", keyed_s, 0.0),
+                (f"{engine} alone, ready rows, Mitra's table", floor_s, 0.0),
             ],
             [
                 f"time: Mitra / {peer} = {ratio(mitra_s, peer_s)} ({goal}); Mitra validates every row and upserts "
                 f"into a keyed table, {peer} appends unchecked text",
                 f"time: Mitra / {peer} into a table with the same key = {ratio(mitra_s, keyed_s)}",
+                f"time: {engine} alone writing ready rows into Mitra's table / {peer} = {ratio(floor_s, peer_s)}: "
+                f"the engine's own floor, before any reading or checking",
             ],
         )
 
