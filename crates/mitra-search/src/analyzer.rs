@@ -1,0 +1,262 @@
+//! Words out of text in any of Mitra's languages.
+//!
+//! Text is split into runs of Han characters and runs of everything else. Han runs are cut into words by jieba's
+//! dictionary. Other runs go through ICU4X's word segmenter in dictionary mode: Unicode's word rules for scripts
+//! that separate words with spaces, and a word list for Thai, Lao, Khmer and Burmese, which do not. Every word is
+//! then folded: compatibility forms are unified (full-width letters), case is dropped, and so are the accents on
+//! Latin letters, so that Vietnamese typed without tone marks still matches (`Hà Nội` and `ha noi` give the same
+//! words). Marks on other scripts are kept: a Thai vowel sign is part of its word. Words in plain ASCII letters are
+//! reduced to their English stem (`floods` and `flooding` give `flood`).
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use icu_segmenter::WordSegmenter;
+use icu_segmenter::options::WordBreakInvariantOptions;
+use jieba_rs::Jieba;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// One word of a text: where it is, and its folded form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    /// Byte offset of the word's first character in the text.
+    pub from: usize,
+    /// Byte offset just past the word's last character.
+    pub to: usize,
+    /// The folded word, as indexed and searched.
+    pub text: String,
+}
+
+fn jieba() -> &'static Jieba {
+    static JIEBA: OnceLock<Jieba> = OnceLock::new();
+    JIEBA.get_or_init(Jieba::new)
+}
+
+fn english() -> &'static frostem::Stemmer {
+    static STEMMER: OnceLock<frostem::Stemmer> = OnceLock::new();
+    STEMMER.get_or_init(|| frostem::Stemmer::new(frostem::Algorithm::English))
+}
+
+/// Han ideographs, which jieba cuts: the unified blocks and their extensions, and the compatibility block.
+fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3134F}')
+}
+
+/// Latin letters, whose accents folding drops.
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}' | '\u{2C60}'..='\u{2C7F}' | '\u{A720}'..='\u{A7FF}')
+}
+
+/// The folded form of one word: compatibility-decomposed, lower-cased, accents dropped from Latin letters, and
+/// English-stemmed when it is plain ASCII letters.
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut after_latin = false;
+    for c in word.nfkd() {
+        if is_combining_mark(c) {
+            if !after_latin {
+                out.push(c);
+            }
+            continue;
+        }
+        after_latin = is_latin(c);
+        match c {
+            // Vietnamese đ has no decomposition; its base letter is d.
+            'đ' | 'Đ' => out.push('d'),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    // Composing again keeps Thai, Lao and other marked scripts in one canonical form.
+    let out: String = out.nfc().collect();
+    if out.len() > 3 && out.bytes().all(|b| b.is_ascii_lowercase()) {
+        match english().stem(&out) {
+            Cow::Borrowed(stem) if stem.len() == out.len() => out,
+            stem => stem.into_owned(),
+        }
+    } else {
+        out
+    }
+}
+
+/// The words of `text`, in order, each with its place in the text.
+pub fn words(text: &str) -> Vec<Word> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    while start < text.len() {
+        let han = text[start..].chars().next().is_some_and(is_han);
+        let end = text[start..]
+            .char_indices()
+            .find(|&(_, c)| is_han(c) != han)
+            .map_or(text.len(), |(i, _)| start + i);
+        let run = &text[start..end];
+        if han {
+            // Search mode: a long word comes whole and also as its shorter words, so that a query for a part
+            // finds it, and a query for the whole ranks the texts holding the whole word first.
+            for token in jieba().cut_for_search(run, true) {
+                words.push(Word {
+                    from: start + token.byte_start,
+                    to: start + token.byte_end,
+                    text: fold(token.word),
+                });
+            }
+        } else {
+            other_words(run, start, &mut words);
+        }
+        start = end;
+    }
+    words
+}
+
+fn other_words(run: &str, offset: usize, words: &mut Vec<Word>) {
+    let segmenter = WordSegmenter::new_dictionary(WordBreakInvariantOptions::default());
+    let mut last = 0;
+    for (at, kind) in segmenter.segment_str(run).iter_with_word_type() {
+        if at > last && kind.is_word_like() {
+            let word = &run[last..at];
+            words.push(Word {
+                from: offset + last,
+                to: offset + at,
+                text: fold(word),
+            });
+        }
+        last = at;
+    }
+}
+
+/// The analyzer as a tantivy tokenizer. Registered under [`crate::TOKENIZER`].
+#[derive(Clone, Debug, Default)]
+pub struct MultilingualTokenizer;
+
+/// The words of one text, handed to tantivy one by one.
+pub struct WordStream {
+    words: std::vec::IntoIter<Word>,
+    token: Token,
+}
+
+impl Tokenizer for MultilingualTokenizer {
+    type TokenStream<'a> = WordStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
+        WordStream {
+            words: words(text).into_iter(),
+            token: Token {
+                position: usize::MAX,
+                ..Token::default()
+            },
+        }
+    }
+}
+
+impl TokenStream for WordStream {
+    fn advance(&mut self) -> bool {
+        let Some(word) = self.words.next() else {
+            return false;
+        };
+        self.token.position = self.token.position.wrapping_add(1);
+        self.token.offset_from = word.from;
+        self.token.offset_to = word.to;
+        self.token.text = word.text;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folded(text: &str) -> Vec<String> {
+        words(text).into_iter().map(|w| w.text).collect()
+    }
+
+    #[test]
+    fn vietnamese_without_tone_marks_gives_the_same_words() {
+        assert_eq!(folded("Hà Nội giao thông"), folded("ha noi giao thong"));
+        assert_eq!(folded("Đà Nẵng"), ["da", "nang"]);
+        assert_eq!(
+            folded("Thành phố Hồ Chí Minh"),
+            ["thanh", "pho", "ho", "chi", "minh"]
+        );
+    }
+
+    #[test]
+    fn english_words_are_stemmed_and_case_folded() {
+        assert_eq!(folded("Floods and FLOODING"), ["flood", "and", "flood"]);
+        assert_eq!(folded("Ｂａｎｇｋｏｋ"), folded("bangkok"));
+    }
+
+    #[test]
+    fn thai_is_cut_by_the_dictionary_with_its_vowel_signs_kept() {
+        // "Bangkok's flood management": no spaces between the words.
+        let thai = folded("การจัดการน้ำท่วมกรุงเทพ");
+        assert!(
+            thai.contains(&"น้ำท่วม".to_string()) || thai.contains(&"ท่วม".to_string()),
+            "{thai:?}"
+        );
+        assert!(thai.iter().any(|w| w.starts_with("กรุงเทพ")), "{thai:?}");
+        assert!(
+            thai.len() >= 3,
+            "one word per dictionary word, not the whole run: {thai:?}"
+        );
+        assert!(thai.iter().all(|w| w.chars().count() < 12), "{thai:?}");
+    }
+
+    #[test]
+    fn lao_khmer_and_burmese_are_cut_into_several_words() {
+        // "Laos has the Mekong river" in Lao, "I love Phnom Penh" in Khmer, "Yangon city" in Burmese.
+        for text in ["ປະເທດລາວມີແມ່ນ້ຳຂອງ", "ខ្ញុំស្រឡាញ់ភ្នំពេញ", "ရန်ကုန်မြို့"]
+        {
+            let cut = folded(text);
+            assert!(cut.len() >= 3, "{text}: {cut:?}");
+            assert_eq!(cut.concat(), fold(text), "nothing lost from {text}");
+        }
+    }
+
+    #[test]
+    fn chinese_is_cut_into_words_and_long_words_also_into_their_parts() {
+        let query = folded("智慧城市交通");
+        assert!(
+            ["智慧", "城市", "交通"]
+                .iter()
+                .all(|w| query.contains(&w.to_string())),
+            "{query:?}"
+        );
+        let index = folded("中华人民共和国");
+        assert!(
+            index.contains(&"中华人民共和国".to_string()) && index.contains(&"人民".to_string()),
+            "{index:?}"
+        );
+    }
+
+    #[test]
+    fn mixed_scripts_keep_their_offsets() {
+        let text = "Smart city 智慧城市 in กรุงเทพ, 2019";
+        for word in words(text) {
+            assert!(
+                text.is_char_boundary(word.from)
+                    && text.is_char_boundary(word.to)
+                    && word.from < word.to
+            );
+        }
+        let cut = folded(text);
+        assert!(
+            cut.contains(&"2019".to_string()) && cut.contains(&"智慧".to_string()),
+            "{cut:?}"
+        );
+        assert!(
+            !cut.iter().any(|w| w == "," || w == " "),
+            "punctuation and spaces are not words: {cut:?}"
+        );
+    }
+}

@@ -1,0 +1,6 @@
+//! Mitra's full-text index: the knowledge exchange's entries, searchable in every language Mitra speaks.
+//!
+//! The index is derived state. It is built from the store and follows its change feed, and it can be thrown away
+//! and rebuilt at any time (`mitra index rebuild`).
+
+pub mod analyzer;
