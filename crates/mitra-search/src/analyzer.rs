@@ -51,9 +51,9 @@ fn is_latin(c: char) -> bool {
         || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}' | '\u{2C60}'..='\u{2C7F}' | '\u{A720}'..='\u{A7FF}')
 }
 
-/// The folded form of one word: compatibility-decomposed, lower-cased, accents dropped from Latin letters, and
-/// English-stemmed when it is plain ASCII letters.
-pub fn fold(word: &str) -> String {
+/// The folded form of one word: compatibility-decomposed, lower-cased, accents dropped from Latin letters, and,
+/// when `stem` is set, English-stemmed if it is plain ASCII letters.
+pub fn fold(word: &str, stem: bool) -> String {
     let mut out = String::with_capacity(word.len());
     let mut after_latin = false;
     for c in word.nfkd() {
@@ -72,7 +72,7 @@ pub fn fold(word: &str) -> String {
     }
     // Composing again keeps Thai, Lao and other marked scripts in one canonical form.
     let out: String = out.nfc().collect();
-    if out.len() > 3 && out.bytes().all(|b| b.is_ascii_lowercase()) {
+    if stem && out.len() > 3 && out.bytes().all(|b| b.is_ascii_lowercase()) {
         match english().stem(&out) {
             Cow::Borrowed(stem) if stem.len() == out.len() => out,
             stem => stem.into_owned(),
@@ -83,7 +83,8 @@ pub fn fold(word: &str) -> String {
 }
 
 /// The words of `text`, in order, each with its place in the text.
-pub fn words(text: &str) -> Vec<Word> {
+/// `stem` as for [`fold`].
+pub fn words(text: &str, stem: bool) -> Vec<Word> {
     let mut words = Vec::new();
     let mut start = 0;
     while start < text.len() {
@@ -100,18 +101,23 @@ pub fn words(text: &str) -> Vec<Word> {
                 words.push(Word {
                     from: start + token.byte_start,
                     to: start + token.byte_end,
-                    text: fold(token.word),
+                    text: fold(token.word, stem),
                 });
             }
         } else {
-            other_words(run, start, &mut words);
+            other_words(run, start, stem, &mut words);
         }
         start = end;
     }
     words
 }
 
-fn other_words(run: &str, offset: usize, words: &mut Vec<Word>) {
+/// What the user has typed of a word, folded as the index folds it but without a stem: a prefix of words.
+pub fn fold_prefix(typed: &str) -> String {
+    fold(typed, false)
+}
+
+fn other_words(run: &str, offset: usize, stem: bool, words: &mut Vec<Word>) {
     let segmenter = WordSegmenter::new_dictionary(WordBreakInvariantOptions::default());
     let mut last = 0;
     for (at, kind) in segmenter.segment_str(run).iter_with_word_type() {
@@ -120,16 +126,30 @@ fn other_words(run: &str, offset: usize, words: &mut Vec<Word>) {
             words.push(Word {
                 from: offset + last,
                 to: offset + at,
-                text: fold(word),
+                text: fold(word, stem),
             });
         }
         last = at;
     }
 }
 
-/// The analyzer as a tantivy tokenizer. Registered under [`crate::TOKENIZER`].
-#[derive(Clone, Debug, Default)]
-pub struct MultilingualTokenizer;
+/// The analyzer as a tantivy tokenizer.
+#[derive(Clone, Debug)]
+pub struct MultilingualTokenizer {
+    stem: bool,
+}
+
+impl MultilingualTokenizer {
+    /// With English stems: for searching text.
+    pub fn stemming() -> Self {
+        Self { stem: true }
+    }
+
+    /// Without stems: for the words the search box suggests.
+    pub fn plain() -> Self {
+        Self { stem: false }
+    }
+}
 
 /// The words of one text, handed to tantivy one by one.
 pub struct WordStream {
@@ -142,7 +162,7 @@ impl Tokenizer for MultilingualTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
         WordStream {
-            words: words(text).into_iter(),
+            words: words(text, self.stem).into_iter(),
             token: Token {
                 position: usize::MAX,
                 ..Token::default()
@@ -177,7 +197,7 @@ mod tests {
     use super::*;
 
     fn folded(text: &str) -> Vec<String> {
-        words(text).into_iter().map(|w| w.text).collect()
+        words(text, true).into_iter().map(|w| w.text).collect()
     }
 
     #[test]
@@ -219,7 +239,7 @@ mod tests {
         {
             let cut = folded(text);
             assert!(cut.len() >= 3, "{text}: {cut:?}");
-            assert_eq!(cut.concat(), fold(text), "nothing lost from {text}");
+            assert_eq!(cut.concat(), fold(text, true), "nothing lost from {text}");
         }
     }
 
@@ -242,7 +262,7 @@ mod tests {
     #[test]
     fn mixed_scripts_keep_their_offsets() {
         let text = "Smart city 智慧城市 in กรุงเทพ, 2019";
-        for word in words(text) {
+        for word in words(text, true) {
             assert!(
                 text.is_char_boundary(word.from)
                     && text.is_char_boundary(word.to)

@@ -4,3 +4,6 @@
 //! and rebuilt at any time (`mitra index rebuild`).
 
 pub mod analyzer;
+pub mod index;
+
+pub use index::{Dimension, Document, Hit, Opened, Query, Results, SearchError, SearchIndex, Text};

@@ -1,0 +1,632 @@
+//! The index of entries: what goes in ([`Document`]), what a search asks ([`Query`]) and what it answers
+//! ([`Results`]).
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::Mutex;
+
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, TermQuery};
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::analyzer::{MultilingualTokenizer, fold_prefix, words};
+
+/// Name under which the analyzer is registered with tantivy.
+pub const TOKENIZER: &str = "mitra";
+/// The analyzer without English stems, for the words the search box suggests.
+pub const PLAIN_TOKENIZER: &str = "mitra_plain";
+/// Bumped whenever the schema or the analyzer changes; an index of another version is rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const WRITER_MEMORY: usize = 50_000_000;
+
+/// Errors of the index.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The index could not be read or written.
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// The index's directory could not be read or written.
+    #[error("search index directory: {0}")]
+    Io(#[from] std::io::Error),
+    /// The index's directory could not be opened.
+    #[error("search index directory: {0}")]
+    Directory(#[from] tantivy::directory::error::OpenDirectoryError),
+}
+
+/// One language's text of an entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Text {
+    /// BCP 47 tag: `en`, `zh-Hans`, `th`, …
+    pub lang: String,
+    /// The title.
+    pub title: String,
+    /// Summary and body, as one text.
+    pub body: String,
+}
+
+/// An entry as the index sees it.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Document {
+    /// The entry's id.
+    pub id: String,
+    /// Its kind: practice, innovation, solution, project, funding, training, event.
+    pub kind: String,
+    /// Its text in each language it has.
+    pub texts: Vec<Text>,
+    /// Further words that should find the entry but are not shown: the names of its cities and countries in
+    /// every language.
+    pub names: Vec<String>,
+    /// ISO 3166-1 alpha-2 codes.
+    pub countries: Vec<String>,
+    /// City ids.
+    pub cities: Vec<String>,
+    /// ASCN focus areas.
+    pub focus_areas: Vec<String>,
+    /// The statement's urban challenges.
+    pub challenges: Vec<String>,
+    /// The year the entry is about (a project's start, an event's date), if any.
+    pub year: Option<i32>,
+}
+
+/// The dimensions a search is counted and filtered by.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Dimension {
+    /// The entry's kind.
+    Kind,
+    /// A country of the entry.
+    Country,
+    /// A city of the entry.
+    City,
+    /// An ASCN focus area.
+    FocusArea,
+    /// One of the statement's challenges.
+    Challenge,
+    /// A language the entry is written in.
+    Language,
+    /// The entry's year.
+    Year,
+}
+
+impl Dimension {
+    /// Every dimension, in the order a page shows them.
+    pub const ALL: [Dimension; 7] = [
+        Dimension::Kind,
+        Dimension::Country,
+        Dimension::City,
+        Dimension::FocusArea,
+        Dimension::Challenge,
+        Dimension::Language,
+        Dimension::Year,
+    ];
+
+    fn root(self) -> &'static str {
+        match self {
+            Dimension::Kind => "kind",
+            Dimension::Country => "country",
+            Dimension::City => "city",
+            Dimension::FocusArea => "focus",
+            Dimension::Challenge => "challenge",
+            Dimension::Language => "lang",
+            Dimension::Year => "year",
+        }
+    }
+
+    fn facet(self, value: &str) -> Facet {
+        Facet::from_path([self.root(), value])
+    }
+}
+
+/// A search.
+#[derive(Clone, Debug, Default)]
+pub struct Query {
+    /// What the user typed; empty for every entry.
+    pub text: String,
+    /// Only entries with these values: any of the values given for one dimension, and every dimension given.
+    pub filters: Vec<(Dimension, String)>,
+    /// How many hits to skip.
+    pub offset: usize,
+    /// How many hits to return.
+    pub limit: usize,
+    /// The reader's language, whose text is preferred for titles and snippets.
+    pub lang: Option<String>,
+}
+
+/// One entry found.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Hit {
+    /// The entry's id.
+    pub id: String,
+    /// BM25 score; 1 for every entry when the query has no words.
+    pub score: f32,
+    /// The language of the title and snippet shown.
+    pub lang: String,
+    /// The title, HTML-escaped, with the words found in `<mark>`.
+    pub title_html: String,
+    /// A passage of the body, HTML-escaped, with the words found in `<mark>`.
+    pub snippet_html: String,
+}
+
+/// A search's answer.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Results {
+    /// How many entries match in all.
+    pub total: usize,
+    /// The page asked for, best first.
+    pub hits: Vec<Hit>,
+    /// For each dimension, its values among the matching entries with their counts, most frequent first.
+    pub facets: Vec<(Dimension, Vec<(String, u64)>)>,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    title: Field,
+    body: Field,
+    lang: Field,
+    names: Field,
+    suggest: Field,
+    facet: Field,
+    year: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text = |tokenizer: &str, record: IndexRecordOption| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(record),
+        )
+    };
+    let positions = IndexRecordOption::WithFreqsAndPositions;
+    let fields = Fields {
+        id: builder.add_text_field("id", STRING | STORED),
+        title: builder.add_text_field("title", text(TOKENIZER, positions).set_stored()),
+        body: builder.add_text_field("body", text(TOKENIZER, positions).set_stored()),
+        lang: builder.add_text_field("lang", STORED),
+        names: builder.add_text_field("names", text(TOKENIZER, IndexRecordOption::WithFreqs)),
+        suggest: builder.add_text_field("suggest", text(PLAIN_TOKENIZER, IndexRecordOption::Basic)),
+        facet: builder.add_facet_field("facet", FacetOptions::default()),
+        year: builder.add_i64_field("year", INDEXED | FAST),
+    };
+    (builder.build(), fields)
+}
+
+/// The search index: in a directory, or in memory for tests.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+/// Where an opened index stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Opened {
+    /// It was there, of this version: `since` is the change-feed position it holds everything up to.
+    Current {
+        /// The change-feed position recorded with the last write.
+        since: u64,
+    },
+    /// It was missing or of another version, and is now empty: build it from the store.
+    Empty,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it when missing. An index of another version is thrown away: it is
+    /// derived state, and the caller rebuilds it from the store.
+    pub fn open(dir: &Path) -> Result<(Self, Opened), SearchError> {
+        let version_file = dir.join("mitra-index-version");
+        let current = std::fs::read_to_string(&version_file)
+            .ok()
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            == Some(SCHEMA_VERSION);
+        if !current && dir.exists() {
+            std::fs::remove_dir_all(dir)?;
+        }
+        std::fs::create_dir_all(dir)?;
+        let (schema, fields) = schema();
+        let directory = tantivy::directory::MmapDirectory::open(dir)?;
+        let index = Index::open_or_create(directory, schema)?;
+        std::fs::write(&version_file, SCHEMA_VERSION.to_string())?;
+        let this = Self::with_index(index, fields)?;
+        let opened = match (current, this.position()?) {
+            (true, Some(since)) => Opened::Current { since },
+            _ => Opened::Empty,
+        };
+        Ok((this, opened))
+    }
+
+    /// An empty index in memory.
+    pub fn in_memory() -> Result<Self, SearchError> {
+        let (schema, fields) = schema();
+        Self::with_index(Index::create_in_ram(schema), fields)
+    }
+
+    fn with_index(index: Index, fields: Fields) -> Result<Self, SearchError> {
+        index
+            .tokenizers()
+            .register(TOKENIZER, MultilingualTokenizer::stemming());
+        index
+            .tokenizers()
+            .register(PLAIN_TOKENIZER, MultilingualTokenizer::plain());
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+        })
+    }
+
+    /// The change-feed position recorded with the last write, if any.
+    pub fn position(&self) -> Result<Option<u64>, SearchError> {
+        Ok(self
+            .index
+            .load_metas()?
+            .payload
+            .and_then(|p| p.parse().ok()))
+    }
+
+    /// How many entries the index holds.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Whether the index holds no entry.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Adds or replaces `upserts`, removes the entries `removals`, and records `position` (the change feed's
+    /// sequence these changes go up to), in one commit. Searches see the change when this returns.
+    pub fn apply(
+        &self,
+        upserts: &[Document],
+        removals: &[String],
+        position: u64,
+    ) -> Result<(), SearchError> {
+        self.write(false, upserts, removals, position)
+    }
+
+    /// Replaces everything in the index with `documents`, in one commit.
+    pub fn rebuild(&self, documents: &[Document], position: u64) -> Result<(), SearchError> {
+        self.write(true, documents, &[], position)
+    }
+
+    fn write(
+        &self,
+        clear: bool,
+        upserts: &[Document],
+        removals: &[String],
+        position: u64,
+    ) -> Result<(), SearchError> {
+        let mut writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if clear {
+            writer.delete_all_documents()?;
+        }
+        for id in removals.iter().chain(upserts.iter().map(|d| &d.id)) {
+            writer.delete_term(Term::from_field_text(self.fields.id, id));
+        }
+        for document in upserts {
+            writer.add_document(self.document(document))?;
+        }
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&position.to_string());
+        commit.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    fn document(&self, entry: &Document) -> TantivyDocument {
+        let f = self.fields;
+        let mut doc = TantivyDocument::new();
+        doc.add_text(f.id, &entry.id);
+        for text in &entry.texts {
+            doc.add_text(f.title, &text.title);
+            doc.add_text(f.body, &text.body);
+            doc.add_text(f.lang, &text.lang);
+            doc.add_text(f.suggest, &text.title);
+            doc.add_facet(f.facet, Dimension::Language.facet(&text.lang));
+        }
+        for name in &entry.names {
+            doc.add_text(f.names, name);
+            doc.add_text(f.suggest, name);
+        }
+        doc.add_facet(f.facet, Dimension::Kind.facet(&entry.kind));
+        let dimensions = [
+            (Dimension::Country, &entry.countries),
+            (Dimension::City, &entry.cities),
+            (Dimension::FocusArea, &entry.focus_areas),
+            (Dimension::Challenge, &entry.challenges),
+        ];
+        for (dimension, values) in dimensions {
+            for value in values.iter().collect::<BTreeSet<_>>() {
+                doc.add_facet(f.facet, dimension.facet(value));
+            }
+        }
+        if let Some(year) = entry.year {
+            doc.add_i64(f.year, i64::from(year));
+            doc.add_facet(f.facet, Dimension::Year.facet(&year.to_string()));
+        }
+        doc
+    }
+
+    fn text_query(&self, text: &str) -> Option<Box<dyn TantivyQuery>> {
+        let f = self.fields;
+        let terms: BTreeSet<String> = words(text, true).into_iter().map(|w| w.text).collect();
+        if terms.is_empty() {
+            return None;
+        }
+        let term_query = |field: Field, word: &str, boost: f32| -> (Occur, Box<dyn TantivyQuery>) {
+            let query = TermQuery::new(
+                Term::from_field_text(field, word),
+                IndexRecordOption::WithFreqs,
+            );
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(query), boost)),
+            )
+        };
+        let clauses = terms
+            .iter()
+            .flat_map(|word| {
+                [
+                    term_query(f.title, word, 2.0),
+                    term_query(f.body, word, 1.0),
+                    term_query(f.names, word, 1.5),
+                ]
+            })
+            .collect();
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// Runs `query`.
+    pub fn search(&self, query: &Query) -> Result<Results, SearchError> {
+        let f = self.fields;
+        let searcher = self.reader.searcher();
+        let text = self.text_query(&query.text);
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = vec![(
+            Occur::Must,
+            match &text {
+                Some(text) => text.box_clone(),
+                None => Box::new(AllQuery),
+            },
+        )];
+        let mut by_dimension: HashMap<Dimension, Vec<&str>> = HashMap::new();
+        for (dimension, value) in &query.filters {
+            by_dimension.entry(*dimension).or_default().push(value);
+        }
+        for (dimension, values) in by_dimension {
+            let any = values
+                .into_iter()
+                .map(|value| {
+                    let term = Term::from_facet(f.facet, &dimension.facet(value));
+                    let query: Box<dyn TantivyQuery> =
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                    (Occur::Should, query)
+                })
+                .collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        let combined = BooleanQuery::new(clauses);
+        let mut facets = FacetCollector::for_field("facet");
+        for dimension in Dimension::ALL {
+            facets.add_facet(Facet::from_path([dimension.root()]));
+        }
+        let top = TopDocs::with_limit(query.limit.max(1))
+            .and_offset(query.offset)
+            .order_by_score();
+        let (top, total, counts) = searcher.search(&combined, &(top, Count, facets))?;
+        let top = if query.limit == 0 { Vec::new() } else { top };
+
+        let title_snippets = match &text {
+            Some(text) => {
+                let mut generator = SnippetGenerator::create(&searcher, text.as_ref(), f.title)?;
+                generator.set_max_num_chars(400);
+                Some(generator)
+            }
+            None => None,
+        };
+        let body_snippets = match &text {
+            Some(text) => {
+                let mut generator = SnippetGenerator::create(&searcher, text.as_ref(), f.body)?;
+                generator.set_max_num_chars(240);
+                Some(generator)
+            }
+            None => None,
+        };
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            hits.push(self.hit(
+                &searcher,
+                address,
+                score,
+                query,
+                title_snippets.as_ref(),
+                body_snippets.as_ref(),
+            )?);
+        }
+        let facets = Dimension::ALL
+            .into_iter()
+            .map(|dimension| {
+                let mut values: Vec<(String, u64)> = counts
+                    .get(Facet::from_path([dimension.root()]))
+                    .map(|(facet, count)| {
+                        (
+                            facet
+                                .to_path()
+                                .last()
+                                .map(|s| (*s).to_string())
+                                .unwrap_or_default(),
+                            count,
+                        )
+                    })
+                    .collect();
+                values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                (dimension, values)
+            })
+            .collect();
+        Ok(Results {
+            total,
+            hits,
+            facets,
+        })
+    }
+
+    fn hit(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+        score: f32,
+        query: &Query,
+        titles: Option<&SnippetGenerator>,
+        bodies: Option<&SnippetGenerator>,
+    ) -> Result<Hit, SearchError> {
+        let f = self.fields;
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let strings = |field: Field| -> Vec<String> {
+            doc.get_all(field)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        };
+        let (id, langs, title_texts, body_texts) = (
+            strings(f.id),
+            strings(f.lang),
+            strings(f.title),
+            strings(f.body),
+        );
+        // The reader's language when the entry has it and the words were found there (or nothing was searched);
+        // otherwise the first language where the words were found; otherwise the reader's or the first.
+        let found = |i: usize| {
+            bodies.is_some_and(|g| !g.snippet(&body_texts[i]).highlighted().is_empty())
+                || titles.is_some_and(|g| !g.snippet(&title_texts[i]).highlighted().is_empty())
+        };
+        let preferred = query
+            .lang
+            .as_deref()
+            .and_then(|lang| langs.iter().position(|l| l == lang));
+        let chosen = preferred
+            .filter(|&i| titles.is_none() || found(i))
+            .or_else(|| (0..langs.len()).find(|&i| found(i)))
+            .or(preferred)
+            .unwrap_or(0);
+        let title = title_texts.get(chosen).cloned().unwrap_or_default();
+        let body = body_texts.get(chosen).cloned().unwrap_or_default();
+        let title_html = match titles {
+            Some(generator) if !generator.snippet(&title).highlighted().is_empty() => {
+                marked(generator.snippet(&title))
+            }
+            _ => escape(&title),
+        };
+        let snippet_html = match bodies {
+            Some(generator) => {
+                let snippet = generator.snippet(&body);
+                if snippet.highlighted().is_empty() {
+                    escape(&lead(&body, 240))
+                } else {
+                    marked(snippet)
+                }
+            }
+            None => escape(&lead(&body, 240)),
+        };
+        Ok(Hit {
+            id: id.into_iter().next().unwrap_or_default(),
+            score,
+            lang: langs.get(chosen).cloned().unwrap_or_default(),
+            title_html,
+            snippet_html,
+        })
+    }
+
+    /// Words of titles and names that start with what the user has typed of the last word, most frequent first,
+    /// each given as the whole query so far completed by it.
+    pub fn suggest(&self, typed: &str, limit: usize) -> Result<Vec<String>, SearchError> {
+        let (head, last) = match typed.trim_end().rfind(char::is_whitespace) {
+            Some(at) => typed.split_at(at + 1),
+            None => ("", typed),
+        };
+        let prefix = fold_prefix(last.trim());
+        if prefix.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let searcher = self.reader.searcher();
+        let mut counts: HashMap<Vec<u8>, u64> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.suggest)?;
+            let mut stream = inverted
+                .terms()
+                .range()
+                .ge(prefix.as_bytes())
+                .into_stream()?;
+            while stream.advance() {
+                if !stream.key().starts_with(prefix.as_bytes()) {
+                    break;
+                }
+                *counts.entry(stream.key().to_vec()).or_default() +=
+                    u64::from(stream.value().doc_freq);
+            }
+        }
+        let mut counted: Vec<(String, u64)> = counts
+            .into_iter()
+            .filter_map(|(key, count)| String::from_utf8(key).ok().map(|word| (word, count)))
+            .collect();
+        counted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(counted
+            .into_iter()
+            .take(limit)
+            .map(|(word, _)| format!("{head}{word}"))
+            .collect())
+    }
+}
+
+fn marked(mut snippet: tantivy::snippet::Snippet) -> String {
+    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+    snippet.to_html()
+}
+
+/// The first `chars` characters of `text`, cut at a space where there is one, with an ellipsis when cut.
+fn lead(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        None => text.to_string(),
+        Some((end, _)) => {
+            let cut = text[..end]
+                .rfind(' ')
+                .filter(|&at| at > end / 2)
+                .unwrap_or(end);
+            format!("{}…", &text[..cut])
+        }
+    }
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}

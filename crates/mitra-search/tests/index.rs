@@ -1,0 +1,384 @@
+//! The index as its users rely on it: words found in every language, facets, filters, pages, snippets,
+//! suggestions, changes applied, and an index on disk that survives a restart.
+
+use mitra_search::{Dimension, Document, Opened, Query, SearchIndex, Text};
+
+fn text(lang: &str, title: &str, body: &str) -> Text {
+    Text {
+        lang: lang.into(),
+        title: title.into(),
+        body: body.into(),
+    }
+}
+
+fn entries() -> Vec<Document> {
+    vec![
+        Document {
+            id: "bkk-flood".into(),
+            kind: "practice".into(),
+            texts: vec![
+                text(
+                    "en",
+                    "Bangkok flood management",
+                    "Underground tunnels drain floodwater from the city's canals.",
+                ),
+                text("zh-Hans", "曼谷洪水管理", "地下隧道把城市运河的洪水排走。"),
+                text(
+                    "th",
+                    "การจัดการน้ำท่วมกรุงเทพมหานคร",
+                    "อุโมงค์ระบายน้ำใต้ดินช่วยระบายน้ำท่วมจากคลอง",
+                ),
+            ],
+            names: vec!["Bangkok".into(), "กรุงเทพมหานคร".into(), "曼谷".into()],
+            countries: vec!["TH".into()],
+            cities: vec!["bangkok".into()],
+            focus_areas: vec!["quality-environment".into()],
+            challenges: vec!["water-pollution".into()],
+            year: Some(2018),
+        },
+        Document {
+            id: "hanoi-bus".into(),
+            kind: "project".into(),
+            texts: vec![
+                text(
+                    "en",
+                    "Hanoi bus rapid transit",
+                    "A rapid bus line eases congestion in Hanoi.",
+                ),
+                text(
+                    "vi",
+                    "Xe buýt nhanh Hà Nội",
+                    "Tuyến xe buýt nhanh giảm ùn tắc giao thông ở Hà Nội.",
+                ),
+            ],
+            names: vec!["Hanoi".into(), "Hà Nội".into()],
+            countries: vec!["VN".into()],
+            cities: vec!["hanoi".into()],
+            focus_areas: vec!["built-infrastructure".into()],
+            challenges: vec!["congestion".into()],
+            year: Some(2017),
+        },
+        Document {
+            id: "hz-brain".into(),
+            kind: "practice".into(),
+            texts: vec![
+                text(
+                    "en",
+                    "Hangzhou City Brain traffic signals",
+                    "Signals adapt to traffic to reduce congestion.",
+                ),
+                text(
+                    "zh-Hans",
+                    "杭州城市大脑",
+                    "城市大脑根据交通流量调整信号灯，缓解拥堵。",
+                ),
+            ],
+            names: vec!["Hangzhou".into(), "杭州".into()],
+            countries: vec!["CN".into()],
+            cities: vec!["hangzhou".into()],
+            focus_areas: vec!["built-infrastructure".into()],
+            challenges: vec!["congestion".into()],
+            year: Some(2016),
+        },
+    ]
+}
+
+fn index() -> SearchIndex {
+    let index = SearchIndex::in_memory().expect("index");
+    index.rebuild(&entries(), 7).expect("rebuild");
+    index
+}
+
+fn ids(index: &SearchIndex, query: Query) -> Vec<String> {
+    index
+        .search(&query)
+        .expect("search")
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+fn find(index: &SearchIndex, text: &str) -> Vec<String> {
+    ids(
+        index,
+        Query {
+            text: text.into(),
+            limit: 10,
+            ..Query::default()
+        },
+    )
+}
+
+#[test]
+fn words_are_found_in_every_language_and_script() {
+    let index = index();
+    assert_eq!(find(&index, "floods"), ["bkk-flood"], "English, by stem");
+    assert_eq!(find(&index, "洪水"), ["bkk-flood"], "Chinese");
+    assert_eq!(
+        find(&index, "น้ำท่วม"),
+        ["bkk-flood"],
+        "Thai, written without spaces"
+    );
+    assert_eq!(
+        find(&index, "ha noi xe buyt"),
+        ["hanoi-bus"],
+        "Vietnamese without tone marks"
+    );
+    assert_eq!(
+        find(&index, "กรุงเทพมหานคร"),
+        ["bkk-flood"],
+        "a city's name in its own language"
+    );
+    assert!(find(&index, "tsunami").is_empty());
+}
+
+#[test]
+fn more_words_found_rank_higher() {
+    let index = index();
+    let hits = find(&index, "congestion signals");
+    assert_eq!(
+        hits.first().map(String::as_str),
+        Some("hz-brain"),
+        "{hits:?}"
+    );
+    assert!(
+        hits.contains(&"hanoi-bus".to_string()),
+        "one of the words is enough to be found: {hits:?}"
+    );
+}
+
+#[test]
+fn facets_count_the_matching_entries_and_filters_narrow_them() {
+    let index = index();
+    let results = index
+        .search(&Query {
+            text: "congestion".into(),
+            limit: 10,
+            ..Query::default()
+        })
+        .expect("search");
+    assert_eq!(results.total, 2);
+    let kinds = &results
+        .facets
+        .iter()
+        .find(|(d, _)| *d == Dimension::Kind)
+        .expect("kinds")
+        .1;
+    assert_eq!(
+        kinds,
+        &[("practice".to_string(), 1), ("project".to_string(), 1)]
+    );
+    let filtered = ids(
+        &index,
+        Query {
+            text: "congestion".into(),
+            filters: vec![(Dimension::Country, "CN".into())],
+            limit: 10,
+            ..Query::default()
+        },
+    );
+    assert_eq!(filtered, ["hz-brain"]);
+    let either = ids(
+        &index,
+        Query {
+            filters: vec![
+                (Dimension::Country, "CN".into()),
+                (Dimension::Country, "TH".into()),
+            ],
+            limit: 10,
+            ..Query::default()
+        },
+    );
+    assert_eq!(
+        either.len(),
+        2,
+        "values of one dimension are alternatives: {either:?}"
+    );
+    let both = ids(
+        &index,
+        Query {
+            filters: vec![
+                (Dimension::Country, "CN".into()),
+                (Dimension::Kind, "project".into()),
+            ],
+            limit: 10,
+            ..Query::default()
+        },
+    );
+    assert!(both.is_empty(), "dimensions are all required: {both:?}");
+    let languages = index
+        .search(&Query {
+            limit: 0,
+            ..Query::default()
+        })
+        .expect("search")
+        .facets;
+    let languages = &languages
+        .iter()
+        .find(|(d, _)| *d == Dimension::Language)
+        .expect("languages")
+        .1;
+    assert!(
+        languages.contains(&("en".to_string(), 3)) && languages.contains(&("vi".to_string(), 1))
+    );
+}
+
+#[test]
+fn pages_follow_one_another_without_overlap() {
+    let index = index();
+    let first = ids(
+        &index,
+        Query {
+            limit: 2,
+            ..Query::default()
+        },
+    );
+    let second = ids(
+        &index,
+        Query {
+            offset: 2,
+            limit: 2,
+            ..Query::default()
+        },
+    );
+    assert_eq!(first.len(), 2);
+    assert_eq!(second.len(), 1);
+    assert!(!first.contains(&second[0]));
+}
+
+#[test]
+fn snippets_mark_the_words_found_in_the_readers_language_when_it_has_them() {
+    let index = index();
+    let chinese = index
+        .search(&Query {
+            text: "洪水".into(),
+            limit: 1,
+            lang: Some("en".into()),
+            ..Query::default()
+        })
+        .expect("search");
+    let hit = &chinese.hits[0];
+    assert_eq!(
+        hit.lang, "zh-Hans",
+        "the English text has no 洪水, so the Chinese one is shown"
+    );
+    assert!(
+        hit.title_html.contains("<mark>洪水</mark>"),
+        "{}",
+        hit.title_html
+    );
+    let english = index
+        .search(&Query {
+            text: "bangkok".into(),
+            limit: 1,
+            lang: Some("th".into()),
+            ..Query::default()
+        })
+        .expect("search");
+    assert_eq!(english.hits[0].lang, "en");
+    let unsearched = index
+        .search(&Query {
+            filters: vec![(Dimension::City, "hanoi".into())],
+            limit: 1,
+            lang: Some("vi".into()),
+            ..Query::default()
+        })
+        .expect("search");
+    assert_eq!(
+        unsearched.hits[0].lang, "vi",
+        "with no words the reader's language is shown"
+    );
+    assert!(!unsearched.hits[0].snippet_html.contains("<mark>"));
+}
+
+#[test]
+fn markup_in_entries_is_escaped_in_titles_and_snippets() {
+    let index = SearchIndex::in_memory().expect("index");
+    let entry = Document {
+        id: "x".into(),
+        kind: "event".into(),
+        texts: vec![text(
+            "en",
+            "<script>alert(1)</script> workshop",
+            "A <b>workshop</b> & more",
+        )],
+        ..Document::default()
+    };
+    index.rebuild(&[entry], 1).expect("rebuild");
+    let results = index
+        .search(&Query {
+            text: "workshop".into(),
+            limit: 1,
+            ..Query::default()
+        })
+        .expect("search");
+    let hit = &results.hits[0];
+    assert!(
+        !hit.title_html.contains("<script>") && hit.title_html.contains("&lt;script&gt;"),
+        "{}",
+        hit.title_html
+    );
+    assert!(
+        hit.snippet_html.contains("&lt;b&gt;")
+            && hit.snippet_html.contains("<mark>workshop</mark>"),
+        "{}",
+        hit.snippet_html
+    );
+}
+
+#[test]
+fn suggestions_complete_the_last_word_typed() {
+    let index = index();
+    assert_eq!(index.suggest("bang", 5).expect("suggest"), ["bangkok"]);
+    assert_eq!(
+        index.suggest("smart Hang", 5).expect("suggest"),
+        ["smart hangzhou"]
+    );
+    assert!(
+        index
+            .suggest("杭", 5)
+            .expect("suggest")
+            .contains(&"杭州".to_string())
+    );
+    assert!(index.suggest("zzz", 5).expect("suggest").is_empty());
+    assert!(index.suggest("", 5).expect("suggest").is_empty());
+}
+
+#[test]
+fn changes_are_seen_at_once_and_removed_entries_are_gone() {
+    let index = index();
+    let mut changed = entries().remove(1);
+    changed.texts[0].title = "Hanoi metro line 3".into();
+    index
+        .apply(&[changed], &["bkk-flood".to_string()], 9)
+        .expect("apply");
+    assert_eq!(find(&index, "metro"), ["hanoi-bus"]);
+    assert!(find(&index, "flood").is_empty());
+    assert_eq!(
+        index.len(),
+        2,
+        "an entry changed is replaced, not added again"
+    );
+    assert_eq!(index.position().expect("position"), Some(9));
+}
+
+#[test]
+fn an_index_on_disk_is_kept_across_restarts_and_one_of_another_version_is_thrown_away() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("search");
+    {
+        let (index, opened) = SearchIndex::open(&path).expect("open");
+        assert_eq!(opened, Opened::Empty);
+        index.rebuild(&entries(), 42).expect("rebuild");
+    }
+    {
+        let (index, opened) = SearchIndex::open(&path).expect("reopen");
+        assert_eq!(opened, Opened::Current { since: 42 });
+        assert_eq!(find(&index, "洪水"), ["bkk-flood"]);
+    }
+    std::fs::write(path.join("mitra-index-version"), "0").expect("write");
+    let (index, opened) = SearchIndex::open(&path).expect("reopen");
+    assert_eq!(opened, Opened::Empty);
+    assert!(index.is_empty());
+}
