@@ -199,6 +199,20 @@ impl Serialize for CountryCode {
     }
 }
 
+/// Ids read back from stored JSON go through the same checks as ids typed by a user.
+macro_rules! deserialize_by_parse {
+    ($($name:ident),*) => {$(
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let raw = String::deserialize(deserializer)?;
+                Self::parse(&raw).map_err(serde::de::Error::custom)
+            }
+        }
+    )*};
+}
+
+deserialize_by_parse!(CityId, StandardId, IndicatorId, CountryCode);
+
 /// Shortens user input quoted back in an error message.
 pub(crate) fn clip(raw: &str) -> String {
     const MAX: usize = 60;

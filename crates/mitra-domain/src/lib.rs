@@ -8,6 +8,7 @@ pub mod access;
 pub mod account;
 pub mod assessment;
 pub mod city;
+pub mod entry;
 pub mod error;
 pub mod ids;
 pub mod language;
@@ -30,6 +31,7 @@ pub use city::{
     City, CityFilter, CitySummary, Coordinates, Country, Network, NetworkFilter, Population,
     PopulationKind, PopulationPoint,
 };
+pub use entry::{ContentLanguage, Details, Entry, EntryId, EntryKind, EntryText, TextOrigin};
 pub use error::ValidationError;
 pub use ids::{CityId, CountryCode, IndicatorId, StandardId};
 pub use language::Language;
