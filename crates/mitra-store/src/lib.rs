@@ -7,6 +7,7 @@
 //! permissions: callers have already decided that a write is allowed.
 
 mod accounts;
+mod entries;
 mod error;
 mod journal;
 mod migrate;
@@ -15,6 +16,7 @@ mod postgres;
 mod rows;
 mod shared;
 mod shared_accounts;
+mod shared_entries;
 mod shared_observations;
 mod sqlite;
 #[cfg(feature = "test-support")]
@@ -33,6 +35,7 @@ pub use accounts::{
     AccountStore, ApiTokenRecord, AuditFilter, Credentials, NewAccount, OneTimeToken, OrgStore,
     SessionRecord, SessionStore, TokenPurpose,
 };
+pub use entries::{EntryStore, EntryWrites, StoredEntry};
 pub use error::StoreError;
 pub use journal::{AuditEntry, Change, ReferenceChanges, ReferenceState};
 pub use migrate::MIGRATION_NAMES;
@@ -57,6 +60,7 @@ pub trait Store:
     + SessionStore
     + OrgStore
     + ObservationStore
+    + EntryStore
     + Send
     + Sync
 {

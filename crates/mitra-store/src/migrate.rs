@@ -7,6 +7,7 @@ pub const MIGRATION_NAMES: &[&str] = &[
     "0002_accounts",
     "0003_observations",
     "0004_observation_keys",
+    "0005_entries",
 ];
 
 /// SQLite migrations, in the order of [`MIGRATION_NAMES`].
@@ -27,6 +28,10 @@ pub(crate) const SQLITE: &[(&str, &str)] = &[
         "0004_observation_keys",
         include_str!("../migrations/sqlite/0004_observation_keys.sql"),
     ),
+    (
+        "0005_entries",
+        include_str!("../migrations/sqlite/0005_entries.sql"),
+    ),
 ];
 
 /// PostgreSQL migrations, in the order of [`MIGRATION_NAMES`].
@@ -46,6 +51,10 @@ pub(crate) const POSTGRES: &[(&str, &str)] = &[
     (
         "0004_observation_keys",
         include_str!("../migrations/postgres/0004_observation_keys.sql"),
+    ),
+    (
+        "0005_entries",
+        include_str!("../migrations/postgres/0005_entries.sql"),
     ),
 ];
 

@@ -107,3 +107,4 @@ async fn write_observations(
 crate::shared::impl_store!(PostgresStore, sqlx::Postgres);
 crate::shared_accounts::impl_account_store!(PostgresStore, sqlx::Postgres);
 crate::shared_observations::impl_observation_store!(PostgresStore, sqlx::Postgres);
+crate::shared_entries::impl_entry_store!(PostgresStore, sqlx::Postgres);

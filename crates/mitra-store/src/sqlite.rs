@@ -126,3 +126,4 @@ async fn write_observations(
 crate::shared::impl_store!(SqliteStore, sqlx::Sqlite);
 crate::shared_accounts::impl_account_store!(SqliteStore, sqlx::Sqlite);
 crate::shared_observations::impl_observation_store!(SqliteStore, sqlx::Sqlite);
+crate::shared_entries::impl_entry_store!(SqliteStore, sqlx::Sqlite);

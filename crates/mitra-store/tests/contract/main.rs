@@ -2,6 +2,7 @@
 //! `MITRA_TEST_POSTGRES_URL` is set (each test in its own fresh database, dropped afterwards).
 
 mod accounts;
+mod entries;
 mod support;
 
 use std::collections::BTreeSet;

@@ -1,0 +1,63 @@
+//! The knowledge exchange's entries.
+
+use async_trait::async_trait;
+use mitra_domain::{Entry, EntryId, OrgId, PageRequest};
+use time::OffsetDateTime;
+
+use crate::StoreError;
+
+/// An entry as kept: the entry and who published it when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEntry {
+    /// The entry.
+    pub entry: Entry,
+    /// The organisation that publishes it; `None` for entries loaded with the platform.
+    pub owner_org: Option<OrgId>,
+    /// Who created it (an account id, or `system:…`).
+    pub created_by: String,
+    /// When.
+    pub created_at: OffsetDateTime,
+    /// Who changed it last.
+    pub updated_by: String,
+    /// When.
+    pub updated_at: OffsetDateTime,
+}
+
+/// What writing a set of entries did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EntryWrites {
+    /// Entries that were new.
+    pub inserted: u64,
+    /// Entries that changed.
+    pub updated: u64,
+    /// Entries already stored exactly so; not written or journalled.
+    pub unchanged: u64,
+}
+
+/// Entries of the knowledge exchange. Entries come in already validated by the domain.
+#[async_trait]
+pub trait EntryStore {
+    /// Inserts or replaces every entry of `entries` in one transaction, all published by `owner` (kept as it was
+    /// for an entry that exists), and journals each one that changed under entity `entry`.
+    async fn put_entries(
+        &self,
+        entries: &[Entry],
+        owner: Option<&OrgId>,
+        actor: &str,
+    ) -> Result<EntryWrites, StoreError>;
+
+    /// One entry; [`StoreError::NotFound`] when there is none with that id.
+    async fn find_entry(&self, id: &EntryId) -> Result<StoredEntry, StoreError>;
+
+    /// The entries of `ids` that exist, in no particular order.
+    async fn find_entries(&self, ids: &[EntryId]) -> Result<Vec<StoredEntry>, StoreError>;
+
+    /// Up to `page.limit` entries ordered by id, after `page.after`.
+    async fn list_entries(&self, page: &PageRequest) -> Result<Vec<StoredEntry>, StoreError>;
+
+    /// How many entries are kept.
+    async fn count_entries(&self) -> Result<u64, StoreError>;
+
+    /// Deletes an entry, journalled; [`StoreError::NotFound`] when there is none.
+    async fn delete_entry(&self, id: &EntryId, actor: &str) -> Result<(), StoreError>;
+}

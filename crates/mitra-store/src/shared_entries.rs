@@ -1,0 +1,165 @@
+//! The entry repository shared by both backends; see `shared.rs` for why this is a macro. It expands in the same
+//! module as `impl_store!` and uses its `journal`.
+
+/// Expands [`crate::EntryStore`] for `$store`.
+macro_rules! impl_entry_store {
+    ($store:ty, $db:ty) => {
+        mod entry_rows {
+            use mitra_domain::{Entry, OrgId};
+            use sqlx::Row as _;
+            use sqlx::types::Json;
+
+            use crate::StoreError;
+            use crate::entries::StoredEntry;
+
+            pub(super) type DbRow = <$db as sqlx::Database>::Row;
+
+            pub(super) const COLUMNS: &str =
+                "id, owner_org, document, created_by, created_at, updated_by, updated_at";
+
+            pub(super) fn stored(row: &DbRow) -> Result<StoredEntry, StoreError> {
+                let corrupt = |e: &dyn std::fmt::Display| {
+                    StoreError::Other(anyhow::anyhow!("corrupt row in entries: {e}"))
+                };
+                let Json(entry): Json<Entry> = row.try_get("document")?;
+                let owner: Option<String> = row.try_get("owner_org")?;
+                Ok(StoredEntry {
+                    entry,
+                    owner_org: owner.as_deref().map(OrgId::parse).transpose().map_err(|e| corrupt(&e))?,
+                    created_by: row.try_get("created_by")?,
+                    created_at: row.try_get("created_at")?,
+                    updated_by: row.try_get("updated_by")?,
+                    updated_at: row.try_get("updated_at")?,
+                })
+            }
+        }
+
+        #[async_trait]
+        impl crate::EntryStore for $store {
+            async fn put_entries(
+                &self,
+                entries: &[mitra_domain::Entry],
+                owner: Option<&mitra_domain::OrgId>,
+                actor: &str,
+            ) -> Result<crate::EntryWrites, StoreError> {
+                let now = OffsetDateTime::now_utc();
+                let mut writes = crate::EntryWrites::default();
+                let mut tx = self.pool.begin().await?;
+                for entry in entries {
+                    let before: Option<Json<Value>> = sqlx::query("select document from entries where id = $1")
+                        .bind(entry.id.as_str())
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .map(|row| row.try_get("document"))
+                        .transpose()?;
+                    let after = serde_json::to_value(entry)
+                        .map_err(|e| StoreError::Other(anyhow::anyhow!("entry {}: {e}", entry.id)))?;
+                    let action = match &before {
+                        Some(Json(before)) if *before == after => {
+                            writes.unchanged += 1;
+                            continue;
+                        }
+                        Some(_) => {
+                            writes.updated += 1;
+                            sqlx::query(
+                                "update entries set kind = $2, document = $3, updated_by = $4, updated_at = $5 \
+                                 where id = $1",
+                            )
+                            .bind(entry.id.as_str())
+                            .bind(entry.kind().tag())
+                            .bind(Json(&after))
+                            .bind(actor)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                            "update"
+                        }
+                        None => {
+                            writes.inserted += 1;
+                            sqlx::query(
+                                "insert into entries (id, kind, owner_org, document, created_by, created_at, \
+                                 updated_by, updated_at) values ($1, $2, $3, $4, $5, $6, $5, $6)",
+                            )
+                            .bind(entry.id.as_str())
+                            .bind(entry.kind().tag())
+                            .bind(owner.map(|o| o.as_str()))
+                            .bind(Json(&after))
+                            .bind(actor)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                            "insert"
+                        }
+                    };
+                    let before = before.map(|Json(v)| v);
+                    journal(&mut tx, now, actor, action, "entry", entry.id.as_str(), before.as_ref(), Some(&after)).await?;
+                }
+                tx.commit().await?;
+                Ok(writes)
+            }
+
+            async fn find_entry(&self, id: &mitra_domain::EntryId) -> Result<crate::StoredEntry, StoreError> {
+                let row = sqlx::query(&format!("select {} from entries where id = $1", entry_rows::COLUMNS))
+                    .bind(id.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound { entity: "entry", id: id.to_string() })?;
+                entry_rows::stored(&row)
+            }
+
+            async fn find_entries(&self, ids: &[mitra_domain::EntryId]) -> Result<Vec<crate::StoredEntry>, StoreError> {
+                let mut out = Vec::with_capacity(ids.len());
+                for chunk in ids.chunks(500) {
+                    let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+                    let sql = format!(
+                        "select {} from entries where id in ({})",
+                        entry_rows::COLUMNS,
+                        placeholders.join(", ")
+                    );
+                    let mut query = sqlx::query(&sql);
+                    for id in chunk {
+                        query = query.bind(id.as_str());
+                    }
+                    for row in query.fetch_all(&self.pool).await? {
+                        out.push(entry_rows::stored(&row)?);
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn list_entries(&self, page: &PageRequest) -> Result<Vec<crate::StoredEntry>, StoreError> {
+                let rows = sqlx::query(&format!(
+                    "select {} from entries where ($1 is null or id > $1) order by id limit $2",
+                    entry_rows::COLUMNS
+                ))
+                .bind(page.after.as_deref())
+                .bind(i64::from(page.limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(entry_rows::stored).collect()
+            }
+
+            async fn count_entries(&self) -> Result<u64, StoreError> {
+                let count: i64 = sqlx::query("select count(*) as n from entries").fetch_one(&self.pool).await?.try_get("n")?;
+                Ok(u64::try_from(count).unwrap_or(0))
+            }
+
+            async fn delete_entry(&self, id: &mitra_domain::EntryId, actor: &str) -> Result<(), StoreError> {
+                let now = OffsetDateTime::now_utc();
+                let mut tx = self.pool.begin().await?;
+                let before: Json<Value> = sqlx::query("select document from entries where id = $1")
+                    .bind(id.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound { entity: "entry", id: id.to_string() })?
+                    .try_get("document")?;
+                sqlx::query("delete from entries where id = $1").bind(id.as_str()).execute(&mut *tx).await?;
+                journal(&mut tx, now, actor, "delete", "entry", id.as_str(), Some(&before.0), None).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(crate) use impl_entry_store;

@@ -1,0 +1,226 @@
+//! Contract for the knowledge exchange's entries.
+
+use std::collections::BTreeSet;
+
+use mitra_domain::entry::{Details, SourceLink};
+use mitra_domain::{
+    CityId, ContentLanguage, Entry, EntryId, EntryText, ModerationStatus, OrgId, OrgKind,
+    OrgProfile, Organisation, PageRequest, TextOrigin,
+};
+use mitra_store::{EntryWrites, StoreError};
+
+use crate::sample;
+use crate::support::for_each_backend;
+
+fn entry(id: &str, title: &str) -> Entry {
+    Entry {
+        id: EntryId::parse(id).expect("id"),
+        texts: vec![
+            EntryText {
+                lang: ContentLanguage::En,
+                origin: TextOrigin::Original,
+                title: title.into(),
+                summary: "What was done, and where.".into(),
+                body: String::new(),
+            },
+            EntryText {
+                lang: ContentLanguage::ZhHans,
+                origin: TextOrigin::MachineTranslation,
+                title: "洪水管理".into(),
+                summary: "做了什么，在哪里。".into(),
+                body: String::new(),
+            },
+        ],
+        cities: vec![CityId::parse("bangkok").expect("city")],
+        organisations: vec!["Bangkok Metropolitan Administration".into()],
+        challenges: BTreeSet::new(),
+        focus_areas: BTreeSet::new(),
+        sdgs: [11].into(),
+        indicators: Vec::new(),
+        tags: BTreeSet::new(),
+        year_from: Some(2018),
+        year_to: None,
+        sources: vec![SourceLink {
+            title: "Example source".into(),
+            url: "https://example.org/a".into(),
+        }],
+        example: false,
+        details: Details::Practice {
+            evidence: Vec::new(),
+            outcome: Some("Reported in 2020.".into()),
+        },
+    }
+}
+
+#[tokio::test]
+async fn entries_are_kept_whole_and_journalled_once_per_change() {
+    for_each_backend(|store| async move {
+        store
+            .apply_reference(&sample(), 1, "h")
+            .await
+            .expect("reference");
+        let start = store
+            .list_changes_since(0, 10_000)
+            .await
+            .expect("feed")
+            .last()
+            .map_or(0, |c| c.seq);
+        let (a, b) = (
+            entry("bkk-flood", "Flood tunnels"),
+            entry("bkk-bus", "Bus lanes"),
+        );
+        let writes = store
+            .put_entries(&[a.clone(), b.clone()], None, "system:demo")
+            .await
+            .expect("put");
+        assert_eq!(
+            writes,
+            EntryWrites {
+                inserted: 2,
+                updated: 0,
+                unchanged: 0
+            }
+        );
+
+        let found = store.find_entry(&a.id).await.expect("find");
+        assert_eq!(found.entry, a, "every field comes back as written");
+        assert_eq!(
+            (found.owner_org, found.created_by.as_str()),
+            (None, "system:demo")
+        );
+
+        let mut changed = b.clone();
+        changed.texts[0].title = "Bus priority lanes".into();
+        let writes = store
+            .put_entries(&[a.clone(), changed.clone()], None, "acct")
+            .await
+            .expect("put again");
+        assert_eq!(
+            writes,
+            EntryWrites {
+                inserted: 0,
+                updated: 1,
+                unchanged: 1
+            }
+        );
+        let again = store.find_entry(&b.id).await.expect("find");
+        assert_eq!(again.entry, changed);
+        assert_eq!(
+            (again.created_by.as_str(), again.updated_by.as_str()),
+            ("system:demo", "acct")
+        );
+
+        let feed: Vec<(String, String)> = store
+            .list_changes_since(start, 100)
+            .await
+            .expect("feed")
+            .into_iter()
+            .map(|c| (c.entity_id, c.operation))
+            .collect();
+        assert_eq!(
+            feed,
+            [
+                ("bkk-flood".into(), "insert".into()),
+                ("bkk-bus".into(), "insert".into()),
+                ("bkk-bus".into(), "update".into())
+            ]
+        );
+
+        let page = store
+            .list_entries(&PageRequest {
+                limit: 1,
+                after: None,
+            })
+            .await
+            .expect("page");
+        assert_eq!(
+            page.iter().map(|s| s.entry.id.as_str()).collect::<Vec<_>>(),
+            ["bkk-bus"]
+        );
+        let next = store
+            .list_entries(&PageRequest {
+                limit: 5,
+                after: Some("bkk-bus".into()),
+            })
+            .await
+            .expect("next");
+        assert_eq!(
+            next.iter().map(|s| s.entry.id.as_str()).collect::<Vec<_>>(),
+            ["bkk-flood"]
+        );
+        let some = store
+            .find_entries(&[a.id.clone(), EntryId::parse("missing").expect("id")])
+            .await
+            .expect("some");
+        assert_eq!(some.len(), 1);
+        assert_eq!(store.count_entries().await.expect("count"), 2);
+
+        store.delete_entry(&a.id, "acct").await.expect("delete");
+        assert!(matches!(
+            store.find_entry(&a.id).await,
+            Err(StoreError::NotFound {
+                entity: "entry",
+                ..
+            })
+        ));
+        assert!(matches!(
+            store.delete_entry(&a.id, "acct").await,
+            Err(StoreError::NotFound { .. })
+        ));
+        let last = store
+            .list_changes_since(start, 100)
+            .await
+            .expect("feed")
+            .pop()
+            .expect("one");
+        assert_eq!(
+            (
+                last.entity.as_str(),
+                last.entity_id.as_str(),
+                last.operation.as_str()
+            ),
+            ("entry", "bkk-flood", "delete")
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_entry_keeps_its_publishing_organisation() {
+    for_each_backend(|store| async move {
+        store
+            .apply_reference(&sample(), 1, "h")
+            .await
+            .expect("reference");
+        let kind = OrgKind::CityGovernment;
+        let profile = OrgProfile::parse(
+            kind,
+            "City of Bangkok",
+            None,
+            "TH",
+            Some("bangkok"),
+            None,
+            "City.",
+            None,
+        )
+        .expect("profile");
+        let org = Organisation {
+            id: OrgId::parse("bangkok-city").expect("org"),
+            kind,
+            profile,
+            status: ModerationStatus::Approved,
+            rejection_reason: None,
+        };
+        store.insert_org(&org, None, "operator").await.expect("org");
+        let a = entry("bkk-flood", "Flood tunnels");
+        store
+            .put_entries(std::slice::from_ref(&a), Some(&org.id), "acct")
+            .await
+            .expect("put");
+        assert_eq!(
+            store.find_entry(&a.id).await.expect("find").owner_org,
+            Some(org.id.clone())
+        );
+    })
+    .await;
+}
