@@ -214,8 +214,9 @@ pub struct EntryText {
 pub struct SourceLink {
     /// Publisher, title and date, as a reader would cite it.
     pub title: String,
-    /// Where it is, `http://` or `https://`.
-    pub url: String,
+    /// Where it is, `http://` or `https://`; `None` for a document that is cited but not online.
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 /// A figure at a point in time.
@@ -745,7 +746,9 @@ impl Entry {
         }
         for (i, source) in self.sources.iter().enumerate() {
             check_text(&format!("sources[{i}].title"), &source.title, 1_000, true)?;
-            check_url(&format!("sources[{i}].url"), &source.url)?;
+            if let Some(url) = &source.url {
+                check_url(&format!("sources[{i}].url"), url)?;
+            }
         }
         self.validate_details()
     }
@@ -900,7 +903,7 @@ mod tests {
             year_to: Some(2020),
             sources: vec![SourceLink {
                 title: "BMA".into(),
-                url: "https://www.bangkok.go.th/".into(),
+                url: Some("https://www.bangkok.go.th/".into()),
             }],
             example: false,
             details: Details::Practice {
@@ -960,7 +963,7 @@ mod tests {
         e.year_from = Some(1200);
         assert_eq!(refused(e), "year_from");
         let mut e = practice();
-        e.sources[0].url = "javascript:alert(1)".into();
+        e.sources[0].url = Some("javascript:alert(1)".into());
         assert_eq!(refused(e), "sources[0].url");
         let mut e = practice();
         e.tags.insert("Not A Tag".into());

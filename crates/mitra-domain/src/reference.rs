@@ -5,12 +5,14 @@
 //! the first bad row with `file:line: field: reason`; it never returns half a file.
 
 mod cities;
+mod initiatives;
 mod standards;
 
 use std::collections::HashMap;
 use std::fmt;
 
 pub use cities::{parse_cities, parse_city_populations, parse_countries};
+pub use initiatives::{InitiativeFiles, parse_initiatives};
 pub use standards::{
     StandardCatalogue, apply_directions, parse_crosswalk, parse_focus_areas, parse_gbt33356,
     parse_iso37120_2014, parse_mitra_indicators, parse_u4ssc,

@@ -10,6 +10,7 @@ mod auth;
 mod boundaries;
 mod cities;
 mod error;
+mod knowledge;
 mod mail;
 mod observations;
 mod orgs;
@@ -31,8 +32,13 @@ pub use auth::{
 pub use boundaries::{Boundary, boundaries};
 pub use cities::{CityDetail, CityListQuery, CityPage};
 pub use error::ServiceError;
+pub use knowledge::{
+    MAX_SEARCH_LIMIT, MAX_SEARCH_OFFSET, SearchPage, SearchRequest, dimension_name, parse_dimension,
+};
 pub use mail::{MailSettings, SentMail};
 pub use mitra_domain as domain;
+pub use mitra_search::{Dimension, Hit, Results as SearchResults};
+pub use mitra_store::StoredEntry;
 pub use mitra_store::{ApiTokenRecord, AuditEntry};
 pub use observations::{ImportReport, ImportStage, ObservationPage, ObservationQuery, Progress};
 pub use orgs::OrgInput;
@@ -79,6 +85,7 @@ pub struct Mitra {
     store: Arc<dyn Store>,
     mailer: Arc<mail::Mailer>,
     panel: Arc<analytics::PanelCache>,
+    search: Arc<knowledge::SearchState>,
 }
 
 impl Mitra {
@@ -95,7 +102,14 @@ impl Mitra {
             store,
             mailer,
             panel: Arc::default(),
+            search: Arc::default(),
         })
+    }
+
+    /// Keeps the search index in `dir` (under the data directory) instead of in memory.
+    pub fn with_search_dir(mut self, dir: std::path::PathBuf) -> Self {
+        self.search = Arc::new(knowledge::SearchState::in_dir(dir));
+        self
     }
 
     /// The address Mitra is reached at, for links and IRIs (`http://127.0.0.1:8080` unless configured).

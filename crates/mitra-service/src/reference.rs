@@ -397,6 +397,7 @@ impl Mitra {
             .await?;
             newly_loaded |= self.store.mark_demo_loaded(&name, "system:demo").await?;
         }
+        newly_loaded |= self.load_demo_entries().await?;
         Ok(DemoReport { newly_loaded })
     }
 

@@ -42,7 +42,7 @@ fn entry(id: &str, title: &str) -> Entry {
         year_to: None,
         sources: vec![SourceLink {
             title: "Example source".into(),
-            url: "https://example.org/a".into(),
+            url: Some("https://example.org/a".into()),
         }],
         example: false,
         details: Details::Practice {

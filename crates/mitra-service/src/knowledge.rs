@@ -1,0 +1,433 @@
+//! The knowledge exchange: entries and their search.
+//!
+//! The search index is derived state. It lives in the data directory (or in memory when Mitra runs without one),
+//! is built from the store the first time it is needed, and follows the change feed: before each search, the
+//! entries written since the index's recorded feed position are applied, so a write is found by the next search.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use mitra_domain::reference::{InitiativeFiles, parse_initiatives};
+use mitra_domain::{City, CityFilter, CityId, Country, Entry, EntryId, ValidationError};
+use mitra_search::{Dimension, Document, Opened, SearchIndex};
+use mitra_store::StoredEntry;
+use tokio::sync::{Mutex, OnceCell};
+
+use crate::{Mitra, ServiceError};
+
+/// The demo pack of documented initiatives.
+pub(crate) const DEMO_ENTRIES_PACK: &str = "entries/initiatives";
+
+const INITIATIVE_FILES: InitiativeFiles<'static> = InitiativeFiles {
+    initiatives: (
+        "initiatives/initiatives.csv",
+        include_str!("../../../data/initiatives/initiatives.csv"),
+    ),
+    translations: (
+        "initiatives/translations.csv",
+        include_str!("../../../data/initiatives/translations.csv"),
+    ),
+    places: (
+        "initiatives/place_names.csv",
+        include_str!("../../../data/initiatives/place_names.csv"),
+    ),
+};
+
+/// Most hits one page of search results holds.
+pub const MAX_SEARCH_LIMIT: usize = 100;
+/// Deepest a search pages: BM25 ranking past this point is noise, and deep offsets cost the index.
+pub const MAX_SEARCH_OFFSET: usize = 10_000;
+
+/// Where the search index is kept, and the index once opened.
+#[derive(Default)]
+pub(crate) struct SearchState {
+    dir: Option<PathBuf>,
+    index: OnceCell<Arc<SearchIndex>>,
+    /// The change-feed position known to be reflected, moved past writes that do not concern entries.
+    seen: AtomicI64,
+    /// One catch-up at a time.
+    catching_up: Mutex<()>,
+}
+
+impl SearchState {
+    pub(crate) fn in_dir(dir: PathBuf) -> Self {
+        Self {
+            dir: Some(dir),
+            ..Self::default()
+        }
+    }
+}
+
+/// A search as a caller asks it: raw strings, checked here.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    /// What the user typed.
+    pub q: String,
+    /// Filters by dimension (`kind`, `country`, `city`, `focus_area`, `challenge`, `language`, `year`).
+    pub filters: Vec<(String, String)>,
+    /// Hits to skip.
+    pub offset: usize,
+    /// Hits per page; 20 when `None`.
+    pub limit: Option<usize>,
+    /// The reader's language tag.
+    pub lang: Option<String>,
+}
+
+/// The dimension named `raw` (`kind`, `country`, `city`, `focus_area`, `challenge`, `language`, `year`).
+pub fn parse_dimension(raw: &str) -> Result<Dimension, ValidationError> {
+    Dimension::ALL
+        .into_iter()
+        .find(|d| dimension_name(*d) == raw)
+        .ok_or_else(|| {
+            let names: Vec<&str> = Dimension::ALL.into_iter().map(dimension_name).collect();
+            ValidationError::new(
+                raw,
+                format!("is not a search filter ({})", names.join(", ")),
+            )
+        })
+}
+
+/// The name of a dimension in URLs and the API.
+pub fn dimension_name(dimension: Dimension) -> &'static str {
+    match dimension {
+        Dimension::Kind => "kind",
+        Dimension::Country => "country",
+        Dimension::City => "city",
+        Dimension::FocusArea => "focus_area",
+        Dimension::Challenge => "challenge",
+        Dimension::Language => "language",
+        Dimension::Year => "year",
+    }
+}
+
+/// What the index needs of the reference data to describe an entry: each city's names and country.
+struct Places {
+    cities: HashMap<CityId, City>,
+    countries: HashMap<String, Country>,
+}
+
+impl Places {
+    fn document(&self, entry: &Entry) -> Document {
+        let mut names = BTreeSet::new();
+        let mut countries = BTreeSet::new();
+        for id in &entry.cities {
+            if let Some(city) = self.cities.get(id) {
+                names.insert(city.name_en.clone());
+                names.extend(city.name_zh.clone());
+                names.extend(city.name_local.as_ref().map(|(name, _)| name.clone()));
+                countries.insert(city.country.to_string());
+            }
+        }
+        for code in &countries {
+            if let Some(country) = self.countries.get(code) {
+                names.insert(country.name_en.clone());
+                names.extend(country.name_zh.clone());
+            }
+        }
+        Document {
+            id: entry.id.to_string(),
+            kind: entry.kind().tag().to_owned(),
+            texts: entry
+                .texts
+                .iter()
+                .map(|t| mitra_search::Text {
+                    lang: t.lang.tag().to_owned(),
+                    title: t.title.clone(),
+                    body: if t.body.is_empty() {
+                        t.summary.clone()
+                    } else {
+                        format!("{}\n\n{}", t.summary, t.body)
+                    },
+                })
+                .collect(),
+            names: names
+                .into_iter()
+                .chain(entry.organisations.iter().cloned())
+                .collect(),
+            countries: countries.into_iter().collect(),
+            cities: entry.cities.iter().map(ToString::to_string).collect(),
+            focus_areas: entry.focus_areas.iter().cloned().collect(),
+            challenges: entry
+                .challenges
+                .iter()
+                .map(|c| c.tag().to_owned())
+                .collect(),
+            year: entry.year_from.or(entry.year_to),
+        }
+    }
+}
+
+/// A page of search results, with the entries found.
+#[derive(Debug, Clone)]
+pub struct SearchPage {
+    /// What the index answered.
+    pub results: mitra_search::Results,
+    /// The stored entries of the hits, in hit order (an entry deleted since the search is left out).
+    pub entries: Vec<StoredEntry>,
+    /// The offset of this page.
+    pub offset: usize,
+    /// The page size.
+    pub limit: usize,
+}
+
+impl Mitra {
+    async fn places(&self) -> Result<Places, ServiceError> {
+        let cities = crate::all_pages(
+            |page| {
+                let store = self.store.clone();
+                async move { store.list_cities(&CityFilter::default(), &page).await }
+            },
+            |c: &City| c.id.to_string(),
+        )
+        .await?;
+        let countries = self.store.list_countries().await?;
+        Ok(Places {
+            cities: cities.into_iter().map(|c| (c.id.clone(), c)).collect(),
+            countries: countries
+                .into_iter()
+                .map(|c| (c.code.to_string(), c))
+                .collect(),
+        })
+    }
+
+    /// The documented initiatives shipped as demo entries, checked against the loaded cities and countries.
+    pub async fn demo_entries(&self) -> Result<Vec<Entry>, ServiceError> {
+        let places = self.places().await?;
+        let cities: Vec<City> = places.cities.into_values().collect();
+        let countries: Vec<Country> = places.countries.into_values().collect();
+        Ok(parse_initiatives(&INITIATIVE_FILES, &cities, &countries)?)
+    }
+
+    /// Loads the demo entries unless they were loaded before; `true` when they were loaded now.
+    pub(crate) async fn load_demo_entries(&self) -> Result<bool, ServiceError> {
+        if self
+            .store
+            .demo_packs()
+            .await?
+            .iter()
+            .any(|p| p == DEMO_ENTRIES_PACK)
+        {
+            return Ok(false);
+        }
+        let entries = self.demo_entries().await?;
+        self.store
+            .put_entries(&entries, None, "system:demo")
+            .await?;
+        Ok(self
+            .store
+            .mark_demo_loaded(DEMO_ENTRIES_PACK, "system:demo")
+            .await?)
+    }
+
+    /// One entry.
+    pub async fn entry(&self, id: &str) -> Result<StoredEntry, ServiceError> {
+        let id = EntryId::parse(id)?;
+        Ok(self.store.find_entry(&id).await?)
+    }
+
+    async fn index(&self) -> Result<Arc<SearchIndex>, ServiceError> {
+        let state = &self.search;
+        let index = state
+            .index
+            .get_or_try_init(|| async {
+                let (index, opened) = match &state.dir {
+                    Some(dir) => {
+                        let dir = dir.clone();
+                        tokio::task::spawn_blocking(move || SearchIndex::open(&dir))
+                            .await
+                            .map_err(|e| ServiceError::Internal(e.into()))?
+                            .map_err(internal)?
+                    }
+                    None => (SearchIndex::in_memory().map_err(internal)?, Opened::Empty),
+                };
+                let index = Arc::new(index);
+                match opened {
+                    Opened::Current { since } => {
+                        state
+                            .seen
+                            .store(i64::try_from(since).unwrap_or(0), Ordering::Relaxed);
+                    }
+                    Opened::Empty => {
+                        self.rebuild_into(&index).await?;
+                    }
+                }
+                Ok::<_, ServiceError>(index)
+            })
+            .await?;
+        Ok(index.clone())
+    }
+
+    /// Rebuilds the search index from every stored entry; returns how many entries it holds.
+    pub async fn rebuild_search_index(&self) -> Result<u64, ServiceError> {
+        let index = self.index().await?;
+        let _turn = self.search.catching_up.lock().await;
+        self.rebuild_into(&index).await
+    }
+
+    async fn rebuild_into(&self, index: &Arc<SearchIndex>) -> Result<u64, ServiceError> {
+        // The feed position first: an entry written while the index is built is applied again by the next search.
+        let position = self.feed_end().await?;
+        let places = self.places().await?;
+        let entries = crate::all_pages(
+            |page| {
+                let store = self.store.clone();
+                async move { store.list_entries(&page).await }
+            },
+            |e: &StoredEntry| e.entry.id.to_string(),
+        )
+        .await?;
+        let documents: Vec<Document> = entries.iter().map(|e| places.document(&e.entry)).collect();
+        let index = index.clone();
+        let count = documents.len() as u64;
+        tokio::task::spawn_blocking(move || {
+            index.rebuild(&documents, u64::try_from(position).unwrap_or(0))
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(e.into()))?
+        .map_err(internal)?;
+        self.search.seen.store(position, Ordering::Relaxed);
+        Ok(count)
+    }
+
+    async fn feed_end(&self) -> Result<i64, ServiceError> {
+        let mut seq = self.search.seen.load(Ordering::Relaxed);
+        loop {
+            match self.store.list_changes_since(seq, 1000).await?.last() {
+                Some(last) => seq = last.seq,
+                None => return Ok(seq),
+            }
+        }
+    }
+
+    /// Applies the entries written since the index's position; returns the index, current.
+    async fn current_index(&self) -> Result<Arc<SearchIndex>, ServiceError> {
+        let index = self.index().await?;
+        let _turn = self.search.catching_up.lock().await;
+        let mut after = self.search.seen.load(Ordering::Relaxed);
+        loop {
+            let changes = self.store.list_changes_since(after, 500).await?;
+            let Some(last) = changes.last().map(|c| c.seq) else {
+                break;
+            };
+            let touched: BTreeSet<&str> = changes
+                .iter()
+                .filter(|c| c.entity == "entry")
+                .map(|c| c.entity_id.as_str())
+                .collect();
+            if !touched.is_empty() {
+                let ids: Vec<EntryId> = touched
+                    .iter()
+                    .filter_map(|id| EntryId::parse(id).ok())
+                    .collect();
+                let found = self.store.find_entries(&ids).await?;
+                let places = self.places().await?;
+                let documents: Vec<Document> =
+                    found.iter().map(|e| places.document(&e.entry)).collect();
+                let removals: Vec<String> = touched
+                    .iter()
+                    .filter(|id| !found.iter().any(|e| e.entry.id.as_str() == **id))
+                    .map(|id| (*id).to_owned())
+                    .collect();
+                let index = index.clone();
+                tokio::task::spawn_blocking(move || {
+                    index.apply(&documents, &removals, u64::try_from(last).unwrap_or(0))
+                })
+                .await
+                .map_err(|e| ServiceError::Internal(e.into()))?
+                .map_err(internal)?;
+            }
+            after = last;
+            self.search.seen.store(after, Ordering::Relaxed);
+            if changes.len() < 500 {
+                break;
+            }
+        }
+        Ok(index)
+    }
+
+    /// Searches the entries.
+    pub async fn search(&self, request: &SearchRequest) -> Result<SearchPage, ServiceError> {
+        let limit = request.limit.unwrap_or(20);
+        if !(1..=MAX_SEARCH_LIMIT).contains(&limit) {
+            return Err(ValidationError::new(
+                "limit",
+                format!("must be between 1 and {MAX_SEARCH_LIMIT}"),
+            )
+            .into());
+        }
+        if request.offset > MAX_SEARCH_OFFSET {
+            return Err(ValidationError::new(
+                "offset",
+                format!("must be at most {MAX_SEARCH_OFFSET}"),
+            )
+            .into());
+        }
+        if request.q.chars().count() > 500 {
+            return Err(ValidationError::new("q", "is longer than 500 characters").into());
+        }
+        let mut filters = Vec::new();
+        for (name, value) in &request.filters {
+            let dimension = parse_dimension(name)?;
+            if value.is_empty() || value.len() > 100 {
+                return Err(
+                    ValidationError::new(name.clone(), "must be 1 to 100 characters").into(),
+                );
+            }
+            filters.push((dimension, value.clone()));
+        }
+        let index = self.current_index().await?;
+        let query = mitra_search::Query {
+            text: request.q.clone(),
+            filters,
+            offset: request.offset,
+            limit,
+            lang: request.lang.clone(),
+        };
+        let results = tokio::task::spawn_blocking(move || index.search(&query))
+            .await
+            .map_err(|e| ServiceError::Internal(e.into()))?
+            .map_err(internal)?;
+        let ids: Vec<EntryId> = results
+            .hits
+            .iter()
+            .filter_map(|h| EntryId::parse(&h.id).ok())
+            .collect();
+        let mut found: HashMap<String, StoredEntry> = self
+            .store
+            .find_entries(&ids)
+            .await?
+            .into_iter()
+            .map(|e| (e.entry.id.to_string(), e))
+            .collect();
+        let entries = results
+            .hits
+            .iter()
+            .filter_map(|h| found.remove(&h.id))
+            .collect();
+        Ok(SearchPage {
+            results,
+            entries,
+            offset: request.offset,
+            limit,
+        })
+    }
+
+    /// Completions of what the user has typed into the search box.
+    pub async fn suggest(&self, typed: &str, limit: usize) -> Result<Vec<String>, ServiceError> {
+        if typed.chars().count() > 100 {
+            return Err(ValidationError::new("q", "is longer than 100 characters").into());
+        }
+        let index = self.current_index().await?;
+        let typed = typed.to_owned();
+        tokio::task::spawn_blocking(move || index.suggest(&typed, limit.clamp(1, 20)))
+            .await
+            .map_err(|e| ServiceError::Internal(e.into()))?
+            .map_err(internal)
+    }
+}
+
+fn internal(e: mitra_search::SearchError) -> ServiceError {
+    ServiceError::Internal(e.into())
+}

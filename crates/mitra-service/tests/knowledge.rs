@@ -1,0 +1,195 @@
+//! The knowledge exchange through the service: demo entries, and search over them that follows every write, on
+//! every configured database.
+
+use mitra_service::{Dimension, Mitra, SearchRequest, ServiceError};
+use mitra_store::test_support::for_each_database;
+
+async fn open(url: String) -> Mitra {
+    let mitra = Mitra::open(&url).await.expect("open");
+    mitra.load_reference().await.expect("reference data");
+    mitra
+}
+
+fn query(q: &str) -> SearchRequest {
+    SearchRequest {
+        q: q.into(),
+        ..SearchRequest::default()
+    }
+}
+
+fn ids(page: &mitra_service::SearchPage) -> Vec<String> {
+    page.results.hits.iter().map(|h| h.id.clone()).collect()
+}
+
+#[tokio::test]
+async fn demo_entries_are_the_documented_initiatives_in_english_and_chinese() {
+    for_each_database(|url| async move {
+        let mitra = open(url).await;
+        let entries = mitra.demo_entries().await.expect("demo entries");
+        assert_eq!(entries.len(), 67);
+        for entry in &entries {
+            let langs: Vec<&str> = entry.texts.iter().map(|t| t.lang.tag()).collect();
+            assert!(
+                langs.starts_with(&["en", "zh-Hans"]),
+                "{}: {langs:?}",
+                entry.id
+            );
+            assert!(!entry.sources.is_empty(), "{} has a source", entry.id);
+            assert!(
+                entry
+                    .sources
+                    .iter()
+                    .all(|s| s.url.as_ref().is_none_or(|u| u.starts_with("http"))),
+                "{}",
+                entry.id
+            );
+        }
+        let bangkok = entries
+            .iter()
+            .filter(|e| e.cities.iter().any(|c| c.as_str() == "bangkok"))
+            .count();
+        assert!(bangkok >= 1, "Bangkok's initiatives are linked to the city");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn search_follows_the_change_feed() {
+    for_each_database(|url| async move {
+        let mitra = open(url).await;
+        let empty = mitra.search(&query("flood")).await.expect("search");
+        assert_eq!(
+            empty.results.total, 0,
+            "nothing is indexed before entries exist"
+        );
+        mitra.load_demo(&[]).await.expect("demo");
+        let found = mitra.search(&query("flood")).await.expect("search");
+        assert!(
+            found.results.total > 0,
+            "entries written after the index was built are found by the next search"
+        );
+        assert_eq!(
+            found.entries.len(),
+            found.results.hits.len(),
+            "each hit comes with its stored entry"
+        );
+        let chinese = mitra.search(&query("曼谷")).await.expect("search");
+        assert!(
+            chinese
+                .entries
+                .iter()
+                .all(|e| e.entry.cities.iter().any(|c| c.as_str() == "bangkok")
+                    || e.entry
+                        .texts
+                        .iter()
+                        .any(|t| t.title.contains("曼谷") || t.summary.contains("曼谷"))),
+            "every hit for 曼谷 is about Bangkok"
+        );
+        assert!(chinese.results.total >= 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn filters_facets_and_pages() {
+    for_each_database(|url| async move {
+        let mitra = open(url).await;
+        mitra.load_demo(&[]).await.expect("demo");
+        let all = mitra
+            .search(&SearchRequest {
+                limit: Some(10),
+                ..SearchRequest::default()
+            })
+            .await
+            .expect("all");
+        assert_eq!(all.results.total, 67);
+        let countries = &all
+            .results
+            .facets
+            .iter()
+            .find(|(d, _)| *d == Dimension::Country)
+            .expect("countries")
+            .1;
+        let china = countries
+            .iter()
+            .find(|(c, _)| c == "CN")
+            .map(|(_, n)| *n)
+            .expect("CN counted");
+        let in_china = mitra
+            .search(&SearchRequest {
+                filters: vec![("country".into(), "CN".into())],
+                limit: Some(100),
+                ..SearchRequest::default()
+            })
+            .await
+            .expect("filtered");
+        assert_eq!(
+            in_china.results.total as u64, china,
+            "the filter finds what the facet counted"
+        );
+        let second = mitra
+            .search(&SearchRequest {
+                offset: 10,
+                limit: Some(10),
+                ..SearchRequest::default()
+            })
+            .await
+            .expect("page 2");
+        assert!(
+            ids(&second).iter().all(|id| !ids(&all).contains(id)),
+            "pages do not overlap"
+        );
+
+        let bad = mitra
+            .search(&SearchRequest {
+                filters: vec![("colour".into(), "red".into())],
+                ..SearchRequest::default()
+            })
+            .await;
+        assert!(
+            matches!(bad, Err(ServiceError::Validation(ref e)) if e.field == "colour"),
+            "{bad:?}"
+        );
+        let bad = mitra
+            .search(&SearchRequest {
+                limit: Some(0),
+                ..SearchRequest::default()
+            })
+            .await;
+        assert!(
+            matches!(bad, Err(ServiceError::Validation(ref e)) if e.field == "limit"),
+            "{bad:?}"
+        );
+        let bad = mitra.search(&query(&"x".repeat(501))).await;
+        assert!(
+            matches!(bad, Err(ServiceError::Validation(ref e)) if e.field == "q"),
+            "{bad:?}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_index_on_disk_is_reused_and_can_be_rebuilt() {
+    for_each_database(|url| async move {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let first = open(url.clone())
+            .await
+            .with_search_dir(dir.path().join("search"));
+        first.load_demo(&[]).await.expect("demo");
+        let before = ids(&first.search(&query("transport")).await.expect("search"));
+        assert!(!before.is_empty());
+        drop(first);
+        let second = open(url).await.with_search_dir(dir.path().join("search"));
+        assert_eq!(
+            ids(&second.search(&query("transport")).await.expect("search")),
+            before
+        );
+        assert_eq!(second.rebuild_search_index().await.expect("rebuild"), 67);
+        assert_eq!(
+            ids(&second.search(&query("transport")).await.expect("search")),
+            before
+        );
+    })
+    .await;
+}

@@ -1,0 +1,114 @@
+//! Relevance: a judged set of queries in English, Chinese, Thai, Vietnamese and Indonesian over the demo entries
+//! (`relevance.toml`), scored by nDCG@10 with graded judgements. The set was judged by reading the entries, not by
+//! running a search, so it measures the ranking rather than restating it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use mitra_service::{Mitra, SearchRequest};
+use mitra_store::test_support::for_each_database;
+use serde::Deserialize;
+
+/// The mean nDCG@10 every language must reach, and the whole set.
+const THRESHOLD: f64 = 0.75;
+
+#[derive(Deserialize)]
+struct Judged {
+    query: Vec<Judgement>,
+}
+
+#[derive(Deserialize)]
+struct Judgement {
+    lang: String,
+    q: String,
+    relevant: HashMap<String, u32>,
+}
+
+fn gain(grade: u32) -> f64 {
+    f64::from((1u32 << grade) - 1)
+}
+
+/// Normalised discounted cumulative gain of `ranked` over the first ten places.
+fn ndcg_at_10(ranked: &[String], relevant: &HashMap<String, u32>) -> f64 {
+    let dcg: f64 = ranked
+        .iter()
+        .take(10)
+        .enumerate()
+        .map(|(i, id)| gain(relevant.get(id).copied().unwrap_or(0)) / (i as f64 + 2.0).log2())
+        .sum();
+    let mut ideal: Vec<u32> = relevant.values().copied().collect();
+    ideal.sort_unstable_by(|a, b| b.cmp(a));
+    let idcg: f64 = ideal
+        .iter()
+        .take(10)
+        .enumerate()
+        .map(|(i, &g)| gain(g) / (i as f64 + 2.0).log2())
+        .sum();
+    if idcg == 0.0 { 0.0 } else { dcg / idcg }
+}
+
+#[test]
+fn ndcg_is_one_for_the_ideal_order_and_less_otherwise() {
+    let relevant: HashMap<String, u32> = [("a".to_string(), 2), ("b".to_string(), 1)].into();
+    let ideal = ndcg_at_10(&["a".into(), "b".into()], &relevant);
+    let swapped = ndcg_at_10(&["b".into(), "a".into()], &relevant);
+    let missing = ndcg_at_10(&["x".into()], &relevant);
+    assert!((ideal - 1.0).abs() < 1e-12 && swapped < ideal && swapped > 0.0 && missing == 0.0);
+}
+
+#[tokio::test]
+async fn judged_queries_in_five_languages_reach_the_ndcg_threshold() {
+    let judged: Judged = toml::from_str(include_str!("relevance.toml")).expect("relevance.toml");
+    assert!(judged.query.len() >= 60, "at least 60 judged queries");
+    for_each_database(|url| {
+        let judged = &judged;
+        async move {
+            let mitra = Mitra::open(&url).await.expect("open");
+            mitra.load_reference().await.expect("reference");
+            mitra.load_demo(&[]).await.expect("demo");
+            let mut by_lang: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+            let mut report = Vec::new();
+            for j in &judged.query {
+                let page = mitra
+                    .search(&SearchRequest {
+                        q: j.q.clone(),
+                        limit: Some(10),
+                        lang: Some(j.lang.clone()),
+                        ..SearchRequest::default()
+                    })
+                    .await
+                    .expect("search");
+                let ranked: Vec<String> = page.results.hits.iter().map(|h| h.id.clone()).collect();
+                let score = ndcg_at_10(&ranked, &j.relevant);
+                by_lang.entry(j.lang.as_str()).or_default().push(score);
+                report.push((score, j.lang.as_str(), j.q.as_str(), ranked));
+            }
+            let mean = |scores: &[f64]| scores.iter().sum::<f64>() / scores.len() as f64;
+            let all: Vec<f64> = by_lang.values().flatten().copied().collect();
+            let means: Vec<(&str, usize, f64)> = by_lang
+                .iter()
+                .map(|(l, s)| (*l, s.len(), mean(s)))
+                .collect();
+            report.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let worst: Vec<String> = report
+                .iter()
+                .take(8)
+                .map(|(s, l, q, r)| format!("{s:.2} [{l}] {q}: {r:?}"))
+                .collect();
+            let summary = format!(
+                "mean nDCG@10 {:.3}; by language {means:?}; weakest:\n{}",
+                mean(&all),
+                worst.join("\n")
+            );
+            assert_eq!(
+                by_lang.len(),
+                5,
+                "English, Chinese, Thai, Vietnamese and Indonesian: {summary}"
+            );
+            assert!(mean(&all) >= THRESHOLD, "{summary}");
+            for (lang, _, m) in &means {
+                assert!(*m >= THRESHOLD, "{lang} below {THRESHOLD}: {summary}");
+            }
+        }
+    })
+    .await;
+}
