@@ -7,6 +7,7 @@ skip-to-content = Skip to content
 nav-label = Main
 nav-home = Home
 nav-cities = Cities
+nav-search = Search
 nav-standards = Standards
 nav-api = API
 language-switch-label = Language
@@ -408,3 +409,66 @@ profile-tier-set = Set the development tier
 profile-tier-derived = As derived from income group and population
 profile-tier-save = Save the tier
 profile-tier-saved = The tier is saved; profiles and rankings use it from now on.
+
+# Knowledge exchange: search and entries
+search-title = Search the knowledge exchange
+search-intro = Practices, innovations, solutions, projects, funding, training and events from ASEAN and Chinese cities. Type in any language: English, Chinese, Thai, Vietnamese, Indonesian and more; accents are optional.
+search-label = Search for
+search-submit = Search
+search-active-filters = Filters in use
+search-remove-filter = Remove filter
+search-clear-filters = Clear all filters
+search-facets-heading = Narrow the results
+search-results-heading = Results
+search-count = { $count ->
+    [one] One entry matches “{ $query }”.
+   *[other] { $count } entries match “{ $query }”.
+}
+search-count-all = { $count ->
+    [one] One entry.
+   *[other] { $count } entries.
+}
+search-empty = No entry matches. Try fewer or other words, another language, or remove a filter.
+search-in-language = In
+search-pages = Result pages
+search-previous = Previous page
+search-next = Next page
+search-page = Page { $page } of { $pages }
+search-dimension-kind = Kind
+search-dimension-country = Country
+search-dimension-city = City
+search-dimension-focus_area = ASCN focus area
+search-dimension-challenge = Challenge
+search-dimension-language = Language
+search-dimension-year = Year
+entry-kind-practice = Practice
+entry-kind-innovation = Innovation
+entry-kind-solution = Solution
+entry-kind-project = Project
+entry-kind-funding = Funding
+entry-kind-training = Training
+entry-kind-event = Event
+entry-origin-original = Original text
+entry-origin-human-translation = Translated by a person
+entry-origin-machine-translation = Machine translation
+entry-example = Example
+entry-other-languages = Read in
+entry-cities = Cities
+entry-organisations = Organisations
+entry-challenges = Challenges addressed
+entry-tags = Topics
+entry-outcome = Reported outcome
+entry-sources = Sources
+entry-back-to-search = Back to search
+entry-as-json = This entry as JSON
+challenge-congestion = Congestion
+challenge-air-pollution = Air pollution
+challenge-water-pollution = Water pollution
+challenge-vector-borne-disease = Vector-borne disease
+challenge-loss-of-green-areas = Loss of green areas
+challenge-poverty = Poverty
+challenge-lack-of-mobility = Lack of mobility
+challenge-inequality = Inequality
+challenge-urban-rural-disparity = Urban–rural disparity
+challenge-citizen-security = Citizen security
+challenge-energy = Energy

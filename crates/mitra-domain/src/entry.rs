@@ -153,6 +153,25 @@ tagged!(
     }
 );
 
+impl ContentLanguage {
+    /// The language's own name for itself.
+    pub fn autonym(self) -> &'static str {
+        match self {
+            ContentLanguage::En => "English",
+            ContentLanguage::ZhHans => "简体中文",
+            ContentLanguage::Id => "Bahasa Indonesia",
+            ContentLanguage::Ms => "Bahasa Melayu",
+            ContentLanguage::Th => "ไทย",
+            ContentLanguage::Vi => "Tiếng Việt",
+            ContentLanguage::Fil => "Filipino",
+            ContentLanguage::Km => "ខ្មែរ",
+            ContentLanguage::Lo => "ລາວ",
+            ContentLanguage::My => "မြန်မာ",
+            ContentLanguage::Ta => "தமிழ்",
+        }
+    }
+}
+
 tagged!(
     /// Where a text comes from.
     TextOrigin, "origin" {

@@ -437,14 +437,10 @@ impl SearchIndex {
         let (top, total, counts) = searcher.search(&combined, &(top, Count, facets))?;
         let top = if query.limit == 0 { Vec::new() } else { top };
 
-        let title_snippets = match &text {
-            Some(text) => {
-                let mut generator = SnippetGenerator::create(&searcher, text.as_ref(), f.title)?;
-                generator.set_max_num_chars(400);
-                Some(generator)
-            }
-            None => None,
-        };
+        let terms: BTreeSet<String> = words(&query.text, true)
+            .into_iter()
+            .map(|w| w.text)
+            .collect();
         let body_snippets = match &text {
             Some(text) => {
                 let mut generator = SnippetGenerator::create(&searcher, text.as_ref(), f.body)?;
@@ -460,7 +456,7 @@ impl SearchIndex {
                 address,
                 score,
                 query,
-                title_snippets.as_ref(),
+                &terms,
                 body_snippets.as_ref(),
             )?);
         }
@@ -497,7 +493,7 @@ impl SearchIndex {
         address: DocAddress,
         score: f32,
         query: &Query,
-        titles: Option<&SnippetGenerator>,
+        terms: &BTreeSet<String>,
         bodies: Option<&SnippetGenerator>,
     ) -> Result<Hit, SearchError> {
         let f = self.fields;
@@ -513,45 +509,43 @@ impl SearchIndex {
             strings(f.title),
             strings(f.body),
         );
+        let has_terms = |text: &str| words(text, true).iter().any(|w| terms.contains(&w.text));
         // The reader's language when the entry has it and the words were found there (or nothing was searched);
         // otherwise the first language where the words were found; otherwise the reader's or the first.
-        let found = |i: usize| {
-            bodies.is_some_and(|g| !g.snippet(&body_texts[i]).highlighted().is_empty())
-                || titles.is_some_and(|g| !g.snippet(&title_texts[i]).highlighted().is_empty())
-        };
+        let found = |i: usize| has_terms(&title_texts[i]) || has_terms(&body_texts[i]);
         let preferred = query
             .lang
             .as_deref()
             .and_then(|lang| langs.iter().position(|l| l == lang));
         let chosen = preferred
-            .filter(|&i| titles.is_none() || found(i))
+            .filter(|&i| terms.is_empty() || found(i))
             .or_else(|| (0..langs.len()).find(|&i| found(i)))
             .or(preferred)
             .unwrap_or(0);
         let title = title_texts.get(chosen).cloned().unwrap_or_default();
         let body = body_texts.get(chosen).cloned().unwrap_or_default();
-        let title_html = match titles {
-            Some(generator) if !generator.snippet(&title).highlighted().is_empty() => {
-                marked(generator.snippet(&title))
-            }
-            _ => escape(&title),
-        };
-        let snippet_html = match bodies {
-            Some(generator) => {
-                let snippet = generator.snippet(&body);
-                if snippet.highlighted().is_empty() {
-                    escape(&lead(&body, 240))
+        let snippet_html = match bodies.map(|g| g.snippet(&body)) {
+            Some(snippet) if !snippet.highlighted().is_empty() => {
+                let fragment = snippet.fragment().to_owned();
+                let before = if body.starts_with(fragment.as_str()) {
+                    ""
                 } else {
-                    marked(snippet)
-                }
+                    "…"
+                };
+                let after = if body.ends_with(fragment.as_str()) {
+                    ""
+                } else {
+                    "…"
+                };
+                format!("{before}{}{after}", marked(snippet))
             }
-            None => escape(&lead(&body, 240)),
+            _ => escape(&lead(&body, 240)),
         };
         Ok(Hit {
             id: id.into_iter().next().unwrap_or_default(),
             score,
             lang: langs.get(chosen).cloned().unwrap_or_default(),
-            title_html,
+            title_html: mark_words(&title, terms),
             snippet_html,
         })
     }
@@ -595,6 +589,35 @@ impl SearchIndex {
             .map(|(word, _)| format!("{head}{word}"))
             .collect())
     }
+}
+
+/// `text`, HTML-escaped, with every word whose folded form is in `terms` in `<mark>`; overlapping words (a long
+/// Chinese word and its parts) make one mark.
+fn mark_words(text: &str, terms: &BTreeSet<String>) -> String {
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for word in words(text, true)
+        .into_iter()
+        .filter(|w| terms.contains(&w.text))
+    {
+        match ranges.last_mut() {
+            Some(last) if word.from <= last.1 => last.1 = last.1.max(word.to),
+            _ => ranges.push((word.from, word.to)),
+        }
+    }
+    let mut out = String::with_capacity(text.len() + ranges.len() * 13);
+    let mut at = 0;
+    for (from, to) in ranges {
+        if from < at {
+            continue;
+        }
+        out.push_str(&escape(&text[at..from]));
+        out.push_str("<mark>");
+        out.push_str(&escape(&text[from..to]));
+        out.push_str("</mark>");
+        at = to;
+    }
+    out.push_str(&escape(&text[at..]));
+    out
 }
 
 fn marked(mut snippet: tantivy::snippet::Snippet) -> String {

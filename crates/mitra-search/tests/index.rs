@@ -268,6 +268,18 @@ fn snippets_mark_the_words_found_in_the_readers_language_when_it_has_them() {
         "{}",
         hit.title_html
     );
+    let long = index
+        .search(&Query {
+            text: "signals".into(),
+            limit: 1,
+            lang: Some("en".into()),
+            ..Query::default()
+        })
+        .expect("search");
+    assert_eq!(
+        long.hits[0].title_html, "Hangzhou City Brain traffic <mark>signals</mark>",
+        "titles are shown whole"
+    );
     let english = index
         .search(&Query {
             text: "bangkok".into(),

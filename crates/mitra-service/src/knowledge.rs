@@ -45,6 +45,7 @@ pub const MAX_SEARCH_OFFSET: usize = 10_000;
 pub(crate) struct SearchState {
     dir: Option<PathBuf>,
     index: OnceCell<Arc<SearchIndex>>,
+    places: OnceCell<Arc<Places>>,
     /// The change-feed position known to be reflected, moved past writes that do not concern entries.
     seen: AtomicI64,
     /// One catch-up at a time.
@@ -102,13 +103,22 @@ pub fn dimension_name(dimension: Dimension) -> &'static str {
     }
 }
 
-/// What the index needs of the reference data to describe an entry: each city's names and country.
-struct Places {
-    cities: HashMap<CityId, City>,
-    countries: HashMap<String, Country>,
+/// The cities and countries entries refer to, by id: what the index needs to describe an entry (each city's names
+/// in every language, its country), and what pages need to name facet values. Loaded once with the index.
+#[derive(Debug, Default)]
+pub struct Places {
+    /// Cities by id.
+    pub cities: HashMap<CityId, City>,
+    /// Countries by ISO 3166-1 alpha-2 code.
+    pub countries: HashMap<String, Country>,
 }
 
 impl Places {
+    /// The city with id `id`, if Mitra lists it.
+    pub fn city(&self, id: &str) -> Option<&City> {
+        CityId::parse(id).ok().and_then(|id| self.cities.get(&id))
+    }
+
     fn document(&self, entry: &Entry) -> Document {
         let mut names = BTreeSet::new();
         let mut countries = BTreeSet::new();
@@ -173,7 +183,19 @@ pub struct SearchPage {
 }
 
 impl Mitra {
-    async fn places(&self) -> Result<Places, ServiceError> {
+    /// The cities and countries entries refer to, loaded once.
+    pub async fn places(&self) -> Result<Arc<Places>, ServiceError> {
+        let places = self
+            .search
+            .places
+            .get_or_try_init(|| async {
+                Ok::<_, ServiceError>(Arc::new(self.load_places().await?))
+            })
+            .await?;
+        Ok(places.clone())
+    }
+
+    async fn load_places(&self) -> Result<Places, ServiceError> {
         let cities = crate::all_pages(
             |page| {
                 let store = self.store.clone();
@@ -194,7 +216,7 @@ impl Mitra {
 
     /// The documented initiatives shipped as demo entries, checked against the loaded cities and countries.
     pub async fn demo_entries(&self) -> Result<Vec<Entry>, ServiceError> {
-        let places = self.places().await?;
+        let places = self.load_places().await?;
         let cities: Vec<City> = places.cities.into_values().collect();
         let countries: Vec<Country> = places.countries.into_values().collect();
         Ok(parse_initiatives(&INITIATIVE_FILES, &cities, &countries)?)
@@ -257,6 +279,27 @@ impl Mitra {
             })
             .await?;
         Ok(index.clone())
+    }
+
+    /// Opens the search index, building it from the store when it is new or of another version, and brings it up
+    /// to date with the change feed; returns how many entries it holds.
+    pub async fn prepare_search(&self) -> Result<u64, ServiceError> {
+        Ok(self.current_index().await?.len())
+    }
+
+    /// Keeps the search index current in the background: every second, the entries written since (by this node,
+    /// another node or the command line) are applied. Searches apply them too, so this only keeps them quick.
+    pub fn follow_search_feed(&self) {
+        let mitra = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+            loop {
+                tick.tick().await;
+                if let Err(error) = mitra.current_index().await {
+                    tracing::warn!(error = %error, "search.follow_failed");
+                }
+            }
+        });
     }
 
     /// Rebuilds the search index from every stored entry; returns how many entries it holds.

@@ -74,7 +74,9 @@ impl Routes {
 }
 
 fn pages() -> Routes {
-    use ui::{account, admin, analytics, api_docs, cities, home, orgs, review, standards};
+    use ui::{
+        account, admin, analytics, api_docs, cities, home, knowledge, orgs, review, standards,
+    };
     Routes::new("")
         .get("/", home::show_home)
         .get("/cities", cities::list_cities)
@@ -82,6 +84,8 @@ fn pages() -> Routes {
         .get("/cities/{id}/assessment", analytics::show_assessment)
         .post("/cities/{id}/tier", cities::set_tier)
         .get("/rankings", analytics::show_rankings)
+        .get("/search", knowledge::search)
+        .get("/entries/{id}", knowledge::show_entry)
         .get("/standards", standards::list_standards)
         .get("/standards/{id}", standards::show_standard)
         .get("/indicators/{id}", standards::show_indicator)
@@ -136,7 +140,7 @@ fn pages() -> Routes {
 }
 
 fn api_routes() -> Routes {
-    use api::{account, analytics, cities, observations, openapi, orgs, standards};
+    use api::{account, analytics, cities, knowledge, observations, openapi, orgs, standards};
     Routes::new("/api/v1")
         .get("/cities", cities::list_cities)
         .get("/cities.geojson", cities::cities_geojson)
@@ -174,6 +178,9 @@ fn api_routes() -> Routes {
         .post("/tokens", account::create_token)
         .delete("/tokens/{id}", account::revoke_token)
         .get("/audit", account::list_audit)
+        .get("/search", knowledge::search)
+        .get("/search/suggest", knowledge::suggest)
+        .get("/entries/{id}", knowledge::get_entry)
         .get("/openapi.json", openapi::get_openapi)
 }
 

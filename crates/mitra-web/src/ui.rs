@@ -8,6 +8,7 @@ pub mod api_docs;
 pub mod cities;
 pub mod forms;
 pub mod home;
+pub mod knowledge;
 pub mod map;
 pub mod orgs;
 pub mod review;

@@ -98,6 +98,19 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// The search index of the knowledge exchange (kept in the data directory's search/ folder).
+    Index {
+        #[command(subcommand)]
+        command: IndexCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum IndexCommand {
+    /// Throw the search index away and build it again from the database. `mitra serve` builds it by itself when
+    /// it is missing or from another version, and keeps it current; rebuild after restoring a backup, or to be
+    /// sure. Stop the server that uses this data directory first.
+    Rebuild,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -231,6 +244,33 @@ fn say(line: &str) -> anyhow::Result<()> {
     writeln!(out, "{line}")?;
     out.flush()?;
     Ok(())
+}
+
+/// Where the search index is kept: `search/` in the data directory.
+fn search_dir(config: &Config) -> std::path::PathBuf {
+    config.data_dir.join("search")
+}
+
+async fn run_index(config: &Config, command: IndexCommand) -> anyhow::Result<()> {
+    match command {
+        IndexCommand::Rebuild => {
+            let mitra = open(config).await?.with_search_dir(search_dir(config));
+            mitra
+                .load_reference()
+                .await
+                .context("cannot load the reference data")?;
+            let count = mitra.rebuild_search_index().await.with_context(|| {
+                format!(
+                    "cannot rebuild the search index in {} (stop a mitra serve that uses this data directory first)",
+                    search_dir(config).display()
+                )
+            })?;
+            say(&format!(
+                "Search index rebuilt in {}: {count} entries.",
+                search_dir(config).display()
+            ))
+        }
+    }
 }
 
 async fn open(config: &Config) -> anyhow::Result<Mitra> {
@@ -420,7 +460,7 @@ async fn run_import(config: &Config, command: ImportCommand) -> anyhow::Result<(
 }
 
 async fn serve(config: Config, demo: bool, demo_exclude: &[String]) -> anyhow::Result<()> {
-    let mitra = open(&config).await?;
+    let mitra = open(&config).await?.with_search_dir(search_dir(&config));
     let report = mitra
         .load_reference()
         .await
@@ -453,6 +493,14 @@ async fn serve(config: Config, demo: bool, demo_exclude: &[String]) -> anyhow::R
         }
         tracing::warn!("serve.demo_mode");
     }
+    let indexed = mitra.prepare_search().await.with_context(|| {
+        format!(
+            "cannot open the search index in {} (is another mitra serve using this data directory?)",
+            search_dir(&config).display()
+        )
+    })?;
+    tracing::info!(entries = indexed, "search.ready");
+    mitra.follow_search_feed();
     let listener = TcpListener::bind(config.bind).await.with_context(|| {
         format!(
             "cannot listen on {} (is another program using it?)",
@@ -616,6 +664,7 @@ async fn main() -> std::process::ExitCode {
         Command::User { command } => run_user(&config, command).await,
         Command::Org { command } => run_org(&config, command).await,
         Command::Import { command } => run_import(&config, command).await,
+        Command::Index { command } => run_index(&config, command).await,
         Command::Assess {
             city,
             standard,

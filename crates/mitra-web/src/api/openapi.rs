@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{account, analytics, cities, observations, orgs, standards};
+use super::{account, analytics, cities, knowledge, observations, orgs, standards};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -19,6 +19,7 @@ use crate::error::Problem;
         orgs::list_organisations, orgs::create_organisation, orgs::get_organisation, orgs::update_organisation,
         orgs::approve_organisation, orgs::reject_organisation, orgs::add_member,
         account::get_me, account::list_tokens, account::create_token, account::revoke_token, account::list_audit,
+        knowledge::search, knowledge::suggest, knowledge::get_entry,
     ),
     modifiers(&BearerAuth),
     components(schemas(Problem)),
@@ -27,7 +28,8 @@ use crate::error::Problem;
          (name = "analytics", description = "Conformity assessment, peer rankings, benchmarks and development tiers"),
          (name = "observations", description = "Indicator values of cities: import, listing and review"),
          (name = "organisations", description = "Organisations, moderation and members"),
-         (name = "accounts", description = "The caller's account, API tokens and the audit trail")),
+         (name = "accounts", description = "The caller's account, API tokens and the audit trail"),
+         (name = "knowledge", description = "The knowledge exchange: practices, innovations, solutions, projects, funding, training and events, and their multilingual search")),
 )]
 struct ApiDoc;
 

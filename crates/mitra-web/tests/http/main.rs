@@ -5,6 +5,7 @@
 
 mod accounts;
 mod api;
+mod knowledge;
 mod observations;
 mod pages;
 mod permissions;

@@ -1,0 +1,266 @@
+//! `/api/v1/search`, `/api/v1/search/suggest` and `/api/v1/entries/{id}`: the knowledge exchange.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use mitra_service::domain::ValidationError;
+use mitra_service::{
+    Mitra, SearchPage, SearchRequest, StoredEntry, dimension_name, parse_dimension,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::ApiQuery;
+use crate::error::{ApiError, Problem};
+
+/// Reads a search from a query string: `q`, `offset`, `limit`, `page` (1-based, with `per_page` hits a page), and
+/// any number of filters named by dimension (`kind=practice&country=TH&country=VN`). `lang` is the reader's
+/// language. Unknown parameters are refused when `strict`, and left alone otherwise (pages carry `lang`, `done`).
+pub(crate) fn search_request(
+    query: Option<&str>,
+    per_page: usize,
+    strict: bool,
+) -> Result<SearchRequest, ValidationError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
+        .map_err(|e| ValidationError::new("query", format!("is not a valid query string: {e}")))?;
+    let mut request = SearchRequest {
+        limit: Some(per_page),
+        ..SearchRequest::default()
+    };
+    let number = |name: &str, value: &str| {
+        value
+            .parse::<usize>()
+            .map_err(|_| ValidationError::new(name, format!("'{value}' is not a whole number")))
+    };
+    for (name, value) in pairs {
+        match name.as_str() {
+            "q" => request.q = value,
+            "offset" => request.offset = number("offset", &value)?,
+            "limit" => request.limit = Some(number("limit", &value)?),
+            "page" => {
+                let page = number("page", &value)?.max(1);
+                request.offset = (page - 1).saturating_mul(request.limit.unwrap_or(per_page));
+            }
+            "lang" => request.lang = Some(value),
+            _ if value.is_empty() => {}
+            _ => match parse_dimension(&name) {
+                Ok(_) => request.filters.push((name, value)),
+                Err(e) if strict => return Err(e),
+                Err(_) => {}
+            },
+        }
+    }
+    Ok(request)
+}
+
+/// The query of a search. Filters may repeat: values of one filter are alternatives, different filters all apply.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "documents the parameters; the handler reads the raw query so that filters may repeat"
+)]
+pub struct SearchParams {
+    /// What to look for, in any language; empty for every entry.
+    q: Option<String>,
+    /// Hits to skip (at most 10 000).
+    offset: Option<usize>,
+    /// Hits per page, 1 to 100 (default 20).
+    limit: Option<usize>,
+    /// The reader's language (`en`, `zh-Hans`, `th`…): titles and snippets are shown in it where the entry has it.
+    lang: Option<String>,
+    /// Entry kind: practice, innovation, solution, project, funding, training, event.
+    kind: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    country: Option<String>,
+    /// City id.
+    city: Option<String>,
+    /// ASCN focus area id.
+    focus_area: Option<String>,
+    /// One of the statement's challenges (`air-pollution`, `congestion`…).
+    challenge: Option<String>,
+    /// A language the entry is written in.
+    language: Option<String>,
+    /// The entry's year.
+    year: Option<String>,
+}
+
+/// An entry as the API gives it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntryResponse {
+    /// The entry: `id`, `texts` (per language, with `origin`), `cities`, `organisations`, `challenges`,
+    /// `focus_areas`, `sdgs`, `indicators`, `tags`, `year_from`, `year_to`, `sources`, `example`, and `details`
+    /// whose `kind` says which fields follow.
+    #[schema(value_type = Object)]
+    entry: serde_json::Value,
+    /// The publishing organisation's id; null for entries shipped with the platform.
+    owner_org: Option<String>,
+    /// RFC 3339.
+    created_at: String,
+    /// RFC 3339.
+    updated_at: String,
+}
+
+impl From<&StoredEntry> for EntryResponse {
+    fn from(stored: &StoredEntry) -> Self {
+        let rfc3339 = |t: time::OffsetDateTime| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default()
+        };
+        Self {
+            entry: serde_json::to_value(&stored.entry).unwrap_or_default(),
+            owner_org: stored.owner_org.as_ref().map(ToString::to_string),
+            created_at: rfc3339(stored.created_at),
+            updated_at: rfc3339(stored.updated_at),
+        }
+    }
+}
+
+/// `{"entry": …}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntryEnvelope {
+    entry: EntryResponse,
+}
+
+/// One hit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HitResponse {
+    id: String,
+    /// The entry's kind.
+    kind: String,
+    /// BM25 relevance.
+    score: f32,
+    /// The language of `title_html` and `snippet_html`.
+    lang: String,
+    /// The title, HTML-escaped, with the words found in `<mark>`.
+    title_html: String,
+    /// A passage, HTML-escaped, with the words found in `<mark>`.
+    snippet_html: String,
+}
+
+/// A facet value and how many matching entries have it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacetCount {
+    value: String,
+    count: u64,
+}
+
+/// One dimension's facet values.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Facet {
+    /// `kind`, `country`, `city`, `focus_area`, `challenge`, `language` or `year`: also the filter's parameter name.
+    dimension: String,
+    values: Vec<FacetCount>,
+}
+
+/// A page of search results.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResponse {
+    /// How many entries match in all.
+    total: usize,
+    offset: usize,
+    limit: usize,
+    hits: Vec<HitResponse>,
+    facets: Vec<Facet>,
+}
+
+impl From<&SearchPage> for SearchResponse {
+    fn from(page: &SearchPage) -> Self {
+        let kinds: std::collections::HashMap<&str, &str> = page
+            .entries
+            .iter()
+            .map(|e| (e.entry.id.as_str(), e.entry.kind().tag()))
+            .collect();
+        Self {
+            total: page.results.total,
+            offset: page.offset,
+            limit: page.limit,
+            hits: page
+                .results
+                .hits
+                .iter()
+                .map(|h| HitResponse {
+                    id: h.id.clone(),
+                    kind: kinds
+                        .get(h.id.as_str())
+                        .map(|k| (*k).to_owned())
+                        .unwrap_or_default(),
+                    score: h.score,
+                    lang: h.lang.clone(),
+                    title_html: h.title_html.clone(),
+                    snippet_html: h.snippet_html.clone(),
+                })
+                .collect(),
+            facets: page
+                .results
+                .facets
+                .iter()
+                .map(|(dimension, values)| Facet {
+                    dimension: dimension_name(*dimension).to_owned(),
+                    values: values
+                        .iter()
+                        .map(|(value, count)| FacetCount {
+                            value: value.clone(),
+                            count: *count,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Search the knowledge exchange's entries, in any of Mitra's languages, with facet counts.
+#[utoipa::path(get, path = "/api/v1/search", tag = "knowledge", params(SearchParams),
+    responses((status = 200, body = SearchResponse), (status = 400, body = Problem, content_type = "application/problem+json")))]
+pub async fn search(
+    State(mitra): State<Mitra>,
+    uri: Uri,
+) -> Result<Json<SearchResponse>, ApiError> {
+    let request =
+        search_request(uri.query(), 20, true).map_err(mitra_service::ServiceError::from)?;
+    let page = mitra.search(&request).await?;
+    Ok(Json(SearchResponse::from(&page)))
+}
+
+/// The query of a suggestion.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SuggestParams {
+    /// What has been typed so far.
+    q: String,
+    /// How many suggestions, 1 to 20 (default 8).
+    limit: Option<usize>,
+}
+
+/// `{"suggestions": […]}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestResponse {
+    /// Completions of the last word typed, each with what came before it, most frequent first.
+    suggestions: Vec<String>,
+}
+
+/// Complete what has been typed into the search box.
+#[utoipa::path(get, path = "/api/v1/search/suggest", tag = "knowledge", params(SuggestParams),
+    responses((status = 200, body = SuggestResponse), (status = 400, body = Problem, content_type = "application/problem+json")))]
+pub async fn suggest(
+    State(mitra): State<Mitra>,
+    ApiQuery(params): ApiQuery<SuggestParams>,
+) -> Result<Json<SuggestResponse>, ApiError> {
+    let suggestions = mitra.suggest(&params.q, params.limit.unwrap_or(8)).await?;
+    Ok(Json(SuggestResponse { suggestions }))
+}
+
+/// Get one entry.
+#[utoipa::path(get, path = "/api/v1/entries/{id}", tag = "knowledge", params(("id" = String, Path, description = "Entry id, e.g. asean-26")),
+    responses((status = 200, body = EntryEnvelope), (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_entry(
+    State(mitra): State<Mitra>,
+    Path(id): Path<String>,
+) -> Result<Json<EntryEnvelope>, ApiError> {
+    let stored = mitra.entry(&id).await?;
+    Ok(Json(EntryEnvelope {
+        entry: EntryResponse::from(&stored),
+    }))
+}
