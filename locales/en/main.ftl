@@ -472,3 +472,6 @@ challenge-inequality = Inequality
 challenge-urban-rural-disparity = Urban–rural disparity
 challenge-citizen-security = Citizen security
 challenge-energy = Energy
+feeds-calendar-name = Mitra: events and training
+search-feed = Atom feed of this search
+search-calendar = Calendar of its events and training (iCalendar)

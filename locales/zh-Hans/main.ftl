@@ -463,3 +463,6 @@ challenge-inequality = 不平等
 challenge-urban-rural-disparity = 城乡差距
 challenge-citizen-security = 市民安全
 challenge-energy = 能源
+feeds-calendar-name = Mitra：活动与培训
+search-feed = 本次检索的 Atom 订阅
+search-calendar = 其中活动与培训的日历（iCalendar）

@@ -395,6 +395,21 @@ pub struct LocalTime {
     pub timezone: String,
 }
 
+impl LocalTime {
+    /// The instant this local time is, in UTC: `None` when the zone is unknown or the text is not a local time.
+    /// A time that falls in a daylight-saving gap or overlap takes the earlier offset.
+    pub fn to_utc(&self) -> Option<time::OffsetDateTime> {
+        let civil: jiff::civil::DateTime = self.at.parse().ok()?;
+        let zone = jiff::tz::TimeZone::get(&self.timezone).ok()?;
+        let instant = zone
+            .to_ambiguous_zoned(civil)
+            .compatible()
+            .ok()?
+            .timestamp();
+        time::OffsetDateTime::from_unix_timestamp(instant.as_second()).ok()
+    }
+}
+
 /// What a project needs.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ProjectNeeds {
@@ -616,15 +631,7 @@ fn check_local_time(
             ),
         )
     })?;
-    let zone_ok = time.timezone == "UTC"
-        || (time.timezone.contains('/')
-            && time.timezone.split('/').all(|part| {
-                !part.is_empty()
-                    && part
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
-            }));
-    if !zone_ok {
+    if jiff::tz::TimeZone::get(&time.timezone).is_err() {
         return Err(ValidationError::new(
             format!("{field}.timezone"),
             format!(
@@ -1070,6 +1077,25 @@ mod tests {
             standards: Vec::new(),
         };
         assert_eq!(refused(e), "provider");
+    }
+
+    #[test]
+    fn local_times_convert_to_utc_in_their_zone() {
+        let bangkok = LocalTime {
+            at: "2026-03-02T09:00".into(),
+            timezone: "Asia/Bangkok".into(),
+        };
+        let utc = bangkok.to_utc().expect("utc");
+        assert_eq!(
+            (utc.hour(), utc.day()),
+            (2, 2),
+            "Bangkok is seven hours ahead of UTC"
+        );
+        let unknown = LocalTime {
+            at: "2026-03-02T09:00".into(),
+            timezone: "Asia/Atlantis".into(),
+        };
+        assert_eq!(unknown.to_utc(), None);
     }
 
     #[test]

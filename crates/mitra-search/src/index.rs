@@ -72,6 +72,8 @@ pub struct Document {
     pub challenges: Vec<String>,
     /// The year the entry is about (a project's start, an event's date), if any.
     pub year: Option<i32>,
+    /// When the entry last changed, in seconds since 1970 (UTC): the order of [`Query::newest_first`].
+    pub updated: i64,
 }
 
 /// The dimensions a search is counted and filtered by.
@@ -138,6 +140,8 @@ pub struct Query {
     pub limit: usize,
     /// The reader's language, whose text is preferred for titles and snippets.
     pub lang: Option<String>,
+    /// Newest change first instead of best match first (for feeds).
+    pub newest_first: bool,
 }
 
 /// One entry found.
@@ -176,6 +180,7 @@ struct Fields {
     suggest: Field,
     facet: Field,
     year: Field,
+    updated: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -197,6 +202,7 @@ fn schema() -> (Schema, Fields) {
         suggest: builder.add_text_field("suggest", text(PLAIN_TOKENIZER, IndexRecordOption::Basic)),
         facet: builder.add_facet_field("facet", FacetOptions::default()),
         year: builder.add_i64_field("year", INDEXED | FAST),
+        updated: builder.add_i64_field("updated", FAST),
     };
     (builder.build(), fields)
 }
@@ -362,6 +368,7 @@ impl SearchIndex {
                 doc.add_facet(f.facet, dimension.facet(value));
             }
         }
+        doc.add_i64(f.updated, entry.updated);
         if let Some(year) = entry.year {
             doc.add_i64(f.year, i64::from(year));
             doc.add_facet(f.facet, Dimension::Year.facet(&year.to_string()));
@@ -431,10 +438,18 @@ impl SearchIndex {
         for dimension in Dimension::ALL {
             facets.add_facet(Facet::from_path([dimension.root()]));
         }
-        let top = TopDocs::with_limit(query.limit.max(1))
-            .and_offset(query.offset)
-            .order_by_score();
-        let (top, total, counts) = searcher.search(&combined, &(top, Count, facets))?;
+        let page = TopDocs::with_limit(query.limit.max(1)).and_offset(query.offset);
+        let (top, total, counts): (Vec<(f32, DocAddress)>, usize, _) = if query.newest_first {
+            let newest = page.order_by_fast_field::<i64>("updated", tantivy::Order::Desc);
+            let (top, total, counts) = searcher.search(&combined, &(newest, Count, facets))?;
+            (
+                top.into_iter().map(|(_, address)| (1.0, address)).collect(),
+                total,
+                counts,
+            )
+        } else {
+            searcher.search(&combined, &(page.order_by_score(), Count, facets))?
+        };
         let top = if query.limit == 0 { Vec::new() } else { top };
 
         let terms: BTreeSet<String> = words(&query.text, true)

@@ -35,6 +35,7 @@ fn entries() -> Vec<Document> {
             focus_areas: vec!["quality-environment".into()],
             challenges: vec!["water-pollution".into()],
             year: Some(2018),
+            updated: 100,
         },
         Document {
             id: "hanoi-bus".into(),
@@ -57,6 +58,7 @@ fn entries() -> Vec<Document> {
             focus_areas: vec!["built-infrastructure".into()],
             challenges: vec!["congestion".into()],
             year: Some(2017),
+            updated: 300,
         },
         Document {
             id: "hz-brain".into(),
@@ -79,6 +81,7 @@ fn entries() -> Vec<Document> {
             focus_areas: vec!["built-infrastructure".into()],
             challenges: vec!["congestion".into()],
             year: Some(2016),
+            updated: 200,
         },
     ]
 }
@@ -222,6 +225,30 @@ fn facets_count_the_matching_entries_and_filters_narrow_them() {
     assert!(
         languages.contains(&("en".to_string(), 3)) && languages.contains(&("vi".to_string(), 1))
     );
+}
+
+#[test]
+fn feeds_list_the_newest_change_first() {
+    let index = index();
+    let newest = ids(
+        &index,
+        Query {
+            newest_first: true,
+            limit: 10,
+            ..Query::default()
+        },
+    );
+    assert_eq!(newest, ["hanoi-bus", "hz-brain", "bkk-flood"]);
+    let searched = ids(
+        &index,
+        Query {
+            text: "congestion".into(),
+            newest_first: true,
+            limit: 10,
+            ..Query::default()
+        },
+    );
+    assert_eq!(searched, ["hanoi-bus", "hz-brain"]);
 }
 
 #[test]

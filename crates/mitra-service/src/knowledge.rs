@@ -10,7 +10,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use mitra_domain::reference::{InitiativeFiles, parse_initiatives};
-use mitra_domain::{City, CityFilter, CityId, Country, Entry, EntryId, ValidationError};
+use mitra_domain::{
+    Actor, City, CityFilter, CityId, Country, Entry, EntryId, ModerationStatus, OrgId,
+    ValidationError,
+};
 use mitra_search::{Dimension, Document, Opened, SearchIndex};
 use mitra_store::StoredEntry;
 use tokio::sync::{Mutex, OnceCell};
@@ -34,6 +37,12 @@ const INITIATIVE_FILES: InitiativeFiles<'static> = InitiativeFiles {
         include_str!("../../../data/initiatives/place_names.csv"),
     ),
 };
+
+/// Example training and events for the demonstration, each marked `example` (`data/knowledge/examples.json`).
+const EXAMPLES: (&str, &str) = (
+    "knowledge/examples.json",
+    include_str!("../../../data/knowledge/examples.json"),
+);
 
 /// Most hits one page of search results holds.
 pub const MAX_SEARCH_LIMIT: usize = 100;
@@ -74,6 +83,8 @@ pub struct SearchRequest {
     pub limit: Option<usize>,
     /// The reader's language tag.
     pub lang: Option<String>,
+    /// Newest change first instead of best match first (for feeds).
+    pub newest_first: bool,
 }
 
 /// The dimension named `raw` (`kind`, `country`, `city`, `focus_area`, `challenge`, `language`, `year`).
@@ -119,7 +130,8 @@ impl Places {
         CityId::parse(id).ok().and_then(|id| self.cities.get(&id))
     }
 
-    fn document(&self, entry: &Entry) -> Document {
+    fn document(&self, stored: &StoredEntry) -> Document {
+        let entry = &stored.entry;
         let mut names = BTreeSet::new();
         let mut countries = BTreeSet::new();
         for id in &entry.cities {
@@ -165,6 +177,7 @@ impl Places {
                 .map(|c| c.tag().to_owned())
                 .collect(),
             year: entry.year_from.or(entry.year_to),
+            updated: stored.updated_at.unix_timestamp(),
         }
     }
 }
@@ -214,12 +227,42 @@ impl Mitra {
         })
     }
 
-    /// The documented initiatives shipped as demo entries, checked against the loaded cities and countries.
+    /// The demo entries: the documented initiatives, checked against the loaded cities and countries, and the
+    /// example training and events, each marked as an example.
     pub async fn demo_entries(&self) -> Result<Vec<Entry>, ServiceError> {
         let places = self.load_places().await?;
         let cities: Vec<City> = places.cities.into_values().collect();
         let countries: Vec<Country> = places.countries.into_values().collect();
-        Ok(parse_initiatives(&INITIATIVE_FILES, &cities, &countries)?)
+        let mut entries = parse_initiatives(&INITIATIVE_FILES, &cities, &countries)?;
+        let bad = |reason: String| mitra_domain::reference::RowError {
+            file: EXAMPLES.0.to_owned(),
+            line: 0,
+            field: "entry".into(),
+            reason,
+        };
+        let examples: Vec<Entry> =
+            serde_json::from_str(EXAMPLES.1).map_err(|e| bad(e.to_string()))?;
+        for example in examples {
+            example
+                .validate()
+                .map_err(|e| bad(format!("{}: {e}", example.id)))?;
+            if !example.example {
+                return Err(bad(format!("{} is not marked as an example", example.id)).into());
+            }
+            if let Some(city) = example
+                .cities
+                .iter()
+                .find(|c| !cities.iter().any(|known| &known.id == *c))
+            {
+                return Err(bad(format!(
+                    "{}: {city} is not one of Mitra's cities",
+                    example.id
+                ))
+                .into());
+            }
+            entries.push(example);
+        }
+        Ok(entries)
     }
 
     /// Loads the demo entries unless they were loaded before; `true` when they were loaded now.
@@ -241,6 +284,115 @@ impl Mitra {
             .store
             .mark_demo_loaded(DEMO_ENTRIES_PACK, "system:demo")
             .await?)
+    }
+
+    /// Checks an entry written by a user: the domain's rules, and that its cities are Mitra's.
+    async fn check_entry(&self, entry: &Entry) -> Result<(), ServiceError> {
+        entry.validate()?;
+        let places = self.places().await?;
+        if let Some((i, city)) = entry
+            .cities
+            .iter()
+            .enumerate()
+            .find(|(_, c)| !places.cities.contains_key(*c))
+        {
+            return Err(ValidationError::new(
+                format!("cities[{i}]"),
+                format!("{city} is not one of Mitra's cities"),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Publishes a new entry for organisation `org`, whose editors (and platform admins) may do so once it is
+    /// approved.
+    pub async fn create_entry(
+        &self,
+        actor: &Actor,
+        org: &str,
+        entry: &Entry,
+    ) -> Result<StoredEntry, ServiceError> {
+        let org = OrgId::parse(org)?;
+        let found = self.store.find_org(&org).await?;
+        let editor = actor.org_editor(&org, found.status == ModerationStatus::Approved)?;
+        if !editor.org_approved() {
+            return Err(ValidationError::new(
+                "org",
+                "the organisation is waiting for approval; its entries can be published once a platform admin approves it",
+            )
+            .into());
+        }
+        self.check_entry(entry).await?;
+        match self.store.find_entry(&entry.id).await {
+            Ok(_) => {
+                return Err(ServiceError::Conflict(format!(
+                    "an entry with the id {} exists; choose another id",
+                    entry.id
+                )));
+            }
+            Err(mitra_store::StoreError::NotFound { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+        self.store
+            .put_entries(
+                std::slice::from_ref(entry),
+                Some(editor.org()),
+                editor.actor(),
+            )
+            .await?;
+        Ok(self.store.find_entry(&entry.id).await?)
+    }
+
+    /// Who may change or delete a stored entry: editors of its organisation, or platform admins for entries
+    /// shipped with the platform. Returns the actor's audit name.
+    async fn entry_writer(
+        &self,
+        actor: &Actor,
+        stored: &StoredEntry,
+    ) -> Result<String, ServiceError> {
+        match &stored.owner_org {
+            Some(org) => {
+                let found = self.store.find_org(org).await?;
+                Ok(actor
+                    .org_editor(org, found.status == ModerationStatus::Approved)?
+                    .actor()
+                    .to_owned())
+            }
+            None => Ok(actor.platform_admin()?.actor().to_owned()),
+        }
+    }
+
+    /// Replaces entry `id` with `entry` (whose id must be `id`).
+    pub async fn update_entry(
+        &self,
+        actor: &Actor,
+        id: &str,
+        entry: &Entry,
+    ) -> Result<StoredEntry, ServiceError> {
+        let id = EntryId::parse(id)?;
+        let stored = self.store.find_entry(&id).await?;
+        let writer = self.entry_writer(actor, &stored).await?;
+        if entry.id != id {
+            return Err(ValidationError::new(
+                "id",
+                format!("is {}, but the entry written is {id}", entry.id),
+            )
+            .into());
+        }
+        self.check_entry(entry).await?;
+        self.store
+            .put_entries(std::slice::from_ref(entry), None, &writer)
+            .await?;
+        Ok(self.store.find_entry(&id).await?)
+    }
+
+    /// Deletes entry `id`.
+    pub async fn delete_entry(&self, actor: &Actor, id: &str) -> Result<(), ServiceError> {
+        let id = EntryId::parse(id)?;
+        let stored = self.store.find_entry(&id).await?;
+        let writer = self.entry_writer(actor, &stored).await?;
+        Ok(self.store.delete_entry(&id, &writer).await?)
     }
 
     /// One entry.
@@ -321,7 +473,7 @@ impl Mitra {
             |e: &StoredEntry| e.entry.id.to_string(),
         )
         .await?;
-        let documents: Vec<Document> = entries.iter().map(|e| places.document(&e.entry)).collect();
+        let documents: Vec<Document> = entries.iter().map(|e| places.document(e)).collect();
         let index = index.clone();
         let count = documents.len() as u64;
         tokio::task::spawn_blocking(move || {
@@ -366,8 +518,7 @@ impl Mitra {
                     .collect();
                 let found = self.store.find_entries(&ids).await?;
                 let places = self.places().await?;
-                let documents: Vec<Document> =
-                    found.iter().map(|e| places.document(&e.entry)).collect();
+                let documents: Vec<Document> = found.iter().map(|e| places.document(e)).collect();
                 let removals: Vec<String> = touched
                     .iter()
                     .filter(|id| !found.iter().any(|e| e.entry.id.as_str() == **id))
@@ -427,6 +578,7 @@ impl Mitra {
             offset: request.offset,
             limit,
             lang: request.lang.clone(),
+            newest_first: request.newest_first,
         };
         let results = tokio::task::spawn_blocking(move || index.search(&query))
             .await

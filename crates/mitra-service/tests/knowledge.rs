@@ -26,8 +26,20 @@ async fn demo_entries_are_the_documented_initiatives_in_english_and_chinese() {
     for_each_database(|url| async move {
         let mitra = open(url).await;
         let entries = mitra.demo_entries().await.expect("demo entries");
-        assert_eq!(entries.len(), 67);
-        for entry in &entries {
+        let (examples, initiatives): (Vec<_>, Vec<_>) = entries.iter().partition(|e| e.example);
+        assert_eq!(initiatives.len(), 67);
+        assert!(
+            examples
+                .iter()
+                .all(|e| matches!(e.kind().tag(), "training" | "event")),
+            "only training and events are made up for the demonstration, and they say so"
+        );
+        assert!(examples.iter().all(|e| {
+            e.texts
+                .iter()
+                .all(|t| t.title.starts_with("Example") || t.title.starts_with("示例"))
+        }));
+        for entry in &initiatives {
             let langs: Vec<&str> = entry.texts.iter().map(|t| t.lang.tag()).collect();
             assert!(
                 langs.starts_with(&["en", "zh-Hans"]),
@@ -102,7 +114,10 @@ async fn filters_facets_and_pages() {
             })
             .await
             .expect("all");
-        assert_eq!(all.results.total, 67);
+        assert_eq!(
+            all.results.total, 72,
+            "67 initiatives and 5 example events and training"
+        );
         let countries = &all
             .results
             .facets
@@ -185,7 +200,7 @@ async fn the_index_on_disk_is_reused_and_can_be_rebuilt() {
             ids(&second.search(&query("transport")).await.expect("search")),
             before
         );
-        assert_eq!(second.rebuild_search_index().await.expect("rebuild"), 67);
+        assert_eq!(second.rebuild_search_index().await.expect("rebuild"), 72);
         assert_eq!(
             ids(&second.search(&query("transport")).await.expect("search")),
             before

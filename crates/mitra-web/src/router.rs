@@ -75,7 +75,8 @@ impl Routes {
 
 fn pages() -> Routes {
     use ui::{
-        account, admin, analytics, api_docs, cities, home, knowledge, orgs, review, standards,
+        account, admin, analytics, api_docs, cities, feeds, home, knowledge, orgs, review,
+        standards,
     };
     Routes::new("")
         .get("/", home::show_home)
@@ -86,6 +87,8 @@ fn pages() -> Routes {
         .get("/rankings", analytics::show_rankings)
         .get("/search", knowledge::search)
         .get("/entries/{id}", knowledge::show_entry)
+        .get("/feeds/entries.atom", feeds::atom)
+        .get("/feeds/calendar.ics", feeds::calendar)
         .get("/standards", standards::list_standards)
         .get("/standards/{id}", standards::show_standard)
         .get("/indicators/{id}", standards::show_indicator)
@@ -180,7 +183,10 @@ fn api_routes() -> Routes {
         .get("/audit", account::list_audit)
         .get("/search", knowledge::search)
         .get("/search/suggest", knowledge::suggest)
+        .post("/entries", knowledge::create_entry)
         .get("/entries/{id}", knowledge::get_entry)
+        .put("/entries/{id}", knowledge::update_entry)
+        .delete("/entries/{id}", knowledge::delete_entry)
         .get("/openapi.json", openapi::get_openapi)
 }
 

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod analytics;
 pub mod api_docs;
 pub mod cities;
+pub mod feeds;
 pub mod forms;
 pub mod home;
 pub mod knowledge;

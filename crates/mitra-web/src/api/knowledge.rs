@@ -2,15 +2,16 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::Uri;
-use mitra_service::domain::ValidationError;
+use axum::http::{StatusCode, Uri};
+use mitra_service::domain::{Entry, ValidationError};
 use mitra_service::{
     Mitra, SearchPage, SearchRequest, StoredEntry, dimension_name, parse_dimension,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::ApiQuery;
+use super::{ApiJson, ApiQuery};
+use crate::auth::Auth;
 use crate::error::{ApiError, Problem};
 
 /// Reads a search from a query string: `q`, `offset`, `limit`, `page` (1-based, with `per_page` hits a page), and
@@ -263,4 +264,69 @@ pub async fn get_entry(
     Ok(Json(EntryEnvelope {
         entry: EntryResponse::from(&stored),
     }))
+}
+
+/// A new entry and the organisation that publishes it.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewEntryRequest {
+    /// The publishing organisation's id; the caller must be one of its editors, and it must be approved.
+    org: String,
+    /// The entry, in the shape `GET /api/v1/entries/{id}` returns under `entry.entry`.
+    #[schema(value_type = Object)]
+    entry: Entry,
+}
+
+/// Publish an entry for an organisation (its editors and admins, once it is approved).
+#[utoipa::path(post, path = "/api/v1/entries", tag = "knowledge", request_body = NewEntryRequest, security(("bearer" = [])),
+    responses((status = 201, body = EntryEnvelope), (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 409, body = Problem, content_type = "application/problem+json")))]
+pub async fn create_entry(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    ApiJson(body): ApiJson<NewEntryRequest>,
+) -> Result<(StatusCode, Json<EntryEnvelope>), ApiError> {
+    let stored = mitra
+        .create_entry(&auth.actor, &body.org, &body.entry)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(EntryEnvelope {
+            entry: EntryResponse::from(&stored),
+        }),
+    ))
+}
+
+/// Replace an entry (editors of its organisation; platform admins for entries shipped with the platform).
+#[utoipa::path(put, path = "/api/v1/entries/{id}", tag = "knowledge", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Entry id")),
+    request_body(content = Object, description = "The entry, in the shape `GET /api/v1/entries/{id}` returns under `entry.entry`"),
+    responses((status = 200, body = EntryEnvelope), (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn update_entry(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(entry): ApiJson<Entry>,
+) -> Result<Json<EntryEnvelope>, ApiError> {
+    let stored = mitra.update_entry(&auth.actor, &id, &entry).await?;
+    Ok(Json(EntryEnvelope {
+        entry: EntryResponse::from(&stored),
+    }))
+}
+
+/// Delete an entry (editors of its organisation; platform admins for entries shipped with the platform).
+#[utoipa::path(delete, path = "/api/v1/entries/{id}", tag = "knowledge", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Entry id")),
+    responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn delete_entry(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    mitra.delete_entry(&auth.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -128,6 +128,7 @@ struct SearchPageView {
     previous: Option<String>,
     next: Option<String>,
     page_text: String,
+    feed_query: String,
 }
 
 fn years(entry: &Entry) -> String {
@@ -254,6 +255,7 @@ pub async fn search(
             "search-page",
             &[("page", current.to_string()), ("pages", pages.to_string())],
         ),
+        feed_query: paged(&request, 1).trim_start_matches("/search?").to_owned(),
     }))
 }
 

@@ -153,6 +153,9 @@ fn matrix() -> Vec<(Method, &'static str, Access)> {
         (Method::DELETE, "/api/v1/crosswalk", PlatformAdmins),
         (Method::POST, "/api/v1/observations", CityEditors),
         (Method::POST, "/api/v1/observations/{id}/review", Verifiers),
+        (Method::POST, "/api/v1/entries", OrgEditors),
+        (Method::PUT, "/api/v1/entries/{id}", PlatformAdmins),
+        (Method::DELETE, "/api/v1/entries/{id}", PlatformAdmins),
         (Method::POST, "/api/v1/tokens", SignedIn),
         (Method::DELETE, "/api/v1/tokens/{id}", SignedIn),
     ]
@@ -223,6 +226,18 @@ fn form_fields(path: &str, role: Role) -> Vec<(&'static str, String)> {
     }
 }
 
+/// A valid entry with id `id`.
+fn entry_json(id: &str) -> serde_json::Value {
+    json!({
+        "id": id,
+        "texts": [{"lang": "en", "origin": "original", "title": "Flood tunnels", "summary": "Tunnels drain the canals."}],
+        "cities": ["bangkok"],
+        "year_from": 2018,
+        "year_to": null,
+        "details": {"kind": "practice"}
+    })
+}
+
 fn json_body(path: &str, role: Role) -> Option<serde_json::Value> {
     match path {
         "/api/v1/organisations" => Some(json!({
@@ -241,6 +256,10 @@ fn json_body(path: &str, role: Role) -> Option<serde_json::Value> {
             {"city": "bangkok", "indicator": "iso37120-2014:5.1", "year": 2019, "value": 1.2, "unit": "%", "source": format!("test by {}", role.slug())}
         ])),
         "/api/v1/observations/{id}/review" => Some(json!({"status": "verified"})),
+        "/api/v1/entries" => Some(
+            json!({"org": DEMO_ORG, "entry": entry_json(&format!("entry-by-{}", role.slug()))}),
+        ),
+        "/api/v1/entries/{id}" => Some(entry_json("asean-26")),
         "/api/v1/cities/{id}/tier" => Some(json!({"tier": "tier-1"})),
         "/api/v1/crosswalk" => Some(json!({
             "from": "iso37120-2014:17.1", "to": "u4ssc:EC:ICT:ICT:1C", "relation": "related", "basis": "derived",
@@ -301,6 +320,8 @@ async fn check_route(app: &TestApp, method: &Method, path: &str, access: Access)
                 "1"
             } else if path.contains("/cities/") {
                 "bangkok"
+            } else if path.contains("/entries/") {
+                "asean-26"
             } else {
                 DEMO_ORG
             },

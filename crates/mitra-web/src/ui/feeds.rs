@@ -1,0 +1,335 @@
+//! Feeds of the knowledge exchange: an Atom feed of any search (a kind, a saved search), and an iCalendar file of
+//! the events and training among any search's results. Both take the search page's query string.
+
+use axum::extract::State;
+use axum::http::{HeaderValue, Uri, header};
+use axum::response::{IntoResponse, Response};
+use mitra_service::domain::Language;
+use mitra_service::domain::entry::{ContentLanguage, Details, LocalTime};
+use mitra_service::{Mitra, SearchRequest, ServiceError, StoredEntry};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::api::knowledge::search_request;
+use crate::error::PageError;
+use crate::i18n::{Lang, translate};
+
+/// Entries in one feed: the newest changes.
+const FEED_SIZE: usize = 50;
+/// Events and training in one calendar.
+const CALENDAR_SIZE: usize = 100;
+
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 does not allow are left out.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_default()
+}
+
+/// The search's query string without the reader's language, for the feed's own links.
+fn canonical_query(request: &SearchRequest) -> String {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    if !request.q.is_empty() {
+        pairs.push(("q".into(), request.q.clone()));
+    }
+    pairs.extend(request.filters.iter().cloned());
+    serde_urlencoded::to_string(&pairs).unwrap_or_default()
+}
+
+fn reader_language(lang: Language) -> ContentLanguage {
+    match lang {
+        Language::En => ContentLanguage::En,
+        Language::ZhHans => ContentLanguage::ZhHans,
+    }
+}
+
+async fn newest(
+    mitra: &Mitra,
+    uri: &Uri,
+    size: usize,
+    only: &[&str],
+) -> Result<(SearchRequest, Vec<StoredEntry>), PageError> {
+    let mut request = search_request(uri.query(), size, false).map_err(ServiceError::from)?;
+    request.offset = 0;
+    request.limit = Some(size);
+    request.newest_first = true;
+    if !only.is_empty() && !request.filters.iter().any(|(name, _)| name == "kind") {
+        request.filters.extend(
+            only.iter()
+                .map(|kind| ("kind".to_owned(), (*kind).to_owned())),
+        );
+    }
+    let page = mitra.search(&request).await?;
+    Ok((request, page.entries))
+}
+
+/// `GET /feeds/entries.atom`: the newest entries of a search, as an Atom feed.
+pub async fn atom(
+    State(mitra): State<Mitra>,
+    Lang(lang): Lang,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let (request, entries) = newest(&mitra, &uri, FEED_SIZE, &[]).await?;
+    let base = mitra.public_url().trim_end_matches('/').to_owned();
+    let query = canonical_query(&request);
+    let suffix = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    // The search it follows: the words, then the filter values.
+    let what: Vec<&str> = std::iter::once(request.q.trim())
+        .chain(request.filters.iter().map(|(_, value)| value.as_str()))
+        .filter(|part| !part.is_empty())
+        .collect();
+    let title = if what.is_empty() {
+        translate(lang, "search-title")
+    } else {
+        format!("{} · {}", translate(lang, "search-title"), what.join(", "))
+    };
+    let updated = entries
+        .iter()
+        .map(|e| e.updated_at)
+        .max()
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    out.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        lang.tag()
+    ));
+    out.push_str(&format!("  <title>{}</title>\n", xml(&title)));
+    out.push_str(&format!(
+        "  <id>{}</id>\n",
+        xml(&format!("{base}/feeds/entries.atom{suffix}"))
+    ));
+    out.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml(&format!("{base}/feeds/entries.atom{suffix}"))
+    ));
+    out.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml(&format!("{base}/search{suffix}"))
+    ));
+    out.push_str(&format!("  <updated>{}</updated>\n", rfc3339(updated)));
+    out.push_str("  <author><name>Mitra</name></author>\n  <generator>Mitra</generator>\n");
+    for stored in &entries {
+        let entry = &stored.entry;
+        let text = entry.text_for(reader_language(lang));
+        let link = format!("{base}/entries/{}", entry.id);
+        out.push_str("  <entry>\n");
+        out.push_str(&format!("    <id>{}</id>\n", xml(&link)));
+        out.push_str(&format!(
+            "    <title xml:lang=\"{}\">{}</title>\n",
+            text.lang.tag(),
+            xml(&text.title)
+        ));
+        out.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml(&link)
+        ));
+        out.push_str(&format!(
+            "    <published>{}</published>\n",
+            rfc3339(stored.created_at)
+        ));
+        out.push_str(&format!(
+            "    <updated>{}</updated>\n",
+            rfc3339(stored.updated_at)
+        ));
+        out.push_str(&format!(
+            "    <category term=\"{}\"/>\n",
+            entry.kind().tag()
+        ));
+        out.push_str(&format!(
+            "    <summary xml:lang=\"{}\">{}</summary>\n",
+            text.lang.tag(),
+            xml(&text.summary)
+        ));
+        out.push_str("  </entry>\n");
+    }
+    out.push_str("</feed>\n");
+    let mut response = out.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/atom+xml; charset=utf-8"),
+    );
+    Ok(response)
+}
+
+/// Escapes a TEXT value (RFC 5545, 3.3.11).
+fn ical_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Appends one content line, folded so that no line is longer than 75 octets (RFC 5545, 3.1), without splitting
+/// a character.
+fn ical_line(out: &mut String, line: &str) {
+    let mut width = 0;
+    for c in line.chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out.push_str("\r\n");
+}
+
+fn ical_utc(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
+
+/// `GET /feeds/calendar.ics`: the events and training of a search, as an iCalendar file (times in UTC).
+pub async fn calendar(
+    State(mitra): State<Mitra>,
+    Lang(lang): Lang,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let (_, entries) = newest(&mitra, &uri, CALENDAR_SIZE, &["event", "training"]).await?;
+    let base = mitra.public_url().trim_end_matches('/').to_owned();
+    let host = base
+        .split("://")
+        .nth(1)
+        .unwrap_or("mitra")
+        .split('/')
+        .next()
+        .unwrap_or("mitra")
+        .to_owned();
+    let mut out = String::new();
+    for line in [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Mitra//Knowledge exchange//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ] {
+        ical_line(&mut out, line);
+    }
+    ical_line(
+        &mut out,
+        &format!(
+            "X-WR-CALNAME:{}",
+            ical_text(&translate(lang, "feeds-calendar-name"))
+        ),
+    );
+    for stored in &entries {
+        let entry = &stored.entry;
+        let (starts, ends, place, category): (&LocalTime, &LocalTime, Option<&str>, &str) =
+            match &entry.details {
+                Details::Event {
+                    starts,
+                    ends,
+                    place,
+                    ..
+                } => (starts, ends, place.as_deref(), "EVENT"),
+                Details::Training { starts, ends, .. } => (starts, ends, None, "TRAINING"),
+                _ => continue,
+            };
+        let (Some(start), Some(end)) = (starts.to_utc(), ends.to_utc()) else {
+            continue;
+        };
+        let text = entry.text_for(reader_language(lang));
+        ical_line(&mut out, "BEGIN:VEVENT");
+        ical_line(&mut out, &format!("UID:{}@{host}", entry.id));
+        ical_line(
+            &mut out,
+            &format!("DTSTAMP:{}", ical_utc(stored.updated_at)),
+        );
+        ical_line(&mut out, &format!("DTSTART:{}", ical_utc(start)));
+        ical_line(&mut out, &format!("DTEND:{}", ical_utc(end)));
+        ical_line(
+            &mut out,
+            &format!(
+                "SUMMARY;LANGUAGE={}:{}",
+                text.lang.tag(),
+                ical_text(&text.title)
+            ),
+        );
+        ical_line(
+            &mut out,
+            &format!(
+                "DESCRIPTION;LANGUAGE={}:{}",
+                text.lang.tag(),
+                ical_text(&text.summary)
+            ),
+        );
+        if let Some(place) = place {
+            ical_line(&mut out, &format!("LOCATION:{}", ical_text(place)));
+        }
+        ical_line(&mut out, &format!("URL:{base}/entries/{}", entry.id));
+        ical_line(&mut out, &format!("CATEGORIES:{category}"));
+        ical_line(&mut out, "END:VEVENT");
+    }
+    ical_line(&mut out, "END:VCALENDAR");
+    let mut response = out.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/calendar; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("inline; filename=\"mitra.ics\""),
+    );
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_fold_at_75_octets_without_splitting_a_character() {
+        let mut out = String::new();
+        ical_line(&mut out, &format!("SUMMARY:{}", "智慧城市".repeat(20)));
+        for line in out.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(line.len() <= 75, "{} octets: {line}", line.len());
+        }
+        let unfolded = out.replace("\r\n ", "");
+        assert_eq!(unfolded, format!("SUMMARY:{}\r\n", "智慧城市".repeat(20)));
+    }
+
+    #[test]
+    fn text_values_escape_their_separators() {
+        assert_eq!(ical_text("a, b; c\\d\ne"), "a\\, b\\; c\\\\d\\ne");
+        assert_eq!(
+            xml("<a href='x'>&</a>"),
+            "&lt;a href=&apos;x&apos;&gt;&amp;&lt;/a&gt;"
+        );
+    }
+}
