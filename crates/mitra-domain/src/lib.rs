@@ -9,6 +9,7 @@ pub mod account;
 pub mod assessment;
 pub mod city;
 pub mod entry;
+pub mod entry_import;
 pub mod error;
 pub mod ids;
 pub mod language;

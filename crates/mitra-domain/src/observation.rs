@@ -597,7 +597,7 @@ impl Resolver<'_> {
 const REQUIRED: [&str; 4] = ["city", "indicator", "year", "value"];
 const OPTIONAL: [&str; 3] = ["unit", "source", "note"];
 
-fn file_error(column: &str, reason: impl Into<String>) -> Vec<ImportError> {
+pub(crate) fn file_error(column: &str, reason: impl Into<String>) -> Vec<ImportError> {
     vec![ImportError {
         line: 0,
         column: column.into(),
@@ -606,7 +606,7 @@ fn file_error(column: &str, reason: impl Into<String>) -> Vec<ImportError> {
 }
 
 /// The delimiter of a CSV file, from its header line: the most frequent of `;`, `,` and tab.
-fn detect_delimiter(header: &str) -> u8 {
+pub(crate) fn detect_delimiter(header: &str) -> u8 {
     [b';', b',', b'\t']
         .into_iter()
         .max_by_key(|d| header.bytes().filter(|b| b == d).count())

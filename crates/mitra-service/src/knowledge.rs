@@ -182,6 +182,17 @@ impl Places {
     }
 }
 
+/// What an import of entries did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryImportReport {
+    /// Entries in the file.
+    pub read: u64,
+    /// What was written; `None` for a dry run.
+    pub writes: Option<mitra_store::EntryWrites>,
+    /// Entries of the file that were already stored (and are replaced).
+    pub replaced: u64,
+}
+
 /// A page of search results, with the entries found.
 #[derive(Debug, Clone)]
 pub struct SearchPage {
@@ -342,6 +353,88 @@ impl Mitra {
             )
             .await?;
         Ok(self.store.find_entry(&entry.id).await?)
+    }
+
+    /// Imports entries from a CSV or JSON file (`mitra_domain::entry_import` describes the format), all or none.
+    /// With `org`, they are published for that organisation by one of its editors; without, they are the
+    /// platform's own (operators and platform admins only). An id that exists is replaced if the importer may
+    /// change it. Every bad row is reported; `dry_run` checks and writes nothing.
+    pub async fn import_entries(
+        &self,
+        actor: &Actor,
+        org: Option<&str>,
+        bytes: &[u8],
+        dry_run: bool,
+    ) -> Result<EntryImportReport, ServiceError> {
+        let (owner, writer) = match org {
+            Some(org) => {
+                let org = OrgId::parse(org)?;
+                let found = self.store.find_org(&org).await?;
+                let editor = actor.org_editor(&org, found.status == ModerationStatus::Approved)?;
+                if !editor.org_approved() {
+                    return Err(ValidationError::new(
+                        "org",
+                        "the organisation is waiting for approval",
+                    )
+                    .into());
+                }
+                (Some(org), editor.actor().to_owned())
+            }
+            None => (None, actor.platform_admin()?.actor().to_owned()),
+        };
+        let places = self.places().await?;
+        let imported = mitra_domain::entry_import::read_entries(bytes, &|city| {
+            places.cities.contains_key(city)
+        })
+        .map_err(ServiceError::Import)?;
+        let ids: Vec<EntryId> = imported.iter().map(|i| i.entry.id.clone()).collect();
+        let existing: HashMap<String, StoredEntry> = self
+            .store
+            .find_entries(&ids)
+            .await?
+            .into_iter()
+            .map(|e| (e.entry.id.to_string(), e))
+            .collect();
+        let taken: Vec<mitra_domain::observation::ImportError> = imported
+            .iter()
+            .filter(|item| {
+                existing
+                    .get(item.entry.id.as_str())
+                    .is_some_and(|stored| stored.owner_org != owner)
+            })
+            .map(|item| mitra_domain::observation::ImportError {
+                line: item.line,
+                column: "id".into(),
+                reason: format!(
+                    "{} is published by another organisation; choose another id",
+                    item.entry.id
+                ),
+            })
+            .collect();
+        if !taken.is_empty() {
+            return Err(ServiceError::Import(taken));
+        }
+        let entries: Vec<Entry> = imported.into_iter().map(|i| i.entry).collect();
+        let replaced = entries
+            .iter()
+            .filter(|e| existing.contains_key(e.id.as_str()))
+            .count() as u64;
+        if dry_run {
+            return Ok(EntryImportReport {
+                read: entries.len() as u64,
+                writes: None,
+                replaced,
+            });
+        }
+        let writes = self
+            .store
+            .put_entries(&entries, owner.as_ref(), &writer)
+            .await?;
+        Ok(EntryImportReport {
+            read: entries.len() as u64,
+            writes: Some(writes),
+            replaced,
+        })
     }
 
     /// Who may change or delete a stored entry: editors of its organisation, or platform admins for entries

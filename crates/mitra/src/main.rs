@@ -133,6 +133,19 @@ enum ImportCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Import knowledge-exchange entries from a CSV or JSON file; the README describes the format. Every problem
+    /// is reported as `FILE: line N, column C: reason`; then all entries are written, or none. An entry whose id
+    /// exists is replaced.
+    Entries {
+        /// The file (CSV with a header row, or a JSON array of entries).
+        file: std::path::PathBuf,
+        /// The organisation that publishes them (its id); without it they are the platform's own.
+        #[arg(long)]
+        org: Option<String>,
+        /// Check the file and report what would be written, without writing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -380,8 +393,63 @@ async fn run_assess(
     say(&out.join("\n"))
 }
 
+async fn run_import_entries(
+    config: &Config,
+    file: &std::path::Path,
+    org: Option<&str>,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let mitra = open(config).await?;
+    mitra
+        .load_reference()
+        .await
+        .context("cannot load the reference data")?;
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message(format!("importing {}", file.display()));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let result = mitra
+        .import_entries(
+            &mitra_service::domain::Actor::Operator,
+            org,
+            &bytes,
+            dry_run,
+        )
+        .await;
+    bar.finish_and_clear();
+    let origin = file.display().to_string();
+    match result {
+        Ok(report) => match report.writes {
+            None => say(&format!(
+                "{origin}: would import {} entries ({} replacing stored ones). Nothing was written (--dry-run).",
+                report.read, report.replaced
+            )),
+            Some(writes) => say(&format!(
+                "{origin}: imported {} entries: {} new, {} changed, {} unchanged. The search index follows within a second.",
+                report.read, writes.inserted, writes.updated, writes.unchanged
+            )),
+        },
+        Err(mitra_service::ServiceError::Import(errors)) => {
+            let mut err = std::io::stderr().lock();
+            for e in &errors {
+                writeln!(err, "{origin}: {e}")?;
+            }
+            anyhow::bail!(
+                "{origin}: {} problem(s); nothing was imported",
+                errors.len()
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 async fn run_import(config: &Config, command: ImportCommand) -> anyhow::Result<()> {
-    let ImportCommand::Observations { file, dry_run } = command;
+    let (file, dry_run) = match command {
+        ImportCommand::Observations { file, dry_run } => (file, dry_run),
+        ImportCommand::Entries { file, org, dry_run } => {
+            return run_import_entries(config, &file, org.as_deref(), dry_run).await;
+        }
+    };
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
     let mitra = open(config).await?;
     mitra

@@ -201,3 +201,56 @@ fn import_observations_reports_every_bad_row_with_the_file_and_writes_all_or_not
         text(&again.stdout)
     );
 }
+
+#[test]
+fn import_entries_is_all_or_nothing_and_the_index_can_be_rebuilt() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("entries.csv");
+    let header = "id,kind,lang,title,summary,cities,year_from";
+    std::fs::write(
+        &file,
+        format!(
+            "{header}\nbkk-sensors,practice,en,Canal sensors,Sensors on canals.,bangkok,2025\n\
+             bad-city,practice,en,Bus lanes,Lanes for buses.,atlantis,2024\nbad-year,practice,en,Parks,More parks.,,20x4\n"
+        ),
+    )
+    .expect("write");
+    let refused = mitra(
+        dir.path(),
+        &["import", "entries", file.to_str().expect("path")],
+        None,
+    );
+    assert!(!refused.status.success());
+    let stderr = text(&refused.stderr);
+    assert!(
+        stderr.contains("line 3, column cities[0]: atlantis is not one of Mitra's cities"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("line 4, column year_from"), "{stderr}");
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+
+    std::fs::write(
+        &file,
+        format!(
+            "{header}\nbkk-sensors,practice,en,Canal sensors,Sensors on canals.,bangkok,2025\n"
+        ),
+    )
+    .expect("write");
+    let imported = mitra(
+        dir.path(),
+        &["import", "entries", file.to_str().expect("path")],
+        None,
+    );
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+    assert!(
+        text(&imported.stdout).contains("imported 1 entries: 1 new"),
+        "{}",
+        text(&imported.stdout)
+    );
+    let rebuilt = mitra(dir.path(), &["index", "rebuild"], None);
+    assert!(rebuilt.status.success(), "{}", text(&rebuilt.stderr));
+    assert!(
+        text(&rebuilt.stdout).contains(": 1 entries."),
+        "only the entry imported, nothing of the refused file"
+    );
+}

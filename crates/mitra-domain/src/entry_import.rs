@@ -1,0 +1,474 @@
+//! Reading entries from an import file: a JSON array of entries (the API's shape), or CSV.
+//!
+//! CSV has a header row and columns by name, case-insensitive, in any order; the delimiter (`,`, `;` or tab) is
+//! detected. One row per entry and language: the first row of an id carries the entry's header (`kind`, `cities`,
+//! …) and its original text; further rows with the same id add a language (`lang`, `origin`, `title`, `summary`,
+//! `body`) and may add a source (`source_title`, `source_url`). Lists are separated by `;`. `details` holds the
+//! kind's own fields as a JSON object (`{"stage": "idea"}`); a practice needs none.
+//!
+//! Every problem is reported, each as `line N, column C: reason` (for JSON, N is the element's position), and
+//! nothing is returned unless the whole file is good.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::entry::{ContentLanguage, Details, Entry, EntryId, EntryText, SourceLink, TextOrigin};
+use crate::observation::{ImportError, detect_delimiter, file_error};
+use crate::{CityId, IndicatorId};
+
+/// Columns a CSV file may have; `id`, `lang`, `title` and `summary` are required.
+pub const CSV_COLUMNS: [&str; 20] = [
+    "id",
+    "kind",
+    "lang",
+    "origin",
+    "title",
+    "summary",
+    "body",
+    "cities",
+    "organisations",
+    "challenges",
+    "focus_areas",
+    "sdgs",
+    "indicators",
+    "tags",
+    "year_from",
+    "year_to",
+    "source_title",
+    "source_url",
+    "details",
+    "example",
+];
+const REQUIRED: [&str; 4] = ["id", "lang", "title", "summary"];
+/// Columns only the first row of an id may fill.
+const HEADER_COLUMNS: [&str; 12] = [
+    "kind",
+    "cities",
+    "organisations",
+    "challenges",
+    "focus_areas",
+    "sdgs",
+    "indicators",
+    "tags",
+    "year_from",
+    "year_to",
+    "details",
+    "example",
+];
+
+/// An entry read from a file, with the line (or element) it starts on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedEntry {
+    /// Where it starts in the file.
+    pub line: u64,
+    /// The entry, checked by [`Entry::validate`].
+    pub entry: Entry,
+}
+
+/// Reads every entry of `bytes`, or every problem in it; `known_city` says which city ids exist.
+pub fn read_entries(
+    bytes: &[u8],
+    known_city: &dyn Fn(&CityId) -> bool,
+) -> Result<Vec<ImportedEntry>, Vec<ImportError>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        file_error(
+            "file",
+            format!(
+                "is not UTF-8 (first bad byte at offset {}); save it as UTF-8 and try again",
+                e.valid_up_to()
+            ),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(file_error("file", "is empty"));
+    }
+    let mut errors = Vec::new();
+    let entries = if text.trim_start().starts_with('[') {
+        json(text, &mut errors)?
+    } else {
+        csv(text, &mut errors)?
+    };
+    let mut seen: HashMap<&EntryId, u64> = HashMap::new();
+    for imported in &entries {
+        if let Err(e) = imported.entry.validate() {
+            errors.push(ImportError {
+                line: imported.line,
+                column: e.field,
+                reason: e.reason,
+            });
+        }
+        for (i, city) in imported.entry.cities.iter().enumerate() {
+            if !known_city(city) {
+                errors.push(ImportError {
+                    line: imported.line,
+                    column: format!("cities[{i}]"),
+                    reason: format!("{city} is not one of Mitra's cities"),
+                });
+            }
+        }
+        if let Some(first) = seen.insert(&imported.entry.id, imported.line) {
+            errors.push(ImportError {
+                line: imported.line,
+                column: "id".into(),
+                reason: format!("{} is already the entry of line {first}", imported.entry.id),
+            });
+        }
+    }
+    if entries.is_empty() && errors.is_empty() {
+        return Err(file_error("file", "holds no entry"));
+    }
+    if errors.is_empty() {
+        Ok(entries)
+    } else {
+        errors.sort_by_key(|e| e.line);
+        Err(errors)
+    }
+}
+
+fn json(text: &str, errors: &mut Vec<ImportError>) -> Result<Vec<ImportedEntry>, Vec<ImportError>> {
+    let values: Vec<serde_json::Value> = serde_json::from_str(text)
+        .map_err(|e| file_error("file", format!("is not a JSON array of entries: {e}")))?;
+    let mut entries = Vec::with_capacity(values.len());
+    for (i, value) in values.into_iter().enumerate() {
+        let line = i as u64 + 1;
+        match serde_json::from_value::<Entry>(value) {
+            Ok(entry) => entries.push(ImportedEntry { line, entry }),
+            Err(e) => errors.push(ImportError {
+                line,
+                column: "entry".into(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+    Ok(entries)
+}
+
+fn list(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split(';').map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// One CSV row's fields by column name.
+struct Row<'r> {
+    fields: HashMap<&'r str, &'r str>,
+}
+
+impl Row<'_> {
+    fn get(&self, column: &str) -> &str {
+        self.fields.get(column).map_or("", |v| v.trim())
+    }
+}
+
+fn csv(text: &str, errors: &mut Vec<ImportError>) -> Result<Vec<ImportedEntry>, Vec<ImportError>> {
+    let normalised = text.replace("\r\n", "\n");
+    let header_line = normalised.lines().next().unwrap_or("");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(detect_delimiter(header_line))
+        .flexible(true)
+        .from_reader(normalised.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
+        Err(e) => return Err(file_error("header", e.to_string())),
+    };
+    let missing: Vec<&str> = REQUIRED
+        .into_iter()
+        .filter(|c| !headers.iter().any(|h| h == c))
+        .collect();
+    if !missing.is_empty() {
+        return Err(file_error(
+            "header",
+            format!("missing column(s): {}", missing.join(", ")),
+        ));
+    }
+    if let Some(unknown) = headers.iter().find(|h| !CSV_COLUMNS.contains(&h.as_str())) {
+        return Err(file_error(
+            "header",
+            format!(
+                "unknown column '{unknown}' (known: {})",
+                CSV_COLUMNS.join(", ")
+            ),
+        ));
+    }
+    let mut entries: Vec<ImportedEntry> = Vec::new();
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line() + 1;
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                errors.push(ImportError {
+                    line,
+                    column: "row".into(),
+                    reason: e.to_string(),
+                });
+                continue;
+            }
+        }
+        let line = record.position().map_or(line, |p| p.line());
+        let fields: HashMap<&str, &str> = headers
+            .iter()
+            .map(String::as_str)
+            .zip(record.iter())
+            .collect();
+        let row = Row { fields };
+        let before = errors.len();
+        let mut fail = |column: &str, reason: String| {
+            errors.push(ImportError {
+                line,
+                column: column.into(),
+                reason,
+            })
+        };
+        let id = match EntryId::parse(row.get("id")) {
+            Ok(id) => id,
+            Err(e) => {
+                fail("id", e.reason);
+                continue;
+            }
+        };
+        let text = text_of(&row, &mut fail);
+        let source = source_of(&row, &mut fail);
+        if let Some(&at) = by_id.get(id.as_str()) {
+            if let Some(column) = HEADER_COLUMNS.iter().find(|c| !row.get(c).is_empty()) {
+                fail(
+                    column,
+                    format!(
+                        "give it on the first row of {id} (line {}) only",
+                        entries[at].line
+                    ),
+                );
+            }
+            if errors.len() == before {
+                let entry = &mut entries[at].entry;
+                entry.texts.extend(text);
+                entry.sources.extend(source);
+            }
+            continue;
+        }
+        let entry = header_of(&row, id.clone(), &mut fail);
+        if errors.len() == before
+            && let Some(mut entry) = entry
+        {
+            entry.texts.extend(text);
+            entry.sources.extend(source);
+            by_id.insert(id.to_string(), entries.len());
+            entries.push(ImportedEntry { line, entry });
+        }
+    }
+    Ok(entries)
+}
+
+fn text_of(row: &Row<'_>, fail: &mut impl FnMut(&str, String)) -> Option<EntryText> {
+    let lang = ContentLanguage::parse(row.get("lang"))
+        .map_err(|e| fail("lang", e.reason))
+        .ok();
+    let origin = match row.get("origin") {
+        "" => Some(TextOrigin::Original),
+        raw => TextOrigin::parse(raw)
+            .map_err(|e| fail("origin", e.reason))
+            .ok(),
+    };
+    Some(EntryText {
+        lang: lang?,
+        origin: origin?,
+        title: row.get("title").to_owned(),
+        summary: row.get("summary").to_owned(),
+        body: row.get("body").to_owned(),
+    })
+}
+
+fn source_of(row: &Row<'_>, fail: &mut impl FnMut(&str, String)) -> Option<SourceLink> {
+    let (title, url) = (row.get("source_title"), row.get("source_url"));
+    match (title.is_empty(), url.is_empty()) {
+        (true, true) => None,
+        (true, false) => {
+            fail("source_title", "is required with source_url".into());
+            None
+        }
+        _ => Some(SourceLink {
+            title: title.to_owned(),
+            url: (!url.is_empty()).then(|| url.to_owned()),
+        }),
+    }
+}
+
+fn header_of(row: &Row<'_>, id: EntryId, fail: &mut impl FnMut(&str, String)) -> Option<Entry> {
+    let kind = match row.get("kind") {
+        "" => {
+            fail("kind", "is required on an entry's first row".into());
+            return None;
+        }
+        raw => crate::entry::EntryKind::parse(raw)
+            .map_err(|e| fail("kind", e.reason))
+            .ok()?,
+    };
+    let mut details = match row.get("details") {
+        "" => serde_json::Value::Object(serde_json::Map::new()),
+        raw => match serde_json::from_str::<serde_json::Value>(raw) {
+            Ok(value @ serde_json::Value::Object(_)) => value,
+            _ => {
+                fail(
+                    "details",
+                    "must be a JSON object of the kind's fields".into(),
+                );
+                return None;
+            }
+        },
+    };
+    if let serde_json::Value::Object(map) = &mut details {
+        map.insert("kind".into(), serde_json::Value::String(kind.tag().into()));
+    }
+    let details: Option<Details> = serde_json::from_value(details)
+        .map_err(|e| fail("details", e.to_string()))
+        .ok();
+    let cities: Vec<CityId> = list(row.get("cities"))
+        .filter_map(|c| CityId::parse(c).map_err(|e| fail("cities", e.reason)).ok())
+        .collect();
+    let challenges = list(row.get("challenges"))
+        .filter_map(|c| {
+            crate::entry::Challenge::parse(c)
+                .map_err(|e| fail("challenges", e.reason))
+                .ok()
+        })
+        .collect();
+    let sdgs: BTreeSet<u8> = list(row.get("sdgs"))
+        .filter_map(|g| {
+            g.parse::<u8>()
+                .map_err(|_| fail("sdgs", format!("'{g}' is not a goal number")))
+                .ok()
+        })
+        .collect();
+    let indicators = list(row.get("indicators"))
+        .filter_map(|i| {
+            IndicatorId::parse(i)
+                .map_err(|e| fail("indicators", e.reason))
+                .ok()
+        })
+        .collect();
+    let year = |column: &str, fail: &mut dyn FnMut(&str, String)| match row.get(column) {
+        "" => None,
+        raw => raw
+            .parse::<i32>()
+            .map_err(|_| fail(column, format!("'{raw}' is not a year")))
+            .ok(),
+    };
+    let (year_from, year_to) = (year("year_from", fail), year("year_to", fail));
+    let example = match row.get("example").to_lowercase().as_str() {
+        "" | "false" | "no" | "0" => false,
+        "true" | "yes" | "1" => true,
+        other => {
+            fail("example", format!("'{other}' is not true or false"));
+            false
+        }
+    };
+    Some(Entry {
+        id,
+        texts: Vec::new(),
+        cities,
+        organisations: list(row.get("organisations")).map(str::to_owned).collect(),
+        challenges,
+        focus_areas: list(row.get("focus_areas")).map(str::to_owned).collect(),
+        sdgs,
+        indicators,
+        tags: list(row.get("tags")).map(str::to_owned).collect(),
+        year_from,
+        year_to,
+        sources: Vec::new(),
+        example,
+        details: details?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> Vec<String> {
+        read_entries(text.as_bytes(), &|c| c.as_str() != "atlantis")
+            .expect_err("refused")
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    const HEADER: &str = "id,kind,lang,origin,title,summary,cities,challenges,year_from,source_title,source_url,details";
+
+    #[test]
+    fn csv_rows_of_one_id_make_one_entry_with_its_languages_and_sources() {
+        let file = format!(
+            "\u{feff}{HEADER}\r\n\
+             bkk-canals,project,en,,Canal sensors,Sensors on canals.,bangkok,water-pollution,2025,BMA,https://bma.example/a,\"{{\"\"stage\"\": \"\"idea\"\"}}\"\r\n\
+             bkk-canals,,th,machine-translation,เซ็นเซอร์คลอง,เซ็นเซอร์ในคลอง,,,,Report,,\r\n"
+        );
+        let entries = read_entries(file.as_bytes(), &|_| true).expect("read");
+        assert_eq!(entries.len(), 1);
+        let entry = &entries[0].entry;
+        assert_eq!(entry.texts.len(), 2);
+        assert_eq!(entry.sources.len(), 2);
+        assert_eq!(entry.kind().tag(), "project");
+        assert_eq!(entries[0].line, 2);
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_with_its_line_and_column() {
+        let file = format!(
+            "{HEADER}\n\
+             a,practice,en,,Title,Summary,atlantis,,2019,,,\n\
+             b,practise,en,,Title,Summary,,,2019,,,\n\
+             c,practice,xx,,Title,Summary,,,20x9,,,\n\
+             d,practice,en,,,Summary,,,,,,\n\
+             a,,zh-Hans,machine-translation,标题,摘要,hanoi,,,,,\n\
+             e,funding,en,,Fund,Money.,,,,,,\"{{\"\"funder\"\": \"\"ADB\"\"}}\"\n"
+        );
+        let found = errors(&file);
+        for expected in [
+            "line 2, column cities[0]: atlantis is not one of Mitra's cities",
+            "line 3, column kind:",
+            "line 4, column lang:",
+            "line 4, column year_from:",
+            "line 5, column texts[0].title: is required",
+            "line 6, column cities: give it on the first row of a (line 2) only",
+            "line 7, column details:",
+        ] {
+            assert!(
+                found.iter().any(|e| e.starts_with(expected)),
+                "{expected} not in {found:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn json_elements_are_read_and_checked_one_by_one() {
+        let good = r#"{"id": "a", "texts": [{"lang": "en", "origin": "original", "title": "T", "summary": "S"}],
+                       "year_from": null, "year_to": null, "details": {"kind": "practice"}}"#;
+        let bad = r#"{"id": "b", "texts": [], "year_from": null, "year_to": null, "details": {"kind": "practice"}}"#;
+        let ugly = r#"{"id": "Not An Id"}"#;
+        assert_eq!(
+            read_entries(format!("[{good}]").as_bytes(), &|_| true)
+                .expect("read")
+                .len(),
+            1
+        );
+        let found = errors(&format!("[{good}, {bad}, {ugly}, {good}]"));
+        assert!(found[0].starts_with("line 2, column texts:"), "{found:?}");
+        assert!(found[1].starts_with("line 3, column entry:"), "{found:?}");
+        assert!(
+            found[2].starts_with("line 4, column id: a is already the entry of line 1"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn files_that_are_not_entries_say_so() {
+        assert_eq!(errors(""), ["file: is empty"]);
+        assert!(errors("id,title\nx,y\n")[0].contains("missing column(s): lang, summary"));
+        assert!(errors("id,lang,title,summary,colour\n")[0].contains("unknown column 'colour'"));
+        assert!(
+            read_entries(b"\xff\xfe", &|_| true).expect_err("not UTF-8")[0]
+                .reason
+                .contains("not UTF-8")
+        );
+        assert_eq!(errors("[]"), ["file: holds no entry"]);
+    }
+}
