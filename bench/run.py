@@ -5,6 +5,7 @@
     python3 bench/run.py --scale 0.01    # the same at 1 % of the rows, for a quick look
     python3 bench/run.py panel           # only the percentile benchmark
     python3 bench/run.py import --skip-postgres
+    python3 bench/run.py search          # multilingual search on 1 M entries against SQLite FTS5 and PostgreSQL
 
 Percentile ranks within peer groups: Mitra's analytics panel against DuckDB (from PyPI, installed into
 bench/.venv) running the equivalent SQL, on 20 000 cities x 200 indicators x 10 years of seeded synthetic values.
@@ -66,11 +67,14 @@ def build() -> None:
 
 
 def python_with_duckdb() -> str:
+    """bench/.venv's Python, with the peers' packages from PyPI: DuckDB, and psycopg for PostgreSQL."""
     python = VENV / "bin" / "python"
     if not python.exists():
-        step("creating bench/.venv with duckdb from PyPI")
+        step("creating bench/.venv")
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        subprocess.run([str(VENV / "bin" / "pip"), "install", "--quiet", "duckdb"], check=True)
+    if subprocess.run([str(python), "-c", "import duckdb, psycopg"], capture_output=True).returncode != 0:
+        step("installing duckdb and psycopg from PyPI into bench/.venv")
+        subprocess.run([str(VENV / "bin" / "pip"), "install", "--quiet", "duckdb", "psycopg[binary]"], check=True)
     return str(python)
 
 
@@ -262,9 +266,110 @@ def bench_import(scale: float, skip_postgres: bool) -> None:
         )
 
 
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def bench_search(scale: float, skip_postgres: bool) -> None:
+    import http.client
+    import statistics
+    import urllib.parse
+
+    entries = max(int(1_000_000 * scale), 1000)
+    corpus = DATA / f"corpus-{entries}.csv"
+    queries_file = DATA / f"corpus-{entries}-queries.txt"
+    if not corpus.exists():
+        step(f"generating a corpus of {entries:,} entries and 200 queries")
+        DATA.mkdir(parents=True, exist_ok=True)
+        run_child([str(RELEASE / "mitra-bench"), "generate-corpus", str(corpus), str(queries_file), str(entries), "200",
+                   "20261128", *city_ids()])
+    queries = [q for q in queries_file.read_text(encoding="utf-8").splitlines() if q.strip()]
+    mitra = str(RELEASE / "mitra")
+    env = dict(os.environ, MITRA_LOG="error")
+    work = DATA / "search-run"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    step("Mitra: preparing a fresh database (not timed)")
+    run_child([mitra, "--data-dir", str(work), "migrate"], env)
+    step(f"Mitra: mitra import entries ({entries:,} entries)")
+    _, import_s, import_mib = run_child([mitra, "--data-dir", str(work), "import", "entries", str(corpus)], env)
+    step("Mitra: mitra index rebuild")
+    _, index_s, index_mib = run_child([mitra, "--data-dir", str(work), "index", "rebuild"], env)
+    step("Mitra: serving, and searching over HTTP")
+    server = subprocess.Popen([mitra, "--data-dir", str(work), "serve", "--bind", "127.0.0.1:0"], stdout=subprocess.PIPE,
+                              env=env, text=True)
+    try:
+        address = None
+        while address is None:
+            line = server.stdout.readline() if server.stdout else ""
+            if not line:
+                raise SystemExit("mitra serve stopped before listening")
+            if "listening on http://" in line:
+                address = line.split("listening on http://", 1)[1].split()[0]
+        host, port = address.rsplit(":", 1)
+        conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        latencies, hits = [], []
+        for round_ in range(2):
+            for q in queries:
+                path = "/api/v1/search?" + urllib.parse.urlencode({"q": q, "limit": 20})
+                t = time.perf_counter()
+                conn.request("GET", path)
+                response = conn.getresponse()
+                body = response.read()
+                elapsed = time.perf_counter() - t
+                if response.status != 200:
+                    raise SystemExit(f"GET {path}: {response.status} {body[:200]!r}")
+                if round_ == 1:
+                    latencies.append(elapsed)
+                    hits.append(json.loads(body)["total"])
+    finally:
+        server.terminate()
+        server.wait()
+    results = [("Mitra (HTTP API, tantivy)", index_s, latencies, hits)]
+    python = python_with_duckdb()
+    cities_csv = str(ROOT / "data" / "cities" / "cities.csv")
+    step("SQLite FTS5: build and query")
+    out, _, _ = run_child([python, str(BENCH / "search_peers.py"), "fts5", str(corpus), str(queries_file), cities_csv,
+                           str(work)])
+    fts5 = last_json(out)
+    results.append((f"SQLite FTS5 (in-process, unicode61)", fts5["build_seconds"], fts5["latencies"], fts5["hits"]))
+    url = os.environ.get("MITRA_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    postgres = not skip_postgres and shutil.which("psql") is not None and subprocess.run(
+        ["psql", url, "-qAtc", "select 1"], capture_output=True
+    ).returncode == 0
+    if postgres:
+        base = url.rsplit("/", 1)[0]
+        subprocess.run(["psql", url, "-qc", "drop database if exists mitra_bench_search"], check=True, capture_output=True)
+        subprocess.run(["psql", url, "-qc", "create database mitra_bench_search"], check=True, capture_output=True)
+        step("PostgreSQL full-text search: build and query")
+        out, _, _ = run_child([python, str(BENCH / "search_peers.py"), "postgres", str(corpus), str(queries_file),
+                               cities_csv, f"{base}/mitra_bench_search"])
+        pg = last_json(out)
+        results.append(("PostgreSQL FTS (tsvector, GIN, simple)", pg["build_seconds"], pg["latencies"], pg["hits"]))
+    else:
+        print("\nPostgreSQL: SKIPPED (no server answers; set MITRA_BENCH_POSTGRES_URL)")
+
+    print(f"\nSearch over {entries:,} synthetic entries in 5 languages, {len(queries)} queries (top 20 and facet counts "
+          f"by kind, country, city, challenge, language and year); the second of two rounds is timed")
+    print(f"  {'engine':<40} {'build s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'mean hits':>10}")
+    for name, build, lat, found in results:
+        ms = [x * 1000 for x in lat]
+        print(f"  {name:<40} {build:>9.1f} {percentile(ms, 50):>8.2f} {percentile(ms, 95):>8.2f} "
+              f"{percentile(ms, 99):>8.2f} {statistics.mean(found):>10.0f}")
+    mitra_p95 = percentile(latencies, 95)
+    print(f"  Mitra's import of the corpus (mitra import entries, not part of the index build): {import_s:.1f} s, "
+          f"peak {import_mib:.0f} MiB; index rebuild peak {index_mib:.0f} MiB")
+    for name, _, lat, _ in results[1:]:
+        goal = " (goal <= 0.10x)" if name.startswith("SQLite") else ""
+        print(f"  p95: Mitra / {name.split(' (')[0]} = {ratio(mitra_p95, percentile(lat, 95))}{goal}")
+    print("  Mitra's latency includes HTTP and JSON; FTS5 runs in the benchmark's own process. FTS5 and PostgreSQL's "
+          "'simple' configuration do not cut Chinese or Thai into words, so they find fewer entries for those queries.")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("which", nargs="?", choices=["all", "panel", "import"], default="all")
+    parser.add_argument("which", nargs="?", choices=["all", "panel", "import", "search"], default="all")
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full row counts (default 1)")
     parser.add_argument("--skip-postgres", action="store_true", help="leave out the PostgreSQL import")
     args = parser.parse_args()
@@ -273,6 +378,8 @@ def main() -> None:
         bench_panel(args.scale)
     if args.which in ("all", "import"):
         bench_import(args.scale, args.skip_postgres)
+    if args.which in ("all", "search"):
+        bench_search(args.scale, args.skip_postgres)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@
 //! - `panel DIR GROUPING` loads them and times the percentile ranks of every value within its group.
 //! - `generate-import FILE ROWS SEED CITIES...` writes an observation import file over real city ids and
 //!   ISO 37120 indicator ids.
+//! - `generate-corpus FILE QUERIES_FILE ENTRIES QUERIES SEED CITIES...` writes a multilingual corpus of entries in
+//!   the format of `mitra import entries`, and the search queries run against it (see `corpus.rs`).
 //!
 //! Results are printed as one JSON object per line on standard output.
 
@@ -14,6 +16,8 @@
     clippy::print_stdout,
     reason = "a benchmark reports on standard output"
 )]
+
+mod corpus;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -261,8 +265,16 @@ fn main() -> anyhow::Result<()> {
             arg(&args, 4, "SEED")?,
             &args[5.min(args.len())..],
         ),
+        Some("generate-corpus") => corpus::generate(
+            Path::new(&arg::<String>(&args, 2, "FILE")?),
+            Path::new(&arg::<String>(&args, 3, "QUERIES_FILE")?),
+            arg(&args, 4, "ENTRIES")?,
+            arg(&args, 5, "QUERIES")?,
+            arg(&args, 6, "SEED")?,
+            &args[7.min(args.len())..],
+        ),
         _ => bail!(
-            "usage: mitra-bench generate-panel DIR CITIES INDICATORS YEARS SEED | panel DIR GROUPING | generate-import FILE ROWS SEED CITY..."
+            "usage: mitra-bench generate-panel DIR CITIES INDICATORS YEARS SEED | panel DIR GROUPING | generate-import FILE ROWS SEED CITY... | generate-corpus FILE QUERIES_FILE ENTRIES QUERIES SEED CITY..."
         ),
     }
 }
