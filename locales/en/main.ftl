@@ -475,3 +475,5 @@ challenge-energy = Energy
 feeds-calendar-name = Mitra: events and training
 search-feed = Atom feed of this search
 search-calendar = Calendar of its events and training (iCalendar)
+search-export-csv = Results as CSV
+search-export-json = Results as JSON

@@ -466,3 +466,5 @@ challenge-energy = 能源
 feeds-calendar-name = Mitra：活动与培训
 search-feed = 本次检索的 Atom 订阅
 search-calendar = 其中活动与培训的日历（iCalendar）
+search-export-csv = 导出结果（CSV）
+search-export-json = 导出结果（JSON）

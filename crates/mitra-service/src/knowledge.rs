@@ -48,6 +48,8 @@ const EXAMPLES: (&str, &str) = (
 pub const MAX_SEARCH_LIMIT: usize = 100;
 /// Deepest a search pages: BM25 ranking past this point is noise, and deep offsets cost the index.
 pub const MAX_SEARCH_OFFSET: usize = 10_000;
+/// Most entries one export holds.
+pub const MAX_EXPORT: usize = 10_000;
 
 /// Where the search index is kept, and the index once opened.
 #[derive(Default)]
@@ -59,6 +61,8 @@ pub(crate) struct SearchState {
     seen: AtomicI64,
     /// One catch-up at a time.
     catching_up: Mutex<()>,
+    /// Whether opening the index has just built it from the store (so a rebuild asked for now has nothing to do).
+    built_at_open: std::sync::atomic::AtomicBool,
 }
 
 impl SearchState {
@@ -518,6 +522,7 @@ impl Mitra {
                     }
                     Opened::Empty => {
                         self.rebuild_into(&index).await?;
+                        state.built_at_open.store(true, Ordering::Relaxed);
                     }
                 }
                 Ok::<_, ServiceError>(index)
@@ -550,6 +555,10 @@ impl Mitra {
     /// Rebuilds the search index from every stored entry; returns how many entries it holds.
     pub async fn rebuild_search_index(&self) -> Result<u64, ServiceError> {
         let index = self.index().await?;
+        if self.search.built_at_open.swap(false, Ordering::Relaxed) {
+            // Opening found no usable index and has just built it from the store.
+            return Ok(index.len());
+        }
         let _turn = self.search.catching_up.lock().await;
         self.rebuild_into(&index).await
     }
@@ -700,6 +709,30 @@ impl Mitra {
             offset: request.offset,
             limit,
         })
+    }
+
+    /// Every entry a search finds, up to [`MAX_EXPORT`], best first (or newest first): for exports.
+    pub async fn search_for_export(
+        &self,
+        request: &SearchRequest,
+    ) -> Result<SearchPage, ServiceError> {
+        let mut first = request.clone();
+        first.offset = 0;
+        first.limit = Some(MAX_SEARCH_LIMIT);
+        let mut page = self.search(&first).await?;
+        let total = page.results.total.min(MAX_EXPORT);
+        while page.entries.len() < total && page.results.hits.len() < total {
+            let mut next = first.clone();
+            next.offset = page.results.hits.len();
+            let more = self.search(&next).await?;
+            if more.results.hits.is_empty() {
+                break;
+            }
+            page.results.hits.extend(more.results.hits);
+            page.entries.extend(more.entries);
+        }
+        page.limit = total;
+        Ok(page)
     }
 
     /// Completions of what the user has typed into the search box.

@@ -33,8 +33,8 @@ pub use boundaries::{Boundary, boundaries};
 pub use cities::{CityDetail, CityListQuery, CityPage};
 pub use error::ServiceError;
 pub use knowledge::{
-    EntryImportReport, MAX_SEARCH_LIMIT, MAX_SEARCH_OFFSET, Places, SearchPage, SearchRequest,
-    dimension_name, parse_dimension,
+    EntryImportReport, MAX_EXPORT, MAX_SEARCH_LIMIT, MAX_SEARCH_OFFSET, Places, SearchPage,
+    SearchRequest, dimension_name, parse_dimension,
 };
 pub use mail::{MailSettings, SentMail};
 pub use mitra_domain as domain;

@@ -89,6 +89,8 @@ fn pages() -> Routes {
         .get("/entries/{id}", knowledge::show_entry)
         .get("/feeds/entries.atom", feeds::atom)
         .get("/feeds/calendar.ics", feeds::calendar)
+        .get("/search/export.csv", feeds::export_csv)
+        .get("/search/export.json", feeds::export_json)
         .get("/standards", standards::list_standards)
         .get("/standards/{id}", standards::show_standard)
         .get("/indicators/{id}", standards::show_indicator)

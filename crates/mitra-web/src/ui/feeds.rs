@@ -1,12 +1,13 @@
-//! Feeds of the knowledge exchange: an Atom feed of any search (a kind, a saved search), and an iCalendar file of
-//! the events and training among any search's results. Both take the search page's query string.
+//! Feeds and exports of the knowledge exchange: an Atom feed of any search (a kind, a saved search), an iCalendar
+//! file of the events and training among any search's results, and a search's results as CSV or JSON. All take the
+//! search page's query string.
 
 use axum::extract::State;
 use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 use mitra_service::domain::Language;
 use mitra_service::domain::entry::{ContentLanguage, Details, LocalTime};
-use mitra_service::{Mitra, SearchRequest, ServiceError, StoredEntry};
+use mitra_service::{MAX_SEARCH_LIMIT, Mitra, SearchRequest, ServiceError, StoredEntry};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -165,6 +166,95 @@ pub async fn atom(
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/atom+xml; charset=utf-8"),
+    );
+    Ok(response)
+}
+
+/// `GET /search/export.csv`: every entry a search finds (up to 10 000), best first, one row each.
+pub async fn export_csv(
+    State(mitra): State<Mitra>,
+    Lang(lang): Lang,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let request =
+        search_request(uri.query(), MAX_SEARCH_LIMIT, false).map_err(ServiceError::from)?;
+    let page = mitra.search_for_export(&request).await?;
+    let base = mitra.public_url().trim_end_matches('/').to_owned();
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "id",
+        "kind",
+        "lang",
+        "title",
+        "summary",
+        "cities",
+        "organisations",
+        "challenges",
+        "year_from",
+        "year_to",
+        "example",
+        "url",
+    ];
+    let written = (|| -> Result<Vec<u8>, csv::Error> {
+        out.write_record(header)?;
+        for stored in &page.entries {
+            let entry = &stored.entry;
+            let text = entry.text_for(reader_language(lang));
+            let join = |items: Vec<String>| items.join("; ");
+            out.write_record([
+                entry.id.to_string(),
+                entry.kind().tag().to_owned(),
+                text.lang.tag().to_owned(),
+                text.title.clone(),
+                text.summary.clone(),
+                join(entry.cities.iter().map(ToString::to_string).collect()),
+                join(entry.organisations.clone()),
+                join(
+                    entry
+                        .challenges
+                        .iter()
+                        .map(|c| c.tag().to_owned())
+                        .collect(),
+                ),
+                entry.year_from.map(|y| y.to_string()).unwrap_or_default(),
+                entry.year_to.map(|y| y.to_string()).unwrap_or_default(),
+                entry.example.to_string(),
+                format!("{base}/entries/{}", entry.id),
+            ])?;
+        }
+        out.flush()?;
+        out.into_inner()
+            .map_err(|e| csv::Error::from(e.into_error()))
+    })()
+    .map_err(|e| ServiceError::Internal(e.into()))?;
+    let mut response = written.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"mitra-search.csv\""),
+    );
+    Ok(response)
+}
+
+/// `GET /search/export.json`: every entry a search finds (up to 10 000), best first, whole, as the API gives them.
+pub async fn export_json(State(mitra): State<Mitra>, uri: Uri) -> Result<Response, PageError> {
+    let request =
+        search_request(uri.query(), MAX_SEARCH_LIMIT, false).map_err(ServiceError::from)?;
+    let page = mitra.search_for_export(&request).await?;
+    let entries: Vec<crate::api::knowledge::EntryResponse> = page
+        .entries
+        .iter()
+        .map(crate::api::knowledge::EntryResponse::from)
+        .collect();
+    let body = serde_json::json!({"total": page.results.total, "entries": entries});
+    let mut response = axum::Json(body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"mitra-search.json\""),
     );
     Ok(response)
 }

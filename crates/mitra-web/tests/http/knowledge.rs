@@ -320,6 +320,38 @@ async fn an_organisations_editor_publishes_changes_and_deletes_an_entry_and_sear
 }
 
 #[tokio::test]
+async fn a_search_exports_as_csv_and_json() {
+    let app = spawn_app_with(None, true).await;
+    let response = app.get("/search/export.csv?kind=event").await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/csv")
+    );
+    let csv = response.text().await.expect("body");
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .expect("header")
+            .starts_with("id,kind,lang,title,summary")
+    );
+    assert_eq!(lines.count(), 3, "the three example events: {csv}");
+    let all = app.get_page("/search/export.csv", 200).await;
+    assert_eq!(
+        all.lines().count(),
+        73,
+        "every entry, past the page size of the API"
+    );
+    let json = app.get_json("/search/export.json?q=flood", 200).await;
+    let entries = json["entries"].as_array().expect("entries");
+    assert_eq!(json["total"].as_u64(), Some(entries.len() as u64));
+    assert!(entries.iter().all(|e| e["entry"]["id"].is_string()));
+}
+
+#[tokio::test]
 async fn feeds_give_a_search_as_atom_and_its_events_and_training_as_icalendar() {
     let app = spawn_app_with(None, true).await;
     let response = app.get("/feeds/calendar.ics").await;
