@@ -148,6 +148,16 @@ def floor_sql(rows: int, engine: str) -> str:
     )
 
 
+def postgres_url() -> str:
+    return os.environ.get("MITRA_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def postgres_answers(url: str) -> bool:
+    return shutil.which("psql") is not None and subprocess.run(
+        ["psql", url, "-qAtc", "select 1"], capture_output=True
+    ).returncode == 0
+
+
 def bench_import(scale: float, skip_postgres: bool) -> None:
     rows = max(int(10_000_000 * scale), 1000)
     file = DATA / f"import-{rows}.csv"
@@ -202,10 +212,8 @@ def bench_import(scale: float, skip_postgres: bool) -> None:
     sqlite_floor = time.perf_counter() - start
     results.append(("SQLite", mitra_sqlite, mitra_sqlite_mib, "sqlite3 .import", sqlite_import, sqlite_keyed, sqlite_floor))
 
-    url = os.environ.get("MITRA_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    postgres = not skip_postgres and shutil.which("psql") is not None and subprocess.run(
-        ["psql", url, "-qAtc", "select 1"], capture_output=True
-    ).returncode == 0
+    url = postgres_url()
+    postgres = not skip_postgres and postgres_answers(url)
     if postgres:
         base = url.rsplit("/", 1)[0]
         for name in ("mitra_bench", "mitra_bench_copy", "mitra_bench_floor"):
@@ -244,7 +252,7 @@ def bench_import(scale: float, skip_postgres: bool) -> None:
         pg_floor = time.perf_counter() - start
         results.append(("PostgreSQL", mitra_pg, mitra_pg_mib, "COPY", copy, copy_keyed, pg_floor))
     else:
-        print("\nPostgreSQL: SKIPPED (no server answers; set MITRA_BENCH_POSTGRES_URL)")
+        print("\nPostgreSQL: SKIPPED (--skip-postgres, or no server answers; set MITRA_BENCH_POSTGRES_URL)")
 
     for engine, mitra_s, mitra_mib, peer, peer_s, keyed_s, floor_s in results:
         goal = "goal <= 1.00x" if engine == "SQLite" else "goal <= 1.30x"
@@ -334,10 +342,8 @@ def bench_search(scale: float, skip_postgres: bool) -> None:
                            str(work)])
     fts5 = last_json(out)
     results.append((f"SQLite FTS5 (in-process, unicode61)", fts5["build_seconds"], fts5["latencies"], fts5["hits"]))
-    url = os.environ.get("MITRA_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    postgres = not skip_postgres and shutil.which("psql") is not None and subprocess.run(
-        ["psql", url, "-qAtc", "select 1"], capture_output=True
-    ).returncode == 0
+    url = postgres_url()
+    postgres = not skip_postgres and postgres_answers(url)
     if postgres:
         base = url.rsplit("/", 1)[0]
         subprocess.run(["psql", url, "-qc", "drop database if exists mitra_bench_search"], check=True, capture_output=True)
@@ -348,7 +354,7 @@ def bench_search(scale: float, skip_postgres: bool) -> None:
         pg = last_json(out)
         results.append(("PostgreSQL FTS (tsvector, GIN, simple)", pg["build_seconds"], pg["latencies"], pg["hits"]))
     else:
-        print("\nPostgreSQL: SKIPPED (no server answers; set MITRA_BENCH_POSTGRES_URL)")
+        print("\nPostgreSQL: SKIPPED (--skip-postgres, or no server answers; set MITRA_BENCH_POSTGRES_URL)")
 
     print(f"\nSearch over {entries:,} synthetic entries in 5 languages, {len(queries)} queries (top 20 and facet counts "
           f"by kind, country, city, challenge, language and year); the second of two rounds is timed")

@@ -12,7 +12,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::entry::{ContentLanguage, Details, Entry, EntryId, EntryText, SourceLink, TextOrigin};
-use crate::observation::{ImportError, detect_delimiter, file_error};
+use crate::observation::{ImportError, detect_delimiter, file_error, import_text};
 use crate::{CityId, IndicatorId};
 
 /// Columns a CSV file may have; `id`, `lang`, `title` and `summary` are required.
@@ -69,19 +69,7 @@ pub fn read_entries(
     bytes: &[u8],
     known_city: &dyn Fn(&CityId) -> bool,
 ) -> Result<Vec<ImportedEntry>, Vec<ImportError>> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        file_error(
-            "file",
-            format!(
-                "is not UTF-8 (first bad byte at offset {}); save it as UTF-8 and try again",
-                e.valid_up_to()
-            ),
-        )
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
-        return Err(file_error("file", "is empty"));
-    }
+    let text = import_text(bytes)?;
     let mut errors = Vec::new();
     let entries = if text.trim_start().starts_with('[') {
         json(text, &mut errors)?

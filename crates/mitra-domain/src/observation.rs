@@ -605,6 +605,24 @@ pub(crate) fn file_error(column: &str, reason: impl Into<String>) -> Vec<ImportE
     }]
 }
 
+/// An import file's text: UTF-8 (or a clear refusal), without a byte-order mark, and not empty.
+pub(crate) fn import_text(bytes: &[u8]) -> Result<&str, Vec<ImportError>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        file_error(
+            "file",
+            format!(
+                "is not UTF-8 (first bad byte at offset {}); save it as UTF-8 and try again",
+                e.valid_up_to()
+            ),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(file_error("file", "is empty"));
+    }
+    Ok(text)
+}
+
 /// The delimiter of a CSV file, from its header line: the most frequent of `;`, `,` and tab.
 pub(crate) fn detect_delimiter(header: &str) -> u8 {
     [b';', b',', b'\t']
@@ -743,19 +761,7 @@ enum Source<'a> {
 impl<'a> ImportReader<'a> {
     /// Opens a file, checking what applies to it as a whole.
     pub fn new(bytes: &'a [u8]) -> Result<Self, Vec<ImportError>> {
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            file_error(
-                "file",
-                format!(
-                    "is not UTF-8 (first bad byte at offset {}); save it as UTF-8 and try again",
-                    e.valid_up_to()
-                ),
-            )
-        })?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        if text.trim().is_empty() {
-            return Err(file_error("file", "is empty"));
-        }
+        let text = import_text(bytes)?;
         let (source, empty_message) = if text.trim_start().starts_with('[') {
             (Self::json(text)?, "is an empty array")
         } else {

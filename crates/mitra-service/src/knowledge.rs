@@ -320,14 +320,12 @@ impl Mitra {
         Ok(())
     }
 
-    /// Publishes a new entry for organisation `org`, whose editors (and platform admins) may do so once it is
-    /// approved.
-    pub async fn create_entry(
+    /// An editor of organisation `org` who may publish for it: the organisation must be approved.
+    async fn publishing_editor(
         &self,
         actor: &Actor,
         org: &str,
-        entry: &Entry,
-    ) -> Result<StoredEntry, ServiceError> {
+    ) -> Result<mitra_domain::access::OrgEditor, ServiceError> {
         let org = OrgId::parse(org)?;
         let found = self.store.find_org(&org).await?;
         let editor = actor.org_editor(&org, found.status == ModerationStatus::Approved)?;
@@ -338,6 +336,18 @@ impl Mitra {
             )
             .into());
         }
+        Ok(editor)
+    }
+
+    /// Publishes a new entry for organisation `org`, whose editors (and platform admins) may do so once it is
+    /// approved.
+    pub async fn create_entry(
+        &self,
+        actor: &Actor,
+        org: &str,
+        entry: &Entry,
+    ) -> Result<StoredEntry, ServiceError> {
+        let editor = self.publishing_editor(actor, org).await?;
         self.check_entry(entry).await?;
         match self.store.find_entry(&entry.id).await {
             Ok(_) => {
@@ -372,17 +382,8 @@ impl Mitra {
     ) -> Result<EntryImportReport, ServiceError> {
         let (owner, writer) = match org {
             Some(org) => {
-                let org = OrgId::parse(org)?;
-                let found = self.store.find_org(&org).await?;
-                let editor = actor.org_editor(&org, found.status == ModerationStatus::Approved)?;
-                if !editor.org_approved() {
-                    return Err(ValidationError::new(
-                        "org",
-                        "the organisation is waiting for approval",
-                    )
-                    .into());
-                }
-                (Some(org), editor.actor().to_owned())
+                let editor = self.publishing_editor(actor, org).await?;
+                (Some(editor.org().clone()), editor.actor().to_owned())
             }
             None => (None, actor.platform_admin()?.actor().to_owned()),
         };
