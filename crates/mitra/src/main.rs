@@ -527,7 +527,19 @@ async fn run_import(config: &Config, command: ImportCommand) -> anyhow::Result<(
     }
 }
 
-async fn serve(config: Config, demo: bool, demo_exclude: &[String]) -> anyhow::Result<()> {
+async fn serve(mut config: Config, demo: bool, demo_exclude: &[String]) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(config.bind).await.with_context(|| {
+        format!(
+            "cannot listen on {} (is another program using it?)",
+            config.bind
+        )
+    })?;
+    let address = listener.local_addr()?;
+    // Without a configured public URL, links (mail, feeds, calendars) point at the address actually bound, which
+    // differs from the configured one when it asks for any free port (`--bind 127.0.0.1:0`).
+    if config.mail.public_url == format!("http://{}", config.bind) {
+        config.mail.public_url = format!("http://{address}");
+    }
     let mitra = open(&config).await?.with_search_dir(search_dir(&config));
     let report = mitra
         .load_reference()
@@ -569,13 +581,6 @@ async fn serve(config: Config, demo: bool, demo_exclude: &[String]) -> anyhow::R
     })?;
     tracing::info!(entries = indexed, "search.ready");
     mitra.follow_search_feed();
-    let listener = TcpListener::bind(config.bind).await.with_context(|| {
-        format!(
-            "cannot listen on {} (is another program using it?)",
-            config.bind
-        )
-    })?;
-    let address = listener.local_addr()?;
     tracing::info!(address = %address, database = %config.database_url_redacted(), "server.started");
     say(&format!(
         "Mitra is listening on http://{address}  (Ctrl-C to stop)"
