@@ -12,7 +12,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::entry::{ContentLanguage, Details, Entry, EntryId, EntryText, SourceLink, TextOrigin};
-use crate::observation::{ImportError, detect_delimiter, file_error, import_text};
+use crate::observation::{ImportError, file_error, import_text, open_csv};
 use crate::{CityId, IndicatorId};
 
 /// Columns a CSV file may have; `id`, `lang`, `title` and `summary` are required.
@@ -147,26 +147,7 @@ impl Row<'_> {
 }
 
 fn csv(text: &str, errors: &mut Vec<ImportError>) -> Result<Vec<ImportedEntry>, Vec<ImportError>> {
-    let normalised = text.replace("\r\n", "\n");
-    let header_line = normalised.lines().next().unwrap_or("");
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(detect_delimiter(header_line))
-        .flexible(true)
-        .from_reader(normalised.as_bytes());
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
-        Err(e) => return Err(file_error("header", e.to_string())),
-    };
-    let missing: Vec<&str> = REQUIRED
-        .into_iter()
-        .filter(|c| !headers.iter().any(|h| h == c))
-        .collect();
-    if !missing.is_empty() {
-        return Err(file_error(
-            "header",
-            format!("missing column(s): {}", missing.join(", ")),
-        ));
-    }
+    let (mut reader, headers) = open_csv(text, &REQUIRED)?;
     if let Some(unknown) = headers.iter().find(|h| !CSV_COLUMNS.contains(&h.as_str())) {
         return Err(file_error(
             "header",

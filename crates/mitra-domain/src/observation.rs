@@ -623,6 +623,43 @@ pub(crate) fn import_text(bytes: &[u8]) -> Result<&str, Vec<ImportError>> {
     Ok(text)
 }
 
+/// A reader over an import file's CSV text and its header (trimmed, lower-case), once every column in `required` is
+/// there. The delimiter is detected from the header line; CRLF line ends are read as LF, since the csv crate counts
+/// CRLF lines one short and the line numbers in messages must be right.
+pub(crate) type CsvReader<'a> = csv::Reader<std::io::Cursor<std::borrow::Cow<'a, [u8]>>>;
+
+pub(crate) fn open_csv<'a>(
+    text: &'a str,
+    required: &[&str],
+) -> Result<(CsvReader<'a>, Vec<String>), Vec<ImportError>> {
+    let normalised: std::borrow::Cow<'a, [u8]> = if text.contains("\r\n") {
+        text.replace("\r\n", "\n").into_bytes().into()
+    } else {
+        text.as_bytes().into()
+    };
+    let header_line = text.lines().next().unwrap_or("");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(detect_delimiter(header_line))
+        .flexible(true)
+        .from_reader(std::io::Cursor::new(normalised));
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
+        Err(e) => return Err(file_error("header", e.to_string())),
+    };
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|c| !headers.iter().any(|h| h == c))
+        .collect();
+    if !missing.is_empty() {
+        return Err(file_error(
+            "header",
+            format!("missing column(s): {}", missing.join(", ")),
+        ));
+    }
+    Ok((reader, headers))
+}
+
 /// The delimiter of a CSV file, from its header line: the most frequent of `;`, `,` and tab.
 pub(crate) fn detect_delimiter(header: &str) -> u8 {
     [b';', b',', b'\t']
@@ -748,7 +785,7 @@ pub struct ImportReader<'a> {
 
 enum Source<'a> {
     Csv {
-        reader: Box<csv::Reader<std::io::Cursor<std::borrow::Cow<'a, [u8]>>>>,
+        reader: Box<CsvReader<'a>>,
         // Where each of COLUMNS is in a record.
         positions: [Option<usize>; 7],
         header_error: Option<ImportError>,
@@ -775,32 +812,7 @@ impl<'a> ImportReader<'a> {
     }
 
     fn csv(text: &'a str) -> Result<Source<'a>, Vec<ImportError>> {
-        // The csv crate counts CRLF lines one short; with plain LF the line numbers in messages are right.
-        let normalised: std::borrow::Cow<'a, [u8]> = if text.contains("\r\n") {
-            text.replace("\r\n", "\n").into_bytes().into()
-        } else {
-            text.as_bytes().into()
-        };
-        let header_line = text.lines().next().unwrap_or("");
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(detect_delimiter(header_line))
-            .flexible(true)
-            .from_reader(std::io::Cursor::new(normalised));
-        let headers: Vec<String> = match reader.headers() {
-            Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
-            Err(e) => return Err(file_error("header", e.to_string())),
-        };
-        let missing: Vec<&str> = REQUIRED
-            .iter()
-            .copied()
-            .filter(|c| !headers.iter().any(|h| h == c))
-            .collect();
-        if !missing.is_empty() {
-            return Err(file_error(
-                "header",
-                format!("missing column(s): {}", missing.join(", ")),
-            ));
-        }
+        let (reader, headers) = open_csv(text, &REQUIRED)?;
         let header_error = headers
             .iter()
             .find(|h| !REQUIRED.contains(&h.as_str()) && !OPTIONAL.contains(&h.as_str()))

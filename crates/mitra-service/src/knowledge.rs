@@ -393,13 +393,7 @@ impl Mitra {
         })
         .map_err(ServiceError::Import)?;
         let ids: Vec<EntryId> = imported.iter().map(|i| i.entry.id.clone()).collect();
-        let existing: HashMap<String, StoredEntry> = self
-            .store
-            .find_entries(&ids)
-            .await?
-            .into_iter()
-            .map(|e| (e.entry.id.to_string(), e))
-            .collect();
+        let existing = self.entries_by_id(&ids).await?;
         let taken: Vec<mitra_domain::observation::ImportError> = imported
             .iter()
             .filter(|item| {
@@ -491,6 +485,20 @@ impl Mitra {
         let stored = self.store.find_entry(&id).await?;
         let writer = self.entry_writer(actor, &stored).await?;
         Ok(self.store.delete_entry(&id, &writer).await?)
+    }
+
+    /// The stored entries of `ids` that exist, by id.
+    async fn entries_by_id(
+        &self,
+        ids: &[EntryId],
+    ) -> Result<HashMap<String, StoredEntry>, ServiceError> {
+        Ok(self
+            .store
+            .find_entries(ids)
+            .await?
+            .into_iter()
+            .map(|e| (e.entry.id.to_string(), e))
+            .collect())
     }
 
     /// One entry.
@@ -692,13 +700,7 @@ impl Mitra {
             .iter()
             .filter_map(|h| EntryId::parse(&h.id).ok())
             .collect();
-        let mut found: HashMap<String, StoredEntry> = self
-            .store
-            .find_entries(&ids)
-            .await?
-            .into_iter()
-            .map(|e| (e.entry.id.to_string(), e))
-            .collect();
+        let mut found = self.entries_by_id(&ids).await?;
         let entries = results
             .hits
             .iter()
