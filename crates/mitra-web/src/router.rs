@@ -75,7 +75,7 @@ impl Routes {
 
 fn pages() -> Routes {
     use ui::{
-        account, admin, analytics, api_docs, cities, feeds, home, knowledge, orgs, review,
+        account, admin, analytics, api_docs, cities, entries, feeds, home, knowledge, orgs, review,
         standards,
     };
     Routes::new("")
@@ -86,7 +86,12 @@ fn pages() -> Routes {
         .post("/cities/{id}/tier", cities::set_tier)
         .get("/rankings", analytics::show_rankings)
         .get("/search", knowledge::search)
+        .get("/entries/new", entries::show_new_entry)
+        .post("/entries/new", entries::create_entry)
         .get("/entries/{id}", knowledge::show_entry)
+        .get("/entries/{id}/edit", entries::show_edit_entry)
+        .post("/entries/{id}/edit", entries::update_entry)
+        .post("/entries/{id}/delete", entries::delete_entry)
         .get("/feeds/entries.atom", feeds::atom)
         .get("/feeds/calendar.ics", feeds::calendar)
         .get("/search/export.csv", feeds::export_csv)

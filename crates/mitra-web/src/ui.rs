@@ -6,6 +6,8 @@ pub mod admin;
 pub mod analytics;
 pub mod api_docs;
 pub mod cities;
+pub mod entries;
+pub mod entry_form;
 pub mod feeds;
 pub mod forms;
 pub mod home;
@@ -154,6 +156,9 @@ const NOTICES: &[&str] = &[
     "review-rejected",
     "admin-rejected",
     "admin-users-saved",
+    "entry-created",
+    "entry-saved",
+    "entry-deleted",
 ];
 
 /// Redirects (303) to `path` with a notice, after a form post.

@@ -4,8 +4,10 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::Response;
-use mitra_service::domain::entry::{ContentLanguage, Details, TextOrigin};
-use mitra_service::domain::{Entry, Language};
+use mitra_service::domain::entry::{
+    ContentLanguage, Details, LocalTime, Money, Readiness, TextOrigin,
+};
+use mitra_service::domain::{CityId, Entry, Language};
 use mitra_service::{Dimension, Mitra, Places, SearchRequest, ServiceError, dimension_name};
 use serde::Deserialize;
 
@@ -285,8 +287,203 @@ struct EntryPage {
     tags: Vec<String>,
     years: String,
     outcome: Option<String>,
+    details: Vec<(String, String)>,
+    evidence: Vec<EvidenceView>,
     sources: Vec<(String, Option<String>)>,
     example: bool,
+    can_write: bool,
+}
+
+/// One row of a practice's evidence table.
+struct EvidenceView {
+    indicator: String,
+    name: String,
+    before_year: i32,
+    before: String,
+    after_year: i32,
+    after: String,
+}
+
+fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value:.0}")
+    } else {
+        format!("{value}")
+    }
+}
+
+fn money(m: &Money) -> String {
+    format!("{} {}", number(m.amount), m.currency)
+}
+
+fn local(t: &LocalTime) -> String {
+    format!("{} ({})", t.at.replace('T', " "), t.timezone)
+}
+
+/// The facts of an entry's kind, labelled in the reader's language.
+fn detail_facts(details: &Details, lang: Language, places: &Places) -> Vec<(String, String)> {
+    let t = |key: &str| translate(lang, key);
+    let t2 = |prefix: &str, tag: &str| translate(lang, &format!("{prefix}-{tag}"));
+    let city_names = |ids: &[CityId]| {
+        ids.iter()
+            .map(|c| {
+                places
+                    .cities
+                    .get(c)
+                    .map_or_else(|| c.to_string(), |city| city.display_name(lang).to_owned())
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut facts = Vec::new();
+    let mut add = |key: &str, value: String| {
+        if !value.is_empty() {
+            facts.push((t(key), value));
+        }
+    };
+    match details {
+        Details::Practice { .. } => {}
+        Details::Innovation {
+            innovation_kind,
+            energy,
+            deadline,
+        } => {
+            add(
+                "entry-field-innovation-kind",
+                t2("entry-innovation-kind", innovation_kind.tag()),
+            );
+            add(
+                "entry-field-energy",
+                energy
+                    .iter()
+                    .map(|e| t2("entry-energy", e.tag()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+            add("entry-field-deadline", deadline.clone().unwrap_or_default());
+        }
+        Details::Solution {
+            provider,
+            maturity,
+            deployed_in,
+            standards,
+        } => {
+            add("entry-field-provider", provider.clone());
+            add("entry-field-maturity", t2("entry-maturity", maturity.tag()));
+            add("entry-field-deployed-in", city_names(deployed_in));
+            add(
+                "entry-field-standards",
+                standards
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+        }
+        Details::Project {
+            stage,
+            needs,
+            readiness,
+        } => {
+            add("entry-field-stage", t2("entry-stage", stage.tag()));
+            add(
+                "entry-field-capital-amount",
+                needs.capital.as_ref().map(money).unwrap_or_default(),
+            );
+            add(
+                "entry-field-technology",
+                needs.technology.clone().unwrap_or_default(),
+            );
+            add(
+                "entry-field-partners",
+                needs.partners.clone().unwrap_or_default(),
+            );
+            add(
+                "entry-field-readiness",
+                format!(
+                    "{}/{}{}{}",
+                    readiness.len(),
+                    Readiness::ALL.len(),
+                    if readiness.is_empty() { "" } else { ": " },
+                    readiness
+                        .iter()
+                        .map(|r| t2("entry-readiness", r.tag()))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            );
+        }
+        Details::Funding {
+            funder,
+            instrument,
+            amount_min,
+            amount_max,
+            countries,
+            sectors,
+            deadline,
+        } => {
+            add("entry-field-funder", funder.clone());
+            add(
+                "entry-field-instrument",
+                t2("entry-instrument", instrument.tag()),
+            );
+            add(
+                "entry-field-amount-min",
+                amount_min.as_ref().map(money).unwrap_or_default(),
+            );
+            add(
+                "entry-field-amount-max",
+                amount_max.as_ref().map(money).unwrap_or_default(),
+            );
+            add(
+                "entry-field-countries",
+                countries
+                    .iter()
+                    .map(|c| {
+                        places
+                            .countries
+                            .get(c)
+                            .map_or_else(|| c.clone(), |n| n.display_name(lang).to_owned())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+            add("entry-field-sectors", sectors.join("; "));
+            add("entry-field-deadline", deadline.clone().unwrap_or_default());
+        }
+        Details::Training {
+            provider,
+            topic,
+            format,
+            language,
+            starts,
+            ends,
+            seats,
+        } => {
+            add("entry-field-provider", provider.clone());
+            add("entry-field-topic", topic.clone());
+            add("entry-field-format", t2("entry-format", format.tag()));
+            add("entry-field-language", language.autonym().to_owned());
+            add("entry-field-starts", local(starts));
+            add("entry-field-ends", local(ends));
+            add("entry-field-seats", seats.to_string());
+        }
+        Details::Event {
+            event_kind,
+            starts,
+            ends,
+            place,
+        } => {
+            add(
+                "entry-field-event-kind",
+                t2("entry-event-kind", event_kind.tag()),
+            );
+            add("entry-field-starts", local(starts));
+            add("entry-field-ends", local(ends));
+            add("entry-field-place", place.clone().unwrap_or_default());
+        }
+    }
+    facts
 }
 
 /// `GET /entries/{id}`
@@ -319,10 +516,29 @@ pub async fn show_entry(
             )
         })
         .collect();
-    let outcome = match &entry.details {
-        Details::Practice { outcome, .. } => outcome.clone(),
-        _ => None,
+    let (outcome, evidence) = match &entry.details {
+        Details::Practice { outcome, evidence } => {
+            let mut rows = Vec::new();
+            for e in evidence {
+                let name = match mitra.get_indicator(e.indicator.as_str()).await {
+                    Ok(detail) => detail.indicator.display_title(lang).0.to_owned(),
+                    Err(_) => String::new(),
+                };
+                rows.push(EvidenceView {
+                    indicator: e.indicator.to_string(),
+                    name,
+                    before_year: e.before.year,
+                    before: number(e.before.value),
+                    after_year: e.after.year,
+                    after: number(e.after.value),
+                });
+            }
+            (outcome.clone(), rows)
+        }
+        _ => (None, Vec::new()),
     };
+    let details = detail_facts(&entry.details, lang, &places);
+    let can_write = super::entries::can_write(&auth.actor, &stored);
     let l = Layout::new(&mitra, &auth, lang, "search", text.title.clone(), &uri).await;
     Ok(render(&EntryPage {
         l,
@@ -363,6 +579,9 @@ pub async fn show_entry(
         tags: entry.tags.iter().cloned().collect(),
         years: years(entry),
         outcome,
+        details,
+        evidence,
+        can_write,
         sources: entry
             .sources
             .iter()

@@ -83,7 +83,7 @@ impl OrgForm {
     }
 }
 
-fn org_name(org: &Organisation, lang: Language) -> String {
+pub(crate) fn org_name(org: &Organisation, lang: Language) -> String {
     match (lang, &org.profile.name_zh) {
         (Language::ZhHans, Some(zh)) => zh.clone(),
         _ => org.profile.name_en.clone(),

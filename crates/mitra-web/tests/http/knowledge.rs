@@ -400,3 +400,369 @@ async fn feeds_give_a_search_as_atom_and_its_events_and_training_as_icalendar() 
         "the search page links its feed"
     );
 }
+
+/// The fields of a valid event, as the browser form sends them.
+fn event_form(id: &str) -> Vec<(&'static str, String)> {
+    [
+        ("org", "demo-organisation-bangkok-city-government-example"),
+        ("kind", "event"),
+        ("id", id),
+        ("lang_0", "en"),
+        ("origin_0", "original"),
+        ("title_0", "Example: river-front walking tour"),
+        ("summary_0", "A walk along the restored river front."),
+        ("body_0", ""),
+        ("lang_1", "zh-Hans"),
+        ("origin_1", "human-translation"),
+        ("title_1", ""),
+        ("summary_1", ""),
+        ("body_1", ""),
+        ("cities", "bangkok"),
+        ("challenges", "loss-of-green-areas"),
+        ("challenges", "lack-of-mobility"),
+        ("event_kind", "cultural"),
+        ("starts", "2027-02-03T16:00"),
+        ("ends", "2027-02-03T18:30"),
+        ("timezone", "Asia/Bangkok"),
+        ("place", "Chao Phraya pier 3"),
+        ("example", "on"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_owned()))
+    .collect()
+}
+
+fn with(
+    form: &[(&'static str, String)],
+    field: &'static str,
+    value: &str,
+) -> Vec<(&'static str, String)> {
+    let mut changed: Vec<(&'static str, String)> =
+        form.iter().filter(|(k, _)| *k != field).cloned().collect();
+    changed.push((field, value.to_owned()));
+    changed
+}
+
+fn pairs<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    form.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+#[tokio::test]
+async fn an_editor_publishes_edits_and_deletes_an_entry_through_the_forms_and_bad_input_names_its_field()
+ {
+    use crate::Browser;
+
+    let app = spawn_app_with(None, true).await;
+    assert_eq!(
+        app.get("/entries/new").await.status().as_u16(),
+        401,
+        "only signed-in people publish"
+    );
+    let (email, password) = mitra_service::DEMO_ACCOUNTS
+        .iter()
+        .find(|(email, ..)| email.starts_with("editor@"))
+        .map(|(e, p, ..)| (*e, *p))
+        .expect("demo editor");
+    let browser = Browser::signed_in(&app, email, password).await;
+
+    let kinds = browser
+        .get(&app, "/entries/new")
+        .await
+        .text()
+        .await
+        .expect("page");
+    for kind in ["practice", "project", "funding", "training", "event"] {
+        assert!(
+            kinds.contains(&format!("/entries/new?kind={kind}")),
+            "{kind}"
+        );
+    }
+    let form_page = browser
+        .get(&app, "/entries/new?kind=event")
+        .await
+        .text()
+        .await
+        .expect("form");
+    assert!(
+        form_page.contains(
+            r#"<option value="demo-organisation-bangkok-city-government-example" selected>"#
+        ),
+        "the editor's organisation is offered"
+    );
+    assert!(
+        form_page.contains(r#"id="f-timezone""#)
+            && form_page.contains(r#"<label for="f-timezone">"#)
+    );
+    assert!(
+        !form_page.contains(r#"id="f-seats""#),
+        "only the event's own fieldset is shown"
+    );
+    assert_eq!(
+        browser
+            .get(&app, "/entries/new?kind=poem")
+            .await
+            .status()
+            .as_u16(),
+        400
+    );
+
+    let good = event_form("bkk-river-walk");
+    let cases: [(&'static str, &str, &str); 10] = [
+        ("title_0", "", "is required"),
+        ("timezone", "Mars/Olympus", "IANA time zone"),
+        ("ends", "2027-02-03T15:00", "before starts"),
+        ("year_from", "20x5", "not a whole number"),
+        (
+            "cities",
+            "bangkok, atlantis",
+            "atlantis is not one of Mitra",
+        ),
+        ("id", "Bad Id!", "not an entry id"),
+        ("sdgs", "11, 18", "Sustainable Development Goal"),
+        (
+            "sources",
+            "Programme | ftp://example.org/x",
+            "http(s) address",
+        ),
+        (
+            "origin_0",
+            "human-translation",
+            "exactly one text must be the original",
+        ),
+        ("event_kind", "party", "is not one of"),
+    ];
+    for (field, value, message) in cases {
+        let mut sent = with(&good, field, value);
+        let expected_field = if field == "origin_0" {
+            "origin_0"
+        } else {
+            field
+        };
+        if field == "title_0" {
+            sent = with(&sent, "summary_0", "Still here.");
+        }
+        let response = browser.post(&app, "/entries/new", &pairs(&sent)).await;
+        assert_eq!(response.status().as_u16(), 422, "{field}={value}");
+        let html = response.text().await.expect("page");
+        assert!(
+            html.contains(&format!(r##"href="#f-{expected_field}""##)),
+            "the summary links to {expected_field}: {}",
+            &html[html.find("error-summary").unwrap_or(0)..][..600.min(html.len())]
+        );
+        assert!(html.contains(message), "{field}: {message}");
+        assert!(
+            html.contains("Chao Phraya pier 3"),
+            "what was typed is kept ({field})"
+        );
+    }
+    let refused = browser
+        .post(
+            &app,
+            "/entries/new",
+            &pairs(&with(&good, "csrf_token", "forged")),
+        )
+        .await;
+    assert_eq!(refused.status().as_u16(), 403, "a forged form is refused");
+    app.get_json("/api/v1/entries/bkk-river-walk", 404).await;
+
+    let created = browser.post(&app, "/entries/new", &pairs(&good)).await;
+    assert_eq!(created.status().as_u16(), 303);
+    assert_eq!(
+        created.headers()["location"],
+        "/entries/bkk-river-walk?done=entry-created"
+    );
+    let page = browser
+        .get(&app, "/entries/bkk-river-walk")
+        .await
+        .text()
+        .await
+        .expect("entry");
+    for shown in [
+        "Cultural event",
+        "2027-02-03 16:00 (Asia/Bangkok)",
+        "Chao Phraya pier 3",
+        "/entries/bkk-river-walk/edit",
+    ] {
+        assert!(page.contains(shown), "the entry page shows {shown}");
+    }
+    let stored = app.get_json("/api/v1/entries/bkk-river-walk", 200).await;
+    assert_eq!(
+        stored["entry"]["entry"]["challenges"]
+            .as_array()
+            .map(Vec::len),
+        Some(2),
+        "{stored}"
+    );
+    assert_eq!(stored["entry"]["entry"]["example"], true);
+    let taken = browser.post(&app, "/entries/new", &pairs(&good)).await;
+    assert_eq!(taken.status().as_u16(), 422, "an id is published once");
+    assert!(
+        taken
+            .text()
+            .await
+            .expect("page")
+            .contains(r##"href="#f-id""##)
+    );
+
+    let edit = browser
+        .get(&app, "/entries/bkk-river-walk/edit")
+        .await
+        .text()
+        .await
+        .expect("edit form");
+    assert!(
+        edit.contains(r#"value="Example: river-front walking tour""#),
+        "the form is filled in"
+    );
+    assert!(edit.contains(r#"value="2027-02-03T16:00""#));
+    let renamed = with(&good, "title_0", "Example: river-front heritage walk");
+    let saved = browser
+        .post(&app, "/entries/bkk-river-walk/edit", &pairs(&renamed))
+        .await;
+    assert_eq!(saved.status().as_u16(), 303);
+    let found = app.get_json("/api/v1/search?q=heritage+walk", 200).await;
+    assert_eq!(
+        found["hits"][0]["id"], "bkk-river-walk",
+        "the edit is searchable at once"
+    );
+
+    let anonymous = app.get("/entries/bkk-river-walk/edit").await;
+    assert_eq!(anonymous.status().as_u16(), 401);
+    assert_eq!(
+        browser
+            .get(&app, "/entries/asean-26/edit")
+            .await
+            .status()
+            .as_u16(),
+        403,
+        "entries shipped with the platform are not an organisation's to edit"
+    );
+    let deleted = browser
+        .post(&app, "/entries/bkk-river-walk/delete", &[("confirm", "on")])
+        .await;
+    assert_eq!(deleted.status().as_u16(), 303);
+    app.get_json("/api/v1/entries/bkk-river-walk", 404).await;
+}
+
+#[tokio::test]
+async fn a_practice_shows_its_evidence_and_a_project_its_readiness() {
+    use crate::Browser;
+
+    let app = spawn_app_with(None, true).await;
+    let (email, password) = mitra_service::DEMO_ACCOUNTS
+        .iter()
+        .find(|(email, ..)| email.starts_with("editor@"))
+        .map(|(e, p, ..)| (*e, *p))
+        .expect("demo editor");
+    let browser = Browser::signed_in(&app, email, password).await;
+    let practice: Vec<(&str, &str)> = vec![
+        ("org", "demo-organisation-bangkok-city-government-example"),
+        ("kind", "practice"),
+        ("lang_0", "en"),
+        ("origin_0", "original"),
+        ("title_0", "Example: bus lanes and air quality"),
+        ("summary_0", "Dedicated bus lanes."),
+        ("evidence_0_indicator", "iso37120-2014:8.1"),
+        ("evidence_0_before_year", "2018"),
+        ("evidence_0_before_value", "ten"),
+        ("evidence_0_after_year", "2021"),
+        ("evidence_0_after_value", "31.5"),
+    ];
+    let bad = browser.post(&app, "/entries/new", &practice).await;
+    assert_eq!(bad.status().as_u16(), 422);
+    let html = bad.text().await.expect("page");
+    assert!(html.contains(r##"href="#f-evidence_0_before_value""##));
+    assert!(
+        html.contains("Value before"),
+        "the summary names the field as the form does"
+    );
+    let fixed: Vec<(&str, &str)> = practice
+        .iter()
+        .map(|&(k, v)| {
+            if k == "evidence_0_before_value" {
+                (k, "38")
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    let created = browser.post(&app, "/entries/new", &fixed).await;
+    assert_eq!(
+        created.status().as_u16(),
+        303,
+        "the id is made from the title"
+    );
+    let location = created.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    assert!(
+        location.starts_with("/entries/example-bus-lanes-and-air-quality?"),
+        "{location}"
+    );
+    let page = browser
+        .get(&app, "/entries/example-bus-lanes-and-air-quality")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("<caption>Evidence: indicators before and after</caption>"));
+    assert!(
+        page.contains(r#"<td class="num">38</td>"#)
+            && page.contains(r#"<td class="num">31.5</td>"#)
+    );
+
+    let project: Vec<(&str, &str)> = vec![
+        ("org", "demo-organisation-bangkok-city-government-example"),
+        ("kind", "project"),
+        ("id", "bkk-flood-pumps"),
+        ("lang_0", "en"),
+        ("origin_0", "original"),
+        ("title_0", "Example: flood pumps"),
+        ("summary_0", "Pumps for the eastern districts."),
+        ("stage", "feasibility"),
+        ("capital_amount", "12000000"),
+        ("capital_currency", ""),
+        ("readiness", "in-city-plan"),
+        ("readiness", "cost-estimate"),
+    ];
+    let no_currency = browser.post(&app, "/entries/new", &project).await;
+    assert_eq!(no_currency.status().as_u16(), 422);
+    assert!(
+        no_currency
+            .text()
+            .await
+            .expect("page")
+            .contains(r##"href="#f-capital_currency""##)
+    );
+    let project: Vec<(&str, &str)> = project
+        .iter()
+        .map(|&(k, v)| {
+            if k == "capital_currency" {
+                (k, "usd")
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    assert_eq!(
+        browser
+            .post(&app, "/entries/new", &project)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let page = browser
+        .get(&app, "/entries/bkk-flood-pumps")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("12000000 USD"), "capital sought is shown");
+    assert!(
+        page.contains("2/8: In the city&#39;s development plan; Costs estimated")
+            || page.contains("2/8: In the city&#x27;s development plan; Costs estimated"),
+        "readiness is shown"
+    );
+}

@@ -129,6 +129,9 @@ fn matrix() -> Vec<(Method, &'static str, Access)> {
             "/indicators/{id}/crosswalk/delete",
             PlatformAdmins,
         ),
+        (Method::POST, "/entries/new", OrgEditors),
+        (Method::POST, "/entries/{id}/edit", PlatformAdmins),
+        (Method::POST, "/entries/{id}/delete", PlatformAdmins),
         (Method::POST, "/review/{id}/verify", Verifiers),
         (Method::POST, "/review/{id}/reject", Verifiers),
         (Method::POST, "/api/v1/organisations", SignedIn),
@@ -221,6 +224,19 @@ fn form_fields(path: &str, role: Role) -> Vec<(&'static str, String)> {
         "/admin/users/role" => vec![
             ("email", "verifier@demo.mitra.invalid".into()),
             ("role", "verifier".into()),
+        ],
+        "/entries/new" | "/entries/{id}/edit" => vec![
+            ("org", DEMO_ORG.into()),
+            ("kind", "practice".into()),
+            ("id", format!("entry-form-by-{unique}")),
+            ("lang_0", "en".into()),
+            ("origin_0", "original".into()),
+            ("title_0", "Flood tunnels".into()),
+            (
+                "summary_0",
+                format!("Tunnels drain the canals; written by {unique}."),
+            ),
+            ("cities", "bangkok".into()),
         ],
         _ => vec![],
     }
