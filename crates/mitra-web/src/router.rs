@@ -191,6 +191,7 @@ fn api_routes() -> Routes {
         .get("/search", knowledge::search)
         .get("/search/suggest", knowledge::suggest)
         .post("/entries", knowledge::create_entry)
+        .post("/entries/import", knowledge::import_entries)
         .get("/entries/{id}", knowledge::get_entry)
         .put("/entries/{id}", knowledge::update_entry)
         .delete("/entries/{id}", knowledge::delete_entry)

@@ -330,3 +330,64 @@ pub async fn delete_entry(
     mitra.delete_entry(&auth.actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Options of an import of entries.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EntryImportParams {
+    /// The publishing organisation; without it, the entries are the platform's own (platform admins only).
+    #[serde(default)]
+    org: Option<String>,
+    /// `true` to check the file and report what would be written, without writing.
+    #[serde(default)]
+    dry_run: Option<String>,
+}
+
+/// What an import of entries did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntryImportResponse {
+    /// Entries in the file.
+    entries: u64,
+    /// Entries of the file that were already stored, and are replaced.
+    replaced: u64,
+    /// Whether this was a dry run (nothing written).
+    dry_run: bool,
+    /// New entries written.
+    inserted: u64,
+    /// Stored entries changed.
+    updated: u64,
+    /// Stored entries already exactly so.
+    unchanged: u64,
+}
+
+/// Import entries from CSV (one row per entry and language) or a JSON array of entries, all or nothing: every
+/// refused row is reported with its line and column, and nothing is written unless every row passes.
+#[utoipa::path(post, path = "/api/v1/entries/import", tag = "knowledge", params(EntryImportParams), security(("bearer" = [])),
+    request_body(content = String, content_type = "text/csv", description = "CSV, or a JSON array of entries (application/json)"),
+    responses((status = 200, body = EntryImportResponse),
+              (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 413, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn import_entries(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<EntryImportParams>,
+    body: axum::body::Body,
+) -> Result<Json<EntryImportResponse>, ApiError> {
+    let dry_run = super::observations::dry_run(params.dry_run.as_deref())?;
+    let bytes = super::observations::import_body(body).await?;
+    let report = mitra
+        .import_entries(&auth.actor, params.org.as_deref(), &bytes, dry_run)
+        .await?;
+    let writes = report.writes.unwrap_or_default();
+    Ok(Json(EntryImportResponse {
+        entries: report.read,
+        replaced: report.replaced,
+        dry_run: report.writes.is_none(),
+        inserted: writes.inserted,
+        updated: writes.updated,
+        unchanged: writes.unchanged,
+    }))
+}

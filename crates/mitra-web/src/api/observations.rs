@@ -104,6 +104,25 @@ pub struct ImportParams {
     dry_run: Option<String>,
 }
 
+/// Reads an import's `dry_run` parameter: absent, `false` or `0` writes; `true` or `1` only checks.
+pub(crate) fn dry_run(raw: Option<&str>) -> Result<bool, ApiError> {
+    match raw.map(str::trim) {
+        None | Some("" | "false" | "0") => Ok(false),
+        Some("true" | "1") => Ok(true),
+        Some(other) => Err(ApiError::bad_parameter(
+            "dry_run",
+            format!("dry_run: '{other}' is not true or false"),
+        )),
+    }
+}
+
+/// Reads an import's body, refusing one over [`IMPORT_LIMIT_BYTES`].
+pub(crate) async fn import_body(body: Body) -> Result<axum::body::Bytes, ApiError> {
+    axum::body::to_bytes(body, IMPORT_LIMIT_BYTES)
+        .await
+        .map_err(|_| ApiError::too_large(IMPORT_LIMIT_BYTES))
+}
+
 /// What an import did.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ImportResponse {
@@ -194,19 +213,8 @@ pub async fn import_observations(
     ApiQuery(params): ApiQuery<ImportParams>,
     body: Body,
 ) -> Result<Json<ImportResponse>, ApiError> {
-    let dry_run = match params.dry_run.as_deref().map(str::trim) {
-        None | Some("" | "false" | "0") => false,
-        Some("true" | "1") => true,
-        Some(other) => {
-            return Err(ApiError::bad_parameter(
-                "dry_run",
-                format!("dry_run: '{other}' is not true or false"),
-            ));
-        }
-    };
-    let bytes = axum::body::to_bytes(body, IMPORT_LIMIT_BYTES)
-        .await
-        .map_err(|_| ApiError::too_large(IMPORT_LIMIT_BYTES))?;
+    let dry_run = dry_run(params.dry_run.as_deref())?;
+    let bytes = import_body(body).await?;
     let report = mitra
         .import_observations(&auth.actor, "api", &bytes, dry_run, &|_, _, _| {})
         .await?;

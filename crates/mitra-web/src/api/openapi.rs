@@ -20,7 +20,7 @@ use crate::error::Problem;
         orgs::approve_organisation, orgs::reject_organisation, orgs::add_member,
         account::get_me, account::list_tokens, account::create_token, account::revoke_token, account::list_audit,
         knowledge::search, knowledge::suggest, knowledge::get_entry, knowledge::create_entry, knowledge::update_entry,
-        knowledge::delete_entry,
+        knowledge::delete_entry, knowledge::import_entries,
     ),
     modifiers(&BearerAuth),
     components(schemas(Problem)),

@@ -766,3 +766,138 @@ async fn a_practice_shows_its_evidence_and_a_project_its_readiness() {
         "readiness is shown"
     );
 }
+
+#[tokio::test]
+async fn entries_import_through_the_api_all_or_nothing_with_every_bad_row_named() {
+    use crate::{Browser, create_token};
+
+    let app = spawn_app_with(None, true).await;
+    let token_of = |prefix: &'static str| {
+        let app = &app;
+        async move {
+            let (email, password) = mitra_service::DEMO_ACCOUNTS
+                .iter()
+                .find(|(email, ..)| email.starts_with(prefix))
+                .map(|(e, p, ..)| (*e, *p))
+                .expect("demo account");
+            let browser = Browser::signed_in(app, email, password).await;
+            create_token(app, &browser, "write").await
+        }
+    };
+    let editor = token_of("editor@").await;
+    let member = token_of("member@").await;
+    let org = "demo-organisation-bangkok-city-government-example";
+    let header = "id,kind,lang,origin,title,summary,cities,challenges,year_from,source_title,source_url,details";
+    let good = format!(
+        "{header}\n\
+         bkk-canal-boats,project,en,,Electric canal boats,Electric boats on Saen Saep canal.,bangkok,air-pollution,2024,,,\"{{\"\"stage\"\": \"\"implementation\"\"}}\"\n\
+         bkk-canal-boats,,th,human-translation,เรือไฟฟ้าในคลอง,เรือไฟฟ้าในคลองแสนแสบ,,,,,,\n\
+         bkk-green-roofs,practice,en,,Green roofs,Roof gardens on city buildings.,bangkok,loss-of-green-areas,2019,,,\n"
+    );
+    let bad = format!(
+        "{header}\n\
+         bkk-canal-boats,project,en,,Electric canal boats,Electric boats.,atlantis,,2024,,,\"{{\"\"stage\"\": \"\"implementation\"\"}}\"\n\
+         bkk-green-roofs,practise,en,,Green roofs,Roof gardens.,bangkok,,2019,,,\n"
+    );
+    let post = |path: String, token: Option<String>, body: String| {
+        let app = &app;
+        async move {
+            let mut request = app
+                .client
+                .post(app.url(&path))
+                .header("content-type", "text/csv")
+                .body(body);
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            request.send().await.expect("request")
+        }
+    };
+    let path = format!("/api/v1/entries/import?org={org}");
+
+    let refused = post(path.clone(), Some(editor.clone()), bad).await;
+    assert_eq!(refused.status().as_u16(), 422);
+    let problem: serde_json::Value = refused.json().await.expect("problem");
+    let rows = problem["errors"].as_array().expect("errors");
+    assert!(
+        rows.iter()
+            .any(|r| r["line"] == 2 && r["column"] == "cities[0]"),
+        "{problem}"
+    );
+    assert!(
+        rows.iter().any(|r| r["line"] == 3 && r["column"] == "kind"),
+        "{problem}"
+    );
+    app.get_json("/api/v1/entries/bkk-canal-boats", 404).await;
+
+    let dry = post(
+        format!("{path}&dry_run=true"),
+        Some(editor.clone()),
+        good.clone(),
+    )
+    .await;
+    assert_eq!(dry.status().as_u16(), 200);
+    let dry: serde_json::Value = dry.json().await.expect("report");
+    assert_eq!(
+        (dry["entries"].as_u64(), dry["dry_run"].as_bool()),
+        (Some(2), Some(true))
+    );
+    app.get_json("/api/v1/entries/bkk-canal-boats", 404).await;
+
+    assert_eq!(
+        post(path.clone(), Some(member), good.clone())
+            .await
+            .status()
+            .as_u16(),
+        403,
+        "members do not publish for the organisation"
+    );
+    assert_eq!(
+        post(path.clone(), None, good.clone())
+            .await
+            .status()
+            .as_u16(),
+        401
+    );
+    assert_eq!(
+        post(
+            "/api/v1/entries/import".into(),
+            Some(editor.clone()),
+            good.clone()
+        )
+        .await
+        .status()
+        .as_u16(),
+        403,
+        "without an organisation the entries would be the platform's own"
+    );
+    assert_eq!(
+        post(
+            format!("{path}&dry_run=perhaps"),
+            Some(editor.clone()),
+            good.clone()
+        )
+        .await
+        .status()
+        .as_u16(),
+        400
+    );
+
+    let done = post(path.clone(), Some(editor.clone()), good.clone()).await;
+    assert_eq!(done.status().as_u16(), 200);
+    let done: serde_json::Value = done.json().await.expect("report");
+    assert_eq!(done["inserted"], 2, "{done}");
+    let found = app
+        .get_json(&format!("/api/v1/search?q={}", encode("เรือไฟฟ้า")), 200)
+        .await;
+    assert_eq!(found["hits"][0]["id"], "bkk-canal-boats");
+    let again: serde_json::Value = post(path, Some(editor), good)
+        .await
+        .json()
+        .await
+        .expect("report");
+    assert_eq!(
+        (again["unchanged"].as_u64(), again["replaced"].as_u64()),
+        (Some(2), Some(2))
+    );
+}

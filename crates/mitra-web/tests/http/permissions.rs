@@ -129,6 +129,7 @@ fn matrix() -> Vec<(Method, &'static str, Access)> {
             "/indicators/{id}/crosswalk/delete",
             PlatformAdmins,
         ),
+        (Method::POST, "/api/v1/entries/import", OrgEditors),
         (Method::POST, "/entries/new", OrgEditors),
         (Method::POST, "/entries/{id}/edit", PlatformAdmins),
         (Method::POST, "/entries/{id}/delete", PlatformAdmins),
@@ -276,6 +277,9 @@ fn json_body(path: &str, role: Role) -> Option<serde_json::Value> {
             json!({"org": DEMO_ORG, "entry": entry_json(&format!("entry-by-{}", role.slug()))}),
         ),
         "/api/v1/entries/{id}" => Some(entry_json("asean-26")),
+        "/api/v1/entries/import" => {
+            Some(json!([entry_json(&format!("imported-by-{}", role.slug()))]))
+        }
         "/api/v1/cities/{id}/tier" => Some(json!({"tier": "tier-1"})),
         "/api/v1/crosswalk" => Some(json!({
             "from": "iso37120-2014:17.1", "to": "u4ssc:EC:ICT:ICT:1C", "relation": "related", "basis": "derived",
@@ -342,6 +346,9 @@ async fn check_route(app: &TestApp, method: &Method, path: &str, access: Access)
                 DEMO_ORG
             },
         );
+        if path == "/api/v1/entries/import" {
+            concrete.push_str(&format!("?org={DEMO_ORG}"));
+        }
         if method == Method::DELETE && path == "/api/v1/crosswalk" {
             concrete.push_str("?from=iso37120-2014:5.1&to=u4ssc:EC:P:EM:1C");
         }
