@@ -376,7 +376,7 @@ pub async fn import_entries(
     ApiQuery(params): ApiQuery<EntryImportParams>,
     body: axum::body::Body,
 ) -> Result<Json<EntryImportResponse>, ApiError> {
-    let dry_run = super::observations::dry_run(params.dry_run.as_deref())?;
+    let dry_run = super::observations::dry_run(params.dry_run.as_deref()).map_err(|e| *e)?;
     let bytes = super::observations::import_body(body).await?;
     let report = mitra
         .import_entries(&auth.actor, params.org.as_deref(), &bytes, dry_run)

@@ -105,14 +105,14 @@ pub struct ImportParams {
 }
 
 /// Reads an import's `dry_run` parameter: absent, `false` or `0` writes; `true` or `1` only checks.
-pub(crate) fn dry_run(raw: Option<&str>) -> Result<bool, ApiError> {
+pub(crate) fn dry_run(raw: Option<&str>) -> Result<bool, Box<ApiError>> {
     match raw.map(str::trim) {
         None | Some("" | "false" | "0") => Ok(false),
         Some("true" | "1") => Ok(true),
-        Some(other) => Err(ApiError::bad_parameter(
+        Some(other) => Err(Box::new(ApiError::bad_parameter(
             "dry_run",
             format!("dry_run: '{other}' is not true or false"),
-        )),
+        ))),
     }
 }
 
@@ -213,7 +213,7 @@ pub async fn import_observations(
     ApiQuery(params): ApiQuery<ImportParams>,
     body: Body,
 ) -> Result<Json<ImportResponse>, ApiError> {
-    let dry_run = dry_run(params.dry_run.as_deref())?;
+    let dry_run = dry_run(params.dry_run.as_deref()).map_err(|e| *e)?;
     let bytes = import_body(body).await?;
     let report = mitra
         .import_observations(&auth.actor, "api", &bytes, dry_run, &|_, _, _| {})
