@@ -438,7 +438,7 @@ impl Mitra {
 
     /// Who may change or delete a stored entry: editors of its organisation, or platform admins for entries
     /// shipped with the platform. Returns the actor's audit name.
-    async fn entry_writer(
+    pub(crate) async fn entry_writer(
         &self,
         actor: &Actor,
         stored: &StoredEntry,

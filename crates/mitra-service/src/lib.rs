@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod boundaries;
 mod cities;
+mod enrolment;
 mod error;
 mod knowledge;
 mod mail;
@@ -31,6 +32,7 @@ pub use auth::{
 };
 pub use boundaries::{Boundary, boundaries};
 pub use cities::{CityDetail, CityListQuery, CityPage};
+pub use enrolment::{Enrolled, Seats, Standing};
 pub use error::ServiceError;
 pub use knowledge::{
     EntryImportReport, MAX_EXPORT, MAX_SEARCH_LIMIT, MAX_SEARCH_OFFSET, Places, SearchPage,
@@ -39,8 +41,8 @@ pub use knowledge::{
 pub use mail::{MailSettings, SentMail};
 pub use mitra_domain as domain;
 pub use mitra_search::{Dimension, Hit, Results as SearchResults};
-pub use mitra_store::StoredEntry;
 pub use mitra_store::{ApiTokenRecord, AuditEntry};
+pub use mitra_store::{Enrolment, StoredEntry};
 pub use observations::{ImportReport, ImportStage, ObservationPage, ObservationQuery, Progress};
 pub use orgs::OrgInput;
 pub use reference::{

@@ -1,7 +1,7 @@
 //! The knowledge exchange's entries.
 
 use async_trait::async_trait;
-use mitra_domain::{Entry, EntryId, OrgId, PageRequest};
+use mitra_domain::{AccountId, Entry, EntryId, OrgId, PageRequest};
 use time::OffsetDateTime;
 
 use crate::StoreError;
@@ -34,6 +34,19 @@ pub struct EntryWrites {
     pub unchanged: u64,
 }
 
+/// One enrolment in a training entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolment {
+    /// The account.
+    pub account: AccountId,
+    /// Its name.
+    pub display_name: String,
+    /// Its e-mail address, for the organiser.
+    pub email: String,
+    /// When it enrolled.
+    pub enrolled_at: OffsetDateTime,
+}
+
 /// Entries of the knowledge exchange. Entries come in already validated by the domain.
 #[async_trait]
 pub trait EntryStore {
@@ -58,6 +71,25 @@ pub trait EntryStore {
     /// How many entries are kept.
     async fn count_entries(&self) -> Result<u64, StoreError>;
 
-    /// Deletes an entry, journalled; [`StoreError::NotFound`] when there is none.
+    /// Enrols `account` in the training `entry`, journalled under entity `enrolment`; `false` when it already was.
+    async fn enrol(
+        &self,
+        entry: &EntryId,
+        account: &AccountId,
+        actor: &str,
+    ) -> Result<bool, StoreError>;
+
+    /// Withdraws `account` from `entry`, journalled; `false` when it was not enrolled.
+    async fn withdraw(
+        &self,
+        entry: &EntryId,
+        account: &AccountId,
+        actor: &str,
+    ) -> Result<bool, StoreError>;
+
+    /// Everyone enrolled in `entry`, in the order they enrolled (the first `seats` hold a seat).
+    async fn list_enrolments(&self, entry: &EntryId) -> Result<Vec<Enrolment>, StoreError>;
+
+    /// Deletes an entry (and its enrolments), journalled; [`StoreError::NotFound`] when there is none.
     async fn delete_entry(&self, id: &EntryId, actor: &str) -> Result<(), StoreError>;
 }

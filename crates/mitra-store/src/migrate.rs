@@ -8,6 +8,7 @@ pub const MIGRATION_NAMES: &[&str] = &[
     "0003_observations",
     "0004_observation_keys",
     "0005_entries",
+    "0006_enrolments",
 ];
 
 /// SQLite migrations, in the order of [`MIGRATION_NAMES`].
@@ -32,6 +33,10 @@ pub(crate) const SQLITE: &[(&str, &str)] = &[
         "0005_entries",
         include_str!("../migrations/sqlite/0005_entries.sql"),
     ),
+    (
+        "0006_enrolments",
+        include_str!("../migrations/sqlite/0006_enrolments.sql"),
+    ),
 ];
 
 /// PostgreSQL migrations, in the order of [`MIGRATION_NAMES`].
@@ -55,6 +60,10 @@ pub(crate) const POSTGRES: &[(&str, &str)] = &[
     (
         "0005_entries",
         include_str!("../migrations/postgres/0005_entries.sql"),
+    ),
+    (
+        "0006_enrolments",
+        include_str!("../migrations/postgres/0006_enrolments.sql"),
     ),
 ];
 

@@ -144,6 +144,84 @@ macro_rules! impl_entry_store {
                 Ok(u64::try_from(count).unwrap_or(0))
             }
 
+            async fn enrol(
+                &self,
+                entry: &mitra_domain::EntryId,
+                account: &mitra_domain::AccountId,
+                actor: &str,
+            ) -> Result<bool, StoreError> {
+                let now = OffsetDateTime::now_utc();
+                let mut tx = self.pool.begin().await?;
+                let added = sqlx::query(
+                    "insert into enrolments (entry_id, account_id, enrolled_at) values ($1, $2, $3) \
+                     on conflict do nothing",
+                )
+                .bind(entry.as_str())
+                .bind(account.as_str())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    == 1;
+                if added {
+                    let after = serde_json::json!({"entry": entry.as_str(), "account": account.as_str()});
+                    let key = format!("{entry}/{account}");
+                    journal(&mut tx, now, actor, "insert", "enrolment", &key, None, Some(&after)).await?;
+                }
+                tx.commit().await?;
+                Ok(added)
+            }
+
+            async fn withdraw(
+                &self,
+                entry: &mitra_domain::EntryId,
+                account: &mitra_domain::AccountId,
+                actor: &str,
+            ) -> Result<bool, StoreError> {
+                let now = OffsetDateTime::now_utc();
+                let mut tx = self.pool.begin().await?;
+                let removed = sqlx::query("delete from enrolments where entry_id = $1 and account_id = $2")
+                    .bind(entry.as_str())
+                    .bind(account.as_str())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                    == 1;
+                if removed {
+                    let before = serde_json::json!({"entry": entry.as_str(), "account": account.as_str()});
+                    let key = format!("{entry}/{account}");
+                    journal(&mut tx, now, actor, "delete", "enrolment", &key, Some(&before), None).await?;
+                }
+                tx.commit().await?;
+                Ok(removed)
+            }
+
+            async fn list_enrolments(
+                &self,
+                entry: &mitra_domain::EntryId,
+            ) -> Result<Vec<crate::Enrolment>, StoreError> {
+                let rows = sqlx::query(
+                    "select e.account_id, a.display_name, a.email, e.enrolled_at from enrolments e \
+                     join accounts a on a.id = e.account_id where e.entry_id = $1 \
+                     order by e.enrolled_at, e.account_id",
+                )
+                .bind(entry.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        let account: String = row.try_get("account_id")?;
+                        Ok(crate::Enrolment {
+                            account: mitra_domain::AccountId::parse(&account)
+                                .map_err(|e| StoreError::Other(anyhow::anyhow!("corrupt row in enrolments: {e}")))?,
+                            display_name: row.try_get("display_name")?,
+                            email: row.try_get("email")?,
+                            enrolled_at: row.try_get("enrolled_at")?,
+                        })
+                    })
+                    .collect()
+            }
+
             async fn delete_entry(&self, id: &mitra_domain::EntryId, actor: &str) -> Result<(), StoreError> {
                 let now = OffsetDateTime::now_utc();
                 let mut tx = self.pool.begin().await?;

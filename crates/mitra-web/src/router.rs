@@ -92,6 +92,8 @@ fn pages() -> Routes {
         .get("/entries/{id}/edit", entries::show_edit_entry)
         .post("/entries/{id}/edit", entries::update_entry)
         .post("/entries/{id}/delete", entries::delete_entry)
+        .post("/entries/{id}/enrolment", entries::enrol)
+        .post("/entries/{id}/enrolment/withdraw", entries::withdraw)
         .get("/feeds/entries.atom", feeds::atom)
         .get("/feeds/calendar.ics", feeds::calendar)
         .get("/search/export.csv", feeds::export_csv)
@@ -195,6 +197,10 @@ fn api_routes() -> Routes {
         .get("/entries/{id}", knowledge::get_entry)
         .put("/entries/{id}", knowledge::update_entry)
         .delete("/entries/{id}", knowledge::delete_entry)
+        .get("/entries/{id}/enrolment", knowledge::get_enrolment)
+        .put("/entries/{id}/enrolment", knowledge::enrol)
+        .delete("/entries/{id}/enrolment", knowledge::withdraw)
+        .get("/entries/{id}/enrolments", knowledge::list_enrolments)
         .get("/openapi.json", openapi::get_openapi)
 }
 

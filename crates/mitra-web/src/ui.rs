@@ -159,6 +159,8 @@ const NOTICES: &[&str] = &[
     "entry-created",
     "entry-saved",
     "entry-deleted",
+    "enrol-done",
+    "enrol-withdrawn",
 ];
 
 /// Redirects (303) to `path` with a notice, after a form post.

@@ -12,7 +12,7 @@ use time::{Duration, OffsetDateTime};
 use crate::sample;
 use crate::support::for_each_backend;
 
-fn account(n: u8, email: &str) -> NewAccount {
+pub(crate) fn account(n: u8, email: &str) -> NewAccount {
     NewAccount {
         account: Account {
             id: AccountId::parse(&format!("0192f3a4-5b6c-7d8e-9f00-1122334455{n:02x}"))

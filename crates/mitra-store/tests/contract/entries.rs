@@ -224,3 +224,105 @@ async fn an_entry_keeps_its_publishing_organisation() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn enrolments_keep_their_order_are_journalled_and_go_with_their_entry() {
+    use mitra_domain::entry::{LocalTime, TrainingFormat};
+
+    for_each_backend(|store| async move {
+        store
+            .apply_reference(&sample(), 1, "h")
+            .await
+            .expect("reference");
+        let mut training = entry("gis-course", "GIS for city planners");
+        let at = |at: &str| LocalTime {
+            at: at.into(),
+            timezone: "Asia/Jakarta".into(),
+        };
+        training.details = Details::Training {
+            provider: "Example university".into(),
+            topic: "GIS".into(),
+            format: TrainingFormat::Online,
+            language: ContentLanguage::Id,
+            starts: at("2027-03-01T09:00"),
+            ends: at("2027-03-05T16:00"),
+            seats: 1,
+        };
+        store
+            .put_entries(std::slice::from_ref(&training), None, "operator")
+            .await
+            .expect("put");
+        let people = [
+            crate::accounts::account(1, "ana@example.org"),
+            crate::accounts::account(2, "budi@example.org"),
+            crate::accounts::account(3, "chen@example.org"),
+        ];
+        for person in &people {
+            store
+                .insert_account(person, "operator")
+                .await
+                .expect("account");
+        }
+        let id = |n: usize| &people[n].account.id;
+        for n in [1, 0, 2] {
+            assert!(
+                store
+                    .enrol(&training.id, id(n), "acct")
+                    .await
+                    .expect("enrol")
+            );
+        }
+        assert!(
+            !store
+                .enrol(&training.id, id(0), "acct")
+                .await
+                .expect("again"),
+            "enrolling twice keeps the first place"
+        );
+        let order: Vec<_> = store
+            .list_enrolments(&training.id)
+            .await
+            .expect("list")
+            .into_iter()
+            .map(|e| e.email)
+            .collect();
+        assert_eq!(
+            order,
+            ["budi@example.org", "ana@example.org", "chen@example.org"]
+        );
+        let newest = &store.list_audit_entries(1).await.expect("audit")[0];
+        assert_eq!(
+            (newest.entity.as_str(), newest.action.as_str()),
+            ("enrolment", "insert")
+        );
+
+        assert!(
+            store
+                .withdraw(&training.id, id(1), "acct")
+                .await
+                .expect("withdraw")
+        );
+        assert!(
+            !store
+                .withdraw(&training.id, id(1), "acct")
+                .await
+                .expect("twice")
+        );
+        let first = &store.list_enrolments(&training.id).await.expect("list")[0];
+        assert_eq!(first.email, "ana@example.org", "the waiting list moves up");
+
+        store
+            .delete_entry(&training.id, "operator")
+            .await
+            .expect("delete");
+        assert!(
+            store
+                .list_enrolments(&training.id)
+                .await
+                .expect("list")
+                .is_empty(),
+            "enrolments go with their entry"
+        );
+    })
+    .await;
+}

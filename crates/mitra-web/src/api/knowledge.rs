@@ -5,7 +5,8 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use mitra_service::domain::{Entry, ValidationError};
 use mitra_service::{
-    Mitra, SearchPage, SearchRequest, StoredEntry, dimension_name, parse_dimension,
+    Mitra, SearchPage, SearchRequest, Seats, ServiceError, Standing, StoredEntry, dimension_name,
+    parse_dimension,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -390,4 +391,134 @@ pub async fn import_entries(
         updated: writes.updated,
         unchanged: writes.unchanged,
     }))
+}
+
+/// Where the caller stands in a training, with its seats.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnrolmentResponse {
+    /// Seats offered.
+    seats: u32,
+    /// Seats held.
+    taken: usize,
+    /// Enrolments waiting for a seat.
+    waiting: usize,
+    /// `seat`, `waiting`, or absent when the caller is not enrolled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    standing: Option<&'static str>,
+    /// The caller's place on the waiting list (1 is next), when waiting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiting_place: Option<usize>,
+}
+
+impl EnrolmentResponse {
+    fn new(seats: Seats, standing: Option<Standing>) -> Self {
+        Self {
+            seats: seats.seats,
+            taken: seats.taken,
+            waiting: seats.waiting,
+            standing: standing.map(|s| match s {
+                Standing::Seat => "seat",
+                Standing::Waiting(_) => "waiting",
+            }),
+            waiting_place: match standing {
+                Some(Standing::Waiting(place)) => Some(place),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// A training's seats, and where the caller stands.
+#[utoipa::path(get, path = "/api/v1/entries/{id}/enrolment", tag = "knowledge",
+    params(("id" = String, Path, description = "Entry id of a training")),
+    responses((status = 200, body = EnrolmentResponse), (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_enrolment(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<EnrolmentResponse>, ApiError> {
+    let (seats, standing) = mitra.enrolment(&auth.actor, &id).await?;
+    Ok(Json(EnrolmentResponse::new(seats, standing)))
+}
+
+/// Enrol the caller in a training: a seat while there are any, else a place on the waiting list. Enrolling again
+/// keeps the place.
+#[utoipa::path(put, path = "/api/v1/entries/{id}/enrolment", tag = "knowledge", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Entry id of a training")),
+    responses((status = 200, body = EnrolmentResponse), (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn enrol(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<EnrolmentResponse>, ApiError> {
+    let (seats, standing) = mitra.enrol(&auth.actor, &id).await?;
+    Ok(Json(EnrolmentResponse::new(seats, Some(standing))))
+}
+
+/// Withdraw the caller from a training; the first on the waiting list takes the seat.
+#[utoipa::path(delete, path = "/api/v1/entries/{id}/enrolment", tag = "knowledge", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Entry id of a training")),
+    responses((status = 204), (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn withdraw(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    if mitra.withdraw(&auth.actor, &id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ServiceError::NotFound {
+            entity: "enrolment",
+            id,
+        }
+        .into())
+    }
+}
+
+/// One enrolment, for the training's organisers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnrolledPerson {
+    /// Name.
+    name: String,
+    /// E-mail address.
+    email: String,
+    /// When they enrolled (RFC 3339).
+    enrolled_at: String,
+    /// `seat` or `waiting`.
+    standing: &'static str,
+}
+
+/// Everyone enrolled in a training, in order: for editors of the publishing organisation.
+#[utoipa::path(get, path = "/api/v1/entries/{id}/enrolments", tag = "knowledge", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Entry id of a training")),
+    responses((status = 200, body = [EnrolledPerson]), (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn list_enrolments(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<EnrolledPerson>>, ApiError> {
+    let list = mitra.enrolments(&auth.actor, &id).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|e| EnrolledPerson {
+                name: e.enrolment.display_name,
+                email: e.enrolment.email,
+                enrolled_at: e
+                    .enrolment
+                    .enrolled_at
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default(),
+                standing: match e.standing {
+                    Standing::Seat => "seat",
+                    Standing::Waiting(_) => "waiting",
+                },
+            })
+            .collect(),
+    ))
 }

@@ -469,6 +469,28 @@ pub async fn delete_entry(
     Ok(done("/search", "entry-deleted"))
 }
 
+/// `POST /entries/{id}/enrolment`: enrols the signed-in account in a training.
+pub async fn enrol(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<CsrfOnly>,
+) -> Result<Response, PageError> {
+    mitra.enrol(&auth.actor, &id).await?;
+    Ok(done(&format!("/entries/{id}"), "enrol-done"))
+}
+
+/// `POST /entries/{id}/enrolment/withdraw`
+pub async fn withdraw(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<CsrfOnly>,
+) -> Result<Response, PageError> {
+    mitra.withdraw(&auth.actor, &id).await?;
+    Ok(done(&format!("/entries/{id}"), "enrol-withdrawn"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::label_key;

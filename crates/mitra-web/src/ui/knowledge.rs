@@ -8,7 +8,9 @@ use mitra_service::domain::entry::{
     ContentLanguage, Details, LocalTime, Money, Readiness, TextOrigin,
 };
 use mitra_service::domain::{CityId, Entry, Language};
-use mitra_service::{Dimension, Mitra, Places, SearchRequest, ServiceError, dimension_name};
+use mitra_service::{
+    Dimension, Mitra, Places, SearchRequest, ServiceError, Standing, dimension_name,
+};
 use serde::Deserialize;
 
 use super::{Layout, render};
@@ -292,6 +294,18 @@ struct EntryPage {
     sources: Vec<(String, Option<String>)>,
     example: bool,
     can_write: bool,
+    training: Option<TrainingView>,
+}
+
+/// A training's seats, the reader's standing and, for its organisers, who enrolled.
+struct TrainingView {
+    seats_text: String,
+    /// `seat`, `waiting` or empty.
+    standing: &'static str,
+    standing_text: String,
+    signed_in: bool,
+    full: bool,
+    enrolled: Vec<(String, String, String, bool)>,
 }
 
 /// One row of a practice's evidence table.
@@ -539,6 +553,60 @@ pub async fn show_entry(
     };
     let details = detail_facts(&entry.details, lang, &places);
     let can_write = super::entries::can_write(&auth.actor, &stored);
+    let training = match entry.details {
+        Details::Training { .. } => {
+            let (seats, standing) = mitra.enrolment(&auth.actor, &id).await?;
+            let enrolled = if can_write {
+                mitra
+                    .enrolments(&auth.actor, &id)
+                    .await?
+                    .into_iter()
+                    .map(|e| {
+                        (
+                            e.enrolment.display_name,
+                            e.enrolment.email,
+                            e.enrolment
+                                .enrolled_at
+                                .format(&time::macros::format_description!(
+                                    "[year]-[month]-[day] [hour]:[minute] UTC"
+                                ))
+                                .unwrap_or_default(),
+                            e.standing == Standing::Seat,
+                        )
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Some(TrainingView {
+                seats_text: translate_args(
+                    lang,
+                    "enrol-seats",
+                    &[
+                        ("seats", seats.seats.to_string()),
+                        ("taken", seats.taken.to_string()),
+                        ("waiting", seats.waiting.to_string()),
+                    ],
+                ),
+                standing: match standing {
+                    Some(Standing::Seat) => "seat",
+                    Some(Standing::Waiting(_)) => "waiting",
+                    None => "",
+                },
+                standing_text: match standing {
+                    Some(Standing::Seat) => translate(lang, "enrol-have-seat"),
+                    Some(Standing::Waiting(place)) => {
+                        translate_args(lang, "enrol-waiting", &[("place", place.to_string())])
+                    }
+                    None => String::new(),
+                },
+                signed_in: auth.account.is_some(),
+                full: seats.taken >= seats.seats as usize,
+                enrolled,
+            })
+        }
+        _ => None,
+    };
     let l = Layout::new(&mitra, &auth, lang, "search", text.title.clone(), &uri).await;
     Ok(render(&EntryPage {
         l,
@@ -582,6 +650,7 @@ pub async fn show_entry(
         details,
         evidence,
         can_write,
+        training,
         sources: entry
             .sources
             .iter()

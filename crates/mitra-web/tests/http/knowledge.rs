@@ -901,3 +901,207 @@ async fn entries_import_through_the_api_all_or_nothing_with_every_bad_row_named(
         (Some(2), Some(2))
     );
 }
+
+#[tokio::test]
+async fn members_enrol_in_training_and_the_waiting_list_moves_up_when_a_seat_is_freed() {
+    use reqwest::Method;
+    use serde_json::json;
+
+    use crate::{Browser, api, create_token};
+
+    let app = spawn_app_with(None, true).await;
+    let mut tokens = std::collections::HashMap::new();
+    let mut browsers = std::collections::HashMap::new();
+    for who in ["editor", "member", "verifier", "org-admin"] {
+        let (email, password) = mitra_service::DEMO_ACCOUNTS
+            .iter()
+            .find(|(email, ..)| email.starts_with(&format!("{who}@")))
+            .map(|(e, p, ..)| (*e, *p))
+            .expect("demo account");
+        let browser = Browser::signed_in(&app, email, password).await;
+        tokens.insert(who, create_token(&app, &browser, "write").await);
+        browsers.insert(who, browser);
+    }
+    let training = |id: &str, ends: &str| {
+        json!({
+            "org": "demo-organisation-bangkok-city-government-example",
+            "entry": {
+                "id": id,
+                "texts": [{"lang": "en", "origin": "original", "title": "Example: drainage modelling course", "summary": "Two seats."}],
+                "year_from": null, "year_to": null, "example": true,
+                "details": {"kind": "training", "provider": "Example institute", "topic": "Drainage", "format": "online",
+                            "language": "en", "starts": {"at": "2001-01-08T09:00", "timezone": "Asia/Bangkok"},
+                            "ends": {"at": ends, "timezone": "Asia/Bangkok"}, "seats": 2}
+            }
+        })
+    };
+    for (id, ends) in [
+        ("drainage-course", "2099-12-31T17:00"),
+        ("old-course", "2001-01-09T17:00"),
+    ] {
+        let created = api(
+            &app,
+            Method::POST,
+            "/api/v1/entries",
+            Some(&tokens["editor"]),
+            Some(training(id, ends)),
+        )
+        .await;
+        assert_eq!(created.status().as_u16(), 201);
+    }
+    let path = "/api/v1/entries/drainage-course/enrolment";
+    assert_eq!(
+        api(&app, Method::PUT, path, None, None)
+            .await
+            .status()
+            .as_u16(),
+        401
+    );
+    let mut standings = Vec::new();
+    for who in ["member", "verifier", "org-admin"] {
+        let response = api(&app, Method::PUT, path, Some(&tokens[who]), None).await;
+        assert_eq!(response.status().as_u16(), 200, "{who}");
+        let body: serde_json::Value = response.json().await.expect("json");
+        standings.push((body["standing"].clone(), body["waiting_place"].clone()));
+    }
+    assert_eq!(
+        standings,
+        [
+            (json!("seat"), serde_json::Value::Null),
+            (json!("seat"), serde_json::Value::Null),
+            (json!("waiting"), json!(1))
+        ]
+    );
+    let again: serde_json::Value = api(&app, Method::PUT, path, Some(&tokens["member"]), None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        (
+            again["standing"].as_str(),
+            again["taken"].as_u64(),
+            again["waiting"].as_u64()
+        ),
+        (Some("seat"), Some(2), Some(1)),
+        "enrolling again keeps the place"
+    );
+
+    let page = browsers["org-admin"]
+        .get(&app, "/entries/drainage-course")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("number 1 in line"),
+        "the waiting list shows its place"
+    );
+    assert!(page.contains("/entries/drainage-course/enrolment/withdraw"));
+
+    let withdrawn = browsers["member"]
+        .post(&app, "/entries/drainage-course/enrolment/withdraw", &[])
+        .await;
+    assert_eq!(withdrawn.status().as_u16(), 303);
+    let moved: serde_json::Value = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(&tokens["org-admin"])
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        moved["standing"], "seat",
+        "the first in line takes the freed seat: {moved}"
+    );
+    assert_eq!(
+        api(&app, Method::DELETE, path, Some(&tokens["member"]), None)
+            .await
+            .status()
+            .as_u16(),
+        404,
+        "not enrolled any more"
+    );
+
+    let list = api(
+        &app,
+        Method::GET,
+        "/api/v1/entries/drainage-course/enrolments",
+        Some(&tokens["editor"]),
+        None,
+    )
+    .await;
+    assert_eq!(list.status().as_u16(), 200);
+    let list: serde_json::Value = list.json().await.expect("json");
+    assert_eq!(list.as_array().map(Vec::len), Some(2), "{list}");
+    assert_eq!(list[0]["email"], "verifier@demo.mitra.invalid");
+    assert_eq!(
+        api(
+            &app,
+            Method::GET,
+            "/api/v1/entries/drainage-course/enrolments",
+            Some(&tokens["member"]),
+            None
+        )
+        .await
+        .status()
+        .as_u16(),
+        403,
+        "only the organisers see who enrolled"
+    );
+    let organiser_page = browsers["editor"]
+        .get(&app, "/entries/drainage-course")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        organiser_page.contains("verifier@demo.mitra.invalid"),
+        "the organiser's page lists who enrolled"
+    );
+
+    let enrolled = browsers["member"]
+        .post(&app, "/entries/drainage-course/enrolment", &[])
+        .await;
+    assert_eq!(enrolled.status().as_u16(), 303);
+    let page = browsers["member"]
+        .get(&app, "/entries/drainage-course")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("number 1 in line"),
+        "a new enrolment joins the end of the list"
+    );
+
+    let ended = api(
+        &app,
+        Method::PUT,
+        "/api/v1/entries/old-course/enrolment",
+        Some(&tokens["member"]),
+        None,
+    )
+    .await;
+    assert_eq!(
+        ended.status().as_u16(),
+        400,
+        "an ended training takes no enrolments"
+    );
+    let practice = api(
+        &app,
+        Method::PUT,
+        "/api/v1/entries/asean-26/enrolment",
+        Some(&tokens["member"]),
+        None,
+    )
+    .await;
+    assert_eq!(
+        practice.status().as_u16(),
+        400,
+        "only training takes enrolments"
+    );
+}
