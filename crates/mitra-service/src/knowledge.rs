@@ -484,7 +484,15 @@ impl Mitra {
         let id = EntryId::parse(id)?;
         let stored = self.store.find_entry(&id).await?;
         let writer = self.entry_writer(actor, &stored).await?;
-        Ok(self.store.delete_entry(&id, &writer).await?)
+        let files: Vec<String> = self
+            .store
+            .list_attachments(&id)
+            .await?
+            .into_iter()
+            .map(|a| a.sha256)
+            .collect();
+        self.store.delete_entry(&id, &writer).await?;
+        self.forget_files(&files).await
     }
 
     /// The stored entries of `ids` that exist, by id.

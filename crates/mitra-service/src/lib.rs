@@ -5,6 +5,7 @@
 //! field when something is wrong. This crate must not know about HTTP or terminals.
 
 mod analytics;
+mod attachments;
 mod audit;
 mod auth;
 mod boundaries;
@@ -26,6 +27,7 @@ pub use analytics::{
     AssessmentReport, AssessmentView, Benchmark, CityBenchmarks, CityFacts, CityProfile,
     FindingView, PanelState, RankEntry, Ranking, assessable_standards,
 };
+pub use attachments::{ACCEPTED as ACCEPTED_FILES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, sniff};
 pub use audit::AuditQuery;
 pub use auth::{
     FREE_ATTEMPTS, NewApiToken, NewSession, SESSION_DAYS, SessionInfo, lock_out, one_time_password,
@@ -42,7 +44,7 @@ pub use mail::{MailSettings, SentMail};
 pub use mitra_domain as domain;
 pub use mitra_search::{Dimension, Hit, Results as SearchResults};
 pub use mitra_store::{ApiTokenRecord, AuditEntry};
-pub use mitra_store::{Enrolment, StoredEntry};
+pub use mitra_store::{Attachment, Enrolment, StoredEntry};
 pub use observations::{ImportReport, ImportStage, ObservationPage, ObservationQuery, Progress};
 pub use orgs::OrgInput;
 pub use reference::{
@@ -89,6 +91,8 @@ pub struct Mitra {
     mailer: Arc<mail::Mailer>,
     panel: Arc<analytics::PanelCache>,
     search: Arc<knowledge::SearchState>,
+    /// Where attached files are kept; `None` refuses attachments.
+    files: Option<Arc<std::path::PathBuf>>,
 }
 
 impl Mitra {
@@ -106,6 +110,7 @@ impl Mitra {
             mailer,
             panel: Arc::default(),
             search: Arc::default(),
+            files: None,
         })
     }
 

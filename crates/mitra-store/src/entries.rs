@@ -47,6 +47,23 @@ pub struct Enrolment {
     pub enrolled_at: OffsetDateTime,
 }
 
+/// A file attached to an entry; the bytes are kept outside the database under their SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// The file's SHA-256, in lower-case hex: its name on disk.
+    pub sha256: String,
+    /// The name it was uploaded under.
+    pub name: String,
+    /// Its media type, as found from its content.
+    pub content_type: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Who attached it.
+    pub created_by: String,
+    /// When.
+    pub created_at: OffsetDateTime,
+}
+
 /// Entries of the knowledge exchange. Entries come in already validated by the domain.
 #[async_trait]
 pub trait EntryStore {
@@ -90,6 +107,24 @@ pub trait EntryStore {
     /// Everyone enrolled in `entry`, in the order they enrolled (the first `seats` hold a seat).
     async fn list_enrolments(&self, entry: &EntryId) -> Result<Vec<Enrolment>, StoreError>;
 
-    /// Deletes an entry (and its enrolments), journalled; [`StoreError::NotFound`] when there is none.
+    /// Records that `entry` shows `file`, journalled under entity `attachment`; `false` when it already does.
+    async fn add_attachment(&self, entry: &EntryId, file: &Attachment) -> Result<bool, StoreError>;
+
+    /// The files `entry` shows, in the order they were attached.
+    async fn list_attachments(&self, entry: &EntryId) -> Result<Vec<Attachment>, StoreError>;
+
+    /// Removes file `sha256` from `entry`, journalled; `false` when the entry did not show it.
+    async fn remove_attachment(
+        &self,
+        entry: &EntryId,
+        sha256: &str,
+        actor: &str,
+    ) -> Result<bool, StoreError>;
+
+    /// Whether any entry still shows file `sha256`.
+    async fn attachment_in_use(&self, sha256: &str) -> Result<bool, StoreError>;
+
+    /// Deletes an entry (and its enrolments and attachment records), journalled; [`StoreError::NotFound`] when
+    /// there is none.
     async fn delete_entry(&self, id: &EntryId, actor: &str) -> Result<(), StoreError>;
 }

@@ -35,7 +35,7 @@ pub use accounts::{
     AccountStore, ApiTokenRecord, AuditFilter, Credentials, NewAccount, OneTimeToken, OrgStore,
     SessionRecord, SessionStore, TokenPurpose,
 };
-pub use entries::{Enrolment, EntryStore, EntryWrites, StoredEntry};
+pub use entries::{Attachment, Enrolment, EntryStore, EntryWrites, StoredEntry};
 pub use error::StoreError;
 pub use journal::{AuditEntry, Change, ReferenceChanges, ReferenceState};
 pub use migrate::MIGRATION_NAMES;

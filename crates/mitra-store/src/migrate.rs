@@ -9,6 +9,7 @@ pub const MIGRATION_NAMES: &[&str] = &[
     "0004_observation_keys",
     "0005_entries",
     "0006_enrolments",
+    "0007_attachments",
 ];
 
 /// SQLite migrations, in the order of [`MIGRATION_NAMES`].
@@ -37,6 +38,10 @@ pub(crate) const SQLITE: &[(&str, &str)] = &[
         "0006_enrolments",
         include_str!("../migrations/sqlite/0006_enrolments.sql"),
     ),
+    (
+        "0007_attachments",
+        include_str!("../migrations/sqlite/0007_attachments.sql"),
+    ),
 ];
 
 /// PostgreSQL migrations, in the order of [`MIGRATION_NAMES`].
@@ -64,6 +69,10 @@ pub(crate) const POSTGRES: &[(&str, &str)] = &[
     (
         "0006_enrolments",
         include_str!("../migrations/postgres/0006_enrolments.sql"),
+    ),
+    (
+        "0007_attachments",
+        include_str!("../migrations/postgres/0007_attachments.sql"),
     ),
 ];
 

@@ -222,6 +222,103 @@ macro_rules! impl_entry_store {
                     .collect()
             }
 
+            async fn add_attachment(
+                &self,
+                entry: &mitra_domain::EntryId,
+                file: &crate::Attachment,
+            ) -> Result<bool, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let added = sqlx::query(
+                    "insert into attachments (entry_id, sha256, name, content_type, size, created_by, created_at) \
+                     values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing",
+                )
+                .bind(entry.as_str())
+                .bind(&file.sha256)
+                .bind(&file.name)
+                .bind(&file.content_type)
+                .bind(i64::try_from(file.size).unwrap_or(i64::MAX))
+                .bind(&file.created_by)
+                .bind(file.created_at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    == 1;
+                if added {
+                    let after = serde_json::json!({
+                        "entry": entry.as_str(), "sha256": file.sha256, "name": file.name,
+                        "content_type": file.content_type, "size": file.size,
+                    });
+                    let key = format!("{entry}/{}", file.sha256);
+                    journal(&mut tx, file.created_at, &file.created_by, "insert", "attachment", &key, None, Some(&after))
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(added)
+            }
+
+            async fn list_attachments(
+                &self,
+                entry: &mitra_domain::EntryId,
+            ) -> Result<Vec<crate::Attachment>, StoreError> {
+                let rows = sqlx::query(
+                    "select sha256, name, content_type, size, created_by, created_at from attachments \
+                     where entry_id = $1 order by created_at, sha256",
+                )
+                .bind(entry.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        let size: i64 = row.try_get("size")?;
+                        Ok(crate::Attachment {
+                            sha256: row.try_get("sha256")?,
+                            name: row.try_get("name")?,
+                            content_type: row.try_get("content_type")?,
+                            size: u64::try_from(size).unwrap_or(0),
+                            created_by: row.try_get("created_by")?,
+                            created_at: row.try_get("created_at")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn remove_attachment(
+                &self,
+                entry: &mitra_domain::EntryId,
+                sha256: &str,
+                actor: &str,
+            ) -> Result<bool, StoreError> {
+                let now = OffsetDateTime::now_utc();
+                let mut tx = self.pool.begin().await?;
+                let row = sqlx::query("select name from attachments where entry_id = $1 and sha256 = $2")
+                    .bind(entry.as_str())
+                    .bind(sha256)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some(row) = row else {
+                    return Ok(false);
+                };
+                let name: String = row.try_get("name")?;
+                sqlx::query("delete from attachments where entry_id = $1 and sha256 = $2")
+                    .bind(entry.as_str())
+                    .bind(sha256)
+                    .execute(&mut *tx)
+                    .await?;
+                let before = serde_json::json!({"entry": entry.as_str(), "sha256": sha256, "name": name});
+                let key = format!("{entry}/{sha256}");
+                journal(&mut tx, now, actor, "delete", "attachment", &key, Some(&before), None).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn attachment_in_use(&self, sha256: &str) -> Result<bool, StoreError> {
+                Ok(sqlx::query("select 1 as one from attachments where sha256 = $1 limit 1")
+                    .bind(sha256)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .is_some())
+            }
+
             async fn delete_entry(&self, id: &mitra_domain::EntryId, actor: &str) -> Result<(), StoreError> {
                 let now = OffsetDateTime::now_utc();
                 let mut tx = self.pool.begin().await?;

@@ -200,13 +200,7 @@ where
     type Rejection = PageError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let forbidden = |why: &str| PageError {
-            status: StatusCode::FORBIDDEN,
-            detail: Some(why.to_owned()),
-        };
-        if !same_origin(request.headers()) {
-            return Err(forbidden("this form was sent from another site"));
-        }
+        let headers = request.headers().clone();
         let expected = request
             .extensions()
             .get::<Auth>()
@@ -217,12 +211,29 @@ where
                 status: e.status(),
                 detail: Some(e.body_text()),
             })?;
-        match expected {
-            Some(expected) if constant_time_eq(&expected, form.csrf_token()) => Ok(CsrfForm(form)),
-            _ => Err(forbidden(
-                "the form has expired or was not sent from this site; reload the page and try again",
-            )),
-        }
+        check_csrf(&headers, expected.as_deref(), form.csrf_token())?;
+        Ok(CsrfForm(form))
+    }
+}
+
+/// Checks that a form comes from this site and carries the session's CSRF token (`expected`).
+pub fn check_csrf(
+    headers: &HeaderMap,
+    expected: Option<&str>,
+    sent: &str,
+) -> Result<(), PageError> {
+    let forbidden = |why: &str| PageError {
+        status: StatusCode::FORBIDDEN,
+        detail: Some(why.to_owned()),
+    };
+    if !same_origin(headers) {
+        return Err(forbidden("this form was sent from another site"));
+    }
+    match expected {
+        Some(expected) if constant_time_eq(expected, sent) => Ok(()),
+        _ => Err(forbidden(
+            "the form has expired or was not sent from this site; reload the page and try again",
+        )),
     }
 }
 

@@ -64,6 +64,24 @@ impl Routes {
         self.add(Method::POST, path, handler)
     }
 
+    /// A `POST` route that takes a file upload: its body may be as large as the largest attachment.
+    fn post_upload<H: Handler<T, Mitra>, T: 'static>(
+        mut self,
+        path: &'static str,
+        handler: H,
+    ) -> Self {
+        self.table.push(RouteInfo {
+            method: Method::POST,
+            path: format!("{}{path}", self.prefix),
+        });
+        let limit =
+            axum::extract::DefaultBodyLimit::max(mitra_service::MAX_ATTACHMENT_BYTES + 64 * 1024);
+        self.router = self
+            .router
+            .route(path, axum::routing::post(handler).layer(limit));
+        self
+    }
+
     fn put<H: Handler<T, Mitra>, T: 'static>(self, path: &'static str, handler: H) -> Self {
         self.add(Method::PUT, path, handler)
     }
@@ -92,6 +110,9 @@ fn pages() -> Routes {
         .get("/entries/{id}/edit", entries::show_edit_entry)
         .post("/entries/{id}/edit", entries::update_entry)
         .post("/entries/{id}/delete", entries::delete_entry)
+        .post_upload("/entries/{id}/files", entries::attach)
+        .get("/entries/{id}/files/{sha256}", entries::download)
+        .post("/entries/{id}/files/{sha256}/delete", entries::detach)
         .post("/entries/{id}/enrolment", entries::enrol)
         .post("/entries/{id}/enrolment/withdraw", entries::withdraw)
         .get("/feeds/entries.atom", feeds::atom)
@@ -201,6 +222,9 @@ fn api_routes() -> Routes {
         .put("/entries/{id}/enrolment", knowledge::enrol)
         .delete("/entries/{id}/enrolment", knowledge::withdraw)
         .get("/entries/{id}/enrolments", knowledge::list_enrolments)
+        .get("/entries/{id}/attachments", knowledge::list_attachments)
+        .post("/entries/{id}/attachments", knowledge::attach)
+        .delete("/entries/{id}/attachments/{sha256}", knowledge::detach)
         .get("/openapi.json", openapi::get_openapi)
 }
 

@@ -161,6 +161,8 @@ const NOTICES: &[&str] = &[
     "entry-deleted",
     "enrol-done",
     "enrol-withdrawn",
+    "attachment-added",
+    "attachment-removed",
 ];
 
 /// Redirects (303) to `path` with a notice, after a form post.

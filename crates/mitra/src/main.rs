@@ -286,15 +286,17 @@ async fn run_index(config: &Config, command: IndexCommand) -> anyhow::Result<()>
     }
 }
 
+/// Opens the configured database; attached files live in `DATA_DIR/files`.
 async fn open(config: &Config) -> anyhow::Result<Mitra> {
-    Mitra::open_with(&config.database_url(), &config.mail)
+    let mitra = Mitra::open_with(&config.database_url(), &config.mail)
         .await
         .with_context(|| {
             format!(
                 "cannot open the database {}",
                 config.database_url_redacted()
             )
-        })
+        })?;
+    Ok(mitra.with_files_dir(config.data_dir.join("files")))
 }
 
 async fn run_assess(

@@ -326,3 +326,65 @@ async fn enrolments_keep_their_order_are_journalled_and_go_with_their_entry() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn attachments_are_listed_in_order_shared_by_content_and_go_with_their_entry() {
+    for_each_backend(|store| async move {
+        store
+            .apply_reference(&sample(), 1, "h")
+            .await
+            .expect("reference");
+        let a = entry("bkk-flood", "Flood tunnels");
+        let b = entry("bkk-canals", "Canal sensors");
+        store
+            .put_entries(&[a.clone(), b.clone()], None, "operator")
+            .await
+            .expect("put");
+        let file = |sha: &str, name: &str, second: i64| mitra_store::Attachment {
+            sha256: sha.repeat(64),
+            name: name.into(),
+            content_type: "application/pdf".into(),
+            size: 1_234,
+            created_by: "account:x".into(),
+            created_at: time::OffsetDateTime::from_unix_timestamp(1_800_000_000 + second)
+                .expect("time"),
+        };
+        let report = file("a", "Report 2019.pdf", 1);
+        let map = file("b", "地图.pdf", 0);
+        assert!(store.add_attachment(&a.id, &report).await.expect("add"));
+        assert!(store.add_attachment(&a.id, &map).await.expect("add"));
+        assert!(
+            !store.add_attachment(&a.id, &report).await.expect("again"),
+            "one file is attached once"
+        );
+        assert!(store.add_attachment(&b.id, &report).await.expect("shared"));
+        let listed = store.list_attachments(&a.id).await.expect("list");
+        assert_eq!(listed, vec![map.clone(), report.clone()]);
+        let newest = &store.list_audit_entries(1).await.expect("audit")[0];
+        assert_eq!(newest.entity, "attachment");
+
+        assert!(
+            store
+                .remove_attachment(&a.id, &report.sha256, "account:x")
+                .await
+                .expect("remove")
+        );
+        assert!(
+            !store
+                .remove_attachment(&a.id, &report.sha256, "account:x")
+                .await
+                .expect("twice")
+        );
+        assert!(
+            store.attachment_in_use(&report.sha256).await.expect("use"),
+            "still shown by the other entry"
+        );
+        store.delete_entry(&b.id, "operator").await.expect("delete");
+        assert!(
+            !store.attachment_in_use(&report.sha256).await.expect("use"),
+            "attachment records go with their entry"
+        );
+        assert!(store.attachment_in_use(&map.sha256).await.expect("use"));
+    })
+    .await;
+}

@@ -522,3 +522,97 @@ pub async fn list_enrolments(
             .collect(),
     ))
 }
+
+/// A file attached to an entry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentBody {
+    /// The file's SHA-256 (lower-case hex): its id.
+    sha256: String,
+    /// The name it was attached under.
+    name: String,
+    /// Its media type, found from its content.
+    content_type: String,
+    /// Its size in bytes.
+    size: u64,
+    /// Where to download it.
+    href: String,
+    /// When it was attached (RFC 3339).
+    created_at: String,
+}
+
+fn attachment_body(entry: &str, a: mitra_service::Attachment) -> AttachmentBody {
+    AttachmentBody {
+        href: format!("/entries/{entry}/files/{}", a.sha256),
+        created_at: a
+            .created_at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        sha256: a.sha256,
+        name: a.name,
+        content_type: a.content_type,
+        size: a.size,
+    }
+}
+
+/// The files an entry shows.
+#[utoipa::path(get, path = "/api/v1/entries/{id}/attachments", tag = "knowledge",
+    params(("id" = String, Path, description = "Entry id")),
+    responses((status = 200, body = [AttachmentBody]), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn list_attachments(
+    State(mitra): State<Mitra>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<AttachmentBody>>, ApiError> {
+    mitra.entry(&id).await?;
+    let files = mitra.attachments(&id).await?;
+    Ok(Json(
+        files.into_iter().map(|a| attachment_body(&id, a)).collect(),
+    ))
+}
+
+/// The name of an uploaded file.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AttachParams {
+    /// The file's name, shown to readers and used for downloads (`Report 2019.pdf`).
+    name: String,
+}
+
+/// Attach a file to an entry (its editors): PDF, PNG, JPEG, WebP, CSV or text in UTF-8, Word, Excel or PowerPoint,
+/// recognised from the bytes; at most 10 MiB, and 20 files an entry.
+#[utoipa::path(post, path = "/api/v1/entries/{id}/attachments", tag = "knowledge", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Entry id"), AttachParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
+    responses((status = 201, body = AttachmentBody), (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 409, body = Problem, content_type = "application/problem+json"),
+              (status = 413, body = Problem, content_type = "application/problem+json")))]
+pub async fn attach(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiQuery(params): ApiQuery<AttachParams>,
+    body: axum::body::Body,
+) -> Result<(StatusCode, Json<AttachmentBody>), ApiError> {
+    let limit = mitra_service::MAX_ATTACHMENT_BYTES;
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| ApiError::too_large(limit))?;
+    let file = mitra.attach(&auth.actor, &id, &params.name, &bytes).await?;
+    Ok((StatusCode::CREATED, Json(attachment_body(&id, file))))
+}
+
+/// Remove a file from an entry (its editors).
+#[utoipa::path(delete, path = "/api/v1/entries/{id}/attachments/{sha256}", tag = "knowledge", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Entry id"), ("sha256" = String, Path, description = "The file's SHA-256")),
+    responses((status = 204), (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn detach(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path((id, sha256)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    mitra.detach(&auth.actor, &id, &sha256).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

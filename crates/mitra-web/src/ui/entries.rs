@@ -491,9 +491,150 @@ pub async fn withdraw(
     Ok(done(&format!("/entries/{id}"), "enrol-withdrawn"))
 }
 
+/// `POST /entries/{id}/files`: attaches the uploaded file (a multipart form with `csrf_token` and `file`).
+pub async fn attach(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    crate::i18n::Lang(lang): crate::i18n::Lang,
+    uri: Uri,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<String>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+    let bad = |status: StatusCode, text: String| PageError {
+        status,
+        detail: Some(text),
+    };
+    // Who may attach is known before the upload is read.
+    auth.actor.signed_in().map_err(ServiceError::from)?;
+    if !can_write(&auth.actor, &mitra.entry(&id).await?) {
+        return Err(ServiceError::Forbidden.into());
+    }
+    let mut multipart = multipart.map_err(|e| bad(e.status(), e.body_text()))?;
+    let mut csrf = String::new();
+    let mut file = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| bad(e.status(), e.body_text()))?
+    {
+        match field.name() {
+            Some("csrf_token") => {
+                csrf = field
+                    .text()
+                    .await
+                    .map_err(|e| bad(e.status(), e.body_text()))?;
+            }
+            Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| bad(e.status(), e.body_text()))?;
+                file = Some((name, bytes));
+            }
+            _ => {}
+        }
+    }
+    crate::auth::check_csrf(&headers, auth.csrf_token.as_deref(), &csrf)?;
+    let refused = match file {
+        None => translate(lang, "attachment-choose"),
+        Some((name, bytes)) => match mitra.attach(&auth.actor, &id, &name, &bytes).await {
+            Ok(_) => return Ok(done(&format!("/entries/{id}"), "attachment-added")),
+            Err(ServiceError::Validation(e)) => e.reason,
+            Err(ServiceError::Conflict(message)) => message,
+            Err(other) => return Err(other.into()),
+        },
+    };
+    super::knowledge::entry_page(
+        &mitra,
+        &auth,
+        lang,
+        &uri,
+        &id,
+        &Default::default(),
+        Some(refused),
+    )
+    .await
+}
+
+/// `filename*` of `Content-Disposition` (RFC 6266 with RFC 8187 encoding), with a plain ASCII `filename` beside.
+pub(crate) fn disposition(name: &str) -> String {
+    let plain: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ' | '(' | ')') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{plain}\"; filename*=UTF-8''{encoded}")
+}
+
+/// `GET /entries/{id}/files/{sha256}`: the file, as a download under the name it was attached with.
+pub async fn download(
+    State(mitra): State<Mitra>,
+    Path((id, sha256)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse as _;
+
+    let (file, bytes) = mitra.attachment(&id, &sha256).await?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&file.content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&disposition(&file.name)) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::ETAG,
+        HeaderValue::from_str(&format!("\"{}\"", file.sha256))
+            .unwrap_or(HeaderValue::from_static("")),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    Ok(response)
+}
+
+/// `POST /entries/{id}/files/{sha256}/delete`
+pub async fn detach(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path((id, sha256)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<CsrfOnly>,
+) -> Result<Response, PageError> {
+    mitra.detach(&auth.actor, &id, &sha256).await?;
+    Ok(done(&format!("/entries/{id}"), "attachment-removed"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::label_key;
+
+    #[test]
+    fn download_names_survive_any_script_and_cannot_break_the_header() {
+        assert_eq!(
+            super::disposition("报告 2019.pdf"),
+            "attachment; filename=\"__ 2019.pdf\"; filename*=UTF-8''%E6%8A%A5%E5%91%8A%202019.pdf"
+        );
+        assert!(!super::disposition("a\";b.pdf").contains("\";b"));
+    }
 
     #[test]
     fn labels_are_found_for_row_fields() {

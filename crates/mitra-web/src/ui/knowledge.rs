@@ -295,6 +295,18 @@ struct EntryPage {
     example: bool,
     can_write: bool,
     training: Option<TrainingView>,
+    attachments: Vec<AttachmentView>,
+    accepted: &'static str,
+    upload_error: Option<String>,
+}
+
+/// A file the entry shows.
+struct AttachmentView {
+    sha256: String,
+    name: String,
+    href: String,
+    kind: &'static str,
+    size: String,
 }
 
 /// A training's seats, the reader's standing and, for its organisers, who enrolled.
@@ -509,6 +521,48 @@ pub async fn show_entry(
     Path(id): Path<String>,
     axum::extract::Query(params): axum::extract::Query<EntryParams>,
 ) -> Result<Response, PageError> {
+    entry_page(&mitra, &auth, lang, &uri, &id, &params, None).await
+}
+
+/// The size of a file, for people.
+fn file_size(bytes: u64, lang: Language) -> String {
+    let (value, unit) = if bytes >= 1024 * 1024 {
+        (bytes as f64 / (1024.0 * 1024.0), "MiB")
+    } else if bytes >= 1024 {
+        (bytes as f64 / 1024.0, "KiB")
+    } else {
+        return translate_args(lang, "attachment-bytes", &[("count", bytes.to_string())]);
+    };
+    format!("{value:.1} {unit}")
+}
+
+/// A file's kind, for people: `PDF`, `PNG`, `Excel`.
+fn file_kind(content_type: &str) -> &'static str {
+    match content_type.split(';').next().unwrap_or_default() {
+        "application/pdf" => "PDF",
+        "image/png" => "PNG",
+        "image/jpeg" => "JPEG",
+        "image/webp" => "WebP",
+        "text/csv" => "CSV",
+        "text/plain" => "Text",
+        t if t.ends_with("wordprocessingml.document") => "Word",
+        t if t.ends_with("spreadsheetml.sheet") => "Excel",
+        t if t.ends_with("presentationml.presentation") => "PowerPoint",
+        _ => "File",
+    }
+}
+
+/// An entry's page; `upload_error` is shown (with status 422) when an attachment was refused.
+pub(crate) async fn entry_page(
+    mitra: &Mitra,
+    auth: &Auth,
+    lang: Language,
+    uri: &Uri,
+    id: &str,
+    params: &EntryParams,
+    upload_error: Option<String>,
+) -> Result<Response, PageError> {
+    let (mitra, id) = (mitra.clone(), id.to_owned());
     let stored = mitra.entry(&id).await?;
     let entry = &stored.entry;
     let places = mitra.places().await?;
@@ -607,8 +661,28 @@ pub async fn show_entry(
         }
         _ => None,
     };
-    let l = Layout::new(&mitra, &auth, lang, "search", text.title.clone(), &uri).await;
-    Ok(render(&EntryPage {
+    let l = Layout::new(&mitra, auth, lang, "search", text.title.clone(), uri).await;
+    let attachments = mitra
+        .attachments(&id)
+        .await?
+        .into_iter()
+        .map(|a| AttachmentView {
+            href: format!("/entries/{id}/files/{}", a.sha256),
+            kind: file_kind(&a.content_type),
+            size: file_size(a.size, lang),
+            sha256: a.sha256,
+            name: a.name,
+        })
+        .collect();
+    let status = if upload_error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let mut response = render(&EntryPage {
+        attachments,
+        accepted: mitra_service::ACCEPTED_FILES,
+        upload_error,
         l,
         id: entry.id.to_string(),
         kind: translate(lang, &format!("entry-kind-{}", entry.kind().tag())),
@@ -657,5 +731,7 @@ pub async fn show_entry(
             .map(|s| (s.title.clone(), s.url.clone()))
             .collect(),
         example: entry.example,
-    }))
+    });
+    *response.status_mut() = status;
+    Ok(response)
 }

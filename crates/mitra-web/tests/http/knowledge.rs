@@ -1105,3 +1105,218 @@ async fn members_enrol_in_training_and_the_waiting_list_moves_up_when_a_seat_is_
         "only training takes enrolments"
     );
 }
+
+/// A `multipart/form-data` body as a browser sends it: the CSRF token and one file.
+fn multipart(csrf: &str, name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----mitra-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf}\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn editors_attach_files_of_the_accepted_kinds_and_size_and_readers_download_them() {
+    use reqwest::Method;
+    use serde_json::json;
+
+    use crate::{Browser, api, create_token};
+
+    let app = spawn_app_with(None, true).await;
+    let sign_in = |prefix: &'static str| {
+        let app = &app;
+        async move {
+            let (email, password) = mitra_service::DEMO_ACCOUNTS
+                .iter()
+                .find(|(email, ..)| email.starts_with(prefix))
+                .map(|(e, p, ..)| (*e, *p))
+                .expect("demo account");
+            Browser::signed_in(app, email, password).await
+        }
+    };
+    let editor = sign_in("editor@").await;
+    let token = create_token(&app, &editor, "write").await;
+    let member_token = create_token(&app, &sign_in("member@").await, "write").await;
+    let created = api(&app, Method::POST, "/api/v1/entries", Some(&token), Some(json!({
+        "org": "demo-organisation-bangkok-city-government-example",
+        "entry": {"id": "bkk-drainage-report", "texts": [{"lang": "en", "origin": "original", "title": "Drainage report", "summary": "The report."}],
+                  "year_from": 2020, "year_to": null, "details": {"kind": "practice"}}
+    }))).await;
+    assert_eq!(created.status().as_u16(), 201);
+
+    let upload = |name: &str, bytes: Vec<u8>, token: Option<&str>| {
+        let mut request = app
+            .client
+            .post(app.url(&format!(
+                "/api/v1/entries/bkk-drainage-report/attachments?name={}",
+                encode(name)
+            )))
+            .body(bytes);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    let pdf = b"%PDF-1.7\n% a small report\n".to_vec();
+    let added = upload("排水报告 2020.pdf", pdf.clone(), Some(&token))
+        .await
+        .expect("request");
+    assert_eq!(added.status().as_u16(), 201);
+    let added: serde_json::Value = added.json().await.expect("json");
+    assert_eq!(added["content_type"], "application/pdf");
+    let href = added["href"].as_str().expect("href").to_owned();
+    let sha = added["sha256"].as_str().expect("sha").to_owned();
+    let stored_file = app._dir.path().join("files").join(&sha);
+    assert!(
+        stored_file.exists(),
+        "the bytes are kept in the data directory"
+    );
+
+    let download = app.get(&href).await;
+    assert_eq!(download.status().as_u16(), 200);
+    assert_eq!(download.headers()["content-type"], "application/pdf");
+    assert!(
+        download.headers()["content-disposition"]
+            .to_str()
+            .expect("header")
+            .contains("filename*=UTF-8''%E6%8E%92%E6%B0%B4%E6%8A%A5%E5%91%8A%202020.pdf")
+    );
+    assert_eq!(download.bytes().await.expect("bytes").to_vec(), pdf);
+
+    for (name, bytes, status, says) in [
+        (
+            "tool.exe",
+            b"MZ\x90\x00\x03".to_vec(),
+            400,
+            "not one of the accepted kinds",
+        ),
+        (
+            "page.html",
+            b"<script>alert(1)</script>".to_vec(),
+            400,
+            "not one of the accepted kinds",
+        ),
+        ("empty.pdf", Vec::new(), 400, "empty"),
+        ("../../etc/passwd.txt", b"root".to_vec(), 400, "file name"),
+        ("again.pdf", pdf.clone(), 409, "already attached"),
+    ] {
+        let response = upload(name, bytes, Some(&token)).await.expect("request");
+        assert_eq!(response.status().as_u16(), status, "{name}");
+        let problem = response.text().await.expect("problem");
+        assert!(problem.contains(says), "{name}: {problem}");
+    }
+    let mut huge = b"%PDF-1.7\n".to_vec();
+    huge.resize(mitra_service::MAX_ATTACHMENT_BYTES + 1, b' ');
+    assert_eq!(
+        upload("huge.pdf", huge, Some(&token))
+            .await
+            .expect("request")
+            .status()
+            .as_u16(),
+        413
+    );
+    assert_eq!(
+        upload("x.pdf", b"%PDF-1.4 member".to_vec(), Some(&member_token))
+            .await
+            .expect("request")
+            .status()
+            .as_u16(),
+        403
+    );
+    assert_eq!(
+        upload("x.pdf", b"%PDF-1.4 nobody".to_vec(), None)
+            .await
+            .expect("request")
+            .status()
+            .as_u16(),
+        401
+    );
+
+    // The browser form.
+    let csv = "district,flooded streets\nBang Kapi,12\n".as_bytes();
+    let send = |csrf: &str, name: &str, bytes: &[u8]| {
+        let (content_type, body) = multipart(csrf, name, bytes);
+        app.client
+            .post(app.url("/entries/bkk-drainage-report/files"))
+            .header("content-type", content_type)
+            .header(
+                "cookie",
+                format!("mitra_session={}", editor.cookie.as_deref().unwrap_or("")),
+            )
+            .body(body)
+            .send()
+    };
+    let csrf = editor.csrf.clone().unwrap_or_default();
+    let refused = send(&csrf, "macro.xlsm", b"PK\x03\x04 not really")
+        .await
+        .expect("request");
+    assert_eq!(refused.status().as_u16(), 422);
+    let page = refused.text().await.expect("page");
+    assert!(page.contains(r##"href="#f-file""##) && page.contains("not one of the accepted kinds"));
+    assert_eq!(
+        send("forged", "districts.csv", csv)
+            .await
+            .expect("request")
+            .status()
+            .as_u16(),
+        403
+    );
+    let sent = send(&csrf, "districts.csv", csv).await.expect("request");
+    assert_eq!(sent.status().as_u16(), 303);
+    let page = app.get_page("/entries/bkk-drainage-report", 200).await;
+    assert!(
+        page.contains("districts.csv") && page.contains("排水报告 2020.pdf"),
+        "readers see the files"
+    );
+    assert!(
+        page.contains(&format!("CSV, {} bytes", csv.len())),
+        "with kind and size"
+    );
+
+    let listed = app
+        .get_json("/api/v1/entries/bkk-drainage-report/attachments", 200)
+        .await;
+    assert_eq!(listed.as_array().map(Vec::len), Some(2));
+    let removed = editor
+        .post(
+            &app,
+            &format!("/entries/bkk-drainage-report/files/{sha}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(removed.status().as_u16(), 303);
+    assert!(!stored_file.exists(), "a file no entry shows is deleted");
+    assert_eq!(app.get(&href).await.status().as_u16(), 404);
+    let csv_sha = app
+        .get_json("/api/v1/entries/bkk-drainage-report/attachments", 200)
+        .await[0]["sha256"]
+        .as_str()
+        .expect("sha")
+        .to_owned();
+    let deleted = api(
+        &app,
+        Method::DELETE,
+        "/api/v1/entries/bkk-drainage-report",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(deleted.status().as_u16(), 204);
+    assert!(
+        !app._dir.path().join("files").join(csv_sha).exists(),
+        "deleting the entry deletes its files"
+    );
+}

@@ -64,7 +64,10 @@ impl TestApp {
 pub async fn spawn_app_with(database_url: Option<String>, demo: bool) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = database_url.unwrap_or_else(|| format!("sqlite://{}/mitra.db", dir.path().display()));
-    let mitra = Mitra::open(&url).await.expect("open database");
+    let mitra = Mitra::open(&url)
+        .await
+        .expect("open database")
+        .with_files_dir(dir.path().join("files"));
     mitra.load_reference().await.expect("reference data");
     if demo {
         mitra.load_demo(&[]).await.expect("demo data");

@@ -131,6 +131,22 @@ fn matrix() -> Vec<(Method, &'static str, Access)> {
         ),
         (Method::POST, "/api/v1/entries/import", OrgEditors),
         (Method::POST, "/entries/new", OrgEditors),
+        (Method::POST, "/entries/{id}/files", PlatformAdmins),
+        (
+            Method::POST,
+            "/entries/{id}/files/{sha256}/delete",
+            PlatformAdmins,
+        ),
+        (
+            Method::POST,
+            "/api/v1/entries/{id}/attachments",
+            PlatformAdmins,
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/entries/{id}/attachments/{sha256}",
+            PlatformAdmins,
+        ),
         (Method::POST, "/entries/{id}/enrolment", SignedIn),
         (Method::POST, "/entries/{id}/enrolment/withdraw", SignedIn),
         (Method::PUT, "/api/v1/entries/{id}/enrolment", SignedIn),
@@ -350,6 +366,9 @@ async fn check_route(app: &TestApp, method: &Method, path: &str, access: Access)
                 DEMO_ORG
             },
         );
+        if path == "/api/v1/entries/{id}/attachments" {
+            concrete.push_str("?name=report.pdf");
+        }
         if path == "/api/v1/entries/import" {
             concrete.push_str(&format!("?org={DEMO_ORG}"));
         }

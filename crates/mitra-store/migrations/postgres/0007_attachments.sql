@@ -1,0 +1,16 @@
+-- Files attached to entries. The bytes live in the data directory under their SHA-256, so one file attached to two
+-- entries is kept once; this table says which entry shows which file, under what name and type.
+-- The SQLite file of the same name makes the same change; keep the two in step.
+
+create table attachments (
+    entry_id text collate "C" not null references entries (id) on delete cascade,
+    sha256 text collate "C" not null,
+    name text not null,
+    content_type text not null,
+    size bigint not null,
+    created_by text not null,
+    created_at timestamptz not null,
+    primary key (entry_id, sha256)
+);
+
+create index attachments_by_file on attachments (sha256);
