@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use mitra_domain::{Actor, EntryId, ValidationError};
+use mitra_domain::{Actor, ValidationError};
 use mitra_store::Attachment;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -196,15 +196,20 @@ impl Mitra {
         Ok(file)
     }
 
-    /// The files entry `id` shows.
-    pub async fn attachments(&self, id: &str) -> Result<Vec<Attachment>, ServiceError> {
-        let id = EntryId::parse(id)?;
-        Ok(self.store.list_attachments(&id).await?)
+    /// The files entry `id` shows, to those who may see the entry.
+    pub async fn attachments(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<Vec<Attachment>, ServiceError> {
+        let stored = self.entry_for(actor, id).await?;
+        Ok(self.store.list_attachments(&stored.entry.id).await?)
     }
 
     /// One file of entry `id`, with its bytes.
     pub async fn attachment(
         &self,
+        actor: &Actor,
         id: &str,
         sha256: &str,
     ) -> Result<(Attachment, Vec<u8>), ServiceError> {
@@ -214,7 +219,7 @@ impl Mitra {
             id: format!("{id}/{sha256}"),
         };
         let file = self
-            .attachments(id)
+            .attachments(actor, id)
             .await?
             .into_iter()
             .find(|a| a.sha256 == sha256)

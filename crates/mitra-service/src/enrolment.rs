@@ -70,7 +70,7 @@ impl Mitra {
     /// ended; says where it stands.
     pub async fn enrol(&self, actor: &Actor, id: &str) -> Result<(Seats, Standing), ServiceError> {
         let account = enrolling_account(actor)?;
-        let stored = self.entry(id).await?;
+        let stored = self.entry_for(actor, id).await?;
         seats_of(&stored)?;
         if let Details::Training { ends, .. } = &stored.entry.details
             && ends
@@ -108,7 +108,7 @@ impl Mitra {
         actor: &Actor,
         id: &str,
     ) -> Result<(Seats, Option<Standing>), ServiceError> {
-        let stored = self.entry(id).await?;
+        let stored = self.entry_for(actor, id).await?;
         let seats = seats_of(&stored)?;
         let list = self.store.list_enrolments(&stored.entry.id).await?;
         let me = actor.account().map(|a| &a.id);

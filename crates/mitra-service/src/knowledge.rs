@@ -293,7 +293,7 @@ impl Mitra {
         }
         let entries = self.demo_entries().await?;
         self.store
-            .put_entries(&entries, None, "system:demo")
+            .put_entries(&entries, None, ModerationStatus::Approved, "system:demo")
             .await?;
         Ok(self
             .store
@@ -320,7 +320,8 @@ impl Mitra {
         Ok(())
     }
 
-    /// An editor of organisation `org` who may publish for it: the organisation must be approved.
+    /// An editor of organisation `org`, who may write its entries. The entries of an organisation that is not
+    /// approved wait for a platform admin, as the organisation does.
     async fn publishing_editor(
         &self,
         actor: &Actor,
@@ -328,15 +329,16 @@ impl Mitra {
     ) -> Result<mitra_domain::access::OrgEditor, ServiceError> {
         let org = OrgId::parse(org)?;
         let found = self.store.find_org(&org).await?;
-        let editor = actor.org_editor(&org, found.status == ModerationStatus::Approved)?;
-        if !editor.org_approved() {
-            return Err(ValidationError::new(
-                "org",
-                "the organisation is waiting for approval; its entries can be published once a platform admin approves it",
-            )
-            .into());
+        Ok(actor.org_editor(&org, found.status == ModerationStatus::Approved)?)
+    }
+
+    /// The moderation status of what `editor` writes: public at once for an approved organisation.
+    fn status_for(editor: &mitra_domain::access::OrgEditor) -> ModerationStatus {
+        if editor.org_approved() {
+            ModerationStatus::Approved
+        } else {
+            ModerationStatus::Pending
         }
-        Ok(editor)
     }
 
     /// Publishes a new entry for organisation `org`, whose editors (and platform admins) may do so once it is
@@ -363,6 +365,7 @@ impl Mitra {
             .put_entries(
                 std::slice::from_ref(entry),
                 Some(editor.org()),
+                Self::status_for(&editor),
                 editor.actor(),
             )
             .await?;
@@ -380,12 +383,21 @@ impl Mitra {
         bytes: &[u8],
         dry_run: bool,
     ) -> Result<EntryImportReport, ServiceError> {
-        let (owner, writer) = match org {
+        let (owner, writer, status) = match org {
             Some(org) => {
                 let editor = self.publishing_editor(actor, org).await?;
-                (Some(editor.org().clone()), editor.actor().to_owned())
+                let status = Self::status_for(&editor);
+                (
+                    Some(editor.org().clone()),
+                    editor.actor().to_owned(),
+                    status,
+                )
             }
-            None => (None, actor.platform_admin()?.actor().to_owned()),
+            None => (
+                None,
+                actor.platform_admin()?.actor().to_owned(),
+                ModerationStatus::Approved,
+            ),
         };
         let places = self.places().await?;
         let imported = mitra_domain::entry_import::read_entries(bytes, &|city| {
@@ -427,7 +439,7 @@ impl Mitra {
         }
         let writes = self
             .store
-            .put_entries(&entries, owner.as_ref(), &writer)
+            .put_entries(&entries, owner.as_ref(), status, &writer)
             .await?;
         Ok(EntryImportReport {
             read: entries.len() as u64,
@@ -443,16 +455,34 @@ impl Mitra {
         actor: &Actor,
         stored: &StoredEntry,
     ) -> Result<String, ServiceError> {
-        match &stored.owner_org {
+        Ok(self.entry_writer_and_status(actor, stored).await?.0)
+    }
+
+    /// [`Self::entry_writer`], and the moderation status a change by them gets: public at once when the
+    /// organisation is approved (or the entry is the platform's), unless a platform admin rejected the entry, whose
+    /// change then waits for review again.
+    async fn entry_writer_and_status(
+        &self,
+        actor: &Actor,
+        stored: &StoredEntry,
+    ) -> Result<(String, ModerationStatus), ServiceError> {
+        let (writer, approved_org) = match &stored.owner_org {
             Some(org) => {
                 let found = self.store.find_org(org).await?;
-                Ok(actor
-                    .org_editor(org, found.status == ModerationStatus::Approved)?
-                    .actor()
-                    .to_owned())
+                let approved = found.status == ModerationStatus::Approved;
+                (
+                    actor.org_editor(org, approved)?.actor().to_owned(),
+                    approved,
+                )
             }
-            None => Ok(actor.platform_admin()?.actor().to_owned()),
-        }
+            None => (actor.platform_admin()?.actor().to_owned(), true),
+        };
+        let status = if approved_org && stored.status != ModerationStatus::Rejected {
+            ModerationStatus::Approved
+        } else {
+            ModerationStatus::Pending
+        };
+        Ok((writer, status))
     }
 
     /// Replaces entry `id` with `entry` (whose id must be `id`).
@@ -464,7 +494,7 @@ impl Mitra {
     ) -> Result<StoredEntry, ServiceError> {
         let id = EntryId::parse(id)?;
         let stored = self.store.find_entry(&id).await?;
-        let writer = self.entry_writer(actor, &stored).await?;
+        let (writer, status) = self.entry_writer_and_status(actor, &stored).await?;
         if entry.id != id {
             return Err(ValidationError::new(
                 "id",
@@ -474,7 +504,7 @@ impl Mitra {
         }
         self.check_entry(entry).await?;
         self.store
-            .put_entries(std::slice::from_ref(entry), None, &writer)
+            .put_entries(std::slice::from_ref(entry), None, status, &writer)
             .await?;
         Ok(self.store.find_entry(&id).await?)
     }
@@ -509,10 +539,69 @@ impl Mitra {
             .collect())
     }
 
-    /// One entry.
-    pub async fn entry(&self, id: &str) -> Result<StoredEntry, ServiceError> {
+    /// One entry, whatever its moderation status: for the service's own checks.
+    pub(crate) async fn entry(&self, id: &str) -> Result<StoredEntry, ServiceError> {
         let id = EntryId::parse(id)?;
         Ok(self.store.find_entry(&id).await?)
+    }
+
+    /// One entry as `actor` may see it: an entry waiting for review, or rejected, is shown only to those who may
+    /// edit it (and platform admins); to everyone else it does not exist.
+    pub async fn entry_for(&self, actor: &Actor, id: &str) -> Result<StoredEntry, ServiceError> {
+        let stored = self.entry(id).await?;
+        if stored.status == ModerationStatus::Approved
+            || self.entry_writer(actor, &stored).await.is_ok()
+            || actor.platform_admin().is_ok()
+        {
+            Ok(stored)
+        } else {
+            Err(ServiceError::NotFound {
+                entity: "entry",
+                id: id.to_owned(),
+            })
+        }
+    }
+
+    /// The entries waiting for review, oldest first: for platform admins.
+    pub async fn entry_queue(&self, actor: &Actor) -> Result<Vec<StoredEntry>, ServiceError> {
+        actor.platform_admin()?;
+        Ok(self
+            .store
+            .entries_with_status(ModerationStatus::Pending, 200)
+            .await?)
+    }
+
+    /// Publishes an entry that waits for review: platform admins.
+    pub async fn approve_entry(&self, actor: &Actor, id: &str) -> Result<(), ServiceError> {
+        let admin = actor.platform_admin()?;
+        let id = EntryId::parse(id)?;
+        Ok(self
+            .store
+            .moderate_entry(&id, ModerationStatus::Approved, None, admin.actor())
+            .await?)
+    }
+
+    /// Rejects an entry with a reason its authors read: platform admins. It leaves search and feeds.
+    pub async fn reject_entry(
+        &self,
+        actor: &Actor,
+        id: &str,
+        reason: &str,
+    ) -> Result<(), ServiceError> {
+        let admin = actor.platform_admin()?;
+        let id = EntryId::parse(id)?;
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 2_000 {
+            return Err(ValidationError::new(
+                "reason",
+                "a reason of 1 to 2000 characters is required; the entry's authors read it",
+            )
+            .into());
+        }
+        Ok(self
+            .store
+            .moderate_entry(&id, ModerationStatus::Rejected, Some(reason), admin.actor())
+            .await?)
     }
 
     async fn index(&self) -> Result<Arc<SearchIndex>, ServiceError> {
@@ -592,7 +681,11 @@ impl Mitra {
             |e: &StoredEntry| e.entry.id.to_string(),
         )
         .await?;
-        let documents: Vec<Document> = entries.iter().map(|e| places.document(e)).collect();
+        let documents: Vec<Document> = entries
+            .iter()
+            .filter(|e| e.status == ModerationStatus::Approved)
+            .map(|e| places.document(e))
+            .collect();
         let index = index.clone();
         let count = documents.len() as u64;
         tokio::task::spawn_blocking(move || {
@@ -635,7 +728,9 @@ impl Mitra {
                     .iter()
                     .filter_map(|id| EntryId::parse(id).ok())
                     .collect();
-                let found = self.store.find_entries(&ids).await?;
+                // Entries waiting for review or rejected leave the index like deleted ones.
+                let mut found = self.store.find_entries(&ids).await?;
+                found.retain(|e| e.status == ModerationStatus::Approved);
                 let places = self.places().await?;
                 let documents: Vec<Document> = found.iter().map(|e| places.document(e)).collect();
                 let removals: Vec<String> = touched

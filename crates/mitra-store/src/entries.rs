@@ -1,7 +1,7 @@
 //! The knowledge exchange's entries.
 
 use async_trait::async_trait;
-use mitra_domain::{AccountId, Entry, EntryId, OrgId, PageRequest};
+use mitra_domain::{AccountId, Entry, EntryId, ModerationStatus, OrgId, PageRequest};
 use time::OffsetDateTime;
 
 use crate::StoreError;
@@ -13,6 +13,10 @@ pub struct StoredEntry {
     pub entry: Entry,
     /// The organisation that publishes it; `None` for entries loaded with the platform.
     pub owner_org: Option<OrgId>,
+    /// Where it stands in moderation: only approved entries are public.
+    pub status: ModerationStatus,
+    /// Why a platform admin rejected it.
+    pub rejection_reason: Option<String>,
     /// Who created it (an account id, or `system:…`).
     pub created_by: String,
     /// When.
@@ -68,13 +72,32 @@ pub struct Attachment {
 #[async_trait]
 pub trait EntryStore {
     /// Inserts or replaces every entry of `entries` in one transaction, all published by `owner` (kept as it was
-    /// for an entry that exists), and journals each one that changed under entity `entry`.
+    /// for an entry that exists) with moderation `status` (a rejection's reason is cleared), and journals each one
+    /// that changed under entity `entry`.
     async fn put_entries(
         &self,
         entries: &[Entry],
         owner: Option<&OrgId>,
+        status: ModerationStatus,
         actor: &str,
     ) -> Result<EntryWrites, StoreError>;
+
+    /// Sets an entry's moderation status and, for a rejection, its reason; journalled under entity `entry`.
+    /// [`StoreError::NotFound`] when there is none.
+    async fn moderate_entry(
+        &self,
+        id: &EntryId,
+        status: ModerationStatus,
+        reason: Option<&str>,
+        actor: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Up to `limit` entries with moderation `status`, oldest change first.
+    async fn entries_with_status(
+        &self,
+        status: ModerationStatus,
+        limit: u32,
+    ) -> Result<Vec<StoredEntry>, StoreError>;
 
     /// One entry; [`StoreError::NotFound`] when there is none with that id.
     async fn find_entry(&self, id: &EntryId) -> Result<StoredEntry, StoreError>;

@@ -10,6 +10,7 @@ pub const MIGRATION_NAMES: &[&str] = &[
     "0005_entries",
     "0006_enrolments",
     "0007_attachments",
+    "0008_entry_moderation",
 ];
 
 /// SQLite migrations, in the order of [`MIGRATION_NAMES`].
@@ -42,6 +43,10 @@ pub(crate) const SQLITE: &[(&str, &str)] = &[
         "0007_attachments",
         include_str!("../migrations/sqlite/0007_attachments.sql"),
     ),
+    (
+        "0008_entry_moderation",
+        include_str!("../migrations/sqlite/0008_entry_moderation.sql"),
+    ),
 ];
 
 /// PostgreSQL migrations, in the order of [`MIGRATION_NAMES`].
@@ -73,6 +78,10 @@ pub(crate) const POSTGRES: &[(&str, &str)] = &[
     (
         "0007_attachments",
         include_str!("../migrations/postgres/0007_attachments.sql"),
+    ),
+    (
+        "0008_entry_moderation",
+        include_str!("../migrations/postgres/0008_entry_moderation.sql"),
     ),
 ];
 

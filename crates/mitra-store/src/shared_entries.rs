@@ -15,7 +15,7 @@ macro_rules! impl_entry_store {
             pub(super) type DbRow = <$db as sqlx::Database>::Row;
 
             pub(super) const COLUMNS: &str =
-                "id, owner_org, document, created_by, created_at, updated_by, updated_at";
+                "id, owner_org, status, rejection_reason, document, created_by, created_at, updated_by, updated_at";
 
             pub(super) fn stored(row: &DbRow) -> Result<StoredEntry, StoreError> {
                 let corrupt = |e: &dyn std::fmt::Display| {
@@ -23,9 +23,12 @@ macro_rules! impl_entry_store {
                 };
                 let Json(entry): Json<Entry> = row.try_get("document")?;
                 let owner: Option<String> = row.try_get("owner_org")?;
+                let status: String = row.try_get("status")?;
                 Ok(StoredEntry {
                     entry,
                     owner_org: owner.as_deref().map(OrgId::parse).transpose().map_err(|e| corrupt(&e))?,
+                    status: mitra_domain::ModerationStatus::parse(&status).map_err(|e| corrupt(&e))?,
+                    rejection_reason: row.try_get("rejection_reason")?,
                     created_by: row.try_get("created_by")?,
                     created_at: row.try_get("created_at")?,
                     updated_by: row.try_get("updated_by")?,
@@ -40,36 +43,40 @@ macro_rules! impl_entry_store {
                 &self,
                 entries: &[mitra_domain::Entry],
                 owner: Option<&mitra_domain::OrgId>,
+                status: mitra_domain::ModerationStatus,
                 actor: &str,
             ) -> Result<crate::EntryWrites, StoreError> {
                 let now = OffsetDateTime::now_utc();
                 let mut writes = crate::EntryWrites::default();
                 let mut tx = self.pool.begin().await?;
                 for entry in entries {
-                    let before: Option<Json<Value>> = sqlx::query("select document from entries where id = $1")
+                    let before = sqlx::query("select document, status from entries where id = $1")
                         .bind(entry.id.as_str())
                         .fetch_optional(&mut *tx)
                         .await?
-                        .map(|row| row.try_get("document"))
+                        .map(|row| -> Result<(Json<Value>, String), sqlx::Error> {
+                            Ok((row.try_get("document")?, row.try_get("status")?))
+                        })
                         .transpose()?;
                     let after = serde_json::to_value(entry)
                         .map_err(|e| StoreError::Other(anyhow::anyhow!("entry {}: {e}", entry.id)))?;
                     let action = match &before {
-                        Some(Json(before)) if *before == after => {
+                        Some((Json(before), was)) if *before == after && was == status.as_str() => {
                             writes.unchanged += 1;
                             continue;
                         }
                         Some(_) => {
                             writes.updated += 1;
                             sqlx::query(
-                                "update entries set kind = $2, document = $3, updated_by = $4, updated_at = $5 \
-                                 where id = $1",
+                                "update entries set kind = $2, document = $3, updated_by = $4, updated_at = $5, \
+                                 status = $6, rejection_reason = null where id = $1",
                             )
                             .bind(entry.id.as_str())
                             .bind(entry.kind().tag())
                             .bind(Json(&after))
                             .bind(actor)
                             .bind(now)
+                            .bind(status.as_str())
                             .execute(&mut *tx)
                             .await?;
                             "update"
@@ -78,7 +85,7 @@ macro_rules! impl_entry_store {
                             writes.inserted += 1;
                             sqlx::query(
                                 "insert into entries (id, kind, owner_org, document, created_by, created_at, \
-                                 updated_by, updated_at) values ($1, $2, $3, $4, $5, $6, $5, $6)",
+                                 updated_by, updated_at, status) values ($1, $2, $3, $4, $5, $6, $5, $6, $7)",
                             )
                             .bind(entry.id.as_str())
                             .bind(entry.kind().tag())
@@ -86,11 +93,13 @@ macro_rules! impl_entry_store {
                             .bind(Json(&after))
                             .bind(actor)
                             .bind(now)
+                            .bind(status.as_str())
                             .execute(&mut *tx)
                             .await?;
                             "insert"
                         }
                     };
+                    let before = before.map(|(document, _)| document);
                     let before = before.map(|Json(v)| v);
                     journal(&mut tx, now, actor, action, "entry", entry.id.as_str(), before.as_ref(), Some(&after)).await?;
                 }
@@ -142,6 +151,57 @@ macro_rules! impl_entry_store {
             async fn count_entries(&self) -> Result<u64, StoreError> {
                 let count: i64 = sqlx::query("select count(*) as n from entries").fetch_one(&self.pool).await?.try_get("n")?;
                 Ok(u64::try_from(count).unwrap_or(0))
+            }
+
+            async fn moderate_entry(
+                &self,
+                id: &mitra_domain::EntryId,
+                status: mitra_domain::ModerationStatus,
+                reason: Option<&str>,
+                actor: &str,
+            ) -> Result<(), StoreError> {
+                let now = OffsetDateTime::now_utc();
+                let mut tx = self.pool.begin().await?;
+                let row = sqlx::query("select status, rejection_reason from entries where id = $1")
+                    .bind(id.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound { entity: "entry", id: id.to_string() })?;
+                let was: String = row.try_get("status")?;
+                let was_reason: Option<String> = row.try_get("rejection_reason")?;
+                sqlx::query("update entries set status = $2, rejection_reason = $3, updated_at = $4 where id = $1")
+                    .bind(id.as_str())
+                    .bind(status.as_str())
+                    .bind(reason)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                let before = serde_json::json!({"status": was, "rejection_reason": was_reason});
+                let after = serde_json::json!({"status": status.as_str(), "rejection_reason": reason});
+                let action = match status {
+                    mitra_domain::ModerationStatus::Approved => "approve",
+                    mitra_domain::ModerationStatus::Rejected => "reject",
+                    mitra_domain::ModerationStatus::Pending => "resubmit",
+                };
+                journal(&mut tx, now, actor, action, "entry", id.as_str(), Some(&before), Some(&after)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn entries_with_status(
+                &self,
+                status: mitra_domain::ModerationStatus,
+                limit: u32,
+            ) -> Result<Vec<crate::StoredEntry>, StoreError> {
+                let rows = sqlx::query(&format!(
+                    "select {} from entries where status = $1 order by updated_at, id limit $2",
+                    entry_rows::COLUMNS
+                ))
+                .bind(status.as_str())
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(entry_rows::stored).collect()
             }
 
             async fn enrol(

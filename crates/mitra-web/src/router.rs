@@ -164,6 +164,8 @@ fn pages() -> Routes {
             admin::reject_organisation,
         )
         .post("/admin/users/role", admin::set_role)
+        .post("/admin/entries/{id}/approve", admin::approve_entry)
+        .post("/admin/entries/{id}/reject", admin::reject_entry)
         // Review of observations (verifiers).
         .get("/review", review::show_review)
         .post("/review/{id}/verify", review::verify_observation)
@@ -222,6 +224,8 @@ fn api_routes() -> Routes {
         .put("/entries/{id}/enrolment", knowledge::enrol)
         .delete("/entries/{id}/enrolment", knowledge::withdraw)
         .get("/entries/{id}/enrolments", knowledge::list_enrolments)
+        .post("/entries/{id}/approve", knowledge::approve_entry)
+        .post("/entries/{id}/reject", knowledge::reject_entry)
         .get("/entries/{id}/attachments", knowledge::list_attachments)
         .post("/entries/{id}/attachments", knowledge::attach)
         .delete("/entries/{id}/attachments/{sha256}", knowledge::detach)

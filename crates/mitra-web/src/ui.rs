@@ -159,6 +159,7 @@ const NOTICES: &[&str] = &[
     "entry-created",
     "entry-saved",
     "entry-deleted",
+    "entry-submitted",
     "enrol-done",
     "enrol-withdrawn",
     "attachment-added",

@@ -70,7 +70,12 @@ async fn entries_are_kept_whole_and_journalled_once_per_change() {
             entry("bkk-bus", "Bus lanes"),
         );
         let writes = store
-            .put_entries(&[a.clone(), b.clone()], None, "system:demo")
+            .put_entries(
+                &[a.clone(), b.clone()],
+                None,
+                ModerationStatus::Approved,
+                "system:demo",
+            )
             .await
             .expect("put");
         assert_eq!(
@@ -92,7 +97,12 @@ async fn entries_are_kept_whole_and_journalled_once_per_change() {
         let mut changed = b.clone();
         changed.texts[0].title = "Bus priority lanes".into();
         let writes = store
-            .put_entries(&[a.clone(), changed.clone()], None, "acct")
+            .put_entries(
+                &[a.clone(), changed.clone()],
+                None,
+                ModerationStatus::Approved,
+                "acct",
+            )
             .await
             .expect("put again");
         assert_eq!(
@@ -214,7 +224,12 @@ async fn an_entry_keeps_its_publishing_organisation() {
         store.insert_org(&org, None, "operator").await.expect("org");
         let a = entry("bkk-flood", "Flood tunnels");
         store
-            .put_entries(std::slice::from_ref(&a), Some(&org.id), "acct")
+            .put_entries(
+                std::slice::from_ref(&a),
+                Some(&org.id),
+                ModerationStatus::Approved,
+                "acct",
+            )
             .await
             .expect("put");
         assert_eq!(
@@ -249,7 +264,12 @@ async fn enrolments_keep_their_order_are_journalled_and_go_with_their_entry() {
             seats: 1,
         };
         store
-            .put_entries(std::slice::from_ref(&training), None, "operator")
+            .put_entries(
+                std::slice::from_ref(&training),
+                None,
+                ModerationStatus::Approved,
+                "operator",
+            )
             .await
             .expect("put");
         let people = [
@@ -337,7 +357,12 @@ async fn attachments_are_listed_in_order_shared_by_content_and_go_with_their_ent
         let a = entry("bkk-flood", "Flood tunnels");
         let b = entry("bkk-canals", "Canal sensors");
         store
-            .put_entries(&[a.clone(), b.clone()], None, "operator")
+            .put_entries(
+                &[a.clone(), b.clone()],
+                None,
+                ModerationStatus::Approved,
+                "operator",
+            )
             .await
             .expect("put");
         let file = |sha: &str, name: &str, second: i64| mitra_store::Attachment {
@@ -385,6 +410,91 @@ async fn attachments_are_listed_in_order_shared_by_content_and_go_with_their_ent
             "attachment records go with their entry"
         );
         assert!(store.attachment_in_use(&map.sha256).await.expect("use"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn entries_wait_for_moderation_and_keep_the_reason_of_a_rejection() {
+    for_each_backend(|store| async move {
+        store
+            .apply_reference(&sample(), 1, "h")
+            .await
+            .expect("reference");
+        let a = entry("bkk-flood", "Flood tunnels");
+        let b = entry("bkk-canals", "Canal sensors");
+        store
+            .put_entries(
+                &[a.clone(), b.clone()],
+                None,
+                ModerationStatus::Pending,
+                "acct",
+            )
+            .await
+            .expect("put");
+        let waiting = store
+            .entries_with_status(ModerationStatus::Pending, 10)
+            .await
+            .expect("queue");
+        assert_eq!(waiting.len(), 2);
+        store
+            .moderate_entry(
+                &a.id,
+                ModerationStatus::Rejected,
+                Some("Add a source."),
+                "admin",
+            )
+            .await
+            .expect("reject");
+        let rejected = store.find_entry(&a.id).await.expect("find");
+        assert_eq!(
+            (rejected.status, rejected.rejection_reason.as_deref()),
+            (ModerationStatus::Rejected, Some("Add a source."))
+        );
+        let newest = &store.list_audit_entries(1).await.expect("audit")[0];
+        assert_eq!(
+            (newest.entity.as_str(), newest.action.as_str()),
+            ("entry", "reject")
+        );
+        let writes = store
+            .put_entries(
+                std::slice::from_ref(&a),
+                None,
+                ModerationStatus::Pending,
+                "acct",
+            )
+            .await
+            .expect("resubmit");
+        assert_eq!(writes.updated, 1, "a change of status alone is a write");
+        let again = store.find_entry(&a.id).await.expect("find");
+        assert_eq!(
+            (again.status, again.rejection_reason),
+            (ModerationStatus::Pending, None),
+            "a resubmission clears the reason"
+        );
+        store
+            .moderate_entry(&b.id, ModerationStatus::Approved, None, "admin")
+            .await
+            .expect("approve");
+        assert_eq!(
+            store
+                .entries_with_status(ModerationStatus::Approved, 10)
+                .await
+                .expect("approved")
+                .len(),
+            1
+        );
+        assert!(matches!(
+            store
+                .moderate_entry(
+                    &EntryId::parse("nothing").expect("id"),
+                    ModerationStatus::Approved,
+                    None,
+                    "admin"
+                )
+                .await,
+            Err(StoreError::NotFound { .. })
+        ));
     })
     .await;
 }

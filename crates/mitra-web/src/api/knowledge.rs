@@ -97,6 +97,11 @@ pub struct EntryResponse {
     entry: serde_json::Value,
     /// The publishing organisation's id; null for entries shipped with the platform.
     owner_org: Option<String>,
+    /// `approved` (public), `pending` (waiting for a platform admin; only its editors see it) or `rejected`.
+    status: &'static str,
+    /// Why a platform admin rejected it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rejection_reason: Option<String>,
     /// RFC 3339.
     created_at: String,
     /// RFC 3339.
@@ -112,6 +117,8 @@ impl From<&StoredEntry> for EntryResponse {
         Self {
             entry: serde_json::to_value(&stored.entry).unwrap_or_default(),
             owner_org: stored.owner_org.as_ref().map(ToString::to_string),
+            status: stored.status.as_str(),
+            rejection_reason: stored.rejection_reason.clone(),
             created_at: rfc3339(stored.created_at),
             updated_at: rfc3339(stored.updated_at),
         }
@@ -259,9 +266,10 @@ pub async fn suggest(
               (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get_entry(
     State(mitra): State<Mitra>,
+    auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<EntryEnvelope>, ApiError> {
-    let stored = mitra.entry(&id).await?;
+    let stored = mitra.entry_for(&auth.actor, &id).await?;
     Ok(Json(EntryEnvelope {
         entry: EntryResponse::from(&stored),
     }))
@@ -560,10 +568,10 @@ fn attachment_body(entry: &str, a: mitra_service::Attachment) -> AttachmentBody 
     responses((status = 200, body = [AttachmentBody]), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_attachments(
     State(mitra): State<Mitra>,
+    auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<AttachmentBody>>, ApiError> {
-    mitra.entry(&id).await?;
-    let files = mitra.attachments(&id).await?;
+    let files = mitra.attachments(&auth.actor, &id).await?;
     Ok(Json(
         files.into_iter().map(|a| attachment_body(&id, a)).collect(),
     ))
@@ -614,5 +622,44 @@ pub async fn detach(
     Path((id, sha256)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     mitra.detach(&auth.actor, &id, &sha256).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A rejection's reason.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EntryRejection {
+    /// Why, for the entry's authors.
+    reason: String,
+}
+
+/// Publish an entry that waits for review (platform admins).
+#[utoipa::path(post, path = "/api/v1/entries/{id}/approve", tag = "knowledge", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Entry id")),
+    responses((status = 204), (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn approve_entry(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    mitra.approve_entry(&auth.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Reject an entry with a reason its authors read (platform admins); it leaves search and feeds.
+#[utoipa::path(post, path = "/api/v1/entries/{id}/reject", tag = "knowledge", security(("bearer" = [])), request_body = EntryRejection,
+    params(("id" = String, Path, description = "Entry id")),
+    responses((status = 204), (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn reject_entry(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<EntryRejection>,
+) -> Result<StatusCode, ApiError> {
+    mitra.reject_entry(&auth.actor, &id, &body.reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -22,7 +22,7 @@ use crate::error::Problem;
         knowledge::search, knowledge::suggest, knowledge::get_entry, knowledge::create_entry, knowledge::update_entry,
         knowledge::delete_entry, knowledge::import_entries, knowledge::get_enrolment, knowledge::enrol,
         knowledge::withdraw, knowledge::list_enrolments, knowledge::list_attachments, knowledge::attach,
-        knowledge::detach,
+        knowledge::detach, knowledge::approve_entry, knowledge::reject_entry,
     ),
     modifiers(&BearerAuth),
     components(schemas(Problem)),

@@ -22,6 +22,8 @@ const AUDIT_PAGE: u32 = 100;
 struct AdminPage {
     l: Layout,
     queue: Vec<Organisation>,
+    /// Entries waiting for review: id, title, kind, publishing organisation.
+    entries: Vec<(String, String, String, String)>,
     accounts: Vec<Account>,
 }
 
@@ -39,6 +41,20 @@ pub async fn show_admin(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let queue = mitra.moderation_queue(&auth.actor).await?;
+    let entries = mitra
+        .entry_queue(&auth.actor)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let text = e.entry.text_for(super::knowledge::content_language(lang));
+            (
+                e.entry.id.to_string(),
+                text.title.clone(),
+                translate(lang, &format!("entry-kind-{}", e.entry.kind().tag())),
+                e.owner_org.map(|o| o.to_string()).unwrap_or_default(),
+            )
+        })
+        .collect();
     let accounts = mitra.list_accounts(&auth.actor).await?;
     let l = Layout::new(
         &mitra,
@@ -49,7 +65,12 @@ pub async fn show_admin(
         &uri,
     )
     .await;
-    Ok(render(&AdminPage { l, queue, accounts }))
+    Ok(render(&AdminPage {
+        l,
+        queue,
+        entries,
+        accounts,
+    }))
 }
 
 /// The reject form.
@@ -203,4 +224,26 @@ pub async fn export_audit(
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
+}
+
+/// `POST /admin/entries/{id}/approve`
+pub async fn approve_entry(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<CsrfOnly>,
+) -> Result<Response, PageError> {
+    mitra.approve_entry(&auth.actor, &id).await?;
+    Ok(done("/admin", "admin-approved"))
+}
+
+/// `POST /admin/entries/{id}/reject`
+pub async fn reject_entry(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<RejectForm>,
+) -> Result<Response, PageError> {
+    mitra.reject_entry(&auth.actor, &id, &form.reason).await?;
+    Ok(done("/admin", "admin-rejected"))
 }

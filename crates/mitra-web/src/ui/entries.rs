@@ -390,13 +390,22 @@ pub async fn create_entry(
     match result {
         Ok(stored) => Ok(done(
             &format!("/entries/{}", stored.entry.id),
-            "entry-created",
+            published_notice(&stored, "entry-created"),
         )),
         Err(error) => {
             let error = Some(error?);
             let orgs = publishing_orgs(&mitra, &auth.actor, lang).await?;
             form_page(&mitra, &auth, lang, &uri, form, None, error, orgs).await
         }
+    }
+}
+
+/// `notice` for an entry that is public; for one that waits for review, the notice that says so.
+fn published_notice(stored: &StoredEntry, notice: &'static str) -> &'static str {
+    if stored.status == mitra_service::domain::ModerationStatus::Approved {
+        notice
+    } else {
+        "entry-submitted"
     }
 }
 
@@ -417,7 +426,7 @@ pub async fn show_edit_entry(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     auth.actor.signed_in().map_err(ServiceError::from)?;
-    let stored = mitra.entry(&id).await?;
+    let stored = mitra.entry_for(&auth.actor, &id).await?;
     if !can_write(&auth.actor, &stored) {
         return Err(ServiceError::Forbidden.into());
     }
@@ -435,7 +444,7 @@ pub async fn update_entry(
     CsrfForm(mut form): CsrfForm<EntryForm>,
 ) -> Result<Response, PageError> {
     auth.actor.signed_in().map_err(ServiceError::from)?;
-    let stored = mitra.entry(&id).await?;
+    let stored = mitra.entry_for(&auth.actor, &id).await?;
     // The id and kind are fixed once published.
     form.id = stored.entry.id.to_string();
     form.kind = stored.entry.kind().tag().into();
@@ -449,7 +458,7 @@ pub async fn update_entry(
     match result {
         Ok(stored) => Ok(done(
             &format!("/entries/{}", stored.entry.id),
-            "entry-saved",
+            published_notice(&stored, "entry-saved"),
         )),
         Err(error) => {
             let error = Some(error?);
@@ -507,7 +516,7 @@ pub async fn attach(
     };
     // Who may attach is known before the upload is read.
     auth.actor.signed_in().map_err(ServiceError::from)?;
-    if !can_write(&auth.actor, &mitra.entry(&id).await?) {
+    if !can_write(&auth.actor, &mitra.entry_for(&auth.actor, &id).await?) {
         return Err(ServiceError::Forbidden.into());
     }
     let mut multipart = multipart.map_err(|e| bad(e.status(), e.body_text()))?;
@@ -586,12 +595,13 @@ pub(crate) fn disposition(name: &str) -> String {
 /// `GET /entries/{id}/files/{sha256}`: the file, as a download under the name it was attached with.
 pub async fn download(
     State(mitra): State<Mitra>,
+    auth: Auth,
     Path((id, sha256)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     use axum::http::{HeaderValue, header};
     use axum::response::IntoResponse as _;
 
-    let (file, bytes) = mitra.attachment(&id, &sha256).await?;
+    let (file, bytes) = mitra.attachment(&auth.actor, &id, &sha256).await?;
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&file.content_type) {

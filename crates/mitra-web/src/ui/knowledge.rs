@@ -25,7 +25,7 @@ const PER_PAGE: usize = 20;
 const FACET_VALUES: usize = 12;
 
 /// The content language closest to the reader's interface language.
-fn content_language(lang: Language) -> ContentLanguage {
+pub(crate) fn content_language(lang: Language) -> ContentLanguage {
     match lang {
         Language::En => ContentLanguage::En,
         Language::ZhHans => ContentLanguage::ZhHans,
@@ -296,6 +296,9 @@ struct EntryPage {
     can_write: bool,
     training: Option<TrainingView>,
     attachments: Vec<AttachmentView>,
+    /// `pending` or `rejected` while the entry is not public; empty once it is.
+    moderation: &'static str,
+    rejection_reason: Option<String>,
     accepted: &'static str,
     upload_error: Option<String>,
 }
@@ -563,7 +566,7 @@ pub(crate) async fn entry_page(
     upload_error: Option<String>,
 ) -> Result<Response, PageError> {
     let (mitra, id) = (mitra.clone(), id.to_owned());
-    let stored = mitra.entry(&id).await?;
+    let stored = mitra.entry_for(&auth.actor, &id).await?;
     let entry = &stored.entry;
     let places = mitra.places().await?;
     let asked = params
@@ -663,7 +666,7 @@ pub(crate) async fn entry_page(
     };
     let l = Layout::new(&mitra, auth, lang, "search", text.title.clone(), uri).await;
     let attachments = mitra
-        .attachments(&id)
+        .attachments(&auth.actor, &id)
         .await?
         .into_iter()
         .map(|a| AttachmentView {
@@ -681,6 +684,11 @@ pub(crate) async fn entry_page(
     };
     let mut response = render(&EntryPage {
         attachments,
+        moderation: match stored.status {
+            mitra_service::domain::ModerationStatus::Approved => "",
+            other => other.as_str(),
+        },
+        rejection_reason: stored.rejection_reason.clone(),
         accepted: mitra_service::ACCEPTED_FILES,
         upload_error,
         l,

@@ -1320,3 +1320,204 @@ async fn editors_attach_files_of_the_accepted_kinds_and_size_and_readers_downloa
         "deleting the entry deletes its files"
     );
 }
+
+#[tokio::test]
+async fn entries_of_an_organisation_not_yet_approved_wait_for_a_platform_admin() {
+    use reqwest::Method;
+    use serde_json::json;
+
+    use crate::{Browser, api, create_token};
+
+    let app = spawn_app_with(None, true).await;
+    let account = |prefix: &'static str| {
+        mitra_service::DEMO_ACCOUNTS
+            .iter()
+            .find(|(email, ..)| email.starts_with(prefix))
+            .map(|(e, p, ..)| (*e, *p))
+            .expect("demo account")
+    };
+    let (email, password) = account("member@");
+    let author = Browser::signed_in(&app, email, password).await;
+    let registered = author
+        .post(
+            &app,
+            "/organisations/new",
+            &[
+                ("kind", "startup"),
+                ("name_en", "Example flood sensing start-up"),
+                ("country", "TH"),
+                ("description_en", "Sensors."),
+            ],
+        )
+        .await;
+    assert_eq!(registered.status().as_u16(), 303);
+    let org = registered.headers()["location"]
+        .to_str()
+        .expect("location")
+        .trim_start_matches("/organisations/")
+        .split('?')
+        .next()
+        .expect("id")
+        .to_owned();
+    // The session now carries the new membership.
+    let author = Browser::signed_in(&app, email, password).await;
+    let form = author
+        .get(&app, "/entries/new?kind=solution")
+        .await
+        .text()
+        .await
+        .expect("form");
+    assert!(
+        form.contains(&format!(r#"<option value="{org}" selected>"#)),
+        "the author's organisation is offered"
+    );
+    let sent = author
+        .post(
+            &app,
+            "/entries/new",
+            &[
+                ("org", org.as_str()),
+                ("kind", "solution"),
+                ("id", "flood-sensor-kit"),
+                ("lang_0", "en"),
+                ("origin_0", "original"),
+                ("title_0", "Example: low-cost flood sensor kit"),
+                ("summary_0", "Water-level sensors for canals."),
+                ("provider", "Example flood sensing start-up"),
+                ("maturity", "pilot"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status().as_u16(), 303);
+    assert_eq!(
+        sent.headers()["location"],
+        "/entries/flood-sensor-kit?done=entry-submitted"
+    );
+    assert_hidden(&app).await;
+    let own = author.get(&app, "/entries/flood-sensor-kit").await;
+    assert_eq!(own.status().as_u16(), 200, "its authors see it");
+    assert!(own.text().await.expect("page").contains("waits for review"));
+
+    let (email, password) = account("admin@");
+    let admin = Browser::signed_in(&app, email, password).await;
+    let queue = admin
+        .get(&app, "/admin")
+        .await
+        .text()
+        .await
+        .expect("admin page");
+    assert!(
+        queue.contains("Example: low-cost flood sensor kit")
+            && queue.contains("/admin/entries/flood-sensor-kit/reject")
+    );
+    let empty_reason = admin
+        .post(
+            &app,
+            "/admin/entries/flood-sensor-kit/reject",
+            &[("reason", "  ")],
+        )
+        .await;
+    assert_eq!(
+        empty_reason.status().as_u16(),
+        400,
+        "a rejection needs a reason"
+    );
+    let rejected = admin
+        .post(
+            &app,
+            "/admin/entries/flood-sensor-kit/reject",
+            &[("reason", "Please name the pilot city.")],
+        )
+        .await;
+    assert_eq!(rejected.status().as_u16(), 303);
+    let page = author
+        .get(&app, "/entries/flood-sensor-kit")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("Please name the pilot city."),
+        "the author reads the reason"
+    );
+    assert_hidden(&app).await;
+
+    let edited = author
+        .post(
+            &app,
+            "/entries/flood-sensor-kit/edit",
+            &[
+                ("lang_0", "en"),
+                ("origin_0", "original"),
+                ("title_0", "Example: low-cost flood sensor kit"),
+                (
+                    "summary_0",
+                    "Water-level sensors for canals, piloted in Bangkok.",
+                ),
+                ("cities", "bangkok"),
+                ("provider", "Example flood sensing start-up"),
+                ("maturity", "pilot"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        edited.headers()["location"],
+        "/entries/flood-sensor-kit?done=entry-submitted"
+    );
+    let token = create_token(&app, &admin, "write").await;
+    let status = api(
+        &app,
+        Method::GET,
+        "/api/v1/entries/flood-sensor-kit",
+        Some(&token),
+        None,
+    )
+    .await;
+    let status: serde_json::Value = status.json().await.expect("json");
+    assert_eq!(
+        (
+            status["entry"]["status"].as_str(),
+            status["entry"].get("rejection_reason")
+        ),
+        (Some("pending"), None),
+        "an edit sends it for review again: {status}"
+    );
+    let approved = api(
+        &app,
+        Method::POST,
+        "/api/v1/entries/flood-sensor-kit/approve",
+        Some(&token),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(approved.status().as_u16(), 204);
+    assert_eq!(
+        app.get("/entries/flood-sensor-kit").await.status().as_u16(),
+        200,
+        "public once approved"
+    );
+    let found = app.get_json("/api/v1/search?q=flood+sensor+kit", 200).await;
+    assert_eq!(
+        found["hits"][0]["id"], "flood-sensor-kit",
+        "and searchable at once"
+    );
+}
+
+/// Asserts that the entry `flood-sensor-kit` is neither shown, served nor searchable to the public.
+async fn assert_hidden(app: &crate::TestApp) {
+    assert_eq!(
+        app.get("/entries/flood-sensor-kit").await.status().as_u16(),
+        404,
+        "not public yet"
+    );
+    app.get_json("/api/v1/entries/flood-sensor-kit", 404).await;
+    let found = app.get_json("/api/v1/search?q=flood+sensor+kit", 200).await;
+    assert!(
+        found["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .all(|h| h["id"] != "flood-sensor-kit"),
+        "not searchable yet"
+    );
+}

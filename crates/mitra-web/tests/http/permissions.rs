@@ -122,6 +122,10 @@ fn matrix() -> Vec<(Method, &'static str, Access)> {
             PlatformAdmins,
         ),
         (Method::POST, "/admin/users/role", PlatformAdmins),
+        (Method::POST, "/admin/entries/{id}/approve", PlatformAdmins),
+        (Method::POST, "/admin/entries/{id}/reject", PlatformAdmins),
+        (Method::POST, "/api/v1/entries/{id}/approve", PlatformAdmins),
+        (Method::POST, "/api/v1/entries/{id}/reject", PlatformAdmins),
         (Method::POST, "/cities/{id}/tier", PlatformAdmins),
         (Method::POST, "/indicators/{id}/crosswalk", PlatformAdmins),
         (
@@ -229,7 +233,9 @@ fn form_fields(path: &str, role: Role) -> Vec<(&'static str, String)> {
             ("email", "someone@example.org".into()),
             ("role", "member".into()),
         ],
-        "/admin/organisations/{id}/reject" => vec![("reason", "Please add the web site.".into())],
+        "/admin/organisations/{id}/reject" | "/admin/entries/{id}/reject" => {
+            vec![("reason", "Please add the web site.".into())]
+        }
         "/indicators/{id}/crosswalk" => vec![
             ("to", "u4ssc:EC:ICT:ICT:1C".into()),
             ("relation", "related".into()),
@@ -284,7 +290,9 @@ fn json_body(path: &str, role: Role) -> Option<serde_json::Value> {
             "name_en": "Demo organisation: Bangkok city government (example)", "country": "TH", "city": "bangkok",
             "description_en": "Edited through the API."
         })),
-        "/api/v1/organisations/{id}/reject" => Some(json!({"reason": "Please add the web site."})),
+        "/api/v1/organisations/{id}/reject" | "/api/v1/entries/{id}/reject" => {
+            Some(json!({"reason": "Please add the web site."}))
+        }
         "/api/v1/organisations/{id}/members" => {
             Some(json!({"email": "member@demo.mitra.invalid", "role": "member"}))
         }
