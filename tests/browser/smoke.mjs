@@ -23,6 +23,13 @@
 //                          keyboard-usable form ("Compare within" = Country, group TH),
 //                          ranks Thai cities in a table; /cities/bangkok/assessment has
 //                          a "Level reached" heading and names the next level.
+//   7. Knowledge exchange -> /search: typing in the box labelled "Search for" offers
+//                          suggestions (#search-suggestions); "flood" gives hits with <mark>;
+//                          the "Practice" facet adds kind=practice and a filter chip; a hit
+//                          opens its entry page; a Thai query finds entries. The demo editor
+//                          publishes an event from /entries/new with the keyboard: an end
+//                          before the start is named in the error summary (#f-ends) and
+//                          the typed title is kept; corrected, the entry page shows it.
 //   Also: no uncaught JavaScript errors on any page visited.
 //
 // On failure a screenshot is written to target/browser-smoke-failure.png.
@@ -196,6 +203,69 @@ async function run(page) {
     page.getByRole('heading', { name: 'Level reached' }).count(), (n) => n === 1);
   await expectEventually('assessment: names the next level', () =>
     page.getByText('Next level').count(), (n) => n >= 1);
+
+  // 7. Knowledge exchange: search typed with the keyboard (with suggestions), a facet, an entry, a Thai query,
+  //    and an editor publishing an event through the form, first with a mistake the form names.
+  await gotoOk(page, '/search?lang=en');
+  const box = page.getByLabel('Search for');
+  await box.focus();
+  await page.keyboard.type('flo');
+  await expectEventually('search: the box suggests completions', () =>
+    page.locator('#search-suggestions option').count(), (n) => n >= 1);
+  await box.fill('flood');
+  await box.press('Enter');
+  await page.waitForLoadState('load');
+  await expectEventually('search: "flood" finds entries with the word marked', () =>
+    page.locator('ol.hits li.hit h3 mark').count(), (n) => n >= 1);
+  await page.locator('aside.facets a', { hasText: /^Practice$/ }).first().click();
+  await page.waitForLoadState('load');
+  await expectEventually('search: the kind facet narrows to practices', () => page.url(), (u) => u.includes('kind=practice'));
+  await expectEventually('search: the chosen facet is shown as a filter', () =>
+    page.locator('ul.active-filters a').count(), (n) => n >= 2);
+  const firstHit = page.locator('ol.hits li.hit h3 a').first();
+  const firstTitle = (await firstHit.innerText()).trim();
+  await firstHit.click();
+  await page.waitForLoadState('load');
+  await expectEventually('entry: the page shows the entry found', () => h1Text(page), (v) => v === firstTitle);
+  await expectEventually('entry: sources are listed', () => page.locator('ul.sources li').count(), (n) => n >= 1);
+  await gotoOk(page, '/search?lang=en&q=' + encodeURIComponent('กรุงเทพ'));
+  await expectEventually('search: a Thai query without spaces finds entries', () =>
+    page.locator('ol.hits li.hit').count(), (n) => n >= 1);
+
+  await gotoOk(page, '/login?lang=en');
+  await page.getByLabel('E-mail address').fill('editor@demo.mitra.invalid');
+  await page.getByLabel('Password').fill('demo-password-editor');
+  await page.getByLabel('Password').press('Enter');
+  await page.waitForLoadState('load');
+  await gotoOk(page, '/entries/new?lang=en');
+  await page.getByRole('link', { name: 'Event' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForLoadState('load');
+  await expectEventually('entry form: the event form is shown', () => h1Text(page), (v) => v.endsWith('Event'));
+  await page.locator('#f-title_0').fill('Example: smoke-test study visit');
+  await page.locator('#f-summary_0').fill('A visit to the flood tunnels.');
+  await page.getByLabel('Starts (local time)').fill('2031-05-06T09:00');
+  await page.getByLabel('Ends (local time)').fill('2031-05-06T08:00');
+  await page.getByLabel('Time zone', { exact: true }).fill('Asia/Bangkok');
+  await page.getByRole('button', { name: 'Publish' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForLoadState('load');
+  await expectEventually('entry form: a mistake is named in the error summary', () =>
+    page.locator('.error-summary a[href="#f-ends"]').count(), (n) => n === 1);
+  await expectEventually('entry form: the field is marked invalid and what was typed is kept', () =>
+    page.locator('#f-ends[aria-invalid="true"]').count().then(async (n) =>
+      n === 1 && (await page.locator('#f-title_0').inputValue()) === 'Example: smoke-test study visit'),
+    (ok) => ok === true);
+  await page.getByLabel('Ends (local time)').fill('2031-05-06T17:00');
+  await page.getByRole('button', { name: 'Publish' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForLoadState('load');
+  await expectEventually('entry form: the entry is published and shown', () => h1Text(page), (v) =>
+    v === 'Example: smoke-test study visit');
+  await expectEventually('entry: the event time is shown in its zone', () =>
+    page.getByText('2031-05-06 09:00 (Asia/Bangkok)').count(), (n) => n >= 1);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForLoadState('load');
 
   if (pageErrors.length > 0) {
     throw new CheckFailure(`uncaught JavaScript errors:\n  ${pageErrors.join('\n  ')}`);
