@@ -195,6 +195,9 @@ pub struct EntryImportReport {
     pub writes: Option<mitra_store::EntryWrites>,
     /// Entries of the file that were already stored (and are replaced).
     pub replaced: u64,
+    /// `Approved` when the entries are public once written; `Pending` when they wait for a platform admin because
+    /// the organisation is not approved yet.
+    pub status: ModerationStatus,
 }
 
 /// A page of search results, with the entries found.
@@ -435,6 +438,7 @@ impl Mitra {
                 read: entries.len() as u64,
                 writes: None,
                 replaced,
+                status,
             });
         }
         let writes = self
@@ -445,6 +449,7 @@ impl Mitra {
             read: entries.len() as u64,
             writes: Some(writes),
             replaced,
+            status,
         })
     }
 

@@ -421,16 +421,27 @@ async fn run_import_entries(
     bar.finish_and_clear();
     let origin = file.display().to_string();
     match result {
-        Ok(report) => match report.writes {
-            None => say(&format!(
-                "{origin}: would import {} entries ({} replacing stored ones). Nothing was written (--dry-run).",
-                report.read, report.replaced
-            )),
-            Some(writes) => say(&format!(
-                "{origin}: imported {} entries: {} new, {} changed, {} unchanged. The search index follows within a second.",
-                report.read, writes.inserted, writes.updated, writes.unchanged
-            )),
-        },
+        Ok(report) => {
+            match report.writes {
+                None => say(&format!(
+                    "{origin}: would import {} entries ({} replacing stored ones). Nothing was written (--dry-run).",
+                    report.read, report.replaced
+                ))?,
+                Some(writes) => say(&format!(
+                    "{origin}: imported {} entries: {} new, {} changed, {} unchanged.",
+                    report.read, writes.inserted, writes.updated, writes.unchanged
+                ))?,
+            }
+            if report.writes.is_none() {
+                Ok(())
+            } else if report.status == mitra_service::domain::ModerationStatus::Approved {
+                say("They are public; the search index follows within a second.")
+            } else {
+                say(
+                    "They wait for review by a platform admin (on /admin), because the organisation is not approved yet.",
+                )
+            }
+        }
         Err(mitra_service::ServiceError::Import(errors)) => {
             let mut err = std::io::stderr().lock();
             for e in &errors {

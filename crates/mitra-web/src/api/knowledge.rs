@@ -367,6 +367,9 @@ pub struct EntryImportResponse {
     updated: u64,
     /// Stored entries already exactly so.
     unchanged: u64,
+    /// `approved` when the entries are public, `pending` when they wait for a platform admin because the
+    /// organisation is not approved yet.
+    status: &'static str,
 }
 
 /// Import entries from CSV (one row per entry and language) or a JSON array of entries, all or nothing: every
@@ -398,6 +401,7 @@ pub async fn import_entries(
         inserted: writes.inserted,
         updated: writes.updated,
         unchanged: writes.unchanged,
+        status: report.status.as_str(),
     }))
 }
 
