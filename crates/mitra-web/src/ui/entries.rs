@@ -47,6 +47,19 @@ fn options<T: Copy>(
         .collect()
 }
 
+/// The content languages, each named in itself, with `chosen` selected.
+fn language_options(chosen: &str) -> Vec<Opt> {
+    ContentLanguage::ALL
+        .iter()
+        .map(|c| Opt {
+            value: c.tag().into(),
+            label: c.autonym().into(),
+            on: c.tag() == chosen,
+            lang: Some(c.tag()),
+        })
+        .collect()
+}
+
 /// One language block of the form, ready to show.
 pub struct TextView {
     index: usize,
@@ -165,15 +178,7 @@ async fn form_page(
         .enumerate()
         .map(|(index, row)| TextView {
             index,
-            langs: ContentLanguage::ALL
-                .iter()
-                .map(|c| Opt {
-                    value: c.tag().into(),
-                    label: c.autonym().into(),
-                    on: c.tag() == row.lang,
-                    lang: Some(c.tag()),
-                })
-                .collect(),
+            langs: language_options(&row.lang),
             origins: options(
                 TextOrigin::ALL,
                 TextOrigin::tag,
@@ -255,15 +260,7 @@ async fn form_page(
             &one(&form.format),
             t("entry-format"),
         ),
-        languages: ContentLanguage::ALL
-            .iter()
-            .map(|c| Opt {
-                value: c.tag().into(),
-                label: c.autonym().into(),
-                on: c.tag() == form.language,
-                lang: Some(c.tag()),
-            })
-            .collect(),
+        languages: language_options(&form.language),
         event_kinds: options(
             EventKind::ALL,
             EventKind::tag,

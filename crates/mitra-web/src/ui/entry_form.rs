@@ -239,7 +239,8 @@ fn join<T: std::fmt::Display>(values: impl IntoIterator<Item = T>, separator: &s
         .join(separator)
 }
 
-fn amount(value: f64) -> String {
+/// A number as people write it: `12000000`, `31.5` (no `.0`, no exponent for whole amounts).
+pub(crate) fn plain_number(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{value:.0}")
     } else {
@@ -473,7 +474,7 @@ impl EntryForm {
             } => {
                 form.stage = stage.tag().into();
                 if let Some(capital) = &needs.capital {
-                    form.capital_amount = amount(capital.amount);
+                    form.capital_amount = plain_number(capital.amount);
                     form.capital_currency = capital.currency.clone();
                 }
                 form.technology = needs.technology.clone().unwrap_or_default();
@@ -493,11 +494,11 @@ impl EntryForm {
                 form.instrument = instrument.tag().into();
                 form.amount_min = amount_min
                     .as_ref()
-                    .map(|m| amount(m.amount))
+                    .map(|m| plain_number(m.amount))
                     .unwrap_or_default();
                 form.amount_max = amount_max
                     .as_ref()
-                    .map(|m| amount(m.amount))
+                    .map(|m| plain_number(m.amount))
                     .unwrap_or_default();
                 form.currency = amount_min
                     .as_ref()

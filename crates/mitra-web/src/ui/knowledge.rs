@@ -333,13 +333,7 @@ struct EvidenceView {
     after: String,
 }
 
-fn number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{value:.0}")
-    } else {
-        format!("{value}")
-    }
-}
+use super::entry_form::plain_number as number;
 
 fn money(m: &Money) -> String {
     format!("{} {}", number(m.amount), m.currency)

@@ -887,7 +887,10 @@ async fn entries_import_through_the_api_all_or_nothing_with_every_bad_row_named(
     assert_eq!(done.status().as_u16(), 200);
     let done: serde_json::Value = done.json().await.expect("report");
     assert_eq!(done["inserted"], 2, "{done}");
-    assert_eq!(done["status"], "approved", "the organisation is approved, so they are public");
+    assert_eq!(
+        done["status"], "approved",
+        "the organisation is approved, so they are public"
+    );
     let found = app
         .get_json(&format!("/api/v1/search?q={}", encode("เรือไฟฟ้า")), 200)
         .await;
