@@ -6,7 +6,8 @@
 
 Each builds its index from the corpus (timed), then answers every query as Mitra's search API does: the 20 best
 matches by rank, and the counts of the matching entries by kind, country, city, challenge, language and year.
-Words are alternatives (OR), as in Mitra. Every query runs twice and the second round is timed. Prints one JSON
+Words are alternatives (OR), as in Mitra. Each peer finds the matches once and counts the facets from them (a
+temporary table in SQLite, grouping sets in PostgreSQL). Every query runs twice and the second round is timed. Prints one JSON
 object: build seconds, and each query's latency and number of matching entries.
 """
 
@@ -61,10 +62,13 @@ def run_fts5(corpus, queries, countries, workdir):
         top = db.execute(
             "select d.id, snippet(fts, 1, '<mark>', '</mark>', '…', 24) from fts join docs d on d.rowid = fts.rowid "
             "where fts match ? order by bm25(fts, 2.0, 1.0) limit 20", (match,)).fetchall()
-        total = db.execute("select count(*) from fts where fts match ?", (match,)).fetchone()[0]
+        # The matches are found once into a temporary table; the total and each facet count read it.
+        db.execute("drop table if exists temp.m")
+        db.execute(f"create temp table m as select {', '.join('d.' + f for f in FACETS)} from fts "
+                   "join docs d on d.rowid = fts.rowid where fts match ?", (match,))
+        total = db.execute("select count(*) from temp.m").fetchone()[0]
         for facet in FACETS:
-            db.execute(f"select d.{facet}, count(*) from fts join docs d on d.rowid = fts.rowid where fts match ? "
-                       f"group by d.{facet} order by 2 desc", (match,)).fetchall()
+            db.execute(f"select {facet}, count(*) from temp.m group by {facet} order by 2 desc").fetchall()
         latencies.append(time.perf_counter() - t)
         hits.append(total)
         assert len(top) <= 20
@@ -94,11 +98,13 @@ def run_postgres(corpus, queries, countries, url):
             conn.execute("select id, ts_headline('simple', body, q) from (select id, body, q from docs, "
                          "websearch_to_tsquery('simple', %s) q where search @@ q order by ts_rank(search, q) desc "
                          "limit 20) top", (text,)).fetchall()
-            total = conn.execute("select count(*) from docs where search @@ websearch_to_tsquery('simple', %s)",
-                                 (text,)).fetchone()[0]
-            for facet in FACETS:
-                conn.execute(f"select {facet}, count(*) from docs where search @@ websearch_to_tsquery('simple', %s) "
-                             f"group by {facet} order by 2 desc", (text,)).fetchall()
+            # One pass over the matches gives the total and every facet's counts (grouping sets).
+            counts = conn.execute(
+                f"with m as materialized (select {', '.join(FACETS)} from docs "
+                "where search @@ websearch_to_tsquery('simple', %s)) "
+                f"select grouping({', '.join(FACETS)}), {', '.join(FACETS)}, count(*) from m "
+                f"group by grouping sets ((), {', '.join('(' + f + ')' for f in FACETS)})", (text,)).fetchall()
+            total = next((row[-1] for row in counts if row[0] == (1 << len(FACETS)) - 1), 0)
             latencies.append(time.perf_counter() - t)
             hits.append(total)
         conn.execute("drop table docs")
