@@ -1542,14 +1542,22 @@ async fn the_entry_endpoints_answer_bad_input_with_a_problem_that_names_it() {
                 .find(|(email, ..)| email.starts_with(prefix))
                 .map(|(e, p, ..)| (*e, *p))
                 .expect("demo account");
-            create_token(app, &Browser::signed_in(app, email, password).await, "write").await
+            create_token(
+                app,
+                &Browser::signed_in(app, email, password).await,
+                "write",
+            )
+            .await
         }
     };
     let admin = token_of("admin@").await;
     let editor = token_of("editor@").await;
     let problem = |response: reqwest::Response| async move {
         let status = response.status().as_u16();
-        let kind = response.headers()["content-type"].to_str().expect("type").to_owned();
+        let kind = response.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .to_owned();
         let body: serde_json::Value = response.json().await.expect("problem body");
         assert_eq!(kind, "application/problem+json", "{body}");
         (status, body.to_string())
@@ -1560,7 +1568,9 @@ async fn the_entry_endpoints_answer_bad_input_with_a_problem_that_names_it() {
         .post(app.url("/api/v1/entries"))
         .bearer_auth(&editor)
         .header("content-type", "application/json")
-        .body("{\"org\": \"demo-organisation-bangkok-city-government-example\", \"entry\": {\"id\": ")
+        .body(
+            "{\"org\": \"demo-organisation-bangkok-city-government-example\", \"entry\": {\"id\": ",
+        )
         .send()
         .await
         .expect("request");
@@ -1580,19 +1590,47 @@ async fn the_entry_endpoints_answer_bad_input_with_a_problem_that_names_it() {
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("entry id"), "{body}");
 
-    let empty_reason = api(&app, Method::POST, "/api/v1/entries/asean-26/reject", Some(&admin), Some(json!({"reason": ""}))).await;
+    let empty_reason = api(
+        &app,
+        Method::POST,
+        "/api/v1/entries/asean-26/reject",
+        Some(&admin),
+        Some(json!({"reason": ""})),
+    )
+    .await;
     let (status, body) = problem(empty_reason).await;
     assert_eq!(status, 400);
     assert!(body.contains("reason"), "{body}");
-    let unknown = api(&app, Method::POST, "/api/v1/entries/no-such-entry/approve", Some(&admin), Some(json!({}))).await;
+    let unknown = api(
+        &app,
+        Method::POST,
+        "/api/v1/entries/no-such-entry/approve",
+        Some(&admin),
+        Some(json!({})),
+    )
+    .await;
     assert_eq!(problem(unknown).await.0, 404);
 
-    let not_training = api(&app, Method::GET, "/api/v1/entries/asean-26/enrolments", Some(&admin), None).await;
+    let not_training = api(
+        &app,
+        Method::GET,
+        "/api/v1/entries/asean-26/enrolments",
+        Some(&admin),
+        None,
+    )
+    .await;
     let (status, body) = problem(not_training).await;
     assert_eq!(status, 400);
     assert!(body.contains("not a training"), "{body}");
 
-    let bad_file = api(&app, Method::DELETE, "/api/v1/entries/asean-26/attachments/not-a-sha", Some(&admin), None).await;
+    let bad_file = api(
+        &app,
+        Method::DELETE,
+        "/api/v1/entries/asean-26/attachments/not-a-sha",
+        Some(&admin),
+        None,
+    )
+    .await;
     let (status, body) = problem(bad_file).await;
     assert_eq!(status, 400);
     assert!(body.contains("SHA-256"), "{body}");
@@ -1607,5 +1645,11 @@ async fn the_entry_endpoints_answer_bad_input_with_a_problem_that_names_it() {
     let (status, body) = problem(no_name).await;
     assert_eq!(status, 400, "the file's name is required: {body}");
     assert!(body.contains("name"), "{body}");
-    assert_eq!(app.get("/entries/asean-26/files/0123").await.status().as_u16(), 400);
+    assert_eq!(
+        app.get("/entries/asean-26/files/0123")
+            .await
+            .status()
+            .as_u16(),
+        400
+    );
 }
