@@ -1280,6 +1280,27 @@ async fn editors_attach_files_of_the_accepted_kinds_and_size_and_readers_downloa
     );
     let sent = send(&csrf, "districts.csv", csv).await.expect("request");
     assert_eq!(sent.status().as_u16(), 303);
+    let mut scan = b"%PDF-1.7\n".to_vec();
+    scan.resize(3 * 1024 * 1024, b'0');
+    assert_eq!(
+        send(&csrf, "scan.pdf", &scan)
+            .await
+            .expect("request")
+            .status()
+            .as_u16(),
+        303,
+        "the form takes files beyond the 1 MiB limit of other forms"
+    );
+    scan.resize(mitra_service::MAX_ATTACHMENT_BYTES + 100 * 1024, b'0');
+    assert_eq!(
+        send(&csrf, "too-big.pdf", &scan)
+            .await
+            .expect("request")
+            .status()
+            .as_u16(),
+        413,
+        "but not beyond 10 MiB"
+    );
     let page = app.get_page("/entries/bkk-drainage-report", 200).await;
     assert!(
         page.contains("districts.csv") && page.contains("排水报告 2020.pdf"),
@@ -1293,7 +1314,7 @@ async fn editors_attach_files_of_the_accepted_kinds_and_size_and_readers_downloa
     let listed = app
         .get_json("/api/v1/entries/bkk-drainage-report/attachments", 200)
         .await;
-    assert_eq!(listed.as_array().map(Vec::len), Some(2));
+    assert_eq!(listed.as_array().map(Vec::len), Some(3));
     let removed = editor
         .post(
             &app,
