@@ -29,7 +29,8 @@
 //                          opens its entry page; a Thai query finds entries. The demo editor
 //                          publishes an event from /entries/new with the keyboard: an end
 //                          before the start is named in the error summary (#f-ends) and
-//                          the typed title is kept; corrected, the entry page shows it.
+//                          the typed title is kept; corrected, the entry page shows it;
+//                          ticking "Yes, delete it for good" and "Delete this entry" removes it.
 //   Also: no uncaught JavaScript errors on any page visited.
 //
 // On failure a screenshot is written to target/browser-smoke-failure.png.
@@ -264,6 +265,13 @@ async function run(page) {
     v === 'Example: smoke-test study visit');
   await expectEventually('entry: the event time is shown in its zone', () =>
     page.getByText('2031-05-06 09:00 (Asia/Bangkok)').count(), (n) => n >= 1);
+  // Delete it again with the keyboard, so the demo data is as it was for the feed check that follows.
+  await page.getByLabel(/Yes, delete it for good/).check();
+  await page.getByRole('button', { name: 'Delete this entry' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForLoadState('load');
+  await expectEventually('entry: deleted after confirming, back on the search page', () => page.url(), (u) =>
+    u.includes('/search') && u.includes('done=entry-deleted'));
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForLoadState('load');
 
