@@ -168,10 +168,7 @@ impl Mitra {
             )
             .into());
         }
-        let sha256: String = Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha256 = crate::auth::hex(&Sha256::digest(bytes));
         if let Some(same) = existing.iter().find(|a| a.sha256 == sha256) {
             return Err(ServiceError::Conflict(format!(
                 "this file is already attached, as {}",

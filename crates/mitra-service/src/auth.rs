@@ -48,6 +48,11 @@ fn is_common(password: &str) -> bool {
 pub(crate) fn random_token() -> String {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
+/// Bytes as lower-case hex digits.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -64,10 +69,7 @@ pub fn one_time_password() -> String {
 
 /// The SHA-256 of a secret, as stored: a leaked database gives no usable session or token.
 pub(crate) fn hash_secret(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(secret.as_bytes()))
 }
 
 fn hash_password(password: &str) -> Result<String, ServiceError> {

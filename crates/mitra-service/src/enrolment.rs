@@ -71,7 +71,7 @@ impl Mitra {
     pub async fn enrol(&self, actor: &Actor, id: &str) -> Result<(Seats, Standing), ServiceError> {
         let account = enrolling_account(actor)?;
         let stored = self.entry_for(actor, id).await?;
-        seats_of(&stored)?;
+        let seats = seats_of(&stored)?;
         if let Details::Training { ends, .. } = &stored.entry.details
             && ends
                 .to_utc()
@@ -82,7 +82,7 @@ impl Mitra {
         self.store
             .enrol(&stored.entry.id, &account, &actor.audit_name())
             .await?;
-        let (seats, standing) = self.enrolment(actor, id).await?;
+        let (seats, standing) = self.standing_in(actor, &stored.entry.id, seats).await?;
         Ok((
             seats,
             standing.ok_or(ServiceError::Conflict(
@@ -110,7 +110,17 @@ impl Mitra {
     ) -> Result<(Seats, Option<Standing>), ServiceError> {
         let stored = self.entry_for(actor, id).await?;
         let seats = seats_of(&stored)?;
-        let list = self.store.list_enrolments(&stored.entry.id).await?;
+        self.standing_in(actor, &stored.entry.id, seats).await
+    }
+
+    /// The seats of training `id`, which offers `seats`, and where the actor stands.
+    async fn standing_in(
+        &self,
+        actor: &Actor,
+        id: &EntryId,
+        seats: u32,
+    ) -> Result<(Seats, Option<Standing>), ServiceError> {
+        let list = self.store.list_enrolments(id).await?;
         let me = actor.account().map(|a| &a.id);
         let standing = list
             .iter()

@@ -160,11 +160,7 @@ impl Mitra {
         let catalogue = self.catalogue().await?;
         let recognisable = self.recognisable_indicators().await?;
         let mut resolver = catalogue.resolver();
-        let digest: String = Sha256::digest(bytes)
-            .iter()
-            .take(8)
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let digest = crate::auth::hex(&Sha256::digest(bytes)[..8]);
         let label = format!("{origin} sha256:{digest}");
         // Every row is read and checked before any is written. The checked rows are kept compactly (48 bytes each,
         // their strings kept once), so that the store can write them in the order of its key.

@@ -559,8 +559,7 @@ pub(crate) async fn entry_page(
     params: &EntryParams,
     upload_error: Option<String>,
 ) -> Result<Response, PageError> {
-    let (mitra, id) = (mitra.clone(), id.to_owned());
-    let stored = mitra.entry_for(&auth.actor, &id).await?;
+    let stored = mitra.entry_for(&auth.actor, id).await?;
     let entry = &stored.entry;
     let places = mitra.places().await?;
     let asked = params
@@ -606,10 +605,10 @@ pub(crate) async fn entry_page(
     let can_write = super::entries::can_write(&auth.actor, &stored);
     let training = match entry.details {
         Details::Training { .. } => {
-            let (seats, standing) = mitra.enrolment(&auth.actor, &id).await?;
+            let (seats, standing) = mitra.enrolment(&auth.actor, id).await?;
             let enrolled = if can_write {
                 mitra
-                    .enrolments(&auth.actor, &id)
+                    .enrolments(&auth.actor, id)
                     .await?
                     .into_iter()
                     .map(|e| {
@@ -658,9 +657,9 @@ pub(crate) async fn entry_page(
         }
         _ => None,
     };
-    let l = Layout::new(&mitra, auth, lang, "search", text.title.clone(), uri).await;
+    let l = Layout::new(mitra, auth, lang, "search", text.title.clone(), uri).await;
     let attachments = mitra
-        .attachments(&auth.actor, &id)
+        .attachments(&auth.actor, id)
         .await?
         .into_iter()
         .map(|a| AttachmentView {
