@@ -145,6 +145,8 @@ error-not-found-text = There is no page at this address.
 error-bad-request-title = This request cannot be answered
 error-internal-title = Something went wrong
 error-internal-text = The error has been logged. Please try again later.
+error-busy-title = Busy, please try again
+error-busy-text = Many changes are being saved at this moment. Please try again in a moment; nothing you sent was saved.
 error-back-home = Back to the home page
 
 ## Accounts

@@ -142,6 +142,8 @@ error-not-found-text = 此地址不存在页面。
 error-bad-request-title = 无法响应此请求
 error-internal-title = 出现错误
 error-internal-text = 该错误已记录，请稍后重试。
+error-busy-title = 系统繁忙，请重试
+error-busy-text = 此刻正在保存大量更改。请稍后重试；您提交的内容未被保存。
 error-back-home = 返回首页
 
 ## 账户

@@ -47,6 +47,10 @@ pub enum ServiceError {
     /// An import file has rows the actor may not write; each city refused is listed once, and nothing was written.
     #[error("not allowed, nothing was imported: {}", .0.first().map(ToString::to_string).unwrap_or_default())]
     ImportNotAllowed(Vec<mitra_domain::observation::ImportError>),
+    /// The database stayed busy with other writes for longer than Mitra waits; the same request will likely succeed
+    /// in a moment.
+    #[error("the database is busy with other changes; try again in a moment")]
+    Busy,
     /// Configuration is unusable (bad database URL, unreachable database at start).
     #[error("{0}")]
     Config(String),
@@ -69,6 +73,7 @@ impl From<StoreError> for ServiceError {
         match error {
             StoreError::NotFound { entity, id } => ServiceError::NotFound { entity, id },
             StoreError::Conflict { constraint } => ServiceError::Conflict(constraint),
+            StoreError::Busy => ServiceError::Busy,
             StoreError::Config(message) => ServiceError::Config(message),
             StoreError::Other(e) => ServiceError::Internal(e),
         }

@@ -650,7 +650,8 @@ impl Mitra {
 
     /// Keeps the search index current in the background: every second, the entries written since (by this node,
     /// another node or the command line) are applied. Searches apply them too, so this only keeps them quick.
-    pub fn follow_search_feed(&self) {
+    /// Abort the returned task before closing the store.
+    pub fn follow_search_feed(&self) -> tokio::task::JoinHandle<()> {
         let mitra = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
@@ -660,7 +661,7 @@ impl Mitra {
                     tracing::warn!(error = %error, "search.follow_failed");
                 }
             }
-        });
+        })
     }
 
     /// Rebuilds the search index from every stored entry; returns how many entries it holds.

@@ -130,6 +130,11 @@ impl Mitra {
         self.store.backend()
     }
 
+    /// Closes the database connections: called once a server or command is done with them.
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+
     /// Whether the database answers; used by the readiness probe.
     pub async fn check_ready(&self) -> Result<(), ServiceError> {
         Ok(self.store.ping().await?)

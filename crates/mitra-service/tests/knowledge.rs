@@ -208,3 +208,101 @@ async fn the_index_on_disk_is_reused_and_can_be_rebuilt() {
     })
     .await;
 }
+
+/// An entry for the concurrency test, as JSON (the import and the API format).
+fn entry_json(id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": id,
+        "texts": [{"lang": "en", "origin": "original", "title": "Canal sensors", "summary": "Sensors in the canals."}],
+        "cities": ["bangkok"],
+        "year_from": 2020,
+        "year_to": null,
+        "details": {"kind": "practice"}
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_nodes_find_every_entry_of_concurrent_writers_and_a_bulk_import() {
+    use mitra_service::domain::{Actor, Entry};
+    const WRITERS: usize = 4;
+    const WRITES_EACH: usize = 50;
+    const BULK: usize = 2_000;
+    for_each_database(|url| async move {
+        // Two nodes on one database, each with its own connections and its own index; the bulk import goes
+        // through a third, as `mitra import entries` would.
+        let node_a = open(url.clone()).await;
+        let node_b = Mitra::open(&url).await.expect("open node b");
+        let importer = Mitra::open(&url).await.expect("open importer");
+        let org = node_a
+            .create_organisation(
+                &Actor::Operator,
+                &mitra_service::OrgInput {
+                    kind: "ngo".into(),
+                    name_en: "Canal Keepers".into(),
+                    country: "TH".into(),
+                    description_en: "Volunteers.".into(),
+                    ..mitra_service::OrgInput::default()
+                },
+            )
+            .await
+            .expect("organisation");
+        for node in [&node_a, &node_b] {
+            node.search(&query(""))
+                .await
+                .expect("index built before the writes");
+        }
+        let mut tasks = Vec::new();
+        for writer in 0..WRITERS {
+            let (node, org) = (node_a.clone(), org.id.to_string());
+            tasks.push(tokio::spawn(async move {
+                for n in 0..WRITES_EACH {
+                    let entry: Entry =
+                        serde_json::from_value(entry_json(&format!("w{writer}-{n}")))
+                            .expect("entry");
+                    node.create_entry(&Actor::Operator, &org, &entry)
+                        .await
+                        .unwrap_or_else(|e| panic!("writer {writer}, write {n}: {e}"));
+                }
+            }));
+        }
+        {
+            let org = org.id.to_string();
+            tasks.push(tokio::spawn(async move {
+                let file: Vec<serde_json::Value> = (0..BULK)
+                    .map(|n| entry_json(&format!("bulk-{n}")))
+                    .collect();
+                let bytes = serde_json::to_vec(&file).expect("file");
+                importer
+                    .import_entries(&Actor::Operator, Some(&org), &bytes, false)
+                    .await
+                    .unwrap_or_else(|e| panic!("bulk import: {e}"));
+            }));
+        }
+        // Both nodes keep searching while the writes land, so that their indexes follow the feed as it grows.
+        let searching = [node_a.clone(), node_b.clone()].map(|node| {
+            tokio::spawn(async move {
+                for _ in 0..200 {
+                    node.search(&query("canal"))
+                        .await
+                        .expect("search while writing");
+                    tokio::task::yield_now().await;
+                }
+            })
+        });
+        for task in tasks {
+            task.await.expect("writer");
+        }
+        for task in searching {
+            task.await.expect("searcher");
+        }
+        let expected = WRITERS * WRITES_EACH + BULK;
+        for (name, node) in [("a", &node_a), ("b", &node_b)] {
+            let found = node.search(&query("canal")).await.expect("search");
+            assert_eq!(
+                found.results.total, expected,
+                "node {name} finds every entry written"
+            );
+        }
+    })
+    .await;
+}

@@ -17,6 +17,10 @@ pub enum StoreError {
         /// Which rule, in words that do not depend on the backend.
         constraint: String,
     },
+    /// The database stayed busy (locked by other writers) for longer than the store waits; trying again later
+    /// will likely succeed.
+    #[error("the database is busy; try again in a moment")]
+    Busy,
     /// The database URL or options are unusable.
     #[error("{0}")]
     Config(String),
@@ -27,7 +31,14 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
+        if matches!(error, sqlx::Error::PoolTimedOut) {
+            return StoreError::Busy;
+        }
         if let sqlx::Error::Database(db) = &error {
+            let sqlite = db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some();
+            if is_busy(sqlite, db.code().as_deref()) {
+                return StoreError::Busy;
+            }
             if db.is_unique_violation() {
                 return StoreError::Conflict {
                     constraint: "unique".into(),
@@ -40,5 +51,39 @@ impl From<sqlx::Error> for StoreError {
             }
         }
         StoreError::Other(anyhow::Error::new(error))
+    }
+}
+
+/// Whether a database error code says the database was busy: SQLite's SQLITE_BUSY and SQLITE_LOCKED with their
+/// extended codes (the primary code is the low byte), PostgreSQL's serialization failure, deadlock and
+/// lock-not-available.
+fn is_busy(sqlite: bool, code: Option<&str>) -> bool {
+    match code {
+        Some(code) if sqlite => code.parse::<u32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6)),
+        Some(code) => matches!(code, "40001" | "40P01" | "55P03"),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_busy;
+
+    #[test]
+    fn busy_codes_of_both_engines_are_recognised() {
+        for code in ["5", "517", "261", "6", "262"] {
+            assert!(is_busy(true, Some(code)), "SQLite {code}");
+        }
+        for code in ["40001", "40P01", "55P03"] {
+            assert!(is_busy(false, Some(code)), "PostgreSQL {code}");
+        }
+        for code in ["19", "2067", "787"] {
+            assert!(!is_busy(true, Some(code)), "SQLite {code}");
+        }
+        // 22021 ends in the byte 5 but is PostgreSQL's "character not in repertoire".
+        for code in ["23505", "23503", "42P01", "22021"] {
+            assert!(!is_busy(false, Some(code)), "PostgreSQL {code}");
+        }
+        assert!(!is_busy(true, None));
     }
 }

@@ -162,8 +162,13 @@ pub trait JournalStore {
     /// Audit entries matching `filter`, newest first.
     async fn search_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError>;
 
-    /// Change-feed entries with a sequence number above `after`, oldest first, at most `limit`.
+    /// Change-feed entries with a sequence number above `after`, oldest first, at most `limit`. Numbers are taken
+    /// in commit order: once a follower has read up to N, no entry numbered N or lower appears later.
     async fn list_changes_since(&self, after: i64, limit: u32) -> Result<Vec<Change>, StoreError>;
+
+    /// Closes every connection, waiting for those in use to be returned. SQLite then folds its write-ahead log
+    /// into the database file and removes the `-wal` and `-shm` files.
+    async fn close(&self);
 }
 
 /// Opens the store at `url` (`sqlite://path` or `postgres://…`), creating a SQLite file and its folder if missing,

@@ -52,7 +52,7 @@ const OBSERVATION_CHUNK: usize = 10_000;
 /// as an array and expanded with `unnest`; the next statement's arrays are encoded while PostgreSQL runs the last.
 /// Returns the rows written.
 async fn write_observations(
-    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    tx: &mut Tx<'_>,
     batch: &mitra_domain::ObservationBatch,
     keys: &crate::observations::BatchKeys,
     order: &[u32],
@@ -103,6 +103,15 @@ async fn write_observations(
     let statements = order.chunks(OBSERVATION_CHUNK).zip(&taken).map(bind);
     observation_rows::run_in_turn(tx, statements, progress).await
 }
+
+/// Write transactions begin as usual: PostgreSQL's row locks let writers of different rows proceed together.
+const BEGIN_WRITE: &str = "begin";
+/// Taken by a transaction, until it commits, just before it appends its change-feed entries. A sequence number is
+/// handed out when a row is inserted, not when its transaction commits; without this lock a transaction could
+/// take number 10, another take 11 and commit first, and a follower that read 11 would never look back for 10.
+/// With it, the tails of writing transactions run one at a time, so numbers are taken in commit order.
+/// (The key is "mitra" in ASCII plus one, next to the migration lock.)
+const FEED_LOCK: Option<&str> = Some("select pg_advisory_xact_lock(469853516386)");
 
 crate::shared::impl_store!(PostgresStore, sqlx::Postgres);
 crate::shared_accounts::impl_account_store!(PostgresStore, sqlx::Postgres);

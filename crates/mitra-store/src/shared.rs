@@ -25,8 +25,74 @@ macro_rules! impl_store {
         use crate::rows::{self, CityRow, CountryRow, CrosswalkRow, FocusAreaRow, IndicatorRow, PopulationRow, StandardRow};
         use crate::{CityStore, JournalStore, ReferenceStore, StandardStore, StoreError};
 
-        type Tx<'a> = sqlx::Transaction<'a, $db>;
         type DbRow = <$db as sqlx::Database>::Row;
+        type Connection = <$db as sqlx::Database>::Connection;
+
+        /// A write transaction. It begins with the backend's [`BEGIN_WRITE`], so that concurrent writers queue
+        /// for the database instead of failing, and it holds back its change-feed entries until [`WriteTx::commit`],
+        /// which appends them last, under the backend's [`FEED_LOCK`]: a feed entry's sequence number is then taken
+        /// in commit order, and a follower that has read up to N never sees a lower number appear later.
+        struct WriteTx<'c> {
+            tx: sqlx::Transaction<'c, $db>,
+            feed: Vec<(OffsetDateTime, String, String, String)>,
+        }
+
+        type Tx<'c> = WriteTx<'c>;
+
+        impl std::ops::Deref for WriteTx<'_> {
+            type Target = Connection;
+
+            fn deref(&self) -> &Connection {
+                &self.tx
+            }
+        }
+
+        impl std::ops::DerefMut for WriteTx<'_> {
+            fn deref_mut(&mut self) -> &mut Connection {
+                &mut self.tx
+            }
+        }
+
+        impl WriteTx<'static> {
+            async fn begin(pool: &sqlx::Pool<$db>) -> Result<Self, StoreError> {
+                Ok(Self { tx: pool.begin_with(BEGIN_WRITE).await?, feed: Vec::new() })
+            }
+        }
+
+        impl WriteTx<'_> {
+            /// Records a change-feed entry, appended at commit.
+            fn feed(&mut self, now: OffsetDateTime, entity: &str, entity_id: &str, operation: &str) {
+                self.feed.push((now, entity.to_owned(), entity_id.to_owned(), operation.to_owned()));
+            }
+
+            /// Appends the change-feed entries (in the order recorded) and commits.
+            async fn commit(mut self) -> Result<(), StoreError> {
+                if !self.feed.is_empty() {
+                    if let Some(lock) = FEED_LOCK {
+                        sqlx::query(lock).execute(&mut *self.tx).await?;
+                    }
+                    // 4 parameters a row: 1 000 rows stay under both engines' limits.
+                    for chunk in self.feed.chunks(1000) {
+                        let mut sql =
+                            String::from("insert into change_feed (occurred_at, entity, entity_id, operation) values ");
+                        for n in 0..chunk.len() {
+                            let p = 4 * n;
+                            if n > 0 {
+                                sql.push(',');
+                            }
+                            sql.push_str(&format!("(${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4));
+                        }
+                        let mut query = sqlx::query(&sql);
+                        for (at, entity, id, operation) in chunk {
+                            query = query.bind(*at).bind(entity.as_str()).bind(id.as_str()).bind(operation.as_str());
+                        }
+                        query.execute(&mut *self.tx).await?;
+                    }
+                }
+                self.tx.commit().await?;
+                Ok(())
+            }
+        }
 
         const CITY_COLUMNS: &str = "c.id, c.name_en, c.name_zh, c.name_local, c.local_lang, c.country, c.admin1, \
              c.latitude, c.longitude, c.timezone, c.population, c.population_year, c.population_source, \
@@ -159,15 +225,7 @@ macro_rules! impl_store {
             .bind(after.map(Json))
             .execute(&mut **tx)
             .await?;
-            sqlx::query(
-                "insert into change_feed (occurred_at, entity, entity_id, operation) values ($1, $2, $3, $4)",
-            )
-            .bind(now)
-            .bind(entity)
-            .bind(entity_id)
-            .bind(action)
-            .execute(&mut **tx)
-            .await?;
+            tx.feed(now, entity, entity_id, action);
             Ok(())
         }
 
@@ -230,7 +288,7 @@ macro_rules! impl_store {
                     if applied.iter().any(|a| a == name) {
                         continue;
                     }
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = WriteTx::begin(&self.pool).await?;
                     sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(|e| {
                         StoreError::Other(anyhow::anyhow!("migration {name} failed: {e}"))
                     })?;
@@ -300,7 +358,7 @@ macro_rules! impl_store {
             ) -> Result<ReferenceChanges, StoreError> {
                 let now = OffsetDateTime::now_utc();
                 let mut changes = ReferenceChanges::default();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
 
                 // Countries.
                 let mut existing: HashMap<String, Value> = HashMap::new();
@@ -531,7 +589,7 @@ macro_rules! impl_store {
 
             async fn mark_demo_loaded(&self, pack: &str, actor: &str) -> Result<bool, StoreError> {
                 let now = OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let inserted = sqlx::query("insert into demo_loads (pack, loaded_at) values ($1, $2) on conflict (pack) do nothing")
                     .bind(pack)
                     .bind(now)
@@ -726,7 +784,7 @@ macro_rules! impl_store {
             async fn put_crosswalk(&self, entry: &CrosswalkEntry, actor: &str) -> Result<(), StoreError> {
                 let now = OffsetDateTime::now_utc();
                 let id = format!("{} {}", entry.from, entry.to);
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let before = sqlx::query(
                     "select from_indicator_id, to_indicator_id, relation, basis, note, source from crosswalk \
                      where from_indicator_id = $1 and to_indicator_id = $2",
@@ -762,7 +820,7 @@ macro_rules! impl_store {
             async fn delete_crosswalk(&self, from: &IndicatorId, to: &IndicatorId, actor: &str) -> Result<(), StoreError> {
                 let now = OffsetDateTime::now_utc();
                 let id = format!("{from} {to}");
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let before = sqlx::query(
                     "select from_indicator_id, to_indicator_id, relation, basis, note, source from crosswalk \
                      where from_indicator_id = $1 and to_indicator_id = $2",
@@ -797,6 +855,10 @@ macro_rules! impl_store {
 
             async fn search_audit(&self, filter: &crate::accounts::AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
                 self.search_audit_entries(filter).await
+            }
+
+            async fn close(&self) {
+                self.pool.close().await;
             }
 
             async fn list_changes_since(&self, after: i64, limit: u32) -> Result<Vec<Change>, StoreError> {

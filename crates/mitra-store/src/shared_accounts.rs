@@ -133,7 +133,7 @@ macro_rules! impl_account_store {
             async fn insert_account(&self, new: &NewAccount, actor: &str) -> Result<(), StoreError> {
                 let now = OffsetDateTime::now_utc();
                 let a = &new.account;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 sqlx::query(
                     "insert into accounts (id, email, password_hash, display_name, language, time_zone, platform_role, \
                      email_verified_at, failed_logins, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)",
@@ -174,7 +174,7 @@ macro_rules! impl_account_store {
             }
 
             async fn find_account(&self, id: &AccountId) -> Result<Account, StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let found = Self::find_account_in(&mut tx, id.as_str()).await?;
                 tx.commit().await?;
                 found.ok_or_else(|| StoreError::NotFound { entity: "account", id: id.to_string() })
@@ -200,7 +200,7 @@ macro_rules! impl_account_store {
 
             async fn update_account(&self, account: &Account, actor: &str) -> Result<(), StoreError> {
                 let now = OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let before = Self::find_account_in(&mut tx, account.id.as_str())
                     .await?
                     .ok_or_else(|| StoreError::NotFound { entity: "account", id: account.id.to_string() })?;
@@ -225,7 +225,7 @@ macro_rules! impl_account_store {
 
             async fn set_password_hash(&self, id: &AccountId, hash: &str, actor: &str) -> Result<(), StoreError> {
                 let now = OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let updated = sqlx::query("update accounts set password_hash = $1, failed_logins = 0, locked_until = null where id = $2")
                     .bind(hash)
                     .bind(id.as_str())
@@ -281,7 +281,7 @@ macro_rules! impl_account_store {
 
             async fn upsert_membership(&self, account: &AccountId, org: &OrgId, role: MemberRole, actor: &str) -> Result<(), StoreError> {
                 let now = OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let before: Option<String> = sqlx::query("select role from memberships where account_id = $1 and org_id = $2")
                     .bind(account.as_str())
                     .bind(org.as_str())
@@ -369,7 +369,7 @@ macro_rules! impl_account_store {
             }
 
             async fn consume_one_time_token(&self, token_hash: &str, purpose: TokenPurpose, now: OffsetDateTime) -> Result<Option<OneTimeToken>, StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let row = sqlx::query(
                     "select account_id, email, org_id, role, expires_at, used_at from one_time_tokens where token_hash = $1 and purpose = $2",
                 )
@@ -408,7 +408,7 @@ macro_rules! impl_account_store {
             }
 
             async fn insert_api_token(&self, record: &ApiTokenRecord, hash: &str, actor: &str) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 sqlx::query(
                     "insert into api_tokens (id, account_id, name, token_hash, scope, created_at) values ($1, $2, $3, $4, $5, $6)",
                 )
@@ -451,7 +451,7 @@ macro_rules! impl_account_store {
             }
 
             async fn revoke_api_token(&self, id: &str, account: &AccountId, now: OffsetDateTime, actor: &str) -> Result<bool, StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let row = sqlx::query(&format!(
                     "select {} from api_tokens where id = $1 and account_id = $2 and revoked_at is null",
                     account_rows::TOKEN_COLUMNS
@@ -477,7 +477,7 @@ macro_rules! impl_account_store {
             async fn insert_org(&self, org: &Organisation, creator: Option<&AccountId>, actor: &str) -> Result<(), StoreError> {
                 let now = OffsetDateTime::now_utc();
                 let p = &org.profile;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 sqlx::query(
                     "insert into organisations (id, kind, name_en, name_zh, country, city_id, website, description_en, \
                      description_zh, status, rejection_reason, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -517,7 +517,7 @@ macro_rules! impl_account_store {
             async fn update_org(&self, org: &Organisation, actor: &str) -> Result<(), StoreError> {
                 let now = OffsetDateTime::now_utc();
                 let p = &org.profile;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let before = Self::find_org_in(&mut tx, org.id.as_str())
                     .await?
                     .ok_or_else(|| StoreError::NotFound { entity: "organisation", id: org.id.to_string() })?;
@@ -545,7 +545,7 @@ macro_rules! impl_account_store {
             }
 
             async fn find_org(&self, id: &OrgId) -> Result<Organisation, StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let found = Self::find_org_in(&mut tx, id.as_str()).await?;
                 tx.commit().await?;
                 found.ok_or_else(|| StoreError::NotFound { entity: "organisation", id: id.to_string() })

@@ -48,7 +48,7 @@ macro_rules! impl_entry_store {
             ) -> Result<crate::EntryWrites, StoreError> {
                 let now = OffsetDateTime::now_utc();
                 let mut writes = crate::EntryWrites::default();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 for entry in entries {
                     let before = sqlx::query("select document, status from entries where id = $1")
                         .bind(entry.id.as_str())
@@ -161,7 +161,7 @@ macro_rules! impl_entry_store {
                 actor: &str,
             ) -> Result<(), StoreError> {
                 let now = OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let row = sqlx::query("select status, rejection_reason from entries where id = $1")
                     .bind(id.as_str())
                     .fetch_optional(&mut *tx)
@@ -211,7 +211,7 @@ macro_rules! impl_entry_store {
                 actor: &str,
             ) -> Result<bool, StoreError> {
                 let now = OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let added = sqlx::query(
                     "insert into enrolments (entry_id, account_id, enrolled_at) values ($1, $2, $3) \
                      on conflict do nothing",
@@ -239,7 +239,7 @@ macro_rules! impl_entry_store {
                 actor: &str,
             ) -> Result<bool, StoreError> {
                 let now = OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let removed = sqlx::query("delete from enrolments where entry_id = $1 and account_id = $2")
                     .bind(entry.as_str())
                     .bind(account.as_str())
@@ -287,7 +287,7 @@ macro_rules! impl_entry_store {
                 entry: &mitra_domain::EntryId,
                 file: &crate::Attachment,
             ) -> Result<bool, StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let added = sqlx::query(
                     "insert into attachments (entry_id, sha256, name, content_type, size, created_by, created_at) \
                      values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing",
@@ -349,7 +349,7 @@ macro_rules! impl_entry_store {
                 actor: &str,
             ) -> Result<bool, StoreError> {
                 let now = OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let row = sqlx::query("select name from attachments where entry_id = $1 and sha256 = $2")
                     .bind(entry.as_str())
                     .bind(sha256)
@@ -381,7 +381,7 @@ macro_rules! impl_entry_store {
 
             async fn delete_entry(&self, id: &mitra_domain::EntryId, actor: &str) -> Result<(), StoreError> {
                 let now = OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let before: Json<Value> = sqlx::query("select document from entries where id = $1")
                     .bind(id.as_str())
                     .fetch_optional(&mut *tx)

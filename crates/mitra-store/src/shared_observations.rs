@@ -51,7 +51,7 @@ macro_rules! impl_observation_store {
 
             /// The number `table` keys each of `values` by, numbering those it has not seen.
             pub(super) async fn numbers<'a>(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut super::Tx<'_>,
                 table: &str,
                 column: &str,
                 values: impl Iterator<Item = Option<&'a str>>,
@@ -73,7 +73,7 @@ macro_rules! impl_observation_store {
             /// Runs `statements` (each with its number of rows) in turn, binding the next while the database runs
             /// the last; `progress` hears the rows done. Returns the rows written.
             pub(super) async fn run_in_turn<'q>(
-                tx: &mut sqlx::Transaction<'_, $db>,
+                tx: &mut super::Tx<'_>,
                 mut statements: impl Iterator<
                     Item = (u64, sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>),
                 > + Send,
@@ -94,7 +94,7 @@ macro_rules! impl_observation_store {
             /// For each part of `order` in turn, whether stored observations have keys within its range
             /// ([`crate::observations::KEYS_TAKEN`]).
             pub(super) async fn keys_taken(
-                tx: &mut sqlx::Transaction<'_, $db>,
+                tx: &mut super::Tx<'_>,
                 batch: &mitra_domain::ObservationBatch,
                 keys: &crate::observations::BatchKeys,
                 order: &[u32],
@@ -121,7 +121,7 @@ macro_rules! impl_observation_store {
 
             /// The numbers of a batch's cities, indicators and sources, registered in the same transaction.
             pub(super) async fn batch_keys(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut super::Tx<'_>,
                 batch: &mitra_domain::ObservationBatch,
             ) -> Result<crate::observations::BatchKeys, StoreError> {
                 let all = |v: Vec<Option<i32>>| v.into_iter().flatten().collect::<Vec<i32>>();
@@ -164,7 +164,7 @@ macro_rules! impl_observation_store {
                 progress: &(dyn Fn(u64) + Send + Sync),
             ) -> Result<crate::UpsertReport, StoreError> {
                 let now = OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let keys = observation_rows::batch_keys(&mut tx, batch).await?;
                 let order = keys.order(batch);
                 let written = write_observations(&mut tx, batch, &keys, &order, actor, now, progress).await?;
@@ -187,14 +187,7 @@ macro_rules! impl_observation_store {
                     let mut cities: Vec<&str> = batch.cities().iter().map(|c| c.as_str()).collect();
                     cities.sort_unstable();
                     for city in cities {
-                        sqlx::query(
-                            "insert into change_feed (occurred_at, entity, entity_id, operation) \
-                             values ($1, 'city-observations', $2, 'update')",
-                        )
-                        .bind(now)
-                        .bind(city)
-                        .execute(&mut *tx)
-                        .await?;
+                        tx.feed(now, "city-observations", city, "update");
                     }
                 }
                 tx.commit().await?;
@@ -248,7 +241,7 @@ macro_rules! impl_observation_store {
                 actor: &str,
             ) -> Result<mitra_domain::Observation, StoreError> {
                 let now = OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let select = format!("select {} from {} where o.id = $1", observation_rows::COLUMNS, observation_rows::FROM);
                 let before = sqlx::query(&select)
                     .bind(id)
@@ -279,14 +272,7 @@ macro_rules! impl_observation_store {
                     Some(&observation_rows::json(&after)),
                 )
                 .await?;
-                sqlx::query(
-                    "insert into change_feed (occurred_at, entity, entity_id, operation) \
-                     values ($1, 'city-observations', $2, 'update')",
-                )
-                .bind(now)
-                .bind(after.city_id.as_str())
-                .execute(&mut *tx)
-                .await?;
+                tx.feed(now, "city-observations", after.city_id.as_str(), "update");
                 tx.commit().await?;
                 Ok(after)
             }
@@ -300,7 +286,7 @@ macro_rules! impl_observation_store {
 
             async fn set_city_tier(&self, city: &CityId, tier: Option<&str>, actor: &str) -> Result<(), StoreError> {
                 let now = OffsetDateTime::now_utc();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = WriteTx::begin(&self.pool).await?;
                 let before: Option<String> = sqlx::query("select tier from city_tiers where city_id = $1")
                     .bind(city.as_str())
                     .fetch_optional(&mut *tx)
@@ -339,14 +325,7 @@ macro_rules! impl_observation_store {
                     Some(&serde_json::json!({ "tier": tier })),
                 )
                 .await?;
-                sqlx::query(
-                    "insert into change_feed (occurred_at, entity, entity_id, operation) \
-                     values ($1, 'city-observations', $2, 'update')",
-                )
-                .bind(now)
-                .bind(city.as_str())
-                .execute(&mut *tx)
-                .await?;
+                tx.feed(now, "city-observations", city.as_str(), "update");
                 tx.commit().await?;
                 Ok(())
             }

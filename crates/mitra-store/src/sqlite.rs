@@ -88,7 +88,7 @@ fn insert_sql(rows: usize, upsert: bool) -> String {
 /// Upserts the rows of `batch` in `order` (key order), a statement of [`OBSERVATION_CHUNK`] rows at a time; the
 /// next statement's values are bound while SQLite runs the last. Returns the rows written.
 async fn write_observations(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut Tx<'_>,
     batch: &mitra_domain::ObservationBatch,
     keys: &crate::observations::BatchKeys,
     order: &[u32],
@@ -122,6 +122,13 @@ async fn write_observations(
     let statements = order.chunks(OBSERVATION_CHUNK).zip(&taken).map(bind);
     observation_rows::run_in_turn(tx, statements, progress).await
 }
+
+/// Write transactions take SQLite's write lock when they begin, so that a second writer waits for it under the busy
+/// timeout. A deferred transaction that reads first and writes later cannot wait: SQLite refuses its write at once
+/// (SQLITE_BUSY, or SQLITE_BUSY_SNAPSHOT in WAL mode) when another writer got in between.
+const BEGIN_WRITE: &str = "begin immediate";
+/// SQLite has one writer at a time, so change-feed entries are numbered in commit order without a lock.
+const FEED_LOCK: Option<&str> = None;
 
 crate::shared::impl_store!(SqliteStore, sqlx::Sqlite);
 crate::shared_accounts::impl_account_store!(SqliteStore, sqlx::Sqlite);

@@ -44,7 +44,12 @@ pub struct RowProblem {
 pub struct ApiError {
     status: StatusCode,
     problem: Problem,
+    /// Seconds after which the request may be tried again (`Retry-After`), for a busy database.
+    retry_after: Option<u32>,
 }
+
+/// How long a caller should wait before trying again when the database was busy.
+pub(crate) const RETRY_AFTER_SECONDS: u32 = 1;
 
 impl ApiError {
     fn new(
@@ -62,7 +67,11 @@ impl ApiError {
             parameter,
             errors: Vec::new(),
         };
-        Self { status, problem }
+        Self {
+            status,
+            problem,
+            retry_after: None,
+        }
     }
 
     fn with_rows(mut self, rows: Vec<mitra_domain::observation::ImportError>) -> Self {
@@ -183,6 +192,18 @@ impl From<ServiceError> for ApiError {
                 None,
             )
             .with_rows(rows),
+            ServiceError::Busy => {
+                tracing::warn!("api.database_busy");
+                let mut busy = Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "Busy",
+                    error.to_string(),
+                    None,
+                );
+                busy.retry_after = Some(RETRY_AFTER_SECONDS);
+                busy
+            }
             ServiceError::InvalidLink => Self::new(
                 StatusCode::BAD_REQUEST,
                 "invalid-link",
@@ -211,6 +232,11 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             header::HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
         response
     }
 }
@@ -250,6 +276,13 @@ impl From<ServiceError> for PageError {
                 status: StatusCode::FORBIDDEN,
                 detail: None,
             },
+            ServiceError::Busy => {
+                tracing::warn!("page.database_busy");
+                Self {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    detail: Some(error.to_string()),
+                }
+            }
             ServiceError::InvalidCredentials
             | ServiceError::EmailNotVerified
             | ServiceError::InvalidLink => Self {

@@ -234,6 +234,10 @@ pub fn error_page(lang: Language, error: &PageError) -> Response {
             translate(lang, "error-bad-request-title"),
             error.detail.clone().unwrap_or_default(),
         ),
+        StatusCode::SERVICE_UNAVAILABLE => (
+            translate(lang, "error-busy-title"),
+            translate(lang, "error-busy-text"),
+        ),
         _ => (
             translate(lang, "error-internal-title"),
             translate(lang, "error-internal-text"),
@@ -253,6 +257,12 @@ pub fn error_page(lang: Language, error: &PageError) -> Response {
     };
     let mut response = render(&ErrorPage { l, heading, text });
     *response.status_mut() = error.status;
+    if error.status == StatusCode::SERVICE_UNAVAILABLE {
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(crate::error::RETRY_AFTER_SECONDS),
+        );
+    }
     response
 }
 

@@ -268,6 +268,7 @@ async fn run_index(config: &Config, command: IndexCommand) -> anyhow::Result<()>
     match command {
         IndexCommand::Rebuild => {
             let mitra = open(config).await?.with_search_dir(search_dir(config));
+            closing(&mitra, async {
             mitra
                 .load_reference()
                 .await
@@ -282,8 +283,21 @@ async fn run_index(config: &Config, command: IndexCommand) -> anyhow::Result<()>
                 "Search index rebuilt in {}: {count} entries.",
                 search_dir(config).display()
             ))
+            })
+            .await
         }
     }
+}
+
+/// Runs `work`, then closes `mitra`'s database connections whatever the outcome, so that SQLite folds its
+/// write-ahead log into the database and removes the `-wal` and `-shm` files.
+async fn closing<T>(
+    mitra: &Mitra,
+    work: impl std::future::Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    let result = work.await;
+    mitra.close().await;
+    result
 }
 
 /// Opens the configured database; attached files live in `DATA_DIR/files`.
@@ -307,92 +321,95 @@ async fn run_assess(
     format: OutputFormat,
 ) -> anyhow::Result<()> {
     let mitra = open(config).await?;
-    mitra
-        .load_reference()
-        .await
-        .context("cannot load the reference data")?;
-    let report = mitra.assess(city, standard, year).await?;
-    let view = report.view(mitra_service::domain::Language::En);
-    if let OutputFormat::Json = format {
-        return say(&serde_json::to_string_pretty(&view)?);
-    }
-    let title = |id: &str| {
-        report
-            .indicators
-            .values()
-            .find(|i| i.id.as_str() == id)
-            .map_or(String::new(), |i| i.title_en.clone())
-    };
-    let mut out = vec![
-        format!(
-            "{} ({}) — {}, {}",
-            report.city.name_en,
-            report.city.id,
-            view.scheme_title,
-            view.year
-                .map_or("no data".to_owned(), |y| format!("year {y}"))
-        ),
-        view.scheme_note.clone(),
-        String::new(),
-        format!(
-            "Level reached: {}",
-            view.level.as_ref().map_or("none", |l| l.name.as_str())
-        ),
-    ];
-    for (kind, (valid, total)) in &view.counts {
-        out.push(format!(
-            "  {kind}: {valid} of {total} indicators with a valid value"
-        ));
-    }
-    match &view.next_level {
-        None => out.push("This is the highest level of the scheme.".into()),
-        Some(next) => {
-            out.push(format!("Next level: {}", next.name));
-            for gap in &next.missing {
-                out.push(format!(
-                    "  {} more {} indicator(s), any {} of these {}:",
-                    gap.needed,
-                    gap.kind,
-                    gap.needed,
-                    gap.indicators.len()
-                ));
-                for id in &gap.indicators {
-                    out.push(format!("    {id}  {}", title(id)));
+    closing(&mitra, async {
+        mitra
+            .load_reference()
+            .await
+            .context("cannot load the reference data")?;
+        let report = mitra.assess(city, standard, year).await?;
+        let view = report.view(mitra_service::domain::Language::En);
+        if let OutputFormat::Json = format {
+            return say(&serde_json::to_string_pretty(&view)?);
+        }
+        let title = |id: &str| {
+            report
+                .indicators
+                .values()
+                .find(|i| i.id.as_str() == id)
+                .map_or(String::new(), |i| i.title_en.clone())
+        };
+        let mut out = vec![
+            format!(
+                "{} ({}) — {}, {}",
+                report.city.name_en,
+                report.city.id,
+                view.scheme_title,
+                view.year
+                    .map_or("no data".to_owned(), |y| format!("year {y}"))
+            ),
+            view.scheme_note.clone(),
+            String::new(),
+            format!(
+                "Level reached: {}",
+                view.level.as_ref().map_or("none", |l| l.name.as_str())
+            ),
+        ];
+        for (kind, (valid, total)) in &view.counts {
+            out.push(format!(
+                "  {kind}: {valid} of {total} indicators with a valid value"
+            ));
+        }
+        match &view.next_level {
+            None => out.push("This is the highest level of the scheme.".into()),
+            Some(next) => {
+                out.push(format!("Next level: {}", next.name));
+                for gap in &next.missing {
+                    out.push(format!(
+                        "  {} more {} indicator(s), any {} of these {}:",
+                        gap.needed,
+                        gap.kind,
+                        gap.needed,
+                        gap.indicators.len()
+                    ));
+                    for id in &gap.indicators {
+                        out.push(format!("    {id}  {}", title(id)));
+                    }
                 }
             }
         }
-    }
-    let recognised: Vec<_> = view
-        .items
-        .iter()
-        .filter(|i| i.recognised_from.is_some())
-        .collect();
-    if !recognised.is_empty() {
-        out.push("Recognised through the crosswalk:".into());
-        for item in recognised {
-            out.push(format!(
-                "  {} ← {} = {}",
-                item.indicator,
-                item.recognised_from.as_deref().unwrap_or_default(),
-                item.value
-            ));
-        }
-    }
-    for (heading, list) in [("Invalid", &view.invalid), ("Warnings", &view.warnings)] {
-        if !list.is_empty() {
-            out.push(format!("{heading}:"));
-            for f in list {
+        let recognised: Vec<_> = view
+            .items
+            .iter()
+            .filter(|i| i.recognised_from.is_some())
+            .collect();
+        if !recognised.is_empty() {
+            out.push("Recognised through the crosswalk:".into());
+            for item in recognised {
                 out.push(format!(
-                    "  {}{}",
-                    f.indicator
-                        .as_deref()
-                        .map_or(String::new(), |i| format!("{i}: ")),
-                    f.reason
+                    "  {} ← {} = {}",
+                    item.indicator,
+                    item.recognised_from.as_deref().unwrap_or_default(),
+                    item.value
                 ));
             }
         }
-    }
-    say(&out.join("\n"))
+        for (heading, list) in [("Invalid", &view.invalid), ("Warnings", &view.warnings)] {
+            if !list.is_empty() {
+                out.push(format!("{heading}:"));
+                for f in list {
+                    out.push(format!(
+                        "  {}{}",
+                        f.indicator
+                            .as_deref()
+                            .map_or(String::new(), |i| format!("{i}: ")),
+                        f.reason
+                    ));
+                }
+            }
+        }
+        say(&out.join("\n"))
+    })
+    .await
 }
 
 async fn run_import_entries(
@@ -403,6 +420,7 @@ async fn run_import_entries(
 ) -> anyhow::Result<()> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let mitra = open(config).await?;
+    closing(&mitra, async {
     mitra
         .load_reference()
         .await
@@ -454,6 +472,8 @@ async fn run_import_entries(
         }
         Err(e) => Err(e.into()),
     }
+    })
+    .await
 }
 
 async fn run_import(config: &Config, command: ImportCommand) -> anyhow::Result<()> {
@@ -465,6 +485,7 @@ async fn run_import(config: &Config, command: ImportCommand) -> anyhow::Result<(
     };
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
     let mitra = open(config).await?;
+    closing(&mitra, async {
     mitra
         .load_reference()
         .await
@@ -538,6 +559,8 @@ async fn run_import(config: &Config, command: ImportCommand) -> anyhow::Result<(
         }
         Err(e) => Err(e.into()),
     }
+    })
+    .await
 }
 
 async fn serve(mut config: Config, demo: bool, demo_exclude: &[String]) -> anyhow::Result<()> {
@@ -593,15 +616,17 @@ async fn serve(mut config: Config, demo: bool, demo_exclude: &[String]) -> anyho
         )
     })?;
     tracing::info!(entries = indexed, "search.ready");
-    mitra.follow_search_feed();
+    let follower = mitra.follow_search_feed();
     tracing::info!(address = %address, database = %config.database_url_redacted(), "server.started");
     say(&format!(
         "Mitra is listening on http://{address}  (Ctrl-C to stop)"
     ))?;
-    mitra_web::serve(listener, mitra, shutdown_signal())
-        .await
-        .context("server error")?;
-    Ok(())
+    let served = mitra_web::serve(listener, mitra.clone(), shutdown_signal()).await;
+    // The requests in flight are done: stop following the feed, then close the database.
+    follower.abort();
+    mitra.close().await;
+    tracing::info!("server.stopped");
+    served.context("server error")
 }
 
 fn platform_role(raw: &str) -> anyhow::Result<Option<mitra_service::domain::PlatformRole>> {
@@ -617,89 +642,95 @@ fn platform_role(raw: &str) -> anyhow::Result<Option<mitra_service::domain::Plat
 /// Account commands, run as the operator. The reference data is loaded first, as organisations refer to it.
 async fn run_user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
     let mitra = open(config).await?;
-    let operator = mitra_service::domain::Actor::Operator;
-    match command {
-        UserCommand::Add {
-            email,
-            role,
-            name,
-            password_stdin,
-        } => {
-            let role = platform_role(&role)?;
-            let (password, generated) = if password_stdin {
-                let mut line = String::new();
-                std::io::stdin()
-                    .read_line(&mut line)
-                    .context("cannot read the password from standard input")?;
-                (line.trim_end_matches(['\r', '\n']).to_owned(), false)
-            } else {
-                (mitra_service::one_time_password(), true)
-            };
-            let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or("").to_owned());
-            let account = mitra
-                .create_account(&operator, &email, &password, &name, role)
-                .await?;
-            say(&format!(
-                "Created account {} ({}).",
-                account.email, account.id
-            ))?;
-            if generated {
-                say(&format!("One-time password: {password}"))?;
-                say("Sign in with it and change it; it is not shown again.")?;
+    closing(&mitra, async {
+        let operator = mitra_service::domain::Actor::Operator;
+        match command {
+            UserCommand::Add {
+                email,
+                role,
+                name,
+                password_stdin,
+            } => {
+                let role = platform_role(&role)?;
+                let (password, generated) = if password_stdin {
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .context("cannot read the password from standard input")?;
+                    (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+                } else {
+                    (mitra_service::one_time_password(), true)
+                };
+                let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or("").to_owned());
+                let account = mitra
+                    .create_account(&operator, &email, &password, &name, role)
+                    .await?;
+                say(&format!(
+                    "Created account {} ({}).",
+                    account.email, account.id
+                ))?;
+                if generated {
+                    say(&format!("One-time password: {password}"))?;
+                    say("Sign in with it and change it; it is not shown again.")?;
+                }
+                Ok(())
             }
-            Ok(())
+            UserCommand::SetRole { email, role } => {
+                let account = mitra
+                    .set_platform_role(&operator, &email, platform_role(&role)?)
+                    .await?;
+                say(&format!(
+                    "{} now has the platform role {}.",
+                    account.email,
+                    account.platform_role.map_or("none", |r| r.as_str())
+                ))
+            }
         }
-        UserCommand::SetRole { email, role } => {
-            let account = mitra
-                .set_platform_role(&operator, &email, platform_role(&role)?)
-                .await?;
-            say(&format!(
-                "{} now has the platform role {}.",
-                account.email,
-                account.platform_role.map_or("none", |r| r.as_str())
-            ))
-        }
-    }
+    })
+    .await
 }
 
 /// Organisation commands, run as the operator.
 async fn run_org(config: &Config, command: OrgCommand) -> anyhow::Result<()> {
     let mitra = open(config).await?;
-    mitra
-        .load_reference()
-        .await
-        .context("cannot load the reference data")?;
-    let operator = mitra_service::domain::Actor::Operator;
-    match command {
-        OrgCommand::Add {
-            name,
-            kind,
-            country,
-            city,
-            name_zh,
-            website,
-        } => {
-            let input = mitra_service::OrgInput {
+    closing(&mitra, async {
+        mitra
+            .load_reference()
+            .await
+            .context("cannot load the reference data")?;
+        let operator = mitra_service::domain::Actor::Operator;
+        match command {
+            OrgCommand::Add {
+                name,
                 kind,
-                name_en: name,
-                name_zh,
                 country,
                 city,
+                name_zh,
                 website,
-                description_en: String::new(),
-                description_zh: None,
-            };
-            let org = mitra.create_organisation(&operator, &input).await?;
-            say(&format!(
-                "Registered organisation {} ({}), approved.",
-                org.id, org.profile.name_en
-            ))
+            } => {
+                let input = mitra_service::OrgInput {
+                    kind,
+                    name_en: name,
+                    name_zh,
+                    country,
+                    city,
+                    website,
+                    description_en: String::new(),
+                    description_zh: None,
+                };
+                let org = mitra.create_organisation(&operator, &input).await?;
+                say(&format!(
+                    "Registered organisation {} ({}), approved.",
+                    org.id, org.profile.name_en
+                ))
+            }
+            OrgCommand::AddMember { org, email, role } => {
+                mitra.add_member(&operator, &org, &email, &role).await?;
+                say(&format!("{email} is now {role} of {org}."))
+            }
         }
-        OrgCommand::AddMember { org, email, role } => {
-            mitra.add_member(&operator, &org, &email, &role).await?;
-            say(&format!("{email} is now {role} of {org}."))
-        }
-    }
+    })
+    .await
 }
 
 #[tokio::main]
@@ -740,10 +771,13 @@ async fn main() -> std::process::ExitCode {
             demo, demo_exclude, ..
         } => serve(config, demo, &demo_exclude).await,
         Command::Migrate => match open(&config).await {
-            Ok(_) => say(&format!(
-                "Migrations applied to {}.",
-                config.database_url_redacted()
-            )),
+            Ok(mitra) => {
+                mitra.close().await;
+                say(&format!(
+                    "Migrations applied to {}.",
+                    config.database_url_redacted()
+                ))
+            }
             Err(e) => Err(e),
         },
         Command::Config { .. } => Ok(()),

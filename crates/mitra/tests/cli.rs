@@ -254,3 +254,69 @@ fn import_entries_is_all_or_nothing_and_the_index_can_be_rebuilt() {
         "only the entry imported, nothing of the refused file"
     );
 }
+
+/// Starts `mitra serve` on a free port with `args` and waits until it says it is listening; returns the child and
+/// its address.
+fn start_server(data_dir: &std::path::Path, args: &[&str]) -> (std::process::Child, String) {
+    use std::io::BufRead as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mitra"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(args)
+        .env_remove("MITRA_DATABASE_URL")
+        .env("MITRA_LOG", "error")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start mitra serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let address = loop {
+        let line = lines
+            .next()
+            .expect("mitra serve says it is listening before it stops")
+            .expect("read stdout");
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.split_whitespace().next().expect("address").to_owned();
+        }
+    };
+    // Keep reading stdout so that the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, address)
+}
+
+/// Sends SIGTERM to `child` and waits for it to exit.
+fn terminate(mut child: std::process::Child) -> std::process::ExitStatus {
+    let sent = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(sent.success());
+    child.wait().expect("wait for mitra serve")
+}
+
+#[test]
+fn serve_closes_the_database_on_sigterm_leaving_no_wal_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (child, _address) = start_server(dir.path(), &[]);
+    assert!(
+        dir.path().join("mitra.db-wal").exists(),
+        "a running server keeps a write-ahead log"
+    );
+    let status = terminate(child);
+    assert!(status.success(), "a clean stop: {status}");
+    for leftover in ["mitra.db-wal", "mitra.db-shm"] {
+        assert!(
+            !dir.path().join(leftover).exists(),
+            "{leftover} is left behind after SIGTERM"
+        );
+    }
+    let migrated = mitra(dir.path(), &["migrate"], None);
+    assert!(migrated.status.success());
+    assert!(
+        !dir.path().join("mitra.db-wal").exists(),
+        "commands close the database too"
+    );
+}

@@ -12,7 +12,7 @@ use mitra_store::{EntryWrites, StoreError};
 use crate::sample;
 use crate::support::for_each_backend;
 
-fn entry(id: &str, title: &str) -> Entry {
+pub(crate) fn entry(id: &str, title: &str) -> Entry {
     Entry {
         id: EntryId::parse(id).expect("id"),
         texts: vec![

@@ -2,6 +2,7 @@
 //! `MITRA_TEST_POSTGRES_URL` is set (each test in its own fresh database, dropped afterwards).
 
 mod accounts;
+mod concurrency;
 mod entries;
 mod support;
 
