@@ -227,6 +227,26 @@ impl Actor {
         }
     }
 
+    /// Whether the actor may submit observations for some city at all: an operator, or an editor of an approved
+    /// city-government organisation. An import is refused with this before its file is read; each city in the file
+    /// is then checked with [`Actor::city_editor`].
+    pub fn may_submit_observations(&self) -> Result<(), Denied> {
+        match self.writer()? {
+            None => Ok(()),
+            Some(a)
+                if a.memberships.iter().any(|m| {
+                    m.org_kind == OrgKind::CityGovernment
+                        && m.org_city.is_some()
+                        && m.org_status == ModerationStatus::Approved
+                        && m.role.can_edit()
+                }) =>
+            {
+                Ok(())
+            }
+            Some(_) => Err(Denied::Forbidden),
+        }
+    }
+
     /// An editor of the approved city-government organisation of `city` (or an operator): the only ones who may
     /// submit that city's observations.
     pub fn city_editor(&self, city: &CityId) -> Result<CityEditor, Denied> {
@@ -389,6 +409,17 @@ mod tests {
             Err(Denied::Forbidden)
         );
         assert!(Actor::Operator.city_editor(&city("bangkok")).is_ok());
+        assert!(approved.may_submit_observations().is_ok());
+        assert_eq!(
+            pending.may_submit_observations(),
+            Err(Denied::Forbidden),
+            "only an approved city government's editors may import at all"
+        );
+        assert_eq!(company.may_submit_observations(), Err(Denied::Forbidden));
+        assert_eq!(
+            Actor::Anonymous.may_submit_observations(),
+            Err(Denied::SignInRequired)
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::entry::{ContentLanguage, Details, Entry, EntryId, EntryText, SourceLink, TextOrigin};
-use crate::observation::{ImportError, file_error, import_text, open_csv};
+use crate::observation::{ImportError, ImportErrors, file_error, import_text, open_csv};
 use crate::{CityId, IndicatorId};
 
 /// Columns a CSV file may have; `id`, `lang`, `title` and `summary` are required.
@@ -68,9 +68,9 @@ pub struct ImportedEntry {
 pub fn read_entries(
     bytes: &[u8],
     known_city: &dyn Fn(&CityId) -> bool,
-) -> Result<Vec<ImportedEntry>, Vec<ImportError>> {
+) -> Result<Vec<ImportedEntry>, ImportErrors> {
     let text = import_text(bytes)?;
-    let mut errors = Vec::new();
+    let mut errors = ImportErrors::default();
     let entries = if text.trim_start().starts_with('[') {
         json(text, &mut errors)?
     } else {
@@ -108,12 +108,11 @@ pub fn read_entries(
     if errors.is_empty() {
         Ok(entries)
     } else {
-        errors.sort_by_key(|e| e.line);
         Err(errors)
     }
 }
 
-fn json(text: &str, errors: &mut Vec<ImportError>) -> Result<Vec<ImportedEntry>, Vec<ImportError>> {
+fn json(text: &str, errors: &mut ImportErrors) -> Result<Vec<ImportedEntry>, ImportErrors> {
     let values: Vec<serde_json::Value> = serde_json::from_str(text)
         .map_err(|e| file_error("file", format!("is not a JSON array of entries: {e}")))?;
     let mut entries = Vec::with_capacity(values.len());
@@ -146,7 +145,7 @@ impl Row<'_> {
     }
 }
 
-fn csv(text: &str, errors: &mut Vec<ImportError>) -> Result<Vec<ImportedEntry>, Vec<ImportError>> {
+fn csv(text: &str, errors: &mut ImportErrors) -> Result<Vec<ImportedEntry>, ImportErrors> {
     let (mut reader, headers) = open_csv(text, &REQUIRED)?;
     if let Some(unknown) = headers.iter().find(|h| !CSV_COLUMNS.contains(&h.as_str())) {
         return Err(file_error(
@@ -356,6 +355,7 @@ mod tests {
     fn errors(text: &str) -> Vec<String> {
         read_entries(text.as_bytes(), &|c| c.as_str() != "atlantis")
             .expect_err("refused")
+            .shown()
             .iter()
             .map(ToString::to_string)
             .collect()
@@ -434,7 +434,9 @@ mod tests {
         assert!(errors("id,title\nx,y\n")[0].contains("missing column(s): lang, summary"));
         assert!(errors("id,lang,title,summary,colour\n")[0].contains("unknown column 'colour'"));
         assert!(
-            read_entries(b"\xff\xfe", &|_| true).expect_err("not UTF-8")[0]
+            read_entries(b"\xff\xfe", &|_| true)
+                .expect_err("not UTF-8")
+                .shown()[0]
                 .reason
                 .contains("not UTF-8")
         );

@@ -171,6 +171,120 @@ impl fmt::Display for ImportError {
     }
 }
 
+/// The problems of an import file, bounded: the first [`ImportErrors::SHOWN`] in line order are kept, the rest are
+/// only counted, so that a file of millions of bad rows cannot fill memory or an error response. Each kept
+/// problem's column and reason are cut to a readable length, as they may quote what the file holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportErrors {
+    shown: Vec<ImportError>,
+    problems: u64,
+    // One bit per line: which lines have a problem, to count rows and not problems.
+    lines: Vec<u64>,
+    rows: u64,
+}
+
+impl ImportErrors {
+    /// How many problems are kept and reported.
+    pub const SHOWN: usize = 100;
+    /// The longest column name and reason kept, in characters.
+    const MAX_TEXT: usize = 200;
+
+    /// Adds a problem.
+    pub fn push(&mut self, mut error: ImportError) {
+        self.problems += 1;
+        let (word, bit) = ((error.line / 64) as usize, error.line % 64);
+        if self.lines.len() <= word {
+            self.lines.resize(word + 1, 0);
+        }
+        if self.lines[word] & (1 << bit) == 0 {
+            self.lines[word] |= 1 << bit;
+            self.rows += 1;
+        }
+        if self.shown.len() == Self::SHOWN {
+            // Keep the lowest lines: replace the highest kept one if this one comes earlier in the file.
+            let Some((at, last)) = self.shown.iter().enumerate().max_by_key(|(_, e)| e.line) else {
+                return;
+            };
+            if error.line >= last.line {
+                return;
+            }
+            self.shown.remove(at);
+        }
+        error.column = shorten(&error.column, Self::MAX_TEXT);
+        error.reason = shorten(&error.reason, Self::MAX_TEXT);
+        let at = self.shown.partition_point(|e| e.line <= error.line);
+        self.shown.insert(at, error);
+    }
+
+    /// Problems of the file as a whole, or of one row, before any other.
+    pub fn of(errors: impl IntoIterator<Item = ImportError>) -> Self {
+        let mut all = Self::default();
+        for error in errors {
+            all.push(error);
+        }
+        all
+    }
+
+    /// Whether there is no problem.
+    pub fn is_empty(&self) -> bool {
+        self.problems == 0
+    }
+
+    /// How many problems there are in all.
+    pub fn len(&self) -> u64 {
+        self.problems
+    }
+
+    /// How many rows (lines or elements) have a problem; 0 counts as the file itself.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// The problems kept, in line order: the first [`Self::SHOWN`].
+    pub fn shown(&self) -> &[ImportError] {
+        &self.shown
+    }
+
+    /// Rows with problems beyond those of the problems kept.
+    pub fn more_rows(&self) -> u64 {
+        let mut kept: Vec<u64> = self.shown.iter().map(|e| e.line).collect();
+        kept.dedup();
+        self.rows.saturating_sub(kept.len() as u64)
+    }
+
+    /// The summary line after the problems kept: "and N more rows with errors", when there are more.
+    pub fn more_message(&self) -> Option<String> {
+        match self.more_rows() {
+            0 => None,
+            1 => Some(format!(
+                "… and 1 more row with errors ({} rows in all)",
+                self.rows
+            )),
+            n => Some(format!(
+                "… and {n} more rows with errors ({} rows in all)",
+                self.rows
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for ImportErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.shown.first() {
+            None => f.write_str("no problem"),
+            Some(first) => write!(f, "{} row(s) with errors; first: {first}", self.rows),
+        }
+    }
+}
+
+/// `text`, cut to `max` characters with an ellipsis.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_owned(),
+        Some((at, _)) => format!("{}…", &text[..at]),
+    }
+}
+
 /// Where an observation stands in review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObservationStatus {
@@ -487,7 +601,7 @@ pub struct Resolver<'a> {
 
 impl Resolver<'_> {
     /// Adds a row to the batch if it resolves; each problem is added to `errors`.
-    pub fn resolve(&mut self, row: &ImportRow<'_>, errors: &mut Vec<ImportError>) {
+    pub fn resolve(&mut self, row: &ImportRow<'_>, errors: &mut ImportErrors) {
         let mut fail = |column: &str, reason: String| {
             errors.push(ImportError {
                 line: row.line,
@@ -597,16 +711,16 @@ impl Resolver<'_> {
 const REQUIRED: [&str; 4] = ["city", "indicator", "year", "value"];
 const OPTIONAL: [&str; 3] = ["unit", "source", "note"];
 
-pub(crate) fn file_error(column: &str, reason: impl Into<String>) -> Vec<ImportError> {
-    vec![ImportError {
+pub(crate) fn file_error(column: &str, reason: impl Into<String>) -> ImportErrors {
+    ImportErrors::of([ImportError {
         line: 0,
         column: column.into(),
         reason: reason.into(),
-    }]
+    }])
 }
 
 /// An import file's text: UTF-8 (or a clear refusal), without a byte-order mark, and not empty.
-pub(crate) fn import_text(bytes: &[u8]) -> Result<&str, Vec<ImportError>> {
+pub(crate) fn import_text(bytes: &[u8]) -> Result<&str, ImportErrors> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         file_error(
             "file",
@@ -631,7 +745,7 @@ pub(crate) type CsvReader<'a> = csv::Reader<std::io::Cursor<std::borrow::Cow<'a,
 pub(crate) fn open_csv<'a>(
     text: &'a str,
     required: &[&str],
-) -> Result<(CsvReader<'a>, Vec<String>), Vec<ImportError>> {
+) -> Result<(CsvReader<'a>, Vec<String>), ImportErrors> {
     let normalised: std::borrow::Cow<'a, [u8]> = if text.contains("\r\n") {
         text.replace("\r\n", "\n").into_bytes().into()
     } else {
@@ -686,7 +800,7 @@ type Fields<'r> = [Option<&'r str>; 7];
 fn check_row<'r>(
     line: u64,
     fields: &Fields<'r>,
-    errors: &mut Vec<ImportError>,
+    errors: &mut ImportErrors,
 ) -> Option<ImportRow<'r>> {
     let before = errors.len();
     let mut fail = |column: &str, reason: String| {
@@ -797,7 +911,7 @@ enum Source<'a> {
 
 impl<'a> ImportReader<'a> {
     /// Opens a file, checking what applies to it as a whole.
-    pub fn new(bytes: &'a [u8]) -> Result<Self, Vec<ImportError>> {
+    pub fn new(bytes: &'a [u8]) -> Result<Self, ImportErrors> {
         let text = import_text(bytes)?;
         let (source, empty_message) = if text.trim_start().starts_with('[') {
             (Self::json(text)?, "is an empty array")
@@ -811,7 +925,7 @@ impl<'a> ImportReader<'a> {
         })
     }
 
-    fn csv(text: &'a str) -> Result<Source<'a>, Vec<ImportError>> {
+    fn csv(text: &'a str) -> Result<Source<'a>, ImportErrors> {
         let (reader, headers) = open_csv(text, &REQUIRED)?;
         let header_error = headers
             .iter()
@@ -832,7 +946,7 @@ impl<'a> ImportReader<'a> {
         })
     }
 
-    fn json(text: &str) -> Result<Source<'a>, Vec<ImportError>> {
+    fn json(text: &str) -> Result<Source<'a>, ImportErrors> {
         let elements: Vec<JsonRow> = serde_json::from_str(text).map_err(|e| {
             file_error(
                 "file",
@@ -853,8 +967,8 @@ impl<'a> ImportReader<'a> {
     pub fn read_chunk(
         &mut self,
         limit: usize,
-        errors: &mut Vec<ImportError>,
-        mut each: impl FnMut(&ImportRow<'_>, &mut Vec<ImportError>),
+        errors: &mut ImportErrors,
+        mut each: impl FnMut(&ImportRow<'_>, &mut ImportErrors),
     ) -> usize {
         let mut read = 0;
         match &mut self.source {
@@ -863,7 +977,9 @@ impl<'a> ImportReader<'a> {
                 positions,
                 header_error,
             } => {
-                errors.extend(header_error.take());
+                if let Some(error) = header_error.take() {
+                    errors.push(error);
+                }
                 let mut record = csv::StringRecord::new();
                 while read < limit {
                     match reader.read_record(&mut record) {
@@ -942,7 +1058,7 @@ impl<'a> ImportReader<'a> {
     }
 
     /// After the last chunk: a file without any row is an error of its own.
-    pub fn finish(&self, errors: &[ImportError]) -> Result<(), Vec<ImportError>> {
+    pub fn finish(&self, errors: &ImportErrors) -> Result<(), ImportErrors> {
         if self.rows_read == 0 && errors.is_empty() {
             Err(file_error("file", self.empty_message))
         } else {
@@ -972,8 +1088,9 @@ mod tests {
 
     /// The whole file read at once: every good row, or every problem.
     fn parse_import(bytes: &[u8]) -> Result<Vec<Row>, Vec<ImportError>> {
-        let mut reader = ImportReader::new(bytes)?;
-        let mut errors = Vec::new();
+        let shown = |e: ImportErrors| e.shown().to_vec();
+        let mut reader = ImportReader::new(bytes).map_err(shown)?;
+        let mut errors = ImportErrors::default();
         let mut rows = Vec::new();
         while reader.read_chunk(usize::MAX, &mut errors, |r, _| {
             rows.push(Row {
@@ -986,11 +1103,11 @@ mod tests {
             })
         }) > 0
         {}
-        reader.finish(&errors)?;
+        reader.finish(&errors).map_err(shown)?;
         if errors.is_empty() {
             Ok(rows)
         } else {
-            Err(errors)
+            Err(shown(errors))
         }
     }
 
@@ -999,12 +1116,12 @@ mod tests {
         catalogue: &Catalogue,
         bytes: &[u8],
     ) -> Result<Vec<NewObservation>, Vec<ImportError>> {
-        let mut reader = ImportReader::new(bytes)?;
+        let mut reader = ImportReader::new(bytes).map_err(|e| e.shown().to_vec())?;
         let mut resolver = catalogue.resolver();
-        let mut errors = Vec::new();
+        let mut errors = ImportErrors::default();
         while reader.read_chunk(2, &mut errors, |r, errors| resolver.resolve(r, errors)) > 0 {}
         if !errors.is_empty() {
-            return Err(errors);
+            return Err(errors.shown().to_vec());
         }
         let batch = resolver.into_batch();
         Ok(batch.rows().iter().map(|r| batch.observation(r)).collect())
@@ -1061,6 +1178,57 @@ mod tests {
         );
         assert_eq!(row.source.as_deref(), Some("WHO; 2022"));
         assert_eq!(row.line, 2);
+    }
+
+    #[test]
+    fn a_file_of_many_bad_rows_keeps_the_first_hundred_problems_and_counts_the_rows() {
+        let mut file = String::from("city,indicator,year,value\n");
+        for _ in 0..50_000 {
+            file.push_str(",,,\n");
+        }
+        let mut reader = ImportReader::new(file.as_bytes()).expect("readable");
+        let mut errors = ImportErrors::default();
+        while reader.read_chunk(50_000, &mut errors, |_, _| {}) > 0 {}
+        assert_eq!(errors.len(), 200_000, "four empty fields a row");
+        assert_eq!(errors.rows(), 50_000);
+        assert_eq!(errors.shown().len(), ImportErrors::SHOWN);
+        assert_eq!(
+            errors.shown()[0].to_string(),
+            "line 2, column city: is empty"
+        );
+        assert_eq!(errors.shown()[99].line, 26, "25 rows of four problems each");
+        assert_eq!(
+            errors.more_message().as_deref(),
+            Some("… and 49975 more rows with errors (50000 rows in all)")
+        );
+    }
+
+    #[test]
+    fn problems_are_kept_in_line_order_whatever_order_they_come_in_and_long_texts_are_cut() {
+        let problem = |line: u64, reason: &str| ImportError {
+            line,
+            column: "value".into(),
+            reason: reason.into(),
+        };
+        let mut errors = ImportErrors::default();
+        for line in (1..=150).rev() {
+            errors.push(problem(line, "bad"));
+        }
+        errors.push(problem(3, &"x".repeat(10_000)));
+        let lines: Vec<u64> = errors.shown().iter().map(|e| e.line).take(5).collect();
+        assert_eq!(
+            lines,
+            [1, 2, 3, 3, 4],
+            "the lowest lines are kept, in order"
+        );
+        assert_eq!(errors.rows(), 150);
+        assert!(
+            errors
+                .shown()
+                .iter()
+                .all(|e| e.reason.chars().count() <= 201)
+        );
+        assert_eq!(errors.more_rows(), 150 - 99);
     }
 
     #[test]

@@ -41,12 +41,12 @@ pub enum ServiceError {
     /// Shipped or imported data has a bad row.
     #[error("{0}")]
     BadData(#[from] RowError),
-    /// An import file has bad rows; every one is listed, and nothing was written.
-    #[error("{} bad row(s), nothing was imported; first: {}", .0.len(), .0.first().map(ToString::to_string).unwrap_or_default())]
-    Import(Vec<mitra_domain::observation::ImportError>),
+    /// An import file has bad rows; the first problems are listed, the rest counted, and nothing was written.
+    #[error("{0}; nothing was imported")]
+    Import(mitra_domain::observation::ImportErrors),
     /// An import file has rows the actor may not write; each city refused is listed once, and nothing was written.
-    #[error("not allowed, nothing was imported: {}", .0.first().map(ToString::to_string).unwrap_or_default())]
-    ImportNotAllowed(Vec<mitra_domain::observation::ImportError>),
+    #[error("not allowed, nothing was imported: {0}")]
+    ImportNotAllowed(mitra_domain::observation::ImportErrors),
     /// The database stayed busy with other writes for longer than Mitra waits; the same request will likely succeed
     /// in a moment.
     #[error("the database is busy with other changes; try again in a moment")]

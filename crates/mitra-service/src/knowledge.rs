@@ -375,6 +375,19 @@ impl Mitra {
         Ok(self.store.find_entry(&entry.id).await?)
     }
 
+    /// Whether `actor` may import entries for `org` (or, without, as the platform's own), checked before a file is
+    /// read.
+    pub async fn may_import_entries(
+        &self,
+        actor: &Actor,
+        org: Option<&str>,
+    ) -> Result<(), ServiceError> {
+        match org {
+            Some(org) => self.publishing_editor(actor, org).await.map(drop),
+            None => Ok(actor.platform_admin().map(drop)?),
+        }
+    }
+
     /// Imports entries from a CSV or JSON file (`mitra_domain::entry_import` describes the format), all or none.
     /// With `org`, they are published for that organisation by one of its editors; without, they are the
     /// platform's own (operators and platform admins only). An id that exists is replaced if the importer may
@@ -409,22 +422,23 @@ impl Mitra {
         .map_err(ServiceError::Import)?;
         let ids: Vec<EntryId> = imported.iter().map(|i| i.entry.id.clone()).collect();
         let existing = self.entries_by_id(&ids).await?;
-        let taken: Vec<mitra_domain::observation::ImportError> = imported
-            .iter()
-            .filter(|item| {
-                existing
-                    .get(item.entry.id.as_str())
-                    .is_some_and(|stored| stored.owner_org != owner)
-            })
-            .map(|item| mitra_domain::observation::ImportError {
-                line: item.line,
-                column: "id".into(),
-                reason: format!(
-                    "{} is published by another organisation; choose another id",
-                    item.entry.id
-                ),
-            })
-            .collect();
+        let taken = mitra_domain::observation::ImportErrors::of(
+            imported
+                .iter()
+                .filter(|item| {
+                    existing
+                        .get(item.entry.id.as_str())
+                        .is_some_and(|stored| stored.owner_org != owner)
+                })
+                .map(|item| mitra_domain::observation::ImportError {
+                    line: item.line,
+                    column: "id".into(),
+                    reason: format!(
+                        "{} is published by another organisation; choose another id",
+                        item.entry.id
+                    ),
+                }),
+        );
         if !taken.is_empty() {
             return Err(ServiceError::Import(taken));
         }

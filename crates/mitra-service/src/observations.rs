@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use mitra_domain::observation::{Catalogue, ImportError, ImportReader};
+use mitra_domain::observation::{Catalogue, ImportError, ImportErrors, ImportReader};
 use mitra_domain::{
     Actor, CityFilter, CityId, IndicatorId, Observation, ObservationStatus, PageRequest, Relation,
     StandardId,
@@ -142,6 +142,11 @@ impl Mitra {
             .collect())
     }
 
+    /// Whether `actor` may import observations at all (for some city), checked before a file is read.
+    pub fn may_import_observations(&self, actor: &Actor) -> Result<(), ServiceError> {
+        Ok(actor.may_submit_observations()?)
+    }
+
     /// Imports an observation file (CSV or JSON, see [`ImportReader`]) named `origin` for the audit log. Every row
     /// is checked first, and every bad row is reported as [`ServiceError::Import`]; the actor must be allowed to
     /// edit every city in the file. Then all rows are written in one transaction, or none (with `dry_run`, none
@@ -154,7 +159,7 @@ impl Mitra {
         dry_run: bool,
         progress: Progress<'_>,
     ) -> Result<ImportReport, ServiceError> {
-        actor.signed_in()?;
+        self.may_import_observations(actor)?;
         let started = std::time::Instant::now();
         let mut reader = ImportReader::new(bytes).map_err(ServiceError::Import)?;
         let catalogue = self.catalogue().await?;
@@ -164,7 +169,7 @@ impl Mitra {
         let label = format!("{origin} sha256:{digest}");
         // Every row is read and checked before any is written. The checked rows are kept compactly (48 bytes each,
         // their strings kept once), so that the store can write them in the order of its key.
-        let mut errors = Vec::new();
+        let mut errors = ImportErrors::default();
         while reader.read_chunk(IMPORT_CHUNK, &mut errors, |row, errors| {
             resolver.resolve(row, errors)
         }) > 0
@@ -174,10 +179,9 @@ impl Mitra {
         }
         reader.finish(&errors).map_err(ServiceError::Import)?;
         if !errors.is_empty() {
-            errors.sort_by_key(|e| e.line);
             return Err(ServiceError::Import(errors));
         }
-        let denied: Vec<ImportError> = resolver
+        let denied = ImportErrors::of(resolver
             .batch()
             .cities()
             .iter()
@@ -190,8 +194,7 @@ impl Mitra {
                     "you may not submit observations for '{city}': only editors of its approved city \
                      government organisation may"
                 ),
-            })
-            .collect();
+            }));
         if !denied.is_empty() {
             return Err(ServiceError::ImportNotAllowed(denied));
         }

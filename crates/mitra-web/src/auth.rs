@@ -153,6 +153,30 @@ pub async fn identify(
     next.run(request).await
 }
 
+/// Lets a write through only from a signed-in account with write rights (or an operator): an anonymous caller
+/// gets 401 and a read-only token 403, before the body is read or anything is looked up. Layered on every write
+/// route but the forms that sign people up and in.
+pub async fn require_writer(request: Request, next: Next) -> Response {
+    let denied = match request.extensions().get::<Auth>() {
+        None => Some(mitra_service::domain::Denied::SignInRequired),
+        Some(auth) => auth.actor.signed_in().err(),
+    };
+    let Some(denied) = denied else {
+        return next.run(request).await;
+    };
+    let error = mitra_service::ServiceError::from(denied);
+    // Under the nested API router the URI has lost its `/api/v1` prefix; the original one still has it.
+    let path = request
+        .extensions()
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(|| request.uri().path(), |original| original.path());
+    if path.starts_with("/api/") {
+        ApiError::from(error).into_response()
+    } else {
+        PageError::from(error).into_response()
+    }
+}
+
 /// Whether the request comes from our own pages: `Sec-Fetch-Site` (when sent) is same-origin or none, and `Origin`
 /// (when sent) names our host.
 fn same_origin(headers: &HeaderMap) -> bool {

@@ -23,9 +23,12 @@ pub struct Problem {
     /// The query parameter or field that was wrong, for validation problems.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
-    /// Every bad row of an import, for import problems.
+    /// The first bad rows of an import file (at most 100 problems), for import problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<RowProblem>,
+    /// How many rows of the import file have problems in all, including those beyond `errors`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_rows: Option<u64>,
 }
 
 /// One bad row of an imported file.
@@ -66,6 +69,7 @@ impl ApiError {
             detail,
             parameter,
             errors: Vec::new(),
+            error_rows: None,
         };
         Self {
             status,
@@ -74,15 +78,17 @@ impl ApiError {
         }
     }
 
-    fn with_rows(mut self, rows: Vec<mitra_domain::observation::ImportError>) -> Self {
+    fn with_rows(mut self, rows: &mitra_domain::observation::ImportErrors) -> Self {
         self.problem.errors = rows
-            .into_iter()
+            .shown()
+            .iter()
             .map(|e| RowProblem {
                 line: e.line,
-                column: e.column,
-                reason: e.reason,
+                column: e.column.clone(),
+                reason: e.reason.clone(),
             })
             .collect();
+        self.problem.error_rows = Some(rows.rows());
         self
     }
 
@@ -176,13 +182,21 @@ impl From<ServiceError> for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid-import",
                 "Invalid import",
-                format!(
-                    "{} bad row(s); nothing was imported. Each is listed in `errors`.",
-                    rows.len()
-                ),
+                match rows.more_message() {
+                    None => format!(
+                        "{} row(s) with errors; nothing was imported. Each problem is listed in `errors`.",
+                        rows.rows()
+                    ),
+                    Some(more) => format!(
+                        "{} row(s) with errors; nothing was imported. The first {} problems are listed in \
+                         `errors` {more}.",
+                        rows.rows(),
+                        rows.shown().len()
+                    ),
+                },
                 None,
             )
-            .with_rows(rows),
+            .with_rows(&rows),
             ServiceError::ImportNotAllowed(rows) => Self::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",
@@ -191,7 +205,7 @@ impl From<ServiceError> for ApiError {
                     .into(),
                 None,
             )
-            .with_rows(rows),
+            .with_rows(&rows),
             ServiceError::Busy => {
                 tracing::warn!("api.database_busy");
                 let mut busy = Self::new(

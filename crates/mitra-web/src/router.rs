@@ -24,6 +24,9 @@ pub struct RouteInfo {
     pub method: Method,
     /// The full path.
     pub path: String,
+    /// Whether anonymous callers may send it: reading routes, and the forms that sign people up and in. Every
+    /// other route answers 401 to an anonymous caller, and 403 to a read-only token, before its body is read.
+    pub anonymous: bool,
 }
 
 /// A router that records the routes it is given.
@@ -42,7 +45,7 @@ impl Routes {
         }
     }
 
-    fn add<H, T>(mut self, method: Method, path: &'static str, handler: H) -> Self
+    fn add<H, T>(mut self, method: Method, path: &'static str, anonymous: bool, handler: H) -> Self
     where
         H: Handler<T, Mitra>,
         T: 'static,
@@ -51,17 +54,33 @@ impl Routes {
         self.table.push(RouteInfo {
             method,
             path: format!("{}{path}", self.prefix),
+            anonymous,
         });
-        self.router = self.router.route(path, on(filter, handler));
+        let route = on(filter, handler);
+        let route = if anonymous {
+            route
+        } else {
+            route.route_layer(middleware::from_fn(auth::require_writer))
+        };
+        self.router = self.router.route(path, route);
         self
     }
 
     fn get<H: Handler<T, Mitra>, T: 'static>(self, path: &'static str, handler: H) -> Self {
-        self.add(Method::GET, path, handler)
+        self.add(Method::GET, path, true, handler)
+    }
+
+    /// A form that anonymous visitors send: signing up, in and out, and resetting a password.
+    fn post_anonymous<H: Handler<T, Mitra>, T: 'static>(
+        self,
+        path: &'static str,
+        handler: H,
+    ) -> Self {
+        self.add(Method::POST, path, true, handler)
     }
 
     fn post<H: Handler<T, Mitra>, T: 'static>(self, path: &'static str, handler: H) -> Self {
-        self.add(Method::POST, path, handler)
+        self.add(Method::POST, path, false, handler)
     }
 
     /// A `POST` route that takes a file upload: its body may be as large as the largest attachment.
@@ -73,21 +92,26 @@ impl Routes {
         self.table.push(RouteInfo {
             method: Method::POST,
             path: format!("{}{path}", self.prefix),
+            anonymous: false,
         });
         let limit =
             axum::extract::DefaultBodyLimit::max(mitra_service::MAX_ATTACHMENT_BYTES + 64 * 1024);
-        self.router = self
-            .router
-            .route(path, axum::routing::post(handler).layer(limit));
+        // The limit wraps the handler only, so the sign-in check (outside it) runs before any byte is read.
+        self.router = self.router.route(
+            path,
+            axum::routing::post(handler)
+                .layer(limit)
+                .route_layer(middleware::from_fn(auth::require_writer)),
+        );
         self
     }
 
     fn put<H: Handler<T, Mitra>, T: 'static>(self, path: &'static str, handler: H) -> Self {
-        self.add(Method::PUT, path, handler)
+        self.add(Method::PUT, path, false, handler)
     }
 
     fn delete<H: Handler<T, Mitra>, T: 'static>(self, path: &'static str, handler: H) -> Self {
-        self.add(Method::DELETE, path, handler)
+        self.add(Method::DELETE, path, false, handler)
     }
 }
 
@@ -130,15 +154,15 @@ fn pages() -> Routes {
         .get("/api", api_docs::show_api_docs)
         // Accounts.
         .get("/signup", account::show_signup)
-        .post("/signup", account::submit_signup)
+        .post_anonymous("/signup", account::submit_signup)
         .get("/login", account::show_login)
-        .post("/login", account::submit_login)
-        .post("/logout", account::submit_logout)
+        .post_anonymous("/login", account::submit_login)
+        .post_anonymous("/logout", account::submit_logout)
         .get("/verify", account::verify_email)
         .get("/reset", account::show_reset)
-        .post("/reset", account::submit_reset)
+        .post_anonymous("/reset", account::submit_reset)
         .get("/reset/confirm", account::show_reset_confirm)
-        .post("/reset/confirm", account::submit_reset_confirm)
+        .post_anonymous("/reset/confirm", account::submit_reset_confirm)
         .get("/account", account::show_account)
         .post("/account", account::submit_settings)
         .post("/account/tokens", account::create_token)

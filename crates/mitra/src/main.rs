@@ -412,6 +412,22 @@ async fn run_assess(
     .await
 }
 
+/// Writes the problems kept of an import file to standard error, each as `FILE: line N, column C: reason`, then
+/// how many more rows have problems.
+fn report_problems(
+    origin: &str,
+    errors: &mitra_service::domain::observation::ImportErrors,
+) -> anyhow::Result<()> {
+    let mut err = std::io::stderr().lock();
+    for e in errors.shown() {
+        writeln!(err, "{origin}: {e}")?;
+    }
+    if let Some(more) = errors.more_message() {
+        writeln!(err, "{origin}: {more}")?;
+    }
+    Ok(())
+}
+
 async fn run_import_entries(
     config: &Config,
     file: &std::path::Path,
@@ -461,13 +477,10 @@ async fn run_import_entries(
             }
         }
         Err(mitra_service::ServiceError::Import(errors)) => {
-            let mut err = std::io::stderr().lock();
-            for e in &errors {
-                writeln!(err, "{origin}: {e}")?;
-            }
+            report_problems(&origin, &errors)?;
             anyhow::bail!(
-                "{origin}: {} problem(s); nothing was imported",
-                errors.len()
+                "{origin}: {} row(s) with problems; nothing was imported",
+                errors.rows()
             )
         }
         Err(e) => Err(e.into()),
@@ -548,13 +561,10 @@ async fn run_import(config: &Config, command: ImportCommand) -> anyhow::Result<(
         }
         Err(mitra_service::ServiceError::Import(errors))
         | Err(mitra_service::ServiceError::ImportNotAllowed(errors)) => {
-            let mut err = std::io::stderr().lock();
-            for e in &errors {
-                writeln!(err, "{origin}: {e}")?;
-            }
+            report_problems(&origin, &errors)?;
             anyhow::bail!(
                 "{origin}: {} bad row(s); nothing was imported",
-                errors.len()
+                errors.rows()
             )
         }
         Err(e) => Err(e.into()),

@@ -389,6 +389,10 @@ pub async fn import_entries(
     body: axum::body::Body,
 ) -> Result<Json<EntryImportResponse>, ApiError> {
     let dry_run = super::observations::dry_run(params.dry_run.as_deref()).map_err(|e| *e)?;
+    // Rights first: only a caller who may import gets a body of up to 64 MiB read.
+    mitra
+        .may_import_entries(&auth.actor, params.org.as_deref())
+        .await?;
     let bytes = super::observations::import_body(body).await?;
     let report = mitra
         .import_entries(&auth.actor, params.org.as_deref(), &bytes, dry_run)

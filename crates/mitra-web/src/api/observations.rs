@@ -214,6 +214,8 @@ pub async fn import_observations(
     body: Body,
 ) -> Result<Json<ImportResponse>, ApiError> {
     let dry_run = dry_run(params.dry_run.as_deref()).map_err(|e| *e)?;
+    // Rights first: only a caller who may import gets a body of up to 64 MiB read.
+    mitra.may_import_observations(&auth.actor)?;
     let bytes = import_body(body).await?;
     let report = mitra
         .import_observations(&auth.actor, "api", &bytes, dry_run, &|_, _, _| {})

@@ -122,6 +122,59 @@ async fn a_batch_with_bad_rows_is_refused_with_every_row_named_and_writes_nothin
 }
 
 #[tokio::test]
+async fn a_file_of_millions_of_empty_rows_gets_a_short_answer_naming_the_first_hundred_problems() {
+    let app = spawn_app_with(None, true).await;
+    let editor = token(&app, "editor").await;
+    // 4 MiB of rows with nothing in them: a million rows, four problems each.
+    let mut file = String::from("city,indicator,year,value\n");
+    while file.len() < 4 * 1024 * 1024 {
+        file.push_str(",,,\n");
+    }
+    let rows = (file.len() - 26) / 4;
+    for (path, token) in [
+        ("/api/v1/observations?dry_run=true", editor.as_str()),
+        ("/api/v1/observations", editor.as_str()),
+    ] {
+        let response = post_csv(&app, path, token, &file).await;
+        assert_eq!(response.status().as_u16(), 422, "{path}");
+        let body = response.bytes().await.expect("body");
+        assert!(
+            body.len() < 64 * 1024,
+            "{path}: the answer is {} bytes",
+            body.len()
+        );
+        let problem: Value = serde_json::from_slice(&body).expect("json");
+        assert_eq!(problem["errors"].as_array().expect("errors").len(), 100);
+        assert_eq!(problem["error_rows"].as_u64(), Some(rows as u64));
+        assert_eq!(problem["errors"][0]["line"], 2);
+        let detail = problem["detail"].as_str().expect("detail");
+        assert!(
+            detail.contains(&format!("and {} more rows with errors", rows - 25)),
+            "{detail}"
+        );
+    }
+    let entries = app
+        .client
+        .post(app.url(
+            "/api/v1/entries/import?org=demo-organisation-bangkok-city-government-example&dry_run=true",
+        ))
+        .bearer_auth(&editor)
+        .header("content-type", "text/csv")
+        .body(
+            std::iter::once("id,lang,title,summary\n")
+                .chain(std::iter::repeat_n(",,,\n", 300_000))
+                .collect::<String>(),
+        )
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(entries.status().as_u16(), 422);
+    let problem: Value = entries.json().await.expect("json");
+    assert_eq!(problem["errors"].as_array().expect("errors").len(), 100);
+    assert_eq!(problem["error_rows"].as_u64(), Some(300_000));
+}
+
+#[tokio::test]
 async fn the_demo_has_real_population_and_air_quality_values_with_their_sources() {
     let app = spawn_app_with(None, true).await;
     let pm25 = app

@@ -431,3 +431,124 @@ async fn check_route(app: &TestApp, method: &Method, path: &str, access: Access)
         );
     }
 }
+
+/// The path of `route` with every parameter naming something that does not exist.
+fn nowhere(path: &str) -> String {
+    path.replace("{id}", "no-such-thing")
+        .replace("{sha256}", &"0".repeat(64))
+}
+
+#[tokio::test]
+async fn every_write_route_refuses_anonymous_callers_and_read_tokens_before_looking_at_anything() {
+    let app = spawn_app_with(None, true).await;
+    let (email, password) = Role::PlatformAdmin.credentials().expect("admin");
+    let browser = Browser::signed_in(&app, email, password).await;
+    let read_token = crate::create_token(&app, &browser, "read").await;
+    let writes: Vec<_> = mitra_web::route_table()
+        .into_iter()
+        .filter(|r| r.method != Method::GET && !r.anonymous)
+        .collect();
+    assert!(writes.len() > 40, "every write route is guarded");
+    for route in &writes {
+        // A malformed body and ids that do not exist: still the caller is refused first, not the request.
+        let path = nowhere(&route.path);
+        let anonymous = app
+            .client
+            .request(route.method.clone(), app.url(&path))
+            .header("content-type", "application/json")
+            .body("{")
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(
+            anonymous.status().as_u16(),
+            401,
+            "{} {} anonymously",
+            route.method,
+            route.path
+        );
+        if route.path.starts_with("/api/") {
+            assert_eq!(
+                anonymous
+                    .headers()
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok()),
+                Some("application/problem+json"),
+                "{} {}",
+                route.method,
+                route.path
+            );
+            let read = api(&app, route.method.clone(), &path, Some(&read_token), None).await;
+            assert_eq!(
+                read.status().as_u16(),
+                403,
+                "{} {} with a read-only token of a platform admin",
+                route.method,
+                route.path
+            );
+        }
+    }
+    let anonymous_forms: Vec<String> = mitra_web::route_table()
+        .into_iter()
+        .filter(|r| r.method != Method::GET && r.anonymous)
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(
+        anonymous_forms,
+        ["/signup", "/login", "/logout", "/reset", "/reset/confirm"],
+        "only the forms of signing up, in and out take anonymous writes"
+    );
+}
+
+/// Sends the head of a request announcing a `declared`-byte body, and only the first kilobyte of it; returns the
+/// status line the server answers with, which it must send without waiting for the rest.
+async fn status_before_the_body(app: &TestApp, head: &str, declared: usize) -> String {
+    use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _};
+    let mut stream = tokio::net::TcpStream::connect(app.address)
+        .await
+        .expect("connect");
+    let request = format!(
+        "{head}\r\nHost: {}\r\nContent-Type: text/csv\r\nContent-Length: {declared}\r\n\r\n{}",
+        app.address,
+        "x".repeat(1024)
+    );
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .expect("send the head");
+    let mut reader = tokio::io::BufReader::new(stream);
+    let mut status = String::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        reader.read_line(&mut status),
+    )
+    .await
+    .expect("the server answers without waiting for the 64 MiB it was promised")
+    .expect("read the status line");
+    status.trim_end().to_owned()
+}
+
+#[tokio::test]
+async fn an_import_is_refused_to_those_who_may_not_import_before_its_body_is_read() {
+    let app = spawn_app_with(None, true).await;
+    let big = 64 * 1024 * 1024;
+    let anonymous =
+        status_before_the_body(&app, "POST /api/v1/observations?dry_run=true HTTP/1.1", big).await;
+    assert!(anonymous.contains(" 401 "), "{anonymous}");
+    // A member of the demo city government: signed in with a write token, but no editor.
+    let (email, password) = Role::Member.credentials().expect("member");
+    let browser = Browser::signed_in(&app, email, password).await;
+    let token = crate::create_token(&app, &browser, "write").await;
+    for target in [
+        "POST /api/v1/observations?dry_run=true HTTP/1.1".to_owned(),
+        format!("POST /api/v1/entries/import?org={DEMO_ORG}&dry_run=true HTTP/1.1"),
+    ] {
+        let member = status_before_the_body(
+            &app,
+            &format!("{target}\r\nAuthorization: Bearer {token}"),
+            big,
+        )
+        .await;
+        assert!(member.contains(" 403 "), "{target}: {member}");
+    }
+}
