@@ -65,6 +65,11 @@ handle!(
     PlatformAdmin {}
 );
 handle!(
+    /// Proof that the actor is the operator at the command line, who may do what no signed-in account may (add
+    /// an account to an organisation without an invitation).
+    Operator {}
+);
+handle!(
     /// Proof that the actor may verify observations and approve crosswalk changes.
     Verifier {}
 );
@@ -153,6 +158,17 @@ impl Actor {
             actor: self.audit_name(),
             account: account.map(|a| a.id.clone()),
         })
+    }
+
+    /// The operator at the command line.
+    pub fn operator(&self) -> Result<Operator, Denied> {
+        match self {
+            Actor::Anonymous => Err(Denied::SignInRequired),
+            Actor::Account(_) => Err(Denied::Forbidden),
+            Actor::Operator => Ok(Operator {
+                actor: self.audit_name(),
+            }),
+        }
     }
 
     /// A platform admin (or an operator).
@@ -427,6 +443,12 @@ mod tests {
         let admin = account(Some(PlatformRole::PlatformAdmin), vec![], None);
         let verifier = account(Some(PlatformRole::Verifier), vec![], None);
         assert!(admin.platform_admin().is_ok() && admin.org_admin(&org("any")).is_ok());
+        assert_eq!(
+            admin.operator(),
+            Err(Denied::Forbidden),
+            "only the command line adds members without an invitation"
+        );
+        assert!(Actor::Operator.operator().is_ok());
         assert_eq!(admin.verifier(), Err(Denied::Forbidden));
         assert!(verifier.verifier().is_ok());
         assert_eq!(verifier.platform_admin(), Err(Denied::Forbidden));

@@ -128,11 +128,7 @@ pub fn parse_display_name(raw: &str) -> Result<String, ValidationError> {
             "display_name",
             "must be at most 100 characters",
         )),
-        _ if name.chars().any(char::is_control) => Err(ValidationError::new(
-            "display_name",
-            "contains control characters",
-        )),
-        _ => Ok(name.to_owned()),
+        _ => crate::text::check_chars("display_name", name, false).map(|()| name.to_owned()),
     }
 }
 
@@ -255,6 +251,24 @@ enum_ids!(
     }
 );
 
+impl ModerationStatus {
+    /// The status of content after a change: `stored` is its status before (`None` for new content) and
+    /// `published_at_once` whether its publisher's writes are public without review (an approved organisation,
+    /// or the platform itself). Only approved content stays approved; content waiting for review or rejected waits
+    /// for a platform admin again, whoever writes it and however (a form, the API, an import).
+    pub fn after_change(
+        stored: Option<ModerationStatus>,
+        published_at_once: bool,
+    ) -> ModerationStatus {
+        match stored {
+            None | Some(ModerationStatus::Approved) if published_at_once => {
+                ModerationStatus::Approved
+            }
+            _ => ModerationStatus::Pending,
+        }
+    }
+}
+
 enum_ids!(
     /// What an API token may do.
     TokenScope, "scope" {
@@ -342,6 +356,7 @@ impl OrgProfile {
         description_en: &str,
         description_zh: Option<&str>,
     ) -> Result<Self, ValidationError> {
+        // Names and addresses are one line; descriptions may have several.
         let text = |field: &str, raw: &str, max: usize| -> Result<String, ValidationError> {
             let value = raw.trim();
             if value.chars().count() > max {
@@ -350,6 +365,7 @@ impl OrgProfile {
                     format!("must be at most {max} characters"),
                 ));
             }
+            crate::text::check_chars(field, value, field.starts_with("description"))?;
             Ok(value.to_owned())
         };
         let optional = |field: &str,
@@ -447,6 +463,28 @@ pub struct Membership {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_approved_content_stays_approved_after_a_change() {
+        use ModerationStatus::*;
+        assert_eq!(ModerationStatus::after_change(None, true), Approved);
+        assert_eq!(ModerationStatus::after_change(None, false), Pending);
+        assert_eq!(
+            ModerationStatus::after_change(Some(Approved), true),
+            Approved
+        );
+        assert_eq!(
+            ModerationStatus::after_change(Some(Approved), false),
+            Pending
+        );
+        for waiting in [Pending, Rejected] {
+            assert_eq!(
+                ModerationStatus::after_change(Some(waiting), true),
+                Pending,
+                "a {waiting} entry is not approved by editing it"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -587,13 +587,7 @@ fn check_text(field: &str, value: &str, max: usize, required: bool) -> Result<()
             format!("is {chars} characters long; at most {max} are accepted"),
         ));
     }
-    if value
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err(ValidationError::new(field, "contains control characters"));
-    }
-    Ok(())
+    crate::text::check_chars(field, value, true)
 }
 
 fn check_year(field: &str, year: i32) -> Result<(), ValidationError> {

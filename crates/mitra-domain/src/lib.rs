@@ -22,6 +22,7 @@ pub mod profile;
 pub mod reference;
 pub mod slug;
 pub mod standard;
+pub mod text;
 
 pub use access::{AccountActor, Actor, Denied};
 pub use account::{

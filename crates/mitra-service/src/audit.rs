@@ -63,17 +63,13 @@ impl AuditQuery {
     }
 }
 
-/// Quotes a CSV field when needed, and defuses spreadsheet formulas (a field starting with = + - @).
+/// Quotes a CSV field when needed, and defuses spreadsheet formulas.
 fn csv_field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
+    let value = mitra_domain::text::spreadsheet_safe(value);
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
-        value
+        value.into_owned()
     }
 }
 

@@ -199,6 +199,9 @@ impl Mitra {
         let email = Email::parse(email)?;
         let display_name = parse_display_name(display_name)?;
         Self::check_new_password(password, &email)?;
+        // The password is hashed whether or not the address has an account, and mail leaves off the request path,
+        // so that the answer takes as long either way.
+        let password_hash = hash_password(password)?;
         if self.store.find_credentials(&email).await?.is_some() {
             let body = format!(
                 "Someone (perhaps you) tried to sign up to Mitra with this address, which already has an account.\n\
@@ -222,7 +225,7 @@ impl Mitra {
         };
         let new = NewAccount {
             account: account.clone(),
-            password_hash: hash_password(password)?,
+            password_hash,
         };
         match self
             .store
@@ -356,11 +359,14 @@ impl Mitra {
             let _ = password_matches(password, dummy_hash());
             return Err(ServiceError::InvalidCredentials);
         };
+        // The password is checked even while the account is locked, so that a locked account answers as slowly as
+        // any other and the time taken does not tell it apart.
+        let matches = password_matches(password, &credentials.password_hash);
         if credentials.locked_until.is_some_and(|until| until > now) {
             tracing::warn!(account = %credentials.account.id, "sign_in.locked");
             return Err(ServiceError::InvalidCredentials);
         }
-        if !password_matches(password, &credentials.password_hash) {
+        if !matches {
             let failures = credentials.failed_logins.saturating_add(1);
             let locked_until = lock_out(failures).map(|d| now + d);
             self.store
@@ -439,8 +445,10 @@ impl Mitra {
         Ok(())
     }
 
-    /// Sets a new password with the token from a reset link; ends every session of the account.
-    pub async fn reset_password(&self, token: &str, password: &str) -> Result<(), ServiceError> {
+    /// Sets a new password with the token from a reset link. Every session of the account ends, every other reset
+    /// link sent to it stops working, and its API tokens are revoked (someone who could reset the password may
+    /// have made them); returns how many tokens were revoked, for the person to be told.
+    pub async fn reset_password(&self, token: &str, password: &str) -> Result<u64, ServiceError> {
         // Refuse a weak password before the link is used up, so the person can simply try another.
         let placeholder = Email::parse("someone@example.invalid")?;
         Self::check_new_password(password, &placeholder)?;
@@ -448,7 +456,8 @@ impl Mitra {
         let account_id = used.account_id.ok_or(ServiceError::InvalidLink)?;
         let mut account = self.store.find_account(&account_id).await?;
         Self::check_new_password(password, &account.email)?;
-        self.store
+        let revoked = self
+            .store
             .set_password_hash(
                 &account_id,
                 &hash_password(password)?,
@@ -462,7 +471,7 @@ impl Mitra {
                 .update_account(&account, &format!("account:{account_id}"))
                 .await?;
         }
-        Ok(())
+        Ok(revoked)
     }
 
     /// Changes the signed-in account's display name, interface language and time zone.
@@ -629,6 +638,18 @@ impl Mitra {
     ) -> Result<OrgId, ServiceError> {
         let id = who.account().ok_or(ServiceError::Forbidden)?;
         let account = self.store.find_account(id).await?;
+        let hash = hash_secret(token.trim());
+        let now = OffsetDateTime::now_utc();
+        // The link is looked at before it is used: opened by another account, it stays valid for the invited one.
+        let invited = self
+            .store
+            .find_one_time_token(&hash, TokenPurpose::Invitation, now)
+            .await?
+            .and_then(|t| t.email)
+            .ok_or(ServiceError::InvalidLink)?;
+        if invited != account.email.as_str() {
+            return Err(ServiceError::WrongAccount);
+        }
         let used = self.use_link(token, TokenPurpose::Invitation).await?;
         let (Some(email), Some(org), Some(role)) = (used.email, used.org_id, used.role) else {
             return Err(ServiceError::InvalidLink);

@@ -35,6 +35,11 @@ pub enum ServiceError {
     /// An e-mailed link is unknown, used or expired.
     #[error("this link is not valid any more; ask for a new one")]
     InvalidLink,
+    /// An e-mailed invitation was opened by an account other than the one it was sent to; the link stays valid.
+    #[error(
+        "this invitation was sent to another e-mail address; sign in with that address to accept it"
+    )]
+    WrongAccount,
     /// The write conflicts with existing data.
     #[error("conflict: {0}")]
     Conflict(String),

@@ -195,9 +195,12 @@ pub struct EntryImportReport {
     pub writes: Option<mitra_store::EntryWrites>,
     /// Entries of the file that were already stored (and are replaced).
     pub replaced: u64,
-    /// `Approved` when the entries are public once written; `Pending` when they wait for a platform admin because
-    /// the organisation is not approved yet.
+    /// `Approved` when the publisher's entries are public once written; `Pending` when they wait for a platform
+    /// admin because the organisation is not approved yet.
     pub status: ModerationStatus,
+    /// Entries that wait for a platform admin's review once written: all of them when the organisation is not
+    /// approved, otherwise those of the file that were already waiting or rejected.
+    pub waiting: u64,
 }
 
 /// A page of search results, with the entries found.
@@ -296,7 +299,14 @@ impl Mitra {
         }
         let entries = self.demo_entries().await?;
         self.store
-            .put_entries(&entries, None, ModerationStatus::Approved, "system:demo")
+            .put_entries(
+                &entries
+                    .into_iter()
+                    .map(|e| (e, ModerationStatus::Approved))
+                    .collect::<Vec<_>>(),
+                None,
+                "system:demo",
+            )
             .await?;
         Ok(self
             .store
@@ -335,15 +345,6 @@ impl Mitra {
         Ok(actor.org_editor(&org, found.status == ModerationStatus::Approved)?)
     }
 
-    /// The moderation status of what `editor` writes: public at once for an approved organisation.
-    fn status_for(editor: &mitra_domain::access::OrgEditor) -> ModerationStatus {
-        if editor.org_approved() {
-            ModerationStatus::Approved
-        } else {
-            ModerationStatus::Pending
-        }
-    }
-
     /// Publishes a new entry for organisation `org`, whose editors (and platform admins) may do so once it is
     /// approved.
     pub async fn create_entry(
@@ -364,11 +365,11 @@ impl Mitra {
             Err(mitra_store::StoreError::NotFound { .. }) => {}
             Err(e) => return Err(e.into()),
         }
+        let status = ModerationStatus::after_change(None, editor.org_approved());
         self.store
             .put_entries(
-                std::slice::from_ref(entry),
+                &[(entry.clone(), status)],
                 Some(editor.org()),
-                Self::status_for(&editor),
                 editor.actor(),
             )
             .await?;
@@ -402,7 +403,7 @@ impl Mitra {
         let (owner, writer, status) = match org {
             Some(org) => {
                 let editor = self.publishing_editor(actor, org).await?;
-                let status = Self::status_for(&editor);
+                let status = ModerationStatus::after_change(None, editor.org_approved());
                 (
                     Some(editor.org().clone()),
                     editor.actor().to_owned(),
@@ -442,28 +443,39 @@ impl Mitra {
         if !taken.is_empty() {
             return Err(ServiceError::Import(taken));
         }
-        let entries: Vec<Entry> = imported.into_iter().map(|i| i.entry).collect();
+        // Each entry's status: an entry waiting for review or rejected is not approved by importing it again.
+        let entries: Vec<(Entry, ModerationStatus)> = imported
+            .into_iter()
+            .map(|i| {
+                let stored = existing.get(i.entry.id.as_str()).map(|e| e.status);
+                let after =
+                    ModerationStatus::after_change(stored, status == ModerationStatus::Approved);
+                (i.entry, after)
+            })
+            .collect();
         let replaced = entries
             .iter()
-            .filter(|e| existing.contains_key(e.id.as_str()))
+            .filter(|(e, _)| existing.contains_key(e.id.as_str()))
             .count() as u64;
-        if dry_run {
-            return Ok(EntryImportReport {
-                read: entries.len() as u64,
-                writes: None,
-                replaced,
-                status,
-            });
-        }
-        let writes = self
-            .store
-            .put_entries(&entries, owner.as_ref(), status, &writer)
-            .await?;
+        let waiting = entries
+            .iter()
+            .filter(|(_, s)| *s != ModerationStatus::Approved)
+            .count() as u64;
+        let writes = if dry_run {
+            None
+        } else {
+            Some(
+                self.store
+                    .put_entries(&entries, owner.as_ref(), &writer)
+                    .await?,
+            )
+        };
         Ok(EntryImportReport {
             read: entries.len() as u64,
-            writes: Some(writes),
+            writes,
             replaced,
             status,
+            waiting,
         })
     }
 
@@ -477,31 +489,38 @@ impl Mitra {
         Ok(self.entry_writer_and_status(actor, stored).await?.0)
     }
 
-    /// [`Self::entry_writer`], and the moderation status a change by them gets: public at once when the
-    /// organisation is approved (or the entry is the platform's), unless a platform admin rejected the entry, whose
-    /// change then waits for review again.
+    /// [`Self::entry_writer`], and the moderation status a change by them gets
+    /// ([`ModerationStatus::after_change`]): an approved entry stays public when its organisation is approved (or
+    /// it is the platform's); one waiting for review or rejected waits for a platform admin again. To those who may
+    /// not change it, an entry that is not public does not exist (404), as it does not when they look at it.
     async fn entry_writer_and_status(
         &self,
         actor: &Actor,
         stored: &StoredEntry,
     ) -> Result<(String, ModerationStatus), ServiceError> {
-        let (writer, approved_org) = match &stored.owner_org {
+        let writer = match &stored.owner_org {
             Some(org) => {
                 let found = self.store.find_org(org).await?;
                 let approved = found.status == ModerationStatus::Approved;
-                (
-                    actor.org_editor(org, approved)?.actor().to_owned(),
-                    approved,
-                )
+                actor
+                    .org_editor(org, approved)
+                    .map(|editor| (editor.actor().to_owned(), approved))
             }
-            None => (actor.platform_admin()?.actor().to_owned(), true),
+            None => actor
+                .platform_admin()
+                .map(|admin| (admin.actor().to_owned(), true)),
         };
-        let status = if approved_org && stored.status != ModerationStatus::Rejected {
-            ModerationStatus::Approved
-        } else {
-            ModerationStatus::Pending
-        };
-        Ok((writer, status))
+        match writer {
+            Ok((writer, published_at_once)) => Ok((
+                writer,
+                ModerationStatus::after_change(Some(stored.status), published_at_once),
+            )),
+            Err(_) if stored.status != ModerationStatus::Approved => Err(ServiceError::NotFound {
+                entity: "entry",
+                id: stored.entry.id.to_string(),
+            }),
+            Err(denied) => Err(denied.into()),
+        }
     }
 
     /// Replaces entry `id` with `entry` (whose id must be `id`).
@@ -523,7 +542,7 @@ impl Mitra {
         }
         self.check_entry(entry).await?;
         self.store
-            .put_entries(std::slice::from_ref(entry), None, status, &writer)
+            .put_entries(&[(entry.clone(), status)], None, &writer)
             .await?;
         Ok(self.store.find_entry(&id).await?)
     }

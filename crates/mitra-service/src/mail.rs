@@ -101,7 +101,9 @@ impl Mailer {
         format!("{}{path}", self.public_url)
     }
 
-    /// Sends a plain-text message. Without SMTP the message goes to the log for the operator.
+    /// Sends a plain-text message. Without SMTP the message goes to the log for the operator. With SMTP it is handed
+    /// to a task and this returns at once: the caller's answer does not wait for the mail server (and its time
+    /// does not tell whether a message went out); a failed delivery is logged.
     pub(crate) async fn send(
         &self,
         to: &Email,
@@ -131,10 +133,17 @@ impl Mailer {
                     .map_err(|e| {
                         ServiceError::Internal(anyhow::anyhow!("cannot build mail: {e}"))
                     })?;
-                smtp.send(message)
-                    .await
-                    .map_err(|e| ServiceError::Internal(anyhow::anyhow!("SMTP: {e}")))?;
-                tracing::info!(mail.to = %sent.to, mail.subject = %sent.subject, "mail.sent");
+                let (smtp, to, subject) = (smtp.clone(), sent.to.clone(), sent.subject.clone());
+                tokio::spawn(async move {
+                    match smtp.send(message).await {
+                        Ok(_) => {
+                            tracing::info!(mail.to = %to, mail.subject = %subject, "mail.sent")
+                        }
+                        Err(error) => {
+                            tracing::error!(mail.to = %to, mail.subject = %subject, error = %error, "mail.failed");
+                        }
+                    }
+                });
             }
         }
         if let Ok(mut recent) = self.recent.lock() {

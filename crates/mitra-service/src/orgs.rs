@@ -55,19 +55,33 @@ fn is_member(actor: &Actor, org: &OrgId) -> bool {
 }
 
 impl Mitra {
-    async fn check_city(&self, profile: &OrgProfile) -> Result<(), ServiceError> {
+    /// Checks the profile's city: one Mitra knows, and for a city government, one in the organisation's country.
+    async fn check_city(&self, kind: OrgKind, profile: &OrgProfile) -> Result<(), ServiceError> {
         let Some(city) = &profile.city else {
             return Ok(());
         };
-        match self.get_city(city.as_str()).await {
-            Ok(_) => Ok(()),
-            Err(ServiceError::NotFound { .. }) => Err(ValidationError::new(
+        let found = match self.store.find_city(city).await {
+            Ok(found) => found,
+            Err(mitra_store::StoreError::NotFound { .. }) => {
+                return Err(ValidationError::new(
+                    "city",
+                    format!("'{city}' is not a city Mitra knows"),
+                )
+                .into());
+            }
+            Err(other) => return Err(other.into()),
+        };
+        if kind == OrgKind::CityGovernment && found.country != profile.country {
+            return Err(ValidationError::new(
                 "city",
-                format!("'{city}' is not a city Mitra knows"),
+                format!(
+                    "{} is in {}, not in {}: a city government's city lies in its country",
+                    found.name_en, found.country, profile.country
+                ),
             )
-            .into()),
-            Err(other) => Err(other),
+            .into());
         }
+        Ok(())
     }
 
     /// Creates an organisation with the signed-in account as its admin. It waits for a platform admin's approval
@@ -80,7 +94,7 @@ impl Mitra {
         let who = actor.signed_in()?;
         let kind = OrgKind::parse(&input.kind)?;
         let profile = input.profile(kind)?;
-        self.check_city(&profile).await?;
+        self.check_city(kind, &profile).await?;
         let org = Organisation {
             id: OrgId::from_name(&profile.name_en)?,
             kind,
@@ -110,7 +124,9 @@ impl Mitra {
     }
 
     /// Changes an organisation's profile. A rejected organisation goes back to the queue; an approved one stays
-    /// approved (its editors are trusted once a platform admin approved them).
+    /// approved (its editors are trusted once a platform admin approved them), except a city government whose
+    /// city or country changes: what it may write depends on its city, so unless a platform admin makes the
+    /// change, it goes back to the queue and its editors lose the new city's rights until it is approved again.
     pub async fn update_organisation(
         &self,
         actor: &Actor,
@@ -120,9 +136,12 @@ impl Mitra {
         let id = OrgId::parse(id)?;
         let mut org = self.store.find_org(&id).await?;
         let editor = actor.org_editor(&id, org.status == ModerationStatus::Approved)?;
-        org.profile = input.profile(org.kind)?;
-        self.check_city(&org.profile).await?;
-        if !editor.org_approved() {
+        let profile = input.profile(org.kind)?;
+        self.check_city(org.kind, &profile).await?;
+        let moved = org.kind == OrgKind::CityGovernment
+            && (profile.city != org.profile.city || profile.country != org.profile.country);
+        org.profile = profile;
+        if !editor.org_approved() || (moved && !is_platform_admin(actor)) {
             org.status = ModerationStatus::Pending;
             org.rejection_reason = None;
         }
@@ -237,7 +256,8 @@ impl Mitra {
         Ok(self.store.list_members(&id).await?)
     }
 
-    /// Invites someone by e-mail to join an organisation (its admins only).
+    /// Invites someone by e-mail to join an organisation (its admins only). The answer is the same whether or not
+    /// the address has an account: the person joins by opening the link while signed in with that address.
     pub async fn invite_member(
         &self,
         actor: &Actor,
@@ -255,7 +275,9 @@ impl Mitra {
             .await
     }
 
-    /// Adds an existing account to an organisation or changes its role (the organisation's admins only).
+    /// Adds an existing account to an organisation or changes its role: the operator only, at the command line.
+    /// Everyone else joins by accepting an invitation ([`Self::invite_member`]), so that nobody is made a member
+    /// without consent and no answer tells whether an address has an account.
     pub async fn add_member(
         &self,
         actor: &Actor,
@@ -263,8 +285,8 @@ impl Mitra {
         email: &str,
         role: &str,
     ) -> Result<(), ServiceError> {
+        let operator = actor.operator()?;
         let id = OrgId::parse(id)?;
-        let admin = actor.org_admin(&id)?;
         self.store.find_org(&id).await?;
         let email = Email::parse(email)?;
         let role = MemberRole::parse(role)?;
@@ -279,7 +301,7 @@ impl Mitra {
             .account;
         Ok(self
             .store
-            .upsert_membership(&account.id, admin.org(), role, admin.actor())
+            .upsert_membership(&account.id, &id, role, operator.actor())
             .await?)
     }
 }

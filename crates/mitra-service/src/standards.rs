@@ -185,17 +185,20 @@ impl Mitra {
             ])
             .map_err(csv_error)?;
         for e in self.all_crosswalk().await? {
+            // Notes and sources are typed by platform admins: no cell may run as a spreadsheet formula.
+            let record = [
+                e.from.as_str(),
+                title(&e.from),
+                e.relation.as_str(),
+                e.to.as_str(),
+                title(&e.to),
+                e.basis.as_str(),
+                &e.note,
+                &e.source,
+            ]
+            .map(mitra_domain::text::spreadsheet_safe);
             writer
-                .write_record([
-                    e.from.as_str(),
-                    title(&e.from),
-                    e.relation.as_str(),
-                    e.to.as_str(),
-                    title(&e.to),
-                    e.basis.as_str(),
-                    &e.note,
-                    &e.source,
-                ])
+                .write_record(record.iter().map(|cell| cell.as_bytes()))
                 .map_err(csv_error)?;
         }
         let bytes = writer

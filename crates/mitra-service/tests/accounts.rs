@@ -152,18 +152,28 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
 }
 
 #[tokio::test]
-async fn a_password_reset_link_works_once_and_ends_old_sessions() {
+async fn a_password_reset_link_works_once_and_ends_old_sessions_links_and_tokens() {
     for_each_database(|url| async move {
         let mitra = open(url).await;
         mitra
             .create_account(&Actor::Operator, "ana@example.org", PASSWORD, "Ana", None)
             .await
             .expect("create");
-        let (_, old_cookie) = signed_in_actor(&mitra, "ana@example.org").await;
+        let (ana, old_cookie) = signed_in_actor(&mitra, "ana@example.org").await;
+        let ana = ana.signed_in().expect("ana");
+        let api_token = mitra
+            .create_api_token(&ana, "script", "write")
+            .await
+            .expect("token");
         mitra
             .request_password_reset("ana@example.org")
             .await
             .expect("request");
+        let older = last_link_token(&mitra, "ana@example.org");
+        mitra
+            .request_password_reset("ana@example.org")
+            .await
+            .expect("request again");
         let token = last_link_token(&mitra, "ana@example.org");
         let err = mitra
             .reset_password(&token, "password")
@@ -171,10 +181,29 @@ async fn a_password_reset_link_works_once_and_ends_old_sessions() {
             .expect_err("common password");
         assert!(matches!(err, ServiceError::Validation(ref e) if e.field == "password"));
         // A refused password leaves the link usable.
-        mitra
+        let revoked = mitra
             .reset_password(&token, "a brand new long phrase")
             .await
             .expect("reset");
+        assert_eq!(
+            revoked, 1,
+            "the API tokens are revoked, and the person told how many"
+        );
+        assert!(
+            mitra
+                .resolve_api_token(&api_token.secret)
+                .await
+                .expect("resolve")
+                .is_none(),
+            "a token made before the reset no longer works"
+        );
+        assert!(
+            matches!(
+                mitra.reset_password(&older, "an older link's phrase").await,
+                Err(ServiceError::InvalidLink)
+            ),
+            "a reset link sent before the reset no longer works"
+        );
         assert!(matches!(
             mitra
                 .reset_password(&token, "yet another long phrase")
@@ -387,7 +416,7 @@ async fn organisations_wait_for_approval_and_rejections_carry_a_reason() {
 }
 
 #[tokio::test]
-async fn invitations_add_members_and_only_org_admins_invite() {
+async fn members_join_only_by_invitation_which_only_org_admins_send() {
     for_each_database(|url| async move {
         let mitra = open(url).await;
         for email in ["ana@example.org", "bob@example.org", "eve@example.org"] {
@@ -418,15 +447,11 @@ async fn invitations_add_members_and_only_org_admins_invite() {
         assert!(
             matches!(
                 mitra.accept_invitation(&eve_handle, &token).await,
-                Err(ServiceError::InvalidLink)
+                Err(ServiceError::WrongAccount)
             ),
             "not Eve's"
         );
-        mitra
-            .invite_member(&ana, org.id.as_str(), "bob@example.org", "editor")
-            .await
-            .expect("invite again");
-        let token = last_link_token(&mitra, "bob@example.org");
+        // Eve opening it did not use it up: Bob's link still works.
         let (bob, _) = signed_in_actor(&mitra, "bob@example.org").await;
         mitra
             .accept_invitation(&bob.signed_in().expect("bob"), &token)
@@ -441,6 +466,27 @@ async fn invitations_add_members_and_only_org_admins_invite() {
                 .iter()
                 .any(|(a, r)| a.email.as_str() == "bob@example.org" && *r == MemberRole::Editor)
         );
+        assert!(
+            matches!(
+                mitra
+                    .accept_invitation(&bob.signed_in().expect("bob"), &token)
+                    .await,
+                Err(ServiceError::InvalidLink)
+            ),
+            "an invitation is used once"
+        );
+        // Nobody but the operator adds a member without an invitation, and inviting an address without an account
+        // is answered as any other.
+        assert!(matches!(
+            mitra
+                .add_member(&ana, org.id.as_str(), "eve@example.org", "admin")
+                .await,
+            Err(ServiceError::Forbidden)
+        ));
+        mitra
+            .invite_member(&ana, org.id.as_str(), "nobody@example.org", "member")
+            .await
+            .expect("an address without an account is invited as any other");
         let (bob, _) = signed_in_actor(&mitra, "bob@example.org").await;
         let mut input = org_input("Acme Mobility", "startup", None);
         input.description_en = "Ride sharing for Bangkok.".into();

@@ -135,13 +135,15 @@ pub trait AccountStore {
     ) -> Result<(), StoreError>;
     /// Writes an account's settings, role and verification state, journalled.
     async fn update_account(&self, account: &Account, actor: &str) -> Result<(), StoreError>;
-    /// Replaces the password hash and ends every session of the account, journalled without the hash.
+    /// Replaces the password hash and, in the same transaction, ends every session of the account, voids its unused
+    /// password-reset links and revokes its API tokens; journalled without the hash. Returns how many API tokens
+    /// were revoked.
     async fn set_password_hash(
         &self,
         id: &AccountId,
         hash: &str,
         actor: &str,
-    ) -> Result<(), StoreError>;
+    ) -> Result<u64, StoreError>;
     /// An account's memberships.
     async fn list_memberships(&self, id: &AccountId) -> Result<Vec<Membership>, StoreError>;
     /// An organisation's members and their roles.
@@ -183,6 +185,16 @@ pub trait SessionStore {
         now: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> Result<(), StoreError>;
+    /// A one-time link, if it is unused, unexpired and for `purpose`, without using it.
+    async fn find_one_time_token(
+        &self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        now: OffsetDateTime,
+    ) -> Result<Option<OneTimeToken>, StoreError>;
+    /// Deletes the sessions and one-time links that expired before `now`, and links used more than a day before
+    /// it; returns how many sessions and links were deleted.
+    async fn purge_expired(&self, now: OffsetDateTime) -> Result<(u64, u64), StoreError>;
     /// Uses a one-time link: returns it and marks it used, once, if it is unexpired and for `purpose`.
     async fn consume_one_time_token(
         &self,

@@ -71,14 +71,13 @@ pub struct Attachment {
 /// Entries of the knowledge exchange. Entries come in already validated by the domain.
 #[async_trait]
 pub trait EntryStore {
-    /// Inserts or replaces every entry of `entries` in one transaction, all published by `owner` (kept as it was
-    /// for an entry that exists) with moderation `status` (a rejection's reason is cleared), and journals each one
-    /// that changed under entity `entry`.
+    /// Inserts or replaces every entry of `entries` in one transaction, each with its moderation status (a
+    /// rejection's reason is cleared), all published by `owner` (kept as it was for an entry that exists), and
+    /// journals each one that changed under entity `entry`.
     async fn put_entries(
         &self,
-        entries: &[Entry],
+        entries: &[(Entry, ModerationStatus)],
         owner: Option<&OrgId>,
-        status: ModerationStatus,
         actor: &str,
     ) -> Result<EntryWrites, StoreError>;
 

@@ -97,6 +97,23 @@ macro_rules! impl_account_store {
                 })
             }
 
+            pub(super) fn one_time_token(
+                row: &DbRow,
+                purpose: crate::accounts::TokenPurpose,
+            ) -> Result<crate::accounts::OneTimeToken, StoreError> {
+                let bad = |e| corrupt("one_time_tokens", e);
+                let account: Option<String> = row.try_get("account_id")?;
+                let org: Option<String> = row.try_get("org_id")?;
+                let role: Option<String> = row.try_get("role")?;
+                Ok(crate::accounts::OneTimeToken {
+                    purpose,
+                    account_id: account.as_deref().map(AccountId::parse).transpose().map_err(bad)?,
+                    email: row.try_get("email")?,
+                    org_id: org.as_deref().map(OrgId::parse).transpose().map_err(bad)?,
+                    role: role.as_deref().map(MemberRole::parse).transpose().map_err(bad)?,
+                })
+            }
+
             pub(super) fn token_json(t: &ApiTokenRecord) -> Value {
                 json!({"id": t.id, "account_id": t.account_id.as_str(), "name": t.name, "scope": t.scope.as_str(),
                        "revoked": t.revoked_at.is_some()})
@@ -223,7 +240,7 @@ macro_rules! impl_account_store {
                 Ok(())
             }
 
-            async fn set_password_hash(&self, id: &AccountId, hash: &str, actor: &str) -> Result<(), StoreError> {
+            async fn set_password_hash(&self, id: &AccountId, hash: &str, actor: &str) -> Result<u64, StoreError> {
                 let now = OffsetDateTime::now_utc();
                 let mut tx = WriteTx::begin(&self.pool).await?;
                 let updated = sqlx::query("update accounts set password_hash = $1, failed_logins = 0, locked_until = null where id = $2")
@@ -236,11 +253,28 @@ macro_rules! impl_account_store {
                     return Err(StoreError::NotFound { entity: "account", id: id.to_string() });
                 }
                 sqlx::query("delete from sessions where account_id = $1").bind(id.as_str()).execute(&mut *tx).await?;
+                // A reset link sent before this change must not set the password once more.
+                sqlx::query(
+                    "update one_time_tokens set used_at = $1 where account_id = $2 and purpose = $3 and used_at is null",
+                )
+                .bind(now)
+                .bind(id.as_str())
+                .bind(TokenPurpose::ResetPassword.as_str())
+                .execute(&mut *tx)
+                .await?;
+                let revoked = sqlx::query("update api_tokens set revoked_at = $1 where account_id = $2 and revoked_at is null")
+                    .bind(now)
+                    .bind(id.as_str())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
                 // The hash itself never enters the journal.
-                let after = serde_json::json!({"password": "changed", "sessions": "ended"});
+                let after = serde_json::json!({
+                    "password": "changed", "sessions": "ended", "reset_links": "void", "api_tokens_revoked": revoked,
+                });
                 journal(&mut tx, now, actor, "update", "account_password", id.as_str(), None, Some(&after)).await?;
                 tx.commit().await?;
-                Ok(())
+                Ok(revoked)
             }
 
             async fn list_memberships(&self, id: &AccountId) -> Result<Vec<Membership>, StoreError> {
@@ -368,6 +402,38 @@ macro_rules! impl_account_store {
                 Ok(())
             }
 
+            async fn find_one_time_token(&self, token_hash: &str, purpose: TokenPurpose, now: OffsetDateTime) -> Result<Option<OneTimeToken>, StoreError> {
+                let row = sqlx::query(
+                    "select account_id, email, org_id, role, expires_at, used_at from one_time_tokens where token_hash = $1 and purpose = $2",
+                )
+                .bind(token_hash)
+                .bind(purpose.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                let expires_at: OffsetDateTime = row.try_get("expires_at")?;
+                let used_at: Option<OffsetDateTime> = row.try_get("used_at")?;
+                if used_at.is_some() || expires_at <= now {
+                    return Ok(None);
+                }
+                account_rows::one_time_token(&row, purpose).map(Some)
+            }
+
+            async fn purge_expired(&self, now: OffsetDateTime) -> Result<(u64, u64), StoreError> {
+                let sessions = sqlx::query("delete from sessions where expires_at < $1")
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                let links = sqlx::query("delete from one_time_tokens where expires_at < $1 or used_at < $2")
+                    .bind(now)
+                    .bind(now - time::Duration::days(1))
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                Ok((sessions, links))
+            }
+
             async fn consume_one_time_token(&self, token_hash: &str, purpose: TokenPurpose, now: OffsetDateTime) -> Result<Option<OneTimeToken>, StoreError> {
                 let mut tx = WriteTx::begin(&self.pool).await?;
                 let row = sqlx::query(
@@ -394,17 +460,7 @@ macro_rules! impl_account_store {
                     return Ok(None);
                 }
                 tx.commit().await?;
-                let bad = |e: mitra_domain::ValidationError| StoreError::Other(anyhow::anyhow!("corrupt one-time token: {e}"));
-                let account: Option<String> = row.try_get("account_id")?;
-                let org: Option<String> = row.try_get("org_id")?;
-                let role: Option<String> = row.try_get("role")?;
-                Ok(Some(OneTimeToken {
-                    purpose,
-                    account_id: account.as_deref().map(AccountId::parse).transpose().map_err(bad)?,
-                    email: row.try_get("email")?,
-                    org_id: org.as_deref().map(OrgId::parse).transpose().map_err(bad)?,
-                    role: role.as_deref().map(MemberRole::parse).transpose().map_err(bad)?,
-                }))
+                account_rows::one_time_token(&row, purpose).map(Some)
             }
 
             async fn insert_api_token(&self, record: &ApiTokenRecord, hash: &str, actor: &str) -> Result<(), StoreError> {

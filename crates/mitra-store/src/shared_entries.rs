@@ -41,15 +41,14 @@ macro_rules! impl_entry_store {
         impl crate::EntryStore for $store {
             async fn put_entries(
                 &self,
-                entries: &[mitra_domain::Entry],
+                entries: &[(mitra_domain::Entry, mitra_domain::ModerationStatus)],
                 owner: Option<&mitra_domain::OrgId>,
-                status: mitra_domain::ModerationStatus,
                 actor: &str,
             ) -> Result<crate::EntryWrites, StoreError> {
                 let now = OffsetDateTime::now_utc();
                 let mut writes = crate::EntryWrites::default();
                 let mut tx = WriteTx::begin(&self.pool).await?;
-                for entry in entries {
+                for (entry, status) in entries {
                     let before = sqlx::query("select document, status from entries where id = $1")
                         .bind(entry.id.as_str())
                         .fetch_optional(&mut *tx)

@@ -225,7 +225,16 @@ impl From<ServiceError> for ApiError {
                 error.to_string(),
                 None,
             ),
-            other => {
+            ServiceError::WrongAccount => Self::new(
+                StatusCode::FORBIDDEN,
+                "wrong-account",
+                "Wrong account",
+                error.to_string(),
+                None,
+            ),
+            other @ (ServiceError::BadData(_)
+            | ServiceError::Config(_)
+            | ServiceError::Internal(_)) => {
                 tracing::error!(error = %other, "api.internal_error");
                 Self::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -303,7 +312,21 @@ impl From<ServiceError> for PageError {
                 status: StatusCode::BAD_REQUEST,
                 detail: Some(error.to_string()),
             },
-            other => {
+            ServiceError::WrongAccount | ServiceError::ImportNotAllowed(_) => Self {
+                status: StatusCode::FORBIDDEN,
+                detail: Some(error.to_string()),
+            },
+            ServiceError::Conflict(_) => Self {
+                status: StatusCode::CONFLICT,
+                detail: Some(error.to_string()),
+            },
+            ServiceError::Import(_) => Self {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                detail: Some(error.to_string()),
+            },
+            other @ (ServiceError::BadData(_)
+            | ServiceError::Config(_)
+            | ServiceError::Internal(_)) => {
                 tracing::error!(error = %other, "page.internal_error");
                 Self {
                     status: StatusCode::INTERNAL_SERVER_ERROR,

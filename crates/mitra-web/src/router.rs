@@ -231,7 +231,7 @@ fn api_routes() -> Routes {
         .put("/organisations/{id}", orgs::update_organisation)
         .post("/organisations/{id}/approve", orgs::approve_organisation)
         .post("/organisations/{id}/reject", orgs::reject_organisation)
-        .post("/organisations/{id}/members", orgs::add_member)
+        .post("/organisations/{id}/members", orgs::invite_member)
         .get("/me", account::get_me)
         .get("/tokens", account::list_tokens)
         .post("/tokens", account::create_token)

@@ -468,12 +468,18 @@ async fn run_import_entries(
             }
             if report.writes.is_none() {
                 Ok(())
-            } else if report.status == mitra_service::domain::ModerationStatus::Approved {
-                say("They are public; the search index follows within a second.")
-            } else {
+            } else if report.status != mitra_service::domain::ModerationStatus::Approved {
                 say(
                     "They wait for review by a platform admin (on /admin), because the organisation is not approved yet.",
                 )
+            } else if report.waiting > 0 {
+                say(&format!(
+                    "{} of them wait for review by a platform admin (on /admin), as they did before; the others are \
+                     public, and the search index follows within a second.",
+                    report.waiting
+                ))
+            } else {
+                say("They are public; the search index follows within a second.")
             }
         }
         Err(mitra_service::ServiceError::Import(errors)) => {

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use mitra_domain::ModerationStatus;
 use mitra_store::Store;
 
-use crate::entries::entry;
+use crate::entries::{entry, with_status};
 use crate::sample;
 use crate::support::for_each_backend;
 
@@ -29,7 +29,7 @@ async fn write_concurrently(store: &Arc<dyn Store>) -> BTreeSet<String> {
             for n in 0..WRITES_EACH {
                 let e = entry(&format!("w{writer}-{n}"), "Single write");
                 store
-                    .put_entries(&[e], None, ModerationStatus::Approved, "writer")
+                    .put_entries(&[(e, ModerationStatus::Approved)], None, "writer")
                     .await
                     .unwrap_or_else(|err| panic!("writer {writer}, write {n}: {err}"));
                 ids.push(format!("w{writer}-{n}"));
@@ -43,7 +43,11 @@ async fn write_concurrently(store: &Arc<dyn Store>) -> BTreeSet<String> {
             .map(|n| entry(&format!("bulk-{n}"), "Bulk write"))
             .collect();
         bulk_store
-            .put_entries(&entries, None, ModerationStatus::Approved, "importer")
+            .put_entries(
+                &with_status(&entries, ModerationStatus::Approved),
+                None,
+                "importer",
+            )
             .await
             .unwrap_or_else(|err| panic!("bulk write: {err}"));
         entries.iter().map(|e| e.id.to_string()).collect()

@@ -12,6 +12,14 @@ use mitra_store::{EntryWrites, StoreError};
 use crate::sample;
 use crate::support::for_each_backend;
 
+/// The entries with one moderation status, as the store writes them.
+pub(crate) fn with_status(
+    entries: &[Entry],
+    status: ModerationStatus,
+) -> Vec<(Entry, ModerationStatus)> {
+    entries.iter().map(|e| (e.clone(), status)).collect()
+}
+
 pub(crate) fn entry(id: &str, title: &str) -> Entry {
     Entry {
         id: EntryId::parse(id).expect("id"),
@@ -71,9 +79,8 @@ async fn entries_are_kept_whole_and_journalled_once_per_change() {
         );
         let writes = store
             .put_entries(
-                &[a.clone(), b.clone()],
+                &with_status(&[a.clone(), b.clone()], ModerationStatus::Approved),
                 None,
-                ModerationStatus::Approved,
                 "system:demo",
             )
             .await
@@ -98,9 +105,8 @@ async fn entries_are_kept_whole_and_journalled_once_per_change() {
         changed.texts[0].title = "Bus priority lanes".into();
         let writes = store
             .put_entries(
-                &[a.clone(), changed.clone()],
+                &with_status(&[a.clone(), changed.clone()], ModerationStatus::Approved),
                 None,
-                ModerationStatus::Approved,
                 "acct",
             )
             .await
@@ -225,9 +231,8 @@ async fn an_entry_keeps_its_publishing_organisation() {
         let a = entry("bkk-flood", "Flood tunnels");
         store
             .put_entries(
-                std::slice::from_ref(&a),
+                &with_status(std::slice::from_ref(&a), ModerationStatus::Approved),
                 Some(&org.id),
-                ModerationStatus::Approved,
                 "acct",
             )
             .await
@@ -265,9 +270,8 @@ async fn enrolments_keep_their_order_are_journalled_and_go_with_their_entry() {
         };
         store
             .put_entries(
-                std::slice::from_ref(&training),
+                &with_status(std::slice::from_ref(&training), ModerationStatus::Approved),
                 None,
-                ModerationStatus::Approved,
                 "operator",
             )
             .await
@@ -358,9 +362,8 @@ async fn attachments_are_listed_in_order_shared_by_content_and_go_with_their_ent
         let b = entry("bkk-canals", "Canal sensors");
         store
             .put_entries(
-                &[a.clone(), b.clone()],
+                &with_status(&[a.clone(), b.clone()], ModerationStatus::Approved),
                 None,
-                ModerationStatus::Approved,
                 "operator",
             )
             .await
@@ -425,9 +428,8 @@ async fn entries_wait_for_moderation_and_keep_the_reason_of_a_rejection() {
         let b = entry("bkk-canals", "Canal sensors");
         store
             .put_entries(
-                &[a.clone(), b.clone()],
+                &with_status(&[a.clone(), b.clone()], ModerationStatus::Pending),
                 None,
-                ModerationStatus::Pending,
                 "acct",
             )
             .await
@@ -458,9 +460,8 @@ async fn entries_wait_for_moderation_and_keep_the_reason_of_a_rejection() {
         );
         let writes = store
             .put_entries(
-                std::slice::from_ref(&a),
+                &with_status(std::slice::from_ref(&a), ModerationStatus::Pending),
                 None,
-                ModerationStatus::Pending,
                 "acct",
             )
             .await

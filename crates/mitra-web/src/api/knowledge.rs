@@ -367,9 +367,12 @@ pub struct EntryImportResponse {
     updated: u64,
     /// Stored entries already exactly so.
     unchanged: u64,
-    /// `approved` when the entries are public, `pending` when they wait for a platform admin because the
-    /// organisation is not approved yet.
+    /// `approved` when the organisation's entries are public at once, `pending` when they wait for a platform admin
+    /// because the organisation is not approved yet.
     status: &'static str,
+    /// Entries that wait for a platform admin's review: all of them when the organisation is not approved,
+    /// otherwise those that were waiting or rejected before (importing them again does not publish them).
+    waiting: u64,
 }
 
 /// Import entries from CSV (one row per entry and language) or a JSON array of entries, all or nothing: every
@@ -406,6 +409,7 @@ pub async fn import_entries(
         updated: writes.updated,
         unchanged: writes.unchanged,
         status: report.status.as_str(),
+        waiting: report.waiting,
     }))
 }
 

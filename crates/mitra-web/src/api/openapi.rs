@@ -17,7 +17,7 @@ use crate::error::Problem;
         analytics::get_assessment, analytics::get_ranking, analytics::get_benchmarks, analytics::get_profile, analytics::set_tier,
         observations::list_observations, observations::import_observations, observations::review_observation,
         orgs::list_organisations, orgs::create_organisation, orgs::get_organisation, orgs::update_organisation,
-        orgs::approve_organisation, orgs::reject_organisation, orgs::add_member,
+        orgs::approve_organisation, orgs::reject_organisation, orgs::invite_member,
         account::get_me, account::list_tokens, account::create_token, account::revoke_token, account::list_audit,
         knowledge::search, knowledge::suggest, knowledge::get_entry, knowledge::create_entry, knowledge::update_entry,
         knowledge::delete_entry, knowledge::import_entries, knowledge::get_enrolment, knowledge::enrol,

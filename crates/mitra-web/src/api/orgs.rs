@@ -118,12 +118,29 @@ pub struct RejectRequest {
     reason: String,
 }
 
-/// A member to add: an existing account by e-mail, with a role.
+/// Someone to invite, by e-mail address, with the role they will have.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct MemberRequest {
     email: String,
     /// `admin`, `editor` or `member`.
     role: String,
+}
+
+/// An invitation sent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationResponse {
+    /// The address invited.
+    email: String,
+    /// The role offered.
+    role: String,
+    /// The organisation.
+    organisation: String,
+}
+
+/// `{"invitation": …}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationEnvelope {
+    invitation: InvitationResponse,
 }
 
 const PAGE: u32 = 100;
@@ -232,19 +249,33 @@ pub async fn reject_organisation(
     }))
 }
 
-/// Add an existing account to an organisation or change its role (the organisation's admins).
+/// Invite someone to join the organisation (its admins): an e-mail with a link goes to the address, and the person
+/// joins by opening it while signed in with that address. The answer is the same whether or not the address has an
+/// account.
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/members", tag = "organisations", request_body = MemberRequest, security(("bearer" = [])),
     params(("id" = String, Path, description = "Organisation id")),
-    responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"),
+    responses((status = 202, body = InvitationEnvelope),
+              (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 404, body = Problem, content_type = "application/problem+json")))]
-pub async fn add_member(
+pub async fn invite_member(
     State(mitra): State<Mitra>,
     auth: Auth,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<MemberRequest>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<(StatusCode, Json<InvitationEnvelope>), ApiError> {
     mitra
-        .add_member(&auth.actor, &id, &body.email, &body.role)
+        .invite_member(&auth.actor, &id, &body.email, &body.role)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(InvitationEnvelope {
+            invitation: InvitationResponse {
+                email: body.email.trim().to_owned(),
+                role: body.role,
+                organisation: id,
+            },
+        }),
+    ))
 }

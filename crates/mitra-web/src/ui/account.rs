@@ -422,7 +422,8 @@ pub async fn submit_reset_confirm(
     CsrfForm(form): CsrfForm<ResetConfirmForm>,
 ) -> Result<Response, PageError> {
     match mitra.reset_password(&form.token, &form.password).await {
-        Ok(()) => Ok(done("/login", "reset-confirm-done")),
+        Ok(0) => Ok(done("/login", "reset-confirm-done")),
+        Ok(_) => Ok(done("/login", "reset-confirm-tokens-revoked")),
         Err(ServiceError::InvalidLink) => {
             let error = Some(FieldError {
                 field: String::new(),

@@ -29,8 +29,8 @@ fn xml(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 does not allow are left out.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            // Characters XML 1.0 does not allow (stored before they were refused) are left out.
+            c if !mitra_domain::text::is_xml_char(c) => {}
             c => out.push(c),
         }
     }
@@ -201,26 +201,29 @@ pub async fn export_csv(
             let entry = &stored.entry;
             let text = entry.text_for(reader_language(lang));
             let join = |items: Vec<String>| items.join("; ");
-            out.write_record([
-                entry.id.to_string(),
-                entry.kind().tag().to_owned(),
-                text.lang.tag().to_owned(),
-                text.title.clone(),
-                text.summary.clone(),
-                join(entry.cities.iter().map(ToString::to_string).collect()),
-                join(entry.organisations.clone()),
-                join(
-                    entry
-                        .challenges
-                        .iter()
-                        .map(|c| c.tag().to_owned())
-                        .collect(),
-                ),
-                entry.year_from.map(|y| y.to_string()).unwrap_or_default(),
-                entry.year_to.map(|y| y.to_string()).unwrap_or_default(),
-                entry.example.to_string(),
-                format!("{base}/entries/{}", entry.id),
-            ])?;
+            out.write_record(
+                [
+                    entry.id.to_string(),
+                    entry.kind().tag().to_owned(),
+                    text.lang.tag().to_owned(),
+                    text.title.clone(),
+                    text.summary.clone(),
+                    join(entry.cities.iter().map(ToString::to_string).collect()),
+                    join(entry.organisations.clone()),
+                    join(
+                        entry
+                            .challenges
+                            .iter()
+                            .map(|c| c.tag().to_owned())
+                            .collect(),
+                    ),
+                    entry.year_from.map(|y| y.to_string()).unwrap_or_default(),
+                    entry.year_to.map(|y| y.to_string()).unwrap_or_default(),
+                    entry.example.to_string(),
+                    format!("{base}/entries/{}", entry.id),
+                ]
+                .map(|cell| mitra_domain::text::spreadsheet_safe(&cell).into_owned()),
+            )?;
         }
         out.flush()?;
         out.into_inner()
@@ -402,6 +405,14 @@ pub async fn calendar(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_text_is_escaped_and_leaves_out_what_xml_1_0_cannot_carry() {
+        assert_eq!(
+            xml("a < b & \"c\"\u{FFFF}\u{0}\u{FFFE}\td"),
+            "a &lt; b &amp; &quot;c&quot;\td"
+        );
+    }
 
     #[test]
     fn long_lines_fold_at_75_octets_without_splitting_a_character() {

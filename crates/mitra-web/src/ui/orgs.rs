@@ -332,7 +332,15 @@ pub async fn update_organisation(
         .update_organisation(&auth.actor, &id, &form.input())
         .await
     {
-        Ok(org) => Ok(done(&format!("/organisations/{}", org.id), "org-saved")),
+        Ok(org) => Ok(done(
+            &format!("/organisations/{}", org.id),
+            // A city government that moved to another city waits for approval again.
+            if org.status == mitra_service::domain::ModerationStatus::Pending {
+                "org-saved-review"
+            } else {
+                "org-saved"
+            },
+        )),
         Err(e) => {
             let error = Some(field_error(e)?);
             form_page(&mitra, &auth, lang, &uri, form, Some(id), error).await

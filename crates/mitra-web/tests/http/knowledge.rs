@@ -1674,3 +1674,144 @@ async fn the_entry_endpoints_answer_bad_input_with_a_problem_that_names_it() {
         400
     );
 }
+
+#[tokio::test]
+async fn a_rejected_entry_stays_out_of_view_however_often_it_is_edited_or_imported_again() {
+    use reqwest::Method;
+    use serde_json::json;
+
+    use crate::{Browser, api, create_token};
+
+    let app = spawn_app_with(None, true).await;
+    let token_of = |prefix: &'static str| {
+        let app = &app;
+        async move {
+            let (email, password, ..) = mitra_service::DEMO_ACCOUNTS
+                .iter()
+                .find(|(email, ..)| email.starts_with(prefix))
+                .expect("demo account");
+            let browser = Browser::signed_in(app, email, password).await;
+            create_token(app, &browser, "write").await
+        }
+    };
+    let editor = token_of("editor@").await;
+    let admin = token_of("admin@").await;
+    let member = token_of("member@").await;
+    let org = "demo-organisation-bangkok-city-government-example";
+    let entry = json!({
+        "id": "canal-sensors", "cities": ["bangkok"], "year_from": 2024, "year_to": null,
+        "texts": [{"lang": "en", "origin": "original", "title": "Canal sensors", "summary": "Sensors in canals."}],
+        "details": {"kind": "practice"}
+    });
+    let created = api(
+        &app,
+        Method::POST,
+        "/api/v1/entries",
+        Some(&editor),
+        Some(json!({"org": org, "entry": entry})),
+    )
+    .await;
+    assert_eq!(created.status().as_u16(), 201);
+    let rejected = api(
+        &app,
+        Method::POST,
+        "/api/v1/entries/canal-sensors/reject",
+        Some(&admin),
+        Some(json!({"reason": "Name the source of the results."})),
+    )
+    .await;
+    assert_eq!(rejected.status().as_u16(), 204);
+    let status = |app: &crate::TestApp| {
+        let admin = admin.clone();
+        let app_url = app.url("/api/v1/entries/canal-sensors");
+        let client = app.client.clone();
+        async move {
+            let body: serde_json::Value = client
+                .get(app_url)
+                .bearer_auth(admin)
+                .send()
+                .await
+                .expect("request")
+                .json()
+                .await
+                .expect("json");
+            body["entry"]["status"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        }
+    };
+    for edit in 1..=3 {
+        let mut changed = entry.clone();
+        changed["texts"][0]["summary"] = json!(format!("Sensors in canals, edit {edit}."));
+        let put = api(
+            &app,
+            Method::PUT,
+            "/api/v1/entries/canal-sensors",
+            Some(&editor),
+            Some(changed),
+        )
+        .await;
+        assert_eq!(put.status().as_u16(), 200, "edit {edit}");
+        assert_eq!(status(&app).await, "pending", "after edit {edit}");
+        app.get_json("/api/v1/entries/canal-sensors", 404).await;
+    }
+    let import = app
+        .client
+        .post(app.url(&format!("/api/v1/entries/import?org={org}")))
+        .bearer_auth(&editor)
+        .json(&json!([entry]))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(import.status().as_u16(), 200);
+    let report: serde_json::Value = import.json().await.expect("json");
+    assert_eq!(report["waiting"], 1, "{report}");
+    assert_eq!(
+        status(&app).await,
+        "pending",
+        "an import does not approve it either"
+    );
+    let found = app.get_json("/api/v1/search?q=canal+sensors", 200).await;
+    assert!(
+        found["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .all(|h| h["id"] != "canal-sensors"),
+        "not searchable"
+    );
+    // To those who may not change it, an entry out of view does not exist, whatever they try.
+    for (method, path) in [
+        (Method::PUT, "/api/v1/entries/canal-sensors"),
+        (Method::DELETE, "/api/v1/entries/canal-sensors"),
+        (Method::GET, "/api/v1/entries/canal-sensors/enrolments"),
+    ] {
+        let body = (method == Method::PUT).then(|| entry.clone());
+        let response = api(&app, method.clone(), path, Some(&member), body).await;
+        assert_eq!(response.status().as_u16(), 404, "{method} {path}");
+    }
+    let approved = api(
+        &app,
+        Method::POST,
+        "/api/v1/entries/canal-sensors/approve",
+        Some(&admin),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(approved.status().as_u16(), 204);
+    app.get_json("/api/v1/entries/canal-sensors", 200).await;
+    let refused = api(
+        &app,
+        Method::DELETE,
+        "/api/v1/entries/canal-sensors",
+        Some(&member),
+        None,
+    )
+    .await;
+    assert_eq!(
+        refused.status().as_u16(),
+        403,
+        "a public entry exists, and a member may not delete it"
+    );
+}

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod api;
+mod hardening;
 mod knowledge;
 mod observations;
 mod pages;

@@ -552,3 +552,140 @@ async fn an_import_is_refused_to_those_who_may_not_import_before_its_body_is_rea
         assert!(member.contains(" 403 "), "{target}: {member}");
     }
 }
+
+/// A write token of the demo account `role`.
+async fn write_token(app: &TestApp, role: Role) -> String {
+    let (email, password) = role.credentials().expect("a demo account");
+    let browser = Browser::signed_in(app, email, password).await;
+    crate::create_token(app, &browser, "write").await
+}
+
+#[tokio::test]
+async fn moving_a_city_government_to_another_city_does_not_carry_its_approval_there() {
+    let app = spawn_app_with(None, true).await;
+    let editor = write_token(&app, Role::Editor).await;
+    let hanoi_before = app
+        .get_json(
+            "/api/v1/observations?city=hanoi&indicator=mitra:population",
+            200,
+        )
+        .await;
+    let org_path = format!("/api/v1/organisations/{DEMO_ORG}");
+    let profile = |city: &str, country: &str| {
+        json!({"name_en": "Demo organisation: Bangkok city government (example)", "country": country,
+               "city": city, "description_en": "Moved."})
+    };
+    let mismatch = api(
+        &app,
+        Method::PUT,
+        &org_path,
+        Some(&editor),
+        Some(profile("hanoi", "TH")),
+    )
+    .await;
+    assert_eq!(mismatch.status().as_u16(), 400);
+    let problem: serde_json::Value = mismatch.json().await.expect("json");
+    assert_eq!(problem["parameter"], "city", "{problem}");
+
+    let moved = api(
+        &app,
+        Method::PUT,
+        &org_path,
+        Some(&editor),
+        Some(profile("hanoi", "VN")),
+    )
+    .await;
+    assert_eq!(moved.status().as_u16(), 200);
+    let moved: serde_json::Value = moved.json().await.expect("json");
+    assert_eq!(
+        moved["organisation"]["status"], "pending",
+        "a move sends the city government back to review"
+    );
+    let takeover = json!([{"city": "hanoi", "indicator": "mitra:population", "year": 2015, "value": 1,
+                           "source": "UN WUP 2018"}]);
+    for city in ["hanoi", "bangkok"] {
+        let mut rows = takeover.clone();
+        rows[0]["city"] = json!(city);
+        let refused = api(
+            &app,
+            Method::POST,
+            "/api/v1/observations",
+            Some(&editor),
+            Some(rows),
+        )
+        .await;
+        assert_eq!(
+            refused.status().as_u16(),
+            403,
+            "the editor submits for no city while the move waits for review ({city})"
+        );
+    }
+    assert_eq!(
+        app.get_json(
+            "/api/v1/observations?city=hanoi&indicator=mitra:population",
+            200
+        )
+        .await,
+        hanoi_before,
+        "Hanoi's values are untouched"
+    );
+
+    // A platform admin may move it; it stays approved, and its editors edit the new city.
+    let admin = write_token(&app, Role::PlatformAdmin).await;
+    let approve = api(
+        &app,
+        Method::POST,
+        &format!("{org_path}/approve"),
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(approve.status().as_u16(), 200);
+    let back = api(
+        &app,
+        Method::PUT,
+        &org_path,
+        Some(&admin),
+        Some(profile("bangkok", "TH")),
+    )
+    .await;
+    let back: serde_json::Value = back.json().await.expect("json");
+    assert_eq!(back["organisation"]["status"], "approved");
+}
+
+#[tokio::test]
+async fn members_are_invited_and_the_answer_does_not_tell_whether_an_address_has_an_account() {
+    let app = spawn_app_with(None, true).await;
+    let admin = write_token(&app, Role::OrgAdmin).await;
+    let path = format!("/api/v1/organisations/{DEMO_ORG}/members");
+    let mut answers = Vec::new();
+    for email in ["verifier@demo.mitra.invalid", "nobody-here@example.org"] {
+        let response = api(
+            &app,
+            Method::POST,
+            &path,
+            Some(&admin),
+            Some(json!({"email": email, "role": "admin"})),
+        )
+        .await;
+        let status = response.status().as_u16();
+        let mut body: serde_json::Value = response.json().await.expect("json");
+        body["invitation"]["email"] = json!("…");
+        answers.push((status, body));
+    }
+    assert_eq!(answers[0].0, 202);
+    assert_eq!(answers[0], answers[1], "the same answer for both addresses");
+    // The verifier is invited, not added: it is no member until it accepts.
+    let (email, password) = Role::Verifier.credentials().expect("verifier");
+    let verifier = Browser::signed_in(&app, email, password).await;
+    let token = crate::create_token(&app, &verifier, "write").await;
+    let me = api(&app, Method::GET, "/api/v1/me", Some(&token), None)
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .expect("json");
+    assert!(
+        !me.to_string().contains(DEMO_ORG),
+        "no membership before the invitation is accepted: {me}"
+    );
+}

@@ -1,0 +1,100 @@
+//! Text that people type: which characters a stored text may hold, and how text leaves Mitra safely for
+//! programs that open it (spreadsheets, XML feed readers).
+
+use std::borrow::Cow;
+
+use crate::ValidationError;
+
+/// Whether `c` may appear in a stored text. XML 1.0 allows tab, line feed, carriage return and every character from
+/// U+0020 but U+FFFE and U+FFFF, so that any text can go into an Atom feed; Mitra refuses the C1 controls and DEL as
+/// well, which a person never means to type. Only a `multiline` text (a description, a body, a reason) takes line
+/// breaks and tabs.
+pub fn is_allowed(c: char, multiline: bool) -> bool {
+    match c {
+        '\t' | '\n' | '\r' => multiline,
+        '\u{FFFE}' | '\u{FFFF}' => false,
+        c => !c.is_control(),
+    }
+}
+
+/// Whether `c` may appear in an XML 1.0 document.
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+}
+
+/// Checks that `value` holds only characters a stored text may hold (see [`is_allowed`]); the error names the field
+/// and the character.
+pub fn check_chars(field: &str, value: &str, multiline: bool) -> Result<(), ValidationError> {
+    match value.chars().find(|c| !is_allowed(*c, multiline)) {
+        None => Ok(()),
+        Some('\t' | '\n' | '\r') => Err(ValidationError::new(
+            field,
+            "must be one line, without line breaks or tabs",
+        )),
+        Some(c) => Err(ValidationError::new(
+            field,
+            format!(
+                "contains the character U+{:04X}, which is not text; remove it",
+                u32::from(c)
+            ),
+        )),
+    }
+}
+
+/// `value` made safe for a spreadsheet cell: one that starts with `=`, `+`, `-`, `@`, a tab or a carriage return
+/// gets a leading apostrophe, so that spreadsheet programs show it as text and never run it as a formula.
+pub fn spreadsheet_safe(value: &str) -> Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{value}"))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_text_holds_no_control_characters_nor_what_xml_cannot_carry() {
+        for bad in [
+            "Bangkok\u{0}",
+            "A\u{7}B",
+            "\u{FFFF}",
+            "x\u{FFFE}",
+            "\u{85}",
+            "\u{7F}",
+        ] {
+            assert!(check_chars("name", bad, true).is_err(), "{bad:?}");
+        }
+        assert!(check_chars("name", "曼谷 กรุงเทพฯ Hà Nội", false).is_ok());
+        assert!(check_chars("description", "Two\nlines\tand a tab", true).is_ok());
+        let one_line = check_chars("name", "Two\nlines", false).expect_err("one line");
+        assert_eq!(one_line.field, "name");
+        let not_text = check_chars("name", "a\u{FFFF}", false).expect_err("not text");
+        assert!(not_text.reason.contains("U+FFFF"), "{}", not_text.reason);
+    }
+
+    #[test]
+    fn xml_characters_are_those_of_xml_1_0() {
+        assert!(
+            ['\t', '\n', '\r', ' ', 'é', '曼', '\u{FFFD}', '\u{10000}']
+                .iter()
+                .all(|c| is_xml_char(*c))
+        );
+        assert!(
+            !['\u{0}', '\u{1B}', '\u{FFFE}', '\u{FFFF}']
+                .iter()
+                .any(|c| is_xml_char(*c))
+        );
+    }
+
+    #[test]
+    fn cells_that_a_spreadsheet_would_run_are_defused() {
+        for formula in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(spreadsheet_safe(formula), format!("'{formula}"));
+        }
+        assert_eq!(spreadsheet_safe("Bangkok"), "Bangkok");
+        assert_eq!(spreadsheet_safe("a=b"), "a=b");
+    }
+}

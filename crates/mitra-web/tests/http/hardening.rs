@@ -1,0 +1,114 @@
+//! What an attacker or a careless file could do with text and exports: control characters and characters XML cannot
+//! carry are refused where people type them, and exports opened in a spreadsheet run no formula.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::{Browser, api, create_token, spawn_app_with};
+
+async fn token(app: &crate::TestApp, prefix: &str) -> String {
+    let (email, password, ..) = mitra_service::DEMO_ACCOUNTS
+        .iter()
+        .find(|(email, ..)| email.starts_with(prefix))
+        .expect("demo account");
+    let browser = Browser::signed_in(app, email, password).await;
+    create_token(app, &browser, "write").await
+}
+
+#[tokio::test]
+async fn names_with_control_characters_and_texts_xml_cannot_carry_are_refused() {
+    let app = spawn_app_with(None, true).await;
+    let member = token(&app, "member@").await;
+    for (name, why) in [
+        ("Acme\u{7} Mobility", "a bell"),
+        ("Acme\nMobility", "a line break in a name"),
+        ("Acme Mobility\u{FFFF}", "a character that is not text"),
+    ] {
+        let response = api(
+            &app,
+            Method::POST,
+            "/api/v1/organisations",
+            Some(&member),
+            Some(json!({"kind": "startup", "name_en": name, "country": "TH", "description_en": "Rides."})),
+        )
+        .await;
+        assert_eq!(response.status().as_u16(), 400, "{why}");
+        let problem: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(problem["parameter"], "name_en", "{why}: {problem}");
+    }
+    let editor = token(&app, "editor@").await;
+    let entry = json!({
+        "id": "not-text", "cities": ["bangkok"], "year_from": 2024, "year_to": null,
+        "texts": [{"lang": "en", "origin": "original", "title": "Sensors\u{FFFF}", "summary": "Sensors."}],
+        "details": {"kind": "practice"}
+    });
+    let refused = api(
+        &app,
+        Method::POST,
+        "/api/v1/entries",
+        Some(&editor),
+        Some(json!({"org": "demo-organisation-bangkok-city-government-example", "entry": entry})),
+    )
+    .await;
+    assert_eq!(refused.status().as_u16(), 400);
+    let feed = app.get("/feeds/entries.atom").await;
+    assert_eq!(feed.status().as_u16(), 200, "the feed stays readable");
+}
+
+#[tokio::test]
+async fn csv_exports_defuse_cells_a_spreadsheet_would_run() {
+    let app = spawn_app_with(None, true).await;
+    let editor = token(&app, "editor@").await;
+    let entry = json!({
+        "id": "formula-title", "cities": ["bangkok"], "year_from": 2024, "year_to": null,
+        "texts": [{"lang": "en", "origin": "original", "title": "=HYPERLINK(\"https://evil.example\",\"Sensors\")",
+                   "summary": "+1 sensors in canals"}],
+        "details": {"kind": "practice"}
+    });
+    let created = api(
+        &app,
+        Method::POST,
+        "/api/v1/entries",
+        Some(&editor),
+        Some(json!({"org": "demo-organisation-bangkok-city-government-example", "entry": entry})),
+    )
+    .await;
+    assert_eq!(created.status().as_u16(), 201);
+    let csv = app
+        .get("/search/export.csv?q=hyperlink")
+        .await
+        .text()
+        .await
+        .expect("csv");
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("formula-title,"))
+        .expect("the entry is exported");
+    assert!(row.contains(",\"'=HYPERLINK("), "{row}");
+    assert!(row.contains(",'+1 sensors in canals,"), "{row}");
+
+    let admin = token(&app, "admin@").await;
+    let saved = api(
+        &app,
+        Method::PUT,
+        "/api/v1/crosswalk",
+        Some(&admin),
+        Some(
+            json!({"from": "iso37120-2014:17.1", "to": "u4ssc:EC:ICT:ICT:1C", "relation": "related",
+                    "basis": "derived", "source": "@SUM(1+1)*cmd", "note": "-2+3"}),
+        ),
+    )
+    .await;
+    assert_eq!(saved.status().as_u16(), 200);
+    let crosswalk = app
+        .get("/api/v1/crosswalk.csv")
+        .await
+        .text()
+        .await
+        .expect("csv");
+    let row = crosswalk
+        .lines()
+        .find(|l| l.starts_with("iso37120-2014:17.1,"))
+        .expect("the relation is exported");
+    assert!(row.ends_with(",'-2+3,'@SUM(1+1)*cmd"), "{row}");
+}
