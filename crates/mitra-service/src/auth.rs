@@ -23,8 +23,6 @@ use crate::{Mitra, ServiceError};
 
 /// How long a signed-in session lasts.
 pub const SESSION_DAYS: i64 = 14;
-/// How long an anonymous session (which only carries a CSRF token) lasts.
-const ANONYMOUS_SESSION_HOURS: i64 = 12;
 /// Failed sign-ins allowed before the account is locked for a while.
 pub const FREE_ATTEMPTS: u32 = 5;
 /// The longest lock-out.
@@ -51,6 +49,12 @@ pub(crate) fn random_token() -> String {
     hex(&bytes)
 }
 
+/// A new CSRF token for the forms of a visitor who is not signed in (sign-in, sign-up, password reset): kept in a
+/// cookie and echoed by the form, so that no session needs to be stored for someone who only looks at a form.
+pub fn form_token() -> String {
+    random_token()
+}
+
 /// Bytes as lower-case hex digits.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -72,7 +76,7 @@ pub(crate) fn hash_secret(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }
 
-fn hash_password(password: &str) -> Result<String, ServiceError> {
+pub(crate) fn hash_password(password: &str) -> Result<String, ServiceError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -315,12 +319,6 @@ impl Mitra {
         Ok(())
     }
 
-    /// Starts an anonymous session, which carries the CSRF token of the sign-in and sign-up forms.
-    pub async fn start_anonymous_session(&self) -> Result<NewSession, ServiceError> {
-        self.new_session(None, Duration::hours(ANONYMOUS_SESSION_HOURS))
-            .await
-    }
-
     async fn new_session(
         &self,
         account: Option<&AccountId>,
@@ -389,6 +387,12 @@ impl Mitra {
         tracing::info!(account = %credentials.account.id, "sign_in.succeeded");
         self.new_session(Some(&credentials.account.id), Duration::days(SESSION_DAYS))
             .await
+    }
+
+    /// Deletes the sessions and e-mailed links that have expired, and links used more than a day ago; returns how
+    /// many of each. `serve` runs this every hour.
+    pub async fn purge_expired(&self) -> Result<(u64, u64), ServiceError> {
+        Ok(self.store.purge_expired(OffsetDateTime::now_utc()).await?)
     }
 
     /// Ends a session.

@@ -30,7 +30,8 @@ pub use analytics::{
 pub use attachments::{ACCEPTED as ACCEPTED_FILES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, sniff};
 pub use audit::AuditQuery;
 pub use auth::{
-    FREE_ATTEMPTS, NewApiToken, NewSession, SESSION_DAYS, SessionInfo, lock_out, one_time_password,
+    FREE_ATTEMPTS, NewApiToken, NewSession, SESSION_DAYS, SessionInfo, form_token, lock_out,
+    one_time_password,
 };
 pub use boundaries::{Boundary, boundaries};
 pub use cities::{CityDetail, CityListQuery, CityPage};

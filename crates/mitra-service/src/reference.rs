@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use mitra_domain::reference::{self, ReferenceData, RowError, StandardCatalogue};
-use mitra_domain::{IndicatorKind, Standard, StandardId};
+use mitra_domain::{Email, IndicatorKind, Standard, StandardId};
 use mitra_store::ReferenceChanges;
 use sha2::{Digest, Sha256};
 
@@ -20,6 +20,9 @@ pub const REFERENCE_VERSION: i64 = 1;
 const DEMO_PACK: &str = "foundation";
 /// The demo pack with one account per role.
 const DEMO_ACCOUNTS_PACK: &str = "accounts";
+/// The password hash of a demo account while Mitra runs without `--demo`: not a hash, so no password matches it.
+const DISABLED_DEMO_HASH: &str =
+    "!disabled: a demo account of an instance that runs without --demo";
 /// The demonstration organisation's name; it says it is not real.
 const DEMO_ORG_NAME: &str = "Demo organisation: Bangkok city government (example)";
 
@@ -398,7 +401,33 @@ impl Mitra {
             newly_loaded |= self.store.mark_demo_loaded(&name, "system:demo").await?;
         }
         newly_loaded |= self.load_demo_entries().await?;
+        self.set_demo_accounts_enabled(true).await?;
         Ok(DemoReport { newly_loaded })
+    }
+
+    /// Lets the demo accounts sign in with their published passwords (`serve --demo`), or stops them (`serve`
+    /// without it): a demo account left working on an instance that is no longer a demonstration is an account
+    /// anyone can use. Stopping one ends its sessions and revokes its API tokens. Returns how many accounts
+    /// changed.
+    pub async fn set_demo_accounts_enabled(&self, enabled: bool) -> Result<u32, ServiceError> {
+        let mut changed = 0;
+        for (email, password, ..) in DEMO_ACCOUNTS {
+            let Some(credentials) = self.store.find_credentials(&Email::parse(email)?).await?
+            else {
+                continue;
+            };
+            let disabled = credentials.password_hash == DISABLED_DEMO_HASH;
+            let hash = match (enabled, disabled) {
+                (true, true) => crate::auth::hash_password(password)?,
+                (false, false) => DISABLED_DEMO_HASH.to_owned(),
+                _ => continue,
+            };
+            self.store
+                .set_password_hash(&credentials.account.id, &hash, "system:demo")
+                .await?;
+            changed += 1;
+        }
+        Ok(changed)
     }
 
     async fn load_demo_accounts(&self) -> Result<(), ServiceError> {

@@ -234,7 +234,11 @@ async fn signing_in_replaces_the_previous_session() {
             .create_account(&Actor::Operator, "ana@example.org", PASSWORD, "Ana", None)
             .await
             .expect("create");
-        let planted = mitra.start_anonymous_session().await.expect("anonymous");
+        // A session id someone else knows, such as one planted in the browser before this sign-in.
+        let planted = mitra
+            .sign_in("ana@example.org", PASSWORD, None)
+            .await
+            .expect("first sign in");
         let session = mitra
             .sign_in("ana@example.org", PASSWORD, Some(&planted.cookie))
             .await
@@ -494,6 +498,66 @@ async fn members_join_only_by_invitation_which_only_org_admins_send() {
             .update_organisation(&bob, org.id.as_str(), &input)
             .await
             .expect("editors edit");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn demo_accounts_stop_working_when_mitra_runs_without_demo_data() {
+    for_each_database(|url| async move {
+        let mitra = open(url).await;
+        mitra.load_demo(&[]).await.expect("demo");
+        let (email, password, ..) = mitra_service::DEMO_ACCOUNTS[0];
+        let session = mitra
+            .sign_in(email, password, None)
+            .await
+            .expect("a demo account signs in on a demo instance");
+        let admin = mitra
+            .resolve_session(&session.cookie)
+            .await
+            .expect("resolve")
+            .expect("session")
+            .actor;
+        let token = mitra
+            .create_api_token(&admin.signed_in().expect("admin"), "script", "write")
+            .await
+            .expect("token");
+
+        let disabled = mitra
+            .set_demo_accounts_enabled(false)
+            .await
+            .expect("disable");
+        assert_eq!(disabled as usize, mitra_service::DEMO_ACCOUNTS.len());
+        assert!(matches!(
+            mitra.sign_in(email, password, None).await,
+            Err(ServiceError::InvalidCredentials)
+        ));
+        assert!(
+            mitra
+                .resolve_session(&session.cookie)
+                .await
+                .expect("resolve")
+                .is_none(),
+            "its sessions end"
+        );
+        assert!(
+            mitra
+                .resolve_api_token(&token.secret)
+                .await
+                .expect("resolve")
+                .is_none(),
+            "its tokens are revoked"
+        );
+        assert_eq!(
+            mitra.set_demo_accounts_enabled(false).await.expect("again"),
+            0,
+            "nothing changes the second time"
+        );
+        mitra.load_demo(&[]).await.expect("demo again");
+        mitra
+            .sign_in(email, password, None)
+            .await
+            .expect("a demo instance again: the demo accounts work again");
     })
     .await;
 }

@@ -14,6 +14,10 @@ use crate::error::{ApiError, PageError};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "mitra_session";
+/// The cookie that carries the CSRF token of a visitor without a session (double-submit: the form echoes it).
+pub const FORM_COOKIE: &str = "mitra_form";
+/// How long the form cookie lasts.
+const FORM_COOKIE_SECONDS: i64 = 12 * 3600;
 
 /// What is known about the requester.
 #[derive(Debug, Clone)]
@@ -38,6 +42,16 @@ impl Auth {
             csrf_token: None,
             session: None,
             via_token: false,
+        }
+    }
+
+    /// An anonymous visitor, with the CSRF token of its form cookie when it sends one that looks like ours.
+    fn anonymous_with_form(headers: &HeaderMap) -> Self {
+        let token = cookie(headers, FORM_COOKIE)
+            .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
+        Self {
+            csrf_token: token,
+            ..Self::anonymous()
         }
     }
 }
@@ -89,6 +103,15 @@ pub fn session_cookie(
     .ok()
 }
 
+/// A `Set-Cookie` value for the form cookie of a visitor without a session.
+pub fn form_cookie(headers: &HeaderMap, token: &str) -> Option<HeaderValue> {
+    let secure = if is_secure(headers) { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{FORM_COOKIE}={token}; Path=/; Max-Age={FORM_COOKIE_SECONDS}; HttpOnly; SameSite=Lax{secure}"
+    ))
+    .ok()
+}
+
 /// A `Set-Cookie` value for a signed-in session.
 pub fn signed_in_cookie(headers: &HeaderMap, value: &str) -> Option<HeaderValue> {
     session_cookie(headers, value, SESSION_DAYS * 24 * 3600)
@@ -131,11 +154,11 @@ pub async fn identify(
                 session: Some(value),
                 via_token: false,
             },
-            Ok(None) => Auth::anonymous(),
+            Ok(None) => Auth::anonymous_with_form(request.headers()),
             Err(e) => return PageError::from(e).into_response(),
         }
     } else {
-        Auth::anonymous()
+        Auth::anonymous_with_form(request.headers())
     };
     // The API takes writes only with a token: a session cookie alone cannot make the API write, so the API needs no
     // CSRF token.
@@ -149,8 +172,17 @@ pub async fn identify(
     } else {
         auth
     };
+    let personal = auth.actor != Actor::Anonymous || auth.csrf_token.is_some();
     request.extensions_mut().insert(auth);
-    next.run(request).await
+    let mut response = next.run(request).await;
+    // What a signed-in account (or a visitor with a form token) is shown is theirs alone: no shared cache keeps it.
+    if personal || response.headers().contains_key(header::SET_COOKIE) {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
+    response
 }
 
 /// Lets a write through only from a signed-in account with write rights (or an operator): an anonymous caller
@@ -178,7 +210,7 @@ pub async fn require_writer(request: Request, next: Next) -> Response {
 }
 
 /// Whether the request comes from our own pages: `Sec-Fetch-Site` (when sent) is same-origin or none, and `Origin`
-/// (when sent) names our host.
+/// (when sent) names our scheme and host (https behind a TLS proxy that says so, http otherwise).
 fn same_origin(headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
         && site != "same-origin"
@@ -186,13 +218,14 @@ fn same_origin(headers: &HeaderMap) -> bool {
     {
         return false;
     }
+    let scheme = if is_secure(headers) { "https" } else { "http" };
     match (
         headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
         headers.get(header::HOST).and_then(|v| v.to_str().ok()),
     ) {
         (Some(origin), Some(host)) => origin
             .split_once("://")
-            .is_some_and(|(_, rest)| rest == host),
+            .is_some_and(|(sent_scheme, rest)| sent_scheme == scheme && rest == host),
         (Some(_), None) => false,
         (None, _) => true,
     }
@@ -277,8 +310,21 @@ mod tests {
     fn requests_from_other_sites_are_not_same_origin() {
         assert!(same_origin(&headers(&[
             ("host", "mitra.example"),
+            ("origin", "http://mitra.example")
+        ])));
+        assert!(same_origin(&headers(&[
+            ("host", "mitra.example"),
+            ("x-forwarded-proto", "https"),
             ("origin", "https://mitra.example")
         ])));
+        assert!(
+            !same_origin(&headers(&[
+                ("host", "mitra.example"),
+                ("x-forwarded-proto", "https"),
+                ("origin", "http://mitra.example")
+            ])),
+            "a page over plain http is another origin than the site over TLS"
+        );
         assert!(same_origin(&headers(&[
             ("host", "mitra.example"),
             ("sec-fetch-site", "same-origin")

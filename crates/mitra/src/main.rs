@@ -60,6 +60,10 @@ enum Command {
         /// Address to serve on, e.g. 127.0.0.1:8080 or 0.0.0.0:8080 (port 0 picks a free port).
         #[arg(long, env = "MITRA_BIND", value_name = "ADDR")]
         bind: Option<String>,
+        /// With --demo, serve on an address other machines can reach. The demo accounts' passwords are published:
+        /// anyone who reaches the server can sign in as a platform admin.
+        #[arg(long, requires = "demo")]
+        allow_demo_on_network: bool,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -227,29 +231,44 @@ fn init_logging(format: LogFormat) {
     }
 }
 
-/// Completes on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// A future that completes on Ctrl-C or SIGTERM. The signal handlers are installed now, before the server says it
+/// is listening, so that a signal sent as soon as it does stops it cleanly.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    let signals = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let (mut interrupt, mut terminate) = signals;
+            let interrupted = async {
+                match interrupt.as_mut() {
+                    Some(s) => drop(s.recv().await),
+                    None => std::future::pending().await,
+                }
+            };
+            let terminated = async {
+                match terminate.as_mut() {
+                    Some(s) => drop(s.recv().await),
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                () = interrupted => {},
+                () = terminated => {},
+            }
+        }
+        #[cfg(not(unix))]
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+        tracing::info!("server.shutting_down");
     }
-    tracing::info!("server.shutting_down");
 }
 
 fn say(line: &str) -> anyhow::Result<()> {
@@ -300,8 +319,24 @@ async fn closing<T>(
     result
 }
 
+/// Creates the data directory if it is missing, readable by its owner only (it holds the database, attached files
+/// and the search index).
+fn ensure_data_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    if dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .with_context(|| format!("cannot create the data directory {}", dir.display()))
+}
+
 /// Opens the configured database; attached files live in `DATA_DIR/files`.
 async fn open(config: &Config) -> anyhow::Result<Mitra> {
+    ensure_data_dir(&config.data_dir)?;
     let mitra = Mitra::open_with(&config.database_url(), &config.mail)
         .await
         .with_context(|| {
@@ -579,7 +614,46 @@ async fn run_import(config: &Config, command: ImportCommand) -> anyhow::Result<(
     .await
 }
 
-async fn serve(mut config: Config, demo: bool, demo_exclude: &[String]) -> anyhow::Result<()> {
+/// How often `serve` deletes expired sessions and e-mailed links.
+const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Deletes expired sessions and links now and then every [`PURGE_EVERY`] (each node does; deleting is idempotent).
+fn purge_periodically(mitra: &Mitra) -> tokio::task::JoinHandle<()> {
+    let mitra = mitra.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(PURGE_EVERY);
+        loop {
+            tick.tick().await;
+            match mitra.purge_expired().await {
+                Ok((sessions, links)) => {
+                    tracing::info!(purge.sessions = sessions, purge.links = links, "purge.done");
+                }
+                Err(error) => tracing::warn!(error = %error, "purge.failed"),
+            }
+        }
+    })
+}
+
+/// Options of `mitra serve` beyond the configuration.
+struct ServeOptions<'a> {
+    demo: bool,
+    demo_exclude: &'a [String],
+    allow_demo_on_network: bool,
+}
+
+async fn serve(mut config: Config, options: ServeOptions<'_>) -> anyhow::Result<()> {
+    let ServeOptions {
+        demo,
+        demo_exclude,
+        allow_demo_on_network,
+    } = options;
+    if demo && !config.bind.ip().is_loopback() && !allow_demo_on_network {
+        anyhow::bail!(
+            "--demo serves accounts whose passwords are published, and {} can be reached from other machines; \
+             bind to 127.0.0.1, or add --allow-demo-on-network if everyone who can reach it may be a platform admin",
+            config.bind
+        );
+    }
     let listener = TcpListener::bind(config.bind).await.with_context(|| {
         format!(
             "cannot listen on {} (is another program using it?)",
@@ -624,6 +698,17 @@ async fn serve(mut config: Config, demo: bool, demo_exclude: &[String]) -> anyho
             )?;
         }
         tracing::warn!("serve.demo_mode");
+    } else {
+        let disabled = mitra
+            .set_demo_accounts_enabled(false)
+            .await
+            .context("cannot disable the demo accounts")?;
+        if disabled > 0 {
+            say(&format!(
+                "{disabled} demo account(s) are disabled, as this server runs without --demo: their sessions ended \
+                 and their API tokens were revoked."
+            ))?;
+        }
     }
     let indexed = mitra.prepare_search().await.with_context(|| {
         format!(
@@ -633,13 +718,16 @@ async fn serve(mut config: Config, demo: bool, demo_exclude: &[String]) -> anyho
     })?;
     tracing::info!(entries = indexed, "search.ready");
     let follower = mitra.follow_search_feed();
+    let purger = purge_periodically(&mitra);
+    let shutdown = shutdown_signal();
     tracing::info!(address = %address, database = %config.database_url_redacted(), "server.started");
     say(&format!(
         "Mitra is listening on http://{address}  (Ctrl-C to stop)"
     ))?;
-    let served = mitra_web::serve(listener, mitra.clone(), shutdown_signal()).await;
+    let served = mitra_web::serve(listener, mitra.clone(), shutdown).await;
     // The requests in flight are done: stop following the feed, then close the database.
     follower.abort();
+    purger.abort();
     mitra.close().await;
     tracing::info!("server.stopped");
     served.context("server error")
@@ -784,8 +872,18 @@ async fn main() -> std::process::ExitCode {
     init_logging(config.log_format);
     let result = match cli.command {
         Command::Serve {
-            demo, demo_exclude, ..
-        } => serve(config, demo, &demo_exclude).await,
+            demo,
+            demo_exclude,
+            allow_demo_on_network,
+            ..
+        } => {
+            let options = ServeOptions {
+                demo,
+                demo_exclude: &demo_exclude,
+                allow_demo_on_network,
+            };
+            serve(config, options).await
+        }
         Command::Migrate => match open(&config).await {
             Ok(mitra) => {
                 mitra.close().await;

@@ -320,3 +320,70 @@ fn serve_closes_the_database_on_sigterm_leaving_no_wal_files() {
         "commands close the database too"
     );
 }
+
+#[test]
+fn the_data_directory_is_created_for_its_owner_only() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("new").join("mitra-data");
+    let migrated = mitra(&data, &["migrate"], None);
+    assert!(migrated.status.success(), "{}", text(&migrated.stderr));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&data)
+            .expect("data dir")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o700, "mode {mode:o}");
+    }
+}
+
+#[test]
+fn demo_data_is_served_on_another_machines_reach_only_when_asked_for() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let refused = mitra(
+        dir.path(),
+        &["serve", "--demo", "--bind", "0.0.0.0:0"],
+        None,
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = text(&refused.stderr);
+    assert!(stderr.contains("--allow-demo-on-network"), "{stderr}");
+    assert!(
+        !dir.path().join("mitra.db").exists(),
+        "refused before anything is written"
+    );
+}
+
+#[test]
+fn a_server_started_without_demo_disables_the_demo_accounts_it_finds() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (demo, _) = start_server(dir.path(), &["--demo"]);
+    assert!(terminate(demo).success());
+    let mut plain = Command::new(env!("CARGO_BIN_EXE_mitra"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("MITRA_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start");
+    use std::io::BufRead as _;
+    let stdout = plain.stdout.take().expect("stdout");
+    let mut said = Vec::new();
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.expect("line");
+        let listening = line.contains("listening on");
+        said.push(line);
+        if listening {
+            break;
+        }
+    }
+    assert!(terminate(plain).success());
+    assert!(
+        said.iter()
+            .any(|l| l.contains("5 demo account(s) are disabled")),
+        "{said:?}"
+    );
+}

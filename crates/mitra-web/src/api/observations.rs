@@ -116,11 +116,21 @@ pub(crate) fn dry_run(raw: Option<&str>) -> Result<bool, Box<ApiError>> {
     }
 }
 
-/// Reads an import's body, refusing one over [`IMPORT_LIMIT_BYTES`].
+/// Reads an import's body, refusing one over [`IMPORT_LIMIT_BYTES`] (413) or one that stopped arriving (400).
 pub(crate) async fn import_body(body: Body) -> Result<axum::body::Bytes, ApiError> {
     axum::body::to_bytes(body, IMPORT_LIMIT_BYTES)
         .await
-        .map_err(|_| ApiError::too_large(IMPORT_LIMIT_BYTES))
+        .map_err(|error| {
+            let error = error.into_inner();
+            if error.is::<http_body_util::LengthLimitError>() {
+                ApiError::too_large(IMPORT_LIMIT_BYTES)
+            } else {
+                ApiError::bad_parameter(
+                    "body",
+                    format!("body: the file did not arrive whole ({error}); send it again"),
+                )
+            }
+        })
 }
 
 /// What an import did.

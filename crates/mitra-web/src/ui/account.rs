@@ -9,7 +9,7 @@ use mitra_service::{ApiTokenRecord, Mitra, ServiceError};
 use serde::Deserialize;
 
 use super::forms::{
-    CsrfOnly, FieldError, Invalid as _, field_error, form_session, has_csrf, with_cookie,
+    CsrfOnly, FieldError, Invalid as _, field_error, form_token, has_csrf, with_cookie,
 };
 use super::{Layout, done, render};
 use crate::auth::{Auth, CsrfForm, session_cookie, signed_in_cookie};
@@ -166,7 +166,7 @@ async fn form_layout(
     uri: &Uri,
     headers: &HeaderMap,
 ) -> Result<(Layout, Option<HeaderValue>), PageError> {
-    let (csrf, cookie) = form_session(mitra, auth, headers).await?;
+    let (csrf, cookie) = form_token(auth, headers);
     let mut l = layout(mitra, auth, lang, nav, key, uri).await;
     l.csrf = csrf;
     Ok((l, cookie))

@@ -2,10 +2,10 @@
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
-use mitra_service::{Mitra, ServiceError};
+use mitra_service::ServiceError;
 use serde::Deserialize;
 
-use crate::auth::{Auth, HasCsrf, session_cookie};
+use crate::auth::{Auth, HasCsrf, form_cookie};
 use crate::error::PageError;
 
 /// A form with nothing but its CSRF token (sign-out, approve, revoke).
@@ -94,21 +94,15 @@ pub fn field_error(error: ServiceError) -> Result<FieldError, PageError> {
     }
 }
 
-/// Makes sure the visitor has a session to carry the form's CSRF token; returns the token and, for a new session,
-/// the cookie to set.
-pub async fn form_session(
-    mitra: &Mitra,
-    auth: &Auth,
-    headers: &HeaderMap,
-) -> Result<(String, Option<HeaderValue>), PageError> {
+/// The CSRF token for a form: the session's, or for a visitor who is not signed in, the one of the form cookie
+/// (a new one when there is none, with the cookie to set). Nothing is stored for a visitor who only looks.
+pub fn form_token(auth: &Auth, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
     if let Some(token) = &auth.csrf_token {
-        return Ok((token.clone(), None));
+        return (token.clone(), None);
     }
-    let session = mitra.start_anonymous_session().await?;
-    Ok((
-        session.csrf_token,
-        session_cookie(headers, &session.cookie, 12 * 3600),
-    ))
+    let token = mitra_service::form_token();
+    let cookie = form_cookie(headers, &token);
+    (token, cookie)
 }
 
 /// Adds a `Set-Cookie` header to a response, if there is one.

@@ -16,7 +16,12 @@ async fn signing_in_gives_a_new_session_id_and_the_old_one_stops_working() {
     for_each_database(|url| async move {
         let app = spawn_app_with(Some(url), true).await;
         let mut browser = Browser::visit(&app, "/login").await;
-        let planted = browser.cookie.clone().expect("an anonymous session");
+        // A session id planted in the browser before sign-in (by someone who wants to share the session).
+        let planted = format!("mitra_session={}", "ab".repeat(32));
+        browser.cookie = Some(format!(
+            "{}; {planted}",
+            browser.cookie.clone().expect("a form cookie")
+        ));
         let response = browser
             .post(
                 &app,
@@ -25,7 +30,10 @@ async fn signing_in_gives_a_new_session_id_and_the_old_one_stops_working() {
             )
             .await;
         assert_eq!(response.status().as_u16(), 303);
-        let fresh = session_cookie(&response).expect("a new session cookie");
+        let fresh = format!(
+            "mitra_session={}",
+            session_cookie(&response).expect("a new session cookie")
+        );
         assert_ne!(fresh, planted, "the session id changes at sign-in");
         let cookie = response.headers()["set-cookie"]
             .to_str()
@@ -83,10 +91,7 @@ async fn forms_without_the_right_csrf_token_or_from_another_site_are_refused() {
         let cross_site = app
             .client
             .post(app.url("/account"))
-            .header(
-                "cookie",
-                format!("mitra_session={}", browser.cookie.as_deref().unwrap_or("")),
-            )
+            .header("cookie", browser.cookie.clone().unwrap_or_default())
             .header("origin", "https://evil.example")
             .form(&[
                 ("csrf_token", browser.csrf.as_deref().unwrap_or("")),
@@ -101,10 +106,7 @@ async fn forms_without_the_right_csrf_token_or_from_another_site_are_refused() {
         let fetch_site = app
             .client
             .post(app.url("/account"))
-            .header(
-                "cookie",
-                format!("mitra_session={}", browser.cookie.as_deref().unwrap_or("")),
-            )
+            .header("cookie", browser.cookie.clone().unwrap_or_default())
             .header("sec-fetch-site", "cross-site")
             .form(&[
                 ("csrf_token", browser.csrf.as_deref().unwrap_or("")),
@@ -194,7 +196,7 @@ async fn api_tokens_are_scoped_and_session_cookies_cannot_write_through_the_api(
             .post(app.url("/api/v1/organisations"))
             .header(
                 "cookie",
-                format!("mitra_session={}", browser.cookie.as_deref().unwrap_or("")),
+                browser.cookie.clone().unwrap_or_default(),
             )
             .json(&body)
             .send()
@@ -619,4 +621,70 @@ async fn the_account_language_setting_chooses_the_interface_language() {
         );
     })
     .await;
+}
+
+#[tokio::test]
+async fn looking_at_a_form_stores_nothing_and_expired_sessions_and_links_are_purged() {
+    let app = spawn_app_with(None, true).await;
+    let count = |table: &'static str| {
+        let path = app.database_path();
+        async move {
+            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+                .await
+                .expect("open the database");
+            let n: i64 = sqlx::query_scalar(&format!("select count(*) from {table}"))
+                .fetch_one(&pool)
+                .await
+                .expect("count");
+            pool.close().await;
+            n
+        }
+    };
+    let before = count("sessions").await;
+    for path in ["/login", "/signup", "/reset", "/login", "/login"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        assert_eq!(
+            response.headers()["cache-control"],
+            "private, no-store",
+            "a form with a token is not cached"
+        );
+    }
+    assert_eq!(
+        count("sessions").await,
+        before,
+        "no session for a visitor who only looks"
+    );
+    // The form cookie still carries the form's token: signing in works.
+    let browser = Browser::signed_in(&app, MEMBER.0, MEMBER.1).await;
+    assert!(browser.cookie.is_some());
+    let account = browser.get(&app, "/account").await;
+    assert_eq!(account.headers()["cache-control"], "private, no-store");
+
+    let mitra = &app.mitra;
+    mitra
+        .request_password_reset(MEMBER.0)
+        .await
+        .expect("reset link");
+    let (sessions, links) = mitra.purge_expired().await.expect("purge");
+    assert_eq!((sessions, links), (0, 0), "nothing current is purged");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database_path().display()))
+        .await
+        .expect("open");
+    let past = time::OffsetDateTime::now_utc() - time::Duration::days(2);
+    for table in ["sessions", "one_time_tokens"] {
+        sqlx::query(&format!("update {table} set expires_at = $1"))
+            .bind(past)
+            .execute(&pool)
+            .await
+            .expect("age");
+    }
+    pool.close().await;
+    let (sessions, links) = mitra.purge_expired().await.expect("purge");
+    assert!(
+        sessions >= 1 && links >= 1,
+        "{sessions} sessions, {links} links"
+    );
+    assert_eq!(count("sessions").await, 0);
+    assert_eq!(count("one_time_tokens").await, 0);
 }

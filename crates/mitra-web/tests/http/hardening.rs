@@ -53,6 +53,20 @@ async fn names_with_control_characters_and_texts_xml_cannot_carry_are_refused() 
     assert_eq!(refused.status().as_u16(), 400);
     let feed = app.get("/feeds/entries.atom").await;
     assert_eq!(feed.status().as_u16(), 200, "the feed stays readable");
+    let me = api(&app, Method::GET, "/api/v1/me", Some(&member), None).await;
+    assert_eq!(
+        me.headers()["cache-control"],
+        "private, no-store",
+        "an answer for one caller is kept by no shared cache"
+    );
+    assert!(
+        app.get("/api/v1/cities")
+            .await
+            .headers()
+            .get("cache-control")
+            .is_none(),
+        "public answers may be cached"
+    );
 }
 
 #[tokio::test]
@@ -111,4 +125,59 @@ async fn csv_exports_defuse_cells_a_spreadsheet_would_run() {
         .find(|l| l.starts_with("iso37120-2014:17.1,"))
         .expect("the relation is exported");
     assert!(row.ends_with(",'-2+3,'@SUM(1+1)*cmd"), "{row}");
+}
+
+/// Reads from `stream` until the server closes it or `limit` passes; returns what it sent.
+async fn until_closed(stream: &mut tokio::net::TcpStream, limit: std::time::Duration) -> String {
+    use tokio::io::AsyncReadExt as _;
+    let mut received = Vec::new();
+    tokio::time::timeout(limit, stream.read_to_end(&mut received))
+        .await
+        .expect("the server closes a stalled connection")
+        .ok();
+    String::from_utf8_lossy(&received).into_owned()
+}
+
+#[tokio::test]
+async fn stalled_clients_do_not_keep_connections_open() {
+    use tokio::io::AsyncWriteExt as _;
+    let timeouts = mitra_web::Timeouts {
+        header: std::time::Duration::from_millis(500),
+        body: std::time::Duration::from_millis(500),
+    };
+    let app = crate::spawn_app_with_timeouts(None, true, timeouts).await;
+    let limit = std::time::Duration::from_secs(10);
+    // Connects and sends nothing.
+    let mut silent = tokio::net::TcpStream::connect(app.address)
+        .await
+        .expect("connect");
+    until_closed(&mut silent, limit).await;
+    // Sends half a request head and stops.
+    let mut half = tokio::net::TcpStream::connect(app.address)
+        .await
+        .expect("connect");
+    half.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("write");
+    until_closed(&mut half, limit).await;
+    // Promises a body and sends only part of it.
+    let editor = token(&app, "editor@").await;
+    let mut slow = tokio::net::TcpStream::connect(app.address)
+        .await
+        .expect("connect");
+    slow.write_all(
+        format!(
+            "POST /api/v1/observations?dry_run=true HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {editor}\r\n\
+             Content-Type: text/csv\r\nContent-Length: 1000\r\nConnection: close\r\n\r\ncity,indicator"
+        )
+        .as_bytes(),
+    )
+    .await
+    .expect("write");
+    let answer = until_closed(&mut slow, limit).await;
+    assert!(
+        answer.starts_with("HTTP/1.1 400"),
+        "a body that stops arriving is a 400 naming it: {answer}"
+    );
+    assert!(answer.contains("did not arrive whole"), "{answer}");
 }

@@ -1256,10 +1256,7 @@ async fn editors_attach_files_of_the_accepted_kinds_and_size_and_readers_downloa
         app.client
             .post(app.url("/entries/bkk-drainage-report/files"))
             .header("content-type", content_type)
-            .header(
-                "cookie",
-                format!("mitra_session={}", editor.cookie.as_deref().unwrap_or("")),
-            )
+            .header("cookie", editor.cookie.clone().unwrap_or_default())
             .body(body)
             .send()
     };

@@ -25,6 +25,11 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// The SQLite database of this app (when it runs on SQLite).
+    pub fn database_path(&self) -> std::path::PathBuf {
+        self._dir.path().join("mitra.db")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
     }
@@ -63,6 +68,15 @@ impl TestApp {
 
 /// Starts Mitra on SQLite in a fresh temporary directory, with reference data and, if `demo`, the demo pack.
 pub async fn spawn_app_with(database_url: Option<String>, demo: bool) -> TestApp {
+    spawn_app_with_timeouts(database_url, demo, mitra_web::Timeouts::default()).await
+}
+
+/// [`spawn_app_with`], serving with the given timeouts.
+pub async fn spawn_app_with_timeouts(
+    database_url: Option<String>,
+    demo: bool,
+    timeouts: mitra_web::Timeouts,
+) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = database_url.unwrap_or_else(|| format!("sqlite://{}/mitra.db", dir.path().display()));
     let mitra = Mitra::open(&url)
@@ -77,10 +91,11 @@ pub async fn spawn_app_with(database_url: Option<String>, demo: bool) -> TestApp
         .await
         .expect("bind");
     let address = listener.local_addr().expect("address");
-    tokio::spawn(mitra_web::serve(
+    tokio::spawn(mitra_web::serve_with(
         listener,
         mitra.clone(),
         std::future::pending(),
+        timeouts,
     ));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -118,7 +133,21 @@ pub fn csrf_of(html: &str) -> Option<String> {
     Some(html[at..].split('"').next()?.to_owned())
 }
 
-/// A browser: a session cookie and the CSRF token of its session.
+/// The value of the `mitra_form` cookie a response sets, if any.
+pub fn form_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| {
+            c.strip_prefix("mitra_form=")
+                .map(|rest| rest.split(';').next().unwrap_or("").to_owned())
+        })
+}
+
+/// A browser: its cookie (`name=value`: the session's, or for a visitor without one, the form cookie) and the CSRF
+/// token its forms carry.
 #[derive(Debug, Clone, Default)]
 pub struct Browser {
     pub cookie: Option<String>,
@@ -126,10 +155,12 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// Opens a form page as a new visitor, which starts an anonymous session.
+    /// Opens a form page as a new visitor, which gets a form cookie (and no session).
     pub async fn visit(app: &TestApp, path: &str) -> Self {
         let response = app.get(path).await;
-        let cookie = session_cookie(&response);
+        let cookie = session_cookie(&response)
+            .map(|v| format!("mitra_session={v}"))
+            .or_else(|| form_cookie(&response).map(|v| format!("mitra_form={v}")));
         let html = response.text().await.expect("html");
         Self {
             cookie,
@@ -144,7 +175,7 @@ impl Browser {
             .post(app, "/login", &[("email", email), ("password", password)])
             .await;
         assert_eq!(response.status().as_u16(), 303, "sign in as {email}");
-        browser.cookie = session_cookie(&response);
+        browser.cookie = session_cookie(&response).map(|v| format!("mitra_session={v}"));
         let html = browser
             .get(app, "/account")
             .await
@@ -158,7 +189,7 @@ impl Browser {
     pub async fn get(&self, app: &TestApp, path: &str) -> reqwest::Response {
         let mut request = app.client.get(app.url(path));
         if let Some(cookie) = &self.cookie {
-            request = request.header("cookie", format!("mitra_session={cookie}"));
+            request = request.header("cookie", cookie);
         }
         request.send().await.expect("request")
     }
@@ -174,7 +205,7 @@ impl Browser {
         form.extend_from_slice(fields);
         let mut request = app.client.post(app.url(path)).form(&form);
         if let Some(cookie) = &self.cookie {
-            request = request.header("cookie", format!("mitra_session={cookie}"));
+            request = request.header("cookie", cookie);
         }
         request.send().await.expect("request")
     }
