@@ -568,8 +568,14 @@ impl SearchIndex {
     /// Words of titles and names that start with what the user has typed of the last word, most frequent first,
     /// each given as the whole query so far completed by it.
     pub fn suggest(&self, typed: &str, limit: usize) -> Result<Vec<String>, SearchError> {
-        let (head, last) = match typed.trim_end().rfind(char::is_whitespace) {
-            Some(at) => typed.split_at(at + 1),
+        // The last word is completed; what comes before it is kept as typed. The space before it may be any
+        // whitespace, of any width in UTF-8 (an ideographic space from a Chinese input method, a no-break space).
+        let (head, last) = match typed
+            .trim_end()
+            .char_indices()
+            .rfind(|(_, c)| c.is_whitespace())
+        {
+            Some((at, space)) => typed.split_at(at + space.len_utf8()),
             None => ("", typed),
         };
         let prefix = fold_prefix(last.trim());

@@ -181,3 +181,14 @@ async fn stalled_clients_do_not_keep_connections_open() {
     );
     assert!(answer.contains("did not arrive whole"), "{answer}");
 }
+
+#[tokio::test]
+async fn suggestions_take_the_spaces_input_methods_type() {
+    let app = spawn_app_with(None, true).await;
+    for typed in ["%E6%99%BA%E6%85%A7%E3%80%80%E4%BA%A4", "H%C3%A0%C2%A0N"] {
+        let answer = app
+            .get_json(&format!("/api/v1/search/suggest?q={typed}"), 200)
+            .await;
+        assert!(answer["suggestions"].is_array(), "{answer}");
+    }
+}
