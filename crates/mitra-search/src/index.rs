@@ -39,6 +39,19 @@ pub enum SearchError {
     Directory(#[from] tantivy::directory::error::OpenDirectoryError),
 }
 
+impl SearchError {
+    /// Whether another process holds the index's writer lock (another server using the same directory).
+    pub fn is_locked(&self) -> bool {
+        matches!(
+            self,
+            SearchError::Index(tantivy::TantivyError::LockFailure(
+                tantivy::directory::error::LockError::LockBusy,
+                _
+            ))
+        )
+    }
+}
+
 /// One language's text of an entry.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Text {

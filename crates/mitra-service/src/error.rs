@@ -56,6 +56,9 @@ pub enum ServiceError {
     /// in a moment.
     #[error("the database is busy with other changes; try again in a moment")]
     Busy,
+    /// The database's disk is full: nothing was written, and the operator must make room.
+    #[error("the server's disk is full, so nothing was saved; please tell the operator")]
+    DiskFull,
     /// Configuration is unusable (bad database URL, unreachable database at start).
     #[error("{0}")]
     Config(String),
@@ -79,6 +82,7 @@ impl From<StoreError> for ServiceError {
             StoreError::NotFound { entity, id } => ServiceError::NotFound { entity, id },
             StoreError::Conflict { constraint } => ServiceError::Conflict(constraint),
             StoreError::Busy => ServiceError::Busy,
+            StoreError::DiskFull => ServiceError::DiskFull,
             StoreError::Config(message) => ServiceError::Config(message),
             StoreError::Other(e) => ServiceError::Internal(e),
         }

@@ -63,6 +63,11 @@ pub(crate) struct SearchState {
     catching_up: Mutex<()>,
     /// Whether opening the index has just built it from the store (so a rebuild asked for now has nothing to do).
     built_at_open: std::sync::atomic::AtomicBool,
+    /// The index in memory that searches use once the one on disk could not be opened or written (a full disk):
+    /// built from the store, it keeps search working and current until the next start.
+    fallback: OnceCell<Arc<SearchIndex>>,
+    /// Why searches run from memory, when they do.
+    problem: std::sync::Mutex<Option<String>>,
 }
 
 impl SearchState {
@@ -642,18 +647,62 @@ impl Mitra {
             .await?)
     }
 
+    /// Why searches run from an index in memory instead of the one in the data directory, if they do.
+    pub fn search_problem(&self) -> Option<String> {
+        self.search
+            .problem
+            .lock()
+            .map_or(None, |problem| problem.clone())
+    }
+
+    /// Switches searches to an index in memory, built from the store, because the one on disk failed with
+    /// `error`; returns it. Reads keep working; writes to the store are not affected.
+    async fn use_memory(
+        &self,
+        error: &mitra_search::SearchError,
+    ) -> Result<Arc<SearchIndex>, ServiceError> {
+        let state = &self.search;
+        let where_ = state
+            .dir
+            .as_ref()
+            .map_or_else(String::new, |d| format!(" in {}", d.display()));
+        let problem = format!(
+            "the search index{where_} cannot be written ({error}); searching from an index in memory until the next \
+             start. Free space on the disk (or fix the directory), then restart."
+        );
+        tracing::error!(problem = %problem, "search.index_unwritable");
+        if let Ok(mut slot) = state.problem.lock() {
+            *slot = Some(problem);
+        }
+        let index = state
+            .fallback
+            .get_or_try_init(|| async {
+                let index = Arc::new(SearchIndex::in_memory().map_err(internal)?);
+                self.rebuild_into(&index).await?;
+                Ok::<_, ServiceError>(index)
+            })
+            .await?;
+        Ok(index.clone())
+    }
+
     async fn index(&self) -> Result<Arc<SearchIndex>, ServiceError> {
         let state = &self.search;
-        let index = state
+        if let Some(memory) = state.fallback.get() {
+            return Ok(memory.clone());
+        }
+        let opened = state
             .index
             .get_or_try_init(|| async {
                 let (index, opened) = match &state.dir {
                     Some(dir) => {
                         let dir = dir.clone();
-                        tokio::task::spawn_blocking(move || SearchIndex::open(&dir))
+                        match tokio::task::spawn_blocking(move || SearchIndex::open(&dir))
                             .await
                             .map_err(|e| ServiceError::Internal(e.into()))?
-                            .map_err(internal)?
+                        {
+                            Ok(opened) => opened,
+                            Err(error) => return Err(IndexFailure::Open(error)),
+                        }
                     }
                     None => (SearchIndex::in_memory().map_err(internal)?, Opened::Empty),
                 };
@@ -669,10 +718,24 @@ impl Mitra {
                         state.built_at_open.store(true, Ordering::Relaxed);
                     }
                 }
-                Ok::<_, ServiceError>(index)
+                Ok::<_, IndexFailure>(index)
             })
-            .await?;
-        Ok(index.clone())
+            .await;
+        match opened {
+            Ok(index) => Ok(index.clone()),
+            Err(IndexFailure::Open(error)) if error.is_locked() => {
+                Err(ServiceError::Config(format!(
+                    "the search index in {} is in use by another process: is another mitra serve using this data \
+                 directory?",
+                    state
+                        .dir
+                        .as_ref()
+                        .map_or_else(String::new, |d| d.display().to_string())
+                )))
+            }
+            Err(IndexFailure::Open(error)) => self.use_memory(&error).await,
+            Err(IndexFailure::Service(error)) => Err(error),
+        }
     }
 
     /// Opens the search index, building it from the store when it is new or of another version, and brings it up
@@ -700,6 +763,10 @@ impl Mitra {
     /// Rebuilds the search index from every stored entry; returns how many entries it holds.
     pub async fn rebuild_search_index(&self) -> Result<u64, ServiceError> {
         let index = self.index().await?;
+        if let Some(problem) = self.search_problem() {
+            // The index in the data directory is what a rebuild is for; one in memory is not a rebuild.
+            return Err(ServiceError::Config(problem));
+        }
         if self.search.built_at_open.swap(false, Ordering::Relaxed) {
             // Opening found no usable index and has just built it from the store.
             return Ok(index.len());
@@ -777,13 +844,16 @@ impl Mitra {
                     .filter(|id| !found.iter().any(|e| e.entry.id.as_str() == **id))
                     .map(|id| (*id).to_owned())
                     .collect();
-                let index = index.clone();
-                tokio::task::spawn_blocking(move || {
-                    index.apply(&documents, &removals, u64::try_from(last).unwrap_or(0))
+                let writer = index.clone();
+                let applied = tokio::task::spawn_blocking(move || {
+                    writer.apply(&documents, &removals, u64::try_from(last).unwrap_or(0))
                 })
                 .await
-                .map_err(|e| ServiceError::Internal(e.into()))?
-                .map_err(internal)?;
+                .map_err(|e| ServiceError::Internal(e.into()))?;
+                if let Err(error) = applied {
+                    // The index on disk cannot take the change (a full disk): search on from memory.
+                    return self.use_memory(&error).await;
+                }
             }
             after = last;
             self.search.seen.store(after, Ordering::Relaxed);
@@ -891,6 +961,18 @@ impl Mitra {
             .await
             .map_err(|e| ServiceError::Internal(e.into()))?
             .map_err(internal)
+    }
+}
+
+/// Why the index could not be opened: the index itself, or the store it is built from.
+enum IndexFailure {
+    Open(mitra_search::SearchError),
+    Service(ServiceError),
+}
+
+impl From<ServiceError> for IndexFailure {
+    fn from(error: ServiceError) -> Self {
+        IndexFailure::Service(error)
     }
 }
 

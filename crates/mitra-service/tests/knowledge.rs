@@ -209,6 +209,59 @@ async fn the_index_on_disk_is_reused_and_can_be_rebuilt() {
     .await;
 }
 
+#[tokio::test]
+async fn search_works_from_memory_when_the_index_on_disk_cannot_be_written() {
+    use mitra_service::domain::{Actor, Entry};
+    for_each_database(|url| async move {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // Where the index should go, a file is in the way: the index cannot be created.
+        let blocked = dir.path().join("search");
+        std::fs::write(&blocked, "not a directory").expect("file");
+        let mitra = open(url.clone()).await.with_search_dir(blocked.clone());
+        mitra.load_demo(&[]).await.expect("demo");
+        assert_eq!(mitra.prepare_search().await.expect("starts anyway"), 72);
+        assert!(
+            !ids(&mitra.search(&query("transport")).await.expect("search")).is_empty(),
+            "reads are served"
+        );
+        let problem = mitra.search_problem().expect("the problem is told");
+        assert!(
+            problem.contains(&blocked.display().to_string())
+                && problem.contains("cannot be written"),
+            "{problem}"
+        );
+        assert!(matches!(
+            mitra.rebuild_search_index().await,
+            Err(ServiceError::Config(ref message)) if message == &problem
+        ));
+
+        // An index that was written before and then cannot take a change any more (its files are gone, as on a
+        // disk that failed): searches carry on from memory and find the change.
+        let second = dir.path().join("second");
+        let node = open(url).await.with_search_dir(second.clone());
+        assert_eq!(node.prepare_search().await.expect("index on disk"), 72);
+        assert!(node.search_problem().is_none());
+        std::fs::remove_dir_all(&second).expect("remove the index");
+        std::fs::write(&second, "not a directory").expect("file");
+        let entry: Entry = serde_json::from_value(entry_json("canal-sensors")).expect("entry");
+        node.create_entry(
+            &Actor::Operator,
+            "demo-organisation-bangkok-city-government-example",
+            &entry,
+        )
+        .await
+        .expect("writes to the database go on");
+        let found = node.search(&query("canal sensors")).await.expect("search");
+        assert!(
+            ids(&found).contains(&"canal-sensors".to_owned()),
+            "{:?}",
+            ids(&found)
+        );
+        assert!(node.search_problem().is_some());
+    })
+    .await;
+}
+
 /// An entry for the concurrency test, as JSON (the import and the API format).
 fn entry_json(id: &str) -> serde_json::Value {
     serde_json::json!({

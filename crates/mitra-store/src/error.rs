@@ -21,6 +21,9 @@ pub enum StoreError {
     /// will likely succeed.
     #[error("the database is busy; try again in a moment")]
     Busy,
+    /// The database cannot write because its disk is full; what it holds is intact.
+    #[error("the database's disk is full; nothing was written")]
+    DiskFull,
     /// The database URL or options are unusable.
     #[error("{0}")]
     Config(String),
@@ -38,6 +41,9 @@ impl From<sqlx::Error> for StoreError {
             let sqlite = db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some();
             if is_busy(sqlite, db.code().as_deref()) {
                 return StoreError::Busy;
+            }
+            if is_disk_full(sqlite, db.code().as_deref()) {
+                return StoreError::DiskFull;
             }
             if db.is_unique_violation() {
                 return StoreError::Conflict {
@@ -65,9 +71,25 @@ fn is_busy(sqlite: bool, code: Option<&str>) -> bool {
     }
 }
 
+/// Whether a database error code says the disk is full: SQLite's SQLITE_FULL, PostgreSQL's disk_full.
+fn is_disk_full(sqlite: bool, code: Option<&str>) -> bool {
+    match code {
+        Some(code) if sqlite => code.parse::<u32>().is_ok_and(|n| n & 0xff == 13),
+        Some(code) => code == "53100",
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_busy;
+    use super::{is_busy, is_disk_full};
+
+    #[test]
+    fn a_full_disk_is_recognised_on_both_engines() {
+        assert!(is_disk_full(true, Some("13")));
+        assert!(is_disk_full(false, Some("53100")));
+        assert!(!is_disk_full(true, Some("5")) && !is_disk_full(false, Some("13")));
+    }
 
     #[test]
     fn busy_codes_of_both_engines_are_recognised() {

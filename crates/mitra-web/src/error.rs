@@ -225,6 +225,16 @@ impl From<ServiceError> for ApiError {
                 error.to_string(),
                 None,
             ),
+            ServiceError::DiskFull => {
+                tracing::error!("api.disk_full");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "disk-full",
+                    "Disk full",
+                    error.to_string(),
+                    None,
+                )
+            }
             ServiceError::WrongAccount => Self::new(
                 StatusCode::FORBIDDEN,
                 "wrong-account",
@@ -299,11 +309,18 @@ impl From<ServiceError> for PageError {
                 status: StatusCode::FORBIDDEN,
                 detail: None,
             },
+            ServiceError::DiskFull => {
+                tracing::error!("page.disk_full");
+                Self {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    detail: Some(error.to_string()),
+                }
+            }
             ServiceError::Busy => {
                 tracing::warn!("page.database_busy");
                 Self {
                     status: StatusCode::SERVICE_UNAVAILABLE,
-                    detail: Some(error.to_string()),
+                    detail: None,
                 }
             }
             ServiceError::InvalidCredentials

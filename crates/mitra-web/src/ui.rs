@@ -238,7 +238,10 @@ pub fn error_page(lang: Language, error: &PageError) -> Response {
         ),
         StatusCode::SERVICE_UNAVAILABLE => (
             translate(lang, "error-busy-title"),
-            translate(lang, "error-busy-text"),
+            error
+                .detail
+                .clone()
+                .unwrap_or_else(|| translate(lang, "error-busy-text")),
         ),
         _ => (
             translate(lang, "error-internal-title"),

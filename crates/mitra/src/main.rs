@@ -288,20 +288,20 @@ async fn run_index(config: &Config, command: IndexCommand) -> anyhow::Result<()>
         IndexCommand::Rebuild => {
             let mitra = open(config).await?.with_search_dir(search_dir(config));
             closing(&mitra, async {
-            mitra
-                .load_reference()
-                .await
-                .context("cannot load the reference data")?;
-            let count = mitra.rebuild_search_index().await.with_context(|| {
-                format!(
-                    "cannot rebuild the search index in {} (stop a mitra serve that uses this data directory first)",
+                mitra
+                    .load_reference()
+                    .await
+                    .context("cannot load the reference data")?;
+                let count = mitra.rebuild_search_index().await.with_context(|| {
+                    format!(
+                        "cannot rebuild the search index in {}",
+                        search_dir(config).display()
+                    )
+                })?;
+                say(&format!(
+                    "Search index rebuilt in {}: {count} entries.",
                     search_dir(config).display()
-                )
-            })?;
-            say(&format!(
-                "Search index rebuilt in {}: {count} entries.",
-                search_dir(config).display()
-            ))
+                ))
             })
             .await
         }
@@ -710,13 +710,14 @@ async fn serve(mut config: Config, options: ServeOptions<'_>) -> anyhow::Result<
             ))?;
         }
     }
-    let indexed = mitra.prepare_search().await.with_context(|| {
-        format!(
-            "cannot open the search index in {} (is another mitra serve using this data directory?)",
-            search_dir(&config).display()
-        )
-    })?;
+    let indexed = mitra
+        .prepare_search()
+        .await
+        .context("cannot prepare the search index")?;
     tracing::info!(entries = indexed, "search.ready");
+    if let Some(problem) = mitra.search_problem() {
+        say(&format!("Warning: {problem}"))?;
+    }
     let follower = mitra.follow_search_feed();
     let purger = purge_periodically(&mitra);
     let shutdown = shutdown_signal();
