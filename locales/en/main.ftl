@@ -116,6 +116,7 @@ indicator-code = Code
 indicator-theme = Theme
 indicator-kind = Kind
 indicator-unit = Unit
+indicator-unit-basis = Where the unit comes from:
 indicator-parent = Part of
 indicator-weight = Weight
 indicator-source = Source

@@ -113,6 +113,7 @@ indicator-code = 编号
 indicator-theme = 主题
 indicator-kind = 类型
 indicator-unit = 单位
+indicator-unit-basis = 单位依据：
 indicator-parent = 所属
 indicator-weight = 权重
 indicator-source = 来源

@@ -443,6 +443,7 @@ mod tests {
             sub_theme: None,
             kind,
             unit: unit.map(str::to_owned),
+            unit_basis: None,
             parent_id: None,
             weight_percent: None,
             direction: None,

@@ -23,6 +23,7 @@ pub mod reference;
 pub mod slug;
 pub mod standard;
 pub mod text;
+pub mod unit;
 
 pub use access::{AccountActor, Actor, Denied};
 pub use account::{

@@ -13,112 +13,14 @@ use time::OffsetDateTime;
 use crate::observation_batch::{BatchRow, ObservationBatch};
 use crate::{CityId, IndicatorId, ValidationError};
 
-/// A unit Mitra knows how to compare and convert.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    /// Percent, 0 to 100.
-    Percent,
-    /// A rate per 100 000 population.
-    PerHundredThousand,
-    /// A rate per 1 000 population.
-    PerThousand,
-    /// Square kilometres.
-    SquareKilometre,
-    /// Hectares.
-    Hectare,
-    /// Tonnes.
-    Tonne,
-    /// Thousands of tonnes.
-    Kilotonne,
-    /// Micrograms per cubic metre (air pollutant concentrations).
-    MicrogramPerCubicMetre,
-    /// Tonnes per person (emissions per capita).
-    TonnePerCapita,
-}
+pub use crate::unit::{Unit, UnitKind};
 
-impl Unit {
-    /// Recognises the ways units are written in the standards and in import files.
-    pub fn parse(raw: &str) -> Option<Self> {
-        let unit = raw
-            .trim()
-            .to_lowercase()
-            .replace(['\u{a0}', '\u{202f}'], " ");
-        let compact: String = unit.chars().filter(|c| !c.is_whitespace()).collect();
-        match compact.as_str() {
-            "%" | "percent" | "percentage" => Some(Unit::Percent),
-            "per100000" | "per100000population" | "/100000" | "per100k" => {
-                Some(Unit::PerHundredThousand)
-            }
-            "per1000" | "per1000population" | "/1000" | "‰" => Some(Unit::PerThousand),
-            "km2" | "km²" | "sqkm" | "squarekilometres" | "squarekilometers" => {
-                Some(Unit::SquareKilometre)
-            }
-            "ha" | "hectare" | "hectares" => Some(Unit::Hectare),
-            "t" | "tonne" | "tonnes" | "ton" | "tons" => Some(Unit::Tonne),
-            "kt" | "kilotonne" | "kilotonnes" | "thousandtonnes" => Some(Unit::Kilotonne),
-            "µg/m³"
-            | "μg/m³"
-            | "µg/m3"
-            | "μg/m3"
-            | "ug/m3"
-            | "ug/m³"
-            | "microgramspercubicmetre" => Some(Unit::MicrogramPerCubicMetre),
-            "tonnespercapita" | "tpercapita" | "t/capita" | "tco2epercapita" | "tco2percapita"
-            | "tco2e/capita" | "tco2/capita" => Some(Unit::TonnePerCapita),
-            _ => None,
-        }
-    }
-
-    /// The factor that turns a value in `self` into a value in `to`, when the two measure the same kind of thing.
-    pub fn factor_to(self, to: Unit) -> Option<f64> {
-        use Unit::*;
-        match (self, to) {
-            (a, b) if a == b => Some(1.0),
-            (PerThousand, PerHundredThousand) => Some(100.0),
-            (PerHundredThousand, PerThousand) => Some(0.01),
-            (SquareKilometre, Hectare) => Some(100.0),
-            (Hectare, SquareKilometre) => Some(0.01),
-            (Kilotonne, Tonne) => Some(1000.0),
-            (Tonne, Kilotonne) => Some(0.001),
-            _ => None,
-        }
-    }
-
-    /// Whether values in this unit can never be negative (all units Mitra converts are amounts or rates).
-    pub fn is_non_negative(self) -> bool {
-        true
-    }
-}
-
-impl fmt::Display for Unit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Unit::Percent => "%",
-            Unit::PerHundredThousand => "per 100 000",
-            Unit::PerThousand => "per 1 000",
-            Unit::SquareKilometre => "km²",
-            Unit::Hectare => "ha",
-            Unit::Tonne => "t",
-            Unit::Kilotonne => "kt",
-            Unit::MicrogramPerCubicMetre => "µg/m³",
-            Unit::TonnePerCapita => "t per capita",
-        })
-    }
-}
-
-/// Checks that `value` is plausible in `unit`: percentages from 0 to 100, rates and amounts not negative.
+/// Checks that `value` is plausible in `unit` (see [`Unit::check`]); without a unit, only that it is a finite number.
 pub fn check_range(value: f64, unit: Option<Unit>) -> Result<(), String> {
-    if !value.is_finite() {
-        return Err("is not a finite number".into());
-    }
     match unit {
-        Some(Unit::Percent) if !(0.0..=100.0).contains(&value) => {
-            Err(format!("{value} is not a percentage from 0 to 100"))
-        }
-        Some(u) if u.is_non_negative() && value < 0.0 => Err(format!(
-            "{value} is negative, which a value in {u} cannot be"
-        )),
-        _ => Ok(()),
+        Some(unit) => unit.check(value),
+        None if value.is_finite() => Ok(()),
+        None => Err("is not a finite number".into()),
     }
 }
 
@@ -210,8 +112,8 @@ impl ImportErrors {
             }
             self.shown.remove(at);
         }
-        error.column = shorten(&error.column, Self::MAX_TEXT);
-        error.reason = shorten(&error.reason, Self::MAX_TEXT);
+        error.column = crate::text::shorten(&error.column, Self::MAX_TEXT);
+        error.reason = crate::text::shorten(&error.reason, Self::MAX_TEXT);
         let at = self.shown.partition_point(|e| e.line <= error.line);
         self.shown.insert(at, error);
     }
@@ -274,14 +176,6 @@ impl std::fmt::Display for ImportErrors {
             None => f.write_str("no problem"),
             Some(first) => write!(f, "{} row(s) with errors; first: {first}", self.rows),
         }
-    }
-}
-
-/// `text`, cut to `max` characters with an ellipsis.
-fn shorten(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        None => text.to_owned(),
-        Some((at, _)) => format!("{}…", &text[..at]),
     }
 }
 
@@ -400,13 +294,6 @@ pub struct Fitted {
     pub original: Option<(f64, String)>,
 }
 
-fn compact_unit(raw: &str) -> String {
-    raw.chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
 /// A unit problem: the column at fault (`unit` or `value`) and the reason.
 pub type UnitProblem = (&'static str, String);
 
@@ -422,46 +309,72 @@ pub struct UnitPlan {
 }
 
 impl UnitPlan {
-    /// The plan for values in `given` (none: the declared unit is assumed) for an indicator declaring `declared`
-    /// (none: the submitted unit is kept). The error names the column at fault and the reason.
+    /// The plan for values in `given` (none: the declared unit is assumed) for an indicator declaring `declared`.
+    /// A unit Mitra does not know is refused, and so is one that measures another quantity than the declared one;
+    /// a unit of the same quantity in another scale is converted. The unit stored is always the canonical spelling.
+    /// The error names the column at fault and the reason.
     pub fn new(
         given: Option<&str>,
         declared: Option<&str>,
     ) -> Result<Self, (&'static str, String)> {
         let given = given.map(str::trim).filter(|g| !g.is_empty());
-        let declared = declared.map(str::trim).filter(|d| !d.is_empty());
-        let (factor, unit, original_unit) = match (given, declared) {
-            (None, declared) => (1.0, declared.map(str::to_owned), None),
-            (Some(given), None) => (1.0, Some(given.to_owned()), None),
-            (Some(given), Some(declared)) if compact_unit(given) == compact_unit(declared) => {
-                (1.0, Some(declared.to_owned()), None)
-            }
-            (Some(given), Some(declared)) => {
-                let factor = match (Unit::parse(given), Unit::parse(declared)) {
-                    (Some(from), Some(to)) => from.factor_to(to),
-                    _ => None,
-                };
-                let Some(factor) = factor else {
-                    return Err((
-                        "unit",
-                        format!(
-                            "'{given}' cannot be converted to the indicator's unit '{declared}'"
-                        ),
-                    ));
-                };
-                (
-                    factor,
-                    Some(declared.to_owned()),
-                    (factor != 1.0).then(|| given.to_owned()),
-                )
-            }
-        };
-        Ok(Self {
-            range: unit.as_deref().and_then(Unit::parse),
+        let declared_raw = declared.map(str::trim).filter(|d| !d.is_empty());
+        let declared = declared_raw.map(|d| Unit::parse(d).ok_or(d));
+        let plan = |factor: f64, unit: Unit, original: Option<Unit>| Self {
             factor,
-            unit,
-            original_unit,
-        })
+            unit: Some(unit.symbol().to_owned()),
+            range: Some(unit),
+            original_unit: original.map(|u| u.symbol().to_owned()),
+        };
+        let Some(given) = given else {
+            return Ok(match declared {
+                Some(Ok(unit)) => plan(1.0, unit, None),
+                // A declared unit Mitra cannot read (stored before units were checked) is kept as it is.
+                Some(Err(raw)) => Self {
+                    factor: 1.0,
+                    unit: Some(raw.to_owned()),
+                    range: None,
+                    original_unit: None,
+                },
+                None => Self {
+                    factor: 1.0,
+                    unit: None,
+                    range: None,
+                    original_unit: None,
+                },
+            });
+        };
+        let Some(given_unit) = Unit::parse(given) else {
+            let expected = match &declared {
+                Some(Ok(unit)) => format!("; this indicator is measured in {unit}"),
+                _ => String::new(),
+            };
+            return Err((
+                "unit",
+                format!(
+                    "'{}' is not a unit Mitra knows{expected}",
+                    crate::text::shorten(given, 40)
+                ),
+            ));
+        };
+        match declared {
+            None => Ok(plan(1.0, given_unit, None)),
+            Some(Ok(unit)) => match given_unit.factor_to(unit) {
+                Some(factor) => Ok(plan(
+                    factor,
+                    unit,
+                    (given_unit != unit).then_some(given_unit),
+                )),
+                None => Err((
+                    "unit",
+                    format!("'{given_unit}' cannot be converted to the indicator's unit '{unit}'"),
+                )),
+            },
+            Some(Err(raw)) => Err((
+                "unit",
+                format!("'{given_unit}' cannot be converted to the indicator's unit '{raw}'"),
+            )),
+        }
     }
 
     /// The unit values are stored in.
@@ -1128,36 +1041,45 @@ mod tests {
     }
 
     #[test]
-    fn units_are_recognised_however_they_are_written_and_convert_within_their_kind() {
-        assert_eq!(
-            Unit::parse(" per 100 000 population"),
-            Some(Unit::PerHundredThousand)
-        );
-        assert_eq!(Unit::parse("km²"), Some(Unit::SquareKilometre));
-        assert_eq!(Unit::parse("Percentage"), Some(Unit::Percent));
-        assert_eq!(Unit::parse("furlongs"), None);
-        assert_eq!(
-            Unit::PerThousand.factor_to(Unit::PerHundredThousand),
-            Some(100.0)
-        );
-        assert_eq!(Unit::SquareKilometre.factor_to(Unit::Hectare), Some(100.0));
-        assert_eq!(Unit::Kilotonne.factor_to(Unit::Tonne), Some(1000.0));
-        assert_eq!(
-            Unit::Percent.factor_to(Unit::Hectare),
-            None,
-            "no conversion across kinds"
-        );
+    fn without_a_unit_only_finite_numbers_pass() {
+        assert!(check_range(-3.0, None).is_ok());
+        assert!(check_range(f64::NAN, None).is_err());
+        assert!(check_range(100.5, Unit::parse("%")).is_err());
     }
 
     #[test]
-    fn percentages_stay_within_0_and_100_and_rates_are_not_negative() {
-        assert!(check_range(42.0, Some(Unit::Percent)).is_ok());
-        assert!(check_range(100.5, Some(Unit::Percent)).is_err());
-        assert!(check_range(-1.0, Some(Unit::PerHundredThousand)).is_err());
-        assert!(check_range(f64::NAN, None).is_err());
+    fn a_unit_is_refused_when_mitra_does_not_know_it_or_it_measures_something_else() {
+        let refused = |given: &str, declared: &str| {
+            UnitPlan::new(Some(given), Some(declared))
+                .expect_err("refused")
+                .1
+        };
+        assert_eq!(
+            refused("furlongs", "years"),
+            "'furlongs' is not a unit Mitra knows; this indicator is measured in years"
+        );
+        assert_eq!(
+            refused("t", "µg/m³"),
+            "'t' cannot be converted to the indicator's unit 'µg/m³'"
+        );
+        let same = UnitPlan::new(Some("ug/m3"), Some("µg/m³")).expect("same unit");
+        assert_eq!(
+            (same.unit(), same.original_unit()),
+            (Some("µg/m³"), None),
+            "stored in the canonical spelling, nothing converted"
+        );
+        let hours = UnitPlan::new(Some("Hours"), Some("minutes")).expect("convertible");
+        let fitted = hours.fit(1.5).expect("fits");
+        assert_eq!(
+            (fitted.value, fitted.unit.as_deref(), fitted.original),
+            (90.0, Some("minutes"), Some((1.5, "hours".to_owned())))
+        );
         assert!(
-            check_range(-3.0, None).is_ok(),
-            "an unknown unit has no range to check here"
+            UnitPlan::new(None, Some("yes/no"))
+                .expect("declared")
+                .convert(2.0)
+                .is_err(),
+            "a yes/no indicator takes 0 or 1"
         );
     }
 
@@ -1282,7 +1204,11 @@ mod tests {
             fit_unit(2.5, Some("per 1 000"), Some("per 100 000 population")).expect("converts");
         assert_eq!(per_1000.value, 250.0);
         assert_eq!(per_1000.unit.as_deref(), Some("per 100 000 population"));
-        assert_eq!(per_1000.original, Some((2.5, "per 1 000".to_owned())));
+        assert_eq!(
+            per_1000.original,
+            Some((2.5, "per 1 000 population".to_owned())),
+            "the original is kept, its unit in its canonical spelling"
+        );
         let same = fit_unit(42.0, Some("Percentage"), Some("%")).expect("same unit");
         assert_eq!((same.value, same.original), (42.0, None));
         let hectares = fit_unit(1500.0, Some("ha"), Some("km²")).expect("converts");

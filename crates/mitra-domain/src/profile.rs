@@ -176,6 +176,7 @@ mod tests {
             sub_theme: None,
             kind,
             unit: None,
+            unit_basis: None,
             parent_id: None,
             weight_percent: None,
             direction: None,

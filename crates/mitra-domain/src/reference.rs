@@ -14,8 +14,8 @@ use std::fmt;
 pub use cities::{parse_cities, parse_city_populations, parse_countries};
 pub use initiatives::{InitiativeFiles, parse_initiatives};
 pub use standards::{
-    StandardCatalogue, apply_directions, parse_crosswalk, parse_focus_areas, parse_gbt33356,
-    parse_iso37120_2014, parse_mitra_indicators, parse_u4ssc,
+    StandardCatalogue, apply_directions, apply_units, parse_crosswalk, parse_focus_areas,
+    parse_gbt33356, parse_iso37120_2014, parse_mitra_indicators, parse_u4ssc,
 };
 
 use crate::{

@@ -115,8 +115,11 @@ pub struct Indicator {
     pub sub_theme: Option<String>,
     /// Core, supporting, …
     pub kind: IndicatorKind,
-    /// Unit of measurement, where the source states it.
+    /// Unit of measurement, in its canonical spelling ([`crate::unit::Unit`]); every shipped indicator has one.
     pub unit: Option<String>,
+    /// Where the unit comes from: the standard's text or definition, or what Mitra assumes when no open source
+    /// states it.
+    pub unit_basis: Option<String>,
     /// The parent indicator in a hierarchical standard.
     pub parent_id: Option<IndicatorId>,
     /// Weight within its parent, in percent, where the standard sets one.

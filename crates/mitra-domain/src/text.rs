@@ -41,6 +41,14 @@ pub fn check_chars(field: &str, value: &str, multiline: bool) -> Result<(), Vali
     }
 }
 
+/// `text`, cut to `max` characters with an ellipsis, for quoting what someone typed in a message.
+pub fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_owned(),
+        Some((at, _)) => format!("{}…", &text[..at]),
+    }
+}
+
 /// `value` made safe for a spreadsheet cell: one that starts with `=`, `+`, `-`, `@`, a tab or a carriage return
 /// gets a leading apostrophe, so that spreadsheet programs show it as text and never run it as a formula.
 pub fn spreadsheet_safe(value: &str) -> Cow<'_, str> {

@@ -56,8 +56,7 @@ pub struct PanelState {
     seq: AtomicI64,
     /// Facts per city.
     pub facts: HashMap<CityId, CityFacts>,
-    /// Indicators by id, for titles, units and directions; where a standard states no unit, the unit the values
-    /// were reported in.
+    /// Indicators by id, for titles, units and directions.
     pub indicators: HashMap<IndicatorId, Indicator>,
     /// Percentile ranks per grouping, aligned with the panel's rows.
     ranks: HashMap<Grouping, Vec<Option<f32>>>,
@@ -241,15 +240,6 @@ impl Mitra {
             }
         }
         let values = self.store.panel_values().await?;
-        // Units as reported, for the indicators whose standard states none (ISO 37120 8.1: PM2.5 in µg/m³).
-        let mut reported_units: HashMap<String, String> = HashMap::new();
-        for v in &values {
-            if let Some(unit) = &v.unit
-                && !reported_units.contains_key(&v.indicator_id)
-            {
-                reported_units.insert(v.indicator_id.clone(), unit.clone());
-            }
-        }
         let panel = Panel::build(values.into_iter().filter_map(|v| {
             Some((
                 CityId::parse(&v.city_id).ok()?,
@@ -291,12 +281,7 @@ impl Mitra {
                 (c.id, facts)
             })
             .collect();
-        let mut indicators = self.all_indicators().await?;
-        for (id, indicator) in &mut indicators {
-            if indicator.unit.is_none() {
-                indicator.unit = reported_units.get(id.as_str()).cloned();
-            }
-        }
+        let indicators = self.all_indicators().await?;
         let directions: Vec<Option<Direction>> = panel
             .indicators()
             .iter()

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::{Mitra, ServiceError};
 
 /// Version of the shipped reference data; raise it when the files change.
-pub const REFERENCE_VERSION: i64 = 1;
+pub const REFERENCE_VERSION: i64 = 2;
 
 /// The demo pack `serve --demo` loads.
 const DEMO_PACK: &str = "foundation";
@@ -119,7 +119,7 @@ macro_rules! data_file {
 }
 
 /// Every shipped file, by its path under `data/`.
-const FILES: [(&str, &str); 17] = [
+const FILES: [(&str, &str); 18] = [
     data_file!("countries.csv"),
     data_file!("cities/cities.csv"),
     data_file!("cities/city_populations.csv"),
@@ -128,6 +128,7 @@ const FILES: [(&str, &str); 17] = [
     data_file!("standards/gbt33356.csv"),
     data_file!("standards/mitra_indicators.csv"),
     data_file!("standards/indicator_directions.csv"),
+    data_file!("standards/units.csv"),
     data_file!("standards/crosswalk.csv"),
     data_file!("standards/asean_ascn_focus_areas.csv"),
     data_file!("boundaries/countries-110m.geojson"),
@@ -290,6 +291,8 @@ pub fn parse_shipped() -> Result<ReferenceData, RowError> {
     indicators.extend(own_indicators);
     let directions_path = "standards/indicator_directions.csv";
     reference::apply_directions(directions_path, file(directions_path), &mut indicators)?;
+    let units_path = "standards/units.csv";
+    reference::apply_units(units_path, file(units_path), &mut indicators)?;
     let known: HashSet<_> = indicators.iter().map(|i| i.id.clone()).collect();
     let catalogue = StandardCatalogue::default()
         .with("ISO 37120:2014", &iso)

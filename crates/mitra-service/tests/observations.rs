@@ -116,7 +116,8 @@ async fn importing_the_same_file_twice_changes_nothing_and_converts_units() {
                 businesses.original_value,
                 businesses.original_unit.as_deref()
             ),
-            (Some(0.5), Some("per 1 000"))
+            (Some(0.5), Some("per 1 000 population")),
+            "the original is kept, its unit in its canonical spelling"
         );
         let dry = mitra
             .import_observations(
@@ -277,6 +278,64 @@ async fn a_bad_row_after_the_first_written_chunk_still_leaves_nothing_written() 
             .await
             .expect("import");
         assert_eq!((report.rows, report.written), (50_100, 50_100));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_indicator_has_a_unit_and_a_value_in_a_unit_that_does_not_fit_is_refused() {
+    for_each_database(|url| async move {
+        let mitra = open(url).await;
+        let indicators = mitra.all_indicators().await.expect("indicators");
+        let without: Vec<String> = indicators
+            .values()
+            .filter(|i| i.unit.is_none() || i.unit_basis.is_none())
+            .map(|i| i.id.to_string())
+            .collect();
+        assert_eq!(without, Vec::<String>::new(), "indicators without a unit or its basis");
+        let file = "city,indicator,year,value,unit\n\
+                    bangkok,iso37120-2014:8.2,2019,40,kg\n\
+                    bangkok,iso37120-2014:12.1,2019,77,furlongs\n\
+                    bangkok,u4ssc:EC:I:UP:2A,2019,2,\n\
+                    bangkok,iso37120-2014:8.1,2019,25,ug/m3\n";
+        let err = mitra
+            .import_observations(&Actor::Operator, "t.csv", file.as_bytes(), false, &|_, _, _| {})
+            .await
+            .expect_err("refused");
+        let ServiceError::Import(errors) = err else {
+            panic!("an import problem, not {err}");
+        };
+        let shown: Vec<String> = errors.shown().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "line 2, column unit: 'kg' cannot be converted to the indicator's unit 'µg/m³'",
+                "line 3, column unit: 'furlongs' is not a unit Mitra knows; this indicator is measured in years",
+                "line 4, column value: 2 is not 1 (yes) or 0 (no), which a yes/no indicator takes",
+            ]
+        );
+        let good = "city,indicator,year,value,unit\nbangkok,iso37120-2014:8.1,2019,25,ug/m3\n\
+                    bangkok,iso37120-2014:10.5,2019,0.25,hours\n";
+        mitra
+            .import_observations(&Actor::Operator, "t.csv", good.as_bytes(), false, &|_, _, _| {})
+            .await
+            .expect("import");
+        let rows = stored(&mitra, "bangkok").await;
+        let unit_of = |id: &str| {
+            rows.iter()
+                .find(|o| o.indicator_id.as_str() == id)
+                .map(|o| (o.value, o.unit.clone()))
+        };
+        assert_eq!(
+            unit_of("iso37120-2014:8.1"),
+            Some((25.0, Some("µg/m³".to_owned()))),
+            "stored in the canonical spelling"
+        );
+        assert_eq!(
+            unit_of("iso37120-2014:10.5"),
+            Some((15.0, Some("minutes".to_owned()))),
+            "a quarter of an hour is 15 minutes"
+        );
     })
     .await;
 }

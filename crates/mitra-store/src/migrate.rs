@@ -11,6 +11,7 @@ pub const MIGRATION_NAMES: &[&str] = &[
     "0006_enrolments",
     "0007_attachments",
     "0008_entry_moderation",
+    "0009_indicator_units",
 ];
 
 /// SQLite migrations, in the order of [`MIGRATION_NAMES`].
@@ -47,6 +48,10 @@ pub(crate) const SQLITE: &[(&str, &str)] = &[
         "0008_entry_moderation",
         include_str!("../migrations/sqlite/0008_entry_moderation.sql"),
     ),
+    (
+        "0009_indicator_units",
+        include_str!("../migrations/sqlite/0009_indicator_units.sql"),
+    ),
 ];
 
 /// PostgreSQL migrations, in the order of [`MIGRATION_NAMES`].
@@ -82,6 +87,10 @@ pub(crate) const POSTGRES: &[(&str, &str)] = &[
     (
         "0008_entry_moderation",
         include_str!("../migrations/postgres/0008_entry_moderation.sql"),
+    ),
+    (
+        "0009_indicator_units",
+        include_str!("../migrations/postgres/0009_indicator_units.sql"),
     ),
 ];
 

@@ -154,6 +154,7 @@ pub(crate) struct IndicatorRow {
     pub sub_theme: Option<String>,
     pub kind: String,
     pub unit: Option<String>,
+    pub unit_basis: Option<String>,
     pub parent_id: Option<String>,
     pub weight_percent: Option<f64>,
     pub direction: Option<String>,
@@ -187,6 +188,7 @@ impl IndicatorRow {
             theme: self.theme,
             sub_theme: self.sub_theme,
             unit: self.unit,
+            unit_basis: self.unit_basis,
             weight_percent: self.weight_percent,
             position: self.position,
             source: self.source,
@@ -277,7 +279,7 @@ pub(crate) fn indicator_json(i: &Indicator) -> Value {
     json!({
         "id": i.id.as_str(), "standard_id": i.standard_id.as_str(), "code": i.code, "title_en": i.title_en,
         "title_zh": i.title_zh, "title_en_origin": title_en_origin(i), "theme": i.theme, "sub_theme": i.sub_theme,
-        "kind": i.kind.as_str(), "unit": i.unit, "parent_id": i.parent_id.as_ref().map(|p| p.as_str()),
+        "kind": i.kind.as_str(), "unit": i.unit, "unit_basis": i.unit_basis, "parent_id": i.parent_id.as_ref().map(|p| p.as_str()),
         "weight_percent": i.weight_percent, "direction": i.direction.map(|d| d.as_str()), "position": i.position, "source": i.source,
     })
 }

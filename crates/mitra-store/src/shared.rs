@@ -103,7 +103,7 @@ macro_rules! impl_store {
              and ($3 is null or lower(c.name_en) like $3 escape '\\' or c.name_zh like $3 escape '\\')";
 
         const INDICATOR_COLUMNS: &str = "id, standard_id, code, title_en, title_zh, title_en_origin, theme, \
-             sub_theme, kind, unit, parent_id, weight_percent, direction, position, source";
+             sub_theme, kind, unit, unit_basis, parent_id, weight_percent, direction, position, source";
 
         fn city_row(row: &DbRow) -> Result<CityRow, sqlx::Error> {
             Ok(CityRow {
@@ -137,6 +137,7 @@ macro_rules! impl_store {
                 sub_theme: row.try_get("sub_theme")?,
                 kind: row.try_get("kind")?,
                 unit: row.try_get("unit")?,
+                unit_basis: row.try_get("unit_basis")?,
                 parent_id: row.try_get("parent_id")?,
                 weight_percent: row.try_get("weight_percent")?,
                 direction: row.try_get("direction")?,
@@ -499,10 +500,11 @@ macro_rules! impl_store {
                     let after = rows::indicator_json(i);
                     if journal_if_changed(&mut tx, now, &mut changes, "indicator", i.id.as_str(), existing.get(i.id.as_str()), &after).await? {
                         sqlx::query(&format!(
-                            "insert into indicators ({INDICATOR_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+                            "insert into indicators ({INDICATOR_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
                              on conflict (id) do update set standard_id = excluded.standard_id, code = excluded.code, \
                              title_en = excluded.title_en, title_zh = excluded.title_zh, title_en_origin = excluded.title_en_origin, \
                              theme = excluded.theme, sub_theme = excluded.sub_theme, kind = excluded.kind, unit = excluded.unit, \
+                             unit_basis = excluded.unit_basis, \
                              parent_id = excluded.parent_id, weight_percent = excluded.weight_percent, direction = excluded.direction, \
                              position = excluded.position, source = excluded.source"
                         ))
@@ -516,6 +518,7 @@ macro_rules! impl_store {
                         .bind(&i.sub_theme)
                         .bind(i.kind.as_str())
                         .bind(&i.unit)
+                        .bind(&i.unit_basis)
                         .bind(i.parent_id.as_ref().map(|p| p.as_str()))
                         .bind(i.weight_percent)
                         .bind(i.direction.map(|d| d.as_str()))
@@ -858,7 +861,17 @@ macro_rules! impl_store {
             }
 
             async fn close(&self) {
-                self.pool.close().await;
+                // sqlx's close can return while a connection that was being handed back to the pool is still open
+                // (it then sits idle, and SQLite keeps its write-ahead log); closing again closes it. Bounded, so
+                // that a connection that is never returned cannot keep a command from ending.
+                for _ in 0..200 {
+                    self.pool.close().await;
+                    if self.pool.size() == 0 {
+                        return;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                }
+                tracing::warn!(connections = self.pool.size(), "store.close_incomplete");
             }
 
             async fn list_changes_since(&self, after: i64, limit: u32) -> Result<Vec<Change>, StoreError> {

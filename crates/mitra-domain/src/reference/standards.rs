@@ -54,6 +54,17 @@ struct FlatLayout {
     kinds: &'static [(&'static str, IndicatorKind)],
 }
 
+/// The row's unit, if it states one: one Mitra knows, in its canonical spelling.
+fn unit_of(row: &super::Row<'_>) -> Result<Option<String>, RowError> {
+    row.optional("unit")
+        .map(|raw| {
+            crate::unit::Unit::parse(raw)
+                .map(|u| u.symbol().to_owned())
+                .ok_or_else(|| row.error("unit", &format!("'{raw}' is not a unit Mitra knows")))
+        })
+        .transpose()
+}
+
 /// Parses a one-level standard whose rows have `id`, `title`, `kind`, `unit`, `source` and the layout's theme columns.
 fn parse_flat(
     file: &str,
@@ -89,7 +100,8 @@ fn parse_flat(
                 .and_then(|c| row.optional(c))
                 .map(str::to_owned),
             kind,
-            unit: row.optional("unit").map(str::to_owned),
+            unit: unit_of(row)?,
+            unit_basis: None,
             parent_id: None,
             weight_percent: None,
             direction: None,
@@ -202,6 +214,7 @@ pub fn parse_gbt33356(
             sub_theme: None,
             kind,
             unit: None,
+            unit_basis: None,
             parent_id,
             weight_percent: row.number::<f64>("weight_pct")?,
             direction: None,
@@ -249,7 +262,8 @@ pub fn parse_mitra_indicators(
             theme: row.required("theme")?.to_owned(),
             sub_theme: None,
             kind: IndicatorKind::Profile,
-            unit: row.optional("unit").map(str::to_owned),
+            unit: unit_of(row)?,
+            unit_basis: None,
             parent_id: None,
             weight_percent: None,
             direction: row
@@ -296,6 +310,59 @@ pub fn apply_directions(
         );
         Ok(())
     })?;
+    Ok(seen.len())
+}
+
+/// Parses Mitra's list of indicator units (`indicator,unit,unit_basis,evidence`) and gives each indicator its unit, in
+/// its canonical spelling, with where the unit comes from. Every indicator must be listed once, with a unit Mitra
+/// knows; where a standard's own file states a unit, the list must name the same one.
+pub fn apply_units(
+    file: &str,
+    text: &str,
+    indicators: &mut [Indicator],
+) -> Result<usize, RowError> {
+    let position: HashMap<IndicatorId, usize> = indicators
+        .iter()
+        .enumerate()
+        .map(|(i, indicator)| (indicator.id.clone(), i))
+        .collect();
+    let mut seen = HashSet::new();
+    CsvRows::new(file, text, &["indicator", "unit", "unit_basis", "evidence"])?.for_each(
+        |row| {
+            let id = IndicatorId::parse(row.required("indicator")?)
+                .map_err(|e| row.invalid("indicator", e))?;
+            let Some(&at) = position.get(&id) else {
+                return Err(row.error("indicator", &format!("{id} is not a shipped indicator")));
+            };
+            check_unique(row, &mut seen, &id)?;
+            let raw = row.required("unit")?;
+            let unit = crate::unit::Unit::parse(raw)
+                .ok_or_else(|| row.error("unit", &format!("'{raw}' is not a unit Mitra knows")))?;
+            let indicator = &mut indicators[at];
+            if let Some(stated) = &indicator.unit
+                && stated != unit.symbol()
+            {
+                return Err(row.error(
+                    "unit",
+                    &format!("is {unit}, but the standard's file states {stated} for {id}"),
+                ));
+            }
+            indicator.unit = Some(unit.symbol().to_owned());
+            indicator.unit_basis = Some(row.required("unit_basis")?.to_owned());
+            Ok(())
+        },
+    )?;
+    if let Some(missing) = indicators.iter().find(|i| !seen.contains(&i.id)) {
+        return Err(RowError {
+            file: file.to_owned(),
+            line: 0,
+            field: "indicator".into(),
+            reason: format!(
+                "{} has no unit: every indicator must declare one",
+                missing.id
+            ),
+        });
+    }
     Ok(seen.len())
 }
 
@@ -410,9 +477,55 @@ mod tests {
     }
 
     #[test]
+    fn every_indicator_declares_a_unit_mitra_knows_with_its_basis() {
+        let text = "standard,id,title,theme,kind,unit,unit_basis,source\n\
+                    ISO,8.1,PM2.5,Environment,core,,,src\n\
+                    ISO,5.1,Unemployment,Economy,core,%,title,src\n";
+        let indicators = parse_iso37120_2014("iso.csv", text, &iso()).expect("valid");
+        let units = |rows: &str| {
+            let mut copy = indicators.clone();
+            apply_units(
+                "units.csv",
+                &format!("indicator,unit,unit_basis,evidence\n{rows}"),
+                &mut copy,
+            )
+            .map(|_| copy)
+            .map_err(|e| e.to_string())
+        };
+        let both = units(
+            "iso37120-2014:8.1,ug/m3,WCCD,quote\niso37120-2014:5.1,Percentage,definition,quote\n",
+        )
+        .expect("valid");
+        assert_eq!(
+            (both[0].unit.as_deref(), both[0].unit_basis.as_deref()),
+            (Some("µg/m³"), Some("WCCD")),
+            "the unit in its canonical spelling, with its basis"
+        );
+        for (rows, problem) in [
+            (
+                "iso37120-2014:5.1,%,definition,q\n",
+                "units.csv:0: indicator: iso37120-2014:8.1 has no unit: every indicator must declare one",
+            ),
+            (
+                "iso37120-2014:8.1,furlongs,x,q\niso37120-2014:5.1,%,d,q\n",
+                "units.csv:2: unit: 'furlongs' is not a unit Mitra knows",
+            ),
+            (
+                "iso37120-2014:8.1,ug/m3,,q\niso37120-2014:5.1,%,d,q\n",
+                "units.csv:2: unit_basis: is empty",
+            ),
+            (
+                "iso37120-2014:8.1,ug/m3,x,q\niso37120-2014:5.1,per 1 000,d,q\n",
+                "units.csv:3: unit: is per 1 000 population, but the standard's file states % for iso37120-2014:5.1",
+            ),
+        ] {
+            assert_eq!(units(rows).expect_err(problem), problem);
+        }
+    }
+
+    #[test]
     fn an_unknown_kind_is_reported_with_its_line() {
-        let text =
-            "standard,id,title,theme,kind,unit,unit_basis,source\nISO,5.1,T,Economy,optional,,,s\n";
+        let text = "standard,id,title,theme,kind,unit,unit_basis,source\nISO,5.1,T,Economy,optional,%,t,s\n";
         let err = parse_iso37120_2014("standards/iso.csv", text, &iso()).expect_err("bad kind");
         assert_eq!(
             err.to_string(),

@@ -63,6 +63,7 @@ fn indicator(standard: &StandardId, code: &str, position: i64) -> Indicator {
         sub_theme: None,
         kind: IndicatorKind::Core,
         unit: Some("%".into()),
+        unit_basis: Some("test".into()),
         parent_id: None,
         weight_percent: None,
         direction: None,

@@ -72,7 +72,12 @@ pub struct IndicatorResponse {
     sub_theme: Option<String>,
     /// `core`, `supporting`, `advanced`, `profile`, `level-1`, `level-2` or `sub-item`.
     kind: String,
+    /// The unit values are reported in, in its canonical spelling; values in another unit of the same quantity are
+    /// converted on import, any other unit is refused.
     unit: Option<String>,
+    /// Where the unit comes from: the standard's text or definition, or what Mitra assumes where no open source
+    /// states it.
+    unit_basis: Option<String>,
     parent: Option<String>,
     weight_percent: Option<f64>,
     source: String,
@@ -99,6 +104,7 @@ impl From<&Indicator> for IndicatorResponse {
             sub_theme: i.sub_theme.clone(),
             kind: i.kind.as_str().into(),
             unit: i.unit.clone(),
+            unit_basis: i.unit_basis.clone(),
             parent: i.parent_id.as_ref().map(|p| p.to_string()),
             weight_percent: i.weight_percent,
             source: i.source.clone(),
