@@ -3,7 +3,8 @@
 //!
 //! Cities and indicators are numbered densely so that the columns hold small integers; a value's place in the
 //! columns is its row. Percentile ranks use the mid-rank rule: a city's rank is the share of its group that it does
-//! better than, counting ties as half, so the best of n distinct values gets (n − ½)/n and a group of one gets 50.
+//! better than, counting ties as half, so the best of n distinct values gets (n − ½)/n. A group smaller than the
+//! minimum asked for is not ranked at all: a percentile among one or two cities says nothing about a city.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -217,12 +218,14 @@ impl Panel {
 
     /// The percentile rank of every value within its peer group for its indicator and year. `group[c]` is the group
     /// of city number `c` ([`NO_GROUP`] for none: such values get `None`); `direction[i]` says which way indicator
-    /// number `i` improves (without one, a higher value ranks higher). The result is aligned with the rows; ranks are
-    /// kept as `f32`, seven significant digits being plenty for a percentile at half the memory.
+    /// number `i` improves (without one, a higher value ranks higher); a group with fewer than `min_group` values
+    /// for an indicator and year is not ranked (`None`). The result is aligned with the rows; ranks are kept as
+    /// `f32`, seven significant digits being plenty for a percentile at half the memory.
     pub fn percentile_ranks(
         &self,
         group: &[u32],
         direction: &[Option<Direction>],
+        min_group: usize,
     ) -> Vec<Option<f32>> {
         let mut out = vec![None; self.len()];
         // The (indicator, year) slices are independent and contiguous: split them into one run per core, each
@@ -254,7 +257,7 @@ impl Panel {
                 rest = tail;
                 let base = offset;
                 offset = end;
-                scope.spawn(move || self.rank_slices(run, base, part, group, direction));
+                scope.spawn(move || self.rank_slices(run, base, part, group, direction, min_group));
             }
         });
         out
@@ -268,6 +271,7 @@ impl Panel {
         out: &mut [Option<f32>],
         group: &[u32],
         direction: &[Option<Direction>],
+        min_group: usize,
     ) {
         let mut order: Vec<(u32, f64, usize)> = Vec::new();
         for (indicator, _, range) in slices {
@@ -292,6 +296,10 @@ impl Panel {
             while start < order.len() {
                 let g = order[start].0;
                 let end = start + order[start..].iter().take_while(|o| o.0 == g).count();
+                if end - start < min_group {
+                    start = end;
+                    continue;
+                }
                 let n = (end - start) as f64;
                 let mut tie = start;
                 while tie < end {
@@ -327,18 +335,23 @@ impl Panel {
         ranks[range.start + at].map(f64::from)
     }
 
-    /// The median of the values of the cities for which `member` holds, for an indicator and year.
+    /// The median of the values of the cities for which `member` holds, for an indicator and year; `None` when
+    /// fewer than `min_group` cities have one.
     pub fn median(
         &self,
         indicator: &IndicatorId,
         year: i32,
         member: impl Fn(&CityId) -> bool,
+        min_group: usize,
     ) -> Option<f64> {
         let mut values: Vec<f64> = self
             .values(indicator, year)
             .filter(|(c, _)| member(c))
             .map(|(_, v)| v)
             .collect();
+        if values.len() < min_group {
+            return None;
+        }
         median(&mut values)
     }
 }
@@ -398,7 +411,7 @@ mod tests {
             .iter()
             .map(|i| (i == &pm25()).then_some(Direction::LowerIsBetter))
             .collect();
-        let ranks = panel.percentile_ranks(&group, &direction);
+        let ranks = panel.percentile_ranks(&group, &direction, 1);
         let rank = |c: &str, i: &IndicatorId| panel.rank_of(&ranks, &city(c), i, 2019);
         // PM2.5 in group 0: 10 < 20 = 20 < 40, lower is better. a beats 3 of 4: (3 + ½)/4 = 87.5.
         assert_eq!(rank("a", &pm25()), Some(87.5));
@@ -406,7 +419,26 @@ mod tests {
         assert_eq!(rank("b", &pm25()), Some(50.0));
         assert_eq!(rank("c", &pm25()), Some(50.0));
         assert_eq!(rank("d", &pm25()), Some(12.5));
-        assert_eq!(rank("e", &pm25()), Some(50.0), "alone in its group");
+        assert_eq!(
+            rank("e", &pm25()),
+            Some(50.0),
+            "alone in its group, when groups of one are asked for"
+        );
+        let honest = panel.percentile_ranks(&group, &direction, 3);
+        assert_eq!(
+            panel.rank_of(&honest, &city("e"), &pm25(), 2019),
+            None,
+            "a group of one is not ranked"
+        );
+        assert_eq!(
+            panel.rank_of(&honest, &city("a"), &internet(), 2019),
+            None,
+            "nor is one of two"
+        );
+        assert_eq!(
+            panel.rank_of(&honest, &city("a"), &pm25(), 2019),
+            Some(87.5)
+        );
         // Internet access, no direction given: higher ranks higher. b's first value (60) counts.
         assert_eq!(rank("a", &internet()), Some(75.0));
         assert_eq!(rank("b", &internet()), Some(25.0));
@@ -422,17 +454,22 @@ mod tests {
             (city("c"), pm25(), 2019, 40.0),
             (city("d"), pm25(), 2019, 50.0),
         ]);
-        assert_eq!(panel.median(&pm25(), 2019, |_| true), Some(30.0));
+        assert_eq!(panel.median(&pm25(), 2019, |_| true, 1), Some(30.0));
         assert_eq!(
-            panel.median(&pm25(), 2019, |c| c.as_str() != "d"),
+            panel.median(&pm25(), 2019, |c| c.as_str() != "d", 1),
             Some(20.0)
         );
-        assert_eq!(panel.median(&pm25(), 2017, |_| true), None);
+        assert_eq!(panel.median(&pm25(), 2017, |_| true, 1), None);
+        assert_eq!(
+            panel.median(&pm25(), 2019, |c| c.as_str() == "a", 3),
+            None,
+            "no median of a group of one"
+        );
         assert_eq!(
             panel.series(&city("a"), &pm25()),
             [(2018, 30.0), (2019, 10.0)]
         );
-        let ranks = panel.percentile_ranks(&[NO_GROUP, 0, 0, 0], &[None]);
+        let ranks = panel.percentile_ranks(&[NO_GROUP, 0, 0, 0], &[None], 1);
         assert_eq!(panel.rank_of(&ranks, &city("a"), &pm25(), 2019), None);
         let b = panel
             .rank_of(&ranks, &city("b"), &pm25(), 2019)

@@ -105,6 +105,27 @@ pub struct Profile {
     pub areas: Vec<AreaScore>,
     /// Weighted mean of the focus-area scores that exist.
     pub overall: Option<f64>,
+    /// How many of the applicable indicators the scores rest on (those the city is ranked on).
+    pub rated: usize,
+    /// How many indicators apply to the city's tier.
+    pub applicable: usize,
+}
+
+impl Profile {
+    /// The share of the applicable indicators the scores rest on, from 0 to 1 (0 when none applies).
+    pub fn coverage(&self) -> f64 {
+        if self.applicable == 0 {
+            0.0
+        } else {
+            self.rated as f64 / self.applicable as f64
+        }
+    }
+
+    /// Whether the overall score rests on too few indicators to be more than provisional: its coverage is below
+    /// `threshold` (a share from 0 to 1).
+    pub fn is_provisional(&self, threshold: f64) -> bool {
+        self.overall.is_some() && self.coverage() < threshold
+    }
 }
 
 /// Scores a city: `indicators` are the standard's, `focus_areas` the ids in display order, `priorities` the city's
@@ -152,9 +173,17 @@ pub fn score(
         .iter()
         .filter_map(|a| a.score.map(|s| (s * a.weight, a.weight)))
         .fold((0.0, 0.0), |(s, w), (ds, dw)| (s + ds, w + dw));
+    let applicable = areas.iter().map(|a| a.indicators.len()).sum();
+    let rated = areas
+        .iter()
+        .flat_map(|a| &a.indicators)
+        .filter(|(_, p)| p.is_some())
+        .count();
     Profile {
         overall: (weights > 0.0).then(|| sum / weights),
         areas,
+        rated,
+        applicable,
     }
 }
 
@@ -243,6 +272,35 @@ tier-1 = ["core", "supporting"]
         );
         assert_eq!(profile.areas[0].score, Some(70.0));
         assert_eq!(profile.overall, Some(170.0 / 3.0));
+        assert_eq!((profile.rated, profile.applicable), (4, 4));
+        assert!(!profile.is_provisional(0.5));
+    }
+
+    #[test]
+    fn a_score_that_rests_on_few_of_the_applicable_indicators_is_provisional() {
+        let indicators = vec![
+            indicator("8.1", "Environment", IndicatorKind::Core),
+            indicator("8.2", "Environment", IndicatorKind::Core),
+            indicator("8.4", "Environment", IndicatorKind::Core),
+            indicator("5.1", "Economy", IndicatorKind::Core),
+        ];
+        let areas: Vec<String> = ["quality_environment", "industry_innovation"]
+            .map(String::from)
+            .to_vec();
+        let rules = ProfileRules::parse("p.toml", RULES, &indicators, &areas).expect("rules");
+        // The city is ranked on one indicator of four: its score says little, and says so.
+        let one = score(&rules, &indicators, &areas, None, &[], |id| {
+            (id.code() == "5.1").then_some(74.0)
+        });
+        assert_eq!(one.overall, Some(74.0));
+        assert_eq!((one.rated, one.applicable), (1, 4));
+        assert_eq!(one.coverage(), 0.25);
+        assert!(one.is_provisional(0.5));
+        let none = score(&rules, &indicators, &areas, None, &[], |_| None);
+        assert!(
+            !none.is_provisional(0.5),
+            "no score at all is not a provisional one"
+        );
     }
 
     #[test]

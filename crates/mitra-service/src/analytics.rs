@@ -81,9 +81,67 @@ impl PanelState {
     }
 }
 
-/// The shared, lazily built panel.
+/// How honest peer statistics must be; set from the configuration.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AnalyticsSettings {
+    /// The fewest cities a peer group must have on an indicator in a year to be ranked and to have a median: a
+    /// percentile among one or two cities says nothing about a city.
+    pub min_group_size: usize,
+    /// The share (0 to 1) of the applicable indicators a profile's score must rest on not to be called
+    /// provisional.
+    pub provisional_below: f64,
+}
+
+impl Default for AnalyticsSettings {
+    fn default() -> Self {
+        Self {
+            min_group_size: 5,
+            provisional_below: 0.5,
+        }
+    }
+}
+
+/// Which values peer statistics are computed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Values {
+    /// Only values a verifier has checked: the default of public pages and the API.
+    Verified,
+    /// Every value that is not rejected, including those submitted and not yet checked.
+    All,
+}
+
+impl Values {
+    /// Reads `verified` or `all`; absent means verified.
+    pub fn parse(raw: Option<&str>) -> Result<Self, ValidationError> {
+        match raw.map(str::trim).filter(|v| !v.is_empty()) {
+            None | Some("verified") => Ok(Values::Verified),
+            Some("all") => Ok(Values::All),
+            Some(other) => Err(ValidationError::new(
+                "values",
+                format!("'{other}' is not verified or all"),
+            )),
+        }
+    }
+
+    /// `verified` or `all`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Values::Verified => "verified",
+            Values::All => "all",
+        }
+    }
+
+    fn slot(self) -> usize {
+        match self {
+            Values::Verified => 0,
+            Values::All => 1,
+        }
+    }
+}
+
+/// The shared, lazily built panels: one of verified values, one of all values.
 #[derive(Default)]
-pub(crate) struct PanelCache(Mutex<Option<Arc<PanelState>>>);
+pub(crate) struct PanelCache(Mutex<[Option<Arc<PanelState>>; 2]>);
 
 /// One city in a ranking.
 #[derive(Debug, Clone)]
@@ -111,8 +169,14 @@ pub struct Ranking {
     pub grouping: Grouping,
     /// The group (`TH`); `None` ranks every group, each within itself.
     pub group: Option<String>,
+    /// Which values are ranked.
+    pub values: Values,
+    /// The fewest cities a group needs to be ranked.
+    pub min_group_size: usize,
     /// Best first.
     pub entries: Vec<RankEntry>,
+    /// The groups with values that year but too few cities to be ranked, with how many they have.
+    pub too_small: Vec<(String, usize)>,
 }
 
 /// A city's standing on one indicator against its peers.
@@ -124,11 +188,14 @@ pub struct Benchmark {
     pub year: i32,
     /// The city's value.
     pub value: f64,
-    /// Its percentile rank within the group.
+    /// Whether the value shown counts in the comparison (with verified values only, whether it is verified).
+    pub counted: bool,
+    /// Its percentile rank within the group; `None` when the group is too small to be ranked, or the value does
+    /// not count.
     pub percentile: Option<f64>,
-    /// How many cities of the group have a value that year.
+    /// How many cities of the group have a value that counts that year.
     pub group_size: usize,
-    /// The group's median that year.
+    /// The group's median that year; `None` when the group is too small.
     pub group_median: Option<f64>,
     /// The city's series, oldest first.
     pub series: Vec<(i32, f64)>,
@@ -145,6 +212,10 @@ pub struct CityBenchmarks {
     pub grouping: Grouping,
     /// Its group, if it has one.
     pub group: Option<String>,
+    /// Which values it is compared on.
+    pub values: Values,
+    /// The fewest cities a group needs for a percentile and a median.
+    pub min_group_size: usize,
     /// One per indicator the city has values for, in indicator id order.
     pub benchmarks: Vec<Benchmark>,
 }
@@ -200,9 +271,14 @@ pub fn assessable_standards() -> Vec<String> {
 }
 
 impl Mitra {
-    /// The panel, rebuilt first if observations changed since it was built.
-    pub async fn panel(&self) -> Result<Arc<PanelState>, ServiceError> {
-        let current = self.panel.0.lock().map_err(|_| poisoned())?.clone();
+    /// The settings peer statistics follow.
+    pub fn analytics_settings(&self) -> AnalyticsSettings {
+        self.analytics
+    }
+
+    /// The panel of `values`, rebuilt first if observations changed since it was built.
+    pub async fn panel(&self, values: Values) -> Result<Arc<PanelState>, ServiceError> {
+        let current = self.panel.0.lock().map_err(|_| poisoned())?[values.slot()].clone();
         let mut from = 0;
         if let Some(state) = current {
             let mut after = state.seq.load(Ordering::Relaxed);
@@ -223,13 +299,13 @@ impl Mitra {
                 return Ok(state);
             }
         }
-        let state = Arc::new(self.build_panel(from).await?);
-        *self.panel.0.lock().map_err(|_| poisoned())? = Some(state.clone());
+        let state = Arc::new(self.build_panel(from, values).await?);
+        self.panel.0.lock().map_err(|_| poisoned())?[values.slot()] = Some(state.clone());
         Ok(state)
     }
 
-    /// Builds the panel; `from` is a change-feed position already known to be reflected (0 at first).
-    async fn build_panel(&self, from: i64) -> Result<PanelState, ServiceError> {
+    /// Builds the panel of `values`; `from` is a change-feed position already known to be reflected (0 at first).
+    async fn build_panel(&self, from: i64, values: Values) -> Result<PanelState, ServiceError> {
         // The feed position first: a change that lands while the panel is being built triggers another rebuild.
         let mut seq = from;
         loop {
@@ -239,8 +315,11 @@ impl Mitra {
                 None => break,
             }
         }
-        let values = self.store.panel_values().await?;
-        let panel = Panel::build(values.into_iter().filter_map(|v| {
+        let stored = self.store.panel_values().await?;
+        let panel = Panel::build(stored.into_iter().filter_map(|v| {
+            if values == Values::Verified && !v.verified {
+                return None;
+            }
             Some((
                 CityId::parse(&v.city_id).ok()?,
                 IndicatorId::parse(&v.indicator_id).ok()?,
@@ -304,7 +383,9 @@ impl Mitra {
                             })
                     })
                     .collect();
-                (grouping, panel.percentile_ranks(&group, &directions))
+                let ranks =
+                    panel.percentile_ranks(&group, &directions, self.analytics.min_group_size);
+                (grouping, ranks)
             })
             .collect();
         let focus_areas = self.store.list_focus_areas().await?;
@@ -332,29 +413,57 @@ impl Mitra {
         })
     }
 
-    /// The cities of a peer group ranked on an indicator in a year (the latest with values by default), best
-    /// first. Without `group`, every city is ranked within its own group.
+    /// The cities of a peer group ranked on an indicator of `values` in a year, best first; by default the latest
+    /// year in which the group (or, without a group, any group) has enough cities to be ranked. Without `group`,
+    /// every city is ranked within its own group. Groups with too few cities are not ranked, and are listed.
     pub async fn ranking(
         &self,
         indicator: &str,
         year: Option<&str>,
         grouping: &str,
         group: Option<&str>,
+        values: Values,
     ) -> Result<Ranking, ServiceError> {
         let id = IndicatorId::parse(indicator)?;
         let grouping = Grouping::parse(grouping)?;
         let year = parse_year(year)?;
-        let state = self.panel().await?;
+        let state = self.panel(values).await?;
         let indicator = match state.indicators.get(&id) {
             Some(i) => i.clone(),
             None => self.store.find_indicator(&id).await?,
         };
         let years = state.panel.years(&id);
-        let year = year.or_else(|| years.last().copied());
         let group = group
             .map(str::trim)
             .filter(|g| !g.is_empty())
             .map(str::to_owned);
+        let min = self.analytics.min_group_size;
+        // Cities with a value that year per group (of the chosen group only, when one is chosen).
+        let group_sizes = |y: i32| {
+            let mut sizes: std::collections::BTreeMap<String, usize> = Default::default();
+            for (city, _) in state.panel.values(&id, y) {
+                if let Some(g) = state.facts.get(city).and_then(|f| f.group(grouping))
+                    && group.as_ref().is_none_or(|chosen| chosen == &g)
+                {
+                    *sizes.entry(g).or_default() += 1;
+                }
+            }
+            sizes
+        };
+        let year = year.or_else(|| {
+            years
+                .iter()
+                .rev()
+                .find(|y| group_sizes(**y).values().any(|n| *n >= min))
+                .or(years.last())
+                .copied()
+        });
+        let too_small = year.map_or_else(Vec::new, |y| {
+            group_sizes(y)
+                .into_iter()
+                .filter(|(_, n)| *n < min)
+                .collect()
+        });
         let ranks = state.ranks(grouping);
         let mut entries: Vec<RankEntry> = match year {
             None => Vec::new(),
@@ -386,50 +495,66 @@ impl Mitra {
             years,
             grouping,
             group,
+            values,
+            min_group_size: min,
             entries,
+            too_small,
         })
     }
 
-    /// A city against its peers on every indicator it has values for.
+    /// A city against its peers on every indicator it has values of `values` for.
     pub async fn city_benchmarks(
         &self,
         city: &str,
         grouping: &str,
+        values: Values,
     ) -> Result<CityBenchmarks, ServiceError> {
         let city = CityId::parse(city)?;
         let grouping = Grouping::parse(grouping)?;
-        let state = self.panel().await?;
-        let Some(facts) = state.facts.get(&city).cloned() else {
+        // The city's values are all shown; the comparison uses `values` only, so a value not yet checked is shown
+        // but not ranked when verified values are asked for.
+        let shown = self.panel(Values::All).await?;
+        let compared = self.panel(values).await?;
+        let Some(facts) = shown.facts.get(&city).cloned() else {
             return Err(ServiceError::NotFound {
                 entity: "city",
                 id: city.to_string(),
             });
         };
         let group = facts.group(grouping);
-        let ranks = state.ranks(grouping);
+        let ranks = compared.ranks(grouping);
         let mut benchmarks = Vec::new();
-        let mut ids: Vec<&IndicatorId> = state.panel.indicators().iter().collect();
+        let mut ids: Vec<&IndicatorId> = shown.panel.indicators().iter().collect();
         ids.sort_by_key(|i| i.as_str());
         for id in ids {
-            let series = state.panel.series(&city, id);
-            let (Some(&(year, value)), Some(indicator)) = (series.last(), state.indicators.get(id))
+            let series = shown.panel.series(&city, id);
+            let (Some(&(year, value)), Some(indicator)) = (series.last(), shown.indicators.get(id))
             else {
                 continue;
             };
             let in_group = |c: &CityId| {
-                group.is_some() && state.facts.get(c).and_then(|f| f.group(grouping)) == group
+                group.is_some() && compared.facts.get(c).and_then(|f| f.group(grouping)) == group
             };
+            let counted = compared.panel.value(&city, id, year) == Some(value);
             benchmarks.push(Benchmark {
                 indicator: indicator.clone(),
                 year,
                 value,
-                percentile: state.panel.rank_of(ranks, &city, id, year),
-                group_size: state
+                counted,
+                percentile: counted
+                    .then(|| compared.panel.rank_of(ranks, &city, id, year))
+                    .flatten(),
+                group_size: compared
                     .panel
                     .values(id, year)
                     .filter(|(c, _)| in_group(c))
                     .count(),
-                group_median: state.panel.median(id, year, in_group),
+                group_median: compared.panel.median(
+                    id,
+                    year,
+                    in_group,
+                    self.analytics.min_group_size,
+                ),
                 series,
             });
         }
@@ -438,6 +563,8 @@ impl Mitra {
             facts,
             grouping,
             group,
+            values,
+            min_group_size: self.analytics.min_group_size,
             benchmarks,
         })
     }
@@ -508,7 +635,7 @@ impl Mitra {
             }
         }
 
-        let state = self.panel().await?;
+        let state = self.panel(Values::All).await?;
         let region = state.facts.get(&city.id).map(|f| f.region.clone());
         let mut peers: HashMap<(IndicatorId, i32), Vec<f64>> = HashMap::new();
         for o in &observations {
@@ -790,6 +917,14 @@ pub struct CityProfile {
     pub areas: Vec<(mitra_domain::profile::AreaScore, String, Option<f64>)>,
     /// The weighted overall score.
     pub overall: Option<f64>,
+    /// How many of the applicable indicators the scores rest on.
+    pub rated: usize,
+    /// How many indicators apply to the city's tier.
+    pub applicable: usize,
+    /// Whether the score rests on too few of them to be more than provisional.
+    pub provisional: bool,
+    /// Which values it is computed on.
+    pub values: Values,
 }
 
 /// The focus areas each ASCN pilot city declared in its 2018 Smart City Action Plan, by Mitra city id: the ASCN
@@ -835,10 +970,14 @@ fn declared_priorities(
 impl Mitra {
     /// A city's localized profile: the indicators that apply to its tier, grouped by focus area, weighted by its
     /// declared priorities and scored by its percentile ranks within its tier; with the tier's median per area.
-    pub async fn city_profile(&self, city: &str) -> Result<CityProfile, ServiceError> {
+    pub async fn city_profile(
+        &self,
+        city: &str,
+        values: Values,
+    ) -> Result<CityProfile, ServiceError> {
         use mitra_domain::profile::score;
         let city = CityId::parse(city)?;
-        let state = self.panel().await?;
+        let state = self.panel(values).await?;
         let Some(facts) = state.facts.get(&city) else {
             return Err(ServiceError::NotFound {
                 entity: "city",
@@ -879,13 +1018,17 @@ impl Mitra {
                 })
             })
             .collect();
+        let provisional = profile.is_provisional(self.analytics.provisional_below);
+        let (rated, applicable) = (profile.rated, profile.applicable);
         let areas = profile
             .areas
             .into_iter()
             .enumerate()
             .map(|(n, area)| {
                 let mut scores: Vec<f64> = peers.iter().filter_map(|p| p.areas[n].score).collect();
-                let median = mitra_domain::panel::median(&mut scores);
+                let median = (scores.len() >= self.analytics.min_group_size)
+                    .then(|| mitra_domain::panel::median(&mut scores))
+                    .flatten();
                 let name = focus_areas
                     .iter()
                     .find(|a| a.id == area.focus_area)
@@ -898,6 +1041,10 @@ impl Mitra {
             priorities,
             areas,
             overall: profile.overall,
+            rated,
+            applicable,
+            provisional,
+            values,
         })
     }
 }

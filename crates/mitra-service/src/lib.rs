@@ -24,8 +24,8 @@ use std::sync::Arc;
 use mitra_store::Store;
 
 pub use analytics::{
-    AssessmentReport, AssessmentView, Benchmark, CityBenchmarks, CityFacts, CityProfile,
-    FindingView, PanelState, RankEntry, Ranking, assessable_standards,
+    AnalyticsSettings, AssessmentReport, AssessmentView, Benchmark, CityBenchmarks, CityFacts,
+    CityProfile, FindingView, PanelState, RankEntry, Ranking, Values, assessable_standards,
 };
 pub use attachments::{ACCEPTED as ACCEPTED_FILES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, sniff};
 pub use audit::AuditQuery;
@@ -91,6 +91,8 @@ pub struct Mitra {
     store: Arc<dyn Store>,
     mailer: Arc<mail::Mailer>,
     panel: Arc<analytics::PanelCache>,
+    /// How honest peer statistics must be.
+    analytics: analytics::AnalyticsSettings,
     search: Arc<knowledge::SearchState>,
     /// Where attached files are kept; `None` refuses attachments.
     files: Option<Arc<std::path::PathBuf>>,
@@ -110,9 +112,16 @@ impl Mitra {
             store,
             mailer,
             panel: Arc::default(),
+            analytics: analytics::AnalyticsSettings::default(),
             search: Arc::default(),
             files: None,
         })
+    }
+
+    /// Computes peer statistics with `settings` (minimum group size, provisional threshold).
+    pub fn with_analytics(mut self, settings: analytics::AnalyticsSettings) -> Self {
+        self.analytics = settings;
+        self
     }
 
     /// Keeps the search index in `dir` (under the data directory) instead of in memory.

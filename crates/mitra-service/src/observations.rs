@@ -159,6 +159,21 @@ impl Mitra {
         dry_run: bool,
         progress: Progress<'_>,
     ) -> Result<ImportReport, ServiceError> {
+        self.import_observations_verified_by(actor, origin, bytes, dry_run, None, progress)
+            .await
+    }
+
+    /// [`Self::import_observations`], the rows written as verified by `verified_by` when given: for published
+    /// statistics the platform itself loads (the demo packs), which no verifier needs to check again.
+    pub(crate) async fn import_observations_verified_by(
+        &self,
+        actor: &Actor,
+        origin: &str,
+        bytes: &[u8],
+        dry_run: bool,
+        verified_by: Option<&str>,
+        progress: Progress<'_>,
+    ) -> Result<ImportReport, ServiceError> {
         self.may_import_observations(actor)?;
         let started = std::time::Instant::now();
         let mut reader = ImportReader::new(bytes).map_err(ServiceError::Import)?;
@@ -224,9 +239,13 @@ impl Mitra {
             let total = batch.len() as u64;
             let UpsertReport { written, unchanged } = self
                 .store
-                .import_observations(&batch, &actor.audit_name(), &report.label, &|done| {
-                    progress(ImportStage::Writing, done, total)
-                })
+                .import_observations(
+                    &batch,
+                    &actor.audit_name(),
+                    &report.label,
+                    verified_by,
+                    &|done| progress(ImportStage::Writing, done, total),
+                )
                 .await?;
             report.written = written;
             report.unchanged = unchanged;

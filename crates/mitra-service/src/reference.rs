@@ -393,11 +393,13 @@ impl Mitra {
             if exclude.iter().any(|e| e == pack.id) || loaded.contains(&name) {
                 continue;
             }
-            self.import_observations(
+            // Published statistics (UN, WHO, CDP, Wikidata), each row with its source: verified as loaded.
+            self.import_observations_verified_by(
                 &mitra_domain::Actor::Operator,
                 &format!("demo:{}", pack.path),
                 pack.text.as_bytes(),
                 false,
+                Some("system:demo"),
                 &|_, _, _| {},
             )
             .await?;

@@ -45,20 +45,47 @@ pub struct PanelValue {
     pub value: f64,
     /// The unit stored with it (the indicator's, or the submitted one where the indicator declares none).
     pub unit: Option<String>,
+    /// Whether a verifier has checked it (otherwise it is submitted and unchecked).
+    pub verified: bool,
 }
 
 /// The end of the upsert statement both backends use: a row already stored with the same value, unit and note is
-/// left alone (and not counted); a changed one goes back to `submitted`.
+/// left alone (and not counted); a changed one takes the import's status (`submitted`, or `verified` for data the
+/// import itself vouches for).
 pub(crate) const UPSERT_TAIL: &str = " on conflict (city, indicator, year, source) do update set \
      value = excluded.value, unit = excluded.unit, original_value = excluded.original_value, \
-     original_unit = excluded.original_unit, note = excluded.note, status = 'submitted', status_reason = null, \
-     submitted_by = excluded.submitted_by, submitted_at = excluded.submitted_at, reviewed_by = null, \
-     reviewed_at = null \
+     original_unit = excluded.original_unit, note = excluded.note, status = excluded.status, status_reason = null, \
+     submitted_by = excluded.submitted_by, submitted_at = excluded.submitted_at, reviewed_by = excluded.reviewed_by, \
+     reviewed_at = excluded.reviewed_at \
      where observations.value <> excluded.value \
      or observations.unit is distinct from excluded.unit \
      or observations.original_value is distinct from excluded.original_value \
      or observations.original_unit is distinct from excluded.original_unit \
      or observations.note is distinct from excluded.note";
+
+/// Who imports, when, and who vouches for the rows (then written `verified`): the columns every row of an import
+/// shares.
+pub(crate) struct ImportStamp<'a> {
+    pub(crate) actor: &'a str,
+    pub(crate) at: time::OffsetDateTime,
+    pub(crate) verified_by: Option<&'a str>,
+}
+
+impl ImportStamp<'_> {
+    /// The review status of the rows written.
+    pub(crate) fn status(&self) -> &'static str {
+        if self.verified_by.is_some() {
+            "verified"
+        } else {
+            "submitted"
+        }
+    }
+
+    /// When they were reviewed, if they were.
+    pub(crate) fn reviewed_at(&self) -> Option<time::OffsetDateTime> {
+        self.verified_by.map(|_| self.at)
+    }
+}
 
 /// The numbers the observations table keys a batch's strings by (see `0004_observation_keys.sql`), indexed as the
 /// batch numbers them; a batch text that is no row's source has none.
@@ -96,14 +123,16 @@ pub(crate) const KEYS_TAKEN: &str = "select exists (select 1 from observations \
 /// Observations: submitted values, their review, and the panel analytics read.
 #[async_trait]
 pub trait ObservationStore {
-    /// Upserts a whole import in one transaction, keyed on city, indicator, year and source; a changed row goes
-    /// back to `submitted`. The import is journalled as one audit record, with one change-feed entry per city
-    /// touched; `label` names it in the audit log. `progress` hears how many rows are written so far.
+    /// Upserts a whole import in one transaction, keyed on city, indicator, year and source; a new or changed row
+    /// is `submitted`, or `verified` by `verified_by` when given (published statistics loaded by the platform). The
+    /// import is journalled as one audit record, with one change-feed entry per city touched; `label` names it in
+    /// the audit log. `progress` hears how many rows are written so far.
     async fn import_observations(
         &self,
         batch: &ObservationBatch,
         actor: &str,
         label: &str,
+        verified_by: Option<&str>,
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<UpsertReport, StoreError>;
 

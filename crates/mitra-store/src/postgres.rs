@@ -56,8 +56,7 @@ async fn write_observations(
     batch: &mitra_domain::ObservationBatch,
     keys: &crate::observations::BatchKeys,
     order: &[u32],
-    actor: &str,
-    now: time::OffsetDateTime,
+    stamp: &crate::observations::ImportStamp<'_>,
     progress: &(dyn Fn(u64) + Send + Sync),
 ) -> Result<u64, StoreError> {
     fn texts<'b>(
@@ -68,8 +67,8 @@ async fn write_observations(
         rows.iter().map(|r| f(batch, r)).collect()
     }
     let insert = "insert into observations (city, indicator, year, source, value, unit, original_value, \
-         original_unit, note, status, submitted_by, submitted_at) \
-         select c, i, y, s, v, u, ov, ou, n, 'submitted', $10, $11 \
+         original_unit, note, status, submitted_by, submitted_at, reviewed_by, reviewed_at) \
+         select c, i, y, s, v, u, ov, ou, n, $12, $10, $11, $13, $14 \
          from unnest($1::int4[], $2::int4[], $3::int4[], $4::int4[], $5::float8[], $6::text[], $7::float8[], \
                      $8::text[], $9::text[]) as t(c, i, y, s, v, u, ov, ou, n)";
     let statements = [
@@ -96,8 +95,11 @@ async fn write_observations(
                 mitra_domain::ObservationBatch::original_unit,
             ))
             .bind(texts(batch, &rows, mitra_domain::ObservationBatch::note))
-            .bind(actor)
-            .bind(now);
+            .bind(stamp.actor)
+            .bind(stamp.at)
+            .bind(stamp.status())
+            .bind(stamp.verified_by)
+            .bind(stamp.reviewed_at());
         (part.len() as u64, query)
     };
     let statements = order.chunks(OBSERVATION_CHUNK).zip(&taken).map(bind);

@@ -161,13 +161,15 @@ macro_rules! impl_observation_store {
                 batch: &mitra_domain::ObservationBatch,
                 actor: &str,
                 label: &str,
+                verified_by: Option<&str>,
                 progress: &(dyn Fn(u64) + Send + Sync),
             ) -> Result<crate::UpsertReport, StoreError> {
                 let now = OffsetDateTime::now_utc();
                 let mut tx = WriteTx::begin(&self.pool).await?;
                 let keys = observation_rows::batch_keys(&mut tx, batch).await?;
                 let order = keys.order(batch);
-                let written = write_observations(&mut tx, batch, &keys, &order, actor, now, progress).await?;
+                let stamp = crate::observations::ImportStamp { actor, at: now, verified_by };
+                let written = write_observations(&mut tx, batch, &keys, &order, &stamp, progress).await?;
                 let rows = batch.len() as u64;
                 let report = crate::UpsertReport { written, unchanged: rows - written };
                 if written > 0 {
@@ -332,7 +334,7 @@ macro_rules! impl_observation_store {
 
             async fn panel_values(&self) -> Result<Vec<crate::PanelValue>, StoreError> {
                 let rows = sqlx::query(
-                    "select c.city_id, i.indicator_id, o.year, o.value, o.unit from observations o \
+                    "select c.city_id, i.indicator_id, o.year, o.value, o.unit, o.status from observations o \
                      join observation_cities c on c.num = o.city join observation_indicators i on i.num = o.indicator \
                      where o.status <> 'rejected' \
                      order by o.city, o.indicator, o.year, case when o.status = 'verified' then 0 else 1 end, o.id desc",
@@ -347,6 +349,7 @@ macro_rules! impl_observation_store {
                             year: r.try_get("year")?,
                             value: r.try_get("value")?,
                             unit: r.try_get("unit")?,
+                            verified: r.try_get::<&str, _>("status")? == "verified",
                         })
                     })
                     .collect()

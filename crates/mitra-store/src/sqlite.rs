@@ -62,13 +62,15 @@ impl Store for SqliteStore {
 /// Rows per insert statement: 9 parameters a row stay well under SQLite's 32 766.
 const OBSERVATION_CHUNK: usize = 1000;
 
-/// The upsert of `rows` observations: the submitter and time are bound once, then 9 values a row.
+/// The upsert of `rows` observations: the import's stamp (submitter, time, status, reviewer, review time) is bound
+/// once, then 9 values a row.
 fn insert_sql(rows: usize, upsert: bool) -> String {
     let mut sql = String::from(
         "insert into observations (city, indicator, year, source, value, unit, original_value, original_unit, \
-         note, status, submitted_by, submitted_at) \
+         note, status, submitted_by, submitted_at, reviewed_by, reviewed_at) \
          select v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8, v.column9, \
-         'submitted', a.actor, a.at from (select ? as actor, ? as at) a, (values ",
+         a.status, a.actor, a.at, a.reviewer, a.reviewed_at \
+         from (select ? as actor, ? as at, ? as status, ? as reviewer, ? as reviewed_at) a, (values ",
     );
     for n in 0..rows {
         sql.push_str(if n == 0 {
@@ -92,8 +94,7 @@ async fn write_observations(
     batch: &mitra_domain::ObservationBatch,
     keys: &crate::observations::BatchKeys,
     order: &[u32],
-    actor: &str,
-    now: time::OffsetDateTime,
+    stamp: &crate::observations::ImportStamp<'_>,
     progress: &(dyn Fn(u64) + Send + Sync),
 ) -> Result<u64, StoreError> {
     let taken = observation_rows::keys_taken(tx, batch, keys, order, OBSERVATION_CHUNK).await?;
@@ -102,7 +103,12 @@ async fn write_observations(
     let rows = batch.rows();
     let bind = |(part, taken): (&[u32], &bool)| {
         let sql = &statements[usize::from(part.len() != OBSERVATION_CHUNK)][usize::from(*taken)];
-        let mut query = sqlx::query(sql).bind(actor).bind(now);
+        let mut query = sqlx::query(sql)
+            .bind(stamp.actor)
+            .bind(stamp.at)
+            .bind(stamp.status())
+            .bind(stamp.verified_by)
+            .bind(stamp.reviewed_at());
         for &n in part {
             let r = &rows[n as usize];
             let (city, indicator, year, source) = keys.key(batch, n);

@@ -29,6 +29,8 @@ struct FileConfig {
     public_url: Option<String>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
+    min_group_size: Option<usize>,
+    provisional_coverage: Option<f64>,
 }
 
 /// The settings given on the command line or in the environment (clap reads both; flags win).
@@ -63,6 +65,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// How mail is sent, and the address links in mail point to.
     pub mail: mitra_service::MailSettings,
+    /// How honest peer statistics must be.
+    pub analytics: mitra_service::AnalyticsSettings,
 }
 
 /// The default address: loopback only, so a first run is not exposed to the network.
@@ -81,7 +85,9 @@ impl Config {
                         anyhow::anyhow!("configuration file {}: {}", path.display(), e.message())
                     })
                     .with_context(|| {
-                        "the valid keys are database_url, data_dir, bind, log_format".to_owned()
+                        "the valid keys are database_url, data_dir, bind, log_format, public_url, smtp_url, \
+                         mail_from, min_group_size, provisional_coverage"
+                            .to_owned()
                     })?
             }
             None => FileConfig::default(),
@@ -136,7 +142,26 @@ impl Config {
                 .unwrap_or_else(|| "Mitra <mitra@localhost>".to_owned()),
             public_url,
         };
+        let defaults = mitra_service::AnalyticsSettings::default();
+        let analytics = mitra_service::AnalyticsSettings {
+            min_group_size: from_file.min_group_size.unwrap_or(defaults.min_group_size),
+            provisional_below: from_file
+                .provisional_coverage
+                .unwrap_or(defaults.provisional_below),
+        };
+        if analytics.min_group_size < 2 {
+            bail!(
+                "min_group_size: must be at least 2, as a percentile among fewer cities says nothing (set by \
+                 `min_group_size` in the file)"
+            );
+        }
+        if !(0.0..=1.0).contains(&analytics.provisional_below) {
+            bail!(
+                "provisional_coverage: must be a share from 0 to 1 (set by `provisional_coverage` in the file)"
+            );
+        }
         Ok(Self {
+            analytics,
             mail,
             data_dir: overrides
                 .data_dir
@@ -186,6 +211,7 @@ impl fmt::Debug for Config {
             .field("bind", &self.bind)
             .field("log_format", &self.log_format)
             .field("mail", &self.mail)
+            .field("analytics", &self.analytics)
             .finish()
     }
 }
@@ -221,6 +247,14 @@ log_format = "text"
 
 # The sender of e-mail. Environment: MITRA_MAIL_FROM.
 mail_from = "Mitra <mitra@localhost>"
+
+# Rankings, percentiles and medians compare a city only within a peer group of at least this many cities with a
+# value for the indicator that year; smaller groups are listed as too small, not ranked.
+min_group_size = 5
+
+# A city profile's overall score is called provisional while it rests on less than this share of the indicators
+# that apply to the city's tier.
+provisional_coverage = 0.5
 "#;
 
 #[cfg(test)]
@@ -240,6 +274,10 @@ mod tests {
         assert_eq!(config.bind.to_string(), DEFAULT_BIND);
         assert_eq!(config.database_url(), "sqlite://./mitra-data/mitra.db");
         assert_eq!(config.log_format, LogFormat::Text);
+        assert_eq!(
+            config.analytics,
+            mitra_service::AnalyticsSettings::default()
+        );
     }
 
     #[test]
@@ -272,6 +310,16 @@ mod tests {
         };
         let err = Config::load(None, bad_url).expect_err("bad url");
         assert!(err.to_string().starts_with("database_url:"), "{err}");
+        let group_of_one = write("min_group_size = 1\n");
+        let err = Config::load(Some(group_of_one.path()), Overrides::default())
+            .expect_err("a group of one");
+        assert!(err.to_string().starts_with("min_group_size:"), "{err}");
+        let coverage = write("provisional_coverage = 2.0\n");
+        let err = Config::load(Some(coverage.path()), Overrides::default()).expect_err("a share");
+        assert!(
+            err.to_string().starts_with("provisional_coverage:"),
+            "{err}"
+        );
     }
 
     #[test]

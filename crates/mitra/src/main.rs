@@ -345,7 +345,9 @@ async fn open(config: &Config) -> anyhow::Result<Mitra> {
                 config.database_url_redacted()
             )
         })?;
-    Ok(mitra.with_files_dir(config.data_dir.join("files")))
+    Ok(mitra
+        .with_files_dir(config.data_dir.join("files"))
+        .with_analytics(config.analytics))
 }
 
 async fn run_assess(

@@ -615,7 +615,7 @@ async fn numbering_observation_keys_keeps_every_observation_and_its_id() {
             });
         }
         let report = store
-            .import_observations(&batch, "operator", "test", &|_| {})
+            .import_observations(&batch, "operator", "test", None, &|_| {})
             .await
             .expect("import");
         assert_eq!((report.written, report.unchanged), (1, 1));
@@ -625,6 +625,42 @@ async fn numbering_observation_keys_keeps_every_observation_and_its_id() {
             .expect("list");
         assert_eq!(all.len(), 3);
         assert!(all[2].id > 9 && all[2].year == 2021, "{:?}", all[2]);
+        assert_eq!(all[2].status, mitra_domain::ObservationStatus::Submitted);
+        // Published statistics the platform loads are written as verified by whoever vouches for them.
+        let mut published = mitra_domain::ObservationBatch::default();
+        published.push(&mitra_domain::NewObservation {
+            city_id: id(CityId::parse, "nanning"),
+            indicator_id: id(IndicatorId::parse, "iso37120-2014:8.1"),
+            year: 2022,
+            value: 30.0,
+            unit: Some("µg/m³".into()),
+            original_value: None,
+            original_unit: None,
+            source: "WHO".into(),
+            note: None,
+        });
+        store
+            .import_observations(&published, "operator", "demo", Some("system:demo"), &|_| {})
+            .await
+            .expect("import verified");
+        let nanning = store
+            .list_observations(
+                &mitra_store::ObservationFilter {
+                    city: Some(id(CityId::parse, "nanning")),
+                    year: Some(2022),
+                    ..Default::default()
+                },
+                &PageRequest::default(),
+            )
+            .await
+            .expect("list");
+        assert_eq!(
+            (nanning[0].status, nanning[0].reviewed_by.as_deref()),
+            (mitra_domain::ObservationStatus::Verified, Some("system:demo"))
+        );
+        let panel = store.panel_values().await.expect("panel");
+        assert!(panel.iter().any(|v| v.city_id == "nanning" && v.year == 2022 && v.verified));
+        assert!(panel.iter().any(|v| v.city_id == "bangkok" && v.year == 2021 && !v.verified));
     })
     .await;
 }

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use mitra_service::domain::Language;
-use mitra_service::{AssessmentView, Mitra};
+use mitra_service::{AssessmentView, Mitra, Values};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -38,12 +38,14 @@ pub struct AssessmentEnvelope {
 pub struct RankingParams {
     /// Indicator id (`iso37120-2014:8.1`).
     indicator: Option<String>,
-    /// Year (default: the latest with values).
+    /// Year (default: the latest in which a group has enough cities to be ranked).
     year: Option<String>,
     /// `region` (default), `country`, `band` or `tier`.
     group_by: Option<String>,
     /// One group (`asean`, `TH`, `1m-5m`, `tier-2`); without it every city is ranked within its own group.
     group: Option<String>,
+    /// `verified` (default): only values a verifier has checked; `all`: submitted ones too.
+    values: Option<String>,
 }
 
 /// One city in a ranking.
@@ -72,7 +74,20 @@ pub struct RankingResponse {
     years: Vec<i32>,
     group_by: String,
     group: Option<String>,
+    /// `verified` or `all`: which values are ranked.
+    values: String,
+    /// The fewest cities a group needs to be ranked; smaller groups are listed in `groups_too_small`.
+    min_group_size: usize,
     cities: Vec<RankEntryResponse>,
+    /// Groups with values that year but too few cities to be ranked.
+    groups_too_small: Vec<GroupSize>,
+}
+
+/// A group and how many of its cities have a value.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupSize {
+    group: String,
+    cities: usize,
 }
 
 /// Which grouping to benchmark in.
@@ -81,6 +96,8 @@ pub struct RankingResponse {
 pub struct BenchmarkParams {
     /// `region` (default), `country`, `band` or `tier`.
     group_by: Option<String>,
+    /// `verified` (default): only values a verifier has checked; `all`: submitted ones too.
+    values: Option<String>,
 }
 
 /// A city's standing on one indicator.
@@ -92,8 +109,14 @@ pub struct BenchmarkResponse {
     /// The latest year with a value.
     year: i32,
     value: f64,
+    /// Whether the value counts in the comparison: with `values=verified`, whether a verifier has checked it.
+    counted: bool,
+    /// Percentile rank within the group, 0–100; null when the group has fewer than `min_group_size` cities or the
+    /// value does not count.
     percentile: Option<f64>,
+    /// How many cities of the group have a value that year.
     group_size: usize,
+    /// The group's median; null when the group is too small.
     group_median: Option<f64>,
     /// `[[year, value], …]`, oldest first.
     series: Vec<(i32, f64)>,
@@ -109,6 +132,10 @@ pub struct BenchmarksResponse {
     tier: Option<String>,
     group_by: String,
     group: Option<String>,
+    /// `verified` or `all`: which values the city is compared on.
+    values: String,
+    /// The fewest cities a group needs for a percentile and a median.
+    min_group_size: usize,
     benchmarks: Vec<BenchmarkResponse>,
 }
 
@@ -152,12 +179,14 @@ pub async fn get_ranking(
         .indicator
         .as_deref()
         .ok_or_else(|| ApiError::bad_parameter("indicator", "indicator: is required".into()))?;
+    let values = Values::parse(p.values.as_deref()).map_err(mitra_service::ServiceError::from)?;
     let ranking = mitra
         .ranking(
             indicator,
             p.year.as_deref(),
             p.group_by.as_deref().unwrap_or("region"),
             p.group.as_deref(),
+            values,
         )
         .await?;
     Ok(Json(RankingResponse {
@@ -168,6 +197,13 @@ pub async fn get_ranking(
         years: ranking.years,
         group_by: ranking.grouping.as_str().into(),
         group: ranking.group,
+        values: ranking.values.as_str().into(),
+        min_group_size: ranking.min_group_size,
+        groups_too_small: ranking
+            .too_small
+            .into_iter()
+            .map(|(group, cities)| GroupSize { group, cities })
+            .collect(),
         cities: ranking
             .entries
             .into_iter()
@@ -198,8 +234,9 @@ pub async fn get_benchmarks(
     Path(id): Path<String>,
     ApiQuery(p): ApiQuery<BenchmarkParams>,
 ) -> Result<Json<BenchmarksResponse>, ApiError> {
+    let values = Values::parse(p.values.as_deref()).map_err(mitra_service::ServiceError::from)?;
     let b = mitra
-        .city_benchmarks(&id, p.group_by.as_deref().unwrap_or("region"))
+        .city_benchmarks(&id, p.group_by.as_deref().unwrap_or("region"), values)
         .await?;
     Ok(Json(BenchmarksResponse {
         city: b.city.to_string(),
@@ -209,6 +246,8 @@ pub async fn get_benchmarks(
         tier: b.facts.tier.clone(),
         group_by: b.grouping.as_str().into(),
         group: b.group,
+        values: b.values.as_str().into(),
+        min_group_size: b.min_group_size,
         benchmarks: b
             .benchmarks
             .into_iter()
@@ -218,6 +257,7 @@ pub async fn get_benchmarks(
                 direction: x.indicator.direction.map(|d| d.as_str().to_owned()),
                 year: x.year,
                 value: x.value,
+                counted: x.counted,
                 percentile: x.percentile,
                 group_size: x.group_size,
                 group_median: x.group_median,
@@ -269,23 +309,47 @@ pub struct ProfileResponse {
     priorities: Vec<String>,
     /// Weighted overall score.
     overall: Option<f64>,
+    /// How many of the applicable indicators the scores rest on (those the city is ranked on).
+    indicators_rated: usize,
+    /// How many indicators apply to the city's tier.
+    indicators_applicable: usize,
+    /// Whether the score rests on too few of them to be more than provisional.
+    provisional: bool,
+    /// `verified` or `all`: which values the scores are computed on.
+    values: String,
     areas: Vec<ProfileAreaResponse>,
+}
+
+/// Which values a profile is computed on.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProfileParams {
+    /// `verified` (default): only values a verifier has checked; `all`: submitted ones too.
+    values: Option<String>,
 }
 
 /// A city's localized profile: the indicators that fit its development tier, grouped by ASCN focus area, weighted
 /// by its declared priorities, with scores against the cities of its tier.
-#[utoipa::path(get, path = "/api/v1/cities/{id}/profile", tag = "analytics", params(("id" = String, Path, description = "City id")),
-    responses((status = 200, body = ProfileResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v1/cities/{id}/profile", tag = "analytics", params(("id" = String, Path, description = "City id"), ProfileParams),
+    responses((status = 200, body = ProfileResponse), (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get_profile(
     State(mitra): State<Mitra>,
     Path(id): Path<String>,
+    ApiQuery(params): ApiQuery<ProfileParams>,
 ) -> Result<Json<ProfileResponse>, ApiError> {
-    let p = mitra.city_profile(&id).await?;
+    let values =
+        Values::parse(params.values.as_deref()).map_err(mitra_service::ServiceError::from)?;
+    let p = mitra.city_profile(&id, values).await?;
     Ok(Json(ProfileResponse {
         city: id,
         tier: p.tier,
         priorities: p.priorities,
         overall: p.overall,
+        indicators_rated: p.rated,
+        indicators_applicable: p.applicable,
+        provisional: p.provisional,
+        values: p.values.as_str().into(),
         areas: p
             .areas
             .into_iter()

@@ -215,6 +215,7 @@ pub struct RankingParams {
     year: Option<String>,
     group_by: Option<String>,
     group: Option<String>,
+    values: Option<String>,
 }
 
 struct RankRow {
@@ -237,6 +238,12 @@ struct RankingsPage {
     years: Vec<(i32, bool)>,
     chosen: Option<Chosen>,
     rows: Vec<RankRow>,
+    /// `(value, label, selected)` of the values choice.
+    values: Vec<(&'static str, String, bool)>,
+    /// Which values the ranking uses and how large a group must be, in words.
+    basis: String,
+    /// The groups not ranked for having too few cities, in words; empty when none.
+    too_small: String,
 }
 
 struct Chosen {
@@ -255,7 +262,9 @@ pub async fn show_rankings(
     uri: Uri,
     Query(params): Query<RankingParams>,
 ) -> Result<Response, PageError> {
-    let state = mitra.panel().await?;
+    let values = mitra_service::Values::parse(params.values.as_deref())
+        .map_err(mitra_service::ServiceError::from)?;
+    let state = mitra.panel(values).await?;
     // The indicators with values, by id.
     let mut with_values: Vec<&Indicator> = state
         .panel
@@ -284,7 +293,13 @@ pub async fn show_rankings(
     let ranking = match &chosen_id {
         Some(id) => Some(
             mitra
-                .ranking(id, params.year.as_deref(), &grouping, group.as_deref())
+                .ranking(
+                    id,
+                    params.year.as_deref(),
+                    &grouping,
+                    group.as_deref(),
+                    values,
+                )
                 .await?,
         ),
         None => None,
@@ -383,6 +398,33 @@ pub async fn show_rankings(
             ),
             year: r.year.map(|y| y.to_string()).unwrap_or_default(),
         }),
+        values: [mitra_service::Values::Verified, mitra_service::Values::All]
+            .map(|v| (v.as_str(), l.t2("values-choice", v.as_str()), v == values))
+            .to_vec(),
+        basis: crate::i18n::translate_args(
+            lang,
+            &format!("rankings-basis-{}", values.as_str()),
+            &[("min", mitra.analytics_settings().min_group_size.to_string())],
+        ),
+        too_small: ranking
+            .as_ref()
+            .filter(|r| !r.too_small.is_empty())
+            .map(|r| {
+                let groups: Vec<String> = r
+                    .too_small
+                    .iter()
+                    .map(|(g, n)| format!("{} ({n})", group_label(g)))
+                    .collect();
+                crate::i18n::translate_args(
+                    lang,
+                    "rankings-too-small",
+                    &[
+                        ("min", r.min_group_size.to_string()),
+                        ("groups", groups.join(", ")),
+                    ],
+                )
+            })
+            .unwrap_or_default(),
         rows,
         l,
     }))

@@ -202,6 +202,8 @@ struct CityPage {
     tier: String,
     band: String,
     profile: ProfileView,
+    /// Which values the benchmarks compare and how large a group must be, in words.
+    benchmark_basis: String,
 }
 
 /// The profile section: the radar and its table.
@@ -209,6 +211,10 @@ struct ProfileView {
     radar: super::analytics::Radar,
     rows: Vec<ProfileRow>,
     overall: String,
+    /// How many of the applicable indicators the overall score rests on, in words, when there is one.
+    rests_on: Option<String>,
+    /// Whether the overall score rests on too few indicators to be more than provisional.
+    provisional: bool,
     priorities: String,
     has_scores: bool,
 }
@@ -260,7 +266,11 @@ pub async fn show_city(
             (p.year, group_digits(p.count), kind)
         })
         .collect();
-    let benchmarks = mitra.city_benchmarks(city.id.as_str(), "region").await?;
+    // Public pages compare verified values only, and say so.
+    let values = mitra_service::Values::Verified;
+    let benchmarks = mitra
+        .city_benchmarks(city.id.as_str(), "region", values)
+        .await?;
     let indicators = benchmarks
         .benchmarks
         .iter()
@@ -275,7 +285,11 @@ pub async fn show_city(
                 (Some(first), Some(last)) => translate_with2(lang, first.0, last.0),
                 _ => String::new(),
             },
-            percentile: b.percentile.map_or("—".into(), |p| format!("{p:.0}")),
+            percentile: match (b.counted, b.percentile) {
+                (false, _) => translate(lang, "city-indicator-unverified"),
+                (true, Some(p)) => format!("{p:.0}"),
+                (true, None) => "—".into(),
+            },
             median: b.group_median.map_or("—".into(), super::analytics::number),
         })
         .collect();
@@ -288,7 +302,24 @@ pub async fn show_city(
         .facts
         .band
         .map_or("—".into(), |b| l.t2("band", b.as_str()));
-    let profile = mitra.city_profile(city.id.as_str()).await?;
+    let benchmark_basis = crate::i18n::translate_args(
+        lang,
+        "city-benchmark-basis",
+        &[("min", benchmarks.min_group_size.to_string())],
+    );
+    let profile = mitra.city_profile(city.id.as_str(), values).await?;
+    let rests_on = crate::i18n::translate_args(
+        lang,
+        if profile.provisional {
+            "profile-overall-provisional"
+        } else {
+            "profile-overall-rests-on"
+        },
+        &[
+            ("rated", profile.rated.to_string()),
+            ("applicable", profile.applicable.to_string()),
+        ],
+    );
     let area_name = |id: &str, en: &str| {
         let key = format!("focus-{id}");
         let text = l.t(&key);
@@ -326,6 +357,8 @@ pub async fn show_city(
             })
             .collect(),
         overall: score(profile.overall),
+        rests_on: profile.overall.map(|_| rests_on),
+        provisional: profile.provisional,
         priorities: if profile.priorities.is_empty() {
             l.t("profile-priorities-none")
         } else {
@@ -341,6 +374,7 @@ pub async fn show_city(
     };
     Ok(render(&CityPage {
         profile,
+        benchmark_basis,
         indicators,
         tier,
         band,

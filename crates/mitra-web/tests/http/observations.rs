@@ -210,10 +210,7 @@ async fn rankings_respect_direction_and_follow_new_values_and_tier_overrides() {
         )
         .await;
     assert_eq!(ranking["direction"], "lower");
-    assert_eq!(
-        ranking["unit"], "µg/m³",
-        "ISO 37120 8.1 states no unit in the shipped list; the reported one is shown"
-    );
+    assert_eq!(ranking["unit"], "µg/m³");
     let cities = ranking["cities"].as_array().expect("cities");
     assert!(cities.len() >= 2, "{ranking}");
     let values: Vec<f64> = cities
@@ -226,9 +223,17 @@ async fn rankings_respect_direction_and_follow_new_values_and_tier_overrides() {
     );
     assert!(cities.iter().all(|c| c["country"] == "TH"));
 
-    // A new, very clean value for Bangkok moves it to the top as soon as it is imported.
+    assert_eq!(
+        ranking["values"], "verified",
+        "rankings use verified values unless asked"
+    );
+    assert_ne!(cities[0]["city"], "bangkok");
+
+    // Bangkok's city government corrects its value, from the same source, to a very clean one: changed, it is
+    // submitted again, ranked among all values at once, but among verified ones only once a verifier has checked it.
     let editor = token(&app, "editor").await;
-    let file = "city,indicator,year,value,unit,source\nbangkok,iso37120-2014:8.1,2019,0.5,µg/m³,Test station\n";
+    let file = "city,indicator,year,value,unit,source\n\
+                bangkok,iso37120-2014:8.1,2019,0.5,µg/m³,WHO Ambient Air Quality Database 2022 (v5)\n";
     assert_eq!(
         post_csv(&app, "/api/v1/observations", &editor, file)
             .await
@@ -236,17 +241,54 @@ async fn rankings_respect_direction_and_follow_new_values_and_tier_overrides() {
             .as_u16(),
         200
     );
-    let ranking = app
+    let ranking_of = |values: &'static str| {
+        let app = &app;
+        async move {
+            app.get_json(
+                &format!(
+                    "/api/v1/rankings?indicator=iso37120-2014:8.1&year=2019&group_by=country&group=TH&values={values}"
+                ),
+                200,
+            )
+            .await
+        }
+    };
+    let all = ranking_of("all").await;
+    assert_eq!(all["cities"][0]["city"], "bangkok", "{all}");
+    let n = all["cities"].as_array().expect("cities").len() as f64;
+    let best = 100.0 * (n - 0.5) / n;
+    assert!((all["cities"][0]["percentile"].as_f64().expect("percentile") - best).abs() < 1e-4);
+    let verified = ranking_of("verified").await;
+    assert!(
+        verified["cities"]
+            .as_array()
+            .expect("cities")
+            .iter()
+            .all(|c| c["city"] != "bangkok"),
+        "not yet verified: Bangkok's changed value is not ranked publicly: {verified}"
+    );
+    let submitted = app
         .get_json(
-            "/api/v1/rankings?indicator=iso37120-2014:8.1&year=2019&group_by=country&group=TH",
+            "/api/v1/observations?city=bangkok&indicator=iso37120-2014:8.1&year=2019&status=submitted",
             200,
         )
         .await;
-    let first = &ranking["cities"][0];
-    assert_eq!(first["city"], "bangkok", "{ranking}");
-    let n = ranking["cities"].as_array().expect("cities").len() as f64;
-    let best = 100.0 * (n - 0.5) / n;
-    assert!((first["percentile"].as_f64().expect("percentile") - best).abs() < 1e-4);
+    let id = submitted["observations"][0]["id"].as_i64().expect("id");
+    let verifier = token(&app, "verifier").await;
+    let review = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/observations/{id}/review"),
+        Some(&verifier),
+        Some(json!({"status": "verified"})),
+    )
+    .await;
+    assert_eq!(review.status().as_u16(), 200);
+    let verified = ranking_of("verified").await;
+    assert_eq!(
+        verified["cities"][0]["city"], "bangkok",
+        "verified, it is ranked"
+    );
 
     let benchmarks = app
         .get_json("/api/v1/cities/bangkok/benchmarks?group_by=tier", 200)
@@ -283,6 +325,86 @@ async fn rankings_respect_direction_and_follow_new_values_and_tier_overrides() {
             .await
             .status(),
         400
+    );
+}
+
+#[tokio::test]
+async fn small_groups_are_not_ranked_and_the_default_year_has_enough_cities() {
+    let app = spawn_app_with(None, true).await;
+    // PM2.5 by country: groups with fewer than five cities that year are listed, not ranked.
+    let ranking = app
+        .get_json(
+            "/api/v1/rankings?indicator=iso37120-2014:8.1&group_by=country",
+            200,
+        )
+        .await;
+    assert_eq!(ranking["min_group_size"], 5);
+    let year = ranking["year"].as_i64().expect("a year");
+    let cities = ranking["cities"].as_array().expect("cities");
+    assert!(
+        !cities.is_empty(),
+        "the default year has a group to rank: {ranking}"
+    );
+    let mut per_group = std::collections::HashMap::<String, usize>::new();
+    for c in cities {
+        *per_group
+            .entry(c["group"].as_str().expect("group").to_owned())
+            .or_default() += 1;
+    }
+    assert!(
+        per_group.values().all(|n| *n >= 5),
+        "every ranked group has five cities or more: {per_group:?}"
+    );
+    for small in ranking["groups_too_small"].as_array().expect("too small") {
+        assert!(small["cities"].as_u64().expect("count") < 5);
+        assert!(!per_group.contains_key(small["group"].as_str().expect("group")));
+    }
+    // A year and group with a single city: nothing is ranked, and the group is named.
+    let years: Vec<i64> = ranking["years"]
+        .as_array()
+        .expect("years")
+        .iter()
+        .filter_map(serde_json::Value::as_i64)
+        .collect();
+    assert!(years.contains(&year));
+    let lone = app
+        .get_json(
+            "/api/v1/rankings?indicator=iso37120-2014:8.1&group_by=country&group=SG&year=2016",
+            200,
+        )
+        .await;
+    assert_eq!(lone["cities"], json!([]), "{lone}");
+    assert!(
+        lone["groups_too_small"]
+            .as_array()
+            .expect("too small")
+            .iter()
+            .all(|g| g["group"] == "SG" && g["cities"].as_u64() < Some(5)),
+        "{lone}"
+    );
+    // Benchmarks: no percentile and no median from a group too small.
+    let benchmarks = app
+        .get_json("/api/v1/cities/singapore/benchmarks?group_by=country", 200)
+        .await;
+    for b in benchmarks["benchmarks"].as_array().expect("benchmarks") {
+        if b["group_size"].as_u64() < Some(5) {
+            assert!(
+                b["percentile"].is_null() && b["group_median"].is_null(),
+                "{b}"
+            );
+        }
+    }
+    // A profile says how many indicators its score rests on, and calls a thin one provisional.
+    let profile = app.get_json("/api/v1/cities/bangkok/profile", 200).await;
+    let rated = profile["indicators_rated"].as_u64().expect("rated");
+    let applicable = profile["indicators_applicable"]
+        .as_u64()
+        .expect("applicable");
+    assert!(rated <= applicable && applicable > 0, "{profile}");
+    assert_eq!(
+        profile["provisional"].as_bool(),
+        Some(profile["overall"].is_number() && (rated as f64) < 0.5 * applicable as f64),
+        "{profile}"
     );
 }
 

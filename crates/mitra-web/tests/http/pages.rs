@@ -360,6 +360,26 @@ async fn the_city_page_shows_indicator_trends_and_links_to_its_assessment_and_ra
 #[tokio::test]
 async fn verifiers_review_submitted_values_and_admins_edit_the_crosswalk_on_indicator_pages() {
     let app = spawn_app_with(None, true).await;
+    // The demo's published statistics are verified already; a city editor submits one more value.
+    let editor =
+        crate::Browser::signed_in(&app, "editor@demo.mitra.invalid", "demo-password-editor").await;
+    let token = crate::create_token(&app, &editor, "write").await;
+    let submitted = app
+        .client
+        .post(app.url("/api/v1/observations"))
+        .bearer_auth(&token)
+        .header("content-type", "text/csv")
+        .body(
+            "city,indicator,year,value,source\nbangkok,iso37120-2014:5.1,2021,1.2,Labour survey\n",
+        )
+        .send()
+        .await
+        .expect("import");
+    assert_eq!(submitted.status().as_u16(), 200);
+    let listed = app
+        .get_json("/api/v1/observations?status=submitted", 200)
+        .await;
+    let id = listed["observations"][0]["id"].as_i64().expect("id");
     let verifier = crate::Browser::signed_in(
         &app,
         "verifier@demo.mitra.invalid",
@@ -376,8 +396,13 @@ async fn verifiers_review_submitted_values_and_admins_edit_the_crosswalk_on_indi
         html.contains("href=\"/review\""),
         "verifiers get the review link"
     );
-    assert!(html.contains("action=\"/review/1/verify\""), "{html}");
-    let verified = verifier.post(&app, "/review/1/verify", &[]).await;
+    assert!(
+        html.contains(&format!("action=\"/review/{id}/verify\"")),
+        "{html}"
+    );
+    let verified = verifier
+        .post(&app, &format!("/review/{id}/verify"), &[])
+        .await;
     assert!(verified.status().is_redirection() || verified.status().is_success());
     let after = verifier
         .get(&app, "/review?status=verified")
