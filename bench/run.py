@@ -106,16 +106,20 @@ def bench_panel(scale: float) -> None:
     out, _, duck_mib = run_child([python, str(BENCH / "duckdb_panel.py"), str(directory), grouping])
     duck = last_json(out)
     # Mitra keeps ranks as f32 (seven significant digits), so the sums agree to about that.
-    same = abs(mitra["checksum"] - duck["checksum"]) <= 1e-6 * abs(duck["checksum"])
+    same = all(abs(mitra["checksum"] - run["checksum"]) <= 1e-6 * abs(run["checksum"]) for run in duck["runs"])
     table(
         f"Percentile ranks by {grouping}, {mitra['rows']:,} values "
         f"({cities:,} cities x {indicators} indicators x {years} years); DuckDB {duck['version']}",
-        [("Mitra panel", mitra["seconds"], mitra_mib), ("DuckDB window functions", duck["seconds"], duck_mib)],
+        [("Mitra panel", mitra["seconds"], mitra_mib)]
+        + [(f"DuckDB SQL: {run['sql']}", run["seconds"], duck_mib) for run in duck["runs"]],
         [
-            f"time: Mitra / DuckDB = {ratio(mitra['seconds'], duck['seconds'])} (goal <= 0.20x)",
+            f"time: Mitra / DuckDB's faster SQL ({duck['sql']}) = {ratio(mitra['seconds'], duck['seconds'])} "
+            f"(goal <= 0.20x)",
             f"peak memory: Mitra / DuckDB = {ratio(mitra_mib, duck_mib)} (goal <= 0.50x)",
             f"loading the CSV (not timed above): Mitra {mitra['load_seconds']:.1f} s, DuckDB {duck['load_seconds']:.1f} s",
-            f"same ranks: {'yes' if same else 'NO'} (checksums {mitra['checksum']:.6f} and {duck['checksum']:.6f})",
+            f"same ranks: {'yes' if same else 'NO'} (checksums: Mitra {mitra['checksum']:.6f}, DuckDB "
+            + ", ".join(f"{run['checksum']:.6f}" for run in duck["runs"]) + ")",
+            "DuckDB's peak memory is that of its process over both statements",
         ],
     )
     if not same:
@@ -255,21 +259,22 @@ def bench_import(scale: float, skip_postgres: bool) -> None:
         print("\nPostgreSQL: SKIPPED (--skip-postgres, or no server answers; set MITRA_BENCH_POSTGRES_URL)")
 
     for engine, mitra_s, mitra_mib, peer, peer_s, keyed_s, floor_s in results:
-        goal = "goal <= 1.00x" if engine == "SQLite" else "goal <= 1.30x"
         table(
             f"Import of {rows:,} rows into {engine}",
             [
                 ("mitra import observations", mitra_s, mitra_mib),
-                (f"{peer}, plain table", peer_s, 0.0),
-                (f"{peer}, with Mitra's key", keyed_s, 0.0),
                 (f"{engine} alone, ready rows, Mitra's table", floor_s, 0.0),
+                (f"{peer}, with Mitra's key", keyed_s, 0.0),
+                (f"{peer}, plain table", peer_s, 0.0),
             ],
             [
-                f"time: Mitra / {peer} = {ratio(mitra_s, peer_s)} ({goal}); Mitra validates every row and upserts "
-                f"into a keyed table, {peer} appends unchecked text",
-                f"time: Mitra / {peer} into a table with the same key = {ratio(mitra_s, keyed_s)}",
-                f"time: {engine} alone writing ready rows into Mitra's table / {peer} = {ratio(floor_s, peer_s)}: "
-                f"the engine's own floor, before any reading or checking",
+                f"time: Mitra / the engine's own floor = {ratio(mitra_s, floor_s)} (goal <= 1.50x): the floor is "
+                f"{engine} itself writing the same number of ready rows into Mitra's table in key order, before "
+                f"any reading or checking",
+                f"time: Mitra / {peer} into a table with Mitra's key = {ratio(mitra_s, keyed_s)} (goal <= 0.50x): "
+                f"Mitra reads, validates, converts and upserts every row",
+                f"time: Mitra / {peer} into a plain table = {ratio(mitra_s, peer_s)} (for scale: unchecked text "
+                f"appended without a key)",
             ],
         )
 
