@@ -21,6 +21,9 @@ macro_rules! impl_account_store {
                 "a.id, a.email, a.display_name, a.language, a.time_zone, a.platform_role, a.email_verified_at";
             pub(super) const ORG_COLUMNS: &str = "o.id, o.kind, o.name_en, o.name_zh, o.country, o.city_id, o.website, \
                  o.description_en, o.description_zh, o.status, o.rejection_reason";
+            /// A one-time link by the hash of its secret and its purpose.
+            pub(super) const ONE_TIME_TOKEN: &str = "select account_id, email, org_id, role, expires_at, used_at \
+                 from one_time_tokens where token_hash = $1 and purpose = $2";
             pub(super) const TOKEN_COLUMNS: &str =
                 "id, account_id, name, scope, created_at, last_used_at, revoked_at";
 
@@ -404,7 +407,7 @@ macro_rules! impl_account_store {
 
             async fn find_one_time_token(&self, token_hash: &str, purpose: TokenPurpose, now: OffsetDateTime) -> Result<Option<OneTimeToken>, StoreError> {
                 let row = sqlx::query(
-                    "select account_id, email, org_id, role, expires_at, used_at from one_time_tokens where token_hash = $1 and purpose = $2",
+                    account_rows::ONE_TIME_TOKEN,
                 )
                 .bind(token_hash)
                 .bind(purpose.as_str())
@@ -437,7 +440,7 @@ macro_rules! impl_account_store {
             async fn consume_one_time_token(&self, token_hash: &str, purpose: TokenPurpose, now: OffsetDateTime) -> Result<Option<OneTimeToken>, StoreError> {
                 let mut tx = WriteTx::begin(&self.pool).await?;
                 let row = sqlx::query(
-                    "select account_id, email, org_id, role, expires_at, used_at from one_time_tokens where token_hash = $1 and purpose = $2",
+                    account_rows::ONE_TIME_TOKEN,
                 )
                 .bind(token_hash)
                 .bind(purpose.as_str())

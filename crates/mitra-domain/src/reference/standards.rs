@@ -283,6 +283,35 @@ pub fn parse_mitra_indicators(
     Ok(out)
 }
 
+/// Reads one of Mitra's per-indicator lists (`indicator` and `columns`): every row names a shipped indicator, once,
+/// and `apply` sets what the row says on it. Returns the ids listed.
+fn for_each_listed(
+    file: &str,
+    text: &str,
+    columns: &[&str],
+    indicators: &mut [Indicator],
+    mut apply: impl FnMut(&super::Row<'_>, &mut Indicator) -> Result<(), RowError>,
+) -> Result<HashSet<IndicatorId>, RowError> {
+    let position: HashMap<IndicatorId, usize> = indicators
+        .iter()
+        .enumerate()
+        .map(|(i, indicator)| (indicator.id.clone(), i))
+        .collect();
+    let mut seen = HashSet::new();
+    let mut required = vec!["indicator"];
+    required.extend_from_slice(columns);
+    CsvRows::new(file, text, &required)?.for_each(|row| {
+        let id = IndicatorId::parse(row.required("indicator")?)
+            .map_err(|e| row.invalid("indicator", e))?;
+        let Some(&at) = position.get(&id) else {
+            return Err(row.error("indicator", &format!("{id} is not a shipped indicator")));
+        };
+        check_unique(row, &mut seen, &id)?;
+        apply(row, &mut indicators[at])
+    })?;
+    Ok(seen)
+}
+
 /// Parses Mitra's list of which way indicators improve (`indicator,direction,basis`) and sets each listed
 /// indicator's direction. Every listed indicator must exist, once.
 pub fn apply_directions(
@@ -290,27 +319,21 @@ pub fn apply_directions(
     text: &str,
     indicators: &mut [Indicator],
 ) -> Result<usize, RowError> {
-    let position: HashMap<IndicatorId, usize> = indicators
-        .iter()
-        .enumerate()
-        .map(|(i, indicator)| (indicator.id.clone(), i))
-        .collect();
-    let mut seen = HashSet::new();
-    CsvRows::new(file, text, &["indicator", "direction", "basis"])?.for_each(|row| {
-        let id = IndicatorId::parse(row.required("indicator")?)
-            .map_err(|e| row.invalid("indicator", e))?;
-        let Some(&at) = position.get(&id) else {
-            return Err(row.error("indicator", &format!("{id} is not a shipped indicator")));
-        };
-        check_unique(row, &mut seen, &id)?;
-        row.required("basis")?;
-        indicators[at].direction = Some(
-            Direction::parse(row.required("direction")?)
-                .map_err(|e| row.invalid("direction", e))?,
-        );
-        Ok(())
-    })?;
-    Ok(seen.len())
+    let listed = for_each_listed(
+        file,
+        text,
+        &["direction", "basis"],
+        indicators,
+        |row, indicator| {
+            row.required("basis")?;
+            indicator.direction = Some(
+                Direction::parse(row.required("direction")?)
+                    .map_err(|e| row.invalid("direction", e))?,
+            );
+            Ok(())
+        },
+    )?;
+    Ok(listed.len())
 }
 
 /// Parses Mitra's list of indicator units (`indicator,unit,unit_basis,evidence`) and gives each indicator its unit, in
@@ -321,30 +344,24 @@ pub fn apply_units(
     text: &str,
     indicators: &mut [Indicator],
 ) -> Result<usize, RowError> {
-    let position: HashMap<IndicatorId, usize> = indicators
-        .iter()
-        .enumerate()
-        .map(|(i, indicator)| (indicator.id.clone(), i))
-        .collect();
-    let mut seen = HashSet::new();
-    CsvRows::new(file, text, &["indicator", "unit", "unit_basis", "evidence"])?.for_each(
-        |row| {
-            let id = IndicatorId::parse(row.required("indicator")?)
-                .map_err(|e| row.invalid("indicator", e))?;
-            let Some(&at) = position.get(&id) else {
-                return Err(row.error("indicator", &format!("{id} is not a shipped indicator")));
-            };
-            check_unique(row, &mut seen, &id)?;
+    let listed = for_each_listed(
+        file,
+        text,
+        &["unit", "unit_basis", "evidence"],
+        indicators,
+        |row, indicator| {
             let raw = row.required("unit")?;
             let unit = crate::unit::Unit::parse(raw)
                 .ok_or_else(|| row.error("unit", &format!("'{raw}' is not a unit Mitra knows")))?;
-            let indicator = &mut indicators[at];
             if let Some(stated) = &indicator.unit
                 && stated != unit.symbol()
             {
                 return Err(row.error(
                     "unit",
-                    &format!("is {unit}, but the standard's file states {stated} for {id}"),
+                    &format!(
+                        "is {unit}, but the standard's file states {stated} for {}",
+                        indicator.id
+                    ),
                 ));
             }
             indicator.unit = Some(unit.symbol().to_owned());
@@ -352,7 +369,7 @@ pub fn apply_units(
             Ok(())
         },
     )?;
-    if let Some(missing) = indicators.iter().find(|i| !seen.contains(&i.id)) {
+    if let Some(missing) = indicators.iter().find(|i| !listed.contains(&i.id)) {
         return Err(RowError {
             file: file.to_owned(),
             line: 0,
@@ -363,7 +380,7 @@ pub fn apply_units(
             ),
         });
     }
-    Ok(seen.len())
+    Ok(listed.len())
 }
 
 /// Parses the ASCN focus areas (`id,focus_area,source`).

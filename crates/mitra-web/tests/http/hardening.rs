@@ -4,21 +4,12 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::{Browser, api, create_token, spawn_app_with};
-
-async fn token(app: &crate::TestApp, prefix: &str) -> String {
-    let (email, password, ..) = mitra_service::DEMO_ACCOUNTS
-        .iter()
-        .find(|(email, ..)| email.starts_with(prefix))
-        .expect("demo account");
-    let browser = Browser::signed_in(app, email, password).await;
-    create_token(app, &browser, "write").await
-}
+use crate::{api, demo_token, spawn_app_with};
 
 #[tokio::test]
 async fn names_with_control_characters_and_texts_xml_cannot_carry_are_refused() {
     let app = spawn_app_with(None, true).await;
-    let member = token(&app, "member@").await;
+    let member = demo_token(&app, "member").await;
     for (name, why) in [
         ("Acme\u{7} Mobility", "a bell"),
         ("Acme\nMobility", "a line break in a name"),
@@ -36,7 +27,7 @@ async fn names_with_control_characters_and_texts_xml_cannot_carry_are_refused() 
         let problem: serde_json::Value = response.json().await.expect("json");
         assert_eq!(problem["parameter"], "name_en", "{why}: {problem}");
     }
-    let editor = token(&app, "editor@").await;
+    let editor = demo_token(&app, "editor").await;
     let entry = json!({
         "id": "not-text", "cities": ["bangkok"], "year_from": 2024, "year_to": null,
         "texts": [{"lang": "en", "origin": "original", "title": "Sensors\u{FFFF}", "summary": "Sensors."}],
@@ -72,7 +63,7 @@ async fn names_with_control_characters_and_texts_xml_cannot_carry_are_refused() 
 #[tokio::test]
 async fn csv_exports_defuse_cells_a_spreadsheet_would_run() {
     let app = spawn_app_with(None, true).await;
-    let editor = token(&app, "editor@").await;
+    let editor = demo_token(&app, "editor").await;
     let entry = json!({
         "id": "formula-title", "cities": ["bangkok"], "year_from": 2024, "year_to": null,
         "texts": [{"lang": "en", "origin": "original", "title": "=HYPERLINK(\"https://evil.example\",\"Sensors\")",
@@ -101,7 +92,7 @@ async fn csv_exports_defuse_cells_a_spreadsheet_would_run() {
     assert!(row.contains(",\"'=HYPERLINK("), "{row}");
     assert!(row.contains(",'+1 sensors in canals,"), "{row}");
 
-    let admin = token(&app, "admin@").await;
+    let admin = demo_token(&app, "admin").await;
     let saved = api(
         &app,
         Method::PUT,
@@ -161,7 +152,7 @@ async fn stalled_clients_do_not_keep_connections_open() {
         .expect("write");
     until_closed(&mut half, limit).await;
     // Promises a body and sends only part of it.
-    let editor = token(&app, "editor@").await;
+    let editor = demo_token(&app, "editor").await;
     let mut slow = tokio::net::TcpStream::connect(app.address)
         .await
         .expect("connect");

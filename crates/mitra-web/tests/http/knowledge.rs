@@ -769,23 +769,11 @@ async fn a_practice_shows_its_evidence_and_a_project_its_readiness() {
 
 #[tokio::test]
 async fn entries_import_through_the_api_all_or_nothing_with_every_bad_row_named() {
-    use crate::{Browser, create_token};
+    use crate::demo_token;
 
     let app = spawn_app_with(None, true).await;
-    let token_of = |prefix: &'static str| {
-        let app = &app;
-        async move {
-            let (email, password) = mitra_service::DEMO_ACCOUNTS
-                .iter()
-                .find(|(email, ..)| email.starts_with(prefix))
-                .map(|(e, p, ..)| (*e, *p))
-                .expect("demo account");
-            let browser = Browser::signed_in(app, email, password).await;
-            create_token(app, &browser, "write").await
-        }
-    };
-    let editor = token_of("editor@").await;
-    let member = token_of("member@").await;
+    let editor = demo_token(&app, "editor").await;
+    let member = demo_token(&app, "member").await;
     let org = "demo-organisation-bangkok-city-government-example";
     let header = "id,kind,lang,origin,title,summary,cities,challenges,year_from,source_title,source_url,details";
     let good = format!(
@@ -1677,23 +1665,12 @@ async fn a_rejected_entry_stays_out_of_view_however_often_it_is_edited_or_import
     use reqwest::Method;
     use serde_json::json;
 
-    use crate::{Browser, api, create_token};
+    use crate::{api, demo_token};
 
     let app = spawn_app_with(None, true).await;
-    let token_of = |prefix: &'static str| {
-        let app = &app;
-        async move {
-            let (email, password, ..) = mitra_service::DEMO_ACCOUNTS
-                .iter()
-                .find(|(email, ..)| email.starts_with(prefix))
-                .expect("demo account");
-            let browser = Browser::signed_in(app, email, password).await;
-            create_token(app, &browser, "write").await
-        }
-    };
-    let editor = token_of("editor@").await;
-    let admin = token_of("admin@").await;
-    let member = token_of("member@").await;
+    let editor = demo_token(&app, "editor").await;
+    let admin = demo_token(&app, "admin").await;
+    let member = demo_token(&app, "member").await;
     let org = "demo-organisation-bangkok-city-government-example";
     let entry = json!({
         "id": "canal-sensors", "cities": ["bangkok"], "year_from": 2024, "year_to": null,

@@ -114,17 +114,23 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(None, false).await
 }
 
-/// The value of the `mitra_session` cookie a response sets, if any.
-pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+/// The value of cookie `name` a response sets, if any.
+fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
     response
         .headers()
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find_map(|c| {
-            c.strip_prefix("mitra_session=")
+            c.strip_prefix(&prefix)
                 .map(|rest| rest.split(';').next().unwrap_or("").to_owned())
         })
+}
+
+/// The value of the `mitra_session` cookie a response sets, if any.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    set_cookie(response, "mitra_session")
 }
 
 /// The first `csrf_token` hidden field of a page.
@@ -135,15 +141,7 @@ pub fn csrf_of(html: &str) -> Option<String> {
 
 /// The value of the `mitra_form` cookie a response sets, if any.
 pub fn form_cookie(response: &reqwest::Response) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| {
-            c.strip_prefix("mitra_form=")
-                .map(|rest| rest.split(';').next().unwrap_or("").to_owned())
-        })
+    set_cookie(response, "mitra_form")
 }
 
 /// A browser: its cookie (`name=value`: the session's, or for a visitor without one, the form cookie) and the CSRF
@@ -229,6 +227,16 @@ pub async fn create_token(app: &TestApp, browser: &Browser, scope: &str) -> Stri
         .expect("the new secret is shown once")
         + r#"<p class="secret">"#.len();
     html[at..].split('<').next().expect("secret").to_owned()
+}
+
+/// A write token of the demo account whose address starts with `who@` (`editor`, `admin`, `member`, …).
+pub async fn demo_token(app: &TestApp, who: &str) -> String {
+    let (email, password, ..) = mitra_service::DEMO_ACCOUNTS
+        .iter()
+        .find(|(email, ..)| email.starts_with(&format!("{who}@")))
+        .expect("a demo account");
+    let browser = Browser::signed_in(app, email, password).await;
+    create_token(app, &browser, "write").await
 }
 
 /// Sends an API request with an optional bearer token and JSON body.

@@ -3,16 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::{Browser, TestApp, api, create_token, spawn_app_with};
-
-async fn token(app: &TestApp, who: &str) -> String {
-    let (email, password, ..) = mitra_service::DEMO_ACCOUNTS
-        .iter()
-        .find(|(email, ..)| email.starts_with(&format!("{who}@")))
-        .expect("demo account");
-    let browser = Browser::signed_in(app, email, password).await;
-    create_token(app, &browser, "write").await
-}
+use crate::{TestApp, api, demo_token, spawn_app_with};
 
 async fn post_csv(app: &TestApp, path: &str, token: &str, body: &str) -> reqwest::Response {
     app.client
@@ -28,7 +19,7 @@ async fn post_csv(app: &TestApp, path: &str, token: &str, body: &str) -> reqwest
 #[tokio::test]
 async fn a_batch_with_bad_rows_is_refused_with_every_row_named_and_writes_nothing() {
     let app = spawn_app_with(None, true).await;
-    let editor = token(&app, "editor").await;
+    let editor = demo_token(&app, "editor").await;
     let file = "city;indicator;year;value;unit\r\n\
                 bangkok;iso37120-2014:5.1;2021;1,5;%\r\n\
                 bangkok;iso37120-2014:5.1;2022;-4;%\r\n\
@@ -88,7 +79,7 @@ async fn a_batch_with_bad_rows_is_refused_with_every_row_named_and_writes_nothin
     );
 
     // A verifier rejects it with a reason; the reason is visible.
-    let verifier = token(&app, "verifier").await;
+    let verifier = demo_token(&app, "verifier").await;
     let id = stored["id"].as_i64().expect("id");
     let path = format!("/api/v1/observations/{id}/review");
     let refused = api(
@@ -124,7 +115,7 @@ async fn a_batch_with_bad_rows_is_refused_with_every_row_named_and_writes_nothin
 #[tokio::test]
 async fn a_file_of_millions_of_empty_rows_gets_a_short_answer_naming_the_first_hundred_problems() {
     let app = spawn_app_with(None, true).await;
-    let editor = token(&app, "editor").await;
+    let editor = demo_token(&app, "editor").await;
     // 4 MiB of rows with nothing in them: a million rows, four problems each.
     let mut file = String::from("city,indicator,year,value\n");
     while file.len() < 4 * 1024 * 1024 {
@@ -231,7 +222,7 @@ async fn rankings_respect_direction_and_follow_new_values_and_tier_overrides() {
 
     // Bangkok's city government corrects its value, from the same source, to a very clean one: changed, it is
     // submitted again, ranked among all values at once, but among verified ones only once a verifier has checked it.
-    let editor = token(&app, "editor").await;
+    let editor = demo_token(&app, "editor").await;
     let file = "city,indicator,year,value,unit,source\n\
                 bangkok,iso37120-2014:8.1,2019,0.5,µg/m³,WHO Ambient Air Quality Database 2022 (v5)\n";
     assert_eq!(
@@ -274,7 +265,7 @@ async fn rankings_respect_direction_and_follow_new_values_and_tier_overrides() {
         )
         .await;
     let id = submitted["observations"][0]["id"].as_i64().expect("id");
-    let verifier = token(&app, "verifier").await;
+    let verifier = demo_token(&app, "verifier").await;
     let review = api(
         &app,
         Method::POST,
@@ -297,7 +288,7 @@ async fn rankings_respect_direction_and_follow_new_values_and_tier_overrides() {
         benchmarks["tier"], "tier-2",
         "Thailand is upper-middle income and Bangkok has over 1 million people"
     );
-    let admin = token(&app, "admin").await;
+    let admin = demo_token(&app, "admin").await;
     let set = api(
         &app,
         Method::PUT,
@@ -411,7 +402,7 @@ async fn small_groups_are_not_ranked_and_the_default_year_has_enough_cities() {
 #[tokio::test]
 async fn an_assessment_names_the_level_the_next_one_and_what_is_missing() {
     let app = spawn_app_with(None, true).await;
-    let editor = token(&app, "editor").await;
+    let editor = demo_token(&app, "editor").await;
     // Unemployment reported under the U4SSC KPI the crosswalk makes equivalent to ISO 37120 5.1.
     let file = "city,indicator,year,value,unit,source\n\
                 bangkok,u4ssc:EC:P:EM:1C,2019,1.0,%,NSO\n\

@@ -553,17 +553,10 @@ async fn an_import_is_refused_to_those_who_may_not_import_before_its_body_is_rea
     }
 }
 
-/// A write token of the demo account `role`.
-async fn write_token(app: &TestApp, role: Role) -> String {
-    let (email, password) = role.credentials().expect("a demo account");
-    let browser = Browser::signed_in(app, email, password).await;
-    crate::create_token(app, &browser, "write").await
-}
-
 #[tokio::test]
 async fn moving_a_city_government_to_another_city_does_not_carry_its_approval_there() {
     let app = spawn_app_with(None, true).await;
-    let editor = write_token(&app, Role::Editor).await;
+    let editor = crate::demo_token(&app, "editor").await;
     let hanoi_before = app
         .get_json(
             "/api/v1/observations?city=hanoi&indicator=mitra:population",
@@ -631,7 +624,7 @@ async fn moving_a_city_government_to_another_city_does_not_carry_its_approval_th
     );
 
     // A platform admin may move it; it stays approved, and its editors edit the new city.
-    let admin = write_token(&app, Role::PlatformAdmin).await;
+    let admin = crate::demo_token(&app, "admin").await;
     let approve = api(
         &app,
         Method::POST,
@@ -656,7 +649,7 @@ async fn moving_a_city_government_to_another_city_does_not_carry_its_approval_th
 #[tokio::test]
 async fn members_are_invited_and_the_answer_does_not_tell_whether_an_address_has_an_account() {
     let app = spawn_app_with(None, true).await;
-    let admin = write_token(&app, Role::OrgAdmin).await;
+    let admin = crate::demo_token(&app, "org-admin").await;
     let path = format!("/api/v1/organisations/{DEMO_ORG}/members");
     let mut answers = Vec::new();
     for email in ["verifier@demo.mitra.invalid", "nobody-here@example.org"] {
