@@ -486,13 +486,16 @@ impl Catalogue {
             catalogue: self,
             batch: ObservationBatch::default(),
             seen: HashMap::default(),
-            cities: HashMap::new(),
-            indicators: HashMap::new(),
+            cities: HashMap::default(),
+            indicators: HashMap::default(),
             plans: HashMap::default(),
             first_lines: Vec::new(),
         }
     }
 }
+
+/// A map with a fast hash: imports look up every row's city and indicator.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A unit plan with the batch's numbers for the texts it stores.
 type NumberedPlan = Result<(UnitPlan, Option<u32>, Option<u32>), UnitProblem>;
@@ -505,8 +508,8 @@ pub struct Resolver<'a> {
     // Each row's key, by the batch's numbers, with its line.
     seen: HashMap<(u32, u32, i32, u32), u64, foldhash::fast::RandomState>,
     // Files repeat the same few cities, indicators and units on every row: each is worked out once.
-    cities: HashMap<String, Result<u32, String>>,
-    indicators: HashMap<String, Result<(u32, Option<String>), String>>,
+    cities: FastMap<String, Result<u32, String>>,
+    indicators: FastMap<String, Result<(u32, Option<String>), String>>,
     plans: HashMap<(u32, Option<u32>), NumberedPlan, foldhash::fast::RandomState>,
     // The line of each batch city's first row.
     first_lines: Vec<u64>,

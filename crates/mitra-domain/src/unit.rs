@@ -2,6 +2,7 @@
 //! when it measures the same quantity in another scale (per 1 000 ↔ per 100 000, hours ↔ minutes), and stored with
 //! the unit's one canonical spelling however it was written.
 
+use std::collections::HashMap;
 use std::fmt;
 
 /// What a unit measures, which decides what values it allows and how pages describe it.
@@ -456,14 +457,29 @@ impl Unit {
     /// Recognises a unit however it is written (`ug/m3`, `µg/m³`, `per 100,000 inhabitants` as `per 100 000
     /// population`); `None` for one Mitra does not know.
     pub fn parse(raw: &str) -> Option<Self> {
-        let wanted = compact(&raw.replace(',', ""));
-        if wanted.is_empty() {
-            return None;
-        }
-        UNITS
-            .iter()
-            .find(|d| compact(d.symbol) == wanted || d.aliases.iter().any(|a| compact(a) == wanted))
-            .map(Unit)
+        // Imports parse a unit on every row: the canonical spelling, by far the most common, is found without
+        // reducing it; any other spelling is reduced once and looked up.
+        type Spellings = (HashMap<&'static str, usize>, HashMap<String, usize>);
+        static SPELLINGS: std::sync::OnceLock<Spellings> = std::sync::OnceLock::new();
+        let (exact, reduced) = SPELLINGS.get_or_init(|| {
+            let exact = UNITS
+                .iter()
+                .enumerate()
+                .map(|(n, d)| (d.symbol, n))
+                .collect();
+            let mut reduced = HashMap::new();
+            for (n, d) in UNITS.iter().enumerate() {
+                for spelling in std::iter::once(d.symbol).chain(d.aliases.iter().copied()) {
+                    reduced.entry(compact(spelling)).or_insert(n);
+                }
+            }
+            (exact, reduced)
+        });
+        let at = match exact.get(raw) {
+            Some(&n) => n,
+            None => *reduced.get(&compact(&raw.replace(',', "")))?,
+        };
+        Some(Unit(&UNITS[at]))
     }
 
     /// The canonical spelling, which is stored and shown.
