@@ -249,16 +249,7 @@ impl Actor {
     pub fn may_submit_observations(&self) -> Result<(), Denied> {
         match self.writer()? {
             None => Ok(()),
-            Some(a)
-                if a.memberships.iter().any(|m| {
-                    m.org_kind == OrgKind::CityGovernment
-                        && m.org_city.is_some()
-                        && m.org_status == ModerationStatus::Approved
-                        && m.role.can_edit()
-                }) =>
-            {
-                Ok(())
-            }
+            Some(a) if a.memberships.iter().any(|m| city_edited(m).is_some()) => Ok(()),
             Some(_) => Err(Denied::Forbidden),
         }
     }
@@ -268,12 +259,7 @@ impl Actor {
     pub fn city_editor(&self, city: &CityId) -> Result<CityEditor, Denied> {
         let allowed = match self.writer()? {
             None => true,
-            Some(a) => a.memberships.iter().any(|m| {
-                m.org_kind == OrgKind::CityGovernment
-                    && m.org_city.as_ref() == Some(city)
-                    && m.org_status == ModerationStatus::Approved
-                    && m.role.can_edit()
-            }),
+            Some(a) => a.memberships.iter().any(|m| city_edited(m) == Some(city)),
         };
         if allowed {
             Ok(CityEditor {
@@ -284,6 +270,16 @@ impl Actor {
             Err(Denied::Forbidden)
         }
     }
+}
+
+/// The city whose observations a membership lets its account submit: that of an approved city-government
+/// organisation the account edits.
+fn city_edited(m: &crate::account::Membership) -> Option<&CityId> {
+    (m.org_kind == OrgKind::CityGovernment
+        && m.org_status == ModerationStatus::Approved
+        && m.role.can_edit())
+    .then_some(m.org_city.as_ref())
+    .flatten()
 }
 
 #[cfg(test)]

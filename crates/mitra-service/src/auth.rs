@@ -655,12 +655,9 @@ impl Mitra {
             return Err(ServiceError::WrongAccount);
         }
         let used = self.use_link(token, TokenPurpose::Invitation).await?;
-        let (Some(email), Some(org), Some(role)) = (used.email, used.org_id, used.role) else {
+        let (Some(org), Some(role)) = (used.org_id, used.role) else {
             return Err(ServiceError::InvalidLink);
         };
-        if email != account.email.as_str() {
-            return Err(ServiceError::InvalidLink);
-        }
         self.store
             .upsert_membership(id, &org, role, who.actor())
             .await?;

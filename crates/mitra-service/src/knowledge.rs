@@ -388,24 +388,17 @@ impl Mitra {
         actor: &Actor,
         org: Option<&str>,
     ) -> Result<(), ServiceError> {
-        match org {
-            Some(org) => self.publishing_editor(actor, org).await.map(drop),
-            None => Ok(actor.platform_admin().map(drop)?),
-        }
+        self.entry_importer(actor, org).await.map(drop)
     }
 
-    /// Imports entries from a CSV or JSON file (`mitra_domain::entry_import` describes the format), all or none.
-    /// With `org`, they are published for that organisation by one of its editors; without, they are the
-    /// platform's own (operators and platform admins only). An id that exists is replaced if the importer may
-    /// change it. Every bad row is reported; `dry_run` checks and writes nothing.
-    pub async fn import_entries(
+    /// Who imports entries for `org` (or, without, as the platform's own): the publishing organisation, the
+    /// importer's audit name, and the status of the organisation's new entries.
+    async fn entry_importer(
         &self,
         actor: &Actor,
         org: Option<&str>,
-        bytes: &[u8],
-        dry_run: bool,
-    ) -> Result<EntryImportReport, ServiceError> {
-        let (owner, writer, status) = match org {
+    ) -> Result<(Option<OrgId>, String, ModerationStatus), ServiceError> {
+        Ok(match org {
             Some(org) => {
                 let editor = self.publishing_editor(actor, org).await?;
                 let status = ModerationStatus::after_change(None, editor.org_approved());
@@ -420,7 +413,21 @@ impl Mitra {
                 actor.platform_admin()?.actor().to_owned(),
                 ModerationStatus::Approved,
             ),
-        };
+        })
+    }
+
+    /// Imports entries from a CSV or JSON file (`mitra_domain::entry_import` describes the format), all or none.
+    /// With `org`, they are published for that organisation by one of its editors; without, they are the
+    /// platform's own (operators and platform admins only). An id that exists is replaced if the importer may
+    /// change it. Every bad row is reported; `dry_run` checks and writes nothing.
+    pub async fn import_entries(
+        &self,
+        actor: &Actor,
+        org: Option<&str>,
+        bytes: &[u8],
+        dry_run: bool,
+    ) -> Result<EntryImportReport, ServiceError> {
+        let (owner, writer, status) = self.entry_importer(actor, org).await?;
         let places = self.places().await?;
         let imported = mitra_domain::entry_import::read_entries(bytes, &|city| {
             places.cities.contains_key(city)

@@ -43,8 +43,6 @@ pub struct PanelValue {
     pub year: i32,
     /// The value in the indicator's unit.
     pub value: f64,
-    /// The unit stored with it (the indicator's, or the submitted one where the indicator declares none).
-    pub unit: Option<String>,
     /// Whether a verifier has checked it (otherwise it is submitted and unchecked).
     pub verified: bool,
 }

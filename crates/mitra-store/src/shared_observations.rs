@@ -334,7 +334,7 @@ macro_rules! impl_observation_store {
 
             async fn panel_values(&self) -> Result<Vec<crate::PanelValue>, StoreError> {
                 let rows = sqlx::query(
-                    "select c.city_id, i.indicator_id, o.year, o.value, o.unit, o.status from observations o \
+                    "select c.city_id, i.indicator_id, o.year, o.value, o.status from observations o \
                      join observation_cities c on c.num = o.city join observation_indicators i on i.num = o.indicator \
                      where o.status <> 'rejected' \
                      order by o.city, o.indicator, o.year, case when o.status = 'verified' then 0 else 1 end, o.id desc",
@@ -348,7 +348,6 @@ macro_rules! impl_observation_store {
                             indicator_id: r.try_get("indicator_id")?,
                             year: r.try_get("year")?,
                             value: r.try_get("value")?,
-                            unit: r.try_get("unit")?,
                             verified: r.try_get::<&str, _>("status")? == "verified",
                         })
                     })
