@@ -9,8 +9,7 @@ use mitra_domain::ModerationStatus;
 use mitra_store::Store;
 
 use crate::entries::{entry, with_status};
-use crate::sample;
-use crate::support::for_each_backend;
+use crate::support::{for_each_backend, load_sample};
 
 /// Writers of single entries, each writing this many in turn.
 const WRITERS: usize = 4;
@@ -62,16 +61,7 @@ async fn write_concurrently(store: &Arc<dyn Store>) -> BTreeSet<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_writers_queue_and_a_follower_of_the_feed_misses_none_of_their_changes() {
     for_each_backend(|store| async move {
-        store
-            .apply_reference(&sample(), 1, "h")
-            .await
-            .expect("reference");
-        let start = store
-            .list_changes_since(0, 100_000)
-            .await
-            .expect("feed")
-            .last()
-            .map_or(0, |c| c.seq);
+        let start = load_sample(store.as_ref()).await;
         // The follower reads the feed as the search index does, moving its position past what it has read, for
         // as long as the writers write.
         let done = Arc::new(AtomicBool::new(false));

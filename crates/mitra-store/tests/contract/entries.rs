@@ -10,7 +10,7 @@ use mitra_domain::{
 use mitra_store::{EntryWrites, StoreError};
 
 use crate::sample;
-use crate::support::for_each_backend;
+use crate::support::{for_each_backend, load_sample};
 
 /// The entries with one moderation status, as the store writes them.
 pub(crate) fn with_status(
@@ -63,16 +63,7 @@ pub(crate) fn entry(id: &str, title: &str) -> Entry {
 #[tokio::test]
 async fn entries_are_kept_whole_and_journalled_once_per_change() {
     for_each_backend(|store| async move {
-        store
-            .apply_reference(&sample(), 1, "h")
-            .await
-            .expect("reference");
-        let start = store
-            .list_changes_since(0, 10_000)
-            .await
-            .expect("feed")
-            .last()
-            .map_or(0, |c| c.seq);
+        let start = load_sample(store.as_ref()).await;
         let (a, b) = (
             entry("bkk-flood", "Flood tunnels"),
             entry("bkk-bus", "Bus lanes"),

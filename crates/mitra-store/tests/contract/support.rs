@@ -22,3 +22,18 @@ where
     })
     .await;
 }
+
+/// Loads the sample reference data and returns the change feed's position after it, from which a test follows
+/// only its own changes.
+pub async fn load_sample(store: &dyn Store) -> i64 {
+    store
+        .apply_reference(&crate::sample(), 1, "h")
+        .await
+        .expect("reference");
+    store
+        .list_changes_since(0, 10_000)
+        .await
+        .expect("feed")
+        .last()
+        .map_or(0, |c| c.seq)
+}
