@@ -103,14 +103,12 @@ impl ImportErrors {
             self.rows += 1;
         }
         if self.shown.len() == Self::SHOWN {
-            // Keep the lowest lines: replace the highest kept one if this one comes earlier in the file.
-            let Some((at, last)) = self.shown.iter().enumerate().max_by_key(|(_, e)| e.line) else {
-                return;
-            };
-            if error.line >= last.line {
+            // Keep the lowest lines: `shown` is sorted by line, so the highest kept one is the last; it gives way
+            // if this one comes earlier in the file.
+            if self.shown.last().is_none_or(|last| error.line >= last.line) {
                 return;
             }
-            self.shown.remove(at);
+            self.shown.pop();
         }
         error.column = crate::text::shorten(&error.column, Self::MAX_TEXT);
         error.reason = crate::text::shorten(&error.reason, Self::MAX_TEXT);

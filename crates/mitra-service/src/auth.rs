@@ -76,15 +76,27 @@ pub(crate) fn hash_secret(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }
 
+/// Argon2id with the crate's recommended parameters (19 MiB, 2 passes), unless a test asked for cheap ones.
+fn argon2() -> Argon2<'static> {
+    #[cfg(feature = "test-support")]
+    if crate::test_support::FAST_PASSWORD_HASHING.load(std::sync::atomic::Ordering::Relaxed)
+        && let Ok(params) = argon2::Params::new(argon2::Params::MIN_M_COST, 1, 1, None)
+    {
+        return Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    }
+    Argon2::default()
+}
+
 pub(crate) fn hash_password(password: &str) -> Result<String, ServiceError> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
+    argon2()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| ServiceError::Internal(anyhow::anyhow!("argon2: {e}")))
 }
 
 fn password_matches(password: &str, hash: &str) -> bool {
+    // Verifying uses the parameters recorded in the hash.
     PasswordHash::new(hash).is_ok_and(|parsed| {
         Argon2::default()
             .verify_password(password.as_bytes(), &parsed)

@@ -18,6 +18,8 @@ mod observations;
 mod orgs;
 mod reference;
 mod standards;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 
 use std::sync::Arc;
 

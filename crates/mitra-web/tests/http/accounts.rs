@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use mitra_store::test_support::for_each_database;
+use mitra_store::test_support::for_each_engine;
 
 use crate::{Browser, api, session_cookie, spawn_app_with};
 
@@ -13,8 +13,8 @@ const MEMBER: (&str, &str) = ("member@demo.mitra.invalid", "demo-password-member
 
 #[tokio::test]
 async fn signing_in_gives_a_new_session_id_and_the_old_one_stops_working() {
-    for_each_database(|url| async move {
-        let app = spawn_app_with(Some(url), true).await;
+    for_each_engine(|engine| async move {
+        let app = spawn_app_with(Some(engine), true).await;
         let mut browser = Browser::visit(&app, "/login").await;
         // A session id planted in the browser before sign-in (by someone who wants to share the session).
         let planted = format!("mitra_session={}", "ab".repeat(32));
@@ -56,8 +56,8 @@ async fn signing_in_gives_a_new_session_id_and_the_old_one_stops_working() {
 
 #[tokio::test]
 async fn forms_without_the_right_csrf_token_or_from_another_site_are_refused() {
-    for_each_database(|url| async move {
-        let app = spawn_app_with(Some(url), true).await;
+    for_each_engine(|engine| async move {
+        let app = spawn_app_with(Some(engine), true).await;
         let browser = Browser::signed_in(&app, EDITOR.0, EDITOR.1).await;
         let fields = [
             ("display_name", "Changed"),
@@ -143,8 +143,8 @@ async fn token(app: &crate::TestApp, who: (&str, &str), scope: &str) -> String {
 
 #[tokio::test]
 async fn api_tokens_are_scoped_and_session_cookies_cannot_write_through_the_api() {
-    for_each_database(|url| async move {
-        let app = spawn_app_with(Some(url), true).await;
+    for_each_engine(|engine| async move {
+        let app = spawn_app_with(Some(engine), true).await;
         let read = token(&app, EDITOR, "read").await;
         let write = token(&app, EDITOR, "write").await;
         let body = json!({"kind": "startup", "name_en": "Sensor Co", "country": "VN", "description_en": "Sensors."});
@@ -246,8 +246,8 @@ async fn api_tokens_are_scoped_and_session_cookies_cannot_write_through_the_api(
 
 #[tokio::test]
 async fn repeated_wrong_passwords_lock_the_sign_in_form_without_telling_which_addresses_exist() {
-    for_each_database(|url| async move {
-        let app = spawn_app_with(Some(url), true).await;
+    for_each_engine(|engine| async move {
+        let app = spawn_app_with(Some(engine), true).await;
         let browser = Browser::visit(&app, "/login").await;
         let unknown = browser
             .post(
@@ -298,8 +298,8 @@ async fn repeated_wrong_passwords_lock_the_sign_in_form_without_telling_which_ad
 
 #[tokio::test]
 async fn an_organisation_waits_for_review_and_the_author_sees_the_reason_for_a_rejection() {
-    for_each_database(|url| async move {
-        let app = spawn_app_with(Some(url), true).await;
+    for_each_engine(|engine| async move {
+        let app = spawn_app_with(Some(engine), true).await;
         let editor = Browser::signed_in(&app, EDITOR.0, EDITOR.1).await;
         let created = editor
             .post(
@@ -405,8 +405,8 @@ async fn an_organisation_waits_for_review_and_the_author_sees_the_reason_for_a_r
 
 #[tokio::test]
 async fn every_write_leaves_an_audit_record_with_its_actor() {
-    for_each_database(|url| async move {
-        let app = spawn_app_with(Some(url), true).await;
+    for_each_engine(|engine| async move {
+        let app = spawn_app_with(Some(engine), true).await;
         let write = token(&app, EDITOR, "write").await;
         let body = json!({"kind": "ngo", "name_en": "Green Mekong", "country": "LA", "description_en": "Rivers."});
         assert_eq!(
@@ -508,8 +508,8 @@ async fn every_write_leaves_an_audit_record_with_its_actor() {
 
 #[tokio::test]
 async fn signed_in_pages_speak_chinese_too() {
-    for_each_database(|url| async move {
-        let app = spawn_app_with(Some(url), true).await;
+    for_each_engine(|engine| async move {
+        let app = spawn_app_with(Some(engine), true).await;
         let admin = Browser::signed_in(&app, ADMIN.0, ADMIN.1).await;
         for path in [
             "/account",
@@ -532,8 +532,8 @@ async fn signed_in_pages_speak_chinese_too() {
 #[tokio::test]
 async fn a_client_hammering_the_sign_in_form_is_slowed_down() {
     const LIMIT: usize = 20;
-    for_each_database(|url| async move {
-        let app = spawn_app_with(Some(url), false).await;
+    for_each_engine(|engine| async move {
+        let app = spawn_app_with(Some(engine), false).await;
         let browser = Browser::visit(&app, "/login").await;
         let mut statuses = Vec::new();
         for _ in 0..=LIMIT {
@@ -567,8 +567,8 @@ async fn a_client_hammering_the_sign_in_form_is_slowed_down() {
 
 #[tokio::test]
 async fn the_account_language_setting_chooses_the_interface_language() {
-    for_each_database(|url| async move {
-        let app = spawn_app_with(Some(url), true).await;
+    for_each_engine(|engine| async move {
+        let app = spawn_app_with(Some(engine), true).await;
         let browser = Browser::signed_in(&app, EDITOR.0, EDITOR.1).await;
         let english = browser
             .get(&app, "/standards")

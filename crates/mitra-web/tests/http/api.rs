@@ -284,8 +284,8 @@ async fn probes_answer() {
 
 #[tokio::test]
 async fn the_api_answers_the_same_on_every_configured_backend() {
-    mitra_store::test_support::for_each_database(|url| async move {
-        let app = spawn_app_with(Some(url), false).await;
+    mitra_store::test_support::for_each_engine(|engine| async move {
+        let app = spawn_app_with(Some(engine), false).await;
         let thai = app
             .get_json("/api/v1/cities?country=TH&network=ascn-pilot-2018", 200)
             .await;

@@ -1171,7 +1171,7 @@ async fn editors_attach_files_of_the_accepted_kinds_and_size_and_readers_downloa
     assert_eq!(added["content_type"], "application/pdf");
     let href = added["href"].as_str().expect("href").to_owned();
     let sha = added["sha256"].as_str().expect("sha").to_owned();
-    let stored_file = app._dir.path().join("files").join(&sha);
+    let stored_file = app.files_dir().join(&sha);
     assert!(
         stored_file.exists(),
         "the bytes are kept in the data directory"
@@ -1326,7 +1326,7 @@ async fn editors_attach_files_of_the_accepted_kinds_and_size_and_readers_downloa
     .await;
     assert_eq!(deleted.status().as_u16(), 204);
     assert!(
-        !app._dir.path().join("files").join(csv_sha).exists(),
+        !app.files_dir().join(csv_sha).exists(),
         "deleting the entry deletes its files"
     );
 }

@@ -1,5 +1,6 @@
 //! HTTP tests: a real server on a free port per test, each with a fresh database loaded with the shipped reference
-//! data. No sleeps: the listener is bound before the test sends its first request.
+//! data (a copy of a template built once per test binary). No sleeps: the listener is bound before the test sends
+//! its first request.
 
 #![expect(missing_docs, reason = "test helpers")]
 
@@ -14,6 +15,7 @@ mod permissions;
 use std::net::SocketAddr;
 
 use mitra_service::Mitra;
+use mitra_store::test_support::{Engine, TestDatabase};
 use serde_json::Value;
 
 /// A running Mitra for one test.
@@ -21,13 +23,20 @@ pub struct TestApp {
     pub address: SocketAddr,
     pub client: reqwest::Client,
     pub mitra: Mitra,
-    _dir: tempfile::TempDir,
+    /// Stops the server when the app is dropped, so that its database connections close before the database goes.
+    _stop: tokio::sync::oneshot::Sender<()>,
+    database: TestDatabase,
 }
 
 impl TestApp {
     /// The SQLite database of this app (when it runs on SQLite).
     pub fn database_path(&self) -> std::path::PathBuf {
-        self._dir.path().join("mitra.db")
+        self.database.dir().join("mitra.db")
+    }
+
+    /// Where this app keeps attached files.
+    pub fn files_dir(&self) -> std::path::PathBuf {
+        self.database.dir().join("files")
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -66,35 +75,49 @@ impl TestApp {
     }
 }
 
-/// Starts Mitra on SQLite in a fresh temporary directory, with reference data and, if `demo`, the demo pack.
-pub async fn spawn_app_with(database_url: Option<String>, demo: bool) -> TestApp {
-    spawn_app_with_timeouts(database_url, demo, mitra_web::Timeouts::default()).await
+/// A database of `engine` with the shipped reference data and, if `demo`, the demo pack: a copy of a template
+/// built once per test binary.
+pub async fn loaded_database(engine: &Engine, demo: bool) -> TestDatabase {
+    mitra_service::test_support::use_fast_password_hashing();
+    let build = move |url: String| async move {
+        let mitra = Mitra::open(&url).await.expect("open database");
+        mitra.load_reference().await.expect("reference data");
+        if demo {
+            mitra.load_demo(&[]).await.expect("demo data");
+        }
+        mitra.close().await;
+    };
+    let name = if demo { "demo" } else { "reference" };
+    engine.from_template(name, build).await
+}
+
+/// Starts Mitra with reference data and, if `demo`, the demo pack, on `engine` (SQLite when `None`).
+pub async fn spawn_app_with(engine: Option<Engine>, demo: bool) -> TestApp {
+    spawn_app_with_timeouts(engine, demo, mitra_web::Timeouts::default()).await
 }
 
 /// [`spawn_app_with`], serving with the given timeouts.
 pub async fn spawn_app_with_timeouts(
-    database_url: Option<String>,
+    engine: Option<Engine>,
     demo: bool,
     timeouts: mitra_web::Timeouts,
 ) -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = database_url.unwrap_or_else(|| format!("sqlite://{}/mitra.db", dir.path().display()));
-    let mitra = Mitra::open(&url)
+    let database = loaded_database(&engine.unwrap_or(Engine::Sqlite), demo).await;
+    let mitra = Mitra::open(&database.url)
         .await
         .expect("open database")
-        .with_files_dir(dir.path().join("files"));
-    mitra.load_reference().await.expect("reference data");
-    if demo {
-        mitra.load_demo(&[]).await.expect("demo data");
-    }
+        .with_files_dir(database.dir().join("files"));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let address = listener.local_addr().expect("address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(mitra_web::serve_with(
         listener,
         mitra.clone(),
-        std::future::pending(),
+        async move {
+            let _ = stopped.await;
+        },
         timeouts,
     ));
     let client = reqwest::Client::builder()
@@ -105,7 +128,8 @@ pub async fn spawn_app_with_timeouts(
         address,
         client,
         mitra,
-        _dir: dir,
+        _stop: stop,
+        database,
     }
 }
 

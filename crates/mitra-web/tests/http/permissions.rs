@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use reqwest::Method;
 use serde_json::json;
 
-use mitra_store::test_support::for_each_database;
+use mitra_store::test_support::Engine;
 
 use crate::{Browser, TestApp, api, spawn_app_with};
 
@@ -340,20 +340,27 @@ async fn every_mutating_route_has_an_entry_in_the_matrix() {
     );
 }
 
-#[tokio::test]
+/// Routes of the matrix checked at the same time; each has its own instance (and database connections).
+const ROUTES_AT_ONCE: usize = 6;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_role_is_allowed_or_forbidden_exactly_as_the_matrix_says() {
-    for (method, path, access) in matrix() {
-        // A fresh instance per route (on each configured database), so that one route's writes do not change
-        // another's outcome.
-        for_each_database(|url| {
-            let method = method.clone();
-            async move {
-                let app = spawn_app_with(Some(url), true).await;
+    use futures_util::StreamExt as _;
+    let checks = Engine::configured().into_iter().flat_map(|engine| {
+        matrix()
+            .into_iter()
+            .map(move |(method, path, access)| (engine.clone(), method, path, access))
+    });
+    // A fresh instance per route and database, so that one route's writes do not change another's outcome.
+    futures_util::stream::iter(checks)
+        .for_each_concurrent(
+            ROUTES_AT_ONCE,
+            |(engine, method, path, access)| async move {
+                let app = spawn_app_with(Some(engine), true).await;
                 check_route(&app, &method, path, access).await;
-            }
-        })
+            },
+        )
         .await;
-    }
 }
 
 async fn check_route(app: &TestApp, method: &Method, path: &str, access: Access) {
