@@ -2,13 +2,21 @@
 
 use mitra_service::domain::{Actor, Language, MemberRole, ModerationStatus, PlatformRole};
 use mitra_service::{Mitra, OrgInput, ServiceError};
-use mitra_store::test_support::for_each_database;
+use mitra_store::test_support::for_each_database_from;
 
 const PASSWORD: &str = "a long and unusual phrase";
 
-async fn open(url: String) -> Mitra {
+/// Builds the template every test starts from: the reference data loaded.
+async fn build(url: String) {
     let mitra = Mitra::open(&url).await.expect("open");
     mitra.load_reference().await.expect("reference data");
+    mitra.close().await;
+}
+
+/// Mitra on a copy of the template, hashing passwords cheaply.
+async fn open(url: String) -> Mitra {
+    mitra_service::test_support::use_fast_password_hashing();
+    let mitra = Mitra::open(&url).await.expect("open");
     mitra
 }
 
@@ -51,7 +59,7 @@ fn org_input(name: &str, kind: &str, city: Option<&str>) -> OrgInput {
 
 #[tokio::test]
 async fn sign_up_verify_and_sign_in() {
-    for_each_database(|url| async move {
+    for_each_database_from("reference", build, |url| async move {
         let mitra = open(url).await;
         mitra
             .sign_up("Ana@Example.org", PASSWORD, "Ana", Language::En)
@@ -86,7 +94,7 @@ async fn sign_up_verify_and_sign_in() {
 
 #[tokio::test]
 async fn answers_do_not_reveal_which_addresses_have_accounts() {
-    for_each_database(|url| async move {
+    for_each_database_from("reference", build, |url| async move {
         let mitra = open(url).await;
         mitra
             .create_account(&Actor::Operator, "ana@example.org", PASSWORD, "Ana", None)
@@ -127,7 +135,7 @@ async fn answers_do_not_reveal_which_addresses_have_accounts() {
 
 #[tokio::test]
 async fn repeated_failures_lock_the_account_even_for_the_right_password() {
-    for_each_database(|url| async move {
+    for_each_database_from("reference", build, |url| async move {
         let mitra = open(url).await;
         mitra
             .create_account(&Actor::Operator, "ana@example.org", PASSWORD, "Ana", None)
@@ -153,7 +161,7 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
 
 #[tokio::test]
 async fn a_password_reset_link_works_once_and_ends_old_sessions_links_and_tokens() {
-    for_each_database(|url| async move {
+    for_each_database_from("reference", build, |url| async move {
         let mitra = open(url).await;
         mitra
             .create_account(&Actor::Operator, "ana@example.org", PASSWORD, "Ana", None)
@@ -228,7 +236,7 @@ async fn a_password_reset_link_works_once_and_ends_old_sessions_links_and_tokens
 
 #[tokio::test]
 async fn signing_in_replaces_the_previous_session() {
-    for_each_database(|url| async move {
+    for_each_database_from("reference", build, |url| async move {
         let mitra = open(url).await;
         mitra
             .create_account(&Actor::Operator, "ana@example.org", PASSWORD, "Ana", None)
@@ -258,7 +266,7 @@ async fn signing_in_replaces_the_previous_session() {
 
 #[tokio::test]
 async fn api_tokens_carry_their_scope_and_stop_working_when_revoked() {
-    for_each_database(|url| async move {
+    for_each_database_from("reference", build, |url| async move {
         let mitra = open(url).await;
         mitra
             .create_account(
@@ -319,7 +327,7 @@ async fn api_tokens_carry_their_scope_and_stop_working_when_revoked() {
 
 #[tokio::test]
 async fn organisations_wait_for_approval_and_rejections_carry_a_reason() {
-    for_each_database(|url| async move {
+    for_each_database_from("reference", build, |url| async move {
         let mitra = open(url).await;
         mitra
             .create_account(&Actor::Operator, "ana@example.org", PASSWORD, "Ana", None)
@@ -421,7 +429,7 @@ async fn organisations_wait_for_approval_and_rejections_carry_a_reason() {
 
 #[tokio::test]
 async fn members_join_only_by_invitation_which_only_org_admins_send() {
-    for_each_database(|url| async move {
+    for_each_database_from("reference", build, |url| async move {
         let mitra = open(url).await;
         for email in ["ana@example.org", "bob@example.org", "eve@example.org"] {
             mitra
@@ -504,7 +512,7 @@ async fn members_join_only_by_invitation_which_only_org_admins_send() {
 
 #[tokio::test]
 async fn demo_accounts_stop_working_when_mitra_runs_without_demo_data() {
-    for_each_database(|url| async move {
+    for_each_database_from("reference", build, |url| async move {
         let mitra = open(url).await;
         mitra.load_demo(&[]).await.expect("demo");
         let (email, password, ..) = mitra_service::DEMO_ACCOUNTS[0];

@@ -2,11 +2,19 @@
 //! every configured database.
 
 use mitra_service::{Dimension, Mitra, SearchRequest, ServiceError};
-use mitra_store::test_support::for_each_database;
+use mitra_store::test_support::for_each_database_from;
 
-async fn open(url: String) -> Mitra {
+/// Builds the template every test starts from: the reference data loaded.
+async fn build(url: String) {
     let mitra = Mitra::open(&url).await.expect("open");
     mitra.load_reference().await.expect("reference data");
+    mitra.close().await;
+}
+
+/// Mitra on a copy of the template, hashing passwords cheaply.
+async fn open(url: String) -> Mitra {
+    mitra_service::test_support::use_fast_password_hashing();
+    let mitra = Mitra::open(&url).await.expect("open");
     mitra
 }
 
@@ -23,7 +31,7 @@ fn ids(page: &mitra_service::SearchPage) -> Vec<String> {
 
 #[tokio::test]
 async fn demo_entries_are_the_documented_initiatives_in_english_and_chinese() {
-    for_each_database(|url| async move {
+    for_each_database_from("reference", build, |url| async move {
         let mitra = open(url).await;
         let entries = mitra.demo_entries().await.expect("demo entries");
         let (examples, initiatives): (Vec<_>, Vec<_>) = entries.iter().partition(|e| e.example);
@@ -67,7 +75,7 @@ async fn demo_entries_are_the_documented_initiatives_in_english_and_chinese() {
 
 #[tokio::test]
 async fn search_follows_the_change_feed() {
-    for_each_database(|url| async move {
+    for_each_database_from("reference", build, |url| async move {
         let mitra = open(url).await;
         let empty = mitra.search(&query("flood")).await.expect("search");
         assert_eq!(
@@ -104,7 +112,7 @@ async fn search_follows_the_change_feed() {
 
 #[tokio::test]
 async fn filters_facets_and_pages() {
-    for_each_database(|url| async move {
+    for_each_database_from("reference", build, |url| async move {
         let mitra = open(url).await;
         mitra.load_demo(&[]).await.expect("demo");
         let all = mitra
@@ -186,7 +194,7 @@ async fn filters_facets_and_pages() {
 
 #[tokio::test]
 async fn the_index_on_disk_is_reused_and_can_be_rebuilt() {
-    for_each_database(|url| async move {
+    for_each_database_from("reference", build, |url| async move {
         let dir = tempfile::tempdir().expect("tempdir");
         let first = open(url.clone())
             .await
@@ -212,7 +220,7 @@ async fn the_index_on_disk_is_reused_and_can_be_rebuilt() {
 #[tokio::test]
 async fn search_works_from_memory_when_the_index_on_disk_cannot_be_written() {
     use mitra_service::domain::{Actor, Entry};
-    for_each_database(|url| async move {
+    for_each_database_from("reference", build, |url| async move {
         let dir = tempfile::tempdir().expect("tempdir");
         // Where the index should go, a file is in the way: the index cannot be created.
         let blocked = dir.path().join("search");
@@ -280,7 +288,7 @@ async fn two_nodes_find_every_entry_of_concurrent_writers_and_a_bulk_import() {
     const WRITERS: usize = 4;
     const WRITES_EACH: usize = 50;
     const BULK: usize = 2_000;
-    for_each_database(|url| async move {
+    for_each_database_from("reference", build, |url| async move {
         // Two nodes on one database, each with its own connections and its own index; the bulk import goes
         // through a third, as `mitra import entries` would.
         let node_a = open(url.clone()).await;

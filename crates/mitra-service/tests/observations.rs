@@ -2,7 +2,7 @@
 
 use mitra_service::domain::{Actor, ObservationStatus};
 use mitra_service::{DEMO_ACCOUNTS, Mitra, ObservationQuery, ServiceError};
-use mitra_store::test_support::for_each_database;
+use mitra_store::test_support::for_each_database_from;
 
 const ALL_PACKS: [&str; 4] = [
     "population",
@@ -11,13 +11,20 @@ const ALL_PACKS: [&str; 4] = [
     "cdp-emissions",
 ];
 
-/// Mitra with the reference data and the demo accounts, but no demo observations.
-async fn open(url: String) -> Mitra {
+/// Builds the template every test starts from: the reference data and the demo accounts, but no demo
+/// observations.
+async fn build(url: String) {
+    mitra_service::test_support::use_fast_password_hashing();
     let mitra = Mitra::open(&url).await.expect("open");
     mitra.load_reference().await.expect("reference data");
     let exclude: Vec<String> = ALL_PACKS.iter().map(|p| (*p).to_owned()).collect();
     mitra.load_demo(&exclude).await.expect("demo accounts");
-    mitra
+    mitra.close().await;
+}
+
+/// Mitra on a copy of the template.
+async fn open(url: String) -> Mitra {
+    Mitra::open(&url).await.expect("open")
 }
 
 async fn demo_actor(mitra: &Mitra, role: &str) -> Actor {
@@ -52,7 +59,7 @@ const GOOD: &str = "city,indicator,year,value,unit,source\n\
 
 #[tokio::test]
 async fn a_file_with_one_bad_row_at_the_end_writes_nothing() {
-    for_each_database(|url| async move {
+    for_each_database_from("demo-accounts", build, |url| async move {
         let mitra = open(url).await;
         let file = format!("{GOOD}bangkok,iso37120-2014:5.1,2020,250,%,NSO\n");
         let err = mitra
@@ -86,7 +93,7 @@ async fn a_file_with_one_bad_row_at_the_end_writes_nothing() {
 
 #[tokio::test]
 async fn importing_the_same_file_twice_changes_nothing_and_converts_units() {
-    for_each_database(|url| async move {
+    for_each_database_from("demo-accounts", build, |url| async move {
         let mitra = open(url).await;
         let first = mitra
             .import_observations(&Actor::Operator, "t.csv", GOOD.as_bytes(), false, &|_, _, _| {})
@@ -143,7 +150,7 @@ async fn importing_the_same_file_twice_changes_nothing_and_converts_units() {
 
 #[tokio::test]
 async fn only_editors_of_the_city_government_submit_and_only_verifiers_review() {
-    for_each_database(|url| async move {
+    for_each_database_from("demo-accounts", build, |url| async move {
         let mitra = open(url).await;
         let editor = demo_actor(&mitra, "org-editor").await;
         let report = mitra
@@ -227,7 +234,7 @@ async fn only_editors_of_the_city_government_submit_and_only_verifiers_review() 
 
 #[tokio::test]
 async fn a_bad_row_after_the_first_written_chunk_still_leaves_nothing_written() {
-    for_each_database(|url| async move {
+    for_each_database_from("demo-accounts", build, |url| async move {
         let mitra = open(url).await;
         // More rows than one chunk of the import (50 000), then a bad one.
         let mut file = String::from("city,indicator,year,value,unit,source\n");
@@ -284,7 +291,7 @@ async fn a_bad_row_after_the_first_written_chunk_still_leaves_nothing_written() 
 
 #[tokio::test]
 async fn every_indicator_has_a_unit_and_a_value_in_a_unit_that_does_not_fit_is_refused() {
-    for_each_database(|url| async move {
+    for_each_database_from("demo-accounts", build, |url| async move {
         let mitra = open(url).await;
         let indicators = mitra.all_indicators().await.expect("indicators");
         let without: Vec<String> = indicators

@@ -356,3 +356,18 @@ where
         body(engine).await;
     }
 }
+
+/// Calls `body` with the URL of a copy of template `name` on each configured engine (see
+/// [`Engine::from_template`]), SQLite first.
+pub async fn for_each_database_from<B, BFut, F, Fut>(name: &'static str, build: B, body: F)
+where
+    B: Fn(String) -> BFut,
+    BFut: Future<Output = ()>,
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    for engine in Engine::configured() {
+        let database = engine.from_template(name, &build).await;
+        body(database.url.clone()).await;
+    }
+}
