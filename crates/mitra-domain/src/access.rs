@@ -1,6 +1,8 @@
 //! Who is acting, and what they may do. A write is reachable only through a handle that a check here returns:
-//! a service function that changes an organisation takes an [`OrgEditor`], which only [`Actor::org_editor`] makes,
-//! so a forgotten check does not compile. Every handle carries the actor's audit name.
+//! a service function that changes an organisation takes an [`OrgEditor`], which only [`Actor::org_editor`] makes.
+//! Every handle carries the actor's [`AuditStamp`], and every write of the store takes one, which nothing outside
+//! this module makes (but for Mitra's own loading of shipped data, [`AuditStamp::system`]): a write whose check
+//! was forgotten does not compile.
 
 use crate::account::{AccountId, Membership, ModerationStatus, OrgKind, PlatformRole, TokenScope};
 use crate::{CityId, OrgId};
@@ -38,19 +40,49 @@ pub enum Actor {
     Operator,
 }
 
+/// Who made a change, as the audit log records it: `account:<id>`, `operator`, or `system:<part>` for Mitra's own
+/// loading of shipped data. Only a permission check of this module makes one for an actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditStamp(String);
+
+impl AuditStamp {
+    /// Mitra itself, loading shipped data (`system:reference`, `system:demo`): no person's permission is involved.
+    pub fn system(part: &'static str) -> Self {
+        Self(format!("system:{part}"))
+    }
+
+    /// The name the audit log records.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for AuditStamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+// Every handle is a struct with the actor's stamp and what the check established; the macro only spares writing
+// the same two accessors nine times.
 macro_rules! handle {
     ($(#[$meta:meta])* $name:ident { $($field:ident: $ty:ty),* }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct $name {
-            actor: String,
+            stamp: AuditStamp,
             $($field: $ty),*
         }
 
         impl $name {
             /// The actor's name for the audit log.
             pub fn actor(&self) -> &str {
-                &self.actor
+                self.stamp.as_str()
+            }
+
+            /// The actor's stamp, which every write of the store takes.
+            pub fn stamp(&self) -> &AuditStamp {
+                &self.stamp
             }
         }
     };
@@ -84,6 +116,10 @@ handle!(
 handle!(
     /// Proof that the actor may submit observations for a city.
     CityEditor { city: CityId }
+);
+handle!(
+    /// Proof that the actor may submit observations for every city of a batch.
+    CitiesEditor {}
 );
 
 impl SignedIn {
@@ -120,13 +156,14 @@ impl CityEditor {
 }
 
 impl Actor {
-    /// The actor's name in the audit log: `account:<id>`, `operator` or `anonymous`.
-    pub fn audit_name(&self) -> String {
-        match self {
+    /// The actor's stamp in the audit log: `account:<id>`, `operator` or `anonymous`. Private: handed out only
+    /// inside the handle a check returns.
+    fn stamp(&self) -> AuditStamp {
+        AuditStamp(match self {
             Actor::Anonymous => "anonymous".into(),
             Actor::Account(a) => format!("account:{}", a.id),
             Actor::Operator => "operator".into(),
-        }
+        })
     }
 
     /// The signed-in account, if any.
@@ -155,7 +192,7 @@ impl Actor {
     pub fn signed_in(&self) -> Result<SignedIn, Denied> {
         let account = self.writer()?;
         Ok(SignedIn {
-            actor: self.audit_name(),
+            stamp: self.stamp(),
             account: account.map(|a| a.id.clone()),
         })
     }
@@ -166,7 +203,7 @@ impl Actor {
             Actor::Anonymous => Err(Denied::SignInRequired),
             Actor::Account(_) => Err(Denied::Forbidden),
             Actor::Operator => Ok(Operator {
-                actor: self.audit_name(),
+                stamp: self.stamp(),
             }),
         }
     }
@@ -175,7 +212,7 @@ impl Actor {
     pub fn platform_admin(&self) -> Result<PlatformAdmin, Denied> {
         if Self::is_platform_admin(self.writer()?) {
             Ok(PlatformAdmin {
-                actor: self.audit_name(),
+                stamp: self.stamp(),
             })
         } else {
             Err(Denied::Forbidden)
@@ -197,10 +234,10 @@ impl Actor {
     pub fn verifier(&self) -> Result<Verifier, Denied> {
         match self.writer()? {
             None => Ok(Verifier {
-                actor: self.audit_name(),
+                stamp: self.stamp(),
             }),
             Some(a) if a.platform_role == Some(PlatformRole::Verifier) => Ok(Verifier {
-                actor: self.audit_name(),
+                stamp: self.stamp(),
             }),
             Some(_) => Err(Denied::Forbidden),
         }
@@ -216,7 +253,7 @@ impl Actor {
         });
         if member_admin || Self::is_platform_admin(account) {
             Ok(OrgAdmin {
-                actor: self.audit_name(),
+                stamp: self.stamp(),
                 org: org.clone(),
             })
         } else {
@@ -234,7 +271,7 @@ impl Actor {
         });
         if member_editor || Self::is_platform_admin(account) {
             Ok(OrgEditor {
-                actor: self.audit_name(),
+                stamp: self.stamp(),
                 org: org.clone(),
                 approved,
             })
@@ -263,13 +300,49 @@ impl Actor {
         };
         if allowed {
             Ok(CityEditor {
-                actor: self.audit_name(),
+                stamp: self.stamp(),
                 city: city.clone(),
             })
         } else {
             Err(Denied::Forbidden)
         }
     }
+}
+
+impl Actor {
+    /// An editor of every city in `cities` (see [`Actor::city_editor`]); otherwise the positions of the cities the
+    /// actor may not submit for, or the reason when it may not write at all.
+    pub fn cities_editor<'a>(
+        &self,
+        cities: impl IntoIterator<Item = &'a CityId>,
+    ) -> Result<CitiesEditor, CitiesDenied> {
+        let account = self.writer().map_err(CitiesDenied::Actor)?;
+        let refused: Vec<usize> = cities
+            .into_iter()
+            .enumerate()
+            .filter(|(_, city)| {
+                account
+                    .is_some_and(|a| !a.memberships.iter().any(|m| city_edited(m) == Some(*city)))
+            })
+            .map(|(n, _)| n)
+            .collect();
+        if refused.is_empty() {
+            Ok(CitiesEditor {
+                stamp: self.stamp(),
+            })
+        } else {
+            Err(CitiesDenied::Cities(refused))
+        }
+    }
+}
+
+/// Why [`Actor::cities_editor`] refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CitiesDenied {
+    /// The actor may not write at all.
+    Actor(Denied),
+    /// The positions (in the order given) of the cities the actor may not submit for.
+    Cities(Vec<usize>),
 }
 
 /// The city whose observations a membership lets its account submit: that of an approved city-government
@@ -431,6 +504,41 @@ mod tests {
         assert_eq!(
             Actor::Anonymous.may_submit_observations(),
             Err(Denied::SignInRequired)
+        );
+    }
+
+    #[test]
+    fn a_batch_is_submitted_only_when_every_city_is_the_editors_and_the_refused_ones_are_named() {
+        let editor = account(
+            None,
+            vec![member(
+                "bma",
+                MemberRole::Editor,
+                OrgKind::CityGovernment,
+                Some("bangkok"),
+                ModerationStatus::Approved,
+            )],
+            None,
+        );
+        let (bangkok, hanoi, yangon) = (city("bangkok"), city("hanoi"), city("yangon"));
+        assert!(editor.cities_editor([&bangkok, &bangkok]).is_ok());
+        assert_eq!(
+            editor.cities_editor([&hanoi, &bangkok, &yangon]),
+            Err(CitiesDenied::Cities(vec![0, 2]))
+        );
+        assert!(Actor::Operator.cities_editor([&hanoi]).is_ok());
+        assert_eq!(
+            Actor::Anonymous.cities_editor([&bangkok]),
+            Err(CitiesDenied::Actor(Denied::SignInRequired))
+        );
+        assert_eq!(
+            editor
+                .cities_editor([&bangkok])
+                .expect("editor")
+                .stamp()
+                .as_str(),
+            format!("account:{}", id(1)),
+            "the handle carries who submits"
         );
     }
 

@@ -1,6 +1,7 @@
 //! Enrolment in training entries: any signed-in account enrols; the first `seats` enrolments hold a seat and the
 //! rest form the waiting list, in the order they enrolled, so a withdrawal moves the list up by itself.
 
+use mitra_domain::access::SignedIn;
 use mitra_domain::entry::Details;
 use mitra_domain::{AccountId, Actor, EntryId, ValidationError};
 use mitra_store::{Enrolment, StoredEntry};
@@ -59,17 +60,23 @@ fn seats_of(stored: &StoredEntry) -> Result<u32, ServiceError> {
     }
 }
 
-fn enrolling_account(actor: &Actor) -> Result<AccountId, ServiceError> {
-    actor.signed_in()?.account().cloned().ok_or_else(|| {
-        ValidationError::new("account", "enrolment is for accounts; an operator has none").into()
-    })
+/// The signed-in account that enrols or withdraws, with the handle its writes go through.
+fn enrolling_account(actor: &Actor) -> Result<(SignedIn, AccountId), ServiceError> {
+    let signed_in = actor.signed_in()?;
+    let account = signed_in.account().cloned().ok_or_else(|| {
+        ServiceError::from(ValidationError::new(
+            "account",
+            "enrolment is for accounts; an operator has none",
+        ))
+    })?;
+    Ok((signed_in, account))
 }
 
 impl Mitra {
     /// Enrols the signed-in account in training `id` (again enrolling keeps its place), unless the training has
     /// ended; says where it stands.
     pub async fn enrol(&self, actor: &Actor, id: &str) -> Result<(Seats, Standing), ServiceError> {
-        let account = enrolling_account(actor)?;
+        let (signed_in, account) = enrolling_account(actor)?;
         let stored = self.entry_for(actor, id).await?;
         let seats = seats_of(&stored)?;
         if let Details::Training { ends, .. } = &stored.entry.details
@@ -80,7 +87,7 @@ impl Mitra {
             return Err(ValidationError::new("entry", "the training has ended").into());
         }
         self.store
-            .enrol(&stored.entry.id, &account, &actor.audit_name())
+            .enrol(&stored.entry.id, &account, signed_in.actor())
             .await?;
         let (seats, standing) = self.standing_in(actor, &stored.entry.id, seats).await?;
         Ok((
@@ -93,12 +100,12 @@ impl Mitra {
 
     /// Withdraws the signed-in account from training `id`; `false` when it was not enrolled.
     pub async fn withdraw(&self, actor: &Actor, id: &str) -> Result<bool, ServiceError> {
-        let account = enrolling_account(actor)?;
+        let (signed_in, account) = enrolling_account(actor)?;
         let id = EntryId::parse(id)?;
         seats_of(&self.store.find_entry(&id).await?)?;
         Ok(self
             .store
-            .withdraw(&id, &account, &actor.audit_name())
+            .withdraw(&id, &account, signed_in.actor())
             .await?)
     }
 

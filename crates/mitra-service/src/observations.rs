@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use mitra_domain::access::CitiesDenied;
 use mitra_domain::observation::{Catalogue, ImportError, ImportErrors, ImportReader};
 use mitra_domain::{
     Actor, CityFilter, CityId, IndicatorId, Observation, ObservationStatus, PageRequest, Relation,
@@ -196,23 +197,24 @@ impl Mitra {
         if !errors.is_empty() {
             return Err(ServiceError::Import(errors));
         }
-        let denied = ImportErrors::of(resolver
-            .batch()
-            .cities()
-            .iter()
-            .enumerate()
-            .filter(|(_, city)| actor.city_editor(city).is_err())
-            .map(|(n, city)| ImportError {
-                line: resolver.first_line(n as u32),
-                column: "city".into(),
-                reason: format!(
-                    "you may not submit observations for '{city}': only editors of its approved city \
-                     government organisation may"
-                ),
-            }));
-        if !denied.is_empty() {
-            return Err(ServiceError::ImportNotAllowed(denied));
-        }
+        let editor = match actor.cities_editor(resolver.batch().cities()) {
+            Ok(editor) => editor,
+            Err(CitiesDenied::Actor(denied)) => return Err(denied.into()),
+            Err(CitiesDenied::Cities(refused)) => {
+                let cities = resolver.batch().cities();
+                return Err(ServiceError::ImportNotAllowed(ImportErrors::of(
+                    refused.into_iter().map(|n| ImportError {
+                        line: resolver.first_line(n as u32),
+                        column: "city".into(),
+                        reason: format!(
+                            "you may not submit observations for '{}': only editors of its approved city \
+                             government organisation may",
+                            cities[n]
+                        ),
+                    }),
+                )));
+            }
+        };
         let batch = resolver.into_batch();
         let recognised_indicators: Vec<bool> = batch
             .indicators()
@@ -241,7 +243,7 @@ impl Mitra {
                 .store
                 .import_observations(
                     &batch,
-                    &actor.audit_name(),
+                    editor.actor(),
                     &report.label,
                     verified_by,
                     &|done| progress(ImportStage::Writing, done, total),
