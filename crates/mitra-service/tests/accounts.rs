@@ -16,8 +16,7 @@ async fn build(url: String) {
 /// Mitra on a copy of the template, hashing passwords cheaply.
 async fn open(url: String) -> Mitra {
     mitra_service::test_support::use_fast_password_hashing();
-    let mitra = Mitra::open(&url).await.expect("open");
-    mitra
+    Mitra::open(&url).await.expect("open")
 }
 
 /// The `token=` value of the last link mailed to `to`.

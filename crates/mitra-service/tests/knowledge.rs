@@ -14,8 +14,7 @@ async fn build(url: String) {
 /// Mitra on a copy of the template, hashing passwords cheaply.
 async fn open(url: String) -> Mitra {
     mitra_service::test_support::use_fast_password_hashing();
-    let mitra = Mitra::open(&url).await.expect("open");
-    mitra
+    Mitra::open(&url).await.expect("open")
 }
 
 fn query(q: &str) -> SearchRequest {
