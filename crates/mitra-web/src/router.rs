@@ -15,7 +15,7 @@ use tower_http::trace::TraceLayer;
 use crate::{api, assets, auth, i18n, ops, throttle, ui};
 
 /// Largest request body accepted; nothing in Mitra needs more yet.
-const BODY_LIMIT_BYTES: usize = 1024 * 1024;
+pub(crate) const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 
 /// A route: method and path (with `{parameters}`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

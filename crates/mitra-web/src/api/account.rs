@@ -3,7 +3,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use mitra_service::{ApiTokenRecord, AuditQuery, Mitra, ServiceError};
+use mitra_service::domain::Denied;
+use mitra_service::{ApiTokenRecord, AuditQuery, Mitra};
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
@@ -37,7 +38,7 @@ pub struct MembershipResponse {
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
     responses((status = 200, body = MeResponse), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn get_me(State(mitra): State<Mitra>, auth: Auth) -> Result<Json<MeResponse>, ApiError> {
-    let actor = auth.actor.account().ok_or(ServiceError::Unauthenticated)?;
+    let actor = auth.actor.account().ok_or(Denied::SignInRequired)?;
     let account = mitra.get_account(&actor.id).await?;
     Ok(Json(MeResponse {
         id: account.id.to_string(),
@@ -115,7 +116,7 @@ pub async fn list_tokens(
     State(mitra): State<Mitra>,
     auth: Auth,
 ) -> Result<Json<TokenListResponse>, ApiError> {
-    let actor = auth.actor.account().ok_or(ServiceError::Unauthenticated)?;
+    let actor = auth.actor.account().ok_or(Denied::SignInRequired)?;
     let tokens = mitra.list_api_tokens_of(&actor.id).await?;
     Ok(Json(TokenListResponse {
         tokens: tokens.iter().map(TokenResponse::from).collect(),
@@ -130,7 +131,7 @@ pub async fn create_token(
     auth: Auth,
     ApiJson(body): ApiJson<TokenRequest>,
 ) -> Result<(StatusCode, Json<NewTokenResponse>), ApiError> {
-    let who = auth.actor.signed_in().map_err(ServiceError::from)?;
+    let who = auth.actor.signed_in()?;
     let token = mitra
         .create_api_token(&who, &body.name, &body.scope)
         .await?;
@@ -152,7 +153,7 @@ pub async fn revoke_token(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let who = auth.actor.signed_in().map_err(ServiceError::from)?;
+    let who = auth.actor.signed_in()?;
     mitra.revoke_api_token(&who, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -179,7 +179,7 @@ pub async fn get_ranking(
         .indicator
         .as_deref()
         .ok_or_else(|| ApiError::bad_parameter("indicator", "indicator: is required".into()))?;
-    let values = Values::parse(p.values.as_deref()).map_err(mitra_service::ServiceError::from)?;
+    let values = Values::parse(p.values.as_deref())?;
     let ranking = mitra
         .ranking(
             indicator,
@@ -234,7 +234,7 @@ pub async fn get_benchmarks(
     Path(id): Path<String>,
     ApiQuery(p): ApiQuery<BenchmarkParams>,
 ) -> Result<Json<BenchmarksResponse>, ApiError> {
-    let values = Values::parse(p.values.as_deref()).map_err(mitra_service::ServiceError::from)?;
+    let values = Values::parse(p.values.as_deref())?;
     let b = mitra
         .city_benchmarks(&id, p.group_by.as_deref().unwrap_or("region"), values)
         .await?;
@@ -338,8 +338,7 @@ pub async fn get_profile(
     Path(id): Path<String>,
     ApiQuery(params): ApiQuery<ProfileParams>,
 ) -> Result<Json<ProfileResponse>, ApiError> {
-    let values =
-        Values::parse(params.values.as_deref()).map_err(mitra_service::ServiceError::from)?;
+    let values = Values::parse(params.values.as_deref())?;
     let p = mitra.city_profile(&id, values).await?;
     Ok(Json(ProfileResponse {
         city: id,

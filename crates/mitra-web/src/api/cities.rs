@@ -186,8 +186,7 @@ pub async fn cities_geojson(
         params.country.as_deref(),
         params.network.as_deref(),
         params.q.as_deref(),
-    )
-    .map_err(mitra_service::ServiceError::from)?;
+    )?;
     let cities = mitra.all_cities(&filter).await?;
     let features: Vec<Value> = cities
         .iter()

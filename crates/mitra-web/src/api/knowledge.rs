@@ -5,8 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use mitra_service::domain::{Entry, ValidationError};
 use mitra_service::{
-    Mitra, SearchPage, SearchRequest, Seats, ServiceError, Standing, StoredEntry, dimension_name,
-    parse_dimension,
+    Mitra, SearchPage, SearchRequest, Seats, Standing, StoredEntry, dimension_name, parse_dimension,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -226,8 +225,7 @@ pub async fn search(
     State(mitra): State<Mitra>,
     uri: Uri,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let request =
-        search_request(uri.query(), 20, true).map_err(mitra_service::ServiceError::from)?;
+    let request = search_request(uri.query(), 20, true)?;
     let page = mitra.search(&request).await?;
     Ok(Json(SearchResponse::from(&page)))
 }
@@ -491,11 +489,7 @@ pub async fn withdraw(
     if mitra.withdraw(&auth.actor, &id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ServiceError::NotFound {
-            entity: "enrolment",
-            id,
-        }
-        .into())
+        Err(ApiError::not_found("enrolment", &id))
     }
 }
 
@@ -617,7 +611,7 @@ pub async fn attach(
     let limit = mitra_service::MAX_ATTACHMENT_BYTES;
     let bytes = axum::body::to_bytes(body, limit)
         .await
-        .map_err(|_| ApiError::too_large(limit))?;
+        .map_err(|_| ApiError::too_large(limit, "attach a smaller file"))?;
     let file = mitra.attach(&auth.actor, &id, &params.name, &bytes).await?;
     Ok((StatusCode::CREATED, Json(attachment_body(&id, file))))
 }

@@ -123,7 +123,10 @@ pub(crate) async fn import_body(body: Body) -> Result<axum::body::Bytes, ApiErro
         .map_err(|error| {
             let error = error.into_inner();
             if error.is::<http_body_util::LengthLimitError>() {
-                ApiError::too_large(IMPORT_LIMIT_BYTES)
+                ApiError::too_large(
+                    IMPORT_LIMIT_BYTES,
+                    "split the file, or import it with the `mitra import` command",
+                )
             } else {
                 ApiError::bad_parameter(
                     "body",

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod api;
+mod errors;
 mod hardening;
 mod knowledge;
 mod observations;
