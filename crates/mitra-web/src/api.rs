@@ -1,6 +1,8 @@
 //! The JSON API under `/api/v1`: resources as `{"city": {…}}`, collections as `{"cities": […], "next_cursor": …}`,
 //! localized text as `{"en": "…", "zh-Hans": "…"}`, errors as RFC 9457 problem details. Every handler carries a
-//! `utoipa::path` annotation; the OpenAPI document is snapshot-tested.
+//! `utoipa::path` annotation, which is also what the router routes it by; its error statuses name the reusable
+//! responses of [`problems`], and the document adds those of the write check and the JSON body itself. The OpenAPI
+//! document is snapshot-tested.
 
 pub mod account;
 pub mod analytics;
@@ -9,6 +11,7 @@ pub mod knowledge;
 pub mod observations;
 pub mod openapi;
 pub mod orgs;
+pub mod problems;
 pub mod standards;
 
 use std::collections::BTreeMap;

@@ -10,6 +10,7 @@ mod errors;
 mod hardening;
 mod knowledge;
 mod observations;
+mod openapi;
 mod pages;
 mod permissions;
 
