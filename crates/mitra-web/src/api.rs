@@ -1,6 +1,8 @@
 //! The JSON API under `/api/v1`: resources as `{"city": {…}}`, collections as `{"cities": […], "next_cursor": …}`,
 //! localized text as `{"en": "…", "zh-Hans": "…"}`, errors as RFC 9457 problem details. Every handler carries a
-//! `utoipa::path` annotation; the OpenAPI document is snapshot-tested.
+//! `utoipa::path` annotation, which is also what the router routes it by; its error statuses name the reusable
+//! responses of [`problems`], and the document adds those of the write check and the JSON body itself. The OpenAPI
+//! document is snapshot-tested.
 
 pub mod account;
 pub mod analytics;
@@ -9,13 +11,14 @@ pub mod knowledge;
 pub mod observations;
 pub mod openapi;
 pub mod orgs;
+pub mod problems;
 pub mod standards;
 
 use std::collections::BTreeMap;
 
 use axum::extract::{FromRequestParts, Query};
-use axum::http::Uri;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, Uri};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -37,7 +40,8 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuer
     }
 }
 
-/// A JSON request body; a malformed one is a 400 problem saying what is wrong with it.
+/// A JSON request body; a malformed one is a 400 problem saying what is wrong with it, one without a JSON
+/// `Content-Type` a 415, and one over the body limit a 413.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequest<S> for ApiJson<T> {
@@ -50,7 +54,16 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequest<S> f
         axum::Json::<T>::from_request(request, state)
             .await
             .map(|axum::Json(v)| ApiJson(v))
-            .map_err(|e| ApiError::bad_parameter("body", e.body_text()))
+            .map_err(|rejection| match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => {
+                    ApiError::too_large(crate::router::BODY_LIMIT_BYTES, "send a smaller body")
+                }
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                    ApiError::unsupported_media_type("application/json")
+                }
+                // Syntax and data errors alike are the caller's body to correct: 400, as every handler documents.
+                _ => ApiError::bad_parameter("body", rejection.body_text()),
+            })
     }
 }
 

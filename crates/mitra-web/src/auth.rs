@@ -196,16 +196,15 @@ pub async fn require_writer(request: Request, next: Next) -> Response {
     let Some(denied) = denied else {
         return next.run(request).await;
     };
-    let error = mitra_service::ServiceError::from(denied);
     // Under the nested API router the URI has lost its `/api/v1` prefix; the original one still has it.
     let path = request
         .extensions()
         .get::<axum::extract::OriginalUri>()
         .map_or_else(|| request.uri().path(), |original| original.path());
     if path.starts_with("/api/") {
-        ApiError::from(error).into_response()
+        ApiError::from(denied).into_response()
     } else {
-        PageError::from(error).into_response()
+        PageError::from(denied).into_response()
     }
 }
 

@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use mitra_domain::{Denied, ValidationError};
 use mitra_service::ServiceError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -114,16 +115,38 @@ impl ApiError {
         )
     }
 
-    /// 413 when a request body is larger than `limit` bytes.
-    pub fn too_large(limit: usize) -> Self {
+    /// 404 for an `entity` with `id` that does not exist.
+    pub fn not_found(entity: &str, id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found",
+            format!("{entity} '{id}' does not exist"),
+            None,
+        )
+    }
+
+    /// 413 when a request body is larger than `limit` bytes; `advice` says what to do instead.
+    pub fn too_large(limit: usize, advice: &str) -> Self {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too-large",
             "Payload too large",
             format!(
-                "the body is larger than {} MiB; split the file or use `mitra import observations`",
+                "the body is larger than {} MiB; {advice}",
                 limit / (1024 * 1024)
             ),
+            None,
+        )
+    }
+
+    /// 415 when a request body is not of the `expected` media type.
+    pub fn unsupported_media_type(expected: &str) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            format!("send the body as {expected}, with a Content-Type header that says so"),
             None,
         )
     }
@@ -152,32 +175,42 @@ impl ApiError {
     }
 }
 
-impl From<ServiceError> for ApiError {
-    fn from(error: ServiceError) -> Self {
-        match error {
-            ServiceError::Validation(e) => {
-                Self::bad_parameter(&e.field, format!("{}: {}", e.field, e.reason))
-            }
-            ServiceError::NotFound { entity, id } => Self::new(
-                StatusCode::NOT_FOUND,
-                "not-found",
-                "Not found",
-                format!("{entity} '{id}' does not exist"),
-                None,
-            ),
-            ServiceError::Conflict(what) => {
-                Self::new(StatusCode::CONFLICT, "conflict", "Conflict", what, None)
-            }
-            ServiceError::Unauthenticated
-            | ServiceError::InvalidCredentials
-            | ServiceError::EmailNotVerified => Self::unauthenticated(&error.to_string()),
-            ServiceError::Forbidden => Self::new(
+impl From<ValidationError> for ApiError {
+    fn from(error: ValidationError) -> Self {
+        Self::bad_parameter(&error.field, error.to_string())
+    }
+}
+
+impl From<Denied> for ApiError {
+    fn from(denied: Denied) -> Self {
+        match denied {
+            Denied::SignInRequired => Self::unauthenticated("sign in first"),
+            Denied::Forbidden => Self::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",
                 "Forbidden",
                 "you are not allowed to do this".into(),
                 None,
             ),
+        }
+    }
+}
+
+// One arm per variant, and no catch-all: a new variant does not compile until it has its own status here.
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::Validation(e) => e.into(),
+            ServiceError::NotFound { entity, id } => Self::not_found(entity, &id),
+            ServiceError::Conflict(what) => {
+                Self::new(StatusCode::CONFLICT, "conflict", "Conflict", what, None)
+            }
+            ServiceError::Unauthenticated => Denied::SignInRequired.into(),
+            ServiceError::Forbidden => Denied::Forbidden.into(),
+            // A sign-in that failed is a request without valid credentials, as for a bad token.
+            ServiceError::InvalidCredentials | ServiceError::EmailNotVerified => {
+                Self::unauthenticated(&error.to_string())
+            }
             ServiceError::Import(rows) => Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid-import",
@@ -206,6 +239,24 @@ impl From<ServiceError> for ApiError {
                 None,
             )
             .with_rows(&rows),
+            ServiceError::BadData(row) => {
+                // Requests do not reach the shipped files today; should one, the operator hears of the bad row too.
+                tracing::warn!(error = %row, "api.bad_data");
+                let mut problem = Self::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid-data",
+                    "Invalid data",
+                    row.to_string(),
+                    None,
+                );
+                problem.problem.errors = vec![RowProblem {
+                    line: row.line,
+                    column: row.field,
+                    reason: row.reason,
+                }];
+                problem.problem.error_rows = Some(1);
+                problem
+            }
             ServiceError::Busy => {
                 tracing::warn!("api.database_busy");
                 let mut busy = Self::new(
@@ -242,10 +293,9 @@ impl From<ServiceError> for ApiError {
                 error.to_string(),
                 None,
             ),
-            other @ (ServiceError::BadData(_)
-            | ServiceError::Config(_)
-            | ServiceError::Internal(_)) => {
-                tracing::error!(error = %other, "api.internal_error");
+            // The operator's to fix, and their details are not for callers: logged here, shown as a generic 500.
+            ServiceError::Config(_) | ServiceError::Internal(_) => {
+                tracing::error!(error = %error, "api.internal_error");
                 Self::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
@@ -277,7 +327,7 @@ impl IntoResponse for ApiError {
 /// What went wrong with a page request; the language middleware renders it as a page in the reader's language.
 #[derive(Debug, Clone)]
 pub struct PageError {
-    /// 400, 404 or 500.
+    /// The status: 4xx for what the visitor can change, 5xx for what the operator must.
     pub status: StatusCode,
     /// A message safe to show (validation messages; never internal details).
     pub detail: Option<String>,
@@ -286,69 +336,75 @@ pub struct PageError {
 impl PageError {
     /// A 404 page.
     pub fn not_found() -> Self {
+        Self::status(StatusCode::NOT_FOUND)
+    }
+
+    /// A page with `status` and the page's own text for it.
+    fn status(status: StatusCode) -> Self {
         Self {
-            status: StatusCode::NOT_FOUND,
+            status,
             detail: None,
+        }
+    }
+
+    /// A page with `status` that says `detail`.
+    fn saying(status: StatusCode, detail: String) -> Self {
+        Self {
+            status,
+            detail: Some(detail),
         }
     }
 }
 
+impl From<ValidationError> for PageError {
+    fn from(error: ValidationError) -> Self {
+        Self::saying(StatusCode::BAD_REQUEST, error.to_string())
+    }
+}
+
+impl From<Denied> for PageError {
+    fn from(denied: Denied) -> Self {
+        match denied {
+            Denied::SignInRequired => Self::status(StatusCode::UNAUTHORIZED),
+            Denied::Forbidden => Self::status(StatusCode::FORBIDDEN),
+        }
+    }
+}
+
+// One arm per variant, and no catch-all, as for the API: a new variant does not compile until it has its status.
 impl From<ServiceError> for PageError {
     fn from(error: ServiceError) -> Self {
         match error {
-            ServiceError::Validation(e) => Self {
-                status: StatusCode::BAD_REQUEST,
-                detail: Some(e.to_string()),
-            },
+            ServiceError::Validation(e) => e.into(),
             ServiceError::NotFound { .. } => Self::not_found(),
-            ServiceError::Unauthenticated => Self {
-                status: StatusCode::UNAUTHORIZED,
-                detail: None,
-            },
-            ServiceError::Forbidden => Self {
-                status: StatusCode::FORBIDDEN,
-                detail: None,
-            },
+            ServiceError::Unauthenticated => Denied::SignInRequired.into(),
+            ServiceError::Forbidden => Denied::Forbidden.into(),
             ServiceError::DiskFull => {
                 tracing::error!("page.disk_full");
-                Self {
-                    status: StatusCode::SERVICE_UNAVAILABLE,
-                    detail: Some(error.to_string()),
-                }
+                Self::saying(StatusCode::SERVICE_UNAVAILABLE, error.to_string())
             }
             ServiceError::Busy => {
                 tracing::warn!("page.database_busy");
-                Self {
-                    status: StatusCode::SERVICE_UNAVAILABLE,
-                    detail: None,
-                }
+                Self::status(StatusCode::SERVICE_UNAVAILABLE)
             }
+            // A form's own page shows these beside the form; elsewhere they are a request the visitor can correct.
             ServiceError::InvalidCredentials
             | ServiceError::EmailNotVerified
-            | ServiceError::InvalidLink => Self {
-                status: StatusCode::BAD_REQUEST,
-                detail: Some(error.to_string()),
-            },
-            ServiceError::WrongAccount | ServiceError::ImportNotAllowed(_) => Self {
-                status: StatusCode::FORBIDDEN,
-                detail: Some(error.to_string()),
-            },
-            ServiceError::Conflict(_) => Self {
-                status: StatusCode::CONFLICT,
-                detail: Some(error.to_string()),
-            },
-            ServiceError::Import(_) => Self {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                detail: Some(error.to_string()),
-            },
-            other @ (ServiceError::BadData(_)
-            | ServiceError::Config(_)
-            | ServiceError::Internal(_)) => {
-                tracing::error!(error = %other, "page.internal_error");
-                Self {
-                    status: StatusCode::INTERNAL_SERVER_ERROR,
-                    detail: None,
-                }
+            | ServiceError::InvalidLink => Self::saying(StatusCode::BAD_REQUEST, error.to_string()),
+            ServiceError::WrongAccount | ServiceError::ImportNotAllowed(_) => {
+                Self::saying(StatusCode::FORBIDDEN, error.to_string())
+            }
+            ServiceError::Conflict(_) => Self::saying(StatusCode::CONFLICT, error.to_string()),
+            ServiceError::Import(_) => {
+                Self::saying(StatusCode::UNPROCESSABLE_ENTITY, error.to_string())
+            }
+            ServiceError::BadData(ref row) => {
+                tracing::warn!(error = %row, "page.bad_data");
+                Self::saying(StatusCode::UNPROCESSABLE_ENTITY, error.to_string())
+            }
+            ServiceError::Config(_) | ServiceError::Internal(_) => {
+                tracing::error!(error = %error, "page.internal_error");
+                Self::status(StatusCode::INTERNAL_SERVER_ERROR)
             }
         }
     }
@@ -360,5 +416,125 @@ impl IntoResponse for PageError {
         let mut response = self.status.into_response();
         response.extensions_mut().insert(self);
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use mitra_domain::observation::{ImportError, ImportErrors};
+    use mitra_domain::reference::RowError;
+
+    use super::*;
+
+    fn bad_rows() -> ImportErrors {
+        ImportErrors::of([ImportError {
+            line: 2,
+            column: "value".into(),
+            reason: "'many' is not a number".into(),
+        }])
+    }
+
+    /// Every variant, with the status the API and a page answer for it.
+    fn every_variant() -> Vec<(ServiceError, u16, u16)> {
+        vec![
+            (
+                ValidationError::new("country", "is not a country").into(),
+                400,
+                400,
+            ),
+            (
+                ServiceError::NotFound {
+                    entity: "city",
+                    id: "atlantis".into(),
+                },
+                404,
+                404,
+            ),
+            (ServiceError::Unauthenticated, 401, 401),
+            (ServiceError::Forbidden, 403, 403),
+            (ServiceError::InvalidCredentials, 401, 400),
+            (ServiceError::EmailNotVerified, 401, 400),
+            (ServiceError::InvalidLink, 400, 400),
+            (ServiceError::WrongAccount, 403, 403),
+            (ServiceError::Conflict("the id is taken".into()), 409, 409),
+            (
+                RowError {
+                    file: "cities/cities.csv".into(),
+                    line: 3,
+                    field: "country".into(),
+                    reason: "is not a country".into(),
+                }
+                .into(),
+                422,
+                422,
+            ),
+            (ServiceError::Import(bad_rows()), 422, 422),
+            (ServiceError::ImportNotAllowed(bad_rows()), 403, 403),
+            (ServiceError::Busy, 503, 503),
+            (ServiceError::DiskFull, 503, 503),
+            (ServiceError::Config("smtp_url: bad".into()), 500, 500),
+            (
+                ServiceError::Internal(anyhow::anyhow!("connection reset")),
+                500,
+                500,
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_service_error_has_its_own_status_in_the_api_and_on_pages() {
+        let pages = every_variant()
+            .into_iter()
+            .map(|(error, ..)| PageError::from(error).status.as_u16());
+        for ((error, api, page), page_status) in every_variant().into_iter().zip(pages) {
+            let name = format!("{error:?}");
+            let response = ApiError::from(error).into_response();
+            assert_eq!(response.status().as_u16(), api, "API: {name}");
+            assert_eq!(
+                response.headers()[header::CONTENT_TYPE],
+                "application/problem+json",
+                "{name}"
+            );
+            assert_eq!(page_status, page, "page: {name}");
+        }
+    }
+
+    #[test]
+    fn a_client_error_page_says_what_to_correct_and_a_server_error_page_says_nothing_internal() {
+        for (error, _, page) in every_variant() {
+            let name = format!("{error:?}");
+            let shown = PageError::from(error).detail;
+            match page {
+                // These pages have their own translated text for when there is no detail.
+                401 | 403 | 404 | 503 => {}
+                500 => assert_eq!(shown, None, "{name}"),
+                _ => assert!(shown.is_some_and(|d| !d.is_empty()), "{name}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_problem_lists_the_bad_rows_of_an_import_and_the_bad_row_of_data() {
+        let import = ApiError::from(ServiceError::Import(bad_rows()));
+        assert_eq!(import.problem.errors.len(), 1);
+        assert_eq!(import.problem.error_rows, Some(1));
+        let data = ApiError::from(ServiceError::from(RowError {
+            file: "cities/cities.csv".into(),
+            line: 3,
+            field: "country".into(),
+            reason: "is not a country".into(),
+        }));
+        assert_eq!(data.problem.errors[0].line, 3);
+        assert_eq!(data.problem.errors[0].column, "country");
+        assert!(data.problem.detail.contains("cities/cities.csv:3"));
+    }
+
+    #[test]
+    fn a_busy_database_asks_to_try_again() {
+        let response = ApiError::from(ServiceError::Busy).into_response();
+        assert_eq!(
+            response.headers()[header::RETRY_AFTER],
+            RETRY_AFTER_SECONDS.to_string().as_str()
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! Every route of the site and the API, in one place: the table of contents of Mitra over HTTP.
 //!
-//! Routes are added through [`Routes`], which also records them, so that tests can enumerate every route (the
-//! permission matrix fails when a new mutating route has no entry).
+//! Routes are added through [`Routes`] (pages) and [`ApiRoutes`] (the API), which also record them, so that tests can
+//! enumerate every route (the permission matrix fails when a new mutating route has no entry). An API route is taken
+//! from its handler's OpenAPI annotation, so the API routed and the API documented are one list.
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -11,11 +12,15 @@ use axum::middleware;
 use axum::routing::{MethodFilter, on};
 use mitra_service::Mitra;
 use tower_http::trace::TraceLayer;
+use utoipa::openapi::path::{PathItem, Paths};
+use utoipa::openapi::{RefOr, Schema};
+use utoipa_axum::router::UtoipaMethodRouter;
+use utoipa_axum::routes;
 
 use crate::{api, assets, auth, i18n, ops, throttle, ui};
 
 /// Largest request body accepted; nothing in Mitra needs more yet.
-const BODY_LIMIT_BYTES: usize = 1024 * 1024;
+pub(crate) const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 
 /// A route: method and path (with `{parameters}`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -29,22 +34,14 @@ pub struct RouteInfo {
     pub anonymous: bool,
 }
 
-/// A router that records the routes it is given.
+/// The pages' router, which records the routes it is given.
+#[derive(Default)]
 struct Routes {
-    prefix: &'static str,
     router: Router<Mitra>,
     table: Vec<RouteInfo>,
 }
 
 impl Routes {
-    fn new(prefix: &'static str) -> Self {
-        Self {
-            prefix,
-            router: Router::new(),
-            table: Vec::new(),
-        }
-    }
-
     fn add<H, T>(mut self, method: Method, path: &'static str, anonymous: bool, handler: H) -> Self
     where
         H: Handler<T, Mitra>,
@@ -53,7 +50,7 @@ impl Routes {
         let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
         self.table.push(RouteInfo {
             method,
-            path: format!("{}{path}", self.prefix),
+            path: path.to_owned(),
             anonymous,
         });
         let route = on(filter, handler);
@@ -91,7 +88,7 @@ impl Routes {
     ) -> Self {
         self.table.push(RouteInfo {
             method: Method::POST,
-            path: format!("{}{path}", self.prefix),
+            path: path.to_owned(),
             anonymous: false,
         });
         let limit =
@@ -105,14 +102,6 @@ impl Routes {
         );
         self
     }
-
-    fn put<H: Handler<T, Mitra>, T: 'static>(self, path: &'static str, handler: H) -> Self {
-        self.add(Method::PUT, path, false, handler)
-    }
-
-    fn delete<H: Handler<T, Mitra>, T: 'static>(self, path: &'static str, handler: H) -> Self {
-        self.add(Method::DELETE, path, false, handler)
-    }
 }
 
 fn pages() -> Routes {
@@ -120,7 +109,7 @@ fn pages() -> Routes {
         account, admin, analytics, api_docs, cities, entries, feeds, home, knowledge, orgs, review,
         standards,
     };
-    Routes::new("")
+    Routes::default()
         .get("/", home::show_home)
         .get("/cities", cities::list_cities)
         .get("/cities/{id}", cities::show_city)
@@ -198,62 +187,124 @@ fn pages() -> Routes {
         .get("/admin/audit.csv", admin::export_audit)
 }
 
-fn api_routes() -> Routes {
+/// The API's routes, each taken from its handler's `utoipa::path` annotation: the method and path routed are the
+/// ones documented, so that a route cannot be added without its entry in the OpenAPI document.
+#[derive(Default)]
+pub(crate) struct ApiRoutes {
+    router: Router<Mitra>,
+    /// The documented paths, as the OpenAPI document lists them.
+    pub(crate) paths: Paths,
+    /// The schemas the documented paths refer to.
+    pub(crate) schemas: Vec<(String, RefOr<Schema>)>,
+    table: Vec<RouteInfo>,
+}
+
+impl ApiRoutes {
+    /// Where the API is nested; every annotation's path starts with it.
+    const PREFIX: &'static str = "/api/v1";
+
+    /// Routes one handler. A `GET` is open to anonymous callers (the handler decides what they see); any other
+    /// method is a write, which only a signed-in caller with write rights reaches, as its document says.
+    fn route(mut self, (schemas, mut paths, handler): UtoipaMethodRouter<Mitra>) -> Self {
+        for (path, item) in &mut paths.paths {
+            let methods = methods_of(item);
+            let anonymous = methods.iter().all(|m| *m == Method::GET);
+            api::openapi::document_route(item, !anonymous);
+            let handler = if anonymous {
+                handler.clone()
+            } else {
+                handler
+                    .clone()
+                    .route_layer(middleware::from_fn(auth::require_writer))
+            };
+            // A path outside the prefix would be routed under it: the OpenAPI test then finds the two apart.
+            let nested = path.strip_prefix(Self::PREFIX).unwrap_or(path);
+            self.router = self.router.route(nested, handler);
+            self.table
+                .extend(methods.into_iter().map(|method| RouteInfo {
+                    method,
+                    path: format!("{}{nested}", Self::PREFIX),
+                    anonymous,
+                }));
+        }
+        self.paths.merge(paths);
+        self.schemas.extend(schemas);
+        self
+    }
+}
+
+/// The methods a documented path item has operations for.
+fn methods_of(item: &PathItem) -> Vec<Method> {
+    [
+        (Method::GET, &item.get),
+        (Method::PUT, &item.put),
+        (Method::POST, &item.post),
+        (Method::DELETE, &item.delete),
+        (Method::OPTIONS, &item.options),
+        (Method::HEAD, &item.head),
+        (Method::PATCH, &item.patch),
+        (Method::TRACE, &item.trace),
+    ]
+    .into_iter()
+    .filter(|(_, operation)| operation.is_some())
+    .map(|(method, _)| method)
+    .collect()
+}
+
+/// The API: one line per handler, grouped by resource; each handler's annotation gives its method and path.
+pub(crate) fn api_routes() -> ApiRoutes {
     use api::{account, analytics, cities, knowledge, observations, openapi, orgs, standards};
-    Routes::new("/api/v1")
-        .get("/cities", cities::list_cities)
-        .get("/cities.geojson", cities::cities_geojson)
-        .get("/cities/{id}", cities::get_city)
-        .get("/cities/{id}/assessment", analytics::get_assessment)
-        .get("/cities/{id}/benchmarks", analytics::get_benchmarks)
-        .get("/cities/{id}/profile", analytics::get_profile)
-        .put("/cities/{id}/tier", analytics::set_tier)
-        .get("/rankings", analytics::get_ranking)
-        .get("/countries", cities::list_countries)
-        .get("/standards", standards::list_standards)
-        .get("/standards/{id}", standards::get_standard)
-        .get("/standards/{id}/indicators", standards::list_indicators)
-        .get("/indicators/{id}", standards::get_indicator)
-        .get("/crosswalk", standards::list_crosswalk)
-        .put("/crosswalk", standards::put_crosswalk)
-        .delete("/crosswalk", standards::delete_crosswalk)
-        .get("/crosswalk.csv", standards::crosswalk_csv)
-        .get("/crosswalk.jsonld", standards::crosswalk_skos)
-        .get("/observations", observations::list_observations)
-        .post("/observations", observations::import_observations)
-        .post(
-            "/observations/{id}/review",
-            observations::review_observation,
-        )
-        .get("/organisations", orgs::list_organisations)
-        .post("/organisations", orgs::create_organisation)
-        .get("/organisations/{id}", orgs::get_organisation)
-        .put("/organisations/{id}", orgs::update_organisation)
-        .post("/organisations/{id}/approve", orgs::approve_organisation)
-        .post("/organisations/{id}/reject", orgs::reject_organisation)
-        .post("/organisations/{id}/members", orgs::invite_member)
-        .get("/me", account::get_me)
-        .get("/tokens", account::list_tokens)
-        .post("/tokens", account::create_token)
-        .delete("/tokens/{id}", account::revoke_token)
-        .get("/audit", account::list_audit)
-        .get("/search", knowledge::search)
-        .get("/search/suggest", knowledge::suggest)
-        .post("/entries", knowledge::create_entry)
-        .post("/entries/import", knowledge::import_entries)
-        .get("/entries/{id}", knowledge::get_entry)
-        .put("/entries/{id}", knowledge::update_entry)
-        .delete("/entries/{id}", knowledge::delete_entry)
-        .get("/entries/{id}/enrolment", knowledge::get_enrolment)
-        .put("/entries/{id}/enrolment", knowledge::enrol)
-        .delete("/entries/{id}/enrolment", knowledge::withdraw)
-        .get("/entries/{id}/enrolments", knowledge::list_enrolments)
-        .post("/entries/{id}/approve", knowledge::approve_entry)
-        .post("/entries/{id}/reject", knowledge::reject_entry)
-        .get("/entries/{id}/attachments", knowledge::list_attachments)
-        .post("/entries/{id}/attachments", knowledge::attach)
-        .delete("/entries/{id}/attachments/{sha256}", knowledge::detach)
-        .get("/openapi.json", openapi::get_openapi)
+    ApiRoutes::default()
+        .route(routes!(cities::list_cities))
+        .route(routes!(cities::cities_geojson))
+        .route(routes!(cities::get_city))
+        .route(routes!(cities::list_countries))
+        .route(routes!(analytics::get_assessment))
+        .route(routes!(analytics::get_benchmarks))
+        .route(routes!(analytics::get_profile))
+        .route(routes!(analytics::set_tier))
+        .route(routes!(analytics::get_ranking))
+        .route(routes!(standards::list_standards))
+        .route(routes!(standards::get_standard))
+        .route(routes!(standards::list_indicators))
+        .route(routes!(standards::get_indicator))
+        .route(routes!(standards::list_crosswalk))
+        .route(routes!(standards::put_crosswalk))
+        .route(routes!(standards::delete_crosswalk))
+        .route(routes!(standards::crosswalk_csv))
+        .route(routes!(standards::crosswalk_skos))
+        .route(routes!(observations::list_observations))
+        .route(routes!(observations::import_observations))
+        .route(routes!(observations::review_observation))
+        .route(routes!(orgs::list_organisations))
+        .route(routes!(orgs::create_organisation))
+        .route(routes!(orgs::get_organisation))
+        .route(routes!(orgs::update_organisation))
+        .route(routes!(orgs::approve_organisation))
+        .route(routes!(orgs::reject_organisation))
+        .route(routes!(orgs::invite_member))
+        .route(routes!(account::get_me))
+        .route(routes!(account::list_tokens))
+        .route(routes!(account::create_token))
+        .route(routes!(account::revoke_token))
+        .route(routes!(account::list_audit))
+        .route(routes!(knowledge::search))
+        .route(routes!(knowledge::suggest))
+        .route(routes!(knowledge::create_entry))
+        .route(routes!(knowledge::import_entries))
+        .route(routes!(knowledge::get_entry))
+        .route(routes!(knowledge::update_entry))
+        .route(routes!(knowledge::delete_entry))
+        .route(routes!(knowledge::get_enrolment))
+        .route(routes!(knowledge::enrol))
+        .route(routes!(knowledge::withdraw))
+        .route(routes!(knowledge::list_enrolments))
+        .route(routes!(knowledge::approve_entry))
+        .route(routes!(knowledge::reject_entry))
+        .route(routes!(knowledge::list_attachments))
+        .route(routes!(knowledge::attach))
+        .route(routes!(knowledge::detach))
+        .route(routes!(openapi::get_openapi))
 }
 
 /// Every route of the site and the API.

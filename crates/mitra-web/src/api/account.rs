@@ -3,14 +3,16 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use mitra_service::{ApiTokenRecord, AuditQuery, Mitra, ServiceError};
+use mitra_service::domain::Denied;
+use mitra_service::{ApiTokenRecord, AuditQuery, Mitra};
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
 
+use super::problems::{Forbidden, NotFound, Unauthorized};
 use super::{ApiJson, ApiQuery};
 use crate::auth::Auth;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 
 /// The account behind the token.
 #[derive(Debug, Serialize, ToSchema)]
@@ -35,9 +37,9 @@ pub struct MembershipResponse {
 
 /// Who am I: the account, role and memberships behind the bearer token.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, body = MeResponse), (status = 401, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = MeResponse), (status = 401, response = Unauthorized)))]
 pub async fn get_me(State(mitra): State<Mitra>, auth: Auth) -> Result<Json<MeResponse>, ApiError> {
-    let actor = auth.actor.account().ok_or(ServiceError::Unauthenticated)?;
+    let actor = auth.actor.account().ok_or(Denied::SignInRequired)?;
     let account = mitra.get_account(&actor.id).await?;
     Ok(Json(MeResponse {
         id: account.id.to_string(),
@@ -110,12 +112,12 @@ pub struct NewTokenResponse {
 
 /// List the tokens of the token's account.
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, body = TokenListResponse), (status = 401, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = TokenListResponse), (status = 401, response = Unauthorized)))]
 pub async fn list_tokens(
     State(mitra): State<Mitra>,
     auth: Auth,
 ) -> Result<Json<TokenListResponse>, ApiError> {
-    let actor = auth.actor.account().ok_or(ServiceError::Unauthenticated)?;
+    let actor = auth.actor.account().ok_or(Denied::SignInRequired)?;
     let tokens = mitra.list_api_tokens_of(&actor.id).await?;
     Ok(Json(TokenListResponse {
         tokens: tokens.iter().map(TokenResponse::from).collect(),
@@ -124,13 +126,13 @@ pub async fn list_tokens(
 
 /// Create a token for the token's account (needs a write token).
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenRequest, security(("bearer" = [])),
-    responses((status = 201, body = NewTokenResponse), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, body = NewTokenResponse), (status = 403, response = Forbidden)))]
 pub async fn create_token(
     State(mitra): State<Mitra>,
     auth: Auth,
     ApiJson(body): ApiJson<TokenRequest>,
 ) -> Result<(StatusCode, Json<NewTokenResponse>), ApiError> {
-    let who = auth.actor.signed_in().map_err(ServiceError::from)?;
+    let who = auth.actor.signed_in()?;
     let token = mitra
         .create_api_token(&who, &body.name, &body.scope)
         .await?;
@@ -146,13 +148,13 @@ pub async fn create_token(
 /// Revoke one of the account's tokens (needs a write token).
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts", security(("bearer" = [])),
     params(("id" = String, Path, description = "Token id")),
-    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204), (status = 404, response = NotFound)))]
 pub async fn revoke_token(
     State(mitra): State<Mitra>,
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let who = auth.actor.signed_in().map_err(ServiceError::from)?;
+    let who = auth.actor.signed_in()?;
     mitra.revoke_api_token(&who, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -196,7 +198,7 @@ pub struct AuditListResponse {
 
 /// The audit trail, newest first, 100 per page (platform admins).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "accounts", params(AuditParams), security(("bearer" = [])),
-    responses((status = 200, body = AuditListResponse), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = AuditListResponse), (status = 403, response = Forbidden)))]
 pub async fn list_audit(
     State(mitra): State<Mitra>,
     auth: Auth,

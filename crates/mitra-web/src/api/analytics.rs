@@ -8,9 +8,10 @@ use mitra_service::{AssessmentView, Mitra, Values};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::problems::{BadRequest, Forbidden, NotFound};
 use super::{ApiJson, ApiQuery, LocalizedText};
 use crate::auth::Auth;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 
 /// Which standard and year to assess.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -148,8 +149,8 @@ pub struct TierRequest {
 
 /// Assess a city's data against Mitra's conformity scheme for a standard.
 #[utoipa::path(get, path = "/api/v1/cities/{id}/assessment", tag = "analytics", params(("id" = String, Path, description = "City id"), AssessmentParams),
-    responses((status = 200, body = AssessmentEnvelope), (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = AssessmentEnvelope), (status = 400, response = BadRequest),
+              (status = 404, response = NotFound)))]
 pub async fn get_assessment(
     State(mitra): State<Mitra>,
     Path(id): Path<String>,
@@ -169,8 +170,8 @@ pub async fn get_assessment(
 
 /// Rank the cities of a peer group on an indicator.
 #[utoipa::path(get, path = "/api/v1/rankings", tag = "analytics", params(RankingParams),
-    responses((status = 200, body = RankingResponse), (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = RankingResponse), (status = 400, response = BadRequest),
+              (status = 404, response = NotFound)))]
 pub async fn get_ranking(
     State(mitra): State<Mitra>,
     ApiQuery(p): ApiQuery<RankingParams>,
@@ -179,7 +180,7 @@ pub async fn get_ranking(
         .indicator
         .as_deref()
         .ok_or_else(|| ApiError::bad_parameter("indicator", "indicator: is required".into()))?;
-    let values = Values::parse(p.values.as_deref()).map_err(mitra_service::ServiceError::from)?;
+    let values = Values::parse(p.values.as_deref())?;
     let ranking = mitra
         .ranking(
             indicator,
@@ -227,14 +228,14 @@ pub async fn get_ranking(
 
 /// A city against its peer group on every indicator it has values for.
 #[utoipa::path(get, path = "/api/v1/cities/{id}/benchmarks", tag = "analytics", params(("id" = String, Path, description = "City id"), BenchmarkParams),
-    responses((status = 200, body = BenchmarksResponse), (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = BenchmarksResponse), (status = 400, response = BadRequest),
+              (status = 404, response = NotFound)))]
 pub async fn get_benchmarks(
     State(mitra): State<Mitra>,
     Path(id): Path<String>,
     ApiQuery(p): ApiQuery<BenchmarkParams>,
 ) -> Result<Json<BenchmarksResponse>, ApiError> {
-    let values = Values::parse(p.values.as_deref()).map_err(mitra_service::ServiceError::from)?;
+    let values = Values::parse(p.values.as_deref())?;
     let b = mitra
         .city_benchmarks(&id, p.group_by.as_deref().unwrap_or("region"), values)
         .await?;
@@ -270,8 +271,8 @@ pub async fn get_benchmarks(
 /// Set a city's development tier, or return it to the derived one with null (platform admins).
 #[utoipa::path(put, path = "/api/v1/cities/{id}/tier", tag = "analytics", request_body = TierRequest, security(("bearer" = [])),
     params(("id" = String, Path, description = "City id")),
-    responses((status = 204), (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204), (status = 400, response = BadRequest),
+              (status = 403, response = Forbidden)))]
 pub async fn set_tier(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -331,15 +332,14 @@ pub struct ProfileParams {
 /// A city's localized profile: the indicators that fit its development tier, grouped by ASCN focus area, weighted
 /// by its declared priorities, with scores against the cities of its tier.
 #[utoipa::path(get, path = "/api/v1/cities/{id}/profile", tag = "analytics", params(("id" = String, Path, description = "City id"), ProfileParams),
-    responses((status = 200, body = ProfileResponse), (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = ProfileResponse), (status = 400, response = BadRequest),
+              (status = 404, response = NotFound)))]
 pub async fn get_profile(
     State(mitra): State<Mitra>,
     Path(id): Path<String>,
     ApiQuery(params): ApiQuery<ProfileParams>,
 ) -> Result<Json<ProfileResponse>, ApiError> {
-    let values =
-        Values::parse(params.values.as_deref()).map_err(mitra_service::ServiceError::from)?;
+    let values = Values::parse(params.values.as_deref())?;
     let p = mitra.city_profile(&id, values).await?;
     Ok(Json(ProfileResponse {
         city: id,

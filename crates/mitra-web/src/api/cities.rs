@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
+use super::problems::{BadRequest, NotFound};
 use super::{ApiQuery, LocalizedText};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 
 /// Filters and paging of the city list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -105,7 +106,7 @@ pub struct CityListResponse {
 
 /// List cities, filtered by country, network or name, ordered by id.
 #[utoipa::path(get, path = "/api/v1/cities", tag = "cities", params(CityListParams),
-    responses((status = 200, body = CityListResponse), (status = 400, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = CityListResponse), (status = 400, response = BadRequest)))]
 pub async fn list_cities(
     State(mitra): State<Mitra>,
     ApiQuery(params): ApiQuery<CityListParams>,
@@ -151,7 +152,7 @@ pub struct CityEnvelope {
 
 /// Get one city by id, with its population series.
 #[utoipa::path(get, path = "/api/v1/cities/{id}", tag = "cities", params(("id" = String, Path, description = "City id, e.g. kuala-lumpur")),
-    responses((status = 200, body = CityEnvelope), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = CityEnvelope), (status = 404, response = NotFound)))]
 pub async fn get_city(
     State(mitra): State<Mitra>,
     Path(id): Path<String>,
@@ -177,7 +178,7 @@ pub async fn get_city(
 /// Every city as a GeoJSON FeatureCollection (RFC 7946), with the same filters as the list.
 #[utoipa::path(get, path = "/api/v1/cities.geojson", tag = "cities", params(CityListParams),
     responses((status = 200, description = "GeoJSON FeatureCollection of points", content_type = "application/geo+json", body = Object),
-              (status = 400, body = Problem, content_type = "application/problem+json")))]
+              (status = 400, response = BadRequest)))]
 pub async fn cities_geojson(
     State(mitra): State<Mitra>,
     ApiQuery(params): ApiQuery<CityListParams>,
@@ -186,8 +187,7 @@ pub async fn cities_geojson(
         params.country.as_deref(),
         params.network.as_deref(),
         params.q.as_deref(),
-    )
-    .map_err(mitra_service::ServiceError::from)?;
+    )?;
     let cities = mitra.all_cities(&filter).await?;
     let features: Vec<Value> = cities
         .iter()

@@ -5,15 +5,17 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use mitra_service::domain::{Entry, ValidationError};
 use mitra_service::{
-    Mitra, SearchPage, SearchRequest, Seats, ServiceError, Standing, StoredEntry, dimension_name,
-    parse_dimension,
+    Mitra, SearchPage, SearchRequest, Seats, Standing, StoredEntry, dimension_name, parse_dimension,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::problems::{
+    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, Unauthorized, Unprocessable,
+};
 use super::{ApiJson, ApiQuery};
 use crate::auth::Auth;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 
 /// Reads a search from a query string: `q`, `offset`, `limit`, `page` (1-based, with `per_page` hits a page), and
 /// any number of filters named by dimension (`kind=practice&country=TH&country=VN`). `lang` is the reader's
@@ -221,13 +223,12 @@ impl From<&SearchPage> for SearchResponse {
 
 /// Search the knowledge exchange's entries, in any of Mitra's languages, with facet counts.
 #[utoipa::path(get, path = "/api/v1/search", tag = "knowledge", params(SearchParams),
-    responses((status = 200, body = SearchResponse), (status = 400, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = SearchResponse), (status = 400, response = BadRequest)))]
 pub async fn search(
     State(mitra): State<Mitra>,
     uri: Uri,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let request =
-        search_request(uri.query(), 20, true).map_err(mitra_service::ServiceError::from)?;
+    let request = search_request(uri.query(), 20, true)?;
     let page = mitra.search(&request).await?;
     Ok(Json(SearchResponse::from(&page)))
 }
@@ -251,7 +252,7 @@ pub struct SuggestResponse {
 
 /// Complete what has been typed into the search box.
 #[utoipa::path(get, path = "/api/v1/search/suggest", tag = "knowledge", params(SuggestParams),
-    responses((status = 200, body = SuggestResponse), (status = 400, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = SuggestResponse), (status = 400, response = BadRequest)))]
 pub async fn suggest(
     State(mitra): State<Mitra>,
     ApiQuery(params): ApiQuery<SuggestParams>,
@@ -262,8 +263,8 @@ pub async fn suggest(
 
 /// Get one entry.
 #[utoipa::path(get, path = "/api/v1/entries/{id}", tag = "knowledge", params(("id" = String, Path, description = "Entry id, e.g. asean-26")),
-    responses((status = 200, body = EntryEnvelope), (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = EntryEnvelope), (status = 400, response = BadRequest),
+              (status = 404, response = NotFound)))]
 pub async fn get_entry(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -287,10 +288,10 @@ pub struct NewEntryRequest {
 
 /// Publish an entry for an organisation (its editors and admins, once it is approved).
 #[utoipa::path(post, path = "/api/v1/entries", tag = "knowledge", request_body = NewEntryRequest, security(("bearer" = [])),
-    responses((status = 201, body = EntryEnvelope), (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 401, body = Problem, content_type = "application/problem+json"),
-              (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 409, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, body = EntryEnvelope), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized),
+              (status = 403, response = Forbidden),
+              (status = 409, response = Conflict)))]
 pub async fn create_entry(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -311,9 +312,9 @@ pub async fn create_entry(
 #[utoipa::path(put, path = "/api/v1/entries/{id}", tag = "knowledge", security(("bearer" = [])),
     params(("id" = String, Path, description = "Entry id")),
     request_body(content = Object, description = "The entry, in the shape `GET /api/v1/entries/{id}` returns under `entry.entry`"),
-    responses((status = 200, body = EntryEnvelope), (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = EntryEnvelope), (status = 400, response = BadRequest),
+              (status = 403, response = Forbidden),
+              (status = 404, response = NotFound)))]
 pub async fn update_entry(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -329,8 +330,8 @@ pub async fn update_entry(
 /// Delete an entry (editors of its organisation; platform admins for entries shipped with the platform).
 #[utoipa::path(delete, path = "/api/v1/entries/{id}", tag = "knowledge", security(("bearer" = [])),
     params(("id" = String, Path, description = "Entry id")),
-    responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204), (status = 403, response = Forbidden),
+              (status = 404, response = NotFound)))]
 pub async fn delete_entry(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -380,11 +381,11 @@ pub struct EntryImportResponse {
 #[utoipa::path(post, path = "/api/v1/entries/import", tag = "knowledge", params(EntryImportParams), security(("bearer" = [])),
     request_body(content = String, content_type = "text/csv", description = "CSV, or a JSON array of entries (application/json)"),
     responses((status = 200, body = EntryImportResponse),
-              (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 401, body = Problem, content_type = "application/problem+json"),
-              (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 413, body = Problem, content_type = "application/problem+json"),
-              (status = 422, body = Problem, content_type = "application/problem+json")))]
+              (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized),
+              (status = 403, response = Forbidden),
+              (status = 413, response = PayloadTooLarge),
+              (status = 422, response = Unprocessable)))]
 pub async fn import_entries(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -451,8 +452,8 @@ impl EnrolmentResponse {
 /// A training's seats, and where the caller stands.
 #[utoipa::path(get, path = "/api/v1/entries/{id}/enrolment", tag = "knowledge",
     params(("id" = String, Path, description = "Entry id of a training")),
-    responses((status = 200, body = EnrolmentResponse), (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = EnrolmentResponse), (status = 400, response = BadRequest),
+              (status = 404, response = NotFound)))]
 pub async fn get_enrolment(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -466,9 +467,9 @@ pub async fn get_enrolment(
 /// keeps the place.
 #[utoipa::path(put, path = "/api/v1/entries/{id}/enrolment", tag = "knowledge", security(("bearer" = [])),
     params(("id" = String, Path, description = "Entry id of a training")),
-    responses((status = 200, body = EnrolmentResponse), (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 401, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = EnrolmentResponse), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized),
+              (status = 404, response = NotFound)))]
 pub async fn enrol(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -481,8 +482,8 @@ pub async fn enrol(
 /// Withdraw the caller from a training; the first on the waiting list takes the seat.
 #[utoipa::path(delete, path = "/api/v1/entries/{id}/enrolment", tag = "knowledge", security(("bearer" = [])),
     params(("id" = String, Path, description = "Entry id of a training")),
-    responses((status = 204), (status = 401, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204), (status = 401, response = Unauthorized),
+              (status = 404, response = NotFound)))]
 pub async fn withdraw(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -491,11 +492,7 @@ pub async fn withdraw(
     if mitra.withdraw(&auth.actor, &id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ServiceError::NotFound {
-            entity: "enrolment",
-            id,
-        }
-        .into())
+        Err(ApiError::not_found("enrolment", &id))
     }
 }
 
@@ -515,9 +512,9 @@ pub struct EnrolledPerson {
 /// Everyone enrolled in a training, in order: for editors of the publishing organisation.
 #[utoipa::path(get, path = "/api/v1/entries/{id}/enrolments", tag = "knowledge", security(("bearer" = [])),
     params(("id" = String, Path, description = "Entry id of a training")),
-    responses((status = 200, body = [EnrolledPerson]), (status = 401, body = Problem, content_type = "application/problem+json"),
-              (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = [EnrolledPerson]), (status = 401, response = Unauthorized),
+              (status = 403, response = Forbidden),
+              (status = 404, response = NotFound)))]
 pub async fn list_enrolments(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -577,7 +574,7 @@ fn attachment_body(entry: &str, a: mitra_service::Attachment) -> AttachmentBody 
 /// The files an entry shows.
 #[utoipa::path(get, path = "/api/v1/entries/{id}/attachments", tag = "knowledge",
     params(("id" = String, Path, description = "Entry id")),
-    responses((status = 200, body = [AttachmentBody]), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = [AttachmentBody]), (status = 404, response = NotFound)))]
 pub async fn list_attachments(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -602,11 +599,11 @@ pub struct AttachParams {
 #[utoipa::path(post, path = "/api/v1/entries/{id}/attachments", tag = "knowledge", security(("bearer" = [])),
     params(("id" = String, Path, description = "Entry id"), AttachParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
-    responses((status = 201, body = AttachmentBody), (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 401, body = Problem, content_type = "application/problem+json"),
-              (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 409, body = Problem, content_type = "application/problem+json"),
-              (status = 413, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, body = AttachmentBody), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized),
+              (status = 403, response = Forbidden),
+              (status = 409, response = Conflict),
+              (status = 413, response = PayloadTooLarge)))]
 pub async fn attach(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -617,7 +614,7 @@ pub async fn attach(
     let limit = mitra_service::MAX_ATTACHMENT_BYTES;
     let bytes = axum::body::to_bytes(body, limit)
         .await
-        .map_err(|_| ApiError::too_large(limit))?;
+        .map_err(|_| ApiError::too_large(limit, "attach a smaller file"))?;
     let file = mitra.attach(&auth.actor, &id, &params.name, &bytes).await?;
     Ok((StatusCode::CREATED, Json(attachment_body(&id, file))))
 }
@@ -625,9 +622,9 @@ pub async fn attach(
 /// Remove a file from an entry (its editors).
 #[utoipa::path(delete, path = "/api/v1/entries/{id}/attachments/{sha256}", tag = "knowledge", security(("bearer" = [])),
     params(("id" = String, Path, description = "Entry id"), ("sha256" = String, Path, description = "The file's SHA-256")),
-    responses((status = 204), (status = 401, body = Problem, content_type = "application/problem+json"),
-              (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204), (status = 401, response = Unauthorized),
+              (status = 403, response = Forbidden),
+              (status = 404, response = NotFound)))]
 pub async fn detach(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -647,9 +644,9 @@ pub struct EntryRejection {
 /// Publish an entry that waits for review (platform admins).
 #[utoipa::path(post, path = "/api/v1/entries/{id}/approve", tag = "knowledge", security(("bearer" = [])),
     params(("id" = String, Path, description = "Entry id")),
-    responses((status = 204), (status = 401, body = Problem, content_type = "application/problem+json"),
-              (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204), (status = 401, response = Unauthorized),
+              (status = 403, response = Forbidden),
+              (status = 404, response = NotFound)))]
 pub async fn approve_entry(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -662,10 +659,10 @@ pub async fn approve_entry(
 /// Reject an entry with a reason its authors read (platform admins); it leaves search and feeds.
 #[utoipa::path(post, path = "/api/v1/entries/{id}/reject", tag = "knowledge", security(("bearer" = [])), request_body = EntryRejection,
     params(("id" = String, Path, description = "Entry id")),
-    responses((status = 204), (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 401, body = Problem, content_type = "application/problem+json"),
-              (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized),
+              (status = 403, response = Forbidden),
+              (status = 404, response = NotFound)))]
 pub async fn reject_entry(
     State(mitra): State<Mitra>,
     auth: Auth,

@@ -10,9 +10,12 @@ use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
 
+use super::problems::{
+    BadRequest, Forbidden, NotFound, PayloadTooLarge, Unauthorized, Unprocessable,
+};
 use super::{ApiJson, ApiQuery};
 use crate::auth::Auth;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 
 /// The largest import the API takes; bigger files go through `mitra import observations`.
 pub const IMPORT_LIMIT_BYTES: usize = 64 * 1024 * 1024;
@@ -123,7 +126,10 @@ pub(crate) async fn import_body(body: Body) -> Result<axum::body::Bytes, ApiErro
         .map_err(|error| {
             let error = error.into_inner();
             if error.is::<http_body_util::LengthLimitError>() {
-                ApiError::too_large(IMPORT_LIMIT_BYTES)
+                ApiError::too_large(
+                    IMPORT_LIMIT_BYTES,
+                    "split the file, or import it with the `mitra import` command",
+                )
             } else {
                 ApiError::bad_parameter(
                     "body",
@@ -180,7 +186,7 @@ pub struct ReviewRequest {
 
 /// List observations, by id.
 #[utoipa::path(get, path = "/api/v1/observations", tag = "observations", params(ObservationParams),
-    responses((status = 200, body = ObservationListResponse), (status = 400, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = ObservationListResponse), (status = 400, response = BadRequest)))]
 pub async fn list_observations(
     State(mitra): State<Mitra>,
     ApiQuery(p): ApiQuery<ObservationParams>,
@@ -213,10 +219,10 @@ pub async fn list_observations(
 #[utoipa::path(post, path = "/api/v1/observations", tag = "observations", params(ImportParams), security(("bearer" = [])),
     request_body(content = String, content_type = "text/csv", description = "CSV, or a JSON array (application/json)"),
     responses((status = 200, body = ImportResponse),
-              (status = 401, body = Problem, content_type = "application/problem+json"),
-              (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 413, body = Problem, content_type = "application/problem+json"),
-              (status = 422, body = Problem, content_type = "application/problem+json")))]
+              (status = 401, response = Unauthorized),
+              (status = 403, response = Forbidden),
+              (status = 413, response = PayloadTooLarge),
+              (status = 422, response = Unprocessable)))]
 pub async fn import_observations(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -237,9 +243,9 @@ pub async fn import_observations(
 #[utoipa::path(post, path = "/api/v1/observations/{id}/review", tag = "observations", request_body = ReviewRequest,
     security(("bearer" = [])), params(("id" = i64, Path, description = "Observation id")),
     responses((status = 200, body = ObservationEnvelope),
-              (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+              (status = 400, response = BadRequest),
+              (status = 403, response = Forbidden),
+              (status = 404, response = NotFound)))]
 pub async fn review_observation(
     State(mitra): State<Mitra>,
     auth: Auth,

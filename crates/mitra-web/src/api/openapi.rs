@@ -1,31 +1,28 @@
-//! The OpenAPI 3.1 document, assembled from the handlers' annotations.
+//! The OpenAPI 3.1 document: the paths come from the router, which routes each API handler by its annotation, so
+//! that the document lists exactly the API that is served. It must not list paths by hand.
+
+use std::sync::LazyLock;
 
 use axum::Json;
 use utoipa::OpenApi;
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::{Ref, RefOr};
 
-use super::{account, analytics, cities, knowledge, observations, orgs, standards};
+use super::problems::{
+    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable, Unauthorized,
+    Unprocessable, UnsupportedMediaType,
+};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Mitra API", description = "ASEAN–China smart city cooperation: cities, indicator standards and the crosswalk between them."),
-    paths(
-        cities::list_cities, cities::get_city, cities::cities_geojson, cities::list_countries,
-        standards::list_standards, standards::get_standard, standards::list_indicators, standards::get_indicator,
-        standards::list_crosswalk, standards::crosswalk_csv, standards::crosswalk_skos, standards::put_crosswalk,
-        standards::delete_crosswalk,
-        analytics::get_assessment, analytics::get_ranking, analytics::get_benchmarks, analytics::get_profile, analytics::set_tier,
-        observations::list_observations, observations::import_observations, observations::review_observation,
-        orgs::list_organisations, orgs::create_organisation, orgs::get_organisation, orgs::update_organisation,
-        orgs::approve_organisation, orgs::reject_organisation, orgs::invite_member,
-        account::get_me, account::list_tokens, account::create_token, account::revoke_token, account::list_audit,
-        knowledge::search, knowledge::suggest, knowledge::get_entry, knowledge::create_entry, knowledge::update_entry,
-        knowledge::delete_entry, knowledge::import_entries, knowledge::get_enrolment, knowledge::enrol,
-        knowledge::withdraw, knowledge::list_enrolments, knowledge::list_attachments, knowledge::attach,
-        knowledge::detach, knowledge::approve_entry, knowledge::reject_entry,
-    ),
     modifiers(&BearerAuth),
-    components(schemas(Problem)),
+    components(
+        schemas(Problem),
+        responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge, UnsupportedMediaType,
+                  Unprocessable, ServiceUnavailable),
+    ),
     tags((name = "cities", description = "Cities of ASEAN and China and their networks"),
          (name = "standards", description = "Indicator standards, indicators and the crosswalk"),
          (name = "analytics", description = "Conformity assessment, peer rankings, benchmarks and development tiers"),
@@ -50,15 +47,76 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-/// The OpenAPI document as JSON.
-pub fn openapi_json() -> serde_json::Value {
+/// The operations of a path item.
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// Documents `status` as the reusable problem response `name`, unless the handler documents that status itself.
+fn answers(operation: &mut Operation, status: &str, name: &str) {
+    operation
+        .responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+}
+
+/// Documents what the router and the extractors add to a handler's own answers: a write is refused to anonymous
+/// callers (401) and read-only tokens (403) by [`crate::auth::require_writer`], and may find the database busy
+/// (503); a JSON body is read by [`super::ApiJson`], which refuses a malformed one (400), one over the limit (413)
+/// and one sent as another media type (415).
+pub(crate) fn document_route(item: &mut PathItem, write: bool) {
+    for operation in operations(item) {
+        if write {
+            answers(operation, "401", "Unauthorized");
+            answers(operation, "403", "Forbidden");
+            answers(operation, "503", "ServiceUnavailable");
+        }
+        let json_body = operation
+            .request_body
+            .as_ref()
+            .is_some_and(|body| body.content.contains_key("application/json"));
+        if json_body {
+            answers(operation, "400", "BadRequest");
+            answers(operation, "413", "PayloadTooLarge");
+            answers(operation, "415", "UnsupportedMediaType");
+        }
+    }
+}
+
+/// The document, assembled once: the annotations do not change while Mitra runs.
+static DOCUMENT: LazyLock<serde_json::Value> = LazyLock::new(|| {
     let mut doc = ApiDoc::openapi();
+    let routes = crate::router::api_routes();
+    doc.paths.merge(routes.paths);
+    doc.components
+        .get_or_insert_with(Default::default)
+        .schemas
+        .extend(routes.schemas);
     // The document describes the API, not the build: keep it stable across releases for snapshot review.
     doc.info.version = "1".into();
     serde_json::to_value(doc).unwrap_or_default()
+});
+
+/// The OpenAPI document as JSON.
+pub fn openapi_json() -> serde_json::Value {
+    DOCUMENT.clone()
 }
 
 /// Get this OpenAPI document.
+#[utoipa::path(get, path = "/api/v1/openapi.json",
+    responses((status = 200, description = "This document, OpenAPI 3.1", body = Object)))]
 pub async fn get_openapi() -> Json<serde_json::Value> {
     Json(openapi_json())
 }

@@ -8,9 +8,10 @@ use mitra_service::{Mitra, OrgInput};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::problems::{BadRequest, Forbidden, NotFound, Unauthorized};
 use super::{ApiJson, ApiQuery, LocalizedText};
 use crate::auth::Auth;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 
 /// An organisation.
 #[derive(Debug, Serialize, ToSchema)]
@@ -166,7 +167,7 @@ pub async fn list_organisations(
 
 /// Get one organisation (pending and rejected ones only for their members and platform admins).
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations", params(("id" = String, Path, description = "Organisation id")),
-    responses((status = 200, body = OrganisationEnvelope), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = OrganisationEnvelope), (status = 404, response = NotFound)))]
 pub async fn get_organisation(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -180,8 +181,8 @@ pub async fn get_organisation(
 
 /// Register an organisation; the token's account becomes its admin. It waits for review.
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", request_body = OrganisationRequest, security(("bearer" = [])),
-    responses((status = 201, body = OrganisationEnvelope), (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 401, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, body = OrganisationEnvelope), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized)))]
 pub async fn create_organisation(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -201,7 +202,7 @@ pub async fn create_organisation(
 /// Change an organisation's profile (its editors and admins).
 #[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "organisations", request_body = OrganisationRequest, security(("bearer" = [])),
     params(("id" = String, Path, description = "Organisation id")),
-    responses((status = 200, body = OrganisationEnvelope), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = OrganisationEnvelope), (status = 403, response = Forbidden)))]
 pub async fn update_organisation(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -219,7 +220,7 @@ pub async fn update_organisation(
 /// Approve a waiting organisation (platform admins).
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/approve", tag = "organisations", security(("bearer" = [])),
     params(("id" = String, Path, description = "Organisation id")),
-    responses((status = 200, body = OrganisationEnvelope), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = OrganisationEnvelope), (status = 403, response = Forbidden)))]
 pub async fn approve_organisation(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -234,7 +235,7 @@ pub async fn approve_organisation(
 /// Reject an organisation with a reason its members will see (platform admins).
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/reject", tag = "organisations", request_body = RejectRequest, security(("bearer" = [])),
     params(("id" = String, Path, description = "Organisation id")),
-    responses((status = 200, body = OrganisationEnvelope), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = OrganisationEnvelope), (status = 403, response = Forbidden)))]
 pub async fn reject_organisation(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -255,10 +256,10 @@ pub async fn reject_organisation(
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/members", tag = "organisations", request_body = MemberRequest, security(("bearer" = [])),
     params(("id" = String, Path, description = "Organisation id")),
     responses((status = 202, body = InvitationEnvelope),
-              (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 401, body = Problem, content_type = "application/problem+json"),
-              (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+              (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized),
+              (status = 403, response = Forbidden),
+              (status = 404, response = NotFound)))]
 pub async fn invite_member(
     State(mitra): State<Mitra>,
     auth: Auth,

@@ -10,9 +10,10 @@ use mitra_service::{CrosswalkInput, Mitra};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::problems::{BadRequest, Forbidden, NotFound};
 use super::{ApiJson, ApiQuery, LocalizedText};
 use crate::auth::Auth;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 
 /// A standard.
 #[derive(Debug, Serialize, ToSchema)]
@@ -201,7 +202,7 @@ pub async fn list_standards(
 
 /// Get one standard.
 #[utoipa::path(get, path = "/api/v1/standards/{id}", tag = "standards", params(("id" = String, Path, description = "Standard id, e.g. iso37120-2014")),
-    responses((status = 200, body = StandardEnvelope), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = StandardEnvelope), (status = 404, response = NotFound)))]
 pub async fn get_standard(
     State(mitra): State<Mitra>,
     Path(id): Path<String>,
@@ -223,7 +224,7 @@ pub async fn get_standard(
 
 /// List a standard's indicators in the standard's own order.
 #[utoipa::path(get, path = "/api/v1/standards/{id}/indicators", tag = "standards", params(("id" = String, Path, description = "Standard id")),
-    responses((status = 200, body = IndicatorListResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = IndicatorListResponse), (status = 404, response = NotFound)))]
 pub async fn list_indicators(
     State(mitra): State<Mitra>,
     Path(id): Path<String>,
@@ -236,8 +237,8 @@ pub async fn list_indicators(
 
 /// Get one indicator with its crosswalk relations.
 #[utoipa::path(get, path = "/api/v1/indicators/{id}", tag = "standards", params(("id" = String, Path, description = "Indicator id, e.g. iso37120-2014:8.1")),
-    responses((status = 200, body = IndicatorEnvelope), (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = IndicatorEnvelope), (status = 400, response = BadRequest),
+              (status = 404, response = NotFound)))]
 pub async fn get_indicator(
     State(mitra): State<Mitra>,
     Path(id): Path<String>,
@@ -264,7 +265,7 @@ pub async fn get_indicator(
 
 /// List the crosswalk between standards: the relations that make mutual recognition possible.
 #[utoipa::path(get, path = "/api/v1/crosswalk", tag = "standards", params(PageParams),
-    responses((status = 200, body = CrosswalkListResponse), (status = 400, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = CrosswalkListResponse), (status = 400, response = BadRequest)))]
 pub async fn list_crosswalk(
     State(mitra): State<Mitra>,
     ApiQuery(params): ApiQuery<PageParams>,
@@ -341,9 +342,9 @@ pub async fn crosswalk_skos(State(mitra): State<Mitra>) -> Result<Response, ApiE
 
 /// Add a crosswalk relation or change one (platform admins).
 #[utoipa::path(put, path = "/api/v1/crosswalk", tag = "standards", request_body = CrosswalkRequest, security(("bearer" = [])),
-    responses((status = 200, body = CrosswalkEnvelope), (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = CrosswalkEnvelope), (status = 400, response = BadRequest),
+              (status = 403, response = Forbidden),
+              (status = 404, response = NotFound)))]
 pub async fn put_crosswalk(
     State(mitra): State<Mitra>,
     auth: Auth,
@@ -369,8 +370,8 @@ pub async fn put_crosswalk(
 
 /// Delete a crosswalk relation (platform admins).
 #[utoipa::path(delete, path = "/api/v1/crosswalk", tag = "standards", params(CrosswalkKeyParams), security(("bearer" = [])),
-    responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204), (status = 403, response = Forbidden),
+              (status = 404, response = NotFound)))]
 pub async fn delete_crosswalk(
     State(mitra): State<Mitra>,
     auth: Auth,

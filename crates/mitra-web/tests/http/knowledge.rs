@@ -1099,7 +1099,7 @@ async fn members_enrol_in_training_and_the_waiting_list_moves_up_when_a_seat_is_
 }
 
 /// A `multipart/form-data` body as a browser sends it: the CSRF token and one file.
-fn multipart(csrf: &str, name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+pub(crate) fn multipart(csrf: &str, name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     let boundary = "----mitra-test-boundary-7MA4YWxkTrZu0gW";
     let mut body = Vec::new();
     body.extend_from_slice(

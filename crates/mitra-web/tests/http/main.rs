@@ -6,9 +6,11 @@
 
 mod accounts;
 mod api;
+mod errors;
 mod hardening;
 mod knowledge;
 mod observations;
+mod openapi;
 mod pages;
 mod permissions;
 
