@@ -1,6 +1,11 @@
 //! Whatever a person types, in any script and with any whitespace their input method produces, the analyzer, the
 //! search and the suggestions answer without panicking.
 
+#![expect(
+    clippy::expect_used,
+    reason = "test helpers: a failed set-up ends the test"
+)]
+
 use mitra_search::{Document, Query, SearchIndex, Text};
 use proptest::prelude::*;
 

@@ -1,6 +1,11 @@
 //! The index as its users rely on it: words found in every language, facets, filters, pages, snippets,
 //! suggestions, changes applied, and an index on disk that survives a restart.
 
+#![expect(
+    clippy::expect_used,
+    reason = "test helpers: a failed set-up ends the test"
+)]
+
 use mitra_search::{Dimension, Document, Opened, Query, SearchIndex, Text};
 
 fn text(lang: &str, title: &str, body: &str) -> Text {

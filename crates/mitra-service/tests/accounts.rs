@@ -1,5 +1,10 @@
 //! Accounts, sessions, organisations and moderation through the service, on every configured database.
 
+#![expect(
+    clippy::expect_used,
+    reason = "test helpers: a failed set-up ends the test"
+)]
+
 use mitra_service::domain::{Actor, Language, MemberRole, ModerationStatus, PlatformRole};
 use mitra_service::{Mitra, OrgInput, ServiceError};
 use mitra_store::test_support::for_each_database_from;

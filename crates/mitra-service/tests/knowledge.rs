@@ -1,6 +1,11 @@
 //! The knowledge exchange through the service: demo entries, and search over them that follows every write, on
 //! every configured database.
 
+#![expect(
+    clippy::expect_used,
+    reason = "test helpers: a failed set-up ends the test"
+)]
+
 use mitra_service::{Dimension, Mitra, SearchRequest, ServiceError};
 use mitra_store::test_support::for_each_database_from;
 

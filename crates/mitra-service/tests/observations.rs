@@ -1,5 +1,10 @@
 //! Observation import and review through the service, on every configured database.
 
+#![expect(
+    clippy::expect_used,
+    reason = "test helpers: a failed set-up ends the test"
+)]
+
 use mitra_service::domain::{Actor, ObservationStatus};
 use mitra_service::{DEMO_ACCOUNTS, Mitra, ObservationQuery, ServiceError};
 use mitra_store::test_support::for_each_database_from;

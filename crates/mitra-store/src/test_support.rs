@@ -7,6 +7,11 @@
 //! binary as a *template* and copied for each test: PostgreSQL copies it with `create database … template …`,
 //! SQLite copies the file. Templates of test binaries that have ended are dropped when the next one starts.
 
+#![expect(
+    clippy::expect_used,
+    reason = "test support: a set-up that fails ends the test with its reason"
+)]
+
 use std::collections::HashMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,10 @@
 //! The command line as an operator uses it: the real binary, a fresh data directory per test.
 
+#![expect(
+    clippy::expect_used,
+    reason = "test helpers: a failed set-up ends the test"
+)]
+
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 

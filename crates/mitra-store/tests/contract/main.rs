@@ -1,6 +1,11 @@
 //! The store contract: every store operation, run on SQLite always and on PostgreSQL when
 //! `MITRA_TEST_POSTGRES_URL` is set (each test in its own fresh database, dropped afterwards).
 
+#![expect(
+    clippy::expect_used,
+    reason = "test helpers: a failed set-up ends the test"
+)]
+
 mod accounts;
 mod concurrency;
 mod entries;

@@ -3,6 +3,10 @@
 //! its first request.
 
 #![expect(missing_docs, reason = "test helpers")]
+#![expect(
+    clippy::expect_used,
+    reason = "test helpers: a failed set-up ends the test"
+)]
 
 mod accounts;
 mod api;
