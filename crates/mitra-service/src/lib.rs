@@ -27,7 +27,8 @@ use mitra_store::Store;
 
 pub use analytics::{
     AnalyticsSettings, AssessmentReport, AssessmentView, Benchmark, CityBenchmarks, CityFacts,
-    CityProfile, FindingView, PanelState, RankEntry, Ranking, Values, assessable_standards,
+    CityProfile, FindingView, GapView, ItemView, LevelView, NextLevelView, PanelState, RankEntry,
+    Ranking, Values, assessable_standards,
 };
 pub use attachments::{ACCEPTED as ACCEPTED_FILES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, sniff};
 pub use audit::AuditQuery;
