@@ -29,7 +29,7 @@ impl PostgresStore {
             .bind(MIGRATION_LOCK)
             .execute(&mut *lock)
             .await?;
-        let migrated = store.apply_migrations(crate::migrate::POSTGRES).await;
+        let migrated = store.apply_migrations().await;
         sqlx::query("select pg_advisory_unlock($1)")
             .bind(MIGRATION_LOCK)
             .execute(&mut *lock)
@@ -114,6 +114,12 @@ const BEGIN_WRITE: &str = "begin";
 /// With it, the tails of writing transactions run one at a time, so numbers are taken in commit order.
 /// (The key is "mitra" in ASCII plus one, next to the migration lock.)
 const FEED_LOCK: Option<&str> = Some("select pg_advisory_xact_lock(469853516386)");
+
+/// The engine the shared code runs on, for picking its migration files.
+const BACKEND: Backend = Backend::Postgres;
+/// Whether `schema_migrations` has its checksum column (a database created before checksums were kept has not).
+const HAS_CHECKSUM_COLUMN: &str = "select exists (select 1 from information_schema.columns \
+     where table_schema = current_schema() and table_name = 'schema_migrations' and column_name = 'checksum')";
 
 crate::shared::impl_store!(PostgresStore, sqlx::Postgres);
 crate::shared_accounts::impl_account_store!(PostgresStore, sqlx::Postgres);

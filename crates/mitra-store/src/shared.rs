@@ -276,32 +276,69 @@ macro_rules! impl_store {
         }
 
         impl $store {
-            /// Creates the migrations table and applies, in order, every migration not yet recorded in it.
-            async fn apply_migrations(&self, migrations: &[(&str, &str)]) -> Result<(), StoreError> {
-                sqlx::raw_sql(crate::migrate::CREATE_MIGRATIONS_TABLE).execute(&self.pool).await?;
-                let applied: Vec<String> = sqlx::query("select name from schema_migrations")
-                    .fetch_all(&self.pool)
-                    .await?
-                    .iter()
-                    .map(|r| r.try_get("name"))
-                    .collect::<Result<_, _>>()?;
-                for (name, sql) in migrations {
-                    if applied.iter().any(|a| a == name) {
+            /// Checks the migrations already applied (see [`Self::verify_applied_migrations`]), then applies, in
+            /// order, every migration not yet recorded, recording its checksum.
+            async fn apply_migrations(&self) -> Result<(), StoreError> {
+                let applied = Self::verify_applied_migrations(&self.pool).await?;
+                for migration in crate::migrate::MIGRATIONS {
+                    if applied.iter().any(|a| a == migration.name) {
                         continue;
                     }
+                    let name = migration.name;
                     let mut tx = WriteTx::begin(&self.pool).await?;
-                    sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(|e| {
+                    sqlx::raw_sql(migration.sql(BACKEND)).execute(&mut *tx).await.map_err(|e| {
                         StoreError::Other(anyhow::anyhow!("migration {name} failed: {e}"))
                     })?;
-                    sqlx::query("insert into schema_migrations (name, applied_at) values ($1, $2)")
-                        .bind(*name)
+                    sqlx::query("insert into schema_migrations (name, applied_at, checksum) values ($1, $2, $3)")
+                        .bind(name)
                         .bind(OffsetDateTime::now_utc().to_string())
+                        .bind(migration.checksum(BACKEND))
                         .execute(&mut *tx)
                         .await?;
                     tx.commit().await?;
                     tracing::info!(migration = %name, "store.migration_applied");
                 }
                 Ok(())
+            }
+
+            /// Creates the migrations table (adding the checksum column to one made before checksums were kept),
+            /// records the checksum of every applied migration that has none yet, and refuses to go on when a shipped
+            /// migration differs from the one this database applied. Returns the names of the applied migrations.
+            async fn verify_applied_migrations(pool: &sqlx::Pool<$db>) -> Result<Vec<String>, StoreError> {
+                let mut tx = WriteTx::begin(pool).await?;
+                sqlx::raw_sql(crate::migrate::CREATE_MIGRATIONS_TABLE).execute(&mut *tx).await?;
+                let has_checksums: bool = sqlx::query_scalar(HAS_CHECKSUM_COLUMN).fetch_one(&mut *tx).await?;
+                if !has_checksums {
+                    sqlx::raw_sql("alter table schema_migrations add column checksum text").execute(&mut *tx).await?;
+                }
+                let applied: Vec<(String, Option<String>)> =
+                    sqlx::query_as("select name, checksum from schema_migrations").fetch_all(&mut *tx).await?;
+                for (name, recorded) in &applied {
+                    // A migration this release does not ship was applied by a newer one; it is left alone.
+                    let Some(migration) = crate::migrate::MIGRATIONS.iter().find(|m| m.name == name) else {
+                        continue;
+                    };
+                    let shipped = migration.checksum(BACKEND);
+                    match recorded {
+                        None => {
+                            sqlx::query("update schema_migrations set checksum = $1 where name = $2")
+                                .bind(&shipped)
+                                .bind(name)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        Some(recorded) if *recorded == shipped => {}
+                        Some(recorded) => {
+                            return Err(StoreError::Other(anyhow::anyhow!(
+                                "migration {} was changed after it was applied to this database (recorded checksum \
+                                 {recorded}, shipped {shipped}); restore the shipped file",
+                                migration.file(BACKEND)
+                            )));
+                        }
+                    }
+                }
+                tx.commit().await?;
+                Ok(applied.into_iter().map(|(name, _)| name).collect())
             }
 
             async fn load_all_cities(tx: &mut Tx<'_>) -> Result<HashMap<String, Value>, StoreError> {

@@ -48,7 +48,7 @@ impl SqliteStore {
                 ))
             })?;
         let store = Self { pool };
-        store.apply_migrations(crate::migrate::SQLITE).await?;
+        store.apply_migrations().await?;
         Ok(store)
     }
 }
@@ -135,6 +135,12 @@ async fn write_observations(
 const BEGIN_WRITE: &str = "begin immediate";
 /// SQLite has one writer at a time, so change-feed entries are numbered in commit order without a lock.
 const FEED_LOCK: Option<&str> = None;
+
+/// The engine the shared code runs on, for picking its migration files.
+const BACKEND: Backend = Backend::Sqlite;
+/// Whether `schema_migrations` has its checksum column (a database created before checksums were kept has not).
+const HAS_CHECKSUM_COLUMN: &str =
+    "select exists (select 1 from pragma_table_info('schema_migrations') where name = 'checksum')";
 
 crate::shared::impl_store!(SqliteStore, sqlx::Sqlite);
 crate::shared_accounts::impl_account_store!(SqliteStore, sqlx::Sqlite);
