@@ -36,7 +36,7 @@ pub use accounts::{
     SessionRecord, SessionStore, TokenPurpose,
 };
 pub use entries::{Attachment, Enrolment, EntryStore, EntryWrites, StoredEntry};
-pub use error::StoreError;
+pub use error::{ConflictKind, StoreError};
 pub use journal::{AuditEntry, Change, ReferenceChanges, ReferenceState};
 pub use migrate::MIGRATION_NAMES;
 pub use observations::{ObservationFilter, ObservationStore, PanelValue, UpsertReport};
