@@ -13,8 +13,6 @@ mod journal;
 mod migrate;
 mod observations;
 mod postgres;
-mod rows;
-mod shared;
 mod shared_accounts;
 mod shared_entries;
 mod shared_observations;

@@ -1,10 +1,22 @@
 //! The PostgreSQL backend, Mitra's scale-out engine: several app nodes share one database.
+//!
+//! This file connects and migrates under a lock; `postgres/dialect.rs` holds what PostgreSQL does differently from
+//! SQLite; the repository itself is the shared code of `repo.rs` and `repo/`, compiled here once more for
+//! PostgreSQL. SQL that both engines can run must not be written here.
 
 use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
-use crate::{Backend, Store};
+use crate::{Backend, Store, StoreError};
+
+mod dialect;
+#[expect(
+    clippy::duplicate_mod,
+    reason = "the shared repository code, compiled once more in `sqlite.rs`"
+)]
+#[path = "repo.rs"]
+mod repo;
 
 /// Key of the advisory lock that serialises migrations when several nodes start at once.
 const MIGRATION_LOCK: i64 = 0x006d_6974_7261; // "mitra" in ASCII
@@ -23,19 +35,18 @@ impl PostgresStore {
             .connect(url)
             .await
             .map_err(|e| StoreError::Config(format!("cannot connect to PostgreSQL: {e}")))?;
-        let store = Self { pool };
-        let mut lock = store.pool.acquire().await?;
+        let mut lock = pool.acquire().await?;
         sqlx::query("select pg_advisory_lock($1)")
             .bind(MIGRATION_LOCK)
             .execute(&mut *lock)
             .await?;
-        let migrated = store.apply_migrations().await;
+        let migrated = repo::apply_migrations(&pool).await;
         sqlx::query("select pg_advisory_unlock($1)")
             .bind(MIGRATION_LOCK)
             .execute(&mut *lock)
             .await?;
         migrated?;
-        Ok(store)
+        Ok(Self { pool })
     }
 }
 
@@ -45,6 +56,19 @@ impl Store for PostgresStore {
     }
 }
 
+// Until every aggregate is written as plain code in `repo/`, the remaining ones are expanded from macros, which
+// expect these names where they expand.
+use async_trait::async_trait;
+use mitra_domain::{CityId, PageRequest};
+use repo::{WriteTx, journal};
+use serde_json::Value;
+use sqlx::Row as _;
+use sqlx::types::Json;
+use time::OffsetDateTime;
+
+/// The write transaction, as the macros name it.
+type Tx = WriteTx;
+
 /// Rows per statement: each column goes as one array parameter, so a chunk can be large.
 const OBSERVATION_CHUNK: usize = 10_000;
 
@@ -52,7 +76,7 @@ const OBSERVATION_CHUNK: usize = 10_000;
 /// as an array and expanded with `unnest`; the next statement's arrays are encoded while PostgreSQL runs the last.
 /// Returns the rows written.
 async fn write_observations(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     batch: &mitra_domain::ObservationBatch,
     keys: &crate::observations::BatchKeys,
     order: &[u32],
@@ -106,22 +130,6 @@ async fn write_observations(
     observation_rows::run_in_turn(tx, statements, progress).await
 }
 
-/// Write transactions begin as usual: PostgreSQL's row locks let writers of different rows proceed together.
-const BEGIN_WRITE: &str = "begin";
-/// Taken by a transaction, until it commits, just before it appends its change-feed entries. A sequence number is
-/// handed out when a row is inserted, not when its transaction commits; without this lock a transaction could
-/// take number 10, another take 11 and commit first, and a follower that read 11 would never look back for 10.
-/// With it, the tails of writing transactions run one at a time, so numbers are taken in commit order.
-/// (The key is "mitra" in ASCII plus one, next to the migration lock.)
-const FEED_LOCK: Option<&str> = Some("select pg_advisory_xact_lock(469853516386)");
-
-/// The engine the shared code runs on, for picking its migration files.
-const BACKEND: Backend = Backend::Postgres;
-/// Whether `schema_migrations` has its checksum column (a database created before checksums were kept has not).
-const HAS_CHECKSUM_COLUMN: &str = "select exists (select 1 from information_schema.columns \
-     where table_schema = current_schema() and table_name = 'schema_migrations' and column_name = 'checksum')";
-
-crate::shared::impl_store!(PostgresStore, sqlx::Postgres);
 crate::shared_accounts::impl_account_store!(PostgresStore, sqlx::Postgres);
 crate::shared_observations::impl_observation_store!(PostgresStore, sqlx::Postgres);
 crate::shared_entries::impl_entry_store!(PostgresStore, sqlx::Postgres);

@@ -126,12 +126,12 @@ macro_rules! impl_account_store {
         use mitra_domain::{Account, AccountId, Email, MemberRole, Membership, ModerationStatus, OrgId, Organisation};
 
         use crate::accounts::{
-            AccountStore, ApiTokenRecord, AuditFilter, Credentials, NewAccount, OneTimeToken, OrgStore, SessionRecord,
+            AccountStore, ApiTokenRecord, Credentials, NewAccount, OneTimeToken, OrgStore, SessionRecord,
             SessionStore, TokenPurpose,
         };
 
         impl $store {
-            async fn find_org_in(tx: &mut Tx<'_>, id: &str) -> Result<Option<Organisation>, StoreError> {
+            async fn find_org_in(tx: &mut Tx, id: &str) -> Result<Option<Organisation>, StoreError> {
                 let row = sqlx::query(&format!("select {} from organisations o where o.id = $1", account_rows::ORG_COLUMNS))
                     .bind(id)
                     .fetch_optional(&mut **tx)
@@ -139,7 +139,7 @@ macro_rules! impl_account_store {
                 row.as_ref().map(account_rows::organisation).transpose()
             }
 
-            async fn find_account_in(tx: &mut Tx<'_>, id: &str) -> Result<Option<Account>, StoreError> {
+            async fn find_account_in(tx: &mut Tx, id: &str) -> Result<Option<Account>, StoreError> {
                 let row = sqlx::query(&format!("select {} from accounts a where a.id = $1", account_rows::ACCOUNT_COLUMNS))
                     .bind(id)
                     .fetch_optional(&mut **tx)
@@ -621,26 +621,6 @@ macro_rules! impl_account_store {
                 .fetch_all(&self.pool)
                 .await?;
                 rows.iter().map(account_rows::organisation).collect()
-            }
-        }
-
-        impl $store {
-            /// Audit entries matching `filter`, newest first.
-            pub(crate) async fn search_audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
-                let rows = sqlx::query(
-                    "select id, occurred_at, actor, action, entity, entity_id, before_json, after_json from audit_log \
-                     where ($1 is null or actor = $1) and ($2 is null or entity = $2) and ($3 is null or occurred_at >= $3) \
-                     and ($4 is null or occurred_at < $4) and ($5 is null or id < $5) order by id desc limit $6",
-                )
-                .bind(filter.actor.as_deref())
-                .bind(filter.entity.as_deref())
-                .bind(filter.from)
-                .bind(filter.to)
-                .bind(filter.before_id)
-                .bind(i64::from(filter.limit))
-                .fetch_all(&self.pool)
-                .await?;
-                rows.iter().map(audit_entry).collect()
             }
         }
     };

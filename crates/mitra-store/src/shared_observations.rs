@@ -51,7 +51,7 @@ macro_rules! impl_observation_store {
 
             /// The number `table` keys each of `values` by, numbering those it has not seen.
             pub(super) async fn numbers<'a>(
-                tx: &mut super::Tx<'_>,
+                tx: &mut super::Tx,
                 table: &str,
                 column: &str,
                 values: impl Iterator<Item = Option<&'a str>>,
@@ -73,7 +73,7 @@ macro_rules! impl_observation_store {
             /// Runs `statements` (each with its number of rows) in turn, binding the next while the database runs
             /// the last; `progress` hears the rows done. Returns the rows written.
             pub(super) async fn run_in_turn<'q>(
-                tx: &mut super::Tx<'_>,
+                tx: &mut super::Tx,
                 mut statements: impl Iterator<
                     Item = (u64, sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>),
                 > + Send,
@@ -94,7 +94,7 @@ macro_rules! impl_observation_store {
             /// For each part of `order` in turn, whether stored observations have keys within its range
             /// ([`crate::observations::KEYS_TAKEN`]).
             pub(super) async fn keys_taken(
-                tx: &mut super::Tx<'_>,
+                tx: &mut super::Tx,
                 batch: &mitra_domain::ObservationBatch,
                 keys: &crate::observations::BatchKeys,
                 order: &[u32],
@@ -121,7 +121,7 @@ macro_rules! impl_observation_store {
 
             /// The numbers of a batch's cities, indicators and sources, registered in the same transaction.
             pub(super) async fn batch_keys(
-                tx: &mut super::Tx<'_>,
+                tx: &mut super::Tx,
                 batch: &mitra_domain::ObservationBatch,
             ) -> Result<crate::observations::BatchKeys, StoreError> {
                 let all = |v: Vec<Option<i32>>| v.into_iter().flatten().collect::<Vec<i32>>();

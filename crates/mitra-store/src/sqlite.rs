@@ -1,4 +1,8 @@
 //! The SQLite backend, Mitra's embedded default: one file in the data directory, WAL mode, foreign keys on.
+//!
+//! This file opens the database; `sqlite/dialect.rs` holds what SQLite does differently from PostgreSQL; the
+//! repository itself is the shared code of `repo.rs` and `repo/`, compiled here once more for SQLite. SQL that both
+//! engines can run must not be written here.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -7,7 +11,15 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use crate::{Backend, Store};
+use crate::{Backend, Store, StoreError};
+
+mod dialect;
+#[expect(
+    clippy::duplicate_mod,
+    reason = "the shared repository code, compiled once more in `postgres.rs`"
+)]
+#[path = "repo.rs"]
+mod repo;
 
 /// A store kept in a SQLite database file.
 pub(crate) struct SqliteStore {
@@ -47,9 +59,8 @@ impl SqliteStore {
                     path.display()
                 ))
             })?;
-        let store = Self { pool };
-        store.apply_migrations().await?;
-        Ok(store)
+        repo::apply_migrations(&pool).await?;
+        Ok(Self { pool })
     }
 }
 
@@ -58,6 +69,19 @@ impl Store for SqliteStore {
         Backend::Sqlite
     }
 }
+
+// Until every aggregate is written as plain code in `repo/`, the remaining ones are expanded from macros, which
+// expect these names where they expand.
+use async_trait::async_trait;
+use mitra_domain::{CityId, PageRequest};
+use repo::{WriteTx, journal};
+use serde_json::Value;
+use sqlx::Row as _;
+use sqlx::types::Json;
+use time::OffsetDateTime;
+
+/// The write transaction, as the macros name it.
+type Tx = WriteTx;
 
 /// Rows per insert statement: 9 parameters a row stay well under SQLite's 32 766.
 const OBSERVATION_CHUNK: usize = 1000;
@@ -90,7 +114,7 @@ fn insert_sql(rows: usize, upsert: bool) -> String {
 /// Upserts the rows of `batch` in `order` (key order), a statement of [`OBSERVATION_CHUNK`] rows at a time; the
 /// next statement's values are bound while SQLite runs the last. Returns the rows written.
 async fn write_observations(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     batch: &mitra_domain::ObservationBatch,
     keys: &crate::observations::BatchKeys,
     order: &[u32],
@@ -129,20 +153,6 @@ async fn write_observations(
     observation_rows::run_in_turn(tx, statements, progress).await
 }
 
-/// Write transactions take SQLite's write lock when they begin, so that a second writer waits for it under the busy
-/// timeout. A deferred transaction that reads first and writes later cannot wait: SQLite refuses its write at once
-/// (SQLITE_BUSY, or SQLITE_BUSY_SNAPSHOT in WAL mode) when another writer got in between.
-const BEGIN_WRITE: &str = "begin immediate";
-/// SQLite has one writer at a time, so change-feed entries are numbered in commit order without a lock.
-const FEED_LOCK: Option<&str> = None;
-
-/// The engine the shared code runs on, for picking its migration files.
-const BACKEND: Backend = Backend::Sqlite;
-/// Whether `schema_migrations` has its checksum column (a database created before checksums were kept has not).
-const HAS_CHECKSUM_COLUMN: &str =
-    "select exists (select 1 from pragma_table_info('schema_migrations') where name = 'checksum')";
-
-crate::shared::impl_store!(SqliteStore, sqlx::Sqlite);
 crate::shared_accounts::impl_account_store!(SqliteStore, sqlx::Sqlite);
 crate::shared_observations::impl_observation_store!(SqliteStore, sqlx::Sqlite);
 crate::shared_entries::impl_entry_store!(SqliteStore, sqlx::Sqlite);
