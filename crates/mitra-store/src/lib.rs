@@ -13,7 +13,6 @@ mod journal;
 mod migrate;
 mod observations;
 mod postgres;
-mod shared_accounts;
 mod shared_entries;
 mod shared_observations;
 mod sqlite;

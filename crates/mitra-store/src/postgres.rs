@@ -130,6 +130,5 @@ async fn write_observations(
     observation_rows::run_in_turn(tx, statements, progress).await
 }
 
-crate::shared_accounts::impl_account_store!(PostgresStore, sqlx::Postgres);
 crate::shared_observations::impl_observation_store!(PostgresStore, sqlx::Postgres);
 crate::shared_entries::impl_entry_store!(PostgresStore, sqlx::Postgres);

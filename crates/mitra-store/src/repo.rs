@@ -10,14 +10,20 @@
 //! dialects, which this code calls and which never call back.
 use super::dialect;
 
+#[path = "repo/accounts.rs"]
+mod accounts;
 #[path = "repo/cities.rs"]
 mod cities;
 #[path = "repo/journal.rs"]
 mod journal;
 #[path = "repo/migrations.rs"]
 mod migrations;
+#[path = "repo/orgs.rs"]
+mod orgs;
 #[path = "repo/reference.rs"]
 mod reference;
+#[path = "repo/sessions.rs"]
+mod sessions;
 #[path = "repo/standards.rs"]
 mod standards;
 

@@ -153,6 +153,5 @@ async fn write_observations(
     observation_rows::run_in_turn(tx, statements, progress).await
 }
 
-crate::shared_accounts::impl_account_store!(SqliteStore, sqlx::Sqlite);
 crate::shared_observations::impl_observation_store!(SqliteStore, sqlx::Sqlite);
 crate::shared_entries::impl_entry_store!(SqliteStore, sqlx::Sqlite);
