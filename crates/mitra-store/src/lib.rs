@@ -14,7 +14,6 @@ mod migrate;
 mod observations;
 mod postgres;
 mod shared_entries;
-mod shared_observations;
 mod sqlite;
 #[cfg(feature = "test-support")]
 pub mod test_support;

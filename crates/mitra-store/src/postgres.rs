@@ -59,76 +59,11 @@ impl Store for PostgresStore {
 // Until every aggregate is written as plain code in `repo/`, the remaining ones are expanded from macros, which
 // expect these names where they expand.
 use async_trait::async_trait;
-use mitra_domain::{CityId, PageRequest};
+use mitra_domain::PageRequest;
 use repo::{WriteTx, journal};
 use serde_json::Value;
 use sqlx::Row as _;
 use sqlx::types::Json;
 use time::OffsetDateTime;
 
-/// The write transaction, as the macros name it.
-type Tx = WriteTx;
-
-/// Rows per statement: each column goes as one array parameter, so a chunk can be large.
-const OBSERVATION_CHUNK: usize = 10_000;
-
-/// Upserts the rows of `batch` in `order` (key order), [`OBSERVATION_CHUNK`] rows a statement, each column bound
-/// as an array and expanded with `unnest`; the next statement's arrays are encoded while PostgreSQL runs the last.
-/// Returns the rows written.
-async fn write_observations(
-    tx: &mut Tx,
-    batch: &mitra_domain::ObservationBatch,
-    keys: &crate::observations::BatchKeys,
-    order: &[u32],
-    stamp: &crate::observations::ImportStamp<'_>,
-    progress: &(dyn Fn(u64) + Send + Sync),
-) -> Result<u64, StoreError> {
-    fn texts<'b>(
-        batch: &'b mitra_domain::ObservationBatch,
-        rows: &[&mitra_domain::BatchRow],
-        f: fn(&'b mitra_domain::ObservationBatch, &mitra_domain::BatchRow) -> Option<&'b str>,
-    ) -> Vec<Option<&'b str>> {
-        rows.iter().map(|r| f(batch, r)).collect()
-    }
-    let insert = "insert into observations (city, indicator, year, source, value, unit, original_value, \
-         original_unit, note, status, submitted_by, submitted_at, reviewed_by, reviewed_at) \
-         select c, i, y, s, v, u, ov, ou, n, $12, $10, $11, $13, $14 \
-         from unnest($1::int4[], $2::int4[], $3::int4[], $4::int4[], $5::float8[], $6::text[], $7::float8[], \
-                     $8::text[], $9::text[]) as t(c, i, y, s, v, u, ov, ou, n)";
-    let statements = [
-        insert.to_owned(),
-        format!("{insert}{}", crate::observations::UPSERT_TAIL),
-    ];
-    let taken = observation_rows::keys_taken(tx, batch, keys, order, OBSERVATION_CHUNK).await?;
-    let bind = |(part, taken): (&[u32], &bool)| {
-        let sql = &statements[usize::from(*taken)];
-        let rows: Vec<&mitra_domain::BatchRow> =
-            part.iter().map(|&n| &batch.rows()[n as usize]).collect();
-        let key: Vec<(i32, i32, i32, i32)> = part.iter().map(|&n| keys.key(batch, n)).collect();
-        let query = sqlx::query(sql)
-            .bind(key.iter().map(|k| k.0).collect::<Vec<_>>())
-            .bind(key.iter().map(|k| k.1).collect::<Vec<_>>())
-            .bind(key.iter().map(|k| k.2).collect::<Vec<_>>())
-            .bind(key.iter().map(|k| k.3).collect::<Vec<_>>())
-            .bind(rows.iter().map(|r| r.value()).collect::<Vec<_>>())
-            .bind(texts(batch, &rows, mitra_domain::ObservationBatch::unit))
-            .bind(rows.iter().map(|r| r.original_value()).collect::<Vec<_>>())
-            .bind(texts(
-                batch,
-                &rows,
-                mitra_domain::ObservationBatch::original_unit,
-            ))
-            .bind(texts(batch, &rows, mitra_domain::ObservationBatch::note))
-            .bind(stamp.actor)
-            .bind(stamp.at)
-            .bind(stamp.status())
-            .bind(stamp.verified_by)
-            .bind(stamp.reviewed_at());
-        (part.len() as u64, query)
-    };
-    let statements = order.chunks(OBSERVATION_CHUNK).zip(&taken).map(bind);
-    observation_rows::run_in_turn(tx, statements, progress).await
-}
-
-crate::shared_observations::impl_observation_store!(PostgresStore, sqlx::Postgres);
 crate::shared_entries::impl_entry_store!(PostgresStore, sqlx::Postgres);

@@ -18,6 +18,8 @@ mod cities;
 mod journal;
 #[path = "repo/migrations.rs"]
 mod migrations;
+#[path = "repo/observations.rs"]
+mod observations;
 #[path = "repo/orgs.rs"]
 mod orgs;
 #[path = "repo/reference.rs"]
