@@ -55,15 +55,3 @@ impl Store for PostgresStore {
         Backend::Postgres
     }
 }
-
-// Until every aggregate is written as plain code in `repo/`, the remaining ones are expanded from macros, which
-// expect these names where they expand.
-use async_trait::async_trait;
-use mitra_domain::PageRequest;
-use repo::{WriteTx, journal};
-use serde_json::Value;
-use sqlx::Row as _;
-use sqlx::types::Json;
-use time::OffsetDateTime;
-
-crate::shared_entries::impl_entry_store!(PostgresStore, sqlx::Postgres);

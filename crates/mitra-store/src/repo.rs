@@ -14,6 +14,8 @@ use super::dialect;
 mod accounts;
 #[path = "repo/cities.rs"]
 mod cities;
+#[path = "repo/entries.rs"]
+mod entries;
 #[path = "repo/journal.rs"]
 mod journal;
 #[path = "repo/migrations.rs"]
@@ -29,7 +31,6 @@ mod sessions;
 #[path = "repo/standards.rs"]
 mod standards;
 
-pub(super) use journal::{WriteTx, journal};
 pub(super) use migrations::apply_migrations;
 
 /// A stored row the domain refuses: written by something other than this code, or changed by hand.

@@ -14,7 +14,7 @@ use crate::{AuditEntry, AuditFilter, Change, JournalStore, StoreError};
 /// database instead of failing, and it holds back its change-feed entries until [`WriteTx::commit`], which appends
 /// them last, under the backend's [`FEED_LOCK`]: a feed entry's sequence number is then taken in commit order, and a
 /// follower that has read up to N never sees a lower number appear later.
-pub(crate) struct WriteTx {
+pub(super) struct WriteTx {
     tx: sqlx::Transaction<'static, Db>,
     feed: Vec<FeedEntry>,
 }
@@ -43,7 +43,7 @@ impl std::ops::DerefMut for WriteTx {
 
 impl WriteTx {
     /// Begins a write transaction on `pool`.
-    pub(crate) async fn begin(pool: &sqlx::Pool<Db>) -> Result<Self, StoreError> {
+    pub(super) async fn begin(pool: &sqlx::Pool<Db>) -> Result<Self, StoreError> {
         Ok(Self {
             tx: pool.begin_with(BEGIN_WRITE).await?,
             feed: Vec::new(),
@@ -51,7 +51,7 @@ impl WriteTx {
     }
 
     /// Records a change-feed entry, appended at commit.
-    pub(crate) fn feed(
+    pub(super) fn feed(
         &mut self,
         at: OffsetDateTime,
         entity: &str,
@@ -67,7 +67,7 @@ impl WriteTx {
     }
 
     /// Appends the change-feed entries (in the order recorded) and commits.
-    pub(crate) async fn commit(mut self) -> Result<(), StoreError> {
+    pub(super) async fn commit(mut self) -> Result<(), StoreError> {
         if !self.feed.is_empty() {
             if let Some(lock) = FEED_LOCK {
                 sqlx::query(lock).execute(&mut *self.tx).await?;
@@ -105,7 +105,7 @@ impl WriteTx {
     clippy::too_many_arguments,
     reason = "one call site per write; a struct would only rename them"
 )]
-pub(crate) async fn journal(
+pub(super) async fn journal(
     tx: &mut WriteTx,
     now: OffsetDateTime,
     actor: &str,
