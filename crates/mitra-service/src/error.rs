@@ -80,7 +80,10 @@ impl From<StoreError> for ServiceError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound { entity, id } => ServiceError::NotFound { entity, id },
-            StoreError::Conflict { constraint } => ServiceError::Conflict(constraint),
+            StoreError::Conflict { kind, constraint } => ServiceError::Conflict(match constraint {
+                Some(name) => format!("{kind} constraint {name}"),
+                None => format!("{kind} constraint"),
+            }),
             StoreError::Busy => ServiceError::Busy,
             StoreError::DiskFull => ServiceError::DiskFull,
             StoreError::Config(message) => ServiceError::Config(message),

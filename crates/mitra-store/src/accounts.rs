@@ -1,4 +1,5 @@
-//! Records and traits for accounts, organisations, sessions and tokens.
+//! Records and traits for accounts, organisations, sessions and tokens. No SQL here: `repo/accounts.rs`,
+//! `repo/orgs.rs` and `repo/sessions.rs` implement the traits.
 
 use async_trait::async_trait;
 use mitra_domain::{

@@ -1,4 +1,4 @@
-//! The knowledge exchange's entries.
+//! The knowledge exchange's entries: their records and trait. No SQL here: `repo/entries.rs` implements the trait.
 
 use async_trait::async_trait;
 use mitra_domain::{AccountId, Entry, EntryId, ModerationStatus, OrgId, PageRequest};

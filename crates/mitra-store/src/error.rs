@@ -12,10 +12,16 @@ pub enum StoreError {
         id: String,
     },
     /// A uniqueness or foreign-key rule refused the write.
-    #[error("conflict with existing data ({constraint})")]
+    #[error(
+        "conflict with existing data: {kind} constraint {}",
+        .constraint.as_deref().unwrap_or("(not named by the database)")
+    )]
     Conflict {
-        /// Which rule, in words that do not depend on the backend.
-        constraint: String,
+        /// Which kind of rule.
+        kind: ConflictKind,
+        /// The rule as the database names it: PostgreSQL's constraint name (`accounts_email_key`), SQLite's
+        /// columns (`accounts.email`); `None` where the database does not say (SQLite's foreign keys).
+        constraint: Option<String>,
     },
     /// The database stayed busy (locked by other writers) for longer than the store waits; trying again later
     /// will likely succeed.
@@ -32,6 +38,24 @@ pub enum StoreError {
     Other(#[from] anyhow::Error),
 }
 
+/// The kind of rule that refused a write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictKind {
+    /// A value that must be unique is taken.
+    Unique,
+    /// A reference to a row that does not exist, or the removal of a row still referenced.
+    ForeignKey,
+}
+
+impl std::fmt::Display for ConflictKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ConflictKind::Unique => "unique",
+            ConflictKind::ForeignKey => "foreign key",
+        })
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
         if matches!(error, sqlx::Error::PoolTimedOut) {
@@ -45,19 +69,35 @@ impl From<sqlx::Error> for StoreError {
             if is_disk_full(sqlite, db.code().as_deref()) {
                 return StoreError::DiskFull;
             }
-            if db.is_unique_violation() {
-                return StoreError::Conflict {
-                    constraint: "unique".into(),
+            let kind = if db.is_unique_violation() {
+                Some(ConflictKind::Unique)
+            } else if db.is_foreign_key_violation() {
+                Some(ConflictKind::ForeignKey)
+            } else {
+                None
+            };
+            if let Some(kind) = kind {
+                let constraint = if sqlite {
+                    sqlite_constraint(db.message())
+                } else {
+                    db.constraint()
                 };
-            }
-            if db.is_foreign_key_violation() {
                 return StoreError::Conflict {
-                    constraint: "reference".into(),
+                    kind,
+                    constraint: constraint.map(str::to_owned),
                 };
             }
         }
         StoreError::Other(anyhow::Error::new(error))
     }
+}
+
+/// The columns a SQLite constraint message names (`UNIQUE constraint failed: accounts.email` → `accounts.email`):
+/// SQLite gives no constraint name, and its foreign-key message names nothing at all.
+fn sqlite_constraint(message: &str) -> Option<&str> {
+    message
+        .split_once("constraint failed: ")
+        .map(|(_, columns)| columns)
 }
 
 /// Whether a database error code says the database was busy: SQLite's SQLITE_BUSY and SQLITE_LOCKED with their
@@ -82,7 +122,22 @@ fn is_disk_full(sqlite: bool, code: Option<&str>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_busy, is_disk_full};
+    use super::{is_busy, is_disk_full, sqlite_constraint};
+
+    #[test]
+    fn sqlite_names_the_columns_of_a_unique_constraint_and_nothing_for_a_foreign_key() {
+        assert_eq!(
+            sqlite_constraint("UNIQUE constraint failed: accounts.email"),
+            Some("accounts.email")
+        );
+        assert_eq!(
+            sqlite_constraint(
+                "UNIQUE constraint failed: memberships.account_id, memberships.org_id"
+            ),
+            Some("memberships.account_id, memberships.org_id")
+        );
+        assert_eq!(sqlite_constraint("FOREIGN KEY constraint failed"), None);
+    }
 
     #[test]
     fn a_full_disk_is_recognised_on_both_engines() {

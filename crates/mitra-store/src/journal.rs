@@ -1,4 +1,5 @@
-//! The journal's records: audit entries for people, change-feed entries for machines.
+//! The journal's records: audit entries for people, change-feed entries for machines, and what a reference load
+//! did. No SQL here: `repo/journal.rs` and `repo/reference.rs` write and read them.
 
 use time::OffsetDateTime;
 

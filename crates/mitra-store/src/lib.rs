@@ -5,6 +5,28 @@
 //! transaction that also appends to the audit log and the change feed, so derived state (search index, analytics
 //! caches) can follow the feed and auditors can read the log. This crate must not know about HTTP, sessions or
 //! permissions: callers have already decided that a write is allowed.
+//!
+//! # Layout
+//!
+//! - `lib.rs` (here): the traits, [`connect`] and [`Backend`]. `accounts.rs`, `entries.rs`, `journal.rs` and
+//!   `observations.rs`: the records and traits of those aggregates, without SQL. `error.rs`: [`StoreError`], which
+//!   turns database errors into words that do not depend on the backend. `migrate.rs`: the list of migrations
+//!   (`migrations/sqlite/` and `migrations/postgres/`, identical file names) and their checksums.
+//! - `repo.rs` and `repo/`: the repository itself, one file per aggregate (`reference.rs`, `cities.rs`,
+//!   `standards.rs`, `journal.rs`, `accounts.rs`, `sessions.rs`, `orgs.rs`, `observations.rs`, `entries.rs`, and
+//!   the migration runner `migrations.rs`), with plain SQL that both engines run and private `FromRow` row structs
+//!   converted into domain types.
+//! - `sqlite.rs` and `postgres.rs`: opening each kind of database; `sqlite/dialect.rs` and `postgres/dialect.rs`:
+//!   what the engines do differently (how a write transaction begins, the change-feed lock, the bulk insert of
+//!   observations).
+//!
+//! # How the two backends share code
+//!
+//! No generic code and no macro: `sqlite.rs` and `postgres.rs` each compile `repo.rs` (and so `repo/`) as their
+//! own child module with `#[path = "repo.rs"] mod repo;`. Inside, every file names the backend only through
+//! `super::dialect` (`Db`, the sqlx database; `DbStore`, the store struct; and the dialect's constants and
+//! statements), so the same source becomes two concrete implementations, one for `sqlx::Sqlite` and one for
+//! `sqlx::Postgres`. The shared code calls the dialect, never the other way round.
 
 mod accounts;
 mod entries;
@@ -13,11 +35,6 @@ mod journal;
 mod migrate;
 mod observations;
 mod postgres;
-mod rows;
-mod shared;
-mod shared_accounts;
-mod shared_entries;
-mod shared_observations;
 mod sqlite;
 #[cfg(feature = "test-support")]
 pub mod test_support;
@@ -36,7 +53,7 @@ pub use accounts::{
     SessionRecord, SessionStore, TokenPurpose,
 };
 pub use entries::{Attachment, Enrolment, EntryStore, EntryWrites, StoredEntry};
-pub use error::StoreError;
+pub use error::{ConflictKind, StoreError};
 pub use journal::{AuditEntry, Change, ReferenceChanges, ReferenceState};
 pub use migrate::MIGRATION_NAMES;
 pub use observations::{ObservationFilter, ObservationStore, PanelValue, UpsertReport};

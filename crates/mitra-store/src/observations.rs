@@ -1,4 +1,6 @@
-//! The observation repository's types.
+//! The observation repository's records and trait, and the parts of an import that the shared code and both
+//! dialects use: the upsert's tail, the range check, the stamp and the key numbers of a batch. Nothing here runs a
+//! statement: `repo/observations.rs` does.
 
 use mitra_domain::{
     CityId, IndicatorId, Observation, ObservationBatch, ObservationStatus, PageRequest, StandardId,
@@ -50,10 +52,11 @@ pub struct PanelValue {
 /// The end of the upsert statement both backends use: a row already stored with the same value, unit and note is
 /// left alone (and not counted); a changed one takes the import's status (`submitted`, or `verified` for data the
 /// import itself vouches for).
-pub(crate) const UPSERT_TAIL: &str = " on conflict (city, indicator, year, source) do update set \
-     value = excluded.value, unit = excluded.unit, original_value = excluded.original_value, \
-     original_unit = excluded.original_unit, note = excluded.note, status = excluded.status, status_reason = null, \
-     submitted_by = excluded.submitted_by, submitted_at = excluded.submitted_at, reviewed_by = excluded.reviewed_by, \
+pub(crate) const UPSERT_TAIL: &str = " on conflict (city, indicator, year, source) do update \
+     set value = excluded.value, unit = excluded.unit, original_value = excluded.original_value, \
+     original_unit = excluded.original_unit, note = excluded.note, status = excluded.status, \
+     status_reason = null, submitted_by = excluded.submitted_by, \
+     submitted_at = excluded.submitted_at, reviewed_by = excluded.reviewed_by, \
      reviewed_at = excluded.reviewed_at \
      where observations.value <> excluded.value \
      or observations.unit is distinct from excluded.unit \
@@ -116,7 +119,8 @@ impl BatchKeys {
 /// Whether any stored observation has a key from the first to the last of `part` (rows of a batch in key order); where
 /// none has, the part can be inserted without the upsert's conflict handling, which costs PostgreSQL as much again.
 pub(crate) const KEYS_TAKEN: &str = "select exists (select 1 from observations \
-     where (city, indicator, year, source) >= ($1, $2, $3, $4) and (city, indicator, year, source) <= ($5, $6, $7, $8))";
+     where (city, indicator, year, source) >= ($1, $2, $3, $4) \
+     and (city, indicator, year, source) <= ($5, $6, $7, $8))";
 
 /// Observations: submitted values, their review, and the panel analytics read.
 #[async_trait]

@@ -5,7 +5,8 @@ use mitra_domain::{
     Organisation, PlatformRole, TokenScope,
 };
 use mitra_store::{
-    ApiTokenRecord, AuditFilter, NewAccount, OneTimeToken, StoreError, TokenPurpose,
+    ApiTokenRecord, AuditFilter, Backend, ConflictKind, NewAccount, OneTimeToken, StoreError,
+    TokenPurpose,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -38,6 +39,35 @@ fn org(id: &str, kind: OrgKind, city: Option<&str>) -> Organisation {
         status: ModerationStatus::Pending,
         rejection_reason: None,
     }
+}
+
+#[tokio::test]
+async fn a_unique_violation_names_the_constraint_that_refused_it() {
+    for_each_backend(|store| async move {
+        store
+            .insert_account(&account(1, "ana@example.org"), "operator")
+            .await
+            .expect("insert");
+        let err = store
+            .insert_account(&account(2, "ana@example.org"), "operator")
+            .await
+            .expect_err("same address");
+        // PostgreSQL names the constraint; SQLite names the columns it covers.
+        let expected = match store.backend() {
+            Backend::Sqlite => "accounts.email",
+            Backend::Postgres => "accounts_email_key",
+        };
+        match err {
+            StoreError::Conflict { kind, constraint } => {
+                assert_eq!(
+                    (kind, constraint.as_deref()),
+                    (ConflictKind::Unique, Some(expected))
+                );
+            }
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@
 mod accounts;
 mod concurrency;
 mod entries;
+mod migrations;
 mod support;
 
 use std::collections::BTreeSet;

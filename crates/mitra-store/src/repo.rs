@@ -1,0 +1,39 @@
+//! The repository code both backends share: one file per aggregate under `repo/`, each with its plain SQL, its
+//! private `FromRow` row structs and their conversion into domain types, and its part of the [`crate::Store`] traits.
+//!
+//! This file and `repo/` are compiled twice, as a module of `sqlite.rs` and as one of `postgres.rs` (through
+//! `#[path]`), each time with that backend's `dialect` module visible as `super::dialect`: the database type `Db`,
+//! the store type `DbStore`, and the few statements that differ between the engines. So the code is written once
+//! but against concrete types, and `FromRow`, `query_as` and binds need no generic bounds. The SQL here is what both
+//! engines run: lower-case keywords, `$n` placeholders (which SQLite accepts too), `on conflict … do update`, `||`
+//! and `like … escape`. This code must not name a backend or test which one it runs on: what differs belongs in the
+//! dialects, which this code calls and which never call back.
+use super::dialect;
+
+#[path = "repo/accounts.rs"]
+mod accounts;
+#[path = "repo/cities.rs"]
+mod cities;
+#[path = "repo/entries.rs"]
+mod entries;
+#[path = "repo/journal.rs"]
+mod journal;
+#[path = "repo/migrations.rs"]
+mod migrations;
+#[path = "repo/observations.rs"]
+mod observations;
+#[path = "repo/orgs.rs"]
+mod orgs;
+#[path = "repo/reference.rs"]
+mod reference;
+#[path = "repo/sessions.rs"]
+mod sessions;
+#[path = "repo/standards.rs"]
+mod standards;
+
+pub(super) use migrations::apply_migrations;
+
+/// A stored row the domain refuses: written by something other than this code, or changed by hand.
+fn corrupt(table: &str, id: &str, error: impl std::fmt::Display) -> crate::StoreError {
+    crate::StoreError::Other(anyhow::anyhow!("corrupt row in {table} ({id}): {error}"))
+}

@@ -1,0 +1,499 @@
+//! Entries of the knowledge exchange ([`EntryStore`]): each kept whole as a JSON document with its moderation state,
+//! and the enrolments and attachment records that belong to an entry. The files attached are kept outside the
+//! database; this file only records which entry shows which file.
+
+use async_trait::async_trait;
+use mitra_domain::{AccountId, Entry, EntryId, ModerationStatus, OrgId, PageRequest};
+use serde_json::{Value, json};
+use sqlx::types::Json;
+use time::OffsetDateTime;
+
+use super::corrupt;
+use super::dialect::DbStore;
+use super::journal::{WriteTx, journal};
+use crate::{Attachment, Enrolment, EntryStore, EntryWrites, StoreError, StoredEntry};
+
+const COLUMNS: &str = "id, owner_org, status, rejection_reason, document, created_by, created_at, \
+     updated_by, updated_at";
+
+/// An `entries` row.
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: String,
+    owner_org: Option<String>,
+    status: String,
+    rejection_reason: Option<String>,
+    document: Json<Entry>,
+    created_by: String,
+    created_at: OffsetDateTime,
+    updated_by: String,
+    updated_at: OffsetDateTime,
+}
+
+impl EntryRow {
+    fn into_stored(self) -> Result<StoredEntry, StoreError> {
+        let bad = |e| corrupt("entries", &self.id, e);
+        Ok(StoredEntry {
+            owner_org: self
+                .owner_org
+                .as_deref()
+                .map(OrgId::parse)
+                .transpose()
+                .map_err(bad)?,
+            status: ModerationStatus::parse(&self.status).map_err(bad)?,
+            entry: self.document.0,
+            rejection_reason: self.rejection_reason,
+            created_by: self.created_by,
+            created_at: self.created_at,
+            updated_by: self.updated_by,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+/// An `enrolments` row with the account's name and address.
+#[derive(sqlx::FromRow)]
+struct EnrolmentRow {
+    account_id: String,
+    display_name: String,
+    email: String,
+    enrolled_at: OffsetDateTime,
+}
+
+impl EnrolmentRow {
+    fn into_enrolment(self) -> Result<Enrolment, StoreError> {
+        Ok(Enrolment {
+            account: AccountId::parse(&self.account_id)
+                .map_err(|e| corrupt("enrolments", &self.account_id, e))?,
+            display_name: self.display_name,
+            email: self.email,
+            enrolled_at: self.enrolled_at,
+        })
+    }
+}
+
+/// An `attachments` row.
+#[derive(sqlx::FromRow)]
+struct AttachmentRow {
+    sha256: String,
+    name: String,
+    content_type: String,
+    size: i64,
+    created_by: String,
+    created_at: OffsetDateTime,
+}
+
+impl From<AttachmentRow> for Attachment {
+    fn from(row: AttachmentRow) -> Self {
+        Attachment {
+            sha256: row.sha256,
+            name: row.name,
+            content_type: row.content_type,
+            size: u64::try_from(row.size).unwrap_or(0),
+            created_by: row.created_by,
+            created_at: row.created_at,
+        }
+    }
+}
+
+#[async_trait]
+impl EntryStore for DbStore {
+    async fn put_entries(
+        &self,
+        entries: &[(Entry, ModerationStatus)],
+        owner: Option<&OrgId>,
+        actor: &str,
+    ) -> Result<EntryWrites, StoreError> {
+        let now = OffsetDateTime::now_utc();
+        let mut writes = EntryWrites::default();
+        let mut tx = WriteTx::begin(&self.pool).await?;
+        for (entry, status) in entries {
+            let before: Option<(Json<Value>, String)> =
+                sqlx::query_as("select document, status from entries where id = $1")
+                    .bind(entry.id.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let after = serde_json::to_value(entry)
+                .map_err(|e| StoreError::Other(anyhow::anyhow!("entry {}: {e}", entry.id)))?;
+            let action = match &before {
+                Some((Json(before), was)) if *before == after && was == status.as_str() => {
+                    writes.unchanged += 1;
+                    continue;
+                }
+                Some(_) => {
+                    writes.updated += 1;
+                    sqlx::query(
+                        "update entries set kind = $2, document = $3, updated_by = $4, updated_at \
+                         = $5, status = $6, rejection_reason = null where id = $1",
+                    )
+                    .bind(entry.id.as_str())
+                    .bind(entry.kind().tag())
+                    .bind(Json(&after))
+                    .bind(actor)
+                    .bind(now)
+                    .bind(status.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                    "update"
+                }
+                None => {
+                    writes.inserted += 1;
+                    sqlx::query(
+                        "insert into entries (id, kind, owner_org, document, created_by, \
+                         created_at, updated_by, updated_at, status) values ($1, $2, $3, $4, $5, \
+                         $6, $5, $6, $7)",
+                    )
+                    .bind(entry.id.as_str())
+                    .bind(entry.kind().tag())
+                    .bind(owner.map(|o| o.as_str()))
+                    .bind(Json(&after))
+                    .bind(actor)
+                    .bind(now)
+                    .bind(status.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                    "insert"
+                }
+            };
+            let before = before.map(|(Json(document), _)| document);
+            journal(
+                &mut tx,
+                now,
+                actor,
+                action,
+                "entry",
+                entry.id.as_str(),
+                before.as_ref(),
+                Some(&after),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(writes)
+    }
+
+    async fn find_entry(&self, id: &EntryId) -> Result<StoredEntry, StoreError> {
+        let row: EntryRow = sqlx::query_as(&format!("select {COLUMNS} from entries where id = $1"))
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "entry",
+                id: id.to_string(),
+            })?;
+        row.into_stored()
+    }
+
+    async fn find_entries(&self, ids: &[EntryId]) -> Result<Vec<StoredEntry>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "select {COLUMNS} from entries where id in ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query_as::<_, EntryRow>(&sql);
+            for id in chunk {
+                query = query.bind(id.as_str());
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                out.push(row.into_stored()?);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn list_entries(&self, page: &PageRequest) -> Result<Vec<StoredEntry>, StoreError> {
+        let rows: Vec<EntryRow> = sqlx::query_as(&format!(
+            "select {COLUMNS} from entries where ($1 is null or id > $1) order by id limit $2"
+        ))
+        .bind(page.after.as_deref())
+        .bind(i64::from(page.limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(EntryRow::into_stored).collect()
+    }
+
+    async fn count_entries(&self) -> Result<u64, StoreError> {
+        let count: i64 = sqlx::query_scalar("select count(*) as n from entries")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    async fn moderate_entry(
+        &self,
+        id: &EntryId,
+        status: ModerationStatus,
+        reason: Option<&str>,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let now = OffsetDateTime::now_utc();
+        let mut tx = WriteTx::begin(&self.pool).await?;
+        let (was, was_reason): (String, Option<String>) =
+            sqlx::query_as("select status, rejection_reason from entries where id = $1")
+                .bind(id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::NotFound {
+                    entity: "entry",
+                    id: id.to_string(),
+                })?;
+        sqlx::query(
+            "update entries set status = $2, rejection_reason = $3, updated_at = $4 where id = $1",
+        )
+        .bind(id.as_str())
+        .bind(status.as_str())
+        .bind(reason)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let before = json!({"status": was, "rejection_reason": was_reason});
+        let after = json!({"status": status.as_str(), "rejection_reason": reason});
+        let action = match status {
+            ModerationStatus::Approved => "approve",
+            ModerationStatus::Rejected => "reject",
+            ModerationStatus::Pending => "resubmit",
+        };
+        journal(
+            &mut tx,
+            now,
+            actor,
+            action,
+            "entry",
+            id.as_str(),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn entries_with_status(
+        &self,
+        status: ModerationStatus,
+        limit: u32,
+    ) -> Result<Vec<StoredEntry>, StoreError> {
+        let rows: Vec<EntryRow> = sqlx::query_as(&format!(
+            "select {COLUMNS} from entries where status = $1 order by updated_at, id limit $2"
+        ))
+        .bind(status.as_str())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(EntryRow::into_stored).collect()
+    }
+
+    async fn enrol(
+        &self,
+        entry: &EntryId,
+        account: &AccountId,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let now = OffsetDateTime::now_utc();
+        let mut tx = WriteTx::begin(&self.pool).await?;
+        let added = sqlx::query(
+            "insert into enrolments (entry_id, account_id, enrolled_at) values ($1, $2, $3) \
+             on conflict do nothing",
+        )
+        .bind(entry.as_str())
+        .bind(account.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if added {
+            let after = json!({"entry": entry.as_str(), "account": account.as_str()});
+            let key = format!("{entry}/{account}");
+            journal(
+                &mut tx,
+                now,
+                actor,
+                "insert",
+                "enrolment",
+                &key,
+                None,
+                Some(&after),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    async fn withdraw(
+        &self,
+        entry: &EntryId,
+        account: &AccountId,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let now = OffsetDateTime::now_utc();
+        let mut tx = WriteTx::begin(&self.pool).await?;
+        let removed = sqlx::query("delete from enrolments where entry_id = $1 and account_id = $2")
+            .bind(entry.as_str())
+            .bind(account.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        if removed {
+            let before = json!({"entry": entry.as_str(), "account": account.as_str()});
+            let key = format!("{entry}/{account}");
+            journal(
+                &mut tx,
+                now,
+                actor,
+                "delete",
+                "enrolment",
+                &key,
+                Some(&before),
+                None,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(removed)
+    }
+
+    async fn list_enrolments(&self, entry: &EntryId) -> Result<Vec<Enrolment>, StoreError> {
+        let rows: Vec<EnrolmentRow> = sqlx::query_as(
+            "select e.account_id, a.display_name, a.email, e.enrolled_at from enrolments e \
+             join accounts a on a.id = e.account_id where e.entry_id = $1 \
+             order by e.enrolled_at, e.account_id",
+        )
+        .bind(entry.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(EnrolmentRow::into_enrolment).collect()
+    }
+
+    async fn add_attachment(&self, entry: &EntryId, file: &Attachment) -> Result<bool, StoreError> {
+        let mut tx = WriteTx::begin(&self.pool).await?;
+        let added = sqlx::query(
+            "insert into attachments (entry_id, sha256, name, content_type, size, created_by, \
+             created_at) values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing",
+        )
+        .bind(entry.as_str())
+        .bind(&file.sha256)
+        .bind(&file.name)
+        .bind(&file.content_type)
+        .bind(i64::try_from(file.size).unwrap_or(i64::MAX))
+        .bind(&file.created_by)
+        .bind(file.created_at)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if added {
+            let after = json!({
+                "entry": entry.as_str(), "sha256": file.sha256, "name": file.name,
+                "content_type": file.content_type, "size": file.size,
+            });
+            let key = format!("{entry}/{}", file.sha256);
+            journal(
+                &mut tx,
+                file.created_at,
+                &file.created_by,
+                "insert",
+                "attachment",
+                &key,
+                None,
+                Some(&after),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    async fn list_attachments(&self, entry: &EntryId) -> Result<Vec<Attachment>, StoreError> {
+        let rows: Vec<AttachmentRow> = sqlx::query_as(
+            "select sha256, name, content_type, size, created_by, created_at from attachments \
+             where entry_id = $1 order by created_at, sha256",
+        )
+        .bind(entry.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(Attachment::from).collect())
+    }
+
+    async fn remove_attachment(
+        &self,
+        entry: &EntryId,
+        sha256: &str,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let now = OffsetDateTime::now_utc();
+        let mut tx = WriteTx::begin(&self.pool).await?;
+        let name: Option<String> =
+            sqlx::query_scalar("select name from attachments where entry_id = $1 and sha256 = $2")
+                .bind(entry.as_str())
+                .bind(sha256)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(name) = name else {
+            return Ok(false);
+        };
+        sqlx::query("delete from attachments where entry_id = $1 and sha256 = $2")
+            .bind(entry.as_str())
+            .bind(sha256)
+            .execute(&mut *tx)
+            .await?;
+        let before = json!({"entry": entry.as_str(), "sha256": sha256, "name": name});
+        let key = format!("{entry}/{sha256}");
+        journal(
+            &mut tx,
+            now,
+            actor,
+            "delete",
+            "attachment",
+            &key,
+            Some(&before),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn attachment_in_use(&self, sha256: &str) -> Result<bool, StoreError> {
+        let found: Option<i32> =
+            sqlx::query_scalar("select 1 as one from attachments where sha256 = $1 limit 1")
+                .bind(sha256)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(found.is_some())
+    }
+
+    async fn delete_entry(&self, id: &EntryId, actor: &str) -> Result<(), StoreError> {
+        let now = OffsetDateTime::now_utc();
+        let mut tx = WriteTx::begin(&self.pool).await?;
+        let before: Json<Value> = sqlx::query_scalar("select document from entries where id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "entry",
+                id: id.to_string(),
+            })?;
+        sqlx::query("delete from entries where id = $1")
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        journal(
+            &mut tx,
+            now,
+            actor,
+            "delete",
+            "entry",
+            id.as_str(),
+            Some(&before.0),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
