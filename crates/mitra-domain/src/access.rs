@@ -51,6 +51,12 @@ impl AuditStamp {
         Self(format!("system:{part}"))
     }
 
+    /// An account acting on itself without a session, where something else is the proof: signing up creates it,
+    /// and a one-time link mailed to it (verification, password reset) shows that its holder reads its mail.
+    pub fn own_account(account: &AccountId) -> Self {
+        Self(format!("account:{account}"))
+    }
+
     /// The name the audit log records.
     pub fn as_str(&self) -> &str {
         &self.0

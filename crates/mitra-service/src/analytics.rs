@@ -716,7 +716,7 @@ impl Mitra {
             .into());
         }
         self.store
-            .set_city_tier(&city.id, tier, admin.actor())
+            .set_city_tier(&city.id, tier, admin.stamp())
             .await?;
         Ok(())
     }

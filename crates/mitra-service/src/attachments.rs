@@ -186,10 +186,12 @@ impl Mitra {
             name,
             content_type: content_type.to_owned(),
             size: bytes.len() as u64,
-            created_by: writer,
+            created_by: writer.as_str().to_owned(),
             created_at: OffsetDateTime::now_utc(),
         };
-        self.store.add_attachment(&stored.entry.id, &file).await?;
+        self.store
+            .add_attachment(&stored.entry.id, &file, &writer)
+            .await?;
         Ok(file)
     }
 

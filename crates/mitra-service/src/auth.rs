@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use mitra_domain::access::AuditStamp;
 use mitra_domain::access::SignedIn;
 use mitra_domain::account::{check_password, parse_display_name, parse_time_zone};
 use mitra_domain::{
@@ -194,7 +195,7 @@ impl Mitra {
             account: account.clone(),
             password_hash: hash_password(password)?,
         };
-        match self.store.insert_account(&new, admin.actor()).await {
+        match self.store.insert_account(&new, admin.stamp()).await {
             Err(mitra_store::StoreError::Conflict { .. }) => Err(ServiceError::Conflict(format!(
                 "an account with the address {} exists already",
                 account.email
@@ -245,7 +246,7 @@ impl Mitra {
         };
         match self
             .store
-            .insert_account(&new, &format!("account:{}", account.id))
+            .insert_account(&new, &AuditStamp::own_account(&account.id))
             .await
         {
             // A concurrent sign-up with the same address: answer as if it succeeded.
@@ -326,7 +327,7 @@ impl Mitra {
         let mut account = self.store.find_account(&account_id).await?;
         account.email_verified = true;
         self.store
-            .update_account(&account, &format!("account:{account_id}"))
+            .update_account(&account, &AuditStamp::own_account(&account_id))
             .await?;
         Ok(())
     }
@@ -477,14 +478,14 @@ impl Mitra {
             .set_password_hash(
                 &account_id,
                 &hash_password(password)?,
-                &format!("account:{account_id}"),
+                &AuditStamp::own_account(&account_id),
             )
             .await?;
         // Following the link proves the address too.
         if !account.email_verified {
             account.email_verified = true;
             self.store
-                .update_account(&account, &format!("account:{account_id}"))
+                .update_account(&account, &AuditStamp::own_account(&account_id))
                 .await?;
         }
         Ok(revoked)
@@ -506,7 +507,7 @@ impl Mitra {
             .tag()
             .into();
         account.time_zone = parse_time_zone(time_zone)?;
-        self.store.update_account(&account, who.actor()).await?;
+        self.store.update_account(&account, who.stamp()).await?;
         Ok(account)
     }
 
@@ -536,7 +537,7 @@ impl Mitra {
         // The prefix lets secret scanners recognise a leaked Mitra token.
         let secret = format!("mitra_{}", random_token());
         self.store
-            .insert_api_token(&record, &hash_secret(&secret), who.actor())
+            .insert_api_token(&record, &hash_secret(&secret), who.stamp())
             .await?;
         Ok(NewApiToken { record, secret })
     }
@@ -572,7 +573,7 @@ impl Mitra {
         let id = who.account().ok_or(ServiceError::Forbidden)?;
         if self
             .store
-            .revoke_api_token(token_id, id, OffsetDateTime::now_utc(), who.actor())
+            .revoke_api_token(token_id, id, OffsetDateTime::now_utc(), who.stamp())
             .await?
         {
             Ok(())
@@ -603,7 +604,7 @@ impl Mitra {
             })?
             .account;
         account.platform_role = role;
-        self.store.update_account(&account, admin.actor()).await?;
+        self.store.update_account(&account, admin.stamp()).await?;
         Ok(account)
     }
 
@@ -671,7 +672,7 @@ impl Mitra {
             return Err(ServiceError::InvalidLink);
         };
         self.store
-            .upsert_membership(id, &org, role, who.actor())
+            .upsert_membership(id, &org, role, who.stamp())
             .await?;
         Ok(org)
     }

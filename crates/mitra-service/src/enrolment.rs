@@ -87,7 +87,7 @@ impl Mitra {
             return Err(ValidationError::new("entry", "the training has ended").into());
         }
         self.store
-            .enrol(&stored.entry.id, &account, signed_in.actor())
+            .enrol(&stored.entry.id, &account, signed_in.stamp())
             .await?;
         let (seats, standing) = self.standing_in(actor, &stored.entry.id, seats).await?;
         Ok((
@@ -105,7 +105,7 @@ impl Mitra {
         seats_of(&self.store.find_entry(&id).await?)?;
         Ok(self
             .store
-            .withdraw(&id, &account, signed_in.actor())
+            .withdraw(&id, &account, signed_in.stamp())
             .await?)
     }
 

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use mitra_domain::access::AuditStamp;
 use mitra_domain::reference::{InitiativeFiles, parse_initiatives};
 use mitra_domain::{
     Actor, City, CityFilter, CityId, Country, Entry, EntryId, ModerationStatus, OrgId,
@@ -310,12 +311,12 @@ impl Mitra {
                     .map(|e| (e, ModerationStatus::Approved))
                     .collect::<Vec<_>>(),
                 None,
-                "system:demo",
+                &AuditStamp::system("demo"),
             )
             .await?;
         Ok(self
             .store
-            .mark_demo_loaded(DEMO_ENTRIES_PACK, "system:demo")
+            .mark_demo_loaded(DEMO_ENTRIES_PACK, &AuditStamp::system("demo"))
             .await?)
     }
 
@@ -375,7 +376,7 @@ impl Mitra {
             .put_entries(
                 &[(entry.clone(), status)],
                 Some(editor.org()),
-                editor.actor(),
+                editor.stamp(),
             )
             .await?;
         Ok(self.store.find_entry(&entry.id).await?)
@@ -392,25 +393,21 @@ impl Mitra {
     }
 
     /// Who imports entries for `org` (or, without, as the platform's own): the publishing organisation, the
-    /// importer's audit name, and the status of the organisation's new entries.
+    /// importer's audit stamp, and the status of the organisation's new entries.
     async fn entry_importer(
         &self,
         actor: &Actor,
         org: Option<&str>,
-    ) -> Result<(Option<OrgId>, String, ModerationStatus), ServiceError> {
+    ) -> Result<(Option<OrgId>, AuditStamp, ModerationStatus), ServiceError> {
         Ok(match org {
             Some(org) => {
                 let editor = self.publishing_editor(actor, org).await?;
                 let status = ModerationStatus::after_change(None, editor.org_approved());
-                (
-                    Some(editor.org().clone()),
-                    editor.actor().to_owned(),
-                    status,
-                )
+                (Some(editor.org().clone()), editor.stamp().clone(), status)
             }
             None => (
                 None,
-                actor.platform_admin()?.actor().to_owned(),
+                actor.platform_admin()?.stamp().clone(),
                 ModerationStatus::Approved,
             ),
         })
@@ -492,12 +489,12 @@ impl Mitra {
     }
 
     /// Who may change or delete a stored entry: editors of its organisation, or platform admins for entries
-    /// shipped with the platform. Returns the actor's audit name.
+    /// shipped with the platform. Returns the actor's audit stamp.
     pub(crate) async fn entry_writer(
         &self,
         actor: &Actor,
         stored: &StoredEntry,
-    ) -> Result<String, ServiceError> {
+    ) -> Result<AuditStamp, ServiceError> {
         Ok(self.entry_writer_and_status(actor, stored).await?.0)
     }
 
@@ -509,18 +506,18 @@ impl Mitra {
         &self,
         actor: &Actor,
         stored: &StoredEntry,
-    ) -> Result<(String, ModerationStatus), ServiceError> {
+    ) -> Result<(AuditStamp, ModerationStatus), ServiceError> {
         let writer = match &stored.owner_org {
             Some(org) => {
                 let found = self.store.find_org(org).await?;
                 let approved = found.status == ModerationStatus::Approved;
                 actor
                     .org_editor(org, approved)
-                    .map(|editor| (editor.actor().to_owned(), approved))
+                    .map(|editor| (editor.stamp().clone(), approved))
             }
             None => actor
                 .platform_admin()
-                .map(|admin| (admin.actor().to_owned(), true)),
+                .map(|admin| (admin.stamp().clone(), true)),
         };
         match writer {
             Ok((writer, published_at_once)) => Ok((
@@ -627,7 +624,7 @@ impl Mitra {
         let id = EntryId::parse(id)?;
         Ok(self
             .store
-            .moderate_entry(&id, ModerationStatus::Approved, None, admin.actor())
+            .moderate_entry(&id, ModerationStatus::Approved, None, admin.stamp())
             .await?)
     }
 
@@ -650,7 +647,7 @@ impl Mitra {
         }
         Ok(self
             .store
-            .moderate_entry(&id, ModerationStatus::Rejected, Some(reason), admin.actor())
+            .moderate_entry(&id, ModerationStatus::Rejected, Some(reason), admin.stamp())
             .await?)
     }
 

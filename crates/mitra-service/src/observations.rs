@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use mitra_domain::access::CitiesDenied;
+use mitra_domain::access::{AuditStamp, CitiesDenied};
 use mitra_domain::observation::{Catalogue, ImportError, ImportErrors, ImportReader};
 use mitra_domain::{
     Actor, CityFilter, CityId, IndicatorId, Observation, ObservationStatus, PageRequest, Relation,
@@ -172,7 +172,7 @@ impl Mitra {
         origin: &str,
         bytes: &[u8],
         dry_run: bool,
-        verified_by: Option<&str>,
+        verified_by: Option<&AuditStamp>,
         progress: Progress<'_>,
     ) -> Result<ImportReport, ServiceError> {
         self.may_import_observations(actor)?;
@@ -243,7 +243,7 @@ impl Mitra {
                 .store
                 .import_observations(
                     &batch,
-                    editor.actor(),
+                    editor.stamp(),
                     &report.label,
                     verified_by,
                     &|done| progress(ImportStage::Writing, done, total),
@@ -328,7 +328,7 @@ impl Mitra {
         }
         Ok(self
             .store
-            .review_observation(id, status, reason, verifier.actor())
+            .review_observation(id, status, reason, verifier.stamp())
             .await?)
     }
 }

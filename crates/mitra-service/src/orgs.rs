@@ -108,7 +108,7 @@ impl Mitra {
         };
         match self
             .store
-            .insert_org(&org, who.account(), who.actor())
+            .insert_org(&org, who.account(), who.stamp())
             .await
         {
             Err(mitra_store::StoreError::Conflict { .. }) => Err(ValidationError::new(
@@ -145,7 +145,7 @@ impl Mitra {
             org.status = ModerationStatus::Pending;
             org.rejection_reason = None;
         }
-        self.store.update_org(&org, editor.actor()).await?;
+        self.store.update_org(&org, editor.stamp()).await?;
         Ok(org)
     }
 
@@ -159,7 +159,7 @@ impl Mitra {
         let mut org = self.store.find_org(&OrgId::parse(id)?).await?;
         org.status = ModerationStatus::Approved;
         org.rejection_reason = None;
-        self.store.update_org(&org, admin.actor()).await?;
+        self.store.update_org(&org, admin.stamp()).await?;
         Ok(org)
     }
 
@@ -178,7 +178,7 @@ impl Mitra {
         let mut org = self.store.find_org(&OrgId::parse(id)?).await?;
         org.status = ModerationStatus::Rejected;
         org.rejection_reason = Some(reason.to_owned());
-        self.store.update_org(&org, admin.actor()).await?;
+        self.store.update_org(&org, admin.stamp()).await?;
         Ok(org)
     }
 
@@ -301,7 +301,7 @@ impl Mitra {
             .account;
         Ok(self
             .store
-            .upsert_membership(&account.id, &id, role, operator.actor())
+            .upsert_membership(&account.id, &id, role, operator.stamp())
             .await?)
     }
 }

@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 
+use mitra_domain::access::AuditStamp;
 use mitra_domain::reference::{self, ReferenceData, RowError, StandardCatalogue};
 use mitra_domain::{Email, IndicatorKind, Standard, StandardId};
 use mitra_store::ReferenceChanges;
@@ -378,14 +379,14 @@ impl Mitra {
         }
         let mut newly_loaded = self
             .store
-            .mark_demo_loaded(DEMO_PACK, "system:demo")
+            .mark_demo_loaded(DEMO_PACK, &AuditStamp::system("demo"))
             .await?;
         let loaded = self.store.demo_packs().await?;
         if !loaded.iter().any(|p| p == DEMO_ACCOUNTS_PACK) {
             self.load_demo_accounts().await?;
             newly_loaded |= self
                 .store
-                .mark_demo_loaded(DEMO_ACCOUNTS_PACK, "system:demo")
+                .mark_demo_loaded(DEMO_ACCOUNTS_PACK, &AuditStamp::system("demo"))
                 .await?;
         }
         for pack in DEMO_OBSERVATION_PACKS {
@@ -399,11 +400,14 @@ impl Mitra {
                 &format!("demo:{}", pack.path),
                 pack.text.as_bytes(),
                 false,
-                Some("system:demo"),
+                Some(&AuditStamp::system("demo")),
                 &|_, _, _| {},
             )
             .await?;
-            newly_loaded |= self.store.mark_demo_loaded(&name, "system:demo").await?;
+            newly_loaded |= self
+                .store
+                .mark_demo_loaded(&name, &AuditStamp::system("demo"))
+                .await?;
         }
         newly_loaded |= self.load_demo_entries().await?;
         self.set_demo_accounts_enabled(true).await?;
@@ -428,7 +432,7 @@ impl Mitra {
                 _ => continue,
             };
             self.store
-                .set_password_hash(&credentials.account.id, &hash, "system:demo")
+                .set_password_hash(&credentials.account.id, &hash, &AuditStamp::system("demo"))
                 .await?;
             changed += 1;
         }

@@ -297,7 +297,7 @@ impl Mitra {
             note: input.note.trim().to_owned(),
             source: source.to_owned(),
         };
-        self.store.put_crosswalk(&entry, admin.actor()).await?;
+        self.store.put_crosswalk(&entry, admin.stamp()).await?;
         Ok(entry)
     }
 
@@ -313,7 +313,7 @@ impl Mitra {
         let to = IndicatorId::parse(to)?;
         Ok(self
             .store
-            .delete_crosswalk(&from, &to, admin.actor())
+            .delete_crosswalk(&from, &to, admin.stamp())
             .await?)
     }
 

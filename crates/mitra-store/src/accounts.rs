@@ -2,6 +2,7 @@
 //! `repo/orgs.rs` and `repo/sessions.rs` implement the traits.
 
 use async_trait::async_trait;
+use mitra_domain::access::AuditStamp;
 use mitra_domain::{
     Account, AccountId, Email, MemberRole, Membership, ModerationStatus, OrgId, Organisation,
     TokenScope,
@@ -120,7 +121,7 @@ pub struct AuditFilter {
 #[async_trait]
 pub trait AccountStore {
     /// Inserts an account; [`StoreError::Conflict`] when the address is taken.
-    async fn insert_account(&self, new: &NewAccount, actor: &str) -> Result<(), StoreError>;
+    async fn insert_account(&self, new: &NewAccount, actor: &AuditStamp) -> Result<(), StoreError>;
     /// The credentials of the account with `email`, if any.
     async fn find_credentials(&self, email: &Email) -> Result<Option<Credentials>, StoreError>;
     /// One account.
@@ -135,7 +136,8 @@ pub trait AccountStore {
         locked_until: Option<OffsetDateTime>,
     ) -> Result<(), StoreError>;
     /// Writes an account's settings, role and verification state, journalled.
-    async fn update_account(&self, account: &Account, actor: &str) -> Result<(), StoreError>;
+    async fn update_account(&self, account: &Account, actor: &AuditStamp)
+    -> Result<(), StoreError>;
     /// Replaces the password hash and, in the same transaction, ends every session of the account, voids its unused
     /// password-reset links and revokes its API tokens; journalled without the hash. Returns how many API tokens
     /// were revoked.
@@ -143,7 +145,7 @@ pub trait AccountStore {
         &self,
         id: &AccountId,
         hash: &str,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<u64, StoreError>;
     /// An account's memberships.
     async fn list_memberships(&self, id: &AccountId) -> Result<Vec<Membership>, StoreError>;
@@ -155,7 +157,7 @@ pub trait AccountStore {
         account: &AccountId,
         org: &OrgId,
         role: MemberRole,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<(), StoreError>;
 }
 
@@ -208,7 +210,7 @@ pub trait SessionStore {
         &self,
         record: &ApiTokenRecord,
         hash: &str,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<(), StoreError>;
     /// The token with that secret hash, revoked or not.
     async fn find_api_token(&self, hash: &str) -> Result<Option<ApiTokenRecord>, StoreError>;
@@ -223,7 +225,7 @@ pub trait SessionStore {
         id: &str,
         account: &AccountId,
         now: OffsetDateTime,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<bool, StoreError>;
 }
 
@@ -236,10 +238,10 @@ pub trait OrgStore {
         &self,
         org: &Organisation,
         creator: Option<&AccountId>,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<(), StoreError>;
     /// Writes an organisation's profile and moderation state, journalled.
-    async fn update_org(&self, org: &Organisation, actor: &str) -> Result<(), StoreError>;
+    async fn update_org(&self, org: &Organisation, actor: &AuditStamp) -> Result<(), StoreError>;
     /// One organisation.
     async fn find_org(&self, id: &OrgId) -> Result<Organisation, StoreError>;
     /// Organisations by id after `after`, only those with `status` when given.

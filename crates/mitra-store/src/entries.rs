@@ -1,6 +1,7 @@
 //! The knowledge exchange's entries: their records and trait. No SQL here: `repo/entries.rs` implements the trait.
 
 use async_trait::async_trait;
+use mitra_domain::access::AuditStamp;
 use mitra_domain::{AccountId, Entry, EntryId, ModerationStatus, OrgId, PageRequest};
 use time::OffsetDateTime;
 
@@ -78,7 +79,7 @@ pub trait EntryStore {
         &self,
         entries: &[(Entry, ModerationStatus)],
         owner: Option<&OrgId>,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<EntryWrites, StoreError>;
 
     /// Sets an entry's moderation status and, for a rejection, its reason; journalled under entity `entry`.
@@ -88,7 +89,7 @@ pub trait EntryStore {
         id: &EntryId,
         status: ModerationStatus,
         reason: Option<&str>,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<(), StoreError>;
 
     /// Up to `limit` entries with moderation `status`, oldest change first.
@@ -115,7 +116,7 @@ pub trait EntryStore {
         &self,
         entry: &EntryId,
         account: &AccountId,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<bool, StoreError>;
 
     /// Withdraws `account` from `entry`, journalled; `false` when it was not enrolled.
@@ -123,14 +124,20 @@ pub trait EntryStore {
         &self,
         entry: &EntryId,
         account: &AccountId,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<bool, StoreError>;
 
     /// Everyone enrolled in `entry`, in the order they enrolled (the first `seats` hold a seat).
     async fn list_enrolments(&self, entry: &EntryId) -> Result<Vec<Enrolment>, StoreError>;
 
-    /// Records that `entry` shows `file`, journalled under entity `attachment`; `false` when it already does.
-    async fn add_attachment(&self, entry: &EntryId, file: &Attachment) -> Result<bool, StoreError>;
+    /// Records that `entry` shows `file`, added by `actor` (its `created_by` is not read), journalled under entity
+    /// `attachment`; `false` when it already does.
+    async fn add_attachment(
+        &self,
+        entry: &EntryId,
+        file: &Attachment,
+        actor: &AuditStamp,
+    ) -> Result<bool, StoreError>;
 
     /// The files `entry` shows, in the order they were attached.
     async fn list_attachments(&self, entry: &EntryId) -> Result<Vec<Attachment>, StoreError>;
@@ -140,7 +147,7 @@ pub trait EntryStore {
         &self,
         entry: &EntryId,
         sha256: &str,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<bool, StoreError>;
 
     /// Whether any entry still shows file `sha256`.
@@ -148,5 +155,5 @@ pub trait EntryStore {
 
     /// Deletes an entry (and its enrolments and attachment records), journalled; [`StoreError::NotFound`] when
     /// there is none.
-    async fn delete_entry(&self, id: &EntryId, actor: &str) -> Result<(), StoreError>;
+    async fn delete_entry(&self, id: &EntryId, actor: &AuditStamp) -> Result<(), StoreError>;
 }

@@ -4,7 +4,8 @@
 //! from the URL and returns it as `Arc<dyn Store>`. Both backends run the same contract test suite. Every write is a
 //! transaction that also appends to the audit log and the change feed, so derived state (search index, analytics
 //! caches) can follow the feed and auditors can read the log. This crate must not know about HTTP, sessions or
-//! permissions: callers have already decided that a write is allowed.
+//! permissions: every write takes the [`AuditStamp`](mitra_domain::access::AuditStamp) that only a permission
+//! check's handle hands out, so a caller cannot write without having decided that the write is allowed.
 //!
 //! # Layout
 //!
@@ -42,6 +43,7 @@ pub mod test_support;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use mitra_domain::access::AuditStamp;
 use mitra_domain::reference::ReferenceData;
 use mitra_domain::{
     City, CityFilter, CityId, Country, CrosswalkEntry, FocusArea, Indicator, IndicatorId,
@@ -101,7 +103,7 @@ pub trait ReferenceStore {
     ) -> Result<ReferenceChanges, StoreError>;
 
     /// Records that demo pack `pack` is loaded; `false` when it already was (then nothing is written).
-    async fn mark_demo_loaded(&self, pack: &str, actor: &str) -> Result<bool, StoreError>;
+    async fn mark_demo_loaded(&self, pack: &str, actor: &AuditStamp) -> Result<bool, StoreError>;
 
     /// The demo packs loaded so far.
     async fn demo_packs(&self) -> Result<Vec<String>, StoreError>;
@@ -156,14 +158,18 @@ pub trait StandardStore {
     async fn list_focus_areas(&self) -> Result<Vec<FocusArea>, StoreError>;
 
     /// Inserts or replaces the relation from `entry.from` to `entry.to`, journalled.
-    async fn put_crosswalk(&self, entry: &CrosswalkEntry, actor: &str) -> Result<(), StoreError>;
+    async fn put_crosswalk(
+        &self,
+        entry: &CrosswalkEntry,
+        actor: &AuditStamp,
+    ) -> Result<(), StoreError>;
 
     /// Deletes the relation from `from` to `to`, journalled; [`StoreError::NotFound`] when there is none.
     async fn delete_crosswalk(
         &self,
         from: &IndicatorId,
         to: &IndicatorId,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<(), StoreError>;
 }
 

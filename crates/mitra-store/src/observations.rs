@@ -2,6 +2,7 @@
 //! dialects use: the upsert's tail, the range check, the stamp and the key numbers of a batch. Nothing here runs a
 //! statement: `repo/observations.rs` does.
 
+use mitra_domain::access::AuditStamp;
 use mitra_domain::{
     CityId, IndicatorId, Observation, ObservationBatch, ObservationStatus, PageRequest, StandardId,
 };
@@ -132,9 +133,9 @@ pub trait ObservationStore {
     async fn import_observations(
         &self,
         batch: &ObservationBatch,
-        actor: &str,
+        actor: &AuditStamp,
         label: &str,
-        verified_by: Option<&str>,
+        verified_by: Option<&AuditStamp>,
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<UpsertReport, StoreError>;
 
@@ -154,7 +155,7 @@ pub trait ObservationStore {
         id: i64,
         status: ObservationStatus,
         reason: Option<&str>,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<Observation, StoreError>;
 
     /// Development tiers set by platform admins, by city id.
@@ -167,7 +168,7 @@ pub trait ObservationStore {
         &self,
         city: &CityId,
         tier: Option<&str>,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<(), StoreError>;
 
     /// Every observation that is not rejected, as (city, indicator, year, value), for the analytics panel; for each

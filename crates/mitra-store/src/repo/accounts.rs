@@ -3,6 +3,7 @@
 //! rows, except that a new password ends the account's sessions, links and tokens in the same transaction.
 
 use async_trait::async_trait;
+use mitra_domain::access::AuditStamp;
 use mitra_domain::{
     Account, AccountId, CityId, Email, MemberRole, Membership, ModerationStatus, OrgId, OrgKind,
     PlatformRole,
@@ -19,7 +20,7 @@ const ACCOUNT_COLUMNS: &str =
     "a.id, a.email, a.display_name, a.language, a.time_zone, a.platform_role, a.email_verified_at";
 
 /// An `accounts` row, without its secrets.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct AccountRow {
     id: String,
     email: String,
@@ -51,7 +52,7 @@ impl AccountRow {
 }
 
 /// An `accounts` row with what sign-in needs.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct CredentialsRow {
     #[sqlx(flatten)]
     account: AccountRow,
@@ -61,7 +62,7 @@ struct CredentialsRow {
 }
 
 /// An account with its role in an organisation.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct MemberRow {
     #[sqlx(flatten)]
     account: AccountRow,
@@ -69,7 +70,7 @@ struct MemberRow {
 }
 
 /// A `memberships` row with what permission checks need of its organisation.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct MembershipRow {
     org_id: String,
     role: String,
@@ -118,7 +119,7 @@ async fn find_account_in(tx: &mut WriteTx, id: &str) -> Result<Option<Account>, 
 
 #[async_trait]
 impl AccountStore for DbStore {
-    async fn insert_account(&self, new: &NewAccount, actor: &str) -> Result<(), StoreError> {
+    async fn insert_account(&self, new: &NewAccount, actor: &AuditStamp) -> Result<(), StoreError> {
         let now = OffsetDateTime::now_utc();
         let a = &new.account;
         let mut tx = WriteTx::begin(&self.pool).await?;
@@ -206,7 +207,11 @@ impl AccountStore for DbStore {
         Ok(())
     }
 
-    async fn update_account(&self, account: &Account, actor: &str) -> Result<(), StoreError> {
+    async fn update_account(
+        &self,
+        account: &Account,
+        actor: &AuditStamp,
+    ) -> Result<(), StoreError> {
         let now = OffsetDateTime::now_utc();
         let mut tx = WriteTx::begin(&self.pool).await?;
         let before = find_account_in(&mut tx, account.id.as_str())
@@ -249,7 +254,7 @@ impl AccountStore for DbStore {
         &self,
         id: &AccountId,
         hash: &str,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<u64, StoreError> {
         let now = OffsetDateTime::now_utc();
         let mut tx = WriteTx::begin(&self.pool).await?;
@@ -345,7 +350,7 @@ impl AccountStore for DbStore {
         account: &AccountId,
         org: &OrgId,
         role: MemberRole,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<(), StoreError> {
         let now = OffsetDateTime::now_utc();
         let mut tx = WriteTx::begin(&self.pool).await?;

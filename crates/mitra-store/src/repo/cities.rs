@@ -26,7 +26,7 @@ const CITY_FILTER: &str = "($1 is null or c.country = $1) and ($2 is null or exi
      or lower(c.name_en) like $3 escape '\\' or c.name_zh like $3 escape '\\')";
 
 /// A `cities` row.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct CityRow {
     id: String,
     name_en: String,
@@ -81,7 +81,7 @@ impl CityRow {
 }
 
 /// A `city_populations` row.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct PopulationRow {
     city_id: String,
     year: i64,
@@ -104,7 +104,7 @@ impl PopulationRow {
 }
 
 /// A `countries` row.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct CountryRow {
     code: String,
     iso3: String,

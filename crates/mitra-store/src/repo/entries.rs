@@ -3,6 +3,7 @@
 //! database; this file only records which entry shows which file.
 
 use async_trait::async_trait;
+use mitra_domain::access::AuditStamp;
 use mitra_domain::{AccountId, Entry, EntryId, ModerationStatus, OrgId, PageRequest};
 use serde_json::{Value, json};
 use sqlx::types::Json;
@@ -17,7 +18,7 @@ const COLUMNS: &str = "id, owner_org, status, rejection_reason, document, create
      updated_by, updated_at";
 
 /// An `entries` row.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct EntryRow {
     id: String,
     owner_org: Option<String>,
@@ -52,7 +53,7 @@ impl EntryRow {
 }
 
 /// An `enrolments` row with the account's name and address.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct EnrolmentRow {
     account_id: String,
     display_name: String,
@@ -73,7 +74,7 @@ impl EnrolmentRow {
 }
 
 /// An `attachments` row.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct AttachmentRow {
     sha256: String,
     name: String,
@@ -102,7 +103,7 @@ impl EntryStore for DbStore {
         &self,
         entries: &[(Entry, ModerationStatus)],
         owner: Option<&OrgId>,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<EntryWrites, StoreError> {
         let now = OffsetDateTime::now_utc();
         let mut writes = EntryWrites::default();
@@ -129,7 +130,7 @@ impl EntryStore for DbStore {
                     .bind(entry.id.as_str())
                     .bind(entry.kind().tag())
                     .bind(Json(&after))
-                    .bind(actor)
+                    .bind(actor.as_str())
                     .bind(now)
                     .bind(status.as_str())
                     .execute(&mut *tx)
@@ -147,7 +148,7 @@ impl EntryStore for DbStore {
                     .bind(entry.kind().tag())
                     .bind(owner.map(|o| o.as_str()))
                     .bind(Json(&after))
-                    .bind(actor)
+                    .bind(actor.as_str())
                     .bind(now)
                     .bind(status.as_str())
                     .execute(&mut *tx)
@@ -226,7 +227,7 @@ impl EntryStore for DbStore {
         id: &EntryId,
         status: ModerationStatus,
         reason: Option<&str>,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<(), StoreError> {
         let now = OffsetDateTime::now_utc();
         let mut tx = WriteTx::begin(&self.pool).await?;
@@ -289,7 +290,7 @@ impl EntryStore for DbStore {
         &self,
         entry: &EntryId,
         account: &AccountId,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<bool, StoreError> {
         let now = OffsetDateTime::now_utc();
         let mut tx = WriteTx::begin(&self.pool).await?;
@@ -327,7 +328,7 @@ impl EntryStore for DbStore {
         &self,
         entry: &EntryId,
         account: &AccountId,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<bool, StoreError> {
         let now = OffsetDateTime::now_utc();
         let mut tx = WriteTx::begin(&self.pool).await?;
@@ -369,7 +370,12 @@ impl EntryStore for DbStore {
         rows.into_iter().map(EnrolmentRow::into_enrolment).collect()
     }
 
-    async fn add_attachment(&self, entry: &EntryId, file: &Attachment) -> Result<bool, StoreError> {
+    async fn add_attachment(
+        &self,
+        entry: &EntryId,
+        file: &Attachment,
+        actor: &AuditStamp,
+    ) -> Result<bool, StoreError> {
         let mut tx = WriteTx::begin(&self.pool).await?;
         let added = sqlx::query(
             "insert into attachments (entry_id, sha256, name, content_type, size, created_by, \
@@ -380,7 +386,7 @@ impl EntryStore for DbStore {
         .bind(&file.name)
         .bind(&file.content_type)
         .bind(i64::try_from(file.size).unwrap_or(i64::MAX))
-        .bind(&file.created_by)
+        .bind(actor.as_str())
         .bind(file.created_at)
         .execute(&mut *tx)
         .await?
@@ -395,7 +401,7 @@ impl EntryStore for DbStore {
             journal(
                 &mut tx,
                 file.created_at,
-                &file.created_by,
+                actor,
                 "insert",
                 "attachment",
                 &key,
@@ -423,7 +429,7 @@ impl EntryStore for DbStore {
         &self,
         entry: &EntryId,
         sha256: &str,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<bool, StoreError> {
         let now = OffsetDateTime::now_utc();
         let mut tx = WriteTx::begin(&self.pool).await?;
@@ -467,7 +473,7 @@ impl EntryStore for DbStore {
         Ok(found.is_some())
     }
 
-    async fn delete_entry(&self, id: &EntryId, actor: &str) -> Result<(), StoreError> {
+    async fn delete_entry(&self, id: &EntryId, actor: &AuditStamp) -> Result<(), StoreError> {
         let now = OffsetDateTime::now_utc();
         let mut tx = WriteTx::begin(&self.pool).await?;
         let before: Json<Value> = sqlx::query_scalar("select document from entries where id = $1")

@@ -3,6 +3,7 @@
 //! through [`journal`]; this file must not know any aggregate's tables.
 
 use async_trait::async_trait;
+use mitra_domain::access::AuditStamp;
 use serde_json::Value;
 use sqlx::types::Json;
 use time::OffsetDateTime;
@@ -108,7 +109,7 @@ impl WriteTx {
 pub(super) async fn journal(
     tx: &mut WriteTx,
     now: OffsetDateTime,
-    actor: &str,
+    actor: &AuditStamp,
     action: &str,
     entity: &str,
     entity_id: &str,
@@ -120,7 +121,7 @@ pub(super) async fn journal(
          after_json) values ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(now)
-    .bind(actor)
+    .bind(actor.as_str())
     .bind(action)
     .bind(entity)
     .bind(entity_id)
@@ -133,7 +134,7 @@ pub(super) async fn journal(
 }
 
 /// An `audit_log` row.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct AuditRow {
     id: i64,
     occurred_at: OffsetDateTime,
@@ -161,7 +162,7 @@ impl From<AuditRow> for AuditEntry {
 }
 
 /// A `change_feed` row.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct ChangeRow {
     seq: i64,
     occurred_at: OffsetDateTime,

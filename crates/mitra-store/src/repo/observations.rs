@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
+use mitra_domain::access::AuditStamp;
 use mitra_domain::{
     CityId, IndicatorId, Observation, ObservationBatch, ObservationStatus, PageRequest,
     ValidationError,
@@ -32,7 +33,7 @@ const FROM: &str = "observations o \
      join observation_sources s on s.num = o.source";
 
 /// An `observations` row with its strings.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct ObservationRow {
     id: i64,
     city_id: String,
@@ -81,7 +82,7 @@ impl ObservationRow {
 
 /// One row of the analytics panel. The status is borrowed from the fetched row: the panel reads every observation,
 /// and only compares it.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct PanelRow<'r> {
     city_id: String,
     indicator_id: String,
@@ -251,9 +252,9 @@ impl ObservationStore for DbStore {
     async fn import_observations(
         &self,
         batch: &ObservationBatch,
-        actor: &str,
+        actor: &AuditStamp,
         label: &str,
-        verified_by: Option<&str>,
+        verified_by: Option<&AuditStamp>,
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<UpsertReport, StoreError> {
         let now = OffsetDateTime::now_utc();
@@ -261,9 +262,9 @@ impl ObservationStore for DbStore {
         let keys = batch_keys(&mut tx, batch).await?;
         let order = keys.order(batch);
         let stamp = ImportStamp {
-            actor,
+            actor: actor.as_str(),
             at: now,
-            verified_by,
+            verified_by: verified_by.map(AuditStamp::as_str),
         };
         let written = write_observations(&mut tx, batch, &keys, &order, &stamp, progress).await?;
         let rows = batch.len() as u64;
@@ -281,7 +282,7 @@ impl ObservationStore for DbStore {
                  before_json, after_json) values ($1, $2, 'import', 'observations', $3, null, $4)",
             )
             .bind(now)
-            .bind(actor)
+            .bind(actor.as_str())
             .bind(label)
             .bind(sqlx::types::Json(&summary))
             .execute(&mut *tx)
@@ -338,7 +339,7 @@ impl ObservationStore for DbStore {
         id: i64,
         status: ObservationStatus,
         reason: Option<&str>,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<Observation, StoreError> {
         let now = OffsetDateTime::now_utc();
         let mut tx = WriteTx::begin(&self.pool).await?;
@@ -349,7 +350,7 @@ impl ObservationStore for DbStore {
         )
         .bind(status.as_str())
         .bind(reason)
-        .bind(actor)
+        .bind(actor.as_str())
         .bind(now)
         .bind(id)
         .execute(&mut *tx)
@@ -384,7 +385,7 @@ impl ObservationStore for DbStore {
         &self,
         city: &CityId,
         tier: Option<&str>,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<(), StoreError> {
         let now = OffsetDateTime::now_utc();
         let mut tx = WriteTx::begin(&self.pool).await?;
@@ -402,7 +403,7 @@ impl ObservationStore for DbStore {
                 )
                 .bind(city.as_str())
                 .bind(tier)
-                .bind(actor)
+                .bind(actor.as_str())
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;

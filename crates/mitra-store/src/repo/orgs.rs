@@ -2,6 +2,7 @@
 //! creator its admin. Other memberships are written by `accounts.rs`.
 
 use async_trait::async_trait;
+use mitra_domain::access::AuditStamp;
 use mitra_domain::{
     AccountId, CityId, CountryCode, MemberRole, ModerationStatus, OrgId, OrgKind, OrgProfile,
     Organisation,
@@ -18,7 +19,7 @@ const ORG_COLUMNS: &str = "o.id, o.kind, o.name_en, o.name_zh, o.country, o.city
      o.description_en, o.description_zh, o.status, o.rejection_reason";
 
 /// An `organisations` row.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct OrgRow {
     id: String,
     kind: String,
@@ -88,7 +89,7 @@ impl OrgStore for DbStore {
         &self,
         org: &Organisation,
         creator: Option<&AccountId>,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<(), StoreError> {
         let now = OffsetDateTime::now_utc();
         let p = &org.profile;
@@ -154,7 +155,7 @@ impl OrgStore for DbStore {
         Ok(())
     }
 
-    async fn update_org(&self, org: &Organisation, actor: &str) -> Result<(), StoreError> {
+    async fn update_org(&self, org: &Organisation, actor: &AuditStamp) -> Result<(), StoreError> {
         let now = OffsetDateTime::now_utc();
         let p = &org.profile;
         let mut tx = WriteTx::begin(&self.pool).await?;

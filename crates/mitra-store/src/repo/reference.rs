@@ -4,6 +4,7 @@
 //! [`ReferenceStore::apply_reference`]. This file must not know the tables those steps write.
 
 use async_trait::async_trait;
+use mitra_domain::access::AuditStamp;
 use mitra_domain::reference::ReferenceData;
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -12,9 +13,6 @@ use super::dialect::DbStore;
 use super::journal::{WriteTx, journal};
 use super::{cities, standards};
 use crate::{ReferenceChanges, ReferenceState, ReferenceStore, StoreError};
-
-/// Who reference loads are journalled as.
-const REFERENCE_ACTOR: &str = "system:reference";
 
 /// A reference load under way: its transaction, its time, and what it has changed so far.
 pub(super) struct ReferenceLoad {
@@ -51,7 +49,7 @@ impl ReferenceLoad {
         journal(
             &mut self.tx,
             self.now,
-            REFERENCE_ACTOR,
+            &AuditStamp::system("reference"),
             action,
             entity,
             entity_id,
@@ -64,7 +62,7 @@ impl ReferenceLoad {
 }
 
 /// A `reference_loads` row.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct ReferenceStateRow {
     version: i64,
     content_hash: String,
@@ -126,7 +124,7 @@ impl ReferenceStore for DbStore {
         Ok(changes)
     }
 
-    async fn mark_demo_loaded(&self, pack: &str, actor: &str) -> Result<bool, StoreError> {
+    async fn mark_demo_loaded(&self, pack: &str, actor: &AuditStamp) -> Result<bool, StoreError> {
         let now = OffsetDateTime::now_utc();
         let mut tx = WriteTx::begin(&self.pool).await?;
         let inserted = sqlx::query(

@@ -3,6 +3,7 @@
 //! sessions and links are not content.
 
 use async_trait::async_trait;
+use mitra_domain::access::AuditStamp;
 use mitra_domain::{AccountId, MemberRole, OrgId, TokenScope};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -19,7 +20,7 @@ const ONE_TIME_TOKEN: &str = "select account_id, email, org_id, role, expires_at
 const TOKEN_COLUMNS: &str = "id, account_id, name, scope, created_at, last_used_at, revoked_at";
 
 /// A `sessions` row.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct SessionRow {
     account_id: Option<String>,
     csrf_token: String,
@@ -27,7 +28,7 @@ struct SessionRow {
 }
 
 /// A `one_time_tokens` row.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct OneTimeTokenRow {
     account_id: Option<String>,
     email: Option<String>,
@@ -71,7 +72,7 @@ impl OneTimeTokenRow {
 }
 
 /// An `api_tokens` row, without the hash.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct ApiTokenRow {
     id: String,
     account_id: String,
@@ -256,7 +257,7 @@ impl SessionStore for DbStore {
         &self,
         record: &ApiTokenRecord,
         hash: &str,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<(), StoreError> {
         let mut tx = WriteTx::begin(&self.pool).await?;
         sqlx::query(
@@ -325,7 +326,7 @@ impl SessionStore for DbStore {
         id: &str,
         account: &AccountId,
         now: OffsetDateTime,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<bool, StoreError> {
         let mut tx = WriteTx::begin(&self.pool).await?;
         let row: Option<ApiTokenRow> = sqlx::query_as(&format!(

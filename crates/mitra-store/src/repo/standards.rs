@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
+use mitra_domain::access::AuditStamp;
 use mitra_domain::{
     Basis, CrosswalkEntry, Direction, FocusArea, Indicator, IndicatorId, IndicatorKind,
     PageRequest, Relation, Standard, StandardId, StandardSummary,
@@ -33,7 +34,7 @@ const UPSERT_CROSSWALK: &str = "insert into crosswalk (from_indicator_id, to_ind
      excluded.basis, note = excluded.note, source = excluded.source";
 
 /// A `standards` row.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct StandardRow {
     id: String,
     code: String,
@@ -57,7 +58,7 @@ impl StandardRow {
 }
 
 /// A `standards` row with the number of its indicators.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct StandardSummaryRow {
     #[sqlx(flatten)]
     standard: StandardRow,
@@ -65,7 +66,7 @@ struct StandardSummaryRow {
 }
 
 /// An `indicators` row.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct IndicatorRow {
     id: String,
     standard_id: String,
@@ -120,7 +121,7 @@ impl IndicatorRow {
 }
 
 /// A `crosswalk` row.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct CrosswalkRow {
     from_indicator_id: String,
     to_indicator_id: String,
@@ -146,7 +147,7 @@ impl CrosswalkRow {
 }
 
 /// A `focus_areas` row.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx_macros::FromRow)]
 struct FocusAreaRow {
     id: String,
     name_en: String,
@@ -497,7 +498,11 @@ impl StandardStore for DbStore {
             .collect())
     }
 
-    async fn put_crosswalk(&self, entry: &CrosswalkEntry, actor: &str) -> Result<(), StoreError> {
+    async fn put_crosswalk(
+        &self,
+        entry: &CrosswalkEntry,
+        actor: &AuditStamp,
+    ) -> Result<(), StoreError> {
         let now = OffsetDateTime::now_utc();
         let id = format!("{} {}", entry.from, entry.to);
         let mut tx = WriteTx::begin(&self.pool).await?;
@@ -533,7 +538,7 @@ impl StandardStore for DbStore {
         &self,
         from: &IndicatorId,
         to: &IndicatorId,
-        actor: &str,
+        actor: &AuditStamp,
     ) -> Result<(), StoreError> {
         let now = OffsetDateTime::now_utc();
         let id = format!("{from} {to}");

@@ -1,5 +1,7 @@
 //! Contract for accounts, organisations, sessions, one-time links, API tokens and the audit search.
 
+use crate::support::operator;
+use mitra_domain::access::AuditStamp;
 use mitra_domain::{
     Account, AccountId, Email, MemberRole, ModerationStatus, OrgId, OrgKind, OrgProfile,
     Organisation, PlatformRole, TokenScope,
@@ -45,11 +47,11 @@ fn org(id: &str, kind: OrgKind, city: Option<&str>) -> Organisation {
 async fn a_unique_violation_names_the_constraint_that_refused_it() {
     for_each_backend(|store| async move {
         store
-            .insert_account(&account(1, "ana@example.org"), "operator")
+            .insert_account(&account(1, "ana@example.org"), &operator())
             .await
             .expect("insert");
         let err = store
-            .insert_account(&account(2, "ana@example.org"), "operator")
+            .insert_account(&account(2, "ana@example.org"), &operator())
             .await
             .expect_err("same address");
         // PostgreSQL names the constraint; SQLite names the columns it covers.
@@ -75,12 +77,12 @@ async fn an_address_has_one_account_and_its_credentials_can_be_found() {
     for_each_backend(|store| async move {
         let ana = account(1, "ana@example.org");
         store
-            .insert_account(&ana, "operator")
+            .insert_account(&ana, &operator())
             .await
             .expect("insert");
         let again = account(2, "ANA@example.org");
         let err = store
-            .insert_account(&again, "operator")
+            .insert_account(&again, &operator())
             .await
             .expect_err("same address");
         assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
@@ -129,7 +131,7 @@ async fn account_changes_are_journalled_and_a_new_password_ends_sessions() {
     for_each_backend(|store| async move {
         let ana = account(1, "ana@example.org");
         store
-            .insert_account(&ana, "operator")
+            .insert_account(&ana, &operator())
             .await
             .expect("insert");
         let mut changed = ana.account.clone();
@@ -137,7 +139,7 @@ async fn account_changes_are_journalled_and_a_new_password_ends_sessions() {
         changed.platform_role = Some(PlatformRole::Verifier);
         changed.email_verified = true;
         store
-            .update_account(&changed, "operator")
+            .update_account(&changed, &operator())
             .await
             .expect("update");
         assert_eq!(
@@ -170,7 +172,7 @@ async fn account_changes_are_journalled_and_a_new_password_ends_sessions() {
             .set_password_hash(
                 &ana.account.id,
                 "$argon2id$new",
-                &format!("account:{}", ana.account.id),
+                &AuditStamp::own_account(&ana.account.id),
             )
             .await
             .expect("password");
@@ -243,7 +245,7 @@ async fn a_one_time_link_works_once_for_its_purpose_and_not_after_expiry() {
     for_each_backend(|store| async move {
         let ana = account(1, "ana@example.org");
         store
-            .insert_account(&ana, "operator")
+            .insert_account(&ana, &operator())
             .await
             .expect("insert");
         let now = OffsetDateTime::now_utc();
@@ -299,7 +301,7 @@ async fn api_tokens_are_found_by_hash_listed_and_revoked() {
     for_each_backend(|store| async move {
         let ana = account(1, "ana@example.org");
         store
-            .insert_account(&ana, "operator")
+            .insert_account(&ana, &operator())
             .await
             .expect("insert");
         let now = OffsetDateTime::now_utc();
@@ -313,7 +315,7 @@ async fn api_tokens_are_found_by_hash_listed_and_revoked() {
             revoked_at: None,
         };
         store
-            .insert_api_token(&record, "secret-hash", "operator")
+            .insert_api_token(&record, "secret-hash", &operator())
             .await
             .expect("insert");
         assert_eq!(
@@ -329,24 +331,24 @@ async fn api_tokens_are_found_by_hash_listed_and_revoked() {
         assert!(listed[0].last_used_at.is_some());
         let bob = account(2, "bob@example.org");
         store
-            .insert_account(&bob, "operator")
+            .insert_account(&bob, &operator())
             .await
             .expect("insert bob");
         assert!(
             !store
-                .revoke_api_token("tok1", &bob.account.id, now, "x")
+                .revoke_api_token("tok1", &bob.account.id, now, &operator())
                 .await
                 .expect("not bob's")
         );
         assert!(
             store
-                .revoke_api_token("tok1", &ana.account.id, now, "x")
+                .revoke_api_token("tok1", &ana.account.id, now, &operator())
                 .await
                 .expect("revoke")
         );
         assert!(
             !store
-                .revoke_api_token("tok1", &ana.account.id, now, "x")
+                .revoke_api_token("tok1", &ana.account.id, now, &operator())
                 .await
                 .expect("twice")
         );
@@ -371,7 +373,7 @@ async fn organisations_start_pending_with_their_creator_as_admin() {
             .expect("reference");
         let ana = account(1, "ana@example.org");
         store
-            .insert_account(&ana, "operator")
+            .insert_account(&ana, &operator())
             .await
             .expect("insert");
         let bma = org(
@@ -380,11 +382,11 @@ async fn organisations_start_pending_with_their_creator_as_admin() {
             Some("bangkok"),
         );
         store
-            .insert_org(&bma, Some(&ana.account.id), "account:ana")
+            .insert_org(&bma, Some(&ana.account.id), &operator())
             .await
             .expect("insert org");
         assert!(matches!(
-            store.insert_org(&bma, None, "x").await,
+            store.insert_org(&bma, None, &operator()).await,
             Err(StoreError::Conflict { .. })
         ));
         let memberships = store
@@ -409,7 +411,7 @@ async fn organisations_start_pending_with_their_creator_as_admin() {
         let mut approved = bma.clone();
         approved.status = ModerationStatus::Approved;
         store
-            .update_org(&approved, "operator")
+            .update_org(&approved, &operator())
             .await
             .expect("approve");
         assert!(
@@ -425,13 +427,13 @@ async fn organisations_start_pending_with_their_creator_as_admin() {
         );
 
         let bob = account(2, "bob@example.org");
-        store.insert_account(&bob, "operator").await.expect("bob");
+        store.insert_account(&bob, &operator()).await.expect("bob");
         store
-            .upsert_membership(&bob.account.id, &bma.id, MemberRole::Member, "x")
+            .upsert_membership(&bob.account.id, &bma.id, MemberRole::Member, &operator())
             .await
             .expect("add");
         store
-            .upsert_membership(&bob.account.id, &bma.id, MemberRole::Editor, "x")
+            .upsert_membership(&bob.account.id, &bma.id, MemberRole::Editor, &operator())
             .await
             .expect("promote");
         let members = store.list_members(&bma.id).await.expect("members");
@@ -462,7 +464,7 @@ async fn the_audit_log_can_be_searched_by_actor_entity_and_time() {
             .await
             .expect("reference");
         store
-            .insert_account(&account(1, "ana@example.org"), "operator")
+            .insert_account(&account(1, "ana@example.org"), &operator())
             .await
             .expect("insert");
         let by_operator = store

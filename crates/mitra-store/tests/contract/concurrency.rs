@@ -1,6 +1,7 @@
 //! Contract under concurrent writers: they queue instead of failing, and a follower of the change feed misses no
 //! change, although on PostgreSQL transactions commit in another order than they insert.
 
+use crate::support::operator;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,7 +29,7 @@ async fn write_concurrently(store: &Arc<dyn Store>) -> BTreeSet<String> {
             for n in 0..WRITES_EACH {
                 let e = entry(&format!("w{writer}-{n}"), "Single write");
                 store
-                    .put_entries(&[(e, ModerationStatus::Approved)], None, "writer")
+                    .put_entries(&[(e, ModerationStatus::Approved)], None, &operator())
                     .await
                     .unwrap_or_else(|err| panic!("writer {writer}, write {n}: {err}"));
                 ids.push(format!("w{writer}-{n}"));
@@ -45,7 +46,7 @@ async fn write_concurrently(store: &Arc<dyn Store>) -> BTreeSet<String> {
             .put_entries(
                 &with_status(&entries, ModerationStatus::Approved),
                 None,
-                "importer",
+                &operator(),
             )
             .await
             .unwrap_or_else(|err| panic!("bulk write: {err}"));

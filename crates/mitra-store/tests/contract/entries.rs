@@ -1,5 +1,7 @@
 //! Contract for the knowledge exchange's entries.
 
+use crate::support::operator;
+use mitra_domain::access::AuditStamp;
 use std::collections::BTreeSet;
 
 use mitra_domain::entry::{Details, SourceLink};
@@ -72,7 +74,7 @@ async fn entries_are_kept_whole_and_journalled_once_per_change() {
             .put_entries(
                 &with_status(&[a.clone(), b.clone()], ModerationStatus::Approved),
                 None,
-                "system:demo",
+                &AuditStamp::system("demo"),
             )
             .await
             .expect("put");
@@ -98,7 +100,7 @@ async fn entries_are_kept_whole_and_journalled_once_per_change() {
             .put_entries(
                 &with_status(&[a.clone(), changed.clone()], ModerationStatus::Approved),
                 None,
-                "acct",
+                &operator(),
             )
             .await
             .expect("put again");
@@ -114,7 +116,7 @@ async fn entries_are_kept_whole_and_journalled_once_per_change() {
         assert_eq!(again.entry, changed);
         assert_eq!(
             (again.created_by.as_str(), again.updated_by.as_str()),
-            ("system:demo", "acct")
+            ("system:demo", "operator")
         );
 
         let feed: Vec<(String, String)> = store
@@ -162,7 +164,10 @@ async fn entries_are_kept_whole_and_journalled_once_per_change() {
         assert_eq!(some.len(), 1);
         assert_eq!(store.count_entries().await.expect("count"), 2);
 
-        store.delete_entry(&a.id, "acct").await.expect("delete");
+        store
+            .delete_entry(&a.id, &operator())
+            .await
+            .expect("delete");
         assert!(matches!(
             store.find_entry(&a.id).await,
             Err(StoreError::NotFound {
@@ -171,7 +176,7 @@ async fn entries_are_kept_whole_and_journalled_once_per_change() {
             })
         ));
         assert!(matches!(
-            store.delete_entry(&a.id, "acct").await,
+            store.delete_entry(&a.id, &operator()).await,
             Err(StoreError::NotFound { .. })
         ));
         let last = store
@@ -218,13 +223,16 @@ async fn an_entry_keeps_its_publishing_organisation() {
             status: ModerationStatus::Approved,
             rejection_reason: None,
         };
-        store.insert_org(&org, None, "operator").await.expect("org");
+        store
+            .insert_org(&org, None, &operator())
+            .await
+            .expect("org");
         let a = entry("bkk-flood", "Flood tunnels");
         store
             .put_entries(
                 &with_status(std::slice::from_ref(&a), ModerationStatus::Approved),
                 Some(&org.id),
-                "acct",
+                &operator(),
             )
             .await
             .expect("put");
@@ -263,7 +271,7 @@ async fn enrolments_keep_their_order_are_journalled_and_go_with_their_entry() {
             .put_entries(
                 &with_status(std::slice::from_ref(&training), ModerationStatus::Approved),
                 None,
-                "operator",
+                &operator(),
             )
             .await
             .expect("put");
@@ -274,7 +282,7 @@ async fn enrolments_keep_their_order_are_journalled_and_go_with_their_entry() {
         ];
         for person in &people {
             store
-                .insert_account(person, "operator")
+                .insert_account(person, &operator())
                 .await
                 .expect("account");
         }
@@ -282,14 +290,14 @@ async fn enrolments_keep_their_order_are_journalled_and_go_with_their_entry() {
         for n in [1, 0, 2] {
             assert!(
                 store
-                    .enrol(&training.id, id(n), "acct")
+                    .enrol(&training.id, id(n), &operator())
                     .await
                     .expect("enrol")
             );
         }
         assert!(
             !store
-                .enrol(&training.id, id(0), "acct")
+                .enrol(&training.id, id(0), &operator())
                 .await
                 .expect("again"),
             "enrolling twice keeps the first place"
@@ -313,13 +321,13 @@ async fn enrolments_keep_their_order_are_journalled_and_go_with_their_entry() {
 
         assert!(
             store
-                .withdraw(&training.id, id(1), "acct")
+                .withdraw(&training.id, id(1), &operator())
                 .await
                 .expect("withdraw")
         );
         assert!(
             !store
-                .withdraw(&training.id, id(1), "acct")
+                .withdraw(&training.id, id(1), &operator())
                 .await
                 .expect("twice")
         );
@@ -327,7 +335,7 @@ async fn enrolments_keep_their_order_are_journalled_and_go_with_their_entry() {
         assert_eq!(first.email, "ana@example.org", "the waiting list moves up");
 
         store
-            .delete_entry(&training.id, "operator")
+            .delete_entry(&training.id, &operator())
             .await
             .expect("delete");
         assert!(
@@ -355,7 +363,7 @@ async fn attachments_are_listed_in_order_shared_by_content_and_go_with_their_ent
             .put_entries(
                 &with_status(&[a.clone(), b.clone()], ModerationStatus::Approved),
                 None,
-                "operator",
+                &operator(),
             )
             .await
             .expect("put");
@@ -364,19 +372,37 @@ async fn attachments_are_listed_in_order_shared_by_content_and_go_with_their_ent
             name: name.into(),
             content_type: "application/pdf".into(),
             size: 1_234,
-            created_by: "account:x".into(),
+            created_by: operator().as_str().into(),
             created_at: time::OffsetDateTime::from_unix_timestamp(1_800_000_000 + second)
                 .expect("time"),
         };
         let report = file("a", "Report 2019.pdf", 1);
         let map = file("b", "地图.pdf", 0);
-        assert!(store.add_attachment(&a.id, &report).await.expect("add"));
-        assert!(store.add_attachment(&a.id, &map).await.expect("add"));
         assert!(
-            !store.add_attachment(&a.id, &report).await.expect("again"),
+            store
+                .add_attachment(&a.id, &report, &operator())
+                .await
+                .expect("add")
+        );
+        assert!(
+            store
+                .add_attachment(&a.id, &map, &operator())
+                .await
+                .expect("add")
+        );
+        assert!(
+            !store
+                .add_attachment(&a.id, &report, &operator())
+                .await
+                .expect("again"),
             "one file is attached once"
         );
-        assert!(store.add_attachment(&b.id, &report).await.expect("shared"));
+        assert!(
+            store
+                .add_attachment(&b.id, &report, &operator())
+                .await
+                .expect("shared")
+        );
         let listed = store.list_attachments(&a.id).await.expect("list");
         assert_eq!(listed, vec![map.clone(), report.clone()]);
         let newest = &store.list_audit_entries(1).await.expect("audit")[0];
@@ -384,13 +410,13 @@ async fn attachments_are_listed_in_order_shared_by_content_and_go_with_their_ent
 
         assert!(
             store
-                .remove_attachment(&a.id, &report.sha256, "account:x")
+                .remove_attachment(&a.id, &report.sha256, &operator())
                 .await
                 .expect("remove")
         );
         assert!(
             !store
-                .remove_attachment(&a.id, &report.sha256, "account:x")
+                .remove_attachment(&a.id, &report.sha256, &operator())
                 .await
                 .expect("twice")
         );
@@ -398,7 +424,10 @@ async fn attachments_are_listed_in_order_shared_by_content_and_go_with_their_ent
             store.attachment_in_use(&report.sha256).await.expect("use"),
             "still shown by the other entry"
         );
-        store.delete_entry(&b.id, "operator").await.expect("delete");
+        store
+            .delete_entry(&b.id, &operator())
+            .await
+            .expect("delete");
         assert!(
             !store.attachment_in_use(&report.sha256).await.expect("use"),
             "attachment records go with their entry"
@@ -421,7 +450,7 @@ async fn entries_wait_for_moderation_and_keep_the_reason_of_a_rejection() {
             .put_entries(
                 &with_status(&[a.clone(), b.clone()], ModerationStatus::Pending),
                 None,
-                "acct",
+                &operator(),
             )
             .await
             .expect("put");
@@ -435,7 +464,7 @@ async fn entries_wait_for_moderation_and_keep_the_reason_of_a_rejection() {
                 &a.id,
                 ModerationStatus::Rejected,
                 Some("Add a source."),
-                "admin",
+                &operator(),
             )
             .await
             .expect("reject");
@@ -453,7 +482,7 @@ async fn entries_wait_for_moderation_and_keep_the_reason_of_a_rejection() {
             .put_entries(
                 &with_status(std::slice::from_ref(&a), ModerationStatus::Pending),
                 None,
-                "acct",
+                &operator(),
             )
             .await
             .expect("resubmit");
@@ -465,7 +494,7 @@ async fn entries_wait_for_moderation_and_keep_the_reason_of_a_rejection() {
             "a resubmission clears the reason"
         );
         store
-            .moderate_entry(&b.id, ModerationStatus::Approved, None, "admin")
+            .moderate_entry(&b.id, ModerationStatus::Approved, None, &operator())
             .await
             .expect("approve");
         assert_eq!(
@@ -482,7 +511,7 @@ async fn entries_wait_for_moderation_and_keep_the_reason_of_a_rejection() {
                     &EntryId::parse("nothing").expect("id"),
                     ModerationStatus::Approved,
                     None,
-                    "admin"
+                    &operator()
                 )
                 .await,
             Err(StoreError::NotFound { .. })

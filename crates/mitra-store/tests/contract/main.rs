@@ -12,6 +12,8 @@ mod entries;
 mod migrations;
 mod support;
 
+use crate::support::operator;
+use mitra_domain::access::AuditStamp;
 use std::collections::BTreeSet;
 
 use mitra_domain::reference::ReferenceData;
@@ -515,13 +517,13 @@ async fn a_demo_pack_is_recorded_once() {
     for_each_backend(|store| async move {
         assert!(
             store
-                .mark_demo_loaded("foundation", "system:demo")
+                .mark_demo_loaded("foundation", &AuditStamp::system("demo"))
                 .await
                 .expect("first")
         );
         assert!(
             !store
-                .mark_demo_loaded("foundation", "system:demo")
+                .mark_demo_loaded("foundation", &AuditStamp::system("demo"))
                 .await
                 .expect("second")
         );
@@ -621,7 +623,7 @@ async fn numbering_observation_keys_keeps_every_observation_and_its_id() {
             });
         }
         let report = store
-            .import_observations(&batch, "operator", "test", None, &|_| {})
+            .import_observations(&batch, &operator(), "test", None, &|_| {})
             .await
             .expect("import");
         assert_eq!((report.written, report.unchanged), (1, 1));
@@ -646,7 +648,7 @@ async fn numbering_observation_keys_keeps_every_observation_and_its_id() {
             note: None,
         });
         store
-            .import_observations(&published, "operator", "demo", Some("system:demo"), &|_| {})
+            .import_observations(&published, &operator(), "demo", Some(&AuditStamp::system("demo")), &|_| {})
             .await
             .expect("import verified");
         let nanning = store

@@ -3,6 +3,8 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use mitra_domain::Actor;
+use mitra_domain::access::AuditStamp;
 use mitra_store::Store;
 
 /// Calls `body` with a fresh store on each configured backend.
@@ -36,4 +38,14 @@ pub async fn load_sample(store: &dyn Store) -> i64 {
         .expect("feed")
         .last()
         .map_or(0, |c| c.seq)
+}
+
+/// The operator's audit stamp, under which the contract tests write: the store records whom a handle names, and
+/// these tests make no permission checks of their own.
+pub fn operator() -> AuditStamp {
+    Actor::Operator
+        .operator()
+        .expect("the operator is the operator")
+        .stamp()
+        .clone()
 }
