@@ -4,7 +4,7 @@
 //! from the URL and returns it as `Arc<dyn Store>`. Both backends run the same contract test suite. Every write is a
 //! transaction that also appends to the audit log and the change feed, so derived state (search index, analytics
 //! caches) can follow the feed and auditors can read the log. This crate must not know about HTTP, sessions or
-//! permissions: every write takes the [`AuditStamp`](mitra_domain::access::AuditStamp) that only a permission
+//! permissions: every write takes the [`mitra_domain::access::AuditStamp`] that only a permission
 //! check's handle hands out, so a caller cannot write without having decided that the write is allowed.
 //!
 //! # Layout
