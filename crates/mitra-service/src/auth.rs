@@ -723,3 +723,22 @@ mod tests {
         assert_ne!(hash_secret(&a), a);
     }
 }
+
+/// The roles that open sections of the site to an actor, for the navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Roles {
+    /// Runs the platform: the administration pages.
+    pub platform_admin: bool,
+    /// Reviews observations: the review queue. Only accounts, since the review pages are for people.
+    pub verifier: bool,
+}
+
+impl Mitra {
+    /// The roles of `actor` that open sections of the site, from the domain's access checks.
+    pub fn roles(&self, actor: &Actor) -> Roles {
+        Roles {
+            platform_admin: actor.platform_admin().is_ok(),
+            verifier: actor.account().is_some() && actor.verifier().is_ok(),
+        }
+    }
+}

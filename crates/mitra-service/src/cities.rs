@@ -92,3 +92,34 @@ impl Mitra {
         Ok(self.store.list_countries().await?)
     }
 }
+
+/// A city with everything its page shows, read in one call.
+#[derive(Debug, Clone)]
+pub struct CityOverview {
+    /// The city, its country and population series.
+    pub detail: CityDetail,
+    /// The city against its region's peers on each indicator.
+    pub benchmarks: crate::CityBenchmarks,
+    /// Its localized profile.
+    pub profile: crate::CityProfile,
+}
+
+impl Mitra {
+    /// City `id` with its regional benchmarks and profile, both compared on `values`.
+    pub async fn city_overview(
+        &self,
+        id: &str,
+        values: crate::Values,
+    ) -> Result<CityOverview, ServiceError> {
+        let detail = self.get_city(id).await?;
+        let benchmarks = self
+            .city_benchmarks(detail.city.id.as_str(), "region", values)
+            .await?;
+        let profile = self.city_profile(detail.city.id.as_str(), values).await?;
+        Ok(CityOverview {
+            detail,
+            benchmarks,
+            profile,
+        })
+    }
+}

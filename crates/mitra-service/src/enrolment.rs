@@ -61,7 +61,7 @@ fn seats_of(stored: &StoredEntry) -> Result<u32, ServiceError> {
 }
 
 /// The signed-in account that enrols or withdraws, with the handle its writes go through.
-fn enrolling_account(actor: &Actor) -> Result<(SignedIn, AccountId), ServiceError> {
+pub(crate) fn enrolling_account(actor: &Actor) -> Result<(SignedIn, AccountId), ServiceError> {
     let signed_in = actor.signed_in()?;
     let account = signed_in.account().cloned().ok_or_else(|| {
         ServiceError::from(ValidationError::new(

@@ -983,3 +983,141 @@ impl From<ServiceError> for IndexFailure {
 fn internal(e: mitra_search::SearchError) -> ServiceError {
     ServiceError::Internal(e.into())
 }
+
+/// What a reader may do with an entry, as its page offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EntryPermissions {
+    /// Change or delete it, attach files to it and see who enrolled: editors of its organisation, or platform
+    /// admins for the platform's own entries.
+    pub edit: bool,
+    /// Enrol in it when it is a training: signed-in accounts.
+    pub enrol: bool,
+}
+
+/// A training's seats as one reader sees them.
+#[derive(Debug, Clone)]
+pub struct TrainingSeats {
+    /// Seats offered, held and waited for.
+    pub seats: crate::Seats,
+    /// Where the reader stands, if enrolled.
+    pub standing: Option<crate::Standing>,
+    /// Everyone enrolled, in order, for those who may edit the training; empty for everyone else.
+    pub enrolled: Vec<crate::Enrolled>,
+}
+
+/// An entry with everything its page shows, read in one call.
+#[derive(Debug, Clone)]
+pub struct EntryDetail {
+    /// The entry.
+    pub stored: StoredEntry,
+    /// The cities and countries it refers to, to name them.
+    pub places: Arc<Places>,
+    /// The indicators its evidence names, by id; one the catalogue does not have is left out.
+    pub indicators: HashMap<mitra_domain::IndicatorId, mitra_domain::Indicator>,
+    /// What the reader may do with it.
+    pub permissions: EntryPermissions,
+    /// Its seats, when it is a training.
+    pub training: Option<TrainingSeats>,
+    /// The files it shows.
+    pub attachments: Vec<mitra_store::Attachment>,
+}
+
+impl Mitra {
+    /// What `actor` may do with `stored`: the checks of [`Self::entry_writer`] and of enrolling, as yes or no.
+    pub async fn entry_permissions(
+        &self,
+        actor: &Actor,
+        stored: &StoredEntry,
+    ) -> Result<EntryPermissions, ServiceError> {
+        let edit = match self.entry_writer(actor, stored).await {
+            Ok(_) => true,
+            // A refusal is an answer here, not an error; a store failure still is one.
+            Err(
+                ServiceError::Forbidden
+                | ServiceError::Unauthenticated
+                | ServiceError::NotFound { .. },
+            ) => false,
+            Err(other) => return Err(other),
+        };
+        Ok(EntryPermissions {
+            edit,
+            enrol: crate::enrolment::enrolling_account(actor).is_ok(),
+        })
+    }
+
+    /// Entry `id` for `actor` to edit: 401 for anonymous callers, 404 for an entry they may not see, 403 for one
+    /// they may see but not change.
+    pub async fn entry_to_edit(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<StoredEntry, ServiceError> {
+        actor.signed_in()?;
+        let stored = self.entry_for(actor, id).await?;
+        if self.entry_permissions(actor, &stored).await?.edit {
+            Ok(stored)
+        } else {
+            Err(ServiceError::Forbidden)
+        }
+    }
+
+    /// Entry `id` as `actor` sees it on its page: the entry, the places and indicators it names, what the actor
+    /// may do, a training's seats and the attached files.
+    pub async fn entry_detail(&self, actor: &Actor, id: &str) -> Result<EntryDetail, ServiceError> {
+        let stored = self.entry_for(actor, id).await?;
+        let places = self.places().await?;
+        let indicators = self.evidence_indicators(&stored.entry).await?;
+        let permissions = self.entry_permissions(actor, &stored).await?;
+        let training = match stored.entry.details {
+            mitra_domain::entry::Details::Training { .. } => {
+                let (seats, standing) = self.enrolment(actor, id).await?;
+                let enrolled = if permissions.edit {
+                    self.enrolments(actor, id).await?
+                } else {
+                    Vec::new()
+                };
+                Some(TrainingSeats {
+                    seats,
+                    standing,
+                    enrolled,
+                })
+            }
+            _ => None,
+        };
+        let attachments = self.store.list_attachments(&stored.entry.id).await?;
+        Ok(EntryDetail {
+            stored,
+            places,
+            indicators,
+            permissions,
+            training,
+            attachments,
+        })
+    }
+
+    /// The indicators a practice's evidence names: each standard's list is read once, whatever the number of rows.
+    async fn evidence_indicators(
+        &self,
+        entry: &Entry,
+    ) -> Result<HashMap<mitra_domain::IndicatorId, mitra_domain::Indicator>, ServiceError> {
+        let mitra_domain::entry::Details::Practice { evidence, .. } = &entry.details else {
+            return Ok(HashMap::new());
+        };
+        let named: BTreeSet<&mitra_domain::IndicatorId> =
+            evidence.iter().map(|e| &e.indicator).collect();
+        let standards: BTreeSet<&str> = named.iter().map(|i| i.standard()).collect();
+        let mut found = HashMap::new();
+        for standard in standards {
+            // An id whose standard Mitra does not know names no indicator; the page shows the id alone.
+            let Ok(standard) = mitra_domain::StandardId::parse(standard) else {
+                continue;
+            };
+            for indicator in self.store.list_indicators(&standard).await? {
+                if named.contains(&indicator.id) {
+                    found.insert(indicator.id.clone(), indicator);
+                }
+            }
+        }
+        Ok(found)
+    }
+}

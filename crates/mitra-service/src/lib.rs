@@ -33,16 +33,17 @@ pub use analytics::{
 pub use attachments::{ACCEPTED as ACCEPTED_FILES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, sniff};
 pub use audit::AuditQuery;
 pub use auth::{
-    FREE_ATTEMPTS, NewApiToken, NewSession, SESSION_DAYS, SessionInfo, form_token, lock_out,
+    FREE_ATTEMPTS, NewApiToken, NewSession, Roles, SESSION_DAYS, SessionInfo, form_token, lock_out,
     one_time_password,
 };
 pub use boundaries::{Boundary, boundaries};
-pub use cities::{CityDetail, CityListQuery, CityPage};
+pub use cities::{CityDetail, CityListQuery, CityOverview, CityPage};
 pub use enrolment::{Enrolled, Seats, Standing};
 pub use error::ServiceError;
 pub use knowledge::{
-    EntryImportReport, MAX_EXPORT, MAX_SEARCH_LIMIT, MAX_SEARCH_OFFSET, Places, SearchPage,
-    SearchRequest, dimension_name, parse_dimension,
+    EntryDetail, EntryImportReport, EntryPermissions, MAX_EXPORT, MAX_SEARCH_LIMIT,
+    MAX_SEARCH_OFFSET, Places, SearchPage, SearchRequest, TrainingSeats, dimension_name,
+    parse_dimension,
 };
 pub use mail::{MailSettings, SentMail};
 pub use mitra_domain as domain;
@@ -50,7 +51,7 @@ pub use mitra_search::{Dimension, Hit, Results as SearchResults};
 pub use mitra_store::{ApiTokenRecord, AuditEntry};
 pub use mitra_store::{Attachment, Enrolment, StoredEntry};
 pub use observations::{ImportReport, ImportStage, ObservationPage, ObservationQuery, Progress};
-pub use orgs::OrgInput;
+pub use orgs::{AdminOverview, OrgInput, OrgPermissions, OrganisationDetail};
 pub use reference::{
     DEMO_ACCOUNTS, DEMO_OBSERVATION_PACKS, DemoReport, ObservationPack, REFERENCE_VERSION,
     ReferenceReport,

@@ -332,3 +332,15 @@ impl Mitra {
             .await?)
     }
 }
+
+impl Mitra {
+    /// One page of the observations a verifier reviews: verifiers only.
+    pub async fn review_queue(
+        &self,
+        actor: &Actor,
+        query: &ObservationQuery,
+    ) -> Result<ObservationPage, ServiceError> {
+        actor.verifier()?;
+        self.list_observations(query).await
+    }
+}

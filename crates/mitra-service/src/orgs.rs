@@ -305,3 +305,136 @@ impl Mitra {
             .await?)
     }
 }
+
+/// What a reader may do with an organisation, as its page offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OrgPermissions {
+    /// Change its profile: its editors and admins, and platform admins.
+    pub edit: bool,
+    /// Invite members: its admins, and platform admins.
+    pub invite: bool,
+}
+
+/// An organisation with everything its page shows, read in one call.
+#[derive(Debug, Clone)]
+pub struct OrganisationDetail {
+    /// The organisation.
+    pub org: Organisation,
+    /// Its members, for its members and platform admins; empty for everyone else.
+    pub members: Vec<(Account, MemberRole)>,
+    /// Its country, if Mitra lists it.
+    pub country: Option<mitra_domain::Country>,
+    /// Its city, if it names one Mitra lists.
+    pub city: Option<mitra_domain::City>,
+    /// What the reader may do with it.
+    pub permissions: OrgPermissions,
+}
+
+/// What the administration page shows a platform admin, read in one call.
+#[derive(Debug, Clone)]
+pub struct AdminOverview {
+    /// Organisations waiting for approval.
+    pub organisations: Vec<Organisation>,
+    /// Entries waiting for review, oldest first.
+    pub entries: Vec<mitra_store::StoredEntry>,
+    /// Every account, with its platform role.
+    pub accounts: Vec<Account>,
+}
+
+impl Mitra {
+    /// The organisations `actor` may publish entries for: those whose content the account edits, or every approved
+    /// one for a platform admin. Anonymous callers are refused (401).
+    pub async fn publishing_orgs(&self, actor: &Actor) -> Result<Vec<Organisation>, ServiceError> {
+        actor.signed_in()?;
+        if actor.platform_admin().is_ok() {
+            return self.list_organisations(None, 1_000).await;
+        }
+        let Some(account) = actor.account() else {
+            return Ok(Vec::new());
+        };
+        let mut orgs = Vec::new();
+        for membership in &account.memberships {
+            let approved = membership.org_status == ModerationStatus::Approved;
+            if actor.org_editor(&membership.org, approved).is_err() {
+                continue;
+            }
+            match self.store.find_org(&membership.org).await {
+                Ok(org) => orgs.push(org),
+                // A membership of an organisation removed meanwhile offers nothing to publish for.
+                Err(mitra_store::StoreError::NotFound { .. }) => {}
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Ok(orgs)
+    }
+
+    /// Whether `actor` may register an organisation (any signed-in account), checked before the form is shown.
+    pub fn may_create_organisation(&self, actor: &Actor) -> Result<(), ServiceError> {
+        actor.signed_in()?;
+        Ok(())
+    }
+
+    /// Organisation `id` for `actor` to edit: 404 for one they may not see, 403 for one they may not change.
+    pub async fn organisation_to_edit(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<Organisation, ServiceError> {
+        let org = self.get_organisation(actor, id).await?;
+        actor.org_editor(&org.id, org.status == ModerationStatus::Approved)?;
+        Ok(org)
+    }
+
+    /// Organisation `id` as `actor` sees it on its page: its profile, country and city, its members when the actor
+    /// may list them, and what the actor may do.
+    pub async fn organisation_detail(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<OrganisationDetail, ServiceError> {
+        let org = self.get_organisation(actor, id).await?;
+        let members = match self.list_members(actor, id).await {
+            Ok(members) => members,
+            // Only members and platform admins see the list; everyone else sees the profile without it.
+            Err(ServiceError::Forbidden | ServiceError::Unauthenticated) => Vec::new(),
+            Err(other) => return Err(other),
+        };
+        let country = self
+            .store
+            .list_countries()
+            .await?
+            .into_iter()
+            .find(|c| c.code == org.profile.country);
+        let city = match &org.profile.city {
+            Some(city) => match self.store.find_city(city).await {
+                Ok(found) => Some(found),
+                Err(mitra_store::StoreError::NotFound { .. }) => None,
+                Err(other) => return Err(other.into()),
+            },
+            None => None,
+        };
+        let permissions = OrgPermissions {
+            edit: actor
+                .org_editor(&org.id, org.status == ModerationStatus::Approved)
+                .is_ok(),
+            invite: actor.org_admin(&org.id).is_ok(),
+        };
+        Ok(OrganisationDetail {
+            org,
+            members,
+            country,
+            city,
+            permissions,
+        })
+    }
+
+    /// What the administration page shows: the organisations and entries waiting for a platform admin, and every
+    /// account. Platform admins only.
+    pub async fn admin_overview(&self, actor: &Actor) -> Result<AdminOverview, ServiceError> {
+        Ok(AdminOverview {
+            organisations: self.moderation_queue(actor).await?,
+            entries: self.entry_queue(actor).await?,
+            accounts: self.list_accounts(actor).await?,
+        })
+    }
+}

@@ -371,3 +371,111 @@ async fn two_nodes_find_every_entry_of_concurrent_writers_and_a_bulk_import() {
     })
     .await;
 }
+
+/// The actor of the demo account whose address starts with `who@`, signed in.
+async fn demo_actor(mitra: &Mitra, who: &str) -> mitra_service::domain::Actor {
+    let (email, password, ..) = mitra_service::DEMO_ACCOUNTS
+        .iter()
+        .find(|(email, ..)| email.starts_with(&format!("{who}@")))
+        .expect("a demo account");
+    let session = mitra.sign_in(email, password, None).await.expect("sign in");
+    mitra
+        .resolve_session(&session.cookie)
+        .await
+        .expect("resolve")
+        .expect("session")
+        .actor
+}
+
+#[tokio::test]
+async fn an_entrys_detail_names_its_evidence_and_says_what_each_reader_may_do() {
+    use mitra_service::domain::{Actor, Entry};
+    for_each_database_from("reference", build, |url| async move {
+        let mitra = open(url).await;
+        mitra.load_demo(&[]).await.expect("demo");
+        let editor = demo_actor(&mitra, "editor").await;
+        let member = demo_actor(&mitra, "member").await;
+        let org = "demo-organisation-bangkok-city-government-example";
+        let row = |indicator: &str| {
+            serde_json::json!({"indicator": indicator, "before": {"year": 2018, "value": 40.0},
+                               "after": {"year": 2021, "value": 31.5}})
+        };
+        let practice: Entry = serde_json::from_value(serde_json::json!({
+            "id": "bus-lanes",
+            "texts": [{"lang": "en", "origin": "original", "title": "Bus lanes", "summary": "Cleaner air."}],
+            "cities": ["bangkok"],
+            "details": {"kind": "practice", "evidence": [
+                row("iso37120-2014:8.1"), row("iso37120-2014:8.2"), row("iso37120-2014:8.1"),
+                row("no-such-standard:1")
+            ]}
+        }))
+        .expect("entry");
+        mitra
+            .create_entry(&editor, org, &practice)
+            .await
+            .expect("published");
+
+        let detail = mitra
+            .entry_detail(&Actor::Anonymous, "bus-lanes")
+            .await
+            .expect("a public entry");
+        let mut named: Vec<&str> = detail.indicators.keys().map(|i| i.as_str()).collect();
+        named.sort_unstable();
+        assert_eq!(
+            named,
+            ["iso37120-2014:8.1", "iso37120-2014:8.2"],
+            "each indicator the catalogue has, once; an unknown one is left out"
+        );
+        assert_eq!(
+            detail.permissions,
+            mitra_service::EntryPermissions {
+                edit: false,
+                enrol: false
+            }
+        );
+        assert!(detail.training.is_none() && detail.attachments.is_empty());
+        assert!(detail.places.city("bangkok").is_some());
+
+        let as_editor = mitra
+            .entry_detail(&editor, "bus-lanes")
+            .await
+            .expect("entry");
+        assert!(as_editor.permissions.edit && as_editor.permissions.enrol);
+        let as_member = mitra
+            .entry_detail(&member, "bus-lanes")
+            .await
+            .expect("entry");
+        assert!(!as_member.permissions.edit && as_member.permissions.enrol);
+
+        assert!(mitra.entry_to_edit(&editor, "bus-lanes").await.is_ok());
+        assert!(matches!(
+            mitra.entry_to_edit(&member, "bus-lanes").await,
+            Err(ServiceError::Forbidden)
+        ));
+        assert!(matches!(
+            mitra.entry_to_edit(&Actor::Anonymous, "bus-lanes").await,
+            Err(ServiceError::Unauthenticated)
+        ));
+        let publishing: Vec<String> = mitra
+            .publishing_orgs(&editor)
+            .await
+            .expect("orgs")
+            .into_iter()
+            .map(|o| o.id.to_string())
+            .collect();
+        assert_eq!(publishing, [org]);
+        assert!(
+            mitra
+                .publishing_orgs(&member)
+                .await
+                .expect("orgs")
+                .is_empty(),
+            "a member who does not edit publishes for no organisation"
+        );
+        assert!(matches!(
+            mitra.publishing_orgs(&Actor::Anonymous).await,
+            Err(ServiceError::Unauthenticated)
+        ));
+    })
+    .await;
+}
