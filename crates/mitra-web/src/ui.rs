@@ -5,10 +5,12 @@ pub mod account;
 pub mod admin;
 pub mod analytics;
 pub mod api_docs;
+pub mod charts;
 pub mod cities;
 pub mod entries;
 pub mod entry_form;
 pub mod feeds;
+pub mod format;
 pub mod forms;
 pub mod home;
 pub mod knowledge;
@@ -21,7 +23,7 @@ use askama::Template;
 use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use mitra_service::Mitra;
-use mitra_service::domain::{Country, CountryCode, Language};
+use mitra_service::domain::Language;
 
 use crate::auth::Auth;
 use crate::error::PageError;
@@ -185,27 +187,6 @@ pub fn render(template: &impl Template) -> Response {
     }
 }
 
-/// The name of the country with `code` for a reader of `lang`, from `countries`; the code itself if it is not there.
-pub fn country_name(countries: &[Country], code: CountryCode, lang: Language) -> String {
-    countries
-        .iter()
-        .find(|c| c.code == code)
-        .map_or_else(|| code.to_string(), |c| c.display_name(lang).to_owned())
-}
-
-/// Groups digits in threes: 10539000 → "10,539,000".
-pub fn group_digits(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
@@ -274,17 +255,4 @@ pub fn error_page(lang: Language, error: &PageError) -> Response {
 /// Fallback for addresses with no page.
 pub async fn not_found() -> PageError {
     PageError::not_found()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::group_digits;
-
-    #[test]
-    fn digits_are_grouped_in_threes() {
-        assert_eq!(group_digits(0), "0");
-        assert_eq!(group_digits(999), "999");
-        assert_eq!(group_digits(1000), "1,000");
-        assert_eq!(group_digits(10_539_000), "10,539,000");
-    }
 }

@@ -8,6 +8,7 @@ use mitra_service::domain::{Account, Organisation, PlatformRole};
 use mitra_service::{AuditEntry, AuditQuery, Mitra, ServiceError};
 use serde::Deserialize;
 
+use super::format::content_language;
 use super::forms::{CsrfOnly, has_csrf};
 use super::{Layout, done, render};
 use crate::auth::{Auth, CsrfForm};
@@ -46,7 +47,7 @@ pub async fn show_admin(
         .await?
         .into_iter()
         .map(|e| {
-            let text = e.entry.text_for(super::knowledge::content_language(lang));
+            let text = e.entry.text_for(content_language(lang));
             (
                 e.entry.id.to_string(),
                 text.title.clone(),

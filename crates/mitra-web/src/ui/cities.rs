@@ -8,7 +8,9 @@ use mitra_service::domain::{City, Language, Network, NetworkFilter, PopulationKi
 use mitra_service::{CityDetail, CityListQuery, Mitra};
 use serde::Deserialize;
 
-use super::{Layout, country_name, group_digits, render};
+use super::charts::{Radar, radar, sparkline};
+use super::format::{Title, country_name, encode, group_digits, number};
+use super::{Layout, render};
 use crate::auth::Auth;
 use crate::error::PageError;
 use crate::i18n::{Lang, translate};
@@ -172,19 +174,6 @@ fn translate_with2(lang: Language, from: i32, to: i32) -> String {
     )
 }
 
-/// Percent-encodes a query value.
-pub(super) fn encode(value: &str) -> String {
-    let mut out = String::new();
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 #[derive(Template)]
 #[template(path = "city.html")]
 struct CityPage {
@@ -208,7 +197,7 @@ struct CityPage {
 
 /// The profile section: the radar and its table.
 struct ProfileView {
-    radar: super::analytics::Radar,
+    radar: Radar,
     rows: Vec<ProfileRow>,
     overall: String,
     /// How many of the applicable indicators the overall score rests on, in words, when there is one.
@@ -232,7 +221,7 @@ struct ProfileRow {
 /// One indicator on the city page: its latest value, trend and standing in the region.
 struct IndicatorRow {
     id: String,
-    title: super::analytics::Title,
+    title: Title,
     year: i32,
     value: String,
     unit: String,
@@ -276,11 +265,11 @@ pub async fn show_city(
         .iter()
         .map(|b| IndicatorRow {
             id: b.indicator.id.to_string(),
-            title: super::analytics::title(Some(&b.indicator), b.indicator.id.as_str(), lang),
+            title: Title::of(&b.indicator, lang),
             year: b.year,
-            value: super::analytics::number(b.value),
+            value: number(b.value),
             unit: b.indicator.unit.clone().unwrap_or_default(),
-            trend: super::analytics::sparkline(&b.series, 120.0, 28.0),
+            trend: sparkline(&b.series, 120.0, 28.0),
             trend_label: match (b.series.first(), b.series.last()) {
                 (Some(first), Some(last)) => translate_with2(lang, first.0, last.0),
                 _ => String::new(),
@@ -290,7 +279,7 @@ pub async fn show_city(
                 (true, Some(p)) => format!("{p:.0}"),
                 (true, None) => "—".into(),
             },
-            median: b.group_median.map_or("—".into(), super::analytics::number),
+            median: b.group_median.map_or("—".into(), number),
         })
         .collect();
     let tier = benchmarks
@@ -332,7 +321,7 @@ pub async fn show_city(
         .collect();
     let score = |v: Option<f64>| v.map_or("—".into(), |s| format!("{s:.0}"));
     let profile = ProfileView {
-        radar: super::analytics::radar(
+        radar: radar(
             &labels,
             &profile
                 .areas
@@ -349,7 +338,7 @@ pub async fn show_city(
             .map(|((a, _, median), name)| ProfileRow {
                 name: name.clone(),
                 priority: a.priority,
-                weight: super::analytics::number(a.weight),
+                weight: number(a.weight),
                 score: score(a.score),
                 median: score(*median),
                 with_values: a.indicators.iter().filter(|(_, p)| p.is_some()).count(),

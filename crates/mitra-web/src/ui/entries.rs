@@ -13,6 +13,7 @@ use mitra_service::{Mitra, ServiceError, StoredEntry};
 use serde::Deserialize;
 
 use super::entry_form::EntryForm;
+use super::format::org_name;
 use super::forms::{CsrfOnly, FieldError, field_error};
 use super::{Layout, done, render};
 use crate::auth::{Auth, CsrfForm};
@@ -136,12 +137,12 @@ async fn publishing_orgs(
     let mut orgs = Vec::new();
     if actor.platform_admin().is_ok() {
         for org in mitra.list_organisations(None, 1_000).await? {
-            orgs.push((org.id.to_string(), super::orgs::org_name(&org, lang)));
+            orgs.push((org.id.to_string(), org_name(&org, lang)));
         }
     } else if let Some(account) = actor.account() {
         for m in account.memberships.iter().filter(|m| m.role.can_edit()) {
             if let Ok(org) = mitra.get_organisation(actor, m.org.as_str()).await {
-                orgs.push((org.id.to_string(), super::orgs::org_name(&org, lang)));
+                orgs.push((org.id.to_string(), org_name(&org, lang)));
             }
         }
     }

@@ -12,6 +12,7 @@ use mitra_service::domain::entry::{
 use mitra_service::domain::{CityId, Entry, EntryId, IndicatorId, StandardId, slug};
 use serde::{Deserialize, Deserializer};
 
+use super::format::plain_number;
 use super::forms::FieldError;
 
 /// Rows of repeated blocks a form may send; more are ignored.
@@ -237,15 +238,6 @@ fn join<T: std::fmt::Display>(values: impl IntoIterator<Item = T>, separator: &s
         .map(|v| v.to_string())
         .collect::<Vec<_>>()
         .join(separator)
-}
-
-/// A number as people write it: `12000000`, `31.5` (no `.0`, no exponent for whole amounts).
-pub(crate) fn plain_number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{value:.0}")
-    } else {
-        value.to_string()
-    }
 }
 
 impl EntryForm {

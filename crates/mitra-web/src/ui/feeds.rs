@@ -5,12 +5,12 @@
 use axum::extract::State;
 use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
-use mitra_service::domain::Language;
-use mitra_service::domain::entry::{ContentLanguage, Details, LocalTime};
+use mitra_service::domain::entry::{Details, LocalTime};
 use mitra_service::{MAX_SEARCH_LIMIT, Mitra, SearchRequest, ServiceError, StoredEntry};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::format::{content_language, query_string};
 use crate::api::knowledge::search_request;
 use crate::error::PageError;
 use crate::i18n::{Lang, translate};
@@ -48,14 +48,7 @@ fn canonical_query(request: &SearchRequest) -> String {
         pairs.push(("q".into(), request.q.clone()));
     }
     pairs.extend(request.filters.iter().cloned());
-    serde_urlencoded::to_string(&pairs).unwrap_or_default()
-}
-
-fn reader_language(lang: Language) -> ContentLanguage {
-    match lang {
-        Language::En => ContentLanguage::En,
-        Language::ZhHans => ContentLanguage::ZhHans,
-    }
+    query_string(&pairs)
 }
 
 async fn newest(
@@ -129,7 +122,7 @@ pub async fn atom(
     out.push_str("  <author><name>Mitra</name></author>\n  <generator>Mitra</generator>\n");
     for stored in &entries {
         let entry = &stored.entry;
-        let text = entry.text_for(reader_language(lang));
+        let text = entry.text_for(content_language(lang));
         let link = format!("{base}/entries/{}", entry.id);
         out.push_str("  <entry>\n");
         out.push_str(&format!("    <id>{}</id>\n", xml(&link)));
@@ -199,7 +192,7 @@ pub async fn export_csv(
         out.write_record(header)?;
         for stored in &page.entries {
             let entry = &stored.entry;
-            let text = entry.text_for(reader_language(lang));
+            let text = entry.text_for(content_language(lang));
             let join = |items: Vec<String>| items.join("; ");
             out.write_record(
                 [
@@ -356,7 +349,7 @@ pub async fn calendar(
         let (Some(start), Some(end)) = (starts.to_utc(), ends.to_utc()) else {
             continue;
         };
-        let text = entry.text_for(reader_language(lang));
+        let text = entry.text_for(content_language(lang));
         ical_line(&mut out, "BEGIN:VEVENT");
         ical_line(&mut out, &format!("UID:{}@{host}", entry.id));
         ical_line(

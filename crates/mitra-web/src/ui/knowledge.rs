@@ -7,12 +7,13 @@ use axum::response::Response;
 use mitra_service::domain::entry::{
     ContentLanguage, Details, LocalTime, Money, Readiness, TextOrigin,
 };
-use mitra_service::domain::{CityId, Entry, Language};
+use mitra_service::domain::{CityId, Language};
 use mitra_service::{
     Dimension, Mitra, Places, SearchRequest, ServiceError, Standing, dimension_name,
 };
 use serde::Deserialize;
 
+use super::format::{content_language, plain_number, year_range};
 use super::{Layout, render};
 use crate::api::knowledge::search_request;
 use crate::auth::Auth;
@@ -23,14 +24,6 @@ use crate::i18n::{Lang, translate, translate_args};
 const PER_PAGE: usize = 20;
 /// Values shown for each facet, most frequent first.
 const FACET_VALUES: usize = 12;
-
-/// The content language closest to the reader's interface language.
-pub(crate) fn content_language(lang: Language) -> ContentLanguage {
-    match lang {
-        Language::En => ContentLanguage::En,
-        Language::ZhHans => ContentLanguage::ZhHans,
-    }
-}
 
 fn language_name(tag: &str) -> String {
     ContentLanguage::parse(tag).map_or_else(|_| tag.to_owned(), |l| l.autonym().to_owned())
@@ -135,16 +128,6 @@ struct SearchPageView {
     feed_query: String,
 }
 
-fn years(entry: &Entry) -> String {
-    match (entry.year_from, entry.year_to) {
-        (Some(from), Some(to)) if from == to => from.to_string(),
-        (Some(from), Some(to)) => format!("{from}–{to}"),
-        (Some(from), None) => format!("{from}–"),
-        (None, Some(to)) => format!("–{to}"),
-        (None, None) => String::new(),
-    }
-}
-
 /// `GET /search`
 pub async fn search(
     State(mitra): State<Mitra>,
@@ -188,7 +171,7 @@ pub async fn search(
                         (c.to_string(), name)
                     })
                     .collect(),
-                years: years(entry),
+                years: year_range(entry.year_from, entry.year_to),
                 example: entry.example,
             }
         })
@@ -333,10 +316,8 @@ struct EvidenceView {
     after: String,
 }
 
-use super::entry_form::plain_number as number;
-
 fn money(m: &Money) -> String {
-    format!("{} {}", number(m.amount), m.currency)
+    format!("{} {}", plain_number(m.amount), m.currency)
 }
 
 fn local(t: &LocalTime) -> String {
@@ -592,9 +573,9 @@ pub(crate) async fn entry_page(
                     indicator: e.indicator.to_string(),
                     name,
                     before_year: e.before.year,
-                    before: number(e.before.value),
+                    before: plain_number(e.before.value),
                     after_year: e.after.year,
-                    after: number(e.after.value),
+                    after: plain_number(e.after.value),
                 });
             }
             (outcome.clone(), rows)
@@ -720,7 +701,7 @@ pub(crate) async fn entry_page(
             .map(|c| translate(lang, &format!("challenge-{}", c.tag())))
             .collect(),
         tags: entry.tags.iter().cloned().collect(),
-        years: years(entry),
+        years: year_range(entry.year_from, entry.year_to),
         outcome,
         details,
         evidence,

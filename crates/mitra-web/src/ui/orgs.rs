@@ -10,8 +10,9 @@ use mitra_service::domain::{
 use mitra_service::{Mitra, OrgInput, ServiceError};
 use serde::Deserialize;
 
+use super::format::{country_name, org_name};
 use super::forms::{FieldError, Invalid as _, field_error, has_csrf};
-use super::{Layout, country_name, done, render};
+use super::{Layout, done, render};
 use crate::auth::{Auth, CsrfForm};
 use crate::error::PageError;
 use crate::i18n::{Lang, translate};
@@ -80,13 +81,6 @@ impl OrgForm {
             description_en: p.description_en.clone(),
             description_zh: p.description_zh.clone().unwrap_or_default(),
         }
-    }
-}
-
-pub(crate) fn org_name(org: &Organisation, lang: Language) -> String {
-    match (lang, &org.profile.name_zh) {
-        (Language::ZhHans, Some(zh)) => zh.clone(),
-        _ => org.profile.name_en.clone(),
     }
 }
 

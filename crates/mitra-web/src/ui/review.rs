@@ -7,8 +7,7 @@ use axum::response::Response;
 use mitra_service::{Mitra, ObservationQuery, ServiceError};
 use serde::Deserialize;
 
-use super::analytics::number;
-use super::cities::encode;
+use super::format::{encode, number};
 use super::forms::{CsrfOnly, has_csrf};
 use super::{Layout, done, render};
 use crate::auth::{Auth, CsrfForm};

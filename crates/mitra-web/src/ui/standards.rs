@@ -7,26 +7,11 @@ use axum::response::Response;
 use mitra_service::domain::{FocusArea, Indicator, Language, StandardSummary};
 use mitra_service::{IndicatorDetail, Mitra, StandardDetail};
 
+use super::format::Title;
 use super::{Layout, render};
 use crate::auth::Auth;
 use crate::error::PageError;
 use crate::i18n::{Lang, translate};
-
-/// An indicator title ready to show: the text, its language tag, and whether it is in the reader's language.
-struct Title {
-    text: String,
-    tag: &'static str,
-    foreign: bool,
-}
-
-fn title_of(indicator: &Indicator, lang: Language) -> Title {
-    let (text, actual) = indicator.display_title(lang);
-    Title {
-        text: text.to_owned(),
-        tag: actual.tag(),
-        foreign: actual != lang,
-    }
-}
 
 fn kind_label(indicator: &Indicator, lang: Language) -> String {
     translate(lang, &format!("kind-{}", indicator.kind.as_str()))
@@ -100,7 +85,7 @@ pub async fn show_standard(
                 .map(|i| IndicatorRow {
                     id: i.id.to_string(),
                     code: i.code.clone(),
-                    title: title_of(i, lang),
+                    title: Title::of(i, lang),
                     kind: kind_label(i, lang),
                     unit: i
                         .unit
@@ -151,13 +136,13 @@ pub async fn show_indicator(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let detail = mitra.get_indicator(&id).await?;
-    let title = title_of(&detail.indicator, lang);
+    let title = Title::of(&detail.indicator, lang);
     let related = detail
         .related
         .iter()
         .map(|r| RelatedRow {
             id: r.indicator.id.to_string(),
-            title: title_of(&r.indicator, lang),
+            title: Title::of(&r.indicator, lang),
             relation: translate(lang, &format!("relation-{}", r.relation.as_str())),
             basis: translate(lang, &format!("basis-{}", r.basis.as_str())),
             note: r.note.clone(),
@@ -177,7 +162,7 @@ pub async fn show_indicator(
         parent: detail
             .parent
             .as_ref()
-            .map(|p| (p.id.to_string(), title_of(p, lang))),
+            .map(|p| (p.id.to_string(), Title::of(p, lang))),
         title,
         related,
         l,

@@ -1,0 +1,166 @@
+//! How pages write values for people — numbers, year ranges, names in the reader's language, query strings — in
+//! one place, so every page writes them alike. Pure functions only: nothing here reads a request or the service.
+
+use mitra_service::domain::entry::ContentLanguage;
+use mitra_service::domain::{Country, CountryCode, Indicator, Language, Organisation};
+
+/// Groups digits in threes: 10539000 → "10,539,000".
+pub fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A statistic as people read it: up to three decimals, without trailing zeros, digits grouped.
+pub fn number(value: f64) -> String {
+    if value.abs() >= 1000.0 && value.fract() == 0.0 && value.abs() < 1e15 {
+        let grouped = group_digits(value.abs() as u64);
+        return if value < 0.0 {
+            format!("-{grouped}")
+        } else {
+            grouped
+        };
+    }
+    let text = format!("{value:.3}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    text.to_owned()
+}
+
+/// A number as people type it: `12000000`, `31.5` (no `.0`, no exponent for whole amounts), for forms and for
+/// values an entry's authors wrote.
+pub fn plain_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value:.0}")
+    } else {
+        value.to_string()
+    }
+}
+
+/// A span of years: `2019`, `2019–2022`, `2019–`, `–2022`, or nothing.
+pub fn year_range(from: Option<i32>, to: Option<i32>) -> String {
+    match (from, to) {
+        (Some(from), Some(to)) if from == to => from.to_string(),
+        (Some(from), Some(to)) => format!("{from}–{to}"),
+        (Some(from), None) => format!("{from}–"),
+        (None, Some(to)) => format!("–{to}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn encode(value: &str) -> String {
+    let mut out = String::new();
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A query string of `pairs`, form-encoded as browsers send them (`q=air+quality&kind=practice`).
+pub fn query_string(pairs: &[(String, String)]) -> String {
+    serde_urlencoded::to_string(pairs).unwrap_or_default()
+}
+
+/// The content language closest to the reader's interface language.
+pub fn content_language(lang: Language) -> ContentLanguage {
+    match lang {
+        Language::En => ContentLanguage::En,
+        Language::ZhHans => ContentLanguage::ZhHans,
+    }
+}
+
+/// The name of the country with `code` for a reader of `lang`, from `countries`; the code itself if it is not there.
+pub fn country_name(countries: &[Country], code: CountryCode, lang: Language) -> String {
+    countries
+        .iter()
+        .find(|c| c.code == code)
+        .map_or_else(|| code.to_string(), |c| c.display_name(lang).to_owned())
+}
+
+/// An organisation's name for a reader of `lang`: the Chinese name for Chinese readers when there is one.
+pub fn org_name(org: &Organisation, lang: Language) -> String {
+    match (lang, &org.profile.name_zh) {
+        (Language::ZhHans, Some(zh)) => zh.clone(),
+        _ => org.profile.name_en.clone(),
+    }
+}
+
+/// An indicator's title in the reader's language, with the language tag it is in.
+pub struct Title {
+    /// The title.
+    pub text: String,
+    /// The BCP 47 tag of the language it is in.
+    pub tag: &'static str,
+    /// Whether it is not in the reader's language.
+    pub foreign: bool,
+}
+
+impl Title {
+    /// The title of `indicator` for a reader of `lang`.
+    pub fn of(indicator: &Indicator, lang: Language) -> Self {
+        let (text, actual) = indicator.display_title(lang);
+        Self {
+            text: text.to_owned(),
+            tag: actual.tag(),
+            foreign: actual != lang,
+        }
+    }
+
+    /// The title of the indicator with id `id`, found or not: an indicator the catalogue lacks is named by its id.
+    pub fn of_id(indicator: Option<&Indicator>, id: &str, lang: Language) -> Self {
+        match indicator {
+            Some(i) => Self::of(i, lang),
+            None => Self {
+                text: id.to_owned(),
+                tag: "en",
+                foreign: lang != Language::En,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_are_grouped_in_threes() {
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1000), "1,000");
+        assert_eq!(group_digits(10_539_000), "10,539,000");
+    }
+
+    #[test]
+    fn numbers_read_naturally() {
+        assert_eq!(number(10539000.0), "10,539,000");
+        assert_eq!(number(21.50), "21.5");
+        assert_eq!(number(0.0), "0");
+        assert_eq!(number(1.23456), "1.235");
+        assert_eq!(plain_number(12_000_000.0), "12000000");
+        assert_eq!(plain_number(31.5), "31.5");
+    }
+
+    #[test]
+    fn year_ranges_and_query_values_are_written_for_people_and_urls() {
+        assert_eq!(year_range(Some(2019), Some(2019)), "2019");
+        assert_eq!(year_range(Some(2019), Some(2022)), "2019–2022");
+        assert_eq!(year_range(None, Some(2022)), "–2022");
+        assert_eq!(year_range(None, None), "");
+        assert_eq!(encode("a b&c/é"), "a%20b%26c%2F%C3%A9");
+        assert_eq!(
+            query_string(&[("q".into(), "air quality".into())]),
+            "q=air+quality"
+        );
+    }
+}
