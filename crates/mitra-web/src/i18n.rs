@@ -199,15 +199,24 @@ mod tests {
     #[test]
     fn every_key_used_by_templates_and_code_exists() {
         let en = keys(include_str!("../../../locales/en/main.ftl"));
-        // Every template and every page module, so that a new page is checked without being listed here.
-        let read_dir = |dir: &str| -> Vec<String> {
-            std::fs::read_dir(format!("{}/{dir}", env!("CARGO_MANIFEST_DIR")))
-                .expect(dir)
-                .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
-                .collect()
-        };
-        let mut sources = read_dir("templates");
-        sources.extend(read_dir("src/ui"));
+        // Every template and every page module (in sub-folders too), so that a new page is checked without being
+        // listed here.
+        fn read_dir(dir: &std::path::Path, out: &mut Vec<String>) {
+            for path in std::fs::read_dir(dir)
+                .expect("a source folder")
+                .filter_map(|e| Some(e.ok()?.path()))
+            {
+                if path.is_dir() {
+                    read_dir(&path, out);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    out.push(text);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sources = Vec::new();
+        read_dir(&root.join("templates"), &mut sources);
+        read_dir(&root.join("src/ui"), &mut sources);
         sources.push(include_str!("ui.rs").to_owned());
         let mut used = BTreeSet::new();
         for source in &sources {

@@ -106,7 +106,7 @@ impl Routes {
 
 fn pages() -> Routes {
     use ui::{
-        account, admin, analytics, api_docs, cities, entries, feeds, home, knowledge, orgs, review,
+        account, admin, analytics, api_docs, cities, entries, feeds, home, orgs, review, search,
         standards,
     };
     Routes::default()
@@ -116,10 +116,10 @@ fn pages() -> Routes {
         .get("/cities/{id}/assessment", analytics::show_assessment)
         .post("/cities/{id}/tier", cities::set_tier)
         .get("/rankings", analytics::show_rankings)
-        .get("/search", knowledge::search)
+        .get("/search", search::search)
         .get("/entries/new", entries::show_new_entry)
         .post("/entries/new", entries::create_entry)
-        .get("/entries/{id}", knowledge::show_entry)
+        .get("/entries/{id}", entries::show_entry)
         .get("/entries/{id}/edit", entries::show_edit_entry)
         .post("/entries/{id}/edit", entries::update_entry)
         .post("/entries/{id}/delete", entries::delete_entry)

@@ -8,15 +8,14 @@ pub mod api_docs;
 pub mod charts;
 pub mod cities;
 pub mod entries;
-pub mod entry_form;
 pub mod feeds;
 pub mod format;
 pub mod forms;
 pub mod home;
-pub mod knowledge;
 pub mod map;
 pub mod orgs;
 pub mod review;
+pub mod search;
 pub mod standards;
 
 use askama::Template;

@@ -1,4 +1,8 @@
-//! Writing entries from the browser: choosing a kind, the form for a new entry, editing and deleting one.
+//! Entries in the browser: an entry's page, publishing one (the choice of kind, the form and its post), editing
+//! and deleting it, enrolling in a training, and its files.
+
+mod form;
+mod view;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -12,13 +16,26 @@ use mitra_service::domain::{Actor, Language};
 use mitra_service::{Mitra, ServiceError, StoredEntry};
 use serde::Deserialize;
 
-use super::entry_form::EntryForm;
+use self::form::EntryForm;
+use self::view::{EntryParams, entry_page};
 use super::format::org_name;
 use super::forms::{CsrfOnly, FieldError, field_error};
 use super::{Layout, done, render};
 use crate::auth::{Auth, CsrfForm};
 use crate::error::PageError;
 use crate::i18n::translate;
+
+/// `GET /entries/{id}`
+pub async fn show_entry(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    crate::i18n::Lang(lang): crate::i18n::Lang,
+    uri: Uri,
+    Path(id): Path<String>,
+    Query(params): Query<EntryParams>,
+) -> Result<Response, PageError> {
+    entry_page(&mitra, &auth, lang, &uri, &id, &params, None).await
+}
 
 /// One choice of a select or a checkbox group.
 pub struct Opt {
@@ -553,7 +570,7 @@ pub async fn attach(
             Err(other) => return Err(other.into()),
         },
     };
-    super::knowledge::entry_page(
+    entry_page(
         &mitra,
         &auth,
         lang,

@@ -1,6 +1,6 @@
-//! Feeds and exports of the knowledge exchange: an Atom feed of any search (a kind, a saved search), an iCalendar
-//! file of the events and training among any search's results, and a search's results as CSV or JSON. All take the
-//! search page's query string.
+//! Feeds and exports of the entries: an Atom feed of any search (a kind, a saved search), an iCalendar file of the
+//! events and training among any search's results, and a search's results as CSV or JSON. All take the search
+//! page's query string.
 
 use axum::extract::State;
 use axum::http::{HeaderValue, Uri, header};

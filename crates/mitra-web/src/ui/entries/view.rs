@@ -1,250 +1,21 @@
-//! The knowledge exchange: the search page (words in any language, facets, filters, pages) and an entry's page.
+//! An entry's page: its text in the chosen language, the facts of its kind, a practice's evidence, a training's
+//! seats, its files, and the actions its editors have.
 
 use askama::Template;
-use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::Response;
 use mitra_service::domain::entry::{
     ContentLanguage, Details, LocalTime, Money, Readiness, TextOrigin,
 };
 use mitra_service::domain::{CityId, Language};
-use mitra_service::{
-    Dimension, Mitra, Places, SearchRequest, ServiceError, Standing, dimension_name,
-};
+use mitra_service::{Mitra, Places, Standing};
 use serde::Deserialize;
 
-use super::format::{content_language, plain_number, year_range};
-use super::{Layout, render};
-use crate::api::knowledge::search_request;
 use crate::auth::Auth;
 use crate::error::PageError;
-use crate::i18n::{Lang, translate, translate_args};
-
-/// Hits on one page.
-const PER_PAGE: usize = 20;
-/// Values shown for each facet, most frequent first.
-const FACET_VALUES: usize = 12;
-
-fn language_name(tag: &str) -> String {
-    ContentLanguage::parse(tag).map_or_else(|_| tag.to_owned(), |l| l.autonym().to_owned())
-}
-
-/// The label of a facet value in the reader's language.
-fn value_label(dimension: Dimension, value: &str, places: &Places, lang: Language) -> String {
-    match dimension {
-        Dimension::Kind => translate(lang, &format!("entry-kind-{value}")),
-        Dimension::Country => places
-            .countries
-            .get(value)
-            .map_or_else(|| value.to_owned(), |c| c.display_name(lang).to_owned()),
-        Dimension::City => places
-            .city(value)
-            .map_or_else(|| value.to_owned(), |c| c.display_name(lang).to_owned()),
-        Dimension::FocusArea => translate(lang, &format!("focus-{value}")),
-        Dimension::Challenge => translate(lang, &format!("challenge-{value}")),
-        Dimension::Language => language_name(value),
-        Dimension::Year => value.to_owned(),
-    }
-}
-
-/// The search's query string with `(name, value)` added, or removed when it is there; back to the first page.
-fn toggled(request: &SearchRequest, name: &str, value: &str) -> String {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    if !request.q.is_empty() {
-        pairs.push(("q".into(), request.q.clone()));
-    }
-    let mut present = false;
-    for (n, v) in &request.filters {
-        if n == name && v == value {
-            present = true;
-        } else {
-            pairs.push((n.clone(), v.clone()));
-        }
-    }
-    if !present {
-        pairs.push((name.to_owned(), value.to_owned()));
-    }
-    format!(
-        "/search?{}",
-        serde_urlencoded::to_string(&pairs).unwrap_or_default()
-    )
-}
-
-/// The search's query string on page `page`.
-fn paged(request: &SearchRequest, page: usize) -> String {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    if !request.q.is_empty() {
-        pairs.push(("q".into(), request.q.clone()));
-    }
-    pairs.extend(request.filters.iter().cloned());
-    if page > 1 {
-        pairs.push(("page".into(), page.to_string()));
-    }
-    format!(
-        "/search?{}",
-        serde_urlencoded::to_string(&pairs).unwrap_or_default()
-    )
-}
-
-struct HitView {
-    id: String,
-    kind: String,
-    title_html: String,
-    snippet_html: String,
-    lang: String,
-    lang_name: String,
-    foreign: bool,
-    machine: bool,
-    cities: Vec<(String, String)>,
-    years: String,
-    example: bool,
-}
-
-struct FacetValue {
-    label: String,
-    count: u64,
-    href: String,
-    selected: bool,
-}
-
-struct FacetView {
-    id: &'static str,
-    heading: String,
-    values: Vec<FacetValue>,
-}
-
-#[derive(Template)]
-#[template(path = "search.html")]
-struct SearchPageView {
-    l: Layout,
-    q: String,
-    summary: String,
-    hits: Vec<HitView>,
-    facets: Vec<FacetView>,
-    active: Vec<(String, String)>,
-    previous: Option<String>,
-    next: Option<String>,
-    page_text: String,
-    feed_query: String,
-}
-
-/// `GET /search`
-pub async fn search(
-    State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
-) -> Result<Response, PageError> {
-    let mut request = search_request(uri.query(), PER_PAGE, false).map_err(ServiceError::from)?;
-    request.lang = Some(lang.tag().to_owned());
-    let page = mitra.search(&request).await?;
-    let places = mitra.places().await?;
-    let reader = content_language(lang);
-    let hits = page
-        .results
-        .hits
-        .iter()
-        .zip(page.entries.iter())
-        .filter(|(hit, stored)| hit.id == stored.entry.id.as_str())
-        .map(|(hit, stored)| {
-            let entry = &stored.entry;
-            let shown = ContentLanguage::parse(&hit.lang).ok();
-            HitView {
-                id: hit.id.clone(),
-                kind: translate(lang, &format!("entry-kind-{}", entry.kind().tag())),
-                title_html: hit.title_html.clone(),
-                snippet_html: hit.snippet_html.clone(),
-                lang: hit.lang.clone(),
-                lang_name: language_name(&hit.lang),
-                foreign: shown != Some(reader),
-                machine: shown
-                    .and_then(|l| entry.text(l))
-                    .is_some_and(|t| t.origin == TextOrigin::MachineTranslation),
-                cities: entry
-                    .cities
-                    .iter()
-                    .map(|c| {
-                        let name = places.cities.get(c).map_or_else(
-                            || c.to_string(),
-                            |city| city.display_name(lang).to_owned(),
-                        );
-                        (c.to_string(), name)
-                    })
-                    .collect(),
-                years: year_range(entry.year_from, entry.year_to),
-                example: entry.example,
-            }
-        })
-        .collect();
-    let facets = page
-        .results
-        .facets
-        .iter()
-        .filter(|(_, values)| !values.is_empty())
-        .map(|(dimension, values)| {
-            let name = dimension_name(*dimension);
-            FacetView {
-                id: name,
-                heading: translate(lang, &format!("search-dimension-{name}")),
-                values: values
-                    .iter()
-                    .take(FACET_VALUES)
-                    .map(|(value, count)| FacetValue {
-                        label: value_label(*dimension, value, &places, lang),
-                        count: *count,
-                        href: toggled(&request, name, value),
-                        selected: request.filters.iter().any(|(n, v)| n == name && v == value),
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    let active = request
-        .filters
-        .iter()
-        .filter_map(|(name, value)| {
-            let dimension = mitra_service::parse_dimension(name).ok()?;
-            Some((
-                value_label(dimension, value, &places, lang),
-                toggled(&request, name, value),
-            ))
-        })
-        .collect();
-    let total = page.results.total;
-    let pages = total.div_ceil(PER_PAGE).max(1);
-    let current = page.offset / PER_PAGE + 1;
-    let summary = if request.q.is_empty() {
-        translate_args(lang, "search-count-all", &[("count", total.to_string())])
-    } else {
-        translate_args(
-            lang,
-            "search-count",
-            &[("count", total.to_string()), ("query", request.q.clone())],
-        )
-    };
-    let title = if request.q.is_empty() {
-        translate(lang, "search-title")
-    } else {
-        format!("{} · {}", request.q, translate(lang, "search-title"))
-    };
-    let l = Layout::new(&mitra, &auth, lang, "search", title, &uri).await;
-    Ok(render(&SearchPageView {
-        l,
-        q: request.q.clone(),
-        summary,
-        hits,
-        facets,
-        active,
-        previous: (current > 1).then(|| paged(&request, current - 1)),
-        next: (current < pages).then(|| paged(&request, current + 1)),
-        page_text: translate_args(
-            lang,
-            "search-page",
-            &[("page", current.to_string()), ("pages", pages.to_string())],
-        ),
-        feed_query: paged(&request, 1).trim_start_matches("/search?").to_owned(),
-    }))
-}
+use crate::i18n::{translate, translate_args};
+use crate::ui::format::{content_language, plain_number, year_range};
+use crate::ui::{Layout, render};
 
 /// The query of an entry's page: which language's text to show.
 #[derive(Debug, Default, Deserialize)]
@@ -490,18 +261,6 @@ fn detail_facts(details: &Details, lang: Language, places: &Places) -> Vec<(Stri
     facts
 }
 
-/// `GET /entries/{id}`
-pub async fn show_entry(
-    State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
-    Path(id): Path<String>,
-    axum::extract::Query(params): axum::extract::Query<EntryParams>,
-) -> Result<Response, PageError> {
-    entry_page(&mitra, &auth, lang, &uri, &id, &params, None).await
-}
-
 /// The size of a file, for people.
 fn file_size(bytes: u64, lang: Language) -> String {
     let (value, unit) = if bytes >= 1024 * 1024 {
@@ -583,7 +342,7 @@ pub(crate) async fn entry_page(
         _ => (None, Vec::new()),
     };
     let details = detail_facts(&entry.details, lang, &places);
-    let can_write = super::entries::can_write(&auth.actor, &stored);
+    let can_write = super::can_write(&auth.actor, &stored);
     let training = match entry.details {
         Details::Training { .. } => {
             let (seats, standing) = mitra.enrolment(&auth.actor, id).await?;

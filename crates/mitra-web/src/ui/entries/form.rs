@@ -1,6 +1,9 @@
 //! The form that writes an entry: a text block per language, what the entry concerns, and one fieldset with the
 //! details of its kind. Lists are typed as comma- or line-separated text, choices as selects and checkboxes, so the
 //! whole form works from the keyboard and without scripts.
+//!
+//! This module only reads and fills the form's fields: what makes an entry valid is the domain's and the service's
+//! to say, and their refusals are mapped back to the field that caused them.
 
 use std::collections::BTreeSet;
 
@@ -12,8 +15,8 @@ use mitra_service::domain::entry::{
 use mitra_service::domain::{CityId, Entry, EntryId, IndicatorId, StandardId, slug};
 use serde::{Deserialize, Deserializer};
 
-use super::format::plain_number;
-use super::forms::FieldError;
+use crate::ui::format::plain_number;
+use crate::ui::forms::FieldError;
 
 /// Rows of repeated blocks a form may send; more are ignored.
 const MAX_ROWS: usize = 40;
