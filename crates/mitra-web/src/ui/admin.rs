@@ -1,11 +1,12 @@
-//! Administration for platform admins: the moderation queue, accounts and roles, and the audit trail.
+//! Administration for platform admins: the moderation queue, accounts and roles, and the audit trail. Who is a
+//! platform admin is the service's to check; these pages only show and send what it allows.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 use mitra_service::domain::{Account, Organisation, PlatformRole};
-use mitra_service::{AuditEntry, AuditQuery, Mitra, ServiceError};
+use mitra_service::{AdminOverview, AuditEntry, AuditQuery, Mitra, ServiceError};
 use serde::Deserialize;
 
 use super::format::content_language;
@@ -13,7 +14,6 @@ use super::forms::{CsrfOnly, has_csrf};
 use super::{Layout, done, render};
 use crate::auth::{Auth, CsrfForm};
 use crate::error::PageError;
-use crate::i18n::{Lang, translate};
 
 /// Entries per audit page.
 const AUDIT_PAGE: u32 = 100;
@@ -29,49 +29,42 @@ struct AdminPage {
 }
 
 impl AdminPage {
+    /// The page of `overview`: the organisations and entries to review, and the accounts.
+    fn build(l: Layout, overview: AdminOverview) -> Self {
+        let l = l.titled("admin", "admin-title");
+        let entries = overview
+            .entries
+            .iter()
+            .map(|e| {
+                let text = e.entry.text_for(content_language(l.lang));
+                (
+                    e.entry.id.to_string(),
+                    text.title.clone(),
+                    l.t2("entry-kind", e.entry.kind().tag()),
+                    e.owner_org
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                )
+            })
+            .collect();
+        Self {
+            l,
+            queue: overview.organisations,
+            entries,
+            accounts: overview.accounts,
+        }
+    }
+
     fn role_of(&self, account: &Account) -> &'static str {
         account.platform_role.map_or("none", |r| r.as_str())
     }
 }
 
 /// `GET /admin`
-pub async fn show_admin(
-    State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
-) -> Result<Response, PageError> {
-    let queue = mitra.moderation_queue(&auth.actor).await?;
-    let entries = mitra
-        .entry_queue(&auth.actor)
-        .await?
-        .into_iter()
-        .map(|e| {
-            let text = e.entry.text_for(content_language(lang));
-            (
-                e.entry.id.to_string(),
-                text.title.clone(),
-                translate(lang, &format!("entry-kind-{}", e.entry.kind().tag())),
-                e.owner_org.map(|o| o.to_string()).unwrap_or_default(),
-            )
-        })
-        .collect();
-    let accounts = mitra.list_accounts(&auth.actor).await?;
-    let l = Layout::new(
-        &mitra,
-        &auth,
-        lang,
-        "admin",
-        translate(lang, "admin-title"),
-        &uri,
-    )
-    .await;
-    Ok(render(&AdminPage {
-        l,
-        queue,
-        entries,
-        accounts,
-    }))
+pub async fn show_admin(State(mitra): State<Mitra>, l: Layout) -> Result<Response, PageError> {
+    let overview = mitra.admin_overview(l.actor()).await?;
+    Ok(render(&AdminPage::build(l, overview)))
 }
 
 /// The reject form.
@@ -163,47 +156,53 @@ struct AuditPage {
     older_href: Option<String>,
 }
 
-/// `GET /admin/audit`
-pub async fn show_audit(
-    State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
-    Query(params): Query<AuditParams>,
-) -> Result<Response, PageError> {
-    let entries = mitra
-        .search_audit(&auth.actor, &params.query(), AUDIT_PAGE)
-        .await?;
-    let filters = uri
-        .query()
+impl AuditPage {
+    /// A page of audit `entries` found with `params`; `filters` is the query string that found them, without
+    /// `before` and `lang`, for the export and the next page.
+    fn build(l: Layout, params: AuditParams, entries: Vec<AuditEntry>, filters: &str) -> Self {
+        let older_href = (entries.len() == AUDIT_PAGE as usize)
+            .then(|| {
+                entries
+                    .last()
+                    .map(|e| format!("/admin/audit?{filters}&before={}", e.id))
+            })
+            .flatten();
+        Self {
+            l: l.titled("admin", "admin-audit-heading"),
+            params,
+            entries,
+            csv_href: format!("/admin/audit.csv?{filters}"),
+            older_href,
+        }
+    }
+}
+
+/// The audit page's filters as a query string: the request's, without its page (`before`) and language.
+fn audit_filters(uri: &Uri) -> String {
+    uri.query()
         .unwrap_or("")
         .split('&')
         .filter(|p| !p.is_empty() && !p.starts_with("before=") && !p.starts_with("lang="))
         .collect::<Vec<_>>()
-        .join("&");
-    let older_href = (entries.len() == AUDIT_PAGE as usize)
-        .then(|| {
-            entries
-                .last()
-                .map(|e| format!("/admin/audit?{filters}&before={}", e.id))
-        })
-        .flatten();
-    let l = Layout::new(
-        &mitra,
-        &auth,
-        lang,
-        "admin",
-        translate(lang, "admin-audit-heading"),
-        &uri,
-    )
-    .await;
-    Ok(render(&AuditPage {
+        .join("&")
+}
+
+/// `GET /admin/audit`
+pub async fn show_audit(
+    State(mitra): State<Mitra>,
+    l: Layout,
+    uri: Uri,
+    Query(params): Query<AuditParams>,
+) -> Result<Response, PageError> {
+    let entries = mitra
+        .search_audit(l.actor(), &params.query(), AUDIT_PAGE)
+        .await?;
+    Ok(render(&AuditPage::build(
         l,
         params,
         entries,
-        csv_href: format!("/admin/audit.csv?{filters}"),
-        older_href,
-    }))
+        &audit_filters(&uri),
+    )))
 }
 
 /// `GET /admin/audit.csv`

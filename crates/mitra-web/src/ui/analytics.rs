@@ -3,23 +3,45 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::Uri;
 use axum::response::Response;
 use mitra_service::domain::peers::Grouping;
-use mitra_service::domain::{Indicator, Language};
-use mitra_service::{AssessmentView, Mitra};
+use mitra_service::domain::{Indicator, IndicatorId, Language};
+use mitra_service::{
+    AssessmentReport, AssessmentView, FindingView, Mitra, PanelState, Ranking, ServiceError, Values,
+};
 use serde::Deserialize;
 
 use super::format::{Title, number};
 use super::{Layout, render};
-use crate::auth::Auth;
 use crate::error::PageError;
-use crate::i18n::{Lang, translate};
 
+/// The assessment's choices: which standard, which year.
 #[derive(Debug, Default, Deserialize)]
 pub struct AssessmentParams {
     standard: Option<String>,
     year: Option<String>,
+}
+
+impl AssessmentParams {
+    /// The standard asked for; ISO 37120 when none is.
+    fn standard(&self) -> String {
+        self.standard
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "iso37120-2014".into())
+    }
+}
+
+/// `GET /cities/{id}/assessment`
+pub async fn show_assessment(
+    State(mitra): State<Mitra>,
+    l: Layout,
+    Path(id): Path<String>,
+    Query(params): Query<AssessmentParams>,
+) -> Result<Response, PageError> {
+    let standard = params.standard();
+    let report = mitra.assess(&id, &standard, params.year.as_deref()).await?;
+    Ok(render(&AssessmentPage::build(l, &report, &standard)))
 }
 
 struct ItemRow {
@@ -62,92 +84,76 @@ struct AssessmentPage {
     warnings: Vec<FindingRow>,
 }
 
-/// `GET /cities/{id}/assessment`
-pub async fn show_assessment(
-    State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
-    Path(id): Path<String>,
-    Query(params): Query<AssessmentParams>,
-) -> Result<Response, PageError> {
-    let standard = params
-        .standard
-        .clone()
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "iso37120-2014".into());
-    let report = mitra.assess(&id, &standard, params.year.as_deref()).await?;
-    let view = report.view(lang);
-    let city_name = report.city.display_name(lang).to_owned();
-    let l = Layout::new(
-        &mitra,
-        &auth,
-        lang,
-        "cities",
-        format!("{} · {}", translate(lang, "assessment-title"), city_name),
-        &uri,
-    )
-    .await;
-    let t = |id: &str| {
-        let indicator = mitra_service::domain::IndicatorId::parse(id)
-            .ok()
-            .and_then(|i| report.indicators.get(&i));
-        Title::of_id(indicator, id, lang)
-    };
-    let finding = |f: &mitra_service::FindingView| FindingRow {
-        id: f.indicator.clone(),
-        title: f.indicator.as_deref().map(t),
-        reason: f.reason.clone(),
-    };
-    let items: Vec<ItemRow> = view
-        .items
-        .iter()
-        .map(|i| ItemRow {
-            title: t(&i.indicator),
-            id: i.indicator.clone(),
-            kind: l.t2("kind", &i.kind),
-            value: number(i.value),
-            unit: i.unit.clone().unwrap_or_default(),
-            source: i.source.clone(),
-            status: l.t2("observation-status", &i.status),
-            recognised_from: i.recognised_from.clone(),
-        })
-        .collect();
-    Ok(render(&AssessmentPage {
-        city_id: report.city.id.to_string(),
-        standards: mitra_service::assessable_standards()
-            .into_iter()
-            .map(|s| {
-                let selected = s == standard;
-                (s, selected)
-            })
-            .collect(),
-        year: view.year.map(|y| y.to_string()).unwrap_or_default(),
-        counts: view
-            .counts
+impl AssessmentPage {
+    /// The page of `report`, assessed against `standard`.
+    fn build(l: Layout, report: &AssessmentReport, standard: &str) -> Self {
+        let lang = l.lang;
+        let view = report.view(lang);
+        let city_name = report.city.display_name(lang).to_owned();
+        let title = format!("{} · {city_name}", l.t("assessment-title"));
+        let l = l.page("cities", title);
+        let t = |id: &str| {
+            let indicator = IndicatorId::parse(id)
+                .ok()
+                .and_then(|i| report.indicators.get(&i));
+            Title::of_id(indicator, id, lang)
+        };
+        let finding = |f: &FindingView| FindingRow {
+            id: f.indicator.clone(),
+            title: f.indicator.as_deref().map(t),
+            reason: f.reason.clone(),
+        };
+        let items: Vec<ItemRow> = view
+            .items
             .iter()
-            .map(|(kind, (valid, total))| (l.t2("kind", kind), *valid, *total))
-            .collect(),
-        recognised: items.iter().filter(|i| i.recognised_from.is_some()).count(),
-        gaps: view
-            .next_level
-            .iter()
-            .flat_map(|n| &n.missing)
-            .map(|g| GapRow {
-                kind: l.t2("kind", &g.kind),
-                needed: g.needed,
-                indicators: g.indicators.iter().map(|i| (i.clone(), t(i))).collect(),
+            .map(|i| ItemRow {
+                title: t(&i.indicator),
+                id: i.indicator.clone(),
+                kind: l.t2("kind", &i.kind),
+                value: number(i.value),
+                unit: i.unit.clone().unwrap_or_default(),
+                source: i.source.clone(),
+                status: l.t2("observation-status", &i.status),
+                recognised_from: i.recognised_from.clone(),
             })
-            .collect(),
-        invalid: view.invalid.iter().map(finding).collect(),
-        warnings: view.warnings.iter().map(finding).collect(),
-        items,
-        city_name,
-        view,
-        l,
-    }))
+            .collect();
+        Self {
+            city_id: report.city.id.to_string(),
+            standards: mitra_service::assessable_standards()
+                .into_iter()
+                .map(|s| {
+                    let selected = s == standard;
+                    (s, selected)
+                })
+                .collect(),
+            year: view.year.map(|y| y.to_string()).unwrap_or_default(),
+            counts: view
+                .counts
+                .iter()
+                .map(|(kind, (valid, total))| (l.t2("kind", kind), *valid, *total))
+                .collect(),
+            recognised: items.iter().filter(|i| i.recognised_from.is_some()).count(),
+            gaps: view
+                .next_level
+                .iter()
+                .flat_map(|n| &n.missing)
+                .map(|g| GapRow {
+                    kind: l.t2("kind", &g.kind),
+                    needed: g.needed,
+                    indicators: g.indicators.iter().map(|i| (i.clone(), t(i))).collect(),
+                })
+                .collect(),
+            invalid: view.invalid.iter().map(finding).collect(),
+            warnings: view.warnings.iter().map(finding).collect(),
+            items,
+            city_name,
+            view,
+            l,
+        }
+    }
 }
 
+/// The ranking's choices, as the page's query string gives them.
 #[derive(Debug, Default, Deserialize)]
 pub struct RankingParams {
     indicator: Option<String>,
@@ -155,6 +161,113 @@ pub struct RankingParams {
     group_by: Option<String>,
     group: Option<String>,
     values: Option<String>,
+}
+
+impl RankingParams {
+    /// The indicator asked for; otherwise PM2.5 if it has values, or the first indicator that has.
+    fn indicator(&self, with_values: &[&Indicator]) -> Option<String> {
+        self.indicator
+            .clone()
+            .filter(|i| !i.trim().is_empty())
+            .or_else(|| {
+                with_values
+                    .iter()
+                    .find(|i| i.id.as_str() == "iso37120-2014:8.1")
+                    .or(with_values.first())
+                    .map(|i| i.id.to_string())
+            })
+    }
+
+    /// The grouping asked for; regions when none is.
+    fn grouping(&self) -> String {
+        self.group_by
+            .clone()
+            .filter(|g| !g.is_empty())
+            .unwrap_or_else(|| "region".into())
+    }
+
+    /// The one group asked for, if any.
+    fn group(&self) -> Option<String> {
+        self.group.clone().filter(|g| !g.is_empty())
+    }
+
+    /// The ranking of `indicator` on `values` these parameters ask for.
+    async fn ranking(
+        &self,
+        mitra: &Mitra,
+        indicator: &str,
+        values: Values,
+    ) -> Result<Ranking, ServiceError> {
+        let group = self.group();
+        mitra
+            .ranking(
+                indicator,
+                self.year.as_deref(),
+                &self.grouping(),
+                group.as_deref(),
+                values,
+            )
+            .await
+    }
+}
+
+/// The indicators with values on the panel, by id.
+fn indicators_with_values(state: &PanelState) -> Vec<&Indicator> {
+    let mut with_values: Vec<&Indicator> = state
+        .panel
+        .indicators()
+        .iter()
+        .filter_map(|i| state.indicators.get(i))
+        .collect();
+    with_values.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
+    with_values
+}
+
+/// `GET /rankings`
+pub async fn show_rankings(
+    State(mitra): State<Mitra>,
+    l: Layout,
+    Query(params): Query<RankingParams>,
+) -> Result<Response, PageError> {
+    let values = Values::parse(params.values.as_deref()).map_err(ServiceError::from)?;
+    let state = mitra.panel(values).await?;
+    let indicator = params.indicator(&indicators_with_values(&state));
+    let ranking = match &indicator {
+        Some(id) => Some(params.ranking(&mitra, id, values).await?),
+        None => None,
+    };
+    let min_group_size = mitra.analytics_settings().min_group_size;
+    let choice = RankingChoice::new(&params, indicator, values, min_group_size)?;
+    let page = RankingsPage::build(l, &state, ranking.as_ref(), &choice);
+    Ok(render(&page))
+}
+
+/// What the reader chose to rank, checked.
+struct RankingChoice {
+    indicator: Option<String>,
+    grouping: Grouping,
+    group: Option<String>,
+    values: Values,
+    min_group_size: usize,
+}
+
+impl RankingChoice {
+    /// The choice of `params` with the `indicator` ranked; the grouping is checked here, after the ranking, so
+    /// that a ranking's own refusal is the one shown.
+    fn new(
+        params: &RankingParams,
+        indicator: Option<String>,
+        values: Values,
+        min_group_size: usize,
+    ) -> Result<Self, ServiceError> {
+        Ok(Self {
+            indicator,
+            grouping: Grouping::parse(&params.grouping())?,
+            group: params.group(),
+            values,
+            min_group_size,
+        })
+    }
 }
 
 struct RankRow {
@@ -165,6 +278,14 @@ struct RankRow {
     group: String,
     value: String,
     percentile: String,
+}
+
+struct Chosen {
+    id: String,
+    title: Title,
+    unit: String,
+    direction: String,
+    year: String,
 }
 
 #[derive(Template)]
@@ -185,186 +306,139 @@ struct RankingsPage {
     too_small: String,
 }
 
-struct Chosen {
-    id: String,
-    title: Title,
-    unit: String,
-    direction: String,
-    year: String,
+impl RankingsPage {
+    /// The page of `ranking` (none when no indicator has values), with the choices `state` offers.
+    fn build(
+        l: Layout,
+        state: &PanelState,
+        ranking: Option<&Ranking>,
+        choice: &RankingChoice,
+    ) -> Self {
+        let l = l.titled("rankings", "rankings-title");
+        let lang = l.lang;
+        let mut groups: Vec<String> = state
+            .facts
+            .values()
+            .filter_map(|f| f.group(choice.grouping))
+            .collect();
+        groups.sort();
+        groups.dedup();
+        let group_label = |g: &str| group_label(&l, choice.grouping, g);
+        Self {
+            indicators: indicators_with_values(state)
+                .iter()
+                .map(|i| {
+                    let t = Title::of(i, lang);
+                    (
+                        i.id.to_string(),
+                        format!("{} — {}", i.id, t.text),
+                        Some(i.id.as_str()) == choice.indicator.as_deref(),
+                    )
+                })
+                .collect(),
+            groupings: Grouping::ALL
+                .into_iter()
+                .map(|g| {
+                    let label = l.t2("grouping", g.as_str());
+                    (g.as_str().to_owned(), label, g == choice.grouping)
+                })
+                .collect(),
+            groups: groups
+                .into_iter()
+                .map(|g| {
+                    let selected = Some(&g) == choice.group.as_ref();
+                    (g, selected)
+                })
+                .collect(),
+            years: ranking
+                .map(|r| r.years.iter().map(|&y| (y, Some(y) == r.year)).collect())
+                .unwrap_or_default(),
+            chosen: ranking.map(|r| Chosen::build(r, &l)),
+            values: [Values::Verified, Values::All]
+                .map(|v| {
+                    let label = l.t2("values-choice", v.as_str());
+                    (v.as_str(), label, v == choice.values)
+                })
+                .to_vec(),
+            basis: l.ta(
+                &format!("rankings-basis-{}", choice.values.as_str()),
+                &[("min", choice.min_group_size.to_string())],
+            ),
+            too_small: ranking
+                .filter(|r| !r.too_small.is_empty())
+                .map(|r| {
+                    let groups: Vec<String> = r
+                        .too_small
+                        .iter()
+                        .map(|(g, n)| format!("{} ({n})", group_label(g)))
+                        .collect();
+                    l.ta(
+                        "rankings-too-small",
+                        &[
+                            ("min", r.min_group_size.to_string()),
+                            ("groups", groups.join(", ")),
+                        ],
+                    )
+                })
+                .unwrap_or_default(),
+            rows: ranking
+                .map(|r| RankRow::all(r, &l, &group_label))
+                .unwrap_or_default(),
+            l,
+        }
+    }
 }
 
-/// `GET /rankings`
-pub async fn show_rankings(
-    State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
-    Query(params): Query<RankingParams>,
-) -> Result<Response, PageError> {
-    let values = mitra_service::Values::parse(params.values.as_deref())
-        .map_err(mitra_service::ServiceError::from)?;
-    let state = mitra.panel(values).await?;
-    // The indicators with values, by id.
-    let mut with_values: Vec<&Indicator> = state
-        .panel
-        .indicators()
-        .iter()
-        .filter_map(|i| state.indicators.get(i))
-        .collect();
-    with_values.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
-    let chosen_id = params
-        .indicator
-        .clone()
-        .filter(|i| !i.trim().is_empty())
-        .or_else(|| {
-            with_values
-                .iter()
-                .find(|i| i.id.as_str() == "iso37120-2014:8.1")
-                .or(with_values.first())
-                .map(|i| i.id.to_string())
-        });
-    let grouping = params
-        .group_by
-        .clone()
-        .filter(|g| !g.is_empty())
-        .unwrap_or_else(|| "region".into());
-    let group = params.group.clone().filter(|g| !g.is_empty());
-    let ranking = match &chosen_id {
-        Some(id) => Some(
-            mitra
-                .ranking(
-                    id,
-                    params.year.as_deref(),
-                    &grouping,
-                    group.as_deref(),
-                    values,
-                )
-                .await?,
-        ),
-        None => None,
-    };
-    let l = Layout::new(
-        &mitra,
-        &auth,
-        lang,
-        "rankings",
-        translate(lang, "rankings-title"),
-        &uri,
-    )
-    .await;
-    let grouping_parsed = Grouping::parse(&grouping).map_err(mitra_service::ServiceError::from)?;
-    let mut groups: Vec<String> = state
-        .facts
-        .values()
-        .filter_map(|f| f.group(grouping_parsed))
-        .collect();
-    groups.sort();
-    groups.dedup();
-    let group_label = |g: &str| match grouping_parsed {
+/// The name of group `g` under `grouping`, in the reader's language (countries by their code).
+fn group_label(l: &Layout, grouping: Grouping, g: &str) -> String {
+    match grouping {
         Grouping::Region => l.t2("region", g),
         Grouping::Tier => l.t2("tier", g),
         Grouping::Band => l.t2("band", g),
         Grouping::Country => g.to_owned(),
-    };
-    let rows = ranking
-        .as_ref()
-        .map(|r| {
-            r.entries
-                .iter()
-                .enumerate()
-                .map(|(n, e)| {
-                    let (city, city_lang) = match (lang, &e.facts.name_zh) {
-                        (Language::ZhHans, Some(zh)) => (zh.clone(), "zh-Hans"),
-                        _ => (e.facts.name_en.clone(), "en"),
-                    };
-                    RankRow {
-                        position: n + 1,
-                        city_id: e.city.to_string(),
-                        city,
-                        city_lang,
-                        group: e
-                            .facts
-                            .group(r.grouping)
-                            .map(|g| group_label(&g))
-                            .unwrap_or_default(),
-                        value: number(e.value),
-                        percentile: format!("{:.0}", e.percentile),
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    Ok(render(&RankingsPage {
-        indicators: with_values
-            .iter()
-            .map(|i| {
-                let t = Title::of(i, lang);
-                (
-                    i.id.to_string(),
-                    format!("{} — {}", i.id, t.text),
-                    Some(i.id.as_str()) == chosen_id.as_deref(),
-                )
-            })
-            .collect(),
-        groupings: Grouping::ALL
-            .into_iter()
-            .map(|g| {
-                (
-                    g.as_str().to_owned(),
-                    l.t2("grouping", g.as_str()),
-                    g == grouping_parsed,
-                )
-            })
-            .collect(),
-        groups: groups
-            .into_iter()
-            .map(|g| {
-                let selected = Some(&g) == group.as_ref();
-                (g, selected)
-            })
-            .collect(),
-        years: ranking
-            .as_ref()
-            .map(|r| r.years.iter().map(|&y| (y, Some(y) == r.year)).collect())
-            .unwrap_or_default(),
-        chosen: ranking.as_ref().map(|r| Chosen {
+    }
+}
+
+impl Chosen {
+    fn build(r: &Ranking, l: &Layout) -> Self {
+        Self {
             id: r.indicator.id.to_string(),
-            title: Title::of(&r.indicator, lang),
+            title: Title::of(&r.indicator, l.lang),
             unit: r.indicator.unit.clone().unwrap_or_default(),
             direction: l.t2(
                 "direction",
                 r.indicator.direction.map_or("none", |d| d.as_str()),
             ),
             year: r.year.map(|y| y.to_string()).unwrap_or_default(),
-        }),
-        values: [mitra_service::Values::Verified, mitra_service::Values::All]
-            .map(|v| (v.as_str(), l.t2("values-choice", v.as_str()), v == values))
-            .to_vec(),
-        basis: crate::i18n::translate_args(
-            lang,
-            &format!("rankings-basis-{}", values.as_str()),
-            &[("min", mitra.analytics_settings().min_group_size.to_string())],
-        ),
-        too_small: ranking
-            .as_ref()
-            .filter(|r| !r.too_small.is_empty())
-            .map(|r| {
-                let groups: Vec<String> = r
-                    .too_small
-                    .iter()
-                    .map(|(g, n)| format!("{} ({n})", group_label(g)))
-                    .collect();
-                crate::i18n::translate_args(
-                    lang,
-                    "rankings-too-small",
-                    &[
-                        ("min", r.min_group_size.to_string()),
-                        ("groups", groups.join(", ")),
-                    ],
-                )
+        }
+    }
+}
+
+impl RankRow {
+    /// The rows of `r`, best first, with each city named in the reader's language where the panel knows it.
+    fn all(r: &Ranking, l: &Layout, group_label: &dyn Fn(&str) -> String) -> Vec<Self> {
+        r.entries
+            .iter()
+            .enumerate()
+            .map(|(n, e)| {
+                let (city, city_lang) = match (l.lang, &e.facts.name_zh) {
+                    (Language::ZhHans, Some(zh)) => (zh.clone(), "zh-Hans"),
+                    _ => (e.facts.name_en.clone(), "en"),
+                };
+                Self {
+                    position: n + 1,
+                    city_id: e.city.to_string(),
+                    city,
+                    city_lang,
+                    group: e
+                        .facts
+                        .group(r.grouping)
+                        .map(|g| group_label(&g))
+                        .unwrap_or_default(),
+                    value: number(e.value),
+                    percentile: format!("{:.0}", e.percentile),
+                }
             })
-            .unwrap_or_default(),
-        rows,
-        l,
-    }))
+            .collect()
+    }
 }

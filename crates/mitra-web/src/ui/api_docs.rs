@@ -1,14 +1,9 @@
-//! The API reference page: the vendored Swagger UI reading `/api/v1/openapi.json`.
+//! The API reference page: the vendored Swagger UI reading `/api/v1/openapi.json`. It draws no data of its own.
 
 use askama::Template;
-use axum::extract::State;
-use axum::http::Uri;
 use axum::response::Response;
-use mitra_service::Mitra;
 
 use super::{Layout, render};
-use crate::auth::Auth;
-use crate::i18n::{Lang, translate};
 
 #[derive(Template)]
 #[template(path = "api_docs.html")]
@@ -17,20 +12,8 @@ struct ApiDocsPage {
 }
 
 /// `GET /api`
-pub async fn show_api_docs(
-    State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
-) -> Response {
-    let l = Layout::new(
-        &mitra,
-        &auth,
-        lang,
-        "api",
-        translate(lang, "api-title"),
-        &uri,
-    )
-    .await;
-    render(&ApiDocsPage { l })
+pub async fn show_api_docs(l: Layout) -> Response {
+    render(&ApiDocsPage {
+        l: l.titled("api", "api-title"),
+    })
 }

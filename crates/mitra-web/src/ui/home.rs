@@ -1,16 +1,14 @@
-//! The home page: what Mitra is, the map of cities, the networks and the standards.
+//! The home page: what Mitra is, the map of cities, the networks and the standards. It only counts and draws what
+//! the service lists.
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::Uri;
 use axum::response::Response;
 use mitra_service::Mitra;
-use mitra_service::domain::{CityFilter, Network};
+use mitra_service::domain::{City, CityFilter, Network};
 
 use super::{Layout, map, render};
-use crate::auth::Auth;
 use crate::error::PageError;
-use crate::i18n::Lang;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -24,42 +22,29 @@ struct HomePage {
     networks: Vec<(&'static str, String, usize)>,
 }
 
+impl HomePage {
+    /// The home page over every city and the number of standards.
+    fn build(l: Layout, cities: &[City], standard_count: usize) -> Self {
+        let l = l.titled("home", "home-title");
+        let in_network = |n: Network| cities.iter().filter(|c| c.networks.contains(&n)).count();
+        Self {
+            map_svg: map::render(cities, l.lang),
+            city_count: cities.len(),
+            ascn_count: cities.iter().filter(|c| c.is_ascn()).count(),
+            partner_count: in_network(Network::ChinaPartner),
+            standard_count,
+            networks: Network::ALL
+                .iter()
+                .map(|n| (n.as_str(), l.t2("network", n.as_str()), in_network(*n)))
+                .collect(),
+            l,
+        }
+    }
+}
+
 /// `GET /`
-pub async fn show_home(
-    State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
-) -> Result<Response, PageError> {
+pub async fn show_home(State(mitra): State<Mitra>, l: Layout) -> Result<Response, PageError> {
     let cities = mitra.all_cities(&CityFilter::default()).await?;
     let standards = mitra.list_standards().await?;
-    let l = Layout::new(
-        &mitra,
-        &auth,
-        lang,
-        "home",
-        crate::i18n::translate(lang, "home-title"),
-        &uri,
-    )
-    .await;
-    let in_network = |n: Network| cities.iter().filter(|c| c.networks.contains(&n)).count();
-    let networks = Network::ALL
-        .iter()
-        .map(|n| {
-            (
-                n.as_str(),
-                l.t(&format!("network-{}", n.as_str())),
-                in_network(*n),
-            )
-        })
-        .collect();
-    Ok(render(&HomePage {
-        map_svg: map::render(&cities, lang),
-        city_count: cities.len(),
-        ascn_count: cities.iter().filter(|c| c.is_ascn()).count(),
-        partner_count: in_network(Network::ChinaPartner),
-        standard_count: standards.len(),
-        networks,
-        l,
-    }))
+    Ok(render(&HomePage::build(l, &cities, standards.len())))
 }

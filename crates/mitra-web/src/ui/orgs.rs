@@ -1,21 +1,21 @@
-//! Organisation pages: the public list, profiles, registration, editing and invitations.
+//! Organisation pages: the public list, profiles, registration, editing and invitations. Who may edit or invite
+//! is the service's answer; these pages only offer what it allows.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use mitra_service::domain::{
-    Account, Country, Language, MemberRole, ModerationStatus, OrgKind, Organisation,
+    Account, City, Country, MemberRole, ModerationStatus, OrgKind, Organisation,
 };
-use mitra_service::{Mitra, OrgInput, ServiceError};
+use mitra_service::{Mitra, OrgInput, OrganisationDetail};
 use serde::Deserialize;
 
 use super::format::{country_name, org_name};
 use super::forms::{FieldError, Invalid as _, field_error, has_csrf};
-use super::{Layout, done, render};
+use super::{Layout, done, render, render_with_status};
 use crate::auth::{Auth, CsrfForm};
 use crate::error::PageError;
-use crate::i18n::{Lang, translate};
 
 /// Paging of the organisation list.
 #[derive(Debug, Default, Deserialize)]
@@ -92,48 +92,44 @@ struct OrgListPage {
     next: Option<String>,
 }
 
+impl OrgListPage {
+    /// A page of organisations (`PAGE` at most, so a full page has a next one), with their countries named.
+    fn build(l: Layout, orgs: &[Organisation], countries: &[Country]) -> Self {
+        let l = l.titled("organisations", "orgs-title");
+        Self {
+            orgs: orgs
+                .iter()
+                .map(|o| {
+                    (
+                        o.id.to_string(),
+                        org_name(o, l.lang),
+                        l.t2("kind", o.kind.as_str()),
+                        country_name(countries, o.profile.country, l.lang),
+                    )
+                })
+                .collect(),
+            next: (orgs.len() == PAGE as usize)
+                .then(|| orgs.last().map(|o| o.id.to_string()))
+                .flatten(),
+            l,
+        }
+    }
+}
+
+/// Organisations on one page of the list.
+const PAGE: u32 = 100;
+
 /// `GET /organisations`
 pub async fn list_organisations(
     State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
+    l: Layout,
     Query(query): Query<OrgListQuery>,
 ) -> Result<Response, PageError> {
-    const PAGE: u32 = 100;
     let orgs = mitra
         .list_organisations(query.after.as_deref(), PAGE)
         .await?;
     let countries = mitra.list_countries().await?;
-    let l = Layout::new(
-        &mitra,
-        &auth,
-        lang,
-        "organisations",
-        translate(lang, "orgs-title"),
-        &uri,
-    )
-    .await;
-    let next = (orgs.len() == PAGE as usize)
-        .then(|| orgs.last().map(|o| o.id.to_string()))
-        .flatten();
-    let rows = orgs
-        .iter()
-        .map(|o| {
-            let country = country_name(&countries, o.profile.country, lang);
-            (
-                o.id.to_string(),
-                org_name(o, lang),
-                l.t2("kind", o.kind.as_str()),
-                country,
-            )
-        })
-        .collect();
-    Ok(render(&OrgListPage {
-        l,
-        orgs: rows,
-        next,
-    }))
+    Ok(render(&OrgListPage::build(l, &orgs, &countries)))
 }
 
 #[derive(Template)]
@@ -148,90 +144,87 @@ struct OrgFormPage {
     cities: Vec<(String, String, &'static str)>,
 }
 
+impl OrgFormPage {
+    /// The form holding `form` — a new organisation, or organisation `editing` — with `error` when a post was
+    /// refused, and the countries and cities to choose from.
+    fn build(
+        l: Layout,
+        form: OrgForm,
+        editing: Option<String>,
+        error: Option<FieldError>,
+        countries: &[Country],
+        cities: &[City],
+    ) -> Self {
+        let key = if editing.is_some() {
+            "org-edit-title"
+        } else {
+            "org-new-title"
+        };
+        let l = l.titled("organisations", key);
+        let lang = l.lang;
+        Self {
+            kinds: OrgKind::ALL
+                .iter()
+                .map(|k| (k.as_str(), l.t2("kind", k.as_str())))
+                .collect(),
+            countries: countries
+                .iter()
+                .map(|c| (c.code.to_string(), c.display_name(lang).to_owned()))
+                .collect(),
+            cities: cities
+                .iter()
+                .map(|c| {
+                    let label = format!("{} ({})", c.display_name(lang), c.country);
+                    (c.id.to_string(), label, c.display_name_language(lang).tag())
+                })
+                .collect(),
+            l,
+            error,
+            form,
+            editing,
+        }
+    }
+}
+
+/// The organisation form with its choices: 422 when it shows a refused post.
 async fn form_page(
     mitra: &Mitra,
-    auth: &Auth,
-    lang: Language,
-    uri: &Uri,
+    l: Layout,
     form: OrgForm,
     editing: Option<String>,
     error: Option<FieldError>,
 ) -> Result<Response, PageError> {
-    let key = if editing.is_some() {
-        "org-edit-title"
-    } else {
-        "org-new-title"
-    };
-    let l = Layout::new(
-        mitra,
-        auth,
-        lang,
-        "organisations",
-        translate(lang, key),
-        uri,
-    )
-    .await;
-    let kinds = OrgKind::ALL
-        .iter()
-        .map(|k| (k.as_str(), l.t2("kind", k.as_str())))
-        .collect();
-    let countries = mitra
-        .list_countries()
-        .await?
-        .iter()
-        .map(|c: &Country| (c.code.to_string(), c.display_name(lang).to_owned()))
-        .collect();
-    let cities = mitra
-        .all_cities(&Default::default())
-        .await?
-        .iter()
-        .map(|c| {
-            let label = format!("{} ({})", c.display_name(lang), c.country);
-            (c.id.to_string(), label, c.display_name_language(lang).tag())
-        })
-        .collect();
+    let countries = mitra.list_countries().await?;
+    let cities = mitra.all_cities(&Default::default()).await?;
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
     };
-    let mut response = render(&OrgFormPage {
-        l,
-        error,
-        form,
-        editing,
-        kinds,
-        countries,
-        cities,
-    });
-    *response.status_mut() = status;
-    Ok(response)
+    let page = OrgFormPage::build(l, form, editing, error, &countries, &cities);
+    Ok(render_with_status(status, &page))
 }
 
 /// `GET /organisations/new`
 pub async fn show_new_organisation(
     State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
+    l: Layout,
 ) -> Result<Response, PageError> {
-    auth.actor.signed_in().map_err(ServiceError::from)?;
-    form_page(&mitra, &auth, lang, &uri, OrgForm::default(), None, None).await
+    mitra.may_create_organisation(l.actor())?;
+    form_page(&mitra, l, OrgForm::default(), None, None).await
 }
 
 /// `POST /organisations/new`
 pub async fn create_organisation(
     State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
+    l: Layout,
     CsrfForm(form): CsrfForm<OrgForm>,
 ) -> Result<Response, PageError> {
-    match mitra.create_organisation(&auth.actor, &form.input()).await {
+    match mitra.create_organisation(l.actor(), &form.input()).await {
         Ok(org) => Ok(done(&format!("/organisations/{}", org.id), "org-created")),
         Err(e) => {
             let error = Some(field_error(e)?);
-            form_page(&mitra, &auth, lang, &uri, form, None, error).await
+            form_page(&mitra, l, form, None, error).await
         }
     }
 }
@@ -250,86 +243,75 @@ struct OrgPage {
     can_invite: bool,
 }
 
+impl OrgPage {
+    /// The page of `detail`: the profile, its members when the reader may see them, and the actions allowed.
+    fn build(l: Layout, detail: OrganisationDetail) -> Self {
+        let OrganisationDetail {
+            org,
+            members,
+            country,
+            city,
+            permissions,
+        } = detail;
+        let name = org_name(&org, l.lang);
+        let l = l.page("organisations", name.clone());
+        Self {
+            kind: l.t2("kind", org.kind.as_str()),
+            country: country.map_or_else(
+                || org.profile.country.to_string(),
+                |c| c.display_name(l.lang).to_owned(),
+            ),
+            // A city Mitra does not list is named by its id.
+            city_name: match (&org.profile.city, city) {
+                (_, Some(city)) => city.display_name(l.lang).to_owned(),
+                (Some(id), None) => id.to_string(),
+                (None, None) => String::new(),
+            },
+            can_edit: permissions.edit,
+            can_invite: permissions.invite,
+            l,
+            org,
+            name,
+            members,
+        }
+    }
+}
+
 /// `GET /organisations/{id}`
 pub async fn show_organisation(
     State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
+    l: Layout,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let org = mitra.get_organisation(&auth.actor, &id).await?;
-    let members = mitra
-        .list_members(&auth.actor, &id)
-        .await
-        .unwrap_or_default();
-    let country = country_name(&mitra.list_countries().await?, org.profile.country, lang);
-    let city_name = match &org.profile.city {
-        Some(city) => mitra.get_city(city.as_str()).await.map_or_else(
-            |_| city.to_string(),
-            |d| d.city.display_name(lang).to_owned(),
-        ),
-        None => String::new(),
-    };
-    let name = org_name(&org, lang);
-    let l = Layout::new(&mitra, &auth, lang, "organisations", name.clone(), &uri).await;
-    Ok(render(&OrgPage {
-        kind: l.t2("kind", org.kind.as_str()),
-        can_edit: auth
-            .actor
-            .org_editor(&org.id, org.status == ModerationStatus::Approved)
-            .is_ok(),
-        can_invite: auth.actor.org_admin(&org.id).is_ok(),
-        l,
-        org,
-        name,
-        country,
-        city_name,
-        members,
-    }))
+    let detail = mitra.organisation_detail(l.actor(), &id).await?;
+    Ok(render(&OrgPage::build(l, detail)))
 }
 
 /// `GET /organisations/{id}/edit`
 pub async fn show_edit_organisation(
     State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
+    l: Layout,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let org = mitra.get_organisation(&auth.actor, &id).await?;
-    auth.actor
-        .org_editor(&org.id, true)
-        .map_err(ServiceError::from)?;
-    form_page(
-        &mitra,
-        &auth,
-        lang,
-        &uri,
-        OrgForm::from_org(&org),
-        Some(id),
-        None,
-    )
-    .await
+    let org = mitra.organisation_to_edit(l.actor(), &id).await?;
+    form_page(&mitra, l, OrgForm::from_org(&org), Some(id), None).await
 }
 
 /// `POST /organisations/{id}/edit`
 pub async fn update_organisation(
     State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
+    l: Layout,
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<OrgForm>,
 ) -> Result<Response, PageError> {
     match mitra
-        .update_organisation(&auth.actor, &id, &form.input())
+        .update_organisation(l.actor(), &id, &form.input())
         .await
     {
         Ok(org) => Ok(done(
             &format!("/organisations/{}", org.id),
             // A city government that moved to another city waits for approval again.
-            if org.status == mitra_service::domain::ModerationStatus::Pending {
+            if org.status == ModerationStatus::Pending {
                 "org-saved-review"
             } else {
                 "org-saved"
@@ -337,7 +319,7 @@ pub async fn update_organisation(
         )),
         Err(e) => {
             let error = Some(field_error(e)?);
-            form_page(&mitra, &auth, lang, &uri, form, Some(id), error).await
+            form_page(&mitra, l, form, Some(id), error).await
         }
     }
 }

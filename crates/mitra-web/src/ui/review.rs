@@ -1,10 +1,11 @@
-//! The verifiers' review queue: submitted observations, verified or rejected with a reason.
+//! The verifiers' review queue: submitted observations, verified or rejected with a reason. Only the service
+//! decides who is a verifier.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::Uri;
 use axum::response::Response;
-use mitra_service::{Mitra, ObservationQuery, ServiceError};
+use mitra_service::domain::{Observation, ObservationStatus};
+use mitra_service::{Mitra, ObservationPage, ObservationQuery};
 use serde::Deserialize;
 
 use super::format::{encode, number};
@@ -12,8 +13,8 @@ use super::forms::{CsrfOnly, has_csrf};
 use super::{Layout, done, render};
 use crate::auth::{Auth, CsrfForm};
 use crate::error::PageError;
-use crate::i18n::{Lang, translate};
 
+/// The review page's filters and page.
 #[derive(Debug, Default, Deserialize)]
 pub struct ReviewParams {
     status: Option<String>,
@@ -46,41 +47,9 @@ struct ReviewPage {
     next_href: Option<String>,
 }
 
-/// `GET /review`: verifiers only.
-pub async fn show_review(
-    State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
-    Query(params): Query<ReviewParams>,
-) -> Result<Response, PageError> {
-    auth.actor.verifier().map_err(ServiceError::from)?;
-    let status = params
-        .status
-        .clone()
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "submitted".into());
-    let page = mitra
-        .list_observations(&ObservationQuery {
-            status: Some(status.clone()),
-            city: params.city.clone().filter(|c| !c.is_empty()),
-            cursor: params.cursor.clone(),
-            ..ObservationQuery::default()
-        })
-        .await?;
-    let l = Layout::new(
-        &mitra,
-        &auth,
-        lang,
-        "review",
-        translate(lang, "review-title"),
-        &uri,
-    )
-    .await;
-    let rows = page
-        .observations
-        .iter()
-        .map(|o| Row {
+impl Row {
+    fn build(o: &Observation, l: &Layout) -> Self {
+        Self {
             id: o.id,
             city: o.city_id.to_string(),
             indicator: o.indicator_id.to_string(),
@@ -95,28 +64,72 @@ pub async fn show_review(
             note: o.note.clone().unwrap_or_default(),
             status: l.t2("observation-status", o.status.as_str()),
             reason: o.status_reason.clone().unwrap_or_default(),
-            pending: o.status == mitra_service::domain::ObservationStatus::Submitted,
-        })
-        .collect();
-    let city = params.city.clone().unwrap_or_default();
-    let next_href = page.next_cursor.map(|c| {
-        format!(
-            "/review?status={}&city={}&cursor={}",
-            encode(&status),
-            encode(&city),
-            encode(&c)
-        )
-    });
-    Ok(render(&ReviewPage {
-        statuses: ["submitted", "verified", "rejected"]
-            .iter()
-            .map(|s| (s.to_string(), l.t2("observation-status", s), *s == status))
-            .collect(),
-        rows,
-        city,
-        next_href,
+            pending: o.status == ObservationStatus::Submitted,
+        }
+    }
+}
+
+impl ReviewPage {
+    /// A page of the observations of `status` (and city) found, with the link to the next page.
+    fn build(l: Layout, params: &ReviewParams, status: &str, page: &ObservationPage) -> Self {
+        let l = l.titled("review", "review-title");
+        let city = params.city.clone().unwrap_or_default();
+        Self {
+            rows: page
+                .observations
+                .iter()
+                .map(|o| Row::build(o, &l))
+                .collect(),
+            statuses: ["submitted", "verified", "rejected"]
+                .iter()
+                .map(|s| (s.to_string(), l.t2("observation-status", s), *s == status))
+                .collect(),
+            next_href: page.next_cursor.as_ref().map(|c| {
+                format!(
+                    "/review?status={}&city={}&cursor={}",
+                    encode(status),
+                    encode(&city),
+                    encode(c)
+                )
+            }),
+            city,
+            l,
+        }
+    }
+}
+
+impl ReviewParams {
+    /// The status asked for; submitted observations when none is.
+    fn status(&self) -> String {
+        self.status
+            .clone()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "submitted".into())
+    }
+
+    fn query(&self) -> ObservationQuery {
+        ObservationQuery {
+            status: Some(self.status()),
+            city: self.city.clone().filter(|c| !c.is_empty()),
+            cursor: self.cursor.clone(),
+            ..ObservationQuery::default()
+        }
+    }
+}
+
+/// `GET /review`: verifiers only.
+pub async fn show_review(
+    State(mitra): State<Mitra>,
+    l: Layout,
+    Query(params): Query<ReviewParams>,
+) -> Result<Response, PageError> {
+    let page = mitra.review_queue(l.actor(), &params.query()).await?;
+    Ok(render(&ReviewPage::build(
         l,
-    }))
+        &params,
+        &params.status(),
+        &page,
+    )))
 }
 
 /// The reject form.

@@ -1,20 +1,19 @@
-//! The standards catalogue: the list of standards, a standard's indicators by theme, and an indicator's page.
+//! The standards catalogue: the list of standards, a standard's indicators by theme, and an indicator's page with
+//! its crosswalk, which platform admins edit here (the service checks that they may).
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::Uri;
 use axum::response::Response;
-use mitra_service::domain::{FocusArea, Indicator, Language, StandardSummary};
+use mitra_service::domain::{FocusArea, Indicator, StandardSummary};
 use mitra_service::{IndicatorDetail, Mitra, StandardDetail};
 
 use super::format::Title;
 use super::{Layout, render};
 use crate::auth::Auth;
 use crate::error::PageError;
-use crate::i18n::{Lang, translate};
 
-fn kind_label(indicator: &Indicator, lang: Language) -> String {
-    translate(lang, &format!("kind-{}", indicator.kind.as_str()))
+fn kind_label(indicator: &Indicator, l: &Layout) -> String {
+    l.t2("kind", indicator.kind.as_str())
 }
 
 #[derive(Template)]
@@ -26,25 +25,11 @@ struct StandardsPage {
 }
 
 /// `GET /standards`
-pub async fn list_standards(
-    State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
-) -> Result<Response, PageError> {
+pub async fn list_standards(State(mitra): State<Mitra>, l: Layout) -> Result<Response, PageError> {
     let standards = mitra.list_standards().await?;
     let focus_areas = mitra.list_focus_areas().await?;
-    let l = Layout::new(
-        &mitra,
-        &auth,
-        lang,
-        "standards",
-        translate(lang, "standards-title"),
-        &uri,
-    )
-    .await;
     Ok(render(&StandardsPage {
-        l,
+        l: l.titled("standards", "standards-title"),
         standards,
         focus_areas,
     }))
@@ -66,46 +51,41 @@ struct StandardPage {
     themes: Vec<(String, Vec<IndicatorRow>)>,
 }
 
+impl StandardPage {
+    /// The page of a standard: its indicators by theme.
+    fn build(l: Layout, detail: StandardDetail) -> Self {
+        let title = detail.standard.code.clone();
+        let l = l.page("standards", title);
+        let themes = detail
+            .themes
+            .iter()
+            .map(|group| {
+                let rows = group
+                    .indicators
+                    .iter()
+                    .map(|i| IndicatorRow {
+                        id: i.id.to_string(),
+                        code: i.code.clone(),
+                        title: Title::of(i, l.lang),
+                        kind: kind_label(i, &l),
+                        unit: i.unit.clone().unwrap_or_else(|| l.t("unit-none")),
+                    })
+                    .collect();
+                (group.theme.clone(), rows)
+            })
+            .collect();
+        Self { l, detail, themes }
+    }
+}
+
 /// `GET /standards/{id}`
 pub async fn show_standard(
     State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
+    l: Layout,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let detail = mitra.get_standard(&id).await?;
-    let themes = detail
-        .themes
-        .iter()
-        .map(|group| {
-            let rows = group
-                .indicators
-                .iter()
-                .map(|i| IndicatorRow {
-                    id: i.id.to_string(),
-                    code: i.code.clone(),
-                    title: Title::of(i, lang),
-                    kind: kind_label(i, lang),
-                    unit: i
-                        .unit
-                        .clone()
-                        .unwrap_or_else(|| translate(lang, "unit-none")),
-                })
-                .collect();
-            (group.theme.clone(), rows)
-        })
-        .collect();
-    let l = Layout::new(
-        &mitra,
-        &auth,
-        lang,
-        "standards",
-        detail.standard.code.clone(),
-        &uri,
-    )
-    .await;
-    Ok(render(&StandardPage { l, detail, themes }))
+    Ok(render(&StandardPage::build(l, detail)))
 }
 
 struct RelatedRow {
@@ -127,47 +107,47 @@ struct IndicatorPage {
     related: Vec<RelatedRow>,
 }
 
+impl IndicatorPage {
+    /// The page of an indicator: its facts, its parent and its relations through the crosswalk.
+    fn build(l: Layout, detail: IndicatorDetail) -> Self {
+        let lang = l.lang;
+        let title = Title::of(&detail.indicator, lang);
+        let l = l.page(
+            "standards",
+            format!("{} {}", detail.indicator.id, title.text),
+        );
+        Self {
+            kind: kind_label(&detail.indicator, &l),
+            parent: detail
+                .parent
+                .as_ref()
+                .map(|p| (p.id.to_string(), Title::of(p, lang))),
+            related: detail
+                .related
+                .iter()
+                .map(|r| RelatedRow {
+                    id: r.indicator.id.to_string(),
+                    title: Title::of(&r.indicator, lang),
+                    relation: l.t2("relation", r.relation.as_str()),
+                    basis: l.t2("basis", r.basis.as_str()),
+                    note: r.note.clone(),
+                })
+                .collect(),
+            title,
+            l,
+            detail,
+        }
+    }
+}
+
 /// `GET /indicators/{id}`
 pub async fn show_indicator(
     State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
+    l: Layout,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let detail = mitra.get_indicator(&id).await?;
-    let title = Title::of(&detail.indicator, lang);
-    let related = detail
-        .related
-        .iter()
-        .map(|r| RelatedRow {
-            id: r.indicator.id.to_string(),
-            title: Title::of(&r.indicator, lang),
-            relation: translate(lang, &format!("relation-{}", r.relation.as_str())),
-            basis: translate(lang, &format!("basis-{}", r.basis.as_str())),
-            note: r.note.clone(),
-        })
-        .collect();
-    let l = Layout::new(
-        &mitra,
-        &auth,
-        lang,
-        "standards",
-        format!("{} {}", detail.indicator.id, title.text),
-        &uri,
-    )
-    .await;
-    Ok(render(&IndicatorPage {
-        kind: kind_label(&detail.indicator, lang),
-        parent: detail
-            .parent
-            .as_ref()
-            .map(|p| (p.id.to_string(), Title::of(p, lang))),
-        title,
-        related,
-        l,
-        detail,
-    }))
+    Ok(render(&IndicatorPage::build(l, detail)))
 }
 
 /// The crosswalk form on an indicator page.
