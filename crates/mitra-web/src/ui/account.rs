@@ -1,35 +1,25 @@
 //! Sign-up, sign-in, sign-out, e-mail verification, password reset, account settings, API tokens and invitations.
+//! The service checks credentials, links and tokens; these pages only show its answers.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use mitra_service::domain::{Language, MemberRole, Organisation};
 use mitra_service::{ApiTokenRecord, Mitra, ServiceError};
 use serde::Deserialize;
 
-use super::forms::{
-    CsrfOnly, FieldError, Invalid as _, field_error, form_token, has_csrf, with_cookie,
-};
-use super::{Layout, done, render};
+use super::forms::{CsrfOnly, FieldError, Invalid as _, field_error, has_csrf, with_cookie};
+use super::{Layout, done, render, render_with_status};
 use crate::auth::{Auth, CsrfForm, session_cookie, signed_in_cookie};
 use crate::error::PageError;
-use crate::i18n::{Lang, language_cookie, translate};
+use crate::i18n::language_cookie;
 
 /// `?token=` of an e-mailed link.
 #[derive(Debug, Deserialize)]
 pub struct TokenQuery {
     #[serde(default)]
     token: String,
-}
-
-#[derive(Template)]
-#[template(path = "signup.html")]
-struct SignUpPage {
-    l: Layout,
-    error: Option<FieldError>,
-    email: String,
-    display_name: String,
 }
 
 /// The sign-up form.
@@ -41,28 +31,12 @@ pub struct SignUpForm {
     display_name: String,
 }
 
-#[derive(Template)]
-#[template(path = "login.html")]
-struct LoginPage {
-    l: Layout,
-    error: Option<FieldError>,
-    email: String,
-}
-
 /// The sign-in form.
 #[derive(Debug, Deserialize)]
 pub struct LoginForm {
     csrf_token: String,
     email: String,
     password: String,
-}
-
-#[derive(Template)]
-#[template(path = "reset.html")]
-struct ResetPage {
-    l: Layout,
-    error: Option<FieldError>,
-    token: Option<String>,
 }
 
 /// The reset request form.
@@ -78,20 +52,6 @@ pub struct ResetConfirmForm {
     csrf_token: String,
     token: String,
     password: String,
-}
-
-#[derive(Template)]
-#[template(path = "account.html")]
-struct AccountPage {
-    l: Layout,
-    error: Option<FieldError>,
-    email: String,
-    display_name: String,
-    language: String,
-    time_zone: String,
-    orgs: Vec<(Organisation, MemberRole)>,
-    tokens: Vec<ApiTokenRecord>,
-    new_secret: Option<String>,
 }
 
 /// The settings form.
@@ -129,134 +89,81 @@ has_csrf!(
 );
 
 #[derive(Template)]
-#[template(path = "invitation.html")]
-struct InvitationPage {
+#[template(path = "signup.html")]
+struct SignUpPage {
     l: Layout,
-    token: String,
+    error: Option<FieldError>,
+    email: String,
+    display_name: String,
 }
 
-#[derive(Template)]
-#[template(path = "message.html")]
-struct MessagePage {
-    l: Layout,
-    heading: String,
-    text: String,
-    link: Option<(String, String)>,
-}
-
-async fn layout(
-    mitra: &Mitra,
-    auth: &Auth,
-    lang: Language,
-    nav: &'static str,
-    key: &str,
-    uri: &Uri,
-) -> Layout {
-    Layout::new(mitra, auth, lang, nav, translate(lang, key), uri).await
-}
-
-/// The layout of a form page, with a session (started if need be) whose CSRF token the form carries, and the
-/// cookie to set for a new session.
-async fn form_layout(
-    mitra: &Mitra,
-    auth: &Auth,
-    lang: Language,
-    nav: &'static str,
-    key: &str,
-    uri: &Uri,
-    headers: &HeaderMap,
-) -> Result<(Layout, Option<HeaderValue>), PageError> {
-    let (csrf, cookie) = form_token(auth, headers);
-    let mut l = layout(mitra, auth, lang, nav, key, uri).await;
-    l.csrf = csrf;
-    Ok((l, cookie))
-}
-
-fn with_status(mut response: Response, status: StatusCode) -> Response {
-    *response.status_mut() = status;
-    response
+impl SignUpPage {
+    /// The sign-up form, holding what was typed and the error of a refused post.
+    fn build(l: Layout, error: Option<FieldError>, email: String, display_name: String) -> Self {
+        Self {
+            l: l.titled("signup", "signup-title"),
+            error,
+            email,
+            display_name,
+        }
+    }
 }
 
 /// `GET /signup`
-pub async fn show_signup(
-    State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    let (l, cookie) = form_layout(
-        &mitra,
-        &auth,
-        lang,
-        "signup",
-        "signup-title",
-        &uri,
-        &headers,
-    )
-    .await?;
-    let page = SignUpPage {
-        l,
-        error: None,
-        email: String::new(),
-        display_name: String::new(),
-    };
-    Ok(with_cookie(render(&page), cookie))
+pub async fn show_signup(l: Layout, headers: HeaderMap) -> Response {
+    let (l, cookie) = l.with_form_token(&headers);
+    let page = SignUpPage::build(l, None, String::new(), String::new());
+    with_cookie(render(&page), cookie)
 }
 
 /// `POST /signup`
 pub async fn submit_signup(
     State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
+    l: Layout,
     CsrfForm(form): CsrfForm<SignUpForm>,
 ) -> Result<Response, PageError> {
     match mitra
-        .sign_up(&form.email, &form.password, &form.display_name, lang)
+        .sign_up(&form.email, &form.password, &form.display_name, l.lang)
         .await
     {
         Ok(()) => Ok(done("/login", "signup-done")),
         Err(e) => {
-            let error = Some(field_error(e)?);
-            let l = layout(&mitra, &auth, lang, "signup", "signup-title", &uri).await;
-            let page = SignUpPage {
-                l,
-                error,
-                email: form.email,
-                display_name: form.display_name,
-            };
-            Ok(with_status(render(&page), StatusCode::UNPROCESSABLE_ENTITY))
+            let page = SignUpPage::build(l, Some(field_error(e)?), form.email, form.display_name);
+            Ok(render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    l: Layout,
+    error: Option<FieldError>,
+    email: String,
+}
+
+impl LoginPage {
+    /// The sign-in form, holding the address typed and why a sign-in was refused.
+    fn build(l: Layout, error: Option<FieldError>, email: String) -> Self {
+        Self {
+            l: l.titled("login", "login-title"),
+            error,
+            email,
         }
     }
 }
 
 /// `GET /login`
-pub async fn show_login(
-    State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    let (l, cookie) =
-        form_layout(&mitra, &auth, lang, "login", "login-title", &uri, &headers).await?;
-    Ok(with_cookie(
-        render(&LoginPage {
-            l,
-            error: None,
-            email: String::new(),
-        }),
-        cookie,
-    ))
+pub async fn show_login(l: Layout, headers: HeaderMap) -> Response {
+    let (l, cookie) = l.with_form_token(&headers);
+    with_cookie(render(&LoginPage::build(l, None, String::new())), cookie)
 }
 
 /// `POST /login`: on success the session id changes (no fixation) and the visitor goes to their account.
 pub async fn submit_login(
     State(mitra): State<Mitra>,
     auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
+    l: Layout,
     headers: HeaderMap,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, PageError> {
@@ -264,32 +171,22 @@ pub async fn submit_login(
         .sign_in(&form.email, &form.password, auth.session.as_deref())
         .await
     {
-        Ok(session) => {
-            let response = Redirect::to("/account").into_response();
-            Ok(with_cookie(
-                response,
-                signed_in_cookie(&headers, &session.cookie),
-            ))
-        }
+        Ok(session) => Ok(with_cookie(
+            Redirect::to("/account").into_response(),
+            signed_in_cookie(&headers, &session.cookie),
+        )),
         Err(e) => {
             let key = match e {
                 ServiceError::InvalidCredentials => "login-error-invalid",
                 ServiceError::EmailNotVerified => "login-error-unverified",
                 other => return Err(PageError::from(other)),
             };
-            let error = Some(FieldError {
+            let error = FieldError {
                 field: String::new(),
-                message: translate(lang, key),
-            });
-            let l = layout(&mitra, &auth, lang, "login", "login-title", &uri).await;
-            Ok(with_status(
-                render(&LoginPage {
-                    l,
-                    error,
-                    email: form.email,
-                }),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
+                message: l.t(key),
+            };
+            let page = LoginPage::build(l, Some(error), form.email);
+            Ok(render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
     }
 }
@@ -310,214 +207,197 @@ pub async fn submit_logout(
     ))
 }
 
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    l: Layout,
+    heading: String,
+    text: String,
+    link: Option<(String, String)>,
+}
+
+impl MessagePage {
+    /// The answer to a verification link: done, or the link is invalid, with the way to sign in.
+    fn verified(l: Layout, verified: bool) -> Self {
+        let l = l.titled("", "verify-title");
+        let (heading, text) = if verified {
+            (l.t("verify-title"), l.t("verify-done"))
+        } else {
+            (l.t("error-bad-request-title"), l.t("link-invalid"))
+        };
+        Self {
+            heading,
+            text,
+            link: Some(("/login".to_owned(), l.t("nav-sign-in"))),
+            l,
+        }
+    }
+}
+
 /// `GET /verify?token=`
 pub async fn verify_email(
     State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
+    l: Layout,
     Query(query): Query<TokenQuery>,
 ) -> Result<Response, PageError> {
-    let l = layout(&mitra, &auth, lang, "", "verify-title", &uri).await;
-    let (heading, text, status) = match mitra.verify_email(&query.token).await {
-        Ok(()) => (l.t("verify-title"), l.t("verify-done"), StatusCode::OK),
-        Err(ServiceError::InvalidLink) => (
-            l.t("error-bad-request-title"),
-            l.t("link-invalid"),
-            StatusCode::BAD_REQUEST,
-        ),
+    let (verified, status) = match mitra.verify_email(&query.token).await {
+        Ok(()) => (true, StatusCode::OK),
+        Err(ServiceError::InvalidLink) => (false, StatusCode::BAD_REQUEST),
         Err(other) => return Err(other.into()),
     };
-    let link = Some(("/login".to_owned(), l.t("nav-sign-in")));
-    Ok(with_status(
-        render(&MessagePage {
-            l,
-            heading,
-            text,
-            link,
-        }),
+    Ok(render_with_status(
         status,
+        &MessagePage::verified(l, verified),
     ))
 }
 
+#[derive(Template)]
+#[template(path = "reset.html")]
+struct ResetPage {
+    l: Layout,
+    error: Option<FieldError>,
+    token: Option<String>,
+}
+
+impl ResetPage {
+    /// The form that asks for a reset link, or with the link's `token`, the one that sets a new password.
+    fn build(l: Layout, error: Option<FieldError>, token: Option<String>) -> Self {
+        let key = if token.is_some() {
+            "reset-confirm-title"
+        } else {
+            "reset-title"
+        };
+        Self {
+            l: l.titled("", key),
+            error,
+            token,
+        }
+    }
+}
+
 /// `GET /reset`
-pub async fn show_reset(
-    State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    let (l, cookie) = form_layout(&mitra, &auth, lang, "", "reset-title", &uri, &headers).await?;
-    Ok(with_cookie(
-        render(&ResetPage {
-            l,
-            error: None,
-            token: None,
-        }),
-        cookie,
-    ))
+pub async fn show_reset(l: Layout, headers: HeaderMap) -> Response {
+    let (l, cookie) = l.with_form_token(&headers);
+    with_cookie(render(&ResetPage::build(l, None, None)), cookie)
 }
 
 /// `POST /reset`: the same answer whether or not the address has an account.
 pub async fn submit_reset(
     State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
+    l: Layout,
     CsrfForm(form): CsrfForm<ResetForm>,
 ) -> Result<Response, PageError> {
     match mitra.request_password_reset(&form.email).await {
         Ok(()) => Ok(done("/reset", "reset-done")),
         Err(e) => {
-            let error = Some(field_error(e)?);
-            let l = layout(&mitra, &auth, lang, "", "reset-title", &uri).await;
-            Ok(with_status(
-                render(&ResetPage {
-                    l,
-                    error,
-                    token: None,
-                }),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
+            let page = ResetPage::build(l, Some(field_error(e)?), None);
+            Ok(render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
     }
 }
 
 /// `GET /reset/confirm?token=`
 pub async fn show_reset_confirm(
-    State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
+    l: Layout,
     headers: HeaderMap,
     Query(query): Query<TokenQuery>,
-) -> Result<Response, PageError> {
-    let (l, cookie) = form_layout(
-        &mitra,
-        &auth,
-        lang,
-        "",
-        "reset-confirm-title",
-        &uri,
-        &headers,
-    )
-    .await?;
-    Ok(with_cookie(
-        render(&ResetPage {
-            l,
-            error: None,
-            token: Some(query.token),
-        }),
+) -> Response {
+    let (l, cookie) = l.with_form_token(&headers);
+    with_cookie(
+        render(&ResetPage::build(l, None, Some(query.token))),
         cookie,
-    ))
+    )
 }
 
 /// `POST /reset/confirm`
 pub async fn submit_reset_confirm(
     State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
+    l: Layout,
     CsrfForm(form): CsrfForm<ResetConfirmForm>,
 ) -> Result<Response, PageError> {
-    match mitra.reset_password(&form.token, &form.password).await {
-        Ok(0) => Ok(done("/login", "reset-confirm-done")),
-        Ok(_) => Ok(done("/login", "reset-confirm-tokens-revoked")),
+    let (error, status) = match mitra.reset_password(&form.token, &form.password).await {
+        Ok(0) => return Ok(done("/login", "reset-confirm-done")),
+        Ok(_) => return Ok(done("/login", "reset-confirm-tokens-revoked")),
         Err(ServiceError::InvalidLink) => {
-            let error = Some(FieldError {
+            let error = FieldError {
                 field: String::new(),
-                message: translate(lang, "link-invalid"),
-            });
-            let l = layout(&mitra, &auth, lang, "", "reset-confirm-title", &uri).await;
-            Ok(with_status(
-                render(&ResetPage {
-                    l,
-                    error,
-                    token: Some(form.token),
-                }),
-                StatusCode::BAD_REQUEST,
-            ))
-        }
-        Err(e) => {
-            let error = Some(field_error(e)?);
-            let l = layout(&mitra, &auth, lang, "", "reset-confirm-title", &uri).await;
-            let page = ResetPage {
-                l,
-                error,
-                token: Some(form.token),
+                message: l.t("link-invalid"),
             };
-            Ok(with_status(render(&page), StatusCode::UNPROCESSABLE_ENTITY))
+            (error, StatusCode::BAD_REQUEST)
         }
-    }
+        Err(e) => (field_error(e)?, StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    let page = ResetPage::build(l, Some(error), Some(form.token));
+    Ok(render_with_status(status, &page))
 }
 
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    l: Layout,
+    error: Option<FieldError>,
+    email: String,
+    display_name: String,
+    language: String,
+    time_zone: String,
+    orgs: Vec<(Organisation, MemberRole)>,
+    tokens: Vec<ApiTokenRecord>,
+    new_secret: Option<String>,
+}
+
+/// The account page of the signed-in reader, with the error of a refused form or a new token's secret, shown
+/// once. Its answer is never stored by a cache.
 async fn account_page(
     mitra: &Mitra,
-    auth: &Auth,
-    lang: Language,
-    uri: &Uri,
+    l: Layout,
     error: Option<FieldError>,
     new_secret: Option<String>,
 ) -> Result<Response, PageError> {
-    let who = auth.actor.signed_in().map_err(ServiceError::from)?;
-    let account = auth.account.clone().ok_or(PageError {
+    let who = l.actor().signed_in().map_err(ServiceError::from)?;
+    let account = l.account().cloned().ok_or(PageError {
         status: StatusCode::UNAUTHORIZED,
         detail: None,
     })?;
+    let orgs = mitra.my_organisations(l.actor()).await?;
+    let tokens = mitra.list_api_tokens(&who).await?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let page = AccountPage {
-        l: layout(mitra, auth, lang, "account", "account-title", uri).await,
+        l: l.titled("account", "account-title"),
         error,
         email: account.email.to_string(),
         display_name: account.display_name,
         language: account.language,
         time_zone: account.time_zone,
-        orgs: mitra.my_organisations(&auth.actor).await?,
-        tokens: mitra.list_api_tokens(&who).await?,
+        orgs,
+        tokens,
         new_secret,
     };
-    let mut response = render(&page);
+    let mut response = render_with_status(status, &page);
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
 
-/// The account page again with the field error of a refused form.
-async fn account_error(
-    mitra: &Mitra,
-    auth: &Auth,
-    lang: Language,
-    uri: &Uri,
-    error: ServiceError,
-) -> Result<Response, PageError> {
-    let error = Some(field_error(error)?);
-    let page = account_page(mitra, auth, lang, uri, error, None).await?;
-    Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY))
-}
-
 /// `GET /account`
-pub async fn show_account(
-    State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
-) -> Result<Response, PageError> {
-    if auth.account.is_none() {
+pub async fn show_account(State(mitra): State<Mitra>, l: Layout) -> Result<Response, PageError> {
+    if l.account().is_none() {
         return Ok(Redirect::to("/login").into_response());
     }
-    account_page(&mitra, &auth, lang, &uri, None, None).await
+    account_page(&mitra, l, None, None).await
 }
 
 /// `POST /account`
 pub async fn submit_settings(
     State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
+    l: Layout,
     CsrfForm(form): CsrfForm<SettingsForm>,
 ) -> Result<Response, PageError> {
-    let who = auth.actor.signed_in().map_err(ServiceError::from)?;
+    let who = l.actor().signed_in().map_err(ServiceError::from)?;
     match mitra
         .update_settings(&who, &form.display_name, &form.language, &form.time_zone)
         .await
@@ -529,22 +409,20 @@ pub async fn submit_settings(
                 .and_then(language_cookie);
             Ok(with_cookie(done("/account", "account-saved"), cookie))
         }
-        Err(e) => account_error(&mitra, &auth, lang, &uri, e).await,
+        Err(e) => account_page(&mitra, l, Some(field_error(e)?), None).await,
     }
 }
 
 /// `POST /account/tokens`: shows the new secret once, on the answer itself (never stored, never redirected).
 pub async fn create_token(
     State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
+    l: Layout,
     CsrfForm(form): CsrfForm<TokenForm>,
 ) -> Result<Response, PageError> {
-    let who = auth.actor.signed_in().map_err(ServiceError::from)?;
+    let who = l.actor().signed_in().map_err(ServiceError::from)?;
     match mitra.create_api_token(&who, &form.name, &form.scope).await {
-        Ok(token) => account_page(&mitra, &auth, lang, &uri, None, Some(token.secret)).await,
-        Err(e) => account_error(&mitra, &auth, lang, &uri, e).await,
+        Ok(token) => account_page(&mitra, l, None, Some(token.secret)).await,
+        Err(e) => account_page(&mitra, l, Some(field_error(e)?), None).await,
     }
 }
 
@@ -560,23 +438,26 @@ pub async fn revoke_token(
     Ok(done("/account", "account-token-revoked-done"))
 }
 
+#[derive(Template)]
+#[template(path = "invitation.html")]
+struct InvitationPage {
+    l: Layout,
+    token: String,
+}
+
 /// `GET /invitations/accept?token=`
 pub async fn show_invitation(
-    State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
+    l: Layout,
     Query(query): Query<TokenQuery>,
 ) -> Result<Response, PageError> {
-    if auth.account.is_none() {
+    if l.account().is_none() {
         return Err(PageError {
             status: StatusCode::UNAUTHORIZED,
             detail: None,
         });
     }
-    let l = layout(&mitra, &auth, lang, "account", "invitation-title", &uri).await;
     Ok(render(&InvitationPage {
-        l,
+        l: l.titled("account", "invitation-title"),
         token: query.token,
     }))
 }

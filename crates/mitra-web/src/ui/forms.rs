@@ -5,7 +5,7 @@ use axum::response::Response;
 use mitra_service::ServiceError;
 use serde::Deserialize;
 
-use crate::auth::{Auth, HasCsrf, form_cookie};
+use crate::auth::{HasCsrf, form_cookie};
 use crate::error::PageError;
 
 /// A form with nothing but its CSRF token (sign-out, approve, revoke).
@@ -94,11 +94,11 @@ pub fn field_error(error: ServiceError) -> Result<FieldError, PageError> {
     }
 }
 
-/// The CSRF token for a form: the session's, or for a visitor who is not signed in, the one of the form cookie
-/// (a new one when there is none, with the cookie to set). Nothing is stored for a visitor who only looks.
-pub fn form_token(auth: &Auth, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
-    if let Some(token) = &auth.csrf_token {
-        return (token.clone(), None);
+/// The CSRF token for a form: `current` (the session's, or the one of a visitor's form cookie), or for a visitor
+/// without either a new one, with the cookie to set. Nothing is stored for a visitor who only looks.
+pub fn form_token(current: Option<&str>, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+    if let Some(token) = current {
+        return (token.to_owned(), None);
     }
     let token = mitra_service::form_token();
     let cookie = form_cookie(headers, &token);

@@ -6,13 +6,14 @@
 use std::convert::Infallible;
 
 use axum::extract::FromRequestParts;
-use axum::http::Uri;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Uri};
 use mitra_service::Mitra;
-use mitra_service::domain::{Actor, Language};
+use mitra_service::domain::{Account, Actor, Language};
 
 use crate::auth::Auth;
 use crate::i18n::{Lang, translate, translate_with};
+use crate::ui::forms::form_token;
 
 /// What every page shares: language, title, the active section, the demo flag, the current query and the reader.
 pub struct Layout {
@@ -38,6 +39,8 @@ pub struct Layout {
     pub notice: Option<String>,
     /// Who is asking, for the page's service call.
     actor: Actor,
+    /// The signed-in account, for pages about it.
+    account: Option<Account>,
 }
 
 /// The notices a `?done=` parameter may show, by message key.
@@ -131,6 +134,7 @@ impl Layout {
             csrf: auth.csrf_token.clone().unwrap_or_default(),
             notice,
             actor: auth.actor.clone(),
+            account: auth.account.clone(),
         }
     }
 
@@ -148,6 +152,7 @@ impl Layout {
             csrf: String::new(),
             notice: None,
             actor: Actor::Anonymous,
+            account: None,
         }
     }
 
@@ -164,9 +169,28 @@ impl Layout {
         self.page(nav, title)
     }
 
+    /// For a form that visitors without a session send: the CSRF token of their form cookie, and the cookie to
+    /// set when they have none yet. A signed-in reader keeps the session's token.
+    pub fn with_form_token(mut self, headers: &HeaderMap) -> (Self, Option<HeaderValue>) {
+        let (csrf, cookie) = form_token(self.csrf_token(), headers);
+        self.csrf = csrf;
+        (self, cookie)
+    }
+
+    /// The CSRF token the reader's forms must echo: the session's, or that of a visitor's form cookie; `None` when
+    /// the reader has neither, so that no form is accepted.
+    pub fn csrf_token(&self) -> Option<&str> {
+        Some(self.csrf.as_str()).filter(|token| !token.is_empty())
+    }
+
     /// Who is asking.
     pub fn actor(&self) -> &Actor {
         &self.actor
+    }
+
+    /// The signed-in account, if any.
+    pub fn account(&self) -> Option<&Account> {
+        self.account.as_ref()
     }
 
     /// A message in the reader's language.
