@@ -1,16 +1,19 @@
 //! Feeds and exports of the entries: an Atom feed of any search (a kind, a saved search), an iCalendar file of the
 //! events and training among any search's results, and a search's results as CSV or JSON. All take the search
-//! page's query string.
+//! page's query string. Each handler makes one search; the documents are written by the functions beside it, which
+//! only format what the search found.
 
 use axum::extract::State;
 use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
+use mitra_service::domain::Language;
 use mitra_service::domain::entry::{Details, LocalTime};
 use mitra_service::{MAX_SEARCH_LIMIT, Mitra, SearchRequest, ServiceError, StoredEntry};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::format::{content_language, query_string};
+use super::format::content_language;
+use super::search::search_query;
 use crate::api::knowledge::search_request;
 use crate::error::PageError;
 use crate::i18n::{Lang, translate};
@@ -41,16 +44,6 @@ fn rfc3339(at: OffsetDateTime) -> String {
     at.format(&Rfc3339).unwrap_or_default()
 }
 
-/// The search's query string without the reader's language, for the feed's own links.
-fn canonical_query(request: &SearchRequest) -> String {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    if !request.q.is_empty() {
-        pairs.push(("q".into(), request.q.clone()));
-    }
-    pairs.extend(request.filters.iter().cloned());
-    query_string(&pairs)
-}
-
 async fn newest(
     mitra: &Mitra,
     uri: &Uri,
@@ -78,8 +71,34 @@ pub async fn atom(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let (request, entries) = newest(&mitra, &uri, FEED_SIZE, &[]).await?;
-    let base = mitra.public_url().trim_end_matches('/').to_owned();
-    let query = canonical_query(&request);
+    let feed = atom_feed(&base_url(&mitra), lang, &request, &entries);
+    Ok(with_type(
+        feed.into_response(),
+        "application/atom+xml; charset=utf-8",
+    ))
+}
+
+/// The address Mitra is reached at, without a trailing `/`, for absolute links.
+fn base_url(mitra: &Mitra) -> String {
+    mitra.public_url().trim_end_matches('/').to_owned()
+}
+
+/// `response` with the content type `value`.
+fn with_type(mut response: Response, value: &'static str) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(value));
+    response
+}
+
+/// The Atom document of `entries`, found by `request`, for a reader of `lang`, linking under `base`.
+fn atom_feed(
+    base: &str,
+    lang: Language,
+    request: &SearchRequest,
+    entries: &[StoredEntry],
+) -> String {
+    let query = search_query(request, 1);
     let suffix = if query.is_empty() {
         String::new()
     } else {
@@ -120,47 +139,47 @@ pub async fn atom(
     ));
     out.push_str(&format!("  <updated>{}</updated>\n", rfc3339(updated)));
     out.push_str("  <author><name>Mitra</name></author>\n  <generator>Mitra</generator>\n");
-    for stored in &entries {
-        let entry = &stored.entry;
-        let text = entry.text_for(content_language(lang));
-        let link = format!("{base}/entries/{}", entry.id);
-        out.push_str("  <entry>\n");
-        out.push_str(&format!("    <id>{}</id>\n", xml(&link)));
-        out.push_str(&format!(
-            "    <title xml:lang=\"{}\">{}</title>\n",
-            text.lang.tag(),
-            xml(&text.title)
-        ));
-        out.push_str(&format!(
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            xml(&link)
-        ));
-        out.push_str(&format!(
-            "    <published>{}</published>\n",
-            rfc3339(stored.created_at)
-        ));
-        out.push_str(&format!(
-            "    <updated>{}</updated>\n",
-            rfc3339(stored.updated_at)
-        ));
-        out.push_str(&format!(
-            "    <category term=\"{}\"/>\n",
-            entry.kind().tag()
-        ));
-        out.push_str(&format!(
-            "    <summary xml:lang=\"{}\">{}</summary>\n",
-            text.lang.tag(),
-            xml(&text.summary)
-        ));
-        out.push_str("  </entry>\n");
+    for stored in entries {
+        atom_entry(&mut out, base, lang, stored);
     }
     out.push_str("</feed>\n");
-    let mut response = out.into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/atom+xml; charset=utf-8"),
-    );
-    Ok(response)
+    out
+}
+
+/// Appends the `<entry>` of `stored` to an Atom document.
+fn atom_entry(out: &mut String, base: &str, lang: Language, stored: &StoredEntry) {
+    let entry = &stored.entry;
+    let text = entry.text_for(content_language(lang));
+    let link = format!("{base}/entries/{}", entry.id);
+    out.push_str("  <entry>\n");
+    out.push_str(&format!("    <id>{}</id>\n", xml(&link)));
+    out.push_str(&format!(
+        "    <title xml:lang=\"{}\">{}</title>\n",
+        text.lang.tag(),
+        xml(&text.title)
+    ));
+    out.push_str(&format!(
+        "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml(&link)
+    ));
+    out.push_str(&format!(
+        "    <published>{}</published>\n",
+        rfc3339(stored.created_at)
+    ));
+    out.push_str(&format!(
+        "    <updated>{}</updated>\n",
+        rfc3339(stored.updated_at)
+    ));
+    out.push_str(&format!(
+        "    <category term=\"{}\"/>\n",
+        entry.kind().tag()
+    ));
+    out.push_str(&format!(
+        "    <summary xml:lang=\"{}\">{}</summary>\n",
+        text.lang.tag(),
+        xml(&text.summary)
+    ));
+    out.push_str("  </entry>\n");
 }
 
 /// `GET /search/export.csv`: every entry a search finds (up to 10 000), best first, one row each.
@@ -172,9 +191,21 @@ pub async fn export_csv(
     let request =
         search_request(uri.query(), MAX_SEARCH_LIMIT, false).map_err(ServiceError::from)?;
     let page = mitra.search_for_export(&request).await?;
-    let base = mitra.public_url().trim_end_matches('/').to_owned();
+    let written = csv_export(&base_url(&mitra), lang, &page.entries)
+        .map_err(|e| ServiceError::Internal(e.into()))?;
+    let mut response = with_type(written.into_response(), "text/csv; charset=utf-8");
+    response.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"mitra-search.csv\""),
+    );
+    Ok(response)
+}
+
+/// The CSV of `entries`, one row each in the text closest to the reader's language, every cell safe to open in a
+/// spreadsheet.
+fn csv_export(base: &str, lang: Language, entries: &[StoredEntry]) -> Result<Vec<u8>, csv::Error> {
     let mut out = csv::Writer::from_writer(Vec::new());
-    let header = [
+    out.write_record([
         "id",
         "kind",
         "lang",
@@ -187,53 +218,38 @@ pub async fn export_csv(
         "year_to",
         "example",
         "url",
-    ];
-    let written = (|| -> Result<Vec<u8>, csv::Error> {
-        out.write_record(header)?;
-        for stored in &page.entries {
-            let entry = &stored.entry;
-            let text = entry.text_for(content_language(lang));
-            let join = |items: Vec<String>| items.join("; ");
-            out.write_record(
-                [
-                    entry.id.to_string(),
-                    entry.kind().tag().to_owned(),
-                    text.lang.tag().to_owned(),
-                    text.title.clone(),
-                    text.summary.clone(),
-                    join(entry.cities.iter().map(ToString::to_string).collect()),
-                    join(entry.organisations.clone()),
-                    join(
-                        entry
-                            .challenges
-                            .iter()
-                            .map(|c| c.tag().to_owned())
-                            .collect(),
-                    ),
-                    entry.year_from.map(|y| y.to_string()).unwrap_or_default(),
-                    entry.year_to.map(|y| y.to_string()).unwrap_or_default(),
-                    entry.example.to_string(),
-                    format!("{base}/entries/{}", entry.id),
-                ]
-                .map(|cell| mitra_domain::text::spreadsheet_safe(&cell).into_owned()),
-            )?;
-        }
-        out.flush()?;
-        out.into_inner()
-            .map_err(|e| csv::Error::from(e.into_error()))
-    })()
-    .map_err(|e| ServiceError::Internal(e.into()))?;
-    let mut response = written.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"mitra-search.csv\""),
-    );
-    Ok(response)
+    ])?;
+    for stored in entries {
+        let entry = &stored.entry;
+        let text = entry.text_for(content_language(lang));
+        let join = |items: Vec<String>| items.join("; ");
+        out.write_record(
+            [
+                entry.id.to_string(),
+                entry.kind().tag().to_owned(),
+                text.lang.tag().to_owned(),
+                text.title.clone(),
+                text.summary.clone(),
+                join(entry.cities.iter().map(ToString::to_string).collect()),
+                join(entry.organisations.clone()),
+                join(
+                    entry
+                        .challenges
+                        .iter()
+                        .map(|c| c.tag().to_owned())
+                        .collect(),
+                ),
+                entry.year_from.map(|y| y.to_string()).unwrap_or_default(),
+                entry.year_to.map(|y| y.to_string()).unwrap_or_default(),
+                entry.example.to_string(),
+                format!("{base}/entries/{}", entry.id),
+            ]
+            .map(|cell| mitra_domain::text::spreadsheet_safe(&cell).into_owned()),
+        )?;
+    }
+    out.flush()?;
+    out.into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))
 }
 
 /// `GET /search/export.json`: every entry a search finds (up to 10 000), best first, whole, as the API gives them.
@@ -307,15 +323,25 @@ pub async fn calendar(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let (_, entries) = newest(&mitra, &uri, CALENDAR_SIZE, &["event", "training"]).await?;
-    let base = mitra.public_url().trim_end_matches('/').to_owned();
+    let written = ical_calendar(&base_url(&mitra), lang, &entries);
+    let mut response = with_type(written.into_response(), "text/calendar; charset=utf-8");
+    response.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("inline; filename=\"mitra.ics\""),
+    );
+    Ok(response)
+}
+
+/// The iCalendar document of the events and training among `entries`, for a reader of `lang`, linking under
+/// `base`; an entry whose times cannot be placed in UTC is left out.
+fn ical_calendar(base: &str, lang: Language, entries: &[StoredEntry]) -> String {
     let host = base
         .split("://")
         .nth(1)
         .unwrap_or("mitra")
         .split('/')
         .next()
-        .unwrap_or("mitra")
-        .to_owned();
+        .unwrap_or("mitra");
     let mut out = String::new();
     for line in [
         "BEGIN:VCALENDAR",
@@ -333,66 +359,58 @@ pub async fn calendar(
             ical_text(&translate(lang, "feeds-calendar-name"))
         ),
     );
-    for stored in &entries {
-        let entry = &stored.entry;
-        let (starts, ends, place, category): (&LocalTime, &LocalTime, Option<&str>, &str) =
-            match &entry.details {
-                Details::Event {
-                    starts,
-                    ends,
-                    place,
-                    ..
-                } => (starts, ends, place.as_deref(), "EVENT"),
-                Details::Training { starts, ends, .. } => (starts, ends, None, "TRAINING"),
-                _ => continue,
-            };
-        let (Some(start), Some(end)) = (starts.to_utc(), ends.to_utc()) else {
-            continue;
-        };
-        let text = entry.text_for(content_language(lang));
-        ical_line(&mut out, "BEGIN:VEVENT");
-        ical_line(&mut out, &format!("UID:{}@{host}", entry.id));
-        ical_line(
-            &mut out,
-            &format!("DTSTAMP:{}", ical_utc(stored.updated_at)),
-        );
-        ical_line(&mut out, &format!("DTSTART:{}", ical_utc(start)));
-        ical_line(&mut out, &format!("DTEND:{}", ical_utc(end)));
-        ical_line(
-            &mut out,
-            &format!(
-                "SUMMARY;LANGUAGE={}:{}",
-                text.lang.tag(),
-                ical_text(&text.title)
-            ),
-        );
-        ical_line(
-            &mut out,
-            &format!(
-                "DESCRIPTION;LANGUAGE={}:{}",
-                text.lang.tag(),
-                ical_text(&text.summary)
-            ),
-        );
-        if let Some(place) = place {
-            ical_line(&mut out, &format!("LOCATION:{}", ical_text(place)));
-        }
-        ical_line(&mut out, &format!("URL:{base}/entries/{}", entry.id));
-        ical_line(&mut out, &format!("CATEGORIES:{category}"));
-        ical_line(&mut out, "END:VEVENT");
+    for stored in entries {
+        ical_event(&mut out, base, host, lang, stored);
     }
     ical_line(&mut out, "END:VCALENDAR");
-    let mut response = out.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/calendar; charset=utf-8"),
+    out
+}
+
+/// Appends the `VEVENT` of `stored` when it is an event or a training with times that can be placed in UTC.
+fn ical_event(out: &mut String, base: &str, host: &str, lang: Language, stored: &StoredEntry) {
+    let entry = &stored.entry;
+    let (starts, ends, place, category): (&LocalTime, &LocalTime, Option<&str>, &str) =
+        match &entry.details {
+            Details::Event {
+                starts,
+                ends,
+                place,
+                ..
+            } => (starts, ends, place.as_deref(), "EVENT"),
+            Details::Training { starts, ends, .. } => (starts, ends, None, "TRAINING"),
+            _ => return,
+        };
+    let (Some(start), Some(end)) = (starts.to_utc(), ends.to_utc()) else {
+        return;
+    };
+    let text = entry.text_for(content_language(lang));
+    ical_line(out, "BEGIN:VEVENT");
+    ical_line(out, &format!("UID:{}@{host}", entry.id));
+    ical_line(out, &format!("DTSTAMP:{}", ical_utc(stored.updated_at)));
+    ical_line(out, &format!("DTSTART:{}", ical_utc(start)));
+    ical_line(out, &format!("DTEND:{}", ical_utc(end)));
+    ical_line(
+        out,
+        &format!(
+            "SUMMARY;LANGUAGE={}:{}",
+            text.lang.tag(),
+            ical_text(&text.title)
+        ),
     );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("inline; filename=\"mitra.ics\""),
+    ical_line(
+        out,
+        &format!(
+            "DESCRIPTION;LANGUAGE={}:{}",
+            text.lang.tag(),
+            ical_text(&text.summary)
+        ),
     );
-    Ok(response)
+    if let Some(place) = place {
+        ical_line(out, &format!("LOCATION:{}", ical_text(place)));
+    }
+    ical_line(out, &format!("URL:{base}/entries/{}", entry.id));
+    ical_line(out, &format!("CATEGORIES:{category}"));
+    ical_line(out, "END:VEVENT");
 }
 
 #[cfg(test)]

@@ -81,7 +81,24 @@ impl FromRequestParts<Mitra> for Layout {
     async fn from_request_parts(parts: &mut Parts, mitra: &Mitra) -> Result<Self, Infallible> {
         let Ok(auth) = Auth::from_request_parts(parts, mitra).await;
         let Ok(Lang(lang)) = Lang::from_request_parts(parts, mitra).await;
-        Ok(Self::new(mitra, &auth, lang, "", String::new(), &parts.uri).await)
+        // The banner is a courtesy: a database that cannot say shows the page without it.
+        let demo = mitra.is_demo().await.unwrap_or(false);
+        let roles = mitra.roles(&auth.actor);
+        let (query, notice) = query_and_notice(&parts.uri);
+        Ok(Self {
+            lang,
+            title: String::new(),
+            nav: "",
+            demo,
+            query,
+            user: auth.account.as_ref().map(|a| a.display_name.clone()),
+            is_admin: roles.platform_admin,
+            is_verifier: roles.verifier,
+            csrf: auth.csrf_token.unwrap_or_default(),
+            notice,
+            actor: auth.actor,
+            account: auth.account,
+        })
     }
 }
 
@@ -109,35 +126,6 @@ fn query_and_notice(uri: &Uri) -> (String, Option<String>) {
 }
 
 impl Layout {
-    /// The layout of a page of section `nav` titled `title`, for the reader `auth` of `lang` who asked for `uri`.
-    pub async fn new(
-        mitra: &Mitra,
-        auth: &Auth,
-        lang: Language,
-        nav: &'static str,
-        title: String,
-        uri: &Uri,
-    ) -> Self {
-        // The banner is a courtesy: a database that cannot say shows the page without it.
-        let demo = mitra.is_demo().await.unwrap_or(false);
-        let roles = mitra.roles(&auth.actor);
-        let (query, notice) = query_and_notice(uri);
-        Self {
-            lang,
-            title,
-            nav,
-            demo,
-            query,
-            user: auth.account.as_ref().map(|a| a.display_name.clone()),
-            is_admin: roles.platform_admin,
-            is_verifier: roles.verifier,
-            csrf: auth.csrf_token.clone().unwrap_or_default(),
-            notice,
-            actor: auth.actor.clone(),
-            account: auth.account.clone(),
-        }
-    }
-
     /// The layout of a page drawn without a request's reader, such as an error page: anonymous, no demo banner.
     pub fn bare(lang: Language, title: String) -> Self {
         Self {

@@ -7,20 +7,72 @@ use axum::http::Uri;
 use axum::response::Response;
 use mitra_service::domain::Language;
 use mitra_service::domain::entry::{ContentLanguage, TextOrigin};
-use mitra_service::{Dimension, Mitra, Places, SearchRequest, ServiceError, dimension_name};
+use mitra_service::{
+    Dimension, Hit, Mitra, Places, SearchPage, SearchRequest, ServiceError, StoredEntry,
+    dimension_name, parse_dimension,
+};
 
-use super::format::{content_language, year_range};
+use super::format::{content_language, query_string, year_range};
 use super::{Layout, render};
 use crate::api::knowledge::search_request;
-use crate::auth::Auth;
 use crate::error::PageError;
-use crate::i18n::{Lang, translate, translate_args};
+use crate::i18n::translate;
 
 /// Hits on one page.
 const PER_PAGE: usize = 20;
 /// Values shown for each facet, most frequent first.
 const FACET_VALUES: usize = 12;
 
+/// `GET /search`
+pub async fn search(
+    State(mitra): State<Mitra>,
+    l: Layout,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let mut request = search_request(uri.query(), PER_PAGE, false).map_err(ServiceError::from)?;
+    request.lang = Some(l.lang.tag().to_owned());
+    let page = mitra.search(&request).await?;
+    let places = mitra.places().await?;
+    Ok(render(&SearchResultsPage::build(
+        l, &request, &page, &places,
+    )))
+}
+
+/// The search's query string on page `page` (the first page has no `page`), without the reader's language: the
+/// page's own links, and those of its feeds and exports.
+pub(crate) fn search_query(request: &SearchRequest, page: usize) -> String {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    if !request.q.is_empty() {
+        pairs.push(("q".into(), request.q.clone()));
+    }
+    pairs.extend(request.filters.iter().cloned());
+    if page > 1 {
+        pairs.push(("page".into(), page.to_string()));
+    }
+    query_string(&pairs)
+}
+
+/// The search's address with filter `(name, value)` added, or removed when it is there; back to the first page.
+fn toggled(request: &SearchRequest, name: &str, value: &str) -> String {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    if !request.q.is_empty() {
+        pairs.push(("q".into(), request.q.clone()));
+    }
+    let mut present = false;
+    for (n, v) in &request.filters {
+        if n == name && v == value {
+            present = true;
+        } else {
+            pairs.push((n.clone(), v.clone()));
+        }
+    }
+    if !present {
+        pairs.push((name.to_owned(), value.to_owned()));
+    }
+    format!("/search?{}", query_string(&pairs))
+}
+
+/// A content language's own name; the tag itself for one Mitra does not know.
 fn language_name(tag: &str) -> String {
     ContentLanguage::parse(tag).map_or_else(|_| tag.to_owned(), |l| l.autonym().to_owned())
 }
@@ -43,45 +95,6 @@ fn value_label(dimension: Dimension, value: &str, places: &Places, lang: Languag
     }
 }
 
-/// The search's query string with `(name, value)` added, or removed when it is there; back to the first page.
-fn toggled(request: &SearchRequest, name: &str, value: &str) -> String {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    if !request.q.is_empty() {
-        pairs.push(("q".into(), request.q.clone()));
-    }
-    let mut present = false;
-    for (n, v) in &request.filters {
-        if n == name && v == value {
-            present = true;
-        } else {
-            pairs.push((n.clone(), v.clone()));
-        }
-    }
-    if !present {
-        pairs.push((name.to_owned(), value.to_owned()));
-    }
-    format!(
-        "/search?{}",
-        serde_urlencoded::to_string(&pairs).unwrap_or_default()
-    )
-}
-
-/// The search's query string on page `page`.
-fn paged(request: &SearchRequest, page: usize) -> String {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    if !request.q.is_empty() {
-        pairs.push(("q".into(), request.q.clone()));
-    }
-    pairs.extend(request.filters.iter().cloned());
-    if page > 1 {
-        pairs.push(("page".into(), page.to_string()));
-    }
-    format!(
-        "/search?{}",
-        serde_urlencoded::to_string(&pairs).unwrap_or_default()
-    )
-}
-
 struct HitView {
     id: String,
     kind: String,
@@ -94,6 +107,39 @@ struct HitView {
     cities: Vec<(String, String)>,
     years: String,
     example: bool,
+}
+
+impl HitView {
+    /// A hit with its stored entry, for a reader of `lang`.
+    fn build(hit: &Hit, stored: &StoredEntry, places: &Places, lang: Language) -> Self {
+        let entry = &stored.entry;
+        let shown = ContentLanguage::parse(&hit.lang).ok();
+        Self {
+            id: hit.id.clone(),
+            kind: translate(lang, &format!("entry-kind-{}", entry.kind().tag())),
+            title_html: hit.title_html.clone(),
+            snippet_html: hit.snippet_html.clone(),
+            lang: hit.lang.clone(),
+            lang_name: language_name(&hit.lang),
+            foreign: shown != Some(content_language(lang)),
+            machine: shown
+                .and_then(|l| entry.text(l))
+                .is_some_and(|t| t.origin == TextOrigin::MachineTranslation),
+            cities: entry
+                .cities
+                .iter()
+                .map(|c| {
+                    let name = places
+                        .cities
+                        .get(c)
+                        .map_or_else(|| c.to_string(), |city| city.display_name(lang).to_owned());
+                    (c.to_string(), name)
+                })
+                .collect(),
+            years: year_range(entry.year_from, entry.year_to),
+            example: entry.example,
+        }
+    }
 }
 
 struct FacetValue {
@@ -109,9 +155,36 @@ struct FacetView {
     values: Vec<FacetValue>,
 }
 
+impl FacetView {
+    /// The facet of `dimension` with its most frequent values, each a link that toggles it as a filter.
+    fn build(
+        dimension: Dimension,
+        values: &[(String, u64)],
+        request: &SearchRequest,
+        places: &Places,
+        lang: Language,
+    ) -> Self {
+        let name = dimension_name(dimension);
+        Self {
+            id: name,
+            heading: translate(lang, &format!("search-dimension-{name}")),
+            values: values
+                .iter()
+                .take(FACET_VALUES)
+                .map(|(value, count)| FacetValue {
+                    label: value_label(dimension, value, places, lang),
+                    count: *count,
+                    href: toggled(request, name, value),
+                    selected: request.filters.iter().any(|(n, v)| n == name && v == value),
+                })
+                .collect(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "search.html")]
-struct SearchPageView {
+struct SearchResultsPage {
     l: Layout,
     q: String,
     summary: String,
@@ -124,120 +197,66 @@ struct SearchPageView {
     feed_query: String,
 }
 
-/// `GET /search`
-pub async fn search(
-    State(mitra): State<Mitra>,
-    auth: Auth,
-    Lang(lang): Lang,
-    uri: Uri,
-) -> Result<Response, PageError> {
-    let mut request = search_request(uri.query(), PER_PAGE, false).map_err(ServiceError::from)?;
-    request.lang = Some(lang.tag().to_owned());
-    let page = mitra.search(&request).await?;
-    let places = mitra.places().await?;
-    let reader = content_language(lang);
-    let hits = page
-        .results
-        .hits
-        .iter()
-        .zip(page.entries.iter())
-        .filter(|(hit, stored)| hit.id == stored.entry.id.as_str())
-        .map(|(hit, stored)| {
-            let entry = &stored.entry;
-            let shown = ContentLanguage::parse(&hit.lang).ok();
-            HitView {
-                id: hit.id.clone(),
-                kind: translate(lang, &format!("entry-kind-{}", entry.kind().tag())),
-                title_html: hit.title_html.clone(),
-                snippet_html: hit.snippet_html.clone(),
-                lang: hit.lang.clone(),
-                lang_name: language_name(&hit.lang),
-                foreign: shown != Some(reader),
-                machine: shown
-                    .and_then(|l| entry.text(l))
-                    .is_some_and(|t| t.origin == TextOrigin::MachineTranslation),
-                cities: entry
-                    .cities
-                    .iter()
-                    .map(|c| {
-                        let name = places.cities.get(c).map_or_else(
-                            || c.to_string(),
-                            |city| city.display_name(lang).to_owned(),
-                        );
-                        (c.to_string(), name)
-                    })
-                    .collect(),
-                years: year_range(entry.year_from, entry.year_to),
-                example: entry.example,
-            }
-        })
-        .collect();
-    let facets = page
-        .results
-        .facets
-        .iter()
-        .filter(|(_, values)| !values.is_empty())
-        .map(|(dimension, values)| {
-            let name = dimension_name(*dimension);
-            FacetView {
-                id: name,
-                heading: translate(lang, &format!("search-dimension-{name}")),
-                values: values
-                    .iter()
-                    .take(FACET_VALUES)
-                    .map(|(value, count)| FacetValue {
-                        label: value_label(*dimension, value, &places, lang),
-                        count: *count,
-                        href: toggled(&request, name, value),
-                        selected: request.filters.iter().any(|(n, v)| n == name && v == value),
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    let active = request
-        .filters
-        .iter()
-        .filter_map(|(name, value)| {
-            let dimension = mitra_service::parse_dimension(name).ok()?;
-            Some((
-                value_label(dimension, value, &places, lang),
-                toggled(&request, name, value),
-            ))
-        })
-        .collect();
-    let total = page.results.total;
-    let pages = total.div_ceil(PER_PAGE).max(1);
-    let current = page.offset / PER_PAGE + 1;
-    let summary = if request.q.is_empty() {
-        translate_args(lang, "search-count-all", &[("count", total.to_string())])
-    } else {
-        translate_args(
-            lang,
-            "search-count",
-            &[("count", total.to_string()), ("query", request.q.clone())],
-        )
-    };
-    let title = if request.q.is_empty() {
-        translate(lang, "search-title")
-    } else {
-        format!("{} · {}", request.q, translate(lang, "search-title"))
-    };
-    let l = Layout::new(&mitra, &auth, lang, "search", title, &uri).await;
-    Ok(render(&SearchPageView {
-        l,
-        q: request.q.clone(),
-        summary,
-        hits,
-        facets,
-        active,
-        previous: (current > 1).then(|| paged(&request, current - 1)),
-        next: (current < pages).then(|| paged(&request, current + 1)),
-        page_text: translate_args(
-            lang,
-            "search-page",
-            &[("page", current.to_string()), ("pages", pages.to_string())],
-        ),
-        feed_query: paged(&request, 1).trim_start_matches("/search?").to_owned(),
-    }))
+impl SearchResultsPage {
+    /// The page of results `page` of `request`, with places to name cities and countries.
+    fn build(l: Layout, request: &SearchRequest, page: &SearchPage, places: &Places) -> Self {
+        let lang = l.lang;
+        let title = if request.q.is_empty() {
+            l.t("search-title")
+        } else {
+            format!("{} · {}", request.q, l.t("search-title"))
+        };
+        let l = l.page("search", title);
+        let total = page.results.total;
+        let pages = total.div_ceil(PER_PAGE).max(1);
+        let current = page.offset / PER_PAGE + 1;
+        let link = |page: usize| format!("/search?{}", search_query(request, page));
+        Self {
+            q: request.q.clone(),
+            summary: if request.q.is_empty() {
+                l.ta("search-count-all", &[("count", total.to_string())])
+            } else {
+                l.ta(
+                    "search-count",
+                    &[("count", total.to_string()), ("query", request.q.clone())],
+                )
+            },
+            hits: page
+                .results
+                .hits
+                .iter()
+                .zip(page.entries.iter())
+                .filter(|(hit, stored)| hit.id == stored.entry.id.as_str())
+                .map(|(hit, stored)| HitView::build(hit, stored, places, lang))
+                .collect(),
+            facets: page
+                .results
+                .facets
+                .iter()
+                .filter(|(_, values)| !values.is_empty())
+                .map(|(dimension, values)| {
+                    FacetView::build(*dimension, values, request, places, lang)
+                })
+                .collect(),
+            active: request
+                .filters
+                .iter()
+                .filter_map(|(name, value)| {
+                    let dimension = parse_dimension(name).ok()?;
+                    Some((
+                        value_label(dimension, value, places, lang),
+                        toggled(request, name, value),
+                    ))
+                })
+                .collect(),
+            previous: (current > 1).then(|| link(current - 1)),
+            next: (current < pages).then(|| link(current + 1)),
+            page_text: l.ta(
+                "search-page",
+                &[("page", current.to_string()), ("pages", pages.to_string())],
+            ),
+            feed_query: search_query(request, 1),
+            l,
+        }
+    }
 }
