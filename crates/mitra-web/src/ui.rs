@@ -1,7 +1,7 @@
 //! Server-rendered pages. Each page module holds its handlers and, beside each askama template struct (checked at
 //! compile time, escaped by default), the constructor of that view model. A handler extracts the request and the
-//! shared [`Layout`], makes one service call, builds the view model and renders it; every string comes from the
-//! Fluent messages in the reader's language.
+//! shared [`Layout`], asks the service for what the page shows (one call, where the page shows one thing), builds
+//! the view model and renders it; every string comes from the Fluent messages in the reader's language.
 //!
 //! Pages must not decide what a reader may do: they ask the service, which holds every permission rule.
 

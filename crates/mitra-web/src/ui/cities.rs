@@ -1,4 +1,5 @@
-//! The city list with its filters, and the city page with its benchmarks and profile.
+//! The city list with its filters, and the city page with its benchmarks and profile. The figures come from the
+//! service; this module only lays them out for people.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};

@@ -1,4 +1,5 @@
-//! What the HTML forms share: the anonymous session that carries a CSRF token, and field errors.
+//! What the HTML forms share: the anonymous session that carries a CSRF token, and field errors. Nothing here
+//! checks a field or a permission: the service refuses, and this turns its refusals into what a form shows.
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;

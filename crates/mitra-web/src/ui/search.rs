@@ -1,5 +1,6 @@
 //! The search page of the entries: words in any language, facets, filters and pages. Feeds and exports of a search
-//! live in [`super::feeds`]; an entry's own page in [`super::entries`].
+//! live in [`super::feeds`]; an entry's own page in [`super::entries`]. Finding and ranking are the service's; this
+//! module only labels what it found and builds the page's links.
 
 use askama::Template;
 use axum::extract::State;

@@ -175,6 +175,7 @@ impl Choices {
     }
 }
 
+/// The form for a new entry or an edit.
 #[derive(Template)]
 #[template(path = "entry_form.html")]
 pub struct EntryFormPage {
@@ -278,6 +279,7 @@ fn label_key(field: &str) -> String {
     format!("entry-field-{}", base.replace('_', "-"))
 }
 
+/// The choice of kind before the form for a new entry.
 #[derive(Template)]
 #[template(path = "entry_kinds.html")]
 pub struct KindsPage {

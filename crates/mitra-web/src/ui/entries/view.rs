@@ -52,6 +52,7 @@ struct EvidenceView {
     after: String,
 }
 
+/// An entry's page.
 #[derive(Template)]
 #[template(path = "entry.html")]
 pub struct EntryPage {
