@@ -11,8 +11,8 @@ mod auth;
 mod boundaries;
 mod cities;
 mod enrolment;
+mod entries;
 mod error;
-mod knowledge;
 mod mail;
 mod observations;
 mod orgs;
@@ -39,12 +39,12 @@ pub use auth::{
 pub use boundaries::{Boundary, boundaries};
 pub use cities::{CityDetail, CityListQuery, CityOverview, CityPage};
 pub use enrolment::{Enrolled, Seats, Standing};
-pub use error::ServiceError;
-pub use knowledge::{
+pub use entries::{
     EntryDetail, EntryImportReport, EntryPermissions, MAX_EXPORT, MAX_SEARCH_LIMIT,
     MAX_SEARCH_OFFSET, Places, SearchPage, SearchRequest, TrainingSeats, dimension_name,
     parse_dimension,
 };
+pub use error::ServiceError;
 pub use mail::{MailSettings, SentMail};
 pub use mitra_domain as domain;
 pub use mitra_search::{Dimension, Hit, Results as SearchResults};
@@ -97,7 +97,7 @@ pub struct Mitra {
     panel: Arc<analytics::PanelCache>,
     /// How honest peer statistics must be.
     analytics: analytics::AnalyticsSettings,
-    search: Arc<knowledge::SearchState>,
+    search: Arc<entries::SearchState>,
     /// Where attached files are kept; `None` refuses attachments.
     files: Option<Arc<std::path::PathBuf>>,
 }
@@ -130,7 +130,7 @@ impl Mitra {
 
     /// Keeps the search index in `dir` (under the data directory) instead of in memory.
     pub fn with_search_dir(mut self, dir: std::path::PathBuf) -> Self {
-        self.search = Arc::new(knowledge::SearchState::in_dir(dir));
+        self.search = Arc::new(entries::SearchState::in_dir(dir));
         self
     }
 

@@ -7,7 +7,7 @@
 pub mod account;
 pub mod analytics;
 pub mod cities;
-pub mod knowledge;
+pub mod entries;
 pub mod observations;
 pub mod openapi;
 pub mod orgs;

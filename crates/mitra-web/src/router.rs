@@ -253,7 +253,7 @@ fn methods_of(item: &PathItem) -> Vec<Method> {
 
 /// The API: one line per handler, grouped by resource; each handler's annotation gives its method and path.
 pub(crate) fn api_routes() -> ApiRoutes {
-    use api::{account, analytics, cities, knowledge, observations, openapi, orgs, standards};
+    use api::{account, analytics, cities, entries, observations, openapi, orgs, standards};
     ApiRoutes::default()
         .route(routes!(cities::list_cities))
         .route(routes!(cities::cities_geojson))
@@ -288,22 +288,22 @@ pub(crate) fn api_routes() -> ApiRoutes {
         .route(routes!(account::create_token))
         .route(routes!(account::revoke_token))
         .route(routes!(account::list_audit))
-        .route(routes!(knowledge::search))
-        .route(routes!(knowledge::suggest))
-        .route(routes!(knowledge::create_entry))
-        .route(routes!(knowledge::import_entries))
-        .route(routes!(knowledge::get_entry))
-        .route(routes!(knowledge::update_entry))
-        .route(routes!(knowledge::delete_entry))
-        .route(routes!(knowledge::get_enrolment))
-        .route(routes!(knowledge::enrol))
-        .route(routes!(knowledge::withdraw))
-        .route(routes!(knowledge::list_enrolments))
-        .route(routes!(knowledge::approve_entry))
-        .route(routes!(knowledge::reject_entry))
-        .route(routes!(knowledge::list_attachments))
-        .route(routes!(knowledge::attach))
-        .route(routes!(knowledge::detach))
+        .route(routes!(entries::search))
+        .route(routes!(entries::suggest))
+        .route(routes!(entries::create_entry))
+        .route(routes!(entries::import_entries))
+        .route(routes!(entries::get_entry))
+        .route(routes!(entries::update_entry))
+        .route(routes!(entries::delete_entry))
+        .route(routes!(entries::get_enrolment))
+        .route(routes!(entries::enrol))
+        .route(routes!(entries::withdraw))
+        .route(routes!(entries::list_enrolments))
+        .route(routes!(entries::approve_entry))
+        .route(routes!(entries::reject_entry))
+        .route(routes!(entries::list_attachments))
+        .route(routes!(entries::attach))
+        .route(routes!(entries::detach))
         .route(routes!(openapi::get_openapi))
 }
 

@@ -14,7 +14,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::format::content_language;
 use super::search::search_query;
-use crate::api::knowledge::search_request;
+use crate::api::entries::search_request;
 use crate::error::PageError;
 use crate::i18n::{Lang, translate};
 
@@ -257,10 +257,10 @@ pub async fn export_json(State(mitra): State<Mitra>, uri: Uri) -> Result<Respons
     let request =
         search_request(uri.query(), MAX_SEARCH_LIMIT, false).map_err(ServiceError::from)?;
     let page = mitra.search_for_export(&request).await?;
-    let entries: Vec<crate::api::knowledge::EntryResponse> = page
+    let entries: Vec<crate::api::entries::EntryResponse> = page
         .entries
         .iter()
-        .map(crate::api::knowledge::EntryResponse::from)
+        .map(crate::api::entries::EntryResponse::from)
         .collect();
     let body = serde_json::json!({"total": page.results.total, "entries": entries});
     let mut response = axum::Json(body).into_response();

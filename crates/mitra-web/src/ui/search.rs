@@ -15,7 +15,7 @@ use mitra_service::{
 
 use super::format::{content_language, query_string, year_range};
 use super::{Layout, render};
-use crate::api::knowledge::search_request;
+use crate::api::entries::search_request;
 use crate::error::PageError;
 use crate::i18n::translate;
 

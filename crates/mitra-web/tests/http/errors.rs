@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::knowledge::multipart;
+use crate::entries::multipart;
 use crate::{Browser, TestApp, api, create_token, spawn_app_with};
 
 const DEMO_ORG: &str = "demo-organisation-bangkok-city-government-example";

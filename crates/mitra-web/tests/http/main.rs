@@ -10,9 +10,9 @@
 
 mod accounts;
 mod api;
+mod entries;
 mod errors;
 mod hardening;
-mod knowledge;
 mod observations;
 mod openapi;
 mod pages;

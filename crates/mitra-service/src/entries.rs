@@ -39,10 +39,10 @@ const INITIATIVE_FILES: InitiativeFiles<'static> = InitiativeFiles {
     ),
 };
 
-/// Example training and events for the demonstration, each marked `example` (`data/knowledge/examples.json`).
+/// Example training and events for the demonstration, each marked `example` (`data/entries/examples.json`).
 const EXAMPLES: (&str, &str) = (
-    "knowledge/examples.json",
-    include_str!("../../../data/knowledge/examples.json"),
+    "entries/examples.json",
+    include_str!("../../../data/entries/examples.json"),
 );
 
 /// Most hits one page of search results holds.
