@@ -288,7 +288,7 @@ impl Actor {
 
     /// Whether the actor may submit observations for some city at all: an operator, or an editor of an approved
     /// city-government organisation. An import is refused with this before its file is read; each city in the file
-    /// is then checked with [`Actor::city_editor`].
+    /// is then checked with [`Actor::cities_editor`].
     pub fn may_submit_observations(&self) -> Result<(), Denied> {
         match self.writer()? {
             None => Ok(()),
@@ -300,11 +300,7 @@ impl Actor {
     /// An editor of the approved city-government organisation of `city` (or an operator): the only ones who may
     /// submit that city's observations.
     pub fn city_editor(&self, city: &CityId) -> Result<CityEditor, Denied> {
-        let allowed = match self.writer()? {
-            None => true,
-            Some(a) => a.memberships.iter().any(|m| city_edited(m) == Some(city)),
-        };
-        if allowed {
+        if edits_city(self.writer()?, city) {
             Ok(CityEditor {
                 stamp: self.stamp(),
                 city: city.clone(),
@@ -313,9 +309,7 @@ impl Actor {
             Err(Denied::Forbidden)
         }
     }
-}
 
-impl Actor {
     /// An editor of every city in `cities` (see [`Actor::city_editor`]); otherwise the positions of the cities the
     /// actor may not submit for, or the reason when it may not write at all.
     pub fn cities_editor<'a>(
@@ -326,10 +320,7 @@ impl Actor {
         let refused: Vec<usize> = cities
             .into_iter()
             .enumerate()
-            .filter(|(_, city)| {
-                account
-                    .is_some_and(|a| !a.memberships.iter().any(|m| city_edited(m) == Some(*city)))
-            })
+            .filter(|(_, city)| !edits_city(account, city))
             .map(|(n, _)| n)
             .collect();
         if refused.is_empty() {
@@ -349,6 +340,11 @@ pub enum CitiesDenied {
     Actor(Denied),
     /// The positions (in the order given) of the cities the actor may not submit for.
     Cities(Vec<usize>),
+}
+
+/// Whether a writer (an account, or `None` for the operator) may submit `city`'s observations.
+fn edits_city(account: Option<&AccountActor>, city: &CityId) -> bool {
+    account.is_none_or(|a| a.memberships.iter().any(|m| city_edited(m) == Some(city)))
 }
 
 /// The city whose observations a membership lets its account submit: that of an approved city-government
