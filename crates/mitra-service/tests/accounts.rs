@@ -6,6 +6,7 @@
 )]
 
 use mitra_service::domain::{Actor, Language, MemberRole, ModerationStatus, PlatformRole};
+use mitra_service::test_support;
 use mitra_service::{Mitra, OrgInput, ServiceError};
 use mitra_store::test_support::for_each_database_from;
 
@@ -13,14 +14,14 @@ const PASSWORD: &str = "a long and unusual phrase";
 
 /// Builds the template every test starts from: the reference data loaded.
 async fn build(url: String) {
-    let mitra = Mitra::open(&url).await.expect("open");
-    mitra.load_reference().await.expect("reference data");
-    mitra.close().await;
+    test_support::build_template(&url, false)
+        .await
+        .expect("template");
 }
 
 /// Mitra on a copy of the template, hashing passwords cheaply.
 async fn open(url: String) -> Mitra {
-    mitra_service::test_support::use_fast_password_hashing();
+    test_support::use_fast_password_hashing();
     Mitra::open(&url).await.expect("open")
 }
 

@@ -6,19 +6,20 @@
     reason = "test helpers: a failed set-up ends the test"
 )]
 
+use mitra_service::test_support;
 use mitra_service::{Dimension, Mitra, SearchRequest, ServiceError};
 use mitra_store::test_support::for_each_database_from;
 
 /// Builds the template every test starts from: the reference data loaded.
 async fn build(url: String) {
-    let mitra = Mitra::open(&url).await.expect("open");
-    mitra.load_reference().await.expect("reference data");
-    mitra.close().await;
+    test_support::build_template(&url, false)
+        .await
+        .expect("template");
 }
 
 /// Mitra on a copy of the template, hashing passwords cheaply.
 async fn open(url: String) -> Mitra {
-    mitra_service::test_support::use_fast_password_hashing();
+    test_support::use_fast_password_hashing();
     Mitra::open(&url).await.expect("open")
 }
 

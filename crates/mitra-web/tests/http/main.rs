@@ -86,12 +86,9 @@ impl TestApp {
 pub async fn loaded_database(engine: &Engine, demo: bool) -> TestDatabase {
     mitra_service::test_support::use_fast_password_hashing();
     let build = move |url: String| async move {
-        let mitra = Mitra::open(&url).await.expect("open database");
-        mitra.load_reference().await.expect("reference data");
-        if demo {
-            mitra.load_demo(&[]).await.expect("demo data");
-        }
-        mitra.close().await;
+        mitra_service::test_support::build_template(&url, demo)
+            .await
+            .expect("template database");
     };
     let name = if demo { "demo" } else { "reference" };
     engine.from_template(name, build).await
