@@ -214,7 +214,7 @@ macro_rules! deserialize_by_parse {
 deserialize_by_parse!(CityId, StandardId, IndicatorId, CountryCode);
 
 /// Shortens user input quoted back in an error message.
-pub(crate) fn clip(raw: &str) -> String {
+pub fn clip(raw: &str) -> String {
     const MAX: usize = 60;
     if raw.chars().count() <= MAX {
         raw.to_owned()

@@ -13,6 +13,16 @@ pub enum Language {
     ZhHans,
 }
 
+impl From<Language> for crate::entry::ContentLanguage {
+    /// The entries' language an interface language reads.
+    fn from(lang: Language) -> Self {
+        match lang {
+            Language::En => crate::entry::ContentLanguage::En,
+            Language::ZhHans => crate::entry::ContentLanguage::ZhHans,
+        }
+    }
+}
+
 impl Language {
     /// Every supported interface language, in the order the language switch shows them.
     pub const ALL: [Language; 2] = [Language::En, Language::ZhHans];

@@ -15,11 +15,18 @@ use mitra_domain::{
     Actor, City, CityFilter, CityId, Country, Entry, EntryId, ModerationStatus, OrgId,
     ValidationError,
 };
-use mitra_search::{Dimension, Document, Opened, SearchIndex};
+use mitra_search::{Document, Opened, SearchIndex};
 use mitra_store::StoredEntry;
 use tokio::sync::{Mutex, OnceCell};
 
 use crate::{Mitra, ServiceError};
+
+mod search;
+
+pub use search::{
+    Found, SearchFilter, SearchPage, SearchRequest, UnknownParameters, dimension_name,
+    parse_dimension,
+};
 
 /// The demo pack of documented initiatives.
 pub(crate) const DEMO_ENTRIES_PACK: &str = "entries/initiatives";
@@ -77,50 +84,6 @@ impl SearchState {
             dir: Some(dir),
             ..Self::default()
         }
-    }
-}
-
-/// A search as a caller asks it: raw strings, checked here.
-#[derive(Debug, Clone, Default)]
-pub struct SearchRequest {
-    /// What the user typed.
-    pub q: String,
-    /// Filters by dimension (`kind`, `country`, `city`, `focus_area`, `challenge`, `language`, `year`).
-    pub filters: Vec<(String, String)>,
-    /// Hits to skip.
-    pub offset: usize,
-    /// Hits per page; 20 when `None`.
-    pub limit: Option<usize>,
-    /// The reader's language tag.
-    pub lang: Option<String>,
-    /// Newest change first instead of best match first (for feeds).
-    pub newest_first: bool,
-}
-
-/// The dimension named `raw` (`kind`, `country`, `city`, `focus_area`, `challenge`, `language`, `year`).
-pub fn parse_dimension(raw: &str) -> Result<Dimension, ValidationError> {
-    Dimension::ALL
-        .into_iter()
-        .find(|d| dimension_name(*d) == raw)
-        .ok_or_else(|| {
-            let names: Vec<&str> = Dimension::ALL.into_iter().map(dimension_name).collect();
-            ValidationError::new(
-                raw,
-                format!("is not a search filter ({})", names.join(", ")),
-            )
-        })
-}
-
-/// The name of a dimension in URLs and the API.
-pub fn dimension_name(dimension: Dimension) -> &'static str {
-    match dimension {
-        Dimension::Kind => "kind",
-        Dimension::Country => "country",
-        Dimension::City => "city",
-        Dimension::FocusArea => "focus_area",
-        Dimension::Challenge => "challenge",
-        Dimension::Language => "language",
-        Dimension::Year => "year",
     }
 }
 
@@ -207,19 +170,6 @@ pub struct EntryImportReport {
     /// Entries that wait for a platform admin's review once written: all of them when the organisation is not
     /// approved, otherwise those of the file that were already waiting or rejected.
     pub waiting: u64,
-}
-
-/// A page of search results, with the entries found.
-#[derive(Debug, Clone)]
-pub struct SearchPage {
-    /// What the index answered.
-    pub results: mitra_search::Results,
-    /// The stored entries of the hits, in hit order (an entry deleted since the search is left out).
-    pub entries: Vec<StoredEntry>,
-    /// The offset of this page.
-    pub offset: usize,
-    /// The page size.
-    pub limit: usize,
 }
 
 impl Mitra {
@@ -866,105 +816,6 @@ impl Mitra {
             }
         }
         Ok(index)
-    }
-
-    /// Searches the entries.
-    pub async fn search(&self, request: &SearchRequest) -> Result<SearchPage, ServiceError> {
-        let limit = request.limit.unwrap_or(20);
-        if !(1..=MAX_SEARCH_LIMIT).contains(&limit) {
-            return Err(ValidationError::new(
-                "limit",
-                format!("must be between 1 and {MAX_SEARCH_LIMIT}"),
-            )
-            .into());
-        }
-        if request.offset > MAX_SEARCH_OFFSET {
-            return Err(ValidationError::new(
-                "offset",
-                format!("must be at most {MAX_SEARCH_OFFSET}"),
-            )
-            .into());
-        }
-        if request.q.chars().count() > 500 {
-            return Err(ValidationError::new("q", "is longer than 500 characters").into());
-        }
-        let mut filters = Vec::new();
-        for (name, value) in &request.filters {
-            let dimension = parse_dimension(name)?;
-            if value.is_empty() || value.len() > 100 {
-                return Err(
-                    ValidationError::new(name.clone(), "must be 1 to 100 characters").into(),
-                );
-            }
-            filters.push((dimension, value.clone()));
-        }
-        let index = self.current_index().await?;
-        let query = mitra_search::Query {
-            text: request.q.clone(),
-            filters,
-            offset: request.offset,
-            limit,
-            lang: request.lang.clone(),
-            newest_first: request.newest_first,
-        };
-        let results = tokio::task::spawn_blocking(move || index.search(&query))
-            .await
-            .map_err(|e| ServiceError::Internal(e.into()))?
-            .map_err(internal)?;
-        let ids: Vec<EntryId> = results
-            .hits
-            .iter()
-            .filter_map(|h| EntryId::parse(&h.id).ok())
-            .collect();
-        let mut found = self.entries_by_id(&ids).await?;
-        let entries = results
-            .hits
-            .iter()
-            .filter_map(|h| found.remove(&h.id))
-            .collect();
-        Ok(SearchPage {
-            results,
-            entries,
-            offset: request.offset,
-            limit,
-        })
-    }
-
-    /// Every entry a search finds, up to [`MAX_EXPORT`], best first (or newest first): for exports.
-    pub async fn search_for_export(
-        &self,
-        request: &SearchRequest,
-    ) -> Result<SearchPage, ServiceError> {
-        let mut first = request.clone();
-        first.offset = 0;
-        first.limit = Some(MAX_SEARCH_LIMIT);
-        let mut page = self.search(&first).await?;
-        let total = page.results.total.min(MAX_EXPORT);
-        while page.entries.len() < total && page.results.hits.len() < total {
-            let mut next = first.clone();
-            next.offset = page.results.hits.len();
-            let more = self.search(&next).await?;
-            if more.results.hits.is_empty() {
-                break;
-            }
-            page.results.hits.extend(more.results.hits);
-            page.entries.extend(more.entries);
-        }
-        page.limit = total;
-        Ok(page)
-    }
-
-    /// Completions of what the user has typed into the search box.
-    pub async fn suggest(&self, typed: &str, limit: usize) -> Result<Vec<String>, ServiceError> {
-        if typed.chars().count() > 100 {
-            return Err(ValidationError::new("q", "is longer than 100 characters").into());
-        }
-        let index = self.current_index().await?;
-        let typed = typed.to_owned();
-        tokio::task::spawn_blocking(move || index.suggest(&typed, limit.clamp(1, 20)))
-            .await
-            .map_err(|e| ServiceError::Internal(e.into()))?
-            .map_err(internal)
     }
 }
 

@@ -40,9 +40,9 @@ pub use boundaries::{Boundary, boundaries};
 pub use cities::{CityDetail, CityListQuery, CityOverview, CityPage};
 pub use enrolment::{Enrolled, Seats, Standing};
 pub use entries::{
-    EntryDetail, EntryImportReport, EntryPermissions, MAX_EXPORT, MAX_SEARCH_LIMIT,
-    MAX_SEARCH_OFFSET, Places, SearchPage, SearchRequest, TrainingSeats, dimension_name,
-    parse_dimension,
+    EntryDetail, EntryImportReport, EntryPermissions, Found, MAX_EXPORT, MAX_SEARCH_LIMIT,
+    MAX_SEARCH_OFFSET, Places, SearchFilter, SearchPage, SearchRequest, TrainingSeats,
+    UnknownParameters, dimension_name, parse_dimension,
 };
 pub use error::ServiceError;
 pub use mail::{MailSettings, SentMail};

@@ -6,8 +6,10 @@
     reason = "test helpers: a failed set-up ends the test"
 )]
 
+use mitra_service::domain::ValidationError;
+use mitra_service::domain::entry::ContentLanguage;
 use mitra_service::test_support;
-use mitra_service::{Dimension, Mitra, SearchRequest, ServiceError};
+use mitra_service::{Dimension, Mitra, SearchRequest, ServiceError, UnknownParameters};
 use mitra_store::test_support::for_each_database_from;
 
 /// Builds the template every test starts from: the reference data loaded.
@@ -24,14 +26,16 @@ async fn open(url: String) -> Mitra {
 }
 
 fn query(q: &str) -> SearchRequest {
-    SearchRequest {
-        q: q.into(),
-        ..SearchRequest::default()
-    }
+    SearchRequest::default().words(q).expect("a valid query")
+}
+
+/// The search of the query string `raw`, as the API reads it.
+fn parse(raw: &str) -> Result<SearchRequest, ValidationError> {
+    SearchRequest::parse(Some(raw), 20, UnknownParameters::Refuse)
 }
 
 fn ids(page: &mitra_service::SearchPage) -> Vec<String> {
-    page.results.hits.iter().map(|h| h.id.clone()).collect()
+    page.found.iter().map(|f| f.hit.id.clone()).collect()
 }
 
 #[tokio::test]
@@ -83,26 +87,29 @@ async fn search_follows_the_change_feed() {
     for_each_database_from("reference", build, |url| async move {
         let mitra = open(url).await;
         let empty = mitra.search(&query("flood")).await.expect("search");
-        assert_eq!(
-            empty.results.total, 0,
-            "nothing is indexed before entries exist"
-        );
+        assert_eq!(empty.total, 0, "nothing is indexed before entries exist");
         mitra.load_demo(&[]).await.expect("demo");
         let found = mitra.search(&query("flood")).await.expect("search");
         assert!(
-            found.results.total > 0,
+            found.total > 0,
             "entries written after the index was built are found by the next search"
         );
         assert_eq!(
-            found.entries.len(),
-            found.results.hits.len(),
-            "each hit comes with its stored entry"
+            found.found.len(),
+            found.total.min(20),
+            "each hit of the page comes with its stored entry"
+        );
+        assert!(
+            found
+                .found
+                .iter()
+                .all(|f| f.hit.id == f.stored.entry.id.as_str()),
+            "hits are paired with their own entries"
         );
         let chinese = mitra.search(&query("曼谷")).await.expect("search");
         assert!(
             chinese
-                .entries
-                .iter()
+                .entries()
                 .all(|e| e.entry.cities.iter().any(|c| c.as_str() == "bangkok")
                     || e.entry
                         .texts
@@ -110,7 +117,7 @@ async fn search_follows_the_change_feed() {
                         .any(|t| t.title.contains("曼谷") || t.summary.contains("曼谷"))),
             "every hit for 曼谷 is about Bangkok"
         );
-        assert!(chinese.results.total >= 1);
+        assert!(chinese.total >= 1);
     })
     .await;
 }
@@ -121,18 +128,14 @@ async fn filters_facets_and_pages() {
         let mitra = open(url).await;
         mitra.load_demo(&[]).await.expect("demo");
         let all = mitra
-            .search(&SearchRequest {
-                limit: Some(10),
-                ..SearchRequest::default()
-            })
+            .search(&parse("limit=10").expect("valid"))
             .await
             .expect("all");
         assert_eq!(
-            all.results.total, 72,
+            all.total, 72,
             "67 initiatives and 5 example events and training"
         );
         let countries = &all
-            .results
             .facets
             .iter()
             .find(|(d, _)| *d == Dimension::Country)
@@ -144,23 +147,15 @@ async fn filters_facets_and_pages() {
             .map(|(_, n)| *n)
             .expect("CN counted");
         let in_china = mitra
-            .search(&SearchRequest {
-                filters: vec![("country".into(), "CN".into())],
-                limit: Some(100),
-                ..SearchRequest::default()
-            })
+            .search(&parse("country=CN&limit=100").expect("valid"))
             .await
             .expect("filtered");
         assert_eq!(
-            in_china.results.total as u64, china,
+            in_china.total as u64, china,
             "the filter finds what the facet counted"
         );
         let second = mitra
-            .search(&SearchRequest {
-                offset: 10,
-                limit: Some(10),
-                ..SearchRequest::default()
-            })
+            .search(&parse("offset=10&limit=10").expect("valid"))
             .await
             .expect("page 2");
         assert!(
@@ -168,31 +163,41 @@ async fn filters_facets_and_pages() {
             "pages do not overlap"
         );
 
-        let bad = mitra
-            .search(&SearchRequest {
-                filters: vec![("colour".into(), "red".into())],
-                ..SearchRequest::default()
-            })
-            .await;
-        assert!(
-            matches!(bad, Err(ServiceError::Validation(ref e)) if e.field == "colour"),
-            "{bad:?}"
+        let bad = parse("colour=red");
+        assert!(matches!(bad, Err(ref e) if e.field == "colour"), "{bad:?}");
+        let bad = parse("limit=0");
+        assert!(matches!(bad, Err(ref e) if e.field == "limit"), "{bad:?}");
+        let bad = parse("page=2&limit=101");
+        assert!(matches!(bad, Err(ref e) if e.field == "limit"), "{bad:?}");
+        let bad = parse("offset=10001");
+        assert!(matches!(bad, Err(ref e) if e.field == "offset"), "{bad:?}");
+        let bad = parse("lang=xx");
+        assert!(matches!(bad, Err(ref e) if e.field == "lang"), "{bad:?}");
+        let bad = SearchRequest::default().words(&"x".repeat(501));
+        assert!(matches!(bad, Err(ref e) if e.field == "q"), "{bad:?}");
+        let pages =
+            parse("q=flood&page=3&limit=7&lang=zh-CN&country=TH&country=VN&kind=").expect("valid");
+        assert_eq!(
+            (pages.text(), pages.offset(), pages.limit(), pages.lang()),
+            ("flood", 14, 7, Some(ContentLanguage::ZhHans)),
+            "page 3 of 7 starts after 14 hits; an interface alias names the reader's language"
         );
-        let bad = mitra
-            .search(&SearchRequest {
-                limit: Some(0),
-                ..SearchRequest::default()
-            })
-            .await;
-        assert!(
-            matches!(bad, Err(ServiceError::Validation(ref e)) if e.field == "limit"),
-            "{bad:?}"
+        assert_eq!(
+            pages
+                .filters()
+                .iter()
+                .map(|f| f.value.as_str())
+                .collect::<Vec<_>>(),
+            ["TH", "VN"],
+            "repeated filters are alternatives; empty ones are left out"
         );
-        let bad = mitra.search(&query(&"x".repeat(501))).await;
-        assert!(
-            matches!(bad, Err(ServiceError::Validation(ref e)) if e.field == "q"),
-            "{bad:?}"
-        );
+        let lenient = SearchRequest::parse(
+            Some("colour=red&lang=xx&done=1"),
+            20,
+            UnknownParameters::Ignore,
+        )
+        .expect("pages leave unknown parameters alone");
+        assert!(lenient.filters().is_empty() && lenient.lang().is_none());
     })
     .await;
 }
@@ -365,7 +370,7 @@ async fn two_nodes_find_every_entry_of_concurrent_writers_and_a_bulk_import() {
         for (name, node) in [("a", &node_a), ("b", &node_b)] {
             let found = node.search(&query("canal")).await.expect("search");
             assert_eq!(
-                found.results.total, expected,
+                found.total, expected,
                 "node {name} finds every entry written"
             );
         }

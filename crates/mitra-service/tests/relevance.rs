@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use mitra_service::domain::entry::ContentLanguage;
 use mitra_service::{Mitra, SearchRequest};
 use mitra_store::test_support::for_each_database;
 use serde::Deserialize;
@@ -69,15 +70,16 @@ async fn judged_queries_in_five_languages_reach_the_ndcg_threshold() {
             let mut report = Vec::new();
             for j in &judged.query {
                 let page = mitra
-                    .search(&SearchRequest {
-                        q: j.q.clone(),
-                        limit: Some(10),
-                        lang: Some(j.lang.clone()),
-                        ..SearchRequest::default()
-                    })
+                    .search(
+                        &SearchRequest::default()
+                            .words(&j.q)
+                            .and_then(|r| r.page(0, 10))
+                            .expect("a valid query")
+                            .for_reader(ContentLanguage::parse(&j.lang).expect("a known language")),
+                    )
                     .await
                     .expect("search");
-                let ranked: Vec<String> = page.results.hits.iter().map(|h| h.id.clone()).collect();
+                let ranked: Vec<String> = page.found.iter().map(|f| f.hit.id.clone()).collect();
                 let score = ndcg_at_10(&ranked, &j.relevant);
                 by_lang.entry(j.lang.as_str()).or_default().push(score);
                 report.push((score, j.lang.as_str(), j.q.as_str(), ranked));

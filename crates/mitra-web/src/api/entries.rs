@@ -3,9 +3,10 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
-use mitra_service::domain::{Entry, ValidationError};
+use mitra_service::domain::Entry;
 use mitra_service::{
-    Mitra, SearchPage, SearchRequest, Seats, Standing, StoredEntry, dimension_name, parse_dimension,
+    Found, Mitra, SearchPage, SearchRequest, Seats, Standing, StoredEntry, UnknownParameters,
+    dimension_name,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -16,46 +17,6 @@ use super::problems::{
 use super::{ApiJson, ApiQuery};
 use crate::auth::Auth;
 use crate::error::ApiError;
-
-/// Reads a search from a query string: `q`, `offset`, `limit`, `page` (1-based, with `per_page` hits a page), and
-/// any number of filters named by dimension (`kind=practice&country=TH&country=VN`). `lang` is the reader's
-/// language. Unknown parameters are refused when `strict`, and left alone otherwise (pages carry `lang`, `done`).
-pub(crate) fn search_request(
-    query: Option<&str>,
-    per_page: usize,
-    strict: bool,
-) -> Result<SearchRequest, ValidationError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
-        .map_err(|e| ValidationError::new("query", format!("is not a valid query string: {e}")))?;
-    let mut request = SearchRequest {
-        limit: Some(per_page),
-        ..SearchRequest::default()
-    };
-    let number = |name: &str, value: &str| {
-        value
-            .parse::<usize>()
-            .map_err(|_| ValidationError::new(name, format!("'{value}' is not a whole number")))
-    };
-    for (name, value) in pairs {
-        match name.as_str() {
-            "q" => request.q = value,
-            "offset" => request.offset = number("offset", &value)?,
-            "limit" => request.limit = Some(number("limit", &value)?),
-            "page" => {
-                let page = number("page", &value)?.max(1);
-                request.offset = (page - 1).saturating_mul(request.limit.unwrap_or(per_page));
-            }
-            "lang" => request.lang = Some(value),
-            _ if value.is_empty() => {}
-            _ => match parse_dimension(&name) {
-                Ok(_) => request.filters.push((name, value)),
-                Err(e) if strict => return Err(e),
-                Err(_) => {}
-            },
-        }
-    }
-    Ok(request)
-}
 
 /// The query of a search. Filters may repeat: values of one filter are alternatives, different filters all apply.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -177,33 +138,23 @@ pub struct SearchResponse {
 
 impl From<&SearchPage> for SearchResponse {
     fn from(page: &SearchPage) -> Self {
-        let kinds: std::collections::HashMap<&str, &str> = page
-            .entries
-            .iter()
-            .map(|e| (e.entry.id.as_str(), e.entry.kind().tag()))
-            .collect();
         Self {
-            total: page.results.total,
+            total: page.total,
             offset: page.offset,
             limit: page.limit,
             hits: page
-                .results
-                .hits
+                .found
                 .iter()
-                .map(|h| HitResponse {
-                    id: h.id.clone(),
-                    kind: kinds
-                        .get(h.id.as_str())
-                        .map(|k| (*k).to_owned())
-                        .unwrap_or_default(),
-                    score: h.score,
-                    lang: h.lang.clone(),
-                    title_html: h.title_html.clone(),
-                    snippet_html: h.snippet_html.clone(),
+                .map(|Found { hit, stored }| HitResponse {
+                    id: hit.id.clone(),
+                    kind: stored.entry.kind().tag().to_owned(),
+                    score: hit.score,
+                    lang: hit.lang.clone(),
+                    title_html: hit.title_html.clone(),
+                    snippet_html: hit.snippet_html.clone(),
                 })
                 .collect(),
             facets: page
-                .results
                 .facets
                 .iter()
                 .map(|(dimension, values)| Facet {
@@ -228,7 +179,7 @@ pub async fn search(
     State(mitra): State<Mitra>,
     uri: Uri,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let request = search_request(uri.query(), 20, true)?;
+    let request = SearchRequest::parse(uri.query(), 20, UnknownParameters::Refuse)?;
     let page = mitra.search(&request).await?;
     Ok(Json(SearchResponse::from(&page)))
 }

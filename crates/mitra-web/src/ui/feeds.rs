@@ -8,13 +8,14 @@ use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 use mitra_service::domain::Language;
 use mitra_service::domain::entry::{Details, LocalTime};
-use mitra_service::{MAX_SEARCH_LIMIT, Mitra, SearchRequest, ServiceError, StoredEntry};
+use mitra_service::{
+    Dimension, MAX_SEARCH_LIMIT, Mitra, SearchRequest, ServiceError, StoredEntry, UnknownParameters,
+};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::format::content_language;
 use super::search::search_query;
-use crate::api::entries::search_request;
 use crate::error::PageError;
 use crate::i18n::{Lang, translate};
 
@@ -50,18 +51,25 @@ async fn newest(
     size: usize,
     only: &[&str],
 ) -> Result<(SearchRequest, Vec<StoredEntry>), PageError> {
-    let mut request = search_request(uri.query(), size, false).map_err(ServiceError::from)?;
-    request.offset = 0;
-    request.limit = Some(size);
-    request.newest_first = true;
-    if !only.is_empty() && !request.filters.iter().any(|(name, _)| name == "kind") {
-        request.filters.extend(
-            only.iter()
-                .map(|kind| ("kind".to_owned(), (*kind).to_owned())),
-        );
+    let mut request = parse(uri, size)?.newest(size).map_err(ServiceError::from)?;
+    if !request.filters_on(Dimension::Kind) {
+        for kind in only {
+            request = request
+                .filter(Dimension::Kind, kind)
+                .map_err(ServiceError::from)?;
+        }
     }
     let page = mitra.search(&request).await?;
-    Ok((request, page.entries))
+    let entries = page.found.into_iter().map(|f| f.stored).collect();
+    Ok((request, entries))
+}
+
+/// The search in the query string of `uri`, `size` hits a page.
+fn parse(uri: &Uri, size: usize) -> Result<SearchRequest, PageError> {
+    Ok(
+        SearchRequest::parse(uri.query(), size, UnknownParameters::Ignore)
+            .map_err(ServiceError::from)?,
+    )
 }
 
 /// `GET /feeds/entries.atom`: the newest entries of a search, as an Atom feed.
@@ -105,8 +113,8 @@ fn atom_feed(
         format!("?{query}")
     };
     // The search it follows: the words, then the filter values.
-    let what: Vec<&str> = std::iter::once(request.q.trim())
-        .chain(request.filters.iter().map(|(_, value)| value.as_str()))
+    let what: Vec<&str> = std::iter::once(request.text().trim())
+        .chain(request.filters().iter().map(|f| f.value.as_str()))
         .filter(|part| !part.is_empty())
         .collect();
     let title = if what.is_empty() {
@@ -188,10 +196,10 @@ pub async fn export_csv(
     Lang(lang): Lang,
     uri: Uri,
 ) -> Result<Response, PageError> {
-    let request =
-        search_request(uri.query(), MAX_SEARCH_LIMIT, false).map_err(ServiceError::from)?;
-    let page = mitra.search_for_export(&request).await?;
-    let written = csv_export(&base_url(&mitra), lang, &page.entries)
+    let page = mitra
+        .search_for_export(&parse(&uri, MAX_SEARCH_LIMIT)?)
+        .await?;
+    let written = csv_export(&base_url(&mitra), lang, page.entries())
         .map_err(|e| ServiceError::Internal(e.into()))?;
     let mut response = with_type(written.into_response(), "text/csv; charset=utf-8");
     response.headers_mut().insert(
@@ -203,7 +211,11 @@ pub async fn export_csv(
 
 /// The CSV of `entries`, one row each in the text closest to the reader's language, every cell safe to open in a
 /// spreadsheet.
-fn csv_export(base: &str, lang: Language, entries: &[StoredEntry]) -> Result<Vec<u8>, csv::Error> {
+fn csv_export<'a>(
+    base: &str,
+    lang: Language,
+    entries: impl Iterator<Item = &'a StoredEntry>,
+) -> Result<Vec<u8>, csv::Error> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record([
         "id",
@@ -254,15 +266,14 @@ fn csv_export(base: &str, lang: Language, entries: &[StoredEntry]) -> Result<Vec
 
 /// `GET /search/export.json`: every entry a search finds (up to 10 000), best first, whole, as the API gives them.
 pub async fn export_json(State(mitra): State<Mitra>, uri: Uri) -> Result<Response, PageError> {
-    let request =
-        search_request(uri.query(), MAX_SEARCH_LIMIT, false).map_err(ServiceError::from)?;
-    let page = mitra.search_for_export(&request).await?;
+    let page = mitra
+        .search_for_export(&parse(&uri, MAX_SEARCH_LIMIT)?)
+        .await?;
     let entries: Vec<crate::api::entries::EntryResponse> = page
-        .entries
-        .iter()
+        .entries()
         .map(crate::api::entries::EntryResponse::from)
         .collect();
-    let body = serde_json::json!({"total": page.results.total, "entries": entries});
+    let body = serde_json::json!({"total": page.total, "entries": entries});
     let mut response = axum::Json(body).into_response();
     response.headers_mut().insert(
         header::CONTENT_DISPOSITION,

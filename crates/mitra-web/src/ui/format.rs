@@ -73,10 +73,7 @@ pub fn query_string(pairs: &[(String, String)]) -> String {
 
 /// The content language closest to the reader's interface language.
 pub fn content_language(lang: Language) -> ContentLanguage {
-    match lang {
-        Language::En => ContentLanguage::En,
-        Language::ZhHans => ContentLanguage::ZhHans,
-    }
+    lang.into()
 }
 
 /// The name of the country with `code` for a reader of `lang`, from `countries`; the code itself if it is not there.

@@ -9,13 +9,12 @@ use axum::response::Response;
 use mitra_service::domain::Language;
 use mitra_service::domain::entry::{ContentLanguage, TextOrigin};
 use mitra_service::{
-    Dimension, Hit, Mitra, Places, SearchPage, SearchRequest, ServiceError, StoredEntry,
-    dimension_name, parse_dimension,
+    Dimension, Found, Mitra, Places, SearchPage, SearchRequest, ServiceError, UnknownParameters,
+    dimension_name,
 };
 
 use super::format::{content_language, query_string, year_range};
 use super::{Layout, render};
-use crate::api::entries::search_request;
 use crate::error::PageError;
 use crate::i18n::translate;
 
@@ -30,8 +29,9 @@ pub async fn search(
     l: Layout,
     uri: Uri,
 ) -> Result<Response, PageError> {
-    let mut request = search_request(uri.query(), PER_PAGE, false).map_err(ServiceError::from)?;
-    request.lang = Some(l.lang.tag().to_owned());
+    let request = SearchRequest::parse(uri.query(), PER_PAGE, UnknownParameters::Ignore)
+        .map_err(ServiceError::from)?
+        .for_reader(l.lang.into());
     let page = mitra.search(&request).await?;
     let places = mitra.places().await?;
     Ok(render(&SearchResultsPage::build(
@@ -42,33 +42,38 @@ pub async fn search(
 /// The search's query string on page `page` (the first page has no `page`), without the reader's language: the
 /// page's own links, and those of its feeds and exports.
 pub(crate) fn search_query(request: &SearchRequest, page: usize) -> String {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    if !request.q.is_empty() {
-        pairs.push(("q".into(), request.q.clone()));
-    }
-    pairs.extend(request.filters.iter().cloned());
+    let mut pairs = words_and_filters(request, None);
     if page > 1 {
         pairs.push(("page".into(), page.to_string()));
     }
     query_string(&pairs)
 }
 
-/// The search's address with filter `(name, value)` added, or removed when it is there; back to the first page.
-fn toggled(request: &SearchRequest, name: &str, value: &str) -> String {
+/// The search's words and filters as query parameters, leaving out the filter `except`.
+fn words_and_filters(
+    request: &SearchRequest,
+    except: Option<(Dimension, &str)>,
+) -> Vec<(String, String)> {
     let mut pairs: Vec<(String, String)> = Vec::new();
-    if !request.q.is_empty() {
-        pairs.push(("q".into(), request.q.clone()));
+    if !request.text().is_empty() {
+        pairs.push(("q".into(), request.text().to_owned()));
     }
-    let mut present = false;
-    for (n, v) in &request.filters {
-        if n == name && v == value {
-            present = true;
-        } else {
-            pairs.push((n.clone(), v.clone()));
-        }
-    }
-    if !present {
-        pairs.push((name.to_owned(), value.to_owned()));
+    pairs.extend(
+        request
+            .filters()
+            .iter()
+            .filter(|f| except != Some((f.dimension, f.value.as_str())))
+            .map(|f| (dimension_name(f.dimension).to_owned(), f.value.clone())),
+    );
+    pairs
+}
+
+/// The search's address with filter `value` of `dimension` added, or removed when it is there; back to the first
+/// page.
+fn toggled(request: &SearchRequest, dimension: Dimension, value: &str) -> String {
+    let mut pairs = words_and_filters(request, Some((dimension, value)));
+    if !request.has_filter(dimension, value) {
+        pairs.push((dimension_name(dimension).to_owned(), value.to_owned()));
     }
     format!("/search?{}", query_string(&pairs))
 }
@@ -112,7 +117,7 @@ struct HitView {
 
 impl HitView {
     /// A hit with its stored entry, for a reader of `lang`.
-    fn build(hit: &Hit, stored: &StoredEntry, places: &Places, lang: Language) -> Self {
+    fn build(Found { hit, stored }: &Found, places: &Places, lang: Language) -> Self {
         let entry = &stored.entry;
         let shown = ContentLanguage::parse(&hit.lang).ok();
         Self {
@@ -175,8 +180,8 @@ impl FacetView {
                 .map(|(value, count)| FacetValue {
                     label: value_label(dimension, value, places, lang),
                     count: *count,
-                    href: toggled(request, name, value),
-                    selected: request.filters.iter().any(|(n, v)| n == name && v == value),
+                    href: toggled(request, dimension, value),
+                    selected: request.has_filter(dimension, value),
                 })
                 .collect(),
         }
@@ -202,36 +207,33 @@ impl SearchResultsPage {
     /// The page of results `page` of `request`, with places to name cities and countries.
     fn build(l: Layout, request: &SearchRequest, page: &SearchPage, places: &Places) -> Self {
         let lang = l.lang;
-        let title = if request.q.is_empty() {
+        let q = request.text();
+        let title = if q.is_empty() {
             l.t("search-title")
         } else {
-            format!("{} · {}", request.q, l.t("search-title"))
+            format!("{q} · {}", l.t("search-title"))
         };
         let l = l.page("search", title);
-        let total = page.results.total;
+        let total = page.total;
         let pages = total.div_ceil(PER_PAGE).max(1);
         let current = page.offset / PER_PAGE + 1;
         let link = |page: usize| format!("/search?{}", search_query(request, page));
         Self {
-            q: request.q.clone(),
-            summary: if request.q.is_empty() {
+            q: q.to_owned(),
+            summary: if q.is_empty() {
                 l.ta("search-count-all", &[("count", total.to_string())])
             } else {
                 l.ta(
                     "search-count",
-                    &[("count", total.to_string()), ("query", request.q.clone())],
+                    &[("count", total.to_string()), ("query", q.to_owned())],
                 )
             },
             hits: page
-                .results
-                .hits
+                .found
                 .iter()
-                .zip(page.entries.iter())
-                .filter(|(hit, stored)| hit.id == stored.entry.id.as_str())
-                .map(|(hit, stored)| HitView::build(hit, stored, places, lang))
+                .map(|found| HitView::build(found, places, lang))
                 .collect(),
             facets: page
-                .results
                 .facets
                 .iter()
                 .filter(|(_, values)| !values.is_empty())
@@ -240,14 +242,13 @@ impl SearchResultsPage {
                 })
                 .collect(),
             active: request
-                .filters
+                .filters()
                 .iter()
-                .filter_map(|(name, value)| {
-                    let dimension = parse_dimension(name).ok()?;
-                    Some((
-                        value_label(dimension, value, places, lang),
-                        toggled(request, name, value),
-                    ))
+                .map(|f| {
+                    (
+                        value_label(f.dimension, &f.value, places, lang),
+                        toggled(request, f.dimension, &f.value),
+                    )
                 })
                 .collect(),
             previous: (current > 1).then(|| link(current - 1)),
