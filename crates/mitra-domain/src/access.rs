@@ -5,6 +5,7 @@
 //! was forgotten does not compile.
 
 use crate::account::{AccountId, Membership, ModerationStatus, OrgKind, PlatformRole, TokenScope};
+use crate::interest::Side;
 use crate::{CityId, OrgId};
 
 /// Why an action was refused.
@@ -127,6 +128,10 @@ handle!(
     /// Proof that the actor may submit observations for every city of a batch.
     CitiesEditor {}
 );
+handle!(
+    /// Proof that the actor may write in a thread about an opportunity, and for which side.
+    ThreadParty { side: Side, org: OrgId }
+);
 
 impl SignedIn {
     /// The account, or `None` for an operator.
@@ -151,6 +156,18 @@ impl OrgEditor {
     /// Whether the organisation is approved, so its content may be published without moderation.
     pub fn org_approved(&self) -> bool {
         self.approved
+    }
+}
+
+impl ThreadParty {
+    /// The side the actor writes for.
+    pub fn side(&self) -> Side {
+        self.side
+    }
+
+    /// The organisation of that side.
+    pub fn org(&self) -> &OrgId {
+        &self.org
     }
 }
 
@@ -333,6 +350,69 @@ impl Actor {
     }
 }
 
+impl Actor {
+    /// A member (any role) of the approved organisation `org`, who may express interest on its behalf and write for
+    /// it in the thread; an operator may too.
+    pub fn interested_member(&self, org: &OrgId) -> Result<ThreadParty, Denied> {
+        match self.writer()? {
+            None => {}
+            Some(a)
+                if a.memberships
+                    .iter()
+                    .any(|m| &m.org == org && m.org_status == ModerationStatus::Approved) => {}
+            Some(_) => return Err(Denied::Forbidden),
+        }
+        Ok(ThreadParty {
+            stamp: self.stamp(),
+            side: Side::Interested,
+            org: org.clone(),
+        })
+    }
+
+    /// A party to the thread between `interested` and `publisher`: an editor of the publishing organisation writes
+    /// for it; otherwise a member of the interested one (see [`Actor::interested_member`]) writes for that.
+    /// Platform admins are not parties: they may read threads for moderation ([`Actor::thread_reader`]), not write.
+    pub fn thread_party(
+        &self,
+        interested: &OrgId,
+        publisher: &OrgId,
+    ) -> Result<ThreadParty, Denied> {
+        let account = self.writer()?;
+        let edits_publisher = account.is_some_and(|a| {
+            a.memberships
+                .iter()
+                .any(|m| &m.org == publisher && m.role.can_edit())
+        });
+        if edits_publisher {
+            return Ok(ThreadParty {
+                stamp: self.stamp(),
+                side: Side::Publisher,
+                org: publisher.clone(),
+            });
+        }
+        self.interested_member(interested)
+    }
+
+    /// Whether the actor may read the thread between `interested` and `publisher`: its parties (a read-scoped token
+    /// of theirs too), platform admins, and operators.
+    pub fn thread_reader(&self, interested: &OrgId, publisher: &OrgId) -> Result<(), Denied> {
+        match self {
+            Actor::Anonymous => Err(Denied::SignInRequired),
+            Actor::Operator => Ok(()),
+            Actor::Account(a) if a.platform_role == Some(PlatformRole::PlatformAdmin) => Ok(()),
+            Actor::Account(a)
+                if a.memberships.iter().any(|m| {
+                    (&m.org == publisher && m.role.can_edit())
+                        || (&m.org == interested && m.org_status == ModerationStatus::Approved)
+                }) =>
+            {
+                Ok(())
+            }
+            Actor::Account(_) => Err(Denied::Forbidden),
+        }
+    }
+}
+
 /// Why [`Actor::cities_editor`] refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CitiesDenied {
@@ -401,6 +481,75 @@ mod tests {
             memberships,
             token_scope: scope,
         })
+    }
+
+    #[test]
+    fn threads_are_written_by_members_of_the_interested_organisation_and_editors_of_the_publisher()
+    {
+        let approved = |org_id: &str, role| {
+            member(
+                org_id,
+                role,
+                OrgKind::Enterprise,
+                None,
+                ModerationStatus::Approved,
+            )
+        };
+        let (buyer, seller) = (org("buyer"), org("seller"));
+        let plain_buyer = account(None, vec![approved("buyer", MemberRole::Member)], None);
+        let party = plain_buyer
+            .thread_party(&buyer, &seller)
+            .expect("a member writes");
+        assert_eq!((party.side(), party.org()), (Side::Interested, &buyer));
+        let seller_editor = account(None, vec![approved("seller", MemberRole::Editor)], None);
+        let party = seller_editor
+            .thread_party(&buyer, &seller)
+            .expect("an editor answers");
+        assert_eq!(party.side(), Side::Publisher);
+        let seller_member = account(None, vec![approved("seller", MemberRole::Member)], None);
+        assert_eq!(
+            seller_member.thread_party(&buyer, &seller),
+            Err(Denied::Forbidden),
+            "a plain member of the publisher does not answer for it"
+        );
+        let pending_buyer = account(
+            None,
+            vec![member(
+                "buyer",
+                MemberRole::Admin,
+                OrgKind::Enterprise,
+                None,
+                ModerationStatus::Pending,
+            )],
+            None,
+        );
+        assert_eq!(
+            pending_buyer.interested_member(&buyer),
+            Err(Denied::Forbidden),
+            "an organisation waiting for approval cannot express interest"
+        );
+        let admin = account(Some(PlatformRole::PlatformAdmin), vec![], None);
+        assert_eq!(admin.thread_party(&buyer, &seller), Err(Denied::Forbidden));
+        assert_eq!(admin.thread_reader(&buyer, &seller), Ok(()));
+        let outsider = account(None, vec![approved("third", MemberRole::Admin)], None);
+        assert_eq!(
+            outsider.thread_reader(&buyer, &seller),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            Actor::Anonymous.thread_reader(&buyer, &seller),
+            Err(Denied::SignInRequired)
+        );
+        let read_only = account(
+            None,
+            vec![approved("buyer", MemberRole::Member)],
+            Some(TokenScope::Read),
+        );
+        assert_eq!(read_only.thread_reader(&buyer, &seller), Ok(()));
+        assert_eq!(
+            read_only.thread_party(&buyer, &seller),
+            Err(Denied::Forbidden)
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod entry;
 pub mod entry_import;
 pub mod error;
 pub mod ids;
+pub mod interest;
 pub mod language;
 pub mod observation;
 pub mod observation_batch;

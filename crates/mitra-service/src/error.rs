@@ -2,7 +2,7 @@
 
 use mitra_domain::ValidationError;
 use mitra_domain::reference::RowError;
-use mitra_store::StoreError;
+use mitra_store::{ConflictKind, StoreError};
 
 /// Why a use case did not complete.
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +80,13 @@ impl From<StoreError> for ServiceError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound { entity, id } => ServiceError::NotFound { entity, id },
+            StoreError::Conflict {
+                kind: ConflictKind::Changed,
+                constraint,
+            } => ServiceError::Conflict(format!(
+                "{} was changed by someone else meanwhile; reload it and try again",
+                constraint.as_deref().unwrap_or("it")
+            )),
             StoreError::Conflict { kind, constraint } => ServiceError::Conflict(match constraint {
                 Some(name) => format!("{kind} constraint {name}"),
                 None => format!("{kind} constraint"),

@@ -45,6 +45,8 @@ pub enum ConflictKind {
     Unique,
     /// A reference to a row that does not exist, or the removal of a row still referenced.
     ForeignKey,
+    /// The row changed since the caller read it (a concurrent writer was first); `constraint` names the row.
+    Changed,
 }
 
 impl std::fmt::Display for ConflictKind {
@@ -52,6 +54,7 @@ impl std::fmt::Display for ConflictKind {
         f.write_str(match self {
             ConflictKind::Unique => "unique",
             ConflictKind::ForeignKey => "foreign key",
+            ConflictKind::Changed => "changed",
         })
     }
 }

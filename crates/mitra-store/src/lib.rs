@@ -9,13 +9,13 @@
 //!
 //! # Layout
 //!
-//! - `lib.rs` (here): the traits, [`connect`] and [`Backend`]. `accounts.rs`, `entries.rs`, `journal.rs` and
-//!   `observations.rs`: the records and traits of those aggregates, without SQL. `error.rs`: [`StoreError`], which
+//! - `lib.rs` (here): the traits, [`connect`] and [`Backend`]. `accounts.rs`, `entries.rs`, `interests.rs`,
+//!   `journal.rs` and `observations.rs`: the records and traits of those aggregates, without SQL. `error.rs`: [`StoreError`], which
 //!   turns database errors into words that do not depend on the backend. `migrate.rs`: the list of migrations
 //!   (`migrations/sqlite/` and `migrations/postgres/`, identical file names) and their checksums.
 //! - `repo.rs` and `repo/`: the repository itself, one file per aggregate (`reference.rs`, `cities.rs`,
-//!   `standards.rs`, `journal.rs`, `accounts.rs`, `sessions.rs`, `orgs.rs`, `observations.rs`, `entries.rs`, and
-//!   the migration runner `migrations.rs`), with plain SQL that both engines run and private `FromRow` row structs
+//!   `standards.rs`, `journal.rs`, `accounts.rs`, `sessions.rs`, `orgs.rs`, `observations.rs`, `entries.rs`,
+//!   `interests.rs`, and the migration runner `migrations.rs`), with plain SQL that both engines run and private `FromRow` row structs
 //!   converted into domain types.
 //! - `sqlite.rs` and `postgres.rs`: opening each kind of database; `sqlite/dialect.rs` and `postgres/dialect.rs`:
 //!   what the engines do differently (how a write transaction begins, the change-feed lock, the bulk insert of
@@ -32,6 +32,7 @@
 mod accounts;
 mod entries;
 mod error;
+mod interests;
 mod journal;
 mod migrate;
 mod observations;
@@ -56,6 +57,10 @@ pub use accounts::{
 };
 pub use entries::{Attachment, Enrolment, EntryStore, EntryWrites, StoredEntry};
 pub use error::{ConflictKind, StoreError};
+pub use interests::{
+    InterestFilter, InterestMessage, InterestRecord, InterestStore, MailDue, NewInterest,
+    NotificationRecord, OrgName, ThreadChange,
+};
 pub use journal::{AuditEntry, Change, ReferenceChanges, ReferenceState};
 pub use migrate::MIGRATION_NAMES;
 pub use observations::{ObservationFilter, ObservationStore, PanelValue, UpsertReport};
@@ -80,6 +85,7 @@ pub trait Store:
     + OrgStore
     + ObservationStore
     + EntryStore
+    + InterestStore
     + Send
     + Sync
 {

@@ -69,6 +69,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     shipped!("0007_attachments"),
     shipped!("0008_entry_moderation"),
     shipped!("0009_indicator_units"),
+    shipped!("0010_interests"),
 ];
 
 /// The names of all migrations, in the order they apply. Both backends have a file for each.

@@ -16,6 +16,8 @@ mod accounts;
 mod cities;
 #[path = "repo/entries.rs"]
 mod entries;
+#[path = "repo/interests.rs"]
+mod interests;
 #[path = "repo/journal.rs"]
 mod journal;
 #[path = "repo/migrations.rs"]

@@ -31,7 +31,7 @@ pub(crate) fn account(n: u8, email: &str) -> NewAccount {
     }
 }
 
-fn org(id: &str, kind: OrgKind, city: Option<&str>) -> Organisation {
+pub(crate) fn org(id: &str, kind: OrgKind, city: Option<&str>) -> Organisation {
     let profile =
         OrgProfile::parse(kind, id, None, "TH", city, None, "What we do.", None).expect("profile");
     Organisation {

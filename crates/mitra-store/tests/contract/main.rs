@@ -9,6 +9,7 @@
 mod accounts;
 mod concurrency;
 mod entries;
+mod interests;
 mod migrations;
 mod support;
 
