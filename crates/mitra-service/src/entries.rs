@@ -523,7 +523,7 @@ impl Mitra {
     }
 
     /// The stored entries of `ids` that exist, by id.
-    async fn entries_by_id(
+    pub(crate) async fn entries_by_id(
         &self,
         ids: &[EntryId],
     ) -> Result<HashMap<String, StoredEntry>, ServiceError> {

@@ -13,6 +13,7 @@ mod cities;
 mod enrolment;
 mod entries;
 mod error;
+mod interests;
 mod mail;
 mod observations;
 mod orgs;
@@ -45,10 +46,13 @@ pub use entries::{
     UnknownParameters, dimension_name, parse_dimension,
 };
 pub use error::ServiceError;
+pub use interests::{InterestOffer, MailRun, Thread, ThreadActions};
 pub use mail::{MailSettings, SentMail};
 pub use mitra_domain as domain;
 pub use mitra_search::{Dimension, Hit, Results as SearchResults};
-pub use mitra_store::{ApiTokenRecord, AuditEntry};
+pub use mitra_store::{
+    ApiTokenRecord, AuditEntry, InterestMessage, InterestRecord, NotificationRecord, OrgName,
+};
 pub use mitra_store::{Attachment, Enrolment, StoredEntry};
 pub use observations::{ImportReport, ImportStage, ObservationPage, ObservationQuery, Progress};
 pub use orgs::{AdminOverview, OrgInput, OrgPermissions, OrganisationDetail};

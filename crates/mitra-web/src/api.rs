@@ -8,6 +8,7 @@ pub mod account;
 pub mod analytics;
 pub mod cities;
 pub mod entries;
+pub mod interests;
 pub mod observations;
 pub mod openapi;
 pub mod orgs;

@@ -253,7 +253,9 @@ fn methods_of(item: &PathItem) -> Vec<Method> {
 
 /// The API: one line per handler, grouped by resource; each handler's annotation gives its method and path.
 pub(crate) fn api_routes() -> ApiRoutes {
-    use api::{account, analytics, cities, entries, observations, openapi, orgs, standards};
+    use api::{
+        account, analytics, cities, entries, interests, observations, openapi, orgs, standards,
+    };
     ApiRoutes::default()
         .route(routes!(cities::list_cities))
         .route(routes!(cities::cities_geojson))
@@ -304,6 +306,17 @@ pub(crate) fn api_routes() -> ApiRoutes {
         .route(routes!(entries::list_attachments))
         .route(routes!(entries::attach))
         .route(routes!(entries::detach))
+        .route(routes!(interests::express_interest))
+        .route(routes!(interests::list_interests))
+        .route(routes!(interests::get_interest))
+        .route(routes!(interests::write_message))
+        .route(routes!(interests::decide))
+        .route(routes!(interests::list_notifications))
+        .route(routes!(interests::mark_read))
+        .route(routes!(
+            interests::get_mail_settings,
+            interests::set_mail_settings
+        ))
         .route(routes!(openapi::get_openapi))
 }
 

@@ -29,7 +29,8 @@ use crate::error::Problem;
          (name = "observations", description = "Indicator values of cities: import, listing and review"),
          (name = "organisations", description = "Organisations, moderation and members"),
          (name = "accounts", description = "The caller's account, API tokens and the audit trail"),
-         (name = "knowledge", description = "The knowledge exchange: practices, innovations, solutions, projects, funding, training and events, and their multilingual search")),
+         (name = "knowledge", description = "The knowledge exchange: practices, innovations, solutions, projects, funding, training and events, and their multilingual search"),
+         (name = "opportunities", description = "Expressions of interest in projects, solutions and funding calls, and the conversations that follow")),
 )]
 struct ApiDoc;
 
