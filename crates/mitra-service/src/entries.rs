@@ -871,6 +871,8 @@ pub struct EntryDetail {
     pub training: Option<TrainingSeats>,
     /// The files it shows.
     pub attachments: Vec<mitra_store::Attachment>,
+    /// Expressions of interest, when it is an opportunity (a project, solution or funding call).
+    pub interest: Option<crate::EntryInterest>,
 }
 
 impl Mitra {
@@ -936,6 +938,7 @@ impl Mitra {
             _ => None,
         };
         let attachments = self.store.list_attachments(&stored.entry.id).await?;
+        let interest = self.entry_interest(actor, &stored).await?;
         Ok(EntryDetail {
             stored,
             places,
@@ -943,6 +946,7 @@ impl Mitra {
             permissions,
             training,
             attachments,
+            interest,
         })
     }
 

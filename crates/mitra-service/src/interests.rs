@@ -12,7 +12,7 @@ use mitra_domain::interest::{
 use mitra_domain::{AccountId, Actor, ContentLanguage, Email, EntryId, ModerationStatus, OrgId};
 use mitra_store::{
     ConflictKind, InterestFilter, InterestMessage, InterestRecord, MailDue, NewInterest,
-    NotificationRecord, StoreError, StoredEntry, ThreadChange,
+    NotificationRecord, OrgName, StoreError, StoredEntry, ThreadChange,
 };
 use time::OffsetDateTime;
 
@@ -68,9 +68,21 @@ impl ThreadActions {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InterestOffer {
     /// The reader's approved organisations that may express interest (not the publisher itself).
-    pub orgs: Vec<OrgId>,
+    pub orgs: Vec<OrgName>,
     /// The reader's going threads about it.
     pub going: Vec<InterestId>,
+}
+
+/// An opportunity's expressions of interest as one reader sees them on its page.
+#[derive(Debug, Clone, Default)]
+pub struct EntryInterest {
+    /// Where the reader may express interest from.
+    pub offer: InterestOffer,
+    /// The threads about it the reader may read: all of them for its publisher's editors (and platform admins),
+    /// the reader's own organisations' otherwise.
+    pub threads: Vec<InterestRecord>,
+    /// Whether it has an organisation to contact (the platform's own entries have none).
+    pub has_publisher: bool,
 }
 
 /// What a run of the mail of notifications did.
@@ -114,6 +126,36 @@ impl Mitra {
             .collect())
     }
 
+    /// The expressions of interest of `entry` as the reader sees them; `None` when it is no opportunity.
+    pub(crate) async fn entry_interest(
+        &self,
+        actor: &Actor,
+        entry: &StoredEntry,
+    ) -> Result<Option<EntryInterest>, ServiceError> {
+        if !is_opportunity(entry.entry.kind()) {
+            return Ok(None);
+        }
+        let threads = match (&entry.owner_org, actor) {
+            (None, _) | (_, Actor::Anonymous) => Vec::new(),
+            (Some(publisher), _) => self
+                .store
+                .list_interests(&InterestFilter {
+                    orgs: Vec::new(),
+                    entry: Some(entry.entry.id.clone()),
+                    limit: INBOX_SIZE,
+                })
+                .await?
+                .into_iter()
+                .filter(|i| actor.thread_reader(&i.interested.id, publisher).is_ok())
+                .collect(),
+        };
+        Ok(Some(EntryInterest {
+            offer: self.interest_offer(actor, entry).await?,
+            threads,
+            has_publisher: entry.owner_org.is_some(),
+        }))
+    }
+
     /// Where the reader may express interest in `entry` from, and its threads about it already going.
     pub async fn interest_offer(
         &self,
@@ -132,6 +174,15 @@ impl Mitra {
             .filter(|m| &m.org != publisher && actor.interested_member(&m.org).is_ok())
             .map(|m| m.org.clone())
             .collect();
+        let mut named = Vec::with_capacity(orgs.len());
+        for org in &orgs {
+            let found = self.store.find_org(org).await?;
+            named.push(OrgName {
+                id: found.id,
+                name_en: found.profile.name_en,
+                name_zh: found.profile.name_zh,
+            });
+        }
         let going = self
             .store
             .list_interests(&InterestFilter {
@@ -144,7 +195,7 @@ impl Mitra {
             .filter(|i| orgs.contains(&i.interested.id) && i.status.takes_messages())
             .map(|i| i.id)
             .collect();
-        Ok(InterestOffer { orgs, going })
+        Ok(InterestOffer { orgs: named, going })
     }
 
     /// Expresses `org`'s interest in the opportunity `entry` with a first message; the publisher's editors are
@@ -229,22 +280,19 @@ impl Mitra {
         })
     }
 
-    /// The party the actor writes for in thread `id`: a reader who is no party gets 403, one who may not even read
-    /// it 404.
+    /// The party the actor writes for in thread `id`: 401 for anonymous callers, 403 for anyone who is no party
+    /// (writing is refused before anything about the thread is read back).
     async fn party(
         &self,
         actor: &Actor,
         id: &InterestId,
     ) -> Result<(InterestRecord, ThreadParty, OrgId), ServiceError> {
-        let thread = self.thread(actor, id).await?;
-        let Some(publisher) = thread.interest.publisher.as_ref().map(|p| p.id.clone()) else {
-            return Err(ServiceError::NotFound {
-                entity: "expression of interest",
-                id: id.to_string(),
-            });
+        let interest = self.store.find_interest(id).await?;
+        let Some(publisher) = interest.publisher.as_ref().map(|p| p.id.clone()) else {
+            return Err(ServiceError::Forbidden);
         };
-        let party = actor.thread_party(&thread.interest.interested.id, &publisher)?;
-        Ok((thread.interest, party, publisher))
+        let party = actor.thread_party(&interest.interested.id, &publisher)?;
+        Ok((interest, party, publisher))
     }
 
     /// Writes `message` in thread `id` for the actor's side; the publisher's first answer moves the thread to in
@@ -374,6 +422,14 @@ impl Mitra {
                     .is_some_and(|p| actor.thread_reader(&i.interested.id, &p.id).is_ok())
             })
             .collect())
+    }
+
+    /// How many notifications the reader has not read; 0 for anyone not signed in.
+    pub async fn unread_notifications(&self, actor: &Actor) -> Result<u64, ServiceError> {
+        match actor {
+            Actor::Account(a) => Ok(self.store.list_notifications(&a.id, 1).await?.1),
+            _ => Ok(0),
+        }
     }
 
     /// The reader's newest notifications and how many are unread.

@@ -21,6 +21,15 @@ pub const REFERENCE_VERSION: i64 = 2;
 const DEMO_PACK: &str = "foundation";
 /// The demo pack with one account per role.
 const DEMO_ACCOUNTS_PACK: &str = "accounts";
+/// The demo pack of the demonstration solution provider and the example opportunities of both demo organisations.
+const DEMO_OPPORTUNITIES_PACK: &str = "opportunities/examples";
+/// The demonstration solution provider's name; it says it is not real.
+const DEMO_PROVIDER_NAME: &str = "Demo organisation: solution provider (example)";
+/// Example opportunities published by the demo organisations (`data/entries/demo_opportunities.json`).
+const DEMO_OPPORTUNITIES: (&str, &str) = (
+    "entries/demo_opportunities.json",
+    include_str!("../../../data/entries/demo_opportunities.json"),
+);
 /// The password hash of a demo account while Mitra runs without `--demo`: not a hash, so no password matches it.
 const DISABLED_DEMO_HASH: &str =
     "!disabled: a demo account of an instance that runs without --demo";
@@ -110,6 +119,12 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, &str, &str)] = &[
         "demo-password-member",
         "Demo member",
         "org-member",
+    ),
+    (
+        "provider@demo.mitra.invalid",
+        "demo-password-provider",
+        "Demo solution provider",
+        "provider-admin",
     ),
 ];
 
@@ -410,6 +425,13 @@ impl Mitra {
                 .await?;
         }
         newly_loaded |= self.load_demo_entries().await?;
+        if !loaded.iter().any(|p| p == DEMO_OPPORTUNITIES_PACK) {
+            self.load_demo_opportunities().await?;
+            newly_loaded |= self
+                .store
+                .mark_demo_loaded(DEMO_OPPORTUNITIES_PACK, &AuditStamp::system("demo"))
+                .await?;
+        }
         self.set_demo_accounts_enabled(true).await?;
         Ok(DemoReport { newly_loaded })
     }
@@ -477,9 +499,77 @@ impl Mitra {
                 "org-admin" => MemberRole::Admin,
                 "org-editor" => MemberRole::Editor,
                 "org-member" => MemberRole::Member,
+                // The provider's account joins its own organisation with the example opportunities.
                 _ => continue,
             };
             self.add_member(&operator, org.as_str(), email, member_role.as_str())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The demonstration solution provider with its admin, and the example opportunities of both demo
+    /// organisations: so that expressing interest, and the conversation that follows, can be tried.
+    async fn load_demo_opportunities(&self) -> Result<(), ServiceError> {
+        use mitra_domain::{Actor, MemberRole};
+        let operator = Actor::Operator;
+        for (email, password, name, role) in DEMO_ACCOUNTS {
+            if *role != "provider-admin" {
+                continue;
+            }
+            match self
+                .create_account(&operator, email, password, name, None)
+                .await
+            {
+                Ok(_) | Err(ServiceError::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let input = crate::OrgInput {
+            kind: "startup".into(),
+            name_en: DEMO_PROVIDER_NAME.into(),
+            name_zh: Some("示例机构：解决方案服务商（演示）".into()),
+            country: "CN".into(),
+            city: None,
+            website: None,
+            description_en:
+                "A demonstration solution provider for trying Mitra out. It is not a real company."
+                    .into(),
+            description_zh: Some("用于体验 Mitra 的演示服务商，并非真实企业。".into()),
+        };
+        let provider = match self.create_organisation(&operator, &input).await {
+            Ok(org) => org.id,
+            Err(ServiceError::Validation(_)) => mitra_domain::OrgId::from_name(DEMO_PROVIDER_NAME)?,
+            Err(e) => return Err(e),
+        };
+        for (email, _, _, role) in DEMO_ACCOUNTS {
+            if *role == "provider-admin" {
+                self.add_member(
+                    &operator,
+                    provider.as_str(),
+                    email,
+                    MemberRole::Admin.as_str(),
+                )
+                .await?;
+            }
+        }
+        #[derive(serde::Deserialize)]
+        struct Published {
+            org: String,
+            entry: mitra_domain::Entry,
+        }
+        let (file, text) = DEMO_OPPORTUNITIES;
+        let published: Vec<Published> = serde_json::from_str(text)
+            .map_err(|e| ServiceError::Internal(anyhow::anyhow!("{file}: {e}")))?;
+        for p in published {
+            let org = mitra_domain::OrgId::parse(&p.org)?;
+            p.entry.validate()?;
+            self.store
+                .put_entries(
+                    &[(p.entry, mitra_domain::ModerationStatus::Approved)],
+                    Some(&org),
+                    &AuditStamp::system("demo"),
+                )
                 .await?;
         }
         Ok(())

@@ -106,8 +106,8 @@ impl Routes {
 
 fn pages() -> Routes {
     use ui::{
-        account, admin, analytics, api_docs, cities, entries, feeds, home, orgs, review, search,
-        standards,
+        account, admin, analytics, api_docs, cities, entries, feeds, home, interests, orgs, review,
+        search, standards,
     };
     Routes::default()
         .get("/", home::show_home)
@@ -128,6 +128,14 @@ fn pages() -> Routes {
         .post("/entries/{id}/files/{sha256}/delete", entries::detach)
         .post("/entries/{id}/enrolment", entries::enrol)
         .post("/entries/{id}/enrolment/withdraw", entries::withdraw)
+        .post("/entries/{id}/interests", interests::express_interest)
+        .get("/interests", interests::show_inbox)
+        .get("/interests/{id}", interests::show_thread)
+        .post("/interests/{id}/messages", interests::write_message)
+        .post("/interests/{id}/decision", interests::decide)
+        .get("/notifications", interests::show_notifications)
+        .post("/notifications/read", interests::mark_read)
+        .post("/notifications/settings", interests::save_mail_frequency)
         .get("/feeds/entries.atom", feeds::atom)
         .get("/feeds/calendar.ics", feeds::calendar)
         .get("/search/export.csv", feeds::export_csv)

@@ -16,6 +16,7 @@ pub mod feeds;
 pub mod format;
 pub mod forms;
 pub mod home;
+pub mod interests;
 pub mod layout;
 pub mod map;
 pub mod orgs;

@@ -33,6 +33,8 @@ pub struct Layout {
     pub is_admin: bool,
     /// Whether the reader may review observations (verifiers).
     pub is_verifier: bool,
+    /// Notifications the signed-in person has not read.
+    pub unread: u64,
     /// The session's CSRF token, for the forms on the page (sign-out included).
     pub csrf: String,
     /// A notice to show after a completed action (post/redirect/get), as a message key.
@@ -73,6 +75,11 @@ const NOTICES: &[&str] = &[
     "enrol-withdrawn",
     "attachment-added",
     "attachment-removed",
+    "interest-sent",
+    "interest-written",
+    "interest-decided",
+    "notifications-read",
+    "notifications-saved",
 ];
 
 impl FromRequestParts<Mitra> for Layout {
@@ -85,6 +92,8 @@ impl FromRequestParts<Mitra> for Layout {
         let demo = mitra.is_demo().await.unwrap_or(false);
         let roles = mitra.roles(&auth.actor);
         let (query, notice) = query_and_notice(&parts.uri);
+        // Like the banner, the count is a courtesy: a failure shows the page without it.
+        let unread = mitra.unread_notifications(&auth.actor).await.unwrap_or(0);
         Ok(Self {
             lang,
             title: String::new(),
@@ -94,6 +103,7 @@ impl FromRequestParts<Mitra> for Layout {
             user: auth.account.as_ref().map(|a| a.display_name.clone()),
             is_admin: roles.platform_admin,
             is_verifier: roles.verifier,
+            unread,
             csrf: auth.csrf_token.unwrap_or_default(),
             notice,
             actor: auth.actor,
@@ -137,6 +147,7 @@ impl Layout {
             user: None,
             is_admin: false,
             is_verifier: false,
+            unread: 0,
             csrf: String::new(),
             notice: None,
             actor: Actor::Anonymous,
@@ -191,7 +202,12 @@ impl Layout {
         translate(self.lang, &format!("{prefix}-{id}"))
     }
 
-    /// A message with a count.
+    /// How many notifications are unread, in words (the badge's label for screen readers).
+    pub fn unread_text(&self) -> String {
+        self.tn("notifications-unread", self.unread)
+    }
+
+    /// A message with a count, in the plural form the reader's language uses.
     pub fn tn(&self, key: &str, count: u64) -> String {
         translate_with(self.lang, key, "count", count as f64)
     }

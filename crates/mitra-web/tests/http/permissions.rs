@@ -77,6 +77,10 @@ enum Access {
     CityEditors,
     /// Verifiers only.
     Verifiers,
+    /// Any member of an approved organisation (here the demo city government), not platform admins as such.
+    OrgMembers,
+    /// Editors and admins of the organisation that publishes the opportunity a conversation is about.
+    ThreadPublishers,
 }
 
 impl Access {
@@ -91,6 +95,8 @@ impl Access {
             Access::PlatformAdmins => role == Role::PlatformAdmin,
             Access::CityEditors => matches!(role, Role::Editor | Role::OrgAdmin),
             Access::Verifiers => role == Role::Verifier,
+            Access::OrgMembers => matches!(role, Role::Member | Role::Editor | Role::OrgAdmin),
+            Access::ThreadPublishers => matches!(role, Role::Editor | Role::OrgAdmin),
         }
     }
 }
@@ -186,6 +192,28 @@ fn matrix() -> Vec<(Method, &'static str, Access)> {
         (Method::DELETE, "/api/v1/entries/{id}", PlatformAdmins),
         (Method::POST, "/api/v1/tokens", SignedIn),
         (Method::DELETE, "/api/v1/tokens/{id}", SignedIn),
+        (Method::POST, "/entries/{id}/interests", OrgMembers),
+        (Method::POST, "/api/v1/entries/{id}/interests", OrgMembers),
+        (Method::POST, "/interests/{id}/messages", ThreadPublishers),
+        (Method::POST, "/interests/{id}/decision", ThreadPublishers),
+        (
+            Method::POST,
+            "/api/v1/interests/{id}/messages",
+            ThreadPublishers,
+        ),
+        (
+            Method::POST,
+            "/api/v1/interests/{id}/decision",
+            ThreadPublishers,
+        ),
+        (Method::POST, "/notifications/read", SignedIn),
+        (Method::POST, "/notifications/settings", SignedIn),
+        (Method::POST, "/api/v1/notifications/read", SignedIn),
+        (
+            Method::PUT,
+            "/api/v1/account/notification-settings",
+            SignedIn,
+        ),
     ]
 }
 
@@ -252,6 +280,17 @@ fn form_fields(path: &str, role: Role) -> Vec<(&'static str, String)> {
             ("email", "verifier@demo.mitra.invalid".into()),
             ("role", "verifier".into()),
         ],
+        "/entries/{id}/interests" => vec![
+            ("org", DEMO_ORG.into()),
+            (
+                "message",
+                format!("We would like to try it; written by {unique}."),
+            ),
+        ],
+        "/interests/{id}/messages" => vec![("message", format!("Thank you; {unique}."))],
+        "/interests/{id}/decision" => vec![("decision", "decline".into())],
+        "/notifications/read" => vec![("up_to", "1000".into())],
+        "/notifications/settings" => vec![("mail", "weekly".into())],
         "/entries/new" | "/entries/{id}/edit" => vec![
             ("org", DEMO_ORG.into()),
             ("kind", "practice".into()),
@@ -309,6 +348,13 @@ fn json_body(path: &str, role: Role) -> Option<serde_json::Value> {
             Some(json!([entry_json(&format!("imported-by-{}", role.slug()))]))
         }
         "/api/v1/cities/{id}/tier" => Some(json!({"tier": "tier-1"})),
+        "/api/v1/entries/{id}/interests" => Some(json!({
+            "org": DEMO_ORG, "message": format!("We would like to try it; written by {}.", role.slug())
+        })),
+        "/api/v1/interests/{id}/messages" => Some(json!({"message": "Thank you."})),
+        "/api/v1/interests/{id}/decision" => Some(json!({"decision": "decline"})),
+        "/api/v1/notifications/read" => Some(json!({"up_to": 1000})),
+        "/api/v1/account/notification-settings" => Some(json!({"mail": "weekly"})),
         "/api/v1/crosswalk" => Some(json!({
             "from": "iso37120-2014:17.1", "to": "u4ssc:EC:ICT:ICT:1C", "relation": "related", "basis": "derived",
             "source": format!("review by {}", role.slug())
@@ -363,11 +409,51 @@ async fn every_role_is_allowed_or_forbidden_exactly_as_the_matrix_says() {
         .await;
 }
 
+/// The demo's example solution, published by the demo solution provider, in which the demo city government's people
+/// may express interest.
+const PROVIDER_SOLUTION: &str = "example-solution-air-sensor-kit";
+
+/// A conversation for the thread routes: the demo solution provider expresses interest in the demo city
+/// government's example project, so that its editors are the publishing side.
+async fn conversation(app: &TestApp) -> String {
+    let (email, password, ..) = mitra_service::DEMO_ACCOUNTS
+        .iter()
+        .find(|(email, ..)| email.starts_with("provider@"))
+        .expect("the demo provider");
+    let browser = Browser::signed_in(app, email, password).await;
+    let token = crate::create_token(app, &browser, "write").await;
+    let provider = "demo-organisation-solution-provider-example";
+    let answer = api(
+        app,
+        Method::POST,
+        "/api/v1/entries/example-project-flood-sensors/interests",
+        Some(&token),
+        Some(json!({"org": provider, "message": "We make water-level sensors."})),
+    )
+    .await;
+    assert_eq!(
+        answer.status().as_u16(),
+        201,
+        "the provider expresses interest"
+    );
+    let body: serde_json::Value = answer.json().await.expect("json");
+    body["interest"]["id"].as_str().expect("an id").to_owned()
+}
+
 async fn check_route(app: &TestApp, method: &Method, path: &str, access: Access) {
+    let thread = if path.contains("/interests/{id}") {
+        conversation(app).await
+    } else {
+        String::new()
+    };
     for role in ROLES {
         let mut concrete = path.replace(
             "{id}",
-            if path.contains("tokens") {
+            if path.contains("/interests/{id}") {
+                &thread
+            } else if path.ends_with("/interests") {
+                PROVIDER_SOLUTION
+            } else if path.contains("tokens") {
                 "no-such-token"
             } else if path.starts_with("/indicators/") {
                 "iso37120-2014:5.1"

@@ -78,6 +78,7 @@ pub struct EntryPage {
     example: bool,
     can_write: bool,
     training: Option<TrainingView>,
+    interest: Option<crate::ui::interests::InterestView>,
     attachments: Vec<AttachmentView>,
     /// `pending` or `rejected` while the entry is not public; empty once it is.
     moderation: &'static str,
@@ -192,6 +193,10 @@ impl EntryPage {
             details: detail_facts(&entry.details, &l, &detail.places),
             evidence,
             can_write: detail.permissions.edit,
+            interest: detail
+                .interest
+                .as_ref()
+                .map(|i| crate::ui::interests::InterestView::build(i, &l)),
             training: detail
                 .training
                 .as_ref()
