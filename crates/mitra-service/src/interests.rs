@@ -510,6 +510,11 @@ impl Mitra {
         Ok(run)
     }
 
+    /// [`Mitra::send_due_mail`] at the present moment.
+    pub async fn send_due_mail_now(&self) -> Result<MailRun, ServiceError> {
+        self.send_due_mail(OffsetDateTime::now_utc()).await
+    }
+
     /// Sends one account's due notifications and records them mailed; how many it carried.
     async fn send_notification_mail(&self, mail: &MailDue) -> Result<u64, ServiceError> {
         let Some(last) = mail.notifications.last() else {
@@ -561,8 +566,9 @@ impl Mitra {
             )
         };
         let to = Email::parse(&mail.email)?;
-        self.mailer.send(&to, &subject, body).await?;
-        self.store
+        // Claimed first, so that of two nodes sending at once only one mails.
+        let claimed = self
+            .store
             .mark_mailed(
                 &mail.account,
                 last.id,
@@ -571,6 +577,10 @@ impl Mitra {
                 &AuditStamp::system("mail"),
             )
             .await?;
+        if claimed == 0 {
+            return Ok(0);
+        }
+        self.mailer.send(&to, &subject, body).await?;
         Ok(count as u64)
     }
 }

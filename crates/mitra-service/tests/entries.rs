@@ -132,8 +132,8 @@ async fn filters_facets_and_pages() {
             .await
             .expect("all");
         assert_eq!(
-            all.total, 72,
-            "67 initiatives and 5 example events and training"
+            all.total, 74,
+            "67 initiatives, 5 example events and training, and the demo organisations' 2 example opportunities"
         );
         let countries = &all
             .facets
@@ -218,7 +218,7 @@ async fn the_index_on_disk_is_reused_and_can_be_rebuilt() {
             ids(&second.search(&query("transport")).await.expect("search")),
             before
         );
-        assert_eq!(second.rebuild_search_index().await.expect("rebuild"), 72);
+        assert_eq!(second.rebuild_search_index().await.expect("rebuild"), 74);
         assert_eq!(
             ids(&second.search(&query("transport")).await.expect("search")),
             before
@@ -237,7 +237,7 @@ async fn search_works_from_memory_when_the_index_on_disk_cannot_be_written() {
         std::fs::write(&blocked, "not a directory").expect("file");
         let mitra = open(url.clone()).await.with_search_dir(blocked.clone());
         mitra.load_demo(&[]).await.expect("demo");
-        assert_eq!(mitra.prepare_search().await.expect("starts anyway"), 72);
+        assert_eq!(mitra.prepare_search().await.expect("starts anyway"), 74);
         assert!(
             !ids(&mitra.search(&query("transport")).await.expect("search")).is_empty(),
             "reads are served"
@@ -257,7 +257,7 @@ async fn search_works_from_memory_when_the_index_on_disk_cannot_be_written() {
         // disk that failed): searches carry on from memory and find the change.
         let second = dir.path().join("second");
         let node = open(url).await.with_search_dir(second.clone());
-        assert_eq!(node.prepare_search().await.expect("index on disk"), 72);
+        assert_eq!(node.prepare_search().await.expect("index on disk"), 74);
         assert!(node.search_problem().is_none());
         std::fs::remove_dir_all(&second).expect("remove the index");
         std::fs::write(&second, "not a directory").expect("file");

@@ -211,8 +211,9 @@ pub trait InterestStore {
     /// accounts whose daily or weekly digest is due (never sent, or sent an interval ago).
     async fn mail_due(&self, now: OffsetDateTime) -> Result<Vec<MailDue>, StoreError>;
 
-    /// Records that an account's notifications up to `up_to` were mailed at `now` (and, for a digest, that its
-    /// digest was sent then), journalled.
+    /// Claims an account's unmailed notifications up to `up_to` as mailed at `now` (and, for a digest, records
+    /// that its digest was sent then), journalled; how many it claimed. Nodes that send the same mail at once
+    /// claim before sending: only the one that claimed something sends.
     async fn mark_mailed(
         &self,
         account: &AccountId,
@@ -220,5 +221,5 @@ pub trait InterestStore {
         digest: bool,
         now: OffsetDateTime,
         actor: &AuditStamp,
-    ) -> Result<(), StoreError>;
+    ) -> Result<u64, StoreError>;
 }

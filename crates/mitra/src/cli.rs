@@ -102,6 +102,18 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: IndexCommand,
     },
+    /// Notifications of conversations about opportunities.
+    Notifications {
+        #[command(subcommand)]
+        command: NotificationsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum NotificationsCommand {
+    /// Send the notification mail that is due now: each notification at once to accounts that asked for that, and
+    /// the daily or weekly digests that are due. `mitra serve` does this every five minutes by itself.
+    Mail,
 }
 
 #[derive(Debug, Subcommand)]

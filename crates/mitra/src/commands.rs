@@ -7,6 +7,7 @@ pub(crate) mod config;
 pub(crate) mod import;
 pub(crate) mod index;
 pub(crate) mod migrate;
+pub(crate) mod notifications;
 pub(crate) mod org;
 pub(crate) mod serve;
 pub(crate) mod user;

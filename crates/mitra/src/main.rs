@@ -76,6 +76,9 @@ async fn main() -> std::process::ExitCode {
         Command::Org { command } => commands::org::run(&config, command).await,
         Command::Import { command } => commands::import::run(&config, command).await,
         Command::Index { command } => commands::index::run(&config, command).await,
+        Command::Notifications {
+            command: cli::NotificationsCommand::Mail,
+        } => commands::notifications::mail(&config).await,
         Command::Assess {
             city,
             standard,

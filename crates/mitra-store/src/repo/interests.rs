@@ -571,7 +571,7 @@ impl InterestStore for DbStore {
         digest: bool,
         now: OffsetDateTime,
         actor: &AuditStamp,
-    ) -> Result<(), StoreError> {
+    ) -> Result<u64, StoreError> {
         let mut tx = WriteTx::begin(&self.pool).await?;
         let mailed = sqlx::query(
             "update notifications set mailed_at = $3 where account_id = $1 and id <= $2 \
@@ -583,6 +583,9 @@ impl InterestStore for DbStore {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        if mailed == 0 {
+            return Ok(0);
+        }
         if digest {
             sqlx::query(
                 "insert into notification_settings (account_id, mail, last_digest_at) \
@@ -607,6 +610,6 @@ impl InterestStore for DbStore {
         )
         .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(mailed)
     }
 }

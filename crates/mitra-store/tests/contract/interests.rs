@@ -353,10 +353,16 @@ async fn mail_is_due_at_once_daily_or_weekly_as_each_account_chose() {
             (ana.clone(), 1)
         );
         let up_to = due[0].notifications[0].id;
-        store
+        let claimed = store
             .mark_mailed(&ana, up_to, true, now, &operator())
             .await
             .expect("mailed");
+        assert_eq!(claimed, 1);
+        let again = store
+            .mark_mailed(&ana, up_to, true, now, &operator())
+            .await
+            .expect("mailed");
+        assert_eq!(again, 0, "a second node finds nothing left to send");
         assert!(
             store.mail_due(now).await.expect("due").is_empty(),
             "nothing new"

@@ -13,6 +13,7 @@ mod api;
 mod entries;
 mod errors;
 mod hardening;
+mod interests;
 mod observations;
 mod openapi;
 mod pages;

@@ -68,6 +68,32 @@ fn purge_periodically(mitra: &Mitra) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// How often `serve` sends the notification mail that is due.
+const MAIL_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Sends the notification mail that is due every [`MAIL_EVERY`]. Several nodes may: each mail is claimed before it
+/// is sent, so only one of them sends it.
+fn mail_periodically(mitra: &Mitra) -> tokio::task::JoinHandle<()> {
+    let mitra = mitra.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(MAIL_EVERY);
+        loop {
+            tick.tick().await;
+            match mitra.send_due_mail_now().await {
+                Ok(run) if run.mails > 0 => {
+                    tracing::info!(
+                        mail.sent = run.mails,
+                        mail.notifications = run.notifications,
+                        "notifications.mailed"
+                    );
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(error = %error, "notifications.mail_failed"),
+            }
+        }
+    })
+}
+
 /// Options of `mitra serve` beyond the configuration.
 pub(crate) struct ServeOptions<'a> {
     /// Load the demonstration data (once).
@@ -158,6 +184,7 @@ pub(crate) async fn run(mut config: Config, options: ServeOptions<'_>) -> anyhow
     }
     let follower = mitra.follow_search_feed();
     let purger = purge_periodically(&mitra);
+    let mailer = mail_periodically(&mitra);
     let shutdown = shutdown_signal();
     tracing::info!(address = %address, database = %config.database_url_redacted(), "server.started");
     say(&format!(
@@ -167,6 +194,7 @@ pub(crate) async fn run(mut config: Config, options: ServeOptions<'_>) -> anyhow
     // The requests in flight are done: stop following the feed, then close the database.
     follower.abort();
     purger.abort();
+    mailer.abort();
     mitra.close().await;
     tracing::info!("server.stopped");
     served.context("server error")
