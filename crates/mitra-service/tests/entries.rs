@@ -422,7 +422,7 @@ async fn an_entrys_detail_names_its_evidence_and_says_what_each_reader_may_do() 
             .expect("published");
 
         let detail = mitra
-            .entry_detail(&Actor::Anonymous, "bus-lanes")
+            .entry_detail(&Actor::Anonymous, &practice.id)
             .await
             .expect("a public entry");
         let mut named: Vec<&str> = detail.indicators.keys().map(|i| i.as_str()).collect();
@@ -443,23 +443,23 @@ async fn an_entrys_detail_names_its_evidence_and_says_what_each_reader_may_do() 
         assert!(detail.places.city("bangkok").is_some());
 
         let as_editor = mitra
-            .entry_detail(&editor, "bus-lanes")
+            .entry_detail(&editor, &practice.id)
             .await
             .expect("entry");
         assert!(as_editor.permissions.edit && as_editor.permissions.enrol);
         let as_member = mitra
-            .entry_detail(&member, "bus-lanes")
+            .entry_detail(&member, &practice.id)
             .await
             .expect("entry");
         assert!(!as_member.permissions.edit && as_member.permissions.enrol);
 
-        assert!(mitra.entry_to_edit(&editor, "bus-lanes").await.is_ok());
+        assert!(mitra.entry_to_edit(&editor, &practice.id).await.is_ok());
         assert!(matches!(
-            mitra.entry_to_edit(&member, "bus-lanes").await,
+            mitra.entry_to_edit(&member, &practice.id).await,
             Err(ServiceError::Forbidden)
         ));
         assert!(matches!(
-            mitra.entry_to_edit(&Actor::Anonymous, "bus-lanes").await,
+            mitra.entry_to_edit(&Actor::Anonymous, &practice.id).await,
             Err(ServiceError::Unauthenticated)
         ));
         let publishing: Vec<String> = mitra
