@@ -294,11 +294,10 @@ impl Mitra {
     async fn publishing_editor(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
     ) -> Result<mitra_domain::access::OrgEditor, ServiceError> {
-        let org = OrgId::parse(org)?;
-        let found = self.store.find_org(&org).await?;
-        Ok(actor.org_editor(&org, found.status == ModerationStatus::Approved)?)
+        let found = self.store.find_org(org).await?;
+        Ok(actor.org_editor(org, found.status == ModerationStatus::Approved)?)
     }
 
     /// Publishes a new entry for organisation `org`, whose editors (and platform admins) may do so once it is
@@ -306,7 +305,7 @@ impl Mitra {
     pub async fn create_entry(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         entry: &Entry,
     ) -> Result<StoredEntry, ServiceError> {
         let editor = self.publishing_editor(actor, org).await?;
@@ -337,7 +336,7 @@ impl Mitra {
     pub async fn may_import_entries(
         &self,
         actor: &Actor,
-        org: Option<&str>,
+        org: Option<&OrgId>,
     ) -> Result<(), ServiceError> {
         self.entry_importer(actor, org).await.map(drop)
     }
@@ -347,7 +346,7 @@ impl Mitra {
     async fn entry_importer(
         &self,
         actor: &Actor,
-        org: Option<&str>,
+        org: Option<&OrgId>,
     ) -> Result<(Option<OrgId>, AuditStamp, ModerationStatus), ServiceError> {
         Ok(match org {
             Some(org) => {
@@ -370,7 +369,7 @@ impl Mitra {
     pub async fn import_entries(
         &self,
         actor: &Actor,
-        org: Option<&str>,
+        org: Option<&OrgId>,
         bytes: &[u8],
         dry_run: bool,
     ) -> Result<EntryImportReport, ServiceError> {

@@ -479,7 +479,7 @@ impl Mitra {
                 "org-member" => MemberRole::Member,
                 _ => continue,
             };
-            self.add_member(&operator, org.as_str(), email, member_role.as_str())
+            self.add_member(&operator, &org, email, member_role.as_str())
                 .await?;
         }
         Ok(())

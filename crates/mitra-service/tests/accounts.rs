@@ -368,14 +368,12 @@ async fn organisations_wait_for_approval_and_rejections_carry_a_reason() {
             "not public yet"
         );
         assert!(matches!(
-            mitra
-                .get_organisation(&Actor::Anonymous, org.id.as_str())
-                .await,
+            mitra.get_organisation(&Actor::Anonymous, &org.id).await,
             Err(ServiceError::NotFound { .. })
         ));
         let (ana, _) = signed_in_actor(&mitra, "ana@example.org").await;
         assert!(
-            mitra.get_organisation(&ana, org.id.as_str()).await.is_ok(),
+            mitra.get_organisation(&ana, &org.id).await.is_ok(),
             "its members see it"
         );
         assert!(matches!(
@@ -386,7 +384,7 @@ async fn organisations_wait_for_approval_and_rejections_carry_a_reason() {
         let (root, _) = signed_in_actor(&mitra, "root@example.org").await;
         assert_eq!(mitra.moderation_queue(&root).await.expect("queue").len(), 1);
         let rejected = mitra
-            .reject_organisation(&root, org.id.as_str(), "Please link the official web site.")
+            .reject_organisation(&root, &org.id, "Please link the official web site.")
             .await
             .expect("reject");
         assert_eq!(
@@ -397,7 +395,7 @@ async fn organisations_wait_for_approval_and_rejections_carry_a_reason() {
         let mut fixed = input.clone();
         fixed.website = Some("https://www.bangkok.go.th".into());
         let resubmitted = mitra
-            .update_organisation(&ana, org.id.as_str(), &fixed)
+            .update_organisation(&ana, &org.id, &fixed)
             .await
             .expect("resubmit");
         assert_eq!(
@@ -405,7 +403,7 @@ async fn organisations_wait_for_approval_and_rejections_carry_a_reason() {
             (ModerationStatus::Pending, None)
         );
         mitra
-            .approve_organisation(&root, org.id.as_str())
+            .approve_organisation(&root, &org.id)
             .await
             .expect("approve");
         assert_eq!(
@@ -451,12 +449,12 @@ async fn members_join_only_by_invitation_which_only_org_admins_send() {
         let (eve, _) = signed_in_actor(&mitra, "eve@example.org").await;
         assert!(matches!(
             mitra
-                .invite_member(&eve, org.id.as_str(), "eve@example.org", "admin")
+                .invite_member(&eve, &org.id, "eve@example.org", "admin")
                 .await,
             Err(ServiceError::Forbidden)
         ));
         mitra
-            .invite_member(&ana, org.id.as_str(), "bob@example.org", "editor")
+            .invite_member(&ana, &org.id, "bob@example.org", "editor")
             .await
             .expect("invite");
         let token = last_link_token(&mitra, "bob@example.org");
@@ -474,10 +472,7 @@ async fn members_join_only_by_invitation_which_only_org_admins_send() {
             .accept_invitation(&bob.signed_in().expect("bob"), &token)
             .await
             .expect("accept");
-        let members = mitra
-            .list_members(&ana, org.id.as_str())
-            .await
-            .expect("members");
+        let members = mitra.list_members(&ana, &org.id).await.expect("members");
         assert!(
             members
                 .iter()
@@ -496,19 +491,19 @@ async fn members_join_only_by_invitation_which_only_org_admins_send() {
         // is answered as any other.
         assert!(matches!(
             mitra
-                .add_member(&ana, org.id.as_str(), "eve@example.org", "admin")
+                .add_member(&ana, &org.id, "eve@example.org", "admin")
                 .await,
             Err(ServiceError::Forbidden)
         ));
         mitra
-            .invite_member(&ana, org.id.as_str(), "nobody@example.org", "member")
+            .invite_member(&ana, &org.id, "nobody@example.org", "member")
             .await
             .expect("an address without an account is invited as any other");
         let (bob, _) = signed_in_actor(&mitra, "bob@example.org").await;
         let mut input = org_input("Acme Mobility", "startup", None);
         input.description_en = "Ride sharing for Bangkok.".into();
         mitra
-            .update_organisation(&bob, org.id.as_str(), &input)
+            .update_organisation(&bob, &org.id, &input)
             .await
             .expect("editors edit");
     })

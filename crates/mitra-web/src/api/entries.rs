@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
-use mitra_service::domain::{Entry, EntryId};
+use mitra_service::domain::{Entry, EntryId, OrgId};
 use mitra_service::{
     Found, Mitra, SearchPage, SearchRequest, Seats, Standing, StoredEntry, UnknownParameters,
     dimension_name,
@@ -249,9 +249,8 @@ pub async fn create_entry(
     auth: Auth,
     ApiJson(body): ApiJson<NewEntryRequest>,
 ) -> Result<(StatusCode, Json<EntryEnvelope>), ApiError> {
-    let stored = mitra
-        .create_entry(&auth.actor, &body.org, &body.entry)
-        .await?;
+    let org = OrgId::parse(&body.org)?;
+    let stored = mitra.create_entry(&auth.actor, &org, &body.entry).await?;
     Ok((
         StatusCode::CREATED,
         Json(EntryEnvelope {
@@ -347,13 +346,12 @@ pub async fn import_entries(
     body: axum::body::Body,
 ) -> Result<Json<EntryImportResponse>, ApiError> {
     let dry_run = super::observations::dry_run(params.dry_run.as_deref()).map_err(|e| *e)?;
+    let org = params.org.as_deref().map(OrgId::parse).transpose()?;
     // Rights first: only a caller who may import gets a body of up to 64 MiB read.
-    mitra
-        .may_import_entries(&auth.actor, params.org.as_deref())
-        .await?;
+    mitra.may_import_entries(&auth.actor, org.as_ref()).await?;
     let bytes = super::observations::import_body(body).await?;
     let report = mitra
-        .import_entries(&auth.actor, params.org.as_deref(), &bytes, dry_run)
+        .import_entries(&auth.actor, org.as_ref(), &bytes, dry_run)
         .await?;
     let writes = report.writes.unwrap_or_default();
     Ok(Json(EntryImportResponse {

@@ -12,7 +12,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mitra_service::domain::entry::EntryKind;
-use mitra_service::domain::{Actor, EntryId};
+use mitra_service::domain::{Actor, EntryId, OrgId};
 use mitra_service::{Mitra, ServiceError, StoredEntry};
 use serde::Deserialize;
 
@@ -133,7 +133,11 @@ async fn save(
     };
     let saved = match id {
         Some(id) => mitra.update_entry(actor, id, &entry).await,
-        None => mitra.create_entry(actor, &form.org, &entry).await,
+        // A malformed organisation is refused beside the form, as the service's own refusals are.
+        None => match OrgId::parse(&form.org) {
+            Ok(org) => mitra.create_entry(actor, &org, &entry).await,
+            Err(refused) => Err(refused.into()),
+        },
     };
     match saved {
         Ok(stored) => Ok(Ok(stored)),
