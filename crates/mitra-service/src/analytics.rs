@@ -509,17 +509,15 @@ impl Mitra {
     /// A city against its peers on every indicator it has values of `values` for.
     pub async fn city_benchmarks(
         &self,
-        city: &str,
-        grouping: &str,
+        city: &CityId,
+        grouping: Grouping,
         values: Values,
     ) -> Result<CityBenchmarks, ServiceError> {
-        let city = CityId::parse(city)?;
-        let grouping = Grouping::parse(grouping)?;
         // The city's values are all shown; the comparison uses `values` only, so a value not yet checked is shown
         // but not ranked when verified values are asked for.
         let shown = self.panel(Values::All).await?;
         let compared = self.panel(values).await?;
-        let Some(facts) = shown.facts.get(&city).cloned() else {
+        let Some(facts) = shown.facts.get(city).cloned() else {
             return Err(ServiceError::NotFound {
                 entity: "city",
                 id: city.to_string(),
@@ -531,7 +529,7 @@ impl Mitra {
         let mut ids: Vec<&IndicatorId> = shown.panel.indicators().iter().collect();
         ids.sort_by_key(|i| i.as_str());
         for id in ids {
-            let series = shown.panel.series(&city, id);
+            let series = shown.panel.series(city, id);
             let (Some(&(year, value)), Some(indicator)) = (series.last(), shown.indicators.get(id))
             else {
                 continue;
@@ -539,14 +537,14 @@ impl Mitra {
             let in_group = |c: &CityId| {
                 group.is_some() && compared.facts.get(c).and_then(|f| f.group(grouping)) == group
             };
-            let counted = compared.panel.value(&city, id, year) == Some(value);
+            let counted = compared.panel.value(city, id, year) == Some(value);
             benchmarks.push(Benchmark {
                 indicator: indicator.clone(),
                 year,
                 value,
                 counted,
                 percentile: counted
-                    .then(|| compared.panel.rank_of(ranks, &city, id, year))
+                    .then(|| compared.panel.rank_of(ranks, city, id, year))
                     .flatten(),
                 group_size: compared
                     .panel
@@ -563,7 +561,7 @@ impl Mitra {
             });
         }
         Ok(CityBenchmarks {
-            city,
+            city: city.clone(),
             facts,
             grouping,
             group,
@@ -611,7 +609,7 @@ impl Mitra {
     /// Outliers are judged against the other cities of the same region.
     pub async fn assess(
         &self,
-        city: &str,
+        city: &CityId,
         standard: &str,
         year: Option<&str>,
     ) -> Result<AssessmentReport, ServiceError> {
@@ -700,7 +698,7 @@ impl Mitra {
     pub async fn set_city_tier(
         &self,
         actor: &mitra_domain::Actor,
-        city: &str,
+        city: &CityId,
         tier: Option<&str>,
     ) -> Result<(), ServiceError> {
         let admin = actor.platform_admin()?;
@@ -821,13 +819,12 @@ impl Mitra {
     /// declared priorities and scored by its percentile ranks within its tier; with the tier's median per area.
     pub async fn city_profile(
         &self,
-        city: &str,
+        city: &CityId,
         values: Values,
     ) -> Result<CityProfile, ServiceError> {
         use mitra_domain::profile::score;
-        let city = CityId::parse(city)?;
         let state = self.panel(values).await?;
-        let Some(facts) = state.facts.get(&city) else {
+        let Some(facts) = state.facts.get(city) else {
             return Err(ServiceError::NotFound {
                 entity: "city",
                 id: city.to_string(),
@@ -845,7 +842,7 @@ impl Mitra {
             let (year, _) = state.panel.series(c, id).last().copied()?;
             state.panel.rank_of(ranks, c, id, year)
         };
-        let priorities = priorities.get(&city).cloned().unwrap_or_default();
+        let priorities = priorities.get(city).cloned().unwrap_or_default();
         let tier = facts.tier.clone();
         let profile = score(
             rules,
@@ -853,13 +850,13 @@ impl Mitra {
             &area_ids,
             tier.as_deref(),
             &priorities,
-            |id| latest_rank(&city, id),
+            |id| latest_rank(city, id),
         );
         // The tier's other cities, scored the same way (their weights do not change area scores).
         let peers: Vec<mitra_domain::profile::Profile> = state
             .facts
             .iter()
-            .filter(|(c, f)| **c != city && tier.is_some() && f.tier == tier)
+            .filter(|(c, f)| *c != city && tier.is_some() && f.tier == tier)
             .filter(|(c, _)| state.panel.city_number(c).is_some())
             .map(|(c, _)| {
                 score(rules, indicators, &area_ids, tier.as_deref(), &[], |id| {

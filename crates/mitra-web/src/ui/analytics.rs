@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use mitra_service::domain::peers::Grouping;
-use mitra_service::domain::{Indicator, IndicatorId, Language};
+use mitra_service::domain::{CityId, Indicator, IndicatorId, Language};
 use mitra_service::{
     AssessmentReport, AssessmentView, FindingView, Mitra, PanelState, Ranking, ServiceError, Values,
 };
@@ -39,8 +39,11 @@ pub async fn show_assessment(
     Path(id): Path<String>,
     Query(params): Query<AssessmentParams>,
 ) -> Result<Response, PageError> {
+    let city = CityId::parse(&id)?;
     let standard = params.standard();
-    let report = mitra.assess(&id, &standard, params.year.as_deref()).await?;
+    let report = mitra
+        .assess(&city, &standard, params.year.as_deref())
+        .await?;
     Ok(render(&AssessmentPage::build(l, &report, &standard)))
 }
 
