@@ -422,21 +422,19 @@ impl Mitra {
     /// every city is ranked within its own group. Groups with too few cities are not ranked, and are listed.
     pub async fn ranking(
         &self,
-        indicator: &str,
+        id: &IndicatorId,
         year: Option<&str>,
-        grouping: &str,
+        grouping: Grouping,
         group: Option<&str>,
         values: Values,
     ) -> Result<Ranking, ServiceError> {
-        let id = IndicatorId::parse(indicator)?;
-        let grouping = Grouping::parse(grouping)?;
         let year = parse_year(year)?;
         let state = self.panel(values).await?;
-        let indicator = match state.indicators.get(&id) {
+        let indicator = match state.indicators.get(id) {
             Some(i) => i.clone(),
-            None => self.store.find_indicator(&id).await?,
+            None => self.store.find_indicator(id).await?,
         };
-        let years = state.panel.years(&id);
+        let years = state.panel.years(id);
         let group = group
             .map(str::trim)
             .filter(|g| !g.is_empty())
@@ -445,7 +443,7 @@ impl Mitra {
         // Cities with a value that year per group (of the chosen group only, when one is chosen).
         let group_sizes = |y: i32| {
             let mut sizes: std::collections::BTreeMap<String, usize> = Default::default();
-            for (city, _) in state.panel.values(&id, y) {
+            for (city, _) in state.panel.values(id, y) {
                 if let Some(g) = state.facts.get(city).and_then(|f| f.group(grouping))
                     && group.as_ref().is_none_or(|chosen| chosen == &g)
                 {
@@ -473,7 +471,7 @@ impl Mitra {
             None => Vec::new(),
             Some(y) => state
                 .panel
-                .values(&id, y)
+                .values(id, y)
                 .filter_map(|(city, value)| {
                     let facts = state.facts.get(city)?;
                     if group.is_some() && facts.group(grouping) != group {
@@ -483,7 +481,7 @@ impl Mitra {
                         city: city.clone(),
                         facts: facts.clone(),
                         value,
-                        percentile: state.panel.rank_of(ranks, city, &id, y)?,
+                        percentile: state.panel.rank_of(ranks, city, id, y)?,
                     })
                 })
                 .collect(),
@@ -610,13 +608,12 @@ impl Mitra {
     pub async fn assess(
         &self,
         city: &CityId,
-        standard: &str,
+        standard: &StandardId,
         year: Option<&str>,
     ) -> Result<AssessmentReport, ServiceError> {
         let city = self.get_city(city).await?.city;
-        let standard = StandardId::parse(standard)?;
         let year = parse_year(year)?;
-        let (scheme, indicators) = self.scheme_for(&standard).await?;
+        let (scheme, indicators) = self.scheme_for(standard).await?;
         let observations = self.city_observations(&city.id).await?;
 
         let in_standard: HashSet<&IndicatorId> = indicators.iter().map(|i| &i.id).collect();

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use mitra_service::domain::peers::Grouping;
-use mitra_service::domain::{CityId, Language};
+use mitra_service::domain::{CityId, IndicatorId, Language, StandardId};
 use mitra_service::{AssessmentView, Mitra, Values};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -158,8 +158,8 @@ pub async fn get_assessment(
     ApiQuery(p): ApiQuery<AssessmentParams>,
 ) -> Result<Json<AssessmentEnvelope>, ApiError> {
     let city = CityId::parse(&id)?;
-    let standard = p.standard.as_deref().unwrap_or("iso37120-2014");
-    let report = mitra.assess(&city, standard, p.year.as_deref()).await?;
+    let standard = StandardId::parse(p.standard.as_deref().unwrap_or("iso37120-2014"))?;
+    let report = mitra.assess(&city, &standard, p.year.as_deref()).await?;
     let language = p
         .lang
         .as_deref()
@@ -183,11 +183,13 @@ pub async fn get_ranking(
         .as_deref()
         .ok_or_else(|| ApiError::bad_parameter("indicator", "indicator: is required".into()))?;
     let values = Values::parse(p.values.as_deref())?;
+    let indicator = IndicatorId::parse(indicator)?;
+    let grouping = Grouping::parse(p.group_by.as_deref().unwrap_or("region"))?;
     let ranking = mitra
         .ranking(
-            indicator,
+            &indicator,
             p.year.as_deref(),
-            p.group_by.as_deref().unwrap_or("region"),
+            grouping,
             p.group.as_deref(),
             values,
         )
