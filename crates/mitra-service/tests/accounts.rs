@@ -5,7 +5,7 @@
     reason = "test helpers: a failed set-up ends the test"
 )]
 
-use mitra_service::domain::{Actor, Language, MemberRole, ModerationStatus, PlatformRole};
+use mitra_service::domain::{Actor, Email, Language, MemberRole, ModerationStatus, PlatformRole};
 use mitra_service::test_support;
 use mitra_service::{Mitra, OrgInput, ServiceError};
 use mitra_store::test_support::for_each_database_from;
@@ -51,6 +51,10 @@ async fn signed_in_actor(mitra: &Mitra, email: &str) -> (Actor, String) {
     (info.actor, session.cookie)
 }
 
+fn address(raw: &str) -> Email {
+    Email::parse(raw).expect("an e-mail address")
+}
+
 fn org_input(name: &str, kind: &str, city: Option<&str>) -> OrgInput {
     OrgInput {
         kind: kind.into(),
@@ -67,7 +71,7 @@ async fn sign_up_verify_and_sign_in() {
     for_each_database_from("reference", build, |url| async move {
         let mitra = open(url).await;
         mitra
-            .sign_up("Ana@Example.org", PASSWORD, "Ana", Language::En)
+            .sign_up(&address("Ana@Example.org"), PASSWORD, "Ana", Language::En)
             .await
             .expect("sign up");
         let err = mitra
@@ -108,7 +112,7 @@ async fn answers_do_not_reveal_which_addresses_have_accounts() {
         // Signing up again with a taken address succeeds outwardly and mails the owner instead.
         mitra
             .sign_up(
-                "ana@example.org",
+                &address("ana@example.org"),
                 "another long phrase here",
                 "Mallory",
                 Language::En,
@@ -131,7 +135,7 @@ async fn answers_do_not_reveal_which_addresses_have_accounts() {
             .expect_err("wrong");
         assert_eq!(unknown.to_string(), wrong.to_string());
         mitra
-            .request_password_reset("nobody@example.org")
+            .request_password_reset(&address("nobody@example.org"))
             .await
             .expect("same answer for unknown addresses");
     })
@@ -179,12 +183,12 @@ async fn a_password_reset_link_works_once_and_ends_old_sessions_links_and_tokens
             .await
             .expect("token");
         mitra
-            .request_password_reset("ana@example.org")
+            .request_password_reset(&address("ana@example.org"))
             .await
             .expect("request");
         let older = last_link_token(&mitra, "ana@example.org");
         mitra
-            .request_password_reset("ana@example.org")
+            .request_password_reset(&address("ana@example.org"))
             .await
             .expect("request again");
         let token = last_link_token(&mitra, "ana@example.org");
