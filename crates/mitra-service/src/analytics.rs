@@ -422,21 +422,19 @@ impl Mitra {
     /// every city is ranked within its own group. Groups with too few cities are not ranked, and are listed.
     pub async fn ranking(
         &self,
-        indicator: &str,
+        id: &IndicatorId,
         year: Option<&str>,
-        grouping: &str,
+        grouping: Grouping,
         group: Option<&str>,
         values: Values,
     ) -> Result<Ranking, ServiceError> {
-        let id = IndicatorId::parse(indicator)?;
-        let grouping = Grouping::parse(grouping)?;
         let year = parse_year(year)?;
         let state = self.panel(values).await?;
-        let indicator = match state.indicators.get(&id) {
+        let indicator = match state.indicators.get(id) {
             Some(i) => i.clone(),
-            None => self.store.find_indicator(&id).await?,
+            None => self.store.find_indicator(id).await?,
         };
-        let years = state.panel.years(&id);
+        let years = state.panel.years(id);
         let group = group
             .map(str::trim)
             .filter(|g| !g.is_empty())
@@ -445,7 +443,7 @@ impl Mitra {
         // Cities with a value that year per group (of the chosen group only, when one is chosen).
         let group_sizes = |y: i32| {
             let mut sizes: std::collections::BTreeMap<String, usize> = Default::default();
-            for (city, _) in state.panel.values(&id, y) {
+            for (city, _) in state.panel.values(id, y) {
                 if let Some(g) = state.facts.get(city).and_then(|f| f.group(grouping))
                     && group.as_ref().is_none_or(|chosen| chosen == &g)
                 {
@@ -473,7 +471,7 @@ impl Mitra {
             None => Vec::new(),
             Some(y) => state
                 .panel
-                .values(&id, y)
+                .values(id, y)
                 .filter_map(|(city, value)| {
                     let facts = state.facts.get(city)?;
                     if group.is_some() && facts.group(grouping) != group {
@@ -483,7 +481,7 @@ impl Mitra {
                         city: city.clone(),
                         facts: facts.clone(),
                         value,
-                        percentile: state.panel.rank_of(ranks, city, &id, y)?,
+                        percentile: state.panel.rank_of(ranks, city, id, y)?,
                     })
                 })
                 .collect(),
@@ -509,17 +507,15 @@ impl Mitra {
     /// A city against its peers on every indicator it has values of `values` for.
     pub async fn city_benchmarks(
         &self,
-        city: &str,
-        grouping: &str,
+        city: &CityId,
+        grouping: Grouping,
         values: Values,
     ) -> Result<CityBenchmarks, ServiceError> {
-        let city = CityId::parse(city)?;
-        let grouping = Grouping::parse(grouping)?;
         // The city's values are all shown; the comparison uses `values` only, so a value not yet checked is shown
         // but not ranked when verified values are asked for.
         let shown = self.panel(Values::All).await?;
         let compared = self.panel(values).await?;
-        let Some(facts) = shown.facts.get(&city).cloned() else {
+        let Some(facts) = shown.facts.get(city).cloned() else {
             return Err(ServiceError::NotFound {
                 entity: "city",
                 id: city.to_string(),
@@ -531,7 +527,7 @@ impl Mitra {
         let mut ids: Vec<&IndicatorId> = shown.panel.indicators().iter().collect();
         ids.sort_by_key(|i| i.as_str());
         for id in ids {
-            let series = shown.panel.series(&city, id);
+            let series = shown.panel.series(city, id);
             let (Some(&(year, value)), Some(indicator)) = (series.last(), shown.indicators.get(id))
             else {
                 continue;
@@ -539,14 +535,14 @@ impl Mitra {
             let in_group = |c: &CityId| {
                 group.is_some() && compared.facts.get(c).and_then(|f| f.group(grouping)) == group
             };
-            let counted = compared.panel.value(&city, id, year) == Some(value);
+            let counted = compared.panel.value(city, id, year) == Some(value);
             benchmarks.push(Benchmark {
                 indicator: indicator.clone(),
                 year,
                 value,
                 counted,
                 percentile: counted
-                    .then(|| compared.panel.rank_of(ranks, &city, id, year))
+                    .then(|| compared.panel.rank_of(ranks, city, id, year))
                     .flatten(),
                 group_size: compared
                     .panel
@@ -563,7 +559,7 @@ impl Mitra {
             });
         }
         Ok(CityBenchmarks {
-            city,
+            city: city.clone(),
             facts,
             grouping,
             group,
@@ -611,14 +607,13 @@ impl Mitra {
     /// Outliers are judged against the other cities of the same region.
     pub async fn assess(
         &self,
-        city: &str,
-        standard: &str,
+        city: &CityId,
+        standard: &StandardId,
         year: Option<&str>,
     ) -> Result<AssessmentReport, ServiceError> {
         let city = self.get_city(city).await?.city;
-        let standard = StandardId::parse(standard)?;
         let year = parse_year(year)?;
-        let (scheme, indicators) = self.scheme_for(&standard).await?;
+        let (scheme, indicators) = self.scheme_for(standard).await?;
         let observations = self.city_observations(&city.id).await?;
 
         let in_standard: HashSet<&IndicatorId> = indicators.iter().map(|i| &i.id).collect();
@@ -700,7 +695,7 @@ impl Mitra {
     pub async fn set_city_tier(
         &self,
         actor: &mitra_domain::Actor,
-        city: &str,
+        city: &CityId,
         tier: Option<&str>,
     ) -> Result<(), ServiceError> {
         let admin = actor.platform_admin()?;
@@ -821,13 +816,12 @@ impl Mitra {
     /// declared priorities and scored by its percentile ranks within its tier; with the tier's median per area.
     pub async fn city_profile(
         &self,
-        city: &str,
+        city: &CityId,
         values: Values,
     ) -> Result<CityProfile, ServiceError> {
         use mitra_domain::profile::score;
-        let city = CityId::parse(city)?;
         let state = self.panel(values).await?;
-        let Some(facts) = state.facts.get(&city) else {
+        let Some(facts) = state.facts.get(city) else {
             return Err(ServiceError::NotFound {
                 entity: "city",
                 id: city.to_string(),
@@ -845,7 +839,7 @@ impl Mitra {
             let (year, _) = state.panel.series(c, id).last().copied()?;
             state.panel.rank_of(ranks, c, id, year)
         };
-        let priorities = priorities.get(&city).cloned().unwrap_or_default();
+        let priorities = priorities.get(city).cloned().unwrap_or_default();
         let tier = facts.tier.clone();
         let profile = score(
             rules,
@@ -853,13 +847,13 @@ impl Mitra {
             &area_ids,
             tier.as_deref(),
             &priorities,
-            |id| latest_rank(&city, id),
+            |id| latest_rank(city, id),
         );
         // The tier's other cities, scored the same way (their weights do not change area scores).
         let peers: Vec<mitra_domain::profile::Profile> = state
             .facts
             .iter()
-            .filter(|(c, f)| **c != city && tier.is_some() && f.tier == tier)
+            .filter(|(c, f)| *c != city && tier.is_some() && f.tier == tier)
             .filter(|(c, _)| state.panel.city_number(c).is_some())
             .map(|(c, _)| {
                 score(rules, indicators, &area_ids, tier.as_deref(), &[], |id| {

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use mitra_domain::{Actor, ValidationError};
+use mitra_domain::{Actor, EntryId, ValidationError};
 use mitra_store::Attachment;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -131,7 +131,7 @@ impl Mitra {
     pub async fn attach(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &EntryId,
         name: &str,
         bytes: &[u8],
     ) -> Result<Attachment, ServiceError> {
@@ -199,7 +199,7 @@ impl Mitra {
     pub async fn attachments(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &EntryId,
     ) -> Result<Vec<Attachment>, ServiceError> {
         let stored = self.entry_for(actor, id).await?;
         Ok(self.store.list_attachments(&stored.entry.id).await?)
@@ -209,7 +209,7 @@ impl Mitra {
     pub async fn attachment(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &EntryId,
         sha256: &str,
     ) -> Result<(Attachment, Vec<u8>), ServiceError> {
         check_sha(sha256)?;
@@ -231,7 +231,12 @@ impl Mitra {
     }
 
     /// Removes file `sha256` from entry `id`, and from the disk when no entry shows it any more.
-    pub async fn detach(&self, actor: &Actor, id: &str, sha256: &str) -> Result<(), ServiceError> {
+    pub async fn detach(
+        &self,
+        actor: &Actor,
+        id: &EntryId,
+        sha256: &str,
+    ) -> Result<(), ServiceError> {
         let stored = self.entry(id).await?;
         let writer = self.entry_writer(actor, &stored).await?;
         check_sha(sha256)?;

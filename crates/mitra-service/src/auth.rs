@@ -208,18 +208,17 @@ impl Mitra {
     /// gets a notice instead and the answer is the same, so nobody learns which addresses are registered.
     pub async fn sign_up(
         &self,
-        email: &str,
+        email: &Email,
         password: &str,
         display_name: &str,
         language: Language,
     ) -> Result<(), ServiceError> {
-        let email = Email::parse(email)?;
         let display_name = parse_display_name(display_name)?;
-        Self::check_new_password(password, &email)?;
+        Self::check_new_password(password, email)?;
         // The password is hashed whether or not the address has an account, and mail leaves off the request path,
         // so that the answer takes as long either way.
         let password_hash = hash_password(password)?;
-        if self.store.find_credentials(&email).await?.is_some() {
+        if self.store.find_credentials(email).await?.is_some() {
             let body = format!(
                 "Someone (perhaps you) tried to sign up to Mitra with this address, which already has an account.\n\
                  To sign in: {}\nForgot your password? {}\n",
@@ -228,7 +227,7 @@ impl Mitra {
             );
             return self
                 .mailer
-                .send(&email, "Mitra: you already have an account", body)
+                .send(email, "Mitra: you already have an account", body)
                 .await;
         }
         let account = Account {
@@ -453,9 +452,8 @@ impl Mitra {
     }
 
     /// Sends a password-reset link if the address has an account; answers the same either way.
-    pub async fn request_password_reset(&self, email: &str) -> Result<(), ServiceError> {
-        let email = Email::parse(email)?;
-        if let Some(credentials) = self.store.find_credentials(&email).await? {
+    pub async fn request_password_reset(&self, email: &Email) -> Result<(), ServiceError> {
+        if let Some(credentials) = self.store.find_credentials(email).await? {
             self.send_link(&credentials.account, TokenPurpose::ResetPassword)
                 .await?;
         }

@@ -1,5 +1,6 @@
 //! Finding cities: the filtered, paged list, one city with its population series, and every city for the map.
 
+use mitra_domain::peers::Grouping;
 use mitra_domain::{City, CityFilter, CityId, Country, PageRequest, PopulationPoint};
 
 use crate::{Mitra, ServiceError};
@@ -70,10 +71,9 @@ impl Mitra {
     }
 
     /// One city by id, with its country and population series.
-    pub async fn get_city(&self, id: &str) -> Result<CityDetail, ServiceError> {
-        let id = CityId::parse(id)?;
-        let city = self.store.find_city(&id).await?;
-        let populations = self.store.list_city_populations(&id).await?;
+    pub async fn get_city(&self, id: &CityId) -> Result<CityDetail, ServiceError> {
+        let city = self.store.find_city(id).await?;
+        let populations = self.store.list_city_populations(id).await?;
         let country = self
             .store
             .list_countries()
@@ -108,14 +108,14 @@ impl Mitra {
     /// City `id` with its regional benchmarks and profile, both compared on `values`.
     pub async fn city_overview(
         &self,
-        id: &str,
+        id: &CityId,
         values: crate::Values,
     ) -> Result<CityOverview, ServiceError> {
         let detail = self.get_city(id).await?;
         let benchmarks = self
-            .city_benchmarks(detail.city.id.as_str(), "region", values)
+            .city_benchmarks(&detail.city.id, Grouping::Region, values)
             .await?;
-        let profile = self.city_profile(detail.city.id.as_str(), values).await?;
+        let profile = self.city_profile(&detail.city.id, values).await?;
         Ok(CityOverview {
             detail,
             benchmarks,

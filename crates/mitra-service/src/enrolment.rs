@@ -75,7 +75,11 @@ pub(crate) fn enrolling_account(actor: &Actor) -> Result<(SignedIn, AccountId), 
 impl Mitra {
     /// Enrols the signed-in account in training `id` (again enrolling keeps its place), unless the training has
     /// ended; says where it stands.
-    pub async fn enrol(&self, actor: &Actor, id: &str) -> Result<(Seats, Standing), ServiceError> {
+    pub async fn enrol(
+        &self,
+        actor: &Actor,
+        id: &EntryId,
+    ) -> Result<(Seats, Standing), ServiceError> {
         let (signed_in, account) = enrolling_account(actor)?;
         let stored = self.entry_for(actor, id).await?;
         let seats = seats_of(&stored)?;
@@ -99,21 +103,17 @@ impl Mitra {
     }
 
     /// Withdraws the signed-in account from training `id`; `false` when it was not enrolled.
-    pub async fn withdraw(&self, actor: &Actor, id: &str) -> Result<bool, ServiceError> {
+    pub async fn withdraw(&self, actor: &Actor, id: &EntryId) -> Result<bool, ServiceError> {
         let (signed_in, account) = enrolling_account(actor)?;
-        let id = EntryId::parse(id)?;
-        seats_of(&self.store.find_entry(&id).await?)?;
-        Ok(self
-            .store
-            .withdraw(&id, &account, signed_in.stamp())
-            .await?)
+        seats_of(&self.store.find_entry(id).await?)?;
+        Ok(self.store.withdraw(id, &account, signed_in.stamp()).await?)
     }
 
     /// The seats of training `id`, and where the actor stands if it is enrolled.
     pub async fn enrolment(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &EntryId,
     ) -> Result<(Seats, Option<Standing>), ServiceError> {
         let stored = self.entry_for(actor, id).await?;
         let seats = seats_of(&stored)?;
@@ -145,7 +145,11 @@ impl Mitra {
     }
 
     /// Everyone enrolled in training `id`, in order, for those who may edit it.
-    pub async fn enrolments(&self, actor: &Actor, id: &str) -> Result<Vec<Enrolled>, ServiceError> {
+    pub async fn enrolments(
+        &self,
+        actor: &Actor,
+        id: &EntryId,
+    ) -> Result<Vec<Enrolled>, ServiceError> {
         let stored = self.entry(id).await?;
         self.entry_writer(actor, &stored).await?;
         let seats = seats_of(&stored)?;

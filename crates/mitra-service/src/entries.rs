@@ -294,11 +294,10 @@ impl Mitra {
     async fn publishing_editor(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
     ) -> Result<mitra_domain::access::OrgEditor, ServiceError> {
-        let org = OrgId::parse(org)?;
-        let found = self.store.find_org(&org).await?;
-        Ok(actor.org_editor(&org, found.status == ModerationStatus::Approved)?)
+        let found = self.store.find_org(org).await?;
+        Ok(actor.org_editor(org, found.status == ModerationStatus::Approved)?)
     }
 
     /// Publishes a new entry for organisation `org`, whose editors (and platform admins) may do so once it is
@@ -306,7 +305,7 @@ impl Mitra {
     pub async fn create_entry(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         entry: &Entry,
     ) -> Result<StoredEntry, ServiceError> {
         let editor = self.publishing_editor(actor, org).await?;
@@ -337,7 +336,7 @@ impl Mitra {
     pub async fn may_import_entries(
         &self,
         actor: &Actor,
-        org: Option<&str>,
+        org: Option<&OrgId>,
     ) -> Result<(), ServiceError> {
         self.entry_importer(actor, org).await.map(drop)
     }
@@ -347,7 +346,7 @@ impl Mitra {
     async fn entry_importer(
         &self,
         actor: &Actor,
-        org: Option<&str>,
+        org: Option<&OrgId>,
     ) -> Result<(Option<OrgId>, AuditStamp, ModerationStatus), ServiceError> {
         Ok(match org {
             Some(org) => {
@@ -370,7 +369,7 @@ impl Mitra {
     pub async fn import_entries(
         &self,
         actor: &Actor,
-        org: Option<&str>,
+        org: Option<&OrgId>,
         bytes: &[u8],
         dry_run: bool,
     ) -> Result<EntryImportReport, ServiceError> {
@@ -486,13 +485,12 @@ impl Mitra {
     pub async fn update_entry(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &EntryId,
         entry: &Entry,
     ) -> Result<StoredEntry, ServiceError> {
-        let id = EntryId::parse(id)?;
-        let stored = self.store.find_entry(&id).await?;
+        let stored = self.store.find_entry(id).await?;
         let (writer, status) = self.entry_writer_and_status(actor, &stored).await?;
-        if entry.id != id {
+        if entry.id != *id {
             return Err(ValidationError::new(
                 "id",
                 format!("is {}, but the entry written is {id}", entry.id),
@@ -503,22 +501,21 @@ impl Mitra {
         self.store
             .put_entries(&[(entry.clone(), status)], None, &writer)
             .await?;
-        Ok(self.store.find_entry(&id).await?)
+        Ok(self.store.find_entry(id).await?)
     }
 
     /// Deletes entry `id`.
-    pub async fn delete_entry(&self, actor: &Actor, id: &str) -> Result<(), ServiceError> {
-        let id = EntryId::parse(id)?;
-        let stored = self.store.find_entry(&id).await?;
+    pub async fn delete_entry(&self, actor: &Actor, id: &EntryId) -> Result<(), ServiceError> {
+        let stored = self.store.find_entry(id).await?;
         let writer = self.entry_writer(actor, &stored).await?;
         let files: Vec<String> = self
             .store
-            .list_attachments(&id)
+            .list_attachments(id)
             .await?
             .into_iter()
             .map(|a| a.sha256)
             .collect();
-        self.store.delete_entry(&id, &writer).await?;
+        self.store.delete_entry(id, &writer).await?;
         self.forget_files(&files).await
     }
 
@@ -537,14 +534,17 @@ impl Mitra {
     }
 
     /// One entry, whatever its moderation status: for the service's own checks.
-    pub(crate) async fn entry(&self, id: &str) -> Result<StoredEntry, ServiceError> {
-        let id = EntryId::parse(id)?;
-        Ok(self.store.find_entry(&id).await?)
+    pub(crate) async fn entry(&self, id: &EntryId) -> Result<StoredEntry, ServiceError> {
+        Ok(self.store.find_entry(id).await?)
     }
 
     /// One entry as `actor` may see it: an entry waiting for review, or rejected, is shown only to those who may
     /// edit it (and platform admins); to everyone else it does not exist.
-    pub async fn entry_for(&self, actor: &Actor, id: &str) -> Result<StoredEntry, ServiceError> {
+    pub async fn entry_for(
+        &self,
+        actor: &Actor,
+        id: &EntryId,
+    ) -> Result<StoredEntry, ServiceError> {
         let stored = self.entry(id).await?;
         // Platform admins write every entry, so `entry_writer` admits them too.
         if stored.status == ModerationStatus::Approved
@@ -554,7 +554,7 @@ impl Mitra {
         } else {
             Err(ServiceError::NotFound {
                 entity: "entry",
-                id: id.to_owned(),
+                id: id.to_string(),
             })
         }
     }
@@ -569,12 +569,11 @@ impl Mitra {
     }
 
     /// Publishes an entry that waits for review: platform admins.
-    pub async fn approve_entry(&self, actor: &Actor, id: &str) -> Result<(), ServiceError> {
+    pub async fn approve_entry(&self, actor: &Actor, id: &EntryId) -> Result<(), ServiceError> {
         let admin = actor.platform_admin()?;
-        let id = EntryId::parse(id)?;
         Ok(self
             .store
-            .moderate_entry(&id, ModerationStatus::Approved, None, admin.stamp())
+            .moderate_entry(id, ModerationStatus::Approved, None, admin.stamp())
             .await?)
     }
 
@@ -582,11 +581,10 @@ impl Mitra {
     pub async fn reject_entry(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &EntryId,
         reason: &str,
     ) -> Result<(), ServiceError> {
         let admin = actor.platform_admin()?;
-        let id = EntryId::parse(id)?;
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 2_000 {
             return Err(ValidationError::new(
@@ -597,7 +595,7 @@ impl Mitra {
         }
         Ok(self
             .store
-            .moderate_entry(&id, ModerationStatus::Rejected, Some(reason), admin.stamp())
+            .moderate_entry(id, ModerationStatus::Rejected, Some(reason), admin.stamp())
             .await?)
     }
 
@@ -903,7 +901,7 @@ impl Mitra {
     pub async fn entry_to_edit(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &EntryId,
     ) -> Result<StoredEntry, ServiceError> {
         actor.signed_in()?;
         let stored = self.entry_for(actor, id).await?;
@@ -916,7 +914,11 @@ impl Mitra {
 
     /// Entry `id` as `actor` sees it on its page: the entry, the places and indicators it names, what the actor
     /// may do, a training's seats and the attached files.
-    pub async fn entry_detail(&self, actor: &Actor, id: &str) -> Result<EntryDetail, ServiceError> {
+    pub async fn entry_detail(
+        &self,
+        actor: &Actor,
+        id: &EntryId,
+    ) -> Result<EntryDetail, ServiceError> {
         let stored = self.entry_for(actor, id).await?;
         let places = self.places().await?;
         let indicators = self.evidence_indicators(&stored.entry).await?;

@@ -130,12 +130,11 @@ impl Mitra {
     pub async fn update_organisation(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &OrgId,
         input: &OrgInput,
     ) -> Result<Organisation, ServiceError> {
-        let id = OrgId::parse(id)?;
-        let mut org = self.store.find_org(&id).await?;
-        let editor = actor.org_editor(&id, org.status == ModerationStatus::Approved)?;
+        let mut org = self.store.find_org(id).await?;
+        let editor = actor.org_editor(id, org.status == ModerationStatus::Approved)?;
         let profile = input.profile(org.kind)?;
         self.check_city(org.kind, &profile).await?;
         let moved = org.kind == OrgKind::CityGovernment
@@ -153,10 +152,10 @@ impl Mitra {
     pub async fn approve_organisation(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &OrgId,
     ) -> Result<Organisation, ServiceError> {
         let admin = actor.platform_admin()?;
-        let mut org = self.store.find_org(&OrgId::parse(id)?).await?;
+        let mut org = self.store.find_org(id).await?;
         org.status = ModerationStatus::Approved;
         org.rejection_reason = None;
         self.store.update_org(&org, admin.stamp()).await?;
@@ -167,7 +166,7 @@ impl Mitra {
     pub async fn reject_organisation(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &OrgId,
         reason: &str,
     ) -> Result<Organisation, ServiceError> {
         let admin = actor.platform_admin()?;
@@ -175,7 +174,7 @@ impl Mitra {
         if reason.is_empty() || reason.chars().count() > 2000 {
             return Err(ValidationError::new("reason", "say why, in 1 to 2000 characters").into());
         }
-        let mut org = self.store.find_org(&OrgId::parse(id)?).await?;
+        let mut org = self.store.find_org(id).await?;
         org.status = ModerationStatus::Rejected;
         org.rejection_reason = Some(reason.to_owned());
         self.store.update_org(&org, admin.stamp()).await?;
@@ -187,12 +186,11 @@ impl Mitra {
     pub async fn get_organisation(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &OrgId,
     ) -> Result<Organisation, ServiceError> {
-        let id = OrgId::parse(id)?;
-        let org = self.store.find_org(&id).await?;
+        let org = self.store.find_org(id).await?;
         if org.status == ModerationStatus::Approved
-            || is_member(actor, &id)
+            || is_member(actor, id)
             || is_platform_admin(actor)
         {
             Ok(org)
@@ -244,16 +242,15 @@ impl Mitra {
     pub async fn list_members(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &OrgId,
     ) -> Result<Vec<(Account, MemberRole)>, ServiceError> {
-        let id = OrgId::parse(id)?;
-        if !(is_member(actor, &id) || is_platform_admin(actor)) {
+        if !(is_member(actor, id) || is_platform_admin(actor)) {
             return Err(match actor {
                 Actor::Anonymous => ServiceError::Unauthenticated,
                 _ => ServiceError::Forbidden,
             });
         }
-        Ok(self.store.list_members(&id).await?)
+        Ok(self.store.list_members(id).await?)
     }
 
     /// Invites someone by e-mail to join an organisation (its admins only). The answer is the same whether or not
@@ -261,17 +258,16 @@ impl Mitra {
     pub async fn invite_member(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &OrgId,
         email: &str,
         role: &str,
     ) -> Result<(), ServiceError> {
-        let id = OrgId::parse(id)?;
-        let admin = actor.org_admin(&id)?;
+        let admin = actor.org_admin(id)?;
         let org = self.store.find_org(admin.org()).await?;
         let email = Email::parse(email)?;
         let role = MemberRole::parse(role)?;
         tracing::info!(org = %id, actor = admin.actor(), "organisation.invitation_sent");
-        self.send_invitation(&id, &org.profile.name_en, &email, role)
+        self.send_invitation(id, &org.profile.name_en, &email, role)
             .await
     }
 
@@ -281,13 +277,12 @@ impl Mitra {
     pub async fn add_member(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &OrgId,
         email: &str,
         role: &str,
     ) -> Result<(), ServiceError> {
         let operator = actor.operator()?;
-        let id = OrgId::parse(id)?;
-        self.store.find_org(&id).await?;
+        self.store.find_org(id).await?;
         let email = Email::parse(email)?;
         let role = MemberRole::parse(role)?;
         let account = self
@@ -301,7 +296,7 @@ impl Mitra {
             .account;
         Ok(self
             .store
-            .upsert_membership(&account.id, &id, role, operator.stamp())
+            .upsert_membership(&account.id, id, role, operator.stamp())
             .await?)
     }
 }
@@ -378,7 +373,7 @@ impl Mitra {
     pub async fn organisation_to_edit(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &OrgId,
     ) -> Result<Organisation, ServiceError> {
         let org = self.get_organisation(actor, id).await?;
         actor.org_editor(&org.id, org.status == ModerationStatus::Approved)?;
@@ -390,7 +385,7 @@ impl Mitra {
     pub async fn organisation_detail(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &OrgId,
     ) -> Result<OrganisationDetail, ServiceError> {
         let org = self.get_organisation(actor, id).await?;
         let members = match self.list_members(actor, id).await {

@@ -502,7 +502,7 @@ impl Mitra {
                 // The provider's account joins its own organisation with the example opportunities.
                 _ => continue,
             };
-            self.add_member(&operator, org.as_str(), email, member_role.as_str())
+            self.add_member(&operator, &org, email, member_role.as_str())
                 .await?;
         }
         Ok(())

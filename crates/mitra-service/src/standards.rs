@@ -81,11 +81,10 @@ impl Mitra {
     }
 
     /// A standard with its indicators grouped by theme.
-    pub async fn get_standard(&self, id: &str) -> Result<StandardDetail, ServiceError> {
-        let id = StandardId::parse(id)?;
-        let standard = self.store.find_standard(&id).await?;
+    pub async fn get_standard(&self, id: &StandardId) -> Result<StandardDetail, ServiceError> {
+        let standard = self.store.find_standard(id).await?;
         let mut themes: Vec<ThemeGroup> = Vec::new();
-        for indicator in self.store.list_indicators(&id).await? {
+        for indicator in self.store.list_indicators(id).await? {
             match themes.iter_mut().find(|t| t.theme == indicator.theme) {
                 Some(group) => group.indicators.push(indicator),
                 None => themes.push(ThemeGroup {
@@ -98,25 +97,26 @@ impl Mitra {
     }
 
     /// A standard's indicators in its own order.
-    pub async fn list_indicators(&self, standard: &str) -> Result<Vec<Indicator>, ServiceError> {
-        let id = StandardId::parse(standard)?;
+    pub async fn list_indicators(
+        &self,
+        standard: &StandardId,
+    ) -> Result<Vec<Indicator>, ServiceError> {
         // Distinguish "no such standard" from "a standard without indicators".
-        self.store.find_standard(&id).await?;
-        Ok(self.store.list_indicators(&id).await?)
+        self.store.find_standard(standard).await?;
+        Ok(self.store.list_indicators(standard).await?)
     }
 
     /// An indicator with its standard, parent and crosswalk relations.
-    pub async fn get_indicator(&self, id: &str) -> Result<IndicatorDetail, ServiceError> {
-        let id = IndicatorId::parse(id)?;
-        let indicator = self.store.find_indicator(&id).await?;
+    pub async fn get_indicator(&self, id: &IndicatorId) -> Result<IndicatorDetail, ServiceError> {
+        let indicator = self.store.find_indicator(id).await?;
         let standard = self.store.find_standard(&indicator.standard_id).await?;
         let parent = match &indicator.parent_id {
             Some(parent) => Some(self.store.find_indicator(parent).await?),
             None => None,
         };
         let mut related = Vec::new();
-        for entry in self.store.list_crosswalk_of(&id).await? {
-            if let Some((other, relation)) = entry.seen_from(&id) {
+        for entry in self.store.list_crosswalk_of(id).await? {
+            if let Some((other, relation)) = entry.seen_from(id) {
                 related.push(RelatedIndicator {
                     indicator: self.store.find_indicator(other).await?,
                     relation,
@@ -305,16 +305,11 @@ impl Mitra {
     pub async fn delete_crosswalk(
         &self,
         actor: &mitra_domain::Actor,
-        from: &str,
-        to: &str,
+        from: &IndicatorId,
+        to: &IndicatorId,
     ) -> Result<(), ServiceError> {
         let admin = actor.platform_admin()?;
-        let from = IndicatorId::parse(from)?;
-        let to = IndicatorId::parse(to)?;
-        Ok(self
-            .store
-            .delete_crosswalk(&from, &to, admin.stamp())
-            .await?)
+        Ok(self.store.delete_crosswalk(from, to, admin.stamp()).await?)
     }
 
     /// The six ASCN focus areas.

@@ -5,7 +5,7 @@
     reason = "test helpers: a failed set-up ends the test"
 )]
 
-use mitra_service::domain::{Actor, Language, MemberRole, ModerationStatus, PlatformRole};
+use mitra_service::domain::{Actor, Email, Language, MemberRole, ModerationStatus, PlatformRole};
 use mitra_service::test_support;
 use mitra_service::{Mitra, OrgInput, ServiceError};
 use mitra_store::test_support::for_each_database_from;
@@ -51,6 +51,10 @@ async fn signed_in_actor(mitra: &Mitra, email: &str) -> (Actor, String) {
     (info.actor, session.cookie)
 }
 
+fn address(raw: &str) -> Email {
+    Email::parse(raw).expect("an e-mail address")
+}
+
 fn org_input(name: &str, kind: &str, city: Option<&str>) -> OrgInput {
     OrgInput {
         kind: kind.into(),
@@ -67,7 +71,7 @@ async fn sign_up_verify_and_sign_in() {
     for_each_database_from("reference", build, |url| async move {
         let mitra = open(url).await;
         mitra
-            .sign_up("Ana@Example.org", PASSWORD, "Ana", Language::En)
+            .sign_up(&address("Ana@Example.org"), PASSWORD, "Ana", Language::En)
             .await
             .expect("sign up");
         let err = mitra
@@ -108,7 +112,7 @@ async fn answers_do_not_reveal_which_addresses_have_accounts() {
         // Signing up again with a taken address succeeds outwardly and mails the owner instead.
         mitra
             .sign_up(
-                "ana@example.org",
+                &address("ana@example.org"),
                 "another long phrase here",
                 "Mallory",
                 Language::En,
@@ -131,7 +135,7 @@ async fn answers_do_not_reveal_which_addresses_have_accounts() {
             .expect_err("wrong");
         assert_eq!(unknown.to_string(), wrong.to_string());
         mitra
-            .request_password_reset("nobody@example.org")
+            .request_password_reset(&address("nobody@example.org"))
             .await
             .expect("same answer for unknown addresses");
     })
@@ -179,12 +183,12 @@ async fn a_password_reset_link_works_once_and_ends_old_sessions_links_and_tokens
             .await
             .expect("token");
         mitra
-            .request_password_reset("ana@example.org")
+            .request_password_reset(&address("ana@example.org"))
             .await
             .expect("request");
         let older = last_link_token(&mitra, "ana@example.org");
         mitra
-            .request_password_reset("ana@example.org")
+            .request_password_reset(&address("ana@example.org"))
             .await
             .expect("request again");
         let token = last_link_token(&mitra, "ana@example.org");
@@ -368,14 +372,12 @@ async fn organisations_wait_for_approval_and_rejections_carry_a_reason() {
             "not public yet"
         );
         assert!(matches!(
-            mitra
-                .get_organisation(&Actor::Anonymous, org.id.as_str())
-                .await,
+            mitra.get_organisation(&Actor::Anonymous, &org.id).await,
             Err(ServiceError::NotFound { .. })
         ));
         let (ana, _) = signed_in_actor(&mitra, "ana@example.org").await;
         assert!(
-            mitra.get_organisation(&ana, org.id.as_str()).await.is_ok(),
+            mitra.get_organisation(&ana, &org.id).await.is_ok(),
             "its members see it"
         );
         assert!(matches!(
@@ -386,7 +388,7 @@ async fn organisations_wait_for_approval_and_rejections_carry_a_reason() {
         let (root, _) = signed_in_actor(&mitra, "root@example.org").await;
         assert_eq!(mitra.moderation_queue(&root).await.expect("queue").len(), 1);
         let rejected = mitra
-            .reject_organisation(&root, org.id.as_str(), "Please link the official web site.")
+            .reject_organisation(&root, &org.id, "Please link the official web site.")
             .await
             .expect("reject");
         assert_eq!(
@@ -397,7 +399,7 @@ async fn organisations_wait_for_approval_and_rejections_carry_a_reason() {
         let mut fixed = input.clone();
         fixed.website = Some("https://www.bangkok.go.th".into());
         let resubmitted = mitra
-            .update_organisation(&ana, org.id.as_str(), &fixed)
+            .update_organisation(&ana, &org.id, &fixed)
             .await
             .expect("resubmit");
         assert_eq!(
@@ -405,7 +407,7 @@ async fn organisations_wait_for_approval_and_rejections_carry_a_reason() {
             (ModerationStatus::Pending, None)
         );
         mitra
-            .approve_organisation(&root, org.id.as_str())
+            .approve_organisation(&root, &org.id)
             .await
             .expect("approve");
         assert_eq!(
@@ -451,12 +453,12 @@ async fn members_join_only_by_invitation_which_only_org_admins_send() {
         let (eve, _) = signed_in_actor(&mitra, "eve@example.org").await;
         assert!(matches!(
             mitra
-                .invite_member(&eve, org.id.as_str(), "eve@example.org", "admin")
+                .invite_member(&eve, &org.id, "eve@example.org", "admin")
                 .await,
             Err(ServiceError::Forbidden)
         ));
         mitra
-            .invite_member(&ana, org.id.as_str(), "bob@example.org", "editor")
+            .invite_member(&ana, &org.id, "bob@example.org", "editor")
             .await
             .expect("invite");
         let token = last_link_token(&mitra, "bob@example.org");
@@ -474,10 +476,7 @@ async fn members_join_only_by_invitation_which_only_org_admins_send() {
             .accept_invitation(&bob.signed_in().expect("bob"), &token)
             .await
             .expect("accept");
-        let members = mitra
-            .list_members(&ana, org.id.as_str())
-            .await
-            .expect("members");
+        let members = mitra.list_members(&ana, &org.id).await.expect("members");
         assert!(
             members
                 .iter()
@@ -496,19 +495,19 @@ async fn members_join_only_by_invitation_which_only_org_admins_send() {
         // is answered as any other.
         assert!(matches!(
             mitra
-                .add_member(&ana, org.id.as_str(), "eve@example.org", "admin")
+                .add_member(&ana, &org.id, "eve@example.org", "admin")
                 .await,
             Err(ServiceError::Forbidden)
         ));
         mitra
-            .invite_member(&ana, org.id.as_str(), "nobody@example.org", "member")
+            .invite_member(&ana, &org.id, "nobody@example.org", "member")
             .await
             .expect("an address without an account is invited as any other");
         let (bob, _) = signed_in_actor(&mitra, "bob@example.org").await;
         let mut input = org_input("Acme Mobility", "startup", None);
         input.description_en = "Ride sharing for Bangkok.".into();
         mitra
-            .update_organisation(&bob, org.id.as_str(), &input)
+            .update_organisation(&bob, &org.id, &input)
             .await
             .expect("editors edit");
     })

@@ -6,8 +6,8 @@
     reason = "test helpers: a failed set-up ends the test"
 )]
 
-use mitra_service::domain::ValidationError;
 use mitra_service::domain::entry::ContentLanguage;
+use mitra_service::domain::{OrgId, ValidationError};
 use mitra_service::test_support;
 use mitra_service::{Dimension, Mitra, SearchRequest, ServiceError, UnknownParameters};
 use mitra_store::test_support::for_each_database_from;
@@ -262,13 +262,11 @@ async fn search_works_from_memory_when_the_index_on_disk_cannot_be_written() {
         std::fs::remove_dir_all(&second).expect("remove the index");
         std::fs::write(&second, "not a directory").expect("file");
         let entry: Entry = serde_json::from_value(entry_json("canal-sensors")).expect("entry");
-        node.create_entry(
-            &Actor::Operator,
-            "demo-organisation-bangkok-city-government-example",
-            &entry,
-        )
-        .await
-        .expect("writes to the database go on");
+        let org =
+            OrgId::parse("demo-organisation-bangkok-city-government-example").expect("org id");
+        node.create_entry(&Actor::Operator, &org, &entry)
+            .await
+            .expect("writes to the database go on");
         let found = node.search(&query("canal sensors")).await.expect("search");
         assert!(
             ids(&found).contains(&"canal-sensors".to_owned()),
@@ -324,7 +322,7 @@ async fn two_nodes_find_every_entry_of_concurrent_writers_and_a_bulk_import() {
         }
         let mut tasks = Vec::new();
         for writer in 0..WRITERS {
-            let (node, org) = (node_a.clone(), org.id.to_string());
+            let (node, org) = (node_a.clone(), org.id.clone());
             tasks.push(tokio::spawn(async move {
                 for n in 0..WRITES_EACH {
                     let entry: Entry =
@@ -337,7 +335,7 @@ async fn two_nodes_find_every_entry_of_concurrent_writers_and_a_bulk_import() {
             }));
         }
         {
-            let org = org.id.to_string();
+            let org = org.id.clone();
             tasks.push(tokio::spawn(async move {
                 let file: Vec<serde_json::Value> = (0..BULK)
                     .map(|n| entry_json(&format!("bulk-{n}")))
@@ -416,13 +414,14 @@ async fn an_entrys_detail_names_its_evidence_and_says_what_each_reader_may_do() 
             ]}
         }))
         .expect("entry");
+        let org_id = OrgId::parse(org).expect("org id");
         mitra
-            .create_entry(&editor, org, &practice)
+            .create_entry(&editor, &org_id, &practice)
             .await
             .expect("published");
 
         let detail = mitra
-            .entry_detail(&Actor::Anonymous, "bus-lanes")
+            .entry_detail(&Actor::Anonymous, &practice.id)
             .await
             .expect("a public entry");
         let mut named: Vec<&str> = detail.indicators.keys().map(|i| i.as_str()).collect();
@@ -443,23 +442,23 @@ async fn an_entrys_detail_names_its_evidence_and_says_what_each_reader_may_do() 
         assert!(detail.places.city("bangkok").is_some());
 
         let as_editor = mitra
-            .entry_detail(&editor, "bus-lanes")
+            .entry_detail(&editor, &practice.id)
             .await
             .expect("entry");
         assert!(as_editor.permissions.edit && as_editor.permissions.enrol);
         let as_member = mitra
-            .entry_detail(&member, "bus-lanes")
+            .entry_detail(&member, &practice.id)
             .await
             .expect("entry");
         assert!(!as_member.permissions.edit && as_member.permissions.enrol);
 
-        assert!(mitra.entry_to_edit(&editor, "bus-lanes").await.is_ok());
+        assert!(mitra.entry_to_edit(&editor, &practice.id).await.is_ok());
         assert!(matches!(
-            mitra.entry_to_edit(&member, "bus-lanes").await,
+            mitra.entry_to_edit(&member, &practice.id).await,
             Err(ServiceError::Forbidden)
         ));
         assert!(matches!(
-            mitra.entry_to_edit(&Actor::Anonymous, "bus-lanes").await,
+            mitra.entry_to_edit(&Actor::Anonymous, &practice.id).await,
             Err(ServiceError::Unauthenticated)
         ));
         let publishing: Vec<String> = mitra

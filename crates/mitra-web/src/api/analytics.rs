@@ -3,7 +3,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use mitra_service::domain::Language;
+use mitra_service::domain::peers::Grouping;
+use mitra_service::domain::{CityId, IndicatorId, Language, StandardId};
 use mitra_service::{AssessmentView, Mitra, Values};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -156,8 +157,9 @@ pub async fn get_assessment(
     Path(id): Path<String>,
     ApiQuery(p): ApiQuery<AssessmentParams>,
 ) -> Result<Json<AssessmentEnvelope>, ApiError> {
-    let standard = p.standard.as_deref().unwrap_or("iso37120-2014");
-    let report = mitra.assess(&id, standard, p.year.as_deref()).await?;
+    let city = CityId::parse(&id)?;
+    let standard = StandardId::parse(p.standard.as_deref().unwrap_or("iso37120-2014"))?;
+    let report = mitra.assess(&city, &standard, p.year.as_deref()).await?;
     let language = p
         .lang
         .as_deref()
@@ -181,11 +183,13 @@ pub async fn get_ranking(
         .as_deref()
         .ok_or_else(|| ApiError::bad_parameter("indicator", "indicator: is required".into()))?;
     let values = Values::parse(p.values.as_deref())?;
+    let indicator = IndicatorId::parse(indicator)?;
+    let grouping = Grouping::parse(p.group_by.as_deref().unwrap_or("region"))?;
     let ranking = mitra
         .ranking(
-            indicator,
+            &indicator,
             p.year.as_deref(),
-            p.group_by.as_deref().unwrap_or("region"),
+            grouping,
             p.group.as_deref(),
             values,
         )
@@ -236,9 +240,9 @@ pub async fn get_benchmarks(
     ApiQuery(p): ApiQuery<BenchmarkParams>,
 ) -> Result<Json<BenchmarksResponse>, ApiError> {
     let values = Values::parse(p.values.as_deref())?;
-    let b = mitra
-        .city_benchmarks(&id, p.group_by.as_deref().unwrap_or("region"), values)
-        .await?;
+    let city = CityId::parse(&id)?;
+    let grouping = Grouping::parse(p.group_by.as_deref().unwrap_or("region"))?;
+    let b = mitra.city_benchmarks(&city, grouping, values).await?;
     Ok(Json(BenchmarksResponse {
         city: b.city.to_string(),
         region: b.facts.region.clone(),
@@ -279,8 +283,9 @@ pub async fn set_tier(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<TierRequest>,
 ) -> Result<StatusCode, ApiError> {
+    let city = CityId::parse(&id)?;
     mitra
-        .set_city_tier(&auth.actor, &id, body.tier.as_deref())
+        .set_city_tier(&auth.actor, &city, body.tier.as_deref())
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -340,7 +345,7 @@ pub async fn get_profile(
     ApiQuery(params): ApiQuery<ProfileParams>,
 ) -> Result<Json<ProfileResponse>, ApiError> {
     let values = Values::parse(params.values.as_deref())?;
-    let p = mitra.city_profile(&id, values).await?;
+    let p = mitra.city_profile(&CityId::parse(&id)?, values).await?;
     Ok(Json(ProfileResponse {
         city: id,
         tier: p.tier,

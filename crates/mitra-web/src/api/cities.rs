@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use mitra_service::domain::{City, CityFilter, Country};
+use mitra_service::domain::{City, CityFilter, CityId, Country};
 use mitra_service::{CityListQuery, Mitra};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -157,7 +157,7 @@ pub async fn get_city(
     State(mitra): State<Mitra>,
     Path(id): Path<String>,
 ) -> Result<Json<CityEnvelope>, ApiError> {
-    let detail = mitra.get_city(&id).await?;
+    let detail = mitra.get_city(&CityId::parse(&id)?).await?;
     Ok(Json(CityEnvelope {
         city: CityDetailResponse {
             city: CityResponse::from(&detail.city),

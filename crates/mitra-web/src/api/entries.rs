@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
-use mitra_service::domain::Entry;
+use mitra_service::domain::{Entry, EntryId, OrgId};
 use mitra_service::{
     Found, Mitra, SearchPage, SearchRequest, Seats, Standing, StoredEntry, UnknownParameters,
     dimension_name,
@@ -221,6 +221,7 @@ pub async fn get_entry(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<EntryEnvelope>, ApiError> {
+    let id = EntryId::parse(&id)?;
     let stored = mitra.entry_for(&auth.actor, &id).await?;
     Ok(Json(EntryEnvelope {
         entry: EntryResponse::from(&stored),
@@ -248,9 +249,8 @@ pub async fn create_entry(
     auth: Auth,
     ApiJson(body): ApiJson<NewEntryRequest>,
 ) -> Result<(StatusCode, Json<EntryEnvelope>), ApiError> {
-    let stored = mitra
-        .create_entry(&auth.actor, &body.org, &body.entry)
-        .await?;
+    let org = OrgId::parse(&body.org)?;
+    let stored = mitra.create_entry(&auth.actor, &org, &body.entry).await?;
     Ok((
         StatusCode::CREATED,
         Json(EntryEnvelope {
@@ -272,6 +272,7 @@ pub async fn update_entry(
     Path(id): Path<String>,
     ApiJson(entry): ApiJson<Entry>,
 ) -> Result<Json<EntryEnvelope>, ApiError> {
+    let id = EntryId::parse(&id)?;
     let stored = mitra.update_entry(&auth.actor, &id, &entry).await?;
     Ok(Json(EntryEnvelope {
         entry: EntryResponse::from(&stored),
@@ -288,6 +289,7 @@ pub async fn delete_entry(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
+    let id = EntryId::parse(&id)?;
     mitra.delete_entry(&auth.actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -344,13 +346,12 @@ pub async fn import_entries(
     body: axum::body::Body,
 ) -> Result<Json<EntryImportResponse>, ApiError> {
     let dry_run = super::observations::dry_run(params.dry_run.as_deref()).map_err(|e| *e)?;
+    let org = params.org.as_deref().map(OrgId::parse).transpose()?;
     // Rights first: only a caller who may import gets a body of up to 64 MiB read.
-    mitra
-        .may_import_entries(&auth.actor, params.org.as_deref())
-        .await?;
+    mitra.may_import_entries(&auth.actor, org.as_ref()).await?;
     let bytes = super::observations::import_body(body).await?;
     let report = mitra
-        .import_entries(&auth.actor, params.org.as_deref(), &bytes, dry_run)
+        .import_entries(&auth.actor, org.as_ref(), &bytes, dry_run)
         .await?;
     let writes = report.writes.unwrap_or_default();
     Ok(Json(EntryImportResponse {
@@ -410,6 +411,7 @@ pub async fn get_enrolment(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<EnrolmentResponse>, ApiError> {
+    let id = EntryId::parse(&id)?;
     let (seats, standing) = mitra.enrolment(&auth.actor, &id).await?;
     Ok(Json(EnrolmentResponse::new(seats, standing)))
 }
@@ -426,6 +428,7 @@ pub async fn enrol(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<EnrolmentResponse>, ApiError> {
+    let id = EntryId::parse(&id)?;
     let (seats, standing) = mitra.enrol(&auth.actor, &id).await?;
     Ok(Json(EnrolmentResponse::new(seats, Some(standing))))
 }
@@ -440,10 +443,11 @@ pub async fn withdraw(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
+    let id = EntryId::parse(&id)?;
     if mitra.withdraw(&auth.actor, &id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::not_found("enrolment", &id))
+        Err(ApiError::not_found("enrolment", id.as_str()))
     }
 }
 
@@ -471,6 +475,7 @@ pub async fn list_enrolments(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<EnrolledPerson>>, ApiError> {
+    let id = EntryId::parse(&id)?;
     let list = mitra.enrolments(&auth.actor, &id).await?;
     Ok(Json(
         list.into_iter()
@@ -508,7 +513,7 @@ pub struct AttachmentBody {
     created_at: String,
 }
 
-fn attachment_body(entry: &str, a: mitra_service::Attachment) -> AttachmentBody {
+fn attachment_body(entry: &EntryId, a: mitra_service::Attachment) -> AttachmentBody {
     AttachmentBody {
         href: format!("/entries/{entry}/files/{}", a.sha256),
         created_at: a
@@ -531,6 +536,7 @@ pub async fn list_attachments(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<AttachmentBody>>, ApiError> {
+    let id = EntryId::parse(&id)?;
     let files = mitra.attachments(&auth.actor, &id).await?;
     Ok(Json(
         files.into_iter().map(|a| attachment_body(&id, a)).collect(),
@@ -566,6 +572,7 @@ pub async fn attach(
     let bytes = axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| ApiError::too_large(limit, "attach a smaller file"))?;
+    let id = EntryId::parse(&id)?;
     let file = mitra.attach(&auth.actor, &id, &params.name, &bytes).await?;
     Ok((StatusCode::CREATED, Json(attachment_body(&id, file))))
 }
@@ -581,6 +588,7 @@ pub async fn detach(
     auth: Auth,
     Path((id, sha256)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
+    let id = EntryId::parse(&id)?;
     mitra.detach(&auth.actor, &id, &sha256).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -603,6 +611,7 @@ pub async fn approve_entry(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
+    let id = EntryId::parse(&id)?;
     mitra.approve_entry(&auth.actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -620,6 +629,7 @@ pub async fn reject_entry(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<EntryRejection>,
 ) -> Result<StatusCode, ApiError> {
+    let id = EntryId::parse(&id)?;
     mitra.reject_entry(&auth.actor, &id, &body.reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }

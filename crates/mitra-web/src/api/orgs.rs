@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use mitra_service::domain::Organisation;
+use mitra_service::domain::{OrgId, Organisation};
 use mitra_service::{Mitra, OrgInput};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -173,6 +173,7 @@ pub async fn get_organisation(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<OrganisationEnvelope>, ApiError> {
+    let id = OrgId::parse(&id)?;
     let org = mitra.get_organisation(&auth.actor, &id).await?;
     Ok(Json(OrganisationEnvelope {
         organisation: OrganisationResponse::from(&org),
@@ -209,6 +210,7 @@ pub async fn update_organisation(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<OrganisationRequest>,
 ) -> Result<Json<OrganisationEnvelope>, ApiError> {
+    let id = OrgId::parse(&id)?;
     let org = mitra
         .update_organisation(&auth.actor, &id, &body.input())
         .await?;
@@ -226,6 +228,7 @@ pub async fn approve_organisation(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<OrganisationEnvelope>, ApiError> {
+    let id = OrgId::parse(&id)?;
     let org = mitra.approve_organisation(&auth.actor, &id).await?;
     Ok(Json(OrganisationEnvelope {
         organisation: OrganisationResponse::from(&org),
@@ -242,6 +245,7 @@ pub async fn reject_organisation(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RejectRequest>,
 ) -> Result<Json<OrganisationEnvelope>, ApiError> {
+    let id = OrgId::parse(&id)?;
     let org = mitra
         .reject_organisation(&auth.actor, &id, &body.reason)
         .await?;
@@ -266,8 +270,9 @@ pub async fn invite_member(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<MemberRequest>,
 ) -> Result<(StatusCode, Json<InvitationEnvelope>), ApiError> {
+    let org = OrgId::parse(&id)?;
     mitra
-        .invite_member(&auth.actor, &id, &body.email, &body.role)
+        .invite_member(&auth.actor, &org, &body.email, &body.role)
         .await?;
     Ok((
         StatusCode::ACCEPTED,

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use mitra_service::domain::{CrosswalkEntry, Indicator, StandardSummary};
+use mitra_service::domain::{CrosswalkEntry, Indicator, IndicatorId, StandardId, StandardSummary};
 use mitra_service::{CrosswalkInput, Mitra};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -207,7 +207,7 @@ pub async fn get_standard(
     State(mitra): State<Mitra>,
     Path(id): Path<String>,
 ) -> Result<Json<StandardEnvelope>, ApiError> {
-    let detail = mitra.get_standard(&id).await?;
+    let detail = mitra.get_standard(&StandardId::parse(&id)?).await?;
     let count = detail
         .themes
         .iter()
@@ -229,7 +229,7 @@ pub async fn list_indicators(
     State(mitra): State<Mitra>,
     Path(id): Path<String>,
 ) -> Result<Json<IndicatorListResponse>, ApiError> {
-    let indicators = mitra.list_indicators(&id).await?;
+    let indicators = mitra.list_indicators(&StandardId::parse(&id)?).await?;
     Ok(Json(IndicatorListResponse {
         indicators: indicators.iter().map(IndicatorResponse::from).collect(),
     }))
@@ -243,7 +243,7 @@ pub async fn get_indicator(
     State(mitra): State<Mitra>,
     Path(id): Path<String>,
 ) -> Result<Json<IndicatorEnvelope>, ApiError> {
-    let detail = mitra.get_indicator(&id).await?;
+    let detail = mitra.get_indicator(&IndicatorId::parse(&id)?).await?;
     let crosswalk = detail
         .related
         .iter()
@@ -377,12 +377,8 @@ pub async fn delete_crosswalk(
     auth: Auth,
     ApiQuery(p): ApiQuery<CrosswalkKeyParams>,
 ) -> Result<StatusCode, ApiError> {
-    mitra
-        .delete_crosswalk(
-            &auth.actor,
-            p.from.as_deref().unwrap_or_default(),
-            p.to.as_deref().unwrap_or_default(),
-        )
-        .await?;
+    let from = IndicatorId::parse(p.from.as_deref().unwrap_or_default())?;
+    let to = IndicatorId::parse(p.to.as_deref().unwrap_or_default())?;
+    mitra.delete_crosswalk(&auth.actor, &from, &to).await?;
     Ok(StatusCode::NO_CONTENT)
 }

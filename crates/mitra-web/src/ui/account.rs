@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use mitra_service::domain::{Language, MemberRole, Organisation};
+use mitra_service::domain::{Email, Language, MemberRole, Organisation};
 use mitra_service::{ApiTokenRecord, Mitra, ServiceError};
 use serde::Deserialize;
 
@@ -122,10 +122,16 @@ pub async fn submit_signup(
     l: Layout,
     CsrfForm(form): CsrfForm<SignUpForm>,
 ) -> Result<Response, PageError> {
-    match mitra
-        .sign_up(&form.email, &form.password, &form.display_name, l.lang)
-        .await
-    {
+    // A malformed address is refused beside the form, as the service's own refusals are.
+    let signed_up = match Email::parse(&form.email) {
+        Ok(email) => {
+            mitra
+                .sign_up(&email, &form.password, &form.display_name, l.lang)
+                .await
+        }
+        Err(refused) => Err(refused.into()),
+    };
+    match signed_up {
         Ok(()) => Ok(done("/login", "signup-done")),
         Err(e) => {
             let page = SignUpPage::build(l, Some(field_error(e)?), form.email, form.display_name);
@@ -287,7 +293,11 @@ pub async fn submit_reset(
     l: Layout,
     CsrfForm(form): CsrfForm<ResetForm>,
 ) -> Result<Response, PageError> {
-    match mitra.request_password_reset(&form.email).await {
+    let requested = match Email::parse(&form.email) {
+        Ok(email) => mitra.request_password_reset(&email).await,
+        Err(refused) => Err(refused.into()),
+    };
+    match requested {
         Ok(()) => Ok(done("/reset", "reset-done")),
         Err(e) => {
             let page = ResetPage::build(l, Some(field_error(e)?), None);

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
-use mitra_service::domain::{Account, Organisation, PlatformRole};
+use mitra_service::domain::{Account, EntryId, OrgId, Organisation, PlatformRole};
 use mitra_service::{AdminOverview, AuditEntry, AuditQuery, Mitra, ServiceError};
 use serde::Deserialize;
 
@@ -91,6 +91,7 @@ pub async fn approve_organisation(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
+    let id = OrgId::parse(&id)?;
     mitra.approve_organisation(&auth.actor, &id).await?;
     Ok(done("/admin", "admin-approved"))
 }
@@ -102,6 +103,7 @@ pub async fn reject_organisation(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<RejectForm>,
 ) -> Result<Response, PageError> {
+    let id = OrgId::parse(&id)?;
     mitra
         .reject_organisation(&auth.actor, &id, &form.reason)
         .await?;
@@ -233,6 +235,7 @@ pub async fn approve_entry(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
+    let id = EntryId::parse(&id)?;
     mitra.approve_entry(&auth.actor, &id).await?;
     Ok(done("/admin", "admin-approved"))
 }
@@ -244,6 +247,7 @@ pub async fn reject_entry(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<RejectForm>,
 ) -> Result<Response, PageError> {
+    let id = EntryId::parse(&id)?;
     mitra.reject_entry(&auth.actor, &id, &form.reason).await?;
     Ok(done("/admin", "admin-rejected"))
 }

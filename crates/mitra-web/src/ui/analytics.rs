@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use mitra_service::domain::peers::Grouping;
-use mitra_service::domain::{Indicator, IndicatorId, Language};
+use mitra_service::domain::{CityId, Indicator, IndicatorId, Language, StandardId};
 use mitra_service::{
     AssessmentReport, AssessmentView, FindingView, Mitra, PanelState, Ranking, ServiceError, Values,
 };
@@ -39,9 +39,16 @@ pub async fn show_assessment(
     Path(id): Path<String>,
     Query(params): Query<AssessmentParams>,
 ) -> Result<Response, PageError> {
-    let standard = params.standard();
-    let report = mitra.assess(&id, &standard, params.year.as_deref()).await?;
-    Ok(render(&AssessmentPage::build(l, &report, &standard)))
+    let city = CityId::parse(&id)?;
+    let standard = StandardId::parse(&params.standard())?;
+    let report = mitra
+        .assess(&city, &standard, params.year.as_deref())
+        .await?;
+    Ok(render(&AssessmentPage::build(
+        l,
+        &report,
+        standard.as_str(),
+    )))
 }
 
 struct ItemRow {
@@ -198,12 +205,14 @@ impl RankingParams {
         indicator: &str,
         values: Values,
     ) -> Result<Ranking, ServiceError> {
+        let indicator = IndicatorId::parse(indicator)?;
+        let grouping = Grouping::parse(&self.grouping())?;
         let group = self.group();
         mitra
             .ranking(
-                indicator,
+                &indicator,
                 self.year.as_deref(),
-                &self.grouping(),
+                grouping,
                 group.as_deref(),
                 values,
             )

@@ -4,7 +4,9 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use mitra_service::domain::{City, Country, Language, Network, NetworkFilter, PopulationKind};
+use mitra_service::domain::{
+    City, CityId, Country, Language, Network, NetworkFilter, PopulationKind,
+};
 use mitra_service::{
     Benchmark, CityDetail, CityListQuery, CityOverview, CityPage as CityList, CityProfile, Mitra,
     Values,
@@ -179,6 +181,7 @@ pub async fn show_city(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     // Public pages compare verified values only, and say so.
+    let id = CityId::parse(&id)?;
     let overview = mitra.city_overview(&id, Values::Verified).await?;
     Ok(render(&CityPage::build(l, overview)))
 }
@@ -411,6 +414,7 @@ pub async fn set_tier(
     CsrfForm(form): CsrfForm<TierForm>,
 ) -> Result<Response, PageError> {
     let tier = Some(form.tier.as_str()).filter(|t| !t.is_empty());
+    let id = CityId::parse(&id)?;
     mitra.set_city_tier(&auth.actor, &id, tier).await?;
     Ok(done(&format!("/cities/{id}"), "profile-tier-saved"))
 }

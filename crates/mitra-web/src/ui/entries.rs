@@ -11,8 +11,8 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use mitra_service::domain::Actor;
 use mitra_service::domain::entry::EntryKind;
+use mitra_service::domain::{Actor, EntryId, OrgId};
 use mitra_service::{Mitra, ServiceError, StoredEntry};
 use serde::Deserialize;
 
@@ -31,6 +31,7 @@ pub async fn show_entry(
     Path(id): Path<String>,
     Query(params): Query<EntryParams>,
 ) -> Result<Response, PageError> {
+    let id = EntryId::parse(&id)?;
     let detail = mitra.entry_detail(l.actor(), &id).await?;
     Ok(EntryPage::build(l, &detail, &params, None).into_response())
 }
@@ -85,10 +86,12 @@ pub async fn show_edit_entry(
     l: Layout,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
+    let id = EntryId::parse(&id)?;
     let stored = mitra.entry_to_edit(l.actor(), &id).await?;
     let focus_areas = mitra.list_focus_areas().await?;
     let form = EntryForm::from_entry(&stored.entry);
-    Ok(EntryFormPage::build(l, form, Some(id), None, &[], &focus_areas)?.into_response())
+    let editing = Some(id.to_string());
+    Ok(EntryFormPage::build(l, form, editing, None, &[], &focus_areas)?.into_response())
 }
 
 /// `POST /entries/{id}/edit`
@@ -98,6 +101,7 @@ pub async fn update_entry(
     Path(id): Path<String>,
     CsrfForm(mut form): CsrfForm<EntryForm>,
 ) -> Result<Response, PageError> {
+    let id = EntryId::parse(&id)?;
     let stored = mitra.entry_for(l.actor(), &id).await?;
     // The id and kind are fixed once published.
     form.id = stored.entry.id.to_string();
@@ -109,7 +113,8 @@ pub async fn update_entry(
         )),
         Err(error) => {
             let focus_areas = mitra.list_focus_areas().await?;
-            let page = EntryFormPage::build(l, form, Some(id), Some(error), &[], &focus_areas)?;
+            let editing = Some(id.to_string());
+            let page = EntryFormPage::build(l, form, editing, Some(error), &[], &focus_areas)?;
             Ok(page.into_response())
         }
     }
@@ -120,7 +125,7 @@ async fn save(
     mitra: &Mitra,
     actor: &Actor,
     form: &EntryForm,
-    id: Option<&str>,
+    id: Option<&EntryId>,
 ) -> Result<Result<StoredEntry, FieldError>, PageError> {
     let entry = match form.to_entry() {
         Ok(entry) => entry,
@@ -128,7 +133,11 @@ async fn save(
     };
     let saved = match id {
         Some(id) => mitra.update_entry(actor, id, &entry).await,
-        None => mitra.create_entry(actor, &form.org, &entry).await,
+        // A malformed organisation is refused beside the form, as the service's own refusals are.
+        None => match OrgId::parse(&form.org) {
+            Ok(org) => mitra.create_entry(actor, &org, &entry).await,
+            Err(refused) => Err(refused.into()),
+        },
     };
     match saved {
         Ok(stored) => Ok(Ok(stored)),
@@ -167,6 +176,7 @@ pub async fn delete_entry(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
+    let id = EntryId::parse(&id)?;
     mitra.delete_entry(&auth.actor, &id).await?;
     Ok(done("/search", "entry-deleted"))
 }
@@ -178,6 +188,7 @@ pub async fn enrol(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
+    let id = EntryId::parse(&id)?;
     mitra.enrol(&auth.actor, &id).await?;
     Ok(done(&format!("/entries/{id}"), "enrol-done"))
 }
@@ -189,6 +200,7 @@ pub async fn withdraw(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
+    let id = EntryId::parse(&id)?;
     mitra.withdraw(&auth.actor, &id).await?;
     Ok(done(&format!("/entries/{id}"), "enrol-withdrawn"))
 }
@@ -202,6 +214,7 @@ pub async fn attach(
     Path(id): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
+    let id = EntryId::parse(&id)?;
     // Who may attach is known before the upload is read.
     mitra.entry_to_edit(l.actor(), &id).await?;
     let (csrf, file) = read_upload(multipart).await?;
@@ -287,6 +300,7 @@ pub async fn download(
     auth: Auth,
     Path((id, sha256)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
+    let id = EntryId::parse(&id)?;
     let (file, bytes) = mitra.attachment(&auth.actor, &id, &sha256).await?;
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
@@ -315,6 +329,7 @@ pub async fn detach(
     Path((id, sha256)): Path<(String, String)>,
     CsrfForm(_): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
+    let id = EntryId::parse(&id)?;
     mitra.detach(&auth.actor, &id, &sha256).await?;
     Ok(done(&format!("/entries/{id}"), "attachment-removed"))
 }

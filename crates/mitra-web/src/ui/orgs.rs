@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use mitra_service::domain::{
-    Account, City, Country, MemberRole, ModerationStatus, OrgKind, Organisation,
+    Account, City, Country, MemberRole, ModerationStatus, OrgId, OrgKind, Organisation,
 };
 use mitra_service::{Mitra, OrgInput, OrganisationDetail};
 use serde::Deserialize;
@@ -283,6 +283,7 @@ pub async fn show_organisation(
     l: Layout,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
+    let id = OrgId::parse(&id)?;
     let detail = mitra.organisation_detail(l.actor(), &id).await?;
     Ok(render(&OrgPage::build(l, detail)))
 }
@@ -293,7 +294,9 @@ pub async fn show_edit_organisation(
     l: Layout,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let org = mitra.organisation_to_edit(l.actor(), &id).await?;
+    let org = mitra
+        .organisation_to_edit(l.actor(), &OrgId::parse(&id)?)
+        .await?;
     form_page(&mitra, l, OrgForm::from_org(&org), Some(id), None).await
 }
 
@@ -304,10 +307,16 @@ pub async fn update_organisation(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<OrgForm>,
 ) -> Result<Response, PageError> {
-    match mitra
-        .update_organisation(l.actor(), &id, &form.input())
-        .await
-    {
+    // A malformed id is refused beside the form, as the service's own refusals are.
+    let updated = match OrgId::parse(&id) {
+        Ok(org) => {
+            mitra
+                .update_organisation(l.actor(), &org, &form.input())
+                .await
+        }
+        Err(refused) => Err(refused.into()),
+    };
+    match updated {
         Ok(org) => Ok(done(
             &format!("/organisations/{}", org.id),
             // A city government that moved to another city waits for approval again.
@@ -331,8 +340,9 @@ pub async fn invite_member(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<InviteForm>,
 ) -> Result<Response, PageError> {
+    let org = OrgId::parse(&id)?;
     mitra
-        .invite_member(&auth.actor, &id, &form.email, &form.role)
+        .invite_member(&auth.actor, &org, &form.email, &form.role)
         .await?;
     Ok(done(&format!("/organisations/{id}"), "org-invited"))
 }

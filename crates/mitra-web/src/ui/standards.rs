@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use mitra_service::domain::{FocusArea, Indicator, StandardSummary};
+use mitra_service::domain::{FocusArea, Indicator, IndicatorId, StandardId, StandardSummary};
 use mitra_service::{IndicatorDetail, Mitra, StandardDetail};
 
 use super::format::Title;
@@ -84,7 +84,7 @@ pub async fn show_standard(
     l: Layout,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let detail = mitra.get_standard(&id).await?;
+    let detail = mitra.get_standard(&StandardId::parse(&id)?).await?;
     Ok(render(&StandardPage::build(l, detail)))
 }
 
@@ -146,7 +146,7 @@ pub async fn show_indicator(
     l: Layout,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let detail = mitra.get_indicator(&id).await?;
+    let detail = mitra.get_indicator(&IndicatorId::parse(&id)?).await?;
     Ok(render(&IndicatorPage::build(l, detail)))
 }
 
@@ -202,11 +202,10 @@ pub async fn delete_crosswalk(
     Path(id): Path<String>,
     crate::auth::CsrfForm(form): crate::auth::CsrfForm<CrosswalkDeleteForm>,
 ) -> Result<Response, PageError> {
-    match mitra.delete_crosswalk(&auth.actor, &id, &form.other).await {
+    let (this, other) = (IndicatorId::parse(&id)?, IndicatorId::parse(&form.other)?);
+    match mitra.delete_crosswalk(&auth.actor, &this, &other).await {
         Err(mitra_service::ServiceError::NotFound { .. }) => {
-            mitra
-                .delete_crosswalk(&auth.actor, &form.other, &id)
-                .await?;
+            mitra.delete_crosswalk(&auth.actor, &other, &this).await?;
         }
         other => other?,
     }

@@ -663,7 +663,9 @@ async fn looking_at_a_form_stores_nothing_and_expired_sessions_and_links_are_pur
 
     let mitra = &app.mitra;
     mitra
-        .request_password_reset(MEMBER.0)
+        .request_password_reset(
+            &mitra_service::domain::Email::parse(MEMBER.0).expect("an e-mail address"),
+        )
         .await
         .expect("reset link");
     let (sessions, links) = mitra.purge_expired().await.expect("purge");

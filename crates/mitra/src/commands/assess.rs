@@ -1,6 +1,7 @@
 //! `mitra assess`: a city's conformity assessment for a standard, as readable text or as the API's JSON.
 
 use anyhow::Context;
+use mitra_service::domain::{CityId, StandardId};
 
 use super::{closing, open, say};
 use crate::cli::OutputFormat;
@@ -20,7 +21,9 @@ pub(crate) async fn run(
             .load_reference()
             .await
             .context("cannot load the reference data")?;
-        let report = mitra.assess(city, standard, year).await?;
+        let city = CityId::parse(city)?;
+        let standard = StandardId::parse(standard)?;
+        let report = mitra.assess(&city, &standard, year).await?;
         let view = report.view(mitra_service::domain::Language::En);
         if let OutputFormat::Json = format {
             return say(&serde_json::to_string_pretty(&view)?);

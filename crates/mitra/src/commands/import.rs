@@ -49,13 +49,16 @@ async fn entries(
             .load_reference()
             .await
             .context("cannot load the reference data")?;
+        let org = org
+            .map(mitra_service::domain::OrgId::parse)
+            .transpose()?;
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_message(format!("importing {}", file.display()));
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         let result = mitra
             .import_entries(
                 &mitra_service::domain::Actor::Operator,
-                org,
+                org.as_ref(),
                 &bytes,
                 dry_run,
             )

@@ -1,6 +1,7 @@
 //! `mitra org add` and `mitra org add-member`: organisations managed by the operator of this machine.
 
 use anyhow::Context;
+use mitra_service::domain::OrgId;
 
 use super::{closing, open, say};
 use crate::cli::OrgCommand;
@@ -41,7 +42,8 @@ pub(crate) async fn run(config: &Config, command: OrgCommand) -> anyhow::Result<
                 ))
             }
             OrgCommand::AddMember { org, email, role } => {
-                mitra.add_member(&operator, &org, &email, &role).await?;
+                let id = OrgId::parse(&org)?;
+                mitra.add_member(&operator, &id, &email, &role).await?;
                 say(&format!("{email} is now {role} of {org}."))
             }
         }
