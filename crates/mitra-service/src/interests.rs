@@ -101,7 +101,7 @@ impl Mitra {
         actor: &Actor,
         entry: &EntryId,
     ) -> Result<StoredEntry, ServiceError> {
-        let stored = self.entry_for(actor, entry.as_str()).await?;
+        let stored = self.entry_for(actor, entry).await?;
         if !is_opportunity(stored.entry.kind()) {
             return Err(mitra_domain::ValidationError::new(
                 "entry",

@@ -544,13 +544,8 @@ impl Mitra {
         };
         for (email, _, _, role) in DEMO_ACCOUNTS {
             if *role == "provider-admin" {
-                self.add_member(
-                    &operator,
-                    provider.as_str(),
-                    email,
-                    MemberRole::Admin.as_str(),
-                )
-                .await?;
+                self.add_member(&operator, &provider, email, MemberRole::Admin.as_str())
+                    .await?;
             }
         }
         #[derive(serde::Deserialize)]
