@@ -44,7 +44,7 @@ async fn parties(
     let project = entry("bkk-flood", "Flood sensors wanted");
     store
         .put_entries(
-            &with_status(&[project.clone()], ModerationStatus::Approved),
+            &with_status(std::slice::from_ref(&project), ModerationStatus::Approved),
             Some(&publisher.id),
             &operator(),
         )
@@ -374,7 +374,7 @@ async fn mail_is_due_at_once_daily_or_weekly_as_each_account_chose() {
         let other = crate::entries::entry("bkk-bus", "Bus partner wanted");
         store
             .put_entries(
-                &with_status(&[other.clone()], ModerationStatus::Approved),
+                &with_status(std::slice::from_ref(&other), ModerationStatus::Approved),
                 Some(&_publisher),
                 &operator(),
             )
