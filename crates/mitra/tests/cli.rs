@@ -388,7 +388,7 @@ fn a_server_started_without_demo_disables_the_demo_accounts_it_finds() {
     assert!(terminate(plain).success());
     assert!(
         said.iter()
-            .any(|l| l.contains("5 demo account(s) are disabled")),
+            .any(|l| l.contains("6 demo account(s) are disabled")),
         "{said:?}"
     );
 }
