@@ -275,6 +275,63 @@ async function run(page) {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForLoadState('load');
 
+  // 8. Opportunities: the demo solution provider expresses interest in the demo city's example project with the
+  //    keyboard; the city's editor finds it in the notifications, answers and accepts; the provider sees the outcome.
+  async function signIn(email, password) {
+    await gotoOk(page, '/login?lang=en');
+    await page.getByLabel('E-mail address').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByLabel('Password').press('Enter');
+    await page.waitForLoadState('load');
+  }
+  await signIn('provider@demo.mitra.invalid', 'demo-password-provider');
+  await gotoOk(page, '/entries/example-project-flood-sensors?lang=en');
+  await expectEventually('interest: the form says on whose behalf', () =>
+    page.getByText('On behalf of Demo organisation: solution provider (example)').count(), (n) => n === 1);
+  await page.getByLabel('Your message').fill('We make water-level sensors and could pilot ten on one canal.');
+  await page.getByRole('button', { name: 'Express interest' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForLoadState('load');
+  await expectEventually('interest: the conversation opens with the message', () =>
+    page.locator('ol.messages li').count(), (n) => n === 1);
+  const conversation = page.url().split('?')[0];
+  await expectEventually('interest: the conversation is open', () =>
+    page.locator('p.status strong').innerText(), (v) => v === 'open');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForLoadState('load');
+
+  await signIn('editor@demo.mitra.invalid', 'demo-password-editor');
+  await expectEventually('notifications: the editor sees one unread in the navigation', () =>
+    page.locator('.account-nav .badge').innerText(), (v) => v.trim() === '1');
+  await page.getByRole('link', { name: /^Notifications/ }).click();
+  await page.waitForLoadState('load');
+  await page.getByRole('link', { name: /expressed interest/ }).first().click();
+  await page.waitForLoadState('load');
+  await expectEventually('conversation: the editor reads the provider\'s message', () =>
+    page.getByText('We make water-level sensors').count(), (n) => n === 1);
+  await expectEventually('conversation: no e-mail address is shown', () =>
+    page.getByText('provider@demo.mitra.invalid').count(), (n) => n === 0);
+  await page.locator('#reply').fill('Welcome. Could you start in the dry season?');
+  await page.getByRole('button', { name: 'Send' }).press('Enter');
+  await page.waitForLoadState('load');
+  await expectEventually('conversation: the answer opens the discussion', () =>
+    page.locator('p.status strong').innerText(), (v) => v === 'in discussion');
+  await page.getByRole('button', { name: 'Accept' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForLoadState('load');
+  await expectEventually('conversation: accepted, they agree', () =>
+    page.locator('p.status strong').innerText(), (v) => v === 'agreed');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForLoadState('load');
+
+  await signIn('provider@demo.mitra.invalid', 'demo-password-provider');
+  await gotoOk(page, new URL(conversation).pathname + '?lang=en');
+  await expectEventually('conversation: the provider sees the agreement and both messages', () =>
+    page.locator('ol.messages li').count().then(async (n) =>
+      n === 2 && (await page.locator('p.status strong').innerText()) === 'agreed'), (ok) => ok === true);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForLoadState('load');
+
   if (pageErrors.length > 0) {
     throw new CheckFailure(`uncaught JavaScript errors:\n  ${pageErrors.join('\n  ')}`);
   }
