@@ -427,12 +427,18 @@ pub struct Catalogue {
 }
 
 impl Catalogue {
-    /// Adds a city with its English name.
-    pub fn add_city(&mut self, id: CityId, name_en: &str) {
-        self.city_names
-            .entry(name_en.trim().to_lowercase())
-            .or_default()
-            .push(id.clone());
+    /// Adds a city with its names: English, and its Chinese and local-script names where it has them, so that a
+    /// file may name Bangkok `Bangkok`, `曼谷` or `กรุงเทพ`.
+    pub fn add_city<'n>(&mut self, id: CityId, names: impl IntoIterator<Item = &'n str>) {
+        for name in names {
+            let ids = self
+                .city_names
+                .entry(name.trim().to_lowercase())
+                .or_default();
+            if !ids.contains(&id) {
+                ids.push(id.clone());
+            }
+        }
         self.cities.insert(id);
     }
 
@@ -462,7 +468,7 @@ impl Catalogue {
                 ))
             }
             _ => Err(format!(
-                "'{raw}' is not a city id or English city name Mitra knows"
+                "'{raw}' is not a city id, or a city name (English, Chinese or local) Mitra knows"
             )),
         }
     }
@@ -1232,15 +1238,41 @@ mod tests {
 
     fn catalogue() -> Catalogue {
         let mut c = Catalogue::default();
-        c.add_city(CityId::parse("bangkok").expect("id"), "Bangkok");
-        c.add_city(CityId::parse("suzhou-anhui").expect("id"), "Suzhou");
-        c.add_city(CityId::parse("suzhou-jiangsu").expect("id"), "Suzhou");
+        c.add_city(
+            CityId::parse("bangkok").expect("id"),
+            ["Bangkok", "曼谷", "กรุงเทพ"],
+        );
+        c.add_city(
+            CityId::parse("suzhou-anhui").expect("id"),
+            ["Suzhou", "宿州"],
+        );
+        c.add_city(
+            CityId::parse("suzhou-jiangsu").expect("id"),
+            ["Suzhou", "苏州"],
+        );
         c.add_indicator(
             IndicatorId::parse("iso37120-2014:5.1").expect("id"),
             Some("%".into()),
         );
         c.add_indicator(IndicatorId::parse("iso37120-2014:8.1").expect("id"), None);
         c
+    }
+
+    #[test]
+    fn a_city_is_named_by_its_id_or_any_of_its_names_in_english_chinese_or_the_local_script() {
+        let c = catalogue();
+        for name in ["bangkok", "Bangkok", "曼谷", "กรุงเทพ", " BANGKOK "] {
+            assert_eq!(
+                c.city(name).map(|id| id.to_string()),
+                Ok("bangkok".into()),
+                "{name}"
+            );
+        }
+        assert_eq!(
+            c.city("苏州").map(|id| id.to_string()),
+            Ok("suzhou-jiangsu".into()),
+            "a Chinese name tells apart two cities the English name does not"
+        );
     }
 
     #[test]
@@ -1260,7 +1292,7 @@ mod tests {
             shown,
             [
                 "line 4, column city: 'Suzhou' names 2 cities (suzhou-anhui, suzhou-jiangsu); use the city id",
-                "line 5, column city: 'atlantis' is not a city id or English city name Mitra knows",
+                "line 5, column city: 'atlantis' is not a city id, or a city name (English, Chinese or local) Mitra knows",
                 "line 6, column indicator: 'iso99999:1' is not an indicator id Mitra knows (write <standard>:<code>, as iso37120-2014:8.1)",
                 "line 7, column unit: 'kg' cannot be converted to the indicator's unit '%'",
                 "line 8, column year: repeats line 2 (same city, indicator, year and source)",

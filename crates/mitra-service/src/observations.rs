@@ -122,7 +122,10 @@ impl Mitra {
     async fn catalogue(&self) -> Result<Catalogue, ServiceError> {
         let mut catalogue = Catalogue::default();
         for city in self.all_cities(&CityFilter::default()).await? {
-            catalogue.add_city(city.id, &city.name_en);
+            let names = std::iter::once(city.name_en.as_str())
+                .chain(city.name_zh.as_deref())
+                .chain(city.name_local.as_ref().map(|(name, _)| name.as_str()));
+            catalogue.add_city(city.id.clone(), names);
         }
         for (id, indicator) in self.all_indicators().await? {
             catalogue.add_indicator(id, indicator.unit);
