@@ -213,6 +213,15 @@ macro_rules! deserialize_by_parse {
 
 deserialize_by_parse!(CityId, StandardId, IndicatorId, CountryCode);
 
+/// Whether `raw` is a UUID in its hyphenated lower-case form, as Mitra writes the ids it makes.
+pub(crate) fn is_uuid(raw: &str) -> bool {
+    raw.len() == 36
+        && raw.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit() && !c.is_ascii_uppercase(),
+        })
+}
+
 /// Shortens user input quoted back in an error message.
 pub fn clip(raw: &str) -> String {
     const MAX: usize = 60;

@@ -20,12 +20,7 @@ pub struct InterestId(String);
 impl InterestId {
     /// Accepts a hyphenated lower-case UUID.
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-        let valid = raw.len() == 36
-            && raw.char_indices().all(|(i, c)| match i {
-                8 | 13 | 18 | 23 => c == '-',
-                _ => c.is_ascii_hexdigit() && !c.is_ascii_uppercase(),
-            });
-        if valid {
+        if crate::ids::is_uuid(raw) {
             Ok(Self(raw.to_owned()))
         } else {
             Err(ValidationError::new(

@@ -304,31 +304,7 @@ impl Mitra {
         message: &str,
     ) -> Result<InterestStatus, ServiceError> {
         let message = parse_message(message)?;
-        let (interest, party, publisher) = self.party(actor, id).await?;
-        let to = interest
-            .status
-            .after_message(party.side())
-            .map_err(refused)?;
-        let other = other_org(&interest, &party, &publisher);
-        let notify = self.recipients(other, actor).await?;
-        let notify = self.with_author(notify, &interest, party.side(), actor);
-        self.store
-            .change_thread(
-                &ThreadChange {
-                    interest: id,
-                    from: interest.status,
-                    to,
-                    side: party.side(),
-                    org: party.org(),
-                    author: actor.account().map(|a| &a.id),
-                    message: Some(&message),
-                    notify: (NotificationKind::MessageReceived, &notify),
-                },
-                party.stamp(),
-            )
-            .await?;
-        self.mail_immediately(&notify).await;
-        Ok(to)
+        self.move_thread(actor, id, Some(&message), None).await
     }
 
     /// Accepts, declines or withdraws in thread `id`, with an optional message; the other side is notified.
@@ -343,11 +319,31 @@ impl Mitra {
             Some(text) if !text.is_empty() => Some(parse_message(text)?),
             _ => None,
         };
+        self.move_thread(actor, id, message.as_deref(), Some(decision))
+            .await
+    }
+
+    /// Writes `message` and/or makes `decision` in thread `id` for the actor's side, from the status the thread
+    /// has now (the store refuses it if that moved meanwhile), and notifies the other side.
+    async fn move_thread(
+        &self,
+        actor: &Actor,
+        id: &InterestId,
+        message: Option<&str>,
+        decision: Option<Decision>,
+    ) -> Result<InterestStatus, ServiceError> {
         let (interest, party, publisher) = self.party(actor, id).await?;
-        let to = interest
-            .status
-            .after_decision(party.side(), decision)
-            .map_err(refused)?;
+        let (to, kind) = match decision {
+            Some(decision) => (
+                interest.status.after_decision(party.side(), decision),
+                NotificationKind::of_decision(decision),
+            ),
+            None => (
+                interest.status.after_message(party.side()),
+                NotificationKind::MessageReceived,
+            ),
+        };
+        let to = to.map_err(refused)?;
         let other = other_org(&interest, &party, &publisher);
         let notify = self.recipients(other, actor).await?;
         let notify = self.with_author(notify, &interest, party.side(), actor);
@@ -360,8 +356,8 @@ impl Mitra {
                     side: party.side(),
                     org: party.org(),
                     author: actor.account().map(|a| &a.id),
-                    message: message.as_deref(),
-                    notify: (NotificationKind::of_decision(decision), &notify),
+                    message,
+                    notify: (kind, &notify),
                 },
                 party.stamp(),
             )
