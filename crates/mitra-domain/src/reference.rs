@@ -1,18 +1,27 @@
-//! Reference data: the cities, countries, standards, indicators, crosswalk and focus areas that ship with Mitra.
+//! Reference data: the cities, countries, standards, indicators, crosswalk and focus areas that ship with Mitra,
+//! and the files the demo's entries are made from (documented initiatives, the ASCN cities' 2018 priority projects,
+//! funding programmes and the solutions the initiatives document).
 //!
 //! Each file has its own parser, because each keeps the layout its source published (the files are copied verbatim
 //! where possible, so their attribution stays true). A parser either returns every row as a domain value or stops at
-//! the first bad row with `file:line: field: reason`; it never returns half a file.
+//! the first bad row with `file:line: field: reason`; it never returns half a file. Parsers read text they are
+//! given and never open a file themselves.
 
 mod cities;
+mod funding;
 mod initiatives;
+mod projects;
+mod solutions;
 mod standards;
 
 use std::collections::HashMap;
 use std::fmt;
 
 pub use cities::{parse_cities, parse_city_populations, parse_countries};
+pub use funding::{FundingFiles, parse_funding};
 pub use initiatives::{InitiativeFiles, parse_initiatives};
+pub use projects::{ScapFiles, declared_focus_areas, parse_scap_projects};
+pub use solutions::parse_solutions;
 pub use standards::{
     StandardCatalogue, apply_directions, apply_units, parse_crosswalk, parse_focus_areas,
     parse_gbt33356, parse_iso37120_2014, parse_mitra_indicators, parse_u4ssc,
