@@ -4,8 +4,8 @@
 //!
 //! Each programme the selection shows becomes the funding entry `fund-<nn>`, flagged as an example. Figures are
 //! copied only where the file has them: an amount needs its currency, a currency needs an amount, and nothing is
-//! converted or filled in. Each text says that the entry was compiled from the funder's public pages, when they
-//! were read and that it was not checked since; a programme the selection flags opens with the reason, and a
+//! converted or filled in. Each text says that the entry was compiled from public pages about the programme, when
+//! they were read and that it was not checked since; a programme the selection flags opens with the reason, and a
 //! programme without a country list says that this does not make every country eligible. The compiler's notes
 //! (caveats) are kept in the English text.
 
@@ -229,12 +229,12 @@ pub fn parse_funding(
             body_zh.push(zh.clone());
         }
         body_en.push(format!(
-            "Shown for the demonstration as an example: compiled from the funder's public pages, retrieved \
-             {retrieved} (sources below), and not checked since. Amounts, eligibility and how to apply may have \
+            "Shown for the demonstration as an example: compiled from public pages about the programme, \
+             retrieved {retrieved} (sources below), and not checked since. Amounts, eligibility and how to apply may have \
              changed; check with the funder before relying on them."
         ));
         body_zh.push(format!(
-            "本条目是演示示例：依据资助方的公开网页整理，检索日期为{retrieved}（来源见下），此后未再核实。金额、\
+            "本条目是演示示例：依据有关该计划的公开网页整理，检索日期为{retrieved}（来源见下），此后未再核实。金额、\
              资格和申请方式可能已有变化，使用前请向资助方核实。资助方、申请方式和整理说明见英文文本。"
         ));
         body_en.push(format!("Funder: {funder}."));
