@@ -236,6 +236,9 @@ pub struct SourceLink {
     /// Where it is, `http://` or `https://`; `None` for a document that is cited but not online.
     #[serde(default)]
     pub url: Option<String>,
+    /// When it was read: `YYYY-MM-DD`, or `YYYY-MM` where only the month was recorded; `None` when not recorded.
+    #[serde(default)]
+    pub retrieved: Option<String>,
 }
 
 /// A figure at a point in time.
@@ -569,7 +572,8 @@ pub struct Entry {
     /// Where its facts come from.
     #[serde(default)]
     pub sources: Vec<SourceLink>,
-    /// An example made for the demonstration, not a real offer or date.
+    /// Shown as an example: demonstration content, not a current offer, call or date. An example without sources
+    /// was made up for the demonstration; one with sources was taken from them, each with the date it was read.
     #[serde(default)]
     pub example: bool,
     /// The details of its kind.
@@ -609,6 +613,23 @@ fn check_date(field: &str, date: &str) -> Result<(), ValidationError> {
             format!("'{}' is not a date (YYYY-MM-DD)", clip(date)),
         )
     })
+}
+
+/// A retrieval date: a day (`2026-12-03`), or a month (`2026-11`) where only the month was recorded.
+fn check_retrieved(field: &str, date: &str) -> Result<(), ValidationError> {
+    let day = time::macros::format_description!("[year]-[month]-[day]");
+    let a_month = date.len() == 7 && time::Date::parse(&format!("{date}-01"), &day).is_ok();
+    if a_month || time::Date::parse(date, &day).is_ok() {
+        Ok(())
+    } else {
+        Err(ValidationError::new(
+            field,
+            format!(
+                "'{}' is not a date (YYYY-MM-DD) or a month (YYYY-MM)",
+                clip(date)
+            ),
+        ))
+    }
 }
 
 fn check_local_time(
@@ -769,6 +790,9 @@ impl Entry {
             if let Some(url) = &source.url {
                 check_url(&format!("sources[{i}].url"), url)?;
             }
+            if let Some(retrieved) = &source.retrieved {
+                check_retrieved(&format!("sources[{i}].retrieved"), retrieved)?;
+            }
         }
         self.validate_details()
     }
@@ -924,6 +948,7 @@ mod tests {
             sources: vec![SourceLink {
                 title: "BMA".into(),
                 url: Some("https://www.bangkok.go.th/".into()),
+                retrieved: None,
             }],
             example: false,
             details: Details::Practice {
@@ -988,6 +1013,17 @@ mod tests {
         let mut e = practice();
         e.tags.insert("Not A Tag".into());
         assert_eq!(refused(e), "tags");
+        for (retrieved, accepted) in [
+            ("2026-12-03", true),
+            ("2026-11", true),
+            ("2026-13", false),
+            ("2026-11-31", false),
+            ("Nov 2026", false),
+        ] {
+            let mut e = practice();
+            e.sources[0].retrieved = Some(retrieved.into());
+            assert_eq!(e.validate().is_ok(), accepted, "{retrieved}");
+        }
     }
 
     #[test]

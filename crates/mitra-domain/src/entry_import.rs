@@ -16,7 +16,7 @@ use crate::observation::{ImportError, ImportErrors, file_error, import_text, ope
 use crate::{CityId, IndicatorId};
 
 /// Columns a CSV file may have; `id`, `lang`, `title` and `summary` are required.
-pub const CSV_COLUMNS: [&str; 20] = [
+pub const CSV_COLUMNS: [&str; 21] = [
     "id",
     "kind",
     "lang",
@@ -35,6 +35,7 @@ pub const CSV_COLUMNS: [&str; 20] = [
     "year_to",
     "source_title",
     "source_url",
+    "source_retrieved",
     "details",
     "example",
 ];
@@ -247,16 +248,26 @@ fn text_of(row: &Row<'_>, fail: &mut impl FnMut(&str, String)) -> Option<EntryTe
 }
 
 fn source_of(row: &Row<'_>, fail: &mut impl FnMut(&str, String)) -> Option<SourceLink> {
-    let (title, url) = (row.get("source_title"), row.get("source_url"));
-    match (title.is_empty(), url.is_empty()) {
+    let (title, url, retrieved) = (
+        row.get("source_title"),
+        row.get("source_url"),
+        row.get("source_retrieved"),
+    );
+    match (title.is_empty(), url.is_empty() && retrieved.is_empty()) {
         (true, true) => None,
         (true, false) => {
-            fail("source_title", "is required with source_url".into());
+            let column = if url.is_empty() {
+                "source_retrieved"
+            } else {
+                "source_url"
+            };
+            fail("source_title", format!("is required with {column}"));
             None
         }
         _ => Some(SourceLink {
             title: title.to_owned(),
             url: (!url.is_empty()).then(|| url.to_owned()),
+            retrieved: (!retrieved.is_empty()).then(|| retrieved.to_owned()),
         }),
     }
 }
@@ -377,6 +388,31 @@ mod tests {
         assert_eq!(entry.sources.len(), 2);
         assert_eq!(entry.kind().tag(), "project");
         assert_eq!(entries[0].line, 2);
+    }
+
+    #[test]
+    fn a_source_may_say_when_it_was_read() {
+        let header = "id,kind,lang,title,summary,source_title,source_url,source_retrieved\n";
+        let good =
+            format!("{header}a,practice,en,Title,Summary,ADB,https://adb.example/a,2026-12-03\n");
+        let entries = read_entries(good.as_bytes(), &|_| true).expect("read");
+        assert_eq!(
+            entries[0].entry.sources[0].retrieved.as_deref(),
+            Some("2026-12-03")
+        );
+        let bad = format!(
+            "{header}a,practice,en,Title,Summary,ADB,,Dec 2026\nb,practice,en,Title,Summary,,,2026-11\n"
+        );
+        let found = errors(&bad);
+        for expected in [
+            "line 2, column sources[0].retrieved:",
+            "line 3, column source_title: is required with source_retrieved",
+        ] {
+            assert!(
+                found.iter().any(|e| e.starts_with(expected)),
+                "{expected} not in {found:#?}"
+            );
+        }
     }
 
     #[test]

@@ -1,23 +1,33 @@
-//! Reference data: the cities, countries, standards, indicators, crosswalk and focus areas that ship with Mitra.
+//! Reference data: the cities, countries, standards, indicators, crosswalk and focus areas that ship with Mitra,
+//! and the files the demo's entries are made from (documented initiatives, the ASCN cities' 2018 priority projects,
+//! funding programmes and the solutions the initiatives document).
 //!
 //! Each file has its own parser, because each keeps the layout its source published (the files are copied verbatim
 //! where possible, so their attribution stays true). A parser either returns every row as a domain value or stops at
-//! the first bad row with `file:line: field: reason`; it never returns half a file.
+//! the first bad row with `file:line: field: reason`; it never returns half a file. Parsers read text they are
+//! given and never open a file themselves.
 
 mod cities;
+mod funding;
 mod initiatives;
+mod projects;
+mod solutions;
 mod standards;
 
 use std::collections::HashMap;
 use std::fmt;
 
 pub use cities::{parse_cities, parse_city_populations, parse_countries};
+pub use funding::{FundingFiles, parse_funding};
 pub use initiatives::{InitiativeFiles, parse_initiatives};
+pub use projects::{ScapFiles, declared_focus_areas, parse_scap_projects};
+pub use solutions::parse_solutions;
 pub use standards::{
     StandardCatalogue, apply_directions, apply_units, parse_crosswalk, parse_focus_areas,
     parse_gbt33356, parse_iso37120_2014, parse_mitra_indicators, parse_u4ssc,
 };
 
+use crate::entry::SourceLink;
 use crate::{
     City, CityId, Country, CrosswalkEntry, FocusArea, Indicator, PopulationPoint, Standard,
 };
@@ -118,6 +128,57 @@ fn entity_error(file: &str, field: &str, reason: &str) -> RowError {
         field: field.to_owned(),
         reason: reason.to_owned(),
     }
+}
+
+/// `Publisher, title, date, https://…; Publisher, title, https://…`: each source ends at its address; a document
+/// cited without one is kept with its title alone. `retrieved` is when the sources were read, where recorded.
+pub(crate) fn sources(raw: &str, retrieved: Option<&str>) -> Vec<SourceLink> {
+    let mut out = Vec::new();
+    let mut rest = raw;
+    let next_address = |text: &str| {
+        [text.find("http://"), text.find("https://")]
+            .into_iter()
+            .flatten()
+            .min()
+    };
+    while let Some(start) = next_address(rest) {
+        let end = rest[start..]
+            .find(|c: char| c.is_whitespace() || c == ';')
+            .map_or(rest.len(), |e| start + e);
+        let mut title = rest[..start]
+            .trim()
+            .trim_start_matches(';')
+            .trim()
+            .trim_end_matches(',')
+            .trim()
+            .to_owned();
+        let mut url = rest[start..end].trim_end_matches(['.', ',']);
+        // `Publisher, title, 2019 (copy: https://…)`: the address closes the bracket the title opened.
+        if url.ends_with(')') && title.matches('(').count() > title.matches(')').count() {
+            url = &url[..url.len() - 1];
+            title = format!("{})", title.trim_end_matches([':', ' ']));
+        }
+        out.push(SourceLink {
+            title: if title.is_empty() {
+                url.to_owned()
+            } else {
+                title
+            },
+            url: Some(url.to_owned()),
+            retrieved: retrieved.map(str::to_owned),
+        });
+        rest = &rest[end..];
+    }
+    // A document cited without an address.
+    let rest = rest.trim().trim_start_matches(';').trim();
+    if !rest.is_empty() {
+        out.push(SourceLink {
+            title: rest.to_owned(),
+            url: None,
+            retrieved: retrieved.map(str::to_owned),
+        });
+    }
+    out
 }
 
 /// A CSV file read as rows of named fields, so parsers can say which line and column was wrong.
@@ -246,5 +307,57 @@ impl Row<'_> {
     /// Converts a domain validation error into an error for this row.
     pub(crate) fn invalid(&self, column: &str, error: crate::ValidationError) -> RowError {
         self.error(column, &error.reason)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_source_without_an_address_is_kept() {
+        let parsed = sources(
+            "ASEAN-China Leaders' Statement, Bangkok, 3 Nov 2019 (ASEAN Secretariat)",
+            None,
+        );
+        assert_eq!(parsed.len(), 1);
+        assert_eq!(parsed[0].url, None);
+    }
+
+    #[test]
+    fn sources_are_split_at_their_addresses_whichever_scheme_comes_first() {
+        let parsed = sources(
+            "ASEAN Secretariat, Report 2025, https://asean.org/a.pdf; Xinhua, News, 2019, http://x.cn/b",
+            Some("2026-12-03"),
+        );
+        let link = |title: &str, url: &str| SourceLink {
+            title: title.into(),
+            url: Some(url.into()),
+            retrieved: Some("2026-12-03".into()),
+        };
+        assert_eq!(
+            parsed,
+            [
+                link("ASEAN Secretariat, Report 2025", "https://asean.org/a.pdf"),
+                link("Xinhua, News, 2019", "http://x.cn/b"),
+            ],
+            "an https address before an http one ends the first source, not the second"
+        );
+    }
+
+    #[test]
+    fn an_address_in_brackets_closes_them() {
+        let parsed = sources(
+            "CNN Wire, 'City Brain', 15 Jan 2019 (syndicated: https://tv.example/a.html); Shanghai Daily, https://shine.example/b",
+            None,
+        );
+        assert_eq!(
+            (parsed[0].title.as_str(), parsed[0].url.as_deref()),
+            (
+                "CNN Wire, 'City Brain', 15 Jan 2019 (syndicated)",
+                Some("https://tv.example/a.html")
+            )
+        );
+        assert_eq!(parsed[1].title, "Shanghai Daily");
     }
 }

@@ -800,13 +800,10 @@ fn declared_priorities(
             .map(|id| (*id).clone())
             .or_else(|| by_alias.get(&name).and_then(|id| CityId::parse(id).ok()));
         let Some(id) = id else { continue };
-        let text = text.to_lowercase();
-        let declared: Vec<String> = focus_areas
-            .iter()
-            .filter(|a| text.contains(&a.name_en.to_lowercase()))
-            .map(|a| a.id.clone())
-            .collect();
-        out.insert(id, declared);
+        out.insert(
+            id,
+            mitra_domain::reference::declared_focus_areas(text, focus_areas),
+        );
     }
     out
 }

@@ -10,7 +10,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use mitra_domain::access::AuditStamp;
-use mitra_domain::reference::{InitiativeFiles, parse_initiatives};
+use mitra_domain::reference::{
+    FundingFiles, InitiativeFiles, ScapFiles, parse_focus_areas, parse_funding, parse_initiatives,
+    parse_scap_projects, parse_solutions,
+};
 use mitra_domain::{
     Actor, City, CityFilter, CityId, Country, Entry, EntryId, ModerationStatus, OrgId,
     ValidationError,
@@ -30,6 +33,13 @@ pub use search::{
 
 /// The demo pack of documented initiatives.
 pub(crate) const DEMO_ENTRIES_PACK: &str = "entries/initiatives";
+/// The demo pack of opportunities: the ASCN cities' 2018 priority projects, funding programmes, and the solutions
+/// the initiatives document. A pack of its own, so that a demonstration loaded before it was shipped gets it too.
+const DEMO_OPPORTUNITIES_PACK: &str = "entries/opportunities";
+
+/// When the sources of `data/initiatives/` were read: the files were compiled in November 2026 and record no day
+/// (`data/SOURCES.md`). The funding file records its own retrieval date per row.
+const INITIATIVES_READ: &str = "2026-11";
 
 const INITIATIVE_FILES: InitiativeFiles<'static> = InitiativeFiles {
     initiatives: (
@@ -45,6 +55,50 @@ const INITIATIVE_FILES: InitiativeFiles<'static> = InitiativeFiles {
         include_str!("../../../data/initiatives/place_names.csv"),
     ),
 };
+
+const SCAP_FILES: ScapFiles<'static> = ScapFiles {
+    priorities: (
+        "initiatives/ascn_city_priorities.csv",
+        include_str!("../../../data/initiatives/ascn_city_priorities.csv"),
+    ),
+    translations: (
+        "initiatives/scap_translations.csv",
+        include_str!("../../../data/initiatives/scap_translations.csv"),
+    ),
+    aliases: (
+        "cities/city_aliases.csv",
+        include_str!("../../../data/cities/city_aliases.csv"),
+    ),
+    places: (
+        "initiatives/place_names.csv",
+        include_str!("../../../data/initiatives/place_names.csv"),
+    ),
+};
+
+const FUNDING_FILES: FundingFiles<'static> = FundingFiles {
+    programmes: (
+        "funding/funding_programmes.csv",
+        include_str!("../../../data/funding/funding_programmes.csv"),
+    ),
+    selection: (
+        "funding/selection.csv",
+        include_str!("../../../data/funding/selection.csv"),
+    ),
+    translations: (
+        "funding/translations.csv",
+        include_str!("../../../data/funding/translations.csv"),
+    ),
+};
+
+const SOLUTIONS: (&str, &str) = (
+    "initiatives/solutions.csv",
+    include_str!("../../../data/initiatives/solutions.csv"),
+);
+
+const FOCUS_AREAS: (&str, &str) = (
+    "standards/asean_ascn_focus_areas.csv",
+    include_str!("../../../data/standards/asean_ascn_focus_areas.csv"),
+);
 
 /// Example training and events for the demonstration, each marked `example` (`data/entries/examples.json`).
 const EXAMPLES: (&str, &str) = (
@@ -204,13 +258,39 @@ impl Mitra {
         })
     }
 
-    /// The demo entries: the documented initiatives, checked against the loaded cities and countries, and the
-    /// example training and events, each marked as an example.
+    /// The demo entries: the documented initiatives, checked against the loaded cities and countries, the example
+    /// training and events, and the opportunities ([`Mitra::demo_opportunities`]); every one but the initiatives is
+    /// flagged as an example.
     pub async fn demo_entries(&self) -> Result<Vec<Entry>, ServiceError> {
+        let (mut entries, opportunities) = self.demo_packs().await?;
+        entries.extend(opportunities);
+        Ok(entries)
+    }
+
+    /// The demo's opportunities, each flagged as an example with its sources and when they were read: the priority
+    /// projects the 26 ASCN pilot cities declared in their 2018 Smart City Action Plans, the funding programmes open
+    /// to ASEAN and Chinese cities that `data/funding/selection.csv` shows, and the solutions the initiatives
+    /// document as deployed by a named provider.
+    pub async fn demo_opportunities(&self) -> Result<Vec<Entry>, ServiceError> {
+        Ok(self.demo_packs().await?.1)
+    }
+
+    /// The two demo packs of entries: the initiatives with the example training and events, and the opportunities.
+    async fn demo_packs(&self) -> Result<(Vec<Entry>, Vec<Entry>), ServiceError> {
         let places = self.load_places().await?;
         let cities: Vec<City> = places.cities.into_values().collect();
         let countries: Vec<Country> = places.countries.into_values().collect();
         let mut entries = parse_initiatives(&INITIATIVE_FILES, &cities, &countries)?;
+        let focus_areas = parse_focus_areas(FOCUS_AREAS.0, FOCUS_AREAS.1)?;
+        let mut opportunities = parse_scap_projects(
+            &SCAP_FILES,
+            &cities,
+            &countries,
+            &focus_areas,
+            INITIATIVES_READ,
+        )?;
+        opportunities.extend(parse_funding(&FUNDING_FILES, &focus_areas)?);
+        opportunities.extend(parse_solutions(SOLUTIONS, &entries, INITIATIVES_READ)?);
         let bad = |reason: String| mitra_domain::reference::RowError {
             file: EXAMPLES.0.to_owned(),
             line: 0,
@@ -239,35 +319,42 @@ impl Mitra {
             }
             entries.push(example);
         }
-        Ok(entries)
+        Ok((entries, opportunities))
     }
 
-    /// Loads the demo entries unless they were loaded before; `true` when they were loaded now.
+    /// Loads each demo pack of entries unless it was loaded before, as entries of the platform (no organisation
+    /// publishes them); `true` when one was loaded now.
     pub(crate) async fn load_demo_entries(&self) -> Result<bool, ServiceError> {
-        if self
-            .store
-            .demo_packs()
-            .await?
-            .iter()
-            .any(|p| p == DEMO_ENTRIES_PACK)
-        {
+        let loaded = self.store.demo_packs().await?;
+        let wanted = |pack: &str| !loaded.iter().any(|p| p == pack);
+        if !wanted(DEMO_ENTRIES_PACK) && !wanted(DEMO_OPPORTUNITIES_PACK) {
             return Ok(false);
         }
-        let entries = self.demo_entries().await?;
-        self.store
-            .put_entries(
-                &entries
-                    .into_iter()
-                    .map(|e| (e, ModerationStatus::Approved))
-                    .collect::<Vec<_>>(),
-                None,
-                &AuditStamp::system("demo"),
-            )
-            .await?;
-        Ok(self
-            .store
-            .mark_demo_loaded(DEMO_ENTRIES_PACK, &AuditStamp::system("demo"))
-            .await?)
+        let (initiatives, opportunities) = self.demo_packs().await?;
+        let mut newly_loaded = false;
+        for (pack, entries) in [
+            (DEMO_ENTRIES_PACK, initiatives),
+            (DEMO_OPPORTUNITIES_PACK, opportunities),
+        ] {
+            if !wanted(pack) {
+                continue;
+            }
+            self.store
+                .put_entries(
+                    &entries
+                        .into_iter()
+                        .map(|e| (e, ModerationStatus::Approved))
+                        .collect::<Vec<_>>(),
+                    None,
+                    &AuditStamp::system("demo"),
+                )
+                .await?;
+            newly_loaded |= self
+                .store
+                .mark_demo_loaded(pack, &AuditStamp::system("demo"))
+                .await?;
+        }
+        Ok(newly_loaded)
     }
 
     /// Checks an entry written by a user: the domain's rules, and that its cities are Mitra's.

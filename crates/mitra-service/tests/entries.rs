@@ -7,7 +7,7 @@
 )]
 
 use mitra_service::domain::entry::ContentLanguage;
-use mitra_service::domain::{OrgId, ValidationError};
+use mitra_service::domain::{Entry, OrgId, ValidationError};
 use mitra_service::test_support;
 use mitra_service::{Dimension, Mitra, SearchRequest, ServiceError, UnknownParameters};
 use mitra_store::test_support::for_each_database_from;
@@ -45,17 +45,31 @@ async fn demo_entries_are_the_documented_initiatives_in_english_and_chinese() {
         let entries = mitra.demo_entries().await.expect("demo entries");
         let (examples, initiatives): (Vec<_>, Vec<_>) = entries.iter().partition(|e| e.example);
         assert_eq!(initiatives.len(), 67);
+        let (made_up, sourced): (Vec<&Entry>, Vec<&Entry>) =
+            examples.iter().copied().partition(|e| e.sources.is_empty());
         assert!(
-            examples
+            made_up
                 .iter()
                 .all(|e| matches!(e.kind().tag(), "training" | "event")),
             "only training and events are made up for the demonstration, and they say so"
         );
-        assert!(examples.iter().all(|e| {
+        assert!(made_up.iter().all(|e| {
             e.texts
                 .iter()
                 .all(|t| t.title.starts_with("Example") || t.title.starts_with("示例"))
         }));
+        assert!(
+            sourced
+                .iter()
+                .all(|e| matches!(e.kind().tag(), "project" | "funding" | "solution")),
+            "the other examples are the opportunities taken from their sources"
+        );
+        assert!(
+            sourced
+                .iter()
+                .all(|e| e.sources.iter().all(|s| s.retrieved.is_some())),
+            "every opportunity says when its sources were read"
+        );
         for entry in &initiatives {
             let langs: Vec<&str> = entry.texts.iter().map(|t| t.lang.tag()).collect();
             assert!(
@@ -78,6 +92,224 @@ async fn demo_entries_are_the_documented_initiatives_in_english_and_chinese() {
             .filter(|e| e.cities.iter().any(|c| c.as_str() == "bangkok"))
             .count();
         assert!(bangkok >= 1, "Bangkok's initiatives are linked to the city");
+    })
+    .await;
+}
+
+/// The rows of a shipped CSV file under `data/`, as maps of column to value.
+fn shipped_rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().expect("header").clone();
+    reader
+        .records()
+        .map(|r| {
+            let record = r.expect("row");
+            headers
+                .iter()
+                .zip(record.iter())
+                .map(|(h, v)| (h.to_owned(), v.trim().to_owned()))
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_demo_opportunities_are_the_shipped_projects_funding_and_solutions_with_their_sources()
+{
+    use mitra_service::domain::Network;
+    use mitra_service::domain::entry::{Details, Money, TextOrigin};
+    for_each_database_from("reference", build, |url| async move {
+        let mitra = open(url).await;
+        let opportunities = mitra.demo_opportunities().await.expect("the files parse");
+        let of_kind = |kind: &str| -> Vec<&Entry> {
+            opportunities
+                .iter()
+                .filter(|e| e.kind().tag() == kind)
+                .collect()
+        };
+        let (projects, funding, solutions) =
+            (of_kind("project"), of_kind("funding"), of_kind("solution"));
+        // 26 cities with two projects each, and Manila with three: 25 × 2 + 3.
+        assert_eq!(projects.len(), 53);
+        // 23 programmes researched, 3 left out (FUND-04, FUND-07, FUND-10).
+        assert_eq!(funding.len(), 20);
+        assert_eq!(solutions.len(), 6);
+        assert_eq!(opportunities.len(), 79, "nothing but these three kinds");
+
+        for entry in &opportunities {
+            assert!(entry.example, "{} is flagged as an example", entry.id);
+            assert!(!entry.sources.is_empty(), "{} has a source", entry.id);
+            let (en, zh) = (&entry.texts[0], &entry.texts[1]);
+            assert_eq!(
+                (en.lang.tag(), en.origin, zh.lang.tag(), zh.origin),
+                (
+                    "en",
+                    TextOrigin::Original,
+                    "zh-Hans",
+                    TextOrigin::MachineTranslation
+                ),
+                "{}: English from the sources, Chinese marked as machine translation",
+                entry.id
+            );
+        }
+
+        let places = mitra.places().await.expect("places");
+        let mut cities = std::collections::BTreeSet::new();
+        for project in &projects {
+            let city = &project.cities[0];
+            cities.insert(city.as_str());
+            assert!(
+                project
+                    .id
+                    .as_str()
+                    .starts_with(&format!("scap-{}-", city.as_str())),
+                "{}",
+                project.id
+            );
+            assert!(
+                places.cities[city]
+                    .networks
+                    .contains(&Network::AscnPilot2018),
+                "{}: {city} is an ASCN pilot city",
+                project.id
+            );
+            assert_eq!((project.year_from, project.year_to), (Some(2018), Some(2018)));
+            assert!(project.texts[0].body.starts_with(
+                "Declared in the city's 2018 ASCN Smart City Action Plan; not a current call."
+            ));
+            assert!(project.texts[1].body.contains("并非当前的征集"));
+            assert!(
+                project
+                    .sources
+                    .iter()
+                    .all(|s| s.retrieved.as_deref() == Some("2026-11"))
+            );
+        }
+        assert_eq!(cities.len(), 26, "every pilot city matched, each once");
+        let partners: Vec<&str> = projects
+            .iter()
+            .filter_map(|p| match &p.details {
+                Details::Project { needs, .. } => needs.partners.as_deref(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            partners,
+            ["PPP partners and urban-design advice"],
+            "the one need the plans' paraphrases state"
+        );
+
+        let programmes = shipped_rows(include_str!("../../../data/funding/funding_programmes.csv"));
+        let left_out: Vec<String> =
+            shipped_rows(include_str!("../../../data/funding/selection.csv"))
+                .into_iter()
+                .filter(|r| r["use"] == "leave-out")
+                .map(|r| r["id"].to_lowercase())
+                .collect();
+        assert_eq!(left_out, ["fund-04", "fund-07", "fund-10"]);
+        for row in &programmes {
+            let id = row["id"].to_lowercase();
+            let found = funding.iter().find(|e| e.id.as_str() == id);
+            let Some(entry) = found else {
+                assert!(left_out.contains(&id), "{id} is shown or left out on purpose");
+                continue;
+            };
+            let Details::Funding {
+                amount_min,
+                amount_max,
+                deadline,
+                ..
+            } = &entry.details
+            else {
+                panic!("{id} is funding");
+            };
+            let stated = |column: &str| {
+                (!row[column].is_empty()).then(|| Money {
+                    amount: row[column].parse().expect("a figure"),
+                    currency: row["currency"].clone(),
+                })
+            };
+            assert_eq!(
+                (amount_min, amount_max),
+                (&stated("amount_min"), &stated("amount_max")),
+                "{id}: an amount only where the file states one"
+            );
+            assert_eq!(deadline.as_deref().unwrap_or(""), row["deadline"], "{id}");
+            assert!(
+                entry
+                    .sources
+                    .iter()
+                    .all(|s| s.retrieved.as_deref() == Some(row["retrieved"].as_str())
+                        && s.url.is_some()),
+                "{id}: every source with its address and retrieval date"
+            );
+            assert!(
+                entry.texts[0]
+                    .body
+                    .contains(&format!("retrieved {}", row["retrieved"])),
+                "{id}"
+            );
+        }
+        let with_amounts = funding
+            .iter()
+            .filter(|e| {
+                matches!(&e.details, Details::Funding { amount_min, amount_max, .. }
+                    if amount_min.is_some() || amount_max.is_some())
+            })
+            .count();
+        assert_eq!(
+            with_amounts, 9,
+            "the 9 rows that state an amount (FUND-06, 08, 09, 11, 16, 19, 20, 21, 22), none of them left out"
+        );
+
+        for solution in &solutions {
+            let Details::Solution {
+                provider,
+                deployed_in,
+                ..
+            } = &solution.details
+            else {
+                panic!("{} is a solution", solution.id);
+            };
+            assert!(
+                !deployed_in.is_empty() && *deployed_in == solution.cities,
+                "{}: deployed where documented",
+                solution.id
+            );
+            assert!(solution.organisations.contains(provider), "{}", solution.id);
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_thai_or_chinese_query_finds_bangkoks_declared_projects() {
+    for_each_database_from("reference", build, |url| async move {
+        let mitra = open(url).await;
+        mitra.load_demo(&[]).await.expect("demo");
+        let projects =
+            |q: &str| parse(&format!("q={q}&kind=project&limit=100")).expect("a valid query");
+        let thai = mitra.search(&projects("กรุงเทพ")).await.expect("search");
+        assert_eq!(
+            ids(&thai),
+            ["scap-bangkok-1", "scap-bangkok-2"],
+            "the city's Thai name finds its two projects, and only them"
+        );
+        let chinese = mitra.search(&projects("邦苏")).await.expect("search");
+        assert_eq!(
+            ids(&chinese),
+            ["scap-bangkok-1"],
+            "the Chinese text of the Bang Sue hub has 邦苏"
+        );
+        let funding = mitra
+            .search(&parse("q=澜湄&kind=funding").expect("a valid query"))
+            .await
+            .expect("search");
+        assert_eq!(
+            ids(&funding),
+            ["fund-17"],
+            "the official Chinese name of the Lancang-Mekong fund"
+        );
     })
     .await;
 }
@@ -132,8 +364,9 @@ async fn filters_facets_and_pages() {
             .await
             .expect("all");
         assert_eq!(
-            all.total, 74,
-            "67 initiatives, 5 example events and training, and the demo organisations' 2 example opportunities"
+            all.total, 153,
+            "67 initiatives, 5 example events and training, 79 example opportunities (53 projects, 20 \
+             funding programmes, 6 solutions) and the demo organisations' 2 example opportunities"
         );
         let countries = &all
             .facets
@@ -218,7 +451,7 @@ async fn the_index_on_disk_is_reused_and_can_be_rebuilt() {
             ids(&second.search(&query("transport")).await.expect("search")),
             before
         );
-        assert_eq!(second.rebuild_search_index().await.expect("rebuild"), 74);
+        assert_eq!(second.rebuild_search_index().await.expect("rebuild"), 153);
         assert_eq!(
             ids(&second.search(&query("transport")).await.expect("search")),
             before
@@ -229,7 +462,7 @@ async fn the_index_on_disk_is_reused_and_can_be_rebuilt() {
 
 #[tokio::test]
 async fn search_works_from_memory_when_the_index_on_disk_cannot_be_written() {
-    use mitra_service::domain::{Actor, Entry};
+    use mitra_service::domain::Actor;
     for_each_database_from("reference", build, |url| async move {
         let dir = tempfile::tempdir().expect("tempdir");
         // Where the index should go, a file is in the way: the index cannot be created.
@@ -237,7 +470,7 @@ async fn search_works_from_memory_when_the_index_on_disk_cannot_be_written() {
         std::fs::write(&blocked, "not a directory").expect("file");
         let mitra = open(url.clone()).await.with_search_dir(blocked.clone());
         mitra.load_demo(&[]).await.expect("demo");
-        assert_eq!(mitra.prepare_search().await.expect("starts anyway"), 74);
+        assert_eq!(mitra.prepare_search().await.expect("starts anyway"), 153);
         assert!(
             !ids(&mitra.search(&query("transport")).await.expect("search")).is_empty(),
             "reads are served"
@@ -257,7 +490,7 @@ async fn search_works_from_memory_when_the_index_on_disk_cannot_be_written() {
         // disk that failed): searches carry on from memory and find the change.
         let second = dir.path().join("second");
         let node = open(url).await.with_search_dir(second.clone());
-        assert_eq!(node.prepare_search().await.expect("index on disk"), 74);
+        assert_eq!(node.prepare_search().await.expect("index on disk"), 153);
         assert!(node.search_problem().is_none());
         std::fs::remove_dir_all(&second).expect("remove the index");
         std::fs::write(&second, "not a directory").expect("file");
@@ -292,7 +525,7 @@ fn entry_json(id: &str) -> serde_json::Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_nodes_find_every_entry_of_concurrent_writers_and_a_bulk_import() {
-    use mitra_service::domain::{Actor, Entry};
+    use mitra_service::domain::Actor;
     const WRITERS: usize = 4;
     const WRITES_EACH: usize = 50;
     const BULK: usize = 2_000;
@@ -393,7 +626,7 @@ async fn demo_actor(mitra: &Mitra, who: &str) -> mitra_service::domain::Actor {
 
 #[tokio::test]
 async fn an_entrys_detail_names_its_evidence_and_says_what_each_reader_may_do() {
-    use mitra_service::domain::{Actor, Entry};
+    use mitra_service::domain::Actor;
     for_each_database_from("reference", build, |url| async move {
         let mitra = open(url).await;
         mitra.load_demo(&[]).await.expect("demo");

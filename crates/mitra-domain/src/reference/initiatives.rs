@@ -9,10 +9,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{CsvRows, RowError};
-use crate::entry::{
-    Challenge, ContentLanguage, Details, Entry, EntryId, EntryText, SourceLink, TextOrigin,
-};
+use super::{CsvRows, RowError, sources};
+use crate::entry::{Challenge, ContentLanguage, Details, Entry, EntryId, EntryText, TextOrigin};
 use crate::{City, CityId, Country};
 
 /// The themes that name one of the statement's challenges.
@@ -37,9 +35,9 @@ pub struct InitiativeFiles<'a> {
 }
 
 /// A name's place: the id it stands for, or `None` for a place Mitra does not list (a region, several cities).
-type Places = HashMap<String, Option<String>>;
+pub(super) type Places = HashMap<String, Option<String>>;
 
-fn place_names(file: &str, text: &str) -> Result<(Places, Places), RowError> {
+pub(super) fn place_names(file: &str, text: &str) -> Result<(Places, Places), RowError> {
     let (mut cities, mut countries) = (Places::new(), Places::new());
     CsvRows::new(file, text, &["kind", "name", "id"])?.for_each(|row| {
         let target = match row.required("kind")? {
@@ -73,42 +71,6 @@ fn years(raw: &str) -> Option<(Option<i32>, Option<i32>)> {
             Some((Some(year), Some(year)))
         }
     }
-}
-
-/// `Publisher, title, date, https://…; Publisher, title, https://…`: each source ends at its address.
-fn sources(raw: &str) -> Vec<SourceLink> {
-    let mut out = Vec::new();
-    let mut rest = raw;
-    while let Some(start) = rest.find("http://").or_else(|| rest.find("https://")) {
-        let end = rest[start..]
-            .find(|c: char| c.is_whitespace() || c == ';')
-            .map_or(rest.len(), |e| start + e);
-        let title = rest[..start]
-            .trim()
-            .trim_start_matches(';')
-            .trim()
-            .trim_end_matches(',')
-            .trim();
-        let url = rest[start..end].trim_end_matches(['.', ',']);
-        out.push(SourceLink {
-            title: if title.is_empty() {
-                url.to_owned()
-            } else {
-                title.to_owned()
-            },
-            url: Some(url.to_owned()),
-        });
-        rest = &rest[end..];
-    }
-    // A document cited without an address.
-    let rest = rest.trim().trim_start_matches(';').trim();
-    if !rest.is_empty() {
-        out.push(SourceLink {
-            title: rest.to_owned(),
-            url: None,
-        });
-    }
-    out
 }
 
 /// Every initiative as a validated entry, in file order.
@@ -238,7 +200,7 @@ pub fn parse_initiatives(
             tags: themes.iter().map(|t| t.replace('_', "-")).collect(),
             year_from,
             year_to,
-            sources: sources(row.required("source")?),
+            sources: sources(row.required("source")?, None),
             example: false,
             details: Details::Practice {
                 evidence: Vec::new(),
@@ -279,33 +241,5 @@ mod tests {
             Some((None, Some(2025)))
         );
         assert_eq!(years("soon"), None);
-    }
-
-    #[test]
-    fn a_source_without_an_address_is_kept() {
-        let parsed =
-            sources("ASEAN-China Leaders' Statement, Bangkok, 3 Nov 2019 (ASEAN Secretariat)");
-        assert_eq!(parsed.len(), 1);
-        assert_eq!(parsed[0].url, None);
-    }
-
-    #[test]
-    fn sources_are_split_at_their_addresses() {
-        let parsed = sources(
-            "ASEAN Secretariat, Report 2025, https://asean.org/a.pdf; Xinhua, News, 2019, https://x.cn/b",
-        );
-        assert_eq!(
-            parsed,
-            [
-                SourceLink {
-                    title: "ASEAN Secretariat, Report 2025".into(),
-                    url: Some("https://asean.org/a.pdf".into())
-                },
-                SourceLink {
-                    title: "Xinhua, News, 2019".into(),
-                    url: Some("https://x.cn/b".into())
-                },
-            ]
-        );
     }
 }

@@ -53,6 +53,7 @@ pub(crate) fn entry(id: &str, title: &str) -> Entry {
         sources: vec![SourceLink {
             title: "Example source".into(),
             url: Some("https://example.org/a".into()),
+            retrieved: Some("2026-12-03".into()),
         }],
         example: false,
         details: Details::Practice {

@@ -54,8 +54,9 @@ pub struct SearchParams {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EntryResponse {
     /// The entry: `id`, `texts` (per language, with `origin`), `cities`, `organisations`, `challenges`,
-    /// `focus_areas`, `sdgs`, `indicators`, `tags`, `year_from`, `year_to`, `sources`, `example`, and `details`
-    /// whose `kind` says which fields follow.
+    /// `focus_areas`, `sdgs`, `indicators`, `tags`, `year_from`, `year_to`, `sources` (each with `title`, `url` and
+    /// `retrieved`, the date it was read), `example` (demonstration content, not a current offer or call: taken
+    /// from its sources, or made up when it has none), and `details` whose `kind` says which fields follow.
     #[schema(value_type = Object)]
     entry: serde_json::Value,
     /// The publishing organisation's id; null for entries shipped with the platform.

@@ -135,7 +135,7 @@ async fn the_search_page_shows_hits_facets_pages_and_an_empty_state_and_entries_
     let everything = app.get_page("/search", 200).await;
     assert!(
         everything.contains("rel=\"next\""),
-        "74 entries take more than one page"
+        "153 entries take more than one page"
     );
     let second = app.get_page("/search?page=2", 200).await;
     assert!(second.contains("rel=\"prev\""));
@@ -176,6 +176,68 @@ async fn the_search_page_shows_hits_facets_pages_and_an_empty_state_and_entries_
         "and is told it is a machine translation"
     );
     app.get_page("/entries/no-such-entry", 404).await;
+}
+
+#[tokio::test]
+async fn the_demo_opportunities_say_they_are_examples_where_they_come_from_and_when_that_was_read()
+{
+    let app = spawn_app_with(None, true).await;
+    for (kind, count) in [("project", 53), ("funding", 20), ("solution", 6)] {
+        let found = app
+            .get_json(&format!("/api/v1/search?kind={kind}&limit=1"), 200)
+            .await;
+        assert_eq!(found["total"], count, "{kind}: {found}");
+    }
+
+    let fund = app.get_json("/api/v1/entries/fund-01", 200).await;
+    let entry = &fund["entry"]["entry"];
+    assert_eq!(entry["example"], true, "{entry}");
+    assert_eq!(
+        fund["entry"]["owner_org"],
+        serde_json::Value::Null,
+        "a platform entry"
+    );
+    assert_eq!(entry["sources"][0]["retrieved"], "2026-12-03", "{entry}");
+    assert_eq!(
+        entry["details"]["amount_max"],
+        serde_json::Value::Null,
+        "CDIA states no amount, so none is given"
+    );
+    let page = app.get_page("/entries/fund-01", 200).await;
+    assert!(
+        page.contains(
+            "Example for the demonstration, not a current offer or call: from Cities Development Initiative for \
+             Asia, Apply for Support, retrieved 2026-12-03."
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("(retrieved 2026-12-03)"),
+        "each source says when it was read"
+    );
+
+    let project = app
+        .get_page("/entries/scap-bangkok-1?lang=zh-Hans", 200)
+        .await;
+    assert!(
+        project.contains("演示示例，并非当前的机会或征集"),
+        "{project}"
+    );
+    assert!(project.contains("检索日期 2026-11"), "{project}");
+    assert!(
+        project.contains("并非当前的征集"),
+        "the text says it is no current call"
+    );
+
+    let made_up = app
+        .get_page("/entries/example-event-flood-exchange-visit", 200)
+        .await;
+    assert!(made_up.contains("Example made up for the demonstration"));
+    let practice = app.get_page("/entries/asean-26", 200).await;
+    assert!(
+        !practice.contains("class=\"example-note\""),
+        "a documented practice is no example"
+    );
 }
 
 #[tokio::test]
@@ -227,10 +289,12 @@ async fn an_organisations_editor_publishes_changes_and_deletes_an_entry_and_sear
         .get_json(&format!("/api/v1/search?q={}", encode("เซ็นเซอร์")), 200)
         .await;
     assert_eq!(thai["hits"][0]["id"], "bkk-canal-sensors");
-    let facets = app.get_json("/api/v1/search?kind=project", 200).await;
+    let facets = app
+        .get_json("/api/v1/search?kind=project&city=bangkok", 200)
+        .await;
     assert_eq!(
-        facets["total"], 2,
-        "the new project and the demo city government's example project"
+        facets["total"], 4,
+        "Bangkok's two projects of its 2018 plan, the demo city government's example project, and the new one"
     );
 
     let again = api(
@@ -345,8 +409,8 @@ async fn a_search_exports_as_csv_and_json() {
     let all = app.get_page("/search/export.csv", 200).await;
     assert_eq!(
         all.lines().count(),
-        75,
-        "every entry (the header and 74), past the page size of the API"
+        154,
+        "every entry (153) and the header, past the page size of the API"
     );
     let json = app.get_json("/search/export.json?q=flood", 200).await;
     let entries = json["entries"].as_array().expect("entries");

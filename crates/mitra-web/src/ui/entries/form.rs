@@ -150,6 +150,34 @@ fn lines(raw: &str) -> impl Iterator<Item = &str> {
     raw.lines().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// A line of the sources field: `title | address | retrieved`, `title | address`, an address alone (its own
+/// title) or a title alone. A third part is the retrieval date when it starts like one (`2026-12-03`, `2026-11`);
+/// the entry's checks decide whether it is one.
+fn source_line(line: &str) -> SourceLink {
+    let dated = |part: &str| {
+        let bytes = part.as_bytes();
+        bytes.len() >= 7 && bytes[..4].iter().all(u8::is_ascii_digit) && bytes[4] == b'-'
+    };
+    let (rest, retrieved) = match line.rsplit_once('|') {
+        Some((rest, date)) if rest.contains('|') && dated(date.trim()) => {
+            (rest.trim(), Some(date.trim().to_owned()))
+        }
+        _ => (line, None),
+    };
+    let (title, url) = match rest.rsplit_once('|') {
+        Some((title, url)) => (title.trim().to_owned(), optional(url)),
+        None if rest.starts_with("http://") || rest.starts_with("https://") => {
+            (rest.to_owned(), Some(rest.to_owned()))
+        }
+        None => (rest.to_owned(), None),
+    };
+    SourceLink {
+        title,
+        url,
+        retrieved,
+    }
+}
+
 fn optional(raw: &str) -> Option<String> {
     Some(raw.trim().to_owned()).filter(|s| !s.is_empty())
 }
@@ -419,9 +447,16 @@ impl EntryForm {
             sources: entry
                 .sources
                 .iter()
-                .map(|s| match &s.url {
-                    Some(url) => format!("{} | {url}", s.title),
-                    None => s.title.clone(),
+                .map(|s| match (&s.url, &s.retrieved) {
+                    (url, Some(date)) => {
+                        format!(
+                            "{} | {} | {date}",
+                            s.title,
+                            url.as_deref().unwrap_or_default()
+                        )
+                    }
+                    (Some(url), None) => format!("{} | {url}", s.title),
+                    (None, None) => s.title.clone(),
                 })
                 .collect::<Vec<_>>()
                 .join("\n"),
@@ -579,22 +614,7 @@ impl EntryForm {
                     .map_err(|_| error("id", "is required when the title gives no id; use lower-case letters, digits and -"))?
             }
         };
-        let sources = lines(&self.sources)
-            .map(|line| match line.rsplit_once('|') {
-                Some((title, url)) => SourceLink {
-                    title: title.trim().to_owned(),
-                    url: optional(url),
-                },
-                None if line.starts_with("http://") || line.starts_with("https://") => SourceLink {
-                    title: line.to_owned(),
-                    url: Some(line.to_owned()),
-                },
-                None => SourceLink {
-                    title: line.to_owned(),
-                    url: None,
-                },
-            })
-            .collect();
+        let sources = lines(&self.sources).map(source_line).collect();
         let sdgs = items(&self.sdgs)
             .map(|s| {
                 s.parse::<u8>()
@@ -792,7 +812,11 @@ mod tests {
             ("capital_amount", "12 000 000"),
             ("capital_currency", "usd"),
             ("readiness", "in-city-plan"),
-            ("sources", "Plan | https://example.org/plan\nA report"),
+            (
+                "sources",
+                "Plan | https://example.org/plan\nA report\nADB | https://adb.example/a | 2026-12-03\n\
+                 SCAP, 2018 |  | 2026-11",
+            ),
         ]));
         let entry = form.to_entry().expect("valid");
         assert_eq!(entry.id.as_str(), "flood-pumps-for-jakarta-north");
@@ -804,6 +828,22 @@ mod tests {
             Some("https://example.org/plan")
         );
         assert_eq!(entry.sources[1].url, None);
+        assert_eq!(
+            (
+                entry.sources[2].url.as_deref(),
+                entry.sources[2].retrieved.as_deref()
+            ),
+            (Some("https://adb.example/a"), Some("2026-12-03")),
+            "a third part says when the source was read"
+        );
+        assert_eq!(
+            (
+                entry.sources[3].title.as_str(),
+                entry.sources[3].url.as_deref(),
+                entry.sources[3].retrieved.as_deref()
+            ),
+            ("SCAP, 2018", None, Some("2026-11"))
+        );
         let Details::Project { needs, .. } = &entry.details else {
             panic!("a project")
         };

@@ -6,7 +6,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mitra_service::domain::entry::{
-    ContentLanguage, Details, LocalTime, Money, Readiness, TextOrigin,
+    ContentLanguage, Details, LocalTime, Money, Readiness, SourceLink, TextOrigin,
 };
 use mitra_service::domain::{CityId, ModerationStatus};
 use mitra_service::{Attachment, EntryDetail, Places, Standing, TrainingSeats};
@@ -74,8 +74,11 @@ pub struct EntryPage {
     outcome: Option<String>,
     details: Vec<(String, String)>,
     evidence: Vec<EvidenceView>,
-    sources: Vec<(String, Option<String>)>,
+    /// Title, address and when it was read (`retrieved 2026-12-03`, in the reader's language), per source.
+    sources: Vec<(String, Option<String>, Option<String>)>,
     example: bool,
+    /// For an example: where it comes from and when that was read, or that it was made up.
+    provenance: Option<String>,
     can_write: bool,
     training: Option<TrainingView>,
     interest: Option<crate::ui::interests::InterestView>,
@@ -204,9 +207,18 @@ impl EntryPage {
             sources: entry
                 .sources
                 .iter()
-                .map(|s| (s.title.clone(), s.url.clone()))
+                .map(|s| {
+                    (
+                        s.title.clone(),
+                        s.url.clone(),
+                        s.retrieved
+                            .as_ref()
+                            .map(|date| l.ta("entry-source-retrieved", &[("date", date.clone())])),
+                    )
+                })
                 .collect(),
             example: entry.example,
+            provenance: entry.example.then(|| provenance(&entry.sources, &l)),
             l,
         }
     }
@@ -278,6 +290,25 @@ fn city_name(places: &Places, id: &CityId, l: &Layout) -> String {
         || id.to_string(),
         |city| city.display_name(l.lang).to_owned(),
     )
+}
+
+/// What an example says about itself: taken from its first source, read when that source was read; or made up for
+/// the demonstration when it has no source.
+fn provenance(sources: &[SourceLink], l: &Layout) -> String {
+    match sources.first() {
+        None => l.t("entry-example-made-up"),
+        Some(SourceLink {
+            title,
+            retrieved: Some(date),
+            ..
+        }) => l.ta(
+            "entry-example-from",
+            &[("source", title.clone()), ("retrieved", date.clone())],
+        ),
+        Some(SourceLink { title, .. }) => {
+            l.ta("entry-example-from-undated", &[("source", title.clone())])
+        }
+    }
 }
 
 fn money(m: &Money) -> String {
