@@ -64,20 +64,12 @@ impl ThreadActions {
     }
 }
 
-/// Whether the reader may express interest in an opportunity, and for which organisations.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct InterestOffer {
-    /// The reader's approved organisations that may express interest (not the publisher itself).
-    pub orgs: Vec<OrgName>,
-    /// The reader's going threads about it.
-    pub going: Vec<InterestId>,
-}
-
 /// An opportunity's expressions of interest as one reader sees them on its page.
 #[derive(Debug, Clone, Default)]
 pub struct EntryInterest {
-    /// Where the reader may express interest from.
-    pub offer: InterestOffer,
+    /// The reader's approved organisations that may express interest now: not the publisher itself, and not one
+    /// whose conversation about it is still going (it writes in that one instead).
+    pub orgs: Vec<OrgName>,
     /// The threads about it the reader may read: all of them for its publisher's editors (and platform admins),
     /// the reader's own organisations' otherwise.
     pub threads: Vec<InterestRecord>,
@@ -149,53 +141,46 @@ impl Mitra {
                 .filter(|i| actor.thread_reader(&i.interested.id, publisher).is_ok())
                 .collect(),
         };
+        let orgs = self.offer_orgs(actor, entry, &threads).await?;
         Ok(Some(EntryInterest {
-            offer: self.interest_offer(actor, entry).await?,
+            orgs,
             threads,
             has_publisher: entry.owner_org.is_some(),
         }))
     }
 
-    /// Where the reader may express interest in `entry` from, and its threads about it already going.
-    pub async fn interest_offer(
+    /// The reader's organisations that may express interest in `entry` now, given the `threads` about it the reader
+    /// reads (which hold every going conversation of the reader's organisations).
+    async fn offer_orgs(
         &self,
         actor: &Actor,
         entry: &StoredEntry,
-    ) -> Result<InterestOffer, ServiceError> {
+        threads: &[InterestRecord],
+    ) -> Result<Vec<OrgName>, ServiceError> {
         let (Some(account), Some(publisher)) = (actor.account(), entry.owner_org.as_ref()) else {
-            return Ok(InterestOffer::default());
+            return Ok(Vec::new());
         };
-        if !is_opportunity(entry.entry.kind()) || entry.status != ModerationStatus::Approved {
-            return Ok(InterestOffer::default());
+        if entry.status != ModerationStatus::Approved {
+            return Ok(Vec::new());
         }
-        let orgs: Vec<OrgId> = account
-            .memberships
-            .iter()
-            .filter(|m| &m.org != publisher && actor.interested_member(&m.org).is_ok())
-            .map(|m| m.org.clone())
-            .collect();
-        let mut named = Vec::with_capacity(orgs.len());
-        for org in &orgs {
-            let found = self.store.find_org(org).await?;
+        let going = |org: &OrgId| {
+            threads
+                .iter()
+                .any(|t| &t.interested.id == org && t.status.takes_messages())
+        };
+        let mut named = Vec::new();
+        for m in &account.memberships {
+            if &m.org == publisher || actor.interested_member(&m.org).is_err() || going(&m.org) {
+                continue;
+            }
+            let found = self.store.find_org(&m.org).await?;
             named.push(OrgName {
                 id: found.id,
                 name_en: found.profile.name_en,
                 name_zh: found.profile.name_zh,
             });
         }
-        let going = self
-            .store
-            .list_interests(&InterestFilter {
-                orgs: orgs.clone(),
-                entry: Some(entry.entry.id.clone()),
-                limit: INBOX_SIZE,
-            })
-            .await?
-            .into_iter()
-            .filter(|i| orgs.contains(&i.interested.id) && i.status.takes_messages())
-            .map(|i| i.id)
-            .collect();
-        Ok(InterestOffer { orgs: named, going })
+        Ok(named)
     }
 
     /// Expresses `org`'s interest in the opportunity `entry` with a first message; the publisher's editors are
@@ -481,11 +466,16 @@ impl Mitra {
         if accounts.is_empty() {
             return;
         }
-        match self.store.mail_due(OffsetDateTime::now_utc()).await {
+        match self
+            .store
+            .mail_due(OffsetDateTime::now_utc(), accounts)
+            .await
+        {
             Ok(due) => {
-                for mail in due.into_iter().filter(|m| {
-                    m.frequency == MailFrequency::Immediately && accounts.contains(&m.account)
-                }) {
+                for mail in due
+                    .into_iter()
+                    .filter(|m| m.frequency == MailFrequency::Immediately)
+                {
                     if let Err(error) = self.send_notification_mail(&mail).await {
                         tracing::error!(%error, account = %mail.account, "notifications.mail_failed");
                     }
@@ -499,7 +489,7 @@ impl Mitra {
     /// weekly. Run by the server every few minutes and by `mitra notifications mail`.
     pub async fn send_due_mail(&self, now: OffsetDateTime) -> Result<MailRun, ServiceError> {
         let mut run = MailRun::default();
-        for mail in self.store.mail_due(now).await? {
+        for mail in self.store.mail_due(now, &[]).await? {
             run.notifications += self.send_notification_mail(&mail).await?;
             run.mails += 1;
         }

@@ -46,7 +46,7 @@ pub use entries::{
     UnknownParameters, dimension_name, parse_dimension,
 };
 pub use error::ServiceError;
-pub use interests::{EntryInterest, InterestOffer, MailRun, Thread, ThreadActions};
+pub use interests::{EntryInterest, MailRun, Thread, ThreadActions};
 pub use mail::{MailSettings, SentMail};
 pub use mitra_domain as domain;
 pub use mitra_search::{Dimension, Hit, Results as SearchResults};

@@ -207,9 +207,14 @@ pub trait InterestStore {
         actor: &AuditStamp,
     ) -> Result<(), StoreError>;
 
-    /// Every account whose mail is due at `now`: unmailed notifications of accounts mailed immediately, and of
-    /// accounts whose daily or weekly digest is due (never sent, or sent an interval ago).
-    async fn mail_due(&self, now: OffsetDateTime) -> Result<Vec<MailDue>, StoreError>;
+    /// Every account whose mail is due at `now` (only those of `only`, unless it is empty): unmailed notifications
+    /// of accounts mailed immediately, and of accounts whose daily or weekly digest is due (never sent, or sent an
+    /// interval ago).
+    async fn mail_due(
+        &self,
+        now: OffsetDateTime,
+        only: &[AccountId],
+    ) -> Result<Vec<MailDue>, StoreError>;
 
     /// Claims an account's unmailed notifications up to `up_to` as mailed at `now` (and, for a digest, records
     /// that its digest was sent then), journalled; how many it claimed. Nodes that send the same mail at once

@@ -516,15 +516,27 @@ impl InterestStore for DbStore {
         Ok(())
     }
 
-    async fn mail_due(&self, now: OffsetDateTime) -> Result<Vec<MailDue>, StoreError> {
-        let recipients: Vec<RecipientRow> = sqlx::query_as(
+    async fn mail_due(
+        &self,
+        now: OffsetDateTime,
+        only: &[AccountId],
+    ) -> Result<Vec<MailDue>, StoreError> {
+        let mut sql = String::from(
             "select a.id, a.email, a.display_name, a.language, s.mail, s.last_digest_at \
              from accounts a left join notification_settings s on s.account_id = a.id \
              where exists (select 1 from notifications n where n.account_id = a.id \
-             and n.mailed_at is null) order by a.id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+             and n.mailed_at is null)",
+        );
+        if !only.is_empty() {
+            let placeholders: Vec<String> = (1..=only.len()).map(|n| format!("${n}")).collect();
+            sql.push_str(&format!(" and a.id in ({})", placeholders.join(", ")));
+        }
+        sql.push_str(" order by a.id");
+        let mut query = sqlx::query_as::<_, RecipientRow>(&sql);
+        for account in only {
+            query = query.bind(account.as_str());
+        }
+        let recipients = query.fetch_all(&self.pool).await?;
         let mut due = Vec::new();
         for row in recipients {
             let bad = |e| corrupt("notification_settings", &row.id, e);

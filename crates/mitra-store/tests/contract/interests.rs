@@ -346,7 +346,23 @@ async fn mail_is_due_at_once_daily_or_weekly_as_each_account_chose() {
             .await
             .expect("express");
         let now = OffsetDateTime::now_utc();
-        let due = store.mail_due(now).await.expect("due");
+        let due = store.mail_due(now, &[]).await.expect("due");
+        assert!(
+            store
+                .mail_due(now, std::slice::from_ref(&bo))
+                .await
+                .expect("due")
+                .is_empty(),
+            "asked for other accounts only, none is due"
+        );
+        assert_eq!(
+            store
+                .mail_due(now, std::slice::from_ref(&ana))
+                .await
+                .expect("due"),
+            due,
+            "asked for the account notified, its mail"
+        );
         assert_eq!(due.len(), 1, "a first daily digest is due at once");
         assert_eq!(
             (due[0].account.clone(), due[0].notifications.len()),
@@ -364,7 +380,7 @@ async fn mail_is_due_at_once_daily_or_weekly_as_each_account_chose() {
             .expect("mailed");
         assert_eq!(again, 0, "a second node finds nothing left to send");
         assert!(
-            store.mail_due(now).await.expect("due").is_empty(),
+            store.mail_due(now, &[]).await.expect("due").is_empty(),
             "nothing new"
         );
 
@@ -395,12 +411,12 @@ async fn mail_is_due_at_once_daily_or_weekly_as_each_account_chose() {
             .await
             .expect("express");
         assert!(
-            store.mail_due(later).await.expect("due").is_empty(),
+            store.mail_due(later, &[]).await.expect("due").is_empty(),
             "the daily digest waits"
         );
         assert_eq!(
             store
-                .mail_due(now + time::Duration::hours(25))
+                .mail_due(now + time::Duration::hours(25), &[])
                 .await
                 .expect("due")
                 .len(),
@@ -411,7 +427,7 @@ async fn mail_is_due_at_once_daily_or_weekly_as_each_account_chose() {
             .await
             .expect("set");
         assert_eq!(
-            store.mail_due(later).await.expect("due").len(),
+            store.mail_due(later, &[]).await.expect("due").len(),
             1,
             "mailed at once"
         );
@@ -421,7 +437,7 @@ async fn mail_is_due_at_once_daily_or_weekly_as_each_account_chose() {
             .expect("set");
         assert!(
             store
-                .mail_due(now + time::Duration::days(30))
+                .mail_due(now + time::Duration::days(30), &[])
                 .await
                 .expect("due")
                 .is_empty()
@@ -432,14 +448,14 @@ async fn mail_is_due_at_once_daily_or_weekly_as_each_account_chose() {
             .expect("set");
         assert!(
             store
-                .mail_due(now + time::Duration::days(6))
+                .mail_due(now + time::Duration::days(6), &[])
                 .await
                 .expect("due")
                 .is_empty()
         );
         assert_eq!(
             store
-                .mail_due(now + time::Duration::days(7))
+                .mail_due(now + time::Duration::days(7), &[])
                 .await
                 .expect("due")
                 .len(),
