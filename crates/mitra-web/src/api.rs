@@ -24,6 +24,12 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
+/// A time as the API writes it: RFC 3339.
+pub(crate) fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 /// Text in several languages, keyed by BCP 47 tag.
 pub type LocalizedText = BTreeMap<String, String>;
 

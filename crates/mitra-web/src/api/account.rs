@@ -1,12 +1,12 @@
 //! `/api/v1/me`, `/api/v1/tokens` and `/api/v1/audit`.
 
+use super::rfc3339;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use mitra_service::domain::Denied;
 use mitra_service::{ApiTokenRecord, AuditQuery, Mitra};
 use serde::{Deserialize, Serialize};
-use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
 
 use super::problems::{Forbidden, NotFound, Unauthorized};
@@ -69,10 +69,6 @@ pub struct TokenResponse {
     created_at: String,
     last_used_at: Option<String>,
     revoked_at: Option<String>,
-}
-
-fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_default()
 }
 
 impl From<&ApiTokenRecord> for TokenResponse {

@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::problems::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, Unauthorized, Unprocessable,
 };
-use super::{ApiJson, ApiQuery};
+use super::{ApiJson, ApiQuery, rfc3339};
 use crate::auth::Auth;
 use crate::error::ApiError;
 
@@ -74,10 +74,6 @@ pub struct EntryResponse {
 
 impl From<&StoredEntry> for EntryResponse {
     fn from(stored: &StoredEntry) -> Self {
-        let rfc3339 = |t: time::OffsetDateTime| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default()
-        };
         Self {
             entry: serde_json::to_value(&stored.entry).unwrap_or_default(),
             owner_org: stored.owner_org.as_ref().map(ToString::to_string),
@@ -483,11 +479,7 @@ pub async fn list_enrolments(
             .map(|e| EnrolledPerson {
                 name: e.enrolment.display_name,
                 email: e.enrolment.email,
-                enrolled_at: e
-                    .enrolment
-                    .enrolled_at
-                    .format(&time::format_description::well_known::Rfc3339)
-                    .unwrap_or_default(),
+                enrolled_at: rfc3339(e.enrolment.enrolled_at),
                 standing: match e.standing {
                     Standing::Seat => "seat",
                     Standing::Waiting(_) => "waiting",
@@ -517,10 +509,7 @@ pub struct AttachmentBody {
 fn attachment_body(entry: &EntryId, a: mitra_service::Attachment) -> AttachmentBody {
     AttachmentBody {
         href: format!("/entries/{entry}/files/{}", a.sha256),
-        created_at: a
-            .created_at
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default(),
+        created_at: rfc3339(a.created_at),
         sha256: a.sha256,
         name: a.name,
         content_type: a.content_type,

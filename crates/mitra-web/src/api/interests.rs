@@ -9,19 +9,14 @@ use mitra_service::domain::interest::{Decision, InterestId, MailFrequency};
 use mitra_service::domain::{EntryId, OrgId};
 use mitra_service::{InterestMessage, InterestRecord, Mitra, NotificationRecord, Thread};
 use serde::{Deserialize, Serialize};
-use time::format_description::well_known::Rfc3339;
 use utoipa::ToSchema;
 
-use super::ApiJson;
 use super::problems::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, Unauthorized, UnsupportedMediaType,
 };
+use super::{ApiJson, rfc3339};
 use crate::auth::Auth;
 use crate::error::ApiError;
-
-fn rfc3339(at: time::OffsetDateTime) -> String {
-    at.format(&Rfc3339).unwrap_or_default()
-}
 
 /// An organisation as a thread names it.
 #[derive(Debug, Serialize, ToSchema)]

@@ -126,6 +126,14 @@ impl Title {
     }
 }
 
+/// A time to the minute, in UTC (`2026-12-03 18:05 UTC`).
+pub fn minute_utc(at: time::OffsetDateTime) -> String {
+    at.format(&time::macros::format_description!(
+        "[year]-[month]-[day] [hour]:[minute] UTC"
+    ))
+    .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

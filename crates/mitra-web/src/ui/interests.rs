@@ -13,6 +13,7 @@ use mitra_service::{
 };
 use serde::Deserialize;
 
+use super::format::minute_utc;
 use super::forms::has_csrf;
 use super::{Layout, done, render};
 use crate::auth::CsrfForm;
@@ -24,14 +25,6 @@ fn name(org: &OrgName, lang: Language) -> String {
         (Language::ZhHans, Some(zh)) => zh.clone(),
         _ => org.name_en.clone(),
     }
-}
-
-/// A time to the minute, in UTC.
-fn minute(at: time::OffsetDateTime) -> String {
-    at.format(&time::macros::format_description!(
-        "[year]-[month]-[day] [hour]:[minute] UTC"
-    ))
-    .unwrap_or_default()
 }
 
 /// The label of a status in the reader's language.
@@ -63,7 +56,7 @@ impl ThreadRow {
             status: i.status.as_str(),
             status_text: status_label(l, i.status),
             messages: i.messages,
-            updated: minute(i.updated_at),
+            updated: minute_utc(i.updated_at),
         }
     }
 }
@@ -86,16 +79,8 @@ impl InterestView {
     /// The section for `interest`, for the reader of `l`.
     pub(crate) fn build(interest: &EntryInterest, l: &Layout) -> Self {
         let orgs: Vec<(String, String)> = interest
-            .offer
             .orgs
             .iter()
-            .filter(|o| {
-                // An organisation whose conversation is going writes in it instead.
-                !interest
-                    .threads
-                    .iter()
-                    .any(|t| t.interested.id == o.id && t.status.takes_messages())
-            })
             .map(|o| (o.id.to_string(), name(o, l.lang)))
             .collect();
         Self {
@@ -253,7 +238,7 @@ impl ThreadPage {
                     mine: Some(m.side) == t.side,
                     side_text: side_name(m.side),
                     paragraphs: m.body.split("\n\n").map(str::to_owned).collect(),
-                    when: minute(m.created_at),
+                    when: minute_utc(m.created_at),
                 })
                 .collect(),
             write: t.may.write,
@@ -330,7 +315,7 @@ impl NotificationView {
                 &[("org", name(&n.from, l.lang))],
             ),
             href: format!("/interests/{}", n.interest),
-            when: minute(n.created_at),
+            when: minute_utc(n.created_at),
             unread: n.read_at.is_none(),
         }
     }

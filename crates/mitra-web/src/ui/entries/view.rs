@@ -12,7 +12,7 @@ use mitra_service::domain::{CityId, ModerationStatus};
 use mitra_service::{Attachment, EntryDetail, Places, Standing, TrainingSeats};
 use serde::Deserialize;
 
-use crate::ui::format::{content_language, plain_number, year_range};
+use crate::ui::format::{content_language, minute_utc, plain_number, year_range};
 use crate::ui::{Layout, render_with_status};
 
 /// The query of an entry's page: which language's text to show.
@@ -270,12 +270,7 @@ impl TrainingView {
                     (
                         e.enrolment.display_name.clone(),
                         e.enrolment.email.clone(),
-                        e.enrolment
-                            .enrolled_at
-                            .format(&time::macros::format_description!(
-                                "[year]-[month]-[day] [hour]:[minute] UTC"
-                            ))
-                            .unwrap_or_default(),
+                        minute_utc(e.enrolment.enrolled_at),
                         e.standing == Standing::Seat,
                     )
                 })
