@@ -713,3 +713,82 @@ notification-message-received = { $org } wrote in a conversation.
 notification-interest-accepted = { $org } accepted your interest.
 notification-interest-declined = { $org } declined your interest.
 notification-interest-withdrawn = { $org } withdrew its interest.
+
+## Opportunities
+nav-opportunities = Opportunities
+opportunities-title = Opportunities
+opportunities-intro = Projects that seek capital, technology or partners, solutions on offer and funding calls, in one list. Filter by what you need; each opportunity names its publisher.
+opportunities-filter-heading = Filter opportunities
+opportunities-filter-kind = Kind
+opportunities-filter-place = Place
+opportunities-filter-country = Country
+opportunities-filter-city = City
+opportunities-filter-topic = Topic
+opportunities-filter-challenge = Challenge
+opportunities-filter-capital = Amount in US dollars
+opportunities-filter-min = At least
+opportunities-filter-max = At most
+opportunities-filter-projects = Projects
+opportunities-filter-stage = Stage
+opportunities-filter-readiness = Readiness (all of)
+opportunities-filter-solutions = Solutions: maturity
+opportunities-filter-calls = Funding calls
+opportunities-filter-open = Open calls only (deadline not passed, or none stated)
+opportunities-filter-closing-by = Closing by
+opportunities-sort-label = Sort by
+opportunities-sort-newest = Newest first
+opportunities-sort-deadline = Deadline, soonest first
+opportunities-sort-amount = Amount, largest first
+opportunities-sort-title = Title
+opportunities-summary = { $count ->
+    [one] 1 opportunity matches.
+   *[other] { $count } opportunities match.
+}
+opportunities-fx-note = Amounts in other currencies are compared in US dollars at the { $source } of { $date }.
+opportunities-unconverted = { $count ->
+    [one] 1 opportunity is left out of the amount filter because its currency has no reference rate.
+   *[other] { $count } opportunities are left out of the amount filter because their currency has no reference rate.
+}
+opportunities-empty = No opportunity matches these filters. Remove a filter, or publish one yourself.
+opportunities-publisher = Published by
+opportunities-publisher-platform = Mitra's reference data
+opportunities-amount = Amount
+opportunities-amount-usd = { $stated } (about USD { $usd })
+opportunities-deadline = Deadline: { $date }
+opportunities-no-deadline = No deadline stated (rolling)
+opportunities-readiness = Readiness: { $met } of { $all } criteria met
+opportunities-seeks-technology = Seeks technology: { $what }
+opportunities-seeks-partners = Seeks partners: { $what }
+opportunities-provider = Provider: { $name }
+opportunities-funder = Funder: { $name }
+opportunities-pages = Opportunity pages
+opportunities-page = Page { $page } of { $pages }
+
+## City needs
+city-needs-heading = Needs and opportunities
+city-needs-empty = This city has declared no priorities and has no projects or practices in Mitra yet.
+city-needs-priorities = Declared priorities (ASCN focus areas)
+city-needs-opportunities = opportunities in this area
+city-needs-same-priority = cities with the same priority
+city-needs-challenges = Challenges its projects and practices name
+city-needs-projects = Its projects and what they need
+city-need-capital = Capital sought: { $amount }
+city-link-practices = { $count ->
+    [one] 1 practice
+   *[other] { $count } practices
+}
+city-link-projects = { $count ->
+    [one] 1 project
+   *[other] { $count } projects
+}
+city-link-events = { $count ->
+    [one] 1 event
+   *[other] { $count } events
+}
+city-link-training = { $count ->
+    [one] 1 training programme
+   *[other] { $count } training programmes
+}
+city-link-funding = Funding calls open to its country
+cities-filter-focus = Declared priority
+cities-filter-challenge = Challenge

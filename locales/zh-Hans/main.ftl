@@ -701,3 +701,76 @@ notification-message-received = { $org } 在对话中留言。
 notification-interest-accepted = { $org } 接受了您的合作意向。
 notification-interest-declined = { $org } 谢绝了您的合作意向。
 notification-interest-withdrawn = { $org } 撤回了合作意向。
+
+## Opportunities
+nav-opportunities = 合作机会
+opportunities-title = 合作机会
+opportunities-intro = 寻求资金、技术或合作伙伴的项目、可提供的解决方案和资金征集，集中在一个列表中。按需筛选；每个机会都注明发布方。
+opportunities-filter-heading = 筛选合作机会
+opportunities-filter-kind = 类型
+opportunities-filter-place = 地点
+opportunities-filter-country = 国家
+opportunities-filter-city = 城市
+opportunities-filter-topic = 主题
+opportunities-filter-challenge = 挑战
+opportunities-filter-capital = 金额（美元）
+opportunities-filter-min = 不少于
+opportunities-filter-max = 不超过
+opportunities-filter-projects = 项目
+opportunities-filter-stage = 阶段
+opportunities-filter-readiness = 准备情况（须全部满足）
+opportunities-filter-solutions = 解决方案：成熟度
+opportunities-filter-calls = 资金征集
+opportunities-filter-open = 仅显示开放中的征集（截止日期未过或未说明）
+opportunities-filter-closing-by = 截止日期不晚于
+opportunities-sort-label = 排序方式
+opportunities-sort-newest = 最新优先
+opportunities-sort-deadline = 截止日期，最近优先
+opportunities-sort-amount = 金额，最大优先
+opportunities-sort-title = 标题
+opportunities-summary = { $count ->
+   *[other] 共有 { $count } 个合作机会符合条件。
+}
+opportunities-fx-note = 其他货币的金额按 { $source }（{ $date }）折算为美元进行比较。
+opportunities-unconverted = { $count ->
+   *[other] 有 { $count } 个合作机会因其货币没有参考汇率而未纳入金额筛选。
+}
+opportunities-empty = 没有符合这些筛选条件的合作机会。请去掉一个筛选条件，或自行发布。
+opportunities-publisher = 发布方
+opportunities-publisher-platform = Mitra 参考数据
+opportunities-amount = 金额
+opportunities-amount-usd = { $stated }（约合 { $usd } 美元）
+opportunities-deadline = 截止日期：{ $date }
+opportunities-no-deadline = 未说明截止日期（滚动受理）
+opportunities-readiness = 准备情况：满足 { $all } 项中的 { $met } 项
+opportunities-seeks-technology = 寻求技术：{ $what }
+opportunities-seeks-partners = 寻求合作伙伴：{ $what }
+opportunities-provider = 提供方：{ $name }
+opportunities-funder = 出资方：{ $name }
+opportunities-pages = 合作机会分页
+opportunities-page = 第 { $page } 页，共 { $pages } 页
+
+## City needs
+city-needs-heading = 需求与合作机会
+city-needs-empty = 该市尚未在 Mitra 中声明优先领域，也没有项目或实践案例。
+city-needs-priorities = 已声明的优先领域（东盟智慧城市网络重点领域）
+city-needs-opportunities = 该领域的合作机会
+city-needs-same-priority = 具有相同优先领域的城市
+city-needs-challenges = 其项目和实践案例涉及的挑战
+city-needs-projects = 其项目及所需
+city-need-capital = 寻求资金：{ $amount }
+city-link-practices = { $count ->
+   *[other] { $count } 个实践案例
+}
+city-link-projects = { $count ->
+   *[other] { $count } 个项目
+}
+city-link-events = { $count ->
+   *[other] { $count } 项活动
+}
+city-link-training = { $count ->
+   *[other] { $count } 个培训项目
+}
+city-link-funding = 向其所在国家开放的资金征集
+cities-filter-focus = 已声明的优先领域
+cities-filter-challenge = 挑战

@@ -9,6 +9,7 @@
 
 mod cities;
 mod funding;
+mod fx;
 mod initiatives;
 mod projects;
 mod solutions;
@@ -19,6 +20,7 @@ use std::fmt;
 
 pub use cities::{parse_cities, parse_city_populations, parse_countries};
 pub use funding::{FundingFiles, parse_funding};
+pub use fx::parse_fx_rates;
 pub use initiatives::{InitiativeFiles, parse_initiatives};
 pub use projects::{ScapFiles, declared_focus_areas, parse_scap_projects};
 pub use solutions::parse_solutions;

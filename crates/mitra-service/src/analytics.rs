@@ -79,6 +79,11 @@ struct ProfileContext {
 }
 
 impl PanelState {
+    /// The focus areas each ASCN pilot city declared in its 2018 Smart City Action Plan (ids), by city.
+    pub(crate) fn declared_priorities(&self) -> &HashMap<CityId, Vec<String>> {
+        &self.profiles.priorities
+    }
+
     /// Percentile ranks under `grouping`, aligned with the panel's rows.
     pub fn ranks(&self, grouping: Grouping) -> &[Option<f32>] {
         self.ranks.get(&grouping).map_or(&[], Vec::as_slice)

@@ -1,7 +1,13 @@
 //! Finding cities: the filtered, paged list, one city with its population series, and every city for the map.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use mitra_domain::entry::{Challenge, Details};
 use mitra_domain::peers::Grouping;
-use mitra_domain::{City, CityFilter, CityId, Country, PageRequest, PopulationPoint};
+use mitra_domain::{
+    City, CityFilter, CityId, Country, EntryKind, PageRequest, PopulationPoint, ValidationError,
+};
 
 use crate::{Mitra, ServiceError};
 
@@ -14,6 +20,10 @@ pub struct CityListQuery {
     pub network: Option<String>,
     /// Part of the name.
     pub q: Option<String>,
+    /// A focus area the city declared a priority (id).
+    pub focus_area: Option<String>,
+    /// A challenge the city's projects or practices name (tag).
+    pub challenge: Option<String>,
     /// Page size.
     pub limit: Option<String>,
     /// Cursor from a previous page.
@@ -51,6 +61,71 @@ impl Mitra {
             query.q.as_deref(),
         )?;
         let page = PageRequest::parse(query.limit.as_deref(), query.cursor.as_deref())?;
+        let focus = query
+            .focus_area
+            .as_deref()
+            .map(str::trim)
+            .filter(|f| !f.is_empty());
+        let challenge = query
+            .challenge
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(Challenge::parse)
+            .transpose()?;
+        if focus.is_some() || challenge.is_some() {
+            // Cities with needs are few (those with declared priorities, projects or practices): filter them in
+            // memory and page the same way the store does, by id after the cursor.
+            if let Some(focus) = focus {
+                let known = self.store.list_focus_areas().await?;
+                if !known.iter().any(|k| k.id == focus) {
+                    return Err(ValidationError::new(
+                        "focus_area",
+                        format!(
+                            "'{}' is not a focus area (known: {})",
+                            mitra_domain::ids::clip(focus),
+                            known
+                                .iter()
+                                .map(|k| k.id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )
+                    .into());
+                }
+            }
+            let needs = self.all_city_needs().await?;
+            let mut cities: Vec<City> = self
+                .all_cities(&filter)
+                .await?
+                .into_iter()
+                .filter(|c| {
+                    needs.get(&c.id).is_some_and(|n| {
+                        focus.is_none_or(|f| n.focus_areas.iter().any(|a| a == f))
+                            && challenge.is_none_or(|ch| n.challenges.contains(&ch))
+                    })
+                })
+                .collect();
+            cities.sort_by(|a, b| a.id.cmp(&b.id));
+            let total = cities.len() as u64;
+            let probe = page.probe();
+            let mut cities: Vec<City> = cities
+                .into_iter()
+                .filter(|c| {
+                    probe
+                        .after
+                        .as_deref()
+                        .is_none_or(|after| c.id.as_str() > after)
+                })
+                .take(probe.limit as usize)
+                .collect();
+            let next_cursor = page.finish(&mut cities, |c| c.id.to_string());
+            return Ok(CityPage {
+                cities,
+                next_cursor,
+                total,
+            });
+        }
         let mut cities = self.store.list_cities(&filter, &page.probe()).await?;
         let next_cursor = page.finish(&mut cities, |c| c.id.to_string());
         let total = self.store.count_cities(&filter).await?;
@@ -102,6 +177,29 @@ pub struct CityOverview {
     pub benchmarks: crate::CityBenchmarks,
     /// Its localized profile.
     pub profile: crate::CityProfile,
+    /// What it declares it needs, and the entries about it.
+    pub needs: CityNeeds,
+}
+
+/// What a city declares it needs and what Mitra holds about it: its priorities, the challenges its projects and
+/// practices name, its projects with their needs, and how many approved entries of each kind concern it.
+#[derive(Debug, Clone, Default)]
+pub struct CityNeeds {
+    /// Focus areas (ids): those its 2018 Smart City Action Plan declared, then those of its projects.
+    pub focus_areas: Vec<String>,
+    /// Challenges its projects and practices name.
+    pub challenges: BTreeSet<Challenge>,
+    /// Its projects, newest change first.
+    pub projects: Vec<Arc<crate::Listing>>,
+    /// Approved entries concerning it, by kind.
+    pub counts: BTreeMap<EntryKind, usize>,
+}
+
+impl CityNeeds {
+    /// Whether it declares anything at all.
+    pub fn is_empty(&self) -> bool {
+        self.focus_areas.is_empty() && self.challenges.is_empty() && self.projects.is_empty()
+    }
 }
 
 impl Mitra {
@@ -116,10 +214,60 @@ impl Mitra {
             .city_benchmarks(&detail.city.id, Grouping::Region, values)
             .await?;
         let profile = self.city_profile(&detail.city.id, values).await?;
+        let needs = self
+            .all_city_needs()
+            .await?
+            .remove(&detail.city.id)
+            .unwrap_or_default();
         Ok(CityOverview {
             detail,
             benchmarks,
             profile,
+            needs,
         })
+    }
+
+    /// Every city's needs that has any, or entries about it.
+    pub async fn all_city_needs(&self) -> Result<BTreeMap<CityId, CityNeeds>, ServiceError> {
+        let panel = self.panel(crate::Values::All).await?;
+        let shelf = self.shelf().await?;
+        let mut out: BTreeMap<CityId, CityNeeds> = BTreeMap::new();
+        for (city, areas) in panel.declared_priorities() {
+            out.entry(city.clone())
+                .or_default()
+                .focus_areas
+                .extend(areas.iter().cloned());
+        }
+        for listing in shelf.entries.values() {
+            let entry = &listing.stored.entry;
+            for city in &entry.cities {
+                let needs = out.entry(city.clone()).or_default();
+                *needs.counts.entry(entry.kind()).or_default() += 1;
+                match &entry.details {
+                    Details::Project { .. } => {
+                        needs.projects.push(listing.clone());
+                        needs.challenges.extend(entry.challenges.iter().copied());
+                        for area in &entry.focus_areas {
+                            if !needs.focus_areas.contains(area) {
+                                needs.focus_areas.push(area.clone());
+                            }
+                        }
+                    }
+                    Details::Practice { .. } => {
+                        needs.challenges.extend(entry.challenges.iter().copied());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for needs in out.values_mut() {
+            needs.projects.sort_by(|a, b| {
+                b.stored
+                    .updated_at
+                    .cmp(&a.stored.updated_at)
+                    .then_with(|| a.stored.entry.id.cmp(&b.stored.entry.id))
+            });
+        }
+        Ok(out)
     }
 }

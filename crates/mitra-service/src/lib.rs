@@ -14,8 +14,10 @@ mod enrolment;
 mod entries;
 mod error;
 mod interests;
+mod listings;
 mod mail;
 mod observations;
+mod opportunities;
 mod orgs;
 mod reference;
 mod standards;
@@ -38,7 +40,7 @@ pub use auth::{
     one_time_password,
 };
 pub use boundaries::{Boundary, boundaries};
-pub use cities::{CityDetail, CityListQuery, CityOverview, CityPage};
+pub use cities::{CityDetail, CityListQuery, CityNeeds, CityOverview, CityPage};
 pub use enrolment::{Enrolled, Seats, Standing};
 pub use entries::{
     EntryDetail, EntryImportReport, EntryPermissions, Found, MAX_EXPORT, MAX_SEARCH_LIMIT,
@@ -47,6 +49,7 @@ pub use entries::{
 };
 pub use error::ServiceError;
 pub use interests::{EntryInterest, MailRun, Thread, ThreadActions};
+pub use listings::{Listing, Shelf, fx_rates};
 pub use mail::{MailSettings, SentMail};
 pub use mitra_domain as domain;
 pub use mitra_search::{Dimension, Hit, Results as SearchResults};
@@ -55,6 +58,7 @@ pub use mitra_store::{
 };
 pub use mitra_store::{Attachment, Enrolment, StoredEntry};
 pub use observations::{ImportReport, ImportStage, ObservationPage, ObservationQuery, Progress};
+pub use opportunities::{Opportunity, OpportunityPage};
 pub use orgs::{AdminOverview, OrgInput, OrgPermissions, OrganisationDetail};
 pub use reference::{
     DEMO_ACCOUNTS, DEMO_OBSERVATION_PACKS, DemoReport, ObservationPack, REFERENCE_VERSION,
@@ -102,6 +106,7 @@ pub struct Mitra {
     /// How honest peer statistics must be.
     analytics: analytics::AnalyticsSettings,
     search: Arc<entries::SearchState>,
+    listings: Arc<listings::ListingState>,
     /// Where attached files are kept; `None` refuses attachments.
     files: Option<Arc<std::path::PathBuf>>,
 }
@@ -122,6 +127,7 @@ impl Mitra {
             panel: Arc::default(),
             analytics: analytics::AnalyticsSettings::default(),
             search: Arc::default(),
+            listings: Arc::default(),
             files: None,
         })
     }

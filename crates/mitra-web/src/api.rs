@@ -11,6 +11,7 @@ pub mod entries;
 pub mod interests;
 pub mod observations;
 pub mod openapi;
+pub mod opportunities;
 pub mod orgs;
 pub mod problems;
 pub mod standards;
@@ -28,6 +29,26 @@ use crate::error::ApiError;
 pub(crate) fn rfc3339(at: time::OffsetDateTime) -> String {
     at.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
+}
+
+/// The pairs of a query string, in order; a malformed one is a 400 problem naming the query.
+pub(crate) fn query_pairs(query: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
+    serde_urlencoded::from_str(query.unwrap_or(""))
+        .map_err(|e| ApiError::bad_parameter("query", format!("is not a valid query string: {e}")))
+}
+
+/// The reader's language from a `lang` pair (`en`, `zh-Hans`, `th`…); English without one.
+pub(crate) fn content_language(
+    pairs: &[(String, String)],
+) -> Result<mitra_service::domain::ContentLanguage, ApiError> {
+    match pairs
+        .iter()
+        .rev()
+        .find(|(k, v)| k == "lang" && !v.is_empty())
+    {
+        Some((_, raw)) => Ok(mitra_service::domain::ContentLanguage::parse(raw)?),
+        None => Ok(mitra_service::domain::ContentLanguage::En),
+    }
 }
 
 /// Text in several languages, keyed by BCP 47 tag.

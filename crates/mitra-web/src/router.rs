@@ -106,8 +106,8 @@ impl Routes {
 
 fn pages() -> Routes {
     use ui::{
-        account, admin, analytics, api_docs, cities, entries, feeds, home, interests, orgs, review,
-        search, standards,
+        account, admin, analytics, api_docs, cities, entries, feeds, home, interests,
+        opportunities, orgs, review, search, standards,
     };
     Routes::default()
         .get("/", home::show_home)
@@ -117,6 +117,7 @@ fn pages() -> Routes {
         .post("/cities/{id}/tier", cities::set_tier)
         .get("/rankings", analytics::show_rankings)
         .get("/search", search::search)
+        .get("/opportunities", opportunities::list_opportunities)
         .get("/entries/new", entries::show_new_entry)
         .post("/entries/new", entries::create_entry)
         .get("/entries/{id}", entries::show_entry)
@@ -262,7 +263,8 @@ fn methods_of(item: &PathItem) -> Vec<Method> {
 /// The API: one line per handler, grouped by resource; each handler's annotation gives its method and path.
 pub(crate) fn api_routes() -> ApiRoutes {
     use api::{
-        account, analytics, cities, entries, interests, observations, openapi, orgs, standards,
+        account, analytics, cities, entries, interests, observations, openapi, opportunities, orgs,
+        standards,
     };
     ApiRoutes::default()
         .route(routes!(cities::list_cities))
@@ -314,6 +316,7 @@ pub(crate) fn api_routes() -> ApiRoutes {
         .route(routes!(entries::list_attachments))
         .route(routes!(entries::attach))
         .route(routes!(entries::detach))
+        .route(routes!(opportunities::list_opportunities))
         .route(routes!(interests::express_interest))
         .route(routes!(interests::list_interests))
         .route(routes!(interests::get_interest))

@@ -24,6 +24,11 @@ pub struct CityListParams {
     network: Option<String>,
     /// Part of the English or Chinese name.
     q: Option<String>,
+    /// An ASCN focus area the city declared a priority, in its 2018 Smart City Action Plan or through its projects
+    /// (`built_infrastructure`…).
+    focus_area: Option<String>,
+    /// One of the statement's challenges the city's projects or practices name (`air-pollution`…).
+    challenge: Option<String>,
     /// Page size, 1 to 500 (default 50).
     limit: Option<String>,
     /// `next_cursor` of the previous page.
@@ -104,7 +109,7 @@ pub struct CityListResponse {
     total: u64,
 }
 
-/// List cities, filtered by country, network or name, ordered by id.
+/// List cities, filtered by country, network, name, declared priority or challenge, ordered by id.
 #[utoipa::path(get, path = "/api/v1/cities", tag = "cities", params(CityListParams),
     responses((status = 200, body = CityListResponse), (status = 400, response = BadRequest)))]
 pub async fn list_cities(
@@ -115,6 +120,8 @@ pub async fn list_cities(
         country: params.country,
         network: params.network,
         q: params.q,
+        focus_area: params.focus_area,
+        challenge: params.challenge,
         limit: params.limit,
         cursor: params.cursor,
     };

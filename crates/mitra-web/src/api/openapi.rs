@@ -30,7 +30,7 @@ use crate::error::Problem;
          (name = "organisations", description = "Organisations, moderation and members"),
          (name = "accounts", description = "The caller's account, API tokens and the audit trail"),
          (name = "knowledge", description = "The knowledge exchange: practices, innovations, solutions, projects, funding, training and events, and their multilingual search"),
-         (name = "opportunities", description = "Expressions of interest in projects, solutions and funding calls, and the conversations that follow")),
+         (name = "opportunities", description = "Projects, solutions and funding calls listed together with their filters; expressions of interest in them, and the conversations that follow")),
 )]
 struct ApiDoc;
 

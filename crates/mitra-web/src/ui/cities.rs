@@ -26,6 +26,8 @@ pub struct CityListParams {
     country: Option<String>,
     network: Option<String>,
     q: Option<String>,
+    focus_area: Option<String>,
+    challenge: Option<String>,
     cursor: Option<String>,
 }
 
@@ -35,6 +37,8 @@ impl CityListParams {
             country: self.country.clone(),
             network: self.network.clone(),
             q: self.q.clone(),
+            focus_area: self.focus_area.clone(),
+            challenge: self.challenge.clone(),
             limit: None,
             cursor: self.cursor.clone(),
         }
@@ -47,6 +51,8 @@ impl CityListParams {
             ("country", self.country.as_deref()),
             ("network", self.network.as_deref()),
             ("q", self.q.as_deref()),
+            ("focus_area", self.focus_area.as_deref()),
+            ("challenge", self.challenge.as_deref()),
             ("cursor", cursor),
         ] {
             if let Some(v) = value.filter(|v| !v.is_empty()) {
@@ -69,7 +75,14 @@ pub async fn list_cities(
 ) -> Result<Response, PageError> {
     let page = mitra.list_cities(&params.query()).await?;
     let countries = mitra.list_countries().await?;
-    Ok(render(&CitiesPage::build(l, &params, &page, &countries)))
+    let focus_areas = mitra.list_focus_areas().await?;
+    Ok(render(&CitiesPage::build(
+        l,
+        &params,
+        &page,
+        &countries,
+        &focus_areas,
+    )))
 }
 
 /// A city as a row of the list.
@@ -116,6 +129,8 @@ struct CitiesPage {
     summary: String,
     countries: Vec<(String, String, bool)>,
     networks: Vec<(String, String, bool)>,
+    focus_areas: Vec<(String, String, bool)>,
+    challenges: Vec<(String, String, bool)>,
     q: String,
     next_href: Option<String>,
     is_later_page: bool,
@@ -124,7 +139,13 @@ struct CitiesPage {
 
 impl CitiesPage {
     /// The list `page` of cities found with `params`, and the filters' choices.
-    fn build(l: Layout, params: &CityListParams, page: &CityList, countries: &[Country]) -> Self {
+    fn build(
+        l: Layout,
+        params: &CityListParams,
+        page: &CityList,
+        countries: &[Country],
+        focus_areas: &[mitra_service::domain::FocusArea],
+    ) -> Self {
         let l = l.titled("cities", "cities-title");
         let lang = l.lang;
         let selected_country = params.country.as_deref().unwrap_or("").to_ascii_uppercase();
@@ -162,6 +183,26 @@ impl CitiesPage {
                         f.as_str().to_owned(),
                         l.t(&format!("network-{}", f.as_str())),
                         f.as_str() == selected_network,
+                    )
+                })
+                .collect(),
+            focus_areas: focus_areas
+                .iter()
+                .map(|f| {
+                    (
+                        f.id.clone(),
+                        l.t2("focus", &f.id),
+                        params.focus_area.as_deref() == Some(f.id.as_str()),
+                    )
+                })
+                .collect(),
+            challenges: mitra_service::domain::entry::Challenge::ALL
+                .iter()
+                .map(|c| {
+                    (
+                        c.tag().to_owned(),
+                        l.t2("challenge", c.tag()),
+                        params.challenge.as_deref() == Some(c.tag()),
                     )
                 })
                 .collect(),
@@ -205,6 +246,126 @@ struct CityPage {
     profile: ProfileView,
     /// Which values the benchmarks compare and how large a group must be, in words.
     benchmark_basis: String,
+    needs: NeedsView,
+}
+
+/// What the city declares it needs, and links to what Mitra holds about it.
+struct NeedsView {
+    /// Focus areas: name, link to cities sharing it, link to opportunities in it.
+    focus_areas: Vec<(String, String, String)>,
+    /// Challenges: name and link to cities facing it.
+    challenges: Vec<(String, String)>,
+    /// Its projects: id, title, title language, stage, needs in words, whether an example.
+    projects: Vec<(String, String, &'static str, String, Vec<String>, bool)>,
+    /// Links to its entries by kind: label with count, address.
+    links: Vec<(String, String)>,
+    empty: bool,
+}
+
+impl NeedsView {
+    fn build(needs: &mitra_service::CityNeeds, city: &City, l: &Layout) -> Self {
+        use mitra_service::domain::EntryKind;
+        use mitra_service::domain::entry::Details;
+        let id = city.id.as_str();
+        let count = |k: EntryKind| needs.counts.get(&k).copied().unwrap_or(0) as u64;
+        let links = vec![
+            (
+                l.tn("city-link-practices", count(EntryKind::Practice)),
+                format!("/search?city={id}&kind=practice"),
+            ),
+            (
+                l.tn("city-link-projects", count(EntryKind::Project)),
+                format!("/opportunities?city={id}&kind=project"),
+            ),
+            (
+                l.tn("city-link-events", count(EntryKind::Event)),
+                format!("/search?city={id}&kind=event"),
+            ),
+            (
+                l.tn("city-link-training", count(EntryKind::Training)),
+                format!("/search?city={id}&kind=training"),
+            ),
+            (
+                l.t("city-link-funding"),
+                format!(
+                    "/opportunities?kind=funding&country={}&open=true",
+                    city.country
+                ),
+            ),
+        ];
+        let lang = super::format::content_language(l.lang);
+        Self {
+            focus_areas: needs
+                .focus_areas
+                .iter()
+                .map(|f| {
+                    (
+                        l.t2("focus", f),
+                        format!("/cities?focus_area={}", encode(f)),
+                        format!("/opportunities?focus_area={}", encode(f)),
+                    )
+                })
+                .collect(),
+            challenges: needs
+                .challenges
+                .iter()
+                .map(|c| {
+                    (
+                        l.t2("challenge", c.tag()),
+                        format!("/cities?challenge={}", c.tag()),
+                    )
+                })
+                .collect(),
+            projects: needs
+                .projects
+                .iter()
+                .map(|p| {
+                    let entry = &p.stored.entry;
+                    let text = entry.text_for(lang);
+                    let (stage, wants) = match &entry.details {
+                        Details::Project { stage, needs, .. } => {
+                            let mut wants = Vec::new();
+                            if let Some(m) = &needs.capital {
+                                wants.push(l.ta(
+                                    "city-need-capital",
+                                    &[(
+                                        "amount",
+                                        format!(
+                                            "{} {}",
+                                            m.currency,
+                                            super::format::number(m.amount)
+                                        ),
+                                    )],
+                                ));
+                            }
+                            if let Some(t) = &needs.technology {
+                                wants.push(
+                                    l.ta("opportunities-seeks-technology", &[("what", t.clone())]),
+                                );
+                            }
+                            if let Some(p) = &needs.partners {
+                                wants.push(
+                                    l.ta("opportunities-seeks-partners", &[("what", p.clone())]),
+                                );
+                            }
+                            (l.t2("entry-stage", stage.tag()), wants)
+                        }
+                        _ => (String::new(), Vec::new()),
+                    };
+                    (
+                        entry.id.to_string(),
+                        text.title.clone(),
+                        text.lang.tag(),
+                        stage,
+                        wants,
+                        entry.example,
+                    )
+                })
+                .collect(),
+            links,
+            empty: needs.is_empty(),
+        }
+    }
 }
 
 impl CityPage {
@@ -214,10 +375,12 @@ impl CityPage {
             detail,
             benchmarks,
             profile,
+            needs,
         } = overview;
         let city = &detail.city;
         let name = city.display_name(l.lang).to_owned();
         let l = l.page("cities", name.clone());
+        let needs = NeedsView::build(&needs, city, &l);
         let series = detail
             .populations
             .iter()
@@ -259,6 +422,7 @@ impl CityPage {
                 .map(|p| p.source.clone())
                 .unwrap_or_default(),
             local_name: city.name_local.clone(),
+            needs,
             series,
             name,
             l,
