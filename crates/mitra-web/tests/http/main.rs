@@ -16,6 +16,7 @@ mod hardening;
 mod interests;
 mod observations;
 mod openapi;
+mod opportunities;
 mod pages;
 mod permissions;
 
