@@ -14,6 +14,7 @@ pub mod error;
 pub mod ids;
 pub mod interest;
 pub mod language;
+pub mod matching;
 pub mod observation;
 pub mod observation_batch;
 pub mod page;
