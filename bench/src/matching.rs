@@ -98,7 +98,11 @@ pub fn generate(
             "project-{i:06},{country},{},{},{},{},{stage},{capital},{}",
             joined(focus.iter().map(|&f| FOCUS_AREAS[f].to_owned())),
             mask(&focus),
-            joined(challenges.iter().map(|&c| Challenge::ALL[c].tag().to_owned())),
+            joined(
+                challenges
+                    .iter()
+                    .map(|&c| Challenge::ALL[c].tag().to_owned())
+            ),
             mask(&challenges),
             rng.below(9)
         )?;
@@ -132,8 +136,8 @@ pub fn generate(
             let floor = min.unwrap_or(100_000.0);
             amount(&mut rng, floor * 2.0, floor * 200.0)
         });
-        let deadline = (rng.below(5) > 0)
-            .then(|| today + time::Duration::days(rng.below(721) as i64 - 180));
+        let deadline =
+            (rng.below(5) > 0).then(|| today + time::Duration::days(rng.below(721) as i64 - 180));
         writeln!(
             out,
             "call-{i:05},{instrument},{},{},{},{},{},{},{},{}",
@@ -142,7 +146,11 @@ pub fn generate(
             joined(countries.iter().map(|&c| COUNTRIES[c].to_owned())),
             joined(focus.iter().map(|&f| FOCUS_AREAS[f].to_owned())),
             mask(&focus),
-            joined(challenges.iter().map(|&c| Challenge::ALL[c].tag().to_owned())),
+            joined(
+                challenges
+                    .iter()
+                    .map(|&c| Challenge::ALL[c].tag().to_owned())
+            ),
             mask(&challenges),
             deadline.map_or(String::new(), |d| d.to_string()),
         )?;

@@ -356,7 +356,6 @@ pub fn match_project_to_funding(
 struct Compiled {
     focus_count: u32,
     challenges: u16,
-    stages: u8,
     listed: bool,
     min: Option<f64>,
     max: Option<f64>,
@@ -369,15 +368,15 @@ fn challenge_bits(challenges: &BTreeSet<Challenge>) -> u16 {
         .fold(0, |bits, at| bits | 1 << at)
 }
 
-fn stage_bit(stage: ProjectStage) -> u8 {
-    ProjectStage::ALL
-        .iter()
-        .position(|s| *s == stage)
-        .map_or(0, |at| 1 << at)
-}
+/// The number of project stages.
+const STAGES: usize = ProjectStage::ALL.len();
+
+/// Call positions per project stage, in id order.
+type ByStage = [Vec<u32>; STAGES];
 
 /// The calls open on one day, prepared for matching many projects: closed calls dropped, the rest in id order,
-/// filed by the countries they list, with focus areas and challenges as bit sets.
+/// filed by the countries they list and the stages their instrument finances, with focus areas and challenges as bit
+/// sets.
 pub struct FundingIndex<'a> {
     today: time::Date,
     calls: Vec<&'a Opportunity>,
@@ -385,8 +384,8 @@ pub struct FundingIndex<'a> {
     focus_ids: BTreeMap<&'a str, usize>,
     words: usize,
     focus_bits: Vec<u64>,
-    open_to_all: Vec<u32>,
-    by_country: BTreeMap<CountryCode, Vec<u32>>,
+    open_to_all: ByStage,
+    by_country: BTreeMap<CountryCode, ByStage>,
 }
 
 /// The best `limit` (score, call) pairs seen so far, best first: score descending, then call position ascending,
@@ -433,7 +432,7 @@ impl<'a> FundingIndex<'a> {
             focus_ids,
             words,
             focus_bits: vec![0; open.len() * words],
-            open_to_all: Vec::new(),
+            open_to_all: Default::default(),
             by_country: BTreeMap::new(),
         };
         for (at, call) in open.into_iter().enumerate() {
@@ -442,27 +441,23 @@ impl<'a> FundingIndex<'a> {
             };
             let bits = index.focus_set(&call.focus_areas).0;
             index.focus_bits[at * words..(at + 1) * words].copy_from_slice(&bits);
-            let stages = ProjectStage::ALL
-                .iter()
-                .filter(|s| stage_fits(instrument, **s))
-                .fold(0, |bits, s| bits | stage_bit(*s));
             index.compiled.push(Compiled {
                 focus_count: call.focus_areas.len() as u32,
                 challenges: challenge_bits(&call.challenges),
-                stages,
                 listed: !countries.is_empty(),
                 min: min.usd(),
                 max: max.usd(),
             });
-            if countries.is_empty() {
-                index.open_to_all.push(at as u32);
-            }
-            for country in countries {
-                index
-                    .by_country
-                    .entry(*country)
-                    .or_default()
-                    .push(at as u32);
+            for (stage_at, stage) in ProjectStage::ALL.iter().enumerate() {
+                if !stage_fits(instrument, *stage) {
+                    continue;
+                }
+                if countries.is_empty() {
+                    index.open_to_all[stage_at].push(at as u32);
+                }
+                for country in countries {
+                    index.by_country.entry(*country).or_default()[stage_at].push(at as u32);
+                }
             }
             index.calls.push(call);
         }
@@ -502,7 +497,10 @@ impl<'a> FundingIndex<'a> {
         let (focus, project_focus) = self.focus_set(&project.focus_areas);
         let challenges = challenge_bits(&project.challenges);
         let project_challenges = project.challenges.len() as u32;
-        let stage = stage_bit(stage);
+        let stage_at = ProjectStage::ALL
+            .iter()
+            .position(|s| *s == stage)
+            .unwrap_or(0);
         let amount = capital.usd();
         let mut best = Best {
             limit,
@@ -510,9 +508,6 @@ impl<'a> FundingIndex<'a> {
         };
         let mut consider = |at: u32| {
             let call = &self.compiled[at as usize];
-            if call.stages & stage == 0 {
-                return;
-            }
             let bits = &self.focus_bits[at as usize * self.words..(at as usize + 1) * self.words];
             let shared_focus: u32 = bits
                 .iter()
@@ -539,13 +534,13 @@ impl<'a> FundingIndex<'a> {
             });
             best.offer(score, at);
         };
-        for &at in &self.open_to_all {
+        for &at in &self.open_to_all[stage_at] {
             consider(at);
         }
         let listed: Vec<&Vec<u32>> = project
             .countries
             .iter()
-            .filter_map(|c| self.by_country.get(c))
+            .filter_map(|c| self.by_country.get(c).map(|by_stage| &by_stage[stage_at]))
             .collect();
         if let [one] = listed.as_slice() {
             one.iter().for_each(|&at| consider(at));
