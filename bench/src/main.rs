@@ -9,6 +9,10 @@
 //!   ISO 37120 indicator ids.
 //! - `generate-corpus FILE QUERIES_FILE ENTRIES QUERIES SEED CITIES...` writes a multilingual corpus of entries in
 //!   the format of `mitra import entries`, and the search queries run against it (see `corpus.rs`).
+//! - `generate-matching DIR PROJECTS CALLS TODAY SEED` writes synthetic projects and funding calls (see
+//!   `matching.rs`).
+//! - `matching DIR TODAY` times the matching of every project against every call open on TODAY (top 10 with
+//!   reasons) and writes the results to `DIR/mitra-top10.csv`.
 //!
 //! Results are printed as one JSON object per line on standard output.
 
@@ -18,6 +22,7 @@
 )]
 
 mod corpus;
+mod matching;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -274,8 +279,19 @@ fn main() -> anyhow::Result<()> {
             arg(&args, 6, "SEED")?,
             &args[7.min(args.len())..],
         ),
+        Some("generate-matching") => matching::generate(
+            Path::new(&arg::<String>(&args, 2, "DIR")?),
+            arg(&args, 3, "PROJECTS")?,
+            arg(&args, 4, "CALLS")?,
+            &arg::<String>(&args, 5, "TODAY")?,
+            arg(&args, 6, "SEED")?,
+        ),
+        Some("matching") => matching::run(
+            Path::new(&arg::<String>(&args, 2, "DIR")?),
+            &arg::<String>(&args, 3, "TODAY")?,
+        ),
         _ => bail!(
-            "usage: mitra-bench generate-panel DIR CITIES INDICATORS YEARS SEED | panel DIR GROUPING | generate-import FILE ROWS SEED CITY... | generate-corpus FILE QUERIES_FILE ENTRIES QUERIES SEED CITY..."
+            "usage: mitra-bench generate-panel DIR CITIES INDICATORS YEARS SEED | panel DIR GROUPING | generate-import FILE ROWS SEED CITY... | generate-corpus FILE QUERIES_FILE ENTRIES QUERIES SEED CITY... | generate-matching DIR PROJECTS CALLS TODAY SEED | matching DIR TODAY"
         ),
     }
 }

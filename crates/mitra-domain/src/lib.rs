@@ -15,6 +15,7 @@ pub mod fx;
 pub mod ids;
 pub mod interest;
 pub mod language;
+pub mod matching;
 pub mod observation;
 pub mod observation_batch;
 pub mod opportunity;
