@@ -84,6 +84,59 @@ impl PanelState {
         &self.profiles.priorities
     }
 
+    /// Every city's latest ranked value of each indicator under `grouping`: (indicator, percentile, cities of its
+    /// group with a value that year), by city. Values whose group is too small to be ranked have no percentile and
+    /// are left out.
+    pub(crate) fn ranked_latest(
+        &self,
+        grouping: Grouping,
+    ) -> HashMap<CityId, Vec<(Indicator, f64, usize)>> {
+        let ranks = self.ranks(grouping);
+        let mut out: HashMap<CityId, Vec<(Indicator, f64, usize)>> = HashMap::new();
+        for id in self.panel.indicators() {
+            let Some(indicator) = self.indicators.get(id) else {
+                continue;
+            };
+            // Each city's latest year for this indicator.
+            let mut latest: HashMap<&CityId, i32> = HashMap::new();
+            for year in self.panel.years(id) {
+                for (city, _) in self.panel.values(id, year) {
+                    let slot = latest.entry(city).or_insert(year);
+                    *slot = (*slot).max(year);
+                }
+            }
+            let mut sizes: HashMap<(Option<String>, i32), usize> = HashMap::new();
+            for (city, year) in &latest {
+                let Some(percentile) = self.panel.rank_of(ranks, city, id, *year) else {
+                    continue;
+                };
+                let group = self.facts.get(*city).and_then(|f| f.group(grouping));
+                let size = *sizes.entry((group.clone(), *year)).or_insert_with(|| {
+                    self.panel
+                        .values(id, *year)
+                        .filter(|(c, _)| {
+                            group.is_some()
+                                && self.facts.get(*c).and_then(|f| f.group(grouping)) == group
+                        })
+                        .count()
+                });
+                out.entry((*city).clone())
+                    .or_default()
+                    .push((indicator.clone(), percentile, size));
+            }
+        }
+        out
+    }
+
+    /// The ASCN focus area an indicator's theme counts towards in the localized profile, if any.
+    pub(crate) fn theme_focus_area(&self, indicator: &Indicator) -> Option<&str> {
+        self.profiles
+            .rules
+            .themes
+            .get(&indicator.theme)
+            .map(String::as_str)
+    }
+
     /// Percentile ranks under `grouping`, aligned with the panel's rows.
     pub fn ranks(&self, grouping: Grouping) -> &[Option<f32>] {
         self.ranks.get(&grouping).map_or(&[], Vec::as_slice)

@@ -16,6 +16,7 @@ mod error;
 mod interests;
 mod listings;
 mod mail;
+mod matching;
 mod observations;
 mod opportunities;
 mod orgs;
@@ -51,6 +52,7 @@ pub use error::ServiceError;
 pub use interests::{EntryInterest, MailRun, Thread, ThreadActions};
 pub use listings::{Listing, Shelf, fx_rates};
 pub use mail::{MailSettings, SentMail};
+pub use matching::{CityMatches, EntryMatches, MATCH_LIMIT};
 pub use mitra_domain as domain;
 pub use mitra_search::{Dimension, Hit, Results as SearchResults};
 pub use mitra_store::{
@@ -107,6 +109,7 @@ pub struct Mitra {
     analytics: analytics::AnalyticsSettings,
     search: Arc<entries::SearchState>,
     listings: Arc<listings::ListingState>,
+    matching: Arc<matching::MatchingState>,
     /// Where attached files are kept; `None` refuses attachments.
     files: Option<Arc<std::path::PathBuf>>,
 }
@@ -128,6 +131,7 @@ impl Mitra {
             analytics: analytics::AnalyticsSettings::default(),
             search: Arc::default(),
             listings: Arc::default(),
+            matching: Arc::default(),
             files: None,
         })
     }

@@ -321,3 +321,70 @@ async fn a_city_shows_its_declared_priorities_and_projects_and_the_city_list_fil
     })
     .await;
 }
+
+#[tokio::test]
+async fn matching_runs_over_every_city_and_every_approved_opportunity() {
+    for_each_database_from("demo", build_demo, |url| async move {
+        let mitra = open(url).await;
+        let today = date!(2026 - 12 - 04);
+        let (cities, items) = mitra.matching_scope(today).await.expect("scope");
+        let all_cities = mitra
+            .all_cities(&mitra_service::domain::CityFilter::default())
+            .await
+            .expect("cities");
+        assert_eq!(cities, all_cities.len());
+        let shelf = mitra.shelf().await.expect("shelf");
+        let matched = shelf
+            .entries
+            .values()
+            .filter(|l| {
+                !matches!(
+                    l.stored.entry.kind(),
+                    mitra_service::domain::EntryKind::Event
+                )
+            })
+            .count();
+        assert_eq!(items, matched);
+
+        // Every funding match of every project is a call open to the project's country, and no closed call.
+        for project in shelf.of_kind(mitra_service::domain::EntryKind::Project) {
+            let found = mitra
+                .entry_matches(&project.stored.entry.id, today)
+                .await
+                .expect("matches");
+            for m in &found.entries {
+                let call = &shelf.entries[&m.id].stored.entry;
+                if let mitra_service::domain::Details::Funding {
+                    countries,
+                    deadline,
+                    ..
+                } = &call.details
+                {
+                    assert!(
+                        countries.is_empty()
+                            || project
+                                .countries
+                                .iter()
+                                .any(|c| countries.iter().any(|e| e == c.as_str())),
+                        "{} for {}",
+                        m.id,
+                        project.stored.entry.id
+                    );
+                    assert!(deadline.as_deref().is_none_or(|d| d >= "2026-12-04"));
+                } else {
+                    panic!("{} is not a call", m.id);
+                }
+            }
+            let again = mitra
+                .entry_matches(&project.stored.entry.id, today)
+                .await
+                .expect("matches");
+            assert_eq!(found.entries, again.entries, "deterministic");
+        }
+        let bangkok = CityId::parse("bangkok").expect("id");
+        let first = mitra.city_matches(&bangkok, today).await.expect("matches");
+        assert!(!first.offers.is_empty());
+        assert!(first.context.gaps.iter().all(|g| g.group_size >= 5));
+    })
+    .await;
+}

@@ -9,6 +9,7 @@ pub mod analytics;
 pub mod cities;
 pub mod entries;
 pub mod interests;
+pub mod matches;
 pub mod observations;
 pub mod openapi;
 pub mod opportunities;

@@ -263,8 +263,8 @@ fn methods_of(item: &PathItem) -> Vec<Method> {
 /// The API: one line per handler, grouped by resource; each handler's annotation gives its method and path.
 pub(crate) fn api_routes() -> ApiRoutes {
     use api::{
-        account, analytics, cities, entries, interests, observations, openapi, opportunities, orgs,
-        standards,
+        account, analytics, cities, entries, interests, matches, observations, openapi,
+        opportunities, orgs, standards,
     };
     ApiRoutes::default()
         .route(routes!(cities::list_cities))
@@ -317,6 +317,8 @@ pub(crate) fn api_routes() -> ApiRoutes {
         .route(routes!(entries::attach))
         .route(routes!(entries::detach))
         .route(routes!(opportunities::list_opportunities))
+        .route(routes!(matches::city_matches))
+        .route(routes!(matches::entry_matches_of))
         .route(routes!(interests::express_interest))
         .route(routes!(interests::list_interests))
         .route(routes!(interests::get_interest))

@@ -19,6 +19,7 @@ pub mod home;
 pub mod interests;
 pub mod layout;
 pub mod map;
+pub mod matches;
 pub mod opportunities;
 pub mod orgs;
 pub mod review;

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use super::charts::{Radar, radar, sparkline};
 use super::format::{Title, country_name, encode, group_digits, number};
 use super::forms::has_csrf;
+use super::matches::MatchSection;
 use super::{Layout, done, render};
 use crate::auth::{Auth, CsrfForm};
 use crate::error::PageError;
@@ -224,7 +225,26 @@ pub async fn show_city(
     // Public pages compare verified values only, and say so.
     let id = CityId::parse(&id)?;
     let overview = mitra.city_overview(&id, Values::Verified).await?;
-    Ok(render(&CityPage::build(l, overview)))
+    let matches = mitra
+        .city_matches(&id, time::OffsetDateTime::now_utc().date())
+        .await?;
+    let places = mitra.places().await?;
+    let mut page = CityPage::build(l, overview);
+    page.matches = vec![
+        MatchSection {
+            heading: page.l.t("match-city-offers-heading"),
+            intro: page.l.t("match-city-offers-intro"),
+            items: super::matches::entry_items(&matches.offers, &matches.shelf, &places, &page.l),
+            empty: page.l.t("match-city-offers-empty"),
+        },
+        MatchSection {
+            heading: page.l.t("match-city-training-heading"),
+            intro: page.l.t("match-city-training-intro"),
+            items: super::matches::entry_items(&matches.training, &matches.shelf, &places, &page.l),
+            empty: page.l.t("match-city-training-empty"),
+        },
+    ];
+    Ok(render(&page))
 }
 
 #[derive(Template)]
@@ -247,6 +267,8 @@ struct CityPage {
     /// Which values the benchmarks compare and how large a group must be, in words.
     benchmark_basis: String,
     needs: NeedsView,
+    /// Explained matches for its needs.
+    matches: Vec<MatchSection>,
 }
 
 /// What the city declares it needs, and links to what Mitra holds about it.
@@ -423,6 +445,7 @@ impl CityPage {
                 .unwrap_or_default(),
             local_name: city.name_local.clone(),
             needs,
+            matches: Vec::new(),
             series,
             name,
             l,

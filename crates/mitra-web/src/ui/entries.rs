@@ -33,7 +33,17 @@ pub async fn show_entry(
 ) -> Result<Response, PageError> {
     let id = EntryId::parse(&id)?;
     let detail = mitra.entry_detail(l.actor(), &id).await?;
-    Ok(EntryPage::build(l, &detail, &params, None).into_response())
+    let page = EntryPage::build(l, &detail, &params, None);
+    let kind = detail.stored.entry.kind();
+    if detail.stored.status == mitra_service::domain::ModerationStatus::Approved
+        && matches!(kind, EntryKind::Project | EntryKind::Solution)
+    {
+        let found = mitra
+            .entry_matches(&id, time::OffsetDateTime::now_utc().date())
+            .await?;
+        return Ok(page.with_matches(&found, &detail.places).into_response());
+    }
+    Ok(page.into_response())
 }
 
 /// Which kind a new entry is.

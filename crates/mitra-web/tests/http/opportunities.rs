@@ -150,3 +150,94 @@ async fn the_city_list_filters_by_declared_priority_and_a_city_page_shows_its_ne
         assert!(city.contains(link), "{link}");
     }
 }
+
+#[tokio::test]
+async fn a_projects_funding_matches_are_eligible_and_explained_on_its_page_and_in_the_api() {
+    let app = spawn_app_with(None, true).await;
+    let body = app
+        .get_json("/api/v1/entries/example-project-flood-sensors/matches", 200)
+        .await;
+    assert_eq!(body["kind"], "project");
+    let calls = body["entries"].as_array().expect("calls");
+    assert!(!calls.is_empty(), "{body}");
+    for call in calls {
+        assert_eq!(call["kind"], "funding");
+        let reasons = call["reasons"].as_array().expect("reasons");
+        // Thailand is eligible (listed, or open to all), and every reason is said in words.
+        assert!(
+            reasons.iter().any(
+                |r| r["reason"] == "country-eligible" && r["country"] == "TH"
+                    || r["reason"] == "open-to-all-countries"
+            ),
+            "{call}"
+        );
+        assert!(
+            reasons
+                .iter()
+                .all(|r| r["text"].as_str().is_some_and(|t| t.ends_with('.')))
+        );
+        let score = call["score"].as_f64().expect("score");
+        assert!((0.0..=1.0).contains(&score));
+    }
+    let scores: Vec<f64> = calls.iter().filter_map(|c| c["score"].as_f64()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first");
+    let again = app
+        .get_json("/api/v1/entries/example-project-flood-sensors/matches", 200)
+        .await;
+    assert_eq!(body, again, "deterministic");
+
+    let page = app
+        .get_page("/entries/example-project-flood-sensors", 200)
+        .await;
+    assert!(page.contains("Funding calls that fit"));
+    assert!(page.contains("Fit "));
+    let first = calls[0]["id"].as_str().expect("id");
+    assert!(page.contains(&format!("href=\"/entries/{first}\"")));
+
+    let practice = app.get("/api/v1/entries/asean-26/matches").await;
+    assert_eq!(practice.status().as_u16(), 400, "practices are not matched");
+    let missing = app.get("/api/v1/entries/no-such-entry/matches").await;
+    assert_eq!(missing.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn a_city_gets_solutions_practices_and_training_and_a_solution_gets_cities_and_projects() {
+    let app = spawn_app_with(None, true).await;
+    let body = app.get_json("/api/v1/cities/bangkok/matches", 200).await;
+    let needs = &body["needs"];
+    assert!(
+        needs["focus_areas"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|f| f == "built_infrastructure")),
+        "{needs}"
+    );
+    let offers = body["offers"].as_array().expect("offers");
+    assert!(!offers.is_empty(), "{body}");
+    assert!(
+        offers
+            .iter()
+            .all(|o| o["kind"] == "practice" || o["kind"] == "solution")
+    );
+    let page = app.get_page("/cities/bangkok", 200).await;
+    assert!(page.contains("Solutions and practices for its needs"));
+    assert!(page.contains("Training for its gaps"));
+    let zh = app.get_page("/cities/bangkok?lang=zh-Hans", 200).await;
+    assert!(zh.contains("满足其需求的解决方案和实践"));
+
+    let solution = app
+        .get_json(
+            "/api/v1/entries/example-solution-air-sensor-kit/matches",
+            200,
+        )
+        .await;
+    assert_eq!(solution["kind"], "solution");
+    let cities = solution["cities"].as_array().expect("cities");
+    assert!(!cities.is_empty(), "{solution}");
+    let page = app
+        .get_page("/entries/example-solution-air-sensor-kit", 200)
+        .await;
+    assert!(page.contains("Cities that need it"));
+    assert!(page.contains("Projects that need it"));
+    let unknown = app.get("/api/v1/cities/atlantis/matches").await;
+    assert_eq!(unknown.status().as_u16(), 404);
+}

@@ -82,12 +82,44 @@ pub struct EntryPage {
     can_write: bool,
     training: Option<TrainingView>,
     interest: Option<crate::ui::interests::InterestView>,
+    /// Explained matches: funding calls for a project, cities and projects for a solution.
+    pub(crate) matches: Vec<crate::ui::matches::MatchSection>,
     attachments: Vec<AttachmentView>,
     /// `pending` or `rejected` while the entry is not public; empty once it is.
     moderation: &'static str,
     rejection_reason: Option<String>,
     accepted: &'static str,
     upload_error: Option<String>,
+}
+
+impl EntryPage {
+    /// The page with the entry's explained matches: funding calls for a project, cities and projects for a
+    /// solution.
+    pub(crate) fn with_matches(
+        mut self,
+        found: &mitra_service::EntryMatches,
+        places: &mitra_service::Places,
+    ) -> Self {
+        use crate::ui::matches::{MatchSection, city_items, entry_items};
+        use mitra_service::domain::EntryKind;
+        let l = &self.l;
+        let section = |key: &str, items| MatchSection {
+            heading: l.t(&format!("match-{key}-heading")),
+            intro: l.t(&format!("match-{key}-intro")),
+            items,
+            empty: l.t(&format!("match-{key}-empty")),
+        };
+        let entries = entry_items(&found.entries, &found.shelf, places, l);
+        self.matches = match found.kind {
+            EntryKind::Project => vec![section("project", entries)],
+            EntryKind::Solution => vec![
+                section("solution-cities", city_items(&found.cities, places, l)),
+                section("solution-projects", entries),
+            ],
+            _ => Vec::new(),
+        };
+        self
+    }
 }
 
 impl IntoResponse for EntryPage {
@@ -200,6 +232,7 @@ impl EntryPage {
                 .interest
                 .as_ref()
                 .map(|i| crate::ui::interests::InterestView::build(i, &l)),
+            matches: Vec::new(),
             training: detail
                 .training
                 .as_ref()
