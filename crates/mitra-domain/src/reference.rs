@@ -17,7 +17,9 @@ mod standards;
 use std::collections::HashMap;
 use std::fmt;
 
-pub use cities::{parse_cities, parse_city_populations, parse_countries};
+pub use cities::{
+    parse_cities, parse_city_alternate_names, parse_city_populations, parse_countries,
+};
 pub use funding::{FundingFiles, parse_funding};
 pub use initiatives::{InitiativeFiles, parse_initiatives};
 pub use projects::{ScapFiles, declared_focus_areas, parse_scap_projects};
