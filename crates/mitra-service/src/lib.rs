@@ -54,7 +54,10 @@ pub use mitra_store::{
     ApiTokenRecord, AuditEntry, InterestMessage, InterestRecord, NotificationRecord, OrgName,
 };
 pub use mitra_store::{Attachment, Enrolment, StoredEntry};
-pub use observations::{ImportReport, ImportStage, ObservationPage, ObservationQuery, Progress};
+pub use observations::{
+    HELD_FOR, ImportPreview, ImportReport, ImportStage, ObservationPage, ObservationQuery, Progress,
+    Recognition, SingleObservation, TemplateRow, UnitConversion,
+};
 pub use orgs::{AdminOverview, OrgInput, OrgPermissions, OrganisationDetail};
 pub use reference::{
     DEMO_ACCOUNTS, DEMO_OBSERVATION_PACKS, DemoReport, ObservationPack, REFERENCE_VERSION,
@@ -104,6 +107,8 @@ pub struct Mitra {
     search: Arc<entries::SearchState>,
     /// Where attached files are kept; `None` refuses attachments.
     files: Option<Arc<std::path::PathBuf>>,
+    /// Uploaded observation files waiting for their uploader's confirmation.
+    held: Arc<observations::HeldUploads>,
 }
 
 impl Mitra {
@@ -123,6 +128,7 @@ impl Mitra {
             analytics: analytics::AnalyticsSettings::default(),
             search: Arc::default(),
             files: None,
+            held: Arc::default(),
         })
     }
 
