@@ -16,6 +16,7 @@ use serde::Deserialize;
 use super::charts::{Radar, radar, sparkline};
 use super::format::{Title, country_name, encode, group_digits, number};
 use super::forms::has_csrf;
+use super::submissions::SubmitView;
 use super::{Layout, done, render};
 use crate::auth::{Auth, CsrfForm};
 use crate::error::PageError;
@@ -183,7 +184,8 @@ pub async fn show_city(
     // Public pages compare verified values only, and say so.
     let id = CityId::parse(&id)?;
     let overview = mitra.city_overview(&id, Values::Verified).await?;
-    Ok(render(&CityPage::build(l, overview)))
+    let submit = SubmitView::for_city(&mitra, &l, &id).await?;
+    Ok(render(&CityPage::build(l, overview, submit)))
 }
 
 #[derive(Template)]
@@ -205,11 +207,13 @@ struct CityPage {
     profile: ProfileView,
     /// Which values the benchmarks compare and how large a group must be, in words.
     benchmark_basis: String,
+    /// The forms to submit values, for the city's editors.
+    submit: Option<SubmitView>,
 }
 
 impl CityPage {
-    /// The page of a city, its benchmarks and its profile.
-    fn build(l: Layout, overview: CityOverview) -> Self {
+    /// The page of a city, its benchmarks and its profile, and the forms to submit values when the reader may.
+    fn build(l: Layout, overview: CityOverview, submit: Option<SubmitView>) -> Self {
         let CityOverview {
             detail,
             benchmarks,
@@ -263,6 +267,7 @@ impl CityPage {
             name,
             l,
             detail,
+            submit,
         }
     }
 }
