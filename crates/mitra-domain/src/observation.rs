@@ -1213,11 +1213,13 @@ mod tests {
         while reader.read_chunk(10, &mut errors, |_, _| {}) > 0 {}
         assert_eq!(reader.skipped(), 1);
 
-        let blank = "city,indicator,title,year,value\nbangkok,iso37120-2014:5.1,Unemployment rate,,\n";
+        let blank =
+            "city,indicator,title,year,value\nbangkok,iso37120-2014:5.1,Unemployment rate,,\n";
         let errors = parse_import(blank.as_bytes()).expect_err("nothing filled in");
         assert_eq!(errors[0].column, "file");
         let plain = "city,indicator,year,value\nbangkok,iso37120-2014:5.1,,\n";
-        let errors = parse_import(plain.as_bytes()).expect_err("outside a template, blank is an error");
+        let errors =
+            parse_import(plain.as_bytes()).expect_err("outside a template, blank is an error");
         assert_eq!(errors.len(), 2, "{errors:?}");
     }
 

@@ -55,8 +55,8 @@ pub use mitra_store::{
 };
 pub use mitra_store::{Attachment, Enrolment, StoredEntry};
 pub use observations::{
-    HELD_FOR, ImportPreview, ImportReport, ImportStage, ObservationPage, ObservationQuery, Progress,
-    Recognition, SingleObservation, TemplateRow, UnitConversion,
+    HELD_FOR, ImportPreview, ImportReport, ImportStage, ObservationPage, ObservationQuery,
+    Progress, Recognition, SingleObservation, TemplateRow, UnitConversion,
 };
 pub use orgs::{AdminOverview, OrgInput, OrgPermissions, OrganisationDetail};
 pub use reference::{

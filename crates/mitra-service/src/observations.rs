@@ -18,8 +18,8 @@ use sha2::{Digest, Sha256};
 
 use crate::{Mitra, ServiceError};
 
-pub(crate) use held::HeldUploads;
 pub use held::HELD_FOR;
+pub(crate) use held::HeldUploads;
 
 /// The shipped alternate names of cities (GeoNames, in scripts other than Latin), by city.
 fn city_alternate_names() -> Result<&'static HashMap<CityId, Vec<String>>, ServiceError> {
@@ -231,7 +231,13 @@ impl Mitra {
             let names = std::iter::once(city.name_en.as_str())
                 .chain(city.name_zh.as_deref())
                 .chain(city.name_local.as_ref().map(|(name, _)| name.as_str()))
-                .chain(alternate.get(&city.id).into_iter().flatten().map(String::as_str));
+                .chain(
+                    alternate
+                        .get(&city.id)
+                        .into_iter()
+                        .flatten()
+                        .map(String::as_str),
+                );
             catalogue.add_city(city.id.clone(), names);
         }
         for (id, indicator) in self.all_indicators().await? {
@@ -412,8 +418,9 @@ impl Mitra {
         origin: &str,
         bytes: &[u8],
     ) -> Result<ImportPreview, ServiceError> {
-        let CheckedImport { batch, report, .. } =
-            self.check_import(actor, origin, bytes, &|_, _, _| {}).await?;
+        let CheckedImport { batch, report, .. } = self
+            .check_import(actor, origin, bytes, &|_, _, _| {})
+            .await?;
         // The stored values of the file's cities, by the import's key: indicator, year and source.
         let mut stored: Vec<HashMap<(&str, i32, &str), &Observation>> = Vec::new();
         let mut observations = Vec::new();
@@ -488,7 +495,9 @@ impl Mitra {
         let mut out: HashMap<IndicatorId, Vec<IndicatorId>> = HashMap::new();
         for entry in self.all_crosswalk().await? {
             if entry.relation == Relation::Equivalent {
-                out.entry(entry.from.clone()).or_default().push(entry.to.clone());
+                out.entry(entry.from.clone())
+                    .or_default()
+                    .push(entry.to.clone());
                 out.entry(entry.to).or_default().push(entry.from);
             }
         }
@@ -553,7 +562,15 @@ impl Mitra {
         let mut writer = csv::Writer::from_writer(Vec::new());
         let csv_error = |e: csv::Error| ServiceError::Internal(e.into());
         writer
-            .write_record(["city", "indicator", "year", "value", "unit", "source", "note"])
+            .write_record([
+                "city",
+                "indicator",
+                "year",
+                "value",
+                "unit",
+                "source",
+                "note",
+            ])
             .map_err(csv_error)?;
         writer
             .write_record([
@@ -680,11 +697,7 @@ impl Mitra {
 
 /// The audit name of an uploaded file: the page, and the file's name as the browser gave it (shortened).
 fn upload_origin(name: &str) -> String {
-    let name: String = name
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(80)
-        .collect();
+    let name: String = name.chars().filter(|c| !c.is_control()).take(80).collect();
     if name.trim().is_empty() {
         "upload".into()
     } else {

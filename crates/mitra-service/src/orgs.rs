@@ -416,15 +416,11 @@ impl Mitra {
                 .org_editor(&org.id, org.status == ModerationStatus::Approved)
                 .is_ok(),
             invite: actor.org_admin(&org.id).is_ok(),
-            submit_for: org
-                .profile
-                .city
-                .clone()
-                .filter(|city| {
-                    org.kind == mitra_domain::OrgKind::CityGovernment
-                        && org.status == ModerationStatus::Approved
-                        && actor.city_editor(city).is_ok()
-                }),
+            submit_for: org.profile.city.clone().filter(|city| {
+                org.kind == mitra_domain::OrgKind::CityGovernment
+                    && org.status == ModerationStatus::Approved
+                    && actor.city_editor(city).is_ok()
+            }),
         };
         Ok(OrganisationDetail {
             org,

@@ -99,7 +99,12 @@ impl HeldUploads {
 
     /// The file held under `key` for `holder` and `city`, with its name, if it is still there. Another account's
     /// key, or a key for another city, finds nothing.
-    pub(crate) fn find(&self, holder: &Holder, city: &CityId, key: &str) -> Option<(String, Vec<u8>)> {
+    pub(crate) fn find(
+        &self,
+        holder: &Holder,
+        city: &CityId,
+        key: &str,
+    ) -> Option<(String, Vec<u8>)> {
         self.find_at(holder, city, key, Instant::now())
     }
 
@@ -170,15 +175,33 @@ mod tests {
             .collect();
         let found: Vec<bool> = keys
             .iter()
-            .map(|k| held.find_at(&account(1), &city("bangkok"), k, at(5)).is_some())
+            .map(|k| {
+                held.find_at(&account(1), &city("bangkok"), k, at(5))
+                    .is_some()
+            })
             .collect();
         assert_eq!(found, [false, true, true, true], "the oldest gave way");
-        let big = held.hold_at(account(2), &city("hanoi"), "b.csv", vec![0; TOTAL_BYTES - 20], at(6));
-        assert!(held.find_at(&account(2), &city("hanoi"), &big, at(7)).is_some());
+        let big = held.hold_at(
+            account(2),
+            &city("hanoi"),
+            "b.csv",
+            vec![0; TOTAL_BYTES - 20],
+            at(6),
+        );
+        assert!(
+            held.find_at(&account(2), &city("hanoi"), &big, at(7))
+                .is_some()
+        );
         let still: usize = keys
             .iter()
-            .filter(|k| held.find_at(&account(1), &city("bangkok"), k, at(7)).is_some())
+            .filter(|k| {
+                held.find_at(&account(1), &city("bangkok"), k, at(7))
+                    .is_some()
+            })
             .count();
-        assert_eq!(still, 2, "the oldest files gave way to keep the total bounded");
+        assert_eq!(
+            still, 2,
+            "the oldest files gave way to keep the total bounded"
+        );
     }
 }

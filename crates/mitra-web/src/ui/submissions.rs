@@ -119,7 +119,14 @@ impl CheckPage {
         self.conversions = preview
             .conversions
             .iter()
-            .map(|c| (c.indicator.to_string(), c.from.clone(), c.to.clone(), c.rows))
+            .map(|c| {
+                (
+                    c.indicator.to_string(),
+                    c.from.clone(),
+                    c.to.clone(),
+                    c.rows,
+                )
+            })
             .collect();
         self.recognitions = preview
             .recognitions
@@ -217,7 +224,11 @@ async fn read_file(
                 let mut bytes = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(|e| broken(e.status()))? {
                     if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
-                        return Err(refused(l, StatusCode::PAYLOAD_TOO_LARGE, "submit-too-large"));
+                        return Err(refused(
+                            l,
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            "submit-too-large",
+                        ));
                     }
                     bytes.extend_from_slice(&chunk);
                 }
@@ -305,7 +316,10 @@ pub async fn write_upload(
     CsrfForm(form): CsrfForm<WriteForm>,
 ) -> Result<Response, PageError> {
     let city = CityId::parse(&id)?;
-    match mitra.write_held_upload(l.actor(), &city, &form.upload).await {
+    match mitra
+        .write_held_upload(l.actor(), &city, &form.upload)
+        .await
+    {
         Ok(_) => Ok(done(&format!("/cities/{city}"), "submit-written")),
         Err(ServiceError::NotFound { .. }) => Err(refused(&l, StatusCode::GONE, "submit-gone")),
         Err(other) => Err(other.into()),
@@ -379,7 +393,9 @@ pub async fn template_csv(
     );
     if let Ok(value) = HeaderValue::from_str(&format!(
         "attachment; filename=\"{city}-{}-template.csv\"",
-        standard.as_str().replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "-")
+        standard
+            .as_str()
+            .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "-")
     )) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }

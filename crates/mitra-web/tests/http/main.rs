@@ -18,6 +18,7 @@ mod observations;
 mod openapi;
 mod pages;
 mod permissions;
+mod submissions;
 
 use std::net::SocketAddr;
 
