@@ -482,7 +482,11 @@ async fn the_template_of_a_standard_imports_once_filled_in() {
         .await
         .expect("page");
     assert_eq!(count(&page, "New values"), Some(0), "{page}");
-    assert_eq!(count(&page, "Unchanged values"), count(&page, "Rows"), "{page}");
+    assert_eq!(
+        count(&page, "Unchanged values"),
+        count(&page, "Rows"),
+        "{page}"
+    );
 
     let missing = app.get("/cities/bangkok/template.csv?standard=nope").await;
     assert_eq!(missing.status().as_u16(), 404);
