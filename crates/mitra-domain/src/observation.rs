@@ -630,6 +630,9 @@ impl Resolver<'_> {
 
 const REQUIRED: [&str; 4] = ["city", "indicator", "year", "value"];
 const OPTIONAL: [&str; 3] = ["unit", "source", "note"];
+/// Columns of the template Mitra hands out that are there for the person filling it in, and that the importer
+/// ignores: the indicator's title.
+const TEMPLATE: [&str; 1] = ["title"];
 
 pub(crate) fn file_error(column: &str, reason: impl Into<String>) -> ImportErrors {
     ImportErrors::of([ImportError {
@@ -814,6 +817,7 @@ fn check_row<'r>(
 pub struct ImportReader<'a> {
     source: Source<'a>,
     rows_read: u64,
+    skipped: u64,
     empty_message: &'static str,
 }
 
@@ -823,6 +827,9 @@ enum Source<'a> {
         // Where each of COLUMNS is in a record.
         positions: [Option<usize>; 7],
         header_error: Option<ImportError>,
+        // Whether the file is Mitra's template (it has a `title` column): its rows left without a year and a
+        // value are indicators the submitter has no value for, and are skipped.
+        template: bool,
     },
     Json {
         elements: std::iter::Enumerate<std::vec::IntoIter<JsonRow>>,
@@ -841,6 +848,7 @@ impl<'a> ImportReader<'a> {
         Ok(Self {
             source,
             rows_read: 0,
+            skipped: 0,
             empty_message,
         })
     }
@@ -849,7 +857,11 @@ impl<'a> ImportReader<'a> {
         let (reader, headers) = open_csv(text, &REQUIRED)?;
         let header_error = headers
             .iter()
-            .find(|h| !REQUIRED.contains(&h.as_str()) && !OPTIONAL.contains(&h.as_str()))
+            .find(|h| {
+                !REQUIRED.contains(&h.as_str())
+                    && !OPTIONAL.contains(&h.as_str())
+                    && !TEMPLATE.contains(&h.as_str())
+            })
             .map(|unknown| ImportError {
                 line: 1,
                 column: unknown.clone(),
@@ -863,6 +875,7 @@ impl<'a> ImportReader<'a> {
             reader: Box::new(reader),
             positions: COLUMNS.map(|c| headers.iter().position(|h| h == c)),
             header_error,
+            template: headers.iter().any(|h| TEMPLATE.contains(&h.as_str())),
         })
     }
 
@@ -896,6 +909,7 @@ impl<'a> ImportReader<'a> {
                 reader,
                 positions,
                 header_error,
+                template,
             } => {
                 if let Some(error) = header_error.take() {
                     errors.push(error);
@@ -916,6 +930,14 @@ impl<'a> ImportReader<'a> {
                             read += 1;
                             let line = record.position().map_or(0, |p| p.line());
                             let fields = positions.map(|at| at.and_then(|i| record.get(i)));
+                            let blank = |column: usize| {
+                                fields[column].is_none_or(|v: &str| v.trim().is_empty())
+                            };
+                            // COLUMNS[2] is the year, COLUMNS[3] the value.
+                            if *template && blank(2) && blank(3) {
+                                self.skipped += 1;
+                                continue;
+                            }
                             if let Some(row) = check_row(line, &fields, errors) {
                                 each(&row, errors);
                             }
@@ -977,10 +999,23 @@ impl<'a> ImportReader<'a> {
         }
     }
 
-    /// After the last chunk: a file without any row is an error of its own.
+    /// Rows of a filled-in template skipped because they have neither a year nor a value.
+    pub fn skipped(&self) -> u64 {
+        self.skipped
+    }
+
+    /// After the last chunk: a file without any row is an error of its own, and so is a template with no row
+    /// filled in.
     pub fn finish(&self, errors: &ImportErrors) -> Result<(), ImportErrors> {
-        if self.rows_read == 0 && errors.is_empty() {
+        if !errors.is_empty() {
+            Ok(())
+        } else if self.rows_read == 0 {
             Err(file_error("file", self.empty_message))
+        } else if self.rows_read == self.skipped {
+            Err(file_error(
+                "file",
+                "has no row with a year and a value; fill in the rows of the indicators you have values for",
+            ))
         } else {
             Ok(())
         }
@@ -1158,6 +1193,34 @@ mod tests {
                 .all(|e| e.reason.chars().count() <= 201)
         );
         assert_eq!(errors.more_rows(), 150 - 99);
+    }
+
+    #[test]
+    fn a_filled_in_template_skips_the_indicators_left_blank_and_ignores_the_titles() {
+        let file = "city,indicator,title,year,value,unit,source,note\n\
+                    bangkok,iso37120-2014:5.1,Unemployment rate,2019,1.2,%,NSO,\n\
+                    bangkok,iso37120-2014:8.1,\"Fine particles, PM2.5\",,,µg/m³,,\n\
+                    bangkok,iso37120-2014:5.2,Commercial properties,2019,,,,\n";
+        let errors = parse_import(file.as_bytes()).expect_err("a half-filled row is still refused");
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["line 4, column value: is empty"]);
+        let filled = file.replace("2019,,,,", "2019,33,,,");
+        let rows = parse_import(filled.as_bytes()).expect("the blank row is skipped");
+        let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 4]);
+        let mut reader = ImportReader::new(filled.as_bytes()).expect("opens");
+        let mut errors = ImportErrors::default();
+        while reader.read_chunk(10, &mut errors, |_, _| {}) > 0 {}
+        assert_eq!(reader.skipped(), 1);
+
+        let blank =
+            "city,indicator,title,year,value\nbangkok,iso37120-2014:5.1,Unemployment rate,,\n";
+        let errors = parse_import(blank.as_bytes()).expect_err("nothing filled in");
+        assert_eq!(errors[0].column, "file");
+        let plain = "city,indicator,year,value\nbangkok,iso37120-2014:5.1,,\n";
+        let errors =
+            parse_import(plain.as_bytes()).expect_err("outside a template, blank is an error");
+        assert_eq!(errors.len(), 2, "{errors:?}");
     }
 
     #[test]

@@ -18,7 +18,9 @@ mod standards;
 use std::collections::HashMap;
 use std::fmt;
 
-pub use cities::{parse_cities, parse_city_populations, parse_countries};
+pub use cities::{
+    parse_cities, parse_city_alternate_names, parse_city_populations, parse_countries,
+};
 pub use funding::{FundingFiles, parse_funding};
 pub use fx::parse_fx_rates;
 pub use initiatives::{InitiativeFiles, parse_initiatives};

@@ -59,7 +59,10 @@ pub use mitra_store::{
     ApiTokenRecord, AuditEntry, InterestMessage, InterestRecord, NotificationRecord, OrgName,
 };
 pub use mitra_store::{Attachment, Enrolment, StoredEntry};
-pub use observations::{ImportReport, ImportStage, ObservationPage, ObservationQuery, Progress};
+pub use observations::{
+    HELD_FOR, ImportPreview, ImportReport, ImportStage, ObservationPage, ObservationQuery,
+    Progress, Recognition, SingleObservation, TemplateRow, UnitConversion,
+};
 pub use opportunities::{Opportunity, OpportunityPage};
 pub use orgs::{AdminOverview, OrgInput, OrgPermissions, OrganisationDetail};
 pub use reference::{
@@ -112,6 +115,8 @@ pub struct Mitra {
     matching: Arc<matching::MatchingState>,
     /// Where attached files are kept; `None` refuses attachments.
     files: Option<Arc<std::path::PathBuf>>,
+    /// Uploaded observation files waiting for their uploader's confirmation.
+    held: Arc<observations::HeldUploads>,
 }
 
 impl Mitra {
@@ -133,6 +138,7 @@ impl Mitra {
             listings: Arc::default(),
             matching: Arc::default(),
             files: None,
+            held: Arc::default(),
         })
     }
 

@@ -1,19 +1,41 @@
 //! Observations: importing a file of values (validated as a whole, written all or nothing), listing them, and their
 //! review by verifiers.
 
-use std::collections::HashSet;
+mod held;
 
-use mitra_domain::access::{AuditStamp, CitiesDenied};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
+
+use mitra_domain::access::{AuditStamp, CitiesDenied, CitiesEditor};
 use mitra_domain::observation::{Catalogue, ImportError, ImportErrors, ImportReader};
+use mitra_domain::reference::RowError;
 use mitra_domain::{
-    Actor, CityFilter, CityId, IndicatorId, Observation, ObservationStatus, PageRequest, Relation,
-    StandardId,
+    Actor, CityFilter, CityId, IndicatorId, Language, Observation, ObservationBatch,
+    ObservationStatus, PageRequest, Relation, StandardId,
 };
 use mitra_store::{ObservationFilter, UpsertReport};
 use sha2::{Digest, Sha256};
 
 use crate::{Mitra, ServiceError};
 
+pub use held::HELD_FOR;
+pub(crate) use held::HeldUploads;
+
+/// The shipped alternate names of cities (GeoNames, in scripts other than Latin), by city.
+fn city_alternate_names() -> Result<&'static HashMap<CityId, Vec<String>>, ServiceError> {
+    static NAMES: OnceLock<Result<HashMap<CityId, Vec<String>>, RowError>> = OnceLock::new();
+    let parsed = NAMES.get_or_init(|| {
+        let mut by_city: HashMap<CityId, Vec<String>> = HashMap::new();
+        for (city, name) in mitra_domain::reference::parse_city_alternate_names(
+            "cities/city_alternate_names.csv",
+            include_str!("../../../data/cities/city_alternate_names.csv"),
+        )? {
+            by_city.entry(city).or_default().push(name);
+        }
+        Ok(by_city)
+    });
+    parsed.as_ref().map_err(|e| ServiceError::from(e.clone()))
+}
 /// What an import is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportStage {
@@ -46,10 +68,92 @@ pub struct ImportReport {
     pub cities: u64,
     /// Distinct indicators.
     pub indicators: u64,
+    /// Rows of a filled-in template left without a year and a value, and so skipped.
+    pub skipped: u64,
     /// Whether nothing was written because this was a dry run.
     pub dry_run: bool,
     /// The import's name in the audit log: where it came from and a hash of its content.
     pub label: String,
+}
+
+/// A file read and checked whole, ready to be written.
+struct CheckedImport {
+    batch: ObservationBatch,
+    editor: CitiesEditor,
+    report: ImportReport,
+}
+
+/// Values of one indicator converted from the unit they were given in to the indicator's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitConversion {
+    /// The indicator.
+    pub indicator: IndicatorId,
+    /// The unit the file gives.
+    pub from: String,
+    /// The indicator's unit, in which the values are stored.
+    pub to: String,
+    /// How many rows.
+    pub rows: u64,
+}
+
+/// An indicator of the file that the crosswalk declares equivalent to indicators of other standards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recognition {
+    /// The indicator in the file.
+    pub indicator: IndicatorId,
+    /// The equivalent indicators, where its values count too.
+    pub equivalents: Vec<IndicatorId>,
+    /// How many rows.
+    pub rows: u64,
+}
+
+/// What an import would do, checked against what is stored: for the page on which a submitter confirms a file.
+#[derive(Debug, Clone)]
+pub struct ImportPreview {
+    /// The dry run's report.
+    pub report: ImportReport,
+    /// Rows for a city, indicator, year and source that have no value yet.
+    pub new: u64,
+    /// Rows that would change a stored value (or its unit or note).
+    pub changed: u64,
+    /// Rows already stored as they are.
+    pub unchanged: u64,
+    /// The conversions of units, by indicator and unit.
+    pub conversions: Vec<UnitConversion>,
+    /// The indicators recognised through the crosswalk.
+    pub recognitions: Vec<Recognition>,
+    /// The cities the file is for.
+    pub cities: Vec<CityId>,
+}
+
+/// One value typed into a form: written as a one-row import, so that it is checked, permitted and audited as any.
+#[derive(Debug, Clone, Default)]
+pub struct SingleObservation {
+    /// Indicator id.
+    pub indicator: String,
+    /// Year.
+    pub year: String,
+    /// Value.
+    pub value: String,
+    /// Unit (empty: the indicator's).
+    pub unit: String,
+    /// Source.
+    pub source: String,
+    /// Method note.
+    pub note: String,
+}
+
+/// One row of the template of a standard for a city.
+#[derive(Debug, Clone)]
+pub struct TemplateRow {
+    /// The indicator.
+    pub indicator: IndicatorId,
+    /// Its title in the reader's language, or in English when it has none in that language.
+    pub title: String,
+    /// Its unit.
+    pub unit: String,
+    /// The city's latest value that counts (not rejected), when there is one.
+    pub latest: Option<Observation>,
 }
 
 /// The query string of an observation listing.
@@ -121,10 +225,19 @@ impl Mitra {
     /// The cities and indicators an import resolves against.
     async fn catalogue(&self) -> Result<Catalogue, ServiceError> {
         let mut catalogue = Catalogue::default();
+        let alternate = city_alternate_names()?;
         for city in self.all_cities(&CityFilter::default()).await? {
+            // A name several cities share is refused with the candidates listed, never guessed.
             let names = std::iter::once(city.name_en.as_str())
                 .chain(city.name_zh.as_deref())
-                .chain(city.name_local.as_ref().map(|(name, _)| name.as_str()));
+                .chain(city.name_local.as_ref().map(|(name, _)| name.as_str()))
+                .chain(
+                    alternate
+                        .get(&city.id)
+                        .into_iter()
+                        .flatten()
+                        .map(String::as_str),
+                );
             catalogue.add_city(city.id.clone(), names);
         }
         for (id, indicator) in self.all_indicators().await? {
@@ -178,8 +291,49 @@ impl Mitra {
         verified_by: Option<&AuditStamp>,
         progress: Progress<'_>,
     ) -> Result<ImportReport, ServiceError> {
-        self.may_import_observations(actor)?;
         let started = std::time::Instant::now();
+        let checked = self.check_import(actor, origin, bytes, progress).await?;
+        let CheckedImport {
+            batch,
+            editor,
+            mut report,
+        } = checked;
+        report.dry_run = dry_run;
+        if !dry_run {
+            let total = batch.len() as u64;
+            let UpsertReport { written, unchanged } = self
+                .store
+                .import_observations(
+                    &batch,
+                    editor.stamp(),
+                    &report.label,
+                    verified_by,
+                    &|done| progress(ImportStage::Writing, done, total),
+                )
+                .await?;
+            report.written = written;
+            report.unchanged = unchanged;
+        }
+        tracing::info!(
+            import.label = %report.label,
+            import.rows = report.rows,
+            import.written = report.written,
+            import.ms = started.elapsed().as_millis() as u64,
+            "observations.imported"
+        );
+        Ok(report)
+    }
+
+    /// Reads and checks a whole import file: every row, then the actor's right to submit for every city in it.
+    /// The report counts what the file holds; nothing is written.
+    async fn check_import(
+        &self,
+        actor: &Actor,
+        origin: &str,
+        bytes: &[u8],
+        progress: Progress<'_>,
+    ) -> Result<CheckedImport, ServiceError> {
+        self.may_import_observations(actor)?;
         let mut reader = ImportReader::new(bytes).map_err(ServiceError::Import)?;
         let catalogue = self.catalogue().await?;
         let recognisable = self.recognisable_indicators().await?;
@@ -229,7 +383,7 @@ impl Mitra {
             converted += u64::from(row.original_value().is_some());
             recognised += u64::from(recognised_indicators[row.indicator() as usize]);
         }
-        let mut report = ImportReport {
+        let report = ImportReport {
             rows: batch.len() as u64,
             written: 0,
             unchanged: 0,
@@ -237,32 +391,237 @@ impl Mitra {
             recognised,
             cities: batch.cities().len() as u64,
             indicators: batch.indicators().len() as u64,
-            dry_run,
+            skipped: reader.skipped(),
+            dry_run: true,
             label,
         };
-        if !dry_run {
-            let total = batch.len() as u64;
-            let UpsertReport { written, unchanged } = self
-                .store
-                .import_observations(
-                    &batch,
-                    editor.stamp(),
-                    &report.label,
-                    verified_by,
-                    &|done| progress(ImportStage::Writing, done, total),
-                )
-                .await?;
-            report.written = written;
-            report.unchanged = unchanged;
+        Ok(CheckedImport {
+            batch,
+            editor,
+            report,
+        })
+    }
+
+    /// Whether `actor` may submit observations for `city`: an editor of its approved city government (or an
+    /// operator). The forms of the city and its government ask before they show or read anything.
+    pub fn may_submit_for_city(&self, actor: &Actor, city: &CityId) -> Result<(), ServiceError> {
+        actor.city_editor(city)?;
+        Ok(())
+    }
+
+    /// What importing `bytes` would do, nothing written: the dry run's report, and each row compared with what is
+    /// stored (new, changed or unchanged), the conversions of units and the indicators recognised through the
+    /// crosswalk. Bad rows are [`ServiceError::Import`], as for an import.
+    pub async fn preview_observations(
+        &self,
+        actor: &Actor,
+        origin: &str,
+        bytes: &[u8],
+    ) -> Result<ImportPreview, ServiceError> {
+        let CheckedImport { batch, report, .. } = self
+            .check_import(actor, origin, bytes, &|_, _, _| {})
+            .await?;
+        // The stored values of the file's cities, by the import's key: indicator, year and source.
+        let mut stored: Vec<HashMap<(&str, i32, &str), &Observation>> = Vec::new();
+        let mut observations = Vec::new();
+        for city in batch.cities() {
+            observations.push(self.city_observations(city).await?);
         }
-        tracing::info!(
-            import.label = %report.label,
-            import.rows = report.rows,
-            import.written = report.written,
-            import.ms = started.elapsed().as_millis() as u64,
-            "observations.imported"
-        );
+        for city in &observations {
+            stored.push(
+                city.iter()
+                    .map(|o| ((o.indicator_id.as_str(), o.year, o.source.as_str()), o))
+                    .collect(),
+            );
+        }
+        let equivalents = self.equivalents().await?;
+        let (mut new, mut changed, mut unchanged) = (0, 0, 0);
+        let mut conversions: BTreeMap<(u32, String, String), u64> = BTreeMap::new();
+        let mut recognised: BTreeMap<u32, u64> = BTreeMap::new();
+        for row in batch.rows() {
+            let indicator = &batch.indicators()[row.indicator() as usize];
+            let key = (indicator.as_str(), row.year(), batch.source(row));
+            match stored[row.city() as usize].get(&key) {
+                None => new += 1,
+                Some(o)
+                    if o.value == row.value()
+                        && o.unit.as_deref() == batch.unit(row)
+                        && o.original_value == row.original_value()
+                        && o.original_unit.as_deref() == batch.original_unit(row)
+                        && o.note.as_deref() == batch.note(row) =>
+                {
+                    unchanged += 1;
+                }
+                Some(_) => changed += 1,
+            }
+            if let (Some(from), Some(to)) = (batch.original_unit(row), batch.unit(row)) {
+                *conversions
+                    .entry((row.indicator(), from.to_owned(), to.to_owned()))
+                    .or_default() += 1;
+            }
+            if equivalents.contains_key(indicator) {
+                *recognised.entry(row.indicator()).or_default() += 1;
+            }
+        }
+        let indicator = |n: u32| batch.indicators()[n as usize].clone();
+        Ok(ImportPreview {
+            new,
+            changed,
+            unchanged,
+            conversions: conversions
+                .into_iter()
+                .map(|((n, from, to), rows)| UnitConversion {
+                    indicator: indicator(n),
+                    from,
+                    to,
+                    rows,
+                })
+                .collect(),
+            recognitions: recognised
+                .into_iter()
+                .map(|(n, rows)| Recognition {
+                    equivalents: equivalents[&indicator(n)].clone(),
+                    indicator: indicator(n),
+                    rows,
+                })
+                .collect(),
+            cities: batch.cities().to_vec(),
+            report,
+        })
+    }
+
+    /// Each indicator the crosswalk declares equivalent to others, with those others.
+    async fn equivalents(&self) -> Result<HashMap<IndicatorId, Vec<IndicatorId>>, ServiceError> {
+        let mut out: HashMap<IndicatorId, Vec<IndicatorId>> = HashMap::new();
+        for entry in self.all_crosswalk().await? {
+            if entry.relation == Relation::Equivalent {
+                out.entry(entry.from.clone())
+                    .or_default()
+                    .push(entry.to.clone());
+                out.entry(entry.to).or_default().push(entry.from);
+            }
+        }
+        for others in out.values_mut() {
+            others.sort();
+            others.dedup();
+        }
+        Ok(out)
+    }
+
+    /// Checks an uploaded file for `city` and holds it for the uploader's confirmation: the preview, and the key
+    /// under which [`Self::write_held_upload`] finds the same bytes. Only an editor of `city` may, and a file with
+    /// bad rows is not held.
+    pub async fn hold_upload(
+        &self,
+        actor: &Actor,
+        city: &CityId,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(ImportPreview, String), ServiceError> {
+        self.may_submit_for_city(actor, city)?;
+        let preview = self
+            .preview_observations(actor, &upload_origin(name), &bytes)
+            .await?;
+        let holder = actor.account().map(|a| a.id.clone());
+        let key = self.held.hold(holder, city, name, bytes);
+        Ok((preview, key))
+    }
+
+    /// Writes the file held under `key` for this actor and `city`, in one transaction, checked again as any import
+    /// is. A key of another account, or one that has expired, is [`ServiceError::NotFound`].
+    pub async fn write_held_upload(
+        &self,
+        actor: &Actor,
+        city: &CityId,
+        key: &str,
+    ) -> Result<ImportReport, ServiceError> {
+        self.may_submit_for_city(actor, city)?;
+        let holder = actor.account().map(|a| a.id.clone());
+        let Some((name, bytes)) = self.held.find(&holder, city, key.trim()) else {
+            return Err(ServiceError::NotFound {
+                entity: "uploaded file",
+                id: crate::auth::hex(&Sha256::digest(key.as_bytes())[..4]),
+            });
+        };
+        let report = self
+            .import_observations(actor, &upload_origin(&name), &bytes, false, &|_, _, _| {})
+            .await?;
+        self.held.release(key.trim());
         Ok(report)
+    }
+
+    /// Adds or corrects one value of `city`, written as a one-row import (checked, permitted, audited and left
+    /// for verification as any import).
+    pub async fn submit_observation(
+        &self,
+        actor: &Actor,
+        city: &CityId,
+        value: &SingleObservation,
+    ) -> Result<ImportReport, ServiceError> {
+        self.may_submit_for_city(actor, city)?;
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let csv_error = |e: csv::Error| ServiceError::Internal(e.into());
+        writer
+            .write_record([
+                "city",
+                "indicator",
+                "year",
+                "value",
+                "unit",
+                "source",
+                "note",
+            ])
+            .map_err(csv_error)?;
+        writer
+            .write_record([
+                city.as_str(),
+                value.indicator.trim(),
+                value.year.trim(),
+                value.value.trim(),
+                value.unit.trim(),
+                value.source.trim(),
+                value.note.trim(),
+            ])
+            .map_err(csv_error)?;
+        let bytes = writer
+            .into_inner()
+            .map_err(|e| ServiceError::Internal(anyhow::anyhow!("{e}")))?;
+        self.import_observations(actor, "form", &bytes, false, &|_, _, _| {})
+            .await
+    }
+
+    /// The rows of the template of `standard` for `city`: one per indicator, in the standard's order, with its
+    /// title in `language` (English when it has none there), its unit, and the city's latest value that counts.
+    pub async fn observation_template(
+        &self,
+        city: &CityId,
+        standard: &StandardId,
+        language: Language,
+    ) -> Result<Vec<TemplateRow>, ServiceError> {
+        self.store.find_city(city).await?;
+        let indicators = self.list_indicators(standard).await?;
+        let mut latest: HashMap<IndicatorId, Observation> = HashMap::new();
+        for o in self.city_observations(city).await? {
+            if o.status == ObservationStatus::Rejected {
+                continue;
+            }
+            // Oldest first within each indicator: the last one seen is the latest.
+            match latest.get(&o.indicator_id) {
+                Some(kept) if kept.year > o.year => {}
+                _ => {
+                    latest.insert(o.indicator_id.clone(), o);
+                }
+            }
+        }
+        Ok(indicators
+            .into_iter()
+            .map(|i| TemplateRow {
+                title: i.display_title(language).0.to_owned(),
+                unit: i.unit.clone().unwrap_or_default(),
+                latest: latest.remove(&i.id),
+                indicator: i.id,
+            })
+            .collect())
     }
 
     /// One page of observations matching the query.
@@ -333,6 +692,16 @@ impl Mitra {
             .store
             .review_observation(id, status, reason, verifier.stamp())
             .await?)
+    }
+}
+
+/// The audit name of an uploaded file: the page, and the file's name as the browser gave it (shortened).
+fn upload_origin(name: &str) -> String {
+    let name: String = name.chars().filter(|c| !c.is_control()).take(80).collect();
+    if name.trim().is_empty() {
+        "upload".into()
+    } else {
+        format!("upload {}", name.trim())
     }
 }
 

@@ -302,12 +302,15 @@ impl Mitra {
 }
 
 /// What a reader may do with an organisation, as its page offers it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OrgPermissions {
     /// Change its profile: its editors and admins, and platform admins.
     pub edit: bool,
     /// Invite members: its admins, and platform admins.
     pub invite: bool,
+    /// The city whose observations the reader may submit here: that of an approved city government the reader
+    /// edits.
+    pub submit_for: Option<mitra_domain::CityId>,
 }
 
 /// An organisation with everything its page shows, read in one call.
@@ -413,6 +416,11 @@ impl Mitra {
                 .org_editor(&org.id, org.status == ModerationStatus::Approved)
                 .is_ok(),
             invite: actor.org_admin(&org.id).is_ok(),
+            submit_for: org.profile.city.clone().filter(|city| {
+                org.kind == mitra_domain::OrgKind::CityGovernment
+                    && org.status == ModerationStatus::Approved
+                    && actor.city_editor(city).is_ok()
+            }),
         };
         Ok(OrganisationDetail {
             org,

@@ -80,7 +80,8 @@ impl Routes {
         self.add(Method::POST, path, false, handler)
     }
 
-    /// A `POST` route that takes a file upload: its body may be as large as the largest attachment.
+    /// A `POST` route that takes a file upload: its body may be as large as the largest attachment (or the largest
+    /// observation file the pages take, which is smaller).
     fn post_upload<H: Handler<T, Mitra>, T: 'static>(
         mut self,
         path: &'static str,
@@ -107,7 +108,7 @@ impl Routes {
 fn pages() -> Routes {
     use ui::{
         account, admin, analytics, api_docs, cities, entries, feeds, home, interests,
-        opportunities, orgs, review, search, standards,
+        opportunities, orgs, review, search, standards, submissions,
     };
     Routes::default()
         .get("/", home::show_home)
@@ -115,6 +116,10 @@ fn pages() -> Routes {
         .get("/cities/{id}", cities::show_city)
         .get("/cities/{id}/assessment", analytics::show_assessment)
         .post("/cities/{id}/tier", cities::set_tier)
+        .post_upload("/cities/{id}/observations/check", submissions::check_upload)
+        .post("/cities/{id}/observations/write", submissions::write_upload)
+        .post("/cities/{id}/observations/value", submissions::submit_value)
+        .get("/cities/{id}/template.csv", submissions::template_csv)
         .get("/rankings", analytics::show_rankings)
         .get("/search", search::search)
         .get("/opportunities", opportunities::list_opportunities)

@@ -25,6 +25,7 @@ pub mod orgs;
 pub mod review;
 pub mod search;
 pub mod standards;
+pub mod submissions;
 
 use askama::Template;
 use axum::http::StatusCode;

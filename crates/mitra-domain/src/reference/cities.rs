@@ -145,6 +145,25 @@ pub fn parse_city_populations(
     Ok(points)
 }
 
+/// Parses the alternate names of cities (`city_id,geonames_id,name`), from GeoNames: names in other scripts that
+/// an import may use for a city beside its English, Chinese and local names. A name may be listed for several
+/// cities; the importer refuses such a name and lists the candidates.
+pub fn parse_city_alternate_names(
+    file: &str,
+    text: &str,
+) -> Result<Vec<(CityId, String)>, RowError> {
+    let mut names = Vec::new();
+    CsvRows::new(file, text, &["city_id", "geonames_id", "name"])?.for_each(|row| {
+        let city =
+            CityId::parse(row.required("city_id")?).map_err(|e| row.invalid("city_id", e))?;
+        row.number::<u64>("geonames_id")?
+            .ok_or_else(|| row.error("geonames_id", "is empty"))?;
+        names.push((city, row.required("name")?.to_owned()));
+        Ok(())
+    })?;
+    Ok(names)
+}
+
 /// Parses the country list.
 pub fn parse_countries(file: &str, text: &str) -> Result<Vec<Country>, RowError> {
     let mut countries = Vec::new();

@@ -154,6 +154,8 @@ pub struct ImportResponse {
     recognised: u64,
     cities: u64,
     indicators: u64,
+    /// Rows of a filled-in template (a CSV file with a `title` column) left without a year and a value.
+    skipped: u64,
     dry_run: bool,
     /// The import's name in the audit log.
     label: String,
@@ -169,6 +171,7 @@ impl From<ImportReport> for ImportResponse {
             recognised: r.recognised,
             cities: r.cities,
             indicators: r.indicators,
+            skipped: r.skipped,
             dry_run: r.dry_run,
             label: r.label,
         }

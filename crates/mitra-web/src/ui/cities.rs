@@ -17,6 +17,7 @@ use super::charts::{Radar, radar, sparkline};
 use super::format::{Title, country_name, encode, group_digits, number};
 use super::forms::has_csrf;
 use super::matches::MatchSection;
+use super::submissions::SubmitView;
 use super::{Layout, done, render};
 use crate::auth::{Auth, CsrfForm};
 use crate::error::PageError;
@@ -229,7 +230,8 @@ pub async fn show_city(
         .city_matches(&id, time::OffsetDateTime::now_utc().date())
         .await?;
     let places = mitra.places().await?;
-    let mut page = CityPage::build(l, overview);
+    let submit = SubmitView::for_city(&mitra, &l, &id).await?;
+    let mut page = CityPage::build(l, overview, submit);
     page.matches = vec![
         MatchSection {
             heading: page.l.t("match-city-offers-heading"),
@@ -269,6 +271,8 @@ struct CityPage {
     needs: NeedsView,
     /// Explained matches for its needs.
     matches: Vec<MatchSection>,
+    /// The forms to submit values, for the city's editors.
+    submit: Option<SubmitView>,
 }
 
 /// What the city declares it needs, and links to what Mitra holds about it.
@@ -391,8 +395,8 @@ impl NeedsView {
 }
 
 impl CityPage {
-    /// The page of a city, its benchmarks and its profile.
-    fn build(l: Layout, overview: CityOverview) -> Self {
+    /// The page of a city, its benchmarks and its profile, and the forms to submit values when the reader may.
+    fn build(l: Layout, overview: CityOverview, submit: Option<SubmitView>) -> Self {
         let CityOverview {
             detail,
             benchmarks,
@@ -450,6 +454,7 @@ impl CityPage {
             name,
             l,
             detail,
+            submit,
         }
     }
 }

@@ -80,6 +80,8 @@ const NOTICES: &[&str] = &[
     "interest-decided",
     "notifications-read",
     "notifications-saved",
+    "submit-written",
+    "submit-value-saved",
 ];
 
 impl FromRequestParts<Mitra> for Layout {

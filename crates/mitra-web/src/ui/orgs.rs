@@ -241,11 +241,16 @@ struct OrgPage {
     members: Vec<(Account, MemberRole)>,
     can_edit: bool,
     can_invite: bool,
+    submit: Option<super::submissions::SubmitView>,
 }
 
 impl OrgPage {
     /// The page of `detail`: the profile, its members when the reader may see them, and the actions allowed.
-    fn build(l: Layout, detail: OrganisationDetail) -> Self {
+    fn build(
+        l: Layout,
+        detail: OrganisationDetail,
+        submit: Option<super::submissions::SubmitView>,
+    ) -> Self {
         let OrganisationDetail {
             org,
             members,
@@ -269,6 +274,7 @@ impl OrgPage {
             },
             can_edit: permissions.edit,
             can_invite: permissions.invite,
+            submit,
             l,
             org,
             name,
@@ -285,7 +291,11 @@ pub async fn show_organisation(
 ) -> Result<Response, PageError> {
     let id = OrgId::parse(&id)?;
     let detail = mitra.organisation_detail(l.actor(), &id).await?;
-    Ok(render(&OrgPage::build(l, detail)))
+    let submit = match &detail.permissions.submit_for {
+        Some(city) => super::submissions::SubmitView::for_city(&mitra, &l, city).await?,
+        None => None,
+    };
+    Ok(render(&OrgPage::build(l, detail, submit)))
 }
 
 /// `GET /organisations/{id}/edit`

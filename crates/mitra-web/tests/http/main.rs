@@ -19,6 +19,7 @@ mod openapi;
 mod opportunities;
 mod pages;
 mod permissions;
+mod submissions;
 
 use std::net::SocketAddr;
 

@@ -133,6 +133,9 @@ fn matrix() -> Vec<(Method, &'static str, Access)> {
         (Method::POST, "/api/v1/entries/{id}/approve", PlatformAdmins),
         (Method::POST, "/api/v1/entries/{id}/reject", PlatformAdmins),
         (Method::POST, "/cities/{id}/tier", PlatformAdmins),
+        (Method::POST, "/cities/{id}/observations/check", CityEditors),
+        (Method::POST, "/cities/{id}/observations/write", CityEditors),
+        (Method::POST, "/cities/{id}/observations/value", CityEditors),
         (Method::POST, "/indicators/{id}/crosswalk", PlatformAdmins),
         (
             Method::POST,
@@ -272,6 +275,13 @@ fn form_fields(path: &str, role: Role) -> Vec<(&'static str, String)> {
         ],
         "/indicators/{id}/crosswalk/delete" => vec![("other", "u4ssc:EC:P:EM:1C".into())],
         "/cities/{id}/tier" => vec![("tier", "tier-1".into())],
+        "/cities/{id}/observations/value" => vec![
+            ("indicator", "iso37120-2014:5.1".into()),
+            ("year", "2019".into()),
+            ("value", "1.2".into()),
+            ("unit", "%".into()),
+            ("source", format!("form by {unique}")),
+        ],
         "/review/{id}/reject" => vec![(
             "reason",
             "The source covers the province, not the city.".into(),
@@ -457,6 +467,8 @@ async fn check_route(app: &TestApp, method: &Method, path: &str, access: Access)
                 "no-such-token"
             } else if path.starts_with("/indicators/") {
                 "iso37120-2014:5.1"
+            } else if path.starts_with("/cities/") {
+                "bangkok"
             } else if path.contains("observations") || path.starts_with("/review/") {
                 "1"
             } else if path.contains("/cities/") {
@@ -499,13 +511,57 @@ async fn check_route(app: &TestApp, method: &Method, path: &str, access: Access)
                 None => Browser::visit(app, "/login").await,
                 Some((email, password)) => Browser::signed_in(app, email, password).await,
             };
-            let fields = form_fields(path, role);
-            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            browser
-                .post(app, &concrete, &fields)
-                .await
-                .status()
-                .as_u16()
+            let file = format!(
+                "city,indicator,year,value,unit,source\nbangkok,iso37120-2014:5.1,2019,1.2,%,file by {}\n",
+                role.slug()
+            );
+            match path {
+                "/cities/{id}/observations/check" => {
+                    crate::submissions::upload(app, &browser, "bangkok", "v.csv", file.as_bytes())
+                        .await
+                        .status()
+                        .as_u16()
+                }
+                "/cities/{id}/observations/write" => {
+                    // Those who may submit write the file they have just had checked; the others are refused
+                    // whatever key they send.
+                    let key = if access.allows(role) {
+                        let page = crate::submissions::upload(
+                            app,
+                            &browser,
+                            "bangkok",
+                            "v.csv",
+                            file.as_bytes(),
+                        )
+                        .await
+                        .text()
+                        .await
+                        .expect("page");
+                        crate::submissions::upload_key(&page).expect("a key")
+                    } else {
+                        "0".repeat(64)
+                    };
+                    let status = browser
+                        .post(app, &concrete, &[("upload", key.as_str())])
+                        .await
+                        .status()
+                        .as_u16();
+                    if access.allows(role) {
+                        assert_eq!(status, 303, "{role:?} writes the file it had checked");
+                    }
+                    status
+                }
+                _ => {
+                    let fields = form_fields(path, role);
+                    let fields: Vec<(&str, &str)> =
+                        fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    browser
+                        .post(app, &concrete, &fields)
+                        .await
+                        .status()
+                        .as_u16()
+                }
+            }
         };
         let forbidden = status == 401 || status == 403;
         assert!(
