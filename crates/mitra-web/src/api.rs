@@ -32,22 +32,28 @@ pub(crate) fn rfc3339(at: time::OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
-/// The pairs of a query string, in order; a malformed one is a 400 problem naming the query.
-pub(crate) fn query_pairs(query: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
-    serde_urlencoded::from_str(query.unwrap_or(""))
-        .map_err(|e| ApiError::bad_parameter("query", format!("is not a valid query string: {e}")))
+/// The pairs of a query string, in order; a malformed one is refused naming the query.
+pub(crate) fn query_pairs(
+    query: Option<&str>,
+) -> Result<Vec<(String, String)>, mitra_service::domain::ValidationError> {
+    serde_urlencoded::from_str(query.unwrap_or("")).map_err(|e| {
+        mitra_service::domain::ValidationError::new(
+            "query",
+            format!("is not a valid query string: {e}"),
+        )
+    })
 }
 
 /// The reader's language from a `lang` pair (`en`, `zh-Hans`, `th`…); English without one.
 pub(crate) fn content_language(
     pairs: &[(String, String)],
-) -> Result<mitra_service::domain::ContentLanguage, ApiError> {
+) -> Result<mitra_service::domain::ContentLanguage, mitra_service::domain::ValidationError> {
     match pairs
         .iter()
         .rev()
         .find(|(k, v)| k == "lang" && !v.is_empty())
     {
-        Some((_, raw)) => Ok(mitra_service::domain::ContentLanguage::parse(raw)?),
+        Some((_, raw)) => mitra_service::domain::ContentLanguage::parse(raw),
         None => Ok(mitra_service::domain::ContentLanguage::En),
     }
 }

@@ -275,14 +275,24 @@ struct CityPage {
     submit: Option<SubmitView>,
 }
 
+/// One of the city's projects and what it needs.
+struct ProjectNeed {
+    id: String,
+    title: String,
+    title_lang: &'static str,
+    stage: String,
+    wants: Vec<String>,
+    example: bool,
+}
+
 /// What the city declares it needs, and links to what Mitra holds about it.
 struct NeedsView {
     /// Focus areas: name, link to cities sharing it, link to opportunities in it.
     focus_areas: Vec<(String, String, String)>,
     /// Challenges: name and link to cities facing it.
     challenges: Vec<(String, String)>,
-    /// Its projects: id, title, title language, stage, needs in words, whether an example.
-    projects: Vec<(String, String, &'static str, String, Vec<String>, bool)>,
+    /// Its projects.
+    projects: Vec<ProjectNeed>,
     /// Links to its entries by kind: label with count, address.
     links: Vec<(String, String)>,
     empty: bool,
@@ -378,14 +388,14 @@ impl NeedsView {
                         }
                         _ => (String::new(), Vec::new()),
                     };
-                    (
-                        entry.id.to_string(),
-                        text.title.clone(),
-                        text.lang.tag(),
+                    ProjectNeed {
+                        id: entry.id.to_string(),
+                        title: text.title.clone(),
+                        title_lang: text.lang.tag(),
                         stage,
                         wants,
-                        entry.example,
-                    )
+                        example: entry.example,
+                    }
                 })
                 .collect(),
             links,

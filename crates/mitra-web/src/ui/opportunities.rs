@@ -309,7 +309,7 @@ fn money_text(m: &Money) -> String {
 }
 
 fn whole(v: f64) -> String {
-    if v.is_finite() && v >= 0.0 && v < 1e18 {
+    if (0.0..1e18).contains(&v) {
         #[expect(
             clippy::cast_possible_truncation,
             clippy::cast_sign_loss,
