@@ -332,6 +332,56 @@ async function run(page) {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForLoadState('load');
 
+  // 9. Opportunities: an investor narrows the list to funding calls with the keyboard; the amounts' rates are stated.
+  await gotoOk(page, '/opportunities?lang=en');
+  await page.getByRole('checkbox', { name: 'Funding' }).focus();
+  await page.keyboard.press('Space');
+  await page.getByLabel('At least').fill('400000');
+  await page.getByLabel('At least').press('Enter');
+  await page.waitForLoadState('load');
+  await expectEventually('opportunities: only funding calls of at least USD 400 000 are listed', () =>
+    page.locator('ol.opportunities li.hit .badge').allInnerTexts().then((kinds) =>
+      kinds.length > 0 && kinds.filter((k) => k === 'Project' || k === 'Solution').length === 0), (ok) => ok === true);
+  await expectEventually('opportunities: the exchange rates are dated', () =>
+    page.getByText(/European Central Bank .* of 2026-10-30/).count(), (n) => n === 1);
+  await gotoOk(page, '/entries/example-project-flood-sensors?lang=en');
+  await expectEventually('matches: a project lists the funding calls that fit, with reasons', () =>
+    page.locator('section.matches ul.reasons li').count(), (n) => n >= 1);
+
+  // 10. Data submission: the city's editor uploads a file, reads the dry run, then writes it.
+  await signIn('editor@demo.mitra.invalid', 'demo-password-editor');
+  await gotoOk(page, '/cities/bangkok?lang=en');
+  await page.getByLabel('File', { exact: true }).setInputFiles({
+    name: 'bangkok.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('city,indicator,year,value,unit\nกรุงเทพมหานคร,iso37120-2014:5.1,2024,4.2,\nBangkok,iso37120-2014:5.1,2023,not-a-number,\n'),
+  });
+  await page.getByRole('button', { name: 'Check the file' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForLoadState('load');
+  await expectEventually('submission: the dry run names the bad row by line and column', () =>
+    page.locator('.error-summary td').allInnerTexts().then((cells) => cells.includes('3') && cells.includes('value')),
+    (ok) => ok === true);
+  await page.getByRole('link', { name: 'Upload a corrected file' }).click();
+  await page.waitForLoadState('load');
+  await page.getByLabel('File', { exact: true }).setInputFiles({
+    name: 'bangkok.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('city,indicator,year,value,unit\nกรุงเทพมหานคร,iso37120-2014:5.1,2024,4.2,\n'),
+  });
+  await page.getByRole('button', { name: 'Check the file' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForLoadState('load');
+  await expectEventually('submission: the dry run shows one new value for the Thai city name', () =>
+    h1Text(page), (v) => v === 'Check of the submitted file');
+  await page.getByRole('button', { name: 'Write these values' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForLoadState('load');
+  await expectEventually('submission: written, waiting for a verifier', () =>
+    page.getByText('The values are written.').count(), (n) => n >= 1);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForLoadState('load');
+
   if (pageErrors.length > 0) {
     throw new CheckFailure(`uncaught JavaScript errors:\n  ${pageErrors.join('\n  ')}`);
   }
