@@ -65,17 +65,18 @@ pub struct ImportedEntry {
     pub entry: Entry,
 }
 
-/// Reads every entry of `bytes`, or every problem in it; `known_city` says which city ids exist.
+/// Reads every entry of `bytes`, or every problem in it. `city` resolves what the file names a city by — its id, or
+/// a name only one city has, in any script — or says why it cannot.
 pub fn read_entries(
     bytes: &[u8],
-    known_city: &dyn Fn(&CityId) -> bool,
+    city: &dyn Fn(&str) -> Result<CityId, String>,
 ) -> Result<Vec<ImportedEntry>, ImportErrors> {
     let text = import_text(bytes)?;
     let mut errors = ImportErrors::default();
     let entries = if text.trim_start().starts_with('[') {
-        json(text, &mut errors)?
+        json(text, city, &mut errors)?
     } else {
-        csv(text, &mut errors)?
+        csv(text, city, &mut errors)?
     };
     let mut seen: HashMap<&EntryId, u64> = HashMap::new();
     for imported in &entries {
@@ -86,12 +87,12 @@ pub fn read_entries(
                 reason: e.reason,
             });
         }
-        for (i, city) in imported.entry.cities.iter().enumerate() {
-            if !known_city(city) {
+        for (i, id) in imported.entry.cities.iter().enumerate() {
+            if let Err(reason) = city(id.as_str()) {
                 errors.push(ImportError {
                     line: imported.line,
                     column: format!("cities[{i}]"),
-                    reason: format!("{city} is not one of Mitra's cities"),
+                    reason,
                 });
             }
         }
@@ -113,12 +114,31 @@ pub fn read_entries(
     }
 }
 
-fn json(text: &str, errors: &mut ImportErrors) -> Result<Vec<ImportedEntry>, ImportErrors> {
+fn json(
+    text: &str,
+    city: &dyn Fn(&str) -> Result<CityId, String>,
+    errors: &mut ImportErrors,
+) -> Result<Vec<ImportedEntry>, ImportErrors> {
     let values: Vec<serde_json::Value> = serde_json::from_str(text)
         .map_err(|e| file_error("file", format!("is not a JSON array of entries: {e}")))?;
     let mut entries = Vec::with_capacity(values.len());
-    for (i, value) in values.into_iter().enumerate() {
+    for (i, mut value) in values.into_iter().enumerate() {
         let line = i as u64 + 1;
+        // A city named rather than given by id is resolved first; one that cannot be is reported below.
+        if let Some(cities) = value.get_mut("cities").and_then(|c| c.as_array_mut()) {
+            for (n, named) in cities.iter_mut().enumerate() {
+                if let Some(raw) = named.as_str() {
+                    match city(raw) {
+                        Ok(id) => *named = serde_json::Value::String(id.to_string()),
+                        Err(reason) => errors.push(ImportError {
+                            line,
+                            column: format!("cities[{n}]"),
+                            reason,
+                        }),
+                    }
+                }
+            }
+        }
         match serde_json::from_value::<Entry>(value) {
             Ok(entry) => entries.push(ImportedEntry { line, entry }),
             Err(e) => errors.push(ImportError {
@@ -146,7 +166,11 @@ impl Row<'_> {
     }
 }
 
-fn csv(text: &str, errors: &mut ImportErrors) -> Result<Vec<ImportedEntry>, ImportErrors> {
+fn csv(
+    text: &str,
+    city: &dyn Fn(&str) -> Result<CityId, String>,
+    errors: &mut ImportErrors,
+) -> Result<Vec<ImportedEntry>, ImportErrors> {
     let (mut reader, headers) = open_csv(text, &REQUIRED)?;
     if let Some(unknown) = headers.iter().find(|h| !CSV_COLUMNS.contains(&h.as_str())) {
         return Err(file_error(
@@ -215,7 +239,7 @@ fn csv(text: &str, errors: &mut ImportErrors) -> Result<Vec<ImportedEntry>, Impo
             }
             continue;
         }
-        let entry = header_of(&row, id.clone(), &mut fail);
+        let entry = header_of(&row, id.clone(), city, &mut fail);
         if errors.len() == before
             && let Some(mut entry) = entry
         {
@@ -272,7 +296,12 @@ fn source_of(row: &Row<'_>, fail: &mut impl FnMut(&str, String)) -> Option<Sourc
     }
 }
 
-fn header_of(row: &Row<'_>, id: EntryId, fail: &mut impl FnMut(&str, String)) -> Option<Entry> {
+fn header_of(
+    row: &Row<'_>,
+    id: EntryId,
+    city: &dyn Fn(&str) -> Result<CityId, String>,
+    fail: &mut impl FnMut(&str, String),
+) -> Option<Entry> {
     let kind = match row.get("kind") {
         "" => {
             fail("kind", "is required on an entry's first row".into());
@@ -302,7 +331,7 @@ fn header_of(row: &Row<'_>, id: EntryId, fail: &mut impl FnMut(&str, String)) ->
         .map_err(|e| fail("details", e.to_string()))
         .ok();
     let cities: Vec<CityId> = list(row.get("cities"))
-        .filter_map(|c| CityId::parse(c).map_err(|e| fail("cities", e.reason)).ok())
+        .filter_map(|c| city(c).map_err(|reason| fail("cities", reason)).ok())
         .collect();
     let challenges = list(row.get("challenges"))
         .filter_map(|c| {
@@ -363,8 +392,23 @@ fn header_of(row: &Row<'_>, id: EntryId, fail: &mut impl FnMut(&str, String)) ->
 mod tests {
     use super::*;
 
+    /// Cities as a store would resolve them: `bangkok` by id or by its Thai or Chinese name; `atlantis` unknown.
+    fn city(raw: &str) -> Result<CityId, String> {
+        match raw {
+            "atlantis" => Err("'atlantis' is not a city id, or a city name Mitra knows".into()),
+            "กรุงเทพมหานคร" | "曼谷" => {
+                Ok(CityId::parse("bangkok").expect("id"))
+            }
+            other => CityId::parse(other).map_err(|e| e.reason),
+        }
+    }
+
+    fn any_city(raw: &str) -> Result<CityId, String> {
+        CityId::parse(raw).map_err(|e| e.reason)
+    }
+
     fn errors(text: &str) -> Vec<String> {
-        read_entries(text.as_bytes(), &|c| c.as_str() != "atlantis")
+        read_entries(text.as_bytes(), &city)
             .expect_err("refused")
             .shown()
             .iter()
@@ -381,7 +425,7 @@ mod tests {
              bkk-canals,project,en,,Canal sensors,Sensors on canals.,bangkok,water-pollution,2025,BMA,https://bma.example/a,\"{{\"\"stage\"\": \"\"idea\"\"}}\"\r\n\
              bkk-canals,,th,machine-translation,เซ็นเซอร์คลอง,เซ็นเซอร์ในคลอง,,,,Report,,\r\n"
         );
-        let entries = read_entries(file.as_bytes(), &|_| true).expect("read");
+        let entries = read_entries(file.as_bytes(), &any_city).expect("read");
         assert_eq!(entries.len(), 1);
         let entry = &entries[0].entry;
         assert_eq!(entry.texts.len(), 2);
@@ -395,7 +439,7 @@ mod tests {
         let header = "id,kind,lang,title,summary,source_title,source_url,source_retrieved\n";
         let good =
             format!("{header}a,practice,en,Title,Summary,ADB,https://adb.example/a,2026-12-03\n");
-        let entries = read_entries(good.as_bytes(), &|_| true).expect("read");
+        let entries = read_entries(good.as_bytes(), &any_city).expect("read");
         assert_eq!(
             entries[0].entry.sources[0].retrieved.as_deref(),
             Some("2026-12-03")
@@ -419,16 +463,17 @@ mod tests {
     fn every_bad_row_is_reported_with_its_line_and_column() {
         let file = format!(
             "{HEADER}\n\
-             a,practice,en,,Title,Summary,atlantis,,2019,,,\n\
+             a,practice,en,,Title,Summary,,,2019,,,\n\
              b,practise,en,,Title,Summary,,,2019,,,\n\
              c,practice,xx,,Title,Summary,,,20x9,,,\n\
              d,practice,en,,,Summary,,,,,,\n\
              a,,zh-Hans,machine-translation,标题,摘要,hanoi,,,,,\n\
-             e,funding,en,,Fund,Money.,,,,,,\"{{\"\"funder\"\": \"\"ADB\"\"}}\"\n"
+             e,funding,en,,Fund,Money.,,,,,,\"{{\"\"funder\"\": \"\"ADB\"\"}}\"\n\
+             f,practice,en,,Title,Summary,atlantis,,2019,,,\n"
         );
         let found = errors(&file);
         for expected in [
-            "line 2, column cities[0]: atlantis is not one of Mitra's cities",
+            "line 8, column cities: 'atlantis' is not a city id",
             "line 3, column kind:",
             "line 4, column lang:",
             "line 4, column year_from:",
@@ -444,13 +489,36 @@ mod tests {
     }
 
     #[test]
+    fn a_city_may_be_named_in_any_script_in_csv_and_json() {
+        let csv = format!(
+            "{HEADER}\n\
+             a,practice,en,,Title,Summary,กรุงเทพมหานคร;hanoi,,2019,,,\n"
+        );
+        let entries = read_entries(csv.as_bytes(), &city).expect("read");
+        let ids: Vec<&str> = entries[0].entry.cities.iter().map(CityId::as_str).collect();
+        assert_eq!(ids, ["bangkok", "hanoi"]);
+        let json = r#"[{"id": "a", "texts": [{"lang": "en", "origin": "original", "title": "T", "summary": "S"}],
+                        "cities": ["曼谷"], "details": {"kind": "practice"}}]"#;
+        let entries = read_entries(json.as_bytes(), &city).expect("read");
+        assert_eq!(entries[0].entry.cities[0].as_str(), "bangkok");
+        let unknown = json.replace("曼谷", "atlantis");
+        let found = errors(&unknown);
+        assert!(
+            found
+                .iter()
+                .any(|e| e.starts_with("line 1, column cities[0]: 'atlantis' is not")),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
     fn json_elements_are_read_and_checked_one_by_one() {
         let good = r#"{"id": "a", "texts": [{"lang": "en", "origin": "original", "title": "T", "summary": "S"}],
                        "year_from": null, "year_to": null, "details": {"kind": "practice"}}"#;
         let bad = r#"{"id": "b", "texts": [], "year_from": null, "year_to": null, "details": {"kind": "practice"}}"#;
         let ugly = r#"{"id": "Not An Id"}"#;
         assert_eq!(
-            read_entries(format!("[{good}]").as_bytes(), &|_| true)
+            read_entries(format!("[{good}]").as_bytes(), &any_city)
                 .expect("read")
                 .len(),
             1
@@ -470,7 +538,7 @@ mod tests {
         assert!(errors("id,title\nx,y\n")[0].contains("missing column(s): lang, summary"));
         assert!(errors("id,lang,title,summary,colour\n")[0].contains("unknown column 'colour'"));
         assert!(
-            read_entries(b"\xff\xfe", &|_| true)
+            read_entries(b"\xff\xfe", &any_city)
                 .expect_err("not UTF-8")
                 .shown()[0]
                 .reason

@@ -447,6 +447,11 @@ impl Catalogue {
         self.indicators.insert(id, unit);
     }
 
+    /// The city `raw` names: its id, or a name only one city has (in any script); otherwise why not.
+    pub fn resolve_city(&self, raw: &str) -> Result<CityId, String> {
+        self.city(raw)
+    }
+
     fn city(&self, raw: &str) -> Result<CityId, String> {
         if let Ok(id) = CityId::parse(raw)
             && self.cities.contains(&id)

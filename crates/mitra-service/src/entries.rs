@@ -461,11 +461,10 @@ impl Mitra {
         dry_run: bool,
     ) -> Result<EntryImportReport, ServiceError> {
         let (owner, writer, status) = self.entry_importer(actor, org).await?;
-        let places = self.places().await?;
-        let imported = mitra_domain::entry_import::read_entries(bytes, &|city| {
-            places.cities.contains_key(city)
-        })
-        .map_err(ServiceError::Import)?;
+        let catalogue = self.catalogue().await?;
+        let imported =
+            mitra_domain::entry_import::read_entries(bytes, &|city| catalogue.resolve_city(city))
+                .map_err(ServiceError::Import)?;
         let ids: Vec<EntryId> = imported.iter().map(|i| i.entry.id.clone()).collect();
         let existing = self.entries_by_id(&ids).await?;
         let taken = mitra_domain::observation::ImportErrors::of(

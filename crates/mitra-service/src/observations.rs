@@ -223,7 +223,7 @@ impl ObservationQuery {
 
 impl Mitra {
     /// The cities and indicators an import resolves against.
-    async fn catalogue(&self) -> Result<Catalogue, ServiceError> {
+    pub(crate) async fn catalogue(&self) -> Result<Catalogue, ServiceError> {
         let mut catalogue = Catalogue::default();
         let alternate = city_alternate_names()?;
         for city in self.all_cities(&CityFilter::default()).await? {

@@ -228,7 +228,7 @@ fn import_entries_is_all_or_nothing_and_the_index_can_be_rebuilt() {
     assert!(!refused.status.success());
     let stderr = text(&refused.stderr);
     assert!(
-        stderr.contains("line 3, column cities[0]: atlantis is not one of Mitra's cities"),
+        stderr.contains("line 3, column cities: 'atlantis' is not a city id"),
         "{stderr}"
     );
     assert!(stderr.contains("line 4, column year_from"), "{stderr}");

@@ -849,7 +849,7 @@ async fn entries_import_through_the_api_all_or_nothing_with_every_bad_row_named(
         "{header}\n\
          bkk-canal-boats,project,en,,Electric canal boats,Electric boats on Saen Saep canal.,bangkok,air-pollution,2024,,,\"{{\"\"stage\"\": \"\"implementation\"\"}}\"\n\
          bkk-canal-boats,,th,human-translation,เรือไฟฟ้าในคลอง,เรือไฟฟ้าในคลองแสนแสบ,,,,,,\n\
-         bkk-green-roofs,practice,en,,Green roofs,Roof gardens on city buildings.,bangkok,loss-of-green-areas,2019,,,\n"
+         bkk-green-roofs,practice,en,,Green roofs,Roof gardens on city buildings.,กรุงเทพมหานคร,loss-of-green-areas,2019,,,\n"
     );
     let bad = format!(
         "{header}\n\
@@ -878,7 +878,7 @@ async fn entries_import_through_the_api_all_or_nothing_with_every_bad_row_named(
     let rows = problem["errors"].as_array().expect("errors");
     assert!(
         rows.iter()
-            .any(|r| r["line"] == 2 && r["column"] == "cities[0]"),
+            .any(|r| r["line"] == 2 && r["column"] == "cities"),
         "{problem}"
     );
     assert!(
@@ -952,6 +952,11 @@ async fn entries_import_through_the_api_all_or_nothing_with_every_bad_row_named(
         .get_json(&format!("/api/v1/search?q={}", encode("เรือไฟฟ้า")), 200)
         .await;
     assert_eq!(found["hits"][0]["id"], "bkk-canal-boats");
+    let roofs = app.get_json("/api/v1/entries/bkk-green-roofs", 200).await;
+    assert_eq!(
+        roofs["entry"]["entry"]["cities"][0], "bangkok",
+        "a city named in Thai is Bangkok"
+    );
     let again: serde_json::Value = post(path, Some(editor), good)
         .await
         .json()
