@@ -881,3 +881,7 @@ submit-value-source = Source
 submit-value-note = How it was measured
 submit-value-save = Save the value
 submit-value-saved = The value is saved. It counts once a verifier has checked it.
+opportunities-deployed-in = Deployed in { $cities }
+opportunities-standards = Standards met: { $standards }
+opportunities-example-from = Example, not a current offer or call: from { $source } (read { $retrieved }).
+opportunities-example-made-up = Example made up for the demonstration: not a real offer or call.

@@ -863,3 +863,7 @@ submit-value-source = 来源
 submit-value-note = 测量方法
 submit-value-save = 保存数值
 submit-value-saved = 数值已保存，经核查员核实后计入。
+opportunities-deployed-in = 已部署于{ $cities }
+opportunities-standards = 符合标准：{ $standards }
+opportunities-example-from = 示例，并非当前的提供或征集：来自 { $source }（读取于 { $retrieved }）。
+opportunities-example-made-up = 为演示而编写的示例：并非真实的提供或征集。

@@ -72,6 +72,11 @@ struct Card {
     deadline: Option<String>,
     readiness: Option<String>,
     topics: Vec<String>,
+    summary: String,
+    /// The years it concerns (a plan's projects say when they were declared).
+    years: String,
+    /// For an example: that it is not a current offer or call, and where it comes from.
+    provenance: Option<String>,
 }
 
 #[derive(Template)]
@@ -360,10 +365,32 @@ fn card(o: &Opportunity, places: &Places, l: &Layout) -> Card {
             ));
         }
         Details::Solution {
-            provider, maturity, ..
+            provider,
+            maturity,
+            deployed_in,
+            standards,
         } => {
             facts.push(l.t2("entry-maturity", maturity.tag()));
             facts.push(l.ta("opportunities-provider", &[("name", provider.clone())]));
+            if !deployed_in.is_empty() {
+                let names: Vec<String> = deployed_in
+                    .iter()
+                    .map(|c| {
+                        places.cities.get(c).map_or_else(
+                            || c.to_string(),
+                            |city| city.display_name(l.lang).to_owned(),
+                        )
+                    })
+                    .collect();
+                facts.push(l.ta("opportunities-deployed-in", &[("cities", names.join(", "))]));
+            }
+            if !standards.is_empty() {
+                let codes: Vec<&str> = standards.iter().map(|s| s.as_str()).collect();
+                facts.push(l.ta(
+                    "opportunities-standards",
+                    &[("standards", codes.join(", "))],
+                ));
+            }
         }
         Details::Funding {
             funder,
@@ -425,6 +452,21 @@ fn card(o: &Opportunity, places: &Places, l: &Layout) -> Card {
         amount,
         deadline: deadline_text,
         readiness: readiness_text,
+        summary: text.summary.clone(),
+        provenance: entry.example.then(|| match entry.sources.first() {
+            None => l.t("opportunities-example-made-up"),
+            Some(source) => l.ta(
+                "opportunities-example-from",
+                &[
+                    ("source", source.title.clone()),
+                    (
+                        "retrieved",
+                        source.retrieved.clone().unwrap_or_else(|| "—".to_owned()),
+                    ),
+                ],
+            ),
+        }),
+        years: super::format::year_range(entry.year_from, entry.year_to),
         topics: entry
             .focus_areas
             .iter()

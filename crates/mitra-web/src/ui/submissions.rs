@@ -28,6 +28,8 @@ pub struct SubmitView {
     pub city: String,
     /// The templates: address and the standard's designation.
     pub templates: Vec<(String, String)>,
+    /// Every indicator, to pick from by title in the single-value form: id and title in the reader's language.
+    pub indicators: Vec<(String, String)>,
 }
 
 impl SubmitView {
@@ -55,9 +57,28 @@ impl SubmitView {
                 )
             })
             .collect();
+        let mut indicators: Vec<(i64, String, String)> = mitra
+            .all_indicators()
+            .await?
+            .into_values()
+            .map(|i| {
+                let title = crate::ui::format::Title::of(&i, l.lang).text;
+                (i.position, i.id.to_string(), title)
+            })
+            .collect();
+        indicators.sort_by(|a, b| {
+            a.1.split(':')
+                .next()
+                .cmp(&b.1.split(':').next())
+                .then(a.0.cmp(&b.0))
+        });
         Ok(Some(Self {
             city: city.to_string(),
             templates,
+            indicators: indicators
+                .into_iter()
+                .map(|(_, id, title)| (id, title))
+                .collect(),
         }))
     }
 }

@@ -63,6 +63,19 @@ async fn a_provider_sees_projects_with_their_publisher_and_readiness() {
         "the publisher is named with a link"
     );
     assert!(page.contains("Readiness:"));
+    let declared = app
+        .get_page("/opportunities?kind=project&city=bangkok&stage=idea", 200)
+        .await;
+    assert!(
+        declared.contains("<span class=\"years\">2018</span>"),
+        "a plan's project says when it was declared"
+    );
+    assert!(declared.contains("Example, not a current offer or call: from ASEAN Secretariat"));
+    let solutions = app.get_page("/opportunities?kind=solution", 200).await;
+    assert!(
+        solutions.contains("Deployed in "),
+        "where a solution is deployed"
+    );
     let zh = app
         .get_page("/opportunities?kind=project&city=bangkok&lang=zh-Hans", 200)
         .await;
