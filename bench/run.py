@@ -285,6 +285,21 @@ def bench_import(scale: float, skip_postgres: bool) -> None:
         )
 
 
+def serve(mitra: str, work: Path, env: dict) -> tuple[subprocess.Popen, str, int]:
+    """Starts `mitra serve` on a free port of the loopback with the data directory `work`; returns the process and
+    where it listens, once it does."""
+    server = subprocess.Popen([mitra, "--data-dir", str(work), "serve", "--bind", "127.0.0.1:0"], stdout=subprocess.PIPE,
+                              env=env, text=True)
+    while True:
+        line = server.stdout.readline() if server.stdout else ""
+        if not line:
+            server.wait()
+            raise SystemExit("mitra serve stopped before listening")
+        if "listening on http://" in line:
+            host, port = line.split("listening on http://", 1)[1].split()[0].rsplit(":", 1)
+            return server, host, int(port)
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -316,18 +331,9 @@ def bench_search(scale: float, skip_postgres: bool) -> None:
     step("Mitra: mitra index rebuild")
     _, index_s, index_mib = run_child([mitra, "--data-dir", str(work), "index", "rebuild"], env)
     step("Mitra: serving, and searching over HTTP")
-    server = subprocess.Popen([mitra, "--data-dir", str(work), "serve", "--bind", "127.0.0.1:0"], stdout=subprocess.PIPE,
-                              env=env, text=True)
+    server, host, port = serve(mitra, work, env)
     try:
-        address = None
-        while address is None:
-            line = server.stdout.readline() if server.stdout else ""
-            if not line:
-                raise SystemExit("mitra serve stopped before listening")
-            if "listening on http://" in line:
-                address = line.split("listening on http://", 1)[1].split()[0]
-        host, port = address.rsplit(":", 1)
-        conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        conn = http.client.HTTPConnection(host, port, timeout=60)
         latencies, hits = [], []
         for round_ in range(2):
             for q in queries:
@@ -482,18 +488,9 @@ def bench_matching_http(directory: Path, projects: int, calls: int) -> None:
     run_child([mitra, "--data-dir", str(work), "migrate"], env)
     run_child([mitra, "--data-dir", str(work), "import", "entries", str(entries_file)], env)
     step("Mitra: serving, and asking for one project's matches at a time over HTTP")
-    server = subprocess.Popen([mitra, "--data-dir", str(work), "serve", "--bind", "127.0.0.1:0"], stdout=subprocess.PIPE,
-                              env=env, text=True)
+    server, host, port = serve(mitra, work, env)
     try:
-        address = None
-        while address is None:
-            line = server.stdout.readline() if server.stdout else ""
-            if not line:
-                raise SystemExit("mitra serve stopped before listening")
-            if "listening on http://" in line:
-                address = line.split("listening on http://", 1)[1].split()[0]
-        host, port = address.rsplit(":", 1)
-        conn = http.client.HTTPConnection(host, int(port), timeout=120)
+        conn = http.client.HTTPConnection(host, port, timeout=120)
         sample = random.Random(20261204).sample(ids, min(500, len(ids)))
         latencies, matched = [], 0
         for round_ in range(2):

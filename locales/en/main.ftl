@@ -885,3 +885,4 @@ opportunities-deployed-in = Deployed in { $cities }
 opportunities-standards = Standards met: { $standards }
 opportunities-example-from = Example, not a current offer or call: from { $source } (read { $retrieved }).
 opportunities-example-made-up = Example made up for the demonstration: not a real offer or call.
+attachment-too-large = The file is larger than 10 MiB. Attach a smaller file.

@@ -867,3 +867,4 @@ opportunities-deployed-in = 已部署于{ $cities }
 opportunities-standards = 符合标准：{ $standards }
 opportunities-example-from = 示例，并非当前的提供或征集：来自 { $source }（读取于 { $retrieved }）。
 opportunities-example-made-up = 为演示而编写的示例：并非真实的提供或征集。
+attachment-too-large = 文件大于 10 MiB。请附加较小的文件。

@@ -227,7 +227,18 @@ pub async fn attach(
     let id = EntryId::parse(&id)?;
     // Who may attach is known before the upload is read.
     mitra.entry_to_edit(l.actor(), &id).await?;
-    let (csrf, file) = read_upload(multipart).await?;
+    let (csrf, file) = super::forms::read_upload(multipart, mitra_service::MAX_ATTACHMENT_BYTES)
+        .await
+        .map_err(|e| match e {
+            super::forms::UploadError::TooLarge => PageError {
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                detail: Some(l.t("attachment-too-large")),
+            },
+            super::forms::UploadError::Broken(status, text) => PageError {
+                status,
+                detail: Some(text),
+            },
+        })?;
     check_csrf(&headers, l.csrf_token(), &csrf)?;
     let refused = match file {
         None => l.t("attachment-choose"),
@@ -240,43 +251,6 @@ pub async fn attach(
     };
     let detail = mitra.entry_detail(l.actor(), &id).await?;
     Ok(EntryPage::build(l, &detail, &EntryParams::default(), Some(refused)).into_response())
-}
-
-/// The CSRF token and the file (its name and bytes, if one was chosen) of an upload form.
-async fn read_upload(
-    multipart: Result<Multipart, MultipartRejection>,
-) -> Result<(String, Option<(String, axum::body::Bytes)>), PageError> {
-    let bad = |status: StatusCode, text: String| PageError {
-        status,
-        detail: Some(text),
-    };
-    let mut multipart = multipart.map_err(|e| bad(e.status(), e.body_text()))?;
-    let mut csrf = String::new();
-    let mut file = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| bad(e.status(), e.body_text()))?
-    {
-        match field.name() {
-            Some("csrf_token") => {
-                csrf = field
-                    .text()
-                    .await
-                    .map_err(|e| bad(e.status(), e.body_text()))?;
-            }
-            Some("file") => {
-                let name = field.file_name().unwrap_or_default().to_owned();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| bad(e.status(), e.body_text()))?;
-                file = Some((name, bytes));
-            }
-            _ => {}
-        }
-    }
-    Ok((csrf, file))
 }
 
 /// `filename*` of `Content-Disposition` (RFC 6266 with RFC 8187 encoding), with a plain ASCII `filename` beside.

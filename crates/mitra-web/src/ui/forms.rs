@@ -113,3 +113,61 @@ pub fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Respo
     }
     response
 }
+
+/// Why an upload form could not be read.
+#[derive(Debug)]
+pub enum UploadError {
+    /// The file is larger than the form takes.
+    TooLarge,
+    /// The form did not arrive whole or is not a multipart form: the status and what went wrong.
+    Broken(axum::http::StatusCode, String),
+}
+
+/// Reads an upload form (a multipart form with `csrf_token` and `file`): the token, and the file's name and bytes
+/// if one was chosen. The file is read in chunks and refused as soon as it passes `max_bytes`.
+pub async fn read_upload(
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    max_bytes: usize,
+) -> Result<(String, Option<(String, Vec<u8>)>), UploadError> {
+    let broken = |status: axum::http::StatusCode, text: String| {
+        if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            UploadError::TooLarge
+        } else {
+            UploadError::Broken(status, text)
+        }
+    };
+    let mut multipart = multipart.map_err(|e| broken(e.status(), e.body_text()))?;
+    let mut csrf = String::new();
+    let mut file = None;
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| broken(e.status(), e.body_text()))?
+    {
+        match field.name() {
+            Some("csrf_token") => {
+                csrf = field
+                    .text()
+                    .await
+                    .map_err(|e| broken(e.status(), e.body_text()))?;
+            }
+            Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_owned();
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field
+                    .chunk()
+                    .await
+                    .map_err(|e| broken(e.status(), e.body_text()))?
+                {
+                    if bytes.len() + chunk.len() > max_bytes {
+                        return Err(UploadError::TooLarge);
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                file = Some((name, bytes));
+            }
+            _ => {}
+        }
+    }
+    Ok((csrf, file))
+}

@@ -216,49 +216,22 @@ fn wrong_kind(name: &str, bytes: &[u8]) -> bool {
     !readable || binary
 }
 
-/// The CSRF token and the file of the submit form, the file read up to [`MAX_UPLOAD_BYTES`].
+/// The CSRF token and the file of an upload form; a form that is too large or broken is refused with a page that
+/// says so.
 async fn read_file(
     l: &Layout,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(String, Option<(String, Vec<u8>)>), PageError> {
-    let broken = |status: StatusCode| {
-        if status == StatusCode::PAYLOAD_TOO_LARGE {
-            refused(l, status, "submit-too-large")
-        } else {
-            refused(l, StatusCode::BAD_REQUEST, "submit-not-a-form")
-        }
-    };
-    let mut multipart = multipart.map_err(|e| broken(e.status()))?;
-    let mut csrf = String::new();
-    let mut file = None;
-    while let Some(mut field) = multipart
-        .next_field()
+    super::forms::read_upload(multipart, MAX_UPLOAD_BYTES)
         .await
-        .map_err(|e| broken(e.status()))?
-    {
-        match field.name() {
-            Some("csrf_token") => {
-                csrf = field.text().await.map_err(|e| broken(e.status()))?;
+        .map_err(|e| match e {
+            super::forms::UploadError::TooLarge => {
+                refused(l, StatusCode::PAYLOAD_TOO_LARGE, "submit-too-large")
             }
-            Some("file") => {
-                let name = field.file_name().unwrap_or_default().to_owned();
-                let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(|e| broken(e.status()))? {
-                    if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
-                        return Err(refused(
-                            l,
-                            StatusCode::PAYLOAD_TOO_LARGE,
-                            "submit-too-large",
-                        ));
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                file = Some((name, bytes));
+            super::forms::UploadError::Broken(..) => {
+                refused(l, StatusCode::BAD_REQUEST, "submit-not-a-form")
             }
-            _ => {}
-        }
-    }
-    Ok((csrf, file))
+        })
 }
 
 /// `POST /cities/{id}/observations/check`: checks an uploaded file (a multipart form with `csrf_token` and
