@@ -217,7 +217,8 @@ impl Mitra {
         let needs = self
             .all_city_needs()
             .await?
-            .remove(&detail.city.id)
+            .get(&detail.city.id)
+            .cloned()
             .unwrap_or_default();
         Ok(CityOverview {
             detail,
@@ -227,47 +228,70 @@ impl Mitra {
         })
     }
 
-    /// Every city's needs that has any, or entries about it.
-    pub async fn all_city_needs(&self) -> Result<BTreeMap<CityId, CityNeeds>, ServiceError> {
+    /// Every city's needs that has any, or entries about it; kept until an entry or an observation changes.
+    pub async fn all_city_needs(&self) -> Result<Arc<BTreeMap<CityId, CityNeeds>>, ServiceError> {
         let panel = self.panel(crate::Values::All).await?;
         let shelf = self.shelf().await?;
-        let mut out: BTreeMap<CityId, CityNeeds> = BTreeMap::new();
-        for (city, areas) in panel.declared_priorities() {
-            out.entry(city.clone())
-                .or_default()
-                .focus_areas
-                .extend(areas.iter().cloned());
+        if let Ok(slot) = self.needs.lock()
+            && let Some((seen_shelf, seen_panel, needs)) = slot.as_ref()
+            && Arc::ptr_eq(seen_shelf, &shelf)
+            && Arc::ptr_eq(seen_panel, &panel)
+        {
+            return Ok(needs.clone());
         }
-        for listing in shelf.entries.values() {
-            let entry = &listing.stored.entry;
-            for city in &entry.cities {
-                let needs = out.entry(city.clone()).or_default();
-                *needs.counts.entry(entry.kind()).or_default() += 1;
-                match &entry.details {
-                    Details::Project { .. } => {
-                        needs.projects.push(listing.clone());
-                        needs.challenges.extend(entry.challenges.iter().copied());
-                        for area in &entry.focus_areas {
-                            if !needs.focus_areas.contains(area) {
-                                needs.focus_areas.push(area.clone());
-                            }
+        let needs = Arc::new(city_needs(&shelf, &panel));
+        if let Ok(mut slot) = self.needs.lock() {
+            *slot = Some((shelf, panel, needs.clone()));
+        }
+        Ok(needs)
+    }
+}
+
+/// The needs of every city, with the shelf and panel they were computed from.
+pub(crate) type NeedsCache = (
+    Arc<crate::Shelf>,
+    Arc<crate::PanelState>,
+    Arc<BTreeMap<CityId, CityNeeds>>,
+);
+
+/// Every city's needs from the approved entries and the declared priorities.
+fn city_needs(shelf: &crate::Shelf, panel: &crate::PanelState) -> BTreeMap<CityId, CityNeeds> {
+    let mut out: BTreeMap<CityId, CityNeeds> = BTreeMap::new();
+    for (city, areas) in panel.declared_priorities() {
+        out.entry(city.clone())
+            .or_default()
+            .focus_areas
+            .extend(areas.iter().cloned());
+    }
+    for listing in shelf.entries.values() {
+        let entry = &listing.stored.entry;
+        for city in &entry.cities {
+            let needs = out.entry(city.clone()).or_default();
+            *needs.counts.entry(entry.kind()).or_default() += 1;
+            match &entry.details {
+                Details::Project { .. } => {
+                    needs.projects.push(listing.clone());
+                    needs.challenges.extend(entry.challenges.iter().copied());
+                    for area in &entry.focus_areas {
+                        if !needs.focus_areas.contains(area) {
+                            needs.focus_areas.push(area.clone());
                         }
                     }
-                    Details::Practice { .. } => {
-                        needs.challenges.extend(entry.challenges.iter().copied());
-                    }
-                    _ => {}
                 }
+                Details::Practice { .. } => {
+                    needs.challenges.extend(entry.challenges.iter().copied());
+                }
+                _ => {}
             }
         }
-        for needs in out.values_mut() {
-            needs.projects.sort_by(|a, b| {
-                b.stored
-                    .updated_at
-                    .cmp(&a.stored.updated_at)
-                    .then_with(|| a.stored.entry.id.cmp(&b.stored.entry.id))
-            });
-        }
-        Ok(out)
     }
+    for needs in out.values_mut() {
+        needs.projects.sort_by(|a, b| {
+            b.stored
+                .updated_at
+                .cmp(&a.stored.updated_at)
+                .then_with(|| a.stored.entry.id.cmp(&b.stored.entry.id))
+        });
+    }
+    out
 }

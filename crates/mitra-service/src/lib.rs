@@ -113,6 +113,8 @@ pub struct Mitra {
     search: Arc<entries::SearchState>,
     listings: Arc<listings::ListingState>,
     matching: Arc<matching::MatchingState>,
+    /// Every city's needs, with the shelf and panel they were computed from.
+    needs: Arc<std::sync::Mutex<Option<cities::NeedsCache>>>,
     /// Where attached files are kept; `None` refuses attachments.
     files: Option<Arc<std::path::PathBuf>>,
     /// Uploaded observation files waiting for their uploader's confirmation.
@@ -137,6 +139,7 @@ impl Mitra {
             search: Arc::default(),
             listings: Arc::default(),
             matching: Arc::default(),
+            needs: Arc::default(),
             files: None,
             held: Arc::default(),
         })

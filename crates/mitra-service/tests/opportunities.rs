@@ -240,7 +240,8 @@ async fn a_city_shows_its_declared_priorities_and_projects_and_the_city_list_fil
             .all_city_needs()
             .await
             .expect("needs")
-            .remove(&bangkok)
+            .get(&bangkok)
+            .cloned()
             .expect("Bangkok declared priorities");
         // Bangkok's 2018 plan names Built Infrastructure, Quality Environment and Industry and Innovation.
         for area in [
