@@ -1,6 +1,6 @@
 //! Reference data: the cities, countries, standards, indicators, crosswalk and focus areas that ship with Mitra,
 //! and the files the demo's entries are made from (documented initiatives, the ASCN cities' 2018 priority projects,
-//! funding programmes and the solutions the initiatives document).
+//! funding programmes and the solutions the initiatives document), and the recorded sister-city ties.
 //!
 //! Each file has its own parser, because each keeps the layout its source published (the files are copied verbatim
 //! where possible, so their attribution stays true). A parser either returns every row as a domain value or stops at
@@ -11,6 +11,7 @@ mod cities;
 mod funding;
 mod fx;
 mod initiatives;
+mod partnerships;
 mod projects;
 mod solutions;
 mod standards;
@@ -24,6 +25,10 @@ pub use cities::{
 pub use funding::{FundingFiles, parse_funding};
 pub use fx::parse_fx_rates;
 pub use initiatives::{InitiativeFiles, parse_initiatives};
+pub use partnerships::{
+    PairRow, PairSide, PartnershipFiles, PartnershipReport, PartnershipSummary, RecordedTie,
+    SideOutcome, parse_partnerships,
+};
 pub use projects::{ScapFiles, declared_focus_areas, parse_scap_projects};
 pub use solutions::parse_solutions;
 pub use standards::{
@@ -188,6 +193,7 @@ pub(crate) fn sources(raw: &str, retrieved: Option<&str>) -> Vec<SourceLink> {
 /// A CSV file read as rows of named fields, so parsers can say which line and column was wrong.
 pub(crate) struct CsvRows<'a> {
     file: &'a str,
+    text: &'a str,
     columns: HashMap<String, usize>,
     reader: csv::Reader<&'a [u8]>,
 }
@@ -230,6 +236,7 @@ impl<'a> CsvRows<'a> {
         }
         Ok(Self {
             file,
+            text,
             columns,
             reader,
         })
@@ -241,12 +248,13 @@ impl<'a> CsvRows<'a> {
         mut f: impl FnMut(&Row<'_>) -> Result<(), RowError>,
     ) -> Result<(), RowError> {
         let mut record = csv::StringRecord::new();
+        let mut lines = LineCounter::new(self.text);
         loop {
             let line = self.reader.position().line() + 1;
             match self.reader.read_record(&mut record) {
                 Ok(false) => return Ok(()),
                 Ok(true) => {
-                    let line = record.position().map_or(line, |p| p.line());
+                    let line = record.position().map_or(line, |p| lines.line_at(p.byte()));
                     let row = Row {
                         file: self.file,
                         line,
@@ -265,6 +273,43 @@ impl<'a> CsvRows<'a> {
                 }
             }
         }
+    }
+}
+
+/// Line numbers from byte offsets. The csv reader's own line count starts a record at the `\n` of a `\r\n` that
+/// ends the previous one (and at any blank lines before it), so in a file with Windows line ends it is one short;
+/// counting the newlines before the record's first character is right for both.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    counted_to: usize,
+    newlines: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text: text.as_bytes(),
+            counted_to: 0,
+            newlines: 0,
+        }
+    }
+
+    /// The line (from 1) of the first character at or after `byte` that is not a line end; offsets must not
+    /// decrease between calls.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut start = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        let from = self.counted_to.min(start);
+        self.newlines += self.text[from..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.counted_to = start;
+        self.newlines + 1
     }
 }
 
@@ -317,6 +362,40 @@ impl Row<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_are_numbered_by_their_line_whatever_the_line_ends() {
+        for text in [
+            "a,b\nx,y\nz,w\n",
+            "a,b\r\nx,y\r\nz,w\r\n",
+            "\u{feff}a,b\r\nx,y\r\nz,w",
+        ] {
+            let mut lines = Vec::new();
+            CsvRows::new("f.csv", text, &["a"])
+                .and_then(|rows| {
+                    rows.for_each(|row| {
+                        lines.push(row.line);
+                        Ok(())
+                    })
+                })
+                .expect("read");
+            assert_eq!(lines, [2, 3], "{text:?}");
+        }
+        let mut lines = Vec::new();
+        CsvRows::new("f.csv", "a,b\r\n\r\n\"q\r\nq\",y\r\nz,w\r\n", &["a"])
+            .and_then(|rows| {
+                rows.for_each(|row| {
+                    lines.push(row.line);
+                    Ok(())
+                })
+            })
+            .expect("read");
+        assert_eq!(
+            lines,
+            [3, 5],
+            "a blank line is skipped and a quoted line end counted"
+        );
+    }
 
     #[test]
     fn a_source_without_an_address_is_kept() {
