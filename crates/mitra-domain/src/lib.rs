@@ -21,6 +21,7 @@ pub mod observation_batch;
 pub mod opportunity;
 pub mod page;
 pub mod panel;
+pub mod partners;
 pub mod peers;
 pub mod profile;
 pub mod reference;

@@ -1,0 +1,758 @@
+//! Partner recommendations: which cities a city could learn from, ranked by how much stronger each is where the
+//! city wants to improve, how comparable their contexts are, and whether a tie already exists. Every recommendation
+//! carries typed reasons with the numbers behind them ([`PartnerReason`]), so a page can say *why* in any language.
+//!
+//! This module is pure: the caller fills a [`PartnerProfile`] per city from its facts, declared priorities, peer
+//! percentiles and documented practices, and passes the recorded ties. Output never depends on hash order: results
+//! are sorted by score, highest first, then by city id.
+//!
+//! # Score
+//!
+//! ```text
+//! score           = complementarity · similarity · tie
+//! complementarity = W_GAP · mean over S of max(0, p_candidate − p_city) / 100
+//!                 + W_PRACTICES · min(practices, PRACTICE_SATURATION) / PRACTICE_SATURATION
+//! similarity      = SIMILARITY_FLOOR + (1 − SIMILARITY_FLOOR) · shared / SIMILARITY_FACTS
+//! tie             = TIE_DISCOUNT when a sister-city tie between the two is recorded, else 1
+//! ```
+//!
+//! - **A**, the areas compared: the city's declared priorities (ASCN focus-area ids); when it declares none, the
+//!   focus areas of the indicators it has percentiles for.
+//! - **S**: the indicators counting toward an area of A on which both cities have a percentile among at least
+//!   `min_group_size` peers (a percentile among fewer says little, so it is left out). The mean is 0 when S is
+//!   empty. Percentiles are direction-aware (higher is better); unverified values count, and the reason says so.
+//! - **practices**: the candidate's documented practices in the areas of A.
+//! - **shared**: of the five facts region, population band, development tier, latitude zone
+//!   ([`CityFacts::shared_facts`]) and language (the `local_lang` tag), how many the two cities have in common; an
+//!   unknown fact is never shared.
+//!
+//! A candidate with a complementarity of 0 (nothing stronger, no practice) is not recommended. By default only
+//! cities across the ASEAN–China line are candidates ([`PairFilter::AseanChina`]); a city is never its own.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::matching::{CityFacts, SharedFact};
+use crate::reference::RecordedTie;
+use crate::{CityId, FocusArea, IndicatorId};
+
+/// Weight of the candidate's percentile advantage in the complementarity.
+pub const W_GAP: f64 = 0.7;
+/// Weight of the candidate's documented practices in the complementarity.
+pub const W_PRACTICES: f64 = 0.3;
+/// The number of documented practices at which the practice term stops growing.
+pub const PRACTICE_SATURATION: u32 = 3;
+/// The similarity of two cities with no fact in common.
+pub const SIMILARITY_FLOOR: f64 = 0.5;
+/// The number of context facts: region, population band, tier, latitude zone and language.
+pub const SIMILARITY_FACTS: usize = 5;
+/// The factor applied when a sister-city tie between the two cities is already recorded.
+pub const TIE_DISCOUNT: f64 = 0.5;
+
+/// Where a city stands on one indicator among its peers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Standing {
+    /// The indicator.
+    pub indicator: IndicatorId,
+    /// Its title, in the reader's language.
+    pub title: String,
+    /// The ASCN focus area the indicator counts toward, if any.
+    pub focus_area: Option<String>,
+    /// The city's percentile within its peer group, 0 to 100, direction-aware (higher is better).
+    pub percentile: f64,
+    /// How many cities the peer group has, the city included.
+    pub group_size: u32,
+    /// Whether the city's value is verified.
+    pub verified: bool,
+}
+
+/// What the recommender knows about one city.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartnerProfile {
+    /// The city's comparability facts.
+    pub facts: CityFacts,
+    /// Its name, in the reader's language.
+    pub name: String,
+    /// Its local language's tag (`th`, `zh-Hans`), when known.
+    pub language: Option<String>,
+    /// The ASCN focus areas it declares as priorities.
+    pub priorities: BTreeSet<String>,
+    /// Its percentiles among its peers.
+    pub standings: Vec<Standing>,
+    /// The number of its documented practices per ASCN focus area.
+    pub practices: BTreeMap<String, u32>,
+}
+
+/// Which cities may be proposed to one another.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PairFilter {
+    /// A city in ASEAN gets Chinese candidates, a Chinese city ASEAN ones.
+    #[default]
+    AseanChina,
+    /// Any other city.
+    Any,
+}
+
+/// How to recommend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PartnerOptions {
+    /// Which pairs are allowed.
+    pub filter: PairFilter,
+    /// The smallest peer group whose percentile counts.
+    pub min_group_size: u32,
+    /// How many recommendations to return at most.
+    pub limit: usize,
+}
+
+/// Why a city is recommended, with the numbers behind it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+pub enum PartnerReason {
+    /// The city declares no priorities, so every focus area it has percentiles in was compared.
+    NoPrioritiesDeclared {
+        /// The focus areas compared, by id.
+        focus_areas: Vec<String>,
+    },
+    /// The candidate ranks higher among its peers on an indicator of a compared area.
+    StrongerWhereWeak {
+        /// The indicator.
+        indicator: IndicatorId,
+        /// Its title.
+        title: String,
+        /// The candidate's name.
+        candidate: String,
+        /// The candidate's percentile.
+        candidate_percentile: f64,
+        /// The candidate's peer group size.
+        candidate_group_size: u32,
+        /// The city's name.
+        city: String,
+        /// The city's percentile.
+        city_percentile: f64,
+        /// The city's peer group size.
+        city_group_size: u32,
+        /// Whether both values are verified.
+        verified: bool,
+    },
+    /// The candidate has documented practices in a compared area.
+    DocumentedPractices {
+        /// The focus area's id.
+        focus_area: String,
+        /// Its English name.
+        name: String,
+        /// How many practices.
+        count: u32,
+    },
+    /// The two cities have this fact in common.
+    SharedFact {
+        /// The fact.
+        fact: SharedFact,
+    },
+    /// The two cities share a local language.
+    SameLanguage {
+        /// The language tag.
+        language: String,
+    },
+    /// The two cities have none of the five context facts in common.
+    NoSharedContext,
+    /// A sister-city tie between the two is already recorded.
+    TieExists,
+}
+
+/// "82nd".
+fn ordinal(percentile: f64) -> String {
+    let p = percentile.round().clamp(0.0, 100.0) as u32;
+    let suffix = match (p % 10, p % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{p}{suffix}")
+}
+
+impl PartnerReason {
+    /// A stable tag for the reason's kind (the API's `reason` field; a Fluent key can be built from it).
+    pub fn tag(&self) -> &'static str {
+        match self {
+            PartnerReason::NoPrioritiesDeclared { .. } => "no-priorities-declared",
+            PartnerReason::StrongerWhereWeak { .. } => "stronger-where-weak",
+            PartnerReason::DocumentedPractices { .. } => "documented-practices",
+            PartnerReason::SharedFact { .. } => "shared-fact",
+            PartnerReason::SameLanguage { .. } => "same-language",
+            PartnerReason::NoSharedContext => "no-shared-context",
+            PartnerReason::TieExists => "tie-exists",
+        }
+    }
+
+    /// The reason as an English sentence with its numbers.
+    pub fn sentence(&self) -> String {
+        match self {
+            PartnerReason::NoPrioritiesDeclared { focus_areas } => format!(
+                "No priorities are declared, so every focus area with data was compared: {}.",
+                focus_areas.join(", ")
+            ),
+            PartnerReason::StrongerWhereWeak {
+                title,
+                candidate,
+                candidate_percentile,
+                candidate_group_size,
+                city,
+                city_percentile,
+                city_group_size,
+                verified,
+                ..
+            } => format!(
+                "{candidate}: {} percentile on {title} where {city} is {} (peer groups of {candidate_group_size} \
+                 and {city_group_size}){}",
+                ordinal(*candidate_percentile),
+                ordinal(*city_percentile),
+                if *verified {
+                    ""
+                } else {
+                    "; not every value is verified"
+                }
+            ),
+            PartnerReason::DocumentedPractices { name, count, .. } => match count {
+                1 => format!("1 documented practice in {name}"),
+                n => format!("{n} documented practices in {name}"),
+            },
+            PartnerReason::SharedFact { fact } => match fact {
+                SharedFact::Region(r) => format!("same region ({})", r.as_str()),
+                SharedFact::Band(b) => format!("same population band ({b})"),
+                SharedFact::Tier(t) => format!("same development tier ({t})"),
+                SharedFact::LatitudeZone(z) => format!("same latitude zone ({})", z.as_str()),
+            },
+            PartnerReason::SameLanguage { language } => format!("same local language ({language})"),
+            PartnerReason::NoSharedContext => {
+                "no region, population band, tier, latitude zone or language in common".to_owned()
+            }
+            PartnerReason::TieExists => "a sister-city tie already exists".to_owned(),
+        }
+    }
+}
+
+/// One recommended partner: who, how well, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartnerMatch {
+    /// The candidate city.
+    pub id: CityId,
+    /// The score, 0 to 1.
+    pub score: f64,
+    /// The complementarity term, 0 to 1.
+    pub complementarity: f64,
+    /// The similarity term, `SIMILARITY_FLOOR` to 1.
+    pub similarity: f64,
+    /// `TIE_DISCOUNT` when a tie exists, else 1.
+    pub tie: f64,
+    /// The reasons, in the order a reader should see them.
+    pub reasons: Vec<PartnerReason>,
+}
+
+/// Whether `filter` lets `candidate` be proposed to `city`.
+pub fn admits(filter: PairFilter, city: &CityFacts, candidate: &CityFacts) -> bool {
+    city.id != candidate.id
+        && match filter {
+            PairFilter::AseanChina => city.region != candidate.region,
+            PairFilter::Any => true,
+        }
+}
+
+/// The standings that may be quoted, by indicator (the first one given for an indicator counts).
+fn honest(profile: &PartnerProfile, min_group_size: u32) -> BTreeMap<&IndicatorId, &Standing> {
+    let mut out = BTreeMap::new();
+    for s in &profile.standings {
+        if s.group_size >= min_group_size && s.percentile.is_finite() {
+            out.entry(&s.indicator).or_insert(s);
+        }
+    }
+    out
+}
+
+/// The score and reasons of `candidate` for `city`; `None` when the filter excludes it or it is stronger nowhere
+/// that is compared and documents no practice there.
+pub fn score_partner(
+    city: &PartnerProfile,
+    candidate: &PartnerProfile,
+    ties: &[RecordedTie],
+    focus_areas: &[FocusArea],
+    options: &PartnerOptions,
+) -> Option<PartnerMatch> {
+    if !admits(options.filter, &city.facts, &candidate.facts) {
+        return None;
+    }
+    let mine = honest(city, options.min_group_size);
+    let theirs = honest(candidate, options.min_group_size);
+    let mut reasons = Vec::new();
+    let areas: BTreeSet<&str> = if city.priorities.is_empty() {
+        let areas: BTreeSet<&str> = mine
+            .values()
+            .filter_map(|s| s.focus_area.as_deref())
+            .collect();
+        reasons.push(PartnerReason::NoPrioritiesDeclared {
+            focus_areas: areas.iter().map(|a| (*a).to_owned()).collect(),
+        });
+        areas
+    } else {
+        city.priorities.iter().map(String::as_str).collect()
+    };
+
+    let mut advantages = Vec::new();
+    let mut shared = 0usize;
+    for (indicator, own) in &mine {
+        let Some(area) = own.focus_area.as_deref() else {
+            continue;
+        };
+        let Some(other) = theirs.get(indicator) else {
+            continue;
+        };
+        if !areas.contains(area) {
+            continue;
+        }
+        shared += 1;
+        let advantage = (other.percentile - own.percentile).max(0.0) / 100.0;
+        if advantage > 0.0 {
+            advantages.push((advantage, own, other));
+        }
+    }
+    let gap = if shared == 0 {
+        0.0
+    } else {
+        advantages.iter().map(|(a, _, _)| a).sum::<f64>() / shared as f64
+    };
+    // Largest advantage first, then by indicator id.
+    advantages.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| a.1.indicator.cmp(&b.1.indicator))
+    });
+    reasons.extend(
+        advantages
+            .iter()
+            .map(|(_, own, other)| PartnerReason::StrongerWhereWeak {
+                indicator: own.indicator.clone(),
+                title: other.title.clone(),
+                candidate: candidate.name.clone(),
+                candidate_percentile: other.percentile,
+                candidate_group_size: other.group_size,
+                city: city.name.clone(),
+                city_percentile: own.percentile,
+                city_group_size: own.group_size,
+                verified: own.verified && other.verified,
+            }),
+    );
+
+    let mut practices = 0u32;
+    for area in &areas {
+        let count = candidate.practices.get(*area).copied().unwrap_or(0);
+        if count > 0 {
+            practices += count;
+            let name = focus_areas
+                .iter()
+                .find(|f| f.id == *area)
+                .map_or_else(|| (*area).to_owned(), |f| f.name_en.clone());
+            reasons.push(PartnerReason::DocumentedPractices {
+                focus_area: (*area).to_owned(),
+                name,
+                count,
+            });
+        }
+    }
+    let practice_term =
+        f64::from(practices.min(PRACTICE_SATURATION)) / f64::from(PRACTICE_SATURATION);
+    let complementarity = W_GAP * gap + W_PRACTICES * practice_term;
+    if complementarity <= 0.0 {
+        return None;
+    }
+
+    let facts = city.facts.shared_facts(&candidate.facts);
+    let language = match (&city.language, &candidate.language) {
+        (Some(a), Some(b)) if a == b => Some(a.clone()),
+        _ => None,
+    };
+    let in_common = facts.len() + usize::from(language.is_some());
+    if in_common == 0 {
+        reasons.push(PartnerReason::NoSharedContext);
+    }
+    reasons.extend(
+        facts
+            .into_iter()
+            .map(|fact| PartnerReason::SharedFact { fact }),
+    );
+    reasons.extend(language.map(|language| PartnerReason::SameLanguage { language }));
+    let similarity =
+        SIMILARITY_FLOOR + (1.0 - SIMILARITY_FLOOR) * in_common as f64 / SIMILARITY_FACTS as f64;
+
+    let tied = ties
+        .iter()
+        .any(|t| t.joins(&city.facts.id, &candidate.facts.id));
+    let tie = if tied { TIE_DISCOUNT } else { 1.0 };
+    if tied {
+        reasons.push(PartnerReason::TieExists);
+    }
+    Some(PartnerMatch {
+        id: candidate.facts.id.clone(),
+        score: complementarity * similarity * tie,
+        complementarity,
+        similarity,
+        tie,
+        reasons,
+    })
+}
+
+/// Best first: score descending, then id ascending.
+fn ranked(a: &PartnerMatch, b: &PartnerMatch) -> Ordering {
+    b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id))
+}
+
+/// The `options.limit` best partners for `city` among `candidates`, best first (ties by id).
+pub fn recommend_partners(
+    city: &PartnerProfile,
+    candidates: &[PartnerProfile],
+    ties: &[RecordedTie],
+    focus_areas: &[FocusArea],
+    options: &PartnerOptions,
+) -> Vec<PartnerMatch> {
+    let mut matches: Vec<PartnerMatch> = candidates
+        .iter()
+        .filter_map(|c| score_partner(city, c, ties, focus_areas, options))
+        .collect();
+    matches.sort_by(ranked);
+    matches.truncate(options.limit);
+    matches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::Region;
+    use crate::matching::fixtures::{city_id, facts, indicator};
+    use crate::peers::Band;
+
+    const QE: &str = "quality_environment";
+    const BI: &str = "built_infrastructure";
+
+    fn areas() -> Vec<FocusArea> {
+        [(QE, "Quality Environment"), (BI, "Built Infrastructure")]
+            .iter()
+            .map(|(id, name)| FocusArea {
+                id: (*id).into(),
+                name_en: (*name).into(),
+                source: String::new(),
+            })
+            .collect()
+    }
+
+    fn standing(id: &str, area: &str, percentile: f64, group_size: u32) -> Standing {
+        Standing {
+            indicator: indicator(id),
+            title: id.trim_start_matches("x:").to_uppercase(),
+            focus_area: Some(area.into()),
+            percentile,
+            group_size,
+            verified: true,
+        }
+    }
+
+    fn options(filter: PairFilter) -> PartnerOptions {
+        PartnerOptions {
+            filter,
+            min_group_size: 5,
+            limit: 10,
+        }
+    }
+
+    /// Bangkok: ASEAN, 5–10 million, upper-middle, tropical, Thai; priority Quality Environment.
+    fn bangkok() -> PartnerProfile {
+        PartnerProfile {
+            facts: facts(
+                "bangkok",
+                "TH",
+                Region::Asean,
+                Some(Band::From5mTo10m),
+                Some("upper-middle"),
+                Some(13.75),
+            ),
+            name: "Bangkok".into(),
+            language: Some("th".into()),
+            priorities: [QE.to_owned()].into(),
+            standings: vec![
+                standing("x:pm25", QE, 30.0, 9),
+                standing("x:water", QE, 50.0, 9),
+                standing("x:transit", BI, 20.0, 9),
+            ],
+            practices: BTreeMap::new(),
+        }
+    }
+
+    /// Kunming: China, 5–10 million, upper-middle, subtropical, Chinese; 2 practices in QE, 5 in BI.
+    fn kunming() -> PartnerProfile {
+        PartnerProfile {
+            facts: facts(
+                "kunming",
+                "CN",
+                Region::China,
+                Some(Band::From5mTo10m),
+                Some("upper-middle"),
+                Some(25.04),
+            ),
+            name: "Kunming".into(),
+            language: Some("zh-Hans".into()),
+            priorities: BTreeSet::new(),
+            standings: vec![
+                standing("x:pm25", QE, 82.0, 12),
+                standing("x:water", QE, 40.0, 12),
+                standing("x:transit", BI, 90.0, 12),
+            ],
+            practices: [(QE.to_owned(), 2), (BI.to_owned(), 5)].into(),
+        }
+    }
+
+    fn close(actual: f64, expected: f64) {
+        assert!(
+            (actual - expected).abs() < 1e-9,
+            "{actual} is not {expected}"
+        );
+    }
+
+    #[test]
+    fn a_candidate_stronger_where_the_city_is_weak_is_scored_and_explained() {
+        let found = score_partner(
+            &bangkok(),
+            &kunming(),
+            &[],
+            &areas(),
+            &options(PairFilter::AseanChina),
+        )
+        .expect("recommended");
+        // On Quality Environment, shared indicators pm25 (82 − 30 = 52) and water (40 < 50: 0):
+        // gap = (0.52 + 0) / 2 = 0.26; practices in QE 2 → 2/3.
+        // complementarity = 0.7 · 0.26 + 0.3 · 2/3 = 0.182 + 0.2 = 0.382. Transit (BI) is not a priority.
+        close(found.complementarity, 0.382);
+        // Shared: band, tier (regions, zones and languages differ) → 0.5 + 0.5 · 2/5 = 0.7.
+        close(found.similarity, 0.7);
+        close(found.tie, 1.0);
+        // 0.382 · 0.7 = 0.2674.
+        close(found.score, 0.2674);
+        let sentences: Vec<String> = found.reasons.iter().map(PartnerReason::sentence).collect();
+        assert_eq!(
+            sentences,
+            [
+                "Kunming: 82nd percentile on PM25 where Bangkok is 30th (peer groups of 12 and 9)",
+                "2 documented practices in Quality Environment",
+                "same population band (5m-10m)",
+                "same development tier (upper-middle)",
+            ]
+        );
+        assert_eq!(found.reasons[0].tag(), "stronger-where-weak");
+    }
+
+    #[test]
+    fn a_recorded_tie_halves_the_score_and_says_so() {
+        let tie = RecordedTie::new(city_id("kunming"), city_id("bangkok"), 7);
+        let found = score_partner(
+            &bangkok(),
+            &kunming(),
+            &[tie],
+            &areas(),
+            &options(PairFilter::AseanChina),
+        )
+        .expect("still recommended");
+        // 0.2674 · 0.5 = 0.1337.
+        close(found.score, 0.1337);
+        assert_eq!(found.reasons.last(), Some(&PartnerReason::TieExists));
+        assert_eq!(
+            PartnerReason::TieExists.sentence(),
+            "a sister-city tie already exists"
+        );
+    }
+
+    #[test]
+    fn without_priorities_every_focus_area_the_city_has_data_in_is_compared() {
+        let mut city = bangkok();
+        city.priorities.clear();
+        let found = score_partner(
+            &city,
+            &kunming(),
+            &[],
+            &areas(),
+            &options(PairFilter::AseanChina),
+        )
+        .expect("recommended");
+        // Areas QE and BI: pm25 0.52, water 0, transit (90 − 20) 0.70 → gap = 1.22 / 3 = 0.406666…;
+        // practices 2 + 5 = 7, saturated at 3 → 1. complementarity = 0.7 · 1.22/3 + 0.3 = 0.5846666…
+        close(found.complementarity, 0.7 * 1.22 / 3.0 + 0.3);
+        // · 0.7 = 0.40926666…
+        close(found.score, (0.7 * 1.22 / 3.0 + 0.3) * 0.7);
+        assert_eq!(
+            found.reasons[0],
+            PartnerReason::NoPrioritiesDeclared {
+                focus_areas: vec![BI.into(), QE.into()]
+            }
+        );
+        assert!(
+            matches!(&found.reasons[1], PartnerReason::StrongerWhereWeak { indicator: i, .. } if *i == indicator("x:transit")),
+            "the largest advantage comes first"
+        );
+    }
+
+    #[test]
+    fn a_percentile_among_too_few_peers_is_left_out() {
+        let mut candidate = kunming();
+        candidate.standings[0].group_size = 4;
+        let found = score_partner(
+            &bangkok(),
+            &candidate,
+            &[],
+            &areas(),
+            &options(PairFilter::AseanChina),
+        )
+        .expect("recommended for its practices");
+        // pm25 is out (4 < 5): only water is shared, with no advantage → gap 0; practices 2/3.
+        // complementarity = 0.3 · 2/3 = 0.2; score = 0.2 · 0.7 = 0.14.
+        close(found.complementarity, 0.2);
+        close(found.score, 0.14);
+        assert!(
+            !found
+                .reasons
+                .iter()
+                .any(|r| matches!(r, PartnerReason::StrongerWhereWeak { .. }))
+        );
+    }
+
+    #[test]
+    fn without_shared_indicators_only_practices_count_and_without_them_nothing_is_proposed() {
+        let mut candidate = kunming();
+        candidate.standings = vec![standing("x:noise", QE, 99.0, 20)];
+        candidate.practices = [(QE.to_owned(), 1)].into();
+        let found = score_partner(
+            &bangkok(),
+            &candidate,
+            &[],
+            &areas(),
+            &options(PairFilter::AseanChina),
+        )
+        .expect("recommended for its practice");
+        // gap 0 (no indicator in common); practices 1/3 → complementarity 0.1; score 0.1 · 0.7 = 0.07.
+        close(found.score, 0.07);
+        assert_eq!(
+            found.reasons[0].sentence(),
+            "1 documented practice in Quality Environment"
+        );
+        candidate.practices.clear();
+        assert_eq!(
+            score_partner(
+                &bangkok(),
+                &candidate,
+                &[],
+                &areas(),
+                &options(PairFilter::AseanChina)
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn asean_cities_get_chinese_candidates_unless_any_pair_is_asked_for() {
+        let mut chiang_mai = kunming();
+        chiang_mai.facts = facts(
+            "chiang-mai",
+            "TH",
+            Region::Asean,
+            Some(Band::From1mTo5m),
+            Some("upper-middle"),
+            Some(18.79),
+        );
+        chiang_mai.name = "Chiang Mai".into();
+        chiang_mai.language = Some("th".into());
+        chiang_mai.standings = vec![standing("x:pm25", QE, 60.0, 9)];
+        chiang_mai.practices.clear();
+        let candidates = [bangkok(), chiang_mai, kunming()];
+        let default = recommend_partners(
+            &bangkok(),
+            &candidates,
+            &[],
+            &areas(),
+            &options(PairFilter::AseanChina),
+        );
+        assert_eq!(
+            default.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            ["kunming"]
+        );
+        let any = recommend_partners(
+            &bangkok(),
+            &candidates,
+            &[],
+            &areas(),
+            &options(PairFilter::Any),
+        );
+        assert_eq!(
+            any.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            ["kunming", "chiang-mai"],
+            "never the city itself"
+        );
+        // Chiang Mai: pm25 (60 − 30) = 0.30 is the only shared indicator → complementarity 0.7 · 0.3 = 0.21;
+        // region, tier, zone and language shared → similarity 0.5 + 0.5 · 4/5 = 0.9; score 0.189.
+        close(any[1].score, 0.189);
+        assert!(any[1].reasons.contains(&PartnerReason::SameLanguage {
+            language: "th".into()
+        }));
+    }
+
+    #[test]
+    fn equal_scores_are_ranked_by_city_id() {
+        let mut nanning = kunming();
+        nanning.facts.id = city_id("nanning");
+        let mut guilin = kunming();
+        guilin.facts.id = city_id("guilin");
+        let mut opts = options(PairFilter::AseanChina);
+        let ranked = recommend_partners(
+            &bangkok(),
+            &[nanning, kunming(), guilin],
+            &[],
+            &areas(),
+            &opts,
+        );
+        assert_eq!(
+            ranked.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            ["guilin", "kunming", "nanning"]
+        );
+        opts.limit = 1;
+        let ranked = recommend_partners(
+            &bangkok(),
+            &[kunming(), city_named("guilin")],
+            &[],
+            &areas(),
+            &opts,
+        );
+        assert_eq!(ranked.len(), 1);
+        assert_eq!(ranked[0].id.as_str(), "guilin");
+    }
+
+    fn city_named(id: &str) -> PartnerProfile {
+        let mut p = kunming();
+        p.facts.id = city_id(id);
+        p
+    }
+
+    #[test]
+    fn cities_with_nothing_in_common_say_so() {
+        let mut far = kunming();
+        far.facts = facts("harbin", "CN", Region::China, None, None, Some(45.75));
+        far.language = None;
+        let found = score_partner(
+            &bangkok(),
+            &far,
+            &[],
+            &areas(),
+            &options(PairFilter::AseanChina),
+        )
+        .expect("recommended");
+        // complementarity 0.382 as for Kunming; similarity at the floor 0.5 → 0.191.
+        close(found.score, 0.191);
+        assert!(found.reasons.contains(&PartnerReason::NoSharedContext));
+    }
+}
