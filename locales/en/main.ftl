@@ -886,3 +886,19 @@ opportunities-standards = Standards met: { $standards }
 opportunities-example-from = Example, not a current offer or call: from { $source } (read { $retrieved }).
 opportunities-example-made-up = Example made up for the demonstration: not a real offer or call.
 attachment-too-large = The file is larger than 10 MiB. Attach a smaller file.
+
+## Partner recommendations
+partner-no-priorities-declared = No priorities are declared, so every focus area with data was compared: { $areas }.
+partner-stronger-where-weak = { $candidate } is at percentile { $candidate_percentile } of { $candidate_size } peer cities on { $indicator }, where { $city } is at percentile { $city_percentile } of { $city_size }.
+partner-documented-practices = { $count } documented practices in { $area }.
+partner-documented-practice = 1 documented practice in { $area }.
+partner-shared-fact = Both share { $fact }.
+partner-same-language = Both speak the same local language ({ $language }).
+partner-no-shared-context = No region, population band, tier, latitude zone or language in common.
+partner-tie-exists = A sister-city tie already exists, so the pair counts half.
+city-partners-heading = Recommended partner cities
+city-partners-intro = Chinese cities for an ASEAN city and ASEAN cities for a Chinese one, ranked by how much stronger they are where this city is weak on its declared priorities (verified values, peer groups of enough cities) and by their documented practices there, times how comparable the two are; halved where a sister-city tie already exists.
+city-partners-empty = No candidate is stronger where this city is weak yet: its priorities have no ranked values, and no candidate documents a practice in them.
+city-ties-heading = Recorded sister-city ties
+city-ties-source = From Wikipedia's lists of twin towns and sister cities (Wikipedia contributors, CC BY-SA 4.0): the list records that a tie exists, not when it was signed or whether it is active.
+city-ties-none = No sister-city tie of this city with an ASEAN or Chinese city is recorded.

@@ -868,3 +868,19 @@ opportunities-standards = 符合标准：{ $standards }
 opportunities-example-from = 示例，并非当前的提供或征集：来自 { $source }（读取于 { $retrieved }）。
 opportunities-example-made-up = 为演示而编写的示例：并非真实的提供或征集。
 attachment-too-large = 文件大于 10 MiB。请附加较小的文件。
+
+## Partner recommendations
+partner-no-priorities-declared = 该市未声明优先领域，因此比较了所有有数据的重点领域：{ $areas }。
+partner-stronger-where-weak = { $candidate }在{ $indicator }上位于 { $candidate_size } 个同类城市中的第 { $candidate_percentile } 百分位，而{ $city }位于 { $city_size } 个城市中的第 { $city_percentile } 百分位。
+partner-documented-practices = 在{ $area }方面有 { $count } 个有记录的实践案例。
+partner-documented-practice = 在{ $area }方面有 1 个有记录的实践案例。
+partner-shared-fact = 双方的{ $fact }相同。
+partner-same-language = 双方使用相同的当地语言（{ $language }）。
+partner-no-shared-context = 区域、人口规模、发展层级、纬度带和语言均不相同。
+partner-tie-exists = 双方已结为友好城市，因此该配对按一半计分。
+city-partners-heading = 推荐的伙伴城市
+city-partners-intro = 东盟城市推荐中国城市，中国城市推荐东盟城市；按其在本市已声明优先领域中本市薄弱之处的优势（仅已核实数值、同类城市数量足够的组）及其在这些领域有记录的实践案例排序，并乘以两市的可比程度；已结为友好城市的按一半计分。
+city-partners-empty = 暂无在本市薄弱之处更强的候选城市：其优先领域尚无可排名的数值，也没有候选城市在这些领域有记录的实践案例。
+city-ties-heading = 已记录的友好城市关系
+city-ties-source = 来自维基百科的友好城市列表（维基百科贡献者，CC BY-SA 4.0）：该列表仅记录关系存在，不记录签署时间或是否仍在进行。
+city-ties-none = 尚无该市与东盟或中国城市的友好城市关系记录。

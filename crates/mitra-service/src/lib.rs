@@ -20,6 +20,7 @@ mod matching;
 mod observations;
 mod opportunities;
 mod orgs;
+mod partners;
 mod reference;
 mod standards;
 #[cfg(feature = "test-support")]
@@ -65,6 +66,7 @@ pub use observations::{
 };
 pub use opportunities::{Opportunity, OpportunityPage};
 pub use orgs::{AdminOverview, OrgInput, OrgPermissions, OrganisationDetail};
+pub use partners::PartnerRecommendations;
 pub use reference::{
     DEMO_ACCOUNTS, DEMO_OBSERVATION_PACKS, DemoReport, ObservationPack, REFERENCE_VERSION,
     ReferenceReport,
@@ -113,6 +115,7 @@ pub struct Mitra {
     search: Arc<entries::SearchState>,
     listings: Arc<listings::ListingState>,
     matching: Arc<matching::MatchingState>,
+    ties: Arc<partners::TiesState>,
     /// Every city's needs, with the shelf and panel they were computed from.
     needs: Arc<std::sync::Mutex<Option<cities::NeedsCache>>>,
     /// Where attached files are kept; `None` refuses attachments.
@@ -139,6 +142,7 @@ impl Mitra {
             search: Arc::default(),
             listings: Arc::default(),
             matching: Arc::default(),
+            ties: Arc::default(),
             needs: Arc::default(),
             files: None,
             held: Arc::default(),

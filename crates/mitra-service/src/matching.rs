@@ -20,7 +20,7 @@ use crate::{Mitra, ServiceError, Values};
 /// Results of each list.
 pub const MATCH_LIMIT: usize = 10;
 /// The peer grouping gaps are measured in: the city's region, as its page shows it.
-const GAP_GROUPING: Grouping = Grouping::Region;
+pub(crate) const GAP_GROUPING: Grouping = Grouping::Region;
 /// A value counts as a gap below this percentile of its peer group (its median).
 const GAP_BELOW: f64 = 50.0;
 
@@ -37,6 +37,26 @@ pub(crate) struct Prepared {
     calls: Vec<Opportunity>,
     projects: Vec<Opportunity>,
     trainings: Vec<Opportunity>,
+    /// Every city's partner profile, made when first asked for.
+    pub(crate) partner_profiles:
+        std::sync::OnceLock<Arc<Vec<mitra_domain::partners::PartnerProfile>>>,
+}
+
+impl Prepared {
+    /// The approved entries these inputs were made from.
+    pub(crate) fn shelf(&self) -> &Shelf {
+        &self.shelf
+    }
+
+    /// The panel of verified values the gaps were read from.
+    pub(crate) fn panel(&self) -> &PanelState {
+        &self.panel
+    }
+
+    /// Every city's context, by id.
+    pub(crate) fn contexts(&self) -> &[CityContext] {
+        &self.contexts
+    }
 }
 
 /// The prepared inputs, shared.
@@ -70,7 +90,7 @@ pub struct EntryMatches {
 }
 
 impl Mitra {
-    async fn prepared(&self, today: Date) -> Result<Arc<Prepared>, ServiceError> {
+    pub(crate) async fn prepared(&self, today: Date) -> Result<Arc<Prepared>, ServiceError> {
         let shelf = self.shelf().await?;
         let panel = self.panel(Values::Verified).await?;
         let all = self.panel(Values::All).await?;
@@ -176,6 +196,7 @@ impl Mitra {
             calls,
             projects,
             trainings,
+            partner_profiles: std::sync::OnceLock::new(),
         });
         if let Ok(mut slot) = self.matching.0.lock() {
             *slot = Some(prepared.clone());

@@ -269,7 +269,7 @@ fn methods_of(item: &PathItem) -> Vec<Method> {
 pub(crate) fn api_routes() -> ApiRoutes {
     use api::{
         account, analytics, cities, entries, interests, matches, observations, openapi,
-        opportunities, orgs, standards,
+        opportunities, orgs, partners, standards,
     };
     ApiRoutes::default()
         .route(routes!(cities::list_cities))
@@ -323,6 +323,8 @@ pub(crate) fn api_routes() -> ApiRoutes {
         .route(routes!(entries::detach))
         .route(routes!(opportunities::list_opportunities))
         .route(routes!(matches::city_matches))
+        .route(routes!(partners::city_partners))
+        .route(routes!(partners::recorded_ties))
         .route(routes!(matches::entry_matches_of))
         .route(routes!(interests::express_interest))
         .route(routes!(interests::list_interests))

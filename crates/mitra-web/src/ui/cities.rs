@@ -230,8 +230,28 @@ pub async fn show_city(
         .city_matches(&id, time::OffsetDateTime::now_utc().date())
         .await?;
     let places = mitra.places().await?;
+    let partners = mitra
+        .city_partners(
+            &id,
+            mitra_service::domain::partners::PairFilter::AseanChina,
+            time::OffsetDateTime::now_utc().date(),
+        )
+        .await?;
     let submit = SubmitView::for_city(&mitra, &l, &id).await?;
     let mut page = CityPage::build(l, overview, submit);
+    page.ties = partners
+        .ties
+        .iter()
+        .map(|(city, _)| {
+            (
+                format!("/cities/{city}"),
+                places.cities.get(city).map_or_else(
+                    || city.to_string(),
+                    |c| c.display_name(page.l.lang).to_owned(),
+                ),
+            )
+        })
+        .collect();
     page.matches = vec![
         MatchSection {
             heading: page.l.t("match-city-offers-heading"),
@@ -244,6 +264,12 @@ pub async fn show_city(
             intro: page.l.t("match-city-training-intro"),
             items: super::matches::entry_items(&matches.training, &matches.shelf, &places, &page.l),
             empty: page.l.t("match-city-training-empty"),
+        },
+        MatchSection {
+            heading: page.l.t("city-partners-heading"),
+            intro: page.l.t("city-partners-intro"),
+            items: super::matches::partner_items(&partners.matches, &places, &page.l),
+            empty: page.l.t("city-partners-empty"),
         },
     ];
     Ok(render(&page))
@@ -269,8 +295,10 @@ struct CityPage {
     /// Which values the benchmarks compare and how large a group must be, in words.
     benchmark_basis: String,
     needs: NeedsView,
-    /// Explained matches for its needs.
+    /// Explained matches for its needs, and recommended partners.
     matches: Vec<MatchSection>,
+    /// Cities it has a recorded sister-city tie with: address and name.
+    ties: Vec<(String, String)>,
     /// The forms to submit values, for the city's editors.
     submit: Option<SubmitView>,
 }
@@ -460,6 +488,7 @@ impl CityPage {
             local_name: city.name_local.clone(),
             needs,
             matches: Vec::new(),
+            ties: Vec::new(),
             series,
             name,
             l,

@@ -262,3 +262,94 @@ pub fn reason_text(reason: &Reason, places: &Places, l: &Layout) -> String {
         | Reason::NoDeadline => l.t(&key),
     }
 }
+
+/// Recommended partners as matched cities, each reason in the reader's language.
+pub fn partner_items(
+    matches: &[mitra_service::domain::partners::PartnerMatch],
+    places: &Places,
+    l: &Layout,
+) -> Vec<MatchItem> {
+    matches
+        .iter()
+        .map(|m| {
+            let (title, title_lang) = places.cities.get(&m.id).map_or_else(
+                || (m.id.to_string(), "en"),
+                |c| {
+                    (
+                        c.display_name(l.lang).to_owned(),
+                        c.display_name_language(l.lang).tag(),
+                    )
+                },
+            );
+            MatchItem {
+                href: format!("/cities/{}", m.id),
+                title,
+                title_lang,
+                kind: None,
+                example: false,
+                score: score_text(m.score, l),
+                reasons: m
+                    .reasons
+                    .iter()
+                    .map(|r| partner_reason_text(r, l))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// A partner reason in the reader's language, with its numbers.
+pub fn partner_reason_text(
+    reason: &mitra_service::domain::partners::PartnerReason,
+    l: &Layout,
+) -> String {
+    use mitra_service::domain::partners::PartnerReason;
+    let key = format!("partner-{}", reason.tag());
+    match reason {
+        PartnerReason::NoPrioritiesDeclared { focus_areas } => l.ta(
+            &key,
+            &[(
+                "areas",
+                focus_areas
+                    .iter()
+                    .map(|f| l.t2("focus", f))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )],
+        ),
+        PartnerReason::StrongerWhereWeak {
+            indicator,
+            title,
+            candidate,
+            candidate_percentile,
+            candidate_group_size,
+            city,
+            city_percentile,
+            city_group_size,
+            ..
+        } => l.ta(
+            &key,
+            &[
+                ("candidate", candidate.clone()),
+                ("indicator", format!("{title} ({indicator})")),
+                ("candidate_percentile", format!("{candidate_percentile:.0}")),
+                ("candidate_size", candidate_group_size.to_string()),
+                ("city", city.clone()),
+                ("city_percentile", format!("{city_percentile:.0}")),
+                ("city_size", city_group_size.to_string()),
+            ],
+        ),
+        PartnerReason::DocumentedPractices {
+            focus_area, count, ..
+        } => l.ta(
+            &key,
+            &[
+                ("count", count.to_string()),
+                ("area", l.t2("focus", focus_area)),
+            ],
+        ),
+        PartnerReason::SharedFact { fact } => l.ta(&key, &[("fact", fact_text(fact, l))]),
+        PartnerReason::SameLanguage { language } => l.ta(&key, &[("language", language.clone())]),
+        PartnerReason::NoSharedContext | PartnerReason::TieExists => l.t(&key),
+    }
+}

@@ -18,6 +18,7 @@ mod observations;
 mod openapi;
 mod opportunities;
 mod pages;
+mod partners;
 mod permissions;
 mod submissions;
 
