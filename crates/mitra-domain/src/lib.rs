@@ -24,6 +24,7 @@ pub mod panel;
 pub mod peers;
 pub mod profile;
 pub mod reference;
+pub mod similarity;
 pub mod slug;
 pub mod standard;
 pub mod text;
