@@ -230,37 +230,47 @@ impl FeatureMatrix {
         let (n, d) = (self.len(), self.features);
         let (i0, j0) = (bi * TILE, bj * TILE);
         let (ni, nj) = ((n - i0).min(TILE), (n - j0).min(TILE));
-        // A: the rows of block I as they are (row-major), zero rows up to a multiple of MICRO.
-        let rows_a = ni.next_multiple_of(MICRO);
-        packed_a[..ni * d].copy_from_slice(&self.values[i0 * d..(i0 + ni) * d]);
-        packed_a[ni * d..rows_a * d].fill(0.0);
-        // B: the rows of block J transposed (feature-major, TILE wide), so the kernel reads MICRO of them at once.
-        let cols_b = nj.next_multiple_of(MICRO);
-        for c in 0..d {
-            let line = &mut packed_b[c * TILE..c * TILE + cols_b];
-            for (j, slot) in line.iter_mut().enumerate() {
-                *slot = if j < nj {
-                    self.values[(j0 + j) * d + c]
-                } else {
-                    0.0
-                };
-            }
-        }
-        for r in (0..rows_a).step_by(MICRO) {
-            let a = &packed_a[r * d..(r + MICRO) * d];
-            // On the diagonal tile only the pairs above the diagonal: j > i.
-            let first = if bi == bj { r } else { 0 };
-            for c in (first..cols_b).step_by(MICRO) {
-                let mut acc = [[0.0f64; MICRO]; MICRO];
-                for f in 0..d {
-                    let b = &packed_b[f * TILE + c..f * TILE + c + MICRO];
-                    for (x, row) in acc.iter_mut().enumerate() {
-                        let av = a[x * d + f];
-                        for (y, slot) in row.iter_mut().enumerate() {
-                            *slot += av * b[y];
-                        }
+        // Both blocks in panels of MICRO rows, each panel feature-major (feature f of its rows x at f × MICRO + x),
+        // zero rows up to a multiple of MICRO: the kernel streams two panels side by side.
+        let pack = |packed: &mut [f64], first: usize, rows: usize| {
+            for (p, panel) in packed[..rows.next_multiple_of(MICRO) * d]
+                .chunks_exact_mut(MICRO * d)
+                .enumerate()
+            {
+                for x in 0..MICRO {
+                    let r = p * MICRO + x;
+                    for f in 0..d {
+                        panel[f * MICRO + x] = if r < rows {
+                            self.values[(first + r) * d + f]
+                        } else {
+                            0.0
+                        };
                     }
                 }
+            }
+        };
+        pack(packed_a, i0, ni);
+        pack(packed_b, j0, nj);
+        let panels_a = packed_a[..ni.next_multiple_of(MICRO) * d].chunks_exact(MICRO * d);
+        for (pa, panel_a) in panels_a.enumerate() {
+            let r = pa * MICRO;
+            let (a, _) = panel_a.as_chunks::<MICRO>();
+            let panels_b = packed_b[..nj.next_multiple_of(MICRO) * d].chunks_exact(MICRO * d);
+            // On the diagonal tile only the pairs above the diagonal (j > i): panels from this one on.
+            let skip = if bi == bj { pa } else { 0 };
+            for (pb, panel_b) in panels_b.enumerate().skip(skip) {
+                let c = pb * MICRO;
+                let (b, _) = panel_b.as_chunks::<MICRO>();
+                // Four rows of four sums, each summed feature by feature from the first, as `dot` sums.
+                let (mut s0, mut s1, mut s2, mut s3) =
+                    ([0.0; MICRO], [0.0; MICRO], [0.0; MICRO], [0.0; MICRO]);
+                for (av, bv) in a.iter().zip(b) {
+                    s0 = add_scaled(s0, av[0], bv);
+                    s1 = add_scaled(s1, av[1], bv);
+                    s2 = add_scaled(s2, av[2], bv);
+                    s3 = add_scaled(s3, av[3], bv);
+                }
+                let acc = [s0, s1, s2, s3];
                 for (x, row) in acc.iter().enumerate() {
                     let i = i0 + r + x;
                     if r + x >= ni {
@@ -279,6 +289,17 @@ impl FeatureMatrix {
             }
         }
     }
+}
+
+/// `acc + a × b`, lane by lane: written out so the compiler keeps the lanes in vector registers.
+#[inline(always)]
+fn add_scaled(acc: [f64; MICRO], a: f64, b: &[f64; MICRO]) -> [f64; MICRO] {
+    [
+        acc[0] + a * b[0],
+        acc[1] + a * b[1],
+        acc[2] + a * b[2],
+        acc[3] + a * b[3],
+    ]
 }
 
 /// The dot product summed feature by feature from the first, as the tiled kernel sums each of its pairs.
@@ -314,6 +335,8 @@ fn pair_at(p: usize, blocks: usize) -> (usize, usize) {
 /// replaced when a better one comes.
 struct TopK {
     k: usize,
+    /// The root's distance once a row's heap is full, until then infinity: most offers stop at this comparison.
+    worst: Vec<f64>,
     len: Vec<u32>,
     dist: Vec<f64>,
     index: Vec<u32>,
@@ -323,6 +346,7 @@ impl TopK {
     fn new(rows: usize, k: usize) -> Self {
         Self {
             k,
+            worst: vec![f64::INFINITY; rows],
             len: vec![0; rows],
             dist: vec![0.0; rows * k],
             index: vec![0; rows * k],
@@ -336,7 +360,8 @@ impl TopK {
 
     fn offer(&mut self, row: usize, index: u32, dist: f64) {
         let k = self.k;
-        if k == 0 {
+        // Farther than the worst kept (NaN never is, so it goes on to the total order below).
+        if k == 0 || dist > self.worst[row] {
             return;
         }
         let base = row * k;
@@ -360,6 +385,9 @@ impl TopK {
             dists[at] = dist;
             indexes[at] = index;
             self.len[row] += 1;
+            if len + 1 == k {
+                self.worst[row] = dists[0];
+            }
             return;
         }
         if !Self::after(dists[0], indexes[0], dist, index) {
@@ -389,6 +417,7 @@ impl TopK {
         }
         dists[at] = dist;
         indexes[at] = index;
+        self.worst[row] = dists[0];
     }
 
     fn entries(&self, row: usize) -> impl Iterator<Item = Neighbour> + '_ {
