@@ -7,6 +7,7 @@
     python3 bench/run.py import --skip-postgres
     python3 bench/run.py search          # multilingual search on 1 M entries against SQLite FTS5 and PostgreSQL
     python3 bench/run.py matching        # 50 000 projects against 5 000 funding calls, against DuckDB SQL
+    python3 bench/run.py similar         # the 10 nearest of each of 50 000 cities (50 features), against scikit-learn
 
 Percentile ranks within peer groups: Mitra's analytics panel against DuckDB (from PyPI, installed into
 bench/.venv) running the equivalent SQL, on 20 000 cities x 200 indicators x 10 years of seeded synthetic values.
@@ -20,6 +21,11 @@ Mitra's key, and writes the same number of ready rows, in key order, into Mitra'
 Matching: every one of 50 000 seeded synthetic projects against 5 000 funding calls (eligibility, then the fit,
 the top 10 per project with reasons) by Mitra's funding index, against DuckDB computing the same top 10s in SQL;
 the two sides' lists must be equal (ids, and scores to 1e-9).
+
+City similarity: 50 000 seeded synthetic cities x 50 features on very different scales, standardised, and the 10
+nearest other cities of every city by Euclidean distance: Mitra's `similarity::FeatureMatrix::nearest` against
+scikit-learn's brute-force `NearestNeighbors` (from PyPI, into bench/.venv); the neighbour sets must agree row by row,
+except on exact ties at the 10th place, which are counted.
 
 Generated data goes to bench/data (ignored by git) and is reused when it exists. Times are wall-clock seconds of
 the measured step; memory is the peak resident set of the process, read from the operating system.
@@ -63,7 +69,8 @@ def last_json(out: str) -> dict:
 
 
 def build(which: str) -> None:
-    packages = ["mitra", "mitra-bench"]
+    # The similarity benchmark needs only mitra-bench; the others also run the `mitra` binary.
+    packages = ["mitra-bench"] if which == "similar" else ["mitra", "mitra-bench"]
     step(f"building {' and '.join(packages)} (release)")
     subprocess.run(
         ["cargo", "build", "--release", "--quiet"] + [arg for p in packages for arg in ("-p", p)],
@@ -81,6 +88,21 @@ def python_with_duckdb() -> str:
     if subprocess.run([str(python), "-c", "import duckdb, psycopg"], capture_output=True).returncode != 0:
         step("installing duckdb and psycopg from PyPI into bench/.venv")
         subprocess.run([str(VENV / "bin" / "pip"), "install", "--quiet", "duckdb", "psycopg[binary]"], check=True)
+    return str(python)
+
+
+SCIKIT_LEARN = "scikit-learn==1.6.1"
+
+
+def python_with_sklearn() -> str:
+    """bench/.venv's Python, with scikit-learn (and NumPy) from PyPI."""
+    python = VENV / "bin" / "python"
+    if not python.exists():
+        step("creating bench/.venv")
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    if subprocess.run([str(python), "-c", "import sklearn, numpy"], capture_output=True).returncode != 0:
+        step(f"installing {SCIKIT_LEARN} from PyPI into bench/.venv")
+        subprocess.run([str(VENV / "bin" / "pip"), "install", "--quiet", SCIKIT_LEARN], check=True)
     return str(python)
 
 
@@ -515,9 +537,48 @@ def bench_matching_http(directory: Path, projects: int, calls: int) -> None:
           f"p99 {percentile(latencies, 99):.2f} ms (goal: p50 < 5 ms); {matched / len(latencies):.1f} matches each")
 
 
+def bench_similar(scale: float) -> None:
+    cities, features, k = max(int(50_000 * scale), 100), 50, 10
+    file = DATA / f"cities-{cities}x{features}.csv"
+    if not file.exists():
+        step(f"generating {cities:,} cities x {features} features in {file}")
+        DATA.mkdir(parents=True, exist_ok=True)
+        run_child([str(RELEASE / "mitra-bench"), "generate-cities", str(file), str(cities), str(features), "20261128"])
+    python = python_with_sklearn()
+    out_file = DATA / f"cities-{cities}x{features}-mitra-top{k}.csv"
+    step(f"Mitra: standardising and the {k} nearest of every city")
+    out, _, mitra_mib = run_child([str(RELEASE / "mitra-bench"), "similar", str(file), str(k), str(out_file)])
+    mitra = last_json(out)
+    step("scikit-learn: the same, and the comparison")
+    out, _, sk_mib = run_child([python, str(BENCH / "sklearn_similar.py"), str(file), str(k), str(out_file)])
+    sk = last_json(out)
+    same = sk["different"] == 0
+    table(
+        f"City similarity: {cities:,} cities x {features} features, standardised, the {k} nearest of each; "
+        f"scikit-learn {sk['version']} (NumPy {sk['numpy']})",
+        [
+            (f"Mitra FeatureMatrix::nearest ({mitra['threads']} threads)", mitra["seconds"], mitra_mib),
+            ("scikit-learn NearestNeighbors(algorithm='brute')", sk["seconds"], sk_mib),
+        ],
+        [
+            f"time: Mitra / scikit-learn = {ratio(mitra['seconds'], sk['seconds'])} (goal <= 0.50x)",
+            f"standardising (in the times above): Mitra {mitra['standardise_seconds']:.3f} s, "
+            f"scikit-learn (NumPy) {sk['standardise_seconds']:.3f} s",
+            f"loading the CSV (not timed above): Mitra {mitra['load_seconds']:.2f} s, scikit-learn's side "
+            f"{sk['load_seconds']:.2f} s (with Mitra's results)",
+            f"same neighbour sets: {'yes' if same else 'NO'} ({sk['rows'] - sk['ties'] - sk['different']:,} rows "
+            f"identical, {sk['ties']} differing only by a tie at the {k}th place, {sk['different']} different"
+            + (f"; e.g. {sk['examples']}" if sk["examples"] else "") + ")",
+            "scikit-learn's peak memory is that of its process, with the comparison",
+        ],
+    )
+    if not same:
+        raise SystemExit("the two sides found different neighbours")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("which", nargs="?", choices=["all", "panel", "import", "search", "matching"], default="all")
+    parser.add_argument("which", nargs="?", choices=["all", "panel", "import", "search", "matching", "similar"], default="all")
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full row counts (default 1)")
     parser.add_argument("--skip-postgres", action="store_true", help="leave out the PostgreSQL import")
     args = parser.parse_args()
@@ -530,6 +591,8 @@ def main() -> None:
         bench_search(args.scale, args.skip_postgres)
     if args.which in ("all", "matching"):
         bench_matching(args.scale)
+    if args.which in ("all", "similar"):
+        bench_similar(args.scale)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,10 @@
 //! - `matching DIR TODAY` times the matching of every project against every call open on TODAY (top 10 with
 //!   reasons) and writes the results to `DIR/mitra-top10.csv`.
 //!
+//! - `generate-cities FILE N D SEED` writes N synthetic cities × D features as CSV (`city,f0,…`; see `similar.rs`).
+//! - `similar FILE K OUT` standardises them, times the K nearest neighbours of every city, and writes them to OUT
+//!   (`row,rank,neighbour`).
+//!
 //! Results are printed as one JSON object per line on standard output.
 
 #![allow(
@@ -23,6 +27,7 @@
 
 mod corpus;
 mod matching;
+mod similar;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -290,8 +295,19 @@ fn main() -> anyhow::Result<()> {
             Path::new(&arg::<String>(&args, 2, "DIR")?),
             &arg::<String>(&args, 3, "TODAY")?,
         ),
+        Some("generate-cities") => similar::generate(
+            Path::new(&arg::<String>(&args, 2, "FILE")?),
+            arg(&args, 3, "N")?,
+            arg(&args, 4, "D")?,
+            arg(&args, 5, "SEED")?,
+        ),
+        Some("similar") => similar::run(
+            Path::new(&arg::<String>(&args, 2, "FILE")?),
+            arg(&args, 3, "K")?,
+            Path::new(&arg::<String>(&args, 4, "OUT")?),
+        ),
         _ => bail!(
-            "usage: mitra-bench generate-panel DIR CITIES INDICATORS YEARS SEED | panel DIR GROUPING | generate-import FILE ROWS SEED CITY... | generate-corpus FILE QUERIES_FILE ENTRIES QUERIES SEED CITY... | generate-matching DIR PROJECTS CALLS TODAY SEED | matching DIR TODAY"
+            "usage: mitra-bench generate-panel DIR CITIES INDICATORS YEARS SEED | panel DIR GROUPING | generate-import FILE ROWS SEED CITY... | generate-corpus FILE QUERIES_FILE ENTRIES QUERIES SEED CITY... | generate-matching DIR PROJECTS CALLS TODAY SEED | matching DIR TODAY | generate-cities FILE N D SEED | similar FILE K OUT"
         ),
     }
 }

@@ -25,6 +25,7 @@ pub mod partners;
 pub mod peers;
 pub mod profile;
 pub mod reference;
+pub mod similarity;
 pub mod slug;
 pub mod standard;
 pub mod text;
