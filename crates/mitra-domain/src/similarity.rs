@@ -21,12 +21,10 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::{CityId, ValidationError};
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array2, Axis, Slice};
 
-/// Rows per tile on each side of a tile pair: two tiles of 128 rows × 50 features are 100 KiB, within a core's L2.
-const TILE: usize = 128;
-/// Rows of the micro-kernel: a 4 × 4 block of dot products is kept in registers.
-const MICRO: usize = 4;
+use crate::{CityId, ValidationError};
 
 /// `n` cities × `d` features, row-major, with each row's city id.
 #[derive(Debug, Clone, PartialEq)]
@@ -165,144 +163,273 @@ impl FeatureMatrix {
         heap.sorted(0)
     }
 
-    /// [`FeatureMatrix::nearest`] on `threads` threads.
+    /// [`FeatureMatrix::nearest`] on `threads` threads: the single-precision screen when the values allow it (see
+    /// [`Screen::usable`]), otherwise every pair in double precision.
     fn nearest_on(&self, k: usize, threads: usize) -> Vec<Vec<Neighbour>> {
+        self.nearest_with(k, threads, Screen::usable(self))
+    }
+
+    /// [`FeatureMatrix::nearest_on`] with the screen chosen by the caller: `false` computes every pair in double
+    /// precision, the reference the screen must agree with.
+    fn nearest_with(&self, k: usize, threads: usize, screen: bool) -> Vec<Vec<Neighbour>> {
         let n = self.len();
         let k = k.min(n.saturating_sub(1));
         if k == 0 {
             return vec![Vec::new(); n];
         }
-        let d = self.features;
         let norms: Vec<f64> = (0..n).map(|i| dot(self.row(i), self.row(i))).collect();
-        let blocks = n.div_ceil(TILE);
-        // Tile pairs (I, J) with I ≤ J: each pair of rows once; its distance goes to both rows' lists.
-        let pairs = blocks * (blocks + 1) / 2;
-        let threads = threads.clamp(1, pairs);
+        let screen = screen.then(|| Screen::new(self, &norms));
+        let strips = n.div_ceil(STRIP);
+        let threads = threads.clamp(1, strips);
         let next = AtomicUsize::new(0);
-        let heaps: Vec<TopK> = std::thread::scope(|scope| {
+        let done: Vec<Vec<(usize, Vec<Vec<Neighbour>>)>> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..threads)
                 .map(|_| {
-                    let (next, norms) = (&next, &norms);
+                    let (next, norms, screen) = (&next, &norms, &screen);
                     scope.spawn(move || {
-                        let mut heap = TopK::new(n, k);
-                        let mut packed_a = vec![0.0; TILE * d];
-                        let mut packed_b = vec![0.0; TILE * d];
+                        let mut done = Vec::new();
+                        let mut gram = Array2::<f32>::zeros((STRIP, BLOCK));
                         loop {
-                            let p = next.fetch_add(1, Ordering::Relaxed);
-                            if p >= pairs {
+                            let s = next.fetch_add(1, Ordering::Relaxed);
+                            if s >= strips {
                                 break;
                             }
-                            let (bi, bj) = pair_at(p, blocks);
-                            self.tile(bi, bj, norms, &mut packed_a, &mut packed_b, &mut heap);
+                            let rows = s * STRIP..((s + 1) * STRIP).min(n);
+                            let candidates = match screen {
+                                Some(screen) => screen.candidates(rows.clone(), k, &mut gram),
+                                None => rows
+                                    .clone()
+                                    .map(|i| (0..n as u32).filter(|&j| j as usize != i).collect())
+                                    .collect(),
+                            };
+                            let lists = rows
+                                .zip(candidates)
+                                .map(|(i, candidates)| self.exact(i, &candidates, norms, k))
+                                .collect();
+                            done.push((s, lists));
                         }
-                        heap
+                        done
                     })
                 })
                 .collect();
             handles
                 .into_iter()
                 .map(|h| match h.join() {
-                    Ok(heap) => heap,
+                    Ok(done) => done,
                     Err(panic) => std::panic::resume_unwind(panic),
                 })
                 .collect()
         });
-        (0..n)
-            .map(|i| {
-                let mut all: Vec<Neighbour> = heaps.iter().flat_map(|h| h.entries(i)).collect();
-                all.sort_by(order);
-                all.truncate(k);
-                all
+        let mut by_strip: Vec<(usize, Vec<Vec<Neighbour>>)> = done.into_iter().flatten().collect();
+        by_strip.sort_by_key(|&(s, _)| s);
+        by_strip.into_iter().flat_map(|(_, lists)| lists).collect()
+    }
+
+    /// The `k` nearest of row `i` among `candidates`, by the double-precision distance every path computes.
+    fn exact(&self, i: usize, candidates: &[u32], norms: &[f64], k: usize) -> Vec<Neighbour> {
+        let a = self.row(i);
+        let mut all: Vec<Neighbour> = candidates
+            .iter()
+            .map(|&j| {
+                let j = j as usize;
+                (j, expanded(norms[i], norms[j], dot(a, self.row(j))))
+            })
+            .collect();
+        all.sort_by(order);
+        all.truncate(k);
+        all
+    }
+}
+
+/// Rows of a strip: one thread screens a strip of rows against every row, block by block.
+const STRIP: usize = 256;
+/// Rows of a block: a strip × block of single-precision Gram products is 512 KiB, within a core's L2.
+const BLOCK: usize = 512;
+/// Lanes of the screen's vectorised minimum.
+const LANES: usize = 8;
+/// The unit roundoff of `f32`, 2⁻²⁴.
+const UNIT: f64 = 1.0 / (1u64 << 24) as f64;
+/// Values up to this magnitude (2²⁰) may be screened in single precision; a larger one sends the matrix to the
+/// double-precision path.
+const LARGEST: f64 = (1u64 << 20) as f64;
+/// Values below this magnitude (2⁻⁶⁰) are screened as 0, so that no single-precision product underflows.
+const SMALLEST: f64 = 1.0 / (1u64 << 60) as f64;
+/// The most features the screen takes: the error bound assumes `d × UNIT` small.
+const MOST_FEATURES: usize = 4096;
+
+/// The single-precision screen: the matrix in `f32`, and per row the bounds that turn an `f32` Gram product into a
+/// lower or an upper bound of the double-precision distance (see the module documentation).
+struct Screen {
+    /// The rows in `f32`, values below [`SMALLEST`] as 0.
+    values: Array2<f32>,
+    /// Per row, `‖x‖²(1 − τ) − ε` rounded to `f32`: added twice (once per side) to −2 a·b, a lower bound.
+    low: Vec<f32>,
+    /// Per row, `‖x‖²(1 + τ) + ε` in `f64`: added twice to −2 a·b, an upper bound.
+    high: Vec<f64>,
+}
+
+impl Screen {
+    /// Whether the screen's error bound holds for these values: every value finite and at most [`LARGEST`] in
+    /// magnitude, and at most [`MOST_FEATURES`] features (and at least one).
+    fn usable(m: &FeatureMatrix) -> bool {
+        (1..=MOST_FEATURES).contains(&m.features) && m.values.iter().all(|v| v.abs() <= LARGEST)
+    }
+
+    fn new(m: &FeatureMatrix, norms: &[f64]) -> Self {
+        let d = m.features;
+        let tau = 2.0 * (d as f64 + 16.0) * UNIT;
+        let eps = d as f64 * (1.0 / (1u64 << 36) as f64);
+        let values = Array2::from_shape_fn((m.len(), d), |(i, f)| {
+            let v = m.values[i * d + f];
+            if v.abs() < SMALLEST { 0.0 } else { v as f32 }
+        });
+        Self {
+            values,
+            low: norms
+                .iter()
+                .map(|&n| (n * (1.0 - tau) - eps) as f32)
+                .collect(),
+            high: norms.iter().map(|&n| n * (1.0 + tau) + eps).collect(),
+        }
+    }
+
+    /// For each row of `rows`, every other row that may be among its `k` nearest, in no order: a superset of them.
+    /// `gram` is scratch of [`STRIP`] × [`BLOCK`].
+    fn candidates(
+        &self,
+        rows: std::ops::Range<usize>,
+        k: usize,
+        gram: &mut Array2<f32>,
+    ) -> Vec<Vec<u32>> {
+        let n = self.low.len();
+        let first = rows.start;
+        let mut states: Vec<Candidates> = rows.clone().map(|_| Candidates::new(k)).collect();
+        let strip = self.values.slice_axis(Axis(0), Slice::from(rows.clone()));
+        let mut j0 = 0;
+        while j0 < n {
+            let j1 = (j0 + BLOCK).min(n);
+            let block = self.values.slice_axis(Axis(0), Slice::from(j0..j1));
+            let mut out = gram
+                .slice_axis_mut(Axis(0), Slice::from(..rows.len()))
+                .slice_axis_move(Axis(1), Slice::from(..j1 - j0));
+            general_mat_mul(-2.0, &strip, &block.t(), 0.0, &mut out);
+            let low = &self.low[j0..j1];
+            for (r, state) in states.iter_mut().enumerate() {
+                let i = first + r;
+                let products = gram.row(r);
+                let Some(products) = products.as_slice() else {
+                    unreachable!("a new array's rows are contiguous");
+                };
+                self.scan(i, j0, &products[..j1 - j0], low, state);
+            }
+            j0 = j1;
+        }
+        states
+            .into_iter()
+            .enumerate()
+            .map(|(r, mut state)| {
+                state.tighten(self, first + r);
+                state.rows.into_iter().map(|(j, _)| j).collect()
             })
             .collect()
     }
 
-    /// Every distance between the rows of block `bi` and those of block `bj` (`bi ≤ bj`), offered to both rows.
-    fn tile(
-        &self,
-        bi: usize,
-        bj: usize,
-        norms: &[f64],
-        packed_a: &mut [f64],
-        packed_b: &mut [f64],
-        heap: &mut TopK,
-    ) {
-        let (n, d) = (self.len(), self.features);
-        let (i0, j0) = (bi * TILE, bj * TILE);
-        let (ni, nj) = ((n - i0).min(TILE), (n - j0).min(TILE));
-        // Both blocks in panels of MICRO rows, each panel feature-major (feature f of its rows x at f × MICRO + x),
-        // zero rows up to a multiple of MICRO: the kernel streams two panels side by side.
-        let pack = |packed: &mut [f64], first: usize, rows: usize| {
-            for (p, panel) in packed[..rows.next_multiple_of(MICRO) * d]
-                .chunks_exact_mut(MICRO * d)
-                .enumerate()
-            {
-                for x in 0..MICRO {
-                    let r = p * MICRO + x;
-                    for f in 0..d {
-                        panel[f * MICRO + x] = if r < rows {
-                            self.values[(first + r) * d + f]
-                        } else {
-                            0.0
-                        };
-                    }
+    /// Offers row `i` the rows `j0..` whose −2 a·b are `products`: those whose lower bound is within the current
+    /// threshold become candidates. Most blocks of [`LANES`] × 4 rows are passed over on their minimum.
+    fn scan(&self, i: usize, j0: usize, products: &[f32], low: &[f32], state: &mut Candidates) {
+        let own = self.low[i];
+        let key = |p: f32, l: f32| (p + own) + l;
+        let (pc, pr) = products.as_chunks::<{ 4 * LANES }>();
+        let (lc, _) = low.as_chunks::<{ 4 * LANES }>();
+        for (c, (p, l)) in pc.iter().zip(lc).enumerate() {
+            let mut least = [f32::INFINITY; LANES];
+            for q in 0..4 {
+                for x in 0..LANES {
+                    let v = key(p[q * LANES + x], l[q * LANES + x]);
+                    least[x] = if v < least[x] { v } else { least[x] };
                 }
             }
-        };
-        pack(packed_a, i0, ni);
-        pack(packed_b, j0, nj);
-        let panels_a = packed_a[..ni.next_multiple_of(MICRO) * d].chunks_exact(MICRO * d);
-        for (pa, panel_a) in panels_a.enumerate() {
-            let r = pa * MICRO;
-            let (a, _) = panel_a.as_chunks::<MICRO>();
-            let panels_b = packed_b[..nj.next_multiple_of(MICRO) * d].chunks_exact(MICRO * d);
-            // On the diagonal tile only the pairs above the diagonal (j > i): panels from this one on.
-            let skip = if bi == bj { pa } else { 0 };
-            for (pb, panel_b) in panels_b.enumerate().skip(skip) {
-                let c = pb * MICRO;
-                let (b, _) = panel_b.as_chunks::<MICRO>();
-                // Four rows of four sums, each summed feature by feature from the first, as `dot` sums.
-                let (mut s0, mut s1, mut s2, mut s3) =
-                    ([0.0; MICRO], [0.0; MICRO], [0.0; MICRO], [0.0; MICRO]);
-                for (av, bv) in a.iter().zip(b) {
-                    s0 = add_scaled(s0, av[0], bv);
-                    s1 = add_scaled(s1, av[1], bv);
-                    s2 = add_scaled(s2, av[2], bv);
-                    s3 = add_scaled(s3, av[3], bv);
+            if least.iter().all(|&v| v > state.threshold) {
+                continue;
+            }
+            let base = c * 4 * LANES;
+            for x in 0..4 * LANES {
+                if key(p[x], l[x]) <= state.threshold && j0 + base + x != i {
+                    state.push((j0 + base + x) as u32, p[x], self, i);
                 }
-                let acc = [s0, s1, s2, s3];
-                for (x, row) in acc.iter().enumerate() {
-                    let i = i0 + r + x;
-                    if r + x >= ni {
-                        break;
-                    }
-                    for (y, &dot) in row.iter().enumerate() {
-                        let j = j0 + c + y;
-                        if c + y >= nj || (bi == bj && j <= i) {
-                            continue;
-                        }
-                        let dist = expanded(norms[i], norms[j], dot);
-                        heap.offer(i, j as u32, dist);
-                        heap.offer(j, i as u32, dist);
-                    }
-                }
+            }
+        }
+        let base = pc.len() * 4 * LANES;
+        for (x, &p) in pr.iter().enumerate() {
+            let j = base + x;
+            if key(p, low[j]) <= state.threshold && j0 + j != i {
+                state.push((j0 + j) as u32, p, self, i);
             }
         }
     }
 }
 
-/// `acc + a × b`, lane by lane: written out so the compiler keeps the lanes in vector registers.
-#[inline(always)]
-fn add_scaled(acc: [f64; MICRO], a: f64, b: &[f64; MICRO]) -> [f64; MICRO] {
-    [
-        acc[0] + a * b[0],
-        acc[1] + a * b[1],
-        acc[2] + a * b[2],
-        acc[3] + a * b[3],
-    ]
+/// One row's candidates while screening: each with its −2 a·b in `f32`, and the threshold on the lower bound.
+struct Candidates {
+    k: usize,
+    /// Prune when this many.
+    room: usize,
+    rows: Vec<(u32, f32)>,
+    /// A lower bound above this rules a row out: an upper bound of the `k`-th nearest distance, rounded up to `f32`.
+    threshold: f32,
 }
 
-/// The dot product summed feature by feature from the first, as the tiled kernel sums each of its pairs.
+impl Candidates {
+    fn new(k: usize) -> Self {
+        Self {
+            k,
+            room: (4 * k).max(32),
+            rows: Vec::new(),
+            threshold: f32::INFINITY,
+        }
+    }
+
+    /// Takes row `j`, whose −2 a·b with row `i` is `product`; when full, lowers the threshold and drops the rows
+    /// above it.
+    fn push(&mut self, j: u32, product: f32, screen: &Screen, i: usize) {
+        self.rows.push((j, product));
+        if self.rows.len() >= self.room {
+            self.tighten(screen, i);
+            if self.rows.len() * 2 > self.room {
+                self.room *= 2;
+            }
+        }
+    }
+
+    /// Lowers the threshold of row `i` to the `k`-th smallest upper bound among its candidates, and drops those
+    /// whose lower bound is above it.
+    fn tighten(&mut self, screen: &Screen, i: usize) {
+        self.prune(&screen.high, screen.high[i]);
+        let (threshold, own, low) = (self.threshold, screen.low[i], &screen.low);
+        self.rows
+            .retain(|&(j, p)| (p + own) + low[j as usize] <= threshold);
+    }
+
+    /// Lowers the threshold to the `k`-th smallest upper bound among the candidates.
+    fn prune(&mut self, high: &[f64], own_high: f64) {
+        if self.rows.len() < self.k {
+            return;
+        }
+        let mut upper: Vec<f64> = self
+            .rows
+            .iter()
+            .map(|&(j, p)| (f64::from(p) + own_high + high[j as usize]).max(0.0))
+            .collect();
+        let (_, kth, _) = upper.select_nth_unstable_by(self.k - 1, f64::total_cmp);
+        let kth = *kth;
+        let mut threshold = kth as f32;
+        if f64::from(threshold) < kth {
+            threshold = threshold.next_up();
+        }
+        self.threshold = self.threshold.min(threshold);
+    }
+}
+/// The dot product summed feature by feature from the first: every distance Mitra reports is computed with it.
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).fold(0.0, |s, (x, y)| s + x * y)
 }
@@ -315,20 +442,6 @@ fn expanded(na: f64, nb: f64, dot: f64) -> f64 {
 /// By distance, then by row.
 fn order(a: &Neighbour, b: &Neighbour) -> std::cmp::Ordering {
     a.1.total_cmp(&b.1).then(a.0.cmp(&b.0))
-}
-
-/// The `p`-th pair (I, J), I ≤ J, of `blocks` blocks, J by J: (0,0), (0,1), (1,1), (0,2), …
-fn pair_at(p: usize, blocks: usize) -> (usize, usize) {
-    // J is the largest j with j(j+1)/2 ≤ p.
-    let mut j = ((((8 * p + 1) as f64).sqrt() - 1.0) / 2.0) as usize;
-    while j * (j + 1) / 2 > p {
-        j -= 1;
-    }
-    while (j + 1) * (j + 2) / 2 <= p {
-        j += 1;
-    }
-    debug_assert!(j < blocks);
-    (p - j * (j + 1) / 2, j)
 }
 
 /// For each of `rows` rows, a bounded max-heap of its `k` best (distance, row) so far: the root is the worst kept,
@@ -623,20 +736,5 @@ mod tests {
         }
         assert_eq!(fast, m.nearest_on(k, 1));
         assert_eq!(fast, m.nearest(k));
-    }
-
-    #[test]
-    fn tile_pairs_are_enumerated_once_each() {
-        let blocks = 7;
-        let pairs: Vec<(usize, usize)> = (0..blocks * (blocks + 1) / 2)
-            .map(|p| pair_at(p, blocks))
-            .collect();
-        let mut expected = Vec::new();
-        for j in 0..blocks {
-            for i in 0..=j {
-                expected.push((i, j));
-            }
-        }
-        assert_eq!(pairs, expected);
     }
 }
