@@ -10,14 +10,43 @@
 //! pulls a city towards nor away from others on that feature. A column with no spread (every present value equal,
 //! or no value present) becomes all 0: it cannot tell cities apart.
 //!
-//! **Distances** are squared Euclidean distances computed by the expansion ‖a − b‖² = ‖a‖² + ‖b‖² − 2 a·b, the dot
-//! products in cache-sized tiles on every core. Each dot product is summed feature by feature from the first, in the
-//! same order whichever path computes it (the tiled kernel, or [`FeatureMatrix::nearest_one`]), so both give the same
-//! bits for the same pair; the expansion is clamped at 0. These values can differ in the last bits from summing
-//! (aᵢ − bᵢ)² directly, so two neighbours whose true distances are equal, or nearly, may come in either order
-//! relative to a direct computation — but always in the same order here: neighbours are ordered by the computed
-//! distance, then by row index, a total order (`f64::total_cmp`), so the result does not depend on the number of
-//! threads or how the work was split.
+//! **Distances** are squared Euclidean distances computed by the expansion ‖a − b‖² = ‖a‖² + ‖b‖² − 2 a·b in double
+//! precision, each dot product summed feature by feature from the first, clamped at 0: the same bits for the same
+//! pair whichever path computes it ([`FeatureMatrix::nearest`] or [`FeatureMatrix::nearest_one`]). These values can
+//! differ in the last bits from summing (aᵢ − bᵢ)² directly, so two neighbours whose true distances are equal, or
+//! nearly, may come in either order relative to a direct computation — but always in the same order here: neighbours
+//! are ordered by the computed distance, then by row index, a total order (`f64::total_cmp`), so the result does not
+//! depend on the number of threads or how the work was split.
+//!
+//! **The screen.** [`FeatureMatrix::nearest`] does not compute every pair in double precision. It first computes all
+//! dot products in single precision, as matrix products of a strip of rows by a block of rows (`ndarray`, whose
+//! `matrixmultiply` kernels pick AVX/FMA at run time), and keeps, for each row, only the rows that may be among its
+//! `k` nearest; those few candidates then get the double-precision distance above, and the `k` first by (distance,
+//! row) are the answer. The answer is the same as computing every pair in double precision, because the screen
+//! only drops a row when it is provably farther than `k` others:
+//!
+//! - Let u = 2⁻²⁴ (the unit roundoff of `f32`), `s = ‖a‖² + ‖b‖²`, and `a'`, `b'` the rows rounded to `f32` (a value
+//!   below 2⁻⁶⁰ in magnitude becomes 0; the screen is used only when every value is at most 2²⁰ in magnitude and
+//!   there are at most 4 096 features, so no product over- or underflows). Rounding the inputs changes each product
+//!   by at most (2u + u²)|aᵢbᵢ| plus 2⁻⁶⁰·2²⁰·2 for a flushed value; summing `d` products in any order, with or
+//!   without fused multiply-add, adds at most γ_d Σ|a'ᵢb'ᵢ|, γ_d = du/(1 − du); and Σ|aᵢbᵢ| ≤ s/2. So the
+//!   computed −2 a'·b' is within (d + 3)·u·s + d·2⁻³⁸ of −2 a·b.
+//! - The lower bound of a pair is (−2 a'·b' + ℓ_a) + ℓ_b in `f32`, with ℓ = ‖x‖²(1 − τ) − ε rounded to `f32`,
+//!   τ = 2(d + 16)u and ε = d·2⁻³⁶. The two roundings of ℓ and the two additions (on values at most 3s) add at most
+//!   (1 + 5.1)·u·s, so with the product's error the bound is below the exact ‖a − b‖² by at least
+//!   τs − (d + 10.1)us − d·2⁻³⁸ + 2ε > (d + 21)us, more than the double-precision error of the distance
+//!   (below 3(d + 2)·2⁻⁵³·s): the lower bound never exceeds the computed distance.
+//! - The upper bound is max(0, −2 a'·b' + h_a + h_b) in `f64`, with h = ‖x‖²(1 + τ) + ε: by the same count it is
+//!   never below the computed distance.
+//! - A row's threshold is the `k`-th smallest upper bound among `k` or more of its candidates (other rows), rounded
+//!   up to `f32`, so at least `k` other rows are at a computed distance at most the threshold. A row whose lower
+//!   bound is above the threshold is therefore strictly farther than `k` others and cannot be among the `k` nearest,
+//!   whatever the tie order; every other row stays a candidate. The threshold only falls as rows are screened.
+//!
+//! The safety factor is the 2 in τ: the bound needs (d + 10.1)u, τ is 2(d + 16)u. For 50 standardised features the
+//! lower and upper bounds are within about 10⁻⁵ relative of the distance, so a row keeps few candidates beyond its
+//! `k`. A matrix outside the screen's range (a value above 2²⁰, or more than 4 096 features) has every pair computed
+//! in double precision.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -736,5 +765,60 @@ mod tests {
         }
         assert_eq!(fast, m.nearest_on(k, 1));
         assert_eq!(fast, m.nearest(k));
+    }
+
+    #[test]
+    fn the_single_precision_screen_agrees_bit_for_bit_with_every_pair_in_double_precision() {
+        // 2 000 seeded rows, and around 40 of them clusters of near-ties: the same row again, rows moved along one
+        // feature by r(1 + m·10⁻¹²) (distances r² apart by a few parts in 10¹², far below single precision), and
+        // pairs moved by ±r (equal distances up to the rounding of q ± r).
+        let d = 20;
+        let base = random(2000, d, 20261204);
+        let mut values = base.values.clone();
+        for q in (0..2000).step_by(50) {
+            let row = base.row(q).to_vec();
+            values.extend_from_slice(&row);
+            for m in 0..6 {
+                let mut near = row.clone();
+                near[m % d] += 0.75 * (1.0 + m as f64 * 1e-12);
+                values.extend_from_slice(&near);
+                let mut far = row.clone();
+                far[(m + 7) % d] -= 0.75;
+                values.extend_from_slice(&far);
+            }
+        }
+        let n = values.len() / d;
+        let m = matrix(n, d, values);
+        assert!(Screen::usable(&m), "the test must exercise the screen");
+        let k = 10;
+        let screened = m.nearest_with(k, 3, true);
+        assert_eq!(screened, m.nearest_with(k, 2, false));
+        for i in (0..n).step_by(97).chain(2000..n) {
+            assert_eq!(screened[i], m.nearest_one(i, k), "row {i}");
+        }
+        // Row 0's cluster: its copy first at 0, then nine of the twelve rows moved by 0.75 (distance 0.5625).
+        assert_eq!(screened[0][0], (2000, 0.0));
+        assert!(
+            screened[0][1..]
+                .iter()
+                .all(|&(j, dist)| (2001..2013).contains(&j) && (dist - 0.5625).abs() < 1e-9)
+        );
+    }
+
+    #[test]
+    fn values_too_large_for_the_screen_take_the_double_precision_path() {
+        // Raw populations in the tens of millions: beyond the screen's 2²⁰, the same neighbours as row by row.
+        let mut values = random(200, 5, 7).values;
+        for (at, v) in values.iter_mut().enumerate() {
+            if at % 5 == 0 {
+                *v *= 3e7;
+            }
+        }
+        let m = matrix(200, 5, values);
+        assert!(!Screen::usable(&m));
+        let all = m.nearest(4);
+        for (i, got) in all.iter().enumerate() {
+            assert_eq!(*got, m.nearest_one(i, 4), "row {i}");
+        }
     }
 }
