@@ -206,34 +206,32 @@ impl FeatureMatrix {
         if k == 0 {
             return vec![Vec::new(); n];
         }
+        let threads = threads.max(1);
         let norms: Vec<f64> = (0..n).map(|i| dot(self.row(i), self.row(i))).collect();
-        let screen = screen.then(|| Screen::new(self, &norms));
+        let candidates = screen.then(|| Screen::new(self, &norms).candidates(k, threads));
         let strips = n.div_ceil(STRIP);
-        let threads = threads.clamp(1, strips);
         let next = AtomicUsize::new(0);
         let done: Vec<Vec<(usize, Vec<Vec<Neighbour>>)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
+            let handles: Vec<_> = (0..threads.min(strips))
                 .map(|_| {
-                    let (next, norms, screen) = (&next, &norms, &screen);
+                    let (next, norms, candidates) = (&next, &norms, &candidates);
                     scope.spawn(move || {
                         let mut done = Vec::new();
-                        let mut gram = Array2::<f32>::zeros((STRIP, BLOCK));
+                        let mut all = Vec::new();
                         loop {
                             let s = next.fetch_add(1, Ordering::Relaxed);
                             if s >= strips {
                                 break;
                             }
-                            let rows = s * STRIP..((s + 1) * STRIP).min(n);
-                            let candidates = match screen {
-                                Some(screen) => screen.candidates(rows.clone(), k, &mut gram),
-                                None => rows
-                                    .clone()
-                                    .map(|i| (0..n as u32).filter(|&j| j as usize != i).collect())
-                                    .collect(),
-                            };
-                            let lists = rows
-                                .zip(candidates)
-                                .map(|(i, candidates)| self.exact(i, &candidates, norms, k))
+                            let lists = (s * STRIP..((s + 1) * STRIP).min(n))
+                                .map(|i| match candidates {
+                                    Some(candidates) => self.exact(i, &candidates[i], norms, k),
+                                    None => {
+                                        all.clear();
+                                        all.extend((0..n as u32).filter(|&j| j as usize != i));
+                                        self.exact(i, &all, norms, k)
+                                    }
+                                })
                                 .collect();
                             done.push((s, lists));
                         }
@@ -241,13 +239,7 @@ impl FeatureMatrix {
                     })
                 })
                 .collect();
-            handles
-                .into_iter()
-                .map(|h| match h.join() {
-                    Ok(done) => done,
-                    Err(panic) => std::panic::resume_unwind(panic),
-                })
-                .collect()
+            join_all(handles)
         });
         let mut by_strip: Vec<(usize, Vec<Vec<Neighbour>>)> = done.into_iter().flatten().collect();
         by_strip.sort_by_key(|&(s, _)| s);
@@ -270,10 +262,21 @@ impl FeatureMatrix {
     }
 }
 
-/// Rows of a strip: one thread screens a strip of rows against every row, block by block.
+/// The results of scoped threads, in the order of their handles; a thread's panic goes on in the caller.
+fn join_all<T>(handles: Vec<std::thread::ScopedJoinHandle<'_, T>>) -> Vec<T> {
+    handles
+        .into_iter()
+        .map(|h| match h.join() {
+            Ok(done) => done,
+            Err(panic) => std::panic::resume_unwind(panic),
+        })
+        .collect()
+}
+
+/// Rows of a strip in the double-precision pass.
 const STRIP: usize = 256;
-/// Rows of a block: a strip × block of single-precision Gram products is 512 KiB, within a core's L2.
-const BLOCK: usize = 512;
+/// Rows of a tile of the screen: a tile pair's single-precision Gram products are 576 KiB, within a core's L2.
+const TILE: usize = 384;
 /// Lanes of the screen's vectorised minimum.
 const LANES: usize = 8;
 /// The unit roundoff of `f32`, 2⁻²⁴.
@@ -291,10 +294,16 @@ const MOST_FEATURES: usize = 4096;
 struct Screen {
     /// The rows in `f32`, values below [`SMALLEST`] as 0.
     values: Array2<f32>,
-    /// Per row, `‖x‖²(1 − τ) − ε` rounded to `f32`: added twice (once per side) to −2 a·b, a lower bound.
+    /// Per row, `‖x‖²(1 − τ) − ε` rounded to `f32`: −2 a·b + (ℓ_a + ℓ_b) is a lower bound.
     low: Vec<f32>,
-    /// Per row, `‖x‖²(1 + τ) + ε` in `f64`: added twice to −2 a·b, an upper bound.
+    /// Per row, `‖x‖²(1 + τ) + ε` in `f64`: −2 a·b + h_a + h_b is an upper bound.
     high: Vec<f64>,
+}
+
+/// One thread's screening state for every row: its candidates and its threshold.
+struct Screened {
+    rows: Vec<Candidates>,
+    threshold: Vec<f32>,
 }
 
 impl Screen {
@@ -322,90 +331,138 @@ impl Screen {
         }
     }
 
-    /// For each row of `rows`, every other row that may be among its `k` nearest, in no order: a superset of them.
-    /// `gram` is scratch of [`STRIP`] × [`BLOCK`].
-    fn candidates(
-        &self,
-        rows: std::ops::Range<usize>,
-        k: usize,
-        gram: &mut Array2<f32>,
-    ) -> Vec<Vec<u32>> {
+    /// The lower bound of the pair of rows `i` and `j` whose −2 a·b is `product`: symmetric in `i` and `j`.
+    fn key(&self, product: f32, i: usize, j: usize) -> f32 {
+        product + (self.low[i] + self.low[j])
+    }
+
+    /// For every row, every other row that may be among its `k` nearest, in no order: a superset of them. The tile
+    /// pairs (I, J), I ≤ J, are shared among `threads` threads; each pair of rows is screened once, for both rows.
+    fn candidates(&self, k: usize, threads: usize) -> Vec<Vec<u32>> {
         let n = self.low.len();
-        let first = rows.start;
-        let mut states: Vec<Candidates> = rows.clone().map(|_| Candidates::new(k)).collect();
-        let strip = self.values.slice_axis(Axis(0), Slice::from(rows.clone()));
-        let mut j0 = 0;
-        while j0 < n {
-            let j1 = (j0 + BLOCK).min(n);
-            let block = self.values.slice_axis(Axis(0), Slice::from(j0..j1));
-            let mut out = gram
-                .slice_axis_mut(Axis(0), Slice::from(..rows.len()))
-                .slice_axis_move(Axis(1), Slice::from(..j1 - j0));
-            general_mat_mul(-2.0, &strip, &block.t(), 0.0, &mut out);
-            let low = &self.low[j0..j1];
-            for (r, state) in states.iter_mut().enumerate() {
-                let i = first + r;
-                let products = gram.row(r);
-                let Some(products) = products.as_slice() else {
-                    unreachable!("a new array's rows are contiguous");
-                };
-                self.scan(i, j0, &products[..j1 - j0], low, state);
+        let tiles = n.div_ceil(TILE);
+        let pairs = tiles * (tiles + 1) / 2;
+        let next = AtomicUsize::new(0);
+        let mut screened: Vec<Screened> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads.clamp(1, pairs))
+                .map(|_| {
+                    let next = &next;
+                    scope.spawn(move || {
+                        let mut state = Screened {
+                            rows: (0..n).map(|_| Candidates::new(k)).collect(),
+                            threshold: vec![f32::INFINITY; n],
+                        };
+                        let mut gram = Array2::<f32>::zeros((TILE, TILE));
+                        loop {
+                            let p = next.fetch_add(1, Ordering::Relaxed);
+                            if p >= pairs {
+                                break;
+                            }
+                            let (bi, bj) = pair_at(p, tiles);
+                            self.tile(bi, bj, &mut gram, &mut state);
+                        }
+                        state
+                    })
+                })
+                .collect();
+            join_all(handles)
+        });
+        // Each row's candidates from every thread, under the lowest of their thresholds, tightened once more.
+        let Some(mut merged) = screened.pop() else {
+            return vec![Vec::new(); n];
+        };
+        for other in screened {
+            for (i, (rows, threshold)) in other.rows.into_iter().zip(other.threshold).enumerate() {
+                merged.rows[i].rows.extend(rows.rows);
+                merged.threshold[i] = merged.threshold[i].min(threshold);
             }
-            j0 = j1;
         }
-        states
+        merged
+            .rows
             .into_iter()
+            .zip(merged.threshold)
             .enumerate()
-            .map(|(r, mut state)| {
-                state.tighten(self, first + r);
-                state.rows.into_iter().map(|(j, _)| j).collect()
+            .map(|(i, (mut rows, mut threshold))| {
+                rows.tighten(&mut threshold, self, i);
+                rows.rows.into_iter().map(|(j, _)| j).collect()
             })
             .collect()
     }
 
-    /// Offers row `i` the rows `j0..` whose −2 a·b are `products`: those whose lower bound is within the current
-    /// threshold become candidates. Most blocks of [`LANES`] × 4 rows are passed over on their minimum.
-    fn scan(&self, i: usize, j0: usize, products: &[f32], low: &[f32], state: &mut Candidates) {
-        let own = self.low[i];
-        let key = |p: f32, l: f32| (p + own) + l;
-        let (pc, pr) = products.as_chunks::<{ 4 * LANES }>();
-        let (lc, _) = low.as_chunks::<{ 4 * LANES }>();
-        for (c, (p, l)) in pc.iter().zip(lc).enumerate() {
-            let mut least = [f32::INFINITY; LANES];
-            for q in 0..4 {
-                for x in 0..LANES {
-                    let v = key(p[q * LANES + x], l[q * LANES + x]);
-                    least[x] = if v < least[x] { v } else { least[x] };
+    /// Screens every pair of a row of tile `bi` and a row of tile `bj` (`bi ≤ bj`; on the diagonal each pair once),
+    /// for both rows: a pair whose lower bound is within a row's threshold becomes the row's candidate. Most runs of
+    /// [`LANES`] × 4 pairs are passed over on their minimum.
+    fn tile(&self, bi: usize, bj: usize, gram: &mut Array2<f32>, state: &mut Screened) {
+        let n = self.low.len();
+        let (rows, cols) = (
+            bi * TILE..((bi + 1) * TILE).min(n),
+            bj * TILE..((bj + 1) * TILE).min(n),
+        );
+        let a = self.values.slice_axis(Axis(0), Slice::from(rows.clone()));
+        let b = self.values.slice_axis(Axis(0), Slice::from(cols.clone()));
+        let mut out = gram
+            .slice_axis_mut(Axis(0), Slice::from(..rows.len()))
+            .slice_axis_move(Axis(1), Slice::from(..cols.len()));
+        general_mat_mul(-2.0, &a, &b.t(), 0.0, &mut out);
+        const RUN: usize = 4 * LANES;
+        for (r, i) in rows.clone().enumerate() {
+            let products = gram.row(r);
+            let Some(products) = products.as_slice() else {
+                unreachable!("a new array's rows are contiguous");
+            };
+            // On the diagonal tile only the pairs with j > i.
+            let from = if bi == bj { r + 1 } else { 0 };
+            let j0 = cols.start + from;
+            let products = &products[from..cols.len()];
+            let low = &self.low[j0..cols.end];
+            let own = self.low[i];
+            let (pc, pr) = products.as_chunks::<RUN>();
+            let (lc, _) = low.as_chunks::<RUN>();
+            for (c, (p, l)) in pc.iter().zip(lc).enumerate() {
+                let mine = state.threshold[i];
+                let t = &state.threshold[j0 + c * RUN..j0 + (c + 1) * RUN];
+                let mut least = [f32::INFINITY; LANES];
+                for q in 0..4 {
+                    for x in 0..LANES {
+                        let y = q * LANES + x;
+                        let either = if t[y] > mine { t[y] } else { mine };
+                        let v = (p[y] + (own + l[y])) - either;
+                        least[x] = if v < least[x] { v } else { least[x] };
+                    }
+                }
+                if least.iter().all(|&v| v > 0.0) {
+                    continue;
+                }
+                for (x, &p) in p.iter().enumerate() {
+                    self.offer(i, j0 + c * RUN + x, p, state);
                 }
             }
-            if least.iter().all(|&v| v > state.threshold) {
-                continue;
-            }
-            let base = c * 4 * LANES;
-            for x in 0..4 * LANES {
-                if key(p[x], l[x]) <= state.threshold && j0 + base + x != i {
-                    state.push((j0 + base + x) as u32, p[x], self, i);
-                }
+            let base = j0 + pc.len() * RUN;
+            for (x, &p) in pr.iter().enumerate() {
+                self.offer(i, base + x, p, state);
             }
         }
-        let base = pc.len() * 4 * LANES;
-        for (x, &p) in pr.iter().enumerate() {
-            let j = base + x;
-            if key(p, low[j]) <= state.threshold && j0 + j != i {
-                state.push((j0 + j) as u32, p, self, i);
+    }
+
+    /// Offers the pair of rows `i` and `j`, whose −2 a·b is `product`, to both rows.
+    fn offer(&self, i: usize, j: usize, product: f32, state: &mut Screened) {
+        let key = self.key(product, i, j);
+        for (row, other) in [(i, j), (j, i)] {
+            if key <= state.threshold[row] {
+                state.rows[row].push(other as u32, product, &mut state.threshold[row], self, row);
             }
         }
     }
 }
 
-/// One row's candidates while screening: each with its −2 a·b in `f32`, and the threshold on the lower bound.
+/// One row's candidates while screening: each with its −2 a·b in `f32`. Its threshold is kept apart (in
+/// [`Screened`]): a lower bound above it rules a row out; it is an upper bound of the `k`-th nearest distance,
+/// rounded up to `f32`.
 struct Candidates {
     k: usize,
-    /// Prune when this many.
+    /// Tighten when this many.
     room: usize,
     rows: Vec<(u32, f32)>,
-    /// A lower bound above this rules a row out: an upper bound of the `k`-th nearest distance, rounded up to `f32`.
-    threshold: f32,
 }
 
 impl Candidates {
@@ -414,50 +471,44 @@ impl Candidates {
             k,
             room: (4 * k).max(32),
             rows: Vec::new(),
-            threshold: f32::INFINITY,
         }
     }
 
-    /// Takes row `j`, whose −2 a·b with row `i` is `product`; when full, lowers the threshold and drops the rows
-    /// above it.
-    fn push(&mut self, j: u32, product: f32, screen: &Screen, i: usize) {
+    /// Takes row `j`, whose −2 a·b with row `i` is `product`; when full, tightens.
+    fn push(&mut self, j: u32, product: f32, threshold: &mut f32, screen: &Screen, i: usize) {
         self.rows.push((j, product));
         if self.rows.len() >= self.room {
-            self.tighten(screen, i);
+            self.tighten(threshold, screen, i);
             if self.rows.len() * 2 > self.room {
                 self.room *= 2;
             }
         }
     }
 
-    /// Lowers the threshold of row `i` to the `k`-th smallest upper bound among its candidates, and drops those
-    /// whose lower bound is above it.
-    fn tighten(&mut self, screen: &Screen, i: usize) {
-        self.prune(&screen.high, screen.high[i]);
-        let (threshold, own, low) = (self.threshold, screen.low[i], &screen.low);
+    /// Lowers the `threshold` of row `i` to the `k`-th smallest upper bound among its candidates, rounded up to
+    /// `f32`, and drops the candidates whose lower bound is above it.
+    fn tighten(&mut self, threshold: &mut f32, screen: &Screen, i: usize) {
+        if self.rows.len() >= self.k {
+            let own = screen.high[i];
+            let mut upper: Vec<f64> = self
+                .rows
+                .iter()
+                .map(|&(j, p)| (f64::from(p) + own + screen.high[j as usize]).max(0.0))
+                .collect();
+            let (_, kth, _) = upper.select_nth_unstable_by(self.k - 1, f64::total_cmp);
+            let kth = *kth;
+            let mut rounded = kth as f32;
+            if f64::from(rounded) < kth {
+                rounded = rounded.next_up();
+            }
+            *threshold = threshold.min(rounded);
+        }
+        let threshold = *threshold;
         self.rows
-            .retain(|&(j, p)| (p + own) + low[j as usize] <= threshold);
-    }
-
-    /// Lowers the threshold to the `k`-th smallest upper bound among the candidates.
-    fn prune(&mut self, high: &[f64], own_high: f64) {
-        if self.rows.len() < self.k {
-            return;
-        }
-        let mut upper: Vec<f64> = self
-            .rows
-            .iter()
-            .map(|&(j, p)| (f64::from(p) + own_high + high[j as usize]).max(0.0))
-            .collect();
-        let (_, kth, _) = upper.select_nth_unstable_by(self.k - 1, f64::total_cmp);
-        let kth = *kth;
-        let mut threshold = kth as f32;
-        if f64::from(threshold) < kth {
-            threshold = threshold.next_up();
-        }
-        self.threshold = self.threshold.min(threshold);
+            .retain(|&(j, p)| screen.key(p, i, j as usize) <= threshold);
     }
 }
+
 /// The dot product summed feature by feature from the first: every distance Mitra reports is computed with it.
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).fold(0.0, |s, (x, y)| s + x * y)
@@ -471,6 +522,20 @@ fn expanded(na: f64, nb: f64, dot: f64) -> f64 {
 /// By distance, then by row.
 fn order(a: &Neighbour, b: &Neighbour) -> std::cmp::Ordering {
     a.1.total_cmp(&b.1).then(a.0.cmp(&b.0))
+}
+
+/// The `p`-th pair (I, J), I ≤ J, of `blocks` blocks, J by J: (0,0), (0,1), (1,1), (0,2), …
+fn pair_at(p: usize, blocks: usize) -> (usize, usize) {
+    // J is the largest j with j(j+1)/2 ≤ p.
+    let mut j = ((((8 * p + 1) as f64).sqrt() - 1.0) / 2.0) as usize;
+    while j * (j + 1) / 2 > p {
+        j -= 1;
+    }
+    while (j + 1) * (j + 2) / 2 <= p {
+        j += 1;
+    }
+    debug_assert!(j < blocks);
+    (p - j * (j + 1) / 2, j)
 }
 
 /// For each of `rows` rows, a bounded max-heap of its `k` best (distance, row) so far: the root is the worst kept,
