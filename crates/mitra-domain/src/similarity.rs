@@ -421,20 +421,26 @@ impl Screen {
             for (c, (p, l)) in pc.iter().zip(lc).enumerate() {
                 let mine = state.threshold[i];
                 let t = &state.threshold[j0 + c * RUN..j0 + (c + 1) * RUN];
+                // Each pair's lower bound less the larger of its two rows' thresholds: at most 0 (rounding keeps
+                // the sign) when the pair may be a candidate of either row.
+                let mut margin = [0.0f32; RUN];
+                for (y, m) in margin.iter_mut().enumerate() {
+                    let either = if t[y] > mine { t[y] } else { mine };
+                    *m = (p[y] + (own + l[y])) - either;
+                }
                 let mut least = [f32::INFINITY; LANES];
-                for q in 0..4 {
-                    for x in 0..LANES {
-                        let y = q * LANES + x;
-                        let either = if t[y] > mine { t[y] } else { mine };
-                        let v = (p[y] + (own + l[y])) - either;
-                        least[x] = if v < least[x] { v } else { least[x] };
+                for run in margin.as_chunks::<LANES>().0 {
+                    for (m, &v) in least.iter_mut().zip(run) {
+                        *m = if v < *m { v } else { *m };
                     }
                 }
                 if least.iter().all(|&v| v > 0.0) {
                     continue;
                 }
-                for (x, &p) in p.iter().enumerate() {
-                    self.offer(i, j0 + c * RUN + x, p, state);
+                for (x, (&p, &m)) in p.iter().zip(&margin).enumerate() {
+                    if m <= 0.0 {
+                        self.offer(i, j0 + c * RUN + x, p, state);
+                    }
                 }
             }
             let base = j0 + pc.len() * RUN;
