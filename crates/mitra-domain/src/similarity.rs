@@ -19,8 +19,8 @@
 //! depend on the number of threads or how the work was split.
 //!
 //! **The screen.** [`FeatureMatrix::nearest`] does not compute every pair in double precision. It first computes all
-//! dot products in single precision, as matrix products of a strip of rows by a block of rows (`ndarray`, whose
-//! `matrixmultiply` kernels pick AVX/FMA at run time), and keeps, for each row, only the rows that may be among its
+//! dot products in single precision, as matrix products of one tile of rows by another, each pair of rows once for
+//! both, on every core (`ndarray`, whose `matrixmultiply` kernels pick AVX/FMA at run time), and keeps, for each row, only the rows that may be among its
 //! `k` nearest; those few candidates then get the double-precision distance above, and the `k` first by (distance,
 //! row) are the answer. The answer is the same as computing every pair in double precision, because the screen
 //! only drops a row when it is provably farther than `k` others:
@@ -31,7 +31,7 @@
 //!   by at most (2u + u²)|aᵢbᵢ| plus 2⁻⁶⁰·2²⁰·2 for a flushed value; summing `d` products in any order, with or
 //!   without fused multiply-add, adds at most γ_d Σ|a'ᵢb'ᵢ|, γ_d = du/(1 − du); and Σ|aᵢbᵢ| ≤ s/2. So the
 //!   computed −2 a'·b' is within (d + 3)·u·s + d·2⁻³⁸ of −2 a·b.
-//! - The lower bound of a pair is (−2 a'·b' + ℓ_a) + ℓ_b in `f32`, with ℓ = ‖x‖²(1 − τ) − ε rounded to `f32`,
+//! - The lower bound of a pair is −2 a'·b' + (ℓ_a + ℓ_b) in `f32` (the same for both rows of the pair), with ℓ = ‖x‖²(1 − τ) − ε rounded to `f32`,
 //!   τ = 2(d + 16)u and ε = d·2⁻³⁶. The two roundings of ℓ and the two additions (on values at most 3s) add at most
 //!   (1 + 5.1)·u·s, so with the product's error the bound is below the exact ‖a − b‖² by at least
 //!   τs − (d + 10.1)us − d·2⁻³⁸ + 2ε > (d + 21)us, more than the double-precision error of the distance
@@ -42,6 +42,9 @@
 //!   up to `f32`, so at least `k` other rows are at a computed distance at most the threshold. A row whose lower
 //!   bound is above the threshold is therefore strictly farther than `k` others and cannot be among the `k` nearest,
 //!   whatever the tie order; every other row stays a candidate. The threshold only falls as rows are screened.
+//!   Each thread keeps its own thresholds, each valid; a row's candidates from all threads are then held to the
+//!   lowest. Runs of pairs are passed over when every pair's lower bound less the larger of its two rows'
+//!   thresholds, computed in `f32`, is above 0: a rounded difference keeps the sign of the exact one.
 //!
 //! The safety factor is the 2 in τ: the bound needs (d + 10.1)u, τ is 2(d + 16)u. For 50 standardised features the
 //! lower and upper bounds are within about 10⁻⁵ relative of the distance, so a row keeps few candidates beyond its
