@@ -10,23 +10,53 @@
 //! pulls a city towards nor away from others on that feature. A column with no spread (every present value equal,
 //! or no value present) becomes all 0: it cannot tell cities apart.
 //!
-//! **Distances** are squared Euclidean distances computed by the expansion ‖a − b‖² = ‖a‖² + ‖b‖² − 2 a·b, the dot
-//! products in cache-sized tiles on every core. Each dot product is summed feature by feature from the first, in the
-//! same order whichever path computes it (the tiled kernel, or [`FeatureMatrix::nearest_one`]), so both give the same
-//! bits for the same pair; the expansion is clamped at 0. These values can differ in the last bits from summing
-//! (aᵢ − bᵢ)² directly, so two neighbours whose true distances are equal, or nearly, may come in either order
-//! relative to a direct computation — but always in the same order here: neighbours are ordered by the computed
-//! distance, then by row index, a total order (`f64::total_cmp`), so the result does not depend on the number of
-//! threads or how the work was split.
+//! **Distances** are squared Euclidean distances computed by the expansion ‖a − b‖² = ‖a‖² + ‖b‖² − 2 a·b in double
+//! precision, each dot product summed feature by feature from the first, clamped at 0: the same bits for the same
+//! pair whichever path computes it ([`FeatureMatrix::nearest`] or [`FeatureMatrix::nearest_one`]). These values can
+//! differ in the last bits from summing (aᵢ − bᵢ)² directly, so two neighbours whose true distances are equal, or
+//! nearly, may come in either order relative to a direct computation — but always in the same order here: neighbours
+//! are ordered by the computed distance, then by row index, a total order (`f64::total_cmp`), so the result does not
+//! depend on the number of threads or how the work was split.
+//!
+//! **The screen.** [`FeatureMatrix::nearest`] does not compute every pair in double precision. It first computes all
+//! dot products in single precision, as matrix products of one tile of rows by another, each pair of rows once for
+//! both, on every core (`ndarray`, whose `matrixmultiply` kernels pick AVX/FMA at run time), and keeps, for each row, only the rows that may be among its
+//! `k` nearest; those few candidates then get the double-precision distance above, and the `k` first by (distance,
+//! row) are the answer. The answer is the same as computing every pair in double precision, because the screen
+//! only drops a row when it is provably farther than `k` others:
+//!
+//! - Let u = 2⁻²⁴ (the unit roundoff of `f32`), `s = ‖a‖² + ‖b‖²`, and `a'`, `b'` the rows rounded to `f32` (a value
+//!   below 2⁻⁶⁰ in magnitude becomes 0; the screen is used only when every value is at most 2²⁰ in magnitude and
+//!   there are at most 4 096 features, so no product over- or underflows). Rounding the inputs changes each product
+//!   by at most (2u + u²)|aᵢbᵢ| plus 2⁻⁶⁰·2²⁰·2 for a flushed value; summing `d` products in any order, with or
+//!   without fused multiply-add, adds at most γ_d Σ|a'ᵢb'ᵢ|, γ_d = du/(1 − du); and Σ|aᵢbᵢ| ≤ s/2. So the
+//!   computed −2 a'·b' is within (d + 3)·u·s + d·2⁻³⁸ of −2 a·b.
+//! - The lower bound of a pair is −2 a'·b' + (ℓ_a + ℓ_b) in `f32` (the same for both rows of the pair), with ℓ = ‖x‖²(1 − τ) − ε rounded to `f32`,
+//!   τ = 2(d + 16)u and ε = d·2⁻³⁶. The two roundings of ℓ and the two additions (on values at most 3s) add at most
+//!   (1 + 5.1)·u·s, so with the product's error the bound is below the exact ‖a − b‖² by at least
+//!   τs − (d + 10.1)us − d·2⁻³⁸ + 2ε > (d + 21)us, more than the double-precision error of the distance
+//!   (below 3(d + 2)·2⁻⁵³·s): the lower bound never exceeds the computed distance.
+//! - The upper bound is max(0, −2 a'·b' + h_a + h_b) in `f64`, with h = ‖x‖²(1 + τ) + ε: by the same count it is
+//!   never below the computed distance.
+//! - A row's threshold is the `k`-th smallest upper bound among `k` or more of its candidates (other rows), rounded
+//!   up to `f32`, so at least `k` other rows are at a computed distance at most the threshold. A row whose lower
+//!   bound is above the threshold is therefore strictly farther than `k` others and cannot be among the `k` nearest,
+//!   whatever the tie order; every other row stays a candidate. The threshold only falls as rows are screened.
+//!   Each thread keeps its own thresholds, each valid; a row's candidates from all threads are then held to the
+//!   lowest. Runs of pairs are passed over when every pair's lower bound less the larger of its two rows'
+//!   thresholds, computed in `f32`, is above 0: a rounded difference keeps the sign of the exact one.
+//!
+//! The safety factor is the 2 in τ: the bound needs (d + 10.1)u, τ is 2(d + 16)u. For 50 standardised features the
+//! lower and upper bounds are within about 10⁻⁵ relative of the distance, so a row keeps few candidates beyond its
+//! `k`. A matrix outside the screen's range (a value above 2²⁰, or more than 4 096 features) has every pair computed
+//! in double precision.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::{CityId, ValidationError};
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array2, Axis, Slice};
 
-/// Rows per tile on each side of a tile pair: two tiles of 128 rows × 50 features are 100 KiB, within a core's L2.
-const TILE: usize = 128;
-/// Rows of the micro-kernel: a 4 × 4 block of dot products is kept in registers.
-const MICRO: usize = 4;
+use crate::{CityId, ValidationError};
 
 /// `n` cities × `d` features, row-major, with each row's city id.
 #[derive(Debug, Clone, PartialEq)]
@@ -165,144 +195,330 @@ impl FeatureMatrix {
         heap.sorted(0)
     }
 
-    /// [`FeatureMatrix::nearest`] on `threads` threads.
+    /// [`FeatureMatrix::nearest`] on `threads` threads: the single-precision screen when the values allow it (see
+    /// [`Screen::usable`]), otherwise every pair in double precision.
     fn nearest_on(&self, k: usize, threads: usize) -> Vec<Vec<Neighbour>> {
+        self.nearest_with(k, threads, Screen::usable(self))
+    }
+
+    /// [`FeatureMatrix::nearest_on`] with the screen chosen by the caller: `false` computes every pair in double
+    /// precision, the reference the screen must agree with.
+    fn nearest_with(&self, k: usize, threads: usize, screen: bool) -> Vec<Vec<Neighbour>> {
         let n = self.len();
         let k = k.min(n.saturating_sub(1));
         if k == 0 {
             return vec![Vec::new(); n];
         }
-        let d = self.features;
+        let threads = threads.max(1);
         let norms: Vec<f64> = (0..n).map(|i| dot(self.row(i), self.row(i))).collect();
-        let blocks = n.div_ceil(TILE);
-        // Tile pairs (I, J) with I ≤ J: each pair of rows once; its distance goes to both rows' lists.
-        let pairs = blocks * (blocks + 1) / 2;
-        let threads = threads.clamp(1, pairs);
+        let candidates = screen.then(|| Screen::new(self, &norms).candidates(k, threads));
+        let strips = n.div_ceil(STRIP);
         let next = AtomicUsize::new(0);
-        let heaps: Vec<TopK> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
+        let done: Vec<Vec<(usize, Vec<Vec<Neighbour>>)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads.min(strips))
                 .map(|_| {
-                    let (next, norms) = (&next, &norms);
+                    let (next, norms, candidates) = (&next, &norms, &candidates);
                     scope.spawn(move || {
-                        let mut heap = TopK::new(n, k);
-                        let mut packed_a = vec![0.0; TILE * d];
-                        let mut packed_b = vec![0.0; TILE * d];
+                        let mut done = Vec::new();
+                        let mut all = Vec::new();
+                        loop {
+                            let s = next.fetch_add(1, Ordering::Relaxed);
+                            if s >= strips {
+                                break;
+                            }
+                            let lists = (s * STRIP..((s + 1) * STRIP).min(n))
+                                .map(|i| match candidates {
+                                    Some(candidates) => self.exact(i, &candidates[i], norms, k),
+                                    None => {
+                                        all.clear();
+                                        all.extend((0..n as u32).filter(|&j| j as usize != i));
+                                        self.exact(i, &all, norms, k)
+                                    }
+                                })
+                                .collect();
+                            done.push((s, lists));
+                        }
+                        done
+                    })
+                })
+                .collect();
+            join_all(handles)
+        });
+        let mut by_strip: Vec<(usize, Vec<Vec<Neighbour>>)> = done.into_iter().flatten().collect();
+        by_strip.sort_by_key(|&(s, _)| s);
+        by_strip.into_iter().flat_map(|(_, lists)| lists).collect()
+    }
+
+    /// The `k` nearest of row `i` among `candidates`, by the double-precision distance every path computes.
+    fn exact(&self, i: usize, candidates: &[u32], norms: &[f64], k: usize) -> Vec<Neighbour> {
+        let a = self.row(i);
+        let mut all: Vec<Neighbour> = candidates
+            .iter()
+            .map(|&j| {
+                let j = j as usize;
+                (j, expanded(norms[i], norms[j], dot(a, self.row(j))))
+            })
+            .collect();
+        all.sort_by(order);
+        all.truncate(k);
+        all
+    }
+}
+
+/// The results of scoped threads, in the order of their handles; a thread's panic goes on in the caller.
+fn join_all<T>(handles: Vec<std::thread::ScopedJoinHandle<'_, T>>) -> Vec<T> {
+    handles
+        .into_iter()
+        .map(|h| match h.join() {
+            Ok(done) => done,
+            Err(panic) => std::panic::resume_unwind(panic),
+        })
+        .collect()
+}
+
+/// Rows of a strip in the double-precision pass.
+const STRIP: usize = 256;
+/// Rows of a tile of the screen: a tile pair's single-precision Gram products are 576 KiB, within a core's L2.
+const TILE: usize = 384;
+/// Lanes of the screen's vectorised minimum.
+const LANES: usize = 8;
+/// The unit roundoff of `f32`, 2⁻²⁴.
+const UNIT: f64 = 1.0 / (1u64 << 24) as f64;
+/// Values up to this magnitude (2²⁰) may be screened in single precision; a larger one sends the matrix to the
+/// double-precision path.
+const LARGEST: f64 = (1u64 << 20) as f64;
+/// Values below this magnitude (2⁻⁶⁰) are screened as 0, so that no single-precision product underflows.
+const SMALLEST: f64 = 1.0 / (1u64 << 60) as f64;
+/// The most features the screen takes: the error bound assumes `d × UNIT` small.
+const MOST_FEATURES: usize = 4096;
+
+/// The single-precision screen: the matrix in `f32`, and per row the bounds that turn an `f32` Gram product into a
+/// lower or an upper bound of the double-precision distance (see the module documentation).
+struct Screen {
+    /// The rows in `f32`, values below [`SMALLEST`] as 0.
+    values: Array2<f32>,
+    /// Per row, `‖x‖²(1 − τ) − ε` rounded to `f32`: −2 a·b + (ℓ_a + ℓ_b) is a lower bound.
+    low: Vec<f32>,
+    /// Per row, `‖x‖²(1 + τ) + ε` in `f64`: −2 a·b + h_a + h_b is an upper bound.
+    high: Vec<f64>,
+}
+
+/// One thread's screening state for every row: its candidates and its threshold.
+struct Screened {
+    rows: Vec<Candidates>,
+    threshold: Vec<f32>,
+}
+
+impl Screen {
+    /// Whether the screen's error bound holds for these values: every value finite and at most [`LARGEST`] in
+    /// magnitude, and at most [`MOST_FEATURES`] features (and at least one).
+    fn usable(m: &FeatureMatrix) -> bool {
+        (1..=MOST_FEATURES).contains(&m.features) && m.values.iter().all(|v| v.abs() <= LARGEST)
+    }
+
+    fn new(m: &FeatureMatrix, norms: &[f64]) -> Self {
+        let d = m.features;
+        let tau = 2.0 * (d as f64 + 16.0) * UNIT;
+        let eps = d as f64 * (1.0 / (1u64 << 36) as f64);
+        let values = Array2::from_shape_fn((m.len(), d), |(i, f)| {
+            let v = m.values[i * d + f];
+            if v.abs() < SMALLEST { 0.0 } else { v as f32 }
+        });
+        Self {
+            values,
+            low: norms
+                .iter()
+                .map(|&n| (n * (1.0 - tau) - eps) as f32)
+                .collect(),
+            high: norms.iter().map(|&n| n * (1.0 + tau) + eps).collect(),
+        }
+    }
+
+    /// The lower bound of the pair of rows `i` and `j` whose −2 a·b is `product`: symmetric in `i` and `j`.
+    fn key(&self, product: f32, i: usize, j: usize) -> f32 {
+        product + (self.low[i] + self.low[j])
+    }
+
+    /// For every row, every other row that may be among its `k` nearest, in no order: a superset of them. The tile
+    /// pairs (I, J), I ≤ J, are shared among `threads` threads; each pair of rows is screened once, for both rows.
+    fn candidates(&self, k: usize, threads: usize) -> Vec<Vec<u32>> {
+        let n = self.low.len();
+        let tiles = n.div_ceil(TILE);
+        let pairs = tiles * (tiles + 1) / 2;
+        let next = AtomicUsize::new(0);
+        let mut screened: Vec<Screened> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads.clamp(1, pairs))
+                .map(|_| {
+                    let next = &next;
+                    scope.spawn(move || {
+                        let mut state = Screened {
+                            rows: (0..n).map(|_| Candidates::new(k)).collect(),
+                            threshold: vec![f32::INFINITY; n],
+                        };
+                        let mut gram = Array2::<f32>::zeros((TILE, TILE));
                         loop {
                             let p = next.fetch_add(1, Ordering::Relaxed);
                             if p >= pairs {
                                 break;
                             }
-                            let (bi, bj) = pair_at(p, blocks);
-                            self.tile(bi, bj, norms, &mut packed_a, &mut packed_b, &mut heap);
+                            let (bi, bj) = pair_at(p, tiles);
+                            self.tile(bi, bj, &mut gram, &mut state);
                         }
-                        heap
+                        state
                     })
                 })
                 .collect();
-            handles
-                .into_iter()
-                .map(|h| match h.join() {
-                    Ok(heap) => heap,
-                    Err(panic) => std::panic::resume_unwind(panic),
-                })
-                .collect()
+            join_all(handles)
         });
-        (0..n)
-            .map(|i| {
-                let mut all: Vec<Neighbour> = heaps.iter().flat_map(|h| h.entries(i)).collect();
-                all.sort_by(order);
-                all.truncate(k);
-                all
+        // Each row's candidates from every thread, under the lowest of their thresholds, tightened once more.
+        let Some(mut merged) = screened.pop() else {
+            return vec![Vec::new(); n];
+        };
+        for other in screened {
+            for (i, (rows, threshold)) in other.rows.into_iter().zip(other.threshold).enumerate() {
+                merged.rows[i].rows.extend(rows.rows);
+                merged.threshold[i] = merged.threshold[i].min(threshold);
+            }
+        }
+        merged
+            .rows
+            .into_iter()
+            .zip(merged.threshold)
+            .enumerate()
+            .map(|(i, (mut rows, mut threshold))| {
+                rows.tighten(&mut threshold, self, i);
+                rows.rows.into_iter().map(|(j, _)| j).collect()
             })
             .collect()
     }
 
-    /// Every distance between the rows of block `bi` and those of block `bj` (`bi ≤ bj`), offered to both rows.
-    fn tile(
-        &self,
-        bi: usize,
-        bj: usize,
-        norms: &[f64],
-        packed_a: &mut [f64],
-        packed_b: &mut [f64],
-        heap: &mut TopK,
-    ) {
-        let (n, d) = (self.len(), self.features);
-        let (i0, j0) = (bi * TILE, bj * TILE);
-        let (ni, nj) = ((n - i0).min(TILE), (n - j0).min(TILE));
-        // Both blocks in panels of MICRO rows, each panel feature-major (feature f of its rows x at f × MICRO + x),
-        // zero rows up to a multiple of MICRO: the kernel streams two panels side by side.
-        let pack = |packed: &mut [f64], first: usize, rows: usize| {
-            for (p, panel) in packed[..rows.next_multiple_of(MICRO) * d]
-                .chunks_exact_mut(MICRO * d)
-                .enumerate()
-            {
-                for x in 0..MICRO {
-                    let r = p * MICRO + x;
-                    for f in 0..d {
-                        panel[f * MICRO + x] = if r < rows {
-                            self.values[(first + r) * d + f]
-                        } else {
-                            0.0
-                        };
+    /// Screens every pair of a row of tile `bi` and a row of tile `bj` (`bi ≤ bj`; on the diagonal each pair once),
+    /// for both rows: a pair whose lower bound is within a row's threshold becomes the row's candidate. Most runs of
+    /// [`LANES`] × 4 pairs are passed over on their minimum.
+    fn tile(&self, bi: usize, bj: usize, gram: &mut Array2<f32>, state: &mut Screened) {
+        let n = self.low.len();
+        let (rows, cols) = (
+            bi * TILE..((bi + 1) * TILE).min(n),
+            bj * TILE..((bj + 1) * TILE).min(n),
+        );
+        let a = self.values.slice_axis(Axis(0), Slice::from(rows.clone()));
+        let b = self.values.slice_axis(Axis(0), Slice::from(cols.clone()));
+        let mut out = gram
+            .slice_axis_mut(Axis(0), Slice::from(..rows.len()))
+            .slice_axis_move(Axis(1), Slice::from(..cols.len()));
+        general_mat_mul(-2.0, &a, &b.t(), 0.0, &mut out);
+        const RUN: usize = 4 * LANES;
+        for (r, i) in rows.clone().enumerate() {
+            let products = gram.row(r);
+            let Some(products) = products.as_slice() else {
+                unreachable!("a new array's rows are contiguous");
+            };
+            // On the diagonal tile only the pairs with j > i.
+            let from = if bi == bj { r + 1 } else { 0 };
+            let j0 = cols.start + from;
+            let products = &products[from..cols.len()];
+            let low = &self.low[j0..cols.end];
+            let own = self.low[i];
+            let (pc, pr) = products.as_chunks::<RUN>();
+            let (lc, _) = low.as_chunks::<RUN>();
+            for (c, (p, l)) in pc.iter().zip(lc).enumerate() {
+                let mine = state.threshold[i];
+                let t = &state.threshold[j0 + c * RUN..j0 + (c + 1) * RUN];
+                // Each pair's lower bound less the larger of its two rows' thresholds: at most 0 (rounding keeps
+                // the sign) when the pair may be a candidate of either row.
+                let mut margin = [0.0f32; RUN];
+                for (y, m) in margin.iter_mut().enumerate() {
+                    let either = if t[y] > mine { t[y] } else { mine };
+                    *m = (p[y] + (own + l[y])) - either;
+                }
+                let mut least = [f32::INFINITY; LANES];
+                for run in margin.as_chunks::<LANES>().0 {
+                    for (m, &v) in least.iter_mut().zip(run) {
+                        *m = if v < *m { v } else { *m };
+                    }
+                }
+                if least.iter().all(|&v| v > 0.0) {
+                    continue;
+                }
+                for (x, (&p, &m)) in p.iter().zip(&margin).enumerate() {
+                    if m <= 0.0 {
+                        self.offer(i, j0 + c * RUN + x, p, state);
                     }
                 }
             }
-        };
-        pack(packed_a, i0, ni);
-        pack(packed_b, j0, nj);
-        let panels_a = packed_a[..ni.next_multiple_of(MICRO) * d].chunks_exact(MICRO * d);
-        for (pa, panel_a) in panels_a.enumerate() {
-            let r = pa * MICRO;
-            let (a, _) = panel_a.as_chunks::<MICRO>();
-            let panels_b = packed_b[..nj.next_multiple_of(MICRO) * d].chunks_exact(MICRO * d);
-            // On the diagonal tile only the pairs above the diagonal (j > i): panels from this one on.
-            let skip = if bi == bj { pa } else { 0 };
-            for (pb, panel_b) in panels_b.enumerate().skip(skip) {
-                let c = pb * MICRO;
-                let (b, _) = panel_b.as_chunks::<MICRO>();
-                // Four rows of four sums, each summed feature by feature from the first, as `dot` sums.
-                let (mut s0, mut s1, mut s2, mut s3) =
-                    ([0.0; MICRO], [0.0; MICRO], [0.0; MICRO], [0.0; MICRO]);
-                for (av, bv) in a.iter().zip(b) {
-                    s0 = add_scaled(s0, av[0], bv);
-                    s1 = add_scaled(s1, av[1], bv);
-                    s2 = add_scaled(s2, av[2], bv);
-                    s3 = add_scaled(s3, av[3], bv);
-                }
-                let acc = [s0, s1, s2, s3];
-                for (x, row) in acc.iter().enumerate() {
-                    let i = i0 + r + x;
-                    if r + x >= ni {
-                        break;
-                    }
-                    for (y, &dot) in row.iter().enumerate() {
-                        let j = j0 + c + y;
-                        if c + y >= nj || (bi == bj && j <= i) {
-                            continue;
-                        }
-                        let dist = expanded(norms[i], norms[j], dot);
-                        heap.offer(i, j as u32, dist);
-                        heap.offer(j, i as u32, dist);
-                    }
-                }
+            let base = j0 + pc.len() * RUN;
+            for (x, &p) in pr.iter().enumerate() {
+                self.offer(i, base + x, p, state);
+            }
+        }
+    }
+
+    /// Offers the pair of rows `i` and `j`, whose −2 a·b is `product`, to both rows.
+    fn offer(&self, i: usize, j: usize, product: f32, state: &mut Screened) {
+        let key = self.key(product, i, j);
+        for (row, other) in [(i, j), (j, i)] {
+            if key <= state.threshold[row] {
+                state.rows[row].push(other as u32, product, &mut state.threshold[row], self, row);
             }
         }
     }
 }
 
-/// `acc + a × b`, lane by lane: written out so the compiler keeps the lanes in vector registers.
-#[inline(always)]
-fn add_scaled(acc: [f64; MICRO], a: f64, b: &[f64; MICRO]) -> [f64; MICRO] {
-    [
-        acc[0] + a * b[0],
-        acc[1] + a * b[1],
-        acc[2] + a * b[2],
-        acc[3] + a * b[3],
-    ]
+/// One row's candidates while screening: each with its −2 a·b in `f32`. Its threshold is kept apart (in
+/// [`Screened`]): a lower bound above it rules a row out; it is an upper bound of the `k`-th nearest distance,
+/// rounded up to `f32`.
+struct Candidates {
+    k: usize,
+    /// Tighten when this many.
+    room: usize,
+    rows: Vec<(u32, f32)>,
 }
 
-/// The dot product summed feature by feature from the first, as the tiled kernel sums each of its pairs.
+impl Candidates {
+    fn new(k: usize) -> Self {
+        Self {
+            k,
+            room: (4 * k).max(32),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Takes row `j`, whose −2 a·b with row `i` is `product`; when full, tightens.
+    fn push(&mut self, j: u32, product: f32, threshold: &mut f32, screen: &Screen, i: usize) {
+        self.rows.push((j, product));
+        if self.rows.len() >= self.room {
+            self.tighten(threshold, screen, i);
+            if self.rows.len() * 2 > self.room {
+                self.room *= 2;
+            }
+        }
+    }
+
+    /// Lowers the `threshold` of row `i` to the `k`-th smallest upper bound among its candidates, rounded up to
+    /// `f32`, and drops the candidates whose lower bound is above it.
+    fn tighten(&mut self, threshold: &mut f32, screen: &Screen, i: usize) {
+        if self.rows.len() >= self.k {
+            let own = screen.high[i];
+            let mut upper: Vec<f64> = self
+                .rows
+                .iter()
+                .map(|&(j, p)| (f64::from(p) + own + screen.high[j as usize]).max(0.0))
+                .collect();
+            let (_, kth, _) = upper.select_nth_unstable_by(self.k - 1, f64::total_cmp);
+            let kth = *kth;
+            let mut rounded = kth as f32;
+            if f64::from(rounded) < kth {
+                rounded = rounded.next_up();
+            }
+            *threshold = threshold.min(rounded);
+        }
+        let threshold = *threshold;
+        self.rows
+            .retain(|&(j, p)| screen.key(p, i, j as usize) <= threshold);
+    }
+}
+
+/// The dot product summed feature by feature from the first: every distance Mitra reports is computed with it.
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).fold(0.0, |s, (x, y)| s + x * y)
 }
@@ -626,17 +842,57 @@ mod tests {
     }
 
     #[test]
-    fn tile_pairs_are_enumerated_once_each() {
-        let blocks = 7;
-        let pairs: Vec<(usize, usize)> = (0..blocks * (blocks + 1) / 2)
-            .map(|p| pair_at(p, blocks))
-            .collect();
-        let mut expected = Vec::new();
-        for j in 0..blocks {
-            for i in 0..=j {
-                expected.push((i, j));
+    fn the_single_precision_screen_agrees_bit_for_bit_with_every_pair_in_double_precision() {
+        // 2 000 seeded rows, and around 40 of them clusters of near-ties: the same row again, rows moved along one
+        // feature by r(1 + m·10⁻¹²) (distances r² apart by a few parts in 10¹², far below single precision), and
+        // pairs moved by ±r (equal distances up to the rounding of q ± r).
+        let d = 20;
+        let base = random(2000, d, 20261204);
+        let mut values = base.values.clone();
+        for q in (0..2000).step_by(50) {
+            let row = base.row(q).to_vec();
+            values.extend_from_slice(&row);
+            for m in 0..6 {
+                let mut near = row.clone();
+                near[m % d] += 0.75 * (1.0 + m as f64 * 1e-12);
+                values.extend_from_slice(&near);
+                let mut far = row.clone();
+                far[(m + 7) % d] -= 0.75;
+                values.extend_from_slice(&far);
             }
         }
-        assert_eq!(pairs, expected);
+        let n = values.len() / d;
+        let m = matrix(n, d, values);
+        assert!(Screen::usable(&m), "the test must exercise the screen");
+        let k = 10;
+        let screened = m.nearest_with(k, 3, true);
+        assert_eq!(screened, m.nearest_with(k, 2, false));
+        for i in (0..n).step_by(97).chain(2000..n) {
+            assert_eq!(screened[i], m.nearest_one(i, k), "row {i}");
+        }
+        // Row 0's cluster: its copy first at 0, then nine of the twelve rows moved by 0.75 (distance 0.5625).
+        assert_eq!(screened[0][0], (2000, 0.0));
+        assert!(
+            screened[0][1..]
+                .iter()
+                .all(|&(j, dist)| (2001..2013).contains(&j) && (dist - 0.5625).abs() < 1e-9)
+        );
+    }
+
+    #[test]
+    fn values_too_large_for_the_screen_take_the_double_precision_path() {
+        // Raw populations in the tens of millions: beyond the screen's 2²⁰, the same neighbours as row by row.
+        let mut values = random(200, 5, 7).values;
+        for (at, v) in values.iter_mut().enumerate() {
+            if at % 5 == 0 {
+                *v *= 3e7;
+            }
+        }
+        let m = matrix(200, 5, values);
+        assert!(!Screen::usable(&m));
+        let all = m.nearest(4);
+        for (i, got) in all.iter().enumerate() {
+            assert_eq!(*got, m.nearest_one(i, 4), "row {i}");
+        }
     }
 }
