@@ -902,3 +902,9 @@ city-partners-empty = No candidate is stronger where this city is weak yet: its 
 city-ties-heading = Recorded sister-city ties
 city-ties-source = From Wikipedia's lists of twin towns and sister cities (Wikipedia contributors, CC BY-SA 4.0): the list records that a tie exists, not when it was signed or whether it is active.
 city-ties-none = No sister-city tie of this city with an ASEAN or Chinese city is recorded.
+map-tie = recorded sister-city tie
+map-legend-ties = { $count ->
+    [one] 1 recorded sister-city tie (lines)
+   *[other] { $count } recorded sister-city ties (lines)
+}
+map-legend-ties-source = (list and sources)

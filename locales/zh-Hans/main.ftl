@@ -884,3 +884,8 @@ city-partners-empty = 暂无在本市薄弱之处更强的候选城市：其优�
 city-ties-heading = 已记录的友好城市关系
 city-ties-source = 来自维基百科的友好城市列表（维基百科贡献者，CC BY-SA 4.0）：该列表仅记录关系存在，不记录签署时间或是否仍在进行。
 city-ties-none = 尚无该市与东盟或中国城市的友好城市关系记录。
+map-tie = 已记录的友好城市关系
+map-legend-ties = { $count ->
+   *[other] { $count } 对已记录的友好城市关系（连线）
+}
+map-legend-ties-source = （列表及来源）

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use mitra_service::domain::{City, Language, Network};
+use mitra_service::domain::{City, CityId, Language, Network};
 use mitra_service::{Boundary, boundaries};
 
 use crate::i18n::translate;
@@ -70,8 +70,9 @@ fn city_class(city: &City) -> &'static str {
     }
 }
 
-/// Draws the map of `cities` for a reader of `language`. Network cities are links to their pages.
-pub fn render(cities: &[City], language: Language) -> String {
+/// Draws the map of `cities` for a reader of `language`, with a line for each of the `ties` between two of them.
+/// Network cities are links to their pages.
+pub fn render(cities: &[City], ties: &[(CityId, CityId)], language: Language) -> String {
     let (width, height) = project(EAST, SOUTH);
     let mut svg = String::with_capacity(200_000);
     let description = escape(&crate::i18n::translate_with(
@@ -96,6 +97,24 @@ pub fn render(cities: &[City], language: Language) -> String {
             r#"<path class="{class}" d="{}"><title>{}</title></path>"#,
             path_data(boundary),
             escape(&boundary.name)
+        );
+    }
+    svg.push_str(r#"</g><g class="ties">"#);
+    let by_id: std::collections::HashMap<&CityId, &City> =
+        cities.iter().map(|c| (&c.id, c)).collect();
+    let tie = translate(language, "map-tie");
+    for (a, b) in ties {
+        let (Some(a), Some(b)) = (by_id.get(a), by_id.get(b)) else {
+            continue;
+        };
+        let (x1, y1) = project(a.location.longitude, a.location.latitude);
+        let (x2, y2) = project(b.location.longitude, b.location.latitude);
+        let _ = write!(
+            svg,
+            r#"<line class="tie" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}"><title>{} – {} ({})</title></line>"#,
+            escape(a.display_name(language)),
+            escape(b.display_name(language)),
+            escape(&tie)
         );
     }
     svg.push_str(r#"</g><g class="cities">"#);
