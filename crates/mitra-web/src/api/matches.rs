@@ -29,15 +29,16 @@ pub struct MatchResponse {
 }
 
 fn reasons(m: &[mitra_service::domain::matching::Reason]) -> Vec<serde_json::Value> {
-    m.iter()
-        .map(|r| {
-            let mut value = serde_json::to_value(r).unwrap_or_default();
-            if let Some(object) = value.as_object_mut() {
-                object.insert("text".into(), r.sentence().into());
-            }
-            value
-        })
-        .collect()
+    m.iter().map(|r| with_text(r, r.sentence())).collect()
+}
+
+/// A typed reason as JSON, with `text`, its English sentence.
+pub(crate) fn with_text(reason: &impl Serialize, sentence: String) -> serde_json::Value {
+    let mut value = serde_json::to_value(reason).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        object.insert("text".into(), sentence.into());
+    }
+    value
 }
 
 fn entry_matches(found: &[Match], shelf: &Shelf) -> Vec<MatchResponse> {

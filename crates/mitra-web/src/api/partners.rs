@@ -84,13 +84,7 @@ pub async fn city_partners(
                 reasons: m
                     .reasons
                     .iter()
-                    .map(|r| {
-                        let mut value = serde_json::to_value(r).unwrap_or_default();
-                        if let Some(object) = value.as_object_mut() {
-                            object.insert("text".into(), r.sentence().into());
-                        }
-                        value
-                    })
+                    .map(|r| super::matches::with_text(r, r.sentence()))
                     .collect(),
             })
             .collect(),

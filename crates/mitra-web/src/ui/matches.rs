@@ -84,15 +84,7 @@ pub fn city_items(matches: &[Match<CityId>], places: &Places, l: &Layout) -> Vec
     matches
         .iter()
         .map(|m| {
-            let (title, title_lang) = places.cities.get(&m.id).map_or_else(
-                || (m.id.to_string(), "en"),
-                |c| {
-                    (
-                        c.display_name(l.lang).to_owned(),
-                        c.display_name_language(l.lang).tag(),
-                    )
-                },
-            );
+            let (title, title_lang) = city_title(places, &m.id, l);
             MatchItem {
                 href: format!("/cities/{}", m.id),
                 title,
@@ -108,6 +100,19 @@ pub fn city_items(matches: &[Match<CityId>], places: &Places, l: &Layout) -> Vec
             }
         })
         .collect()
+}
+
+/// A city's name in the reader's language and the language it is in; the id for a city Mitra does not list.
+fn city_title(places: &Places, id: &CityId, l: &Layout) -> (String, &'static str) {
+    places.cities.get(id).map_or_else(
+        || (id.to_string(), "en"),
+        |c| {
+            (
+                c.display_name(l.lang).to_owned(),
+                c.display_name_language(l.lang).tag(),
+            )
+        },
+    )
 }
 
 fn entry_href(id: &EntryId) -> String {
@@ -272,15 +277,7 @@ pub fn partner_items(
     matches
         .iter()
         .map(|m| {
-            let (title, title_lang) = places.cities.get(&m.id).map_or_else(
-                || (m.id.to_string(), "en"),
-                |c| {
-                    (
-                        c.display_name(l.lang).to_owned(),
-                        c.display_name_language(l.lang).tag(),
-                    )
-                },
-            );
+            let (title, title_lang) = city_title(places, &m.id, l);
             MatchItem {
                 href: format!("/cities/{}", m.id),
                 title,
