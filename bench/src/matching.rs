@@ -14,9 +14,10 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
+use mitra_domain::entry::parse_day;
 use mitra_domain::entry::{Challenge, Instrument, ProjectStage};
 use mitra_domain::matching::funding::{FundingIndex, STAGE_FITS};
-use mitra_domain::matching::{Amount, Match, Opportunity, OpportunityDetails, parse_date};
+use mitra_domain::matching::{Amount, Match, Opportunity, OpportunityDetails};
 use mitra_domain::{CountryCode, EntryId};
 
 use crate::{Rng, peak_rss_mib};
@@ -71,7 +72,7 @@ pub fn generate(
     today: &str,
     seed: u64,
 ) -> anyhow::Result<()> {
-    let today = parse_date(today).context("TODAY is not YYYY-MM-DD")?;
+    let today = parse_day(today).context("TODAY is not YYYY-MM-DD")?;
     std::fs::create_dir_all(dir)?;
     let mut rng = Rng(seed);
 
@@ -251,7 +252,7 @@ fn load_calls(path: &Path) -> anyhow::Result<Vec<Opportunity>> {
                     deadline: if r[9].is_empty() {
                         None
                     } else {
-                        Some(parse_date(&r[9]).context("deadline")?)
+                        Some(parse_day(&r[9]).context("deadline")?)
                     },
                 },
             })
@@ -261,7 +262,7 @@ fn load_calls(path: &Path) -> anyhow::Result<Vec<Opportunity>> {
 
 /// Loads the data, times the matching of every project, and writes the top 10s.
 pub fn run(dir: &Path, today: &str) -> anyhow::Result<()> {
-    let today = parse_date(today).context("TODAY is not YYYY-MM-DD")?;
+    let today = parse_day(today).context("TODAY is not YYYY-MM-DD")?;
     let load = Instant::now();
     let projects = load_projects(&dir.join("projects.csv"))?;
     let calls = load_calls(&dir.join("calls.csv"))?;

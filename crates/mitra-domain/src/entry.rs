@@ -605,9 +605,14 @@ fn check_year(field: &str, year: i32) -> Result<(), ValidationError> {
     }
 }
 
-fn check_date(field: &str, date: &str) -> Result<(), ValidationError> {
+/// Reads a day written `YYYY-MM-DD`, as entries, filters and files give dates.
+pub fn parse_day(raw: &str) -> Option<time::Date> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(date, &format).map(|_| ()).map_err(|_| {
+    time::Date::parse(raw, &format).ok()
+}
+
+fn check_date(field: &str, date: &str) -> Result<(), ValidationError> {
+    parse_day(date).map(|_| ()).ok_or_else(|| {
         ValidationError::new(
             field,
             format!("'{}' is not a date (YYYY-MM-DD)", clip(date)),
@@ -617,9 +622,8 @@ fn check_date(field: &str, date: &str) -> Result<(), ValidationError> {
 
 /// A retrieval date: a day (`2026-12-03`), or a month (`2026-11`) where only the month was recorded.
 fn check_retrieved(field: &str, date: &str) -> Result<(), ValidationError> {
-    let day = time::macros::format_description!("[year]-[month]-[day]");
-    let a_month = date.len() == 7 && time::Date::parse(&format!("{date}-01"), &day).is_ok();
-    if a_month || time::Date::parse(date, &day).is_ok() {
+    let a_month = date.len() == 7 && parse_day(&format!("{date}-01")).is_some();
+    if a_month || parse_day(date).is_some() {
         Ok(())
     } else {
         Err(ValidationError::new(

@@ -460,10 +460,10 @@ impl Opportunity {
                     .iter()
                     .filter_map(|c| CountryCode::parse(c).ok())
                     .collect(),
-                deadline: deadline.as_deref().and_then(parse_date),
+                deadline: deadline.as_deref().and_then(crate::entry::parse_day),
             },
             Details::Training { starts, .. } => OpportunityDetails::Training {
-                starts: starts.at.get(..10).and_then(parse_date),
+                starts: starts.at.get(..10).and_then(crate::entry::parse_day),
             },
             other => OpportunityDetails::Other {
                 entry_kind: other.kind(),
@@ -483,12 +483,6 @@ impl Opportunity {
             details,
         }
     }
-}
-
-/// Parses `YYYY-MM-DD`.
-pub fn parse_date(raw: &str) -> Option<time::Date> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(raw, &format).ok()
 }
 
 /// Why an item matches, with the numbers behind it.
@@ -958,7 +952,7 @@ pub(crate) mod fixtures {
     }
 
     pub fn date(raw: &str) -> time::Date {
-        parse_date(raw).expect("date")
+        crate::entry::parse_day(raw).expect("date")
     }
 }
 

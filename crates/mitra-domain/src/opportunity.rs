@@ -89,7 +89,7 @@ impl OpportunityFacts<'_> {
     pub fn deadline(&self) -> Option<Date> {
         match &self.entry.details {
             Details::Funding { deadline, .. } | Details::Innovation { deadline, .. } => {
-                deadline.as_deref().and_then(parse_date)
+                deadline.as_deref().and_then(crate::entry::parse_day)
             }
             _ => None,
         }
@@ -218,7 +218,7 @@ impl OpportunityQuery {
                     }
                 }
                 "closing_by" => {
-                    q.closing_by = Some(parse_date(value).ok_or_else(|| {
+                    q.closing_by = Some(crate::entry::parse_day(value).ok_or_else(|| {
                         ValidationError::new(
                             "closing_by",
                             format!("'{}' is not a date (YYYY-MM-DD)", clip(value)),
@@ -370,12 +370,6 @@ fn whole(name: &str, raw: &str, min: usize, max: usize) -> Result<usize, Validat
                 format!("must be a whole number from {min} to {max}"),
             )
         })
-}
-
-/// Reads `YYYY-MM-DD`.
-pub fn parse_date(raw: &str) -> Option<Date> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(raw.trim(), format).ok()
 }
 
 #[cfg(test)]

@@ -26,10 +26,9 @@ fn day(field: &str, raw: Option<&str>) -> Result<Option<Date>, ValidationError> 
     let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
         return Ok(None);
     };
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(raw, &format)
+    mitra_domain::entry::parse_day(raw)
         .map(Some)
-        .map_err(|_| ValidationError::new(field, "must be a date like 2026-01-31"))
+        .ok_or_else(|| ValidationError::new(field, "must be a date like 2026-01-31"))
 }
 
 fn non_empty(raw: Option<&str>) -> Option<String> {
