@@ -5,9 +5,7 @@ use std::sync::Arc;
 
 use mitra_domain::entry::{Challenge, Details};
 use mitra_domain::peers::Grouping;
-use mitra_domain::{
-    City, CityFilter, CityId, Country, EntryKind, PageRequest, PopulationPoint, ValidationError,
-};
+use mitra_domain::{City, CityFilter, CityId, Country, EntryKind, PageRequest, PopulationPoint};
 
 use crate::{Mitra, ServiceError};
 
@@ -76,24 +74,7 @@ impl Mitra {
         if focus.is_some() || challenge.is_some() {
             // Cities with needs are few (those with declared priorities, projects or practices): filter them in
             // memory and page the same way the store does, by id after the cursor.
-            if let Some(focus) = focus {
-                let known = self.store.list_focus_areas().await?;
-                if !known.iter().any(|k| k.id == focus) {
-                    return Err(ValidationError::new(
-                        "focus_area",
-                        format!(
-                            "'{}' is not a focus area (known: {})",
-                            mitra_domain::ids::clip(focus),
-                            known
-                                .iter()
-                                .map(|k| k.id.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    )
-                    .into());
-                }
-            }
+            self.check_focus_areas(focus.into_iter()).await?;
             let needs = self.all_city_needs().await?;
             let mut cities: Vec<City> = self
                 .all_cities(&filter)

@@ -815,7 +815,9 @@ impl Mitra {
 
     async fn rebuild_into(&self, index: &Arc<SearchIndex>) -> Result<u64, ServiceError> {
         // The feed position first: an entry written while the index is built is applied again by the next search.
-        let position = self.feed_end().await?;
+        let position = self
+            .feed_end_after(self.search.seen.load(Ordering::Relaxed))
+            .await?;
         let places = self.places().await?;
         let entries = crate::all_pages(
             |page| {
@@ -842,8 +844,8 @@ impl Mitra {
         Ok(count)
     }
 
-    async fn feed_end(&self) -> Result<i64, ServiceError> {
-        let mut seq = self.search.seen.load(Ordering::Relaxed);
+    /// The last position of the change feed, read onwards from `seq`.
+    pub(crate) async fn feed_end_after(&self, mut seq: i64) -> Result<i64, ServiceError> {
         loop {
             match self.store.list_changes_since(seq, 1000).await?.last() {
                 Some(last) => seq = last.seq,

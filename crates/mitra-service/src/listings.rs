@@ -109,7 +109,7 @@ impl Mitra {
         let Some(mut shelf) = current else {
             // The feed position first: an entry written while the shelf is filled is applied again next time.
             let position = self
-                .feed_position(state.seen.load(Ordering::Relaxed))
+                .feed_end_after(state.seen.load(Ordering::Relaxed))
                 .await?;
             let entries = crate::all_pages(
                 |page| {
@@ -170,15 +170,6 @@ impl Mitra {
             *slot = Some(shelf.clone());
         }
         Ok(shelf)
-    }
-
-    async fn feed_position(&self, mut seq: i64) -> Result<i64, ServiceError> {
-        loop {
-            match self.store.list_changes_since(seq, 1000).await?.last() {
-                Some(last) => seq = last.seq,
-                None => return Ok(seq),
-            }
-        }
     }
 
     /// The listing of an entry, when it is approved and of a kept kind.

@@ -37,6 +37,8 @@ pub(crate) struct Prepared {
     calls: Vec<Opportunity>,
     projects: Vec<Opportunity>,
     trainings: Vec<Opportunity>,
+    /// Every city's latest ranked value of each indicator in its region: (indicator, percentile, group size).
+    ranked: std::collections::HashMap<CityId, Vec<(mitra_domain::Indicator, f64, usize)>>,
     /// Every city's partner profile, made when first asked for.
     pub(crate) partner_profiles:
         std::sync::OnceLock<Arc<Vec<mitra_domain::partners::PartnerProfile>>>,
@@ -56,6 +58,11 @@ impl Prepared {
     /// Every city's context, by id.
     pub(crate) fn contexts(&self) -> &[CityContext] {
         &self.contexts
+    }
+
+    /// City `id`'s latest ranked values in its region: (indicator, percentile, group size).
+    pub(crate) fn ranked(&self, id: &CityId) -> &[(mitra_domain::Indicator, f64, usize)] {
+        self.ranked.get(id).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -130,22 +137,22 @@ impl Mitra {
             })
             .collect();
         let needs = self.all_city_needs().await?;
-        let mut ranked = panel.ranked_latest(GAP_GROUPING);
+        let ranked = panel.ranked_latest(GAP_GROUPING);
         let contexts: Vec<CityContext> = facts
             .iter()
             .map(|(id, f)| {
                 let declared = needs.get(id);
                 let gaps = ranked
-                    .remove(id)
-                    .unwrap_or_default()
+                    .get(id)
                     .into_iter()
+                    .flatten()
                     .filter(|(_, percentile, _)| *percentile < GAP_BELOW)
                     .map(|(indicator, percentile, size)| Gap {
-                        focus_area: panel.theme_focus_area(&indicator).map(str::to_owned),
+                        focus_area: panel.theme_focus_area(indicator).map(str::to_owned),
                         title: indicator.title_en.clone(),
-                        indicator: indicator.id,
-                        percentile,
-                        group_size: u32::try_from(size).unwrap_or(u32::MAX),
+                        indicator: indicator.id.clone(),
+                        percentile: *percentile,
+                        group_size: u32::try_from(*size).unwrap_or(u32::MAX),
                     });
                 let mut gaps =
                     matching::honest_gaps(gaps, u32::try_from(min_group).unwrap_or(u32::MAX));
@@ -196,6 +203,7 @@ impl Mitra {
             calls,
             projects,
             trainings,
+            ranked,
             partner_profiles: std::sync::OnceLock::new(),
         });
         if let Ok(mut slot) = self.matching.0.lock() {

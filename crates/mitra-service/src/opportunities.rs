@@ -50,31 +50,18 @@ impl Mitra {
         lang: ContentLanguage,
         today: Date,
     ) -> Result<OpportunityPage, ServiceError> {
-        if !query.focus_areas.is_empty() {
-            let known = self.store.list_focus_areas().await?;
-            if let Some(unknown) = query
-                .focus_areas
-                .iter()
-                .find(|f| !known.iter().any(|k| &k.id == *f))
-            {
-                return Err(ValidationError::new(
-                    "focus_area",
-                    format!(
-                        "'{unknown}' is not a focus area (known: {})",
-                        known
-                            .iter()
-                            .map(|k| k.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
-                .into());
-            }
-        }
+        self.check_focus_areas(query.focus_areas.iter().map(String::as_str))
+            .await?;
         let shelf = self.shelf().await?;
         let mut unconverted = 0;
         let mut found: Vec<&Arc<Listing>> = Vec::new();
         let mut city_choices = BTreeSet::new();
+        // The same listing without its amount range: what an entry without a rate would have been judged by.
+        let without_amount = OpportunityQuery {
+            min_usd: None,
+            max_usd: None,
+            ..query.clone()
+        };
         for listing in shelf.entries.values() {
             let kind = listing.stored.entry.kind();
             if !mitra_domain::opportunity::KINDS.contains(&kind) {
@@ -85,9 +72,6 @@ impl Mitra {
                 found.push(listing);
             } else if query.asks_amount() && listing.unconverted() {
                 // Would it have been listed with a rate? Then say it was left out for want of one.
-                let mut without_amount = query.clone();
-                without_amount.min_usd = None;
-                without_amount.max_usd = None;
                 if without_amount.admits(&listing.facts(), today) {
                     unconverted += 1;
                 }
@@ -127,6 +111,37 @@ impl Mitra {
             unconverted,
             city_choices,
         })
+    }
+
+    /// Refuses a focus area that is not one of the shipped ASCN focus areas, naming those that are.
+    pub(crate) async fn check_focus_areas(
+        &self,
+        asked: impl Iterator<Item = &str>,
+    ) -> Result<(), ServiceError> {
+        let asked: Vec<&str> = asked.collect();
+        if asked.is_empty() {
+            return Ok(());
+        }
+        let known = self.store.list_focus_areas().await?;
+        match asked
+            .into_iter()
+            .find(|f| !known.iter().any(|k| k.id == *f))
+        {
+            None => Ok(()),
+            Some(unknown) => Err(ValidationError::new(
+                "focus_area",
+                format!(
+                    "'{}' is not a focus area (known: {})",
+                    mitra_domain::ids::clip(unknown),
+                    known
+                        .iter()
+                        .map(|k| k.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .into()),
+        }
     }
 
     /// The names of organisations, by id; one that no longer exists is left out.

@@ -5,7 +5,7 @@
 //! module fills each city's profile from the peer percentiles (verified values), its declared priorities, its
 //! documented practices and its local language.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use mitra_domain::partners::{
@@ -121,10 +121,6 @@ impl Mitra {
             return Ok(profiles.clone());
         }
         let places = self.places().await?;
-        let needs = self.all_city_needs().await?;
-        let mut ranked = prepared
-            .panel()
-            .ranked_latest(crate::matching::GAP_GROUPING);
         // Documented practices per city and focus area.
         let mut practices: BTreeMap<&CityId, BTreeMap<String, u32>> = BTreeMap::new();
         for listing in prepared.shelf().of_kind(EntryKind::Practice) {
@@ -147,23 +143,20 @@ impl Mitra {
                     language: city
                         .and_then(|c| c.name_local.as_ref())
                         .map(|(_, lang)| lang.clone()),
-                    priorities: needs
-                        .get(id)
-                        .map(|n| n.focus_areas.iter().cloned().collect())
-                        .unwrap_or_else(BTreeSet::new),
-                    standings: ranked
-                        .remove(id)
-                        .unwrap_or_default()
-                        .into_iter()
+                    // The priorities matching reads: those the city declared, then its projects'.
+                    priorities: context.focus_areas.clone(),
+                    standings: prepared
+                        .ranked(id)
+                        .iter()
                         .map(|(indicator, percentile, size)| Standing {
                             focus_area: prepared
                                 .panel()
-                                .theme_focus_area(&indicator)
+                                .theme_focus_area(indicator)
                                 .map(str::to_owned),
                             title: indicator.title_en.clone(),
-                            indicator: indicator.id,
-                            percentile,
-                            group_size: u32::try_from(size).unwrap_or(u32::MAX),
+                            indicator: indicator.id.clone(),
+                            percentile: *percentile,
+                            group_size: u32::try_from(*size).unwrap_or(u32::MAX),
                             // The panel matching reads is of verified values only.
                             verified: true,
                         })
