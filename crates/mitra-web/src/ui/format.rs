@@ -92,6 +92,15 @@ pub fn org_name(org: &Organisation, lang: Language) -> String {
     }
 }
 
+/// The name of an organisation as a thread or listing names it, for a reader of `lang`: the Chinese name for
+/// Chinese readers when there is one.
+pub fn org_ref_name(org: &mitra_service::OrgName, lang: Language) -> String {
+    match (lang, &org.name_zh) {
+        (Language::ZhHans, Some(zh)) => zh.clone(),
+        _ => org.name_en.clone(),
+    }
+}
+
 /// An indicator's title in the reader's language, with the language tag it is in.
 pub struct Title {
     /// The title.

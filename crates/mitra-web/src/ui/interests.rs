@@ -7,25 +7,18 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mitra_service::domain::interest::{Decision, InterestId, InterestStatus, MailFrequency, Side};
-use mitra_service::domain::{EntryId, Language, OrgId};
+use mitra_service::domain::{EntryId, OrgId};
 use mitra_service::{
-    EntryInterest, InterestRecord, Mitra, NotificationRecord, OrgName, ServiceError, Thread,
+    EntryInterest, InterestRecord, Mitra, NotificationRecord, ServiceError, Thread,
 };
 use serde::Deserialize;
 
 use super::format::minute_utc;
+use super::format::org_ref_name;
 use super::forms::has_csrf;
 use super::{Layout, done, render};
 use crate::auth::CsrfForm;
 use crate::error::PageError;
-
-/// An organisation's name in the reader's language.
-fn name(org: &OrgName, lang: Language) -> String {
-    match (lang, &org.name_zh) {
-        (Language::ZhHans, Some(zh)) => zh.clone(),
-        _ => org.name_en.clone(),
-    }
-}
 
 /// The label of a status in the reader's language.
 fn status_label(l: &Layout, status: InterestStatus) -> String {
@@ -48,11 +41,11 @@ impl ThreadRow {
         let publisher = i
             .publisher
             .as_ref()
-            .map(|p| name(p, l.lang))
+            .map(|p| org_ref_name(p, l.lang))
             .unwrap_or_default();
         Self {
             href: format!("/interests/{}", i.id),
-            with: format!("{} → {publisher}", name(&i.interested, l.lang)),
+            with: format!("{} → {publisher}", org_ref_name(&i.interested, l.lang)),
             status: i.status.as_str(),
             status_text: status_label(l, i.status),
             messages: i.messages,
@@ -81,7 +74,7 @@ impl InterestView {
         let orgs: Vec<(String, String)> = interest
             .orgs
             .iter()
-            .map(|o| (o.id.to_string(), name(o, l.lang)))
+            .map(|o| (o.id.to_string(), org_ref_name(o, l.lang)))
             .collect();
         Self {
             as_org: match orgs.as_slice() {
@@ -211,9 +204,9 @@ impl ThreadPage {
             .interest
             .publisher
             .as_ref()
-            .map(|p| name(p, lang))
+            .map(|p| org_ref_name(p, lang))
             .unwrap_or_default();
-        let interested = name(&t.interest.interested, lang);
+        let interested = org_ref_name(&t.interest.interested, lang);
         let side_name = |side: Side| match side {
             Side::Interested => interested.clone(),
             Side::Publisher => publisher.clone(),
@@ -312,7 +305,7 @@ impl NotificationView {
         Self {
             text: l.ta(
                 &format!("notification-{}", n.kind.as_str()),
-                &[("org", name(&n.from, l.lang))],
+                &[("org", org_ref_name(&n.from, l.lang))],
             ),
             href: format!("/interests/{}", n.interest),
             when: minute_utc(n.created_at),

@@ -84,27 +84,29 @@ pub fn city_items(matches: &[Match<CityId>], places: &Places, l: &Layout) -> Vec
     matches
         .iter()
         .map(|m| {
-            let (title, title_lang) = city_title(places, &m.id, l);
-            MatchItem {
-                href: format!("/cities/{}", m.id),
-                title,
-                title_lang,
-                kind: None,
-                example: false,
-                score: score_text(m.score, l),
-                reasons: m
-                    .reasons
+            city_item(
+                &m.id,
+                m.score,
+                m.reasons
                     .iter()
                     .map(|r| reason_text(r, places, l))
                     .collect(),
-            }
+                places,
+                l,
+            )
         })
         .collect()
 }
 
-/// A city's name in the reader's language and the language it is in; the id for a city Mitra does not list.
-fn city_title(places: &Places, id: &CityId, l: &Layout) -> (String, &'static str) {
-    places.cities.get(id).map_or_else(
+/// A matched city, named in the reader's language (by its id when Mitra does not list it), with its fit and reasons.
+fn city_item(
+    id: &CityId,
+    score: f64,
+    reasons: Vec<String>,
+    places: &Places,
+    l: &Layout,
+) -> MatchItem {
+    let (title, title_lang) = places.cities.get(id).map_or_else(
         || (id.to_string(), "en"),
         |c| {
             (
@@ -112,7 +114,16 @@ fn city_title(places: &Places, id: &CityId, l: &Layout) -> (String, &'static str
                 c.display_name_language(l.lang).tag(),
             )
         },
-    )
+    );
+    MatchItem {
+        href: format!("/cities/{id}"),
+        title,
+        title_lang,
+        kind: None,
+        example: false,
+        score: score_text(score, l),
+        reasons,
+    }
 }
 
 fn entry_href(id: &EntryId) -> String {
@@ -277,20 +288,16 @@ pub fn partner_items(
     matches
         .iter()
         .map(|m| {
-            let (title, title_lang) = city_title(places, &m.id, l);
-            MatchItem {
-                href: format!("/cities/{}", m.id),
-                title,
-                title_lang,
-                kind: None,
-                example: false,
-                score: score_text(m.score, l),
-                reasons: m
-                    .reasons
+            city_item(
+                &m.id,
+                m.score,
+                m.reasons
                     .iter()
                     .map(|r| partner_reason_text(r, l))
                     .collect(),
-            }
+                places,
+                l,
+            )
         })
         .collect()
 }

@@ -7,7 +7,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::Uri;
 use axum::response::Response;
-use mitra_service::domain::Language;
 use mitra_service::domain::entry::{
     Challenge, Details, EntryKind, Instrument, Maturity, Money, ProjectStage, Readiness,
 };
@@ -27,13 +26,7 @@ pub async fn list_opportunities(
     l: Layout,
     uri: Uri,
 ) -> Result<Response, PageError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(uri.query().unwrap_or(""))
-        .map_err(|e| {
-            ServiceError::from(mitra_service::domain::ValidationError::new(
-                "query",
-                format!("is not a valid query string: {e}"),
-            ))
-        })?;
+    let pairs = crate::api::query_pairs(uri.query()).map_err(ServiceError::from)?;
     let query = OpportunityQuery::parse(&pairs, PAGE_PARAMETERS).map_err(ServiceError::from)?;
     let page = mitra
         .opportunities(
@@ -441,11 +434,10 @@ fn card(o: &Opportunity, places: &Places, l: &Layout) -> Card {
         kind: l.t2("entry-kind", kind.tag()),
         example: entry.example,
         publisher: o.publisher.as_ref().map(|p| {
-            let name = match (l.lang, &p.name_zh) {
-                (Language::ZhHans, Some(zh)) => zh.clone(),
-                _ => p.name_en.clone(),
-            };
-            (name, format!("/organisations/{}", p.id))
+            (
+                super::format::org_ref_name(p, l.lang),
+                format!("/organisations/{}", p.id),
+            )
         }),
         places: names.join(", "),
         facts,
