@@ -322,6 +322,19 @@ def serve(mitra: str, work: Path, env: dict) -> tuple[subprocess.Popen, str, int
             return server, host, int(port)
 
 
+def timed_get(conn, path: str) -> tuple[float, bytes]:
+    """GETs `path` over the open connection; returns the seconds it took and the body. Anything but 200 stops the
+    benchmark."""
+    t = time.perf_counter()
+    conn.request("GET", path)
+    response = conn.getresponse()
+    body = response.read()
+    elapsed = time.perf_counter() - t
+    if response.status != 200:
+        raise SystemExit(f"GET {path}: {response.status} {body[:200]!r}")
+    return elapsed, body
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -359,14 +372,7 @@ def bench_search(scale: float, skip_postgres: bool) -> None:
         latencies, hits = [], []
         for round_ in range(2):
             for q in queries:
-                path = "/api/v1/search?" + urllib.parse.urlencode({"q": q, "limit": 20})
-                t = time.perf_counter()
-                conn.request("GET", path)
-                response = conn.getresponse()
-                body = response.read()
-                elapsed = time.perf_counter() - t
-                if response.status != 200:
-                    raise SystemExit(f"GET {path}: {response.status} {body[:200]!r}")
+                elapsed, body = timed_get(conn, "/api/v1/search?" + urllib.parse.urlencode({"q": q, "limit": 20}))
                 if round_ == 1:
                     latencies.append(elapsed)
                     hits.append(json.loads(body)["total"])
@@ -517,14 +523,7 @@ def bench_matching_http(directory: Path, projects: int, calls: int) -> None:
         latencies, matched = [], 0
         for round_ in range(2):
             for project in sample:
-                path = f"/api/v1/entries/{project}/matches"
-                t = time.perf_counter()
-                conn.request("GET", path)
-                response = conn.getresponse()
-                body = response.read()
-                elapsed = time.perf_counter() - t
-                if response.status != 200:
-                    raise SystemExit(f"GET {path}: {response.status} {body[:200]!r}")
+                elapsed, body = timed_get(conn, f"/api/v1/entries/{project}/matches")
                 if round_ == 1:
                     latencies.append(elapsed * 1000)
                     matched += len(json.loads(body)["entries"])
