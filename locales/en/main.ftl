@@ -713,6 +713,11 @@ notification-message-received = { $org } wrote in a conversation.
 notification-interest-accepted = { $org } accepted your interest.
 notification-interest-declined = { $org } declined your interest.
 notification-interest-withdrawn = { $org } withdrew its interest.
+notification-partnership-proposed = { $org } proposed a partnership with your city.
+notification-partnership-message = { $org } wrote about a partnership.
+notification-partnership-changed = { $org } changed a partnership's status.
+notification-activity-logged = { $org } logged an activity of a partnership.
+notification-partnership-dormant = { $org }: a partnership had no activity for months and is now dormant.
 
 ## Opportunities
 nav-opportunities = Opportunities

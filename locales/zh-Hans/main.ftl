@@ -701,6 +701,11 @@ notification-message-received = { $org } 在对话中留言。
 notification-interest-accepted = { $org } 接受了您的合作意向。
 notification-interest-declined = { $org } 谢绝了您的合作意向。
 notification-interest-withdrawn = { $org } 撤回了合作意向。
+notification-partnership-proposed = { $org } 向贵市提议建立伙伴关系。
+notification-partnership-message = { $org } 就一项伙伴关系留言。
+notification-partnership-changed = { $org } 更新了一项伙伴关系的状态。
+notification-activity-logged = { $org } 记录了一项伙伴关系活动。
+notification-partnership-dormant = { $org }：一项伙伴关系数月没有活动，现标记为休眠。
 
 ## Opportunities
 nav-opportunities = 合作机会

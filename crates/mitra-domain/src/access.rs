@@ -133,6 +133,24 @@ handle!(
     ThreadParty { side: Side, org: OrgId }
 );
 
+handle!(
+    /// Proof that the actor may act for a city in its partnerships: an editor of the city's approved
+    /// city-government organisation.
+    CityGovernment { city: CityId, org: Option<OrgId> }
+);
+
+impl CityGovernment {
+    /// The city the actor acts for.
+    pub fn city(&self) -> &CityId {
+        &self.city
+    }
+
+    /// The city-government organisation the actor edits; `None` for the operator.
+    pub fn org(&self) -> Option<&OrgId> {
+        self.org.as_ref()
+    }
+}
+
 impl SignedIn {
     /// The account, or `None` for an operator.
     pub fn account(&self) -> Option<&AccountId> {
@@ -405,6 +423,75 @@ impl Actor {
                     (&m.org == publisher && m.role.can_edit())
                         || (&m.org == interested && m.org_status == ModerationStatus::Approved)
                 }) =>
+            {
+                Ok(())
+            }
+            Actor::Account(_) => Err(Denied::Forbidden),
+        }
+    }
+}
+
+impl Actor {
+    /// The cities whose government the actor acts for: those of the approved city-government organisations it
+    /// edits, in id order.
+    pub fn governed_cities(&self) -> Vec<CityId> {
+        let mut cities: Vec<CityId> = self
+            .account()
+            .into_iter()
+            .flat_map(|a| a.memberships.iter().filter_map(city_edited))
+            .cloned()
+            .collect();
+        cities.sort();
+        cities.dedup();
+        cities
+    }
+
+    /// An editor of `city`'s approved city-government organisation, who acts for the city in its partnerships:
+    /// proposes, answers, signs, logs activities. Platform admins are not parties; an operator may act for any
+    /// city. A city government moved to another city acts for that one only.
+    pub fn city_government(&self, city: &CityId) -> Result<CityGovernment, Denied> {
+        match self.writer()? {
+            None => Ok(CityGovernment {
+                stamp: self.stamp(),
+                city: city.clone(),
+                org: None,
+            }),
+            Some(a) => a
+                .memberships
+                .iter()
+                .find(|m| city_edited(m) == Some(city))
+                .map(|m| CityGovernment {
+                    stamp: self.stamp(),
+                    city: city.clone(),
+                    org: Some(m.org.clone()),
+                })
+                .ok_or(Denied::Forbidden),
+        }
+    }
+
+    /// The first of `cities` the actor acts for (see [`Actor::city_government`]).
+    pub fn government_of_either(&self, cities: [&CityId; 2]) -> Result<CityGovernment, Denied> {
+        let mut refused = Denied::Forbidden;
+        for city in cities {
+            match self.city_government(city) {
+                Ok(g) => return Ok(g),
+                Err(why) => refused = why,
+            }
+        }
+        Err(refused)
+    }
+
+    /// Whether the actor may read a partnership between `cities` that is not public yet, and its thread: the two
+    /// cities' governments (a read-scoped token of theirs too), platform admins, and operators.
+    pub fn partnership_reader(&self, cities: [&CityId; 2]) -> Result<(), Denied> {
+        match self {
+            Actor::Anonymous => Err(Denied::SignInRequired),
+            Actor::Operator => Ok(()),
+            Actor::Account(a) if a.platform_role == Some(PlatformRole::PlatformAdmin) => Ok(()),
+            Actor::Account(a)
+                if a.memberships
+                    .iter()
+                    .any(|m| city_edited(m).is_some_and(|c| cities.contains(&c))) =>
             {
                 Ok(())
             }

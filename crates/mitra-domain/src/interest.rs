@@ -333,16 +333,31 @@ pub enum NotificationKind {
     InterestDeclined,
     /// The interested organisation withdrew.
     InterestWithdrawn,
+    /// A city's government proposed a partnership to the reader's city.
+    PartnershipProposed,
+    /// The other city wrote in a partnership's thread.
+    PartnershipMessage,
+    /// The other city moved a partnership (accepted, declined, withdrew, signed, activated, completed).
+    PartnershipChanged,
+    /// The other city logged an activity of a partnership.
+    ActivityLogged,
+    /// Nothing was logged for a partnership for the configured months: Mitra marked it dormant.
+    PartnershipDormant,
 }
 
 impl NotificationKind {
     /// Every kind.
-    pub const ALL: [NotificationKind; 5] = [
+    pub const ALL: [NotificationKind; 10] = [
         NotificationKind::InterestReceived,
         NotificationKind::MessageReceived,
         NotificationKind::InterestAccepted,
         NotificationKind::InterestDeclined,
         NotificationKind::InterestWithdrawn,
+        NotificationKind::PartnershipProposed,
+        NotificationKind::PartnershipMessage,
+        NotificationKind::PartnershipChanged,
+        NotificationKind::ActivityLogged,
+        NotificationKind::PartnershipDormant,
     ];
 
     /// The tag used in the store and the API (also the message key of its sentence: `notification-<tag>`).
@@ -353,6 +368,11 @@ impl NotificationKind {
             NotificationKind::InterestAccepted => "interest-accepted",
             NotificationKind::InterestDeclined => "interest-declined",
             NotificationKind::InterestWithdrawn => "interest-withdrawn",
+            NotificationKind::PartnershipProposed => "partnership-proposed",
+            NotificationKind::PartnershipMessage => "partnership-message",
+            NotificationKind::PartnershipChanged => "partnership-changed",
+            NotificationKind::ActivityLogged => "activity-logged",
+            NotificationKind::PartnershipDormant => "partnership-dormant",
         }
     }
 

@@ -22,6 +22,7 @@ pub mod opportunity;
 pub mod page;
 pub mod panel;
 pub mod partners;
+pub mod partnership;
 pub mod peers;
 pub mod profile;
 pub mod reference;

@@ -10,6 +10,7 @@
 mod cities;
 mod funding;
 mod fx;
+mod holidays;
 mod initiatives;
 mod partnerships;
 mod projects;
@@ -24,6 +25,7 @@ pub use cities::{
 };
 pub use funding::{FundingFiles, parse_funding};
 pub use fx::parse_fx_rates;
+pub use holidays::{HOLIDAYS_SOURCE, Holidays, parse_holidays};
 pub use initiatives::{InitiativeFiles, parse_initiatives};
 pub use partnerships::{
     PairRow, PairSide, PartnershipFiles, PartnershipReport, PartnershipSummary, RecordedTie,

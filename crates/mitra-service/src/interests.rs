@@ -12,7 +12,7 @@ use mitra_domain::interest::{
 use mitra_domain::{AccountId, Actor, ContentLanguage, Email, EntryId, ModerationStatus, OrgId};
 use mitra_store::{
     ConflictKind, InterestFilter, InterestMessage, InterestRecord, MailDue, NewInterest,
-    NotificationRecord, OrgName, StoreError, StoredEntry, ThreadChange,
+    NotificationAbout, NotificationRecord, OrgName, StoreError, StoredEntry, ThreadChange,
 };
 use time::OffsetDateTime;
 
@@ -462,7 +462,7 @@ impl Mitra {
 
     /// Mails the notifications of `accounts` who asked for mail at once. A failure is logged, not returned: the
     /// write it follows has happened, and the next run of [`Mitra::send_due_mail`] tries again.
-    async fn mail_immediately(&self, accounts: &[AccountId]) {
+    pub(crate) async fn mail_immediately(&self, accounts: &[AccountId]) {
         if accounts.is_empty() {
             return;
         }
@@ -512,22 +512,59 @@ impl Mitra {
         } else {
             ContentLanguage::En
         };
-        let ids: Vec<EntryId> = mail.notifications.iter().map(|n| n.entry.clone()).collect();
+        let ids: Vec<EntryId> = mail
+            .notifications
+            .iter()
+            .filter_map(|n| match &n.about {
+                NotificationAbout::Interest { entry, .. } => Some(entry.clone()),
+                NotificationAbout::Partnership { .. } => None,
+            })
+            .collect();
         let entries = self.entries_by_id(&ids).await?;
+        let places = self.places().await?;
+        let city_name = |id: &mitra_domain::CityId| {
+            places.cities.get(id).map_or_else(
+                || id.to_string(),
+                |c| match (&c.name_zh, zh) {
+                    (Some(name), true) => name.clone(),
+                    _ => c.name_en.clone(),
+                },
+            )
+        };
         let mut lines = Vec::new();
         for n in &mail.notifications {
-            let title = entries.get(n.entry.as_str()).map_or_else(
-                || n.entry.to_string(),
-                |e| e.entry.text_for(lang).title.clone(),
-            );
-            let from = match (&n.from.name_zh, zh) {
-                (Some(name), true) => name.clone(),
-                _ => n.from.name_en.clone(),
+            let (title, link) = match &n.about {
+                NotificationAbout::Interest { interest, entry } => (
+                    entries.get(entry.as_str()).map_or_else(
+                        || entry.to_string(),
+                        |e| e.entry.text_for(lang).title.clone(),
+                    ),
+                    format!("/interests/{interest}"),
+                ),
+                NotificationAbout::Partnership {
+                    partnership,
+                    cities,
+                } => (
+                    format!("{} – {}", city_name(&cities.0), city_name(&cities.1)),
+                    format!("/partnerships/{partnership}"),
+                ),
+            };
+            let from = match (&n.from, zh) {
+                (
+                    Some(OrgName {
+                        name_zh: Some(name),
+                        ..
+                    }),
+                    true,
+                ) => name.clone(),
+                (Some(org), _) => org.name_en.clone(),
+                (None, false) => "Mitra".to_owned(),
+                (None, true) => "Mitra 平台".to_owned(),
             };
             lines.push(format!(
                 "- {}\n  {}",
                 notification_sentence(n.kind, &from, &title, zh),
-                self.mailer.link(&format!("/interests/{}", n.interest))
+                self.mailer.link(&link)
             ));
         }
         let count = mail.notifications.len();
@@ -623,5 +660,37 @@ fn notification_sentence(kind: NotificationKind, from: &str, title: &str, zh: bo
             format!("{from} withdrew its interest in “{title}”.")
         }
         (NotificationKind::InterestWithdrawn, true) => format!("{from} 撤回了对“{title}”的意向。"),
+        (NotificationKind::PartnershipProposed, false) => {
+            format!("{from} proposed a partnership: {title}.")
+        }
+        (NotificationKind::PartnershipProposed, true) => {
+            format!("{from} 提议建立伙伴关系：{title}。")
+        }
+        (NotificationKind::PartnershipMessage, false) => {
+            format!("{from} wrote about the partnership {title}.")
+        }
+        (NotificationKind::PartnershipMessage, true) => {
+            format!("{from} 就伙伴关系“{title}”发来了消息。")
+        }
+        (NotificationKind::PartnershipChanged, false) => {
+            format!("{from} changed the status of the partnership {title}.")
+        }
+        (NotificationKind::PartnershipChanged, true) => {
+            format!("{from} 更新了伙伴关系“{title}”的状态。")
+        }
+        (NotificationKind::ActivityLogged, false) => {
+            format!("{from} logged an activity of the partnership {title}.")
+        }
+        (NotificationKind::ActivityLogged, true) => {
+            format!("{from} 记录了伙伴关系“{title}”的一项活动。")
+        }
+        (NotificationKind::PartnershipDormant, false) => {
+            format!(
+                "{from}: nothing was logged for the partnership {title} for months; it is now dormant."
+            )
+        }
+        (NotificationKind::PartnershipDormant, true) => {
+            format!("{from}：伙伴关系“{title}”已数月没有活动记录，现标记为休眠。")
+        }
     }
 }

@@ -21,6 +21,7 @@ mod observations;
 mod opportunities;
 mod orgs;
 mod partners;
+mod partnerships;
 mod reference;
 mod standards;
 #[cfg(feature = "test-support")]
@@ -57,7 +58,8 @@ pub use matching::{CityMatches, EntryMatches, MATCH_LIMIT};
 pub use mitra_domain as domain;
 pub use mitra_search::{Dimension, Hit, Results as SearchResults};
 pub use mitra_store::{
-    ApiTokenRecord, AuditEntry, InterestMessage, InterestRecord, NotificationRecord, OrgName,
+    ActivityRecord, ApiTokenRecord, AuditEntry, InterestMessage, InterestRecord, NotificationAbout,
+    NotificationRecord, OrgName, PartnershipFilter, PartnershipMessage, PartnershipRecord,
 };
 pub use mitra_store::{Attachment, Enrolment, StoredEntry};
 pub use observations::{
@@ -67,6 +69,10 @@ pub use observations::{
 pub use opportunities::{Opportunity, OpportunityPage};
 pub use orgs::{AdminOverview, OrgInput, OrgPermissions, OrganisationDetail};
 pub use partners::PartnerRecommendations;
+pub use partnerships::{
+    ActionInput, CityYearRow, HolidayWarning, MAX_PAGE as MAX_PARTNERSHIP_PAGE, OutcomeView,
+    PartnershipActions, PartnershipView, PartnershipYear, Proposal, holiday_coverage,
+};
 pub use reference::{
     DEMO_ACCOUNTS, DEMO_OBSERVATION_PACKS, DemoReport, ObservationPack, REFERENCE_VERSION,
     ReferenceReport,

@@ -349,6 +349,8 @@ impl Mitra {
         );
         let state = self.store.reference_state().await?;
         if state.as_ref().is_some_and(|s| s.content_hash == hash) {
+            // A database made before partnerships were kept gets the recorded ties now.
+            self.load_recorded_partnerships().await?;
             return Ok(ReferenceReport {
                 version: REFERENCE_VERSION,
                 already_loaded: true,
@@ -366,6 +368,8 @@ impl Mitra {
             reference.updated = changes.updated,
             "reference.loaded"
         );
+        let recorded = self.load_recorded_partnerships().await?;
+        tracing::info!(partnerships.recorded = recorded, "reference.partnerships");
         Ok(ReferenceReport {
             version: REFERENCE_VERSION,
             already_loaded: false,

@@ -4,7 +4,8 @@
 use async_trait::async_trait;
 use mitra_domain::access::AuditStamp;
 use mitra_domain::interest::{InterestId, InterestStatus, MailFrequency, NotificationKind, Side};
-use mitra_domain::{AccountId, EntryId, OrgId};
+use mitra_domain::partnership::PartnershipId;
+use mitra_domain::{AccountId, CityId, EntryId, OrgId};
 use time::OffsetDateTime;
 
 use crate::StoreError;
@@ -118,16 +119,34 @@ pub struct NotificationRecord {
     pub id: i64,
     /// What it tells.
     pub kind: NotificationKind,
-    /// The thread.
-    pub interest: InterestId,
-    /// The thread's opportunity.
-    pub entry: EntryId,
-    /// The organisation whose action it reports.
-    pub from: OrgName,
+    /// What it is about.
+    pub about: NotificationAbout,
+    /// The organisation whose action it reports; `None` when Mitra itself tells (a dormancy alert) or the operator
+    /// acted.
+    pub from: Option<OrgName>,
     /// When.
     pub created_at: OffsetDateTime,
     /// When the account read it.
     pub read_at: Option<OffsetDateTime>,
+}
+
+/// What a notification is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotificationAbout {
+    /// A thread about an opportunity.
+    Interest {
+        /// The thread.
+        interest: InterestId,
+        /// The thread's opportunity.
+        entry: EntryId,
+    },
+    /// A city partnership.
+    Partnership {
+        /// The partnership.
+        partnership: PartnershipId,
+        /// Its proposing and invited cities.
+        cities: (CityId, CityId),
+    },
 }
 
 /// An account's mail of notifications that is due, and what it holds.

@@ -36,6 +36,7 @@ mod interests;
 mod journal;
 mod migrate;
 mod observations;
+mod partnerships;
 mod postgres;
 mod sqlite;
 #[cfg(feature = "test-support")]
@@ -59,11 +60,16 @@ pub use entries::{Attachment, Enrolment, EntryStore, EntryWrites, StoredEntry};
 pub use error::{ConflictKind, StoreError};
 pub use interests::{
     InterestFilter, InterestMessage, InterestRecord, InterestStore, MailDue, NewInterest,
-    NotificationRecord, OrgName, ThreadChange,
+    NotificationAbout, NotificationRecord, OrgName, ThreadChange,
 };
 pub use journal::{AuditEntry, Change, ReferenceChanges, ReferenceState};
 pub use migrate::MIGRATION_NAMES;
 pub use observations::{ObservationFilter, ObservationStore, PanelValue, UpsertReport};
+pub use partnerships::{
+    ActivityRecord, ChangeDetails, NewPartnership, OutcomeRecord, PartnershipChange,
+    PartnershipFilter, PartnershipMessage, PartnershipRecord, PartnershipStore,
+    RecordedPartnership,
+};
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +92,7 @@ pub trait Store:
     + ObservationStore
     + EntryStore
     + InterestStore
+    + PartnershipStore
     + Send
     + Sync
 {

@@ -70,6 +70,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     shipped!("0008_entry_moderation"),
     shipped!("0009_indicator_units"),
     shipped!("0010_interests"),
+    shipped!("0011_partnerships"),
 ];
 
 /// The names of all migrations, in the order they apply. Both backends have a file for each.

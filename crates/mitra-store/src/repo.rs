@@ -26,6 +26,8 @@ mod migrations;
 mod observations;
 #[path = "repo/orgs.rs"]
 mod orgs;
+#[path = "repo/partnerships.rs"]
+mod partnerships;
 #[path = "repo/reference.rs"]
 mod reference;
 #[path = "repo/sessions.rs"]

@@ -102,7 +102,7 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: IndexCommand,
     },
-    /// Notifications of conversations about opportunities.
+    /// Notifications of conversations about opportunities and of city partnerships.
     Notifications {
         #[command(subcommand)]
         command: NotificationsCommand,
@@ -114,6 +114,9 @@ pub(crate) enum NotificationsCommand {
     /// Send the notification mail that is due now: each notification at once to accounts that asked for that, and
     /// the daily or weekly digests that are due. `mitra serve` does this every five minutes by itself.
     Mail,
+    /// Mark dormant every signed or active partnership with no activity for `dormant_after_months` months (12 unless
+    /// configured), and tell both cities' governments. `mitra serve` does this every five minutes by itself.
+    Dormancy,
 }
 
 #[derive(Debug, Subcommand)]

@@ -31,6 +31,7 @@ struct FileConfig {
     mail_from: Option<String>,
     min_group_size: Option<usize>,
     provisional_coverage: Option<f64>,
+    dormant_after_months: Option<u32>,
 }
 
 /// The settings given on the command line or in the environment (clap reads both; flags win).
@@ -67,6 +68,8 @@ pub struct Config {
     pub mail: mitra_service::MailSettings,
     /// How honest peer statistics must be.
     pub analytics: mitra_service::AnalyticsSettings,
+    /// Months without activity after which a signed or active partnership is marked dormant.
+    pub dormant_after_months: u32,
 }
 
 /// The default address: loopback only, so a first run is not exposed to the network.
@@ -86,7 +89,7 @@ impl Config {
                     })
                     .with_context(|| {
                         "the valid keys are database_url, data_dir, bind, log_format, public_url, smtp_url, \
-                         mail_from, min_group_size, provisional_coverage"
+                         mail_from, min_group_size, provisional_coverage, dormant_after_months"
                             .to_owned()
                     })?
             }
@@ -160,8 +163,18 @@ impl Config {
                 "provisional_coverage: must be a share from 0 to 1 (set by `provisional_coverage` in the file)"
             );
         }
+        let dormant_after_months = from_file
+            .dormant_after_months
+            .unwrap_or(mitra_service::domain::partnership::DEFAULT_DORMANT_AFTER_MONTHS);
+        if !(1..=120).contains(&dormant_after_months) {
+            bail!(
+                "dormant_after_months: must be a number of months from 1 to 120 (set by `dormant_after_months` in \
+                 the file)"
+            );
+        }
         Ok(Self {
             analytics,
+            dormant_after_months,
             mail,
             data_dir: overrides
                 .data_dir
@@ -255,6 +268,10 @@ min_group_size = 5
 # A city profile's overall score is called provisional while it rests on less than this share of the indicators
 # that apply to the city's tier.
 provisional_coverage = 0.5
+
+# A signed or active partnership with no activity logged for this many months is marked dormant, and both cities'
+# governments are told.
+dormant_after_months = 12
 "#;
 
 #[cfg(test)]

@@ -79,6 +79,9 @@ async fn main() -> std::process::ExitCode {
         Command::Notifications {
             command: cli::NotificationsCommand::Mail,
         } => commands::notifications::mail(&config).await,
+        Command::Notifications {
+            command: cli::NotificationsCommand::Dormancy,
+        } => commands::notifications::dormancy(&config).await,
         Command::Assess {
             city,
             standard,

@@ -5,7 +5,8 @@
 use async_trait::async_trait;
 use mitra_domain::access::AuditStamp;
 use mitra_domain::interest::{InterestId, InterestStatus, MailFrequency, NotificationKind, Side};
-use mitra_domain::{AccountId, EntryId, OrgId};
+use mitra_domain::partnership::PartnershipId;
+use mitra_domain::{AccountId, CityId, EntryId, OrgId};
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -14,7 +15,7 @@ use super::dialect::DbStore;
 use super::journal::{WriteTx, journal};
 use crate::{
     ConflictKind, InterestFilter, InterestMessage, InterestRecord, InterestStore, MailDue,
-    NewInterest, NotificationRecord, OrgName, StoreError, ThreadChange,
+    NewInterest, NotificationAbout, NotificationRecord, OrgName, StoreError, ThreadChange,
 };
 
 /// The columns of [`InterestRow`], over `interests i` joined to `entries e`, `organisations p` (publisher) and
@@ -105,21 +106,25 @@ impl MessageRow {
     }
 }
 
-const NOTIFICATION_COLUMNS: &str = "n.id, n.kind, n.interest_id, i.entry_id, n.from_org, \
-     o.name_en as from_en, o.name_zh as from_zh, n.created_at, n.read_at";
+const NOTIFICATION_COLUMNS: &str = "n.id, n.kind, n.interest_id, i.entry_id, n.partnership_id, \
+     p.city_a, p.city_b, n.from_org, o.name_en as from_en, o.name_zh as from_zh, n.created_at, n.read_at";
 
-const NOTIFICATION_FROM: &str = "notifications n join interests i on i.id = n.interest_id \
-     join organisations o on o.id = n.from_org";
+const NOTIFICATION_FROM: &str = "notifications n left join interests i on i.id = n.interest_id \
+     left join partnerships p on p.id = n.partnership_id left join organisations o on o.id = n.from_org";
 
-/// A `notifications` row with the thread's opportunity and the acting organisation's name.
+/// A `notifications` row with the thread's opportunity or the partnership's cities, and the acting organisation's
+/// name.
 #[derive(sqlx_macros::FromRow)]
 struct NotificationRow {
     id: i64,
     kind: String,
-    interest_id: String,
-    entry_id: String,
-    from_org: String,
-    from_en: String,
+    interest_id: Option<String>,
+    entry_id: Option<String>,
+    partnership_id: Option<String>,
+    city_a: Option<String>,
+    city_b: Option<String>,
+    from_org: Option<String>,
+    from_en: Option<String>,
     from_zh: Option<String>,
     created_at: OffsetDateTime,
     read_at: Option<OffsetDateTime>,
@@ -129,16 +134,45 @@ impl NotificationRow {
     fn into_record(self) -> Result<NotificationRecord, StoreError> {
         let id = self.id.to_string();
         let bad = |e| corrupt("notifications", &id, e);
+        let about = match (
+            self.interest_id,
+            self.entry_id,
+            self.partnership_id,
+            self.city_a,
+            self.city_b,
+        ) {
+            (Some(interest), Some(entry), None, _, _) => NotificationAbout::Interest {
+                interest: InterestId::parse(&interest).map_err(bad)?,
+                entry: EntryId::parse(&entry).map_err(bad)?,
+            },
+            (None, _, Some(partnership), Some(a), Some(b)) => NotificationAbout::Partnership {
+                partnership: PartnershipId::parse(&partnership).map_err(bad)?,
+                cities: (
+                    CityId::parse(&a).map_err(bad)?,
+                    CityId::parse(&b).map_err(bad)?,
+                ),
+            },
+            _ => {
+                return Err(corrupt(
+                    "notifications",
+                    &id,
+                    "names neither a thread nor a partnership",
+                ));
+            }
+        };
+        let from = match (self.from_org, self.from_en) {
+            (Some(org), Some(name_en)) => Some(OrgName {
+                id: OrgId::parse(&org).map_err(bad)?,
+                name_en,
+                name_zh: self.from_zh,
+            }),
+            _ => None,
+        };
         Ok(NotificationRecord {
             id: self.id,
             kind: NotificationKind::parse(&self.kind).map_err(bad)?,
-            interest: InterestId::parse(&self.interest_id).map_err(bad)?,
-            entry: EntryId::parse(&self.entry_id).map_err(bad)?,
-            from: OrgName {
-                id: OrgId::parse(&self.from_org).map_err(bad)?,
-                name_en: self.from_en,
-                name_zh: self.from_zh,
-            },
+            about,
+            from,
             created_at: self.created_at,
             read_at: self.read_at,
         })

@@ -7,7 +7,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use mitra_service::domain::interest::{Decision, InterestId, MailFrequency};
 use mitra_service::domain::{EntryId, OrgId};
-use mitra_service::{InterestMessage, InterestRecord, Mitra, NotificationRecord, Thread};
+use mitra_service::{
+    InterestMessage, InterestRecord, Mitra, NotificationAbout, NotificationRecord, Thread,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -272,14 +274,18 @@ pub async fn decide(
 pub struct NotificationResponse {
     /// Increasing; mark read up to it.
     id: i64,
-    /// `interest-received`, `message-received`, `interest-accepted`, `interest-declined` or `interest-withdrawn`.
+    /// `interest-received`, `message-received`, `interest-accepted`, `interest-declined`, `interest-withdrawn`
+    /// (threads about opportunities), `partnership-proposed`, `partnership-message`, `partnership-changed`,
+    /// `activity-logged` or `partnership-dormant` (city partnerships).
     kind: &'static str,
-    /// The thread's id.
-    interest: String,
-    /// The opportunity's entry id.
-    entry: String,
-    /// The organisation whose action it reports.
-    from: OrgRef,
+    /// The thread's id, for a notification about an expression of interest.
+    interest: Option<String>,
+    /// The opportunity's entry id, for a notification about an expression of interest.
+    entry: Option<String>,
+    /// The partnership's id, for a notification about a city partnership.
+    partnership: Option<String>,
+    /// The organisation whose action it reports; absent when Mitra itself tells (a dormancy alert).
+    from: Option<OrgRef>,
     /// RFC 3339.
     created_at: String,
     read: bool,
@@ -290,9 +296,19 @@ impl From<&NotificationRecord> for NotificationResponse {
         Self {
             id: n.id,
             kind: n.kind.as_str(),
-            interest: n.interest.to_string(),
-            entry: n.entry.to_string(),
-            from: OrgRef::from(&n.from),
+            interest: match &n.about {
+                NotificationAbout::Interest { interest, .. } => Some(interest.to_string()),
+                NotificationAbout::Partnership { .. } => None,
+            },
+            entry: match &n.about {
+                NotificationAbout::Interest { entry, .. } => Some(entry.to_string()),
+                NotificationAbout::Partnership { .. } => None,
+            },
+            partnership: match &n.about {
+                NotificationAbout::Partnership { partnership, .. } => Some(partnership.to_string()),
+                NotificationAbout::Interest { .. } => None,
+            },
+            from: n.from.as_ref().map(OrgRef::from),
             created_at: rfc3339(n.created_at),
             read: n.read_at.is_some(),
         }

@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use mitra_service::domain::interest::{Decision, InterestId, InterestStatus, MailFrequency, Side};
 use mitra_service::domain::{EntryId, OrgId};
 use mitra_service::{
-    EntryInterest, InterestRecord, Mitra, NotificationRecord, ServiceError, Thread,
+    EntryInterest, InterestRecord, Mitra, NotificationAbout, NotificationRecord, ServiceError,
+    Thread,
 };
 use serde::Deserialize;
 
@@ -305,9 +306,19 @@ impl NotificationView {
         Self {
             text: l.ta(
                 &format!("notification-{}", n.kind.as_str()),
-                &[("org", org_ref_name(&n.from, l.lang))],
+                &[(
+                    "org",
+                    n.from
+                        .as_ref()
+                        .map_or_else(|| "Mitra".to_owned(), |org| org_ref_name(org, l.lang)),
+                )],
             ),
-            href: format!("/interests/{}", n.interest),
+            href: match &n.about {
+                NotificationAbout::Interest { interest, .. } => format!("/interests/{interest}"),
+                NotificationAbout::Partnership { partnership, .. } => {
+                    format!("/partnerships/{partnership}")
+                }
+            },
             when: minute_utc(n.created_at),
             unread: n.read_at.is_none(),
         }

@@ -71,14 +71,25 @@ fn purge_periodically(mitra: &Mitra) -> tokio::task::JoinHandle<()> {
 /// How often `serve` sends the notification mail that is due.
 const MAIL_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
 
-/// Sends the notification mail that is due every [`MAIL_EVERY`]. Several nodes may: each mail is claimed before it
-/// is sent, so only one of them sends it.
-fn mail_periodically(mitra: &Mitra) -> tokio::task::JoinHandle<()> {
+/// Marks partnerships dormant that had no activity for `dormant_after_months`, then sends the notification mail
+/// that is due, every [`MAIL_EVERY`]. Several nodes may: a partnership moves only from the status it was read at,
+/// and each mail is claimed before it is sent, so only one of them does each.
+fn mail_periodically(mitra: &Mitra, dormant_after_months: u32) -> tokio::task::JoinHandle<()> {
     let mitra = mitra.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(MAIL_EVERY);
         loop {
             tick.tick().await;
+            match mitra
+                .mark_dormant_partnerships_now(dormant_after_months)
+                .await
+            {
+                Ok(0) => {}
+                Ok(marked) => {
+                    tracing::info!(partnerships.dormant = marked, "partnerships.dormancy")
+                }
+                Err(error) => tracing::warn!(error = %error, "partnerships.dormancy_failed"),
+            }
             match mitra.send_due_mail_now().await {
                 Ok(run) if run.mails > 0 => {
                     tracing::info!(
@@ -184,7 +195,7 @@ pub(crate) async fn run(mut config: Config, options: ServeOptions<'_>) -> anyhow
     }
     let follower = mitra.follow_search_feed();
     let purger = purge_periodically(&mitra);
-    let mailer = mail_periodically(&mitra);
+    let mailer = mail_periodically(&mitra, config.dormant_after_months);
     let shutdown = shutdown_signal();
     tracing::info!(address = %address, database = %config.database_url_redacted(), "server.started");
     say(&format!(

@@ -1,0 +1,92 @@
+-- City partnerships: a tie between two cities, proposed by one city's government to the other (or recorded from a
+-- published list of ties), discussed in a thread, signed, worked on through dated activities, and ended. Only the
+-- two cities' governments act on it, so rights follow the cities and no organisation is copied here but the one
+-- that proposed it, for the record. At most one partnership per pair of cities is going (not completed or
+-- declined), whichever city proposed it.
+-- Notifications now tell about partnerships as well as expressions of interest: each names exactly one of them,
+-- and a notification Mitra itself sends (a dormancy alert) names no acting organisation.
+-- The SQLite file of the same name makes the same change; keep the two in step.
+
+create table partnerships (
+    id text collate "C" primary key,
+    -- The proposing city (the first city of a recorded tie) and the invited one.
+    city_a text collate "C" not null references cities (id),
+    city_b text collate "C" not null references cities (id),
+    -- The pair in id order, for the one-going rule whichever side proposed.
+    pair_low text collate "C" not null,
+    pair_high text collate "C" not null,
+    kind text not null,
+    status text not null,
+    origin text not null,
+    -- For a recorded tie: the file and line it comes from.
+    source text,
+    title text not null,
+    proposed_by_org text collate "C" references organisations (id) on delete set null,
+    signed_on text,
+    signatories text,
+    document text,
+    work_plan text,
+    -- The last day of the latest activity, or the signing day: what dormancy counts from.
+    last_active_on text,
+    created_by text not null,
+    created_at timestamptz not null,
+    updated_at timestamptz not null,
+    check (city_a <> city_b)
+);
+
+create unique index partnerships_one_going on partnerships (pair_low, pair_high)
+    where status not in ('completed', 'declined');
+create index partnerships_by_city_a on partnerships (city_a, updated_at);
+create index partnerships_by_city_b on partnerships (city_b, updated_at);
+create index partnerships_by_status on partnerships (status, last_active_on);
+
+-- The thread of a partnership, in the order written; `side` is proposer or invited.
+create table partnership_messages (
+    partnership_id text collate "C" not null references partnerships (id) on delete cascade,
+    position bigint not null,
+    side text not null,
+    author text collate "C" references accounts (id) on delete set null,
+    body text not null,
+    created_at timestamptz not null,
+    primary key (partnership_id, position)
+);
+
+-- What the two cities did together.
+create table partnership_activities (
+    id text collate "C" primary key,
+    partnership_id text collate "C" not null references partnerships (id) on delete cascade,
+    kind text not null,
+    title text not null,
+    starts_on text not null,
+    ends_on text,
+    host text,
+    participants bigint,
+    participant_names text,
+    description text,
+    -- An event entry that announces it, when there is one.
+    event_entry_id text collate "C" references entries (id) on delete set null,
+    created_by text not null,
+    author text collate "C" references accounts (id) on delete set null,
+    created_at timestamptz not null
+);
+
+create index partnership_activities_by_partnership on partnership_activities (partnership_id, starts_on);
+create index partnership_activities_by_event on partnership_activities (event_entry_id);
+
+-- Indicators a partnership means to move, for one of its cities: before and after values are read from the
+-- observations at every query, never copied.
+create table partnership_outcomes (
+    partnership_id text collate "C" not null references partnerships (id) on delete cascade,
+    city_id text collate "C" not null references cities (id),
+    indicator_id text collate "C" not null,
+    note text,
+    created_by text not null,
+    created_at timestamptz not null,
+    primary key (partnership_id, city_id, indicator_id)
+);
+
+alter table notifications alter column interest_id drop not null;
+alter table notifications alter column from_org drop not null;
+alter table notifications add column partnership_id text collate "C" references partnerships (id) on delete cascade;
+alter table notifications add constraint notifications_one_subject
+    check ((interest_id is null) <> (partnership_id is null));
