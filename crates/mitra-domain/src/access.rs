@@ -571,6 +571,86 @@ mod tests {
     }
 
     #[test]
+    fn only_editors_of_an_approved_city_government_act_for_its_city_in_partnerships() {
+        let (bangkok, nanning) = (city("bangkok"), city("nanning"));
+        let gov = |role, city_slug: &str, status| {
+            member(
+                "bma",
+                role,
+                OrgKind::CityGovernment,
+                Some(city_slug),
+                status,
+            )
+        };
+        let editor = account(
+            None,
+            vec![gov(MemberRole::Editor, "bangkok", ModerationStatus::Approved)],
+            None,
+        );
+        let handle = editor.city_government(&bangkok).expect("acts for Bangkok");
+        assert_eq!(handle.org(), Some(&org("bma")));
+        assert_eq!(editor.city_government(&nanning), Err(Denied::Forbidden));
+        assert_eq!(editor.governed_cities(), vec![bangkok.clone()]);
+        assert_eq!(
+            editor
+                .government_of_either([&nanning, &bangkok])
+                .map(|g| g.city().clone()),
+            Ok(bangkok.clone())
+        );
+        assert!(editor.partnership_reader([&nanning, &bangkok]).is_ok());
+        // The same organisation moved to Nanning acts for Nanning only.
+        let moved = account(
+            None,
+            vec![gov(MemberRole::Editor, "nanning", ModerationStatus::Approved)],
+            None,
+        );
+        assert_eq!(moved.city_government(&bangkok), Err(Denied::Forbidden));
+        assert!(moved.city_government(&nanning).is_ok());
+        for refused in [
+            account(
+                None,
+                vec![gov(MemberRole::Member, "bangkok", ModerationStatus::Approved)],
+                None,
+            ),
+            account(
+                None,
+                vec![gov(MemberRole::Editor, "bangkok", ModerationStatus::Pending)],
+                None,
+            ),
+            account(
+                None,
+                vec![member(
+                    "vendor",
+                    MemberRole::Admin,
+                    OrgKind::Enterprise,
+                    Some("bangkok"),
+                    ModerationStatus::Approved,
+                )],
+                None,
+            ),
+            account(Some(PlatformRole::PlatformAdmin), vec![], None),
+        ] {
+            assert_eq!(refused.city_government(&bangkok), Err(Denied::Forbidden));
+        }
+        let read_token = account(
+            None,
+            vec![gov(MemberRole::Editor, "bangkok", ModerationStatus::Approved)],
+            Some(TokenScope::Read),
+        );
+        assert_eq!(read_token.city_government(&bangkok), Err(Denied::Forbidden));
+        assert!(read_token.partnership_reader([&bangkok, &nanning]).is_ok());
+        assert_eq!(
+            Actor::Anonymous.city_government(&bangkok),
+            Err(Denied::SignInRequired)
+        );
+        assert!(
+            account(Some(PlatformRole::PlatformAdmin), vec![], None)
+                .partnership_reader([&bangkok, &nanning])
+                .is_ok()
+        );
+    }
+
+    #[test]
     fn threads_are_written_by_members_of_the_interested_organisation_and_editors_of_the_publisher()
     {
         let approved = |org_id: &str, role| {

@@ -316,8 +316,17 @@ pub fn is_dormant(status: PartnershipStatus, last: Date, today: Date, months: u3
 /// `day` plus `months` calendar months, the day clamped to the month's length (31 January + 1 month = 28 or 29
 /// February).
 pub fn add_months(day: Date, months: u32) -> Date {
-    let total =
-        i64::from(day.year()) * 12 + i64::from(u8::from(day.month()) - 1) + i64::from(months);
+    shift_months(day, i64::from(months))
+}
+
+/// The last day from which `months` months without activity reach `today`: a partnership last active on or before
+/// it is dormant (when `today` is near a month's end, the cut-off may be a day or two early, never late).
+pub fn dormant_cutoff(today: Date, months: u32) -> Date {
+    shift_months(today, -i64::from(months))
+}
+
+fn shift_months(day: Date, months: i64) -> Date {
+    let total = i64::from(day.year()) * 12 + i64::from(u8::from(day.month()) - 1) + months;
     let year = i32::try_from(total.div_euclid(12)).unwrap_or(i32::MAX);
     let month = u8::try_from(total.rem_euclid(12) + 1).unwrap_or(1);
     let month = Month::try_from(month).unwrap_or(Month::January);
@@ -790,6 +799,10 @@ mod tests {
             "an ended partnership is not dormant"
         );
         assert!(!is_dormant(S::Dormant, last, date!(2030 - 01 - 01), 12));
+        assert_eq!(dormant_cutoff(date!(2026 - 03 - 31), 1), date!(2026 - 02 - 28));
+        assert_eq!(dormant_cutoff(date!(2026 - 01 - 15), 12), date!(2025 - 01 - 15));
+        let cutoff = dormant_cutoff(date!(2026 - 03 - 31), 1);
+        assert!(is_dormant(S::Active, cutoff, date!(2026 - 03 - 31), 1));
     }
 
     fn input<'a>() -> ActivityInput<'a> {

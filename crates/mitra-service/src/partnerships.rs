@@ -703,9 +703,9 @@ impl Mitra {
         today: Date,
         months: u32,
     ) -> Result<u64, ServiceError> {
-        // A candidate is any partnership whose last activity is on or before today minus `months` months; the
-        // domain's calendar arithmetic decides.
-        let cutoff = today;
+        // Candidates were last active on or before today minus `months` months; the domain's calendar arithmetic
+        // decides each.
+        let cutoff = mitra_domain::partnership::dormant_cutoff(today, months);
         let mut marked = 0;
         for record in self.store.dormancy_candidates(cutoff).await? {
             if !is_dormant(record.status, record.active_since(), today, months) {

@@ -11,6 +11,7 @@ mod concurrency;
 mod entries;
 mod interests;
 mod migrations;
+mod partnerships;
 mod support;
 
 use crate::support::operator;
