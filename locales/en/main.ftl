@@ -904,12 +904,142 @@ partner-tie-exists = A sister-city tie already exists, so the pair counts half.
 city-partners-heading = Recommended partner cities
 city-partners-intro = Chinese cities for an ASEAN city and ASEAN cities for a Chinese one, ranked by how much stronger they are where this city is weak on its declared priorities (verified values, peer groups of enough cities) and by their documented practices there, times how comparable the two are; halved where a sister-city tie already exists.
 city-partners-empty = No candidate is stronger where this city is weak yet: its priorities have no ranked values, and no candidate documents a practice in them.
-city-ties-heading = Recorded sister-city ties
-city-ties-source = From Wikipedia's lists of twin towns and sister cities (Wikipedia contributors, CC BY-SA 4.0): the list records that a tie exists, not when it was signed or whether it is active.
-city-ties-none = No sister-city tie of this city with an ASEAN or Chinese city is recorded.
-map-tie = recorded sister-city tie
+city-ties-source = Recorded ties come from Wikipedia's lists of twin towns and sister cities (Wikipedia contributors, CC BY-SA 4.0): the list records that a tie exists, not when it was signed or whether it is active.
+city-ties-none = No partnership of this city is recorded or proposed yet.
 map-legend-ties = { $count ->
-    [one] 1 recorded sister-city tie (lines)
-   *[other] { $count } recorded sister-city ties (lines)
+    [one] 1 partnership (lines; recorded sister-city ties among them)
+   *[other] { $count } partnerships (lines; recorded sister-city ties among them)
 }
-map-legend-ties-source = (list and sources)
+map-filter-label = Partnerships drawn on the map
+map-legend-ties-source = (the registry and its sources)
+
+## City partnerships
+nav-partnerships = Partnerships
+partnerships-title = City partnerships
+partnerships-lead = Ties between cities, from proposal to outcome: sister-city and friendship-city agreements and cooperation on a subject, with what the two cities did together. Recorded ties come from published lists and say so; proposals are shown only to the two cities' governments until they are signed.
+partnerships-filters = Filter partnerships
+partnerships-city = City
+partnerships-status = Status
+partnerships-kind = Kind
+partnerships-origin = Origin
+partnerships-any = Any
+partnerships-apply = Filter
+partnerships-count = { $count ->
+    [one] One partnership.
+   *[other] { $count } partnerships.
+}
+partnerships-empty = No partnership matches. Clear a filter to see more, or propose one from a city's page.
+partnerships-between = Cities
+partnerships-activities = Activities
+partnerships-last-active = Last active
+partnerships-pages = Partnership pages
+partnerships-page = Page { $page } of { $pages }
+partnership-status-proposed = Proposed
+partnership-status-discussing = Under discussion
+partnership-status-signed = Signed
+partnership-status-active = Active
+partnership-status-dormant = Dormant
+partnership-status-completed = Completed
+partnership-status-declined = Declined
+partnership-kind-sister-city = Sister cities
+partnership-kind-friendship = Friendship cities
+partnership-kind-cooperation = Cooperation
+partnership-origin-recorded = Recorded from a published list (signed, date unknown)
+partnership-origin-proposed = Proposed in Mitra
+partnership-action-accept = Accept to discuss
+partnership-action-decline = Decline
+partnership-action-withdraw = Withdraw the proposal
+partnership-action-sign = Record the signing
+partnership-action-activate = Record the work plan
+partnership-action-complete = Mark completed
+partnership-propose-title = Propose a partnership
+partnership-propose-lead = Your city's government proposes; the other city's government is told and answers in a private thread. Once signed, the partnership and its activities are public.
+partnership-proposer = Proposing city
+partnership-invited = Invited city
+partnership-title-field = Title
+partnership-message = Your proposal: who you are, what you would do together, and why this city
+partnership-propose-send = Send the proposal
+partnership-default-title = { $a } – { $b } cooperation
+partnership-propose-link = Propose a partnership
+partnership-proposed-by = Proposed by
+partnership-signed-on = Signed on
+partnership-signatories = Signatories
+partnership-document = Signed document (https:// address)
+partnership-source = Source
+partnership-work-plan = Work plan
+partnership-report-link = Yearly report
+partnership-calendar-link = Activities as a calendar (iCalendar)
+partnership-you-act-for = You act for { $city }.
+partnership-sign-heading = Record the signed agreement
+partnership-activate-heading = Record the work plan
+partnership-activities = Activities
+partnership-activities-empty = No activity is logged yet. A partnership without activity for 12 months is marked dormant and both cities are told.
+partnership-outcomes = Outcomes
+partnership-outcomes-empty = No outcome is linked yet: add an indicator the partnership aims to move, and its values before and after are read from the city's data.
+partnership-outcome-indicator = Indicator
+partnership-outcome-before = Before
+partnership-outcome-after = Latest
+partnership-outcome-note = Note
+partnership-outcome-add = Add the outcome
+partnership-outcome-no-value = no value
+partnership-thread = Conversation
+partnership-thread-private = Only the two cities' governments and platform administrators read this conversation.
+partnership-holidays-source = Public holidays from { $source }, for { $years }; dates outside those years are not checked.
+activity-kind-exchange-visit = Exchange visit
+activity-kind-training = Training
+activity-kind-joint-project = Joint project
+activity-kind-meeting = Meeting
+activity-kind-festival = Festival or cultural event
+activity-kind-heritage = Heritage
+activity-kind-youth-exchange = Youth or school exchange
+activity-kind-sport = Sport
+activity-kind-media = Media
+activity-cultural = cultural exchange
+activity-host = Host city
+activity-host-none = Online or elsewhere
+activity-participants = Participants
+activity-participants-count = Number of participants
+activity-participant-names = Who took part (delegations, schools, teams)
+activity-description = What happened
+activity-event = The event's page
+activity-event-field = Event entry that announces it (id, optional)
+activity-holiday = Public holiday:
+activity-logged-by = Logged by { $name } on { $when }
+activity-log-heading = Log an activity
+activity-kind-field = Kind of activity
+activity-starts = First day
+activity-ends = Last day (optional)
+activity-upcoming-holidays = Public holidays in either country in the next 90 days — avoid them when you pick a date:
+activity-log = Log the activity
+partnership-proposed = Your proposal was sent; the other city's government is notified.
+partnership-changed = The partnership was updated and the other city notified.
+activity-logged = The activity was logged.
+activity-logged-holiday = The activity was logged. Note: it falls on a public holiday in one of the two countries (see below).
+outcome-added = The outcome was added.
+report-back = Back
+report-partnership-title = { $a } – { $b }: { $year }
+report-city-title = Partnerships of { $city } in { $year }
+report-activities = { $count ->
+    [one] One activity
+   *[other] { $count } activities
+}
+report-cultural = { $count ->
+    [one] of which one cultural exchange
+   *[other] of which { $count } cultural exchanges
+}
+report-participants = { $count ->
+    [one] One participant stated
+   *[other] { $count } participants stated
+}
+report-participants-unknown = { $count ->
+    [one] One activity did not state its participants
+   *[other] { $count } activities did not state their participants
+}
+report-no-activities = No activity in this year.
+report-years = Years
+report-previous-year = Previous year
+report-next-year = Next year
+report-year-summary = The year
+city-partnerships-heading = Partnerships
+city-partnership-open = Open the partnership going with this city
+city-partnerships-report = Yearly report of its partnerships

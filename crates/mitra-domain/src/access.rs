@@ -584,7 +584,11 @@ mod tests {
         };
         let editor = account(
             None,
-            vec![gov(MemberRole::Editor, "bangkok", ModerationStatus::Approved)],
+            vec![gov(
+                MemberRole::Editor,
+                "bangkok",
+                ModerationStatus::Approved,
+            )],
             None,
         );
         let handle = editor.city_government(&bangkok).expect("acts for Bangkok");
@@ -601,7 +605,11 @@ mod tests {
         // The same organisation moved to Nanning acts for Nanning only.
         let moved = account(
             None,
-            vec![gov(MemberRole::Editor, "nanning", ModerationStatus::Approved)],
+            vec![gov(
+                MemberRole::Editor,
+                "nanning",
+                ModerationStatus::Approved,
+            )],
             None,
         );
         assert_eq!(moved.city_government(&bangkok), Err(Denied::Forbidden));
@@ -609,12 +617,20 @@ mod tests {
         for refused in [
             account(
                 None,
-                vec![gov(MemberRole::Member, "bangkok", ModerationStatus::Approved)],
+                vec![gov(
+                    MemberRole::Member,
+                    "bangkok",
+                    ModerationStatus::Approved,
+                )],
                 None,
             ),
             account(
                 None,
-                vec![gov(MemberRole::Editor, "bangkok", ModerationStatus::Pending)],
+                vec![gov(
+                    MemberRole::Editor,
+                    "bangkok",
+                    ModerationStatus::Pending,
+                )],
                 None,
             ),
             account(
@@ -634,7 +650,11 @@ mod tests {
         }
         let read_token = account(
             None,
-            vec![gov(MemberRole::Editor, "bangkok", ModerationStatus::Approved)],
+            vec![gov(
+                MemberRole::Editor,
+                "bangkok",
+                ModerationStatus::Approved,
+            )],
             Some(TokenScope::Read),
         );
         assert_eq!(read_token.city_government(&bangkok), Err(Denied::Forbidden));

@@ -12,6 +12,7 @@ pub mod entry;
 pub mod entry_import;
 pub mod error;
 pub mod fx;
+pub mod ical;
 pub mod ids;
 pub mod interest;
 pub mod language;

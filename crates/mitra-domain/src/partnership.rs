@@ -596,64 +596,34 @@ pub struct CalendarActivity<'a> {
 /// (`YYYYMMDDTHHMMSSZ`).
 pub fn icalendar(name: &str, activities: &[CalendarActivity<'_>], stamp: &str) -> String {
     let mut out = String::new();
-    let mut line = |text: String| push_folded(&mut out, &text);
+    let mut line = |text: String| crate::ical::line(&mut out, &text);
     line("BEGIN:VCALENDAR".into());
     line("VERSION:2.0".into());
     line("PRODID:-//Mitra//Partnership activities//EN".into());
     line("CALSCALE:GREGORIAN".into());
-    line(format!("X-WR-CALNAME:{}", ical_text(name)));
+    line(format!("X-WR-CALNAME:{}", crate::ical::text(name)));
     for a in activities {
         let day = |d: Date| format!("{:04}{:02}{:02}", d.year(), u8::from(d.month()), d.day());
         // DTEND of an all-day event is the day after its last day.
         let end = a.activity.last_day().next_day().unwrap_or(Date::MAX);
         line("BEGIN:VEVENT".into());
-        line(format!("UID:{}", ical_text(a.uid)));
+        line(format!("UID:{}", crate::ical::text(a.uid)));
         line(format!("DTSTAMP:{stamp}"));
         line(format!("DTSTART;VALUE=DATE:{}", day(a.activity.starts_on)));
         line(format!("DTEND;VALUE=DATE:{}", day(end)));
-        line(format!("SUMMARY:{}", ical_text(&a.activity.title)));
+        line(format!("SUMMARY:{}", crate::ical::text(&a.activity.title)));
         line(format!("CATEGORIES:{}", a.activity.kind.as_str()));
         if let Some(place) = a.location {
-            line(format!("LOCATION:{}", ical_text(place)));
+            line(format!("LOCATION:{}", crate::ical::text(place)));
         }
         if let Some(text) = &a.activity.description {
-            line(format!("DESCRIPTION:{}", ical_text(text)));
+            line(format!("DESCRIPTION:{}", crate::ical::text(text)));
         }
         line(format!("URL:{}", a.url));
         line("END:VEVENT".into());
     }
     line("END:VCALENDAR".into());
     out
-}
-
-/// Escapes text for an iCalendar value: backslash, semicolon, comma and line breaks.
-fn ical_text(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Appends a content line folded at 75 octets (never inside a character), ended by CRLF.
-fn push_folded(out: &mut String, line: &str) {
-    let mut width = 0;
-    for c in line.chars() {
-        if width + c.len_utf8() > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(c);
-        width += c.len_utf8();
-    }
-    out.push_str("\r\n");
 }
 
 /// What one partnership did in one year.
@@ -799,8 +769,14 @@ mod tests {
             "an ended partnership is not dormant"
         );
         assert!(!is_dormant(S::Dormant, last, date!(2030 - 01 - 01), 12));
-        assert_eq!(dormant_cutoff(date!(2026 - 03 - 31), 1), date!(2026 - 02 - 28));
-        assert_eq!(dormant_cutoff(date!(2026 - 01 - 15), 12), date!(2025 - 01 - 15));
+        assert_eq!(
+            dormant_cutoff(date!(2026 - 03 - 31), 1),
+            date!(2026 - 02 - 28)
+        );
+        assert_eq!(
+            dormant_cutoff(date!(2026 - 01 - 15), 12),
+            date!(2025 - 01 - 15)
+        );
         let cutoff = dormant_cutoff(date!(2026 - 03 - 31), 1);
         assert!(is_dormant(S::Active, cutoff, date!(2026 - 03 - 31), 1));
     }

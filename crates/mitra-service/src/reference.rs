@@ -33,6 +33,11 @@ const DEMO_OPPORTUNITIES: (&str, &str) = (
 /// The password hash of a demo account while Mitra runs without `--demo`: not a hash, so no password matches it.
 const DISABLED_DEMO_HASH: &str =
     "!disabled: a demo account of an instance that runs without --demo";
+/// The demo pack of the second demonstration city government (Nanning), so that a partnership can be proposed,
+/// accepted and worked on between two demo cities.
+const DEMO_PARTNER_PACK: &str = "partnerships/partner-city";
+/// The second demonstration city government's name; it says it is not real.
+const DEMO_PARTNER_ORG_NAME: &str = "Demo organisation: Nanning city government (example)";
 /// The demonstration organisation's name; it says it is not real.
 const DEMO_ORG_NAME: &str = "Demo organisation: Bangkok city government (example)";
 
@@ -125,6 +130,12 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, &str, &str)] = &[
         "demo-password-provider",
         "Demo solution provider",
         "provider-admin",
+    ),
+    (
+        "partner@demo.mitra.invalid",
+        "demo-password-partner",
+        "Demo partner city editor",
+        "partner-city-editor",
     ),
 ];
 
@@ -436,6 +447,13 @@ impl Mitra {
                 .mark_demo_loaded(DEMO_OPPORTUNITIES_PACK, &AuditStamp::system("demo"))
                 .await?;
         }
+        if !loaded.iter().any(|p| p == DEMO_PARTNER_PACK) {
+            self.load_demo_partner_city().await?;
+            newly_loaded |= self
+                .store
+                .mark_demo_loaded(DEMO_PARTNER_PACK, &AuditStamp::system("demo"))
+                .await?;
+        }
         self.set_demo_accounts_enabled(true).await?;
         Ok(DemoReport { newly_loaded })
     }
@@ -570,6 +588,51 @@ impl Mitra {
                     &AuditStamp::system("demo"),
                 )
                 .await?;
+        }
+        Ok(())
+    }
+
+    /// The second demonstration city government (Nanning) with its editor: the other side of a partnership with the
+    /// Bangkok demo organisation.
+    async fn load_demo_partner_city(&self) -> Result<(), ServiceError> {
+        use mitra_domain::{Actor, MemberRole};
+        let operator = Actor::Operator;
+        for (email, password, name, role) in DEMO_ACCOUNTS {
+            if *role != "partner-city-editor" {
+                continue;
+            }
+            match self
+                .create_account(&operator, email, password, name, None)
+                .await
+            {
+                Ok(_) | Err(ServiceError::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let input = crate::OrgInput {
+            kind: "city-government".into(),
+            name_en: DEMO_PARTNER_ORG_NAME.into(),
+            name_zh: Some("示例机构：南宁市政府（演示）".into()),
+            country: "CN".into(),
+            city: Some("nanning".into()),
+            website: None,
+            description_en:
+                "A demonstration organisation for trying partnerships out. It is not the real city government."
+                    .into(),
+            description_zh: Some("用于体验城市伙伴关系的演示机构，并非真实的市政府。".into()),
+        };
+        let org = match self.create_organisation(&operator, &input).await {
+            Ok(org) => org.id,
+            Err(ServiceError::Validation(_)) => {
+                mitra_domain::OrgId::from_name(DEMO_PARTNER_ORG_NAME)?
+            }
+            Err(e) => return Err(e),
+        };
+        for (email, _, _, role) in DEMO_ACCOUNTS {
+            if *role == "partner-city-editor" {
+                self.add_member(&operator, &org, email, MemberRole::Editor.as_str())
+                    .await?;
+            }
         }
         Ok(())
     }

@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod opportunities;
 pub mod orgs;
 pub mod partners;
+pub mod partnerships;
 pub mod problems;
 pub mod standards;
 

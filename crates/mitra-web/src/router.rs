@@ -108,7 +108,7 @@ impl Routes {
 fn pages() -> Routes {
     use ui::{
         account, admin, analytics, api_docs, cities, entries, feeds, home, interests,
-        opportunities, orgs, review, search, standards, submissions,
+        opportunities, orgs, partnerships, review, search, standards, submissions,
     };
     Routes::default()
         .get("/", home::show_home)
@@ -120,6 +120,16 @@ fn pages() -> Routes {
         .post("/cities/{id}/observations/write", submissions::write_upload)
         .post("/cities/{id}/observations/value", submissions::submit_value)
         .get("/cities/{id}/template.csv", submissions::template_csv)
+        .get("/cities/{id}/partnerships", partnerships::show_city_report)
+        .get("/partnerships", partnerships::list_partnerships)
+        .get("/partnerships/new", partnerships::show_proposal_form)
+        .post("/partnerships", partnerships::propose)
+        .get("/partnerships/{id}", partnerships::show_partnership)
+        .get("/partnerships/{id}/report", partnerships::show_report)
+        .post("/partnerships/{id}/messages", partnerships::write_message)
+        .post("/partnerships/{id}/actions", partnerships::act)
+        .post("/partnerships/{id}/activities", partnerships::log_activity)
+        .post("/partnerships/{id}/outcomes", partnerships::add_outcome)
         .get("/rankings", analytics::show_rankings)
         .get("/search", search::search)
         .get("/opportunities", opportunities::list_opportunities)
@@ -269,7 +279,7 @@ fn methods_of(item: &PathItem) -> Vec<Method> {
 pub(crate) fn api_routes() -> ApiRoutes {
     use api::{
         account, analytics, cities, entries, interests, matches, observations, openapi,
-        opportunities, orgs, partners, standards,
+        opportunities, orgs, partners, partnerships, standards,
     };
     ApiRoutes::default()
         .route(routes!(cities::list_cities))
@@ -325,6 +335,17 @@ pub(crate) fn api_routes() -> ApiRoutes {
         .route(routes!(matches::city_matches))
         .route(routes!(partners::city_partners))
         .route(routes!(partners::recorded_ties))
+        .route(routes!(partnerships::list_partnerships))
+        .route(routes!(partnerships::propose))
+        .route(routes!(partnerships::export))
+        .route(routes!(partnerships::get_partnership))
+        .route(routes!(partnerships::write_message))
+        .route(routes!(partnerships::act))
+        .route(routes!(partnerships::log_activity))
+        .route(routes!(partnerships::add_outcome))
+        .route(routes!(partnerships::activities_ics))
+        .route(routes!(partnerships::partnership_report))
+        .route(routes!(partnerships::city_report))
         .route(routes!(matches::entry_matches_of))
         .route(routes!(interests::express_interest))
         .route(routes!(interests::list_interests))

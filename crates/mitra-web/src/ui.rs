@@ -22,6 +22,7 @@ pub mod map;
 pub mod matches;
 pub mod opportunities;
 pub mod orgs;
+pub mod partnerships;
 pub mod review;
 pub mod search;
 pub mod standards;

@@ -25,7 +25,7 @@ pub const HOLIDAYS_SOURCE: &str = "python-holidays 0.109 (MIT)";
 impl Holidays {
     /// The holiday's name when `day` is a public holiday in `country`.
     pub fn on(&self, country: &CountryCode, day: Date) -> Option<&str> {
-        self.days.get(&(country.clone(), day)).map(String::as_str)
+        self.days.get(&(*country, day)).map(String::as_str)
     }
 
     /// Whether the file covers `day`'s year: outside it, no warning means nothing.
@@ -46,7 +46,7 @@ impl Holidays {
         while day <= last && out.len() < 62 {
             for country in countries {
                 if let Some(name) = self.on(country, day) {
-                    out.push((day, (*country).clone(), name.to_owned()));
+                    out.push((day, **country, name.to_owned()));
                 }
             }
             match day.next_day() {

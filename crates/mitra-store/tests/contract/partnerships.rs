@@ -43,7 +43,11 @@ async fn governments(
         Some("bangkok"),
     );
     bangkok.status = ModerationStatus::Approved;
-    let mut nanning = org("nanning-government", OrgKind::CityGovernment, Some("nanning"));
+    let mut nanning = org(
+        "nanning-government",
+        OrgKind::CityGovernment,
+        Some("nanning"),
+    );
     nanning.status = ModerationStatus::Approved;
     store
         .insert_org(&bangkok, Some(&ana.account.id), &operator())
@@ -61,10 +65,7 @@ async fn two_cities_have_one_going_partnership_whichever_proposed() {
     for_each_backend(|store| async move {
         let (ana, bo, bangkok_gov) = governments(store.as_ref()).await;
         let (bkk, nn) = (city("bangkok"), city("nanning"));
-        let editors = store
-            .city_government_editors(&nn)
-            .await
-            .expect("editors");
+        let editors = store.city_government_editors(&nn).await.expect("editors");
         assert_eq!(editors.len(), 1, "{editors:?}");
         assert_eq!(editors[0].0, bo);
         let notify = [bo.clone()];
@@ -128,10 +129,7 @@ async fn two_cities_have_one_going_partnership_whichever_proposed() {
                 cities: (bkk.clone(), nn.clone()),
             }
         );
-        assert_eq!(
-            notes[0].from.as_ref().map(|o| &o.id),
-            Some(&bangkok_gov)
-        );
+        assert_eq!(notes[0].from.as_ref().map(|o| &o.id), Some(&bangkok_gov));
 
         // A declined proposal frees the pair.
         store
@@ -147,7 +145,10 @@ async fn two_cities_have_one_going_partnership_whichever_proposed() {
                         message: Some("Not this year."),
                         ..ChangeDetails::default()
                     },
-                    notify: (NotificationKind::PartnershipChanged, &[ana.clone()]),
+                    notify: (
+                        NotificationKind::PartnershipChanged,
+                        std::slice::from_ref(&ana),
+                    ),
                 },
                 &operator(),
             )
@@ -261,7 +262,10 @@ async fn a_move_decided_on_a_stale_status_is_refused_and_writes_nothing() {
             )
             .await
             .expect_err("missing");
-        assert!(matches!(missing, StoreError::NotFound { .. }), "{missing:?}");
+        assert!(
+            matches!(missing, StoreError::NotFound { .. }),
+            "{missing:?}"
+        );
     })
     .await;
 }
@@ -497,7 +501,11 @@ async fn proposals_are_listed_only_to_their_cities_and_recorded_ties_are_loaded_
             })
             .await
             .expect("nanning's view");
-        assert_eq!(listed.len(), 2, "Nanning's government sees the proposal to it");
+        assert_eq!(
+            listed.len(),
+            2,
+            "Nanning's government sees the proposal to it"
+        );
         let (listed, total) = store
             .list_partnerships(&PartnershipFilter {
                 city: Some(bkk.clone()),
@@ -570,9 +578,7 @@ async fn concurrent_activities_all_count_and_of_two_concurrent_decisions_one_win
                 let activity = Activity {
                     kind: ActivityKind::ExchangeVisit,
                     title: format!("Visit {n}"),
-                    starts_on: date!(2026 - 01 - 01)
-                        .replace_day(n + 1)
-                        .expect("day"),
+                    starts_on: date!(2026 - 01 - 01).replace_day(n + 1).expect("day"),
                     ends_on: None,
                     host: None,
                     participants: Some(u32::from(n) + 1),

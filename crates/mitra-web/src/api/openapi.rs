@@ -30,7 +30,8 @@ use crate::error::Problem;
          (name = "organisations", description = "Organisations, moderation and members"),
          (name = "accounts", description = "The caller's account, API tokens and the audit trail"),
          (name = "knowledge", description = "The knowledge exchange: practices, innovations, solutions, projects, funding, training and events, and their multilingual search"),
-         (name = "opportunities", description = "Projects, solutions and funding calls listed together with their filters; expressions of interest in them, and the conversations that follow")),
+         (name = "opportunities", description = "Projects, solutions and funding calls listed together with their filters; expressions of interest in them, and the conversations that follow"),
+         (name = "partnerships", description = "City partnerships from proposal to outcome: threads, activities (cultural exchanges among them), outcomes, calendars, yearly reports and the registry")),
 )]
 struct ApiDoc;
 

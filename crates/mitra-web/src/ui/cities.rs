@@ -238,20 +238,44 @@ pub async fn show_city(
         )
         .await?;
     let submit = SubmitView::for_city(&mitra, &l, &id).await?;
+    let (partnerships, _) = mitra
+        .partnerships(
+            l.actor(),
+            mitra_service::PartnershipFilter {
+                city: Some(id.clone()),
+                limit: mitra_service::MAX_PARTNERSHIP_PAGE,
+                ..mitra_service::PartnershipFilter::default()
+            },
+        )
+        .await?;
+    let governs = l.actor().city_government(&id).is_ok();
     let mut page = CityPage::build(l, overview, submit);
-    page.ties = partners
-        .ties
+    page.partnerships = partnerships
         .iter()
-        .map(|(city, _)| {
-            (
-                format!("/cities/{city}"),
-                places.cities.get(city).map_or_else(
-                    || city.to_string(),
-                    |c| c.display_name(page.l.lang).to_owned(),
-                ),
-            )
-        })
+        .map(|p| super::partnerships::PartnershipRow::build(p, &places, &page.l))
         .collect();
+    page.report_href = format!(
+        "/cities/{id}/partnerships?year={}",
+        time::OffsetDateTime::now_utc().year()
+    );
+    let mut partner_items = super::matches::partner_items(&partners.matches, &places, &page.l);
+    // The city's government may propose to a recommended partner, or open the partnership going with it.
+    for (item, m) in partner_items.iter_mut().zip(&partners.matches) {
+        let going = partnerships
+            .iter()
+            .find(|p| !p.status.is_ended() && p.side_of(&m.id).is_some());
+        item.action = match going {
+            Some(p) => Some((
+                format!("/partnerships/{}", p.id),
+                page.l.t("city-partnership-open"),
+            )),
+            None if governs => Some((
+                format!("/partnerships/new?invited={}", m.id),
+                page.l.t("partnership-propose-link"),
+            )),
+            None => None,
+        };
+    }
     page.matches = vec![
         MatchSection {
             heading: page.l.t("match-city-offers-heading"),
@@ -268,7 +292,7 @@ pub async fn show_city(
         MatchSection {
             heading: page.l.t("city-partners-heading"),
             intro: page.l.t("city-partners-intro"),
-            items: super::matches::partner_items(&partners.matches, &places, &page.l),
+            items: partner_items,
             empty: page.l.t("city-partners-empty"),
         },
     ];
@@ -297,8 +321,10 @@ struct CityPage {
     needs: NeedsView,
     /// Explained matches for its needs, and recommended partners.
     matches: Vec<MatchSection>,
-    /// Cities it has a recorded sister-city tie with: address and name.
-    ties: Vec<(String, String)>,
+    /// Its partnerships the reader may see.
+    partnerships: Vec<super::partnerships::PartnershipRow>,
+    /// Its yearly report of partnerships.
+    report_href: String,
     /// The forms to submit values, for the city's editors.
     submit: Option<SubmitView>,
 }
@@ -488,7 +514,8 @@ impl CityPage {
             local_name: city.name_local.clone(),
             needs,
             matches: Vec::new(),
-            ties: Vec::new(),
+            partnerships: Vec::new(),
+            report_href: String::new(),
             series,
             name,
             l,

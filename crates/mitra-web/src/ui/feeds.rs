@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 use mitra_service::domain::Language;
 use mitra_service::domain::entry::{Details, LocalTime};
+use mitra_service::domain::ical;
 use mitra_service::{
     Dimension, MAX_SEARCH_LIMIT, Mitra, SearchRequest, ServiceError, StoredEntry, UnknownParameters,
 };
@@ -282,38 +283,6 @@ pub async fn export_json(State(mitra): State<Mitra>, uri: Uri) -> Result<Respons
     Ok(response)
 }
 
-/// Escapes a TEXT value (RFC 5545, 3.3.11).
-fn ical_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Appends one content line, folded so that no line is longer than 75 octets (RFC 5545, 3.1), without splitting
-/// a character.
-fn ical_line(out: &mut String, line: &str) {
-    let mut width = 0;
-    for c in line.chars() {
-        if width + c.len_utf8() > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(c);
-        width += c.len_utf8();
-    }
-    out.push_str("\r\n");
-}
-
 fn ical_utc(at: OffsetDateTime) -> String {
     let at = at.to_offset(time::UtcOffset::UTC);
     format!(
@@ -361,19 +330,19 @@ fn ical_calendar(base: &str, lang: Language, entries: &[StoredEntry]) -> String 
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
     ] {
-        ical_line(&mut out, line);
+        ical::line(&mut out, line);
     }
-    ical_line(
+    ical::line(
         &mut out,
         &format!(
             "X-WR-CALNAME:{}",
-            ical_text(&translate(lang, "feeds-calendar-name"))
+            ical::text(&translate(lang, "feeds-calendar-name"))
         ),
     );
     for stored in entries {
         ical_event(&mut out, base, host, lang, stored);
     }
-    ical_line(&mut out, "END:VCALENDAR");
+    ical::line(&mut out, "END:VCALENDAR");
     out
 }
 
@@ -395,33 +364,33 @@ fn ical_event(out: &mut String, base: &str, host: &str, lang: Language, stored: 
         return;
     };
     let text = entry.text_for(content_language(lang));
-    ical_line(out, "BEGIN:VEVENT");
-    ical_line(out, &format!("UID:{}@{host}", entry.id));
-    ical_line(out, &format!("DTSTAMP:{}", ical_utc(stored.updated_at)));
-    ical_line(out, &format!("DTSTART:{}", ical_utc(start)));
-    ical_line(out, &format!("DTEND:{}", ical_utc(end)));
-    ical_line(
+    ical::line(out, "BEGIN:VEVENT");
+    ical::line(out, &format!("UID:{}@{host}", entry.id));
+    ical::line(out, &format!("DTSTAMP:{}", ical_utc(stored.updated_at)));
+    ical::line(out, &format!("DTSTART:{}", ical_utc(start)));
+    ical::line(out, &format!("DTEND:{}", ical_utc(end)));
+    ical::line(
         out,
         &format!(
             "SUMMARY;LANGUAGE={}:{}",
             text.lang.tag(),
-            ical_text(&text.title)
+            ical::text(&text.title)
         ),
     );
-    ical_line(
+    ical::line(
         out,
         &format!(
             "DESCRIPTION;LANGUAGE={}:{}",
             text.lang.tag(),
-            ical_text(&text.summary)
+            ical::text(&text.summary)
         ),
     );
     if let Some(place) = place {
-        ical_line(out, &format!("LOCATION:{}", ical_text(place)));
+        ical::line(out, &format!("LOCATION:{}", ical::text(place)));
     }
-    ical_line(out, &format!("URL:{base}/entries/{}", entry.id));
-    ical_line(out, &format!("CATEGORIES:{category}"));
-    ical_line(out, "END:VEVENT");
+    ical::line(out, &format!("URL:{base}/entries/{}", entry.id));
+    ical::line(out, &format!("CATEGORIES:{category}"));
+    ical::line(out, "END:VEVENT");
 }
 
 #[cfg(test)]
@@ -439,7 +408,7 @@ mod tests {
     #[test]
     fn long_lines_fold_at_75_octets_without_splitting_a_character() {
         let mut out = String::new();
-        ical_line(&mut out, &format!("SUMMARY:{}", "智慧城市".repeat(20)));
+        ical::line(&mut out, &format!("SUMMARY:{}", "智慧城市".repeat(20)));
         for line in out.split("\r\n").filter(|l| !l.is_empty()) {
             assert!(line.len() <= 75, "{} octets: {line}", line.len());
         }
@@ -449,7 +418,7 @@ mod tests {
 
     #[test]
     fn text_values_escape_their_separators() {
-        assert_eq!(ical_text("a, b; c\\d\ne"), "a\\, b\\; c\\\\d\\ne");
+        assert_eq!(ical::text("a, b; c\\d\ne"), "a\\, b\\; c\\\\d\\ne");
         assert_eq!(
             xml("<a href='x'>&</a>"),
             "&lt;a href=&apos;x&apos;&gt;&amp;&lt;/a&gt;"

@@ -2,10 +2,12 @@
 //! the service lists.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use mitra_service::Mitra;
+use mitra_service::domain::partnership::{PartnershipKind, PartnershipStatus};
 use mitra_service::domain::{City, CityFilter, Network};
+use serde::Deserialize;
 
 use super::{Layout, map, render};
 use crate::error::PageError;
@@ -21,6 +23,9 @@ struct HomePage {
     standard_count: usize,
     ties_legend: String,
     networks: Vec<(&'static str, String, usize)>,
+    /// The map's partnership filters: (value, label, selected).
+    statuses: Vec<(String, String, bool)>,
+    kinds: Vec<(String, String, bool)>,
 }
 
 impl HomePage {
@@ -28,8 +33,9 @@ impl HomePage {
     fn build(
         l: Layout,
         cities: &[City],
-        ties: &[(mitra_service::domain::CityId, mitra_service::domain::CityId)],
+        ties: &[map::Tie],
         standard_count: usize,
+        (status, kind): (&str, &str),
     ) -> Self {
         let l = l.titled("home", "home-title");
         let in_network = |n: Network| cities.iter().filter(|c| c.networks.contains(&n)).count();
@@ -44,21 +50,62 @@ impl HomePage {
                 .iter()
                 .map(|n| (n.as_str(), l.t2("network", n.as_str()), in_network(*n)))
                 .collect(),
+            statuses: PartnershipStatus::ALL
+                .iter()
+                .map(|s| {
+                    let v = s.as_str();
+                    (v.to_owned(), l.t2("partnership-status", v), v == status)
+                })
+                .collect(),
+            kinds: PartnershipKind::ALL
+                .iter()
+                .map(|k| {
+                    let v = k.as_str();
+                    (v.to_owned(), l.t2("partnership-kind", v), v == kind)
+                })
+                .collect(),
             l,
         }
     }
 }
 
-/// `GET /`
-pub async fn show_home(State(mitra): State<Mitra>, l: Layout) -> Result<Response, PageError> {
+/// Which partnerships the map draws.
+#[derive(Debug, Default, Deserialize)]
+pub struct MapQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    kind: String,
+}
+
+/// `GET /?status=…&kind=…`: the map draws the partnerships the reader may see, filtered by status and kind.
+pub async fn show_home(
+    State(mitra): State<Mitra>,
+    l: Layout,
+    Query(q): Query<MapQuery>,
+) -> Result<Response, PageError> {
     let cities = mitra.all_cities(&CityFilter::default()).await?;
     let standards = mitra.list_standards().await?;
-    let ties: Vec<_> = mitra
-        .recorded_ties()
+    let filter =
+        crate::api::partnerships::partnership_filter(None, Some(&q.status), Some(&q.kind), None)?;
+    let ties: Vec<map::Tie> = mitra
+        .all_partnerships(l.actor(), filter)
         .await?
-        .ties
-        .iter()
-        .map(|t| (t.a.clone(), t.b.clone()))
+        .into_iter()
+        .map(|p| {
+            let label = format!(
+                "{}, {}",
+                l.t2("partnership-kind", p.kind.as_str()),
+                l.t2("partnership-status", p.status.as_str())
+            );
+            (p.proposer, p.invited, p.status.as_str(), label)
+        })
         .collect();
-    Ok(render(&HomePage::build(l, &cities, &ties, standards.len())))
+    Ok(render(&HomePage::build(
+        l,
+        &cities,
+        &ties,
+        standards.len(),
+        (q.status.trim(), q.kind.trim()),
+    )))
 }

@@ -82,6 +82,11 @@ const NOTICES: &[&str] = &[
     "notifications-saved",
     "submit-written",
     "submit-value-saved",
+    "partnership-proposed",
+    "partnership-changed",
+    "activity-logged",
+    "activity-logged-holiday",
+    "outcome-added",
 ];
 
 impl FromRequestParts<Mitra> for Layout {

@@ -70,9 +70,12 @@ fn city_class(city: &City) -> &'static str {
     }
 }
 
+/// A line to draw: the two cities, the class its line gets (the partnership's status) and its label.
+pub type Tie = (CityId, CityId, &'static str, String);
+
 /// Draws the map of `cities` for a reader of `language`, with a line for each of the `ties` between two of them.
 /// Network cities are links to their pages.
-pub fn render(cities: &[City], ties: &[(CityId, CityId)], language: Language) -> String {
+pub fn render(cities: &[City], ties: &[Tie], language: Language) -> String {
     let (width, height) = project(EAST, SOUTH);
     let mut svg = String::with_capacity(200_000);
     let description = escape(&crate::i18n::translate_with(
@@ -102,8 +105,7 @@ pub fn render(cities: &[City], ties: &[(CityId, CityId)], language: Language) ->
     svg.push_str(r#"</g><g class="ties">"#);
     let by_id: std::collections::HashMap<&CityId, &City> =
         cities.iter().map(|c| (&c.id, c)).collect();
-    let tie = translate(language, "map-tie");
-    for (a, b) in ties {
+    for (a, b, class, label) in ties {
         let (Some(a), Some(b)) = (by_id.get(a), by_id.get(b)) else {
             continue;
         };
@@ -111,10 +113,10 @@ pub fn render(cities: &[City], ties: &[(CityId, CityId)], language: Language) ->
         let (x2, y2) = project(b.location.longitude, b.location.latitude);
         let _ = write!(
             svg,
-            r#"<line class="tie" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}"><title>{} – {} ({})</title></line>"#,
+            r#"<line class="tie {class}" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}"><title>{} – {} ({})</title></line>"#,
             escape(a.display_name(language)),
             escape(b.display_name(language)),
-            escape(&tie)
+            escape(label)
         );
     }
     svg.push_str(r#"</g><g class="cities">"#);

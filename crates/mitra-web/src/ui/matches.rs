@@ -24,6 +24,8 @@ pub struct MatchItem {
     pub score: String,
     /// Why, in the reader's language.
     pub reasons: Vec<String>,
+    /// What the reader may do about it: address and label (propose a partnership, open the one going).
+    pub action: Option<(String, String)>,
 }
 
 /// A list of matches under a heading.
@@ -69,6 +71,7 @@ pub fn entry_items(
                 kind,
                 example,
                 score: score_text(m.score, l),
+                action: None,
                 reasons: m
                     .reasons
                     .iter()
@@ -123,6 +126,7 @@ fn city_item(
         example: false,
         score: score_text(score, l),
         reasons,
+        action: None,
     }
 }
 

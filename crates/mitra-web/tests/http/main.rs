@@ -19,6 +19,7 @@ mod openapi;
 mod opportunities;
 mod pages;
 mod partners;
+mod partnerships;
 mod permissions;
 mod submissions;
 

@@ -66,8 +66,10 @@ async fn an_asean_city_gets_explained_chinese_partners_and_sees_its_recorded_tie
 
     let page = app.get_page("/cities/bangkok", 200).await;
     assert!(page.contains("Recommended partner cities"));
-    assert!(page.contains("Recorded sister-city ties"));
-    assert!(page.contains("href=\"/cities/beijing\""));
+    // Its recorded ties are partnerships of its own, listed with a link to each.
+    assert!(page.contains("id=\"ties-heading\">Partnerships<"));
+    assert!(page.contains("Bangkok – Beijing</a>"));
+    assert!(page.contains("href=\"/partnerships/"));
     let zh = app.get_page("/cities/bangkok?lang=zh-Hans", 200).await;
     assert!(zh.contains("推荐的伙伴城市"));
 }

@@ -209,6 +209,32 @@ fn matrix() -> Vec<(Method, &'static str, Access)> {
             "/api/v1/interests/{id}/decision",
             ThreadPublishers,
         ),
+        (Method::POST, "/partnerships", CityEditors),
+        (Method::POST, "/api/v1/partnerships", CityEditors),
+        (Method::POST, "/partnerships/{id}/messages", CityEditors),
+        (Method::POST, "/partnerships/{id}/actions", CityEditors),
+        (Method::POST, "/partnerships/{id}/activities", CityEditors),
+        (Method::POST, "/partnerships/{id}/outcomes", CityEditors),
+        (
+            Method::POST,
+            "/api/v1/partnerships/{id}/messages",
+            CityEditors,
+        ),
+        (
+            Method::POST,
+            "/api/v1/partnerships/{id}/actions",
+            CityEditors,
+        ),
+        (
+            Method::POST,
+            "/api/v1/partnerships/{id}/activities",
+            CityEditors,
+        ),
+        (
+            Method::POST,
+            "/api/v1/partnerships/{id}/outcomes",
+            CityEditors,
+        ),
         (Method::POST, "/notifications/read", SignedIn),
         (Method::POST, "/notifications/settings", SignedIn),
         (Method::POST, "/api/v1/notifications/read", SignedIn),
@@ -300,6 +326,29 @@ fn form_fields(path: &str, role: Role) -> Vec<(&'static str, String)> {
         "/interests/{id}/messages" => vec![("message", format!("Thank you; {unique}."))],
         "/interests/{id}/decision" => vec![("decision", "decline".into())],
         "/notifications/read" => vec![("up_to", "1000".into())],
+        "/partnerships" => vec![
+            ("invited", "kunming".into()),
+            ("kind", "cooperation".into()),
+            ("title", format!("Proposed by {unique}")),
+            ("message", "Shall we work on air quality together?".into()),
+        ],
+        "/partnerships/{id}/messages" => vec![("message", format!("News from {unique}."))],
+        "/partnerships/{id}/actions" => vec![
+            ("action", "activate".into()),
+            (
+                "work_plan",
+                format!("Exchange visits, planned by {unique}."),
+            ),
+        ],
+        "/partnerships/{id}/activities" => vec![
+            ("kind", "meeting".into()),
+            ("title", format!("Meeting of {unique}")),
+            ("starts_on", "2026-11-02".into()),
+        ],
+        "/partnerships/{id}/outcomes" => vec![
+            ("city", "bangkok".into()),
+            ("indicator", "iso37120-2014:5.1".into()),
+        ],
         "/notifications/settings" => vec![("mail", "weekly".into())],
         "/entries/new" | "/entries/{id}/edit" => vec![
             ("org", DEMO_ORG.into()),
@@ -364,6 +413,20 @@ fn json_body(path: &str, role: Role) -> Option<serde_json::Value> {
         "/api/v1/interests/{id}/messages" => Some(json!({"message": "Thank you."})),
         "/api/v1/interests/{id}/decision" => Some(json!({"decision": "decline"})),
         "/api/v1/notifications/read" => Some(json!({"up_to": 1000})),
+        "/api/v1/partnerships" => Some(json!({
+            "invited": "kunming", "kind": "cooperation", "title": format!("Proposed by {}", role.slug()),
+            "message": "Shall we work on air quality together?"
+        })),
+        "/api/v1/partnerships/{id}/messages" => Some(json!({"message": "News."})),
+        "/api/v1/partnerships/{id}/actions" => {
+            Some(json!({"action": "activate", "work_plan": "Exchange visits every year."}))
+        }
+        "/api/v1/partnerships/{id}/activities" => Some(json!({
+            "kind": "meeting", "title": format!("Meeting of {}", role.slug()), "starts_on": "2026-11-02"
+        })),
+        "/api/v1/partnerships/{id}/outcomes" => {
+            Some(json!({"city": "bangkok", "indicator": "iso37120-2014:5.1"}))
+        }
         "/api/v1/account/notification-settings" => Some(json!({"mail": "weekly"})),
         "/api/v1/crosswalk" => Some(json!({
             "from": "iso37120-2014:17.1", "to": "u4ssc:EC:ICT:ICT:1C", "relation": "related", "basis": "derived",
@@ -450,16 +513,40 @@ async fn conversation(app: &TestApp) -> String {
     body["interest"]["id"].as_str().expect("an id").to_owned()
 }
 
+/// A partnership of the demo Bangkok city government for the partnership routes: its recorded sister-city tie with
+/// Beijing, signed (date unknown).
+async fn bangkok_partnership(app: &TestApp) -> String {
+    let answer = api(
+        app,
+        Method::GET,
+        "/api/v1/partnerships?city=bangkok&origin=recorded&limit=200",
+        None,
+        None,
+    )
+    .await;
+    let body: serde_json::Value = answer.json().await.expect("json");
+    body["partnerships"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|p| p["proposer"]["id"] == "bangkok" && p["invited"]["id"] == "beijing")
+        .and_then(|p| p["id"].as_str())
+        .expect("the recorded Bangkok–Beijing tie")
+        .to_owned()
+}
+
 async fn check_route(app: &TestApp, method: &Method, path: &str, access: Access) {
     let thread = if path.contains("/interests/{id}") {
         conversation(app).await
+    } else if path.contains("/partnerships/{id}") {
+        bangkok_partnership(app).await
     } else {
         String::new()
     };
     for role in ROLES {
         let mut concrete = path.replace(
             "{id}",
-            if path.contains("/interests/{id}") {
+            if path.contains("/interests/{id}") || path.contains("/partnerships/{id}") {
                 &thread
             } else if path.ends_with("/interests") {
                 PROVIDER_SOLUTION

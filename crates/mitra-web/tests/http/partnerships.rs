@@ -1,0 +1,548 @@
+//! City partnerships over HTTP: the life of one between the two demo city governments (Bangkok proposes, Nanning
+//! accepts, both sign and log activities), what each reader sees, the calendar, reports and exports, bad input on
+//! every endpoint, and rights that follow the city when its government moves.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use mitra_store::test_support::Engine;
+
+use crate::{Browser, TestApp, api, demo_token, spawn_app_with};
+
+const DEMO_ORG: &str = "demo-organisation-bangkok-city-government-example";
+
+async fn propose(app: &TestApp, token: &str, invited: &str) -> reqwest::Response {
+    api(
+        app,
+        Method::POST,
+        "/api/v1/partnerships",
+        Some(token),
+        Some(json!({
+            "invited": invited, "kind": "cooperation", "title": "Bangkok – Nanning air quality",
+            "message": "We would like to compare air-quality monitoring with you."
+        })),
+    )
+    .await
+}
+
+async fn act(app: &TestApp, token: &str, id: &str, body: Value) -> reqwest::Response {
+    api(
+        app,
+        Method::POST,
+        &format!("/api/v1/partnerships/{id}/actions"),
+        Some(token),
+        Some(body),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn two_city_governments_propose_accept_sign_and_log_activities() {
+    for engine in Engine::configured() {
+        let app = spawn_app_with(Some(engine), true).await;
+        let bangkok = demo_token(&app, "editor").await;
+        let nanning = demo_token(&app, "partner").await;
+
+        let created = propose(&app, &bangkok, "nanning").await;
+        assert_eq!(created.status().as_u16(), 201);
+        let created: Value = created.json().await.expect("json");
+        let id = created["partnership"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        assert_eq!(created["partnership"]["status"], "proposed");
+        assert_eq!(created["partnership"]["proposer"]["id"], "bangkok");
+        assert_eq!(created["side"], "proposer");
+        assert_eq!(created["may"], json!(["write", "add-outcome", "withdraw"]));
+
+        // A proposal is the two cities' business: anonymous readers and other accounts do not find it.
+        let anonymous = app.get(&format!("/api/v1/partnerships/{id}")).await;
+        assert_eq!(anonymous.status().as_u16(), 404);
+        let provider = demo_token(&app, "provider").await;
+        let other = api(
+            &app,
+            Method::GET,
+            &format!("/api/v1/partnerships/{id}"),
+            Some(&provider),
+            None,
+        )
+        .await;
+        assert_eq!(other.status().as_u16(), 404);
+        let listed = app
+            .get_json("/api/v1/partnerships?city=nanning&status=proposed", 200)
+            .await;
+        assert_eq!(listed["total"], 0, "not listed to anonymous readers");
+
+        // Nanning is told, sees it, and may accept or decline; Bangkok may not accept its own proposal.
+        let notes = api(
+            &app,
+            Method::GET,
+            "/api/v1/notifications",
+            Some(&nanning),
+            None,
+        )
+        .await
+        .json::<Value>()
+        .await
+        .expect("json");
+        assert_eq!(notes["notifications"][0]["kind"], "partnership-proposed");
+        assert_eq!(notes["notifications"][0]["partnership"], id.as_str());
+        let own = act(&app, &bangkok, &id, json!({"action": "accept"})).await;
+        assert_eq!(own.status().as_u16(), 403);
+        let accepted = act(
+            &app,
+            &nanning,
+            &id,
+            json!({"action": "accept", "message": "Gladly. Let us meet."}),
+        )
+        .await;
+        assert_eq!(accepted.status().as_u16(), 200);
+        assert_eq!(
+            accepted.json::<Value>().await.expect("json")["status"],
+            "discussing"
+        );
+        let again = act(&app, &nanning, &id, json!({"action": "accept"})).await;
+        assert_eq!(again.status().as_u16(), 409, "accepted already");
+        let problem: Value = again.json().await.expect("problem");
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap_or("")
+                .contains("cannot accept"),
+            "{problem}"
+        );
+
+        // No activity before signing; then Bangkok records the signing.
+        let early = api(
+            &app,
+            Method::POST,
+            &format!("/api/v1/partnerships/{id}/activities"),
+            Some(&bangkok),
+            Some(json!({"kind": "meeting", "title": "Kick-off", "starts_on": "2026-10-01"})),
+        )
+        .await;
+        assert_eq!(early.status().as_u16(), 409);
+        let signed = act(
+            &app,
+            &bangkok,
+            &id,
+            json!({"action": "sign", "signed_on": "2026-09-15",
+                   "signatories": "Governor of Bangkok; Mayor of Nanning",
+                   "document": "https://example.org/mou.pdf"}),
+        )
+        .await;
+        assert_eq!(signed.status().as_u16(), 200);
+
+        // Nanning logs a cultural exchange on China's National Day: logged, with the holiday named.
+        let logged = api(
+            &app,
+            Method::POST,
+            &format!("/api/v1/partnerships/{id}/activities"),
+            Some(&nanning),
+            Some(
+                json!({"kind": "festival", "title": "Thai food festival in Nanning",
+                        "starts_on": "2026-10-01", "ends_on": "2026-10-03", "host": "invited",
+                        "participants": 40, "participant_names": "Bangkok chefs' delegation"}),
+            ),
+        )
+        .await;
+        assert_eq!(logged.status().as_u16(), 201);
+        let logged: Value = logged.json().await.expect("json");
+        let holidays: Vec<String> = logged["holidays"]
+            .as_array()
+            .expect("holidays")
+            .iter()
+            .map(|h| format!("{} {}", h["day"], h["country"]))
+            .collect();
+        assert!(
+            holidays.contains(&"\"2026-10-01\" \"CN\"".to_owned()),
+            "{holidays:?}"
+        );
+        let detail = app
+            .get_json(&format!("/api/v1/partnerships/{id}"), 200)
+            .await;
+        assert_eq!(detail["partnership"]["status"], "active");
+        assert_eq!(detail["partnership"]["signed_on"], "2026-09-15");
+        assert_eq!(detail["partnership"]["last_active_on"], "2026-10-03");
+        assert_eq!(detail["activities"][0]["cultural"], true);
+        assert_eq!(detail["messages"], Value::Null, "the thread is private");
+        let party = api(
+            &app,
+            Method::GET,
+            &format!("/api/v1/partnerships/{id}"),
+            Some(&bangkok),
+            None,
+        )
+        .await
+        .json::<Value>()
+        .await
+        .expect("json");
+        assert_eq!(party["messages"].as_array().map(Vec::len), Some(2));
+
+        // The calendar, the yearly report (JSON and CSV) and the registry.
+        let ics = app
+            .get(&format!("/api/v1/partnerships/{id}/activities.ics"))
+            .await;
+        assert_eq!(
+            ics.headers()["content-type"],
+            "text/calendar; charset=utf-8"
+        );
+        let ics = ics.text().await.expect("ics");
+        assert!(ics.contains("DTSTART;VALUE=DATE:20261001\r\n"), "{ics}");
+        assert!(ics.contains("DTEND;VALUE=DATE:20261004\r\n"), "{ics}");
+        assert!(ics.contains("LOCATION:Nanning\r\n"), "{ics}");
+        let report = app
+            .get_json(&format!("/api/v1/partnerships/{id}/report?year=2026"), 200)
+            .await;
+        assert_eq!(report["summary"]["activities"], 1);
+        assert_eq!(report["summary"]["cultural"], 1);
+        assert_eq!(report["summary"]["participants"], 40);
+        let csv = app
+            .get(&format!(
+                "/api/v1/partnerships/{id}/report?year=2026&format=csv"
+            ))
+            .await
+            .text()
+            .await
+            .expect("csv");
+        assert!(
+            csv.contains("2026-10-01,2026-10-03,festival,true,Thai food festival in Nanning"),
+            "{csv}"
+        );
+        let city = app
+            .get_json("/api/v1/cities/nanning/partnerships/report?year=2026", 200)
+            .await;
+        assert_eq!(city["partnerships"][0]["partnership"]["id"], id.as_str());
+        let registry = app
+            .get("/api/v1/partnerships/export?format=csv&city=bangkok")
+            .await
+            .text()
+            .await
+            .expect("csv");
+        assert!(registry.starts_with("id,proposer,proposer_country,invited"));
+        assert!(registry.contains(&format!(
+            "{id},Bangkok,TH,Nanning,CN,cooperation,active,proposed"
+        )));
+        assert!(
+            registry.contains("sister-city,signed,recorded"),
+            "recorded ties are in the registry"
+        );
+
+        // Either city completes it; a new proposal between them is then possible.
+        let done = act(&app, &nanning, &id, json!({"action": "complete"})).await;
+        assert_eq!(done.status().as_u16(), 200);
+        let late = api(
+            &app,
+            Method::POST,
+            &format!("/api/v1/partnerships/{id}/messages"),
+            Some(&bangkok),
+            Some(json!({"message": "One more thing"})),
+        )
+        .await;
+        assert_eq!(late.status().as_u16(), 409);
+        assert_eq!(
+            propose(&app, &bangkok, "nanning").await.status().as_u16(),
+            201
+        );
+    }
+}
+
+#[tokio::test]
+async fn recorded_ties_are_signed_partnerships_that_take_activities_and_block_a_second_proposal() {
+    let app = spawn_app_with(None, true).await;
+    let recorded = app
+        .get_json(
+            "/api/v1/partnerships?city=bangkok&origin=recorded&limit=200",
+            200,
+        )
+        .await;
+    let beijing = recorded["partnerships"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|p| p["invited"]["id"] == "beijing")
+        .expect("Bangkok – Beijing is recorded")
+        .clone();
+    assert_eq!(beijing["status"], "signed");
+    assert_eq!(beijing["signed_on"], Value::Null, "the date is unknown");
+    assert!(
+        beijing["source"]
+            .as_str()
+            .unwrap_or("")
+            .contains("twin_cities_asean_china.csv line"),
+        "{beijing}"
+    );
+    let bangkok = demo_token(&app, "editor").await;
+    let twice = propose(&app, &bangkok, "beijing").await;
+    assert_eq!(twice.status().as_u16(), 409);
+    let problem: Value = twice.json().await.expect("problem");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("already have a partnership"),
+        "{problem}"
+    );
+    // The recommendations for Bangkok say the tie exists, and the city page lists it.
+    let page = app.get_page("/cities/bangkok", 200).await;
+    assert!(page.contains("/cities/bangkok/partnerships?year="));
+    assert!(page.contains(beijing["id"].as_str().expect("id")));
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_problem_naming_the_field_and_changes_nothing() {
+    let app = spawn_app_with(None, true).await;
+    let bangkok = demo_token(&app, "editor").await;
+    for (body, field) in [
+        (
+            json!({"invited": "bangkok", "kind": "cooperation", "title": "T", "message": "M"}),
+            "city",
+        ),
+        (
+            json!({"invited": "nanning", "kind": "twinning", "title": "T", "message": "M"}),
+            "kind",
+        ),
+        (
+            json!({"invited": "atlantis", "kind": "cooperation", "title": "T", "message": "M"}),
+            "invited",
+        ),
+        (
+            json!({"invited": "nanning", "kind": "cooperation", "title": " ", "message": "M"}),
+            "title",
+        ),
+        (
+            json!({"invited": "nanning", "kind": "cooperation", "title": "T", "message": "x".repeat(5000)}),
+            "message",
+        ),
+    ] {
+        let answer = api(
+            &app,
+            Method::POST,
+            "/api/v1/partnerships",
+            Some(&bangkok),
+            Some(body),
+        )
+        .await;
+        assert_eq!(answer.status().as_u16(), 400);
+        assert_eq!(answer.headers()["content-type"], "application/problem+json");
+        let text = answer.text().await.expect("body");
+        assert!(text.len() < 2_000, "bounded: {} bytes", text.len());
+        let problem: Value = serde_json::from_str(&text).expect("json");
+        assert_eq!(problem["parameter"].as_str(), Some(field), "{problem}");
+    }
+    let listed = api(
+        &app,
+        Method::GET,
+        "/api/v1/partnerships?status=proposed",
+        Some(&bangkok),
+        None,
+    )
+    .await
+    .json::<Value>()
+    .await
+    .expect("json");
+    assert_eq!(listed["total"], 0, "nothing was written");
+
+    let created: Value = propose(&app, &bangkok, "nanning")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let id = created["partnership"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let nanning = demo_token(&app, "partner").await;
+    act(&app, &nanning, &id, json!({"action": "accept"})).await;
+    for (body, field) in [
+        (
+            json!({"action": "sign", "signed_on": "2026-02-30", "signatories": "A"}),
+            "signed_on",
+        ),
+        (
+            json!({"action": "sign", "signed_on": "2999-01-01", "signatories": "A"}),
+            "signed_on",
+        ),
+        (
+            json!({"action": "sign", "signed_on": "2026-01-05", "signatories": ""}),
+            "signatories",
+        ),
+        (
+            json!({"action": "sign", "signed_on": "2026-01-05", "signatories": "A", "document": "ftp://x"}),
+            "document",
+        ),
+        (json!({"action": "elope"}), "action"),
+    ] {
+        let answer = act(&app, &bangkok, &id, body).await;
+        assert_eq!(answer.status().as_u16(), 400);
+        let problem: Value = answer.json().await.expect("problem");
+        assert_eq!(problem["parameter"].as_str(), Some(field), "{problem}");
+    }
+    act(
+        &app,
+        &bangkok,
+        &id,
+        json!({"action": "sign", "signed_on": "2026-01-05", "signatories": "A; B"}),
+    )
+    .await;
+    for (body, field) in [
+        (
+            json!({"kind": "picnic", "title": "T", "starts_on": "2026-01-05"}),
+            "kind",
+        ),
+        (
+            json!({"kind": "meeting", "title": "T", "starts_on": "5 Jan"}),
+            "starts_on",
+        ),
+        (
+            json!({"kind": "meeting", "title": "T", "starts_on": "2026-01-05", "ends_on": "2026-01-04"}),
+            "ends_on",
+        ),
+        (
+            json!({"kind": "meeting", "title": "T", "starts_on": "2026-01-05", "host": "elsewhere"}),
+            "host",
+        ),
+        (
+            json!({"kind": "meeting", "title": "T", "starts_on": "2026-01-05", "event": "no-such-event"}),
+            "event",
+        ),
+    ] {
+        let answer = api(
+            &app,
+            Method::POST,
+            &format!("/api/v1/partnerships/{id}/activities"),
+            Some(&bangkok),
+            Some(body),
+        )
+        .await;
+        assert_eq!(answer.status().as_u16(), 400);
+        let problem: Value = answer.json().await.expect("problem");
+        assert_eq!(problem["parameter"].as_str(), Some(field), "{problem}");
+    }
+    let outcome = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/partnerships/{id}/outcomes"),
+        Some(&bangkok),
+        Some(json!({"city": "hanoi", "indicator": "iso37120-2014:5.1"})),
+    )
+    .await;
+    assert_eq!(outcome.status().as_u16(), 400, "not one of its cities");
+    let detail = app
+        .get_json(&format!("/api/v1/partnerships/{id}"), 200)
+        .await;
+    assert_eq!(detail["activities"], json!([]), "no bad activity was kept");
+    for path in [
+        "/api/v1/partnerships?limit=0",
+        "/api/v1/partnerships?status=asleep",
+        "/api/v1/partnerships/not-an-id",
+        "/api/v1/cities/bangkok/partnerships/report?year=1492",
+        "/api/v1/partnerships/export?format=xml",
+    ] {
+        let answer = app.get(path).await;
+        assert_eq!(answer.status().as_u16(), 400, "{path}");
+    }
+    let missing = app
+        .get("/api/v1/partnerships/0193a4b5-c6d7-7e8f-9a0b-1c2d3e4f5000")
+        .await;
+    assert_eq!(missing.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn a_city_government_moved_to_another_city_no_longer_acts_for_the_old_one() {
+    let app = spawn_app_with(None, true).await;
+    let bangkok = demo_token(&app, "editor").await;
+    let created: Value = propose(&app, &bangkok, "nanning")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let id = created["partnership"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let moved = api(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/organisations/{DEMO_ORG}"),
+        Some(&bangkok),
+        Some(json!({"name_en": "Demo organisation: Bangkok city government (example)", "country": "VN",
+                    "city": "hanoi", "description_en": "Moved."})),
+    )
+    .await;
+    assert_eq!(moved.status().as_u16(), 200);
+    let admin = demo_token(&app, "admin").await;
+    let approved = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/organisations/{DEMO_ORG}/approve"),
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(approved.status().as_u16(), 200);
+    let withdraw = act(&app, &bangkok, &id, json!({"action": "withdraw"})).await;
+    assert_eq!(
+        withdraw.status().as_u16(),
+        404,
+        "the proposal is no longer its business: not even visible"
+    );
+    // It now acts for Hanoi: a proposal of its goes out from Hanoi, a pair of its own.
+    let hanoi: Value = propose(&app, &bangkok, "nanning")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(hanoi["partnership"]["proposer"]["id"], "hanoi", "{hanoi}");
+}
+
+#[tokio::test]
+async fn pages_show_the_registry_a_partnership_and_the_forms_to_its_parties() {
+    let app = spawn_app_with(None, true).await;
+    let registry = app.get_page("/partnerships?city=bangkok", 200).await;
+    assert!(registry.contains("Bangkok"));
+    assert!(registry.contains("/api/v1/partnerships/export?city=bangkok&#38;format=csv"));
+    let zh = app.get_page("/partnerships?lang=zh-Hans", 200).await;
+    assert!(zh.contains("城市伙伴关系"));
+    let bad = app.get("/partnerships?status=asleep").await;
+    assert_eq!(bad.status().as_u16(), 400);
+
+    let editor =
+        Browser::signed_in(&app, "editor@demo.mitra.invalid", "demo-password-editor").await;
+    let form = editor
+        .get(&app, "/partnerships/new?invited=nanning")
+        .await
+        .text()
+        .await
+        .expect("form");
+    assert!(form.contains("name=\"proposer\""));
+    let sent = editor
+        .post(
+            &app,
+            "/partnerships",
+            &[
+                ("invited", "nanning"),
+                ("kind", "friendship"),
+                ("title", "Friendship of two capitals of trade"),
+                ("message", "Shall we become friendship cities?"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status().as_u16(), 303);
+    let location = sent.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let page = editor
+        .get(&app, &location)
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("Shall we become friendship cities?"));
+    assert!(page.contains("value=\"withdraw\""));
+    let member =
+        Browser::signed_in(&app, "member@demo.mitra.invalid", "demo-password-member").await;
+    let refused = member.get(&app, "/partnerships/new?invited=nanning").await;
+    assert_eq!(refused.status().as_u16(), 403);
+}
