@@ -31,6 +31,9 @@
 //                          before the start is named in the error summary (#f-ends) and
 //                          the typed title is kept; corrected, the entry page shows it;
 //                          ticking "Yes, delete it for good" and "Delete this entry" removes it.
+//  11. Partnerships -> the Bangkok editor proposes a partnership to Nanning from /partnerships/new; the Nanning
+//                          editor accepts ("Accept to discuss"), records the signing and logs a festival on
+//                          1 October, which the page flags as a public holiday; the status reads Active.
 //   Also: no uncaught JavaScript errors on any page visited.
 //
 // On failure a screenshot is written to target/browser-smoke-failure.png.
@@ -379,6 +382,48 @@ async function run(page) {
   await page.waitForLoadState('load');
   await expectEventually('submission: written, waiting for a verifier', () =>
     page.getByText('The values are written.').count(), (n) => n >= 1);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForLoadState('load');
+
+  // 11. City partnership: Bangkok's government proposes one to Nanning, Nanning's accepts and records the signing,
+  //     and logs a cultural exchange on a Chinese public holiday, which the page points out.
+  await signIn('editor@demo.mitra.invalid', 'demo-password-editor');
+  await gotoOk(page, '/cities/bangkok?lang=en');
+  await expectEventually('partnership: the city page offers its government to propose to a recommended partner', () =>
+    page.getByRole('link', { name: /Propose a partnership|Open the partnership/ }).count(), (n) => n >= 1);
+  await gotoOk(page, '/partnerships/new?invited=nanning&lang=en');
+  await page.getByLabel(/Your proposal/).fill('Shall we compare how our two cities monitor air quality?');
+  await page.getByRole('button', { name: 'Send the proposal' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForLoadState('load');
+  await expectEventually('partnership: proposed, and the thread holds the proposal', () =>
+    page.locator('p.status strong').innerText(), (v) => v === 'Proposed');
+  const partnershipPath = new URL(page.url()).pathname;
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForLoadState('load');
+  await signIn('partner@demo.mitra.invalid', 'demo-password-partner');
+  await gotoOk(page, `${partnershipPath}?lang=en`);
+  await page.getByRole('button', { name: 'Accept to discuss' }).click();
+  await page.waitForLoadState('load');
+  await expectEventually('partnership: the invited city accepts to discuss', () =>
+    page.locator('p.status strong').innerText(), (v) => v === 'Under discussion');
+  await page.getByLabel('Signed on').fill('2026-11-20');
+  await page.getByLabel('Signatories').fill('Governor of Bangkok; Mayor of Nanning');
+  await page.getByRole('button', { name: 'Record the signing' }).click();
+  await page.waitForLoadState('load');
+  await expectEventually('partnership: the signing is recorded', () =>
+    page.locator('p.status strong').innerText(), (v) => v === 'Signed');
+  await page.getByLabel('Kind of activity').selectOption('festival');
+  await page.getByLabel('Title', { exact: true }).fill('Thai food festival in Nanning');
+  await page.getByLabel('First day').fill('2026-10-01');
+  await page.getByLabel('Number of participants').fill('40');
+  await page.getByRole('button', { name: 'Log the activity' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForLoadState('load');
+  await expectEventually('partnership: the activity makes it active', () =>
+    page.locator('p.status strong').innerText(), (v) => v === 'Active');
+  await expectEventually('partnership: the activity on China\'s National Day is flagged as a public holiday', () =>
+    page.locator('#activities .warning').count(), (n) => n >= 1);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForLoadState('load');
 
