@@ -411,6 +411,20 @@ impl LocalTime {
             .timestamp();
         time::OffsetDateTime::from_unix_timestamp(instant.as_second()).ok()
     }
+
+    /// The same instant as local time in IANA zone `zone` (`YYYY-MM-DD HH:MM`): `None` when either zone is unknown
+    /// or the text is not a local time.
+    pub fn in_zone(&self, zone: &str) -> Option<String> {
+        let civil: jiff::civil::DateTime = self.at.parse().ok()?;
+        let from = jiff::tz::TimeZone::get(&self.timezone).ok()?;
+        let to = jiff::tz::TimeZone::get(zone).ok()?;
+        let there = from
+            .to_ambiguous_zoned(civil)
+            .compatible()
+            .ok()?
+            .with_time_zone(to);
+        Some(there.strftime("%Y-%m-%d %H:%M").to_string())
+    }
 }
 
 /// What a project needs.
@@ -1111,6 +1125,20 @@ mod tests {
             standards: Vec::new(),
         };
         assert_eq!(refused(e), "provider");
+    }
+
+    #[test]
+    fn local_times_show_in_another_zone() {
+        let bangkok = LocalTime {
+            at: "2026-10-01T09:30".into(),
+            timezone: "Asia/Bangkok".into(),
+        };
+        assert_eq!(
+            bangkok.in_zone("Asia/Shanghai").as_deref(),
+            Some("2026-10-01 10:30")
+        );
+        assert_eq!(bangkok.in_zone("UTC").as_deref(), Some("2026-10-01 02:30"));
+        assert_eq!(bangkok.in_zone("Mars/Olympus"), None);
     }
 
     #[test]

@@ -379,6 +379,23 @@ impl Mitra {
         })
     }
 
+    /// The partnerships the reader may see with an activity that event entry `event` announces.
+    pub async fn event_partnerships(
+        &self,
+        actor: &Actor,
+        event: &EntryId,
+    ) -> Result<Vec<PartnershipRecord>, ServiceError> {
+        Ok(self
+            .store
+            .list_event_partnerships(event)
+            .await?
+            .into_iter()
+            .filter(|p| {
+                p.status.is_public() || actor.partnership_reader([&p.proposer, &p.invited]).is_ok()
+            })
+            .collect())
+    }
+
     /// The partnership, when `actor` may read it.
     async fn readable_partnership(
         &self,

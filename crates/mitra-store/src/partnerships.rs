@@ -280,6 +280,12 @@ pub trait PartnershipStore {
         year: i32,
     ) -> Result<Vec<ActivityRecord>, StoreError>;
 
+    /// The partnerships with an activity that event entry `event` announces.
+    async fn list_event_partnerships(
+        &self,
+        event: &EntryId,
+    ) -> Result<Vec<PartnershipRecord>, StoreError>;
+
     /// Signed and active partnerships whose last activity (or signing, or entry) was on or before `cutoff`.
     async fn dormancy_candidates(&self, cutoff: Date)
     -> Result<Vec<PartnershipRecord>, StoreError>;

@@ -634,6 +634,20 @@ impl PartnershipStore for DbStore {
         rows.into_iter().map(ActivityRow::into_record).collect()
     }
 
+    async fn list_event_partnerships(
+        &self,
+        event: &EntryId,
+    ) -> Result<Vec<PartnershipRecord>, StoreError> {
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "select {COLUMNS} from {FROM} where p.id in (select a.partnership_id from partnership_activities a \
+             where a.event_entry_id = $1) order by p.id"
+        ))
+        .bind(event.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(Row::into_record).collect()
+    }
+
     async fn dormancy_candidates(
         &self,
         cutoff: Date,

@@ -33,8 +33,18 @@ pub async fn show_entry(
 ) -> Result<Response, PageError> {
     let id = EntryId::parse(&id)?;
     let detail = mitra.entry_detail(l.actor(), &id).await?;
-    let page = EntryPage::build(l, &detail, &params, None);
     let kind = detail.stored.entry.kind();
+    let partnerships = if kind == EntryKind::Event {
+        let found = mitra.event_partnerships(l.actor(), &id).await?;
+        found
+            .iter()
+            .map(|p| crate::ui::partnerships::PartnershipRow::build(p, &detail.places, &l))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut page = EntryPage::build(l, &detail, &params, None);
+    page.partnerships = partnerships;
     if detail.stored.status == mitra_service::domain::ModerationStatus::Approved
         && matches!(kind, EntryKind::Project | EntryKind::Solution)
     {

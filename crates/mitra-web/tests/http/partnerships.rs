@@ -164,6 +164,7 @@ async fn two_city_governments_propose_accept_sign_and_log_activities() {
         assert_eq!(detail["partnership"]["status"], "active");
         assert_eq!(detail["partnership"]["signed_on"], "2026-09-15");
         assert_eq!(detail["partnership"]["last_active_on"], "2026-10-03");
+        assert_eq!(detail["activities"].as_array().map(Vec::len), Some(1));
         assert_eq!(detail["activities"][0]["cultural"], true);
         assert_eq!(detail["messages"], Value::Null, "the thread is private");
         let party = api(
@@ -178,6 +179,25 @@ async fn two_city_governments_propose_accept_sign_and_log_activities() {
         .await
         .expect("json");
         assert_eq!(party["messages"].as_array().map(Vec::len), Some(2));
+
+        // An exchange visit announced by an event entry: the event's page links the partnership back, and shows
+        // its times in the host's zone and the reader's (UTC for an anonymous reader).
+        let visit = api(
+            &app,
+            Method::POST,
+            &format!("/api/v1/partnerships/{id}/activities"),
+            Some(&bangkok),
+            Some(json!({"kind": "exchange-visit", "title": "Flood exchange visit",
+                        "starts_on": "2027-02-15", "ends_on": "2027-02-17", "host": "proposer",
+                        "event": "example-event-flood-exchange-visit"})),
+        )
+        .await;
+        assert_eq!(visit.status().as_u16(), 201);
+        let event = app
+            .get_page("/entries/example-event-flood-exchange-visit?lang=en", 200)
+            .await;
+        assert!(event.contains(&format!("href=\"/partnerships/{id}\"")), "the event links its partnership");
+        assert!(event.contains("2027-02-15 09:00 (Asia/Bangkok) · 2027-02-15 02:00 in UTC"));
 
         // The calendar, the yearly report (JSON and CSV) and the registry.
         let ics = app
@@ -194,7 +214,7 @@ async fn two_city_governments_propose_accept_sign_and_log_activities() {
         let report = app
             .get_json(&format!("/api/v1/partnerships/{id}/report?year=2026"), 200)
             .await;
-        assert_eq!(report["summary"]["activities"], 1);
+        assert_eq!(report["summary"]["activities"], 1, "2027's visit is not in 2026");
         assert_eq!(report["summary"]["cultural"], 1);
         assert_eq!(report["summary"]["participants"], 40);
         let csv = app

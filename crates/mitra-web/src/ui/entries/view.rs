@@ -84,6 +84,8 @@ pub struct EntryPage {
     interest: Option<crate::ui::interests::InterestView>,
     /// Explained matches: funding calls for a project, cities and projects for a solution.
     pub(crate) matches: Vec<crate::ui::matches::MatchSection>,
+    /// For an event: the partnerships with an activity it announces.
+    pub(crate) partnerships: Vec<crate::ui::partnerships::PartnershipRow>,
     attachments: Vec<AttachmentView>,
     /// `pending` or `rejected` while the entry is not public; empty once it is.
     moderation: &'static str,
@@ -233,6 +235,7 @@ impl EntryPage {
                 .as_ref()
                 .map(|i| crate::ui::interests::InterestView::build(i, &l)),
             matches: Vec::new(),
+            partnerships: Vec::new(),
             training: detail
                 .training
                 .as_ref()
@@ -343,8 +346,18 @@ fn money(m: &Money) -> String {
     format!("{} {}", plain_number(m.amount), m.currency)
 }
 
-fn local(t: &LocalTime) -> String {
-    format!("{} ({})", t.at.replace('T', " "), t.timezone)
+/// A local time in its own zone (the host's), and in the reader's: the account's time zone, or UTC for readers
+/// who are not signed in.
+fn local(t: &LocalTime, l: &Layout) -> String {
+    let own = format!("{} ({})", t.at.replace('T', " "), t.timezone);
+    let zone = l.account().map_or("UTC", |a| a.time_zone.as_str());
+    match t.in_zone(zone) {
+        Some(there) if zone != t.timezone => format!(
+            "{own} · {}",
+            l.ta("entry-time-in-zone", &[("time", there), ("zone", zone.to_owned())])
+        ),
+        _ => own,
+    }
 }
 
 /// The size of a file, for people.
@@ -518,8 +531,8 @@ fn detail_facts(details: &Details, l: &Layout, places: &Places) -> Vec<(String, 
             add("entry-field-topic", topic.clone());
             add("entry-field-format", l.t2("entry-format", format.tag()));
             add("entry-field-language", language.autonym().to_owned());
-            add("entry-field-starts", local(starts));
-            add("entry-field-ends", local(ends));
+            add("entry-field-starts", local(starts, l));
+            add("entry-field-ends", local(ends, l));
             add("entry-field-seats", seats.to_string());
         }
         Details::Event {
@@ -532,8 +545,8 @@ fn detail_facts(details: &Details, l: &Layout, places: &Places) -> Vec<(String, 
                 "entry-field-event-kind",
                 l.t2("entry-event-kind", event_kind.tag()),
             );
-            add("entry-field-starts", local(starts));
-            add("entry-field-ends", local(ends));
+            add("entry-field-starts", local(starts, l));
+            add("entry-field-ends", local(ends, l));
             add("entry-field-place", place.clone().unwrap_or_default());
         }
     }
