@@ -187,16 +187,21 @@ async fn two_city_governments_propose_accept_sign_and_log_activities() {
             Method::POST,
             &format!("/api/v1/partnerships/{id}/activities"),
             Some(&bangkok),
-            Some(json!({"kind": "exchange-visit", "title": "Flood exchange visit",
+            Some(
+                json!({"kind": "exchange-visit", "title": "Flood exchange visit",
                         "starts_on": "2027-02-15", "ends_on": "2027-02-17", "host": "proposer",
-                        "event": "example-event-flood-exchange-visit"})),
+                        "event": "example-event-flood-exchange-visit"}),
+            ),
         )
         .await;
         assert_eq!(visit.status().as_u16(), 201);
         let event = app
             .get_page("/entries/example-event-flood-exchange-visit?lang=en", 200)
             .await;
-        assert!(event.contains(&format!("href=\"/partnerships/{id}\"")), "the event links its partnership");
+        assert!(
+            event.contains(&format!("href=\"/partnerships/{id}\"")),
+            "the event links its partnership"
+        );
         assert!(event.contains("2027-02-15 09:00 (Asia/Bangkok) · 2027-02-15 02:00 in UTC"));
 
         // The calendar, the yearly report (JSON and CSV) and the registry.
@@ -214,7 +219,10 @@ async fn two_city_governments_propose_accept_sign_and_log_activities() {
         let report = app
             .get_json(&format!("/api/v1/partnerships/{id}/report?year=2026"), 200)
             .await;
-        assert_eq!(report["summary"]["activities"], 1, "2027's visit is not in 2026");
+        assert_eq!(
+            report["summary"]["activities"], 1,
+            "2027's visit is not in 2026"
+        );
         assert_eq!(report["summary"]["cultural"], 1);
         assert_eq!(report["summary"]["participants"], 40);
         let csv = app
@@ -246,6 +254,32 @@ async fn two_city_governments_propose_accept_sign_and_log_activities() {
         assert!(
             registry.contains("sister-city,signed,recorded"),
             "recorded ties are in the registry"
+        );
+
+        // Every step is in the audit trail, under the account that took it.
+        let admin = demo_token(&app, "admin").await;
+        let audit: Value = api(
+            &app,
+            Method::GET,
+            "/api/v1/audit?entity=partnership",
+            Some(&admin),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+        let actions: Vec<&str> = audit["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter(|e| e["entity_id"] == id.as_str())
+            .filter_map(|e| e["action"].as_str())
+            .collect();
+        assert_eq!(
+            actions,
+            ["activity", "activity", "status", "status", "insert"],
+            "{audit}"
         );
 
         // Either city completes it; a new proposal between them is then possible.

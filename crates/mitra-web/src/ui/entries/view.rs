@@ -354,7 +354,10 @@ fn local(t: &LocalTime, l: &Layout) -> String {
     match t.in_zone(zone) {
         Some(there) if zone != t.timezone => format!(
             "{own} · {}",
-            l.ta("entry-time-in-zone", &[("time", there), ("zone", zone.to_owned())])
+            l.ta(
+                "entry-time-in-zone",
+                &[("time", there), ("zone", zone.to_owned())]
+            )
         ),
         _ => own,
     }
