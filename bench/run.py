@@ -7,7 +7,8 @@
     python3 bench/run.py import --skip-postgres
     python3 bench/run.py search          # multilingual search on 1 M entries against SQLite FTS5 and PostgreSQL
     python3 bench/run.py matching        # 50 000 projects against 5 000 funding calls, against DuckDB SQL
-    python3 bench/run.py similar         # the 10 nearest of each of 50 000 cities (50 features), against scikit-learn
+    python3 bench/run.py similar         # the 10 nearest of each of 50 000 cities (50 features), against scikit-learn,
+                                         # then one city's partner recommendations over HTTP at 50 000 cities
 
 Percentile ranks within peer groups: Mitra's analytics panel against DuckDB (from PyPI, installed into
 bench/.venv) running the equivalent SQL, on 20 000 cities x 200 indicators x 10 years of seeded synthetic values.
@@ -69,8 +70,8 @@ def last_json(out: str) -> dict:
 
 
 def build(which: str) -> None:
-    # The similarity benchmark needs only mitra-bench; the others also run the `mitra` binary.
-    packages = ["mitra-bench"] if which == "similar" else ["mitra", "mitra-bench"]
+    # Every benchmark runs mitra-bench, and the `mitra` binary for its HTTP or import leg.
+    packages = ["mitra", "mitra-bench"]
     step(f"building {' and '.join(packages)} (release)")
     subprocess.run(
         ["cargo", "build", "--release", "--quiet"] + [arg for p in packages for arg in ("-p", p)],
@@ -575,6 +576,96 @@ def bench_similar(scale: float) -> None:
         raise SystemExit("the two sides found different neighbours")
 
 
+PARTNER_INDICATORS = ["iso37120-2014:8.1", "iso37120-2014:8.2", "iso37120-2014:8.3", "iso37120-2014:5.1",
+                      "mitra:population-density"]
+
+
+def partner_cities(cities: int, work: Path) -> tuple[Path, list[str]]:
+    """Adds `cities` seeded synthetic cities (spread over the eleven countries, near a shipped city of each) to the
+    SQLite database in `work`, written directly (not timed), and writes a CSV of their values of
+    PARTNER_INDICATORS for 2022 and 2023. Returns the file and the ids of the ASCN cities with declared
+    priorities, whose recommendations the benchmark asks for."""
+    import random
+    import sqlite3
+
+    rng = random.Random(20261204)
+    shipped = []
+    with open(ROOT / "data" / "cities" / "cities.csv", encoding="utf-8") as f:
+        shipped = list(csv.DictReader(f))
+    by_country: dict[str, list[dict]] = {}
+    for row in shipped:
+        by_country.setdefault(row["country"], []).append(row)
+    countries = sorted(by_country)
+    db = sqlite3.connect(work / "mitra.db")
+    rows = []
+    for n in range(cities):
+        country = countries[n % len(countries)]
+        near = rng.choice(by_country[country])
+        rows.append((f"synthetic-city-{n:05d}", f"Synthetic city {n}", country,
+                     float(near["latitude"]) + rng.uniform(-1.5, 1.5), float(near["longitude"]) + rng.uniform(-1.5, 1.5),
+                     near["timezone"], rng.randint(300_000, 12_000_000), 2020))
+    db.executemany("insert into cities (id, name_en, country, latitude, longitude, timezone, population, "
+                   "population_year, population_source) values (?, ?, ?, ?, ?, ?, ?, ?, 'synthetic')", rows)
+    db.commit()
+    db.close()
+    out = work / "partner-values.csv"
+    with open(out, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["city", "indicator", "year", "value", "unit", "source"])
+        every = [r["id"] for r in shipped] + [r[0] for r in rows]
+        for city in every:
+            for i, indicator in enumerate(PARTNER_INDICATORS):
+                base = rng.lognormvariate(2.5 + i * 0.3, 0.6)
+                for year in (2022, 2023):
+                    writer.writerow([city, indicator, year, f"{base * rng.uniform(0.9, 1.1):.3f}", "", "synthetic"])
+    ascn = [r["id"] for r in shipped if "ascn" in r.get("networks", "")]
+    return out, ascn
+
+
+def bench_partners_http(scale: float) -> None:
+    """One city's explained partner recommendations through the HTTP API of a server holding 50 000 cities."""
+    import http.client
+    import random
+    import sqlite3
+
+    cities = max(int(50_000 * scale), 200)
+    mitra = str(RELEASE / "mitra")
+    env = dict(os.environ, MITRA_LOG="error")
+    work = DATA / "partners-http-run"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    step(f"Mitra: {cities:,} synthetic cities and their values (not timed)")
+    run_child([mitra, "--data-dir", str(work), "index", "rebuild"], env)
+    values, ascn = partner_cities(cities, work)
+    run_child([mitra, "--data-dir", str(work), "import", "observations", str(values)], env)
+    # The recommendations compare verified values only: the synthetic ones are marked so, as a verifier would.
+    db = sqlite3.connect(work / "mitra.db")
+    db.execute("update observations set status = 'verified' where source in "
+               "(select num from observation_sources where source = 'synthetic')")
+    db.commit()
+    total = db.execute("select count(*) from cities").fetchone()[0]
+    db.close()
+    step("Mitra: serving, and asking for one ASCN city's partners at a time over HTTP")
+    server, host, port = serve(mitra, work, env)
+    try:
+        conn = http.client.HTTPConnection(host, port, timeout=600)
+        first, _ = timed_get(conn, f"/api/v1/cities/{ascn[0]}/partners")
+        sample = [random.Random(20261204).choice(ascn) for _ in range(300)]
+        latencies, partners = [], 0
+        for city in sample:
+            elapsed, body = timed_get(conn, f"/api/v1/cities/{city}/partners")
+            latencies.append(elapsed * 1000)
+            partners += len(json.loads(body)["partners"])
+    finally:
+        server.terminate()
+        server.wait()
+    print(f"\nOne city's explained partner recommendations over HTTP ({total:,} cities stored, "
+          f"{len(PARTNER_INDICATORS)} indicators x 2 years each; {len(latencies)} requests for the {len(ascn)} ASCN "
+          f"cities after one that builds the inputs, which took {first:.1f} s)")
+    print(f"  p50 {percentile(latencies, 50):.2f} ms, p95 {percentile(latencies, 95):.2f} ms, "
+          f"p99 {percentile(latencies, 99):.2f} ms (goal: p50 < 5 ms); {partners / len(latencies):.1f} partners each")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("which", nargs="?", choices=["all", "panel", "import", "search", "matching", "similar"], default="all")
@@ -592,6 +683,7 @@ def main() -> None:
         bench_matching(args.scale)
     if args.which in ("all", "similar"):
         bench_similar(args.scale)
+        bench_partners_http(args.scale)
 
 
 if __name__ == "__main__":

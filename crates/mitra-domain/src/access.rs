@@ -469,6 +469,49 @@ impl Actor {
         }
     }
 
+    /// An editor of an approved organisation based in `city` that is not its government (a university, a company, a
+    /// chamber), who may propose a partnership on the city's behalf; everything after is the city government's.
+    pub fn city_delegate(&self, city: &CityId) -> Result<CityGovernment, Denied> {
+        match self.writer()? {
+            None => Err(Denied::Forbidden),
+            Some(a) => a
+                .memberships
+                .iter()
+                .find(|m| {
+                    m.org_kind != OrgKind::CityGovernment
+                        && m.org_status == ModerationStatus::Approved
+                        && m.role.can_edit()
+                        && m.org_city.as_ref() == Some(city)
+                })
+                .map(|m| CityGovernment {
+                    stamp: self.stamp(),
+                    city: city.clone(),
+                    org: Some(m.org.clone()),
+                })
+                .ok_or(Denied::Forbidden),
+        }
+    }
+
+    /// The cities the actor may propose partnerships for on their behalf (see [`Actor::city_delegate`]), in id
+    /// order.
+    pub fn delegated_cities(&self) -> Vec<CityId> {
+        let mut cities: Vec<CityId> = self
+            .account()
+            .into_iter()
+            .flat_map(|a| {
+                a.memberships.iter().filter(|m| {
+                    m.org_kind != OrgKind::CityGovernment
+                        && m.org_status == ModerationStatus::Approved
+                        && m.role.can_edit()
+                })
+            })
+            .filter_map(|m| m.org_city.clone())
+            .collect();
+        cities.sort();
+        cities.dedup();
+        cities
+    }
+
     /// The first of `cities` the actor acts for (see [`Actor::city_government`]).
     pub fn government_of_either(&self, cities: [&CityId; 2]) -> Result<CityGovernment, Denied> {
         let mut refused = Denied::Forbidden;

@@ -152,42 +152,6 @@ pub fn parse_time_zone(raw: &str) -> Result<String, ValidationError> {
     }
 }
 
-macro_rules! enum_ids {
-    ($(#[$meta:meta])* $name:ident, $field:literal { $($(#[$vmeta:meta])* $variant:ident => $id:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant),+
-        }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The id used in the store, URLs and the API.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $id),+
-                }
-            }
-
-            /// Parses an id.
-            pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == raw.trim()).ok_or_else(|| {
-                    let ids: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
-                    ValidationError::new($field, format!("'{}' is not one of {}", clip(raw), ids.join(", ")))
-                })
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
 enum_ids!(
     /// A role that applies across the platform, not within one organisation.
     PlatformRole, "role" {

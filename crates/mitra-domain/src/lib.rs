@@ -4,6 +4,50 @@
 //! This crate is pure: no I/O, no async, no SQL, no HTTP. Everything that enters Mitra is parsed into these types at
 //! the edge (`parse(raw) -> Result<Self, ValidationError>`), so the layers above only ever hold valid values.
 
+/// Declares a closed set of values, each with its stable id: the enum, `ALL`, `as_str`, `parse` (naming the field
+/// its errors carry and the accepted ids), `Display` and `Serialize` (as the id).
+macro_rules! enum_ids {
+    ($(#[$meta:meta])* $name:ident, $field:literal { $($(#[$vmeta:meta])* $variant:ident => $id:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            /// Every value, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The id used in the store, URLs and the API.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $id),+
+                }
+            }
+
+            /// Parses an id.
+            pub fn parse(raw: &str) -> Result<Self, $crate::ValidationError> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == raw.trim()).ok_or_else(|| {
+                    let ids: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
+                    $crate::ValidationError::new($field, format!("'{}' is not one of {}", $crate::ids::clip(raw), ids.join(", ")))
+                })
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
 pub mod access;
 pub mod account;
 pub mod assessment;

@@ -3,8 +3,8 @@
 //! carries typed reasons with the numbers behind them ([`PartnerReason`]), so a page can say *why* in any language.
 //!
 //! This module is pure: the caller fills a [`PartnerProfile`] per city from its facts, declared priorities, peer
-//! percentiles and documented practices, and passes the recorded ties. Output never depends on hash order: results
-//! are sorted by score, highest first, then by city id.
+//! percentiles and documented practices, and passes the signed ties (recorded or signed in Mitra). Output never
+//! depends on hash order: results are sorted by score, highest first, then by city id.
 //!
 //! # Score
 //!
@@ -48,7 +48,8 @@ pub const PRACTICE_SATURATION: u32 = 3;
 pub const SIMILARITY_FLOOR: f64 = 0.5;
 /// The number of context facts: region, population band, tier, latitude zone and language.
 pub const SIMILARITY_FACTS: usize = 5;
-/// The factor applied when a sister-city tie between the two cities is already recorded.
+/// The factor applied when a partnership between the two cities is already signed (a recorded sister-city tie, or one
+/// signed in Mitra that has not ended).
 pub const TIE_DISCOUNT: f64 = 0.5;
 
 /// Where a city stands on one indicator among its peers.
@@ -158,7 +159,7 @@ pub enum PartnerReason {
     },
     /// The two cities have none of the five context facts in common.
     NoSharedContext,
-    /// A sister-city tie between the two is already recorded.
+    /// A partnership between the two is already signed and has not ended.
     TieExists,
 }
 
@@ -231,7 +232,7 @@ impl PartnerReason {
             PartnerReason::NoSharedContext => {
                 "no region, population band, tier, latitude zone or language in common".to_owned()
             }
-            PartnerReason::TieExists => "a sister-city tie already exists".to_owned(),
+            PartnerReason::TieExists => "a partnership between them is already signed".to_owned(),
         }
     }
 }
@@ -566,7 +567,7 @@ mod tests {
         assert_eq!(found.reasons.last(), Some(&PartnerReason::TieExists));
         assert_eq!(
             PartnerReason::TieExists.sentence(),
-            "a sister-city tie already exists"
+            "a partnership between them is already signed"
         );
     }
 

@@ -55,52 +55,7 @@ impl fmt::Display for PartnershipId {
     }
 }
 
-/// Declares a closed set of tags: the enum, `ALL`, `as_str`, `parse` (with the field name its errors carry) and
-/// `Display`.
-macro_rules! tags {
-    ($(#[$meta:meta])* $name:ident, $field:literal { $($(#[$vmeta:meta])* $variant:ident => $tag:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-        pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $tag)] $variant),+
-        }
-
-        impl $name {
-            /// Every value, in order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The tag used in the store, URLs, forms and the API.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $tag),+
-                }
-            }
-
-            /// Parses a tag.
-            pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.as_str() == raw.trim())
-                    .ok_or_else(|| {
-                        let tags: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
-                        ValidationError::new(
-                            $field,
-                            format!("'{}' is not one of {}", clip(raw), tags.join(", ")),
-                        )
-                    })
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-tags!(
+enum_ids!(
     /// Where a partnership stands.
     PartnershipStatus, "status" {
         /// Proposed by one city's government; the other has not answered.
@@ -120,7 +75,7 @@ tags!(
     }
 );
 
-tags!(
+enum_ids!(
     /// What kind of tie it is.
     PartnershipKind, "kind" {
         /// A sister-city (twin-town) agreement.
@@ -132,7 +87,7 @@ tags!(
     }
 );
 
-tags!(
+enum_ids!(
     /// How Mitra knows of a partnership.
     Origin, "origin" {
         /// From a published list of ties (the shipped sister-city lists): signed, date unknown.
@@ -142,7 +97,7 @@ tags!(
     }
 );
 
-tags!(
+enum_ids!(
     /// Which city of a partnership an actor acts for.
     PartySide, "side" {
         /// The city that proposed it (the first city of a recorded tie).
@@ -152,7 +107,7 @@ tags!(
     }
 );
 
-tags!(
+enum_ids!(
     /// What a city's government does to a partnership besides writing in its thread and logging activities.
     Action, "action" {
         /// The invited city agrees to discuss.
@@ -170,7 +125,7 @@ tags!(
     }
 );
 
-tags!(
+enum_ids!(
     /// What an activity is.
     ActivityKind, "kind" {
         /// Officials or experts visit the other city.

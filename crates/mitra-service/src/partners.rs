@@ -11,6 +11,7 @@ use std::sync::Arc;
 use mitra_domain::partners::{
     PairFilter, PartnerMatch, PartnerOptions, PartnerProfile, Standing, recommend_partners,
 };
+use mitra_domain::partnership::PartnershipStatus;
 use mitra_domain::reference::{PartnershipFiles, PartnershipReport, RecordedTie};
 use mitra_domain::{City, CityFilter, CityId, EntryKind};
 use time::Date;
@@ -93,7 +94,26 @@ impl Mitra {
                 .unwrap_or(u32::MAX),
             limit: PARTNER_LIMIT,
         };
-        let matches = recommend_partners(city, &profiles, &ties.ties, &focus_areas, &options);
+        // A tie is any signed partnership of the pair that has not ended: a recorded sister-city tie (loaded as a
+        // partnership), or one signed in Mitra, active or dormant.
+        let going = self
+            .store
+            .list_partnerships(&mitra_store::PartnershipFilter {
+                statuses: vec![
+                    PartnershipStatus::Signed,
+                    PartnershipStatus::Active,
+                    PartnershipStatus::Dormant,
+                ],
+                limit: u32::MAX,
+                ..mitra_store::PartnershipFilter::default()
+            })
+            .await?
+            .0;
+        let signed: Vec<RecordedTie> = going
+            .iter()
+            .map(|p| RecordedTie::new(p.proposer.clone(), p.invited.clone(), 0))
+            .collect();
+        let matches = recommend_partners(city, &profiles, &signed, &focus_areas, &options);
         let mut own: Vec<(CityId, u64)> = ties
             .ties
             .iter()

@@ -205,7 +205,10 @@ impl Mitra {
         proposal: &Proposal<'_>,
     ) -> Result<PartnershipId, ServiceError> {
         let proposer = if proposal.proposer.trim().is_empty() {
-            let governed = actor.governed_cities();
+            let mut governed = actor.governed_cities();
+            if governed.is_empty() {
+                governed = actor.delegated_cities();
+            }
             match governed.as_slice() {
                 [one] => one.clone(),
                 [] => {
@@ -225,7 +228,12 @@ impl Mitra {
             CityId::parse(proposal.proposer.trim())
                 .map_err(|e| mitra_domain::ValidationError::new("proposer", e.reason))?
         };
-        let government = actor.city_government(&proposer)?;
+        // A city's government proposes; an organisation based in the city may propose on its behalf, and then the
+        // city's government is told too, as it decides everything after.
+        let (government, on_behalf) = match actor.city_government(&proposer) {
+            Ok(g) => (g, false),
+            Err(why) => (actor.city_delegate(&proposer).map_err(|_| why)?, true),
+        };
         let invited = CityId::parse(proposal.invited.trim())
             .map_err(|e| mitra_domain::ValidationError::new("invited", e.reason))?;
         check_pair(&proposer, &invited)?;
@@ -248,7 +256,10 @@ impl Mitra {
         )?
         .unwrap_or_default();
         let message = mitra_domain::interest::parse_message(proposal.message)?;
-        let notify = self.government_recipients(&invited, actor).await?;
+        let mut notify = self.government_recipients(&invited, actor).await?;
+        if on_behalf {
+            notify.extend(self.government_recipients(&proposer, actor).await?);
+        }
         let id = PartnershipId::parse(&uuid::Uuid::now_v7().to_string())?;
         let result = self
             .store
@@ -362,7 +373,7 @@ impl Mitra {
             .government_of_either(cities)
             .ok()
             .and_then(|g| record.side_of(g.city()));
-        let messages = if actor.partnership_reader(cities).is_ok() {
+        let messages = if actor.partnership_reader(cities).is_ok() || proposed_it(actor, &record) {
             Some(self.store.list_partnership_messages(id).await?)
         } else {
             None
@@ -407,6 +418,7 @@ impl Mitra {
             && actor
                 .partnership_reader([&record.proposer, &record.invited])
                 .is_err()
+            && !proposed_it(actor, &record)
         {
             // Not found rather than forbidden: a proposal's existence is the two cities' business.
             return Err(ServiceError::NotFound {
@@ -958,6 +970,17 @@ impl Mitra {
         }
         Ok(by_year.into_iter().collect())
     }
+}
+
+/// Whether the actor is a member of the organisation that proposed the partnership on its city's behalf: it reads
+/// what it proposed, and its thread, but does not act on it.
+fn proposed_it(actor: &Actor, record: &PartnershipRecord) -> bool {
+    let Some(org) = &record.proposed_by else {
+        return false;
+    };
+    actor
+        .account()
+        .is_some_and(|a| a.memberships.iter().any(|m| m.org == org.id))
 }
 
 /// A refused move in words.

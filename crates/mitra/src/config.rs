@@ -331,6 +331,15 @@ mod tests {
         let err = Config::load(Some(group_of_one.path()), Overrides::default())
             .expect_err("a group of one");
         assert!(err.to_string().starts_with("min_group_size:"), "{err}");
+        let never = write("dormant_after_months = 0\n");
+        let err = Config::load(Some(never.path()), Overrides::default()).expect_err("0 months");
+        assert!(
+            err.to_string().starts_with("dormant_after_months:"),
+            "{err}"
+        );
+        let six = write("dormant_after_months = 6\n");
+        let config = Config::load(Some(six.path()), Overrides::default()).expect("6 months");
+        assert_eq!(config.dormant_after_months, 6);
         let coverage = write("provisional_coverage = 2.0\n");
         let err = Config::load(Some(coverage.path()), Overrides::default()).expect_err("a share");
         assert!(

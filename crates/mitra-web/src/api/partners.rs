@@ -34,7 +34,7 @@ pub struct PartnerResponse {
     complementarity: f64,
     /// How comparable the two cities' contexts are, from 0.5 to 1.
     similarity: f64,
-    /// 0.5 when a sister-city tie already exists, else 1.
+    /// 0.5 when a partnership between the two is already signed (a recorded sister-city tie included), else 1.
     tie: f64,
     /// Why: each reason has a `reason` tag, its numbers, and `text`, an English sentence.
     #[schema(value_type = Vec<Object>)]

@@ -211,7 +211,11 @@ pub async fn show_proposal_form(
     if l.account().is_none() {
         return Ok(Redirect::to("/login").into_response());
     }
-    let governed = l.actor().governed_cities();
+    let mut governed = l.actor().governed_cities();
+    if governed.is_empty() {
+        // An organisation based in a city may propose on the city's behalf.
+        governed = l.actor().delegated_cities();
+    }
     if governed.is_empty() {
         return Err(mitra_service::ServiceError::Forbidden.into());
     }

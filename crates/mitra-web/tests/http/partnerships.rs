@@ -538,8 +538,8 @@ async fn a_city_government_moved_to_another_city_no_longer_acts_for_the_old_one(
     let withdraw = act(&app, &bangkok, &id, json!({"action": "withdraw"})).await;
     assert_eq!(
         withdraw.status().as_u16(),
-        404,
-        "the proposal is no longer its business: not even visible"
+        403,
+        "it proposed it, so it still reads it, but it no longer acts for Bangkok"
     );
     // It now acts for Hanoi: a proposal of its goes out from Hanoi, a pair of its own.
     let hanoi: Value = propose(&app, &bangkok, "nanning")
@@ -599,4 +599,78 @@ async fn pages_show_the_registry_a_partnership_and_the_forms_to_its_parties() {
         Browser::signed_in(&app, "member@demo.mitra.invalid", "demo-password-member").await;
     let refused = member.get(&app, "/partnerships/new?invited=nanning").await;
     assert_eq!(refused.status().as_u16(), 403);
+}
+
+#[tokio::test]
+async fn an_organisation_based_in_a_city_proposes_on_its_behalf_and_the_government_decides() {
+    let app = spawn_app_with(None, true).await;
+    let member = demo_token(&app, "member").await;
+    let created = api(
+        &app,
+        Method::POST,
+        "/api/v1/organisations",
+        Some(&member),
+        Some(json!({"kind": "research-institution", "name_en": "Bangkok Institute of Urban Studies (example)",
+                    "country": "TH", "city": "bangkok", "description_en": "Urban research."})),
+    )
+    .await;
+    assert_eq!(created.status().as_u16(), 201);
+    let org: Value = created.json().await.expect("json");
+    let org_id = org["id"]
+        .as_str()
+        .or(org["organisation"]["id"].as_str())
+        .expect("id")
+        .to_owned();
+    let early = propose(&app, &member, "kunming").await;
+    assert_eq!(
+        early.status().as_u16(),
+        403,
+        "not before the organisation is approved"
+    );
+    let admin = demo_token(&app, "admin").await;
+    let approved = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/organisations/{org_id}/approve"),
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(approved.status().as_u16(), 200);
+    let sent = propose(&app, &member, "kunming").await;
+    assert_eq!(sent.status().as_u16(), 201);
+    let sent: Value = sent.json().await.expect("json");
+    let id = sent["partnership"]["id"].as_str().expect("id").to_owned();
+    assert_eq!(sent["partnership"]["proposer"]["id"], "bangkok");
+    assert_eq!(
+        sent["partnership"]["proposed_by"],
+        "Bangkok Institute of Urban Studies (example)"
+    );
+    assert_eq!(sent["side"], Value::Null, "it reads, it does not act");
+    assert_eq!(sent["may"], json!([]));
+    let withdraw = act(&app, &member, &id, json!({"action": "withdraw"})).await;
+    assert_eq!(withdraw.status().as_u16(), 403);
+    // Bangkok's government is told, and decides: it withdraws the proposal made on its behalf.
+    let bangkok = demo_token(&app, "editor").await;
+    let notes: Value = api(
+        &app,
+        Method::GET,
+        "/api/v1/notifications",
+        Some(&bangkok),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    assert!(
+        notes["notifications"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .any(|n| n["partnership"] == id.as_str() && n["kind"] == "partnership-proposed"),
+        "{notes}"
+    );
+    let withdrawn = act(&app, &bangkok, &id, json!({"action": "withdraw"})).await;
+    assert_eq!(withdrawn.status().as_u16(), 200);
 }
