@@ -576,8 +576,9 @@ def bench_similar(scale: float) -> None:
         raise SystemExit("the two sides found different neighbours")
 
 
-PARTNER_INDICATORS = ["iso37120-2014:8.1", "iso37120-2014:8.2", "iso37120-2014:8.3", "iso37120-2014:5.1",
-                      "mitra:population-density"]
+# The indicators the synthetic cities have values of, with the range each is drawn from (the indicator's unit).
+PARTNER_INDICATORS = {"iso37120-2014:8.1": (5, 80), "iso37120-2014:8.2": (10, 150), "iso37120-2014:8.3": (0.5, 15),
+                      "iso37120-2014:5.1": (1, 25), "mitra:population-density": (500, 20_000)}
 
 
 def partner_cities(cities: int, work: Path) -> tuple[Path, list[str]]:
@@ -614,8 +615,8 @@ def partner_cities(cities: int, work: Path) -> tuple[Path, list[str]]:
         writer.writerow(["city", "indicator", "year", "value", "unit", "source"])
         every = [r["id"] for r in shipped] + [r[0] for r in rows]
         for city in every:
-            for i, indicator in enumerate(PARTNER_INDICATORS):
-                base = rng.lognormvariate(2.5 + i * 0.3, 0.6)
+            for indicator, (low, high) in PARTNER_INDICATORS.items():
+                base = rng.uniform(low, high)
                 for year in (2022, 2023):
                     writer.writerow([city, indicator, year, f"{base * rng.uniform(0.9, 1.1):.3f}", "", "synthetic"])
     ascn = [r["id"] for r in shipped if "ascn" in r.get("networks", "")]

@@ -409,7 +409,110 @@ fn ranked(a: &PartnerMatch, b: &PartnerMatch) -> Ordering {
     b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id))
 }
 
-/// The `options.limit` best partners for `city` among `candidates`, best first (ties by id).
+/// What scoring one city against every candidate needs, worked out once: its honest standings in the compared
+/// areas, the areas, and the cities it is tied to. [`Scorer::score`] computes exactly the score of [`score_partner`]
+/// (the same operations in the same order) without building reasons, so that only the best few are explained.
+struct Scorer<'a> {
+    city: &'a PartnerProfile,
+    options: &'a PartnerOptions,
+    /// The city's honest standings whose focus area is compared, in indicator order.
+    mine: Vec<(&'a IndicatorId, f64)>,
+    areas: BTreeSet<&'a str>,
+    tied: BTreeSet<&'a CityId>,
+}
+
+impl<'a> Scorer<'a> {
+    fn new(city: &'a PartnerProfile, ties: &'a [RecordedTie], options: &'a PartnerOptions) -> Self {
+        let honest_mine = honest(city, options.min_group_size);
+        let areas: BTreeSet<&str> = if city.priorities.is_empty() {
+            honest_mine
+                .values()
+                .filter_map(|s| s.focus_area.as_deref())
+                .collect()
+        } else {
+            city.priorities.iter().map(String::as_str).collect()
+        };
+        let mine = honest_mine
+            .iter()
+            .filter(|(_, s)| s.focus_area.as_deref().is_some_and(|a| areas.contains(a)))
+            .map(|(indicator, s)| (*indicator, s.percentile))
+            .collect();
+        let tied = ties
+            .iter()
+            .filter_map(|t| {
+                if t.a == city.facts.id {
+                    Some(&t.b)
+                } else if t.b == city.facts.id {
+                    Some(&t.a)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        Self {
+            city,
+            options,
+            mine,
+            areas,
+            tied,
+        }
+    }
+
+    /// The score [`score_partner`] gives `candidate`, or `None` where it gives none; `advantages` is scratch space.
+    fn score(&self, candidate: &PartnerProfile, advantages: &mut Vec<f64>) -> Option<f64> {
+        if !admits(self.options.filter, &self.city.facts, &candidate.facts) {
+            return None;
+        }
+        advantages.clear();
+        let mut shared = 0usize;
+        for (indicator, own) in &self.mine {
+            // The candidate's honest standing: the first of the indicator that counts, as `honest` keeps.
+            let Some(other) = candidate.standings.iter().find(|s| {
+                &s.indicator == *indicator
+                    && s.group_size >= self.options.min_group_size
+                    && s.percentile.is_finite()
+            }) else {
+                continue;
+            };
+            shared += 1;
+            let advantage = (other.percentile - own).max(0.0) / 100.0;
+            if advantage > 0.0 {
+                advantages.push(advantage);
+            }
+        }
+        let gap = if shared == 0 {
+            0.0
+        } else {
+            advantages.iter().sum::<f64>() / shared as f64
+        };
+        let mut practices = 0u32;
+        for area in &self.areas {
+            practices += candidate.practices.get(*area).copied().unwrap_or(0);
+        }
+        let practice_term =
+            f64::from(practices.min(PRACTICE_SATURATION)) / f64::from(PRACTICE_SATURATION);
+        let complementarity = W_GAP * gap + W_PRACTICES * practice_term;
+        if complementarity <= 0.0 {
+            return None;
+        }
+        let language =
+            matches!((&self.city.language, &candidate.language), (Some(a), Some(b)) if a == b);
+        let in_common =
+            self.city.facts.shared_facts(&candidate.facts).len() + usize::from(language);
+        let similarity = SIMILARITY_FLOOR
+            + (1.0 - SIMILARITY_FLOOR) * in_common as f64 / SIMILARITY_FACTS as f64;
+        let tie = if self.tied.contains(&candidate.facts.id) {
+            TIE_DISCOUNT
+        } else {
+            1.0
+        };
+        Some(complementarity * similarity * tie)
+    }
+}
+
+/// The `options.limit` best partners for `city` among `candidates`, best first (ties by id). Every candidate is
+/// scored without its reasons; only the best `limit` are then explained by [`score_partner`], which gives them the
+/// same scores.
 pub fn recommend_partners(
     city: &PartnerProfile,
     candidates: &[PartnerProfile],
@@ -417,12 +520,27 @@ pub fn recommend_partners(
     focus_areas: &[FocusArea],
     options: &PartnerOptions,
 ) -> Vec<PartnerMatch> {
-    let mut matches: Vec<PartnerMatch> = candidates
+    let scorer = Scorer::new(city, ties, options);
+    let mut scratch = Vec::new();
+    let mut scored: Vec<(f64, &PartnerProfile)> = candidates
         .iter()
-        .filter_map(|c| score_partner(city, c, ties, focus_areas, options))
+        .filter_map(|c| scorer.score(c, &mut scratch).map(|score| (score, c)))
+        .collect();
+    let best = |a: &(f64, &PartnerProfile), b: &(f64, &PartnerProfile)| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| a.1.facts.id.cmp(&b.1.facts.id))
+    };
+    if scored.len() > options.limit && options.limit > 0 {
+        scored.select_nth_unstable_by(options.limit - 1, best);
+        scored.truncate(options.limit);
+    } else if options.limit == 0 {
+        scored.clear();
+    }
+    let mut matches: Vec<PartnerMatch> = scored
+        .iter()
+        .filter_map(|(_, c)| score_partner(city, c, ties, focus_areas, options))
         .collect();
     matches.sort_by(ranked);
-    matches.truncate(options.limit);
     matches
 }
 
@@ -755,5 +873,54 @@ mod tests {
         // complementarity 0.382 as for Kunming; similarity at the floor 0.5 → 0.191.
         close(found.score, 0.191);
         assert!(found.reasons.contains(&PartnerReason::NoSharedContext));
+    }
+
+    /// Many candidates of varied standings, practices, contexts and ties: the best ten found by scoring every one
+    /// without reasons and explaining the best are exactly those of explaining every one, scores bit for bit.
+    #[test]
+    fn ranking_without_reasons_then_explaining_the_best_equals_explaining_every_candidate() {
+        let mut seed = 20_261_204_u64;
+        let mut next = move |n: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % n
+        };
+        let bands = [None, Some(Band::From5mTo10m), Some(Band::From1mTo5m)];
+        let candidates: Vec<PartnerProfile> = (0..600)
+            .map(|n| {
+                let mut p = city_named(&format!("cand-{n:03}"));
+                p.facts.band = bands[next(3) as usize];
+                p.facts.latitude = Some(next(50) as f64);
+                p.language = (next(3) == 0).then(|| "zh-Hans".to_owned());
+                p.standings = ["x:pm25", "x:water", "x:transit", "x:pm25"]
+                    .iter()
+                    .map(|id| {
+                        let area = if *id == "x:transit" { BI } else { QE };
+                        standing(id, area, next(101) as f64, 3 + next(10) as u32)
+                    })
+                    .collect();
+                p.practices = [(QE.to_owned(), next(5) as u32)].into();
+                p
+            })
+            .collect();
+        let ties: Vec<RecordedTie> = (0..600)
+            .step_by(7)
+            .map(|n| RecordedTie::new(city_id("bangkok"), city_id(&format!("cand-{n:03}")), 1))
+            .collect();
+        for city in [bangkok(), {
+            let mut b = bangkok();
+            b.priorities.clear();
+            b
+        }] {
+            let opts = options(PairFilter::AseanChina);
+            let fast = recommend_partners(&city, &candidates, &ties, &areas(), &opts);
+            let mut every: Vec<PartnerMatch> = candidates
+                .iter()
+                .filter_map(|c| score_partner(&city, c, &ties, &areas(), &opts))
+                .collect();
+            every.sort_by(ranked);
+            every.truncate(opts.limit);
+            assert_eq!(fast.len(), 10);
+            assert_eq!(fast, every);
+        }
     }
 }
