@@ -533,20 +533,6 @@ impl Mitra {
     /// The demonstration solution provider with its admin, and the example opportunities of both demo
     /// organisations: so that expressing interest, and the conversation that follows, can be tried.
     async fn load_demo_opportunities(&self) -> Result<(), ServiceError> {
-        use mitra_domain::{Actor, MemberRole};
-        let operator = Actor::Operator;
-        for (email, password, name, role) in DEMO_ACCOUNTS {
-            if *role != "provider-admin" {
-                continue;
-            }
-            match self
-                .create_account(&operator, email, password, name, None)
-                .await
-            {
-                Ok(_) | Err(ServiceError::Conflict(_)) => {}
-                Err(e) => return Err(e),
-            }
-        }
         let input = crate::OrgInput {
             kind: "startup".into(),
             name_en: DEMO_PROVIDER_NAME.into(),
@@ -559,17 +545,8 @@ impl Mitra {
                     .into(),
             description_zh: Some("用于体验 Mitra 的演示服务商，并非真实企业。".into()),
         };
-        let provider = match self.create_organisation(&operator, &input).await {
-            Ok(org) => org.id,
-            Err(ServiceError::Validation(_)) => mitra_domain::OrgId::from_name(DEMO_PROVIDER_NAME)?,
-            Err(e) => return Err(e),
-        };
-        for (email, _, _, role) in DEMO_ACCOUNTS {
-            if *role == "provider-admin" {
-                self.add_member(&operator, &provider, email, MemberRole::Admin.as_str())
-                    .await?;
-            }
-        }
+        self.demo_org_with_accounts(&input, "provider-admin", mitra_domain::MemberRole::Admin)
+            .await?;
         #[derive(serde::Deserialize)]
         struct Published {
             org: String,
@@ -595,20 +572,6 @@ impl Mitra {
     /// The second demonstration city government (Nanning) with its editor: the other side of a partnership with the
     /// Bangkok demo organisation.
     async fn load_demo_partner_city(&self) -> Result<(), ServiceError> {
-        use mitra_domain::{Actor, MemberRole};
-        let operator = Actor::Operator;
-        for (email, password, name, role) in DEMO_ACCOUNTS {
-            if *role != "partner-city-editor" {
-                continue;
-            }
-            match self
-                .create_account(&operator, email, password, name, None)
-                .await
-            {
-                Ok(_) | Err(ServiceError::Conflict(_)) => {}
-                Err(e) => return Err(e),
-            }
-        }
         let input = crate::OrgInput {
             kind: "city-government".into(),
             name_en: DEMO_PARTNER_ORG_NAME.into(),
@@ -621,18 +584,41 @@ impl Mitra {
                     .into(),
             description_zh: Some("用于体验城市伙伴关系的演示机构，并非真实的市政府。".into()),
         };
-        let org = match self.create_organisation(&operator, &input).await {
-            Ok(org) => org.id,
-            Err(ServiceError::Validation(_)) => {
-                mitra_domain::OrgId::from_name(DEMO_PARTNER_ORG_NAME)?
+        self.demo_org_with_accounts(
+            &input,
+            "partner-city-editor",
+            mitra_domain::MemberRole::Editor,
+        )
+        .await
+    }
+
+    /// A demonstration organisation (created once, by the operator) and the demo accounts of `role`, created if need
+    /// be and made its members with `member_role`.
+    async fn demo_org_with_accounts(
+        &self,
+        input: &crate::OrgInput,
+        role: &str,
+        member_role: mitra_domain::MemberRole,
+    ) -> Result<(), ServiceError> {
+        let operator = mitra_domain::Actor::Operator;
+        let accounts = DEMO_ACCOUNTS.iter().filter(|(.., r)| *r == role);
+        for (email, password, name, _) in accounts.clone() {
+            match self
+                .create_account(&operator, email, password, name, None)
+                .await
+            {
+                Ok(_) | Err(ServiceError::Conflict(_)) => {}
+                Err(e) => return Err(e),
             }
+        }
+        let org = match self.create_organisation(&operator, input).await {
+            Ok(org) => org.id,
+            Err(ServiceError::Validation(_)) => mitra_domain::OrgId::from_name(&input.name_en)?,
             Err(e) => return Err(e),
         };
-        for (email, _, _, role) in DEMO_ACCOUNTS {
-            if *role == "partner-city-editor" {
-                self.add_member(&operator, &org, email, MemberRole::Editor.as_str())
-                    .await?;
-            }
+        for (email, ..) in accounts {
+            self.add_member(&operator, &org, email, member_role.as_str())
+                .await?;
         }
         Ok(())
     }

@@ -34,6 +34,8 @@ mod reference;
 mod sessions;
 #[path = "repo/standards.rs"]
 mod standards;
+#[path = "repo/threads.rs"]
+mod threads;
 
 pub(super) use migrations::apply_migrations;
 

@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 use super::corrupt;
 use super::dialect::DbStore;
 use super::journal::{WriteTx, journal};
+use super::threads::{Thread, append_message, notify};
 use crate::{
     ConflictKind, InterestFilter, InterestMessage, InterestRecord, InterestStore, MailDue,
     NewInterest, NotificationAbout, NotificationRecord, OrgName, StoreError, ThreadChange,
@@ -190,61 +191,6 @@ struct RecipientRow {
     last_digest_at: Option<OffsetDateTime>,
 }
 
-/// Appends a message to a thread inside `tx`, at the next position.
-async fn add_message(
-    tx: &mut WriteTx,
-    interest: &InterestId,
-    side: Side,
-    author: Option<&AccountId>,
-    body: &str,
-    now: OffsetDateTime,
-) -> Result<i64, StoreError> {
-    let position: i64 = sqlx::query_scalar(
-        "select coalesce(max(position), 0) + 1 from interest_messages where interest_id = $1",
-    )
-    .bind(interest.as_str())
-    .fetch_one(&mut **tx)
-    .await?;
-    sqlx::query(
-        "insert into interest_messages (interest_id, position, side, author, body, created_at) \
-         values ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(interest.as_str())
-    .bind(position)
-    .bind(side.as_str())
-    .bind(author.map(AccountId::as_str))
-    .bind(body)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(position)
-}
-
-/// Writes one notification of `kind` about `interest` from `from` for each of `accounts` inside `tx`.
-async fn notify(
-    tx: &mut WriteTx,
-    accounts: &[AccountId],
-    kind: NotificationKind,
-    interest: &InterestId,
-    from: &OrgId,
-    now: OffsetDateTime,
-) -> Result<(), StoreError> {
-    for account in accounts {
-        sqlx::query(
-            "insert into notifications (account_id, kind, interest_id, from_org, created_at) \
-             values ($1, $2, $3, $4, $5)",
-        )
-        .bind(account.as_str())
-        .bind(kind.as_str())
-        .bind(interest.as_str())
-        .bind(from.as_str())
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
-}
-
 #[async_trait]
 impl InterestStore for DbStore {
     async fn create_interest(
@@ -266,10 +212,10 @@ impl InterestStore for DbStore {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        add_message(
+        append_message(
             &mut tx,
-            new.id,
-            Side::Interested,
+            Thread::Interest(new.id),
+            Side::Interested.as_str(),
             new.author,
             new.message,
             now,
@@ -279,8 +225,8 @@ impl InterestStore for DbStore {
             &mut tx,
             new.notify,
             NotificationKind::InterestReceived,
-            new.id,
-            new.interested,
+            Thread::Interest(new.id),
+            Some(new.interested),
             now,
         )
         .await?;
@@ -340,10 +286,10 @@ impl InterestStore for DbStore {
             });
         }
         if let Some(body) = change.message {
-            add_message(
+            append_message(
                 &mut tx,
-                change.interest,
-                change.side,
+                Thread::Interest(change.interest),
+                change.side.as_str(),
                 change.author,
                 body,
                 now,
@@ -351,7 +297,15 @@ impl InterestStore for DbStore {
             .await?;
         }
         let (kind, accounts) = change.notify;
-        notify(&mut tx, accounts, kind, change.interest, change.org, now).await?;
+        notify(
+            &mut tx,
+            accounts,
+            kind,
+            Thread::Interest(change.interest),
+            Some(change.org),
+            now,
+        )
+        .await?;
         let before = json!({"status": change.from.as_str()});
         let after = json!({
             "status": change.to.as_str(), "side": change.side.as_str(), "message": change.message,

@@ -17,6 +17,7 @@ use time::{Date, OffsetDateTime};
 use super::corrupt;
 use super::dialect::DbStore;
 use super::journal::{WriteTx, journal};
+use super::threads::{Thread, append_message, notify};
 use crate::{
     ActivityRecord, ConflictKind, NewPartnership, OrgName, OutcomeRecord, PartnershipChange,
     PartnershipFilter, PartnershipMessage, PartnershipRecord, PartnershipStore,
@@ -181,61 +182,6 @@ fn pair<'a>(a: &'a CityId, b: &'a CityId) -> (&'a str, &'a str) {
     }
 }
 
-/// Writes one notification of `kind` about partnership `id` for each of `accounts` inside `tx`.
-async fn notify(
-    tx: &mut WriteTx,
-    accounts: &[AccountId],
-    kind: NotificationKind,
-    id: &PartnershipId,
-    from: Option<&OrgId>,
-    now: OffsetDateTime,
-) -> Result<(), StoreError> {
-    for account in accounts {
-        sqlx::query(
-            "insert into notifications (account_id, kind, partnership_id, from_org, created_at) \
-             values ($1, $2, $3, $4, $5)",
-        )
-        .bind(account.as_str())
-        .bind(kind.as_str())
-        .bind(id.as_str())
-        .bind(from.map(OrgId::as_str))
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
-}
-
-/// Appends a message to a partnership's thread inside `tx`, at the next position.
-async fn add_message(
-    tx: &mut WriteTx,
-    id: &PartnershipId,
-    side: PartySide,
-    author: Option<&AccountId>,
-    body: &str,
-    now: OffsetDateTime,
-) -> Result<(), StoreError> {
-    let position: i64 = sqlx::query_scalar(
-        "select coalesce(max(position), 0) + 1 from partnership_messages where partnership_id = $1",
-    )
-    .bind(id.as_str())
-    .fetch_one(&mut **tx)
-    .await?;
-    sqlx::query(
-        "insert into partnership_messages (partnership_id, position, side, author, body, created_at) \
-         values ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(id.as_str())
-    .bind(position)
-    .bind(side.as_str())
-    .bind(author.map(AccountId::as_str))
-    .bind(body)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 #[async_trait]
 impl PartnershipStore for DbStore {
     async fn create_partnership(
@@ -265,10 +211,10 @@ impl PartnershipStore for DbStore {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        add_message(
+        append_message(
             &mut tx,
-            new.id,
-            PartySide::Proposer,
+            Thread::Partnership(new.id),
+            PartySide::Proposer.as_str(),
             new.author,
             new.message,
             now,
@@ -278,7 +224,7 @@ impl PartnershipStore for DbStore {
             &mut tx,
             new.notify,
             NotificationKind::PartnershipProposed,
-            new.id,
+            Thread::Partnership(new.id),
             new.org,
             now,
         )
@@ -425,7 +371,15 @@ impl PartnershipStore for DbStore {
             });
         }
         if let (Some(body), Some(side)) = (details.message, change.side) {
-            add_message(&mut tx, change.id, side, change.author, body, now).await?;
+            append_message(
+                &mut tx,
+                Thread::Partnership(change.id),
+                side.as_str(),
+                change.author,
+                body,
+                now,
+            )
+            .await?;
         }
         if let Some((activity_id, a, event)) = details.activity {
             sqlx::query(
@@ -451,7 +405,15 @@ impl PartnershipStore for DbStore {
             .await?;
         }
         let (kind, accounts) = change.notify;
-        notify(&mut tx, accounts, kind, change.id, change.org, now).await?;
+        notify(
+            &mut tx,
+            accounts,
+            kind,
+            Thread::Partnership(change.id),
+            change.org,
+            now,
+        )
+        .await?;
         let action = if details.activity.is_some() {
             "activity"
         } else if details.message.is_some() && change.from == change.to {
