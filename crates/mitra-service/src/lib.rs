@@ -72,6 +72,7 @@ pub use partners::PartnerRecommendations;
 pub use partnerships::{
     ActionInput, CityYearRow, HolidayWarning, MAX_PAGE as MAX_PARTNERSHIP_PAGE, OutcomeView,
     PartnershipActions, PartnershipView, PartnershipYear, Proposal, holiday_coverage,
+    partnership_filter, report_year_and_format,
 };
 pub use reference::{
     DEMO_ACCOUNTS, DEMO_OBSERVATION_PACKS, DemoReport, ObservationPack, REFERENCE_VERSION,

@@ -12,11 +12,13 @@ use std::collections::BTreeMap;
 use mitra_domain::access::{AuditStamp, CityGovernment};
 use mitra_domain::interest::NotificationKind;
 use mitra_domain::partnership::{
-    Action, Activity, ActivityInput, PartnershipId, PartnershipKind, PartnershipStatus, PartySide,
-    Refused, Signing, YearSummary, check_pair, is_dormant, parse_text, year_summary,
+    Action, Activity, ActivityInput, Origin, PartnershipId, PartnershipKind, PartnershipStatus,
+    PartySide, Refused, Signing, YearSummary, check_pair, is_dormant, parse_text, year_summary,
 };
 use mitra_domain::reference::Holidays;
-use mitra_domain::{AccountId, Actor, CityId, CountryCode, EntryId, EntryKind, IndicatorId};
+use mitra_domain::{
+    AccountId, Actor, CityId, CountryCode, EntryId, EntryKind, IndicatorId, ValidationError,
+};
 use mitra_store::{
     ActivityRecord, ChangeDetails, ConflictKind, NewPartnership, OutcomeRecord, PartnershipChange,
     PartnershipFilter, PartnershipMessage, PartnershipRecord, RecordedPartnership, StoreError,
@@ -175,6 +177,57 @@ pub struct HolidayWarning {
     pub country: CountryCode,
     /// The holiday's name.
     pub name: String,
+}
+
+/// Reads the listing filters; `limit` defaults to 50.
+pub fn partnership_filter(
+    city: Option<&str>,
+    status: Option<&str>,
+    kind: Option<&str>,
+    origin: Option<&str>,
+) -> Result<PartnershipFilter, ValidationError> {
+    fn some(v: Option<&str>) -> Option<&str> {
+        v.map(str::trim).filter(|v| !v.is_empty())
+    }
+    Ok(PartnershipFilter {
+        city: some(city)
+            .map(|c| CityId::parse(c).map_err(|e| ValidationError::new("city", e.reason)))
+            .transpose()?,
+        statuses: some(status)
+            .map(PartnershipStatus::parse)
+            .transpose()?
+            .into_iter()
+            .collect(),
+        kind: some(kind).map(PartnershipKind::parse).transpose()?,
+        origin: some(origin).map(Origin::parse).transpose()?,
+        limit: 50,
+        ..PartnershipFilter::default()
+    })
+}
+
+/// Reads the report's year and format: a year from 1900 to 2100; `json` or `csv`.
+pub fn report_year_and_format(
+    year: Option<i32>,
+    format: Option<&str>,
+) -> Result<(i32, bool), ValidationError> {
+    let year = year.unwrap_or_else(|| time::OffsetDateTime::now_utc().year());
+    if !(1900..=2100).contains(&year) {
+        return Err(ValidationError::new(
+            "year",
+            format!("{year} is not a year between 1900 and 2100"),
+        ));
+    }
+    let csv = match format.map(str::trim).unwrap_or("json") {
+        "json" | "" => false,
+        "csv" => true,
+        other => {
+            return Err(ValidationError::new(
+                "format",
+                format!("'{}' is not json or csv", mitra_domain::ids::clip(other)),
+            ));
+        }
+    };
+    Ok((year, csv))
 }
 
 /// The shipped public holidays, read once.

@@ -7,14 +7,13 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mitra_service::domain::partnership::{
-    Action, ActivityInput, CalendarActivity, Origin, PartnershipId, PartnershipKind,
-    PartnershipStatus, YearSummary, icalendar,
+    Action, ActivityInput, CalendarActivity, PartnershipId, YearSummary, icalendar,
 };
 use mitra_service::domain::text::spreadsheet_safe;
 use mitra_service::domain::{CityId, ValidationError};
 use mitra_service::{
     ActionInput, ActivityRecord, CityYearRow, HolidayWarning, Mitra, OutcomeView,
-    PartnershipFilter, PartnershipMessage, PartnershipRecord, PartnershipView, Places, Proposal,
+    PartnershipMessage, PartnershipRecord, PartnershipView, Places, Proposal,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -261,32 +260,6 @@ pub struct PartnershipParams {
     offset: Option<u64>,
 }
 
-/// Reads the listing filters; `limit` defaults to 50.
-pub(crate) fn partnership_filter(
-    city: Option<&str>,
-    status: Option<&str>,
-    kind: Option<&str>,
-    origin: Option<&str>,
-) -> Result<PartnershipFilter, ValidationError> {
-    fn some(v: Option<&str>) -> Option<&str> {
-        v.map(str::trim).filter(|v| !v.is_empty())
-    }
-    Ok(PartnershipFilter {
-        city: some(city)
-            .map(|c| CityId::parse(c).map_err(|e| ValidationError::new("city", e.reason)))
-            .transpose()?,
-        statuses: some(status)
-            .map(PartnershipStatus::parse)
-            .transpose()?
-            .into_iter()
-            .collect(),
-        kind: some(kind).map(PartnershipKind::parse).transpose()?,
-        origin: some(origin).map(Origin::parse).transpose()?,
-        limit: 50,
-        ..PartnershipFilter::default()
-    })
-}
-
 /// One page of partnerships.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PartnershipList {
@@ -305,7 +278,7 @@ pub async fn list_partnerships(
     auth: Auth,
     ApiQuery(params): ApiQuery<PartnershipParams>,
 ) -> Result<Json<PartnershipList>, ApiError> {
-    let mut filter = partnership_filter(
+    let mut filter = mitra_service::partnership_filter(
         params.city.as_deref(),
         params.status.as_deref(),
         params.kind.as_deref(),
@@ -698,34 +671,6 @@ pub struct ReportParams {
     format: Option<String>,
 }
 
-/// Reads the report's year and format: a year from 1900 to 2100; `json` or `csv`.
-pub(crate) fn report_params(
-    year: Option<i32>,
-    format: Option<&str>,
-) -> Result<(i32, bool), ValidationError> {
-    let year = year.unwrap_or_else(|| time::OffsetDateTime::now_utc().year());
-    if !(1900..=2100).contains(&year) {
-        return Err(ValidationError::new(
-            "year",
-            format!("{year} is not a year between 1900 and 2100"),
-        ));
-    }
-    let csv = match format.map(str::trim).unwrap_or("json") {
-        "json" | "" => false,
-        "csv" => true,
-        other => {
-            return Err(ValidationError::new(
-                "format",
-                format!(
-                    "'{}' is not json or csv",
-                    mitra_service::domain::ids::clip(other)
-                ),
-            ));
-        }
-    };
-    Ok((year, csv))
-}
-
 /// Sums of a year.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct YearSummaryResponse {
@@ -829,7 +774,7 @@ pub async fn partnership_report(
     ApiQuery(params): ApiQuery<ReportParams>,
 ) -> Result<Response, ApiError> {
     let id = PartnershipId::parse(&id)?;
-    let (year, csv) = report_params(params.year, params.format.as_deref())?;
+    let (year, csv) = mitra_service::report_year_and_format(params.year, params.format.as_deref())?;
     let (record, report) = mitra.partnership_year(&auth.actor, &id, year).await?;
     if csv {
         let body = activities_csv(&report.activities)
@@ -916,7 +861,7 @@ pub async fn city_report(
     ApiQuery(params): ApiQuery<ReportParams>,
 ) -> Result<Response, ApiError> {
     let city = CityId::parse(&id)?;
-    let (year, csv) = report_params(params.year, params.format.as_deref())?;
+    let (year, csv) = mitra_service::report_year_and_format(params.year, params.format.as_deref())?;
     let rows = mitra
         .city_partnership_year(&auth.actor, &city, year)
         .await?;
@@ -1020,13 +965,13 @@ pub async fn export(
     auth: Auth,
     ApiQuery(params): ApiQuery<ExportParams>,
 ) -> Result<Response, ApiError> {
-    let filter = partnership_filter(
+    let filter = mitra_service::partnership_filter(
         params.city.as_deref(),
         params.status.as_deref(),
         params.kind.as_deref(),
         params.origin.as_deref(),
     )?;
-    let (_, csv) = report_params(None, params.format.as_deref())?;
+    let (_, csv) = mitra_service::report_year_and_format(None, params.format.as_deref())?;
     let records = mitra.all_partnerships(&auth.actor, filter).await?;
     let places = mitra.places().await?;
     if csv {

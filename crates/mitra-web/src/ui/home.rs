@@ -86,8 +86,7 @@ pub async fn show_home(
 ) -> Result<Response, PageError> {
     let cities = mitra.all_cities(&CityFilter::default()).await?;
     let standards = mitra.list_standards().await?;
-    let filter =
-        crate::api::partnerships::partnership_filter(None, Some(&q.status), Some(&q.kind), None)?;
+    let filter = mitra_service::partnership_filter(None, Some(&q.status), Some(&q.kind), None)?;
     let ties: Vec<map::Tie> = mitra
         .all_partnerships(l.actor(), filter)
         .await?

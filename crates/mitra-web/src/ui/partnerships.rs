@@ -18,7 +18,6 @@ use serde::Deserialize;
 use super::format::{encode, minute_utc, query_string};
 use super::forms::has_csrf;
 use super::{Layout, done, render};
-use crate::api::partnerships::partnership_filter;
 use crate::api::query_pairs;
 use crate::auth::CsrfForm;
 use crate::error::PageError;
@@ -127,7 +126,8 @@ pub async fn list_partnerships(
                 mitra_service::domain::ValidationError::new("page", "must be a page number")
             })?,
     };
-    let mut filter = partnership_filter(Some(&city), Some(&status), Some(&kind), Some(&origin))?;
+    let mut filter =
+        mitra_service::partnership_filter(Some(&city), Some(&status), Some(&kind), Some(&origin))?;
     filter.limit = PAGE_SIZE;
     filter.offset = (page - 1) * u64::from(PAGE_SIZE);
     let (records, total) = mitra.partnerships(l.actor(), filter).await?;
@@ -744,7 +744,7 @@ fn report_year(q: &YearQuery) -> Result<i32, PageError> {
             mitra_service::domain::ValidationError::new("year", "must be a year such as 2026")
         })?),
     };
-    Ok(crate::api::partnerships::report_params(year, None)?.0)
+    Ok(mitra_service::report_year_and_format(year, None)?.0)
 }
 
 /// A year's sums in words.
