@@ -23,7 +23,6 @@ use mitra_store::{
     ActivityRecord, ChangeDetails, ConflictKind, NewPartnership, OutcomeRecord, PartnershipChange,
     PartnershipFilter, PartnershipMessage, PartnershipRecord, RecordedPartnership, StoreError,
 };
-use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
 use crate::{Mitra, ServiceError};
@@ -50,7 +49,7 @@ pub struct PartnershipView {
 
 /// An outcome with the values that show it: the latest value up to the year the partnership was signed (or the
 /// first value after it, when none is older) and the latest value since.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OutcomeView {
     /// The city.
     pub city: CityId,
@@ -69,12 +68,11 @@ pub struct OutcomeView {
 }
 
 /// What a reader may do to a partnership now.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PartnershipActions {
     /// Write in the thread.
     pub write: bool,
     /// Each action that applies, in [`Action::ALL`] order.
-    #[serde(skip)]
     pub actions: [bool; 6],
     /// Log an activity (signed, active or dormant partnerships).
     pub log_activity: bool,
@@ -148,12 +146,11 @@ pub struct ActionInput<'a> {
 }
 
 /// What one year of a partnership looks like.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct PartnershipYear {
     /// The year.
     pub year: i32,
     /// The activities of the year, by first day.
-    #[serde(skip)]
     pub activities: Vec<ActivityRecord>,
     /// Their sums.
     pub summary: YearSummary,
@@ -169,7 +166,7 @@ pub struct CityYearRow {
 }
 
 /// A public holiday on a day in question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HolidayWarning {
     /// The day.
     pub day: Date,
@@ -348,28 +345,6 @@ impl Mitra {
         Ok(id)
     }
 
-    /// The going partnership of two cities, if any, as the reader may see it (for the city page's "propose" link
-    /// and for recommendations that say a tie exists).
-    pub async fn going_partnership(
-        &self,
-        actor: &Actor,
-        a: &CityId,
-        b: &CityId,
-    ) -> Result<Option<PartnershipRecord>, ServiceError> {
-        let (records, _) = self
-            .store
-            .list_partnerships(&PartnershipFilter {
-                city: Some(a.clone()),
-                private_of: self.private_of(actor),
-                limit: u32::MAX,
-                ..PartnershipFilter::default()
-            })
-            .await?;
-        Ok(records
-            .into_iter()
-            .find(|p| !p.status.is_ended() && p.side_of(b).is_some()))
-    }
-
     /// Which unsigned partnerships `actor` may list: those of the cities it governs; every one for platform admins
     /// and operators (`None`).
     fn private_of(&self, actor: &Actor) -> Option<Vec<CityId>> {
@@ -454,9 +429,7 @@ impl Mitra {
             .list_event_partnerships(event)
             .await?
             .into_iter()
-            .filter(|p| {
-                p.status.is_public() || actor.partnership_reader([&p.proposer, &p.invited]).is_ok()
-            })
+            .filter(|p| may_read(actor, p))
             .collect())
     }
 
@@ -467,12 +440,7 @@ impl Mitra {
         id: &PartnershipId,
     ) -> Result<PartnershipRecord, ServiceError> {
         let record = self.store.find_partnership(id).await?;
-        if !record.status.is_public()
-            && actor
-                .partnership_reader([&record.proposer, &record.invited])
-                .is_err()
-            && !proposed_it(actor, &record)
-        {
+        if !may_read(actor, &record) {
             // Not found rather than forbidden: a proposal's existence is the two cities' business.
             return Err(ServiceError::NotFound {
                 entity: "partnership",
@@ -872,25 +840,25 @@ impl Mitra {
             .await?)
     }
 
-    /// One partnership's year: its activities that start in `year` and their sums.
+    /// One partnership's year as the reader sees it: the partnership (its outcomes included), and its activities
+    /// that start in `year`, first day first, with their sums. Read once: the year is taken from the view.
     pub async fn partnership_year(
         &self,
         actor: &Actor,
         id: &PartnershipId,
         year: i32,
-    ) -> Result<(PartnershipRecord, PartnershipYear), ServiceError> {
-        let record = self.readable_partnership(actor, id).await?;
-        let mut activities: Vec<ActivityRecord> = self
-            .store
-            .list_partnership_activities(id)
-            .await?
-            .into_iter()
+    ) -> Result<(PartnershipView, PartnershipYear), ServiceError> {
+        let view = self.partnership(actor, id).await?;
+        let mut activities: Vec<ActivityRecord> = view
+            .activities
+            .iter()
             .filter(|a| a.activity.starts_on.year() == year)
+            .cloned()
             .collect();
         activities.sort_by_key(|a| a.activity.starts_on);
         let summary = year_summary(activities.iter().map(|a| &a.activity), year);
         Ok((
-            record,
+            view,
             PartnershipYear {
                 year,
                 activities,
@@ -1023,6 +991,16 @@ impl Mitra {
         }
         Ok(by_year.into_iter().collect())
     }
+}
+
+/// Whether `actor` may read `record`: everyone a signed one; an unsigned one its two cities' governments, platform
+/// admins, operators and the organisation that proposed it.
+fn may_read(actor: &Actor, record: &PartnershipRecord) -> bool {
+    record.status.is_public()
+        || actor
+            .partnership_reader([&record.proposer, &record.invited])
+            .is_ok()
+        || proposed_it(actor, record)
 }
 
 /// Whether the actor is a member of the organisation that proposed the partnership on its city's behalf: it reads

@@ -775,17 +775,16 @@ pub async fn partnership_report(
 ) -> Result<Response, ApiError> {
     let id = PartnershipId::parse(&id)?;
     let (year, csv) = mitra_service::report_year_and_format(params.year, params.format.as_deref())?;
-    let (record, report) = mitra.partnership_year(&auth.actor, &id, year).await?;
+    let (view, report) = mitra.partnership_year(&auth.actor, &id, year).await?;
     if csv {
         let body = activities_csv(&report.activities)
             .map_err(|e| mitra_service::ServiceError::Internal(e.into()))?;
         return Ok(csv_response(body, &format!("partnership-{year}.csv")));
     }
-    let view = mitra.partnership(&auth.actor, &id).await?;
     let places = mitra.places().await?;
     Ok(Json(PartnershipReport {
         year,
-        partnership: PartnershipResponse::new(&record, &places),
+        partnership: PartnershipResponse::new(&view.record, &places),
         summary: YearSummaryResponse::from(&report.summary),
         activities: report
             .activities

@@ -793,8 +793,8 @@ pub async fn show_report(
 ) -> Result<Response, PageError> {
     let id = PartnershipId::parse(&id)?;
     let year = report_year(&q)?;
-    let (record, report) = mitra.partnership_year(l.actor(), &id, year).await?;
-    let view = mitra.partnership(l.actor(), &id).await?;
+    let (view, report) = mitra.partnership_year(l.actor(), &id, year).await?;
+    let base = format!("/partnerships/{}", view.record.id);
     let year_view = PartnershipView {
         activities: report.activities.clone(),
         ..view
@@ -809,7 +809,6 @@ pub async fn show_report(
             ("year", year.to_string()),
         ],
     );
-    let base = format!("/partnerships/{}", record.id);
     Ok(render(&ReportPage {
         summary: summary_lines(&report.summary, &l),
         heading: heading.clone(),
