@@ -22,9 +22,9 @@
 //!   `min_group_size` peers (a percentile among fewer says little, so it is left out). The mean is 0 when S is
 //!   empty. Percentiles are direction-aware (higher is better); unverified values count, and the reason says so.
 //! - **practices**: the candidate's documented practices in the areas of A.
-//! - **shared**: of the five facts region, population band, development tier, latitude zone
-//!   ([`CityFacts::shared_facts`]) and language (the `local_lang` tag), how many the two cities have in common; an
-//!   unknown fact is never shared.
+//! - **shared**: of the six facts region, population band, development tier, latitude zone
+//!   ([`CityFacts::shared_facts`]), language (the `local_lang` tag) and relation to the sea (both coastal or both
+//!   inland, [`Coast`]), how many the two cities have in common; an unknown fact is never shared.
 //!
 //! A candidate with a complementarity of 0 (nothing stronger, no practice) is not recommended. By default only
 //! cities across the ASEAN–China line are candidates ([`PairFilter::AseanChina`]); a city is never its own.
@@ -35,7 +35,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::matching::{CityFacts, SharedFact};
-use crate::reference::RecordedTie;
+use crate::reference::{Coast, RecordedTie};
 use crate::{CityId, FocusArea, IndicatorId};
 
 /// Weight of the candidate's percentile advantage in the complementarity.
@@ -46,8 +46,8 @@ pub const W_PRACTICES: f64 = 0.3;
 pub const PRACTICE_SATURATION: u32 = 3;
 /// The similarity of two cities with no fact in common.
 pub const SIMILARITY_FLOOR: f64 = 0.5;
-/// The number of context facts: region, population band, tier, latitude zone and language.
-pub const SIMILARITY_FACTS: usize = 5;
+/// The number of context facts: region, population band, tier, latitude zone, language and relation to the sea.
+pub const SIMILARITY_FACTS: usize = 6;
 /// The factor applied when a partnership between the two cities is already signed (a recorded sister-city tie, or one
 /// signed in Mitra that has not ended).
 pub const TIE_DISCOUNT: f64 = 0.5;
@@ -78,6 +78,8 @@ pub struct PartnerProfile {
     pub name: String,
     /// Its local language's tag (`th`, `zh-Hans`), when known.
     pub language: Option<String>,
+    /// The distance from its point to the sea coast in kilometres, when known.
+    pub coast_km: Option<f64>,
     /// The ASCN focus areas it declares as priorities.
     pub priorities: BTreeSet<String>,
     /// Its percentiles among its peers.
@@ -157,7 +159,16 @@ pub enum PartnerReason {
         /// The language tag.
         language: String,
     },
-    /// The two cities have none of the five context facts in common.
+    /// Both cities are coastal, or both inland.
+    SameCoast {
+        /// Which.
+        coast: Coast,
+        /// The city's distance to the sea coast, in kilometres.
+        city_km: f64,
+        /// The candidate's.
+        candidate_km: f64,
+    },
+    /// The two cities have none of the six context facts in common.
     NoSharedContext,
     /// A partnership between the two is already signed and has not ended.
     TieExists,
@@ -185,6 +196,7 @@ impl PartnerReason {
             PartnerReason::DocumentedPractices { .. } => "documented-practices",
             PartnerReason::SharedFact { .. } => "shared-fact",
             PartnerReason::SameLanguage { .. } => "same-language",
+            PartnerReason::SameCoast { .. } => "same-coast",
             PartnerReason::NoSharedContext => "no-shared-context",
             PartnerReason::TieExists => "tie-exists",
         }
@@ -229,8 +241,18 @@ impl PartnerReason {
                 SharedFact::LatitudeZone(z) => format!("same latitude zone ({})", z.as_str()),
             },
             PartnerReason::SameLanguage { language } => format!("same local language ({language})"),
+            PartnerReason::SameCoast {
+                coast,
+                city_km,
+                candidate_km,
+            } => format!(
+                "both {} ({city_km:.0} km and {candidate_km:.0} km from the sea coast)",
+                coast.as_str()
+            ),
             PartnerReason::NoSharedContext => {
-                "no region, population band, tier, latitude zone or language in common".to_owned()
+                "no region, population band, tier, latitude zone, language or \
+                                               relation to the sea in common"
+                    .to_owned()
             }
             PartnerReason::TieExists => "a partnership between them is already signed".to_owned(),
         }
@@ -369,23 +391,33 @@ pub fn score_partner(
         return None;
     }
 
-    let facts = city.facts.shared_facts(&candidate.facts);
-    let language = match (&city.language, &candidate.language) {
-        (Some(a), Some(b)) if a == b => Some(a.clone()),
-        _ => None,
-    };
-    let in_common = facts.len() + usize::from(language.is_some());
-    if in_common == 0 {
+    let context = Context::of(city, candidate);
+    let similarity = context.similarity();
+    if context.count() == 0 {
         reasons.push(PartnerReason::NoSharedContext);
     }
     reasons.extend(
-        facts
+        context
+            .facts
             .into_iter()
             .map(|fact| PartnerReason::SharedFact { fact }),
     );
-    reasons.extend(language.map(|language| PartnerReason::SameLanguage { language }));
-    let similarity =
-        SIMILARITY_FLOOR + (1.0 - SIMILARITY_FLOOR) * in_common as f64 / SIMILARITY_FACTS as f64;
+    reasons.extend(
+        context
+            .language
+            .map(|language| PartnerReason::SameLanguage {
+                language: language.to_owned(),
+            }),
+    );
+    reasons.extend(
+        context
+            .coast
+            .map(|(coast, city_km, candidate_km)| PartnerReason::SameCoast {
+                coast,
+                city_km,
+                candidate_km,
+            }),
+    );
 
     let tied = ties
         .iter()
@@ -402,6 +434,42 @@ pub fn score_partner(
         tie,
         reasons,
     })
+}
+
+/// The context two cities have in common: the facts of [`CityFacts::shared_facts`], the local language and the
+/// relation to the sea (with both distances).
+struct Context<'a> {
+    facts: Vec<SharedFact>,
+    language: Option<&'a str>,
+    coast: Option<(Coast, f64, f64)>,
+}
+
+impl<'a> Context<'a> {
+    fn of(city: &'a PartnerProfile, candidate: &'a PartnerProfile) -> Self {
+        let language = match (&city.language, &candidate.language) {
+            (Some(a), Some(b)) if a == b => Some(a.as_str()),
+            _ => None,
+        };
+        let coast = match (city.coast_km, candidate.coast_km) {
+            (Some(a), Some(b)) if Coast::of(a) == Coast::of(b) => Some((Coast::of(a), a, b)),
+            _ => None,
+        };
+        Self {
+            facts: city.facts.shared_facts(&candidate.facts),
+            language,
+            coast,
+        }
+    }
+
+    /// How many of the [`SIMILARITY_FACTS`] facts are shared.
+    fn count(&self) -> usize {
+        self.facts.len() + usize::from(self.language.is_some()) + usize::from(self.coast.is_some())
+    }
+
+    /// The similarity term, `SIMILARITY_FLOOR` to 1.
+    fn similarity(&self) -> f64 {
+        SIMILARITY_FLOOR + (1.0 - SIMILARITY_FLOOR) * self.count() as f64 / SIMILARITY_FACTS as f64
+    }
 }
 
 /// Best first: score descending, then id ascending.
@@ -495,12 +563,7 @@ impl<'a> Scorer<'a> {
         if complementarity <= 0.0 {
             return None;
         }
-        let language =
-            matches!((&self.city.language, &candidate.language), (Some(a), Some(b)) if a == b);
-        let in_common =
-            self.city.facts.shared_facts(&candidate.facts).len() + usize::from(language);
-        let similarity = SIMILARITY_FLOOR
-            + (1.0 - SIMILARITY_FLOOR) * in_common as f64 / SIMILARITY_FACTS as f64;
+        let similarity = Context::of(self.city, candidate).similarity();
         let tie = if self.tied.contains(&candidate.facts.id) {
             TIE_DISCOUNT
         } else {
@@ -584,7 +647,7 @@ mod tests {
         }
     }
 
-    /// Bangkok: ASEAN, 5–10 million, upper-middle, tropical, Thai; priority Quality Environment.
+    /// Bangkok: ASEAN, 5–10 million, upper-middle, tropical, Thai, coastal; priority Quality Environment.
     fn bangkok() -> PartnerProfile {
         PartnerProfile {
             facts: facts(
@@ -597,6 +660,7 @@ mod tests {
             ),
             name: "Bangkok".into(),
             language: Some("th".into()),
+            coast_km: Some(14.5),
             priorities: [QE.to_owned()].into(),
             standings: vec![
                 standing("x:pm25", QE, 30.0, 9),
@@ -607,7 +671,7 @@ mod tests {
         }
     }
 
-    /// Kunming: China, 5–10 million, upper-middle, subtropical, Chinese; 2 practices in QE, 5 in BI.
+    /// Kunming: China, 5–10 million, upper-middle, subtropical, Chinese, inland; 2 practices in QE, 5 in BI.
     fn kunming() -> PartnerProfile {
         PartnerProfile {
             facts: facts(
@@ -620,6 +684,7 @@ mod tests {
             ),
             name: "Kunming".into(),
             language: Some("zh-Hans".into()),
+            coast_km: Some(596.6),
             priorities: BTreeSet::new(),
             standings: vec![
                 standing("x:pm25", QE, 82.0, 12),
@@ -651,11 +716,11 @@ mod tests {
         // gap = (0.52 + 0) / 2 = 0.26; practices in QE 2 → 2/3.
         // complementarity = 0.7 · 0.26 + 0.3 · 2/3 = 0.182 + 0.2 = 0.382. Transit (BI) is not a priority.
         close(found.complementarity, 0.382);
-        // Shared: band, tier (regions, zones and languages differ) → 0.5 + 0.5 · 2/5 = 0.7.
-        close(found.similarity, 0.7);
+        // Shared: band, tier (regions, zones, languages and coasts differ) → 0.5 + 0.5 · 2/6 = 2/3.
+        close(found.similarity, 2.0 / 3.0);
         close(found.tie, 1.0);
-        // 0.382 · 0.7 = 0.2674.
-        close(found.score, 0.2674);
+        // 0.382 · 2/3 = 0.254666…
+        close(found.score, 0.382 * 2.0 / 3.0);
         let sentences: Vec<String> = found.reasons.iter().map(PartnerReason::sentence).collect();
         assert_eq!(
             sentences,
@@ -680,8 +745,8 @@ mod tests {
             &options(PairFilter::AseanChina),
         )
         .expect("still recommended");
-        // 0.2674 · 0.5 = 0.1337.
-        close(found.score, 0.1337);
+        // 0.382 · 2/3 · 0.5 = 0.127333…
+        close(found.score, 0.382 * 2.0 / 3.0 * 0.5);
         assert_eq!(found.reasons.last(), Some(&PartnerReason::TieExists));
         assert_eq!(
             PartnerReason::TieExists.sentence(),
@@ -704,8 +769,8 @@ mod tests {
         // Areas QE and BI: pm25 0.52, water 0, transit (90 − 20) 0.70 → gap = 1.22 / 3 = 0.406666…;
         // practices 2 + 5 = 7, saturated at 3 → 1. complementarity = 0.7 · 1.22/3 + 0.3 = 0.5846666…
         close(found.complementarity, 0.7 * 1.22 / 3.0 + 0.3);
-        // · 0.7 = 0.40926666…
-        close(found.score, (0.7 * 1.22 / 3.0 + 0.3) * 0.7);
+        // · 2/3 = 0.389777…
+        close(found.score, (0.7 * 1.22 / 3.0 + 0.3) * 2.0 / 3.0);
         assert_eq!(
             found.reasons[0],
             PartnerReason::NoPrioritiesDeclared {
@@ -731,9 +796,9 @@ mod tests {
         )
         .expect("recommended for its practices");
         // pm25 is out (4 < 5): only water is shared, with no advantage → gap 0; practices 2/3.
-        // complementarity = 0.3 · 2/3 = 0.2; score = 0.2 · 0.7 = 0.14.
+        // complementarity = 0.3 · 2/3 = 0.2; score = 0.2 · 2/3 = 0.1333….
         close(found.complementarity, 0.2);
-        close(found.score, 0.14);
+        close(found.score, 0.2 * 2.0 / 3.0);
         assert!(
             !found
                 .reasons
@@ -755,8 +820,8 @@ mod tests {
             &options(PairFilter::AseanChina),
         )
         .expect("recommended for its practice");
-        // gap 0 (no indicator in common); practices 1/3 → complementarity 0.1; score 0.1 · 0.7 = 0.07.
-        close(found.score, 0.07);
+        // gap 0 (no indicator in common); practices 1/3 → complementarity 0.1; score 0.1 · 2/3.
+        close(found.score, 0.1 * 2.0 / 3.0);
         assert_eq!(
             found.reasons[0].sentence(),
             "1 documented practice in Quality Environment"
@@ -787,6 +852,7 @@ mod tests {
         );
         chiang_mai.name = "Chiang Mai".into();
         chiang_mai.language = Some("th".into());
+        chiang_mai.coast_km = Some(260.7);
         chiang_mai.standings = vec![standing("x:pm25", QE, 60.0, 9)];
         chiang_mai.practices.clear();
         let candidates = [bangkok(), chiang_mai, kunming()];
@@ -814,8 +880,9 @@ mod tests {
             "never the city itself"
         );
         // Chiang Mai: pm25 (60 − 30) = 0.30 is the only shared indicator → complementarity 0.7 · 0.3 = 0.21;
-        // region, tier, zone and language shared → similarity 0.5 + 0.5 · 4/5 = 0.9; score 0.189.
-        close(any[1].score, 0.189);
+        // region, tier, zone and language shared (Bangkok is coastal, Chiang Mai inland) → similarity
+        // 0.5 + 0.5 · 4/6 = 5/6; score 0.175.
+        close(any[1].score, 0.175);
         assert!(any[1].reasons.contains(&PartnerReason::SameLanguage {
             language: "th".into()
         }));
@@ -862,6 +929,7 @@ mod tests {
         let mut far = kunming();
         far.facts = facts("harbin", "CN", Region::China, None, None, Some(45.75));
         far.language = None;
+        far.coast_km = None;
         let found = score_partner(
             &bangkok(),
             &far,
@@ -873,6 +941,55 @@ mod tests {
         // complementarity 0.382 as for Kunming; similarity at the floor 0.5 → 0.191.
         close(found.score, 0.191);
         assert!(found.reasons.contains(&PartnerReason::NoSharedContext));
+    }
+
+    #[test]
+    fn two_coastal_cities_share_their_relation_to_the_sea_and_an_unknown_distance_shares_nothing() {
+        let mut xiamen = city_named("xiamen");
+        xiamen.coast_km = Some(0.2);
+        let found = score_partner(
+            &bangkok(),
+            &xiamen,
+            &[],
+            &areas(),
+            &options(PairFilter::AseanChina),
+        )
+        .expect("recommended");
+        // band, tier and coast shared → 0.5 + 0.5 · 3/6 = 0.75; score 0.382 · 0.75 = 0.2865.
+        close(found.similarity, 0.75);
+        close(found.score, 0.2865);
+        let coast = found
+            .reasons
+            .iter()
+            .find(|r| r.tag() == "same-coast")
+            .expect("the coast is a reason");
+        assert_eq!(
+            coast.sentence(),
+            "both coastal (14 km and 0 km from the sea coast)"
+        );
+        let mut unknown = bangkok();
+        unknown.coast_km = None;
+        let found = score_partner(
+            &unknown,
+            &xiamen,
+            &[],
+            &areas(),
+            &options(PairFilter::AseanChina),
+        )
+        .expect("recommended");
+        close(found.similarity, 2.0 / 3.0);
+        // Two inland cities share it too.
+        let mut inland = bangkok();
+        inland.coast_km = Some(50.1);
+        let found = score_partner(
+            &inland,
+            &kunming(),
+            &[],
+            &areas(),
+            &options(PairFilter::AseanChina),
+        )
+        .expect("recommended");
+        close(found.similarity, 0.75);
     }
 
     /// Many candidates of varied standings, practices, contexts and ties: the best ten found by scoring every one
@@ -891,6 +1008,7 @@ mod tests {
                 p.facts.band = bands[next(3) as usize];
                 p.facts.latitude = Some(next(50) as f64);
                 p.language = (next(3) == 0).then(|| "zh-Hans".to_owned());
+                p.coast_km = (next(4) != 0).then(|| next(120) as f64);
                 p.standings = ["x:pm25", "x:water", "x:transit", "x:pm25"]
                     .iter()
                     .map(|id| {

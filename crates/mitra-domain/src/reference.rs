@@ -8,6 +8,7 @@
 //! given and never open a file themselves.
 
 mod cities;
+mod coast;
 mod funding;
 mod fx;
 mod holidays;
@@ -23,6 +24,7 @@ use std::fmt;
 pub use cities::{
     parse_cities, parse_city_alternate_names, parse_city_populations, parse_countries,
 };
+pub use coast::{COAST_SOURCE, COASTAL_KM, Coast, CoastDistances, parse_coast_distances};
 pub use funding::{FundingFiles, parse_funding};
 pub use fx::parse_fx_rates;
 pub use holidays::{HOLIDAYS_SOURCE, Holidays, parse_holidays};

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use mitra_domain::entry::{Challenge, Details};
 use mitra_domain::peers::Grouping;
+use mitra_domain::reference::{CoastDistances, parse_coast_distances};
 use mitra_domain::{City, CityFilter, CityId, Country, EntryKind, PageRequest, PopulationPoint};
 
 use crate::{Mitra, ServiceError};
@@ -48,6 +49,21 @@ pub struct CityDetail {
     pub country: Option<Country>,
     /// Its population series, oldest first.
     pub populations: Vec<PopulationPoint>,
+    /// The distance from its point to the sea coast in kilometres, when known ([`coast_distances`]).
+    pub coast_km: Option<f64>,
+}
+
+/// The shipped distances of the cities to the sea coast (`data/cities/city_coast.csv`), read once; a city loaded
+/// from elsewhere has none.
+pub fn coast_distances() -> &'static CoastDistances {
+    static COAST: std::sync::OnceLock<CoastDistances> = std::sync::OnceLock::new();
+    COAST.get_or_init(|| {
+        parse_coast_distances(
+            "cities/city_coast.csv",
+            include_str!("../../../data/cities/city_coast.csv"),
+        )
+        .unwrap_or_default()
+    })
 }
 
 impl Mitra {
@@ -137,6 +153,7 @@ impl Mitra {
             .into_iter()
             .find(|c| c.code == city.country);
         Ok(CityDetail {
+            coast_km: coast_distances().km(&city.id),
             city,
             country,
             populations,

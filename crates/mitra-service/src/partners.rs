@@ -163,6 +163,7 @@ impl Mitra {
                     language: city
                         .and_then(|c| c.name_local.as_ref())
                         .map(|(_, lang)| lang.clone()),
+                    coast_km: crate::cities::coast_distances().km(id),
                     // The priorities matching reads: those the city declared, then its projects'.
                     priorities: context.focus_areas.clone(),
                     standings: prepared

@@ -659,6 +659,10 @@ mod tests {
         assert_eq!(data.focus_areas.len(), 6);
         assert!(data.crosswalk.len() >= 50);
         assert_eq!(data.countries.len(), 11);
+        // Every shipped city has its distance to the sea coast, and only those.
+        let coast = crate::cities::coast_distances();
+        assert_eq!(coast.len(), data.cities.len());
+        assert!(data.cities.iter().all(|c| coast.km(&c.id).is_some()));
     }
 
     #[test]

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use mitra_service::domain::reference::Coast;
 use mitra_service::domain::{City, CityFilter, CityId, Country};
 use mitra_service::{CityListQuery, Mitra};
 use serde::{Deserialize, Serialize};
@@ -149,6 +150,11 @@ pub struct CityDetailResponse {
     #[serde(flatten)]
     city: CityResponse,
     population_series: Vec<PopulationPointResponse>,
+    /// Distance from the city's point to the nearest sea coast in kilometres (Natural Earth 1:10m land); absent
+    /// when unknown.
+    coast_km: Option<f64>,
+    /// `coastal` (at most 50 km from the sea coast) or `inland`; absent when the distance is unknown.
+    coast: Option<String>,
 }
 
 /// `{"city": …}`
@@ -178,6 +184,8 @@ pub async fn get_city(
                     source: p.source.clone(),
                 })
                 .collect(),
+            coast_km: detail.coast_km,
+            coast: detail.coast_km.map(|km| Coast::of(km).as_str().to_owned()),
         },
     }))
 }

@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use mitra_service::domain::reference::{COASTAL_KM, Coast};
 use mitra_service::domain::{
     City, CityId, Country, Language, Network, NetworkFilter, PopulationKind,
 };
@@ -315,6 +316,8 @@ struct CityPage {
     indicators: Vec<IndicatorRow>,
     tier: String,
     band: String,
+    /// The distance to the sea coast and what it makes the city, in words; `None` when unknown.
+    coast: Option<String>,
     profile: ProfileView,
     /// Which values the benchmarks compare and how large a group must be, in words.
     benchmark_basis: String,
@@ -497,6 +500,19 @@ impl CityPage {
                 .facts
                 .band
                 .map_or("—".into(), |b| l.t2("band", b.as_str())),
+            coast: detail.coast_km.map(|km| {
+                let key = match Coast::of(km) {
+                    Coast::Coastal => "city-coast-coastal",
+                    Coast::Inland => "city-coast-inland",
+                };
+                l.ta(
+                    key,
+                    &[
+                        ("km", format!("{km:.0}")),
+                        ("limit", format!("{COASTAL_KM:.0}")),
+                    ],
+                )
+            }),
             benchmark_basis: l.ta(
                 "city-benchmark-basis",
                 &[("min", benchmarks.min_group_size.to_string())],

@@ -358,6 +358,17 @@ pub fn partner_reason_text(
         ),
         PartnerReason::SharedFact { fact } => l.ta(&key, &[("fact", fact_text(fact, l))]),
         PartnerReason::SameLanguage { language } => l.ta(&key, &[("language", language.clone())]),
+        PartnerReason::SameCoast {
+            coast,
+            city_km,
+            candidate_km,
+        } => l.ta(
+            &format!("{key}-{}", coast.as_str()),
+            &[
+                ("city_km", format!("{city_km:.0}")),
+                ("candidate_km", format!("{candidate_km:.0}")),
+            ],
+        ),
         PartnerReason::NoSharedContext | PartnerReason::TieExists => l.t(&key),
     }
 }
