@@ -32,8 +32,9 @@
 //                          the typed title is kept; corrected, the entry page shows it;
 //                          ticking "Yes, delete it for good" and "Delete this entry" removes it.
 //  11. Partnerships -> the Bangkok editor proposes a partnership to Nanning from /partnerships/new; the Nanning
-//                          editor accepts ("Accept to discuss"), records the signing and logs a festival on
-//                          1 October, which the page flags as a public holiday; the status reads Active.
+//                          editor accepts ("Accept to discuss"), records the signing, uploads the signed
+//                          agreement (a link to download it appears) and logs a festival on 1 October,
+//                          which the page flags as a public holiday; the status reads Active.
 //   Also: no uncaught JavaScript errors on any page visited.
 //
 // On failure a screenshot is written to target/browser-smoke-failure.png.
@@ -413,6 +414,15 @@ async function run(page) {
   await page.waitForLoadState('load');
   await expectEventually('partnership: the signing is recorded', () =>
     page.locator('p.status strong').innerText(), (v) => v === 'Signed');
+  await page.getByLabel('Signed agreement (file)').setInputFiles({
+    name: 'Memorandum Bangkok-Nanning.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.7\nMemorandum of understanding between Bangkok and Nanning (example).\n'),
+  });
+  await page.getByRole('button', { name: 'Upload', exact: true }).click();
+  await page.waitForLoadState('load');
+  await expectEventually('partnership: the signed agreement is uploaded and linked for download', () =>
+    page.getByRole('link', { name: 'Memorandum Bangkok-Nanning.pdf' }).count(), (n) => n === 1);
   await page.getByLabel('Kind of activity').selectOption('festival');
   await page.getByLabel('Title', { exact: true }).fill('Thai food festival in Nanning');
   await page.getByLabel('First day').fill('2026-10-01');

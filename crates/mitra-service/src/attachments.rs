@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use mitra_domain::access::AuditStamp;
 use mitra_domain::{Actor, EntryId, ValidationError};
 use mitra_store::Attachment;
 use sha2::{Digest, Sha256};
@@ -110,7 +111,79 @@ fn write_whole(dir: &Path, sha256: &str, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&temporary, &target)
 }
 
+/// An uploaded file that passed the checks, before it is kept.
+pub(crate) struct Upload {
+    name: String,
+    content_type: &'static str,
+    /// Its SHA-256, lower-case hex.
+    pub(crate) sha256: String,
+}
+
+/// Checks an uploaded file: a safe name, not empty, at most [`MAX_ATTACHMENT_BYTES`], of an accepted kind as found
+/// from its bytes.
+pub(crate) fn check_upload(name: &str, bytes: &[u8]) -> Result<Upload, ValidationError> {
+    let name = check_name(name)?;
+    if bytes.is_empty() {
+        return Err(ValidationError::new("file", "the file is empty"));
+    }
+    if bytes.len() > MAX_ATTACHMENT_BYTES {
+        return Err(ValidationError::new(
+            "file",
+            format!(
+                "the file has {} bytes; at most {MAX_ATTACHMENT_BYTES} (10 MiB) are accepted",
+                bytes.len()
+            ),
+        ));
+    }
+    let content_type = sniff(&name, bytes).ok_or_else(|| {
+        ValidationError::new(
+            "file",
+            format!(
+                "{name} is not one of the accepted kinds of file: PDF, PNG, JPEG, WebP, CSV or text in UTF-8, \
+                 Word (.docx), Excel (.xlsx) or PowerPoint (.pptx)"
+            ),
+        )
+    })?;
+    Ok(Upload {
+        sha256: crate::auth::hex(&Sha256::digest(bytes)),
+        name,
+        content_type,
+    })
+}
+
 impl Mitra {
+    /// Writes a checked upload's bytes to the files directory (whole or not at all) and describes it as kept by
+    /// `writer`, for the store to record.
+    pub(crate) async fn keep_file(
+        &self,
+        upload: Upload,
+        bytes: &[u8],
+        writer: &AuditStamp,
+    ) -> Result<Attachment, ServiceError> {
+        let dir = self.files_dir()?.to_owned();
+        let (owned, key) = (bytes.to_vec(), upload.sha256.clone());
+        tokio::task::spawn_blocking(move || write_whole(&dir, &key, &owned))
+            .await
+            .map_err(|e| ServiceError::Internal(e.into()))?
+            .map_err(|e| ServiceError::Internal(e.into()))?;
+        Ok(Attachment {
+            sha256: upload.sha256,
+            name: upload.name,
+            content_type: upload.content_type.to_owned(),
+            size: bytes.len() as u64,
+            created_by: writer.as_str().to_owned(),
+            created_at: OffsetDateTime::now_utc(),
+        })
+    }
+
+    /// The bytes of kept file `file`.
+    pub(crate) async fn read_file(&self, file: &Attachment) -> Result<Vec<u8>, ServiceError> {
+        let path = self.files_dir()?.join(&file.sha256);
+        tokio::fs::read(&path)
+            .await
+            .map_err(|e| ServiceError::Internal(anyhow::anyhow!("{}: {e}", path.display())))
+    }
+
     /// Keeps attached files in `dir` (under the data directory). Without it, attachments are refused.
     pub fn with_files_dir(mut self, dir: PathBuf) -> Self {
         self.files = Some(std::sync::Arc::new(dir));
@@ -137,29 +210,7 @@ impl Mitra {
     ) -> Result<Attachment, ServiceError> {
         let stored = self.entry(id).await?;
         let writer = self.entry_writer(actor, &stored).await?;
-        let name = check_name(name)?;
-        if bytes.is_empty() {
-            return Err(ValidationError::new("file", "the file is empty").into());
-        }
-        if bytes.len() > MAX_ATTACHMENT_BYTES {
-            return Err(ValidationError::new(
-                "file",
-                format!(
-                    "the file has {} bytes; at most {MAX_ATTACHMENT_BYTES} (10 MiB) are accepted",
-                    bytes.len()
-                ),
-            )
-            .into());
-        }
-        let content_type = sniff(&name, bytes).ok_or_else(|| {
-            ValidationError::new(
-                "file",
-                format!(
-                    "{name} is not one of the accepted kinds of file: PDF, PNG, JPEG, WebP, CSV or text in UTF-8, \
-                     Word (.docx), Excel (.xlsx) or PowerPoint (.pptx)"
-                ),
-            )
-        })?;
+        let upload = check_upload(name, bytes)?;
         let existing = self.store.list_attachments(&stored.entry.id).await?;
         if existing.len() >= MAX_ATTACHMENTS {
             return Err(ValidationError::new(
@@ -168,27 +219,13 @@ impl Mitra {
             )
             .into());
         }
-        let sha256 = crate::auth::hex(&Sha256::digest(bytes));
-        if let Some(same) = existing.iter().find(|a| a.sha256 == sha256) {
+        if let Some(same) = existing.iter().find(|a| a.sha256 == upload.sha256) {
             return Err(ServiceError::Conflict(format!(
                 "this file is already attached, as {}",
                 same.name
             )));
         }
-        let dir = self.files_dir()?.to_owned();
-        let (owned, key) = (bytes.to_vec(), sha256.clone());
-        tokio::task::spawn_blocking(move || write_whole(&dir, &key, &owned))
-            .await
-            .map_err(|e| ServiceError::Internal(e.into()))?
-            .map_err(|e| ServiceError::Internal(e.into()))?;
-        let file = Attachment {
-            sha256,
-            name,
-            content_type: content_type.to_owned(),
-            size: bytes.len() as u64,
-            created_by: writer.as_str().to_owned(),
-            created_at: OffsetDateTime::now_utc(),
-        };
+        let file = self.keep_file(upload, bytes, &writer).await?;
         self.store
             .add_attachment(&stored.entry.id, &file, &writer)
             .await?;
@@ -223,10 +260,7 @@ impl Mitra {
             .into_iter()
             .find(|a| a.sha256 == sha256)
             .ok_or_else(not_found)?;
-        let path = self.files_dir()?.join(sha256);
-        let bytes = tokio::fs::read(&path)
-            .await
-            .map_err(|e| ServiceError::Internal(anyhow::anyhow!("{}: {e}", path.display())))?;
+        let bytes = self.read_file(&file).await?;
         Ok((file, bytes))
     }
 
@@ -253,7 +287,7 @@ impl Mitra {
         self.forget_files(&[sha256.to_owned()]).await
     }
 
-    /// Deletes from the disk those of `files` that no entry shows.
+    /// Deletes from the disk those of `files` that no entry shows and no partnership keeps.
     pub(crate) async fn forget_files(&self, files: &[String]) -> Result<(), ServiceError> {
         let Some(dir) = self.files.as_deref() else {
             return Ok(());

@@ -20,8 +20,9 @@ use mitra_domain::{
     AccountId, Actor, CityId, CountryCode, EntryId, EntryKind, IndicatorId, ValidationError,
 };
 use mitra_store::{
-    ActivityRecord, ChangeDetails, ConflictKind, NewPartnership, OutcomeRecord, PartnershipChange,
-    PartnershipFilter, PartnershipMessage, PartnershipRecord, RecordedPartnership, StoreError,
+    ActivityRecord, Attachment, ChangeDetails, ConflictKind, NewPartnership, OutcomeRecord,
+    PartnershipChange, PartnershipFilter, PartnershipMessage, PartnershipRecord,
+    RecordedPartnership, StoreError,
 };
 use time::{Date, OffsetDateTime};
 
@@ -78,6 +79,8 @@ pub struct PartnershipActions {
     pub log_activity: bool,
     /// Add an outcome.
     pub add_outcome: bool,
+    /// Upload the signed agreement (signed partnerships).
+    pub upload_document: bool,
 }
 
 impl PartnershipActions {
@@ -94,6 +97,7 @@ impl PartnershipActions {
             actions,
             log_activity: status.after_activity().is_ok(),
             add_outcome: !status.is_ended(),
+            upload_document: status.is_signed(),
         }
     }
 
@@ -552,6 +556,58 @@ impl Mitra {
         )
         .await?;
         Ok(to)
+    }
+
+    /// Checks that the actor may upload the signed agreement of partnership `id`: an editor of either city's
+    /// government, once it is signed. Pages call it before they read an upload.
+    pub async fn partnership_document_writer(
+        &self,
+        actor: &Actor,
+        id: &PartnershipId,
+    ) -> Result<(PartnershipRecord, CityGovernment), ServiceError> {
+        let (record, government, _) = self.partnership_party(actor, id).await?;
+        if !record.status.is_signed() {
+            return Err(ServiceError::Conflict(format!(
+                "a {} partnership has no signed agreement yet: record the signing first",
+                record.status.as_str()
+            )));
+        }
+        Ok((record, government))
+    }
+
+    /// Uploads the signed agreement of partnership `id` as a file (PDF, image or office document, as for entry
+    /// attachments), replacing an earlier upload; readers of the partnership may download it.
+    pub async fn attach_partnership_document(
+        &self,
+        actor: &Actor,
+        id: &PartnershipId,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<Attachment, ServiceError> {
+        let (record, government) = self.partnership_document_writer(actor, id).await?;
+        let upload = crate::attachments::check_upload(name, bytes)?;
+        let file = self.keep_file(upload, bytes, government.stamp()).await?;
+        let replaced = self
+            .store
+            .set_partnership_document(&record.id, &file, government.stamp())
+            .await?;
+        self.forget_files(replaced.as_slice()).await?;
+        Ok(file)
+    }
+
+    /// The uploaded signed agreement of partnership `id`, with its bytes, to those who may read the partnership.
+    pub async fn partnership_document(
+        &self,
+        actor: &Actor,
+        id: &PartnershipId,
+    ) -> Result<(Attachment, Vec<u8>), ServiceError> {
+        let record = self.readable_partnership(actor, id).await?;
+        let file = record.document_file.ok_or_else(|| ServiceError::NotFound {
+            entity: "signed agreement",
+            id: id.to_string(),
+        })?;
+        let bytes = self.read_file(&file).await?;
+        Ok((file, bytes))
     }
 
     /// Logs an activity for the actor's city (an editor of either city's government); a signed or dormant

@@ -150,7 +150,7 @@ pub trait EntryStore {
         actor: &AuditStamp,
     ) -> Result<bool, StoreError>;
 
-    /// Whether any entry still shows file `sha256`.
+    /// Whether any entry still shows file `sha256`, or any partnership keeps it as its signed agreement.
     async fn attachment_in_use(&self, sha256: &str) -> Result<bool, StoreError>;
 
     /// Deletes an entry (and its enrolments and attachment records), journalled; [`StoreError::NotFound`] when

@@ -71,6 +71,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     shipped!("0009_indicator_units"),
     shipped!("0010_interests"),
     shipped!("0011_partnerships"),
+    shipped!("0012_partnership_documents"),
 ];
 
 /// The names of all migrations, in the order they apply. Both backends have a file for each.

@@ -10,7 +10,7 @@ use mitra_domain::partnership::{
 use mitra_domain::{AccountId, CityId, EntryId, IndicatorId, OrgId};
 use time::{Date, OffsetDateTime};
 
-use crate::{OrgName, StoreError};
+use crate::{Attachment, OrgName, StoreError};
 
 /// A partnership as kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +35,8 @@ pub struct PartnershipRecord {
     pub proposed_by: Option<OrgName>,
     /// The signed agreement, when recorded in Mitra.
     pub signing: Option<Signing>,
+    /// The signed agreement as an uploaded file, when one was uploaded.
+    pub document_file: Option<Attachment>,
     /// The work plan.
     pub work_plan: Option<String>,
     /// The last day of the latest activity, or the signing day.
@@ -251,6 +253,16 @@ pub trait PartnershipStore {
         change: &PartnershipChange<'_>,
         actor: &AuditStamp,
     ) -> Result<(), StoreError>;
+
+    /// Records `file` as the signed agreement of partnership `id` (its `created_by` is not read: `actor` is kept),
+    /// replacing any earlier one, journalled under entity `partnership_document`. Returns the SHA-256 of the file it
+    /// replaced when that differs; [`StoreError::NotFound`] when there is no such partnership.
+    async fn set_partnership_document(
+        &self,
+        id: &PartnershipId,
+        file: &Attachment,
+        actor: &AuditStamp,
+    ) -> Result<Option<String>, StoreError>;
 
     /// One partnership; [`StoreError::NotFound`] when there is none.
     async fn find_partnership(&self, id: &PartnershipId) -> Result<PartnershipRecord, StoreError>;

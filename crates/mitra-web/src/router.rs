@@ -130,6 +130,11 @@ fn pages() -> Routes {
         .post("/partnerships/{id}/actions", partnerships::act)
         .post("/partnerships/{id}/activities", partnerships::log_activity)
         .post("/partnerships/{id}/outcomes", partnerships::add_outcome)
+        .post_upload("/partnerships/{id}/document", partnerships::upload_document)
+        .get(
+            "/partnerships/{id}/document",
+            partnerships::download_document,
+        )
         .get("/rankings", analytics::show_rankings)
         .get("/search", search::search)
         .get("/opportunities", opportunities::list_opportunities)
@@ -344,6 +349,8 @@ pub(crate) fn api_routes() -> ApiRoutes {
         .route(routes!(partnerships::log_activity))
         .route(routes!(partnerships::add_outcome))
         .route(routes!(partnerships::activities_ics))
+        .route(routes!(partnerships::upload_document))
+        .route(routes!(partnerships::download_document))
         .route(routes!(partnerships::partnership_report))
         .route(routes!(partnerships::city_report))
         .route(routes!(matches::entry_matches_of))

@@ -465,11 +465,13 @@ impl EntryStore for DbStore {
     }
 
     async fn attachment_in_use(&self, sha256: &str) -> Result<bool, StoreError> {
-        let found: Option<i32> =
-            sqlx::query_scalar("select 1 as one from attachments where sha256 = $1 limit 1")
-                .bind(sha256)
-                .fetch_optional(&self.pool)
-                .await?;
+        let found: Option<i32> = sqlx::query_scalar(
+            "select 1 as one from attachments where sha256 = $1 \
+                 union all select 1 as one from partnership_documents where sha256 = $1 limit 1",
+        )
+        .bind(sha256)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(found.is_some())
     }
 

@@ -19,18 +19,21 @@ use super::dialect::DbStore;
 use super::journal::{WriteTx, journal};
 use super::threads::{Thread, append_message, notify};
 use crate::{
-    ActivityRecord, ConflictKind, NewPartnership, OrgName, OutcomeRecord, PartnershipChange,
-    PartnershipFilter, PartnershipMessage, PartnershipRecord, PartnershipStore,
+    ActivityRecord, Attachment, ConflictKind, NewPartnership, OrgName, OutcomeRecord,
+    PartnershipChange, PartnershipFilter, PartnershipMessage, PartnershipRecord, PartnershipStore,
     RecordedPartnership, StoreError,
 };
 
 const COLUMNS: &str = "p.id, p.city_a, p.city_b, p.kind, p.status, p.origin, p.source, p.title, \
      p.proposed_by_org, o.name_en as org_en, o.name_zh as org_zh, p.signed_on, p.signatories, p.document, \
      p.work_plan, p.last_active_on, p.created_by, p.created_at, p.updated_at, \
+     d.sha256 as doc_sha256, d.name as doc_name, d.content_type as doc_type, d.size as doc_size, \
+     d.created_by as doc_by, d.created_at as doc_at, \
      (select count(*) from partnership_messages m where m.partnership_id = p.id) as messages, \
      (select count(*) from partnership_activities a where a.partnership_id = p.id) as activities";
 
-const FROM: &str = "partnerships p left join organisations o on o.id = p.proposed_by_org";
+const FROM: &str = "partnerships p left join organisations o on o.id = p.proposed_by_org \
+     left join partnership_documents d on d.partnership_id = p.id";
 
 /// Reads a stored day.
 fn stored_day(table: &str, id: &str, raw: Option<String>) -> Result<Option<Date>, StoreError> {
@@ -59,6 +62,12 @@ struct Row {
     created_by: String,
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
+    doc_sha256: Option<String>,
+    doc_name: Option<String>,
+    doc_type: Option<String>,
+    doc_size: Option<i64>,
+    doc_by: Option<String>,
+    doc_at: Option<OffsetDateTime>,
     messages: i64,
     activities: i64,
 }
@@ -76,6 +85,31 @@ impl Row {
             _ => None,
         };
         let signed_on = stored_day("partnerships", &id, self.signed_on)?;
+        let document_file = match (
+            self.doc_sha256,
+            self.doc_name,
+            self.doc_type,
+            self.doc_size,
+            self.doc_by,
+            self.doc_at,
+        ) {
+            (
+                Some(sha256),
+                Some(name),
+                Some(content_type),
+                Some(size),
+                Some(created_by),
+                Some(created_at),
+            ) => Some(Attachment {
+                sha256,
+                name,
+                content_type,
+                size: u64::try_from(size).unwrap_or(0),
+                created_by,
+                created_at,
+            }),
+            _ => None,
+        };
         Ok(PartnershipRecord {
             id: PartnershipId::parse(&self.id).map_err(bad)?,
             proposer: CityId::parse(&self.city_a).map_err(bad)?,
@@ -91,6 +125,7 @@ impl Row {
                 signatories: self.signatories.unwrap_or_default(),
                 document: self.document,
             }),
+            document_file,
             work_plan: self.work_plan,
             last_active_on: stored_day("partnerships", &id, self.last_active_on)?,
             created_by: self.created_by,
@@ -445,6 +480,70 @@ impl PartnershipStore for DbStore {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn set_partnership_document(
+        &self,
+        id: &PartnershipId,
+        file: &Attachment,
+        actor: &AuditStamp,
+    ) -> Result<Option<String>, StoreError> {
+        let mut tx = WriteTx::begin(&self.pool).await?;
+        let exists: Option<i32> =
+            sqlx::query_scalar("select 1 as one from partnerships where id = $1")
+                .bind(id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound {
+                entity: "partnership",
+                id: id.to_string(),
+            });
+        }
+        let before: Option<(String, String)> = sqlx::query_as(
+            "select sha256, name from partnership_documents where partnership_id = $1",
+        )
+        .bind(id.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        sqlx::query(
+            "insert into partnership_documents (partnership_id, sha256, name, content_type, size, \
+             created_by, created_at) values ($1, $2, $3, $4, $5, $6, $7) \
+             on conflict (partnership_id) do update set sha256 = excluded.sha256, name = excluded.name, \
+             content_type = excluded.content_type, size = excluded.size, created_by = excluded.created_by, \
+             created_at = excluded.created_at",
+        )
+        .bind(id.as_str())
+        .bind(&file.sha256)
+        .bind(&file.name)
+        .bind(&file.content_type)
+        .bind(i64::try_from(file.size).unwrap_or(i64::MAX))
+        .bind(actor.as_str())
+        .bind(file.created_at)
+        .execute(&mut *tx)
+        .await?;
+        let after = json!({
+            "partnership": id.as_str(), "sha256": file.sha256, "name": file.name,
+            "content_type": file.content_type, "size": file.size,
+        });
+        let before_json = before.as_ref().map(
+            |(sha256, name)| json!({"partnership": id.as_str(), "sha256": sha256, "name": name}),
+        );
+        journal(
+            &mut tx,
+            file.created_at,
+            actor,
+            if before.is_some() { "update" } else { "insert" },
+            "partnership_document",
+            id.as_str(),
+            before_json.as_ref(),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(before
+            .map(|(sha256, _)| sha256)
+            .filter(|sha256| *sha256 != file.sha256))
     }
 
     async fn find_partnership(&self, id: &PartnershipId) -> Result<PartnershipRecord, StoreError> {

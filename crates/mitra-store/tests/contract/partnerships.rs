@@ -9,7 +9,7 @@ use mitra_domain::partnership::{
 };
 use mitra_domain::{CityId, IndicatorId, ModerationStatus, OrgKind};
 use mitra_store::{
-    ChangeDetails, ConflictKind, NewPartnership, NotificationAbout, OutcomeRecord,
+    Attachment, ChangeDetails, ConflictKind, NewPartnership, NotificationAbout, OutcomeRecord,
     PartnershipChange, PartnershipFilter, RecordedPartnership, Store, StoreError,
 };
 use time::macros::date;
@@ -646,6 +646,90 @@ async fn concurrent_activities_all_count_and_of_two_concurrent_decisions_one_win
                 .len(),
             1,
             "only the winner's message is written"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_partnership_keeps_one_signed_agreement_whose_file_counts_as_in_use() {
+    for_each_backend(|store| async move {
+        let (ana, _, _) = governments(store.as_ref()).await;
+        let (bkk, nn) = (city("bangkok"), city("nanning"));
+        store
+            .create_partnership(
+                &NewPartnership {
+                    id: &pid(9),
+                    proposer: &bkk,
+                    invited: &nn,
+                    kind: PartnershipKind::Cooperation,
+                    title: "Agreement",
+                    org: None,
+                    author: Some(&ana),
+                    message: "Hello",
+                    notify: &[],
+                },
+                &operator(),
+            )
+            .await
+            .expect("propose");
+        let file = |sha: char, name: &str| Attachment {
+            sha256: sha.to_string().repeat(64),
+            name: name.into(),
+            content_type: "application/pdf".into(),
+            size: 1234,
+            created_by: String::new(),
+            created_at: time::OffsetDateTime::from_unix_timestamp(1_790_000_000).expect("time"),
+        };
+        let none = store
+            .set_partnership_document(&pid(10), &file('a', "x.pdf"), &operator())
+            .await
+            .expect_err("no such partnership");
+        assert!(matches!(none, StoreError::NotFound { .. }), "{none:?}");
+        let first = store
+            .set_partnership_document(&pid(9), &file('a', "mou.pdf"), &operator())
+            .await
+            .expect("first");
+        assert_eq!(first, None, "nothing replaced");
+        let record = store.find_partnership(&pid(9)).await.expect("find");
+        let kept = record.document_file.expect("kept");
+        assert_eq!((kept.name.as_str(), kept.size), ("mou.pdf", 1234));
+        assert_eq!(kept.created_by, operator().as_str());
+        assert!(
+            store
+                .attachment_in_use(&"a".repeat(64))
+                .await
+                .expect("in use")
+        );
+        let same = store
+            .set_partnership_document(&pid(9), &file('a', "mou (renamed).pdf"), &operator())
+            .await
+            .expect("same bytes");
+        assert_eq!(same, None, "the same file is not reported as replaced");
+        let replaced = store
+            .set_partnership_document(&pid(9), &file('b', "mou-v2.pdf"), &operator())
+            .await
+            .expect("replace");
+        assert_eq!(replaced, Some("a".repeat(64)));
+        assert!(
+            !store
+                .attachment_in_use(&"a".repeat(64))
+                .await
+                .expect("unused")
+        );
+        let listed = store
+            .list_partnerships(&PartnershipFilter {
+                city: Some(bkk.clone()),
+                private_of: None,
+                limit: 10,
+                ..PartnershipFilter::default()
+            })
+            .await
+            .expect("list")
+            .0;
+        assert_eq!(
+            listed[0].document_file.as_ref().map(|f| f.name.as_str()),
+            Some("mou-v2.pdf")
         );
     })
     .await;

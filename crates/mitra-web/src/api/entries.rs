@@ -507,8 +507,13 @@ pub struct AttachmentBody {
 }
 
 fn attachment_body(entry: &EntryId, a: mitra_service::Attachment) -> AttachmentBody {
+    file_body(format!("/entries/{entry}/files/{}", a.sha256), a)
+}
+
+/// A kept file, downloadable at `href`.
+pub(super) fn file_body(href: String, a: mitra_service::Attachment) -> AttachmentBody {
     AttachmentBody {
-        href: format!("/entries/{entry}/files/{}", a.sha256),
+        href,
         created_at: rfc3339(a.created_at),
         sha256: a.sha256,
         name: a.name,

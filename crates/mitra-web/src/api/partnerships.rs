@@ -69,6 +69,8 @@ pub struct PartnershipResponse {
     signatories: Option<String>,
     /// An https:// address of the signed document.
     document: Option<String>,
+    /// The signed agreement uploaded as a file (`POST /api/v1/partnerships/{id}/document`).
+    document_file: Option<super::entries::AttachmentBody>,
     work_plan: Option<String>,
     /// YYYY-MM-DD: the last day of the latest activity, or the signing day.
     last_active_on: Option<String>,
@@ -92,6 +94,9 @@ impl PartnershipResponse {
             signed_on: p.signing.as_ref().map(|s| s.signed_on.to_string()),
             signatories: p.signing.as_ref().map(|s| s.signatories.clone()),
             document: p.signing.as_ref().and_then(|s| s.document.clone()),
+            document_file: p.document_file.clone().map(|f| {
+                super::entries::file_body(format!("/api/v1/partnerships/{}/document", p.id), f)
+            }),
             work_plan: p.work_plan.clone(),
             last_active_on: p.last_active_on.map(|d| d.to_string()),
             activities: p.activities,
@@ -646,6 +651,65 @@ pub(crate) async fn calendar(
         icalendar(&title, &items, &stamp),
     )
         .into_response())
+}
+
+/// The name of an uploaded signed agreement.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentParams {
+    /// The file's name, shown to readers and used for downloads (`Agreement 2026.pdf`).
+    name: String,
+}
+
+/// Upload the signed agreement of a signed partnership (editors of either city's approved city-government
+/// organisation): PDF, PNG, JPEG, WebP, CSV or text in UTF-8, Word, Excel or PowerPoint, recognised from the bytes;
+/// at most 10 MiB. A new upload replaces the earlier file.
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/document", tag = "partnerships", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The partnership's id"), DocumentParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
+    responses((status = 201, body = super::entries::AttachmentBody), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+              (status = 404, response = NotFound), (status = 409, response = Conflict),
+              (status = 413, response = PayloadTooLarge)))]
+pub async fn upload_document(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiQuery(params): ApiQuery<DocumentParams>,
+    body: axum::body::Body,
+) -> Result<(StatusCode, Json<super::entries::AttachmentBody>), ApiError> {
+    let id = PartnershipId::parse(&id)?;
+    // Who may upload is known before the body is read.
+    mitra.partnership_document_writer(&auth.actor, &id).await?;
+    let limit = mitra_service::MAX_ATTACHMENT_BYTES;
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| ApiError::too_large(limit, "upload a smaller file"))?;
+    let file = mitra
+        .attach_partnership_document(&auth.actor, &id, &params.name, &bytes)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(super::entries::file_body(
+            format!("/api/v1/partnerships/{id}/document"),
+            file,
+        )),
+    ))
+}
+
+/// Download the uploaded signed agreement of a partnership (whoever may read the partnership).
+#[utoipa::path(get, path = "/api/v1/partnerships/{id}/document", tag = "partnerships",
+    params(("id" = String, Path, description = "The partnership's id")),
+    responses((status = 200, description = "The file, typed as found from its bytes", content_type = "application/octet-stream", body = Vec<u8>),
+              (status = 400, response = BadRequest), (status = 404, response = NotFound)))]
+pub async fn download_document(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = PartnershipId::parse(&id)?;
+    let (file, bytes) = mitra.partnership_document(&auth.actor, &id).await?;
+    Ok(crate::files::download(&file, bytes))
 }
 
 /// A partnership's activities as an iCalendar (RFC 5545): one all-day event each, to subscribe to in any calendar.

@@ -9,7 +9,7 @@ mod view;
 
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use mitra_service::domain::entry::EntryKind;
 use mitra_service::domain::{Actor, EntryId, OrgId};
@@ -239,16 +239,7 @@ pub async fn attach(
     mitra.entry_to_edit(l.actor(), &id).await?;
     let (csrf, file) = super::forms::read_upload(multipart, mitra_service::MAX_ATTACHMENT_BYTES)
         .await
-        .map_err(|e| match e {
-            super::forms::UploadError::TooLarge => PageError {
-                status: StatusCode::PAYLOAD_TOO_LARGE,
-                detail: Some(l.t("attachment-too-large")),
-            },
-            super::forms::UploadError::Broken(status, text) => PageError {
-                status,
-                detail: Some(text),
-            },
-        })?;
+        .map_err(|e| super::forms::upload_page_error(e, &l))?;
     check_csrf(&headers, l.csrf_token(), &csrf)?;
     let refused = match file {
         None => l.t("attachment-choose"),
@@ -263,31 +254,6 @@ pub async fn attach(
     Ok(EntryPage::build(l, &detail, &EntryParams::default(), Some(refused)).into_response())
 }
 
-/// `filename*` of `Content-Disposition` (RFC 6266 with RFC 8187 encoding), with a plain ASCII `filename` beside.
-fn disposition(name: &str) -> String {
-    let plain: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ' | '(' | ')') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    format!("attachment; filename=\"{plain}\"; filename*=UTF-8''{encoded}")
-}
-
 /// `GET /entries/{id}/files/{sha256}`: the file, as a download under the name it was attached with.
 pub async fn download(
     State(mitra): State<Mitra>,
@@ -296,24 +262,7 @@ pub async fn download(
 ) -> Result<Response, PageError> {
     let id = EntryId::parse(&id)?;
     let (file, bytes) = mitra.attachment(&auth.actor, &id, &sha256).await?;
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&file.content_type) {
-        headers.insert(header::CONTENT_TYPE, value);
-    }
-    if let Ok(value) = HeaderValue::from_str(&disposition(&file.name)) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(
-        header::ETAG,
-        HeaderValue::from_str(&format!("\"{}\"", file.sha256))
-            .unwrap_or(HeaderValue::from_static("")),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=3600"),
-    );
-    Ok(response)
+    Ok(crate::files::download(&file, bytes))
 }
 
 /// `POST /entries/{id}/files/{sha256}/delete`
@@ -326,16 +275,4 @@ pub async fn detach(
     let id = EntryId::parse(&id)?;
     mitra.detach(&auth.actor, &id, &sha256).await?;
     Ok(done(&format!("/entries/{id}"), "attachment-removed"))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn download_names_survive_any_script_and_cannot_break_the_header() {
-        assert_eq!(
-            super::disposition("报告 2019.pdf"),
-            "attachment; filename=\"__ 2019.pdf\"; filename*=UTF-8''%E6%8A%A5%E5%91%8A%202019.pdf"
-        );
-        assert!(!super::disposition("a\";b.pdf").contains("\";b"));
-    }
 }

@@ -143,6 +143,34 @@ pub fn minute_utc(at: time::OffsetDateTime) -> String {
     .unwrap_or_default()
 }
 
+/// The size of a file, for people.
+pub fn file_size(bytes: u64, l: &crate::ui::Layout) -> String {
+    let (value, unit) = if bytes >= 1024 * 1024 {
+        (bytes as f64 / (1024.0 * 1024.0), "MiB")
+    } else if bytes >= 1024 {
+        (bytes as f64 / 1024.0, "KiB")
+    } else {
+        return l.ta("attachment-bytes", &[("count", bytes.to_string())]);
+    };
+    format!("{value:.1} {unit}")
+}
+
+/// A file's kind, for people: `PDF`, `PNG`, `Excel`.
+pub fn file_kind(content_type: &str) -> &'static str {
+    match content_type.split(';').next().unwrap_or_default() {
+        "application/pdf" => "PDF",
+        "image/png" => "PNG",
+        "image/jpeg" => "JPEG",
+        "image/webp" => "WebP",
+        "text/csv" => "CSV",
+        "text/plain" => "Text",
+        t if t.ends_with("wordprocessingml.document") => "Word",
+        t if t.ends_with("spreadsheetml.sheet") => "Excel",
+        t if t.ends_with("presentationml.presentation") => "PowerPoint",
+        _ => "File",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -123,6 +123,20 @@ pub enum UploadError {
     Broken(axum::http::StatusCode, String),
 }
 
+/// The error page of an upload that could not be read.
+pub fn upload_page_error(e: UploadError, l: &super::Layout) -> crate::error::PageError {
+    match e {
+        UploadError::TooLarge => crate::error::PageError {
+            status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            detail: Some(l.t("attachment-too-large")),
+        },
+        UploadError::Broken(status, text) => crate::error::PageError {
+            status,
+            detail: Some(text),
+        },
+    }
+}
+
 /// Reads an upload form (a multipart form with `csrf_token` and `file`): the token, and the file's name and bytes
 /// if one was chosen. The file is read in chunks and refused as soon as it passes `max_bytes`.
 pub async fn read_upload(

@@ -84,6 +84,7 @@ const NOTICES: &[&str] = &[
     "submit-value-saved",
     "partnership-proposed",
     "partnership-changed",
+    "partnership-document-added",
     "activity-logged",
     "activity-logged-holiday",
     "outcome-added",

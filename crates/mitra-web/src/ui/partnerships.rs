@@ -3,7 +3,9 @@
 //! service's answer ([`mitra_service::PartnershipView::may`]); this module only shows it.
 
 use askama::Template;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use mitra_service::domain::partnership::{
     Action, ActivityInput, ActivityKind, PartnershipId, PartnershipKind, PartnershipStatus,
@@ -19,7 +21,7 @@ use super::format::{encode, minute_utc, query_string};
 use super::forms::has_csrf;
 use super::{Layout, done, render};
 use crate::api::query_pairs;
-use crate::auth::CsrfForm;
+use crate::auth::{Auth, CsrfForm, check_csrf};
 use crate::error::PageError;
 
 /// Partnerships a page of the registry holds.
@@ -398,6 +400,11 @@ struct PartnershipPage {
     signed: Option<String>,
     signatories: Option<String>,
     document: Option<String>,
+    /// The uploaded signed agreement: name, download address, kind and size.
+    document_file: Option<(String, String, String)>,
+    upload_document: bool,
+    /// What the file picker accepts.
+    accepted: &'static str,
     work_plan: Vec<String>,
     last_active: Option<String>,
     acts_for: Option<String>,
@@ -532,6 +539,19 @@ impl PartnershipPage {
             signed: p.signing.as_ref().map(|s| s.signed_on.to_string()),
             signatories: p.signing.as_ref().map(|s| s.signatories.clone()),
             document: p.signing.as_ref().and_then(|s| s.document.clone()),
+            document_file: p.document_file.as_ref().map(|f| {
+                (
+                    f.name.clone(),
+                    format!("/partnerships/{}/document", p.id),
+                    format!(
+                        "{}, {}",
+                        super::format::file_kind(&f.content_type),
+                        super::format::file_size(f.size, &l)
+                    ),
+                )
+            }),
+            upload_document: v.may.upload_document,
+            accepted: mitra_service::ACCEPTED_FILES,
             work_plan: p
                 .work_plan
                 .as_deref()
@@ -679,6 +699,48 @@ pub async fn act(
         )
         .await?;
     Ok(done(&format!("/partnerships/{id}"), "partnership-changed"))
+}
+
+/// `POST /partnerships/{id}/document`: uploads the signed agreement (a multipart form with `csrf_token` and
+/// `file`), replacing an earlier one.
+pub async fn upload_document(
+    State(mitra): State<Mitra>,
+    l: Layout,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, PageError> {
+    let id = PartnershipId::parse(&id)?;
+    // Who may upload is known before the upload is read.
+    mitra.partnership_document_writer(l.actor(), &id).await?;
+    let (csrf, file) = super::forms::read_upload(multipart, mitra_service::MAX_ATTACHMENT_BYTES)
+        .await
+        .map_err(|e| super::forms::upload_page_error(e, &l))?;
+    check_csrf(&headers, l.csrf_token(), &csrf)?;
+    let Some((name, bytes)) = file else {
+        return Err(PageError {
+            status: StatusCode::BAD_REQUEST,
+            detail: Some(l.t("attachment-choose")),
+        });
+    };
+    mitra
+        .attach_partnership_document(l.actor(), &id, &name, &bytes)
+        .await?;
+    Ok(done(
+        &format!("/partnerships/{id}"),
+        "partnership-document-added",
+    ))
+}
+
+/// `GET /partnerships/{id}/document`: the uploaded signed agreement, as a download.
+pub async fn download_document(
+    State(mitra): State<Mitra>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = PartnershipId::parse(&id)?;
+    let (file, bytes) = mitra.partnership_document(&auth.actor, &id).await?;
+    Ok(crate::files::download(&file, bytes))
 }
 
 /// `POST /partnerships/{id}/activities`

@@ -106,7 +106,11 @@ async fn a_city_comes_with_its_names_and_population_series() {
     assert!(series.iter().any(|p| p["kind"] == "projection"));
     // Nanning lies about 98 km from the Gulf of Tonkin: inland; Xiamen is on the coast.
     assert_eq!(city["coast"], "inland");
-    assert!(city["coast_km"].as_f64().is_some_and(|km| (90.0..110.0).contains(&km)));
+    assert!(
+        city["coast_km"]
+            .as_f64()
+            .is_some_and(|km| (90.0..110.0).contains(&km))
+    );
     let xiamen = app.get_json("/api/v1/cities/xiamen", 200).await;
     assert_eq!(xiamen["city"]["coast"], "coastal");
 }

@@ -674,3 +674,206 @@ async fn an_organisation_based_in_a_city_proposes_on_its_behalf_and_the_governme
     let withdrawn = act(&app, &bangkok, &id, json!({"action": "withdraw"})).await;
     assert_eq!(withdrawn.status().as_u16(), 200);
 }
+
+async fn upload_document(
+    app: &TestApp,
+    token: Option<&str>,
+    id: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(app.url(&format!("/api/v1/partnerships/{id}/document?name={name}")))
+        .header("content-type", "application/octet-stream")
+        .body(bytes);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.expect("request")
+}
+
+#[tokio::test]
+async fn the_signed_agreement_is_uploaded_as_a_file_by_either_city_and_downloaded_by_its_readers() {
+    for engine in Engine::configured() {
+        let app = spawn_app_with(Some(engine), true).await;
+        let bangkok = demo_token(&app, "editor").await;
+        let nanning = demo_token(&app, "partner").await;
+        let created: Value = propose(&app, &bangkok, "nanning")
+            .await
+            .json()
+            .await
+            .expect("json");
+        let id = created["partnership"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        let pdf = b"%PDF-1.7\nMemorandum of understanding, signed.\n".to_vec();
+
+        // Not before it is signed.
+        let early = upload_document(&app, Some(&bangkok), &id, "mou.pdf", pdf.clone()).await;
+        assert_eq!(early.status().as_u16(), 409);
+        let problem: Value = early.json().await.expect("problem");
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap_or("")
+                .contains("record the signing first")
+        );
+        act(&app, &nanning, &id, json!({"action": "accept"})).await;
+        let signed = act(
+            &app,
+            &bangkok,
+            &id,
+            json!({"action": "sign", "signed_on": "2026-09-15", "signatories": "Governor; Mayor"}),
+        )
+        .await;
+        assert_eq!(signed.status().as_u16(), 200);
+
+        // Only the two governments upload; what is not a document of an accepted kind is refused by field.
+        let anonymous = upload_document(&app, None, &id, "mou.pdf", pdf.clone()).await;
+        assert_eq!(anonymous.status().as_u16(), 401);
+        let provider = demo_token(&app, "provider").await;
+        let other = upload_document(&app, Some(&provider), &id, "mou.pdf", pdf.clone()).await;
+        assert_eq!(other.status().as_u16(), 403);
+        let exe =
+            upload_document(&app, Some(&nanning), &id, "mou.exe", b"MZ\x90\x00".to_vec()).await;
+        assert_eq!(exe.status().as_u16(), 400);
+        let problem: Value = exe.json().await.expect("problem");
+        assert_eq!(problem["parameter"], "file");
+        let mut huge = b"%PDF-1.7\n".to_vec();
+        huge.resize(mitra_service::MAX_ATTACHMENT_BYTES + 1, b'0');
+        let too_large = upload_document(&app, Some(&nanning), &id, "scan.pdf", huge).await;
+        assert_eq!(too_large.status().as_u16(), 413);
+        let unchanged = app
+            .get_json(&format!("/api/v1/partnerships/{id}"), 200)
+            .await;
+        assert_eq!(
+            unchanged["partnership"]["document_file"],
+            Value::Null,
+            "nothing kept"
+        );
+
+        // Nanning uploads it; every reader of the signed partnership downloads it under its name.
+        let name = "%E5%8D%8F%E8%AE%AE%202026.pdf";
+        let uploaded = upload_document(&app, Some(&nanning), &id, name, pdf.clone()).await;
+        assert_eq!(uploaded.status().as_u16(), 201);
+        let file: Value = uploaded.json().await.expect("json");
+        assert_eq!(file["name"], "协议 2026.pdf");
+        assert_eq!(file["content_type"], "application/pdf");
+        let first_sha = file["sha256"].as_str().expect("sha").to_owned();
+        let shown = app
+            .get_json(&format!("/api/v1/partnerships/{id}"), 200)
+            .await;
+        assert_eq!(
+            shown["partnership"]["document_file"]["name"],
+            "协议 2026.pdf"
+        );
+        for path in [
+            format!("/api/v1/partnerships/{id}/document"),
+            format!("/partnerships/{id}/document"),
+        ] {
+            let download = app.get(&path).await;
+            assert_eq!(download.status().as_u16(), 200, "{path}");
+            assert_eq!(download.headers()["content-type"], "application/pdf");
+            assert!(
+                download.headers()["content-disposition"]
+                    .to_str()
+                    .unwrap_or("")
+                    .contains("filename*=UTF-8''%E5%8D%8F%E8%AE%AE%202026.pdf")
+            );
+            assert_eq!(
+                download.bytes().await.expect("bytes").as_ref(),
+                pdf.as_slice()
+            );
+        }
+
+        // The same bytes attached to an entry and removed there stay on disk: the partnership keeps them.
+        let admin = demo_token(&app, "admin").await;
+        let attached = api(
+            &app,
+            Method::POST,
+            "/api/v1/entries/asean-26/attachments?name=mou.pdf",
+            Some(&admin),
+            None,
+        )
+        .await;
+        assert_eq!(attached.status().as_u16(), 400, "an empty body is no file");
+        let attached = app
+            .client
+            .post(app.url("/api/v1/entries/asean-26/attachments?name=mou.pdf"))
+            .bearer_auth(&admin)
+            .body(pdf.clone())
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(attached.status().as_u16(), 201);
+        let detached = api(
+            &app,
+            Method::DELETE,
+            &format!("/api/v1/entries/asean-26/attachments/{first_sha}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+        assert_eq!(detached.status().as_u16(), 204);
+        assert!(
+            app.files_dir().join(&first_sha).exists(),
+            "still the partnership's agreement"
+        );
+
+        // Bangkok uploads a corrected version: it replaces the first, which leaves the disk.
+        let corrected = b"%PDF-1.7\nMemorandum of understanding, signed and corrected.\n".to_vec();
+        let replaced = upload_document(
+            &app,
+            Some(&bangkok),
+            &id,
+            "mou-corrected.pdf",
+            corrected.clone(),
+        )
+        .await;
+        assert_eq!(replaced.status().as_u16(), 201);
+        let download = app
+            .get(&format!("/api/v1/partnerships/{id}/document"))
+            .await;
+        assert_eq!(
+            download.bytes().await.expect("bytes").as_ref(),
+            corrected.as_slice()
+        );
+        assert!(
+            !app.files_dir().join(&first_sha).exists(),
+            "the replaced file is gone"
+        );
+
+        // The page links the file and offers the form to the two governments only.
+        let editor =
+            Browser::signed_in(&app, "editor@demo.mitra.invalid", "demo-password-editor").await;
+        let page = editor
+            .get(&app, &format!("/partnerships/{id}"))
+            .await
+            .text()
+            .await
+            .expect("page");
+        assert!(page.contains(&format!("action=\"/partnerships/{id}/document\"")));
+        assert!(page.contains("mou-corrected.pdf"));
+        let public = app.get_page(&format!("/partnerships/{id}"), 200).await;
+        assert!(public.contains(&format!("href=\"/partnerships/{id}/document\"")));
+        assert!(!public.contains(&format!("action=\"/partnerships/{id}/document\"")));
+        let audit = api(
+            &app,
+            Method::GET,
+            "/api/v1/audit?entity=partnership_document",
+            Some(&admin),
+            None,
+        )
+        .await
+        .json::<Value>()
+        .await
+        .expect("json");
+        let records = audit["entries"].as_array().expect("entries");
+        assert_eq!(records.len(), 2, "{audit}");
+        assert_eq!(records[0]["action"], "update");
+        assert_eq!(records[0]["before"]["sha256"], first_sha.as_str());
+        assert_eq!(records[1]["action"], "insert");
+    }
+}

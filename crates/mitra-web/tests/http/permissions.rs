@@ -215,6 +215,12 @@ fn matrix() -> Vec<(Method, &'static str, Access)> {
         (Method::POST, "/partnerships/{id}/actions", CityEditors),
         (Method::POST, "/partnerships/{id}/activities", CityEditors),
         (Method::POST, "/partnerships/{id}/outcomes", CityEditors),
+        (Method::POST, "/partnerships/{id}/document", CityEditors),
+        (
+            Method::POST,
+            "/api/v1/partnerships/{id}/document",
+            CityEditors,
+        ),
         (
             Method::POST,
             "/api/v1/partnerships/{id}/messages",
@@ -566,7 +572,9 @@ async fn check_route(app: &TestApp, method: &Method, path: &str, access: Access)
                 DEMO_ORG
             },
         );
-        if path == "/api/v1/entries/{id}/attachments" {
+        if path == "/api/v1/entries/{id}/attachments"
+            || path == "/api/v1/partnerships/{id}/document"
+        {
             concrete.push_str("?name=report.pdf");
         }
         if path == "/api/v1/entries/import" {

@@ -12,7 +12,9 @@ use mitra_service::domain::{CityId, ModerationStatus};
 use mitra_service::{Attachment, EntryDetail, Places, Standing, TrainingSeats};
 use serde::Deserialize;
 
-use crate::ui::format::{content_language, minute_utc, plain_number, year_range};
+use crate::ui::format::{
+    content_language, file_kind, file_size, minute_utc, plain_number, year_range,
+};
 use crate::ui::{Layout, render_with_status};
 
 /// The query of an entry's page: which language's text to show.
@@ -360,34 +362,6 @@ fn local(t: &LocalTime, l: &Layout) -> String {
             )
         ),
         _ => own,
-    }
-}
-
-/// The size of a file, for people.
-fn file_size(bytes: u64, l: &Layout) -> String {
-    let (value, unit) = if bytes >= 1024 * 1024 {
-        (bytes as f64 / (1024.0 * 1024.0), "MiB")
-    } else if bytes >= 1024 {
-        (bytes as f64 / 1024.0, "KiB")
-    } else {
-        return l.ta("attachment-bytes", &[("count", bytes.to_string())]);
-    };
-    format!("{value:.1} {unit}")
-}
-
-/// A file's kind, for people: `PDF`, `PNG`, `Excel`.
-fn file_kind(content_type: &str) -> &'static str {
-    match content_type.split(';').next().unwrap_or_default() {
-        "application/pdf" => "PDF",
-        "image/png" => "PNG",
-        "image/jpeg" => "JPEG",
-        "image/webp" => "WebP",
-        "text/csv" => "CSV",
-        "text/plain" => "Text",
-        t if t.ends_with("wordprocessingml.document") => "Word",
-        t if t.ends_with("spreadsheetml.sheet") => "Excel",
-        t if t.ends_with("presentationml.presentation") => "PowerPoint",
-        _ => "File",
     }
 }
 
