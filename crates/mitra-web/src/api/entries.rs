@@ -510,6 +510,14 @@ fn attachment_body(entry: &EntryId, a: mitra_service::Attachment) -> AttachmentB
     file_body(format!("/entries/{entry}/files/{}", a.sha256), a)
 }
 
+/// The bytes of an uploaded file, refused with 413 past [`mitra_service::MAX_ATTACHMENT_BYTES`].
+pub(super) async fn file_bytes(body: axum::body::Body) -> Result<axum::body::Bytes, ApiError> {
+    let limit = mitra_service::MAX_ATTACHMENT_BYTES;
+    axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| ApiError::too_large(limit, "send a smaller file"))
+}
+
 /// A kept file, downloadable at `href`.
 pub(super) fn file_body(href: String, a: mitra_service::Attachment) -> AttachmentBody {
     AttachmentBody {
@@ -563,10 +571,7 @@ pub async fn attach(
     ApiQuery(params): ApiQuery<AttachParams>,
     body: axum::body::Body,
 ) -> Result<(StatusCode, Json<AttachmentBody>), ApiError> {
-    let limit = mitra_service::MAX_ATTACHMENT_BYTES;
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| ApiError::too_large(limit, "attach a smaller file"))?;
+    let bytes = file_bytes(body).await?;
     let id = EntryId::parse(&id)?;
     let file = mitra.attach(&auth.actor, &id, &params.name, &bytes).await?;
     Ok((StatusCode::CREATED, Json(attachment_body(&id, file))))

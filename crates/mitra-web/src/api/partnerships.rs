@@ -681,10 +681,7 @@ pub async fn upload_document(
     let id = PartnershipId::parse(&id)?;
     // Who may upload is known before the body is read.
     mitra.partnership_document_writer(&auth.actor, &id).await?;
-    let limit = mitra_service::MAX_ATTACHMENT_BYTES;
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| ApiError::too_large(limit, "upload a smaller file"))?;
+    let bytes = super::entries::file_bytes(body).await?;
     let file = mitra
         .attach_partnership_document(&auth.actor, &id, &params.name, &bytes)
         .await?;

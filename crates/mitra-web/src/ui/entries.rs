@@ -21,7 +21,7 @@ use self::form::EntryForm;
 use self::view::{EntryPage, EntryParams};
 use super::forms::{CsrfOnly, FieldError, field_error};
 use super::{Layout, done};
-use crate::auth::{Auth, CsrfForm, check_csrf};
+use crate::auth::{Auth, CsrfForm};
 use crate::error::PageError;
 
 /// `GET /entries/{id}`
@@ -237,10 +237,7 @@ pub async fn attach(
     let id = EntryId::parse(&id)?;
     // Who may attach is known before the upload is read.
     mitra.entry_to_edit(l.actor(), &id).await?;
-    let (csrf, file) = super::forms::read_upload(multipart, mitra_service::MAX_ATTACHMENT_BYTES)
-        .await
-        .map_err(|e| super::forms::upload_page_error(e, &l))?;
-    check_csrf(&headers, l.csrf_token(), &csrf)?;
+    let file = super::forms::read_file_form(multipart, &headers, &l).await?;
     let refused = match file {
         None => l.t("attachment-choose"),
         Some((name, bytes)) => match mitra.attach(l.actor(), &id, &name, &bytes).await {

@@ -123,18 +123,28 @@ pub enum UploadError {
     Broken(axum::http::StatusCode, String),
 }
 
-/// The error page of an upload that could not be read.
-pub fn upload_page_error(e: UploadError, l: &super::Layout) -> crate::error::PageError {
-    match e {
-        UploadError::TooLarge => crate::error::PageError {
-            status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            detail: Some(l.t("attachment-too-large")),
-        },
-        UploadError::Broken(status, text) => crate::error::PageError {
-            status,
-            detail: Some(text),
-        },
-    }
+/// Reads a form that uploads one file to keep (an attachment, a signed agreement): the CSRF token is checked, and
+/// the file's name and bytes come back if one was chosen. A file over [`mitra_service::MAX_ATTACHMENT_BYTES`] or a
+/// form that did not arrive whole is an error page.
+pub async fn read_file_form(
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    headers: &axum::http::HeaderMap,
+    l: &super::Layout,
+) -> Result<Option<(String, Vec<u8>)>, crate::error::PageError> {
+    let (csrf, file) = read_upload(multipart, mitra_service::MAX_ATTACHMENT_BYTES)
+        .await
+        .map_err(|e| match e {
+            UploadError::TooLarge => crate::error::PageError {
+                status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                detail: Some(l.t("attachment-too-large")),
+            },
+            UploadError::Broken(status, text) => crate::error::PageError {
+                status,
+                detail: Some(text),
+            },
+        })?;
+    crate::auth::check_csrf(headers, l.csrf_token(), &csrf)?;
+    Ok(file)
 }
 
 /// Reads an upload form (a multipart form with `csrf_token` and `file`): the token, and the file's name and bytes

@@ -21,7 +21,7 @@ use super::format::{encode, minute_utc, query_string};
 use super::forms::has_csrf;
 use super::{Layout, done, render};
 use crate::api::query_pairs;
-use crate::auth::{Auth, CsrfForm, check_csrf};
+use crate::auth::{Auth, CsrfForm};
 use crate::error::PageError;
 
 /// Partnerships a page of the registry holds.
@@ -713,11 +713,7 @@ pub async fn upload_document(
     let id = PartnershipId::parse(&id)?;
     // Who may upload is known before the upload is read.
     mitra.partnership_document_writer(l.actor(), &id).await?;
-    let (csrf, file) = super::forms::read_upload(multipart, mitra_service::MAX_ATTACHMENT_BYTES)
-        .await
-        .map_err(|e| super::forms::upload_page_error(e, &l))?;
-    check_csrf(&headers, l.csrf_token(), &csrf)?;
-    let Some((name, bytes)) = file else {
+    let Some((name, bytes)) = super::forms::read_file_form(multipart, &headers, &l).await? else {
         return Err(PageError {
             status: StatusCode::BAD_REQUEST,
             detail: Some(l.t("attachment-choose")),
