@@ -1,4 +1,4 @@
-# Mitra user interface — English. Every key here must also exist in zh-Hans/main.ftl (a test checks it).
+# Mitra user interface — English, the source of every other locale. Every key here must exist in every locale of locales/ and no other (a test checks it).
 
 ## Site-wide
 site-name = Mitra
@@ -11,6 +11,7 @@ nav-search = Search
 nav-standards = Standards
 nav-api = API
 language-switch-label = Language
+language-unavailable = The language “{ $requested }” is not available; this page is shown in { $shown }.
 demo-banner = Demonstration instance: the data here is for trying Mitra out. Never run a demonstration instance in production.
 footer-about = Mitra is open, self-hostable software for the cooperation agreed in the ASEAN–China Leaders' Statement on Smart City Cooperation (Bangkok, 2019).
 footer-data = Data: UN DESA World Urbanization Prospects 2018 (CC BY 3.0 IGO), GeoNames (CC BY 4.0), Natural Earth (public domain); indicator lists as credited on each standard's page.

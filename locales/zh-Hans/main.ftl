@@ -11,6 +11,7 @@ nav-search = 检索
 nav-standards = 标准
 nav-api = API
 language-switch-label = 语言
+language-unavailable = 界面暂不支持语言“{ $requested }”；本页以{ $shown }显示。
 demo-banner = 演示实例：此处数据仅供试用 Mitra。切勿在生产环境中运行演示实例。
 footer-about = Mitra 是开放、可自行部署的软件，服务于《东盟—中国领导人关于智慧城市合作的声明》（2019年，曼谷）所确定的合作。
 footer-data = 数据来源：联合国经社部《世界城市化展望2018》(CC BY 3.0 IGO)、GeoNames (CC BY 4.0)、Natural Earth（公有领域）；指标清单的来源见各标准页面。

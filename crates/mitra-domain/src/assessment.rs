@@ -110,7 +110,7 @@ impl Scheme {
         let level = &self.levels[index];
         match language {
             crate::Language::ZhHans => &level.name_zh,
-            crate::Language::En => &level.name_en,
+            _ => &level.name_en,
         }
     }
 }

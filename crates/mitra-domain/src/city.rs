@@ -220,19 +220,31 @@ pub struct City {
 }
 
 impl City {
-    /// The name to show a reader of `language`: Chinese where known for Chinese readers, English otherwise.
+    /// The name to show a reader of `language`: the Chinese name for Chinese readers, the local name for readers of
+    /// the city's local language (Thai names for Thai readers), where known; English otherwise.
     pub fn display_name(&self, language: Language) -> &str {
-        match language {
-            Language::ZhHans => self.name_zh.as_deref().unwrap_or(&self.name_en),
-            Language::En => &self.name_en,
-        }
+        self.name_in(language).unwrap_or(&self.name_en)
     }
 
     /// The language [`City::display_name`] is actually in for a reader of `language`.
     pub fn display_name_language(&self, language: Language) -> Language {
-        match (language, &self.name_zh) {
-            (Language::ZhHans, Some(_)) => Language::ZhHans,
-            _ => Language::En,
+        if self.name_in(language).is_some() {
+            language
+        } else {
+            Language::En
+        }
+    }
+
+    /// The city's name in `language` when Mitra knows it.
+    fn name_in(&self, language: Language) -> Option<&str> {
+        match language {
+            Language::En => Some(&self.name_en),
+            Language::ZhHans => self.name_zh.as_deref(),
+            other => self
+                .name_local
+                .as_ref()
+                .filter(|(_, tag)| Language::of_tag(tag) == Some(other))
+                .map(|(name, _)| name.as_str()),
         }
     }
 
@@ -298,11 +310,11 @@ pub struct Country {
 }
 
 impl Country {
-    /// The name to show a reader of `language`.
+    /// The name to show a reader of `language`: Chinese for Chinese readers where known, English otherwise.
     pub fn display_name(&self, language: Language) -> &str {
         match language {
             Language::ZhHans => self.name_zh.as_deref().unwrap_or(&self.name_en),
-            Language::En => &self.name_en,
+            _ => &self.name_en,
         }
     }
 }

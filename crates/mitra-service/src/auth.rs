@@ -509,6 +509,28 @@ impl Mitra {
         Ok(account)
     }
 
+    /// Remembers `language` as the signed-in account's interface language, when a signed-in reader chooses one with
+    /// the language switch; nothing for other readers, or when the account already reads it.
+    pub async fn remember_language(
+        &self,
+        actor: &mitra_domain::Actor,
+        language: Language,
+    ) -> Result<(), ServiceError> {
+        let Ok(who) = actor.signed_in() else {
+            return Ok(());
+        };
+        let Some(id) = who.account() else {
+            return Ok(());
+        };
+        let mut account = self.store.find_account(id).await?;
+        if account.language == language.tag() {
+            return Ok(());
+        }
+        account.language = language.tag().into();
+        self.store.update_account(&account, who.stamp()).await?;
+        Ok(())
+    }
+
     /// Creates an API token for the signed-in account; the secret is returned once and only its hash is kept.
     pub async fn create_api_token(
         &self,

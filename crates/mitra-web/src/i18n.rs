@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use fluent_templates::fluent_bundle::FluentValue;
@@ -63,6 +63,11 @@ pub fn translate_args(language: Language, key: &str, values: &[(&'static str, St
         .unwrap_or_else(|| key.to_owned())
 }
 
+/// A `?lang=` the interface does not speak, as asked (clipped): the page says so and is shown in the language the
+/// other preferences choose.
+#[derive(Debug, Clone)]
+pub struct UnavailableLanguage(pub String);
+
 /// The language chosen for this request, put there by [`negotiate_language`].
 #[derive(Debug, Clone, Copy)]
 pub struct Lang(pub Language);
@@ -111,30 +116,32 @@ pub fn language_cookie(language: Language) -> Option<HeaderValue> {
     .ok()
 }
 
-/// Chooses the language, remembers an explicit choice in a cookie, refuses an unsupported `?lang=` with a 400 page,
-/// and renders [`PageError`]s in the chosen language.
-pub async fn negotiate_language(mut request: Request, next: Next) -> Response {
-    let explicit = match query_lang(&request).map(|raw| Language::parse(&raw)) {
-        Some(Ok(language)) => Some(language),
-        Some(Err(e)) => {
-            let error = PageError {
-                status: StatusCode::BAD_REQUEST,
-                detail: Some(e.to_string()),
-            };
-            return ui::error_page(Language::En, &error);
-        }
-        None => None,
-    };
+/// Chooses the language — `?lang=`, then the signed-in account's setting, then the cookie, then `Accept-Language`,
+/// then English — and renders [`PageError`]s in it. An explicit choice is remembered: in a cookie, and as the
+/// account's setting when the reader is signed in (so the switch keeps working from page to page). A `?lang=` the
+/// interface does not speak is not an error: the other preferences choose, and the page says that the language asked
+/// for is not available ([`UnavailableLanguage`]).
+pub async fn negotiate_language(
+    axum::extract::State(mitra): axum::extract::State<mitra_service::Mitra>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let asked = query_lang(&request);
+    let explicit = asked.as_deref().and_then(|raw| Language::parse(raw).ok());
+    if let Some(raw) = asked.filter(|_| explicit.is_none()) {
+        let clipped: String = raw.chars().take(24).collect();
+        request
+            .extensions_mut()
+            .insert(UnavailableLanguage(clipped));
+    }
+    let auth = request.extensions().get::<crate::auth::Auth>();
+    let actor = auth.map(|auth| auth.actor.clone());
+    let account_language = auth
+        .and_then(|auth| auth.account.as_ref())
+        .and_then(|account| Language::parse(&account.language).ok());
     let language = explicit
+        .or(account_language)
         .or_else(|| cookie_lang(&request))
-        .or_else(|| {
-            // The signed-in account's own choice, from its settings.
-            request
-                .extensions()
-                .get::<crate::auth::Auth>()
-                .and_then(|auth| auth.account.as_ref())
-                .and_then(|account| Language::parse(&account.language).ok())
-        })
         .or_else(|| {
             request
                 .headers()
@@ -148,6 +155,21 @@ pub async fn negotiate_language(mut request: Request, next: Next) -> Response {
     if let Some(error) = response.extensions().get::<PageError>().cloned() {
         response = ui::error_page(language, &error);
     }
+    // A page read in a language chosen explicitly keeps it for the signed-in reader (a file downloaded with a
+    // `lang` of its own, such as a template, does not).
+    let is_page = response.status().is_success()
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"));
+    if let (Some(language), Some(actor), true) = (explicit, &actor, is_page)
+        && account_language != Some(language)
+        && let Err(e) = mitra.remember_language(actor, language).await
+    {
+        // A courtesy: the page is shown in the language chosen all the same.
+        tracing::warn!(error = %e, "language.remember_failed");
+    }
     if let Some(value) = explicit.and_then(language_cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -157,11 +179,7 @@ pub async fn negotiate_language(mut request: Request, next: Next) -> Response {
     );
     response.headers_mut().insert(
         header::CONTENT_LANGUAGE,
-        HeaderValue::from_static(if language == Language::ZhHans {
-            "zh-Hans"
-        } else {
-            "en"
-        }),
+        HeaderValue::from_static(language.tag()),
     );
     response
 }
@@ -179,21 +197,64 @@ mod tests {
             .collect()
     }
 
+    /// Each message of a Fluent file with the variables (`$name`) it uses.
+    fn variables(file: &str) -> std::collections::BTreeMap<String, BTreeSet<String>> {
+        let mut out = std::collections::BTreeMap::new();
+        let mut current: Option<String> = None;
+        for line in file.lines() {
+            if line.starts_with('#') {
+                current = None;
+                continue;
+            }
+            if !line.starts_with([' ', '\t', '}'])
+                && let Some((key, _)) = line.split_once(" =")
+            {
+                current = Some(key.trim().to_owned());
+                out.insert(key.trim().to_owned(), BTreeSet::new());
+            }
+            if let Some(key) = &current {
+                let vars = out.entry(key.clone()).or_insert_with(BTreeSet::new);
+                for (i, _) in line.match_indices('$') {
+                    let name: String = line[i + 1..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    vars.insert(name);
+                }
+            }
+        }
+        out
+    }
+
+    fn locale_file(language: Language) -> String {
+        let path = format!(
+            "{}/../../locales/{}/main.ftl",
+            env!("CARGO_MANIFEST_DIR"),
+            language.tag()
+        );
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
     #[test]
-    fn every_english_message_has_a_chinese_translation_and_no_more() {
-        let en = keys(include_str!("../../../locales/en/main.ftl"));
-        let zh = keys(include_str!("../../../locales/zh-Hans/main.ftl"));
+    fn every_locale_has_every_english_message_with_its_variables_and_no_more() {
+        let en = variables(&locale_file(Language::En));
         assert!(en.len() > 50);
-        assert_eq!(
-            en.difference(&zh).collect::<Vec<_>>(),
-            Vec::<&String>::new(),
-            "missing in zh-Hans"
-        );
-        assert_eq!(
-            zh.difference(&en).collect::<Vec<_>>(),
-            Vec::<&String>::new(),
-            "only in zh-Hans"
-        );
+        for language in Language::ALL {
+            let file = locale_file(language);
+            let other = variables(&file);
+            let missing: Vec<_> = en.keys().filter(|k| !other.contains_key(*k)).collect();
+            assert!(missing.is_empty(), "missing in {language}: {missing:?}");
+            let extra: Vec<_> = other.keys().filter(|k| !en.contains_key(*k)).collect();
+            assert!(extra.is_empty(), "only in {language}: {extra:?}");
+            for (key, vars) in &en {
+                assert_eq!(&other[key], vars, "{language} {key}: the variables differ");
+            }
+            // Every message resolves in the language itself (a syntax error would make it fall back).
+            assert!(
+                fluent_templates::fluent_bundle::FluentResource::try_new(file).is_ok(),
+                "{language}: the file is not valid Fluent"
+            );
+        }
     }
 
     #[test]

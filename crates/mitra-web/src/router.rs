@@ -381,7 +381,10 @@ pub fn router(mitra: Mitra) -> Router {
     let pages = pages()
         .router
         .fallback(ui::not_found)
-        .layer(middleware::from_fn(i18n::negotiate_language))
+        .layer(middleware::from_fn_with_state(
+            mitra.clone(),
+            i18n::negotiate_language,
+        ))
         .layer(middleware::from_fn(move |request, next| {
             throttle::limit(throttle.clone(), request, next)
         }));

@@ -161,7 +161,7 @@ impl CitiesPage {
                     id: c.id.to_string(),
                     name: c.display_name(lang).to_owned(),
                     name_lang: c.display_name_language(lang).tag(),
-                    other_name: (lang == Language::ZhHans && c.name_zh.is_some())
+                    other_name: (c.display_name_language(lang) != Language::En)
                         .then(|| c.name_en.clone()),
                     country: country_name(countries, c.country, lang),
                     population: population_text(c, &l),

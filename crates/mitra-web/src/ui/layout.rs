@@ -39,6 +39,8 @@ pub struct Layout {
     pub csrf: String,
     /// A notice to show after a completed action (post/redirect/get), as a message key.
     pub notice: Option<String>,
+    /// When `?lang=` asked for a language the interface does not speak: the sentence that says so.
+    pub lang_note: Option<String>,
     /// Who is asking, for the page's service call.
     actor: Actor,
     /// The signed-in account, for pages about it.
@@ -102,6 +104,19 @@ impl FromRequestParts<Mitra> for Layout {
         let (query, notice) = query_and_notice(&parts.uri);
         // Like the banner, the count is a courtesy: a failure shows the page without it.
         let unread = mitra.unread_notifications(&auth.actor).await.unwrap_or(0);
+        let lang_note = parts
+            .extensions
+            .get::<crate::i18n::UnavailableLanguage>()
+            .map(|asked| {
+                crate::i18n::translate_args(
+                    lang,
+                    "language-unavailable",
+                    &[
+                        ("requested", asked.0.clone()),
+                        ("shown", lang.autonym().to_owned()),
+                    ],
+                )
+            });
         Ok(Self {
             lang,
             title: String::new(),
@@ -114,6 +129,7 @@ impl FromRequestParts<Mitra> for Layout {
             unread,
             csrf: auth.csrf_token.unwrap_or_default(),
             notice,
+            lang_note,
             actor: auth.actor,
             account: auth.account,
         })
@@ -158,6 +174,7 @@ impl Layout {
             unread: 0,
             csrf: String::new(),
             notice: None,
+            lang_note: None,
             actor: Actor::Anonymous,
             account: None,
         }

@@ -104,37 +104,76 @@ async fn choosing_chinese_sets_a_cookie_that_later_pages_honour() {
 }
 
 #[tokio::test]
-async fn accept_language_picks_chinese_when_nothing_else_is_chosen() {
+async fn accept_language_picks_the_best_language_the_interface_speaks() {
     let app = spawn_app().await;
+    for (header, lang) in [
+        ("de-DE, zh-CN;q=0.8, en;q=0.5", "zh-Hans"),
+        ("th-TH, zh-CN;q=0.8", "th"),
+        ("vi-VN", "vi"),
+        ("tl-PH", "fil"),
+        ("zh-SG", "zh-Hans"),
+        ("de-DE, fr;q=0.5", "en"),
+    ] {
+        let response = app.get_with("/standards", "accept-language", header).await;
+        assert_eq!(
+            response.headers()["content-language"].to_str().ok(),
+            Some(lang),
+            "{header}"
+        );
+        let html = response.text().await.expect("html");
+        assert!(
+            html.contains(&format!(r#"<html lang="{lang}">"#)),
+            "{header} reads {lang}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unavailable_language_shows_the_page_in_another_and_says_so() {
+    let app = spawn_app().await;
+    let html = app.get_page("/cities?lang=xx", 200).await;
+    assert!(html.contains(r#"<html lang="en">"#));
+    assert!(html.contains("The language “xx” is not available; this page is shown in English."));
+    // The other preferences still choose, and the note speaks the language they chose.
     let html = app
-        .get_with(
-            "/standards",
-            "accept-language",
-            "th-TH, zh-CN;q=0.8, en;q=0.5",
-        )
+        .get_with("/cities?lang=fr", "cookie", "mitra_lang=zh-Hans")
         .await
         .text()
         .await
         .expect("html");
     assert!(html.contains(r#"<html lang="zh-Hans">"#));
-    let html = app
-        .get_with("/standards", "accept-language", "th-TH")
-        .await
-        .text()
-        .await
-        .expect("html");
-    assert!(
-        html.contains(r#"<html lang="en">"#),
-        "unsupported languages fall back to English"
-    );
+    assert!(html.contains("界面暂不支持语言“fr”"));
+    // What was asked is shown as text, never as markup.
+    let html = app.get_page("/cities?lang=%3Cscript%3E", 200).await;
+    assert!(!html.contains("<script>"));
+    // Every language of the switch is offered, each named in itself.
+    for name in [
+        "English",
+        "简体中文",
+        "Bahasa Indonesia",
+        "Bahasa Melayu",
+        "Filipino",
+        "Tiếng Việt",
+        "ไทย",
+        "ខ្មែរ",
+        "ລາວ",
+        "မြန်မာ",
+        "தமிழ்",
+    ] {
+        assert!(html.contains(name), "{name} in the switch");
+    }
 }
 
 #[tokio::test]
-async fn an_unsupported_language_code_is_a_400_page_naming_the_supported_ones() {
+async fn thai_readers_see_thai_city_names_with_the_english_one_beside() {
     let app = spawn_app().await;
-    let html = app.get_page("/cities?lang=xx", 400).await;
-    assert!(html.contains("lang"));
-    assert!(html.contains("zh-Hans"));
+    let html = app.get_page("/cities/bangkok?lang=th", 200).await;
+    assert!(html.contains(r#"<html lang="th">"#));
+    assert!(
+        html.contains(r#"<h1 lang="th">กรุงเทพ</h1>"#),
+        "{}",
+        &html[..2000.min(html.len())]
+    );
 }
 
 /// Asserts that a Chinese page shows no interface string in English (content without a Chinese version, marked
@@ -484,5 +523,56 @@ async fn verifiers_review_submitted_values_and_admins_edit_the_crosswalk_on_indi
     assert!(
         !anonymous.contains("/crosswalk/delete"),
         "only platform admins see the edit forms"
+    );
+}
+
+#[tokio::test]
+async fn a_signed_in_readers_choice_of_language_is_kept_in_the_account_and_wins_over_the_cookie() {
+    let app = spawn_app_with(None, true).await;
+    let member =
+        crate::Browser::signed_in(&app, "member@demo.mitra.invalid", "demo-password-member").await;
+    let page = member
+        .get(&app, "/cities?lang=th")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains(r#"<html lang="th">"#));
+    // The next page, without `?lang=` and without the language cookie, reads the account's setting.
+    let next = member
+        .get(&app, "/standards")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        next.contains(r#"<html lang="th">"#),
+        "the account keeps the choice"
+    );
+    let cookies = format!(
+        "{}; mitra_lang=en",
+        member.cookie.clone().expect("a session cookie")
+    );
+    let response = app
+        .client
+        .get(app.url("/standards"))
+        .header("cookie", cookies)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        response.headers()["content-language"].to_str().ok(),
+        Some("th"),
+        "the account's setting comes before the cookie"
+    );
+    let settings = member
+        .get(&app, "/account")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        settings.contains(r#"value="th" lang="th" selected"#),
+        "the settings show it"
     );
 }
