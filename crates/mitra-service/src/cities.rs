@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use mitra_domain::entry::{Challenge, Details};
 use mitra_domain::peers::Grouping;
-use mitra_domain::reference::{CoastDistances, parse_coast_distances};
+use mitra_domain::reference::{
+    CoastDistances, CountryNames, parse_coast_distances, parse_country_names,
+};
 use mitra_domain::{City, CityFilter, CityId, Country, EntryKind, PageRequest, PopulationPoint};
 
 use crate::{Mitra, ServiceError};
@@ -51,6 +53,19 @@ pub struct CityDetail {
     pub populations: Vec<PopulationPoint>,
     /// The distance from its point to the sea coast in kilometres, when known ([`coast_distances`]).
     pub coast_km: Option<f64>,
+}
+
+/// The countries' names in the interface languages other than English and Chinese (`data/country_names.csv`, from
+/// Unicode CLDR 49), read once.
+pub fn country_names() -> &'static CountryNames {
+    static NAMES: std::sync::OnceLock<CountryNames> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        parse_country_names(
+            "country_names.csv",
+            include_str!("../../../data/country_names.csv"),
+        )
+        .unwrap_or_default()
+    })
 }
 
 /// The shipped distances of the cities to the sea coast (`data/cities/city_coast.csv`), read once; a city loaded

@@ -43,7 +43,7 @@ pub use auth::{
     one_time_password,
 };
 pub use boundaries::{Boundary, boundaries};
-pub use cities::{CityDetail, CityListQuery, CityNeeds, CityOverview, CityPage};
+pub use cities::{CityDetail, CityListQuery, CityNeeds, CityOverview, CityPage, country_names};
 pub use enrolment::{Enrolled, Seats, Standing};
 pub use entries::{
     EntryDetail, EntryImportReport, EntryPermissions, Found, MAX_EXPORT, MAX_SEARCH_LIMIT,

@@ -659,6 +659,22 @@ mod tests {
         assert_eq!(data.focus_areas.len(), 6);
         assert!(data.crosswalk.len() >= 50);
         assert_eq!(data.countries.len(), 11);
+        // Every country has its name in every interface language besides English and Chinese.
+        let names = crate::cities::country_names();
+        for country in &data.countries {
+            for language in mitra_domain::Language::ALL {
+                if !matches!(
+                    language,
+                    mitra_domain::Language::En | mitra_domain::Language::ZhHans
+                ) {
+                    assert!(
+                        names.name(country.code, language).is_some(),
+                        "{} {language}",
+                        country.code
+                    );
+                }
+            }
+        }
         // Every shipped city has its distance to the sea coast, and only those.
         let coast = crate::cities::coast_distances();
         assert_eq!(coast.len(), data.cities.len());

@@ -189,9 +189,69 @@ pub fn parse_countries(file: &str, text: &str) -> Result<Vec<Country>, RowError>
     Ok(countries)
 }
 
+/// The countries' names in the interface languages other than English and Chinese (`country_names.csv`: `iso2,
+/// lang, name`, from Unicode CLDR).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CountryNames {
+    names: std::collections::BTreeMap<(CountryCode, crate::Language), String>,
+}
+
+impl CountryNames {
+    /// The name of `code` in `language`, when the file has it.
+    pub fn name(&self, code: CountryCode, language: crate::Language) -> Option<&str> {
+        self.names.get(&(code, language)).map(String::as_str)
+    }
+
+    /// The name of `country` for a reader of `language`: the file's name in that language, else
+    /// [`Country::display_name`] (Chinese or English).
+    pub fn display_name<'a>(&'a self, country: &'a Country, language: crate::Language) -> &'a str {
+        self.name(country.code, language)
+            .unwrap_or_else(|| country.display_name(language))
+    }
+}
+
+/// Parses the countries' names in the interface languages; a language the interface does not speak is refused.
+pub fn parse_country_names(file: &str, text: &str) -> Result<CountryNames, RowError> {
+    let mut out = CountryNames::default();
+    CsvRows::new(file, text, &["iso2", "lang", "name"])?.for_each(|row| {
+        let code = CountryCode::parse(row.required("iso2")?).map_err(|e| row.invalid("iso2", e))?;
+        let lang = row.required("lang")?;
+        let language = crate::Language::of_tag(lang)
+            .filter(|l| l.tag() == lang)
+            .ok_or_else(|| row.error("lang", "is not a language tag of the interface"))?;
+        out.names
+            .insert((code, language), row.required("name")?.to_owned());
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn country_names_are_found_per_language_and_fall_back_to_english_or_chinese() {
+        let names = parse_country_names("n.csv", "iso2,lang,name\nTH,th,ไทย\n").expect("parses");
+        let thailand = Country {
+            code: CountryCode::parse("TH").expect("th"),
+            iso3: "THA".into(),
+            name_en: "Thailand".into(),
+            name_zh: Some("泰国".into()),
+            region: "asean".into(),
+        };
+        assert_eq!(names.display_name(&thailand, crate::Language::Th), "ไทย");
+        assert_eq!(
+            names.display_name(&thailand, crate::Language::ZhHans),
+            "泰国"
+        );
+        assert_eq!(
+            names.display_name(&thailand, crate::Language::Km),
+            "Thailand"
+        );
+        let bad = parse_country_names("n.csv", "iso2,lang,name\nTH,xx,X\n").expect_err("xx");
+        assert_eq!((bad.line, bad.field.as_str()), (2, "lang"));
+    }
 
     const HEADER: &str = "id,name_en,name_zh,name_local,local_lang,country,admin1,latitude,longitude,timezone,\
                           population,population_year,population_source,networks,geonames_id,wup_city_code\n";

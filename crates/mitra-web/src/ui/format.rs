@@ -81,7 +81,14 @@ pub fn country_name(countries: &[Country], code: CountryCode, lang: Language) ->
     countries
         .iter()
         .find(|c| c.code == code)
-        .map_or_else(|| code.to_string(), |c| c.display_name(lang).to_owned())
+        .map_or_else(|| code.to_string(), |c| country_display(c, lang))
+}
+
+/// A country's name for a reader of `lang`: from Unicode CLDR in the languages of ASEAN, else Chinese or English.
+pub fn country_display(country: &Country, lang: Language) -> String {
+    mitra_service::country_names()
+        .display_name(country, lang)
+        .to_owned()
 }
 
 /// An organisation's name for a reader of `lang`: the Chinese name for Chinese readers when there is one.

@@ -227,7 +227,7 @@ pub fn reason_text(reason: &Reason, places: &Places, l: &Layout) -> String {
                 "country",
                 places.countries.get(country.as_str()).map_or_else(
                     || country.to_string(),
-                    |c| c.display_name(l.lang).to_owned(),
+                    |c| super::format::country_display(c, l.lang),
                 ),
             )],
         ),

@@ -174,7 +174,7 @@ impl OpportunitiesPage {
             .map(|c| {
                 (
                     c.code.to_string(),
-                    c.display_name(l.lang).to_owned(),
+                    super::format::country_display(c, l.lang),
                     q.countries.contains(&c.code),
                 )
             })

@@ -440,7 +440,7 @@ fn days(from: time::Date, to: Option<time::Date>) -> String {
 fn holiday_text(places: &Places, h: &mitra_service::HolidayWarning, lang: Language) -> String {
     let country = places.countries.get(h.country.as_str()).map_or_else(
         || h.country.to_string(),
-        |c| c.display_name(lang).to_owned(),
+        |c| super::format::country_display(c, lang),
     );
     format!("{}: {} ({country})", h.day, h.name)
 }

@@ -87,10 +87,10 @@ fn language_name(tag: &str) -> String {
 fn value_label(dimension: Dimension, value: &str, places: &Places, lang: Language) -> String {
     match dimension {
         Dimension::Kind => translate(lang, &format!("entry-kind-{value}")),
-        Dimension::Country => places
-            .countries
-            .get(value)
-            .map_or_else(|| value.to_owned(), |c| c.display_name(lang).to_owned()),
+        Dimension::Country => places.countries.get(value).map_or_else(
+            || value.to_owned(),
+            |c| super::format::country_display(c, lang),
+        ),
         Dimension::City => places
             .city(value)
             .map_or_else(|| value.to_owned(), |c| c.display_name(lang).to_owned()),

@@ -483,10 +483,10 @@ fn detail_facts(details: &Details, l: &Layout, places: &Places) -> Vec<(String, 
                     countries
                         .iter()
                         .map(|c| {
-                            places
-                                .countries
-                                .get(c)
-                                .map_or_else(|| c.clone(), |n| n.display_name(l.lang).to_owned())
+                            places.countries.get(c).map_or_else(
+                                || c.clone(),
+                                |n| crate::ui::format::country_display(n, l.lang),
+                            )
                         })
                         .collect(),
                     ", ",
