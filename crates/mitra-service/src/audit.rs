@@ -88,6 +88,37 @@ impl Mitra {
         Ok(self.store.search_audit(&query.filter(limit)?).await?)
     }
 
+    /// The people behind the accounts that acted in `entries` (`account:<id>` → display name), for platform admins;
+    /// an account deleted since is left out, so the page shows its id.
+    pub async fn audit_actor_names(
+        &self,
+        actor: &Actor,
+        entries: &[AuditEntry],
+    ) -> Result<std::collections::HashMap<String, String>, ServiceError> {
+        actor.platform_admin_view()?;
+        let mut names = std::collections::HashMap::new();
+        for e in entries {
+            if names.contains_key(&e.actor) {
+                continue;
+            }
+            let Some(id) = e
+                .actor
+                .strip_prefix("account:")
+                .and_then(|id| mitra_domain::AccountId::parse(id).ok())
+            else {
+                continue;
+            };
+            match self.store.find_account(&id).await {
+                Ok(account) => {
+                    names.insert(e.actor.clone(), account.display_name);
+                }
+                Err(mitra_store::StoreError::NotFound { .. }) => {}
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Ok(names)
+    }
+
     /// Every audit entry matching the query as CSV (platform admins only), up to 100 000 rows.
     pub async fn export_audit_csv(
         &self,

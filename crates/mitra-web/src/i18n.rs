@@ -52,11 +52,18 @@ pub fn translate_with(
         .unwrap_or_else(|| key.to_owned())
 }
 
-/// The message `key` in `language` with text arguments.
+/// The message `key` in `language` with text arguments. `count` is the argument plural selectors choose by: when it
+/// is a whole number it is passed as a number, so that "1" picks the `one` form where the language has one.
 pub fn translate_args(language: Language, key: &str, values: &[(&'static str, String)]) -> String {
     let args: HashMap<Cow<'static, str>, FluentValue<'_>> = values
         .iter()
-        .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(value.clone())))
+        .map(|(name, value)| {
+            let value = match value.parse::<u64>() {
+                Ok(n) if *name == "count" => FluentValue::from(n as f64),
+                _ => FluentValue::from(value.clone()),
+            };
+            (Cow::Borrowed(*name), value)
+        })
         .collect();
     LOCALES
         .try_lookup_with_args(&identifier(language), key, &args)
@@ -301,5 +308,22 @@ mod tests {
         assert_eq!(translate(Language::En, "nav-cities"), "Cities");
         assert_ne!(translate(Language::ZhHans, "nav-cities"), "Cities");
         assert!(translate_with(Language::En, "cities-count", "count", 3).contains('3'));
+        // A count given among text arguments still picks the singular.
+        assert_eq!(
+            translate_args(
+                Language::En,
+                "search-count",
+                &[("count", "1".into()), ("query", "flood".into())]
+            ),
+            "One entry matches “flood”."
+        );
+        assert_eq!(
+            translate_args(
+                Language::En,
+                "search-count",
+                &[("count", "2".into()), ("query", "flood".into())]
+            ),
+            "2 entries match “flood”."
+        );
     }
 }

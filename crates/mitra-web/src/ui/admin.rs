@@ -154,6 +154,8 @@ struct AuditPage {
     l: Layout,
     params: AuditParams,
     entries: Vec<AuditEntry>,
+    /// Per entry: when, to the minute, and who, by name where the account is known.
+    rows: Vec<(String, String)>,
     csv_href: String,
     older_href: Option<String>,
 }
@@ -161,7 +163,25 @@ struct AuditPage {
 impl AuditPage {
     /// A page of audit `entries` found with `params`; `filters` is the query string that found them, without
     /// `before` and `lang`, for the export and the next page.
-    fn build(l: Layout, params: AuditParams, entries: Vec<AuditEntry>, filters: &str) -> Self {
+    fn build(
+        l: Layout,
+        params: AuditParams,
+        entries: Vec<AuditEntry>,
+        names: &std::collections::HashMap<String, String>,
+        filters: &str,
+    ) -> Self {
+        let rows = entries
+            .iter()
+            .map(|e| {
+                (
+                    super::format::minute_utc(e.occurred_at),
+                    names
+                        .get(&e.actor)
+                        .cloned()
+                        .unwrap_or_else(|| e.actor.clone()),
+                )
+            })
+            .collect();
         let older_href = (entries.len() == AUDIT_PAGE as usize)
             .then(|| {
                 entries
@@ -173,6 +193,7 @@ impl AuditPage {
             l: l.titled("admin", "admin-audit-heading"),
             params,
             entries,
+            rows,
             csv_href: format!("/admin/audit.csv?{filters}"),
             older_href,
         }
@@ -199,10 +220,12 @@ pub async fn show_audit(
     let entries = mitra
         .search_audit(l.actor(), &params.query(), AUDIT_PAGE)
         .await?;
+    let names = mitra.audit_actor_names(l.actor(), &entries).await?;
     Ok(render(&AuditPage::build(
         l,
         params,
         entries,
+        &names,
         &audit_filters(&uri),
     )))
 }

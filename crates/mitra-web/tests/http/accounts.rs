@@ -493,6 +493,11 @@ async fn every_write_leaves_an_audit_record_with_its_actor() {
             .await
             .expect("html");
         assert!(page.contains("green-mekong"));
+        // People are named, not their account ids, and times are given to the minute.
+        assert!(page.contains("<td title=\"account:"), "the id stays at hand");
+        assert!(page.contains(">Demo editor</td>"), "the editor who wrote it, by name");
+        assert!(!page.contains(">account:"), "no account id as the visible name");
+        assert!(page.contains(" UTC</td>"));
         assert_eq!(
             browser
                 .get(&app, "/admin/audit?from=yesterday")
