@@ -35,10 +35,15 @@
 //                          editor accepts ("Accept to discuss"), records the signing, uploads the signed
 //                          agreement (a link to download it appears) and logs a festival on 1 October,
 //                          which the page flags as a public holiday; the status reads Active.
+//  12. Scripts        -> full-page screenshots of seven main pages in English, Chinese, Thai and Burmese go to
+//                          target/screenshots/; the Chinese, Thai, Khmer, Lao, Burmese and Tamil names of the
+//                          language switch, and Thai and Burmese headings, are drawn with fonts that fontconfig
+//                          says cover those scripts (so no glyph falls back to an empty box).
 //   Also: no uncaught JavaScript errors on any page visited.
 //
 // On failure a screenshot is written to target/browser-smoke-failure.png.
 
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -107,6 +112,77 @@ const h1Text = async (page) => {
   if (!(await h1.isVisible())) return '(h1 missing or hidden)';
   return (await h1.innerText()).trim();
 };
+
+// The font families fontconfig says cover `lang` (every name of each family).
+function familiesFor(lang) {
+  const out = execFileSync('fc-list', [`:lang=${lang}`, 'family'], { encoding: 'utf8' });
+  return new Set(out.split('\n').flatMap((line) => line.split(',')).map((f) => f.trim()).filter(Boolean));
+}
+
+const SCRIPTS = [
+  // [language tag in Mitra, fontconfig language, a page in it]
+  ['zh-Hans', 'zh-cn'],
+  ['th', 'th'],
+  ['km', 'km'],
+  ['lo', 'lo'],
+  ['my', 'my'],
+  ['ta', 'ta'],
+];
+const SCREENSHOT_LANGS = ['en', 'zh-Hans', 'th', 'my'];
+const SCREENSHOT_PAGES = [
+  ['home', '/'],
+  ['cities', '/cities'],
+  ['city', '/cities/bangkok'],
+  ['search', '/search?q=flood'],
+  ['standards', '/standards'],
+  ['partnerships', '/partnerships'],
+  ['opportunities', '/opportunities'],
+];
+
+async function checkScripts(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('DOM.enable');
+  await cdp.send('CSS.enable');
+  const fontsOf = async (selector) => {
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    if (!nodeId) throw new CheckFailure(`no element ${selector}`);
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    return fonts.map((f) => f.familyName);
+  };
+  const shots = join(REPO_ROOT, 'target', 'screenshots');
+  mkdirSync(shots, { recursive: true });
+  for (const lang of SCREENSHOT_LANGS) {
+    for (const [name, path] of SCREENSHOT_PAGES) {
+      await gotoOk(page, `${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
+      await page.screenshot({ path: join(shots, `${lang}-${name}.png`), fullPage: true });
+    }
+  }
+  pass(`${SCREENSHOT_LANGS.length * SCREENSHOT_PAGES.length} full-page screenshots in target/screenshots`);
+  for (const [tag, fc] of SCRIPTS) {
+    const covering = familiesFor(fc);
+    const used = await fontsOf(`nav.lang-switch a[lang="${tag}"]`);
+    const missing = used.filter((f) => !covering.has(f));
+    if (used.length === 0 || missing.length > 0) {
+      throw new CheckFailure(
+        `the language switch's ${tag} is drawn with ${JSON.stringify(used)}; ${JSON.stringify(missing)} lack its script`,
+      );
+    }
+    pass(`script ${tag}: drawn with ${used.join(', ')}, which cover it`);
+  }
+  // A whole heading in Thai and in Burmese, on pages in those languages.
+  for (const [tag, fc] of [['th', 'th'], ['my', 'my']]) {
+    await gotoOk(page, `/partnerships?lang=${tag}`);
+    const covering = familiesFor(fc);
+    const used = await fontsOf('h1');
+    const scriptFonts = used.filter((f) => covering.has(f));
+    if (scriptFonts.length === 0) {
+      throw new CheckFailure(`the ${tag} heading is drawn with ${JSON.stringify(used)}, none of which covers ${tag}`);
+    }
+    pass(`${tag} heading drawn with ${used.join(', ')}`);
+  }
+  await cdp.detach();
+}
 
 async function run(page) {
   // 1. Home page, English by default.
@@ -436,6 +512,11 @@ async function run(page) {
     page.locator('#activities .warning').count(), (n) => n >= 1);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForLoadState('load');
+
+  // 12. Scripts: the main pages in Latin, Han, Thai and Burmese script are saved as full-page screenshots for review
+  //     (target/screenshots/, not kept by git), and every script of the language switch is drawn with a font that has
+  //     its letters — never the empty boxes of a missing glyph.
+  await checkScripts(page);
 
   if (pageErrors.length > 0) {
     throw new CheckFailure(`uncaught JavaScript errors:\n  ${pageErrors.join('\n  ')}`);
