@@ -142,8 +142,25 @@ basis-derived = Derived by an analyst, to be reviewed
 
 ## API reference
 api-title = API reference
-api-intro = The JSON API lives under /api/v1. Its OpenAPI 3.1 document is at /api/v1/openapi.json.
-api-noscript = The interactive reference needs JavaScript. The OpenAPI document itself is plain JSON.
+api-intro = The JSON API lives under /api/v1. Its OpenAPI 3.1 document is at
+api-auth = Reading needs no account. Writing needs an API token, made on your account page and sent as the header Authorization: Bearer followed by the token; a read-only token is refused writes.
+api-contents = Contents
+api-operations = { $count ->
+    [one] one operation
+   *[other] { $count } operations
+}
+api-parameters = Parameters
+api-request-body = Request body
+api-body-fields = Fields of the body
+api-responses = Answers
+api-column-name = Name
+api-column-in = In
+api-column-type = Type
+api-column-required = Required
+api-column-description = Description
+api-column-status = Status
+api-required = yes
+api-needs-token = Needs an API token that may write.
 
 ## Errors
 error-not-found-title = Page not found

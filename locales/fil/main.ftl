@@ -142,8 +142,25 @@ basis-derived = Hinango ng isang analyst, kailangang suriin
 
 ## Sanggunian ng API
 api-title = Sanggunian ng API
-api-intro = Ang JSON API ay nasa ilalim ng /api/v1. Ang dokumento nitong OpenAPI 3.1 ay nasa /api/v1/openapi.json.
-api-noscript = Kailangan ng JavaScript ang interaktibong sanggunian. Ang dokumentong OpenAPI mismo ay simpleng JSON.
+api-intro = Ang JSON API ay nasa ilalim ng /api/v1. Ang OpenAPI 3.1 na dokumento nito ay nasa
+api-auth = Hindi kailangan ng account para magbasa. Para sumulat, kailangan ng API token na ginawa sa pahina ng iyong account at ipinapadala bilang header na Authorization: Bearer kasunod ang token; tinatanggihan ang pagsulat ng token na pambasa lamang.
+api-contents = Nilalaman
+api-operations = { $count ->
+    [one] { $count } operasyon
+   *[other] { $count } operasyon
+}
+api-parameters = Mga parameter
+api-request-body = Katawan ng kahilingan
+api-body-fields = Mga field ng katawan
+api-responses = Mga sagot
+api-column-name = Pangalan
+api-column-in = Saan
+api-column-type = Uri
+api-column-required = Kailangan
+api-column-description = Paglalarawan
+api-column-status = Status
+api-required = kailangan
+api-needs-token = Kailangan ng API token na may pahintulot na sumulat.
 
 ## Mga error
 error-not-found-title = Hindi nahanap ang pahina

@@ -141,8 +141,24 @@ basis-derived = Diturunkan oleh analis, perlu ditinjau
 
 ## Referensi API
 api-title = Referensi API
-api-intro = API JSON tersedia di /api/v1. Dokumen OpenAPI 3.1-nya ada di /api/v1/openapi.json.
-api-noscript = Referensi interaktif memerlukan JavaScript. Dokumen OpenAPI itu sendiri berupa JSON biasa.
+api-intro = API JSON berada di bawah /api/v1. Dokumen OpenAPI 3.1-nya ada di
+api-auth = Membaca tidak memerlukan akun. Menulis memerlukan token API, dibuat di halaman akun Anda dan dikirim sebagai header Authorization: Bearer diikuti token; token baca-saja ditolak untuk menulis.
+api-contents = Daftar isi
+api-operations = { $count ->
+   *[other] { $count } operasi
+}
+api-parameters = Parameter
+api-request-body = Badan permintaan
+api-body-fields = Kolom badan permintaan
+api-responses = Jawaban
+api-column-name = Nama
+api-column-in = Letak
+api-column-type = Tipe
+api-column-required = Wajib
+api-column-description = Keterangan
+api-column-status = Status
+api-required = wajib
+api-needs-token = Memerlukan token API yang dapat menulis.
 
 ## Galat
 error-not-found-title = Halaman tidak ditemukan

@@ -141,8 +141,24 @@ basis-derived = កំណត់ដោយអ្នកវិភាគ ត្រូ
 
 ## API reference
 api-title = ឯកសារយោង API
-api-intro = JSON API ស្ថិតនៅក្រោម /api/v1 ។ ឯកសារ OpenAPI 3.1 របស់វាស្ថិតនៅ /api/v1/openapi.json ។
-api-noscript = ឯកសារយោងអន្តរកម្មត្រូវការ JavaScript។ ឯកសារ OpenAPI ខ្លួនវាផ្ទាល់ គឺជា JSON ធម្មតា។
+api-intro = API JSON ស្ថិតនៅក្រោម /api/v1 ។ ឯកសារ OpenAPI 3.1 របស់វានៅ
+api-auth = ការអានមិនត្រូវការគណនីទេ។ ការសរសេរត្រូវការថូខឹន API ដែលបង្កើតនៅទំព័រគណនីរបស់អ្នក ហើយផ្ញើជាក្បាល Authorization: Bearer បន្តដោយថូខឹន។ ថូខឹនសម្រាប់តែអានមិនអាចសរសេរបានទេ។
+api-contents = មាតិកា
+api-operations = { $count ->
+   *[other] ប្រតិបត្តិការ { $count }
+}
+api-parameters = ប៉ារ៉ាម៉ែត្រ
+api-request-body = តួសំណើ
+api-body-fields = វាលនៃតួសំណើ
+api-responses = ចម្លើយ
+api-column-name = ឈ្មោះ
+api-column-in = ទីតាំង
+api-column-type = ប្រភេទ
+api-column-required = ចាំបាច់
+api-column-description = ការពិពណ៌នា
+api-column-status = ស្ថានភាព
+api-required = ចាំបាច់
+api-needs-token = ត្រូវការថូខឹន API ដែលអាចសរសេរបាន។
 
 ## Errors
 error-not-found-title = រកមិនឃើញទំព័រ

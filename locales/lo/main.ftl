@@ -141,8 +141,24 @@ basis-derived = ນັກວິເຄາະກຳນົດຂຶ້ນ, ລໍ�
 
 ## ເອກະສານອ້າງອີງ API (API reference)
 api-title = ເອກະສານອ້າງອີງ API
-api-intro = JSON API ຢູ່ພາຍໃຕ້ /api/v1. ເອກະສານ OpenAPI 3.1 ຢູ່ທີ່ /api/v1/openapi.json.
-api-noscript = ເອກະສານອ້າງອີງແບບໂຕ້ຕອບຕ້ອງໃຊ້ JavaScript. ສ່ວນເອກະສານ OpenAPI ເອງແມ່ນ JSON ທຳມະດາ.
+api-intro = API JSON ຢູ່ພາຍໃຕ້ /api/v1. ເອກະສານ OpenAPI 3.1 ຂອງມັນຢູ່ທີ່
+api-auth = ການອ່ານບໍ່ຕ້ອງມີບັນຊີ. ການຂຽນຕ້ອງໃຊ້ໂທເຄັນ API ທີ່ສ້າງຢູ່ໜ້າບັນຊີຂອງທ່ານ ແລະ ສົ່ງເປັນສ່ວນຫົວ Authorization: Bearer ຕາມດ້ວຍໂທເຄັນ; ໂທເຄັນທີ່ອ່ານໄດ້ຢ່າງດຽວຈະຂຽນບໍ່ໄດ້.
+api-contents = ສາລະບານ
+api-operations = { $count ->
+   *[other] { $count } ການດຳເນີນການ
+}
+api-parameters = ພາລາມິເຕີ
+api-request-body = ເນື້ອໃນຄຳຮ້ອງ
+api-body-fields = ຊ່ອງຂໍ້ມູນຂອງເນື້ອໃນຄຳຮ້ອງ
+api-responses = ຄຳຕອບ
+api-column-name = ຊື່
+api-column-in = ຕຳແໜ່ງ
+api-column-type = ປະເພດ
+api-column-required = ຈຳເປັນ
+api-column-description = ຄຳອະທິບາຍ
+api-column-status = ລະຫັດສະຖານະ
+api-required = ຈຳເປັນ
+api-needs-token = ຕ້ອງໃຊ້ໂທເຄັນ API ທີ່ຂຽນໄດ້.
 
 ## ຂໍ້ຜິດພາດ (Errors)
 error-not-found-title = ບໍ່ພົບໜ້ານີ້

@@ -141,8 +141,24 @@ basis-derived = Diperoleh oleh penganalisis, perlu disemak
 
 ## Rujukan API
 api-title = Rujukan API
-api-intro = API JSON terletak di bawah /api/v1. Dokumen OpenAPI 3.1nya terdapat di /api/v1/openapi.json.
-api-noscript = Rujukan interaktif memerlukan JavaScript. Dokumen OpenAPI itu sendiri ialah JSON biasa.
+api-intro = API JSON terletak di bawah /api/v1. Dokumen OpenAPI 3.1nya berada di
+api-auth = Membaca tidak memerlukan akaun. Menulis memerlukan token API, dibuat di halaman akaun anda dan dihantar sebagai pengepala Authorization: Bearer diikuti token; token baca sahaja tidak dibenarkan menulis.
+api-contents = Kandungan
+api-operations = { $count ->
+   *[other] { $count } operasi
+}
+api-parameters = Parameter
+api-request-body = Badan permintaan
+api-body-fields = Medan badan permintaan
+api-responses = Jawapan
+api-column-name = Nama
+api-column-in = Lokasi
+api-column-type = Jenis
+api-column-required = Wajib
+api-column-description = Keterangan
+api-column-status = Status
+api-required = wajib
+api-needs-token = Memerlukan token API yang boleh menulis.
 
 ## Ralat
 error-not-found-title = Halaman tidak ditemui

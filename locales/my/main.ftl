@@ -141,8 +141,24 @@ basis-derived = လေ့လာသုံးသပ်သူက ဆင့်ပွ
 
 ## API reference
 api-title = API ကိုးကားချက်
-api-intro = JSON API သည် /api/v1 အောက်တွင် ရှိသည်။ ၎င်း၏ OpenAPI 3.1 စာရွက်စာတမ်းသည် /api/v1/openapi.json တွင် ရှိသည်။
-api-noscript = အပြန်အလှန်အသုံးပြုနိုင်သော ကိုးကားချက်အတွက် JavaScript လိုအပ်သည်။ OpenAPI စာရွက်စာတမ်းကိုယ်တိုင်မှာ ရိုးရိုး JSON ဖြစ်သည်။
+api-intro = JSON API သည် /api/v1 အောက်တွင် ရှိသည်။ ၎င်း၏ OpenAPI 3.1 စာတမ်းမှာ
+api-auth = ဖတ်ရန် အကောင့်မလိုပါ။ ရေးရန် API တိုကင် လိုအပ်သည်- သင့်အကောင့်စာမျက်နှာတွင် ပြုလုပ်ပြီး Authorization: Bearer ခေါင်းစီးနောက်တွင် တိုကင်ကို ထည့်၍ ပို့ပါ။ ဖတ်ရန်သာ တိုကင်ဖြင့် မရေးနိုင်ပါ။
+api-contents = မာတိကာ
+api-operations = { $count ->
+   *[other] လုပ်ဆောင်ချက် { $count } ခု
+}
+api-parameters = ပါရာမီတာများ
+api-request-body = တောင်းဆိုချက် ကိုယ်ထည်
+api-body-fields = ကိုယ်ထည်၏ အကွက်များ
+api-responses = တုံ့ပြန်ချက်များ
+api-column-name = အမည်
+api-column-in = နေရာ
+api-column-type = အမျိုးအစား
+api-column-required = မဖြစ်မနေ
+api-column-description = ဖော်ပြချက်
+api-column-status = အခြေအနေကုဒ်
+api-required = မဖြစ်မနေ
+api-needs-token = ရေးနိုင်သော API တိုကင် လိုအပ်သည်။
 
 ## Errors
 error-not-found-title = စာမျက်နှာ မတွေ့ပါ

@@ -142,8 +142,25 @@ basis-derived = பகுப்பாய்வாளரால் வருவி
 
 ## API கையேடு (API reference)
 api-title = API கையேடு
-api-intro = JSON API, /api/v1 என்பதன் கீழ் உள்ளது. அதன் OpenAPI 3.1 ஆவணம் /api/v1/openapi.json இல் உள்ளது.
-api-noscript = ஊடாடும் கையேட்டுக்கு JavaScript தேவை. OpenAPI ஆவணம் சாதாரண JSON ஆகும்.
+api-intro = JSON API /api/v1 இன் கீழ் உள்ளது. அதன் OpenAPI 3.1 ஆவணம் இங்கே:
+api-auth = படிக்கக் கணக்கு தேவையில்லை. எழுத API டோக்கன் தேவை: உங்கள் கணக்குப் பக்கத்தில் உருவாக்கி, Authorization: Bearer தலைப்புடன் டோக்கனை அனுப்பவும்; படிக்க மட்டுமான டோக்கனால் எழுத முடியாது.
+api-contents = உள்ளடக்கம்
+api-operations = { $count ->
+    [one] { $count } செயல்பாடு
+   *[other] { $count } செயல்பாடுகள்
+}
+api-parameters = அளவுருக்கள்
+api-request-body = கோரிக்கை உடல்
+api-body-fields = உடலின் புலங்கள்
+api-responses = பதில்கள்
+api-column-name = பெயர்
+api-column-in = இடம்
+api-column-type = வகை
+api-column-required = கட்டாயம்
+api-column-description = விளக்கம்
+api-column-status = நிலைக் குறியீடு
+api-required = கட்டாயம்
+api-needs-token = எழுதக்கூடிய API டோக்கன் தேவை.
 
 ## பிழைகள் (Errors)
 error-not-found-title = பக்கம் கிடைக்கவில்லை

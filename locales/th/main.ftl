@@ -141,8 +141,24 @@ basis-derived = อนุมานโดยนักวิเคราะห์ 
 
 ## เอกสารอ้างอิง API
 api-title = เอกสารอ้างอิง API
-api-intro = JSON API อยู่ภายใต้ /api/v1 เอกสาร OpenAPI 3.1 อยู่ที่ /api/v1/openapi.json
-api-noscript = เอกสารอ้างอิงแบบโต้ตอบต้องใช้ JavaScript ส่วนเอกสาร OpenAPI เป็นไฟล์ JSON ธรรมดา
+api-intro = API แบบ JSON อยู่ภายใต้ /api/v1 เอกสาร OpenAPI 3.1 อยู่ที่
+api-auth = การอ่านไม่ต้องมีบัญชี การเขียนต้องใช้โทเค็น API ซึ่งสร้างได้ที่หน้าบัญชีของคุณ และส่งเป็นส่วนหัว Authorization: Bearer ตามด้วยโทเค็น โทเค็นแบบอ่านอย่างเดียวจะเขียนไม่ได้
+api-contents = สารบัญ
+api-operations = { $count ->
+   *[other] { $count } รายการ
+}
+api-parameters = พารามิเตอร์
+api-request-body = เนื้อหาคำขอ
+api-body-fields = ฟิลด์ของเนื้อหาคำขอ
+api-responses = การตอบกลับ
+api-column-name = ชื่อ
+api-column-in = ตำแหน่ง
+api-column-type = ชนิด
+api-column-required = จำเป็น
+api-column-description = คำอธิบาย
+api-column-status = รหัสสถานะ
+api-required = จำเป็น
+api-needs-token = ต้องใช้โทเค็น API ที่เขียนได้
 
 ## ข้อผิดพลาด
 error-not-found-title = ไม่พบหน้าที่ต้องการ

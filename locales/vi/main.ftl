@@ -141,8 +141,24 @@ basis-derived = Do chuyên viên phân tích suy ra, cần được rà soát
 
 ## Tài liệu tham chiếu API
 api-title = Tài liệu tham chiếu API
-api-intro = API JSON nằm tại /api/v1. Tài liệu OpenAPI 3.1 của API có tại /api/v1/openapi.json.
-api-noscript = Tài liệu tham chiếu tương tác cần JavaScript. Bản thân tài liệu OpenAPI là JSON thuần.
+api-intro = API JSON nằm dưới /api/v1. Tài liệu OpenAPI 3.1 của nó ở
+api-auth = Đọc không cần tài khoản. Ghi cần mã truy cập API, tạo trên trang tài khoản và gửi dưới dạng tiêu đề Authorization: Bearer kèm mã; mã chỉ đọc không được phép ghi.
+api-contents = Mục lục
+api-operations = { $count ->
+   *[other] { $count } thao tác
+}
+api-parameters = Tham số
+api-request-body = Nội dung yêu cầu
+api-body-fields = Các trường của nội dung
+api-responses = Phản hồi
+api-column-name = Tên
+api-column-in = Vị trí
+api-column-type = Kiểu
+api-column-required = Bắt buộc
+api-column-description = Mô tả
+api-column-status = Mã trạng thái
+api-required = bắt buộc
+api-needs-token = Cần mã truy cập API có quyền ghi.
 
 ## Lỗi
 error-not-found-title = Không tìm thấy trang

@@ -139,8 +139,24 @@ basis-derived = 由分析人员推导，有待审核
 
 ## API 参考
 api-title = API 参考
-api-intro = JSON API 位于 /api/v1 路径下。其 OpenAPI 3.1 文档位于 /api/v1/openapi.json。
-api-noscript = 交互式参考文档需要启用 JavaScript。OpenAPI 文档本身为纯 JSON 格式。
+api-intro = JSON API 位于 /api/v1 之下。其 OpenAPI 3.1 文档位于
+api-auth = 读取无需账户。写入需要 API 令牌：在账户页面创建，并以请求头 Authorization: Bearer 加令牌的方式发送；只读令牌不能写入。
+api-contents = 目录
+api-operations = { $count ->
+   *[other] { $count } 个操作
+}
+api-parameters = 参数
+api-request-body = 请求体
+api-body-fields = 请求体字段
+api-responses = 响应
+api-column-name = 名称
+api-column-in = 位置
+api-column-type = 类型
+api-column-required = 必填
+api-column-description = 说明
+api-column-status = 状态码
+api-required = 必填
+api-needs-token = 需要可写入的 API 令牌。
 
 ## 错误
 error-not-found-title = 页面未找到

@@ -39,12 +39,15 @@
 //                          target/screenshots/; the Chinese, Thai, Khmer, Lao, Burmese and Tamil names of the
 //                          language switch, and Thai and Burmese headings, are drawn with fonts that fontconfig
 //                          says cover those scripts (so no glyph falls back to an empty box).
+//  13. Accessibility  -> axe-core (npm) runs on fourteen main pages, the API reference among them, in English,
+//                          Chinese, Thai and Khmer: no critical or serious violation.
 //   Also: no uncaught JavaScript errors on any page visited.
 //
 // On failure a screenshot is written to target/browser-smoke-failure.png.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -182,6 +185,45 @@ async function checkScripts(page) {
     pass(`${tag} heading drawn with ${used.join(', ')}`);
   }
   await cdp.detach();
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_LANGS = ['en', 'zh-Hans', 'th', 'km'];
+const AXE_PAGES = [
+  '/',
+  '/cities',
+  '/cities/bangkok',
+  '/cities/bangkok/assessment',
+  '/search?q=flood',
+  '/standards',
+  '/standards/iso37120-2014',
+  '/indicators/iso37120-2014:8.1',
+  '/partnerships',
+  '/opportunities',
+  '/organisations',
+  '/login',
+  '/signup',
+  '/api',
+];
+
+async function checkAccessibility(page) {
+  for (const lang of AXE_LANGS) {
+    for (const path of AXE_PAGES) {
+      await gotoOk(page, `${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
+      // Evaluated through the browser's debugging protocol, which the page's Content-Security-Policy allows.
+      await page.evaluate(AXE_SOURCE);
+      const violations = await page.evaluate(async () => {
+        const result = await window.axe.run(document, { resultTypes: ['violations'] });
+        return result.violations
+          .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+          .map((v) => `${v.id} (${v.impact}) at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+      });
+      if (violations.length > 0) {
+        throw new CheckFailure(`axe on ${path} in ${lang}: ${violations.join(' | ')}`);
+      }
+    }
+  }
+  pass(`axe-core: no critical or serious violation on ${AXE_PAGES.length} pages in ${AXE_LANGS.join(', ')}`);
 }
 
 async function run(page) {
@@ -517,6 +559,10 @@ async function run(page) {
   //     (target/screenshots/, not kept by git), and every script of the language switch is drawn with a font that has
   //     its letters — never the empty boxes of a missing glyph.
   await checkScripts(page);
+
+  // 13. Accessibility: axe-core finds no critical or serious violation on the main pages (the API reference
+  //     included) in English, Chinese, Thai and Khmer.
+  await checkAccessibility(page);
 
   if (pageErrors.length > 0) {
     throw new CheckFailure(`uncaught JavaScript errors:\n  ${pageErrors.join('\n  ')}`);

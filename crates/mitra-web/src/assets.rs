@@ -12,21 +12,6 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/mitra.css"),
     ),
     (
-        "api-docs.js",
-        "text/javascript; charset=utf-8",
-        include_bytes!("../assets/api-docs.js"),
-    ),
-    (
-        "vendor/swagger-ui/swagger-ui-bundle.js",
-        "text/javascript; charset=utf-8",
-        include_bytes!("../assets/vendor/swagger-ui/swagger-ui-bundle.js"),
-    ),
-    (
-        "vendor/swagger-ui/swagger-ui.css",
-        "text/css; charset=utf-8",
-        include_bytes!("../assets/vendor/swagger-ui/swagger-ui.css"),
-    ),
-    (
         "search.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/search.js"),
