@@ -41,6 +41,7 @@
 //                          says cover those scripts (so no glyph falls back to an empty box).
 //  13. Accessibility  -> axe-core (npm) runs on fourteen main pages, the API reference among them, in English,
 //                          Chinese, Thai and Khmer: no critical or serious violation.
+//  14. Narrow screens -> at 390 px wide, the same pages in English, Chinese and Thai do not scroll sideways.
 //   Also: no uncaught JavaScript errors on any page visited.
 //
 // On failure a screenshot is written to target/browser-smoke-failure.png.
@@ -224,6 +225,22 @@ async function checkAccessibility(page) {
     }
   }
   pass(`axe-core: no critical or serious violation on ${AXE_PAGES.length} pages in ${AXE_LANGS.join(', ')}`);
+}
+
+async function checkNarrow(page) {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const lang of ['en', 'zh-Hans', 'th']) {
+    for (const path of AXE_PAGES) {
+      await gotoOk(page, `${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
+      const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      if (scroll > inner) {
+        throw new CheckFailure(`${path} in ${lang} is ${scroll} px wide on a screen of ${inner} px`);
+      }
+    }
+  }
+  pass(`at 390 px, none of ${AXE_PAGES.length} pages scrolls sideways in en, zh-Hans, th`);
+  if (before) await page.setViewportSize(before);
 }
 
 async function run(page) {
@@ -563,6 +580,9 @@ async function run(page) {
   // 13. Accessibility: axe-core finds no critical or serious violation on the main pages (the API reference
   //     included) in English, Chinese, Thai and Khmer.
   await checkAccessibility(page);
+
+  // 14. Narrow screens: at 390 px wide no main page scrolls sideways, in Latin, Han and Thai script.
+  await checkNarrow(page);
 
   if (pageErrors.length > 0) {
     throw new CheckFailure(`uncaught JavaScript errors:\n  ${pageErrors.join('\n  ')}`);
