@@ -164,6 +164,7 @@ fn pages() -> Routes {
         .get("/standards", standards::list_standards)
         .get("/standards/{id}", standards::show_standard)
         .get("/indicators/{id}", standards::show_indicator)
+        .get("/crosswalk", standards::show_crosswalk)
         .post("/indicators/{id}/crosswalk", standards::save_crosswalk)
         .post(
             "/indicators/{id}/crosswalk/delete",

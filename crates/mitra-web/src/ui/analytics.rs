@@ -247,7 +247,8 @@ pub async fn show_rankings(
     };
     let min_group_size = mitra.analytics_settings().min_group_size;
     let choice = RankingChoice::new(&params, indicator, values, min_group_size)?;
-    let page = RankingsPage::build(l, &state, ranking.as_ref(), &choice);
+    let countries = mitra.list_countries().await?;
+    let page = RankingsPage::build(l, &state, ranking.as_ref(), &choice, &countries);
     Ok(render(&page))
 }
 
@@ -303,7 +304,8 @@ struct RankingsPage {
     l: Layout,
     indicators: Vec<(String, String, bool)>,
     groupings: Vec<(String, String, bool)>,
-    groups: Vec<(String, bool)>,
+    /// `(id, name, selected)` of the groups.
+    groups: Vec<(String, String, bool)>,
     years: Vec<(i32, bool)>,
     chosen: Option<Chosen>,
     rows: Vec<RankRow>,
@@ -322,6 +324,7 @@ impl RankingsPage {
         state: &PanelState,
         ranking: Option<&Ranking>,
         choice: &RankingChoice,
+        countries: &[mitra_service::domain::Country],
     ) -> Self {
         let l = l.titled("rankings", "rankings-title");
         let lang = l.lang;
@@ -332,7 +335,7 @@ impl RankingsPage {
             .collect();
         groups.sort();
         groups.dedup();
-        let group_label = |g: &str| group_label(&l, choice.grouping, g);
+        let group_label = |g: &str| group_label(&l, choice.grouping, g, countries);
         Self {
             indicators: indicators_with_values(state)
                 .iter()
@@ -340,7 +343,7 @@ impl RankingsPage {
                     let t = Title::of(i, lang);
                     (
                         i.id.to_string(),
-                        format!("{} — {}", i.id, t.text),
+                        format!("{} ({})", t.text, i.id),
                         Some(i.id.as_str()) == choice.indicator.as_deref(),
                     )
                 })
@@ -356,7 +359,8 @@ impl RankingsPage {
                 .into_iter()
                 .map(|g| {
                     let selected = Some(&g) == choice.group.as_ref();
-                    (g, selected)
+                    let name = group_label(&g);
+                    (g, name, selected)
                 })
                 .collect(),
             years: ranking
@@ -398,13 +402,21 @@ impl RankingsPage {
     }
 }
 
-/// The name of group `g` under `grouping`, in the reader's language (countries by their code).
-fn group_label(l: &Layout, grouping: Grouping, g: &str) -> String {
+/// The name of group `g` under `grouping`, in the reader's language.
+fn group_label(
+    l: &Layout,
+    grouping: Grouping,
+    g: &str,
+    countries: &[mitra_service::domain::Country],
+) -> String {
     match grouping {
         Grouping::Region => l.t2("region", g),
         Grouping::Tier => l.t2("tier", g),
         Grouping::Band => l.t2("band", g),
-        Grouping::Country => g.to_owned(),
+        Grouping::Country => mitra_service::domain::CountryCode::parse(g).map_or_else(
+            |_| g.to_owned(),
+            |code| super::format::country_name(countries, code, l.lang),
+        ),
     }
 }
 

@@ -25,7 +25,11 @@ pub struct ReviewParams {
 struct Row {
     id: i64,
     city: String,
+    /// The city's name in the reader's language, and the language it is in.
+    city_name: (String, &'static str),
     indicator: String,
+    /// The indicator's title in the reader's language.
+    title: super::format::Title,
     year: i32,
     value: String,
     unit: String,
@@ -48,11 +52,26 @@ struct ReviewPage {
 }
 
 impl Row {
-    fn build(o: &Observation, l: &Layout) -> Self {
+    fn build(o: &Observation, l: &Layout, names: &Names) -> Self {
+        let city = names.places.cities.get(&o.city_id);
         Self {
             id: o.id,
             city: o.city_id.to_string(),
+            city_name: city.map_or_else(
+                || (o.city_id.to_string(), "en"),
+                |c| {
+                    (
+                        c.display_name(l.lang).to_owned(),
+                        c.display_name_language(l.lang).tag(),
+                    )
+                },
+            ),
             indicator: o.indicator_id.to_string(),
+            title: super::format::Title::of_id(
+                names.indicators.get(&o.indicator_id),
+                o.indicator_id.as_str(),
+                l.lang,
+            ),
             year: o.year,
             value: number(o.value),
             unit: o.unit.clone().unwrap_or_default(),
@@ -69,16 +88,31 @@ impl Row {
     }
 }
 
+/// What names the rows: the cities and the indicators.
+struct Names {
+    places: std::sync::Arc<mitra_service::Places>,
+    indicators: std::collections::HashMap<
+        mitra_service::domain::IndicatorId,
+        mitra_service::domain::Indicator,
+    >,
+}
+
 impl ReviewPage {
     /// A page of the observations of `status` (and city) found, with the link to the next page.
-    fn build(l: Layout, params: &ReviewParams, status: &str, page: &ObservationPage) -> Self {
+    fn build(
+        l: Layout,
+        params: &ReviewParams,
+        status: &str,
+        page: &ObservationPage,
+        names: &Names,
+    ) -> Self {
         let l = l.titled("review", "review-title");
         let city = params.city.clone().unwrap_or_default();
         Self {
             rows: page
                 .observations
                 .iter()
-                .map(|o| Row::build(o, &l))
+                .map(|o| Row::build(o, &l, names))
                 .collect(),
             statuses: ["submitted", "verified", "rejected"]
                 .iter()
@@ -124,11 +158,16 @@ pub async fn show_review(
     Query(params): Query<ReviewParams>,
 ) -> Result<Response, PageError> {
     let page = mitra.review_queue(l.actor(), &params.query()).await?;
+    let names = Names {
+        places: mitra.places().await?,
+        indicators: mitra.all_indicators().await?,
+    };
     Ok(render(&ReviewPage::build(
         l,
         &params,
         &params.status(),
         &page,
+        &names,
     )))
 }
 

@@ -35,6 +35,47 @@ pub async fn list_standards(State(mitra): State<Mitra>, l: Layout) -> Result<Res
     }))
 }
 
+/// One relation of the crosswalk, both ends named.
+struct CrosswalkRow {
+    from: String,
+    from_title: Title,
+    relation: String,
+    to: String,
+    to_title: Title,
+    basis: String,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "crosswalk.html")]
+struct CrosswalkPage {
+    l: Layout,
+    rows: Vec<CrosswalkRow>,
+}
+
+/// `GET /crosswalk`: every relation between the standards' indicators, with the downloads.
+pub async fn show_crosswalk(State(mitra): State<Mitra>, l: Layout) -> Result<Response, PageError> {
+    let entries = mitra.all_crosswalk().await?;
+    let indicators = mitra.all_indicators().await?;
+    let lang = l.lang;
+    let rows = entries
+        .iter()
+        .map(|e| CrosswalkRow {
+            from: e.from.to_string(),
+            from_title: Title::of_id(indicators.get(&e.from), e.from.as_str(), lang),
+            relation: l.t2("relation", e.relation.as_str()),
+            to: e.to.to_string(),
+            to_title: Title::of_id(indicators.get(&e.to), e.to.as_str(), lang),
+            basis: l.t2("basis", e.basis.as_str()),
+            note: e.note.clone(),
+        })
+        .collect();
+    Ok(render(&CrosswalkPage {
+        l: l.titled("standards", "crosswalk-title"),
+        rows,
+    }))
+}
+
 struct IndicatorRow {
     id: String,
     code: String,

@@ -255,6 +255,7 @@ async fn the_chinese_interface_has_no_english_strings_left() {
         "/cities/bangkok?lang=zh-Hans",
         "/standards?lang=zh-Hans",
         "/standards/u4ssc?lang=zh-Hans",
+        "/crosswalk?lang=zh-Hans",
         "/indicators/iso37120-2014:8.1?lang=zh-Hans",
         "/api?lang=zh-Hans",
         "/no-such-page?lang=zh-Hans",
@@ -611,4 +612,57 @@ async fn a_signed_in_readers_choice_of_language_is_kept_in_the_account_and_wins_
         settings.contains(r#"value="th" lang="th" selected"#),
         "the settings show it"
     );
+}
+
+#[tokio::test]
+async fn pages_name_indicators_countries_and_regions_instead_of_showing_their_ids() {
+    let app = spawn_app_with(None, true).await;
+    let city = app.get_page("/cities/bangkok", 200).await;
+    assert!(city.contains(r#"lang="en">Population density</a><br><small class="code">mitra:population-density</small>"#));
+    assert!(
+        !city.contains(">mitra:population-density</a>"),
+        "the id is not the link text"
+    );
+    let by_region = app
+        .get_page("/rankings?indicator=iso37120-2014:8.1&group_by=region", 200)
+        .await;
+    assert!(by_region.contains(r#"<option value="asean">ASEAN</option>"#));
+    assert!(
+        by_region.contains("Fine particulate matter (PM2.5) concentration (iso37120-2014:8.1)")
+    );
+    let by_country = app
+        .get_page(
+            "/rankings?indicator=iso37120-2014:8.1&group_by=country&lang=th",
+            200,
+        )
+        .await;
+    assert!(
+        by_country.contains(r#"<option value="TH">ไทย</option>"#),
+        "country names in the reader's language"
+    );
+}
+
+#[tokio::test]
+async fn the_standards_page_leads_to_the_crosswalk_and_its_downloads() {
+    let app = spawn_app().await;
+    let standards = app.get_page("/standards", 200).await;
+    for link in [
+        r#"href="/crosswalk""#,
+        r#"href="/api/v1/crosswalk.csv""#,
+        r#"href="/api/v1/crosswalk.jsonld""#,
+    ] {
+        assert!(standards.contains(link), "{link}");
+    }
+    let crosswalk = app.get_page("/crosswalk", 200).await;
+    let rows = crosswalk.matches("<tr><th scope=\"row\">").count();
+    let listed = app.get_json("/api/v1/crosswalk?limit=500", 200).await;
+    assert_eq!(
+        rows,
+        listed["crosswalk"].as_array().map_or(0, Vec::len),
+        "every relation, once"
+    );
+    assert!(rows >= 50);
+    // Both ends are named by their titles, with the id beside.
+    assert!(crosswalk.contains(r#"<small class="code">iso37120-2014:"#));
+    assert!(!crosswalk.contains(">iso37120-2014:8.1</a>"));
 }
