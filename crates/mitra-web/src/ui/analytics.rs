@@ -117,7 +117,7 @@ impl AssessmentPage {
                 title: t(&i.indicator),
                 id: i.indicator.clone(),
                 kind: l.t2("kind", &i.kind),
-                value: number(i.value),
+                value: number(i.value, l.lang),
                 unit: i.unit.clone().unwrap_or_default(),
                 source: i.source.clone(),
                 status: l.t2("observation-status", &i.status),
@@ -456,7 +456,7 @@ impl RankRow {
                         .group(r.grouping)
                         .map(|g| group_label(&g))
                         .unwrap_or_default(),
-                    value: number(e.value),
+                    value: number(e.value, l.lang),
                     percentile: format!("{:.0}", e.percentile),
                 }
             })

@@ -104,12 +104,12 @@ fn population_text(city: &City, l: &Layout) -> String {
         Some(p) => match p.year {
             Some(year) => format!(
                 "{} {}",
-                group_digits(p.count),
+                group_digits(p.count, l.lang),
                 crate::i18n::translate_with(l.lang, "population-year", "year", year)
             ),
             None => format!(
                 "{} {}",
-                group_digits(p.count),
+                group_digits(p.count, l.lang),
                 l.t("population-year-unknown")
             ),
         },
@@ -426,7 +426,7 @@ impl NeedsView {
                                         format!(
                                             "{} {}",
                                             m.currency,
-                                            super::format::number(m.amount)
+                                            super::format::number(m.amount, l.lang)
                                         ),
                                     )],
                                 ));
@@ -482,7 +482,7 @@ impl CityPage {
                     PopulationKind::Estimate => l.t("population-kind-estimate"),
                     PopulationKind::Projection => l.t("population-kind-projection"),
                 };
-                (p.year, group_digits(p.count), kind)
+                (p.year, group_digits(p.count, l.lang), kind)
             })
             .collect();
         Self {
@@ -605,7 +605,7 @@ impl ProfileView {
                 .map(|((a, _, median), name)| ProfileRow {
                     name: name.clone(),
                     priority: a.priority,
-                    weight: number(a.weight),
+                    weight: number(a.weight, l.lang),
                     score: score(a.score),
                     median: score(*median),
                     with_values: a.indicators.iter().filter(|(_, p)| p.is_some()).count(),
@@ -650,7 +650,7 @@ impl IndicatorRow {
             id: b.indicator.id.to_string(),
             title: Title::of(&b.indicator, l.lang),
             year: b.year,
-            value: number(b.value),
+            value: number(b.value, l.lang),
             unit: b.indicator.unit.clone().unwrap_or_default(),
             trend: sparkline(&b.series, 120.0, 28.0),
             trend_label: match (b.series.first(), b.series.last()) {
@@ -665,7 +665,7 @@ impl IndicatorRow {
                 (true, Some(p)) => format!("{p:.0}"),
                 (true, None) => "—".into(),
             },
-            median: b.group_median.map_or("—".into(), number),
+            median: b.group_median.map_or("—".into(), |m| number(m, l.lang)),
         }
     }
 }

@@ -4,32 +4,52 @@
 use mitra_service::domain::entry::ContentLanguage;
 use mitra_service::domain::{Country, CountryCode, Indicator, Language, Organisation};
 
-/// Groups digits in threes: 10539000 → "10,539,000".
-pub fn group_digits(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+/// A whole count as the reader's language writes it: digits grouped by the language's rules (ICU4X, CLDR).
+pub fn group_digits(n: u64, lang: Language) -> String {
+    localized(&n.to_string(), lang)
 }
 
-/// A statistic as people read it: up to three decimals, without trailing zeros, digits grouped.
-pub fn number(value: f64) -> String {
-    if value.abs() >= 1000.0 && value.fract() == 0.0 && value.abs() < 1e15 {
-        let grouped = group_digits(value.abs() as u64);
-        return if value < 0.0 {
-            format!("-{grouped}")
-        } else {
-            grouped
-        };
+/// A statistic as the reader's language writes it (ICU4X, CLDR): up to three decimals, without trailing zeros, whole
+/// numbers from 1 000 on with their digits grouped.
+pub fn number(value: f64, lang: Language) -> String {
+    if !value.is_finite() {
+        return value.to_string();
     }
-    let text = format!("{value:.3}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    text.to_owned()
+    let text = if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value:.0}")
+    } else {
+        let text = format!("{value:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    };
+    localized(&text, lang)
+}
+
+/// The decimal number written in `plain` (`-1234.5`) in `lang`'s digits and separators.
+fn localized(plain: &str, lang: Language) -> String {
+    use icu_decimal::DecimalFormatter;
+    use icu_decimal::input::Decimal;
+    thread_local! {
+        // One formatter per interface language and thread (ICU4X's data is not shared across threads).
+        static FORMATTERS: Vec<(Language, DecimalFormatter)> = Language::ALL
+            .iter()
+            .filter_map(|l| {
+                // Tamil as Singapore and Malaysia write it (grouped in thousands, not India's lakhs).
+                let tag = if *l == Language::Ta { "ta-SG" } else { l.tag() };
+                let locale: icu_locale_core::Locale = tag.parse().ok()?;
+                let formatter = DecimalFormatter::try_new((&locale).into(), Default::default()).ok()?;
+                Some((*l, formatter))
+            })
+            .collect();
+    }
+    let Ok(decimal) = plain.parse::<Decimal>() else {
+        return plain.to_owned();
+    };
+    FORMATTERS.with(|formatters| {
+        formatters
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map_or_else(|| plain.to_owned(), |(_, f)| f.format(&decimal).to_string())
+    })
 }
 
 /// A number as people type it: `12000000`, `31.5` (no `.0`, no exponent for whole amounts), for forms and for
@@ -184,18 +204,27 @@ mod tests {
 
     #[test]
     fn digits_are_grouped_in_threes() {
-        assert_eq!(group_digits(0), "0");
-        assert_eq!(group_digits(999), "999");
-        assert_eq!(group_digits(1000), "1,000");
-        assert_eq!(group_digits(10_539_000), "10,539,000");
+        let en = Language::En;
+        assert_eq!(group_digits(0, en), "0");
+        assert_eq!(group_digits(999, en), "999");
+        assert_eq!(group_digits(1000, en), "1,000");
+        assert_eq!(group_digits(10_539_000, en), "10,539,000");
     }
 
     #[test]
     fn numbers_read_naturally() {
-        assert_eq!(number(10539000.0), "10,539,000");
-        assert_eq!(number(21.50), "21.5");
-        assert_eq!(number(0.0), "0");
-        assert_eq!(number(1.23456), "1.235");
+        let en = Language::En;
+        assert_eq!(number(10539000.0, en), "10,539,000");
+        assert_eq!(number(21.50, en), "21.5");
+        assert_eq!(number(0.0, en), "0");
+        assert_eq!(number(1.23456, en), "1.235");
+        assert_eq!(number(-1234.5, en), "-1,234.5");
+        // Each language's own separators (CLDR): Vietnamese and Indonesian group with dots and mark decimals
+        // with a comma.
+        assert_eq!(number(10539415.0, Language::Vi), "10.539.415");
+        assert_eq!(number(21.5, Language::Id), "21,5");
+        assert_eq!(group_digits(10_539_415, Language::Th), "10,539,415");
+        assert_eq!(group_digits(10_539_415, Language::Ta), "10,539,415");
         assert_eq!(plain_number(12_000_000.0), "12000000");
         assert_eq!(plain_number(31.5), "31.5");
     }

@@ -138,8 +138,8 @@ fn score_text(score: f64, l: &Layout) -> String {
     l.ta("match-score", &[("score", format!("{:.0}", score * 100.0))])
 }
 
-fn usd(v: f64) -> String {
-    format!("USD {}", number(v.round()))
+fn usd(v: f64, lang: mitra_service::domain::Language) -> String {
+    format!("USD {}", number(v.round(), lang))
 }
 
 fn city_name(places: &Places, id: &CityId, l: &Layout) -> String {
@@ -201,9 +201,9 @@ pub fn reason_text(reason: &Reason, places: &Places, l: &Layout) -> String {
                 ("indicator", format!("{title} ({indicator})")),
                 ("percentile", percentile(*p)),
                 ("size", group_size.to_string()),
-                ("before", number(before.value)),
+                ("before", number(before.value, l.lang)),
                 ("before_year", before.year.to_string()),
-                ("after", number(after.value)),
+                ("after", number(after.value, l.lang)),
                 ("after_year", after.year.to_string()),
             ],
         ),
@@ -234,17 +234,18 @@ pub fn reason_text(reason: &Reason, places: &Places, l: &Layout) -> String {
         Reason::AmountWithinRange { amount, min, max } => l.ta(
             &key,
             &[
-                ("amount", usd(*amount)),
-                ("min", usd(*min)),
-                ("max", usd(*max)),
+                ("amount", usd(*amount, l.lang)),
+                ("min", usd(*min, l.lang)),
+                ("max", usd(*max, l.lang)),
             ],
         ),
         Reason::RangeNotStated { amount, min, max } => {
-            let bound = |b: &Option<f64>| b.map_or_else(|| l.t("match-not-stated"), usd);
+            let bound =
+                |b: &Option<f64>| b.map_or_else(|| l.t("match-not-stated"), |v| usd(v, l.lang));
             l.ta(
                 &key,
                 &[
-                    ("amount", usd(*amount)),
+                    ("amount", usd(*amount, l.lang)),
                     ("min", bound(min)),
                     ("max", bound(max)),
                 ],
@@ -252,7 +253,10 @@ pub fn reason_text(reason: &Reason, places: &Places, l: &Layout) -> String {
         }
         Reason::AmountNotConverted { amount, currency } => l.ta(
             &key,
-            &[("amount", number(*amount)), ("currency", currency.clone())],
+            &[
+                ("amount", number(*amount, l.lang)),
+                ("currency", currency.clone()),
+            ],
         ),
         Reason::DeadlineOpen {
             deadline,

@@ -302,11 +302,11 @@ fn usd_field(v: f64) -> String {
     format!("{v:.0}")
 }
 
-fn money_text(m: &Money) -> String {
-    format!("{} {}", m.currency, whole(m.amount))
+fn money_text(m: &Money, lang: mitra_service::domain::Language) -> String {
+    format!("{} {}", m.currency, whole(m.amount, lang))
 }
 
-fn whole(v: f64) -> String {
+fn whole(v: f64, lang: mitra_service::domain::Language) -> String {
     if (0.0..1e18).contains(&v) {
         #[expect(
             clippy::cast_possible_truncation,
@@ -314,7 +314,7 @@ fn whole(v: f64) -> String {
             reason = "checked finite, not negative and in range"
         )]
         let n = v.round() as u64;
-        group_digits(n)
+        group_digits(n, lang)
     } else {
         "—".to_owned()
     }
@@ -328,7 +328,7 @@ fn card(o: &Opportunity, places: &Places, l: &Layout) -> Card {
     let mut amount = None;
     let mut deadline_text = None;
     let mut readiness_text = None;
-    let usd = |v: Option<f64>| v.map(whole);
+    let usd = |v: Option<f64>| v.map(|v| whole(v, l.lang));
     match &entry.details {
         Details::Project {
             stage,
@@ -345,10 +345,14 @@ fn card(o: &Opportunity, places: &Places, l: &Layout) -> Card {
                     &[("what", partners.clone())],
                 ));
             }
-            amount = needs
-                .capital
-                .as_ref()
-                .map(|m| with_usd(l, money_text(m), &m.currency, usd(o.listing.usd_max)));
+            amount = needs.capital.as_ref().map(|m| {
+                with_usd(
+                    l,
+                    money_text(m, l.lang),
+                    &m.currency,
+                    usd(o.listing.usd_max),
+                )
+            });
             readiness_text = Some(l.ta(
                 "opportunities-readiness",
                 &[
@@ -397,17 +401,21 @@ fn card(o: &Opportunity, places: &Places, l: &Layout) -> Card {
             facts.push(l.ta("opportunities-funder", &[("name", funder.clone())]));
             let stated = match (amount_min, amount_max) {
                 (Some(a), Some(b)) => Some((
-                    format!("{} – {}", money_text(a), whole(b.amount)),
+                    format!("{} – {}", money_text(a, l.lang), whole(b.amount, l.lang)),
                     b.currency.clone(),
                 )),
-                (Some(a), None) => Some((format!("≥ {}", money_text(a)), a.currency.clone())),
-                (None, Some(b)) => Some((format!("≤ {}", money_text(b)), b.currency.clone())),
+                (Some(a), None) => {
+                    Some((format!("≥ {}", money_text(a, l.lang)), a.currency.clone()))
+                }
+                (None, Some(b)) => {
+                    Some((format!("≤ {}", money_text(b, l.lang)), b.currency.clone()))
+                }
                 (None, None) => None,
             };
             amount = stated.map(|(text, currency)| {
                 let converted = match (o.listing.usd_min, o.listing.usd_max) {
                     (Some(a), Some(b)) if (a - b).abs() > f64::EPSILON => {
-                        Some(format!("{} – {}", whole(a), whole(b)))
+                        Some(format!("{} – {}", whole(a, l.lang), whole(b, l.lang)))
                     }
                     (a, b) => usd(b.or(a)),
                 };

@@ -605,7 +605,7 @@ impl PartnershipPage {
                         x.map(|(year, value)| {
                             format!(
                                 "{} ({year})",
-                                super::format::number(value)
+                                super::format::number(value, lang)
                                     + &o.unit
                                         .as_deref()
                                         .map(|u| format!(" {u}"))

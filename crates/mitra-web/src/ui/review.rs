@@ -73,12 +73,12 @@ impl Row {
                 l.lang,
             ),
             year: o.year,
-            value: number(o.value),
+            value: number(o.value, l.lang),
             unit: o.unit.clone().unwrap_or_default(),
             original: o
                 .original_value
                 .zip(o.original_unit.as_ref())
-                .map(|(v, u)| format!("{} {u}", number(v))),
+                .map(|(v, u)| format!("{} {u}", number(v, l.lang))),
             source: o.source.clone(),
             note: o.note.clone().unwrap_or_default(),
             status: l.t2("observation-status", o.status.as_str()),

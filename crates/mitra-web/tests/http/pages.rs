@@ -209,6 +209,14 @@ async fn thai_readers_see_thai_city_names_with_the_english_one_beside() {
     let html = app.get_page("/cities/hanoi?lang=vi", 200).await;
     assert!(html.contains(r#"<a href="/cities?country=VN">Việt Nam</a>"#));
     assert!(html.contains(r#"<h1 lang="vi">Hà Nội</h1>"#));
+    // Numbers are written as each language writes them (ICU4X with CLDR data): Vietnamese groups digits with dots.
+    let bangkok = app.get_page("/cities/bangkok?lang=vi", 200).await;
+    assert!(
+        bangkok.contains("10.539.415"),
+        "Bangkok's population in Vietnamese"
+    );
+    let bangkok = app.get_page("/cities/bangkok?lang=en", 200).await;
+    assert!(bangkok.contains("10,539,415"));
 }
 
 /// Asserts that a Chinese page shows no interface string in English (content without a Chinese version, marked
