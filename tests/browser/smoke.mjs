@@ -42,6 +42,9 @@
 //  13. Accessibility  -> axe-core (npm) runs on fifteen main pages, the API reference among them, in English,
 //                          Chinese, Thai and Khmer: no critical or serious violation.
 //  14. Narrow screens -> at 390 px wide, the same pages in English, Chinese and Thai do not scroll sideways.
+//  15. Keyboard only  -> with Tab, typing, Enter and Space alone: sign in from the home page, search from the
+//                          navigation, choose and check a data file on Bangkok's page, sign in as Nanning's
+//                          government and express interest in the demo provider's sensor kit.
 //   Also: no uncaught JavaScript errors on any page visited.
 //
 // On failure a screenshot is written to target/browser-smoke-failure.png.
@@ -242,6 +245,79 @@ async function checkNarrow(page) {
   }
   pass(`at 390 px, none of ${AXE_PAGES.length} pages scrolls sideways in en, zh-Hans, th`);
   if (before) await page.setViewportSize(before);
+}
+
+// Presses Tab until the focused element satisfies `wanted` (given tag, type, name, id, text and label), at most
+// `max` times; fails naming what it looked for.
+async function tabTo(page, what, wanted, max = 80) {
+  for (let i = 0; i < max; i += 1) {
+    await page.keyboard.press('Tab');
+    const el = await page.evaluate(() => {
+      const e = document.activeElement;
+      if (!e) return null;
+      const label = e.labels && e.labels.length ? e.labels[0].innerText.trim() : '';
+      return { tag: e.tagName, type: e.getAttribute('type') || '', name: e.getAttribute('name') || '',
+        id: e.id || '', text: (e.innerText || e.value || '').trim(), label };
+    });
+    if (el && wanted(el)) return el;
+  }
+  throw new CheckFailure(`keyboard: ${what} not reached with ${max} presses of Tab`);
+}
+
+async function keyboardWalk(page) {
+  // Enter on a link or a form's button, and the page it leads to.
+  const enter = async () => {
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+  };
+  const signInWithKeys = async (email, password) => {
+    await gotoOk(page, '/?lang=en');
+    await tabTo(page, 'the sign-in link', (e) => e.tag === 'A' && e.text === 'Sign in');
+    await enter();
+    await tabTo(page, 'the e-mail field', (e) => e.tag === 'INPUT' && e.name === 'email');
+    await page.keyboard.type(email);
+    await tabTo(page, 'the password field', (e) => e.tag === 'INPUT' && e.name === 'password');
+    await page.keyboard.type(password);
+    await enter();
+    await expectEventually(`keyboard: ${email} signed in`, () => page.url(), (u) => u.endsWith('/account'));
+  };
+  const signOutWithKeys = async () => {
+    await tabTo(page, 'the sign-out button', (e) => e.tag === 'BUTTON' && e.text === 'Sign out');
+    await enter();
+  };
+
+  await signInWithKeys('editor@demo.mitra.invalid', 'demo-password-editor');
+  // Search from the navigation.
+  await tabTo(page, 'the search link', (e) => e.tag === 'A' && e.text === 'Search');
+  await enter();
+  await tabTo(page, 'the search box', (e) => e.tag === 'INPUT' && e.name === 'q');
+  await page.keyboard.type('flood');
+  await enter();
+  await expectEventually('keyboard: the search finds entries', () => page.locator('ol.hits li.hit').count(), (n) => n >= 1);
+  // A data file, chosen with Space on the file field and checked with Enter.
+  await gotoOk(page, '/cities/bangkok?lang=en');
+  const chooser = page.waitForEvent('filechooser');
+  await tabTo(page, 'the file field of the submission form', (e) => e.tag === 'INPUT' && e.type === 'file' && e.id === 'submit-file', 600);
+  await page.keyboard.press('Space');
+  await (await chooser).setFiles({
+    name: 'values.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('city,indicator,year,value,unit,source\nbangkok,iso37120-2014:5.1,2020,1.1,%,keyboard walk\n'),
+  });
+  await tabTo(page, 'the check button', (e) => e.tag === 'BUTTON' && e.text === 'Check the file');
+  await enter();
+  await expectEventually('keyboard: the uploaded file is checked', () => h1Text(page), (v) => v === 'Check of the submitted file');
+  await signOutWithKeys();
+
+  // An expression of interest: Nanning's government in the demo provider's air-quality sensor kit.
+  await signInWithKeys('partner@demo.mitra.invalid', 'demo-password-partner');
+  await gotoOk(page, '/entries/example-solution-air-sensor-kit?lang=en');
+  await tabTo(page, 'the message of the interest form', (e) => e.tag === 'TEXTAREA' && e.label === 'Your message');
+  await page.keyboard.type('Nanning would like to try the kit at two stations; may we talk?');
+  await tabTo(page, 'the interest button', (e) => e.tag === 'BUTTON' && e.text === 'Express interest');
+  await enter();
+  await expectEventually('keyboard: the interest is expressed and its conversation opens', () =>
+    page.locator('ol.messages li').count(), (n) => n === 1);
+  await signOutWithKeys();
 }
 
 async function run(page) {
@@ -584,6 +660,10 @@ async function run(page) {
 
   // 14. Narrow screens: at 390 px wide no main page scrolls sideways, in Latin, Han and Thai script.
   await checkNarrow(page);
+
+  // 15. Keyboard only: sign in, search, upload a data file to check and express interest in a project, with Tab,
+  //     typing, Enter and Space alone.
+  await keyboardWalk(page);
 
   if (pageErrors.length > 0) {
     throw new CheckFailure(`uncaught JavaScript errors:\n  ${pageErrors.join('\n  ')}`);
