@@ -360,11 +360,18 @@ async fn pages_are_keyboard_usable_and_carry_security_headers() {
 #[tokio::test]
 async fn a_demo_instance_says_so_on_every_page() {
     let demo = spawn_app_with(None, true).await;
+    let page = demo.get_page("/standards", 200).await;
+    // Inside the page's banner landmark, so that a screen reader finds it with the site's name and navigation.
+    let banner = page.find("demo-banner").expect("the demo banner");
+    let header = (page.find("<header"), page.find("</header>"));
     assert!(
-        demo.get_page("/standards", 200)
-            .await
-            .contains("demo-banner")
+        matches!(header, (Some(open), Some(close)) if open < banner && banner < close),
+        "the demo banner is inside <header>"
     );
+    // A notice after an action is inside <main>.
+    let noted = demo.get_page("/cities?lang=xx", 200).await;
+    let note = noted.find("is not available").expect("the note");
+    assert!(noted.find("<main").is_some_and(|main| main < note));
     let plain = spawn_app().await;
     assert!(
         !plain
