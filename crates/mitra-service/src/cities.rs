@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use crate::reference::parsed_once;
 use mitra_domain::entry::{Challenge, Details};
 use mitra_domain::peers::Grouping;
 use mitra_domain::reference::{
@@ -58,27 +59,17 @@ pub struct CityDetail {
 /// The countries' names in the interface languages other than English and Chinese (`data/country_names.csv`, from
 /// Unicode CLDR 49), read once.
 pub fn country_names() -> &'static CountryNames {
-    static NAMES: std::sync::OnceLock<CountryNames> = std::sync::OnceLock::new();
-    NAMES.get_or_init(|| {
-        parse_country_names(
-            "country_names.csv",
-            include_str!("../../../data/country_names.csv"),
-        )
-        .unwrap_or_default()
-    })
+    parsed_once!(CountryNames, "country_names.csv", parse_country_names)
 }
 
 /// The shipped distances of the cities to the sea coast (`data/cities/city_coast.csv`), read once; a city loaded
 /// from elsewhere has none.
 pub fn coast_distances() -> &'static CoastDistances {
-    static COAST: std::sync::OnceLock<CoastDistances> = std::sync::OnceLock::new();
-    COAST.get_or_init(|| {
-        parse_coast_distances(
-            "cities/city_coast.csv",
-            include_str!("../../../data/cities/city_coast.csv"),
-        )
-        .unwrap_or_default()
-    })
+    parsed_once!(
+        CoastDistances,
+        "cities/city_coast.csv",
+        parse_coast_distances
+    )
 }
 
 impl Mitra {

@@ -233,14 +233,11 @@ pub fn report_year_and_format(
 
 /// The shipped public holidays, read once.
 fn holidays() -> &'static Holidays {
-    static HOLIDAYS: std::sync::OnceLock<Holidays> = std::sync::OnceLock::new();
-    HOLIDAYS.get_or_init(|| {
-        mitra_domain::reference::parse_holidays(
-            "holidays/public_holidays.csv",
-            include_str!("../../../data/holidays/public_holidays.csv"),
-        )
-        .unwrap_or_default()
-    })
+    crate::reference::parsed_once!(
+        Holidays,
+        "holidays/public_holidays.csv",
+        mitra_domain::reference::parse_holidays
+    )
 }
 
 /// The (first, last) years the shipped holidays cover and their source.

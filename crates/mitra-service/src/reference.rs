@@ -145,6 +145,18 @@ macro_rules! data_file {
     };
 }
 
+/// The file at `$path` under `data/`, parsed by `$parse` the first time it is asked for and kept for the life of
+/// the process. A file that does not parse gives the empty value; the shipped-data test keeps that from happening.
+macro_rules! parsed_once {
+    ($ty:ty, $path:literal, $parse:path) => {{
+        static PARSED: std::sync::OnceLock<$ty> = std::sync::OnceLock::new();
+        PARSED.get_or_init(|| {
+            $parse($path, include_str!(concat!("../../../data/", $path))).unwrap_or_default()
+        })
+    }};
+}
+pub(crate) use parsed_once;
+
 /// Every shipped file, by its path under `data/`.
 const FILES: [(&str, &str); 18] = [
     data_file!("countries.csv"),
@@ -675,6 +687,11 @@ mod tests {
                 }
             }
         }
+        // The public holidays parse, for the years the file says.
+        assert_eq!(
+            crate::partnerships::holiday_coverage().0,
+            Some((2025, 2030))
+        );
         // Every shipped city has its distance to the sea coast, and only those.
         let coast = crate::cities::coast_distances();
         assert_eq!(coast.len(), data.cities.len());

@@ -198,10 +198,7 @@ mod tests {
     use super::*;
 
     fn keys(file: &str) -> BTreeSet<String> {
-        file.lines()
-            .filter(|l| !l.starts_with(['#', ' ', '\t']) && l.contains(" ="))
-            .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
-            .collect()
+        variables(file).into_keys().collect()
     }
 
     /// Each message of a Fluent file with the variables (`$name`) it uses.

@@ -546,18 +546,18 @@ pub async fn list_attachments(
     ))
 }
 
-/// The name of an uploaded file.
+/// The name of an uploaded file (an entry's attachment, a partnership's signed agreement).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct AttachParams {
-    /// The file's name, shown to readers and used for downloads (`Report 2019.pdf`).
-    name: String,
+pub struct FileNameParams {
+    /// The file's name, shown to readers and used for downloads (`Report 2019.pdf`, `Agreement 2026.pdf`).
+    pub(super) name: String,
 }
 
 /// Attach a file to an entry (its editors): PDF, PNG, JPEG, WebP, CSV or text in UTF-8, Word, Excel or PowerPoint,
 /// recognised from the bytes; at most 10 MiB, and 20 files an entry.
 #[utoipa::path(post, path = "/api/v1/entries/{id}/attachments", tag = "knowledge", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Entry id"), AttachParams),
+    params(("id" = String, Path, description = "Entry id"), FileNameParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
     responses((status = 201, body = AttachmentBody), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized),
@@ -568,7 +568,7 @@ pub async fn attach(
     State(mitra): State<Mitra>,
     auth: Auth,
     Path(id): Path<String>,
-    ApiQuery(params): ApiQuery<AttachParams>,
+    ApiQuery(params): ApiQuery<FileNameParams>,
     body: axum::body::Body,
 ) -> Result<(StatusCode, Json<AttachmentBody>), ApiError> {
     let bytes = file_bytes(body).await?;

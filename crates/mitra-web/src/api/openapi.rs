@@ -113,7 +113,12 @@ static DOCUMENT: LazyLock<serde_json::Value> = LazyLock::new(|| {
 
 /// The OpenAPI document as JSON.
 pub fn openapi_json() -> serde_json::Value {
-    DOCUMENT.clone()
+    document().clone()
+}
+
+/// The OpenAPI document, for reading (the API reference page) without a copy.
+pub fn document() -> &'static serde_json::Value {
+    &DOCUMENT
 }
 
 /// Get this OpenAPI document.

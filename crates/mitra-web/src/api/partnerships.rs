@@ -653,19 +653,11 @@ pub(crate) async fn calendar(
         .into_response())
 }
 
-/// The name of an uploaded signed agreement.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct DocumentParams {
-    /// The file's name, shown to readers and used for downloads (`Agreement 2026.pdf`).
-    name: String,
-}
-
 /// Upload the signed agreement of a signed partnership (editors of either city's approved city-government
 /// organisation): PDF, PNG, JPEG, WebP, CSV or text in UTF-8, Word, Excel or PowerPoint, recognised from the bytes;
 /// at most 10 MiB. A new upload replaces the earlier file.
 #[utoipa::path(post, path = "/api/v1/partnerships/{id}/document", tag = "partnerships", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The partnership's id"), DocumentParams),
+    params(("id" = String, Path, description = "The partnership's id"), super::entries::FileNameParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
     responses((status = 201, body = super::entries::AttachmentBody), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
@@ -675,7 +667,7 @@ pub async fn upload_document(
     State(mitra): State<Mitra>,
     auth: Auth,
     Path(id): Path<String>,
-    ApiQuery(params): ApiQuery<DocumentParams>,
+    ApiQuery(params): ApiQuery<super::entries::FileNameParams>,
     body: axum::body::Body,
 ) -> Result<(StatusCode, Json<super::entries::AttachmentBody>), ApiError> {
     let id = PartnershipId::parse(&id)?;

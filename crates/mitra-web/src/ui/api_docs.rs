@@ -283,7 +283,7 @@ fn tags(doc: &Value) -> Vec<TagView> {
 
 /// `GET /api`
 pub async fn show_api_docs(l: Layout) -> Response {
-    let mut tags = tags(&crate::api::openapi::openapi_json());
+    let mut tags = tags(crate::api::openapi::document());
     for t in &mut tags {
         t.count = l.tn("api-operations", t.operations.len() as u64);
     }
@@ -299,8 +299,8 @@ mod tests {
 
     #[test]
     fn every_operation_of_the_document_is_on_the_page_with_its_parameters_and_answers() {
-        let doc = crate::api::openapi::openapi_json();
-        let tags = tags(&doc);
+        let doc = crate::api::openapi::document();
+        let tags = tags(doc);
         let operations: usize = tags.iter().map(|t| t.operations.len()).sum();
         let in_doc: usize = doc["paths"]
             .as_object()
