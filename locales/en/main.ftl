@@ -472,6 +472,7 @@ search-count-all = { $count ->
     [one] One entry.
    *[other] { $count } entries.
 }
+search-concepts = Also searched in every language for: { $concepts }.
 search-empty = No entry matches. Try fewer or other words, another language, or remove a filter.
 search-in-language = In
 search-pages = Result pages
@@ -503,6 +504,7 @@ entry-source-retrieved = retrieved { $date }
 entry-other-languages = Read in
 entry-cities = Cities
 entry-organisations = Organisations
+entry-concepts = Concepts
 entry-challenges = Challenges addressed
 entry-tags = Topics
 entry-outcome = Reported outcome

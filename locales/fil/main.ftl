@@ -472,6 +472,7 @@ search-count-all = { $count ->
     [one] { $count } lahok.
    *[other] { $count } lahok.
 }
+search-concepts = Hinanap din sa lahat ng wika: { $concepts }.
 search-empty = Walang tumutugmang lahok. Subukan ang mas kaunti o ibang salita, ibang wika, o mag-alis ng filter.
 search-in-language = Sa
 search-pages = Mga pahina ng resulta
@@ -503,6 +504,7 @@ entry-source-retrieved = nakuha noong { $date }
 entry-other-languages = Basahin sa
 entry-cities = Mga lungsod
 entry-organisations = Mga organisasyon
+entry-concepts = Mga konsepto
 entry-challenges = Mga hamong tinutugunan
 entry-tags = Mga paksa
 entry-outcome = Iniulat na resulta

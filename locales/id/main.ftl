@@ -468,6 +468,7 @@ search-count = { $count ->
 search-count-all = { $count ->
    *[other] { $count } entri.
 }
+search-concepts = Juga dicari dalam semua bahasa: { $concepts }.
 search-empty = Tidak ada entri yang sesuai. Coba gunakan lebih sedikit kata atau kata lain, bahasa lain, atau hapus salah satu filter.
 search-in-language = Dalam bahasa
 search-pages = Halaman hasil
@@ -499,6 +500,7 @@ entry-source-retrieved = diakses { $date }
 entry-other-languages = Baca dalam
 entry-cities = Kota
 entry-organisations = Organisasi
+entry-concepts = Konsep
 entry-challenges = Tantangan yang ditangani
 entry-tags = Topik
 entry-outcome = Hasil yang dilaporkan

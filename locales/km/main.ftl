@@ -468,6 +468,7 @@ search-count = { $count ->
 search-count-all = { $count ->
    *[other] កំណត់ត្រាចំនួន { $count }។
 }
+search-concepts = បានស្វែងរកជាគ្រប់ភាសាផងដែរ៖ { $concepts }
 search-empty = គ្មានកំណត់ត្រាណាត្រូវនឹងការស្វែងរកទេ។ សូមសាកល្បងប្រើពាក្យតិចជាង ឬពាក្យផ្សេង ភាសាផ្សេង ឬដកតម្រងមួយចេញ។
 search-in-language = ជាភាសា
 search-pages = ទំព័រលទ្ធផល
@@ -499,6 +500,7 @@ entry-source-retrieved = ទាញយកនៅ { $date }
 entry-other-languages = អានជាភាសា
 entry-cities = ទីក្រុង
 entry-organisations = អង្គការ
+entry-concepts = គោលគំនិត
 entry-challenges = បញ្ហាប្រឈមដែលបានដោះស្រាយ
 entry-tags = ប្រធានបទ
 entry-outcome = លទ្ធផលដែលបានរាយការណ៍

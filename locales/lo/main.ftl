@@ -468,6 +468,7 @@ search-count = { $count ->
 search-count-all = { $count ->
    *[other] { $count } ລາຍການ.
 }
+search-concepts = ຄົ້ນຫາໃນທຸກພາສານຳ: { $concepts }
 search-empty = ບໍ່ມີລາຍການໃດກົງກັນ. ລອງໃຊ້ຄຳໜ້ອຍລົງ ຫຼື ຄຳອື່ນ, ພາສາອື່ນ ຫຼື ລຶບຕົວກັ່ນຕອງອອກ.
 search-in-language = ເປັນພາສາ
 search-pages = ໜ້າຜົນການຄົ້ນຫາ
@@ -499,6 +500,7 @@ entry-source-retrieved = ດຶງຂໍ້ມູນເມື່ອ { $date }
 entry-other-languages = ອ່ານເປັນພາສາ
 entry-cities = ເມືອງ
 entry-organisations = ອົງການຈັດຕັ້ງ
+entry-concepts = ແນວຄິດ
 entry-challenges = ສິ່ງທ້າທາຍທີ່ແກ້ໄຂ
 entry-tags = ຫົວຂໍ້
 entry-outcome = ຜົນທີ່ໄດ້ລາຍງານ

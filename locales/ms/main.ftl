@@ -468,6 +468,7 @@ search-count = { $count ->
 search-count-all = { $count ->
    *[other] { $count } entri.
 }
+search-concepts = Turut dicari dalam semua bahasa: { $concepts }.
 search-empty = Tiada entri yang sepadan. Cuba kurangkan perkataan atau guna perkataan lain, bahasa lain, atau buang satu penapis.
 search-in-language = Dalam
 search-pages = Halaman hasil
@@ -499,6 +500,7 @@ entry-source-retrieved = diambil pada { $date }
 entry-other-languages = Baca dalam
 entry-cities = Bandar
 entry-organisations = Organisasi
+entry-concepts = Konsep
 entry-challenges = Cabaran yang ditangani
 entry-tags = Topik
 entry-outcome = Hasil yang dilaporkan

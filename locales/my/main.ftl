@@ -468,6 +468,7 @@ search-count = { $count ->
 search-count-all = { $count ->
    *[other] စာမူ { $count } ခု။
 }
+search-concepts = ဘာသာစကားအားလုံးဖြင့်လည်း ရှာဖွေခဲ့သည် - { $concepts }
 search-empty = ကိုက်ညီသော စာမူ မရှိပါ။ စကားလုံး လျှော့၍ သို့မဟုတ် အခြားစကားလုံးများ၊ အခြားဘာသာစကားဖြင့် ကြိုးစားကြည့်ပါ၊ သို့မဟုတ် စစ်ထုတ်မှုတစ်ခုကို ဖယ်ရှားပါ။
 search-in-language = ဘာသာစကား
 search-pages = ရလဒ် စာမျက်နှာများ
@@ -499,6 +500,7 @@ entry-source-retrieved = { $date } တွင် ရယူသည်
 entry-other-languages = အခြားဘာသာဖြင့် ဖတ်ရန်
 entry-cities = မြို့များ
 entry-organisations = အဖွဲ့အစည်းများ
+entry-concepts = အယူအဆများ
 entry-challenges = ဖြေရှင်းသည့် စိန်ခေါ်မှုများ
 entry-tags = အကြောင်းအရာများ
 entry-outcome = တင်ပြထားသော ရလဒ်

@@ -472,6 +472,7 @@ search-count-all = { $count ->
     [one] ஒரு பதிவு.
    *[other] { $count } பதிவுகள்.
 }
+search-concepts = எல்லா மொழிகளிலும் தேடப்பட்டது: { $concepts }
 search-empty = எந்தப் பதிவும் பொருந்தவில்லை. குறைவான அல்லது வேறு சொற்கள், வேறொரு மொழி ஆகியவற்றை முயலவும், அல்லது ஒரு வடிகட்டியை நீக்கவும்.
 search-in-language = மொழி
 search-pages = முடிவுப் பக்கங்கள்
@@ -503,6 +504,7 @@ entry-source-retrieved = { $date } அன்று பெறப்பட்ட�
 entry-other-languages = பிற மொழிகளில் படிக்க
 entry-cities = நகரங்கள்
 entry-organisations = அமைப்புகள்
+entry-concepts = கருத்துகள்
 entry-challenges = கையாளப்படும் சவால்கள்
 entry-tags = தலைப்புகள்
 entry-outcome = தெரிவிக்கப்பட்ட விளைவு

@@ -468,6 +468,7 @@ search-count = { $count ->
 search-count-all = { $count ->
    *[other] { $count } รายการ
 }
+search-concepts = ค้นหาในทุกภาษาด้วย: { $concepts }
 search-empty = ไม่พบรายการที่ตรงกัน ลองใช้คำน้อยลงหรือคำอื่น ใช้ภาษาอื่น หรือนำตัวกรองออก
 search-in-language = ภาษา
 search-pages = หน้าผลการค้นหา
@@ -499,6 +500,7 @@ entry-source-retrieved = สืบค้นเมื่อ { $date }
 entry-other-languages = อ่านเป็นภาษา
 entry-cities = เมือง
 entry-organisations = องค์กร
+entry-concepts = แนวคิด
 entry-challenges = ความท้าทายที่มุ่งแก้ไข
 entry-tags = หัวข้อ
 entry-outcome = ผลลัพธ์ที่รายงาน

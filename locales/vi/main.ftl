@@ -468,6 +468,7 @@ search-count = { $count ->
 search-count-all = { $count ->
    *[other] { $count } mục.
 }
+search-concepts = Đã tìm thêm bằng mọi ngôn ngữ: { $concepts }.
 search-empty = Không có mục nào phù hợp. Hãy thử dùng ít từ hơn hoặc từ khác, ngôn ngữ khác, hoặc bỏ một bộ lọc.
 search-in-language = Bằng
 search-pages = Các trang kết quả
@@ -499,6 +500,7 @@ entry-source-retrieved = truy cập ngày { $date }
 entry-other-languages = Đọc bằng
 entry-cities = Thành phố
 entry-organisations = Tổ chức
+entry-concepts = Khái niệm
 entry-challenges = Thách thức được giải quyết
 entry-tags = Chủ đề
 entry-outcome = Kết quả được báo cáo

@@ -22,8 +22,8 @@ use std::collections::HashMap;
 use std::fmt;
 
 pub use cities::{
-    CountryNames, parse_cities, parse_city_alternate_names, parse_city_populations,
-    parse_countries, parse_country_names,
+    CityName, CityNames, CountryNames, parse_cities, parse_city_alternate_names, parse_city_names,
+    parse_city_populations, parse_countries, parse_country_names,
 };
 pub use coast::{COAST_SOURCE, COASTAL_KM, Coast, CoastDistances, parse_coast_distances};
 pub use funding::{FundingFiles, parse_funding};

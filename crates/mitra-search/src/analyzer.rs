@@ -45,6 +45,36 @@ fn is_han(c: char) -> bool {
         '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3134F}')
 }
 
+/// Letters of the scripts written without spaces between words: Han, Thai, Lao, Khmer and Burmese.
+pub fn is_unspaced(c: char) -> bool {
+    is_han(c) || is_southeast_asian(c)
+}
+
+/// Letters of Thai, Lao, Khmer and Burmese, whose words the dictionary segmenter may cut differently from how a
+/// reader cuts them (a compound whole, or its parts).
+fn is_southeast_asian(c: char) -> bool {
+    matches!(c,
+        '\u{0E00}'..='\u{0EFF}' | '\u{1780}'..='\u{17FF}' | '\u{19E0}'..='\u{19FF}'
+        | '\u{1000}'..='\u{109F}' | '\u{A9E0}'..='\u{A9FF}' | '\u{AA60}'..='\u{AA7F}')
+}
+
+/// The runs of Thai, Lao, Khmer and Burmese in `text`, folded, each as its characters: the index keeps their
+/// overlapping pairs (see [`GramTokenizer`]) so that a word is found inside a longer word however the dictionary
+/// cut either.
+pub fn southeast_asian_runs(text: &str) -> Vec<Vec<char>> {
+    let mut runs = Vec::new();
+    let mut run = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if is_southeast_asian(c) {
+            run.push(c);
+        } else if !run.is_empty() {
+            runs.push(fold(&run, false).chars().collect());
+            run.clear();
+        }
+    }
+    runs
+}
+
 /// Latin letters, whose accents folding drops.
 fn is_latin(c: char) -> bool {
     c.is_ascii_alphabetic()
@@ -130,6 +160,65 @@ fn other_words(run: &str, offset: usize, stem: bool, words: &mut Vec<Word>) {
             });
         }
         last = at;
+    }
+}
+
+/// Overlapping pairs of characters of the Thai, Lao, Khmer and Burmese runs of a text, for a field searched by
+/// phrase: `จราจร` is found in `การจราจร` whether the dictionary cut the compound or not. Other text gives no
+/// pairs; runs are kept apart by a gap in positions, so a phrase never spans two runs.
+#[derive(Clone, Debug, Default)]
+pub struct GramTokenizer;
+
+/// The pairs of characters of each run, with their positions: a run of one character gives that character.
+pub fn grams(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut position = 0;
+    for run in southeast_asian_runs(text) {
+        if run.len() == 1 {
+            out.push((position, run[0].to_string()));
+        }
+        for pair in run.windows(2) {
+            out.push((position, pair.iter().collect()));
+            position += 1;
+        }
+        position += 2;
+    }
+    out
+}
+
+/// The pairs of one text, handed to tantivy one by one.
+pub struct GramStream {
+    grams: std::vec::IntoIter<(usize, String)>,
+    token: Token,
+}
+
+impl Tokenizer for GramTokenizer {
+    type TokenStream<'a> = GramStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> GramStream {
+        GramStream {
+            grams: grams(text).into_iter(),
+            token: Token::default(),
+        }
+    }
+}
+
+impl TokenStream for GramStream {
+    fn advance(&mut self) -> bool {
+        let Some((position, text)) = self.grams.next() else {
+            return false;
+        };
+        self.token.position = position;
+        self.token.text = text;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
     }
 }
 
@@ -256,6 +345,27 @@ mod tests {
         assert!(
             index.contains(&"中华人民共和国".to_string()) && index.contains(&"人民".to_string()),
             "{index:?}"
+        );
+    }
+
+    #[test]
+    fn a_part_of_a_thai_compound_gives_a_run_of_the_compounds_pairs() {
+        let pairs =
+            |text: &str| -> Vec<String> { grams(text).into_iter().map(|(_, g)| g).collect() };
+        let compound = pairs("การจราจรติดขัด");
+        let part = pairs("จราจร");
+        assert!(
+            compound.windows(part.len()).any(|w| w == part.as_slice()),
+            "{compound:?} {part:?}"
+        );
+        assert!(
+            pairs("traffic 交通").is_empty(),
+            "only Thai, Lao, Khmer and Burmese"
+        );
+        let two_runs = grams("ก ข");
+        assert!(
+            two_runs[1].0 > two_runs[0].0 + 1,
+            "runs apart: {two_runs:?}"
         );
     }
 

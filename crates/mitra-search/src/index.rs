@@ -6,7 +6,9 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TantivyQuery, TermQuery,
+};
 use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions, Value,
@@ -14,14 +16,25 @@ use tantivy::schema::{
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use crate::analyzer::{MultilingualTokenizer, fold_prefix, words};
+use crate::analyzer::{
+    GramTokenizer, MultilingualTokenizer, fold, fold_prefix, grams, is_unspaced,
+    southeast_asian_runs, words,
+};
+use crate::thesaurus::Thesaurus;
 
 /// Name under which the analyzer is registered with tantivy.
 pub const TOKENIZER: &str = "mitra";
 /// The analyzer without English stems, for the words the search box suggests.
 pub const PLAIN_TOKENIZER: &str = "mitra_plain";
-/// Bumped whenever the schema or the analyzer changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Name of the tokenizer of the pairs of Thai, Lao, Khmer and Burmese characters.
+pub const GRAM_TOKENIZER: &str = "mitra_grams";
+/// Bumped whenever the schema, the analyzer or the thesaurus's use changes; an index of another version is rebuilt.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// How much a concept named by the query counts against a word of it found in a title (2) or body (1).
+const CONCEPT_BOOST: f32 = 1.5;
+/// How much the words of a named concept's preferred label, found together in an entry, count.
+const LABEL_BOOST: f32 = 0.5;
 
 const WRITER_MEMORY: usize = 50_000_000;
 
@@ -75,6 +88,9 @@ pub struct Document {
     /// Further words that should find the entry but are not shown: the names of its cities and countries in
     /// every language.
     pub names: Vec<String>,
+    /// What the entry is about, in English words (its topics, challenges and focus areas: `water flood`): tagged
+    /// with the concepts of the thesaurus they name, not searched as words.
+    pub topics: Vec<String>,
     /// ISO 3166-1 alpha-2 codes.
     pub countries: Vec<String>,
     /// City ids.
@@ -179,6 +195,8 @@ pub struct Results {
     pub total: usize,
     /// The page asked for, best first.
     pub hits: Vec<Hit>,
+    /// The thesaurus's concepts the query names, whose labels in every language were searched too.
+    pub concepts: Vec<String>,
     /// For each dimension, its values among the matching entries with their counts, most frequent first.
     pub facets: Vec<(Dimension, Vec<(String, u64)>)>,
 }
@@ -190,6 +208,8 @@ struct Fields {
     body: Field,
     lang: Field,
     names: Field,
+    concepts: Field,
+    grams: Field,
     suggest: Field,
     facet: Field,
     year: Field,
@@ -212,6 +232,8 @@ fn schema() -> (Schema, Fields) {
         body: builder.add_text_field("body", text(TOKENIZER, positions).set_stored()),
         lang: builder.add_text_field("lang", STORED),
         names: builder.add_text_field("names", text(TOKENIZER, IndexRecordOption::WithFreqs)),
+        concepts: builder.add_text_field("concepts", text("raw", IndexRecordOption::WithFreqs)),
+        grams: builder.add_text_field("grams", text(GRAM_TOKENIZER, positions)),
         suggest: builder.add_text_field("suggest", text(PLAIN_TOKENIZER, IndexRecordOption::Basic)),
         facet: builder.add_facet_field("facet", FacetOptions::default()),
         year: builder.add_i64_field("year", INDEXED | FAST),
@@ -226,6 +248,7 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
+    thesaurus: &'static Thesaurus,
 }
 
 /// Where an opened index stands.
@@ -278,6 +301,7 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(PLAIN_TOKENIZER, MultilingualTokenizer::plain());
+        index.tokenizers().register(GRAM_TOKENIZER, GramTokenizer);
         let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
         let reader = index
             .reader_builder()
@@ -288,6 +312,7 @@ impl SearchIndex {
             reader,
             writer: Mutex::new(writer),
             fields,
+            thesaurus: Thesaurus::shipped(),
         })
     }
 
@@ -364,10 +389,23 @@ impl SearchIndex {
             doc.add_text(f.lang, &text.lang);
             doc.add_text(f.suggest, &text.title);
             doc.add_facet(f.facet, Dimension::Language.facet(&text.lang));
+            for part in [&text.title, &text.body] {
+                for concept in self.thesaurus.tag(&text.lang, part) {
+                    doc.add_text(f.concepts, concept);
+                }
+                if part.chars().any(is_unspaced) {
+                    doc.add_text(f.grams, part);
+                }
+            }
         }
         for name in &entry.names {
             doc.add_text(f.names, name);
             doc.add_text(f.suggest, name);
+        }
+        for topic in &entry.topics {
+            for concept in self.thesaurus.tag("en", topic) {
+                doc.add_text(f.concepts, concept);
+            }
         }
         doc.add_facet(f.facet, Dimension::Kind.facet(&entry.kind));
         let dimensions = [
@@ -389,40 +427,125 @@ impl SearchIndex {
         doc
     }
 
-    fn text_query(&self, text: &str) -> Option<Box<dyn TantivyQuery>> {
+    /// The query for the words of `text`, in every field that holds words, and what to mark in the texts found.
+    fn text_query(&self, text: &str) -> Option<(Box<dyn TantivyQuery>, Needles)> {
         let f = self.fields;
         let terms: BTreeSet<String> = words(text, true).into_iter().map(|w| w.text).collect();
         if terms.is_empty() {
             return None;
         }
-        let term_query = |field: Field, word: &str, boost: f32| -> (Occur, Box<dyn TantivyQuery>) {
-            let query = TermQuery::new(
+        let boosted =
+            |query: Box<dyn TantivyQuery>, boost: f32| -> (Occur, Box<dyn TantivyQuery>) {
+                (Occur::Should, Box::new(BoostQuery::new(query, boost)))
+            };
+        let term = |field: Field, word: &str| -> Box<dyn TantivyQuery> {
+            Box::new(TermQuery::new(
                 Term::from_field_text(field, word),
                 IndexRecordOption::WithFreqs,
-            );
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(query), boost)),
-            )
+            ))
         };
-        let clauses = terms
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = terms
             .iter()
             .flat_map(|word| {
                 [
-                    term_query(f.title, word, 2.0),
-                    term_query(f.body, word, 1.0),
-                    term_query(f.names, word, 1.5),
+                    boosted(term(f.title, word), 2.0),
+                    boosted(term(f.body, word), 1.0),
+                    boosted(term(f.names, word), 1.5),
                 ]
             })
             .collect();
-        Some(Box::new(BooleanQuery::new(clauses)))
+        // A run of Thai, Lao, Khmer or Burmese is also looked for as a phrase of its pairs of characters, inside
+        // longer words.
+        let mut gram_runs: Vec<(usize, String)> = Vec::new();
+        for (position, gram) in grams(text) {
+            if gram_runs
+                .last()
+                .is_some_and(|(last, _)| position > last + 1)
+            {
+                clauses.push(self.gram_phrase(&gram_runs));
+                gram_runs.clear();
+            }
+            gram_runs.push((position, gram));
+        }
+        if !gram_runs.is_empty() {
+            clauses.push(self.gram_phrase(&gram_runs));
+        }
+        let mut needles = Needles {
+            terms,
+            runs: southeast_asian_runs(text)
+                .into_iter()
+                .filter(|run| run.len() >= 2)
+                .map(|run| run.into_iter().collect())
+                .collect(),
+            concepts: Vec::new(),
+        };
+        for concept in self.thesaurus.read_query(text) {
+            clauses.push(boosted(term(f.concepts, &concept.id), CONCEPT_BOOST));
+            // Its preferred labels are looked for as words too, all the words of a label in one text, so that an
+            // entry that writes of "conserving heritage" is found for `pangangalaga sa pamana` though the index
+            // did not tag it with the concept of heritage conservation.
+            for label in concept.labels.iter().filter(|l| l.preferred) {
+                let label_words: BTreeSet<String> = words(&label.text, true)
+                    .into_iter()
+                    .map(|w| w.text)
+                    .collect();
+                if label_words.is_empty() || label_words == needles.terms {
+                    continue;
+                }
+                let all: Vec<(Occur, Box<dyn TantivyQuery>)> = label_words
+                    .iter()
+                    .map(|word| {
+                        let either: Box<dyn TantivyQuery> = Box::new(BooleanQuery::new(vec![
+                            (Occur::Should, term(f.title, word)),
+                            (Occur::Should, term(f.body, word)),
+                        ]));
+                        (Occur::Must, either)
+                    })
+                    .collect();
+                clauses.push(boosted(Box::new(BooleanQuery::new(all)), LABEL_BOOST));
+            }
+            needles.concepts.push(concept.id.clone());
+            for label in &concept.labels {
+                if label.text.chars().any(is_unspaced) {
+                    needles.runs.push(fold(&label.text, false));
+                } else if let [word] = words(&label.text, true).as_slice() {
+                    needles.terms.insert(word.text.clone());
+                }
+            }
+        }
+        Some((Box::new(BooleanQuery::new(clauses)), needles))
+    }
+
+    /// The phrase of one run's pairs of characters (one pair alone is a term).
+    fn gram_phrase(&self, run: &[(usize, String)]) -> (Occur, Box<dyn TantivyQuery>) {
+        let terms: Vec<(usize, Term)> = run
+            .iter()
+            .map(|(position, gram)| {
+                (
+                    position - run[0].0,
+                    Term::from_field_text(self.fields.grams, gram),
+                )
+            })
+            .collect();
+        let query: Box<dyn TantivyQuery> = if terms.len() == 1 {
+            Box::new(TermQuery::new(
+                terms[0].1.clone(),
+                IndexRecordOption::WithFreqs,
+            ))
+        } else {
+            Box::new(PhraseQuery::new_with_offset(terms))
+        };
+        (Occur::Should, query)
     }
 
     /// Runs `query`.
     pub fn search(&self, query: &Query) -> Result<Results, SearchError> {
         let f = self.fields;
         let searcher = self.reader.searcher();
-        let text = self.text_query(&query.text);
+        let (text, needles) = match self.text_query(&query.text) {
+            Some((text, needles)) => (Some(text), needles),
+            None => (None, Needles::default()),
+        };
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = vec![(
             Occur::Must,
             match &text {
@@ -465,10 +588,6 @@ impl SearchIndex {
         };
         let top = if query.limit == 0 { Vec::new() } else { top };
 
-        let terms: BTreeSet<String> = words(&query.text, true)
-            .into_iter()
-            .map(|w| w.text)
-            .collect();
         let body_snippets = match &text {
             Some(text) => {
                 let mut generator = SnippetGenerator::create(&searcher, text.as_ref(), f.body)?;
@@ -484,7 +603,7 @@ impl SearchIndex {
                 address,
                 score,
                 query,
-                &terms,
+                &needles,
                 body_snippets.as_ref(),
             )?);
         }
@@ -511,6 +630,7 @@ impl SearchIndex {
         Ok(Results {
             total,
             hits,
+            concepts: needles.concepts,
             facets,
         })
     }
@@ -521,7 +641,7 @@ impl SearchIndex {
         address: DocAddress,
         score: f32,
         query: &Query,
-        terms: &BTreeSet<String>,
+        needles: &Needles,
         bodies: Option<&SnippetGenerator>,
     ) -> Result<Hit, SearchError> {
         let f = self.fields;
@@ -537,7 +657,7 @@ impl SearchIndex {
             strings(f.title),
             strings(f.body),
         );
-        let has_terms = |text: &str| words(text, true).iter().any(|w| terms.contains(&w.text));
+        let has_terms = |text: &str| words(text, true).iter().any(|w| needles.matches(&w.text));
         // The reader's language when the entry has it and the words were found there (or nothing was searched);
         // otherwise the first language where the words were found; otherwise the reader's or the first.
         let found = |i: usize| has_terms(&title_texts[i]) || has_terms(&body_texts[i]);
@@ -546,7 +666,7 @@ impl SearchIndex {
             .as_deref()
             .and_then(|lang| langs.iter().position(|l| l == lang));
         let chosen = preferred
-            .filter(|&i| terms.is_empty() || found(i))
+            .filter(|&i| needles.terms.is_empty() || found(i))
             .or_else(|| (0..langs.len()).find(|&i| found(i)))
             .or(preferred)
             .unwrap_or(0);
@@ -573,7 +693,7 @@ impl SearchIndex {
             id: id.into_iter().next().unwrap_or_default(),
             score,
             lang: langs.get(chosen).cloned().unwrap_or_default(),
-            title_html: mark_words(&title, terms),
+            title_html: mark_words(&title, needles),
             snippet_html,
         })
     }
@@ -625,13 +745,35 @@ impl SearchIndex {
     }
 }
 
-/// `text`, HTML-escaped, with every word whose folded form is in `terms` in `<mark>`; overlapping words (a long
-/// Chinese word and its parts) make one mark.
-fn mark_words(text: &str, terms: &BTreeSet<String>) -> String {
+/// What a search looks for in the texts it shows, to choose the language shown and to mark what was found.
+#[derive(Default)]
+struct Needles {
+    /// The query's words, folded, and the one-word labels of the concepts it names.
+    terms: BTreeSet<String>,
+    /// Runs of scripts written without spaces, found inside longer words: the query's Thai, Lao, Khmer and Burmese,
+    /// and the labels in those scripts and in Chinese of the concepts it names.
+    runs: Vec<String>,
+    /// The ids of the concepts the query names.
+    concepts: Vec<String>,
+}
+
+impl Needles {
+    fn matches(&self, folded_word: &str) -> bool {
+        self.terms.contains(folded_word)
+            || self
+                .runs
+                .iter()
+                .any(|run| folded_word.contains(run.as_str()))
+    }
+}
+
+/// `text`, HTML-escaped, with every word the search looked for in `<mark>`; overlapping words (a long Chinese word
+/// and its parts) make one mark.
+fn mark_words(text: &str, needles: &Needles) -> String {
     let mut ranges: Vec<(usize, usize)> = Vec::new();
     for word in words(text, true)
         .into_iter()
-        .filter(|w| terms.contains(&w.text))
+        .filter(|w| needles.matches(&w.text))
     {
         match ranges.last_mut() {
             Some(last) if word.from <= last.1 => last.1 = last.1.max(word.to),

@@ -5,5 +5,7 @@
 
 pub mod analyzer;
 pub mod index;
+pub mod thesaurus;
 
 pub use index::{Dimension, Document, Hit, Opened, Query, Results, SearchError, SearchIndex, Text};
+pub use thesaurus::{Concept, Thesaurus};

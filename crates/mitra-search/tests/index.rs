@@ -35,6 +35,7 @@ fn entries() -> Vec<Document> {
                 ),
             ],
             names: vec!["Bangkok".into(), "กรุงเทพมหานคร".into(), "曼谷".into()],
+            topics: vec!["water flood".into()],
             countries: vec!["TH".into()],
             cities: vec!["bangkok".into()],
             focus_areas: vec!["quality-environment".into()],
@@ -58,6 +59,7 @@ fn entries() -> Vec<Document> {
                 ),
             ],
             names: vec!["Hanoi".into(), "Hà Nội".into()],
+            topics: vec![],
             countries: vec!["VN".into()],
             cities: vec!["hanoi".into()],
             focus_areas: vec!["built-infrastructure".into()],
@@ -81,6 +83,7 @@ fn entries() -> Vec<Document> {
                 ),
             ],
             names: vec!["Hangzhou".into(), "杭州".into()],
+            topics: vec![],
             countries: vec!["CN".into()],
             cities: vec!["hangzhou".into()],
             focus_areas: vec!["built-infrastructure".into()],
@@ -284,7 +287,7 @@ fn snippets_mark_the_words_found_in_the_readers_language_when_it_has_them() {
     let index = index();
     let chinese = index
         .search(&Query {
-            text: "洪水".into(),
+            text: "地下".into(),
             limit: 1,
             lang: Some("en".into()),
             ..Query::default()
@@ -293,10 +296,26 @@ fn snippets_mark_the_words_found_in_the_readers_language_when_it_has_them() {
     let hit = &chinese.hits[0];
     assert_eq!(
         hit.lang, "zh-Hans",
-        "the English text has no 洪水, so the Chinese one is shown"
+        "the English text has no 地下 (underground) nor a concept it names, so the Chinese one is shown"
     );
     assert!(
-        hit.title_html.contains("<mark>洪水</mark>"),
+        hit.snippet_html.contains("<mark>地下</mark>"),
+        "{}",
+        hit.snippet_html
+    );
+    // 洪水 names the concept of floods, which the English text names too: an English reader sees it, marked.
+    let concept = index
+        .search(&Query {
+            text: "洪水".into(),
+            limit: 1,
+            lang: Some("en".into()),
+            ..Query::default()
+        })
+        .expect("search");
+    let hit = &concept.hits[0];
+    assert_eq!(hit.lang, "en");
+    assert!(
+        hit.title_html.contains("<mark>flood</mark>"),
         "{}",
         hit.title_html
     );
@@ -425,4 +444,60 @@ fn an_index_on_disk_is_kept_across_restarts_and_one_of_another_version_is_thrown
     let (index, opened) = SearchIndex::open(&path).expect("reopen");
     assert_eq!(opened, Opened::Empty);
     assert!(index.is_empty());
+}
+
+#[test]
+fn a_query_in_a_language_no_entry_is_written_in_finds_entries_on_its_concept() {
+    let index = index();
+    // Vietnamese, Filipino, Khmer, Burmese and Tamil "flood": no entry has a word of them.
+    for query in ["ngập lụt", "baha", "ទឹកជំនន់", "ရေကြီး", "வெள்ளம்"]
+    {
+        let results = index
+            .search(&Query {
+                text: query.into(),
+                limit: 10,
+                ..Query::default()
+            })
+            .expect("search");
+        let found: Vec<&str> = results.hits.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(found.first(), Some(&"bkk-flood"), "{query}: {found:?}");
+        assert!(!found.contains(&"hz-brain"), "{query}: {found:?}");
+        assert!(
+            results.concepts.iter().any(|c| c.contains("flood")),
+            "{query} names the concept it was expanded with: {:?}",
+            results.concepts
+        );
+    }
+}
+
+#[test]
+fn a_thai_word_is_found_inside_the_compound_that_holds_it() {
+    let index = SearchIndex::in_memory().expect("index");
+    let thai = Document {
+        id: "th-traffic".into(),
+        kind: "practice".into(),
+        // "Traffic signal control in Khon Kaen": การจราจร is one dictionary word holding จราจร.
+        texts: vec![text(
+            "th",
+            "การควบคุมสัญญาณไฟการจราจรขอนแก่น",
+            "ระบบควบคุมการจราจรอัจฉริยะ",
+        )],
+        updated: 1,
+        ..Document::default()
+    };
+    index.rebuild(&[thai], 1).expect("rebuild");
+    let results = index
+        .search(&Query {
+            text: "จราจร".into(),
+            limit: 10,
+            lang: Some("th".into()),
+            ..Query::default()
+        })
+        .expect("search");
+    assert_eq!(results.total, 1);
+    assert!(
+        results.hits[0].title_html.contains("<mark>"),
+        "the compound holding the word is marked: {}",
+        results.hits[0].title_html
+    );
 }

@@ -7,7 +7,8 @@ use crate::reference::parsed_once;
 use mitra_domain::entry::{Challenge, Details};
 use mitra_domain::peers::Grouping;
 use mitra_domain::reference::{
-    CoastDistances, CountryNames, parse_coast_distances, parse_country_names,
+    CityNames, CoastDistances, CountryNames, parse_city_names, parse_coast_distances,
+    parse_country_names,
 };
 use mitra_domain::{City, CityFilter, CityId, Country, EntryKind, PageRequest, PopulationPoint};
 
@@ -62,6 +63,11 @@ pub fn country_names() -> &'static CountryNames {
     parsed_once!(CountryNames, "country_names.csv", parse_country_names)
 }
 
+/// The cities' names in the interface languages, with source and licence (`data/cities/city_names.csv`), read once.
+pub fn city_names() -> &'static CityNames {
+    parsed_once!(CityNames, "cities/city_names.csv", parse_city_names)
+}
+
 /// The shipped distances of the cities to the sea coast (`data/cities/city_coast.csv`), read once; a city loaded
 /// from elsewhere has none.
 pub fn coast_distances() -> &'static CoastDistances {
@@ -73,55 +79,23 @@ pub fn coast_distances() -> &'static CoastDistances {
 }
 
 impl Mitra {
-    /// One page of the cities matching the query; a bad parameter is a validation error naming it.
+    /// One page of the cities matching the query, by id; a bad parameter is a validation error naming it.
     pub async fn list_cities(&self, query: &CityListQuery) -> Result<CityPage, ServiceError> {
-        let filter = CityFilter::parse(
-            query.country.as_deref(),
-            query.network.as_deref(),
-            query.q.as_deref(),
-        )?;
         let page = PageRequest::parse(query.limit.as_deref(), query.cursor.as_deref())?;
-        let focus = query
-            .focus_area
-            .as_deref()
-            .map(str::trim)
-            .filter(|f| !f.is_empty());
-        let challenge = query
-            .challenge
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(Challenge::parse)
-            .transpose()?;
-        if focus.is_some() || challenge.is_some() {
+        let (filter, needs) = self.city_query(query).await?;
+        if needs.is_some() {
             // Cities with needs are few (those with declared priorities, projects or practices): filter them in
             // memory and page the same way the store does, by id after the cursor.
-            self.check_focus_areas(focus.into_iter()).await?;
-            let needs = self.all_city_needs().await?;
-            let mut cities: Vec<City> = self
-                .all_cities(&filter)
-                .await?
-                .into_iter()
-                .filter(|c| {
-                    needs.get(&c.id).is_some_and(|n| {
-                        focus.is_none_or(|f| n.focus_areas.iter().any(|a| a == f))
-                            && challenge.is_none_or(|ch| n.challenges.contains(&ch))
-                    })
-                })
-                .collect();
-            cities.sort_by(|a, b| a.id.cmp(&b.id));
+            let mut cities = self.cities_matching(query).await?;
             let total = cities.len() as u64;
             let probe = page.probe();
-            let mut cities: Vec<City> = cities
-                .into_iter()
-                .filter(|c| {
-                    probe
-                        .after
-                        .as_deref()
-                        .is_none_or(|after| c.id.as_str() > after)
-                })
-                .take(probe.limit as usize)
-                .collect();
+            cities.retain(|c| {
+                probe
+                    .after
+                    .as_deref()
+                    .is_none_or(|after| c.id.as_str() > after)
+            });
+            cities.truncate(probe.limit as usize);
             let next_cursor = page.finish(&mut cities, |c| c.id.to_string());
             return Ok(CityPage {
                 cities,
@@ -137,6 +111,55 @@ impl Mitra {
             next_cursor,
             total,
         })
+    }
+
+    /// Every city matching the query (its page and cursor aside), by id: for a list sorted by the reader's
+    /// language.
+    pub async fn cities_matching(&self, query: &CityListQuery) -> Result<Vec<City>, ServiceError> {
+        let (filter, needs) = self.city_query(query).await?;
+        let mut cities = self.all_cities(&filter).await?;
+        if let Some((focus, challenge)) = needs {
+            let needs = self.all_city_needs().await?;
+            cities.retain(|c| {
+                needs.get(&c.id).is_some_and(|n| {
+                    focus
+                        .as_ref()
+                        .is_none_or(|f| n.focus_areas.iter().any(|a| a == f))
+                        && challenge.is_none_or(|ch| n.challenges.contains(&ch))
+                })
+            });
+        }
+        cities.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(cities)
+    }
+
+    /// The checked filter of a city list, and the focus area and challenge asked for when either is.
+    async fn city_query(
+        &self,
+        query: &CityListQuery,
+    ) -> Result<(CityFilter, Option<(Option<String>, Option<Challenge>)>), ServiceError> {
+        let filter = CityFilter::parse(
+            query.country.as_deref(),
+            query.network.as_deref(),
+            query.q.as_deref(),
+        )?;
+        let focus = query
+            .focus_area
+            .as_deref()
+            .map(str::trim)
+            .filter(|f| !f.is_empty());
+        let challenge = query
+            .challenge
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(Challenge::parse)
+            .transpose()?;
+        if focus.is_none() && challenge.is_none() {
+            return Ok((filter, None));
+        }
+        self.check_focus_areas(focus.into_iter()).await?;
+        Ok((filter, Some((focus.map(str::to_owned), challenge))))
     }
 
     /// Every city matching `filter`, for the map and the GeoJSON export.

@@ -166,6 +166,13 @@ impl Places {
                 names.insert(city.name_en.clone());
                 names.extend(city.name_zh.clone());
                 names.extend(city.name_local.as_ref().map(|(name, _)| name.clone()));
+                for language in mitra_domain::Language::ALL {
+                    names.extend(
+                        crate::cities::city_names()
+                            .name(id, language)
+                            .map(|n| n.name.clone()),
+                    );
+                }
                 countries.insert(city.country.to_string());
             }
         }
@@ -194,6 +201,14 @@ impl Places {
             names: names
                 .into_iter()
                 .chain(entry.organisations.iter().cloned())
+                .collect(),
+            topics: entry
+                .tags
+                .iter()
+                .map(String::as_str)
+                .chain(entry.challenges.iter().map(|c| c.tag()))
+                .chain(entry.focus_areas.iter().map(String::as_str))
+                .map(|tag| tag.replace(['-', '_'], " "))
                 .collect(),
             countries: countries.into_iter().collect(),
             cities: entry.cities.iter().map(ToString::to_string).collect(),

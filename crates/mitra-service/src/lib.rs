@@ -43,7 +43,9 @@ pub use auth::{
     one_time_password,
 };
 pub use boundaries::{Boundary, boundaries};
-pub use cities::{CityDetail, CityListQuery, CityNeeds, CityOverview, CityPage, country_names};
+pub use cities::{
+    CityDetail, CityListQuery, CityNeeds, CityOverview, CityPage, city_names, country_names,
+};
 pub use enrolment::{Enrolled, Seats, Standing};
 pub use entries::{
     EntryDetail, EntryImportReport, EntryPermissions, Found, MAX_EXPORT, MAX_SEARCH_LIMIT,
@@ -56,7 +58,7 @@ pub use listings::{Listing, Shelf, fx_rates};
 pub use mail::{MailSettings, SentMail};
 pub use matching::{CityMatches, EntryMatches, MATCH_LIMIT};
 pub use mitra_domain as domain;
-pub use mitra_search::{Dimension, Hit, Results as SearchResults};
+pub use mitra_search::{Concept, Dimension, Hit, Results as SearchResults, Thesaurus};
 pub use mitra_store::{
     ActivityRecord, ApiTokenRecord, AuditEntry, InterestMessage, InterestRecord, NotificationAbout,
     NotificationRecord, OrgName, PartnershipFilter, PartnershipMessage, PartnershipRecord,

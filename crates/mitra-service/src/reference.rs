@@ -687,6 +687,24 @@ mod tests {
                 }
             }
         }
+        // Every Chinese city's Chinese name the file has is the one cities.csv has (the file adds languages, it
+        // does not contradict), and the file names cities in Thai, Burmese and Tamil beyond their own countries.
+        let city_names = crate::cities::city_names();
+        for city in &data.cities {
+            if let (Some(zh), Some(named)) = (
+                &city.name_zh,
+                city_names.name(&city.id, mitra_domain::Language::ZhHans),
+            ) {
+                assert_eq!(zh, &named.name, "{}", city.id);
+            }
+        }
+        for language in [
+            mitra_domain::Language::Th,
+            mitra_domain::Language::My,
+            mitra_domain::Language::Ta,
+        ] {
+            assert!(city_names.coverage(language) >= 30, "{language}");
+        }
         // The public holidays parse, for the years the file says.
         assert_eq!(
             crate::partnerships::holiday_coverage().0,

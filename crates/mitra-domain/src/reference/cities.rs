@@ -226,6 +226,81 @@ pub fn parse_country_names(file: &str, text: &str) -> Result<CountryNames, RowEr
     Ok(out)
 }
 
+/// The cities' names in the interface languages, each with its source and licence (`cities/city_names.csv`:
+/// `city_id, lang, name, source, licence`, built by `data/tools/build_city_names.py` from Natural Earth and
+/// GeoNames).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CityNames {
+    names: std::collections::BTreeMap<(CityId, crate::Language), CityName>,
+}
+
+/// One city's name in one language, and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CityName {
+    /// The name.
+    pub name: String,
+    /// Its source.
+    pub source: String,
+    /// The source's licence.
+    pub licence: String,
+}
+
+impl CityNames {
+    /// The name of `city` in `language`, when the file has it.
+    pub fn name(&self, city: &CityId, language: crate::Language) -> Option<&CityName> {
+        self.names.get(&(city.clone(), language))
+    }
+
+    /// The name of `city` for a reader of `language`: the city's own name in that language where the city has it,
+    /// else the file's, else English; and the language it is in.
+    pub fn display_name<'a>(
+        &'a self,
+        city: &'a City,
+        language: crate::Language,
+    ) -> (&'a str, crate::Language) {
+        if city.display_name_language(language) == language {
+            return (city.display_name(language), language);
+        }
+        match self.name(&city.id, language) {
+            Some(name) => (&name.name, language),
+            None => (&city.name_en, crate::Language::En),
+        }
+    }
+
+    /// How many cities have a name in `language`.
+    pub fn coverage(&self, language: crate::Language) -> usize {
+        self.names.keys().filter(|(_, l)| *l == language).count()
+    }
+}
+
+/// Parses the cities' names in the interface languages; a language the interface does not speak is refused.
+pub fn parse_city_names(file: &str, text: &str) -> Result<CityNames, RowError> {
+    let mut out = CityNames::default();
+    CsvRows::new(
+        file,
+        text,
+        &["city_id", "lang", "name", "source", "licence"],
+    )?
+    .for_each(|row| {
+        let city =
+            CityId::parse(row.required("city_id")?).map_err(|e| row.invalid("city_id", e))?;
+        let lang = row.required("lang")?;
+        let language = crate::Language::of_tag(lang)
+            .filter(|l| l.tag() == lang)
+            .ok_or_else(|| row.error("lang", "is not a language tag of the interface"))?;
+        out.names.insert(
+            (city, language),
+            CityName {
+                name: row.required("name")?.to_owned(),
+                source: row.required("source")?.to_owned(),
+                licence: row.required("licence")?.to_owned(),
+            },
+        );
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

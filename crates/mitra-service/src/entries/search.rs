@@ -262,6 +262,8 @@ pub struct SearchPage {
     pub found: Vec<Found>,
     /// For each dimension, its values among all matching entries with their counts, most frequent first.
     pub facets: Vec<(Dimension, Vec<(String, u64)>)>,
+    /// The ids of the thesaurus's concepts the words name: entries naming them in any language were looked for too.
+    pub concepts: Vec<String>,
     /// The offset of this page.
     pub offset: usize,
     /// The page size.
@@ -313,6 +315,7 @@ impl Mitra {
             total: results.total,
             found,
             facets: results.facets,
+            concepts: results.concepts,
             offset: request.offset,
             limit: request.limit,
         })

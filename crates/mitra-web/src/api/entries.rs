@@ -131,6 +131,17 @@ pub struct SearchResponse {
     limit: usize,
     hits: Vec<HitResponse>,
     facets: Vec<Facet>,
+    /// The thesaurus's concepts the words name: entries that name them in any language were found too.
+    concepts: Vec<SearchConcept>,
+}
+
+/// A concept of the thesaurus (`data/thesaurus/smart-city.jsonld`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchConcept {
+    /// The concept's id, e.g. `flood-control`.
+    id: String,
+    /// Its preferred label in each language that has one, by BCP 47 tag.
+    labels: std::collections::BTreeMap<String, String>,
 }
 
 impl From<&SearchPage> for SearchResponse {
@@ -162,6 +173,20 @@ impl From<&SearchPage> for SearchResponse {
                             value: value.clone(),
                             count: *count,
                         })
+                        .collect(),
+                })
+                .collect(),
+            concepts: page
+                .concepts
+                .iter()
+                .filter_map(|id| mitra_service::Thesaurus::shipped().concept(id))
+                .map(|concept| SearchConcept {
+                    id: concept.id.clone(),
+                    labels: concept
+                        .labels
+                        .iter()
+                        .filter(|label| label.preferred)
+                        .map(|label| (label.lang.clone(), label.text.clone()))
                         .collect(),
                 })
                 .collect(),

@@ -96,7 +96,7 @@ impl AssessmentPage {
     fn build(l: Layout, report: &AssessmentReport, standard: &str) -> Self {
         let lang = l.lang;
         let view = report.view(lang);
-        let city_name = report.city.display_name(lang).to_owned();
+        let city_name = crate::ui::format::city_name(&report.city, lang).to_owned();
         let title = format!("{} · {city_name}", l.t("assessment-title"));
         let l = l.page("cities", title);
         let t = |id: &str| {

@@ -9,8 +9,7 @@ use mitra_service::domain::{
     City, CityId, Country, Language, Network, NetworkFilter, PopulationKind,
 };
 use mitra_service::{
-    Benchmark, CityDetail, CityListQuery, CityOverview, CityPage as CityList, CityProfile, Mitra,
-    Values,
+    Benchmark, CityDetail, CityListQuery, CityOverview, CityProfile, Mitra, Values,
 };
 use serde::Deserialize;
 
@@ -31,8 +30,12 @@ pub struct CityListParams {
     q: Option<String>,
     focus_area: Option<String>,
     challenge: Option<String>,
-    cursor: Option<String>,
+    /// How many cities of the sorted list come before the page.
+    from: Option<String>,
 }
+
+/// Cities on one page of the list.
+const CITIES_PER_PAGE: usize = 100;
 
 impl CityListParams {
     fn query(&self) -> CityListQuery {
@@ -43,12 +46,20 @@ impl CityListParams {
             focus_area: self.focus_area.clone(),
             challenge: self.challenge.clone(),
             limit: None,
-            cursor: self.cursor.clone(),
+            cursor: None,
         }
     }
 
-    /// The list's address with these filters, on the page starting at `cursor`.
-    fn href(&self, cursor: Option<&str>) -> String {
+    /// Where the page starts in the sorted list (a number that is not one starts it at the top).
+    fn from(&self) -> usize {
+        self.from
+            .as_deref()
+            .and_then(|f| f.trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// The list's address with these filters, on the page starting at `from`.
+    fn href(&self, from: Option<&str>) -> String {
         let mut parts = Vec::new();
         for (key, value) in [
             ("country", self.country.as_deref()),
@@ -56,7 +67,7 @@ impl CityListParams {
             ("q", self.q.as_deref()),
             ("focus_area", self.focus_area.as_deref()),
             ("challenge", self.challenge.as_deref()),
-            ("cursor", cursor),
+            ("from", from),
         ] {
             if let Some(v) = value.filter(|v| !v.is_empty()) {
                 parts.push(format!("{key}={}", encode(v)));
@@ -76,7 +87,20 @@ pub async fn list_cities(
     l: Layout,
     Query(params): Query<CityListParams>,
 ) -> Result<Response, PageError> {
-    let page = mitra.list_cities(&params.query()).await?;
+    let mut cities = mitra.cities_matching(&params.query()).await?;
+    super::format::sort_by_name(
+        &mut cities,
+        |c| crate::ui::format::city_name(c, l.lang),
+        l.lang,
+    );
+    let total = cities.len();
+    let from = params.from().min(total);
+    let page = SortedPage {
+        next: (from + CITIES_PER_PAGE < total).then(|| (from + CITIES_PER_PAGE).to_string()),
+        cities: cities.drain(from..).take(CITIES_PER_PAGE).collect(),
+        total,
+        later: from > 0,
+    };
     let countries = mitra.list_countries().await?;
     let focus_areas = mitra.list_focus_areas().await?;
     Ok(render(&CitiesPage::build(
@@ -86,6 +110,16 @@ pub async fn list_cities(
         &countries,
         &focus_areas,
     )))
+}
+
+/// One page of the city list, sorted by the reader's language.
+struct SortedPage {
+    cities: Vec<City>,
+    total: usize,
+    /// Where the next page starts, if there is one.
+    next: Option<String>,
+    /// Whether this is not the first page.
+    later: bool,
 }
 
 /// A city as a row of the list.
@@ -145,7 +179,7 @@ impl CitiesPage {
     fn build(
         l: Layout,
         params: &CityListParams,
-        page: &CityList,
+        page: &SortedPage,
         countries: &[Country],
         focus_areas: &[mitra_service::domain::FocusArea],
     ) -> Self {
@@ -159,16 +193,16 @@ impl CitiesPage {
                 .iter()
                 .map(|c| CityRow {
                     id: c.id.to_string(),
-                    name: c.display_name(lang).to_owned(),
-                    name_lang: c.display_name_language(lang).tag(),
-                    other_name: (c.display_name_language(lang) != Language::En)
+                    name: crate::ui::format::city_name(c, lang).to_owned(),
+                    name_lang: crate::ui::format::city_name_language(c, lang).tag(),
+                    other_name: (crate::ui::format::city_name_language(c, lang) != Language::En)
                         .then(|| c.name_en.clone()),
                     country: country_name(countries, c.country, lang),
                     population: population_text(c, &l),
                     networks: network_names(c, &l),
                 })
                 .collect(),
-            summary: l.tn("cities-count", page.total),
+            summary: l.tn("cities-count", page.total as u64),
             countries: countries
                 .iter()
                 .map(|c| {
@@ -210,8 +244,8 @@ impl CitiesPage {
                 })
                 .collect(),
             q: params.q.clone().unwrap_or_default(),
-            next_href: page.next_cursor.as_deref().map(|c| params.href(Some(c))),
-            is_later_page: params.cursor.is_some(),
+            next_href: page.next.as_deref().map(|f| params.href(Some(f))),
+            is_later_page: page.later,
             first_href: params.href(None),
             l,
         }
@@ -471,7 +505,7 @@ impl CityPage {
             needs,
         } = overview;
         let city = &detail.city;
-        let name = city.display_name(l.lang).to_owned();
+        let name = crate::ui::format::city_name(city, l.lang).to_owned();
         let l = l.page("cities", name.clone());
         let needs = NeedsView::build(&needs, city, &l);
         let series = detail
@@ -518,7 +552,7 @@ impl CityPage {
                 &[("min", benchmarks.min_group_size.to_string())],
             ),
             profile: ProfileView::build(&profile, &l),
-            name_lang: city.display_name_language(l.lang).tag(),
+            name_lang: crate::ui::format::city_name_language(city, l.lang).tag(),
             country: country_name(detail.country.as_slice(), city.country, l.lang),
             population: population_text(city, &l),
             networks: network_names(city, &l),

@@ -2,7 +2,7 @@
 //! one place, so every page writes them alike. Pure functions only: nothing here reads a request or the service.
 
 use mitra_service::domain::entry::ContentLanguage;
-use mitra_service::domain::{Country, CountryCode, Indicator, Language, Organisation};
+use mitra_service::domain::{City, Country, CountryCode, Indicator, Language, Organisation};
 
 /// A whole count as the reader's language writes it: digits grouped by the language's rules (ICU4X, CLDR).
 pub fn group_digits(n: u64, lang: Language) -> String {
@@ -50,6 +50,63 @@ fn localized(plain: &str, lang: Language) -> String {
             .find(|(l, _)| *l == lang)
             .map_or_else(|| plain.to_owned(), |(_, f)| f.format(&decimal).to_string())
     })
+}
+
+/// A city's name for a reader of `lang`: in that language where Mitra knows it (the city's own names, then the
+/// shipped names in `data/cities/city_names.csv`), in English otherwise.
+pub fn city_name(city: &City, lang: Language) -> &str {
+    mitra_service::city_names().display_name(city, lang).0
+}
+
+/// The language [`city_name`] is in for a reader of `lang`.
+pub fn city_name_language(city: &City, lang: Language) -> Language {
+    mitra_service::city_names().display_name(city, lang).1
+}
+
+/// `items` as one list in the reader's language (ICU4X, CLDR): `flood, drainage and sponge city`, `洪水、排水和海绵城市`.
+pub fn list(items: &[String], lang: Language) -> String {
+    use icu_list::ListFormatter;
+    use icu_list::options::ListFormatterOptions;
+    thread_local! {
+        static FORMATTERS: Vec<(Language, ListFormatter)> = Language::ALL
+            .iter()
+            .filter_map(|l| {
+                let locale: icu_locale_core::Locale = l.tag().parse().ok()?;
+                let formatter =
+                    ListFormatter::try_new_and((&locale).into(), ListFormatterOptions::default()).ok()?;
+                Some((*l, formatter))
+            })
+            .collect();
+    }
+    FORMATTERS.with(|formatters| {
+        formatters.iter().find(|(l, _)| *l == lang).map_or_else(
+            || items.join(", "),
+            |(_, f)| f.format(items.iter()).to_string(),
+        )
+    })
+}
+
+/// Sorts `items` by the names `name` gives, as a dictionary in the reader's language orders them (ICU4X collation,
+/// CLDR): Chinese by pinyin, Thai by its consonants with vowels written before them set aside, accents after letters.
+pub fn sort_by_name<T>(items: &mut [T], name: impl Fn(&T) -> &str, lang: Language) {
+    use icu_collator::options::CollatorOptions;
+    use icu_collator::{Collator, CollatorBorrowed};
+    thread_local! {
+        static COLLATORS: Vec<(Language, CollatorBorrowed<'static>)> = Language::ALL
+            .iter()
+            .filter_map(|l| {
+                let locale: icu_locale_core::Locale = l.tag().parse().ok()?;
+                let collator = Collator::try_new((&locale).into(), CollatorOptions::default()).ok()?;
+                Some((*l, collator))
+            })
+            .collect();
+    }
+    COLLATORS.with(
+        |collators| match collators.iter().find(|(l, _)| *l == lang) {
+            Some((_, collator)) => items.sort_by(|a, b| collator.compare(name(a), name(b))),
+            None => items.sort_by(|a, b| name(a).cmp(name(b))),
+        },
+    );
 }
 
 /// A number as people type it: `12000000`, `31.5` (no `.0`, no exponent for whole amounts), for forms and for
@@ -201,6 +258,32 @@ pub fn file_kind(content_type: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_sorted_as_the_readers_language_sorts_them() {
+        let mut chinese = vec!["南宁", "昆明", "成都", "北京"];
+        sort_by_name(&mut chinese, |s| s, Language::ZhHans);
+        assert_eq!(
+            chinese,
+            ["北京", "成都", "昆明", "南宁"],
+            "by pinyin: Beijing, Chengdu, Kunming, Nanning"
+        );
+        let mut vietnamese = vec!["Đà Nẵng", "Huế", "Cần Thơ", "Dĩ An"];
+        sort_by_name(&mut vietnamese, |s| s, Language::Vi);
+        assert_eq!(
+            vietnamese,
+            ["Cần Thơ", "Dĩ An", "Đà Nẵng", "Huế"],
+            "đ after d"
+        );
+    }
+
+    #[test]
+    fn lists_are_joined_as_each_language_joins_them() {
+        let items = ["a".to_owned(), "b".to_owned(), "c".to_owned()];
+        assert_eq!(list(&items, Language::En), "a, b, and c");
+        assert_eq!(list(&items, Language::ZhHans), "a、b和c");
+        assert_eq!(list(&items[..1], Language::Th), "a");
+    }
 
     #[test]
     fn digits_are_grouped_in_threes() {

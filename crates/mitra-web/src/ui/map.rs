@@ -114,8 +114,8 @@ pub fn render(cities: &[City], ties: &[Tie], language: Language) -> String {
         let _ = write!(
             svg,
             r#"<line class="tie {class}" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}"><title>{} – {} ({})</title></line>"#,
-            escape(a.display_name(language)),
-            escape(b.display_name(language)),
+            escape(crate::ui::format::city_name(a, language)),
+            escape(crate::ui::format::city_name(b, language)),
             escape(label)
         );
     }
@@ -127,12 +127,12 @@ pub fn render(cities: &[City], ties: &[Tie], language: Language) -> String {
             svg,
             r#"<circle class="{}" cx="{x:.1}" cy="{y:.1}" r="2.2"><title>{}</title></circle>"#,
             city_class(city),
-            escape(city.display_name(language))
+            escape(crate::ui::format::city_name(city, language))
         );
     }
     for city in cities.iter().filter(|c| !c.networks.is_empty()) {
         let (x, y) = project(city.location.longitude, city.location.latitude);
-        let name = escape(city.display_name(language));
+        let name = escape(crate::ui::format::city_name(city, language));
         let _ = write!(
             svg,
             r#"<a href="/cities/{}" aria-label="{name}"><circle class="{}" cx="{x:.1}" cy="{y:.1}" r="5"><title>{name}</title></circle></a>"#,

@@ -113,8 +113,8 @@ fn city_item(
         || (id.to_string(), "en"),
         |c| {
             (
-                c.display_name(l.lang).to_owned(),
-                c.display_name_language(l.lang).tag(),
+                crate::ui::format::city_name(c, l.lang).to_owned(),
+                crate::ui::format::city_name_language(c, l.lang).tag(),
             )
         },
     );
@@ -143,10 +143,10 @@ fn usd(v: f64, lang: mitra_service::domain::Language) -> String {
 }
 
 fn city_name(places: &Places, id: &CityId, l: &Layout) -> String {
-    places
-        .cities
-        .get(id)
-        .map_or_else(|| id.to_string(), |c| c.display_name(l.lang).to_owned())
+    places.cities.get(id).map_or_else(
+        || id.to_string(),
+        |c| crate::ui::format::city_name(c, l.lang).to_owned(),
+    )
 }
 
 fn fact_text(fact: &SharedFact, l: &Layout) -> String {

@@ -188,7 +188,7 @@ impl OpportunitiesPage {
             .map(|c| {
                 (
                     c.id.to_string(),
-                    c.display_name(l.lang).to_owned(),
+                    crate::ui::format::city_name(c, l.lang).to_owned(),
                     q.cities.contains(&c.id),
                 )
             })
@@ -375,7 +375,7 @@ fn card(o: &Opportunity, places: &Places, l: &Layout) -> Card {
                     .map(|c| {
                         places.cities.get(c).map_or_else(
                             || c.to_string(),
-                            |city| city.display_name(l.lang).to_owned(),
+                            |city| crate::ui::format::city_name(city, l.lang).to_owned(),
                         )
                     })
                     .collect();
@@ -432,7 +432,7 @@ fn card(o: &Opportunity, places: &Places, l: &Layout) -> Card {
         .cities
         .iter()
         .filter_map(|c| places.cities.get(c))
-        .map(|c| c.display_name(l.lang).to_owned())
+        .map(|c| crate::ui::format::city_name(c, l.lang).to_owned())
         .collect();
     let kind: EntryKind = entry.kind();
     Card {

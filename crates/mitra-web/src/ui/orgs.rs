@@ -175,7 +175,11 @@ impl OrgFormPage {
                 .iter()
                 .map(|c| {
                     let label = format!("{} ({})", c.display_name(lang), c.country);
-                    (c.id.to_string(), label, c.display_name_language(lang).tag())
+                    (
+                        c.id.to_string(),
+                        label,
+                        crate::ui::format::city_name_language(c, lang).tag(),
+                    )
                 })
                 .collect(),
             l,
@@ -264,11 +268,11 @@ impl OrgPage {
             kind: l.t2("kind", org.kind.as_str()),
             country: country.map_or_else(
                 || org.profile.country.to_string(),
-                |c| c.display_name(l.lang).to_owned(),
+                |c| crate::ui::format::country_display(&c, l.lang),
             ),
             // A city Mitra does not list is named by its id.
             city_name: match (&org.profile.city, city) {
-                (_, Some(city)) => city.display_name(l.lang).to_owned(),
+                (_, Some(city)) => crate::ui::format::city_name(&city, l.lang).to_owned(),
                 (Some(id), None) => id.to_string(),
                 (None, None) => String::new(),
             },

@@ -29,10 +29,10 @@ const PAGE_SIZE: u32 = 50;
 
 /// A city's name in the reader's language.
 fn city_name(places: &Places, id: &CityId, lang: Language) -> String {
-    places
-        .cities
-        .get(id)
-        .map_or_else(|| id.to_string(), |c| c.display_name(lang).to_owned())
+    places.cities.get(id).map_or_else(
+        || id.to_string(),
+        |c| crate::ui::format::city_name(c, lang).to_owned(),
+    )
 }
 
 /// One partnership in a list.

@@ -61,8 +61,8 @@ impl Row {
                 || (o.city_id.to_string(), "en"),
                 |c| {
                     (
-                        c.display_name(l.lang).to_owned(),
-                        c.display_name_language(l.lang).tag(),
+                        crate::ui::format::city_name(c, l.lang).to_owned(),
+                        crate::ui::format::city_name_language(c, l.lang).tag(),
                     )
                 },
             ),

@@ -91,9 +91,10 @@ fn value_label(dimension: Dimension, value: &str, places: &Places, lang: Languag
             || value.to_owned(),
             |c| super::format::country_display(c, lang),
         ),
-        Dimension::City => places
-            .city(value)
-            .map_or_else(|| value.to_owned(), |c| c.display_name(lang).to_owned()),
+        Dimension::City => places.city(value).map_or_else(
+            || value.to_owned(),
+            |c| crate::ui::format::city_name(c, lang).to_owned(),
+        ),
         Dimension::FocusArea => translate(lang, &format!("focus-{value}")),
         Dimension::Challenge => translate(lang, &format!("challenge-{value}")),
         Dimension::Language => language_name(value),
@@ -135,10 +136,10 @@ impl HitView {
                 .cities
                 .iter()
                 .map(|c| {
-                    let name = places
-                        .cities
-                        .get(c)
-                        .map_or_else(|| c.to_string(), |city| city.display_name(lang).to_owned());
+                    let name = places.cities.get(c).map_or_else(
+                        || c.to_string(),
+                        |city| crate::ui::format::city_name(city, lang).to_owned(),
+                    );
                     (c.to_string(), name)
                 })
                 .collect(),
@@ -194,6 +195,7 @@ struct SearchResultsPage {
     l: Layout,
     q: String,
     summary: String,
+    concepts: String,
     hits: Vec<HitView>,
     facets: Vec<FacetView>,
     active: Vec<(String, String)>,
@@ -226,6 +228,20 @@ impl SearchResultsPage {
                 l.ta(
                     "search-count",
                     &[("count", total.to_string()), ("query", q.to_owned())],
+                )
+            },
+            concepts: if page.concepts.is_empty() {
+                String::new()
+            } else {
+                let labels: Vec<String> = page
+                    .concepts
+                    .iter()
+                    .filter_map(|id| mitra_service::Thesaurus::shipped().concept(id))
+                    .map(|concept| concept.label(content_language(lang).tag()).to_owned())
+                    .collect();
+                l.ta(
+                    "search-concepts",
+                    &[("concepts", super::format::list(&labels, lang))],
                 )
             },
             hits: page

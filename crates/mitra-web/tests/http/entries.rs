@@ -123,6 +123,74 @@ async fn the_search_api_finds_entries_in_any_language_with_facets_pages_and_clea
 }
 
 #[tokio::test]
+async fn a_query_in_a_language_no_practice_is_written_in_finds_them_through_the_thesaurus() {
+    let app = spawn_app_with(None, true).await;
+    // Vietnamese "flood": Nanning's sponge-city practice is written in English and Chinese only.
+    let flood = app
+        .get_json(
+            &format!(
+                "/api/v1/search?q={}&lang=vi&kind=practice",
+                encode("ngập lụt")
+            ),
+            200,
+        )
+        .await;
+    let ids: Vec<&str> = flood["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .filter_map(|h| h["id"].as_str())
+        .collect();
+    assert!(ids.contains(&"china-05"), "{ids:?}");
+    let china05 = flood["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .find(|h| h["id"] == "china-05")
+        .expect("china-05");
+    assert_ne!(
+        china05["lang"], "vi",
+        "the hit says the language it is shown in"
+    );
+    assert!(
+        flood["concepts"]
+            .as_array()
+            .expect("concepts")
+            .iter()
+            .any(|c| c["id"] == "flood" && c["labels"]["vi"].is_string()),
+        "the concept the query was widened with, with its labels: {}",
+        flood["concepts"]
+    );
+    // Thai "traffic" alone finds the entries that write the compound การจราจร.
+    let traffic = app
+        .get_json(&format!("/api/v1/search?q={}", encode("จราจร")), 200)
+        .await;
+    assert!(
+        traffic["total"].as_u64().is_some_and(|n| n >= 5),
+        "{}",
+        traffic["total"]
+    );
+    // The page says what was added, in the reader's language, and where a hit is shown in another language.
+    let page = app
+        .get_page(&format!("/search?q={}&lang=vi", encode("ngập lụt")), 200)
+        .await;
+    assert!(
+        page.contains("Đã tìm thêm bằng mọi ngôn ngữ"),
+        "concepts named"
+    );
+    assert!(
+        page.contains("class=\"lang-note\""),
+        "the language shown is named"
+    );
+    // An entry's page names the concepts its texts name, each a search.
+    let entry = app.get_page("/entries/china-05", 200).await;
+    assert!(
+        entry.contains("href=\"/search?q="),
+        "concepts link to their search"
+    );
+}
+
+#[tokio::test]
 async fn the_search_page_shows_hits_facets_pages_and_an_empty_state_and_entries_have_pages() {
     let app = spawn_app_with(None, true).await;
     let page = app.get_page("/search?q=flood", 200).await;

@@ -299,6 +299,31 @@ async fn the_city_list_filters_pages_and_keeps_filters_in_the_language_switch() 
         html.contains(r#"rel="next""#),
         "more than one page of cities"
     );
+    let next = html
+        .split(r#"rel="next" href=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to the next page")
+        .replace("&#38;", "&");
+    let second = app.get_page(&next, 200).await;
+    assert!(
+        second.contains(r#"href="/cities/"#) && !second.contains(r#"href="/cities/bangkok""#),
+        "the next page holds other cities"
+    );
+    // Sorted as the reader's language sorts: Chinese by pinyin (曼谷 Mangu, 普吉 Puji, 清迈 Qingmai), English by
+    // letters (Bangkok, Chiang Mai, Phuket).
+    let order = |html: &str| {
+        let mut at: Vec<(usize, &str)> = ["bangkok", "chiang-mai", "phuket"]
+            .into_iter()
+            .map(|id| (html.find(&format!(r#"href="/cities/{id}""#)).expect(id), id))
+            .collect();
+        at.sort_unstable();
+        at.into_iter().map(|(_, id)| id).collect::<Vec<_>>()
+    };
+    let zh = app.get_page("/cities?country=TH&lang=zh-Hans", 200).await;
+    assert_eq!(order(&zh), ["bangkok", "phuket", "chiang-mai"]);
+    let en = app.get_page("/cities?country=TH&lang=en", 200).await;
+    assert_eq!(order(&en), ["bangkok", "chiang-mai", "phuket"]);
     let empty = app.get_page("/cities?q=nowhere-at-all", 200).await;
     assert!(empty.contains("No city matches these filters"));
     app.get_page("/cities?country=Vietnam", 400).await;

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use mitra_service::domain::entry::{
     ContentLanguage, Details, LocalTime, Money, Readiness, SourceLink, TextOrigin,
 };
-use mitra_service::domain::{CityId, ModerationStatus};
+use mitra_service::domain::{CityId, Language, ModerationStatus};
 use mitra_service::{Attachment, EntryDetail, Places, Standing, TrainingSeats};
 use serde::Deserialize;
 
@@ -72,6 +72,9 @@ pub struct EntryPage {
     organisations: Vec<String>,
     challenges: Vec<String>,
     tags: Vec<String>,
+    /// The thesaurus's concepts the entry's texts name, most named first: label in the reader's language, and a
+    /// search for it.
+    concepts: Vec<(String, String)>,
     years: String,
     outcome: Option<String>,
     details: Vec<(String, String)>,
@@ -227,6 +230,7 @@ impl EntryPage {
                 .map(|c| l.t2("challenge", c.tag()))
                 .collect(),
             tags: entry.tags.iter().cloned().collect(),
+            concepts: concepts_named(entry, l.lang),
             years: year_range(entry.year_from, entry.year_to),
             outcome,
             details: detail_facts(&entry.details, &l, &detail.places),
@@ -321,7 +325,7 @@ impl TrainingView {
 fn city_name(places: &Places, id: &CityId, l: &Layout) -> String {
     places.cities.get(id).map_or_else(
         || id.to_string(),
-        |city| city.display_name(l.lang).to_owned(),
+        |city| crate::ui::format::city_name(city, l.lang).to_owned(),
     )
 }
 
@@ -528,4 +532,34 @@ fn detail_facts(details: &Details, l: &Layout, places: &Places) -> Vec<(String, 
         }
     }
     facts
+}
+
+/// How many concepts an entry page names at most.
+const CONCEPTS_SHOWN: usize = 8;
+
+/// The thesaurus's concepts `entry`'s texts name, as the search index tags it, most named first: each with its
+/// label in the reader's language and a search for the label.
+fn concepts_named(entry: &mitra_service::domain::Entry, lang: Language) -> Vec<(String, String)> {
+    let thesaurus = mitra_service::Thesaurus::shipped();
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for text in &entry.texts {
+        for part in [&text.title, &text.summary, &text.body] {
+            for id in thesaurus.tag(text.lang.tag(), part) {
+                *counts.entry(id).or_default() += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<(&str, usize)> = counts.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let reader = crate::ui::format::content_language(lang);
+    ranked
+        .into_iter()
+        .filter_map(|(id, _)| thesaurus.concept(id))
+        .take(CONCEPTS_SHOWN)
+        .map(|concept| {
+            let label = concept.label(reader.tag()).to_owned();
+            let href = format!("/search?q={}", crate::ui::format::encode(&label));
+            (label, href)
+        })
+        .collect()
 }

@@ -1,0 +1,452 @@
+//! The thesaurus of smart-city concepts: one concept, its labels in every language Mitra speaks.
+//!
+//! It is shipped as SKOS in JSON-LD (`data/thesaurus/smart-city.jsonld`), each label a SKOS-XL label that records
+//! where it comes from. The index tags every entry with the concepts its texts name, and a search for a concept's
+//! label in any language also looks for the concept, so that `ngập lụt` finds a practice written in English about
+//! floods.
+//!
+//! Labels are found in text as the index sees it. In scripts that separate words with spaces a label is a run of
+//! whole words (`flood control` is not found in `floodcontrols`, `ev` not in `every`); in Chinese, Thai, Lao,
+//! Khmer and Burmese, written without spaces, it is found anywhere, so that the part `จราจร` (traffic) is found in
+//! the compound `การจราจร`.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use serde::Deserialize;
+
+use crate::analyzer::{fold, is_unspaced, words};
+
+const SHIPPED: &str = include_str!("../../../data/thesaurus/smart-city.jsonld");
+
+/// Where a label comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    /// Written for the thesaurus by its editors.
+    Editorial,
+    /// Taken from a published source (a standard, an official glossary).
+    Source,
+    /// Machine-translated from the English label, not yet reviewed.
+    MachineTranslation,
+}
+
+/// One label of a concept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// BCP 47 tag of its language.
+    pub lang: String,
+    /// The label as written.
+    pub text: String,
+    /// Whether it is the concept's preferred label in its language (otherwise an alternative).
+    pub preferred: bool,
+    /// Where it comes from.
+    pub origin: Origin,
+}
+
+/// One concept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Concept {
+    /// Its id, e.g. `flood-control`.
+    pub id: String,
+    /// The id of the broader concept, if any.
+    pub broader: Option<String>,
+    /// Its labels, preferred first within each language.
+    pub labels: Vec<Label>,
+}
+
+impl Concept {
+    /// The preferred label in `lang`, else in English.
+    pub fn label(&self, lang: &str) -> &str {
+        let preferred = |l: &str| {
+            self.labels
+                .iter()
+                .find(|label| label.preferred && label.lang == l)
+        };
+        preferred(lang)
+            .or_else(|| preferred("en"))
+            .map_or(self.id.as_str(), |label| label.text.as_str())
+    }
+}
+
+/// An error in a thesaurus file.
+#[derive(Debug, thiserror::Error)]
+#[error("thesaurus: {0}")]
+pub struct ThesaurusError(String);
+
+/// Where labels were found: the concepts' places in the thesaurus, once per label found.
+type Found = Vec<usize>;
+
+/// Labels of one kind gathered into one automaton.
+struct Patterns {
+    automaton: AhoCorasick,
+    /// The patterns, as the automaton was built from them.
+    keys: Vec<String>,
+    /// For each pattern, the concepts it names (a label may be shared).
+    concepts: Vec<Vec<usize>>,
+}
+
+impl Patterns {
+    fn new(patterns: HashMap<String, Vec<usize>>, kind: MatchKind) -> Result<Self, ThesaurusError> {
+        let (keys, concepts): (Vec<String>, Vec<Vec<usize>>) = patterns.into_iter().unzip();
+        let automaton = AhoCorasick::builder()
+            .match_kind(kind)
+            .build(&keys)
+            .map_err(|e| ThesaurusError(e.to_string()))?;
+        Ok(Self {
+            automaton,
+            keys,
+            concepts,
+        })
+    }
+
+    fn overlapping(&self, haystack: &str, found: &mut Found) {
+        for m in self.automaton.find_overlapping_iter(haystack) {
+            found.extend(&self.concepts[m.pattern().as_usize()]);
+        }
+    }
+
+    fn leftmost_longest(&self, haystack: &str, found: &mut Found) {
+        for m in self.automaton.find_iter(haystack) {
+            found.extend(&self.concepts[m.pattern().as_usize()]);
+        }
+    }
+
+    /// The concepts of the patterns that hold `needle` whole.
+    fn holding(&self, needle: &str, found: &mut Found) {
+        for (key, concepts) in self.keys.iter().zip(&self.concepts) {
+            if key.contains(needle) {
+                found.extend(concepts);
+            }
+        }
+    }
+}
+
+/// The concepts, and the automata that find their labels in text.
+pub struct Thesaurus {
+    concepts: Vec<Concept>,
+    by_id: HashMap<String, usize>,
+    /// Labels in scripts written with spaces, per language: for tagging a text of that language.
+    spaced: HashMap<String, Patterns>,
+    /// Labels in scripts written with spaces, of every language, longest first: for reading a query.
+    spaced_any: Patterns,
+    /// Labels in scripts written without spaces (Han, Thai, Lao, Khmer, Burmese), whose script tells their language.
+    unspaced: Patterns,
+    unspaced_longest: Patterns,
+}
+
+/// A text as a sequence of folded words, each between spaces: `" flood control "`.
+fn spaced_form(text: &str) -> String {
+    let mut out = String::from(" ");
+    for word in words(text, true) {
+        out.push_str(&word.text);
+        out.push(' ');
+    }
+    out
+}
+
+/// A text folded, without its spaces: where labels in scripts written without spaces are found.
+fn unspaced_form(text: &str) -> String {
+    fold(text, false)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+impl Thesaurus {
+    /// The thesaurus shipped with Mitra.
+    pub fn shipped() -> &'static Thesaurus {
+        static SHIPPED_THESAURUS: OnceLock<Thesaurus> = OnceLock::new();
+        SHIPPED_THESAURUS.get_or_init(|| {
+            // The shipped file is checked by this crate's tests; an error here is a broken build.
+            Thesaurus::from_json_ld(SHIPPED).unwrap_or_else(|e| panic!("{e}"))
+        })
+    }
+
+    /// Reads a thesaurus in Mitra's SKOS JSON-LD form: a `@graph` of `skos:Concept`s with SKOS-XL labels.
+    pub fn from_json_ld(text: &str) -> Result<Self, ThesaurusError> {
+        let file: File = serde_json::from_str(text).map_err(|e| ThesaurusError(e.to_string()))?;
+        let mut concepts = Vec::new();
+        for node in file.graph {
+            if node.kind != "skos:Concept" {
+                continue;
+            }
+            let id = node
+                .id
+                .strip_prefix("mitra:")
+                .ok_or_else(|| ThesaurusError(format!("{}: ids start with `mitra:`", node.id)))?
+                .to_owned();
+            let mut labels = Vec::new();
+            for (preferred, list) in [(true, node.pref), (false, node.alt)] {
+                for label in list {
+                    labels.push(Label {
+                        lang: label.form.lang,
+                        text: label.form.value,
+                        preferred,
+                        origin: label.origin,
+                    });
+                }
+            }
+            let broader = node
+                .broader
+                .map(|b| b.id.trim_start_matches("mitra:").to_owned());
+            concepts.push(Concept {
+                id,
+                broader,
+                labels,
+            });
+        }
+        Self::new(concepts)
+    }
+
+    /// A thesaurus of `concepts`.
+    pub fn new(concepts: Vec<Concept>) -> Result<Self, ThesaurusError> {
+        let mut by_id = HashMap::new();
+        let mut spaced: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
+        let mut spaced_any: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut unspaced: HashMap<String, Vec<usize>> = HashMap::new();
+        for (at, concept) in concepts.iter().enumerate() {
+            if by_id.insert(concept.id.clone(), at).is_some() {
+                return Err(ThesaurusError(format!("{}: two concepts", concept.id)));
+            }
+            for label in &concept.labels {
+                let add = |map: &mut HashMap<String, Vec<usize>>, key: String| {
+                    let concepts = map.entry(key).or_default();
+                    if !concepts.contains(&at) {
+                        concepts.push(at);
+                    }
+                };
+                if label.text.chars().any(is_unspaced) {
+                    let key = unspaced_form(&label.text);
+                    if key.chars().count() >= 2 {
+                        add(&mut unspaced, key);
+                    }
+                } else {
+                    let key = spaced_form(&label.text);
+                    if key.trim().is_empty() {
+                        continue;
+                    }
+                    add(spaced.entry(label.lang.clone()).or_default(), key.clone());
+                    add(&mut spaced_any, key);
+                }
+            }
+        }
+        for concept in &concepts {
+            if let Some(broader) = &concept.broader
+                && !by_id.contains_key(broader)
+            {
+                return Err(ThesaurusError(format!(
+                    "{}: broader concept {broader} is not in the thesaurus",
+                    concept.id
+                )));
+            }
+        }
+        let spaced = spaced
+            .into_iter()
+            .map(|(lang, patterns)| Ok((lang, Patterns::new(patterns, MatchKind::Standard)?)))
+            .collect::<Result<_, ThesaurusError>>()?;
+        Ok(Self {
+            concepts,
+            by_id,
+            spaced,
+            spaced_any: Patterns::new(spaced_any, MatchKind::LeftmostLongest)?,
+            unspaced_longest: Patterns::new(unspaced.clone(), MatchKind::LeftmostLongest)?,
+            unspaced: Patterns::new(unspaced, MatchKind::Standard)?,
+        })
+    }
+
+    /// Every concept.
+    pub fn concepts(&self) -> &[Concept] {
+        &self.concepts
+    }
+
+    /// The concept `id`.
+    pub fn concept(&self, id: &str) -> Option<&Concept> {
+        self.by_id.get(id).map(|&at| &self.concepts[at])
+    }
+
+    /// The concepts a text in `lang` names, once for each time it names them (the index counts them). Labels in
+    /// scripts written with spaces are looked for only in texts of their own language: `air` is Indonesian for
+    /// water and not an English word for it.
+    pub fn tag(&self, lang: &str, text: &str) -> Vec<&str> {
+        let mut found = Vec::new();
+        if let Some(patterns) = self.spaced.get(lang) {
+            patterns.overlapping(&spaced_form(text), &mut found);
+        }
+        if text.chars().any(is_unspaced) {
+            self.unspaced.overlapping(&unspaced_form(text), &mut found);
+        }
+        found
+            .into_iter()
+            .map(|at| self.concepts[at].id.as_str())
+            .collect()
+    }
+
+    /// The concepts a query names, in any language, each once. Where labels overlap the longest is taken, so
+    /// that `air pollution` is that concept and not the Indonesian `air` (water). A query that is a part of a
+    /// label, of two words or more (`datos ng lungsod` of `plataporma ng datos ng lungsod`), or of four letters
+    /// or more in a script written without spaces (`ទឹកជំនន់`, flood, of `ការគ្រប់គ្រងទឹកជំនន់`, flood
+    /// management), names that label's concept too: one word or two letters would name too many.
+    pub fn read_query(&self, query: &str) -> Vec<&Concept> {
+        let mut found = Vec::new();
+        let spaced = spaced_form(query);
+        self.spaced_any.leftmost_longest(&spaced, &mut found);
+        if spaced.trim().split(' ').count() >= 2 {
+            self.spaced_any.holding(&spaced, &mut found);
+        }
+        if query.chars().any(is_unspaced) {
+            let unspaced = unspaced_form(query);
+            self.unspaced_longest
+                .leftmost_longest(&unspaced, &mut found);
+            if unspaced.chars().count() >= 4 {
+                self.unspaced_longest.holding(&unspaced, &mut found);
+            }
+        }
+        let mut seen = Vec::new();
+        for at in found {
+            if !seen.contains(&at) {
+                seen.push(at);
+            }
+        }
+        seen.into_iter().map(|at| &self.concepts[at]).collect()
+    }
+}
+
+#[derive(Deserialize)]
+struct File {
+    #[serde(rename = "@graph")]
+    graph: Vec<Node>,
+}
+
+#[derive(Deserialize)]
+struct Node {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: String,
+    #[serde(rename = "skos:broader")]
+    broader: Option<Reference>,
+    #[serde(rename = "skosxl:prefLabel", default)]
+    pref: Vec<XlLabel>,
+    #[serde(rename = "skosxl:altLabel", default)]
+    alt: Vec<XlLabel>,
+}
+
+#[derive(Deserialize)]
+struct Reference {
+    #[serde(rename = "@id")]
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct XlLabel {
+    #[serde(rename = "skosxl:literalForm")]
+    form: Literal,
+    #[serde(rename = "mitra:origin")]
+    origin: Origin,
+}
+
+#[derive(Deserialize)]
+struct Literal {
+    #[serde(rename = "@value")]
+    value: String,
+    #[serde(rename = "@language")]
+    lang: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(lang: &str, text: &str) -> Label {
+        Label {
+            lang: lang.into(),
+            text: text.into(),
+            preferred: false,
+            origin: Origin::Editorial,
+        }
+    }
+
+    fn small() -> Thesaurus {
+        Thesaurus::new(vec![
+            Concept {
+                id: "flood".into(),
+                broader: None,
+                labels: vec![
+                    label("en", "flood"),
+                    label("vi", "ngập lụt"),
+                    label("zh-Hans", "洪水"),
+                ],
+            },
+            Concept {
+                id: "traffic".into(),
+                broader: None,
+                labels: vec![label("en", "traffic"), label("th", "จราจร")],
+            },
+            Concept {
+                id: "water-supply".into(),
+                broader: None,
+                labels: vec![label("en", "water supply"), label("id", "air")],
+            },
+            Concept {
+                id: "air-pollution".into(),
+                broader: None,
+                labels: vec![label("en", "air pollution")],
+            },
+            Concept {
+                id: "ev".into(),
+                broader: None,
+                labels: vec![label("en", "EV")],
+            },
+        ])
+        .expect("thesaurus")
+    }
+
+    #[test]
+    fn a_query_in_any_language_names_its_concept() {
+        let t = small();
+        let ids =
+            |q: &str| -> Vec<String> { t.read_query(q).iter().map(|c| c.id.clone()).collect() };
+        assert_eq!(ids("ngập lụt"), ["flood"]);
+        assert_eq!(ids("ngap lut"), ["flood"], "tone marks folded");
+        assert_eq!(ids("Floods"), ["flood"], "English stems");
+        assert_eq!(ids("洪水预警"), ["flood"]);
+        assert_eq!(ids("จราจร"), ["traffic"]);
+        assert_eq!(ids("การจราจรติดขัด"), ["traffic"], "a part inside a compound");
+        assert_eq!(
+            ids("air pollution"),
+            ["air-pollution"],
+            "the longest label wins"
+        );
+        assert!(ids("every event").is_empty(), "whole words only");
+        assert_eq!(
+            ids("supply"),
+            Vec::<String>::new(),
+            "one word inside a label names nothing"
+        );
+    }
+
+    #[test]
+    fn texts_are_tagged_with_the_labels_of_their_own_language() {
+        let t = small();
+        assert_eq!(t.tag("en", "Clean air for all"), Vec::<&str>::new());
+        assert_eq!(t.tag("id", "Air bersih"), ["water-supply"]);
+        assert_eq!(t.tag("en", "Flood and floods"), ["flood", "flood"]);
+        assert_eq!(
+            t.tag("en", "交通 and 洪水"),
+            ["flood"],
+            "scripts without spaces in any text"
+        );
+    }
+
+    #[test]
+    fn a_broader_concept_that_is_missing_is_refused() {
+        let broken = Thesaurus::new(vec![Concept {
+            id: "a".into(),
+            broader: Some("b".into()),
+            labels: vec![],
+        }]);
+        assert!(broken.is_err());
+    }
+}
