@@ -300,6 +300,64 @@ mod tests {
         assert!(missing.is_empty(), "keys used but not defined: {missing:?}");
     }
 
+    /// The sources of the interface: templates and every module of the crate.
+    fn interface_sources() -> Vec<String> {
+        fn read_dir(dir: &std::path::Path, out: &mut Vec<String>) {
+            for path in std::fs::read_dir(dir)
+                .expect("a source folder")
+                .filter_map(|e| Some(e.ok()?.path()))
+            {
+                if path.is_dir() {
+                    read_dir(&path, out);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    out.push(text);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sources = Vec::new();
+        read_dir(&root.join("templates"), &mut sources);
+        read_dir(&root.join("src"), &mut sources);
+        sources
+    }
+
+    #[test]
+    fn every_message_is_used_by_the_interface() {
+        let sources = interface_sources().join("\n");
+        // Messages looked up by a prefix and an id: `l.t2("role", …)`, `format!("entry-kind-{…}")`.
+        let mut prefixes = BTreeSet::new();
+        for (i, _) in sources.match_indices("t2(") {
+            let Some(rest) = sources[i + 3..].trim_start().strip_prefix('"') else {
+                continue;
+            };
+            if let Some(end) = rest.find('"') {
+                prefixes.insert(format!("{}-", &rest[..end]));
+            }
+        }
+        for (i, _) in sources.match_indices("-{") {
+            let before = &sources[..=i];
+            if let Some(start) = before.rfind('"') {
+                let prefix = &before[start + 1..];
+                if !prefix.is_empty()
+                    && prefix
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                {
+                    prefixes.insert(prefix.to_owned());
+                }
+            }
+        }
+        let en = keys(include_str!("../../../locales/en/main.ftl"));
+        let unused: Vec<&String> = en
+            .iter()
+            .filter(|key| {
+                !sources.contains(&format!("\"{key}\""))
+                    && !prefixes.iter().any(|p| key.starts_with(p.as_str()))
+            })
+            .collect();
+        assert!(unused.is_empty(), "messages no page uses: {unused:?}");
+    }
+
     #[test]
     fn messages_are_looked_up_in_the_chosen_language() {
         assert_eq!(translate(Language::En, "nav-cities"), "Cities");

@@ -174,7 +174,7 @@ impl AuditPage {
             .iter()
             .map(|e| {
                 (
-                    super::format::minute_utc(e.occurred_at),
+                    l.minute(e.occurred_at),
                     names
                         .get(&e.actor)
                         .cloned()

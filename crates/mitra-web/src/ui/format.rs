@@ -219,12 +219,85 @@ impl Title {
     }
 }
 
-/// A time to the minute, in UTC (`2026-12-03 18:05 UTC`).
-pub fn minute_utc(at: time::OffsetDateTime) -> String {
-    at.format(&time::macros::format_description!(
-        "[year]-[month]-[day] [hour]:[minute] UTC"
-    ))
-    .unwrap_or_default()
+/// A moment to the minute, in the reader's time zone `zone` (IANA; UTC when it is not one) and as the reader's
+/// language writes dates and times (ICU4X, CLDR: `Dec 3, 2026, 6:05 PM`, `2026年12月3日 18:05`, Thai in the
+/// Buddhist era), with the zone named: `Dec 3, 2026, 6:05 PM (Asia/Bangkok)`.
+pub fn minute(at: time::OffsetDateTime, zone: &str, lang: Language) -> String {
+    let (zone, tz) = match jiff::tz::TimeZone::get(zone) {
+        Ok(tz) => (zone, tz),
+        Err(_) => ("UTC", jiff::tz::TimeZone::UTC),
+    };
+    let civil = jiff::Timestamp::from_second(at.unix_timestamp())
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_zoned(tz)
+        .datetime();
+    let written = date_time(
+        (i32::from(civil.year()), civil.month(), civil.day()),
+        Some((civil.hour(), civil.minute())),
+        lang,
+    );
+    format!("{written} ({zone})")
+}
+
+/// A calendar date (`2026-12-03`) as the reader's language writes it; a text that is not one, as it is.
+pub fn date(iso: &str, lang: Language) -> String {
+    match jiff::civil::Date::strptime("%Y-%m-%d", iso) {
+        Ok(d) => date_time((i32::from(d.year()), d.month(), d.day()), None, lang),
+        Err(_) => iso.to_owned(),
+    }
+}
+
+/// One language's formatters of dates, and of dates with a time of day.
+type DateFormatters = (
+    Language,
+    icu_datetime::DateTimeFormatter<icu_datetime::fieldsets::YMD>,
+    icu_datetime::DateTimeFormatter<icu_datetime::fieldsets::YMDT>,
+);
+
+/// A date, and a time of day when given, written by ICU4X's formatter for `lang`, in its default calendar.
+fn date_time(day: (i32, i8, i8), time: Option<(i8, i8)>, lang: Language) -> String {
+    use icu_calendar::{Date, Iso};
+    use icu_datetime::fieldsets::{YMD, YMDT};
+    use icu_datetime::options::TimePrecision;
+    use icu_datetime::{DateTimeFormatter, DateTimeFormatterPreferences};
+    use icu_time::{DateTime, Time};
+    thread_local! {
+        static FORMATTERS: Vec<DateFormatters> = Language::ALL
+            .iter()
+            .filter_map(|l| {
+                let locale: icu_locale_core::Locale = l.tag().parse().ok()?;
+                let prefs = DateTimeFormatterPreferences::from(&locale);
+                let dates = DateTimeFormatter::try_new(prefs, YMD::medium()).ok()?;
+                let times = DateTimeFormatter::try_new(
+                    prefs,
+                    YMDT::medium().with_time_precision(TimePrecision::Minute),
+                )
+                .ok()?;
+                Some((*l, dates, times))
+            })
+            .collect();
+    }
+    let (year, month, day_of_month) = day;
+    let plain = match time {
+        Some((h, m)) => format!("{year:04}-{month:02}-{day_of_month:02} {h:02}:{m:02}"),
+        None => format!("{year:04}-{month:02}-{day_of_month:02}"),
+    };
+    let Ok(date) = Date::try_new_iso(year, month.unsigned_abs(), day_of_month.unsigned_abs())
+    else {
+        return plain;
+    };
+    FORMATTERS.with(|formatters| {
+        let Some((_, dates, times)) = formatters.iter().find(|(l, _, _)| *l == lang) else {
+            return plain.clone();
+        };
+        match time {
+            None => dates.format(&date).to_string(),
+            Some((h, m)) => match Time::try_new(h.unsigned_abs(), m.unsigned_abs(), 0, 0) {
+                Ok(time) => times.format(&DateTime::<Iso> { date, time }).to_string(),
+                Err(_) => plain.clone(),
+            },
+        }
+    })
 }
 
 /// The size of a file, for people.
@@ -275,6 +348,30 @@ mod tests {
             ["Cần Thơ", "Dĩ An", "Đà Nẵng", "Huế"],
             "đ after d"
         );
+    }
+
+    #[test]
+    fn moments_are_written_in_the_readers_zone_and_language() {
+        let at = time::macros::datetime!(2026-12-03 11:05 UTC);
+        let bangkok = minute(at, "Asia/Bangkok", Language::En);
+        assert!(
+            bangkok.contains("2026")
+                && bangkok.contains("6:05")
+                && bangkok.ends_with("(Asia/Bangkok)"),
+            "{bangkok}"
+        );
+        assert_eq!(
+            minute(at, "UTC", Language::ZhHans),
+            "2026年12月3日 11:05 (UTC)"
+        );
+        let thai = minute(at, "Asia/Bangkok", Language::Th);
+        assert!(
+            thai.contains("2569") && thai.contains("18:05"),
+            "the Buddhist era: {thai}"
+        );
+        assert!(minute(at, "Mars/Olympus", Language::En).ends_with("(UTC)"));
+        assert_ne!(date("2026-12-03", Language::Vi), "2026-12-03");
+        assert_eq!(date("not a date", Language::En), "not a date");
     }
 
     #[test]

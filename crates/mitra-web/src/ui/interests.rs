@@ -14,7 +14,6 @@ use mitra_service::{
 };
 use serde::Deserialize;
 
-use super::format::minute_utc;
 use super::format::org_ref_name;
 use super::forms::has_csrf;
 use super::{Layout, done, render};
@@ -50,7 +49,7 @@ impl ThreadRow {
             status: i.status.as_str(),
             status_text: status_label(l, i.status),
             messages: i.messages,
-            updated: minute_utc(i.updated_at),
+            updated: l.minute(i.updated_at),
         }
     }
 }
@@ -232,7 +231,7 @@ impl ThreadPage {
                     mine: Some(m.side) == t.side,
                     side_text: side_name(m.side),
                     paragraphs: m.body.split("\n\n").map(str::to_owned).collect(),
-                    when: minute_utc(m.created_at),
+                    when: l.minute(m.created_at),
                 })
                 .collect(),
             write: t.may.write,
@@ -319,7 +318,7 @@ impl NotificationView {
                     format!("/partnerships/{partnership}")
                 }
             },
-            when: minute_utc(n.created_at),
+            when: l.minute(n.created_at),
             unread: n.read_at.is_none(),
         }
     }

@@ -222,6 +222,13 @@ impl Layout {
         translate(self.lang, key)
     }
 
+    /// A moment to the minute, in the reader's time zone (the account's; UTC for readers not signed in) and as the
+    /// reader's language writes it.
+    pub fn minute(&self, at: time::OffsetDateTime) -> String {
+        let zone = self.account().map_or("UTC", |a| a.time_zone.as_str());
+        super::format::minute(at, zone, self.lang)
+    }
+
     /// The message `<prefix>-<id>`, for ids of roles, kinds and statuses.
     pub fn t2(&self, prefix: &str, id: &str) -> String {
         translate(self.lang, &format!("{prefix}-{id}"))

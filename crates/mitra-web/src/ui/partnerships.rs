@@ -17,7 +17,7 @@ use mitra_service::{
 };
 use serde::Deserialize;
 
-use super::format::{encode, minute_utc, query_string};
+use super::format::{encode, query_string};
 use super::forms::has_csrf;
 use super::{Layout, done, render};
 use crate::api::query_pairs;
@@ -484,7 +484,7 @@ impl PartnershipPage {
                                 .clone()
                                 .unwrap_or_else(|| l.t("interest-author-unknown")),
                         ),
-                        ("when", minute_utc(a.created_at)),
+                        ("when", l.minute(a.created_at)),
                     ],
                 ),
                 holidays,
@@ -557,7 +557,9 @@ impl PartnershipPage {
                 .as_deref()
                 .map(|w| w.split("\n\n").map(str::to_owned).collect())
                 .unwrap_or_default(),
-            last_active: p.last_active_on.map(|d| d.to_string()),
+            last_active: p
+                .last_active_on
+                .map(|d| super::format::date(&d.to_string(), l.lang)),
             acts_for: v
                 .side
                 .map(|s| l.ta("partnership-you-act-for", &[("city", side_city(s))])),
@@ -572,7 +574,7 @@ impl PartnershipPage {
                         mine: Some(m.side) == v.side,
                         city: side_city(m.side),
                         paragraphs: m.body.split("\n\n").map(str::to_owned).collect(),
-                        when: minute_utc(m.created_at),
+                        when: l.minute(m.created_at),
                     })
                     .collect()
             }),

@@ -12,9 +12,7 @@ use mitra_service::domain::{CityId, Language, ModerationStatus};
 use mitra_service::{Attachment, EntryDetail, Places, Standing, TrainingSeats};
 use serde::Deserialize;
 
-use crate::ui::format::{
-    content_language, file_kind, file_size, minute_utc, plain_number, year_range,
-};
+use crate::ui::format::{content_language, file_kind, file_size, plain_number, year_range};
 use crate::ui::{Layout, render_with_status};
 
 /// The query of an entry's page: which language's text to show.
@@ -229,7 +227,19 @@ impl EntryPage {
                 .iter()
                 .map(|c| l.t2("challenge", c.tag()))
                 .collect(),
-            tags: entry.tags.iter().cloned().collect(),
+            // A topic Mitra knows by its label in the reader's language; one an author made up as written.
+            tags: entry
+                .tags
+                .iter()
+                .map(|tag| {
+                    let label = l.t2("topic", tag);
+                    if label == format!("topic-{tag}") {
+                        tag.clone()
+                    } else {
+                        label
+                    }
+                })
+                .collect(),
             concepts: concepts_named(entry, l.lang),
             years: year_range(entry.year_from, entry.year_to),
             outcome,
@@ -253,9 +263,12 @@ impl EntryPage {
                     (
                         s.title.clone(),
                         s.url.clone(),
-                        s.retrieved
-                            .as_ref()
-                            .map(|date| l.ta("entry-source-retrieved", &[("date", date.clone())])),
+                        s.retrieved.as_ref().map(|date| {
+                            l.ta(
+                                "entry-source-retrieved",
+                                &[("date", crate::ui::format::date(date, l.lang))],
+                            )
+                        }),
                     )
                 })
                 .collect(),
@@ -312,7 +325,7 @@ impl TrainingView {
                     (
                         e.enrolment.display_name.clone(),
                         e.enrolment.email.clone(),
-                        minute_utc(e.enrolment.enrolled_at),
+                        l.minute(e.enrolment.enrolled_at),
                         e.standing == Standing::Seat,
                     )
                 })
@@ -340,7 +353,10 @@ fn provenance(sources: &[SourceLink], l: &Layout) -> String {
             ..
         }) => l.ta(
             "entry-example-from",
-            &[("source", title.clone()), ("retrieved", date.clone())],
+            &[
+                ("source", title.clone()),
+                ("retrieved", crate::ui::format::date(date, l.lang)),
+            ],
         ),
         Some(SourceLink { title, .. }) => {
             l.ta("entry-example-from-undated", &[("source", title.clone())])
@@ -348,8 +364,13 @@ fn provenance(sources: &[SourceLink], l: &Layout) -> String {
     }
 }
 
-fn money(m: &Money) -> String {
-    format!("{} {}", plain_number(m.amount), m.currency)
+/// An amount in its currency: the number as the reader's language writes it, and the ISO 4217 code.
+fn money(m: &Money, lang: Language) -> String {
+    format!(
+        "{} {}",
+        crate::ui::format::number(m.amount, lang),
+        m.currency
+    )
 }
 
 /// A local time in its own zone (the host's), and in the reader's: the account's time zone, or UTC for readers
@@ -432,7 +453,11 @@ fn detail_facts(details: &Details, l: &Layout, places: &Places) -> Vec<(String, 
             add("entry-field-stage", l.t2("entry-stage", stage.tag()));
             add(
                 "entry-field-capital-amount",
-                needs.capital.as_ref().map(money).unwrap_or_default(),
+                needs
+                    .capital
+                    .as_ref()
+                    .map(|m| money(m, l.lang))
+                    .unwrap_or_default(),
             );
             add(
                 "entry-field-technology",
@@ -475,11 +500,17 @@ fn detail_facts(details: &Details, l: &Layout, places: &Places) -> Vec<(String, 
             );
             add(
                 "entry-field-amount-min",
-                amount_min.as_ref().map(money).unwrap_or_default(),
+                amount_min
+                    .as_ref()
+                    .map(|m| money(m, l.lang))
+                    .unwrap_or_default(),
             );
             add(
                 "entry-field-amount-max",
-                amount_max.as_ref().map(money).unwrap_or_default(),
+                amount_max
+                    .as_ref()
+                    .map(|m| money(m, l.lang))
+                    .unwrap_or_default(),
             );
             add(
                 "entry-field-countries",
