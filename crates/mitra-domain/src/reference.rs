@@ -22,8 +22,9 @@ use std::collections::HashMap;
 use std::fmt;
 
 pub use cities::{
-    CityName, CityNames, CountryNames, parse_cities, parse_city_alternate_names, parse_city_names,
-    parse_city_populations, parse_countries, parse_country_names,
+    CityName, CityNames, CountryNames, ProvinceNames, parse_cities, parse_city_alternate_names,
+    parse_city_names, parse_city_populations, parse_countries, parse_country_names,
+    parse_province_names,
 };
 pub use coast::{COAST_SOURCE, COASTAL_KM, Coast, CoastDistances, parse_coast_distances};
 pub use funding::{FundingFiles, parse_funding};
@@ -37,8 +38,9 @@ pub use partnerships::{
 pub use projects::{ScapFiles, declared_focus_areas, parse_scap_projects};
 pub use solutions::parse_solutions;
 pub use standards::{
-    StandardCatalogue, apply_directions, apply_units, parse_crosswalk, parse_focus_areas,
-    parse_gbt33356, parse_iso37120_2014, parse_mitra_indicators, parse_u4ssc,
+    IndicatorTranslations, StandardCatalogue, apply_directions, apply_units, parse_crosswalk,
+    parse_focus_areas, parse_gbt33356, parse_indicator_translations, parse_iso37120_2014,
+    parse_mitra_indicators, parse_u4ssc,
 };
 
 use crate::entry::SourceLink;

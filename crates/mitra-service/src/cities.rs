@@ -68,6 +68,15 @@ pub fn city_names() -> &'static CityNames {
     parsed_once!(CityNames, "cities/city_names.csv", parse_city_names)
 }
 
+/// The provinces' names in the interface languages (`data/cities/province_names.csv`), read once.
+pub fn province_names() -> &'static mitra_domain::reference::ProvinceNames {
+    parsed_once!(
+        mitra_domain::reference::ProvinceNames,
+        "cities/province_names.csv",
+        mitra_domain::reference::parse_province_names
+    )
+}
+
 /// The shipped distances of the cities to the sea coast (`data/cities/city_coast.csv`), read once; a city loaded
 /// from elsewhere has none.
 pub fn coast_distances() -> &'static CoastDistances {

@@ -45,6 +45,7 @@ pub use auth::{
 pub use boundaries::{Boundary, boundaries};
 pub use cities::{
     CityDetail, CityListQuery, CityNeeds, CityOverview, CityPage, city_names, country_names,
+    province_names,
 };
 pub use enrolment::{Enrolled, Seats, Standing};
 pub use entries::{
@@ -82,6 +83,7 @@ pub use reference::{
 };
 pub use standards::{
     CrosswalkInput, IndicatorDetail, RelatedIndicator, StandardDetail, ThemeGroup,
+    indicator_translations,
 };
 
 /// Collects every page of a cursor-paged store listing: `fetch` gets each page request, `key` gives the cursor

@@ -705,6 +705,19 @@ mod tests {
         ] {
             assert!(city_names.coverage(language) >= 30, "{language}");
         }
+        // Every ISO 37120 and U4SSC indicator has a Chinese title for its current English one.
+        let translations = crate::standards::indicator_translations();
+        for indicator in data
+            .indicators
+            .iter()
+            .filter(|i| ["iso37120-2014", "u4ssc"].contains(&i.standard_id.as_str()))
+        {
+            assert!(
+                translations.title_zh(indicator).is_some(),
+                "{}",
+                indicator.id
+            );
+        }
         // The public holidays parse, for the years the file says.
         assert_eq!(
             crate::partnerships::holiday_coverage().0,

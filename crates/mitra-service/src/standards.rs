@@ -317,3 +317,13 @@ impl Mitra {
         Ok(self.store.list_focus_areas().await?)
     }
 }
+
+/// The machine-translated Chinese titles and theme names of the indicators of standards without a public Chinese
+/// text (`data/standards/indicator_titles_zh.csv`), read once.
+pub fn indicator_translations() -> &'static mitra_domain::reference::IndicatorTranslations {
+    crate::reference::parsed_once!(
+        mitra_domain::reference::IndicatorTranslations,
+        "standards/indicator_titles_zh.csv",
+        mitra_domain::reference::parse_indicator_translations
+    )
+}

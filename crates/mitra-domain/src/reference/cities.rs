@@ -273,6 +273,66 @@ impl CityNames {
     }
 }
 
+/// The names of the provinces (first-level subdivisions, as `cities.csv` `admin1` names them) in the interface
+/// languages (`cities/province_names.csv`: `country, admin1, iso3166_2, lang, name, source, licence`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProvinceNames {
+    names: std::collections::BTreeMap<(CountryCode, String, crate::Language), String>,
+}
+
+impl ProvinceNames {
+    /// The name of province `admin1` of `country` in `language`, when the file has it.
+    pub fn name(
+        &self,
+        country: CountryCode,
+        admin1: &str,
+        language: crate::Language,
+    ) -> Option<&str> {
+        self.names
+            .get(&(country, admin1.to_owned(), language))
+            .map(String::as_str)
+    }
+
+    /// How many provinces have a name in `language`.
+    pub fn coverage(&self, language: crate::Language) -> usize {
+        self.names.keys().filter(|(_, _, l)| *l == language).count()
+    }
+}
+
+/// Parses the provinces' names in the interface languages; a language the interface does not speak is refused.
+pub fn parse_province_names(file: &str, text: &str) -> Result<ProvinceNames, RowError> {
+    let mut out = ProvinceNames::default();
+    CsvRows::new(
+        file,
+        text,
+        &[
+            "country",
+            "admin1",
+            "iso3166_2",
+            "lang",
+            "name",
+            "source",
+            "licence",
+        ],
+    )?
+    .for_each(|row| {
+        let country =
+            CountryCode::parse(row.required("country")?).map_err(|e| row.invalid("country", e))?;
+        let lang = row.required("lang")?;
+        let language = crate::Language::of_tag(lang)
+            .filter(|l| l.tag() == lang)
+            .ok_or_else(|| row.error("lang", "is not a language tag of the interface"))?;
+        row.required("source")?;
+        row.required("licence")?;
+        out.names.insert(
+            (country, row.required("admin1")?.to_owned(), language),
+            row.required("name")?.to_owned(),
+        );
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 /// Parses the cities' names in the interface languages; a language the interface does not speak is refused.
 pub fn parse_city_names(file: &str, text: &str) -> Result<CityNames, RowError> {
     let mut out = CityNames::default();

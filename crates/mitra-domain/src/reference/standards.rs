@@ -226,6 +226,63 @@ pub fn parse_gbt33356(
     Ok((out, without_code))
 }
 
+/// Chinese titles and theme names of indicators whose standard has no public Chinese text
+/// (`standards/indicator_titles_zh.csv`: `standard_id, code, kind, english, zh_hans`), machine-translated: shown to
+/// Chinese readers and marked as machine translation. `english` is the source's wording, so that a row whose English
+/// changed is not shown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndicatorTranslations {
+    titles: std::collections::BTreeMap<(String, String), (String, String)>,
+    themes: std::collections::BTreeMap<(String, String), String>,
+}
+
+impl IndicatorTranslations {
+    /// The machine-translated Chinese title of `indicator`, when the file has one for its current English title.
+    pub fn title_zh(&self, indicator: &crate::Indicator) -> Option<&str> {
+        self.titles
+            .get(&(indicator.standard_id.to_string(), indicator.code.clone()))
+            .filter(|(english, _)| *english == indicator.title_en)
+            .map(|(_, zh)| zh.as_str())
+    }
+
+    /// The machine-translated Chinese name of theme `theme` of standard `standard`.
+    pub fn theme_zh(&self, standard: &str, theme: &str) -> Option<&str> {
+        self.themes
+            .get(&(standard.to_owned(), theme.to_owned()))
+            .map(String::as_str)
+    }
+}
+
+/// Parses the machine-translated Chinese titles and theme names of indicators.
+pub fn parse_indicator_translations(
+    file: &str,
+    text: &str,
+) -> Result<IndicatorTranslations, RowError> {
+    let mut out = IndicatorTranslations::default();
+    CsvRows::new(
+        file,
+        text,
+        &["standard_id", "code", "kind", "english", "zh_hans"],
+    )?
+    .for_each(|row| {
+        let standard = row.required("standard_id")?.to_owned();
+        let english = row.required("english")?.to_owned();
+        let zh = row.required("zh_hans")?.to_owned();
+        match row.required("kind")? {
+            "title" => {
+                let code = row.required("code")?.to_owned();
+                out.titles.insert((standard, code), (english, zh));
+            }
+            "theme" => {
+                out.themes.insert((standard, english), zh);
+            }
+            _ => return Err(row.error("kind", "is neither `title` nor `theme`")),
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 /// Parses Mitra's own indicators (`id,title,title_zh,theme,kind,unit,direction,definition,source`): figures that
 /// describe a city but belong to none of the shipped standards. The definition is kept with the source.
 pub fn parse_mitra_indicators(

@@ -347,6 +347,10 @@ struct CityPage {
     series: Vec<(i32, String, String)>,
     population_source: String,
     local_name: Option<(String, String)>,
+    /// Its names in further languages: the language's own name, the city's name, its tag, and source and licence.
+    other_names: Vec<(String, String, &'static str, String)>,
+    /// Its province in the reader's language where Mitra knows it (else as GeoNames writes it), and the tag.
+    province: Option<(String, &'static str)>,
     indicators: Vec<IndicatorRow>,
     tier: String,
     band: String,
@@ -562,6 +566,31 @@ impl CityPage {
                 .map(|p| p.source.clone())
                 .unwrap_or_default(),
             local_name: city.name_local.clone(),
+            other_names: Language::ALL
+                .into_iter()
+                .filter(|language| {
+                    !matches!(language, Language::En | Language::ZhHans)
+                        && city
+                            .name_local
+                            .as_ref()
+                            .is_none_or(|(_, tag)| Language::of_tag(tag) != Some(*language))
+                })
+                .filter_map(|language| {
+                    let named = mitra_service::city_names().name(&city.id, language)?;
+                    Some((
+                        language.autonym().to_owned(),
+                        named.name.clone(),
+                        language.tag(),
+                        format!("{} · {}", named.source, named.licence),
+                    ))
+                })
+                .collect(),
+            province: city.admin1.as_ref().map(|admin1| {
+                match mitra_service::province_names().name(city.country, admin1, l.lang) {
+                    Some(name) => (name.to_owned(), l.lang.tag()),
+                    None => (admin1.clone(), "en"),
+                }
+            }),
             needs,
             matches: Vec::new(),
             partnerships: Vec::new(),

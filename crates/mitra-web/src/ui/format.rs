@@ -193,16 +193,31 @@ pub struct Title {
     pub tag: &'static str,
     /// Whether it is not in the reader's language.
     pub foreign: bool,
+    /// Whether it is a machine translation (a Chinese title of a standard without a public Chinese text).
+    pub machine: bool,
 }
 
 impl Title {
-    /// The title of `indicator` for a reader of `lang`.
+    /// The title of `indicator` for a reader of `lang`: the standard's own Chinese title for Chinese readers where
+    /// it has one, else a machine translation marked as such; English otherwise.
     pub fn of(indicator: &Indicator, lang: Language) -> Self {
         let (text, actual) = indicator.display_title(lang);
+        if actual != lang
+            && lang == Language::ZhHans
+            && let Some(zh) = mitra_service::indicator_translations().title_zh(indicator)
+        {
+            return Self {
+                text: zh.to_owned(),
+                tag: Language::ZhHans.tag(),
+                foreign: false,
+                machine: true,
+            };
+        }
         Self {
             text: text.to_owned(),
             tag: actual.tag(),
             foreign: actual != lang,
+            machine: false,
         }
     }
 
@@ -214,8 +229,22 @@ impl Title {
                 text: id.to_owned(),
                 tag: "en",
                 foreign: lang != Language::En,
+                machine: false,
             },
         }
+    }
+}
+
+/// The name of theme `theme` of standard `standard` for a reader of `lang`, and the language tag it is in: a machine
+/// translation for Chinese readers where there is one (the caller marks it), the source's English otherwise.
+pub fn theme_name(standard: &str, theme: &str, lang: Language) -> (String, &'static str, bool) {
+    match lang {
+        Language::ZhHans => match mitra_service::indicator_translations().theme_zh(standard, theme)
+        {
+            Some(zh) => (zh.to_owned(), Language::ZhHans.tag(), true),
+            None => (theme.to_owned(), "en", false),
+        },
+        _ => (theme.to_owned(), "en", false),
     }
 }
 

@@ -89,7 +89,8 @@ struct IndicatorRow {
 struct StandardPage {
     l: Layout,
     detail: StandardDetail,
-    themes: Vec<(String, Vec<IndicatorRow>)>,
+    /// Each theme: its name, the name's language tag, whether it is machine-translated, and its indicators.
+    themes: Vec<(String, &'static str, bool, Vec<IndicatorRow>)>,
 }
 
 impl StandardPage {
@@ -112,7 +113,9 @@ impl StandardPage {
                         unit: i.unit.clone().unwrap_or_else(|| l.t("unit-none")),
                     })
                     .collect();
-                (group.theme.clone(), rows)
+                let (name, tag, machine) =
+                    super::format::theme_name(detail.standard.id.as_str(), &group.theme, l.lang);
+                (name, tag, machine, rows)
             })
             .collect();
         Self { l, detail, themes }

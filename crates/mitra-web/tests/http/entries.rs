@@ -277,12 +277,12 @@ async fn the_demo_opportunities_say_they_are_examples_where_they_come_from_and_w
     assert!(
         page.contains(
             "Example for the demonstration, not a current offer or call: from Cities Development Initiative for \
-             Asia, Apply for Support, retrieved 2026-12-03."
+             Asia, Apply for Support, retrieved Dec 3, 2026."
         ),
         "{page}"
     );
     assert!(
-        page.contains("(retrieved 2026-12-03)"),
+        page.contains("(retrieved Dec 3, 2026)"),
         "each source says when it was read"
     );
 
@@ -896,7 +896,10 @@ async fn a_practice_shows_its_evidence_and_a_project_its_readiness() {
         .text()
         .await
         .expect("page");
-    assert!(page.contains("12000000 USD"), "capital sought is shown");
+    assert!(
+        page.contains("12,000,000 USD"),
+        "capital sought is shown, its digits grouped"
+    );
     assert!(
         page.contains("2/8: In the city&#39;s development plan; Costs estimated")
             || page.contains("2/8: In the city&#x27;s development plan; Costs estimated"),

@@ -330,6 +330,47 @@ async fn the_city_list_filters_pages_and_keeps_filters_in_the_language_switch() 
 }
 
 #[tokio::test]
+async fn a_city_page_names_the_city_and_its_province_in_the_readers_language_with_sources() {
+    let app = spawn_app().await;
+    let thai = app.get_page("/cities/nanning?lang=th", 200).await;
+    assert!(thai.contains("หนานหนิง"), "Nanning in Thai, from GeoNames");
+    assert!(
+        thai.contains("GeoNames alternate names"),
+        "the name's source is given"
+    );
+    let chinese = app.get_page("/cities/nanning?lang=zh-Hans", 200).await;
+    assert!(
+        chinese.contains("广西壮族自治区"),
+        "the province in Chinese"
+    );
+    let english = app.get_page("/cities/nanning?lang=en", 200).await;
+    assert!(
+        english.contains(">Guangxi<"),
+        "the province as GeoNames writes it"
+    );
+}
+
+#[tokio::test]
+async fn chinese_readers_see_machine_translated_titles_marked_and_gbt_33356_in_its_own_chinese() {
+    let app = spawn_app().await;
+    let iso = app
+        .get_page("/standards/iso37120-2014?lang=zh-Hans", 200)
+        .await;
+    assert!(iso.contains("城市失业率"), "ISO 37120 5.1 in Chinese");
+    assert!(iso.contains("机器翻译"), "marked as machine translation");
+    let indicator = app
+        .get_page("/indicators/iso37120-2014:5.1?lang=zh-Hans", 200)
+        .await;
+    assert!(indicator.contains("城市失业率") && indicator.contains("机器翻译"));
+    let english = app.get_page("/standards/iso37120-2014?lang=en", 200).await;
+    assert!(
+        english.contains("City&#39;s unemployment rate")
+            || english.contains("City's unemployment rate")
+    );
+    assert!(!english.contains("城市失业率"));
+}
+
+#[tokio::test]
 async fn standard_and_indicator_pages_show_themes_and_relations() {
     let app = spawn_app().await;
     let html = app.get_page("/standards/iso37120-2014", 200).await;
