@@ -351,6 +351,14 @@ impl Row<'_> {
     }
 
     /// An error for this row's `field`.
+    /// The interface language whose exact tag (`zh-Hans`, `th`) is in `column`.
+    pub(crate) fn language(&self, column: &str) -> Result<crate::Language, RowError> {
+        let tag = self.required(column)?;
+        crate::Language::of_tag(tag)
+            .filter(|l| l.tag() == tag)
+            .ok_or_else(|| self.error(column, "is not a language tag of the interface"))
+    }
+
     pub(crate) fn error(&self, field: &str, reason: &str) -> RowError {
         RowError {
             file: self.file.to_owned(),

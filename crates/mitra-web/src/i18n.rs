@@ -264,25 +264,7 @@ mod tests {
     #[test]
     fn every_key_used_by_templates_and_code_exists() {
         let en = keys(include_str!("../../../locales/en/main.ftl"));
-        // Every template and every page module (in sub-folders too), so that a new page is checked without being
-        // listed here.
-        fn read_dir(dir: &std::path::Path, out: &mut Vec<String>) {
-            for path in std::fs::read_dir(dir)
-                .expect("a source folder")
-                .filter_map(|e| Some(e.ok()?.path()))
-            {
-                if path.is_dir() {
-                    read_dir(&path, out);
-                } else if let Ok(text) = std::fs::read_to_string(&path) {
-                    out.push(text);
-                }
-            }
-        }
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut sources = Vec::new();
-        read_dir(&root.join("templates"), &mut sources);
-        read_dir(&root.join("src/ui"), &mut sources);
-        sources.push(include_str!("ui.rs").to_owned());
+        let sources = interface_sources();
         let mut used = BTreeSet::new();
         for source in &sources {
             for (i, _) in source.match_indices(".t(\"") {

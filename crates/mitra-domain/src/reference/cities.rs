@@ -215,10 +215,7 @@ pub fn parse_country_names(file: &str, text: &str) -> Result<CountryNames, RowEr
     let mut out = CountryNames::default();
     CsvRows::new(file, text, &["iso2", "lang", "name"])?.for_each(|row| {
         let code = CountryCode::parse(row.required("iso2")?).map_err(|e| row.invalid("iso2", e))?;
-        let lang = row.required("lang")?;
-        let language = crate::Language::of_tag(lang)
-            .filter(|l| l.tag() == lang)
-            .ok_or_else(|| row.error("lang", "is not a language tag of the interface"))?;
+        let language = row.language("lang")?;
         out.names
             .insert((code, language), row.required("name")?.to_owned());
         Ok(())
@@ -318,10 +315,7 @@ pub fn parse_province_names(file: &str, text: &str) -> Result<ProvinceNames, Row
     .for_each(|row| {
         let country =
             CountryCode::parse(row.required("country")?).map_err(|e| row.invalid("country", e))?;
-        let lang = row.required("lang")?;
-        let language = crate::Language::of_tag(lang)
-            .filter(|l| l.tag() == lang)
-            .ok_or_else(|| row.error("lang", "is not a language tag of the interface"))?;
+        let language = row.language("lang")?;
         row.required("source")?;
         row.required("licence")?;
         out.names.insert(
@@ -344,10 +338,7 @@ pub fn parse_city_names(file: &str, text: &str) -> Result<CityNames, RowError> {
     .for_each(|row| {
         let city =
             CityId::parse(row.required("city_id")?).map_err(|e| row.invalid("city_id", e))?;
-        let lang = row.required("lang")?;
-        let language = crate::Language::of_tag(lang)
-            .filter(|l| l.tag() == lang)
-            .ok_or_else(|| row.error("lang", "is not a language tag of the interface"))?;
+        let language = row.language("lang")?;
         out.names.insert(
             (city, language),
             CityName {
