@@ -33,6 +33,13 @@ pub struct CityListQuery {
     pub cursor: Option<String>,
 }
 
+/// A city list's parameters, checked: the store's filter, and the focus area and challenge the cities' needs must
+/// have, when either is asked.
+struct CheckedCityQuery {
+    filter: CityFilter,
+    needs: Option<(Option<String>, Option<Challenge>)>,
+}
+
 /// One page of cities.
 #[derive(Debug, Clone)]
 pub struct CityPage {
@@ -91,11 +98,11 @@ impl Mitra {
     /// One page of the cities matching the query, by id; a bad parameter is a validation error naming it.
     pub async fn list_cities(&self, query: &CityListQuery) -> Result<CityPage, ServiceError> {
         let page = PageRequest::parse(query.limit.as_deref(), query.cursor.as_deref())?;
-        let (filter, needs) = self.city_query(query).await?;
-        if needs.is_some() {
+        let checked = self.city_query(query).await?;
+        if checked.needs.is_some() {
             // Cities with needs are few (those with declared priorities, projects or practices): filter them in
             // memory and page the same way the store does, by id after the cursor.
-            let mut cities = self.cities_matching(query).await?;
+            let mut cities = self.cities_of(&checked).await?;
             let total = cities.len() as u64;
             let probe = page.probe();
             cities.retain(|c| {
@@ -112,9 +119,12 @@ impl Mitra {
                 total,
             });
         }
-        let mut cities = self.store.list_cities(&filter, &page.probe()).await?;
+        let mut cities = self
+            .store
+            .list_cities(&checked.filter, &page.probe())
+            .await?;
         let next_cursor = page.finish(&mut cities, |c| c.id.to_string());
-        let total = self.store.count_cities(&filter).await?;
+        let total = self.store.count_cities(&checked.filter).await?;
         Ok(CityPage {
             cities,
             next_cursor,
@@ -125,9 +135,14 @@ impl Mitra {
     /// Every city matching the query (its page and cursor aside), by id: for a list sorted by the reader's
     /// language.
     pub async fn cities_matching(&self, query: &CityListQuery) -> Result<Vec<City>, ServiceError> {
-        let (filter, needs) = self.city_query(query).await?;
-        let mut cities = self.all_cities(&filter).await?;
-        if let Some((focus, challenge)) = needs {
+        let checked = self.city_query(query).await?;
+        self.cities_of(&checked).await
+    }
+
+    /// Every city a checked query matches, by id.
+    async fn cities_of(&self, checked: &CheckedCityQuery) -> Result<Vec<City>, ServiceError> {
+        let mut cities = self.all_cities(&checked.filter).await?;
+        if let Some((focus, challenge)) = &checked.needs {
             let needs = self.all_city_needs().await?;
             cities.retain(|c| {
                 needs.get(&c.id).is_some_and(|n| {
@@ -142,11 +157,9 @@ impl Mitra {
         Ok(cities)
     }
 
-    /// The checked filter of a city list, and the focus area and challenge asked for when either is.
-    async fn city_query(
-        &self,
-        query: &CityListQuery,
-    ) -> Result<(CityFilter, Option<(Option<String>, Option<Challenge>)>), ServiceError> {
+    /// The checked filter of a city list, and the focus area and challenge asked for when either is (a focus area
+    /// is checked against the catalogue here, once).
+    async fn city_query(&self, query: &CityListQuery) -> Result<CheckedCityQuery, ServiceError> {
         let filter = CityFilter::parse(
             query.country.as_deref(),
             query.network.as_deref(),
@@ -165,10 +178,16 @@ impl Mitra {
             .map(Challenge::parse)
             .transpose()?;
         if focus.is_none() && challenge.is_none() {
-            return Ok((filter, None));
+            return Ok(CheckedCityQuery {
+                filter,
+                needs: None,
+            });
         }
         self.check_focus_areas(focus.into_iter()).await?;
-        Ok((filter, Some((focus.map(str::to_owned), challenge))))
+        Ok(CheckedCityQuery {
+            filter,
+            needs: Some((focus.map(str::to_owned), challenge)),
+        })
     }
 
     /// Every city matching `filter`, for the map and the GeoJSON export.
