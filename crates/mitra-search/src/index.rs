@@ -17,8 +17,8 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analyzer::{
-    GramTokenizer, MultilingualTokenizer, fold, fold_prefix, grams, is_unspaced,
-    southeast_asian_runs, words,
+    GramTokenizer, MultilingualTokenizer, fold_prefix, grams, is_unspaced, southeast_asian_runs,
+    words,
 };
 use crate::thesaurus::Thesaurus;
 
@@ -477,21 +477,24 @@ impl SearchIndex {
                 .filter(|run| run.len() >= 2)
                 .map(|run| run.into_iter().collect())
                 .collect(),
+            runs_finder: None,
             concepts: Vec::new(),
         };
+        let query_terms = needles.terms.clone();
         for concept in self.thesaurus.read_query(text) {
             clauses.push(boosted(term(f.concepts, &concept.id), CONCEPT_BOOST));
+            needles.concepts.push(concept.id.clone());
+            let Some(forms) = self.thesaurus.search_forms(&concept.id) else {
+                continue;
+            };
             // Its preferred labels are looked for as words too, all the words of a label in one text, so that an
             // entry that writes of "conserving heritage" is found for `pangangalaga sa pamana` though the index
             // did not tag it with the concept of heritage conservation.
-            for label in concept.labels.iter().filter(|l| l.preferred) {
-                let label_words: BTreeSet<String> = words(&label.text, true)
-                    .into_iter()
-                    .map(|w| w.text)
-                    .collect();
-                if label_words.is_empty() || label_words == needles.terms {
-                    continue;
-                }
+            for label_words in forms
+                .preferred_words
+                .iter()
+                .filter(|label_words| **label_words != query_terms)
+            {
                 let all: Vec<(Occur, Box<dyn TantivyQuery>)> = label_words
                     .iter()
                     .map(|word| {
@@ -504,15 +507,10 @@ impl SearchIndex {
                     .collect();
                 clauses.push(boosted(Box::new(BooleanQuery::new(all)), LABEL_BOOST));
             }
-            needles.concepts.push(concept.id.clone());
-            for label in &concept.labels {
-                if label.text.chars().any(is_unspaced) {
-                    needles.runs.push(fold(&label.text, false));
-                } else if let [word] = words(&label.text, true).as_slice() {
-                    needles.terms.insert(word.text.clone());
-                }
-            }
+            needles.terms.extend(forms.mark_words.iter().cloned());
+            needles.runs.extend(forms.mark_runs.iter().cloned());
         }
+        needles.runs_finder = aho_corasick::AhoCorasick::new(&needles.runs).ok();
         Some((Box::new(BooleanQuery::new(clauses)), needles))
     }
 
@@ -753,6 +751,9 @@ struct Needles {
     /// Runs of scripts written without spaces, found inside longer words: the query's Thai, Lao, Khmer and Burmese,
     /// and the labels in those scripts and in Chinese of the concepts it names.
     runs: Vec<String>,
+    /// One automaton over `runs` (a concept brings hundreds of labels, and every word of every text shown is
+    /// checked against them); without it, each run is looked for in turn.
+    runs_finder: Option<aho_corasick::AhoCorasick>,
     /// The ids of the concepts the query names.
     concepts: Vec<String>,
 }
@@ -760,10 +761,13 @@ struct Needles {
 impl Needles {
     fn matches(&self, folded_word: &str) -> bool {
         self.terms.contains(folded_word)
-            || self
-                .runs
-                .iter()
-                .any(|run| folded_word.contains(run.as_str()))
+            || match &self.runs_finder {
+                Some(finder) => finder.is_match(folded_word),
+                None => self
+                    .runs
+                    .iter()
+                    .any(|run| folded_word.contains(run.as_str())),
+            }
     }
 }
 

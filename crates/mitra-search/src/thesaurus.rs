@@ -123,9 +123,42 @@ impl Patterns {
     }
 }
 
+/// A concept's labels as a search uses them, derived once when the thesaurus is read.
+#[derive(Debug, Default)]
+pub struct SearchForms {
+    /// The folded words of each preferred label (a search looks for all the words of one label in one text).
+    pub preferred_words: Vec<std::collections::BTreeSet<String>>,
+    /// The folded one-word labels in scripts written with spaces: marked where found.
+    pub mark_words: Vec<String>,
+    /// The folded labels in scripts written without spaces: marked inside the words that hold them.
+    pub mark_runs: Vec<String>,
+}
+
+impl SearchForms {
+    fn of(concept: &Concept) -> Self {
+        let mut forms = Self::default();
+        for label in &concept.labels {
+            let label_words = words(&label.text, true);
+            if label.preferred && !label_words.is_empty() {
+                forms
+                    .preferred_words
+                    .push(label_words.iter().map(|w| w.text.clone()).collect());
+            }
+            if label.text.chars().any(is_unspaced) {
+                forms.mark_runs.push(fold(&label.text, false));
+            } else if let [word] = label_words.as_slice() {
+                forms.mark_words.push(word.text.clone());
+            }
+        }
+        forms
+    }
+}
+
 /// The concepts, and the automata that find their labels in text.
 pub struct Thesaurus {
     concepts: Vec<Concept>,
+    /// Each concept's labels as a search uses them, in the order of `concepts`.
+    forms: Vec<SearchForms>,
     by_id: HashMap<String, usize>,
     /// Labels in scripts written with spaces, per language: for tagging a text of that language.
     spaced: HashMap<String, Patterns>,
@@ -247,6 +280,7 @@ impl Thesaurus {
             .map(|(lang, patterns)| Ok((lang, Patterns::new(patterns, MatchKind::Standard)?)))
             .collect::<Result<_, ThesaurusError>>()?;
         Ok(Self {
+            forms: concepts.iter().map(SearchForms::of).collect(),
             concepts,
             by_id,
             spaced,
@@ -264,6 +298,11 @@ impl Thesaurus {
     /// The concept `id`.
     pub fn concept(&self, id: &str) -> Option<&Concept> {
         self.by_id.get(id).map(|&at| &self.concepts[at])
+    }
+
+    /// The labels of concept `id` as a search uses them.
+    pub fn search_forms(&self, id: &str) -> Option<&SearchForms> {
+        self.by_id.get(id).map(|&at| &self.forms[at])
     }
 
     /// The concepts a text in `lang` names, once for each time it names them (the index counts them). Labels in
