@@ -379,6 +379,42 @@ mod tests {
         assert_eq!((bad.line, bad.field.as_str()), (2, "lang"));
     }
 
+    #[test]
+    fn city_and_province_names_are_refused_row_by_row_with_the_field() {
+        let bad = parse_city_names(
+            "cities/city_names.csv",
+            "city_id,lang,name,source,licence\nbangkok,th,กรุงเทพ,GeoNames,CC BY 4.0\nbangkok,xx,X,GeoNames,CC BY 4.0\n",
+        )
+        .expect_err("xx");
+        assert_eq!(
+            (bad.file.as_str(), bad.line, bad.field.as_str()),
+            ("cities/city_names.csv", 3, "lang")
+        );
+        let unsourced = parse_city_names(
+            "n.csv",
+            "city_id,lang,name,source,licence\nbangkok,th,กรุงเทพ,,CC BY 4.0\n",
+        )
+        .expect_err("no source");
+        assert_eq!((unsourced.line, unsourced.field.as_str()), (2, "source"));
+        let province = parse_province_names(
+            "p.csv",
+            "country,admin1,iso3166_2,lang,name,source,licence\nThailand,Bangkok,TH-10,th,กรุงเทพมหานคร,iso-codes,LGPL\n",
+        )
+        .expect_err("not a country code");
+        assert_eq!((province.line, province.field.as_str()), (2, "country"));
+        let good = parse_province_names(
+            "p.csv",
+            "country,admin1,iso3166_2,lang,name,source,licence\nTH,Bangkok,TH-10,th,กรุงเทพมหานคร,iso-codes,LGPL\n",
+        )
+        .expect("parses");
+        let th = CountryCode::parse("TH").expect("th");
+        assert_eq!(
+            good.name(th, "Bangkok", crate::Language::Th),
+            Some("กรุงเทพมหานคร")
+        );
+        assert_eq!(good.name(th, "Bangkok", crate::Language::Lo), None);
+    }
+
     const HEADER: &str = "id,name_en,name_zh,name_local,local_lang,country,admin1,latitude,longitude,timezone,\
                           population,population_year,population_source,networks,geonames_id,wup_city_code\n";
 

@@ -537,6 +537,22 @@ pub fn parse_crosswalk(
 mod tests {
     use super::*;
 
+    #[test]
+    fn indicator_translations_refuse_an_unknown_kind_and_a_missing_translation() {
+        let bad = parse_indicator_translations(
+            "standards/indicator_titles_zh.csv",
+            "standard_id,code,kind,english,zh_hans\niso37120-2014,5.1,heading,X,Y\n",
+        )
+        .expect_err("heading");
+        assert_eq!((bad.line, bad.field.as_str()), (2, "kind"));
+        let empty = parse_indicator_translations(
+            "t.csv",
+            "standard_id,code,kind,english,zh_hans\niso37120-2014,5.1,title,City's unemployment rate,\n",
+        )
+        .expect_err("no Chinese");
+        assert_eq!((empty.line, empty.field.as_str()), (2, "zh_hans"));
+    }
+
     fn iso() -> StandardId {
         StandardId::parse("iso37120-2014").expect("id")
     }
