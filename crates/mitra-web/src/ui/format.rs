@@ -24,31 +24,53 @@ pub fn number(value: f64, lang: Language) -> String {
     localized(&text, lang)
 }
 
+/// One ICU4X formatter (or collator) per interface language, made from the language's locale, for one thread
+/// (ICU4X's objects are not shared across threads); a language whose data ICU4X lacks is left out, and callers then
+/// write plainly.
+struct PerLanguage<T>(Vec<(Language, T)>);
+
+impl<T> PerLanguage<T> {
+    fn new(make: impl Fn(Language, &icu_locale_core::Locale) -> Option<T>) -> Self {
+        Self(
+            Language::ALL
+                .iter()
+                .filter_map(|&l| {
+                    let locale: icu_locale_core::Locale = l.tag().parse().ok()?;
+                    Some((l, make(l, &locale)?))
+                })
+                .collect(),
+        )
+    }
+
+    fn get(&self, lang: Language) -> Option<&T> {
+        self.0.iter().find(|(l, _)| *l == lang).map(|(_, t)| t)
+    }
+}
+
 /// The decimal number written in `plain` (`-1234.5`) in `lang`'s digits and separators.
 fn localized(plain: &str, lang: Language) -> String {
     use icu_decimal::DecimalFormatter;
     use icu_decimal::input::Decimal;
     thread_local! {
-        // One formatter per interface language and thread (ICU4X's data is not shared across threads).
-        static FORMATTERS: Vec<(Language, DecimalFormatter)> = Language::ALL
-            .iter()
-            .filter_map(|l| {
-                // Tamil as Singapore and Malaysia write it (grouped in thousands, not India's lakhs).
-                let tag = if *l == Language::Ta { "ta-SG" } else { l.tag() };
-                let locale: icu_locale_core::Locale = tag.parse().ok()?;
-                let formatter = DecimalFormatter::try_new((&locale).into(), Default::default()).ok()?;
-                Some((*l, formatter))
-            })
-            .collect();
+        static FORMATTERS: PerLanguage<DecimalFormatter> = PerLanguage::new(|l, locale| {
+            // Tamil as Singapore and Malaysia write it (grouped in thousands, not India's lakhs).
+            let singapore: icu_locale_core::Locale;
+            let locale = if l == Language::Ta {
+                singapore = "ta-SG".parse().ok()?;
+                &singapore
+            } else {
+                locale
+            };
+            DecimalFormatter::try_new(locale.into(), Default::default()).ok()
+        });
     }
     let Ok(decimal) = plain.parse::<Decimal>() else {
         return plain.to_owned();
     };
     FORMATTERS.with(|formatters| {
         formatters
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map_or_else(|| plain.to_owned(), |(_, f)| f.format(&decimal).to_string())
+            .get(lang)
+            .map_or_else(|| plain.to_owned(), |f| f.format(&decimal).to_string())
     })
 }
 
@@ -68,21 +90,14 @@ pub fn list(items: &[String], lang: Language) -> String {
     use icu_list::ListFormatter;
     use icu_list::options::ListFormatterOptions;
     thread_local! {
-        static FORMATTERS: Vec<(Language, ListFormatter)> = Language::ALL
-            .iter()
-            .filter_map(|l| {
-                let locale: icu_locale_core::Locale = l.tag().parse().ok()?;
-                let formatter =
-                    ListFormatter::try_new_and((&locale).into(), ListFormatterOptions::default()).ok()?;
-                Some((*l, formatter))
-            })
-            .collect();
+        static FORMATTERS: PerLanguage<ListFormatter> = PerLanguage::new(|_, locale| {
+            ListFormatter::try_new_and(locale.into(), ListFormatterOptions::default()).ok()
+        });
     }
     FORMATTERS.with(|formatters| {
-        formatters.iter().find(|(l, _)| *l == lang).map_or_else(
-            || items.join(", "),
-            |(_, f)| f.format(items.iter()).to_string(),
-        )
+        formatters
+            .get(lang)
+            .map_or_else(|| items.join(", "), |f| f.format(items.iter()).to_string())
     })
 }
 
@@ -92,21 +107,14 @@ pub fn sort_by_name<T>(items: &mut [T], name: impl Fn(&T) -> &str, lang: Languag
     use icu_collator::options::CollatorOptions;
     use icu_collator::{Collator, CollatorBorrowed};
     thread_local! {
-        static COLLATORS: Vec<(Language, CollatorBorrowed<'static>)> = Language::ALL
-            .iter()
-            .filter_map(|l| {
-                let locale: icu_locale_core::Locale = l.tag().parse().ok()?;
-                let collator = Collator::try_new((&locale).into(), CollatorOptions::default()).ok()?;
-                Some((*l, collator))
-            })
-            .collect();
+        static COLLATORS: PerLanguage<CollatorBorrowed<'static>> = PerLanguage::new(|_, locale| {
+            Collator::try_new(locale.into(), CollatorOptions::default()).ok()
+        });
     }
-    COLLATORS.with(
-        |collators| match collators.iter().find(|(l, _)| *l == lang) {
-            Some((_, collator)) => items.sort_by(|a, b| collator.compare(name(a), name(b))),
-            None => items.sort_by(|a, b| name(a).cmp(name(b))),
-        },
-    );
+    COLLATORS.with(|collators| match collators.get(lang) {
+        Some(collator) => items.sort_by(|a, b| collator.compare(name(a), name(b))),
+        None => items.sort_by(|a, b| name(a).cmp(name(b))),
+    });
 }
 
 /// A number as people type it: `12000000`, `31.5` (no `.0`, no exponent for whole amounts), for forms and for
@@ -278,7 +286,6 @@ pub fn date(iso: &str, lang: Language) -> String {
 
 /// One language's formatters of dates, and of dates with a time of day.
 type DateFormatters = (
-    Language,
     icu_datetime::DateTimeFormatter<icu_datetime::fieldsets::YMD>,
     icu_datetime::DateTimeFormatter<icu_datetime::fieldsets::YMDT>,
 );
@@ -291,20 +298,16 @@ fn date_time(day: (i32, i8, i8), time: Option<(i8, i8)>, lang: Language) -> Stri
     use icu_datetime::{DateTimeFormatter, DateTimeFormatterPreferences};
     use icu_time::{DateTime, Time};
     thread_local! {
-        static FORMATTERS: Vec<DateFormatters> = Language::ALL
-            .iter()
-            .filter_map(|l| {
-                let locale: icu_locale_core::Locale = l.tag().parse().ok()?;
-                let prefs = DateTimeFormatterPreferences::from(&locale);
-                let dates = DateTimeFormatter::try_new(prefs, YMD::medium()).ok()?;
-                let times = DateTimeFormatter::try_new(
-                    prefs,
-                    YMDT::medium().with_time_precision(TimePrecision::Minute),
-                )
-                .ok()?;
-                Some((*l, dates, times))
-            })
-            .collect();
+        static FORMATTERS: PerLanguage<DateFormatters> = PerLanguage::new(|_, locale| {
+            let prefs = DateTimeFormatterPreferences::from(locale);
+            let dates = DateTimeFormatter::try_new(prefs, YMD::medium()).ok()?;
+            let times = DateTimeFormatter::try_new(
+                prefs,
+                YMDT::medium().with_time_precision(TimePrecision::Minute),
+            )
+            .ok()?;
+            Some((dates, times))
+        });
     }
     let (year, month, day_of_month) = day;
     let plain = match time {
@@ -316,7 +319,7 @@ fn date_time(day: (i32, i8, i8), time: Option<(i8, i8)>, lang: Language) -> Stri
         return plain;
     };
     FORMATTERS.with(|formatters| {
-        let Some((_, dates, times)) = formatters.iter().find(|(l, _, _)| *l == lang) else {
+        let Some((dates, times)) = formatters.get(lang) else {
             return plain.clone();
         };
         match time {
