@@ -1,5 +1,6 @@
 //! Accounts and organisations: who may act in Mitra, and on behalf of which organisation.
 
+use crate::Reason;
 use std::fmt;
 
 use serde::Serialize;
@@ -20,7 +21,7 @@ impl AccountId {
         } else {
             Err(ValidationError::new(
                 "account",
-                format!("'{}' is not an account id", clip(raw)),
+                Reason::not_an_id(clip(raw)),
             ))
         }
     }
@@ -46,7 +47,7 @@ impl Email {
     /// Accepts `local@domain.tld` without spaces, at most 254 characters.
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
         let email = raw.trim().to_lowercase();
-        let bad = || ValidationError::new("email", "is not an e-mail address (name@example.org)");
+        let bad = || ValidationError::new("email", Reason::not_an_email());
         let (local, domain) = email.split_once('@').ok_or_else(bad)?;
         let valid = !local.is_empty()
             && local.len() <= 64
@@ -88,27 +89,24 @@ pub fn check_password(
     if chars < MIN_PASSWORD_CHARS {
         return Err(ValidationError::new(
             "password",
-            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+            Reason::too_short(MIN_PASSWORD_CHARS),
         ));
     }
     if chars > MAX_PASSWORD_CHARS {
         return Err(ValidationError::new(
             "password",
-            format!("must be at most {MAX_PASSWORD_CHARS} characters"),
+            Reason::too_long(MAX_PASSWORD_CHARS),
         ));
     }
     let lower = password.to_lowercase();
     if is_common(&lower) {
-        return Err(ValidationError::new(
-            "password",
-            "is one of the most common passwords; choose another",
-        ));
+        return Err(ValidationError::new("password", Reason::common_password()));
     }
     let local = email.as_str().split('@').next().unwrap_or("");
     if lower == email.as_str() || lower == local {
         return Err(ValidationError::new(
             "password",
-            "must not be your e-mail address",
+            Reason::password_is_email(),
         ));
     }
     Ok(())
@@ -118,11 +116,8 @@ pub fn check_password(
 pub fn parse_display_name(raw: &str) -> Result<String, ValidationError> {
     let name = raw.trim();
     match name.chars().count() {
-        0 => Err(ValidationError::new("display_name", "is empty")),
-        n if n > 100 => Err(ValidationError::new(
-            "display_name",
-            "must be at most 100 characters",
-        )),
+        0 => Err(ValidationError::new("display_name", Reason::empty())),
+        n if n > 100 => Err(ValidationError::new("display_name", Reason::too_long(100))),
         _ => crate::text::check_chars("display_name", name, false).map(|()| name.to_owned()),
     }
 }
@@ -144,10 +139,7 @@ pub fn parse_time_zone(raw: &str) -> Result<String, ValidationError> {
     } else {
         Err(ValidationError::new(
             "time_zone",
-            format!(
-                "'{}' is not an IANA time zone (e.g. Asia/Bangkok)",
-                clip(zone)
-            ),
+            Reason::not_a_time_zone(clip(zone)),
         ))
     }
 }
@@ -255,12 +247,7 @@ impl OrgId {
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
         CityId::parse(raw)
             .map(|id| Self(id.as_str().to_owned()))
-            .map_err(|_| {
-                ValidationError::new(
-                    "organisation",
-                    format!("'{}' is not an organisation id", clip(raw)),
-                )
-            })
+            .map_err(|_| ValidationError::new("organisation", Reason::not_an_id(clip(raw))))
     }
 
     /// The slug for an English name, if it makes one.
@@ -268,7 +255,7 @@ impl OrgId {
         let slug = crate::slug::slugify(name);
         let slug: String = slug.chars().take(80).collect();
         Self::parse(slug.trim_end_matches('-'))
-            .map_err(|_| ValidationError::new("name_en", "must contain letters or digits"))
+            .map_err(|_| ValidationError::new("name_en", Reason::needs_letters()))
     }
 
     /// The id as text.
@@ -319,10 +306,7 @@ impl OrgProfile {
         let text = |field: &str, raw: &str, max: usize| -> Result<String, ValidationError> {
             let value = raw.trim();
             if value.chars().count() > max {
-                return Err(ValidationError::new(
-                    field,
-                    format!("must be at most {max} characters"),
-                ));
+                return Err(ValidationError::new(field, Reason::too_long(max)));
             }
             crate::text::check_chars(field, value, field.starts_with("description"))?;
             Ok(value.to_owned())
@@ -337,7 +321,7 @@ impl OrgProfile {
         };
         let name_en = text("name_en", name_en, 200)?;
         if name_en.is_empty() {
-            return Err(ValidationError::new("name_en", "is empty"));
+            return Err(ValidationError::new("name_en", Reason::empty()));
         }
         let city = city
             .map(str::trim)
@@ -345,10 +329,7 @@ impl OrgProfile {
             .map(CityId::parse)
             .transpose()?;
         if kind == OrgKind::CityGovernment && city.is_none() {
-            return Err(ValidationError::new(
-                "city",
-                "a city government must name its city",
-            ));
+            return Err(ValidationError::new("city", Reason::city_required()));
         }
         let website = optional("website", website, 300)?;
         if let Some(url) = &website
@@ -356,7 +337,7 @@ impl OrgProfile {
         {
             return Err(ValidationError::new(
                 "website",
-                "must be an https:// address",
+                Reason::not_https(crate::ids::clip(url)),
             ));
         }
         Ok(Self {

@@ -67,7 +67,8 @@ impl Scheme {
                 .map_or(0, |s| text[..s.start].matches('\n').count() as u64 + 1);
             error(line, "toml", e.message().to_owned())
         })?;
-        StandardId::parse(&scheme.standard).map_err(|e| error(0, "standard", e.reason))?;
+        StandardId::parse(&scheme.standard)
+            .map_err(|e| error(0, "standard", e.reason.to_string()))?;
         if scheme.levels.is_empty() {
             return Err(error(
                 0,
@@ -78,8 +79,13 @@ impl Scheme {
         let mut previous: BTreeMap<String, u32> = BTreeMap::new();
         for level in &scheme.levels {
             for (kind, &minimum) in &level.minimum {
-                let parsed = IndicatorKind::parse(kind)
-                    .map_err(|e| error(0, &format!("levels.{}.minimum", level.id), e.reason))?;
+                let parsed = IndicatorKind::parse(kind).map_err(|e| {
+                    error(
+                        0,
+                        &format!("levels.{}.minimum", level.id),
+                        e.reason.to_string(),
+                    )
+                })?;
                 let available = indicators.iter().filter(|i| i.kind == parsed).count() as u32;
                 if minimum > available {
                     return Err(error(

@@ -1,5 +1,6 @@
 //! Cities, the countries they are in, and the networks that bring them together.
 
+use crate::Reason;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -41,9 +42,9 @@ impl Network {
             .ok_or_else(|| {
                 ValidationError::new(
                     "network",
-                    format!(
-                        "'{}' is not a network; use one of ascn-pilot-2018, ascn-2024, cn-partner",
-                        crate::ids::clip(raw)
+                    Reason::not_one_of(
+                        crate::ids::clip(raw),
+                        "ascn-pilot-2018, ascn-2024, cn-partner",
                     ),
                 )
             })
@@ -79,9 +80,9 @@ impl NetworkFilter {
         Network::parse(raw).map(NetworkFilter::Only).map_err(|_| {
             ValidationError::new(
                 "network",
-                format!(
-                    "'{}' is not a network; use one of ascn, ascn-pilot-2018, ascn-2024, cn-partner",
-                    crate::ids::clip(raw)
+                Reason::not_one_of(
+                    crate::ids::clip(raw),
+                    "ascn, ascn-pilot-2018, ascn-2024, cn-partner",
                 ),
             )
         })
@@ -119,13 +120,13 @@ impl Coordinates {
         if !latitude.is_finite() || !(-90.0..=90.0).contains(&latitude) {
             return Err(ValidationError::new(
                 "latitude",
-                "must be a number from -90 to 90",
+                Reason::number_between(-90, 90),
             ));
         }
         if !longitude.is_finite() || !(-180.0..=180.0).contains(&longitude) {
             return Err(ValidationError::new(
                 "longitude",
-                "must be a number from -180 to 180",
+                Reason::number_between(-180, 180),
             ));
         }
         Ok(Self {
@@ -171,7 +172,7 @@ impl PopulationKind {
             "projection" => Ok(PopulationKind::Projection),
             _ => Err(ValidationError::new(
                 "kind",
-                "must be 'estimate' or 'projection'",
+                Reason::not_one_of(crate::ids::clip(raw), "estimate, projection"),
             )),
         }
     }
@@ -282,7 +283,7 @@ impl CityFilter {
         let network = non_empty(network).map(NetworkFilter::parse).transpose()?;
         let name = match non_empty(q) {
             Some(q) if q.chars().count() > 100 => {
-                return Err(ValidationError::new("q", "must be at most 100 characters"));
+                return Err(ValidationError::new("q", Reason::too_long(100)));
             }
             other => other.map(str::to_owned),
         };

@@ -5,6 +5,7 @@
 //! on its kind. [`Entry::validate`] is the one place that decides whether an entry may be kept; every way in (forms,
 //! the API, imports, demo data) goes through it.
 
+use crate::Reason;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -41,10 +42,7 @@ impl EntryId {
         } else {
             Err(ValidationError::new(
                 "id",
-                format!(
-                    "'{}' is not an entry id (lower-case letters, digits and dashes)",
-                    clip(raw)
-                ),
+                Reason::not_an_entry_id(clip(raw)),
             ))
         }
     }
@@ -91,9 +89,7 @@ macro_rules! tagged {
                 $(if raw.eq_ignore_ascii_case($tag) { return Ok($name::$variant); })+
                 let accepted: Vec<&str> = vec![$($tag),+];
                 Err(ValidationError::new(
-                    $field,
-                    format!("'{}' is not one of: {}", clip(raw), accepted.join(", ")),
-                ))
+                    $field, Reason::not_one_of(clip(raw), accepted.join(", "))))
             }
         }
 
@@ -597,12 +593,12 @@ pub struct Entry {
 fn check_text(field: &str, value: &str, max: usize, required: bool) -> Result<(), ValidationError> {
     let chars = value.chars().count();
     if required && value.trim().is_empty() {
-        return Err(ValidationError::new(field, "is required"));
+        return Err(ValidationError::new(field, Reason::required()));
     }
     if chars > max {
         return Err(ValidationError::new(
             field,
-            format!("is {chars} characters long; at most {max} are accepted"),
+            Reason::too_long_was(chars, max),
         ));
     }
     crate::text::check_chars(field, value, true)
@@ -614,7 +610,7 @@ fn check_year(field: &str, year: i32) -> Result<(), ValidationError> {
     } else {
         Err(ValidationError::new(
             field,
-            format!("{year} is not a year between 1900 and 2100"),
+            Reason::year_between(year, 1900, 2100),
         ))
     }
 }
@@ -626,12 +622,9 @@ pub fn parse_day(raw: &str) -> Option<time::Date> {
 }
 
 fn check_date(field: &str, date: &str) -> Result<(), ValidationError> {
-    parse_day(date).map(|_| ()).ok_or_else(|| {
-        ValidationError::new(
-            field,
-            format!("'{}' is not a date (YYYY-MM-DD)", clip(date)),
-        )
-    })
+    parse_day(date)
+        .map(|_| ())
+        .ok_or_else(|| ValidationError::new(field, Reason::not_a_date(clip(date))))
 }
 
 /// A retrieval date: a day (`2026-12-03`), or a month (`2026-11`) where only the month was recorded.
@@ -642,10 +635,7 @@ fn check_retrieved(field: &str, date: &str) -> Result<(), ValidationError> {
     } else {
         Err(ValidationError::new(
             field,
-            format!(
-                "'{}' is not a date (YYYY-MM-DD) or a month (YYYY-MM)",
-                clip(date)
-            ),
+            Reason::not_a_date_or_month(clip(date)),
         ))
     }
 }
@@ -655,22 +645,12 @@ fn check_local_time(
     time: &LocalTime,
 ) -> Result<time::PrimitiveDateTime, ValidationError> {
     let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    let at = time::PrimitiveDateTime::parse(&time.at, &format).map_err(|_| {
-        ValidationError::new(
-            field,
-            format!(
-                "'{}' is not a local date and time (YYYY-MM-DDTHH:MM)",
-                clip(&time.at)
-            ),
-        )
-    })?;
+    let at = time::PrimitiveDateTime::parse(&time.at, &format)
+        .map_err(|_| ValidationError::new(field, Reason::not_a_local_time(clip(&time.at))))?;
     if jiff::tz::TimeZone::get(&time.timezone).is_err() {
         return Err(ValidationError::new(
             format!("{field}.timezone"),
-            format!(
-                "'{}' is not an IANA time zone (Asia/Bangkok)",
-                clip(&time.timezone)
-            ),
+            Reason::not_a_time_zone(clip(&time.timezone)),
         ));
     }
     Ok(at)
@@ -678,15 +658,12 @@ fn check_local_time(
 
 fn check_money(field: &str, money: &Money) -> Result<(), ValidationError> {
     if !money.amount.is_finite() || money.amount < 0.0 {
-        return Err(ValidationError::new(field, "must be a number not below 0"));
+        return Err(ValidationError::new(field, Reason::negative()));
     }
     if !(money.currency.len() == 3 && money.currency.bytes().all(|b| b.is_ascii_uppercase())) {
         return Err(ValidationError::new(
             format!("{field}.currency"),
-            format!(
-                "'{}' is not an ISO 4217 currency code (USD, CNY, THB)",
-                clip(&money.currency)
-            ),
+            Reason::not_a_currency(clip(&money.currency)),
         ));
     }
     Ok(())
@@ -701,7 +678,7 @@ fn check_url(field: &str, url: &str) -> Result<(), ValidationError> {
     } else {
         Err(ValidationError::new(
             field,
-            format!("'{}' is not an http(s) address", clip(url)),
+            Reason::not_a_web_address(clip(url)),
         ))
     }
 }
@@ -727,17 +704,14 @@ impl Entry {
     /// Checks every rule an entry must meet; the error names the field (`texts[1].title`).
     pub fn validate(&self) -> Result<(), ValidationError> {
         if self.texts.is_empty() {
-            return Err(ValidationError::new(
-                "texts",
-                "at least one language's title and summary are required",
-            ));
+            return Err(ValidationError::new("texts", Reason::texts_required()));
         }
         let mut langs = BTreeSet::new();
         for (i, text) in self.texts.iter().enumerate() {
             if !langs.insert(text.lang) {
                 return Err(ValidationError::new(
                     format!("texts[{i}].lang"),
-                    format!("{} is given twice", text.lang),
+                    Reason::given_twice(text.lang),
                 ));
             }
             check_text(&format!("texts[{i}].title"), &text.title, MAX_TITLE, true)?;
@@ -757,7 +731,7 @@ impl Entry {
         if originals != 1 {
             return Err(ValidationError::new(
                 "texts",
-                format!("exactly one text must be the original; {originals} are marked original"),
+                Reason::one_original(originals),
             ));
         }
         let mut cities = BTreeSet::new();
@@ -765,7 +739,7 @@ impl Entry {
             if !cities.insert(city) {
                 return Err(ValidationError::new(
                     format!("cities[{i}]"),
-                    format!("{city} is given twice"),
+                    Reason::given_twice(city),
                 ));
             }
         }
@@ -773,10 +747,7 @@ impl Entry {
             check_text(&format!("organisations[{i}]"), org, MAX_TITLE, true)?;
         }
         if let Some(sdg) = self.sdgs.iter().find(|&&g| !(1..=17).contains(&g)) {
-            return Err(ValidationError::new(
-                "sdgs",
-                format!("{sdg} is not a Sustainable Development Goal (1 to 17)"),
-            ));
+            return Err(ValidationError::new("sdgs", Reason::not_an_sdg(sdg)));
         }
         for tag in &self.tags {
             let ok = !tag.is_empty()
@@ -785,13 +756,7 @@ impl Entry {
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
             if !ok {
-                return Err(ValidationError::new(
-                    "tags",
-                    format!(
-                        "'{}' is not a tag (lower-case letters, digits, -)",
-                        clip(tag)
-                    ),
-                ));
+                return Err(ValidationError::new("tags", Reason::not_a_tag(clip(tag))));
             }
         }
         if let Some(from) = self.year_from {
@@ -800,7 +765,7 @@ impl Entry {
         if let Some(to) = self.year_to {
             check_year("year_to", to)?;
             if self.year_from.is_some_and(|from| from > to) {
-                return Err(ValidationError::new("year_to", "is before year_from"));
+                return Err(ValidationError::new("year_to", Reason::before("year_from")));
             }
         }
         for (i, source) in self.sources.iter().enumerate() {
@@ -824,13 +789,13 @@ impl Entry {
                     if e.after.year < e.before.year {
                         return Err(ValidationError::new(
                             format!("evidence[{i}].after.year"),
-                            "is before the year before",
+                            Reason::before("before.year"),
                         ));
                     }
                     if !(e.before.value.is_finite() && e.after.value.is_finite()) {
                         return Err(ValidationError::new(
                             format!("evidence[{i}]"),
-                            "values must be numbers",
+                            Reason::not_numbers(),
                         ));
                     }
                 }
@@ -879,11 +844,14 @@ impl Entry {
                     if min.currency != max.currency {
                         return Err(ValidationError::new(
                             "amount_max.currency",
-                            "must be the currency of amount_min",
+                            Reason::other_currency("amount_min"),
                         ));
                     }
                     if min.amount > max.amount {
-                        return Err(ValidationError::new("amount_max", "is below amount_min"));
+                        return Err(ValidationError::new(
+                            "amount_max",
+                            Reason::below("amount_min"),
+                        ));
                     }
                 }
                 for country in countries {
@@ -912,10 +880,10 @@ impl Entry {
                     check_local_time("ends", ends)?,
                 );
                 if starts.timezone == ends.timezone && to < from {
-                    return Err(ValidationError::new("ends", "is before starts"));
+                    return Err(ValidationError::new("ends", Reason::before("starts")));
                 }
                 if *seats == 0 {
-                    return Err(ValidationError::new("seats", "must be at least 1"));
+                    return Err(ValidationError::new("seats", Reason::at_least(1)));
                 }
             }
             Details::Event {
@@ -929,7 +897,7 @@ impl Entry {
                     check_local_time("ends", ends)?,
                 );
                 if starts.timezone == ends.timezone && to < from {
-                    return Err(ValidationError::new("ends", "is before starts"));
+                    return Err(ValidationError::new("ends", Reason::before("starts")));
                 }
                 if let Some(place) = place {
                     check_text("place", place, MAX_TITLE, false)?;
@@ -1171,7 +1139,11 @@ mod tests {
             ContentLanguage::ZhHans
         );
         let err = Challenge::parse("smog").expect_err("refused");
-        assert!(err.reason.contains("air-pollution"), "{}", err.reason);
+        assert!(
+            err.reason.to_string().contains("air-pollution"),
+            "{}",
+            err.reason
+        );
         assert!(EntryId::parse("Bad Id").is_err());
     }
 }

@@ -84,7 +84,7 @@ pub fn read_entries(
             errors.push(ImportError {
                 line: imported.line,
                 column: e.field,
-                reason: e.reason,
+                reason: e.reason.to_string(),
             });
         }
         for (i, id) in imported.entry.cities.iter().enumerate() {
@@ -216,7 +216,7 @@ fn csv(
         let id = match EntryId::parse(row.get("id")) {
             Ok(id) => id,
             Err(e) => {
-                fail("id", e.reason);
+                fail("id", e.reason.to_string());
                 continue;
             }
         };
@@ -254,12 +254,12 @@ fn csv(
 
 fn text_of(row: &Row<'_>, fail: &mut impl FnMut(&str, String)) -> Option<EntryText> {
     let lang = ContentLanguage::parse(row.get("lang"))
-        .map_err(|e| fail("lang", e.reason))
+        .map_err(|e| fail("lang", e.reason.to_string()))
         .ok();
     let origin = match row.get("origin") {
         "" => Some(TextOrigin::Original),
         raw => TextOrigin::parse(raw)
-            .map_err(|e| fail("origin", e.reason))
+            .map_err(|e| fail("origin", e.reason.to_string()))
             .ok(),
     };
     Some(EntryText {
@@ -308,7 +308,7 @@ fn header_of(
             return None;
         }
         raw => crate::entry::EntryKind::parse(raw)
-            .map_err(|e| fail("kind", e.reason))
+            .map_err(|e| fail("kind", e.reason.to_string()))
             .ok()?,
     };
     let mut details = match row.get("details") {
@@ -336,7 +336,7 @@ fn header_of(
     let challenges = list(row.get("challenges"))
         .filter_map(|c| {
             crate::entry::Challenge::parse(c)
-                .map_err(|e| fail("challenges", e.reason))
+                .map_err(|e| fail("challenges", e.reason.to_string()))
                 .ok()
         })
         .collect();
@@ -350,7 +350,7 @@ fn header_of(
     let indicators = list(row.get("indicators"))
         .filter_map(|i| {
             IndicatorId::parse(i)
-                .map_err(|e| fail("indicators", e.reason))
+                .map_err(|e| fail("indicators", e.reason.to_string()))
                 .ok()
         })
         .collect();
@@ -399,12 +399,12 @@ mod tests {
             "กรุงเทพมหานคร" | "曼谷" => {
                 Ok(CityId::parse("bangkok").expect("id"))
             }
-            other => CityId::parse(other).map_err(|e| e.reason),
+            other => CityId::parse(other).map_err(|e| e.reason.to_string()),
         }
     }
 
     fn any_city(raw: &str) -> Result<CityId, String> {
-        CityId::parse(raw).map_err(|e| e.reason)
+        CityId::parse(raw).map_err(|e| e.reason.to_string())
     }
 
     fn errors(text: &str) -> Vec<String> {

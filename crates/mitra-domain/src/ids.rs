@@ -1,6 +1,7 @@
 //! Identifiers. Each is a newtype that can only hold a valid value; all of them are stable once published because
 //! they appear in URLs, the API and import files.
 
+use crate::Reason;
 use std::fmt;
 
 use serde::Serialize;
@@ -63,10 +64,7 @@ impl CityId {
         } else {
             Err(ValidationError::new(
                 "city",
-                format!(
-                    "'{}' is not a city id (lower-case letters, digits and dashes, e.g. kuala-lumpur)",
-                    clip(raw)
-                ),
+                Reason::not_a_city_id(clip(raw)),
             ))
         }
     }
@@ -85,10 +83,7 @@ impl StandardId {
         } else {
             Err(ValidationError::new(
                 "standard",
-                format!(
-                    "'{}' is not a standard id (e.g. iso37120-2014, u4ssc, gbt33356-2016)",
-                    clip(raw)
-                ),
+                Reason::not_a_standard_id(clip(raw)),
             ))
         }
     }
@@ -112,10 +107,7 @@ impl IndicatorId {
         if !valid_code {
             return Err(ValidationError::new(
                 "indicator",
-                format!(
-                    "'{}' is not an indicator code (letters, digits and . : - _)",
-                    clip(&code)
-                ),
+                Reason::not_an_indicator_code(clip(&code)),
             ));
         }
         Ok(Self(format!("{standard}:{code}")))
@@ -123,15 +115,7 @@ impl IndicatorId {
 
     /// Parses `<standard>:<code>`; whitespace inside the code is removed.
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-        let bad = || {
-            ValidationError::new(
-                "indicator",
-                format!(
-                    "'{}' is not an indicator id (<standard>:<code>, e.g. iso37120-2014:8.1)",
-                    clip(raw)
-                ),
-            )
-        };
+        let bad = || ValidationError::new("indicator", Reason::not_an_indicator_id(clip(raw)));
         let (standard, code) = raw.trim().split_once(':').ok_or_else(bad)?;
         let standard = StandardId::parse(standard).map_err(|_| bad())?;
         Self::new(&standard, code).map_err(|_| bad())
@@ -172,10 +156,7 @@ impl CountryCode {
             }
             _ => Err(ValidationError::new(
                 "country",
-                format!(
-                    "'{}' is not an ISO 3166-1 alpha-2 country code (e.g. TH, VN, CN)",
-                    clip(raw)
-                ),
+                Reason::not_a_country(clip(raw)),
             )),
         }
     }

@@ -2,6 +2,7 @@
 //! call) that it would like to work with it, and the two write to each other in a thread that stays with the
 //! opportunity. What a thread's status may become, and who may move it, is decided here.
 
+use crate::Reason;
 use std::fmt;
 
 use serde::Serialize;
@@ -25,7 +26,7 @@ impl InterestId {
         } else {
             Err(ValidationError::new(
                 "interest",
-                format!("'{}' is not an expression of interest's id", clip(raw)),
+                Reason::not_an_id(clip(raw)),
             ))
         }
     }
@@ -91,10 +92,7 @@ impl InterestStatus {
             .ok_or_else(|| {
                 ValidationError::new(
                     "status",
-                    format!(
-                        "'{}' is not one of open, in-discussion, agreed, closed",
-                        clip(raw)
-                    ),
+                    Reason::not_one_of(clip(raw), "open, in-discussion, agreed, closed"),
                 )
             })
     }
@@ -137,7 +135,7 @@ impl Side {
             "publisher" => Ok(Side::Publisher),
             _ => Err(ValidationError::new(
                 "side",
-                format!("'{}' is not one of interested, publisher", clip(raw)),
+                Reason::not_one_of(clip(raw), "interested, publisher"),
             )),
         }
     }
@@ -181,7 +179,7 @@ impl Decision {
             "withdraw" => Ok(Decision::Withdraw),
             _ => Err(ValidationError::new(
                 "decision",
-                format!("'{}' is not one of accept, decline, withdraw", clip(raw)),
+                Reason::not_one_of(clip(raw), "accept, decline, withdraw"),
             )),
         }
     }
@@ -234,12 +232,12 @@ impl InterestStatus {
 pub fn parse_message(raw: &str) -> Result<String, ValidationError> {
     let text = raw.trim();
     if text.is_empty() {
-        return Err(ValidationError::new("message", "must not be empty"));
+        return Err(ValidationError::new("message", Reason::empty()));
     }
     if text.chars().count() > MAX_MESSAGE {
         return Err(ValidationError::new(
             "message",
-            format!("is longer than {MAX_MESSAGE} characters"),
+            Reason::too_long(MAX_MESSAGE),
         ));
     }
     if text
@@ -248,7 +246,7 @@ pub fn parse_message(raw: &str) -> Result<String, ValidationError> {
     {
         return Err(ValidationError::new(
             "message",
-            "contains control characters",
+            Reason::control_characters(),
         ));
     }
     Ok(text.replace("\r\n", "\n"))
@@ -295,10 +293,7 @@ impl MailFrequency {
             .ok_or_else(|| {
                 ValidationError::new(
                     "mail",
-                    format!(
-                        "'{}' is not one of never, immediately, daily, weekly",
-                        clip(raw)
-                    ),
+                    Reason::not_one_of(clip(raw), "never, immediately, daily, weekly"),
                 )
             })
     }
@@ -381,12 +376,7 @@ impl NotificationKind {
         Self::ALL
             .into_iter()
             .find(|k| k.as_str() == raw)
-            .ok_or_else(|| {
-                ValidationError::new(
-                    "kind",
-                    format!("'{}' is not a notification kind", clip(raw)),
-                )
-            })
+            .ok_or_else(|| ValidationError::new("kind", Reason::not_an_id(clip(raw))))
     }
 
     /// What the other side is told when `side` makes `decision`.

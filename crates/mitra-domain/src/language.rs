@@ -1,5 +1,6 @@
 //! The languages Mitra's interface speaks, and how a request's preferences are matched to them.
 
+use crate::Reason;
 use std::fmt;
 
 use crate::ValidationError;
@@ -103,10 +104,9 @@ impl Language {
         Self::match_tag(raw).ok_or_else(|| {
             ValidationError::new(
                 "lang",
-                format!(
-                    "unsupported language '{}'; supported: {}",
+                Reason::not_one_of(
                     crate::ids::clip(raw),
-                    Self::ALL.map(Language::tag).join(", ")
+                    Self::ALL.map(Language::tag).join(", "),
                 ),
             )
         })
@@ -207,7 +207,7 @@ mod tests {
     fn an_unsupported_language_is_refused_naming_the_parameter() {
         let err = Language::parse("xx").expect_err("xx is not supported");
         assert_eq!(err.field, "lang");
-        assert!(err.reason.contains("zh-Hans"));
+        assert!(err.reason.to_string().contains("zh-Hans"));
     }
 
     #[test]

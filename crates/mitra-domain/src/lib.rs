@@ -29,7 +29,7 @@ macro_rules! enum_ids {
             pub fn parse(raw: &str) -> Result<Self, $crate::ValidationError> {
                 Self::ALL.iter().copied().find(|v| v.as_str() == raw.trim()).ok_or_else(|| {
                     let ids: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
-                    $crate::ValidationError::new($field, format!("'{}' is not one of {}", $crate::ids::clip(raw), ids.join(", ")))
+                    $crate::ValidationError::new($field, $crate::Reason::not_one_of($crate::ids::clip(raw), ids.join(", ")))
                 })
             }
         }
@@ -87,7 +87,7 @@ pub use city::{
     PopulationKind, PopulationPoint,
 };
 pub use entry::{ContentLanguage, Details, Entry, EntryId, EntryKind, EntryText, TextOrigin};
-pub use error::ValidationError;
+pub use error::{REASONS, Reason, ValidationError};
 pub use ids::{CityId, CountryCode, IndicatorId, StandardId};
 pub use language::Language;
 pub use observation::{NewObservation, Observation, ObservationStatus};

@@ -4,6 +4,7 @@
 //! Parsing here checks each row on its own (numbers, years, units, required fields) and reports every bad row, not
 //! only the first. Whether the city and the indicator exist is for the service to check against the store.
 
+use crate::Reason;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
@@ -206,10 +207,7 @@ impl ObservationStatus {
             "rejected" => Ok(ObservationStatus::Rejected),
             other => Err(ValidationError::new(
                 "status",
-                format!(
-                    "'{}' is not a status (submitted, verified, rejected)",
-                    crate::ids::clip(other)
-                ),
+                Reason::not_one_of(crate::ids::clip(other), "submitted, verified, rejected"),
             )),
         }
     }

@@ -3,6 +3,7 @@
 //! from a query string; [`OpportunityFacts`] is what it is decided on for one entry — the entry, the countries of its
 //! cities and its amounts in US dollars (converted by the caller at a stated rate; `None` when no rate exists).
 
+use crate::Reason;
 use std::collections::BTreeSet;
 
 use time::Date;
@@ -19,6 +20,9 @@ pub const KINDS: [EntryKind; 3] = [EntryKind::Project, EntryKind::Solution, Entr
 /// Longest filter value, in bytes.
 const MAX_VALUE: usize = 100;
 /// Most values one filter takes.
+/// The filters of the opportunity listing, as the message about an unknown one lists them.
+const FILTERS: &str = "kind, stage, maturity, instrument, readiness, focus_area, challenge, country, city, min_usd, max_usd, open, closing_by, sort, page, per_page";
+
 const MAX_VALUES: usize = 50;
 /// Opportunities on a page when the caller does not say.
 pub const DEFAULT_PER_PAGE: usize = 20;
@@ -62,10 +66,7 @@ impl Sort {
             .ok_or_else(|| {
                 ValidationError::new(
                     "sort",
-                    format!(
-                        "'{}' is not one of: newest, deadline, amount, title",
-                        clip(raw)
-                    ),
+                    Reason::not_one_of(clip(raw), "newest, deadline, amount, title"),
                 )
             })
     }
@@ -166,7 +167,7 @@ impl OpportunityQuery {
             if value.len() > MAX_VALUE {
                 return Err(ValidationError::new(
                     name.clone(),
-                    format!("must be at most {MAX_VALUE} characters"),
+                    Reason::too_long(MAX_VALUE),
                 ));
             }
             match name.as_str() {
@@ -175,7 +176,7 @@ impl OpportunityQuery {
                     if !KINDS.contains(&kind) {
                         return Err(ValidationError::new(
                             "kind",
-                            format!("'{kind}' is not an opportunity: project, solution or funding"),
+                            Reason::not_one_of(kind, "project, solution, funding"),
                         ));
                     }
                     insert(&mut q.kinds, "kind", kind)?;
@@ -193,7 +194,7 @@ impl OpportunityQuery {
                     {
                         return Err(ValidationError::new(
                             "focus_area",
-                            format!("'{}' is not a focus area id", clip(value)),
+                            Reason::not_an_id(clip(value)),
                         ));
                     }
                     insert(&mut q.focus_areas, "focus_area", value.to_owned())?;
@@ -212,17 +213,14 @@ impl OpportunityQuery {
                         other => {
                             return Err(ValidationError::new(
                                 "open",
-                                format!("'{}' is not true or false", clip(other)),
+                                Reason::not_a_boolean(clip(other)),
                             ));
                         }
                     }
                 }
                 "closing_by" => {
                     q.closing_by = Some(crate::entry::parse_day(value).ok_or_else(|| {
-                        ValidationError::new(
-                            "closing_by",
-                            format!("'{}' is not a date (YYYY-MM-DD)", clip(value)),
-                        )
+                        ValidationError::new("closing_by", Reason::not_a_date(clip(value)))
                     })?);
                 }
                 "sort" => q.sort = Sort::parse(value)?,
@@ -231,7 +229,7 @@ impl OpportunityQuery {
                 other => {
                     return Err(ValidationError::new(
                         other.to_owned(),
-                        "is not a filter of opportunities".to_owned(),
+                        Reason::not_a_filter(FILTERS),
                     ));
                 }
             }
@@ -241,7 +239,7 @@ impl OpportunityQuery {
         {
             return Err(ValidationError::new(
                 "min_usd",
-                format!("{min} is more than max_usd {max}"),
+                Reason::min_above_max(min, max),
             ));
         }
         Ok(q)
@@ -340,7 +338,7 @@ fn insert<T: Ord>(set: &mut BTreeSet<T>, name: &str, value: T) -> Result<(), Val
     if set.len() >= MAX_VALUES {
         return Err(ValidationError::new(
             name.to_owned(),
-            format!("takes at most {MAX_VALUES} values"),
+            Reason::too_many_values(MAX_VALUES),
         ));
     }
     set.insert(value);
@@ -352,12 +350,7 @@ fn amount(name: &str, raw: &str) -> Result<f64, ValidationError> {
         .parse::<f64>()
         .ok()
         .filter(|v| v.is_finite() && *v >= 0.0)
-        .ok_or_else(|| {
-            ValidationError::new(
-                name.to_owned(),
-                format!("'{}' is not an amount of US dollars", clip(raw)),
-            )
-        })
+        .ok_or_else(|| ValidationError::new(name.to_owned(), Reason::not_usd(clip(raw))))
 }
 
 fn whole(name: &str, raw: &str, min: usize, max: usize) -> Result<usize, ValidationError> {
@@ -365,10 +358,7 @@ fn whole(name: &str, raw: &str, min: usize, max: usize) -> Result<usize, Validat
         .ok()
         .filter(|v| (min..=max).contains(v))
         .ok_or_else(|| {
-            ValidationError::new(
-                name.to_owned(),
-                format!("must be a whole number from {min} to {max}"),
-            )
+            ValidationError::new(name.to_owned(), Reason::whole_number_between(min, max))
         })
 }
 

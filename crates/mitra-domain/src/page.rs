@@ -1,6 +1,7 @@
 //! Cursor pagination: a page is "up to `limit` items after this key", and the cursor handed to clients is an opaque
 //! token for that key, so it stays valid when rows are added before it.
 
+use crate::Reason;
 use crate::ValidationError;
 
 /// Items per page when the client does not say.
@@ -36,7 +37,7 @@ impl PageRequest {
                 _ => {
                     return Err(ValidationError::new(
                         "limit",
-                        format!("must be a whole number from 1 to {MAX_LIMIT}"),
+                        Reason::whole_number_between(1, MAX_LIMIT),
                     ));
                 }
             },
@@ -88,12 +89,7 @@ impl Cursor {
 
     /// Decodes a token made by [`Cursor::encode`]; anything else is refused naming the `cursor` parameter.
     pub fn decode(token: &str) -> Result<Self, ValidationError> {
-        let bad = || {
-            ValidationError::new(
-                "cursor",
-                "is not a cursor returned by this API; start again without it",
-            )
-        };
+        let bad = || ValidationError::new("cursor", Reason::not_a_cursor());
         let hex = token.strip_prefix(CURSOR_PREFIX).ok_or_else(bad)?;
         if hex.is_empty() || !hex.len().is_multiple_of(2) || hex.len() > 400 {
             return Err(bad());

@@ -8,6 +8,7 @@
 //! What a partnership's status may become, who may move it, and what an activity must say are decided here; the
 //! iCalendar of a partnership's activities and the yearly report are computed here too.
 
+use crate::Reason;
 use std::fmt;
 
 use serde::Serialize;
@@ -38,7 +39,7 @@ impl PartnershipId {
         } else {
             Err(ValidationError::new(
                 "partnership",
-                format!("'{}' is not a partnership's id", clip(raw)),
+                Reason::not_an_id(clip(raw)),
             ))
         }
     }
@@ -182,16 +183,6 @@ pub enum Refused {
     NotNow(PartnershipStatus),
 }
 
-impl Refused {
-    /// The reason in English, for problem bodies and logs.
-    pub fn reason(self, action: &str) -> String {
-        match self {
-            Refused::NotYours => format!("the other city's government decides to {action}"),
-            Refused::NotNow(status) => format!("a {status} partnership cannot {action}"),
-        }
-    }
-}
-
 impl PartnershipStatus {
     /// Whether the partnership was signed (recorded ties included).
     pub fn is_signed(self) -> bool {
@@ -291,9 +282,8 @@ fn shift_months(day: Date, months: i64) -> Date {
 
 /// A day written `YYYY-MM-DD` in `field`.
 pub fn day(field: &str, raw: &str) -> Result<Date, ValidationError> {
-    crate::entry::parse_day(raw.trim()).ok_or_else(|| {
-        ValidationError::new(field, format!("'{}' is not a date (YYYY-MM-DD)", clip(raw)))
-    })
+    crate::entry::parse_day(raw.trim())
+        .ok_or_else(|| ValidationError::new(field, Reason::not_a_date(clip(raw))))
 }
 
 /// Checked free text: trimmed, within `max` characters, without control characters but line breaks and tabs.
@@ -306,22 +296,19 @@ pub fn parse_text(
     let text = raw.trim();
     if text.is_empty() {
         return if required {
-            Err(ValidationError::new(field, "must not be empty"))
+            Err(ValidationError::new(field, Reason::empty()))
         } else {
             Ok(None)
         };
     }
     if text.chars().count() > max {
-        return Err(ValidationError::new(
-            field,
-            format!("is longer than {max} characters"),
-        ));
+        return Err(ValidationError::new(field, Reason::too_long(max)));
     }
     if text
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
-        return Err(ValidationError::new(field, "contains control characters"));
+        return Err(ValidationError::new(field, Reason::control_characters()));
     }
     Ok(Some(text.replace("\r\n", "\n")))
 }
@@ -349,7 +336,7 @@ impl Signing {
         if signed_on > today {
             return Err(ValidationError::new(
                 "signed_on",
-                format!("{signed_on} is in the future"),
+                Reason::in_future(signed_on),
             ));
         }
         let signatories =
@@ -360,7 +347,7 @@ impl Signing {
         {
             return Err(ValidationError::new(
                 "document",
-                format!("'{}' is not an https:// address", clip(url)),
+                Reason::not_https(clip(url)),
             ));
         }
         Ok(Self {
@@ -455,10 +442,7 @@ impl Activity {
                 .ok_or_else(|| {
                     ValidationError::new(
                         "participants",
-                        format!(
-                            "'{}' is not a whole number from 1 to {MAX_PARTICIPANTS}",
-                            clip(input.participants)
-                        ),
+                        Reason::whole_number_between(1, MAX_PARTICIPANTS),
                     )
                 }))
         };
@@ -479,7 +463,7 @@ impl Activity {
         {
             errors.push(ValidationError::new(
                 "ends_on",
-                format!("{end} is before the first day, {start}"),
+                Reason::before_first_day(end, start),
             ));
         }
         match (
@@ -524,10 +508,7 @@ impl Activity {
 /// The two cities of a proposal, checked: different cities.
 pub fn check_pair(proposer: &CityId, invited: &CityId) -> Result<(), ValidationError> {
     if proposer == invited {
-        Err(ValidationError::new(
-            "city",
-            "a city cannot propose a partnership to itself",
-        ))
+        Err(ValidationError::new("city", Reason::self_partnership()))
     } else {
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! Peer groups: which cities a city is compared with — its region (ASEAN or China), its country, its population
 //! band, or its development tier.
 
+use crate::Reason;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -108,10 +109,7 @@ impl Grouping {
             .ok_or_else(|| {
                 ValidationError::new(
                     "group_by",
-                    format!(
-                        "'{}' is not a peer grouping (region, country, band, tier)",
-                        crate::ids::clip(raw)
-                    ),
+                    Reason::not_one_of(crate::ids::clip(raw), "region, country, band, tier"),
                 )
             })
     }

@@ -370,7 +370,7 @@ impl Row<'_> {
 
     /// Converts a domain validation error into an error for this row.
     pub(crate) fn invalid(&self, column: &str, error: crate::ValidationError) -> RowError {
-        self.error(column, &error.reason)
+        self.error(column, &error.reason.to_string())
     }
 }
 

@@ -51,6 +51,7 @@
 //! `k`. A matrix outside the screen's range (a value above 2²⁰, or more than 4 096 features) has every pair computed
 //! in double precision.
 
+use crate::Reason;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ndarray::linalg::general_mat_mul;
@@ -80,21 +81,13 @@ impl FeatureMatrix {
         if values.len() != ids.len() * features {
             return Err(ValidationError::new(
                 "features",
-                format!(
-                    "{} values do not make {} rows of {features} features",
-                    values.len(),
-                    ids.len()
-                ),
+                Reason::features_shape(values.len(), ids.len(), features),
             ));
         }
         if let Some(at) = values.iter().position(|v| v.is_infinite()) {
             return Err(ValidationError::new(
                 "features",
-                format!(
-                    "the value of feature {} of {} is infinite",
-                    at % features.max(1),
-                    ids[at / features.max(1)]
-                ),
+                Reason::infinite_feature(at % features.max(1), &ids[at / features.max(1)]),
             ));
         }
         Ok(Self {

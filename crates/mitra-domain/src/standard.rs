@@ -1,5 +1,6 @@
 //! Indicator standards, their indicators, the crosswalk between them (mutual recognition), and the ASCN focus areas.
 
+use crate::Reason;
 use std::fmt;
 
 use crate::{IndicatorId, Language, StandardId, ValidationError};
@@ -79,9 +80,9 @@ impl IndicatorKind {
         .ok_or_else(|| {
             ValidationError::new(
                 "kind",
-                format!(
-                    "'{}' is not an indicator kind (core, supporting, advanced, profile, level-1, level-2, sub-item)",
-                    crate::ids::clip(raw)
+                Reason::not_one_of(
+                    crate::ids::clip(raw),
+                    "core, supporting, advanced, profile, level-1, level-2, sub-item",
                 ),
             )
         })
@@ -167,10 +168,7 @@ impl Direction {
             "higher" => Ok(Direction::HigherIsBetter),
             other => Err(ValidationError::new(
                 "direction",
-                format!(
-                    "'{}' is not a direction (lower, higher)",
-                    crate::ids::clip(other)
-                ),
+                Reason::not_one_of(crate::ids::clip(other), "lower, higher"),
             )),
         }
     }
@@ -210,9 +208,9 @@ impl Relation {
             "related" => Ok(Relation::Related),
             other => Err(ValidationError::new(
                 "relation",
-                format!(
-                    "'{}' is not a relation (equivalent, broader, narrower, related)",
-                    crate::ids::clip(other)
+                Reason::not_one_of(
+                    crate::ids::clip(other),
+                    "equivalent, broader, narrower, related",
                 ),
             )),
         }
@@ -253,10 +251,7 @@ impl Basis {
             "derived" => Ok(Basis::Derived),
             other => Err(ValidationError::new(
                 "basis",
-                format!(
-                    "'{}' is not a basis (source, derived)",
-                    crate::ids::clip(other)
-                ),
+                Reason::not_one_of(crate::ids::clip(other), "source, derived"),
             )),
         }
     }

@@ -1,6 +1,7 @@
 //! Text that people type: which characters a stored text may hold, and how text leaves Mitra safely for
 //! programs that open it (spreadsheets, XML feed readers).
 
+use crate::Reason;
 use std::borrow::Cow;
 
 use crate::ValidationError;
@@ -27,16 +28,10 @@ pub fn is_xml_char(c: char) -> bool {
 pub fn check_chars(field: &str, value: &str, multiline: bool) -> Result<(), ValidationError> {
     match value.chars().find(|c| !is_allowed(*c, multiline)) {
         None => Ok(()),
-        Some('\t' | '\n' | '\r') => Err(ValidationError::new(
-            field,
-            "must be one line, without line breaks or tabs",
-        )),
+        Some('\t' | '\n' | '\r') => Err(ValidationError::new(field, Reason::one_line())),
         Some(c) => Err(ValidationError::new(
             field,
-            format!(
-                "contains the character U+{:04X}, which is not text; remove it",
-                u32::from(c)
-            ),
+            Reason::not_text(format!("U+{:04X}", u32::from(c))),
         )),
     }
 }
@@ -80,7 +75,11 @@ mod tests {
         let one_line = check_chars("name", "Two\nlines", false).expect_err("one line");
         assert_eq!(one_line.field, "name");
         let not_text = check_chars("name", "a\u{FFFF}", false).expect_err("not text");
-        assert!(not_text.reason.contains("U+FFFF"), "{}", not_text.reason);
+        assert!(
+            not_text.reason.to_string().contains("U+FFFF"),
+            "{}",
+            not_text.reason
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! The panel holds every counted value as columns. It is built from the store on first use and rebuilt when the
 //! change feed shows that observations changed since; a read that finds no change costs one small query.
 
+use mitra_domain::Reason;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -180,7 +181,7 @@ impl Values {
             Some("all") => Ok(Values::All),
             Some(other) => Err(ValidationError::new(
                 "values",
-                format!("'{other}' is not verified or all"),
+                Reason::not_one_of(mitra_domain::ids::clip(other), "verified, all"),
             )),
         }
     }
@@ -653,10 +654,7 @@ impl Mitra {
         }
         Err(ValidationError::new(
             "standard",
-            format!(
-                "Mitra has no conformity scheme for '{standard}' (schemes exist for {})",
-                assessable_standards().join(", ")
-            ),
+            Reason::no_scheme(standard, assessable_standards().join(", ")),
         )
         .into())
     }
@@ -737,7 +735,9 @@ fn parse_year(raw: Option<&str>) -> Result<Option<i32>, ServiceError> {
             y.parse::<i32>()
                 .ok()
                 .filter(|y| mitra_domain::observation::YEARS.contains(y))
-                .ok_or_else(|| ValidationError::new("year", format!("'{y}' is not a year")))
+                .ok_or_else(|| {
+                    ValidationError::new("year", Reason::not_a_year(mitra_domain::ids::clip(y)))
+                })
         })
         .transpose()
         .map_err(Into::into)
@@ -764,7 +764,10 @@ impl Mitra {
         {
             return Err(ValidationError::new(
                 "tier",
-                format!("'{tier}' is not a tier (tier-1, tier-2, tier-3, tier-4)"),
+                Reason::not_one_of(
+                    mitra_domain::ids::clip(tier),
+                    "tier-1, tier-2, tier-3, tier-4",
+                ),
             )
             .into());
         }

@@ -3,6 +3,7 @@
 //! [`MAX_ATTACHMENT_BYTES`]; an entry shows at most [`MAX_ATTACHMENTS`]. The bytes are kept in the data directory
 //! under their SHA-256, written to a temporary file and renamed, so a file is there whole or not at all.
 
+use mitra_domain::Reason;
 use std::path::{Path, PathBuf};
 
 use mitra_domain::access::AuditStamp;
@@ -77,10 +78,7 @@ fn check_name(name: &str) -> Result<String, ValidationError> {
             .chars()
             .any(|c| c.is_control() || matches!(c, '/' | '\\' | '"'));
     if bad {
-        return Err(ValidationError::new(
-            "name",
-            "a file name of 1 to 200 characters, without / \\ \" or control characters, is required",
-        ));
+        return Err(ValidationError::new("name", Reason::bad_file_name(200)));
     }
     Ok(name.to_owned())
 }
@@ -95,7 +93,7 @@ fn check_sha(sha256: &str) -> Result<(), ValidationError> {
     } else {
         Err(ValidationError::new(
             "file",
-            format!("'{sha256}' is not a file's SHA-256 (64 hex digits)"),
+            Reason::not_a_digest(mitra_domain::ids::clip(sha256)),
         ))
     }
 }
@@ -124,26 +122,16 @@ pub(crate) struct Upload {
 pub(crate) fn check_upload(name: &str, bytes: &[u8]) -> Result<Upload, ValidationError> {
     let name = check_name(name)?;
     if bytes.is_empty() {
-        return Err(ValidationError::new("file", "the file is empty"));
+        return Err(ValidationError::new("file", Reason::file_empty()));
     }
     if bytes.len() > MAX_ATTACHMENT_BYTES {
         return Err(ValidationError::new(
             "file",
-            format!(
-                "the file has {} bytes; at most {MAX_ATTACHMENT_BYTES} (10 MiB) are accepted",
-                bytes.len()
-            ),
+            Reason::file_too_large(bytes.len(), MAX_ATTACHMENT_BYTES),
         ));
     }
-    let content_type = sniff(&name, bytes).ok_or_else(|| {
-        ValidationError::new(
-            "file",
-            format!(
-                "{name} is not one of the accepted kinds of file: PDF, PNG, JPEG, WebP, CSV or text in UTF-8, \
-                 Word (.docx), Excel (.xlsx) or PowerPoint (.pptx)"
-            ),
-        )
-    })?;
+    let content_type = sniff(&name, bytes)
+        .ok_or_else(|| ValidationError::new("file", Reason::file_kind(&name)))?;
     Ok(Upload {
         sha256: crate::auth::hex(&Sha256::digest(bytes)),
         name,
@@ -191,13 +179,10 @@ impl Mitra {
     }
 
     fn files_dir(&self) -> Result<&Path, ServiceError> {
-        self.files.as_deref().map(PathBuf::as_path).ok_or_else(|| {
-            ValidationError::new(
-                "file",
-                "this instance keeps no files: it runs without a data directory",
-            )
-            .into()
-        })
+        self.files
+            .as_deref()
+            .map(PathBuf::as_path)
+            .ok_or_else(|| ValidationError::new("file", Reason::no_file_store()).into())
     }
 
     /// Attaches `bytes`, uploaded as `name`, to entry `id`: for those who may edit the entry.
@@ -213,17 +198,12 @@ impl Mitra {
         let upload = check_upload(name, bytes)?;
         let existing = self.store.list_attachments(&stored.entry.id).await?;
         if existing.len() >= MAX_ATTACHMENTS {
-            return Err(ValidationError::new(
-                "file",
-                format!("the entry already shows {MAX_ATTACHMENTS} files; remove one first"),
-            )
-            .into());
+            return Err(
+                ValidationError::new("file", Reason::too_many_files(MAX_ATTACHMENTS)).into(),
+            );
         }
         if let Some(same) = existing.iter().find(|a| a.sha256 == upload.sha256) {
-            return Err(ServiceError::Conflict(format!(
-                "this file is already attached, as {}",
-                same.name
-            )));
+            return Err(ServiceError::Conflict(Reason::already_attached(&same.name)));
         }
         let file = self.keep_file(upload, bytes, &writer).await?;
         self.store

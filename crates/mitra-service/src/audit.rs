@@ -1,5 +1,6 @@
 //! The audit trail for platform admins: filtered listing and CSV export.
 
+use mitra_domain::Reason;
 use mitra_domain::{Actor, ValidationError};
 use mitra_store::{AuditEntry, AuditFilter};
 use time::format_description::well_known::Rfc3339;
@@ -28,7 +29,9 @@ fn day(field: &str, raw: Option<&str>) -> Result<Option<Date>, ValidationError> 
     };
     mitra_domain::entry::parse_day(raw)
         .map(Some)
-        .ok_or_else(|| ValidationError::new(field, "must be a date like 2026-01-31"))
+        .ok_or_else(|| {
+            ValidationError::new(field, Reason::not_a_date(mitra_domain::ids::clip(raw)))
+        })
 }
 
 fn non_empty(raw: Option<&str>) -> Option<String> {
@@ -46,10 +49,12 @@ impl AuditQuery {
             .map(|d| d.with_time(Time::MIDNIGHT).assume_utc());
         let before_id = match non_empty(self.before.as_deref()) {
             None => None,
-            Some(raw) => Some(
-                raw.parse::<i64>()
-                    .map_err(|_| ValidationError::new("before", "must be an entry number"))?,
-            ),
+            Some(raw) => Some(raw.parse::<i64>().map_err(|_| {
+                ValidationError::new(
+                    "before",
+                    Reason::not_a_whole_number(mitra_domain::ids::clip(&raw)),
+                )
+            })?),
         };
         Ok(AuditFilter {
             actor: non_empty(self.actor.as_deref()),

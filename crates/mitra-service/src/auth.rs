@@ -3,6 +3,7 @@
 //!
 //! No answer tells whether an address has an account: sign-up, sign-in and reset say the same thing either way.
 
+use mitra_domain::Reason;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -196,10 +197,9 @@ impl Mitra {
             password_hash: hash_password(password)?,
         };
         match self.store.insert_account(&new, admin.stamp()).await {
-            Err(mitra_store::StoreError::Conflict { .. }) => Err(ServiceError::Conflict(format!(
-                "an account with the address {} exists already",
-                account.email
-            ))),
+            Err(mitra_store::StoreError::Conflict { .. }) => Err(ServiceError::Conflict(
+                mitra_domain::Reason::account_exists(&account.email),
+            )),
             other => Ok(other.map(|()| account)?),
         }
     }
@@ -542,7 +542,7 @@ impl Mitra {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(
-                mitra_domain::ValidationError::new("name", "must be 1 to 100 characters").into(),
+                mitra_domain::ValidationError::new("name", Reason::length_between(1, 100)).into(),
             );
         }
         let record = ApiTokenRecord {

@@ -1,6 +1,7 @@
 //! Enrolment in training entries: any signed-in account enrols; the first `seats` enrolments hold a seat and the
 //! rest form the waiting list, in the order they enrolled, so a withdrawal moves the list up by itself.
 
+use mitra_domain::Reason;
 use mitra_domain::access::SignedIn;
 use mitra_domain::entry::Details;
 use mitra_domain::{AccountId, Actor, EntryId, ValidationError};
@@ -49,14 +50,7 @@ fn standing(place: usize, seats: u32) -> Standing {
 fn seats_of(stored: &StoredEntry) -> Result<u32, ServiceError> {
     match &stored.entry.details {
         Details::Training { seats, .. } => Ok(*seats),
-        _ => Err(ValidationError::new(
-            "entry",
-            format!(
-                "{} is not a training; only training takes enrolments",
-                stored.entry.id
-            ),
-        )
-        .into()),
+        _ => Err(ValidationError::new("entry", Reason::not_a_training(&stored.entry.id)).into()),
     }
 }
 
@@ -66,7 +60,7 @@ pub(crate) fn enrolling_account(actor: &Actor) -> Result<(SignedIn, AccountId), 
     let account = signed_in.account().cloned().ok_or_else(|| {
         ServiceError::from(ValidationError::new(
             "account",
-            "enrolment is for accounts; an operator has none",
+            Reason::operator_cannot_enrol(),
         ))
     })?;
     Ok((signed_in, account))
@@ -88,7 +82,7 @@ impl Mitra {
                 .to_utc()
                 .is_some_and(|end| end < OffsetDateTime::now_utc())
         {
-            return Err(ValidationError::new("entry", "the training has ended").into());
+            return Err(ValidationError::new("entry", Reason::training_ended()).into());
         }
         self.store
             .enrol(&stored.entry.id, &account, signed_in.stamp())
@@ -96,9 +90,7 @@ impl Mitra {
         let (seats, standing) = self.standing_in(actor, &stored.entry.id, seats).await?;
         Ok((
             seats,
-            standing.ok_or(ServiceError::Conflict(
-                "the enrolment was withdrawn meanwhile".into(),
-            ))?,
+            standing.ok_or(ServiceError::Conflict(Reason::enrolment_withdrawn()))?,
         ))
     }
 

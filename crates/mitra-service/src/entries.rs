@@ -4,6 +4,7 @@
 //! is built from the store the first time it is needed, and follows the change feed: before each search, the
 //! entries written since the index's recorded feed position are applied, so a write is found by the next search.
 
+use mitra_domain::Reason;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -382,11 +383,9 @@ impl Mitra {
             .enumerate()
             .find(|(_, c)| !places.cities.contains_key(*c))
         {
-            return Err(ValidationError::new(
-                format!("cities[{i}]"),
-                format!("{city} is not one of Mitra's cities"),
-            )
-            .into());
+            return Err(
+                ValidationError::new(format!("cities[{i}]"), Reason::unknown_city(city)).into(),
+            );
         }
         Ok(())
     }
@@ -414,10 +413,7 @@ impl Mitra {
         self.check_entry(entry).await?;
         match self.store.find_entry(&entry.id).await {
             Ok(_) => {
-                return Err(ServiceError::Conflict(format!(
-                    "an entry with the id {} exists; choose another id",
-                    entry.id
-                )));
+                return Err(ServiceError::Conflict(Reason::entry_exists(&entry.id)));
             }
             Err(mitra_store::StoreError::NotFound { .. }) => {}
             Err(e) => return Err(e.into()),
@@ -592,11 +588,7 @@ impl Mitra {
         let stored = self.store.find_entry(id).await?;
         let (writer, status) = self.entry_writer_and_status(actor, &stored).await?;
         if entry.id != *id {
-            return Err(ValidationError::new(
-                "id",
-                format!("is {}, but the entry written is {id}", entry.id),
-            )
-            .into());
+            return Err(ValidationError::new("id", Reason::id_mismatch(&entry.id, id)).into());
         }
         self.check_entry(entry).await?;
         self.store
@@ -688,11 +680,7 @@ impl Mitra {
         let admin = actor.platform_admin()?;
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 2_000 {
-            return Err(ValidationError::new(
-                "reason",
-                "a reason of 1 to 2000 characters is required; the entry's authors read it",
-            )
-            .into());
+            return Err(ValidationError::new("reason", Reason::reason_required(2000)).into());
         }
         Ok(self
             .store

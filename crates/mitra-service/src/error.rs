@@ -42,7 +42,7 @@ pub enum ServiceError {
     WrongAccount,
     /// The write conflicts with existing data.
     #[error("conflict: {0}")]
-    Conflict(String),
+    Conflict(mitra_domain::Reason),
     /// Shipped or imported data has a bad row.
     #[error("{0}")]
     BadData(#[from] RowError),
@@ -83,14 +83,12 @@ impl From<StoreError> for ServiceError {
             StoreError::Conflict {
                 kind: ConflictKind::Changed,
                 constraint,
-            } => ServiceError::Conflict(format!(
-                "{} was changed by someone else meanwhile; reload it and try again",
-                constraint.as_deref().unwrap_or("it")
+            } => ServiceError::Conflict(mitra_domain::Reason::changed_meanwhile(
+                constraint.as_deref().unwrap_or("it"),
             )),
-            StoreError::Conflict { kind, constraint } => ServiceError::Conflict(match constraint {
-                Some(name) => format!("{kind} constraint {name}"),
-                None => format!("{kind} constraint"),
-            }),
+            StoreError::Conflict { kind, constraint } => ServiceError::Conflict(
+                mitra_domain::Reason::constraint(kind, constraint.unwrap_or_default()),
+            ),
             StoreError::Busy => ServiceError::Busy,
             StoreError::DiskFull => ServiceError::DiskFull,
             StoreError::Config(message) => ServiceError::Config(message),

@@ -4,6 +4,7 @@
 //! domain's ([`InterestStatus::after_message`], [`InterestStatus::after_decision`]). No e-mail address leaves this
 //! module: threads name accounts by their display names.
 
+use mitra_domain::Reason;
 use mitra_domain::access::{AuditStamp, ThreadParty};
 use mitra_domain::interest::{
     Decision, InterestId, InterestStatus, MailFrequency, NotificationKind, Side, TransitionRefused,
@@ -97,7 +98,7 @@ impl Mitra {
         if !is_opportunity(stored.entry.kind()) {
             return Err(mitra_domain::ValidationError::new(
                 "entry",
-                "interest can be expressed only in projects, solutions and funding calls",
+                Reason::no_interest(stored.entry.kind()),
             )
             .into());
         }
@@ -197,16 +198,12 @@ impl Mitra {
         let message = parse_message(message)?;
         let stored = self.opportunity(actor, entry).await?;
         let Some(publisher) = stored.owner_org.clone() else {
-            return Err(ServiceError::Conflict(
-                "this opportunity was published with the platform and has no organisation to contact".into(),
-            ));
+            return Err(ServiceError::Conflict(Reason::no_publisher()));
         };
         if &publisher == org {
-            return Err(mitra_domain::ValidationError::new(
-                "org",
-                "publishes this opportunity: interest comes from another organisation",
-            )
-            .into());
+            return Err(
+                mitra_domain::ValidationError::new("org", Reason::own_opportunity()).into(),
+            );
         }
         let notify = self.recipients(&publisher, actor).await?;
         let id = InterestId::parse(&uuid::Uuid::now_v7().to_string())?;
@@ -224,9 +221,7 @@ impl Mitra {
                 kind: ConflictKind::Unique,
                 ..
             }) => {
-                return Err(ServiceError::Conflict(format!(
-                    "{org} already has a thread about this opportunity going; write in it instead"
-                )));
+                return Err(ServiceError::Conflict(Reason::thread_exists(org)));
             }
             Err(e) => return Err(e.into()),
         }
@@ -633,9 +628,7 @@ fn signed_in_account(actor: &Actor) -> Result<AccountId, ServiceError> {
 fn refused(why: TransitionRefused) -> ServiceError {
     match why {
         TransitionRefused::NotYours => ServiceError::Forbidden,
-        TransitionRefused::Settled(status) => ServiceError::Conflict(format!(
-            "the conversation is {status} and cannot move that way"
-        )),
+        TransitionRefused::Settled(status) => ServiceError::Conflict(Reason::settled(status)),
     }
 }
 

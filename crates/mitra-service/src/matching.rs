@@ -5,6 +5,7 @@
 //! (indicators below its region's median, ranked among enough peers, verified values only) — and keeps them
 //! prepared until an entry or an observation changes or the day does.
 
+use mitra_domain::Reason;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
@@ -289,11 +290,7 @@ impl Mitra {
                 )
             }
             other => {
-                return Err(ValidationError::new(
-                    "id",
-                    format!("{id} is a {other}: matches are made for projects and solutions"),
-                )
-                .into());
+                return Err(ValidationError::new("id", Reason::not_matchable(id, other)).into());
             }
         };
         Ok(EntryMatches {

@@ -3,6 +3,7 @@
 
 mod held;
 
+use mitra_domain::Reason;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -191,7 +192,7 @@ fn some(raw: &Option<String>) -> Option<&str> {
 impl ObservationQuery {
     fn parse(&self) -> Result<(ObservationFilter, PageRequest), ServiceError> {
         let invalid =
-            |field: &str, reason: String| mitra_domain::ValidationError::new(field, reason);
+            |field: &str, reason: Reason| mitra_domain::ValidationError::new(field, reason);
         let page = PageRequest::parse(self.limit.as_deref(), self.cursor.as_deref())?;
         // Observations are paged by their numeric id; any other key is a cursor from another listing.
         if page
@@ -199,7 +200,7 @@ impl ObservationQuery {
             .as_deref()
             .is_some_and(|key| key.parse::<i64>().is_err())
         {
-            return Err(invalid("cursor", "is not a cursor of the observation list".into()).into());
+            return Err(invalid("cursor", Reason::not_a_cursor()).into());
         }
         Ok((
             ObservationFilter {
@@ -208,8 +209,9 @@ impl ObservationQuery {
                 standard: some(&self.standard).map(StandardId::parse).transpose()?,
                 year: some(&self.year)
                     .map(|y| {
-                        y.parse::<i32>()
-                            .map_err(|_| invalid("year", format!("'{y}' is not a year")))
+                        y.parse::<i32>().map_err(|_| {
+                            invalid("year", Reason::not_a_year(mitra_domain::ids::clip(y)))
+                        })
                     })
                     .transpose()?,
                 status: some(&self.status)
@@ -675,14 +677,14 @@ impl Mitra {
             (ObservationStatus::Submitted, _) => {
                 return Err(mitra_domain::ValidationError::new(
                     "status",
-                    "a review sets verified or rejected",
+                    Reason::not_one_of(status, "verified, rejected"),
                 )
                 .into());
             }
             (ObservationStatus::Rejected, None) => {
                 return Err(mitra_domain::ValidationError::new(
                     "reason",
-                    "a rejection needs a reason the submitter can act on",
+                    Reason::reason_required(2000),
                 )
                 .into());
             }

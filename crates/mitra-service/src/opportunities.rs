@@ -1,6 +1,7 @@
 //! The opportunities listing: projects, solutions and funding calls together, filtered and sorted as their users
 //! ask, each with its publisher, amounts compared in US dollars at a rate whose date and source travel with the page.
 
+use mitra_domain::Reason;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -130,14 +131,13 @@ impl Mitra {
             None => Ok(()),
             Some(unknown) => Err(ValidationError::new(
                 "focus_area",
-                format!(
-                    "'{}' is not a focus area (known: {})",
+                Reason::not_one_of(
                     mitra_domain::ids::clip(unknown),
                     known
                         .iter()
                         .map(|k| k.id.as_str())
                         .collect::<Vec<_>>()
-                        .join(", ")
+                        .join(", "),
                 ),
             )
             .into()),

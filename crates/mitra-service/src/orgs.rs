@@ -1,5 +1,6 @@
 //! Organisations: creation, profiles, moderation, members and invitations.
 
+use mitra_domain::Reason;
 use mitra_domain::{
     Account, Actor, Email, MemberRole, ModerationStatus, OrgId, OrgKind, OrgProfile, Organisation,
     ValidationError,
@@ -63,21 +64,14 @@ impl Mitra {
         let found = match self.store.find_city(city).await {
             Ok(found) => found,
             Err(mitra_store::StoreError::NotFound { .. }) => {
-                return Err(ValidationError::new(
-                    "city",
-                    format!("'{city}' is not a city Mitra knows"),
-                )
-                .into());
+                return Err(ValidationError::new("city", Reason::unknown_city(city)).into());
             }
             Err(other) => return Err(other.into()),
         };
         if kind == OrgKind::CityGovernment && found.country != profile.country {
             return Err(ValidationError::new(
                 "city",
-                format!(
-                    "{} is in {}, not in {}: a city government's city lies in its country",
-                    found.name_en, found.country, profile.country
-                ),
+                Reason::wrong_country(&found.name_en, found.country, profile.country),
             )
             .into());
         }
@@ -111,14 +105,9 @@ impl Mitra {
             .insert_org(&org, who.account(), who.stamp())
             .await
         {
-            Err(mitra_store::StoreError::Conflict { .. }) => Err(ValidationError::new(
-                "name_en",
-                format!(
-                    "an organisation with the id '{}' exists already; choose a more specific name",
-                    org.id
-                ),
-            )
-            .into()),
+            Err(mitra_store::StoreError::Conflict { .. }) => {
+                Err(ValidationError::new("name_en", Reason::org_exists(&org.id)).into())
+            }
             other => Ok(other.map(|()| org)?),
         }
     }
@@ -172,7 +161,7 @@ impl Mitra {
         let admin = actor.platform_admin()?;
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 2000 {
-            return Err(ValidationError::new("reason", "say why, in 1 to 2000 characters").into());
+            return Err(ValidationError::new("reason", Reason::reason_required(2000)).into());
         }
         let mut org = self.store.find_org(id).await?;
         org.status = ModerationStatus::Rejected;

@@ -7,6 +7,7 @@
 //! they do not act); the status rules are the domain's ([`PartnershipStatus::after`]). Notifications go through the
 //! same store and mail as expressions of interest.
 
+use mitra_domain::Reason;
 use std::collections::BTreeMap;
 
 use mitra_domain::access::{AuditStamp, CityGovernment};
@@ -215,7 +216,7 @@ pub fn report_year_and_format(
     if !(1900..=2100).contains(&year) {
         return Err(ValidationError::new(
             "year",
-            format!("{year} is not a year between 1900 and 2100"),
+            Reason::year_between(year, 1900, 2100),
         ));
     }
     let csv = match format.map(str::trim).unwrap_or("json") {
@@ -224,7 +225,7 @@ pub fn report_year_and_format(
         other => {
             return Err(ValidationError::new(
                 "format",
-                format!("'{}' is not json or csv", mitra_domain::ids::clip(other)),
+                Reason::not_one_of(mitra_domain::ids::clip(other), "json, csv"),
             ));
         }
     };
@@ -270,7 +271,7 @@ impl Mitra {
                 _ => {
                     return Err(mitra_domain::ValidationError::new(
                         "proposer",
-                        "you act for several cities: say which one proposes",
+                        Reason::which_city(),
                     )
                     .into());
                 }
@@ -291,11 +292,9 @@ impl Mitra {
         let places = self.places().await?;
         for (field, city) in [("proposer", &proposer), ("invited", &invited)] {
             if !places.cities.contains_key(city) {
-                return Err(mitra_domain::ValidationError::new(
-                    field,
-                    format!("'{city}' is not a city Mitra lists"),
-                )
-                .into());
+                return Err(
+                    mitra_domain::ValidationError::new(field, Reason::unknown_city(city)).into(),
+                );
             }
         }
         let kind = PartnershipKind::parse(proposal.kind)?;
@@ -335,9 +334,8 @@ impl Mitra {
                 kind: ConflictKind::Unique,
                 ..
             }) => {
-                return Err(ServiceError::Conflict(format!(
-                    "{proposer} and {invited} already have a partnership going: open it to write, sign or log \
-                     an activity"
+                return Err(ServiceError::Conflict(Reason::partnership_exists(
+                    &proposer, &invited,
                 )));
             }
             Err(e) => return Err(e.into()),
@@ -564,9 +562,8 @@ impl Mitra {
     ) -> Result<(PartnershipRecord, CityGovernment), ServiceError> {
         let (record, government, _) = self.partnership_party(actor, id).await?;
         if !record.status.is_signed() {
-            return Err(ServiceError::Conflict(format!(
-                "a {} partnership has no signed agreement yet: record the signing first",
-                record.status.as_str()
+            return Err(ServiceError::Conflict(Reason::not_signed(
+                record.status.as_str(),
             )));
         }
         Ok((record, government))
@@ -631,17 +628,16 @@ impl Mitra {
             let entry = EntryId::parse(event.trim())
                 .map_err(|e| mitra_domain::ValidationError::new("event", e.reason))?;
             let stored = self.store.find_entry(&entry).await.map_err(|e| match e {
-                StoreError::NotFound { .. } => mitra_domain::ValidationError::new(
-                    "event",
-                    format!("there is no entry '{entry}'"),
-                )
-                .into(),
+                StoreError::NotFound { .. } => {
+                    mitra_domain::ValidationError::new("event", Reason::unknown_entry(&entry))
+                        .into()
+                }
                 e => ServiceError::from(e),
             })?;
             if stored.entry.kind() != EntryKind::Event {
                 return Err(mitra_domain::ValidationError::new(
                     "event",
-                    format!("'{entry}' is not an event"),
+                    Reason::not_an_event(&entry),
                 )
                 .into());
             }
@@ -698,19 +694,14 @@ impl Mitra {
     ) -> Result<(), ServiceError> {
         let (record, government, _) = self.partnership_party(actor, id).await?;
         if record.status.is_ended() {
-            return Err(ServiceError::Conflict(format!(
-                "a {} partnership takes no new outcomes",
-                record.status
-            )));
+            return Err(ServiceError::Conflict(Reason::no_outcomes(record.status)));
         }
         let city = CityId::parse(city.trim())
             .map_err(|e| mitra_domain::ValidationError::new("city", e.reason))?;
         if record.side_of(&city).is_none() {
-            return Err(mitra_domain::ValidationError::new(
-                "city",
-                format!("'{city}' is not one of the partnership's two cities"),
-            )
-            .into());
+            return Err(
+                mitra_domain::ValidationError::new("city", Reason::not_a_party(&city)).into(),
+            );
         }
         let indicator = IndicatorId::parse(indicator.trim())
             .map_err(|e| mitra_domain::ValidationError::new("indicator", e.reason))?;
@@ -719,7 +710,7 @@ impl Mitra {
             Err(StoreError::NotFound { .. }) => {
                 return Err(mitra_domain::ValidationError::new(
                     "indicator",
-                    format!("'{indicator}' is not an indicator Mitra knows"),
+                    Reason::unknown_indicator(&indicator),
                 )
                 .into());
             }
@@ -1071,7 +1062,7 @@ fn proposed_it(actor: &Actor, record: &PartnershipRecord) -> bool {
 fn refused(why: Refused, action: &str) -> ServiceError {
     match why {
         Refused::NotYours => ServiceError::Forbidden,
-        Refused::NotNow(_) => ServiceError::Conflict(why.reason(action)),
+        Refused::NotNow(status) => ServiceError::Conflict(Reason::cannot_now(status, action)),
     }
 }
 
@@ -1081,9 +1072,7 @@ fn changed(e: StoreError) -> ServiceError {
         StoreError::Conflict {
             kind: ConflictKind::Changed,
             ..
-        } => ServiceError::Conflict(
-            "the partnership changed while you were acting on it: reload and try again".into(),
-        ),
+        } => ServiceError::Conflict(Reason::partnership_changed()),
         e => e.into(),
     }
 }

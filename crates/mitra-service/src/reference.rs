@@ -4,6 +4,7 @@
 //! work, and a release with changed or added rows upserts them (ids are stable once published). A bad row stops the
 //! load with `file:line: field: reason` before anything is written.
 
+use mitra_domain::Reason;
 use std::collections::HashSet;
 
 use mitra_domain::access::AuditStamp;
@@ -415,7 +416,7 @@ impl Mitra {
             let ids: Vec<&str> = DEMO_OBSERVATION_PACKS.iter().map(|p| p.id).collect();
             return Err(mitra_domain::ValidationError::new(
                 "demo-exclude",
-                format!("'{unknown}' is not a demo pack ({})", ids.join(", ")),
+                Reason::not_one_of(mitra_domain::ids::clip(unknown), ids.join(", ")),
             )
             .into());
         }

@@ -1,5 +1,6 @@
 //! Browsing the standards catalogue: standards, their indicators grouped by theme, and the crosswalk.
 
+use mitra_domain::Reason;
 use mitra_domain::{
     Basis, CrosswalkEntry, FocusArea, Indicator, IndicatorId, PageRequest, Relation, Standard,
     StandardId, StandardSummary,
@@ -270,24 +271,16 @@ impl Mitra {
         let from = IndicatorId::parse(&input.from)?;
         let to = IndicatorId::parse(&input.to)?;
         if from == to {
-            return Err(ValidationError::new("to", "an indicator cannot relate to itself").into());
+            return Err(ValidationError::new("to", Reason::self_relation()).into());
         }
         if from.standard() == to.standard() {
-            return Err(ValidationError::new(
-                "to",
-                "the crosswalk relates indicators of different standards",
-            )
-            .into());
+            return Err(ValidationError::new("to", Reason::same_standard()).into());
         }
         self.store.find_indicator(&from).await?;
         self.store.find_indicator(&to).await?;
         let source = input.source.trim();
         if source.is_empty() {
-            return Err(ValidationError::new(
-                "source",
-                "say what the relation rests on (a publication, or who derived it)",
-            )
-            .into());
+            return Err(ValidationError::new("source", Reason::source_required()).into());
         }
         let entry = CrosswalkEntry {
             from,

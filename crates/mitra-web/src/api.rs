@@ -19,6 +19,7 @@ pub mod partnerships;
 pub mod problems;
 pub mod standards;
 
+use mitra_service::domain::Reason;
 use std::collections::BTreeMap;
 
 use axum::extract::{FromRequestParts, Query};
@@ -39,10 +40,7 @@ pub(crate) fn query_pairs(
     query: Option<&str>,
 ) -> Result<Vec<(String, String)>, mitra_service::domain::ValidationError> {
     serde_urlencoded::from_str(query.unwrap_or("")).map_err(|e| {
-        mitra_service::domain::ValidationError::new(
-            "query",
-            format!("is not a valid query string: {e}"),
-        )
+        mitra_service::domain::ValidationError::new("query", Reason::not_a_query_string(e))
     })
 }
 

@@ -6,6 +6,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mitra_domain::{Denied, ValidationError};
 use mitra_service::ServiceError;
+use mitra_service::domain::Reason;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -203,7 +204,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Validation(e) => e.into(),
             ServiceError::NotFound { entity, id } => Self::not_found(entity, &id),
             ServiceError::Conflict(what) => {
-                Self::new(StatusCode::CONFLICT, "conflict", "Conflict", what, None)
+                Self::new(StatusCode::CONFLICT, "conflict", "Conflict", what.to_string(), None)
             }
             ServiceError::Unauthenticated => Denied::SignInRequired.into(),
             ServiceError::Forbidden => Denied::Forbidden.into(),
@@ -331,6 +332,9 @@ pub struct PageError {
     pub status: StatusCode,
     /// A message safe to show (validation messages; never internal details).
     pub detail: Option<String>,
+    /// A refusal of the domain, said in the reader's language in place of `detail`: the field it is about, if
+    /// any, and why.
+    pub refusal: Option<(Option<String>, Reason)>,
 }
 
 impl PageError {
@@ -344,6 +348,7 @@ impl PageError {
         Self {
             status,
             detail: None,
+            refusal: None,
         }
     }
 
@@ -352,13 +357,23 @@ impl PageError {
         Self {
             status,
             detail: Some(detail),
+            refusal: None,
+        }
+    }
+
+    /// A page with `status` that says why the domain refused.
+    fn refusing(status: StatusCode, field: Option<String>, reason: Reason) -> Self {
+        Self {
+            status,
+            detail: None,
+            refusal: Some((field, reason)),
         }
     }
 }
 
 impl From<ValidationError> for PageError {
     fn from(error: ValidationError) -> Self {
-        Self::saying(StatusCode::BAD_REQUEST, error.to_string())
+        Self::refusing(StatusCode::BAD_REQUEST, Some(error.field), error.reason)
     }
 }
 
@@ -394,7 +409,7 @@ impl From<ServiceError> for PageError {
             ServiceError::WrongAccount | ServiceError::ImportNotAllowed(_) => {
                 Self::saying(StatusCode::FORBIDDEN, error.to_string())
             }
-            ServiceError::Conflict(_) => Self::saying(StatusCode::CONFLICT, error.to_string()),
+            ServiceError::Conflict(reason) => Self::refusing(StatusCode::CONFLICT, None, reason),
             ServiceError::Import(_) => {
                 Self::saying(StatusCode::UNPROCESSABLE_ENTITY, error.to_string())
             }
@@ -438,7 +453,7 @@ mod tests {
     fn every_variant() -> Vec<(ServiceError, u16, u16)> {
         vec![
             (
-                ValidationError::new("country", "is not a country").into(),
+                ValidationError::new("country", Reason::not_a_country("XX")).into(),
                 400,
                 400,
             ),
@@ -456,7 +471,11 @@ mod tests {
             (ServiceError::EmailNotVerified, 401, 400),
             (ServiceError::InvalidLink, 400, 400),
             (ServiceError::WrongAccount, 403, 403),
-            (ServiceError::Conflict("the id is taken".into()), 409, 409),
+            (
+                ServiceError::Conflict(Reason::entry_exists("water-week")),
+                409,
+                409,
+            ),
             (
                 RowError {
                     file: "cities/cities.csv".into(),
@@ -503,7 +522,10 @@ mod tests {
     fn a_client_error_page_says_what_to_correct_and_a_server_error_page_says_nothing_internal() {
         for (error, _, page) in every_variant() {
             let name = format!("{error:?}");
-            let shown = PageError::from(error).detail;
+            let page_error = PageError::from(error);
+            let shown = page_error
+                .detail
+                .or_else(|| page_error.refusal.map(|(_, why)| why.to_string()));
             match page {
                 // These pages have their own translated text for when there is no detail.
                 401 | 403 | 404 | 503 => {}

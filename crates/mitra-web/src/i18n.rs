@@ -11,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, static_loader};
-use mitra_service::domain::Language;
+use mitra_service::domain::{Language, Reason};
 
 use crate::error::PageError;
 use crate::ui;
@@ -68,6 +68,24 @@ pub fn translate_args(language: Language, key: &str, values: &[(&'static str, St
     LOCALES
         .try_lookup_with_args(&identifier(language), key, &args)
         .unwrap_or_else(|| key.to_owned())
+}
+
+/// Why a value was refused, in `language`: the message `invalid-<id>` of `locales/<language>/invalid.ftl` with the
+/// reason's values, and the language it is said in. English, and any reason a locale lacks (a test keeps that from
+/// happening), is the domain's own English text.
+pub fn reason(language: Language, reason: &Reason) -> (String, Language) {
+    if language != Language::En {
+        let key = format!("invalid-{}", reason.id().replace('_', "-"));
+        let args: HashMap<Cow<'static, str>, FluentValue<'_>> = reason
+            .args()
+            .iter()
+            .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(value.as_str())))
+            .collect();
+        if let Some(text) = LOCALES.try_lookup_with_args(&identifier(language), &key, &args) {
+            return (text, language);
+        }
+    }
+    (reason.to_string(), Language::En)
 }
 
 /// A `?lang=` the interface does not speak, as asked (clipped): the page says so and is shown in the language the
@@ -258,6 +276,72 @@ mod tests {
                 fluent_templates::fluent_bundle::FluentResource::try_new(file).is_ok(),
                 "{language}: the file is not valid Fluent"
             );
+        }
+    }
+
+    #[test]
+    fn every_refusal_of_the_domain_is_translated_with_its_values_and_nothing_else() {
+        let reasons: std::collections::BTreeMap<String, BTreeSet<String>> =
+            mitra_service::domain::REASONS
+                .iter()
+                .map(|(id, args, _)| {
+                    (
+                        format!("invalid-{}", id.replace('_', "-")),
+                        args.iter().map(|a| (*a).to_owned()).collect(),
+                    )
+                })
+                .collect();
+        for language in Language::ALL.into_iter().filter(|l| *l != Language::En) {
+            let path = format!(
+                "{}/../../locales/{}/invalid.ftl",
+                env!("CARGO_MANIFEST_DIR"),
+                language.tag()
+            );
+            let file = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            assert!(
+                fluent_templates::fluent_bundle::FluentResource::try_new(file.clone()).is_ok(),
+                "{path} is not valid Fluent"
+            );
+            let translated = variables(&file);
+            let missing: Vec<_> = reasons
+                .keys()
+                .filter(|k| !translated.contains_key(*k))
+                .collect();
+            assert!(missing.is_empty(), "{path} lacks {missing:?}");
+            let unused: Vec<_> = translated
+                .keys()
+                .filter(|k| !reasons.contains_key(*k))
+                .collect();
+            assert!(
+                unused.is_empty(),
+                "{path} has messages no refusal uses: {unused:?}"
+            );
+            for (key, vars) in &reasons {
+                assert_eq!(&translated[key], vars, "{path} {key}: the values differ");
+            }
+        }
+        // English is the domain's own text; no locale file repeats it.
+        assert!(
+            !std::path::Path::new(&format!(
+                "{}/../../locales/en/invalid.ftl",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .exists()
+        );
+    }
+
+    #[test]
+    fn a_refusal_is_said_in_the_readers_language_with_its_values() {
+        let why = mitra_service::domain::Reason::too_long(280);
+        assert_eq!(
+            reason(Language::En, &why),
+            ("must be at most 280 characters".to_owned(), Language::En)
+        );
+        for language in Language::ALL.into_iter().filter(|l| *l != Language::En) {
+            let (text, said_in) = reason(language, &why);
+            assert_eq!(said_in, language);
+            assert!(text.contains("280"), "{language}: {text}");
+            assert_ne!(text, why.to_string(), "{language}");
         }
     }
 

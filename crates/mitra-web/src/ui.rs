@@ -74,7 +74,17 @@ struct ErrorPage {
 impl ErrorPage {
     /// The page for `error`, for a reader of `lang`; details are shown only where they are safe to show.
     fn build(lang: Language, error: &PageError) -> Self {
-        let detail_or = |key: &str| error.detail.clone().unwrap_or_else(|| translate(lang, key));
+        let detail = error.refusal.as_ref().map_or_else(
+            || error.detail.clone(),
+            |(field, reason)| {
+                let (why, _) = crate::i18n::reason(lang, reason);
+                Some(match field {
+                    Some(field) => format!("{field}: {why}"),
+                    None => why,
+                })
+            },
+        );
+        let detail_or = |key: &str| detail.clone().unwrap_or_else(|| translate(lang, key));
         let (heading, text) = match error.status {
             StatusCode::NOT_FOUND => (
                 translate(lang, "error-not-found-title"),
@@ -90,7 +100,7 @@ impl ErrorPage {
             ),
             status if status.is_client_error() => (
                 translate(lang, "error-bad-request-title"),
-                error.detail.clone().unwrap_or_default(),
+                detail.clone().unwrap_or_default(),
             ),
             StatusCode::SERVICE_UNAVAILABLE => (
                 translate(lang, "error-busy-title"),

@@ -315,7 +315,7 @@ pub fn parse_funding(
         };
         entry
             .validate()
-            .map_err(|e| row.error(&e.field, &e.reason))?;
+            .map_err(|e| row.error(&e.field, &e.reason.to_string()))?;
         entries.push(entry);
         Ok(())
     })?;

@@ -66,9 +66,9 @@ pub fn parse_holidays(file: &str, text: &str) -> Result<Holidays, RowError> {
     };
     CsvRows::new(file, text, &["country", "date", "name"])?.for_each(|row| {
         let country = CountryCode::parse(row.required("country")?)
-            .map_err(|e| row.error("country", &e.reason))?;
+            .map_err(|e| row.error("country", &e.reason.to_string()))?;
         let day = crate::partnership::day("date", row.required("date")?)
-            .map_err(|e| row.error("date", &e.reason))?;
+            .map_err(|e| row.error("date", &e.reason.to_string()))?;
         let name = row.required("name")?;
         holidays.years = Some(match holidays.years {
             None => (day.year(), day.year()),

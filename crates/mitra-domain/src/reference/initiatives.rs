@@ -209,7 +209,7 @@ pub fn parse_initiatives(
         };
         entry
             .validate()
-            .map_err(|e| row.error(&e.field, &e.reason))?;
+            .map_err(|e| row.error(&e.field, &e.reason.to_string()))?;
         entries.push(entry);
         Ok(())
     })?;

@@ -280,7 +280,7 @@ pub fn parse_scap_projects(
             };
             entry
                 .validate()
-                .map_err(|e| row.error(&e.field, &e.reason))?;
+                .map_err(|e| row.error(&e.field, &e.reason.to_string()))?;
             entries.push(entry);
         }
         Ok(())

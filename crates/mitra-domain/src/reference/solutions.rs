@@ -143,7 +143,7 @@ pub fn parse_solutions(
         };
         entry
             .validate()
-            .map_err(|e| row.error(&e.field, &e.reason))?;
+            .map_err(|e| row.error(&e.field, &e.reason.to_string()))?;
         entries.push(entry);
         Ok(())
     })?;

@@ -2,6 +2,7 @@
 //! into checked words, typed filters, a page and the reader's language; and its answer, each hit paired with its
 //! stored entry.
 
+use mitra_domain::Reason;
 use mitra_domain::entry::ContentLanguage;
 use mitra_domain::{EntryId, Language, ValidationError};
 use mitra_search::{Dimension, Hit};
@@ -72,14 +73,12 @@ impl SearchRequest {
         unknown: UnknownParameters,
     ) -> Result<Self, ValidationError> {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
-            .map_err(|e| {
-                ValidationError::new("query", format!("is not a valid query string: {e}"))
-            })?;
+            .map_err(|e| ValidationError::new("query", Reason::not_a_query_string(e)))?;
         let number = |name: &str, value: &str| {
             value.parse::<usize>().map_err(|_| {
                 ValidationError::new(
                     name,
-                    format!("'{}' is not a whole number", mitra_domain::ids::clip(value)),
+                    Reason::not_a_whole_number(mitra_domain::ids::clip(value)),
                 )
             })
         };
@@ -113,10 +112,7 @@ impl SearchRequest {
     /// The search for `words` (at most 500 characters), everything else as before.
     pub fn words(mut self, words: &str) -> Result<Self, ValidationError> {
         if words.chars().count() > MAX_WORDS {
-            return Err(ValidationError::new(
-                "q",
-                format!("is longer than {MAX_WORDS} characters"),
-            ));
+            return Err(ValidationError::new("q", Reason::too_long(MAX_WORDS)));
         }
         words.clone_into(&mut self.words);
         Ok(self)
@@ -127,7 +123,7 @@ impl SearchRequest {
         if value.is_empty() || value.len() > MAX_FILTER {
             return Err(ValidationError::new(
                 dimension_name(dimension),
-                format!("must be 1 to {MAX_FILTER} characters"),
+                Reason::length_between(1, MAX_FILTER),
             ));
         }
         let filter = SearchFilter {
@@ -145,13 +141,13 @@ impl SearchRequest {
         if !(1..=MAX_SEARCH_LIMIT).contains(&limit) {
             return Err(ValidationError::new(
                 "limit",
-                format!("must be between 1 and {MAX_SEARCH_LIMIT}"),
+                Reason::whole_number_between(1, MAX_SEARCH_LIMIT),
             ));
         }
         if offset > MAX_SEARCH_OFFSET {
             return Err(ValidationError::new(
                 "offset",
-                format!("must be at most {MAX_SEARCH_OFFSET}"),
+                Reason::at_most(MAX_SEARCH_OFFSET),
             ));
         }
         self.offset = offset;
@@ -226,7 +222,7 @@ pub fn parse_dimension(raw: &str) -> Result<Dimension, ValidationError> {
             let names: Vec<&str> = Dimension::ALL.into_iter().map(dimension_name).collect();
             ValidationError::new(
                 mitra_domain::ids::clip(raw),
-                format!("is not a search filter ({})", names.join(", ")),
+                Reason::not_a_filter(names.join(", ")),
             )
         })
 }
@@ -346,7 +342,7 @@ impl Mitra {
     /// Completions of what the user has typed into the search box.
     pub async fn suggest(&self, typed: &str, limit: usize) -> Result<Vec<String>, ServiceError> {
         if typed.chars().count() > 100 {
-            return Err(ValidationError::new("q", "is longer than 100 characters").into());
+            return Err(ValidationError::new("q", Reason::too_long(100)).into());
         }
         let index = self.current_index().await?;
         let typed = typed.to_owned();

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use mitra_service::Mitra;
 use mitra_service::domain::CityId;
+use mitra_service::domain::Reason;
 use mitra_service::domain::partners::PairFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -101,10 +102,7 @@ pub(crate) fn pair_filter(
         Some("any") => Ok(PairFilter::Any),
         Some(other) => Err(mitra_service::domain::ValidationError::new(
             "pairs",
-            format!(
-                "'{}' is not asean-china or any",
-                mitra_service::domain::ids::clip(other)
-            ),
+            Reason::not_one_of(mitra_service::domain::ids::clip(other), "asean-china, any"),
         )),
     }
 }

@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use mitra_service::domain::Reason;
 use mitra_service::domain::partnership::{
     Action, ActivityInput, CalendarActivity, PartnershipId, YearSummary, icalendar,
 };
@@ -291,7 +292,7 @@ pub async fn list_partnerships(
     )?;
     if let Some(limit) = params.limit {
         if !(1..=mitra_service::MAX_PARTNERSHIP_PAGE).contains(&limit) {
-            return Err(ValidationError::new("limit", "must be from 1 to 200").into());
+            return Err(ValidationError::new("limit", Reason::whole_number_between(1, 200)).into());
         }
         filter.limit = limit;
     }

@@ -187,10 +187,7 @@ pub async fn submit_login(
                 ServiceError::EmailNotVerified => "login-error-unverified",
                 other => return Err(PageError::from(other)),
             };
-            let error = FieldError {
-                field: String::new(),
-                message: l.t(key),
-            };
+            let error = FieldError::said(l.t(key));
             let page = LoginPage::build(l, Some(error), form.email);
             Ok(render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
@@ -329,10 +326,7 @@ pub async fn submit_reset_confirm(
         Ok(0) => return Ok(done("/login", "reset-confirm-done")),
         Ok(_) => return Ok(done("/login", "reset-confirm-tokens-revoked")),
         Err(ServiceError::InvalidLink) => {
-            let error = FieldError {
-                field: String::new(),
-                message: l.t("link-invalid"),
-            };
+            let error = FieldError::said(l.t("link-invalid"));
             (error, StatusCode::BAD_REQUEST)
         }
         Err(e) => (field_error(e)?, StatusCode::UNPROCESSABLE_ENTITY),
@@ -366,6 +360,7 @@ async fn account_page(
     let who = l.actor().signed_in().map_err(ServiceError::from)?;
     let account = l.account().cloned().ok_or(PageError {
         status: StatusCode::UNAUTHORIZED,
+        refusal: None,
         detail: None,
     })?;
     let orgs = mitra.my_organisations(l.actor()).await?;
@@ -463,6 +458,7 @@ pub async fn show_invitation(
     if l.account().is_none() {
         return Err(PageError {
             status: StatusCode::UNAUTHORIZED,
+            refusal: None,
             detail: None,
         });
     }

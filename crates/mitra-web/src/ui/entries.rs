@@ -168,10 +168,7 @@ async fn save(
 /// A service refusal as a field error of the form: checks name their field, a taken id names `id`.
 fn form_error(form: &EntryForm, error: ServiceError) -> Result<FieldError, PageError> {
     match error {
-        ServiceError::Conflict(message) => Ok(FieldError {
-            field: "id".into(),
-            message,
-        }),
+        ServiceError::Conflict(reason) => Ok(FieldError::invalid("id", reason)),
         other => {
             let mut e = field_error(other)?;
             e.field = form.form_field(&e.field);
@@ -242,8 +239,8 @@ pub async fn attach(
         None => l.t("attachment-choose"),
         Some((name, bytes)) => match mitra.attach(l.actor(), &id, &name, &bytes).await {
             Ok(_) => return Ok(done(&format!("/entries/{id}"), "attachment-added")),
-            Err(ServiceError::Validation(e)) => e.reason,
-            Err(ServiceError::Conflict(message)) => message,
+            Err(ServiceError::Validation(e)) => crate::i18n::reason(l.lang, &e.reason).0,
+            Err(ServiceError::Conflict(reason)) => crate::i18n::reason(l.lang, &reason).0,
             Err(other) => return Err(other.into()),
         },
     };

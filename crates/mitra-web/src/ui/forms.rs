@@ -4,6 +4,7 @@
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use mitra_service::ServiceError;
+use mitra_service::domain::{Language, Reason};
 use serde::Deserialize;
 
 use crate::auth::{HasCsrf, form_cookie};
@@ -34,15 +35,65 @@ macro_rules! has_csrf {
 pub(crate) use has_csrf;
 
 /// A field that was refused, for the form to show.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct FieldError {
     /// The field's name (`email`), or empty for the form as a whole.
     pub field: String,
     /// What to do about it.
-    pub message: String,
+    pub message: Message,
+}
+
+/// What a form says about a refused field.
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// A refusal of the domain: said in the reader's language where it is translated, else in English.
+    Invalid(Reason),
+    /// A message of the interface, already in the reader's language.
+    Said(String),
+}
+
+/// A message as a page shows it: the text and the language it is in (for the `lang` attribute).
+pub struct Shown {
+    /// The text.
+    pub text: String,
+    /// Its BCP 47 tag.
+    pub lang: &'static str,
 }
 
 impl FieldError {
+    /// `field` refused for `reason`.
+    pub fn invalid(field: impl Into<String>, reason: Reason) -> Self {
+        Self {
+            field: field.into(),
+            message: Message::Invalid(reason),
+        }
+    }
+
+    /// The form refused as a whole, with `text` in the reader's language.
+    pub fn said(text: String) -> Self {
+        Self {
+            field: String::new(),
+            message: Message::Said(text),
+        }
+    }
+
+    /// The message in `language`.
+    pub fn shown(&self, language: &Language) -> Shown {
+        match &self.message {
+            Message::Invalid(reason) => {
+                let (text, said_in) = crate::i18n::reason(*language, reason);
+                Shown {
+                    text,
+                    lang: said_in.tag(),
+                }
+            }
+            Message::Said(text) => Shown {
+                text: text.clone(),
+                lang: language.tag(),
+            },
+        }
+    }
+
     /// The message key of the refused field's label, so the summary names the field as the form does.
     pub fn label_key(&self) -> &'static str {
         match self.field.as_str() {
@@ -87,10 +138,7 @@ impl Invalid for Option<FieldError> {
 /// Turns a validation error into a field error for the form; other errors become an error page.
 pub fn field_error(error: ServiceError) -> Result<FieldError, PageError> {
     match error {
-        ServiceError::Validation(e) => Ok(FieldError {
-            field: e.field,
-            message: e.reason,
-        }),
+        ServiceError::Validation(e) => Ok(FieldError::invalid(e.field, e.reason)),
         other => Err(PageError::from(other)),
     }
 }
@@ -136,10 +184,12 @@ pub async fn read_file_form(
         .map_err(|e| match e {
             UploadError::TooLarge => crate::error::PageError {
                 status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                refusal: None,
                 detail: Some(l.t("attachment-too-large")),
             },
             UploadError::Broken(status, text) => crate::error::PageError {
                 status,
+                refusal: None,
                 detail: Some(text),
             },
         })?;

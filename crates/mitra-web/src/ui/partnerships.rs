@@ -7,6 +7,7 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use mitra_service::domain::Reason;
 use mitra_service::domain::partnership::{
     Action, ActivityInput, ActivityKind, PartnershipId, PartnershipKind, PartnershipStatus,
     PartySide, YearSummary,
@@ -125,7 +126,10 @@ pub async fn list_partnerships(
             .ok()
             .filter(|p| (1..=100_000).contains(p))
             .ok_or_else(|| {
-                mitra_service::domain::ValidationError::new("page", "must be a page number")
+                mitra_service::domain::ValidationError::new(
+                    "page",
+                    Reason::not_a_whole_number(mitra_service::domain::ids::clip(raw)),
+                )
             })?,
     };
     let mut filter =
@@ -718,6 +722,7 @@ pub async fn upload_document(
     let Some((name, bytes)) = super::forms::read_file_form(multipart, &headers, &l).await? else {
         return Err(PageError {
             status: StatusCode::BAD_REQUEST,
+            refusal: None,
             detail: Some(l.t("attachment-choose")),
         });
     };
@@ -801,7 +806,10 @@ fn report_year(q: &YearQuery) -> Result<i32, PageError> {
     let year = match q.year.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(raw) => Some(raw.parse::<i32>().map_err(|_| {
-            mitra_service::domain::ValidationError::new("year", "must be a year such as 2026")
+            mitra_service::domain::ValidationError::new(
+                "year",
+                Reason::not_a_year(mitra_service::domain::ids::clip(raw)),
+            )
         })?),
     };
     Ok(mitra_service::report_year_and_format(year, None)?.0)

@@ -698,3 +698,60 @@ async fn looking_at_a_form_stores_nothing_and_expired_sessions_and_links_are_pur
     assert_eq!(count("sessions").await, 0);
     assert_eq!(count("one_time_tokens").await, 0);
 }
+
+#[tokio::test]
+async fn a_refused_form_says_why_in_the_readers_language_and_the_api_in_english() {
+    let app = spawn_app_with(None, true).await;
+    let member = Browser::signed_in(&app, MEMBER.0, MEMBER.1).await;
+    let zone = [
+        ("display_name", "Member"),
+        ("language", "en"),
+        ("time_zone", "Atlantis"),
+    ];
+    let english = member.post(&app, "/account", &zone).await;
+    assert_eq!(english.status().as_u16(), 422);
+    let english = english.text().await.expect("html");
+    assert!(
+        english.contains(r#"<span lang="en">&#39;Atlantis&#39; is not an IANA time zone"#),
+        "{}",
+        &english[english.find("error-summary").unwrap_or(0)..][..400]
+    );
+    for (lang, words) in [("th", "IANA"), ("zh-Hans", "IANA"), ("km", "IANA")] {
+        let response = member
+            .post(&app, &format!("/account?lang={lang}"), &zone)
+            .await;
+        assert_eq!(response.status().as_u16(), 422, "{lang}");
+        let html = response.text().await.expect("html");
+        let summary = &html[html.find("error-summary").expect("a summary")..];
+        let summary = &summary[..summary.find("</div>").expect("its end")];
+        assert!(
+            summary.contains(&format!(r#"<span lang="{lang}">"#)),
+            "{lang}: {summary}"
+        );
+        assert!(
+            summary.contains("Atlantis") && summary.contains(words),
+            "{lang}: {summary}"
+        );
+        assert!(
+            !summary.contains("is not an IANA time zone"),
+            "{lang}: {summary}"
+        );
+    }
+    // The API keeps the English reason, with the field it is about.
+    let problem = app
+        .client
+        .get(app.url("/api/v1/cities?network=atlantis"))
+        .header("accept-language", "th")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(problem.status().as_u16(), 400);
+    let body: serde_json::Value = problem.json().await.expect("a problem");
+    assert_eq!(body["parameter"], "network");
+    assert!(
+        body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("'atlantis' is not one of: ascn, ascn-pilot-2018")),
+        "{body}"
+    );
+}

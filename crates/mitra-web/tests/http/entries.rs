@@ -652,7 +652,7 @@ async fn an_editor_publishes_edits_and_deletes_an_entry_through_the_forms_and_ba
         (
             "cities",
             "bangkok, atlantis",
-            "atlantis is not one of Mitra",
+            "atlantis&#39; is not a city Mitra knows",
         ),
         ("id", "Bad Id!", "not an entry id"),
         ("sdgs", "11, 18", "Sustainable Development Goal"),

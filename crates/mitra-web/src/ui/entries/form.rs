@@ -12,7 +12,8 @@ use mitra_service::domain::entry::{
     InnovationKind, Instrument, LocalTime, Maturity, Money, ProjectNeeds, ProjectStage, Readiness,
     SourceLink, TextOrigin, TrainingFormat, YearValue,
 };
-use mitra_service::domain::{CityId, Entry, EntryId, IndicatorId, StandardId, slug};
+use mitra_service::domain::ids::clip;
+use mitra_service::domain::{CityId, Entry, EntryId, IndicatorId, Reason, StandardId, slug};
 use serde::{Deserialize, Deserializer};
 
 use crate::ui::format::plain_number;
@@ -182,11 +183,8 @@ fn optional(raw: &str) -> Option<String> {
     Some(raw.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
-fn error(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field: field.to_owned(),
-        message: message.into(),
-    }
+fn error(field: &str, reason: Reason) -> FieldError {
+    FieldError::invalid(field, reason)
 }
 
 fn number(field: &str, raw: &str) -> Result<Option<f64>, FieldError> {
@@ -199,7 +197,7 @@ fn number(field: &str, raw: &str) -> Result<Option<f64>, FieldError> {
         .ok()
         .filter(|v| v.is_finite())
         .map(Some)
-        .ok_or_else(|| error(field, format!("'{raw}' is not a number")))
+        .ok_or_else(|| error(field, Reason::not_a_number(clip(raw))))
 }
 
 fn whole<T: std::str::FromStr>(field: &str, raw: &str) -> Result<Option<T>, FieldError> {
@@ -209,11 +207,11 @@ fn whole<T: std::str::FromStr>(field: &str, raw: &str) -> Result<Option<T>, Fiel
     }
     raw.parse::<T>()
         .map(Some)
-        .map_err(|_| error(field, format!("'{raw}' is not a whole number")))
+        .map_err(|_| error(field, Reason::not_a_whole_number(clip(raw))))
 }
 
 fn required(field: &str, raw: &str) -> Result<String, FieldError> {
-    optional(raw).ok_or_else(|| error(field, "is required"))
+    optional(raw).ok_or_else(|| error(field, Reason::required()))
 }
 
 fn tag<T>(
@@ -251,7 +249,7 @@ fn money(
     };
     let currency = currency.trim().to_ascii_uppercase();
     if currency.is_empty() {
-        return Err(error(currency_field, "is required with an amount"));
+        return Err(error(currency_field, Reason::currency_required()));
     }
     Ok(Some(Money { amount, currency }))
 }
@@ -611,14 +609,14 @@ impl EntryForm {
                 let mut made = slug::slugify(title);
                 made.truncate(80);
                 EntryId::parse(made.trim_end_matches('-'))
-                    .map_err(|_| error("id", "is required when the title gives no id; use lower-case letters, digits and -"))?
+                    .map_err(|_| error("id", Reason::id_required()))?
             }
         };
         let sources = lines(&self.sources).map(source_line).collect();
         let sdgs = items(&self.sdgs)
             .map(|s| {
                 s.parse::<u8>()
-                    .map_err(|_| error("sdgs", format!("'{s}' is not a goal number (1 to 17)")))
+                    .map_err(|_| error("sdgs", Reason::not_an_sdg(clip(s))))
             })
             .collect::<Result<BTreeSet<u8>, FieldError>>()?;
         Ok(Entry {
@@ -725,7 +723,8 @@ impl EntryForm {
                 language: tag("language", &self.language, ContentLanguage::parse)?,
                 starts: local_time("starts", &self.starts, &self.timezone)?,
                 ends: local_time("ends", &self.ends, &self.timezone)?,
-                seats: whole("seats", &self.seats)?.ok_or_else(|| error("seats", "is required"))?,
+                seats: whole("seats", &self.seats)?
+                    .ok_or_else(|| error("seats", Reason::required()))?,
             },
             EntryKind::Event => Details::Event {
                 event_kind: tag("event_kind", &self.event_kind, EventKind::parse)?,
@@ -874,7 +873,8 @@ mod tests {
         ]));
         let e = form.to_entry().expect_err("not a number");
         assert_eq!(e.field, "evidence_0_before_value");
-        assert!(e.message.contains("'ten' is not a number"), "{}", e.message);
+        let said = e.shown(&mitra_service::domain::Language::En).text;
+        assert!(said.contains("'ten' is not a number"), "{said}");
 
         let form = EntryForm::from_pairs(pairs(&[
             ("lang_0", "en"),
