@@ -11,7 +11,9 @@ use serde::Deserialize;
 
 use crate::observation::{Unit, check_range, fit_unit};
 use crate::reference::RowError;
-use crate::{Indicator, IndicatorId, IndicatorKind, Observation, ObservationStatus, StandardId};
+use crate::{
+    Indicator, IndicatorId, IndicatorKind, Observation, ObservationStatus, Reason, StandardId,
+};
 
 /// One level of a scheme.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -146,7 +148,7 @@ pub struct Finding {
     /// The indicator concerned.
     pub indicator: Option<IndicatorId>,
     /// What is the matter.
-    pub reason: String,
+    pub reason: Reason,
 }
 
 /// What one indicator kind lacks for the next level.
@@ -293,10 +295,7 @@ pub fn assess(input: &Input<'_>) -> Assessment {
         if age > input.scheme.max_age_years {
             warnings.push(Finding {
                 indicator: None,
-                reason: format!(
-                    "the data is for {year}, {age} years ago; the scheme flags data older than {} years",
-                    input.scheme.max_age_years
-                ),
+                reason: Reason::old_data(year, age, input.scheme.max_age_years),
             });
         }
         for indicator in input.indicators {
@@ -338,7 +337,7 @@ pub fn assess(input: &Input<'_>) -> Assessment {
             if observation.source.trim().is_empty() {
                 warnings.push(Finding {
                     indicator: Some(indicator.id.clone()),
-                    reason: "no source is named".into(),
+                    reason: Reason::no_source(),
                 });
             }
             if let Some(peers) = input.peers.get(&(observation.indicator_id.clone(), year))
@@ -346,11 +345,7 @@ pub fn assess(input: &Input<'_>) -> Assessment {
             {
                 warnings.push(Finding {
                     indicator: Some(indicator.id.clone()),
-                    reason: format!(
-                        "{} lies far outside the values of {} peer cities for {year}",
-                        observation.value,
-                        peers.len()
-                    ),
+                    reason: Reason::outlier(observation.value, peers.len(), year),
                 });
             }
             items.push(Item {
@@ -573,12 +568,16 @@ minimum = { core = 3, supporting = 1 }
             result.invalid,
             [Finding {
                 indicator: Some(IndicatorId::parse("iso37120-2014:3").expect("id")),
-                reason: "130 is not a percentage from 0 to 100".into(),
+                reason: Reason::not_a_percentage(130),
             }]
         );
         let recognised: Vec<_> = result.recognised().map(|i| i.indicator.as_str()).collect();
         assert_eq!(recognised, ["iso37120-2014:2"]);
-        let warned: Vec<_> = result.warnings.iter().map(|w| w.reason.as_str()).collect();
+        let warned: Vec<_> = result
+            .warnings
+            .iter()
+            .map(|w| w.reason.to_string())
+            .collect();
         assert_eq!(
             warned,
             [

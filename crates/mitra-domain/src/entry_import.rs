@@ -9,6 +9,7 @@
 //! Every problem is reported, each as `line N, column C: reason` (for JSON, N is the element's position), and
 //! nothing is returned unless the whole file is good.
 
+use crate::Reason;
 use std::collections::{BTreeSet, HashMap};
 
 use crate::entry::{ContentLanguage, Details, Entry, EntryId, EntryText, SourceLink, TextOrigin};
@@ -69,7 +70,7 @@ pub struct ImportedEntry {
 /// a name only one city has, in any script — or says why it cannot.
 pub fn read_entries(
     bytes: &[u8],
-    city: &dyn Fn(&str) -> Result<CityId, String>,
+    city: &dyn Fn(&str) -> Result<CityId, Reason>,
 ) -> Result<Vec<ImportedEntry>, ImportErrors> {
     let text = import_text(bytes)?;
     let mut errors = ImportErrors::default();
@@ -84,7 +85,7 @@ pub fn read_entries(
             errors.push(ImportError {
                 line: imported.line,
                 column: e.field,
-                reason: e.reason.to_string(),
+                reason: e.reason,
             });
         }
         for (i, id) in imported.entry.cities.iter().enumerate() {
@@ -100,12 +101,12 @@ pub fn read_entries(
             errors.push(ImportError {
                 line: imported.line,
                 column: "id".into(),
-                reason: format!("{} is already the entry of line {first}", imported.entry.id),
+                reason: Reason::already_line(&imported.entry.id, first),
             });
         }
     }
     if entries.is_empty() && errors.is_empty() {
-        return Err(file_error("file", "holds no entry"));
+        return Err(file_error("file", Reason::no_rows()));
     }
     if errors.is_empty() {
         Ok(entries)
@@ -116,11 +117,11 @@ pub fn read_entries(
 
 fn json(
     text: &str,
-    city: &dyn Fn(&str) -> Result<CityId, String>,
+    city: &dyn Fn(&str) -> Result<CityId, Reason>,
     errors: &mut ImportErrors,
 ) -> Result<Vec<ImportedEntry>, ImportErrors> {
-    let values: Vec<serde_json::Value> = serde_json::from_str(text)
-        .map_err(|e| file_error("file", format!("is not a JSON array of entries: {e}")))?;
+    let values: Vec<serde_json::Value> =
+        serde_json::from_str(text).map_err(|e| file_error("file", Reason::not_json_rows(e)))?;
     let mut entries = Vec::with_capacity(values.len());
     for (i, mut value) in values.into_iter().enumerate() {
         let line = i as u64 + 1;
@@ -144,7 +145,7 @@ fn json(
             Err(e) => errors.push(ImportError {
                 line,
                 column: "entry".into(),
-                reason: e.to_string(),
+                reason: Reason::unreadable(e),
             }),
         }
     }
@@ -168,17 +169,14 @@ impl Row<'_> {
 
 fn csv(
     text: &str,
-    city: &dyn Fn(&str) -> Result<CityId, String>,
+    city: &dyn Fn(&str) -> Result<CityId, Reason>,
     errors: &mut ImportErrors,
 ) -> Result<Vec<ImportedEntry>, ImportErrors> {
     let (mut reader, headers) = open_csv(text, &REQUIRED)?;
     if let Some(unknown) = headers.iter().find(|h| !CSV_COLUMNS.contains(&h.as_str())) {
         return Err(file_error(
             "header",
-            format!(
-                "unknown column '{unknown}' (known: {})",
-                CSV_COLUMNS.join(", ")
-            ),
+            Reason::not_a_column(crate::ids::clip(unknown), CSV_COLUMNS.join(", ")),
         ));
     }
     let mut entries: Vec<ImportedEntry> = Vec::new();
@@ -193,7 +191,7 @@ fn csv(
                 errors.push(ImportError {
                     line,
                     column: "row".into(),
-                    reason: e.to_string(),
+                    reason: Reason::unreadable(e),
                 });
                 continue;
             }
@@ -206,7 +204,7 @@ fn csv(
             .collect();
         let row = Row { fields };
         let before = errors.len();
-        let mut fail = |column: &str, reason: String| {
+        let mut fail = |column: &str, reason: Reason| {
             errors.push(ImportError {
                 line,
                 column: column.into(),
@@ -216,7 +214,7 @@ fn csv(
         let id = match EntryId::parse(row.get("id")) {
             Ok(id) => id,
             Err(e) => {
-                fail("id", e.reason.to_string());
+                fail("id", e.reason);
                 continue;
             }
         };
@@ -224,13 +222,7 @@ fn csv(
         let source = source_of(&row, &mut fail);
         if let Some(&at) = by_id.get(id.as_str()) {
             if let Some(column) = HEADER_COLUMNS.iter().find(|c| !row.get(c).is_empty()) {
-                fail(
-                    column,
-                    format!(
-                        "give it on the first row of {id} (line {}) only",
-                        entries[at].line
-                    ),
-                );
+                fail(column, Reason::first_row_only(&id, entries[at].line));
             }
             if errors.len() == before {
                 let entry = &mut entries[at].entry;
@@ -252,14 +244,14 @@ fn csv(
     Ok(entries)
 }
 
-fn text_of(row: &Row<'_>, fail: &mut impl FnMut(&str, String)) -> Option<EntryText> {
+fn text_of(row: &Row<'_>, fail: &mut impl FnMut(&str, Reason)) -> Option<EntryText> {
     let lang = ContentLanguage::parse(row.get("lang"))
-        .map_err(|e| fail("lang", e.reason.to_string()))
+        .map_err(|e| fail("lang", e.reason))
         .ok();
     let origin = match row.get("origin") {
         "" => Some(TextOrigin::Original),
         raw => TextOrigin::parse(raw)
-            .map_err(|e| fail("origin", e.reason.to_string()))
+            .map_err(|e| fail("origin", e.reason))
             .ok(),
     };
     Some(EntryText {
@@ -271,7 +263,7 @@ fn text_of(row: &Row<'_>, fail: &mut impl FnMut(&str, String)) -> Option<EntryTe
     })
 }
 
-fn source_of(row: &Row<'_>, fail: &mut impl FnMut(&str, String)) -> Option<SourceLink> {
+fn source_of(row: &Row<'_>, fail: &mut impl FnMut(&str, Reason)) -> Option<SourceLink> {
     let (title, url, retrieved) = (
         row.get("source_title"),
         row.get("source_url"),
@@ -285,7 +277,7 @@ fn source_of(row: &Row<'_>, fail: &mut impl FnMut(&str, String)) -> Option<Sourc
             } else {
                 "source_url"
             };
-            fail("source_title", format!("is required with {column}"));
+            fail("source_title", Reason::required_with(column));
             None
         }
         _ => Some(SourceLink {
@@ -299,16 +291,16 @@ fn source_of(row: &Row<'_>, fail: &mut impl FnMut(&str, String)) -> Option<Sourc
 fn header_of(
     row: &Row<'_>,
     id: EntryId,
-    city: &dyn Fn(&str) -> Result<CityId, String>,
-    fail: &mut impl FnMut(&str, String),
+    city: &dyn Fn(&str) -> Result<CityId, Reason>,
+    fail: &mut impl FnMut(&str, Reason),
 ) -> Option<Entry> {
     let kind = match row.get("kind") {
         "" => {
-            fail("kind", "is required on an entry's first row".into());
+            fail("kind", Reason::kind_first_row());
             return None;
         }
         raw => crate::entry::EntryKind::parse(raw)
-            .map_err(|e| fail("kind", e.reason.to_string()))
+            .map_err(|e| fail("kind", e.reason))
             .ok()?,
     };
     let mut details = match row.get("details") {
@@ -316,10 +308,7 @@ fn header_of(
         raw => match serde_json::from_str::<serde_json::Value>(raw) {
             Ok(value @ serde_json::Value::Object(_)) => value,
             _ => {
-                fail(
-                    "details",
-                    "must be a JSON object of the kind's fields".into(),
-                );
+                fail("details", Reason::not_a_json_object());
                 return None;
             }
         },
@@ -328,7 +317,7 @@ fn header_of(
         map.insert("kind".into(), serde_json::Value::String(kind.tag().into()));
     }
     let details: Option<Details> = serde_json::from_value(details)
-        .map_err(|e| fail("details", e.to_string()))
+        .map_err(|e| fail("details", Reason::unreadable(e)))
         .ok();
     let cities: Vec<CityId> = list(row.get("cities"))
         .filter_map(|c| city(c).map_err(|reason| fail("cities", reason)).ok())
@@ -336,29 +325,29 @@ fn header_of(
     let challenges = list(row.get("challenges"))
         .filter_map(|c| {
             crate::entry::Challenge::parse(c)
-                .map_err(|e| fail("challenges", e.reason.to_string()))
+                .map_err(|e| fail("challenges", e.reason))
                 .ok()
         })
         .collect();
     let sdgs: BTreeSet<u8> = list(row.get("sdgs"))
         .filter_map(|g| {
             g.parse::<u8>()
-                .map_err(|_| fail("sdgs", format!("'{g}' is not a goal number")))
+                .map_err(|_| fail("sdgs", Reason::not_an_sdg(crate::ids::clip(g))))
                 .ok()
         })
         .collect();
     let indicators = list(row.get("indicators"))
         .filter_map(|i| {
             IndicatorId::parse(i)
-                .map_err(|e| fail("indicators", e.reason.to_string()))
+                .map_err(|e| fail("indicators", e.reason))
                 .ok()
         })
         .collect();
-    let year = |column: &str, fail: &mut dyn FnMut(&str, String)| match row.get(column) {
+    let year = |column: &str, fail: &mut dyn FnMut(&str, Reason)| match row.get(column) {
         "" => None,
         raw => raw
             .parse::<i32>()
-            .map_err(|_| fail(column, format!("'{raw}' is not a year")))
+            .map_err(|_| fail(column, Reason::not_a_year(crate::ids::clip(raw))))
             .ok(),
     };
     let (year_from, year_to) = (year("year_from", fail), year("year_to", fail));
@@ -366,7 +355,7 @@ fn header_of(
         "" | "false" | "no" | "0" => false,
         "true" | "yes" | "1" => true,
         other => {
-            fail("example", format!("'{other}' is not true or false"));
+            fail("example", Reason::not_a_boolean(crate::ids::clip(other)));
             false
         }
     };
@@ -393,18 +382,18 @@ mod tests {
     use super::*;
 
     /// Cities as a store would resolve them: `bangkok` by id or by its Thai or Chinese name; `atlantis` unknown.
-    fn city(raw: &str) -> Result<CityId, String> {
+    fn city(raw: &str) -> Result<CityId, Reason> {
         match raw {
-            "atlantis" => Err("'atlantis' is not a city id, or a city name Mitra knows".into()),
+            "atlantis" => Err(Reason::unknown_city_name("atlantis")),
             "กรุงเทพมหานคร" | "曼谷" => {
                 Ok(CityId::parse("bangkok").expect("id"))
             }
-            other => CityId::parse(other).map_err(|e| e.reason.to_string()),
+            other => CityId::parse(other).map_err(|e| e.reason),
         }
     }
 
-    fn any_city(raw: &str) -> Result<CityId, String> {
-        CityId::parse(raw).map_err(|e| e.reason.to_string())
+    fn any_city(raw: &str) -> Result<CityId, Reason> {
+        CityId::parse(raw).map_err(|e| e.reason)
     }
 
     fn errors(text: &str) -> Vec<String> {
@@ -534,14 +523,15 @@ mod tests {
 
     #[test]
     fn files_that_are_not_entries_say_so() {
-        assert_eq!(errors(""), ["file: is empty"]);
+        assert_eq!(errors(""), ["file: the file is empty"]);
         assert!(errors("id,title\nx,y\n")[0].contains("missing column(s): lang, summary"));
-        assert!(errors("id,lang,title,summary,colour\n")[0].contains("unknown column 'colour'"));
+        assert!(errors("id,lang,title,summary,colour\n")[0].contains("'colour' is not a column Mitra reads"));
         assert!(
             read_entries(b"\xff\xfe", &any_city)
                 .expect_err("not UTF-8")
                 .shown()[0]
                 .reason
+                .to_string()
                 .contains("not UTF-8")
         );
         assert_eq!(errors("[]"), ["file: holds no entry"]);

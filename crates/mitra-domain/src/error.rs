@@ -58,6 +58,15 @@ impl Reason {
     pub fn args(&self) -> &[(&'static str, String)] {
         &self.args
     }
+
+    /// The same reason with each value cut to `max` characters (values may quote what a file holds).
+    #[must_use]
+    pub fn shortened(mut self, max: usize) -> Self {
+        for (_, value) in &mut self.args {
+            *value = crate::text::shorten(value, max);
+        }
+        self
+    }
 }
 
 impl fmt::Display for Reason {
@@ -328,6 +337,70 @@ reasons! {
     currency_required() = "is required with an amount";
     /// An entry without an id whose title gives none.
     id_required() = "is required when the title gives no id; use lower-case letters, digits and -";
+
+    // Import files, row by row.
+    /// A file that is not UTF-8.
+    not_utf8(offset) = "is not UTF-8 (first bad byte at offset {offset}); save it as UTF-8 and try again";
+    /// A file or row the CSV or JSON reader could not read.
+    unreadable(error) = "cannot be read: {error}";
+    /// A header without a required column.
+    missing_columns(columns) = "missing column(s): {columns}";
+    /// A column (or JSON field) that is not read.
+    not_a_column(column, known) = "'{column}' is not a column Mitra reads (columns: {known})";
+    /// A JSON file of another shape.
+    not_json_rows(error) = "is not a JSON array of objects: {error}";
+    /// A JSON value of another shape.
+    not_a_json_object() = "must be a JSON object of the kind's fields";
+    /// A file without a row.
+    no_rows() = "holds no entry";
+    /// A JSON file of no element.
+    empty_array() = "is an empty array";
+    /// A template returned without a value.
+    template_unfilled() = "has no row with a year and a value; fill in the rows of the indicators you have values for";
+    /// An entry id another organisation publishes.
+    published_by_other(id) = "{id} is published by another organisation; choose another id";
+    /// Observations for a city the submitter does not edit.
+    not_your_city(city) = "you may not submit observations for '{city}': only editors of its approved city government organisation may";
+    /// A CSV file of a header alone.
+    no_data_rows() = "has a header but no rows";
+    /// A value that is not finite.
+    not_finite() = "is not a finite number";
+    /// A percentage out of range.
+    not_a_percentage(value) = "{value} is not a percentage from 0 to 100";
+    /// A yes/no value other than 0 or 1.
+    not_yes_no(value) = "{value} is not 1 (yes) or 0 (no), which a yes/no indicator takes";
+    /// A negative amount, rate, count or duration.
+    negative_in(value, unit) = "{value} is negative, which a value in {unit} cannot be";
+    /// A unit Mitra does not know.
+    unknown_unit(value) = "'{value}' is not a unit Mitra knows";
+    /// A unit Mitra does not know, for an indicator with one.
+    unknown_unit_for(value, unit) = "'{value}' is not a unit Mitra knows; this indicator is measured in {unit}";
+    /// A unit that does not convert to the indicator's.
+    unit_mismatch(value, unit) = "'{value}' cannot be converted to the indicator's unit '{unit}'";
+    /// A city name several cities have.
+    ambiguous_city(value, count, ids) = "'{value}' names {count} cities ({ids}); use the city id";
+    /// A city neither id nor name.
+    unknown_city_name(value) = "'{value}' is not a city id, or a city name (English, Chinese or local) Mitra knows";
+    /// An indicator Mitra does not know, in an import.
+    unknown_indicator_id(value) = "'{value}' is not an indicator id Mitra knows (write <standard>:<code>, as iso37120-2014:8.1)";
+    /// A row that repeats an earlier one.
+    repeats_line(line) = "repeats line {line} (same city, indicator, year and source)";
+    /// An id given twice in one file.
+    already_line(value, line) = "{value} is already the entry of line {line}";
+    /// A value only an entry's first row takes.
+    first_row_only(id, line) = "give it on the first row of {id} (line {line}) only";
+    /// A value another one needs.
+    required_with(other) = "is required with {other}";
+    /// A kind missing on an entry's first row.
+    kind_first_row() = "is required on an entry's first row";
+
+    // Conformity assessment.
+    /// Data older than the scheme accepts.
+    old_data(year, age, max) = "the data is for {year}, {age} years ago; the scheme flags data older than {max} years";
+    /// A value without its source.
+    no_source() = "no source is named";
+    /// A value far from its peers'.
+    outlier(value, peers, year) = "{value} lies far outside the values of {peers} peer cities for {year}";
 
     // Analytics.
     /// Values that do not make a table.

@@ -17,11 +17,11 @@ use crate::{CityId, IndicatorId, ValidationError};
 pub use crate::unit::{Unit, UnitKind};
 
 /// Checks that `value` is plausible in `unit` (see [`Unit::check`]); without a unit, only that it is a finite number.
-pub fn check_range(value: f64, unit: Option<Unit>) -> Result<(), String> {
+pub fn check_range(value: f64, unit: Option<Unit>) -> Result<(), Reason> {
     match unit {
         Some(unit) => unit.check(value),
         None if value.is_finite() => Ok(()),
-        None => Err("is not a finite number".into()),
+        None => Err(Reason::not_finite()),
     }
 }
 
@@ -57,7 +57,7 @@ pub struct ImportError {
     /// The column.
     pub column: String,
     /// What is wrong.
-    pub reason: String,
+    pub reason: Reason,
 }
 
 impl fmt::Display for ImportError {
@@ -112,7 +112,7 @@ impl ImportErrors {
             self.shown.pop();
         }
         error.column = crate::text::shorten(&error.column, Self::MAX_TEXT);
-        error.reason = crate::text::shorten(&error.reason, Self::MAX_TEXT);
+        error.reason = error.reason.shortened(Self::MAX_TEXT);
         let at = self.shown.partition_point(|e| e.line <= error.line);
         self.shown.insert(at, error);
     }
@@ -291,7 +291,7 @@ pub struct Fitted {
 }
 
 /// A unit problem: the column at fault (`unit` or `value`) and the reason.
-pub type UnitProblem = (&'static str, String);
+pub type UnitProblem = (&'static str, Reason);
 
 /// How values submitted in one unit are fitted to an indicator's declared unit: the factor, the unit stored, the
 /// range rules that apply, and the submitted unit to keep when a conversion happens. It depends on the two units
@@ -312,7 +312,7 @@ impl UnitPlan {
     pub fn new(
         given: Option<&str>,
         declared: Option<&str>,
-    ) -> Result<Self, (&'static str, String)> {
+    ) -> Result<Self, (&'static str, Reason)> {
         let given = given.map(str::trim).filter(|g| !g.is_empty());
         let declared_raw = declared.map(str::trim).filter(|d| !d.is_empty());
         let declared = declared_raw.map(|d| Unit::parse(d).ok_or(d));
@@ -341,16 +341,13 @@ impl UnitPlan {
             });
         };
         let Some(given_unit) = Unit::parse(given) else {
-            let expected = match &declared {
-                Some(Ok(unit)) => format!("; this indicator is measured in {unit}"),
-                _ => String::new(),
-            };
+            let given = crate::text::shorten(given, 40);
             return Err((
                 "unit",
-                format!(
-                    "'{}' is not a unit Mitra knows{expected}",
-                    crate::text::shorten(given, 40)
-                ),
+                match &declared {
+                    Some(Ok(unit)) => Reason::unknown_unit_for(given, unit),
+                    _ => Reason::unknown_unit(given),
+                },
             ));
         };
         match declared {
@@ -361,15 +358,9 @@ impl UnitPlan {
                     unit,
                     (given_unit != unit).then_some(given_unit),
                 )),
-                None => Err((
-                    "unit",
-                    format!("'{given_unit}' cannot be converted to the indicator's unit '{unit}'"),
-                )),
+                None => Err(("unit", Reason::unit_mismatch(given_unit, unit))),
             },
-            Some(Err(raw)) => Err((
-                "unit",
-                format!("'{given_unit}' cannot be converted to the indicator's unit '{raw}'"),
-            )),
+            Some(Err(raw)) => Err(("unit", Reason::unit_mismatch(given_unit, raw))),
         }
     }
 
@@ -385,14 +376,14 @@ impl UnitPlan {
 
     /// One value in the stored unit, checked against its range; the error is a range problem with the `value`
     /// column.
-    pub fn convert(&self, value: f64) -> Result<f64, (&'static str, String)> {
+    pub fn convert(&self, value: f64) -> Result<f64, (&'static str, Reason)> {
         let fitted = value * self.factor;
         check_range(fitted, self.range).map_err(|reason| ("value", reason))?;
         Ok(fitted)
     }
 
     /// Fits one value; the error is a range problem with the `value` column.
-    pub fn fit(&self, value: f64) -> Result<Fitted, (&'static str, String)> {
+    pub fn fit(&self, value: f64) -> Result<Fitted, (&'static str, Reason)> {
         let fitted = value * self.factor;
         check_range(fitted, self.range).map_err(|reason| ("value", reason))?;
         Ok(Fitted {
@@ -412,7 +403,7 @@ pub fn fit_unit(
     value: f64,
     given: Option<&str>,
     declared: Option<&str>,
-) -> Result<Fitted, (&'static str, String)> {
+) -> Result<Fitted, (&'static str, Reason)> {
     UnitPlan::new(given, declared)?.fit(value)
 }
 
@@ -446,11 +437,11 @@ impl Catalogue {
     }
 
     /// The city `raw` names: its id, or a name only one city has (in any script); otherwise why not.
-    pub fn resolve_city(&self, raw: &str) -> Result<CityId, String> {
+    pub fn resolve_city(&self, raw: &str) -> Result<CityId, Reason> {
         self.city(raw)
     }
 
-    fn city(&self, raw: &str) -> Result<CityId, String> {
+    fn city(&self, raw: &str) -> Result<CityId, Reason> {
         if let Ok(id) = CityId::parse(raw)
             && self.cities.contains(&id)
         {
@@ -464,24 +455,18 @@ impl Catalogue {
             Some([one]) => Ok(one.clone()),
             Some(many) if many.len() > 1 => {
                 let ids: Vec<&str> = many.iter().map(CityId::as_str).collect();
-                Err(format!(
-                    "'{raw}' names {} cities ({}); use the city id",
+                Err(Reason::ambiguous_city(
+                    crate::ids::clip(raw),
                     many.len(),
-                    ids.join(", ")
+                    ids.join(", "),
                 ))
             }
-            _ => Err(format!(
-                "'{raw}' is not a city id, or a city name (English, Chinese or local) Mitra knows"
-            )),
+            _ => Err(Reason::unknown_city_name(crate::ids::clip(raw))),
         }
     }
 
-    fn indicator(&self, raw: &str) -> Result<(IndicatorId, Option<&str>), String> {
-        let unknown = || {
-            format!(
-                "'{raw}' is not an indicator id Mitra knows (write <standard>:<code>, as iso37120-2014:8.1)"
-            )
-        };
+    fn indicator(&self, raw: &str) -> Result<(IndicatorId, Option<&str>), Reason> {
+        let unknown = || Reason::unknown_indicator_id(crate::ids::clip(raw));
         let id = IndicatorId::parse(raw.trim()).map_err(|_| unknown())?;
         let unit = self.indicators.get(&id).ok_or_else(unknown)?;
         Ok((id, unit.as_deref()))
@@ -515,8 +500,8 @@ pub struct Resolver<'a> {
     // Each row's key, by the batch's numbers, with its line.
     seen: HashMap<(u32, u32, i32, u32), u64, foldhash::fast::RandomState>,
     // Files repeat the same few cities, indicators and units on every row: each is worked out once.
-    cities: FastMap<String, Result<u32, String>>,
-    indicators: FastMap<String, Result<(u32, Option<String>), String>>,
+    cities: FastMap<String, Result<u32, Reason>>,
+    indicators: FastMap<String, Result<(u32, Option<String>), Reason>>,
     plans: HashMap<(u32, Option<u32>), NumberedPlan, foldhash::fast::RandomState>,
     // The line of each batch city's first row.
     first_lines: Vec<u64>,
@@ -525,7 +510,7 @@ pub struct Resolver<'a> {
 impl Resolver<'_> {
     /// Adds a row to the batch if it resolves; each problem is added to `errors`.
     pub fn resolve(&mut self, row: &ImportRow<'_>, errors: &mut ImportErrors) {
-        let mut fail = |column: &str, reason: String| {
+        let mut fail = |column: &str, reason: Reason| {
             errors.push(ImportError {
                 line: row.line,
                 column: column.into(),
@@ -590,13 +575,7 @@ impl Resolver<'_> {
         let source = self.batch.text(row.source.unwrap_or_default());
         match self.seen.entry((city, indicator, row.year, source)) {
             std::collections::hash_map::Entry::Occupied(first) => {
-                fail(
-                    "year",
-                    format!(
-                        "repeats line {} (same city, indicator, year and source)",
-                        first.get()
-                    ),
-                );
+                fail("year", Reason::repeats_line(first.get()));
                 return;
             }
             std::collections::hash_map::Entry::Vacant(slot) => {
@@ -637,28 +616,21 @@ const OPTIONAL: [&str; 3] = ["unit", "source", "note"];
 /// ignores: the indicator's title.
 const TEMPLATE: [&str; 1] = ["title"];
 
-pub(crate) fn file_error(column: &str, reason: impl Into<String>) -> ImportErrors {
+pub(crate) fn file_error(column: &str, reason: Reason) -> ImportErrors {
     ImportErrors::of([ImportError {
         line: 0,
         column: column.into(),
-        reason: reason.into(),
+        reason,
     }])
 }
 
 /// An import file's text: UTF-8 (or a clear refusal), without a byte-order mark, and not empty.
 pub(crate) fn import_text(bytes: &[u8]) -> Result<&str, ImportErrors> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        file_error(
-            "file",
-            format!(
-                "is not UTF-8 (first bad byte at offset {}); save it as UTF-8 and try again",
-                e.valid_up_to()
-            ),
-        )
-    })?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| file_error("file", Reason::not_utf8(e.valid_up_to())))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(file_error("file", "is empty"));
+        return Err(file_error("file", Reason::file_empty()));
     }
     Ok(text)
 }
@@ -684,7 +656,7 @@ pub(crate) fn open_csv<'a>(
         .from_reader(std::io::Cursor::new(normalised));
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
-        Err(e) => return Err(file_error("header", e.to_string())),
+        Err(e) => return Err(file_error("header", Reason::unreadable(e))),
     };
     let missing: Vec<&str> = required
         .iter()
@@ -694,7 +666,7 @@ pub(crate) fn open_csv<'a>(
     if !missing.is_empty() {
         return Err(file_error(
             "header",
-            format!("missing column(s): {}", missing.join(", ")),
+            Reason::missing_columns(missing.join(", ")),
         ));
     }
     Ok((reader, headers))
@@ -729,7 +701,7 @@ fn check_row<'r>(
     errors: &mut ImportErrors,
 ) -> Option<ImportRow<'r>> {
     let before = errors.len();
-    let mut fail = |column: &str, reason: String| {
+    let mut fail = |column: &str, reason: Reason| {
         errors.push(ImportError {
             line,
             column: column.into(),
@@ -742,33 +714,26 @@ fn check_row<'r>(
     };
     let city = text("city");
     if city.is_none() {
-        fail("city", "is empty".into());
+        fail("city", Reason::empty());
     }
     let indicator = text("indicator");
     if indicator.is_none() {
-        fail("indicator", "is empty".into());
+        fail("indicator", Reason::empty());
     }
     let year = match text("year").map(|y| y.parse::<i32>()) {
         None => {
-            fail("year", "is empty".into());
+            fail("year", Reason::empty());
             None
         }
         Some(Ok(y)) if YEARS.contains(&y) => Some(y),
         Some(Ok(y)) => {
-            fail(
-                "year",
-                format!(
-                    "{y} is not a plausible year ({}–{})",
-                    YEARS.start(),
-                    YEARS.end()
-                ),
-            );
+            fail("year", Reason::year_between(y, YEARS.start(), YEARS.end()));
             None
         }
         Some(Err(_)) => {
             fail(
                 "year",
-                format!("'{}' is not a year", text("year").unwrap_or_default()),
+                Reason::not_a_year(crate::ids::clip(text("year").unwrap_or_default())),
             );
             None
         }
@@ -777,7 +742,7 @@ fn check_row<'r>(
     let unit = unit_text.and_then(Unit::parse);
     let value = match text("value") {
         None => {
-            fail("value", "is empty".into());
+            fail("value", Reason::empty());
             None
         }
         // A decimal comma is accepted when there is no decimal point (semicolon-separated files often use one).
@@ -794,7 +759,7 @@ fn check_row<'r>(
                 }
             },
             Err(_) => {
-                fail("value", format!("'{raw}' is not a number"));
+                fail("value", Reason::not_a_number(crate::ids::clip(raw)));
                 None
             }
         },
@@ -821,7 +786,7 @@ pub struct ImportReader<'a> {
     source: Source<'a>,
     rows_read: u64,
     skipped: u64,
-    empty_message: &'static str,
+    empty: fn() -> Reason,
 }
 
 enum Source<'a> {
@@ -843,16 +808,16 @@ impl<'a> ImportReader<'a> {
     /// Opens a file, checking what applies to it as a whole.
     pub fn new(bytes: &'a [u8]) -> Result<Self, ImportErrors> {
         let text = import_text(bytes)?;
-        let (source, empty_message) = if text.trim_start().starts_with('[') {
-            (Self::json(text)?, "is an empty array")
+        let (source, empty): (_, fn() -> Reason) = if text.trim_start().starts_with('[') {
+            (Self::json(text)?, Reason::empty_array)
         } else {
-            (Self::csv(text)?, "has a header but no rows")
+            (Self::csv(text)?, Reason::no_data_rows)
         };
         Ok(Self {
             source,
             rows_read: 0,
             skipped: 0,
-            empty_message,
+            empty,
         })
     }
 
@@ -868,10 +833,9 @@ impl<'a> ImportReader<'a> {
             .map(|unknown| ImportError {
                 line: 1,
                 column: unknown.clone(),
-                reason: format!(
-                    "is not a column Mitra reads (columns: {}, {})",
-                    REQUIRED.join(", "),
-                    OPTIONAL.join(", ")
+                reason: Reason::not_a_column(
+                    crate::ids::clip(unknown),
+                    format!("{}, {}", REQUIRED.join(", "), OPTIONAL.join(", ")),
                 ),
             });
         Ok(Source::Csv {
@@ -883,16 +847,8 @@ impl<'a> ImportReader<'a> {
     }
 
     fn json(text: &str) -> Result<Source<'a>, ImportErrors> {
-        let elements: Vec<JsonRow> = serde_json::from_str(text).map_err(|e| {
-            file_error(
-                "file",
-                format!(
-                    "is not a JSON array of objects (line {}, column {}: {e})",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })?;
+        let elements: Vec<JsonRow> =
+            serde_json::from_str(text).map_err(|e| file_error("file", Reason::not_json_rows(e)))?;
         Ok(Source::Json {
             elements: elements.into_iter().enumerate(),
         })
@@ -926,7 +882,7 @@ impl<'a> ImportReader<'a> {
                             errors.push(ImportError {
                                 line: e.position().map_or(0, |p| p.line()),
                                 column: "row".into(),
-                                reason: e.to_string(),
+                                reason: Reason::unreadable(e),
                             });
                         }
                         Ok(true) => {
@@ -960,7 +916,10 @@ impl<'a> ImportReader<'a> {
                         errors.push(ImportError {
                             line,
                             column: unknown.clone(),
-                            reason: "is not a field Mitra reads".into(),
+                            reason: Reason::not_a_column(
+                                crate::ids::clip(unknown),
+                                format!("{}, {}", REQUIRED.join(", "), OPTIONAL.join(", ")),
+                            ),
                         });
                     }
                     let values: [Option<String>; 7] = COLUMNS.map(|column| {
@@ -1013,12 +972,9 @@ impl<'a> ImportReader<'a> {
         if !errors.is_empty() {
             Ok(())
         } else if self.rows_read == 0 {
-            Err(file_error("file", self.empty_message))
+            Err(file_error("file", (self.empty)()))
         } else if self.rows_read == self.skipped {
-            Err(file_error(
-                "file",
-                "has no row with a year and a value; fill in the rows of the indicators you have values for",
-            ))
+            Err(file_error("file", Reason::template_unfilled()))
         } else {
             Ok(())
         }
@@ -1098,6 +1054,7 @@ mod tests {
             UnitPlan::new(Some(given), Some(declared))
                 .expect_err("refused")
                 .1
+                .to_string()
         };
         assert_eq!(
             refused("furlongs", "years"),
@@ -1161,7 +1118,7 @@ mod tests {
         assert_eq!(errors.shown().len(), ImportErrors::SHOWN);
         assert_eq!(
             errors.shown()[0].to_string(),
-            "line 2, column city: is empty"
+            "line 2, column city: must not be empty"
         );
         assert_eq!(errors.shown()[99].line, 26, "25 rows of four problems each");
         assert_eq!(
@@ -1172,10 +1129,10 @@ mod tests {
 
     #[test]
     fn problems_are_kept_in_line_order_whatever_order_they_come_in_and_long_texts_are_cut() {
-        let problem = |line: u64, reason: &str| ImportError {
+        let problem = |line: u64, value: &str| ImportError {
             line,
             column: "value".into(),
-            reason: reason.into(),
+            reason: Reason::not_a_number(value),
         };
         let mut errors = ImportErrors::default();
         for line in (1..=150).rev() {
@@ -1193,7 +1150,7 @@ mod tests {
             errors
                 .shown()
                 .iter()
-                .all(|e| e.reason.chars().count() <= 201)
+                .all(|e| e.reason.args()[0].1.chars().count() <= 201)
         );
         assert_eq!(errors.more_rows(), 150 - 99);
     }
@@ -1206,7 +1163,7 @@ mod tests {
                     bangkok,iso37120-2014:5.2,Commercial properties,2019,,,,\n";
         let errors = parse_import(file.as_bytes()).expect_err("a half-filled row is still refused");
         let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        assert_eq!(shown, ["line 4, column value: is empty"]);
+        assert_eq!(shown, ["line 4, column value: must not be empty"]);
         let filled = file.replace("2019,,,,", "2019,33,,,");
         let rows = parse_import(filled.as_bytes()).expect("the blank row is skipped");
         let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
@@ -1239,8 +1196,8 @@ mod tests {
         assert_eq!(
             shown,
             [
-                "line 3, column city: is empty",
-                "line 4, column year: 19 is not a plausible year (1900–2100)",
+                "line 3, column city: must not be empty",
+                "line 4, column year: 19 is not a year between 1900 and 2100",
                 "line 5, column value: 140 is not a percentage from 0 to 100",
                 "line 6, column value: 'lots' is not a number",
             ]
@@ -1253,6 +1210,7 @@ mod tests {
         assert!(
             parse_import(latin1).expect_err("not UTF-8")[0]
                 .reason
+                .to_string()
                 .contains("not UTF-8")
         );
         let missing =
@@ -1287,7 +1245,7 @@ mod tests {
         let hectares = fit_unit(1500.0, Some("ha"), Some("km²")).expect("converts");
         assert_eq!(hectares.value, 15.0);
         assert_eq!(
-            fit_unit(3.0, Some("kg"), Some("%")),
+            fit_unit(3.0, Some("kg"), Some("%")).map_err(|(column, why)| (column, why.to_string())),
             Err((
                 "unit",
                 "'kg' cannot be converted to the indicator's unit '%'".to_owned()

@@ -505,21 +505,18 @@ impl Unit {
 
     /// Checks that `value` is one this unit allows: a finite number; a percentage from 0 to 100; 0 or 1 for yes/no;
     /// no negative amount, rate, count or duration.
-    pub fn check(self, value: f64) -> Result<(), String> {
+    pub fn check(self, value: f64) -> Result<(), crate::Reason> {
         if !value.is_finite() {
-            return Err("is not a finite number".into());
+            return Err(crate::Reason::not_finite());
         }
         match self.0.range {
             Range::Percent if !(0.0..=100.0).contains(&value) => {
-                Err(format!("{value} is not a percentage from 0 to 100"))
+                Err(crate::Reason::not_a_percentage(value))
             }
-            Range::YesNo if value != 0.0 && value != 1.0 => Err(format!(
-                "{value} is not 1 (yes) or 0 (no), which a yes/no indicator takes"
-            )),
-            Range::NonNegative if value < 0.0 => Err(format!(
-                "{value} is negative, which a value in {} cannot be",
-                self.0.symbol
-            )),
+            Range::YesNo if value != 0.0 && value != 1.0 => Err(crate::Reason::not_yes_no(value)),
+            Range::NonNegative if value < 0.0 => {
+                Err(crate::Reason::negative_in(value, self.0.symbol))
+            }
             _ => Ok(()),
         }
     }

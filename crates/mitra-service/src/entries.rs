@@ -489,10 +489,7 @@ impl Mitra {
                 .map(|item| mitra_domain::observation::ImportError {
                     line: item.line,
                     column: "id".into(),
-                    reason: format!(
-                        "{} is published by another organisation; choose another id",
-                        item.entry.id
-                    ),
+                    reason: Reason::published_by_other(&item.entry.id),
                 }),
         );
         if !taken.is_empty() {

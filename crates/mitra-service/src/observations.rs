@@ -365,11 +365,7 @@ impl Mitra {
                     refused.into_iter().map(|n| ImportError {
                         line: resolver.first_line(n as u32),
                         column: "city".into(),
-                        reason: format!(
-                            "you may not submit observations for '{}': only editors of its approved city \
-                             government organisation may",
-                            cities[n]
-                        ),
+                        reason: Reason::not_your_city(&cities[n]),
                     }),
                 )));
             }

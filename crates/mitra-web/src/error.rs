@@ -87,7 +87,7 @@ impl ApiError {
             .map(|e| RowProblem {
                 line: e.line,
                 column: e.column.clone(),
-                reason: e.reason.clone(),
+                reason: e.reason.to_string(),
             })
             .collect();
         self.problem.error_rows = Some(rows.rows());
@@ -445,7 +445,7 @@ mod tests {
         ImportErrors::of([ImportError {
             line: 2,
             column: "value".into(),
-            reason: "'many' is not a number".into(),
+            reason: Reason::not_a_number("many"),
         }])
     }
 

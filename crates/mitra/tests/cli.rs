@@ -181,7 +181,7 @@ fn import_observations_reports_every_bad_row_with_the_file_and_writes_all_or_not
         "{stderr}"
     );
     assert!(
-        stderr.contains(&format!("{path}: line 4, column value: is empty")),
+        stderr.contains(&format!("{path}: line 4, column value: must not be empty")),
         "{stderr}"
     );
 

@@ -89,8 +89,11 @@ pub struct ItemView {
 pub struct FindingView {
     /// Indicator id, or null for the data as a whole.
     pub indicator: Option<String>,
-    /// What is the matter.
+    /// What is the matter, in English.
     pub reason: String,
+    /// The same, for saying it in the reader's language.
+    #[serde(skip)]
+    pub why: mitra_domain::Reason,
 }
 
 impl AssessmentReport {
@@ -104,7 +107,8 @@ impl AssessmentReport {
         };
         let finding = |f: &assessment::Finding| FindingView {
             indicator: f.indicator.as_ref().map(ToString::to_string),
-            reason: f.reason.clone(),
+            reason: f.reason.to_string(),
+            why: f.reason.clone(),
         };
         AssessmentView {
             city: self.city.id.to_string(),

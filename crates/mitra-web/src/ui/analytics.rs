@@ -65,7 +65,8 @@ struct ItemRow {
 struct FindingRow {
     id: Option<String>,
     title: Option<Title>,
-    reason: String,
+    // What is the matter, and the language it is said in.
+    reason: (String, Language),
 }
 
 struct GapRow {
@@ -108,7 +109,7 @@ impl AssessmentPage {
         let finding = |f: &FindingView| FindingRow {
             id: f.indicator.clone(),
             title: f.indicator.as_deref().map(t),
-            reason: f.reason.clone(),
+            reason: crate::i18n::reason(lang, &f.why),
         };
         let items: Vec<ItemRow> = view
             .items

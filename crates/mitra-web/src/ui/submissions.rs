@@ -9,7 +9,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mitra_service::domain::observation::ImportErrors;
-use mitra_service::domain::{CityId, StandardId};
+use mitra_service::domain::{CityId, Language, StandardId};
 use mitra_service::{ImportPreview, Mitra, ServiceError, SingleObservation};
 use serde::Deserialize;
 
@@ -88,6 +88,8 @@ struct Problem {
     line: String,
     column: String,
     reason: String,
+    // The language the reason is said in.
+    lang: &'static str,
 }
 
 #[derive(Template)]
@@ -162,7 +164,7 @@ impl CheckPage {
     }
 
     fn with_problems(mut self, errors: &ImportErrors) -> Self {
-        self.problems = problems_of(errors);
+        self.problems = problems_of(errors, self.l.lang);
         self.more = (errors.more_rows() > 0).then(|| {
             self.l.ta(
                 "submit-more-problems",
@@ -177,18 +179,22 @@ impl CheckPage {
 }
 
 /// The problems of a file kept for showing (the first [`ImportErrors::SHOWN`]), in line order.
-fn problems_of(errors: &ImportErrors) -> Vec<Problem> {
+fn problems_of(errors: &ImportErrors, language: Language) -> Vec<Problem> {
     errors
         .shown()
         .iter()
-        .map(|e| Problem {
-            line: if e.line == 0 {
-                "—".into()
-            } else {
-                e.line.to_string()
-            },
-            column: e.column.clone(),
-            reason: e.reason.clone(),
+        .map(|e| {
+            let (reason, said_in) = crate::i18n::reason(language, &e.reason);
+            Problem {
+                line: if e.line == 0 {
+                    "—".into()
+                } else {
+                    e.line.to_string()
+                },
+                column: e.column.clone(),
+                reason,
+                lang: said_in.tag(),
+            }
         })
         .collect()
 }
@@ -352,11 +358,12 @@ pub async fn submit_value(
         Err(ServiceError::Import(errors) | ServiceError::ImportNotAllowed(errors)) => errors,
         Err(other) => return Err(other.into()),
     };
+    let problems = problems_of(&errors, l.lang);
     let page = ValuePage {
         l: l.titled("cities", "submit-value-title"),
         city: city.to_string(),
         form,
-        problems: problems_of(&errors),
+        problems,
     };
     Ok(render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }

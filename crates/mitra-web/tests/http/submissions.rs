@@ -246,6 +246,26 @@ async fn bad_files_get_a_clear_page_and_nothing_is_written() {
         page.contains("<td class=\"num\">2</td><td>value</td>"),
         "line and column"
     );
+    // The same problems, said in the reader's language.
+    let (content_type, body) = multipart(
+        editor.csrf.as_deref().unwrap_or(""),
+        "many.csv",
+        file.as_bytes(),
+    );
+    let thai = app
+        .client
+        .post(app.url("/cities/bangkok/observations/check?lang=th"))
+        .header("content-type", content_type)
+        .header("cookie", editor.cookie.clone().unwrap_or_default())
+        .body(body)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(thai.status().as_u16(), 422);
+    let thai = thai.text().await.expect("page");
+    assert_eq!(thai.matches("<td lang=\"th\">").count(), 100, "{thai}");
+    assert!(!thai.contains("is not a percentage"));
+    assert!(thai.contains("101"), "the value is named");
 
     // A row for a city the editor does not edit.
     let hanoi = "city,indicator,year,value,unit\nhanoi,iso37120-2014:5.1,2019,1,%\n";
