@@ -225,7 +225,8 @@ pub fn parse_country_names(file: &str, text: &str) -> Result<CountryNames, RowEr
 
 /// The cities' names in the interface languages, each with its source and licence (`cities/city_names.csv`:
 /// `city_id, lang, name, source, licence`, built by `data/tools/build_city_names.py` from Natural Earth and
-/// GeoNames).
+/// GeoNames, and completed for Chinese cities by `data/tools/build_city_names_cn_divisions.py` from China's GB/T 2260
+/// division names).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CityNames {
     names: std::collections::BTreeMap<(CityId, crate::Language), CityName>,
