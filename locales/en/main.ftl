@@ -320,6 +320,10 @@ error-forbidden-text = Your account may not do this.
 login-error-invalid = The e-mail address or password is not right, or there were too many attempts. Wait a few minutes and try again.
 login-error-unverified = Confirm your e-mail address first: follow the link we sent you.
 link-invalid = This link is not valid any more. Ask for a new one.
+error-disk-full = The server's disk is full, so nothing was saved. Please tell the operator.
+invitation-wrong-account = This invitation was sent to another e-mail address. Sign in with that address to accept it.
+import-refused = Rows with problems: { $count }. Nothing was imported.
+import-not-allowed = The file has rows for cities you may not edit. Nothing was imported.
 form-invalid-field = This field needs attention
 org-invite-role = Role in the organisation
 

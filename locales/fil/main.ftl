@@ -320,6 +320,10 @@ error-forbidden-text = Hindi ito maaaring gawin ng iyong account.
 login-error-invalid = Mali ang e-mail address o password, o masyadong marami ang pagtatangka. Maghintay ng ilang minuto at subukang muli.
 login-error-unverified = Kumpirmahin muna ang iyong e-mail address: sundan ang link na ipinadala namin sa iyo.
 link-invalid = Hindi na balido ang link na ito. Humingi ng bago.
+error-disk-full = Puno na ang disk ng server kaya walang na-save. Pakisabihan ang operator.
+invitation-wrong-account = Ipinadala ang imbitasyong ito sa ibang e-mail address. Mag-sign in gamit ang address na iyon para tanggapin ito.
+import-refused = Mga hanay na may problema: { $count }. Walang na-import.
+import-not-allowed = May mga hanay ang file para sa mga lungsod na hindi mo maaaring i-edit. Walang na-import.
 form-invalid-field = Kailangang ayusin ang field na ito
 org-invite-role = Tungkulin sa organisasyon
 

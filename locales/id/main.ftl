@@ -318,6 +318,10 @@ error-forbidden-text = Akun Anda tidak diizinkan melakukan tindakan ini.
 login-error-invalid = Alamat surel atau kata sandi tidak benar, atau terlalu banyak percobaan. Tunggu beberapa menit, lalu coba lagi.
 login-error-unverified = Konfirmasikan alamat surel Anda terlebih dahulu: buka tautan yang kami kirimkan.
 link-invalid = Tautan ini sudah tidak berlaku. Mintalah tautan baru.
+error-disk-full = Disk server penuh sehingga tidak ada yang disimpan. Harap beri tahu operator.
+invitation-wrong-account = Undangan ini dikirim ke alamat email lain. Masuklah dengan alamat tersebut untuk menerimanya.
+import-refused = Baris bermasalah: { $count }. Tidak ada yang diimpor.
+import-not-allowed = Berkas ini memuat baris untuk kota yang tidak boleh Anda sunting. Tidak ada yang diimpor.
 form-invalid-field = Isian ini perlu diperiksa
 org-invite-role = Peran dalam organisasi
 

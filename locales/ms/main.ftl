@@ -318,6 +318,10 @@ error-forbidden-text = Akaun anda tidak dibenarkan melakukan tindakan ini.
 login-error-invalid = Alamat e-mel atau kata laluan tidak betul, atau terlalu banyak percubaan telah dibuat. Tunggu beberapa minit dan cuba lagi.
 login-error-unverified = Sahkan alamat e-mel anda dahulu: ikuti pautan yang kami hantar kepada anda.
 link-invalid = Pautan ini tidak lagi sah. Minta pautan baharu.
+error-disk-full = Cakera pelayan penuh, jadi tiada apa-apa yang disimpan. Sila maklumkan kepada pengendali.
+invitation-wrong-account = Jemputan ini dihantar ke alamat e-mel lain. Log masuk dengan alamat itu untuk menerimanya.
+import-refused = Baris bermasalah: { $count }. Tiada apa-apa yang diimport.
+import-not-allowed = Fail ini mengandungi baris untuk bandar yang tidak boleh anda sunting. Tiada apa-apa yang diimport.
 form-invalid-field = Medan ini perlu diberi perhatian
 org-invite-role = Peranan dalam organisasi
 

@@ -318,6 +318,10 @@ error-forbidden-text = Tài khoản của bạn không có quyền thực hiện
 login-error-invalid = Địa chỉ e-mail hoặc mật khẩu không đúng, hoặc bạn đã thử quá nhiều lần. Vui lòng chờ vài phút rồi thử lại.
 login-error-unverified = Vui lòng xác nhận địa chỉ e-mail trước: hãy mở liên kết chúng tôi đã gửi cho bạn.
 link-invalid = Liên kết này không còn hiệu lực. Vui lòng yêu cầu liên kết mới.
+error-disk-full = Ổ đĩa của máy chủ đã đầy nên không có gì được lưu. Vui lòng báo cho đơn vị vận hành.
+invitation-wrong-account = Lời mời này được gửi đến một địa chỉ email khác. Hãy đăng nhập bằng địa chỉ đó để chấp nhận.
+import-refused = Số dòng có vấn đề: { $count }. Không có gì được nhập.
+import-not-allowed = Tệp có các dòng của những thành phố mà bạn không được phép chỉnh sửa. Không có gì được nhập.
 form-invalid-field = Trường này cần được kiểm tra lại
 org-invite-role = Vai trò trong tổ chức
 

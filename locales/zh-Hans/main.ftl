@@ -316,6 +316,10 @@ error-forbidden-text = 您的账户无权执行此操作。
 login-error-invalid = 电子邮箱或密码不正确，或尝试次数过多。请等待几分钟后再试。
 login-error-unverified = 请先确认您的电子邮箱：打开我们发给您的链接。
 link-invalid = 此链接已失效。请重新申请。
+error-disk-full = 服务器磁盘已满，因此未保存任何内容。请告知运维人员。
+invitation-wrong-account = 此邀请发送给了另一个电子邮件地址。请使用该地址登录后接受邀请。
+import-refused = 有问题的行：{ $count }。未导入任何内容。
+import-not-allowed = 文件中有您无权编辑的城市的行。未导入任何内容。
 form-invalid-field = 此项需要修改
 org-invite-role = 在机构中的角色
 

@@ -525,7 +525,10 @@ mod tests {
     fn files_that_are_not_entries_say_so() {
         assert_eq!(errors(""), ["file: the file is empty"]);
         assert!(errors("id,title\nx,y\n")[0].contains("missing column(s): lang, summary"));
-        assert!(errors("id,lang,title,summary,colour\n")[0].contains("'colour' is not a column Mitra reads"));
+        assert!(
+            errors("id,lang,title,summary,colour\n")[0]
+                .contains("'colour' is not a column Mitra reads")
+        );
         assert!(
             read_entries(b"\xff\xfe", &any_city)
                 .expect_err("not UTF-8")

@@ -265,7 +265,7 @@ where
             .await
             .map_err(|e| PageError {
                 status: e.status(),
-                refusal: None,
+                said: None,
                 detail: Some(e.body_text()),
             })?;
         check_csrf(&headers, expected.as_deref(), form.csrf_token())?;
@@ -281,7 +281,7 @@ pub fn check_csrf(
 ) -> Result<(), PageError> {
     let forbidden = |why: &str| PageError {
         status: StatusCode::FORBIDDEN,
-        refusal: None,
+        said: None,
         detail: Some(why.to_owned()),
     };
     if !same_origin(headers) {

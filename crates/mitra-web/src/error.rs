@@ -332,9 +332,17 @@ pub struct PageError {
     pub status: StatusCode,
     /// A message safe to show (validation messages; never internal details).
     pub detail: Option<String>,
-    /// A refusal of the domain, said in the reader's language in place of `detail`: the field it is about, if
-    /// any, and why.
-    pub refusal: Option<(Option<String>, Reason)>,
+    /// What to say in place of `detail`, in the reader's language.
+    pub said: Option<Said>,
+}
+
+/// What an error page says, looked up in the reader's language when the page is drawn.
+#[derive(Debug, Clone)]
+pub enum Said {
+    /// A refusal of the domain: the field it is about, if any, and why.
+    Refused(Option<String>, Reason),
+    /// An interface message, with its values.
+    Message(&'static str, Vec<(&'static str, String)>),
 }
 
 impl PageError {
@@ -348,7 +356,7 @@ impl PageError {
         Self {
             status,
             detail: None,
-            refusal: None,
+            said: None,
         }
     }
 
@@ -357,7 +365,16 @@ impl PageError {
         Self {
             status,
             detail: Some(detail),
-            refusal: None,
+            said: None,
+        }
+    }
+
+    /// A page with `status` that says the interface message `key` with `values`.
+    fn message(status: StatusCode, key: &'static str, values: Vec<(&'static str, String)>) -> Self {
+        Self {
+            status,
+            detail: None,
+            said: Some(Said::Message(key, values)),
         }
     }
 
@@ -366,7 +383,7 @@ impl PageError {
         Self {
             status,
             detail: None,
-            refusal: Some((field, reason)),
+            said: Some(Said::Refused(field, reason)),
         }
     }
 }
@@ -396,23 +413,42 @@ impl From<ServiceError> for PageError {
             ServiceError::Forbidden => Denied::Forbidden.into(),
             ServiceError::DiskFull => {
                 tracing::error!("page.disk_full");
-                Self::saying(StatusCode::SERVICE_UNAVAILABLE, error.to_string())
+                Self::message(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "error-disk-full",
+                    Vec::new(),
+                )
             }
             ServiceError::Busy => {
                 tracing::warn!("page.database_busy");
                 Self::status(StatusCode::SERVICE_UNAVAILABLE)
             }
             // A form's own page shows these beside the form; elsewhere they are a request the visitor can correct.
-            ServiceError::InvalidCredentials
-            | ServiceError::EmailNotVerified
-            | ServiceError::InvalidLink => Self::saying(StatusCode::BAD_REQUEST, error.to_string()),
-            ServiceError::WrongAccount | ServiceError::ImportNotAllowed(_) => {
-                Self::saying(StatusCode::FORBIDDEN, error.to_string())
+            ServiceError::InvalidCredentials => {
+                Self::message(StatusCode::BAD_REQUEST, "login-error-invalid", Vec::new())
+            }
+            ServiceError::EmailNotVerified => Self::message(
+                StatusCode::BAD_REQUEST,
+                "login-error-unverified",
+                Vec::new(),
+            ),
+            ServiceError::InvalidLink => {
+                Self::message(StatusCode::BAD_REQUEST, "link-invalid", Vec::new())
+            }
+            ServiceError::WrongAccount => Self::message(
+                StatusCode::FORBIDDEN,
+                "invitation-wrong-account",
+                Vec::new(),
+            ),
+            ServiceError::ImportNotAllowed(_) => {
+                Self::message(StatusCode::FORBIDDEN, "import-not-allowed", Vec::new())
             }
             ServiceError::Conflict(reason) => Self::refusing(StatusCode::CONFLICT, None, reason),
-            ServiceError::Import(_) => {
-                Self::saying(StatusCode::UNPROCESSABLE_ENTITY, error.to_string())
-            }
+            ServiceError::Import(ref rows) => Self::message(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "import-refused",
+                vec![("count", rows.rows().to_string())],
+            ),
             ServiceError::BadData(ref row) => {
                 tracing::warn!(error = %row, "page.bad_data");
                 Self::saying(StatusCode::UNPROCESSABLE_ENTITY, error.to_string())
@@ -523,9 +559,12 @@ mod tests {
         for (error, _, page) in every_variant() {
             let name = format!("{error:?}");
             let page_error = PageError::from(error);
-            let shown = page_error
-                .detail
-                .or_else(|| page_error.refusal.map(|(_, why)| why.to_string()));
+            let shown = page_error.detail.or_else(|| {
+                page_error.said.map(|said| match said {
+                    Said::Refused(_, why) => why.to_string(),
+                    Said::Message(key, _) => key.to_owned(),
+                })
+            });
             match page {
                 // These pages have their own translated text for when there is no detail.
                 401 | 403 | 404 | 503 => {}

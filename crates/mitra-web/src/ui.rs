@@ -34,7 +34,7 @@ use axum::response::{Html, IntoResponse, Response};
 use mitra_service::domain::Language;
 
 pub use self::layout::Layout;
-use crate::error::PageError;
+use crate::error::{PageError, Said};
 use crate::i18n::translate;
 
 /// Redirects (303) to `path` with a notice, after a form post.
@@ -74,16 +74,19 @@ struct ErrorPage {
 impl ErrorPage {
     /// The page for `error`, for a reader of `lang`; details are shown only where they are safe to show.
     fn build(lang: Language, error: &PageError) -> Self {
-        let detail = error.refusal.as_ref().map_or_else(
-            || error.detail.clone(),
-            |(field, reason)| {
+        let detail = match &error.said {
+            None => error.detail.clone(),
+            Some(Said::Refused(field, reason)) => {
                 let (why, _) = crate::i18n::reason(lang, reason);
                 Some(match field {
                     Some(field) => format!("{field}: {why}"),
                     None => why,
                 })
-            },
-        );
+            }
+            Some(Said::Message(key, values)) => {
+                Some(crate::i18n::translate_args(lang, key, values))
+            }
+        };
         let detail_or = |key: &str| detail.clone().unwrap_or_else(|| translate(lang, key));
         let (heading, text) = match error.status {
             StatusCode::NOT_FOUND => (

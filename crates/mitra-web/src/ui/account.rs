@@ -360,7 +360,7 @@ async fn account_page(
     let who = l.actor().signed_in().map_err(ServiceError::from)?;
     let account = l.account().cloned().ok_or(PageError {
         status: StatusCode::UNAUTHORIZED,
-        refusal: None,
+        said: None,
         detail: None,
     })?;
     let orgs = mitra.my_organisations(l.actor()).await?;
@@ -458,7 +458,7 @@ pub async fn show_invitation(
     if l.account().is_none() {
         return Err(PageError {
             status: StatusCode::UNAUTHORIZED,
-            refusal: None,
+            said: None,
             detail: None,
         });
     }

@@ -184,12 +184,12 @@ pub async fn read_file_form(
         .map_err(|e| match e {
             UploadError::TooLarge => crate::error::PageError {
                 status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                refusal: None,
+                said: None,
                 detail: Some(l.t("attachment-too-large")),
             },
             UploadError::Broken(status, text) => crate::error::PageError {
                 status,
-                refusal: None,
+                said: None,
                 detail: Some(text),
             },
         })?;

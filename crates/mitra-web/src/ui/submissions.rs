@@ -203,7 +203,7 @@ fn problems_of(errors: &ImportErrors, language: Language) -> Vec<Problem> {
 fn refused(l: &Layout, status: StatusCode, key: &str) -> PageError {
     PageError {
         status,
-        refusal: None,
+        said: None,
         detail: Some(l.ta(
             key,
             &[("max", (MAX_UPLOAD_BYTES / (1024 * 1024)).to_string())],
