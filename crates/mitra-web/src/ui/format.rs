@@ -15,13 +15,62 @@ pub fn number(value: f64, lang: Language) -> String {
     if !value.is_finite() {
         return value.to_string();
     }
-    let text = if value.fract() == 0.0 && value.abs() < 1e15 {
+    localized(&plain_decimal(value), lang)
+}
+
+/// An amount of money as the reader's language writes it, with the currency's symbol where CLDR gives one for that
+/// language and the currency's own number of decimals (ICU4X's currency formatter: `US$1,234,567.50` in Thai,
+/// `1.234.567,50 US$` in Vietnamese, `฿1,200.00` for baht in Thai, `THB 1,200.00` in English, `၅,၀၀၀ K` for kyat in
+/// Burmese). A code that is not three capital letters is written after the number as it is.
+pub fn money(value: f64, currency: &str, lang: Language) -> String {
+    use icu_decimal::DecimalFormatter;
+    use icu_experimental::dimension::currency::CurrencyType;
+    use icu_experimental::dimension::currency::formatter::CurrencyFormatter;
+    // A formatter is made for one language and one currency; those asked for are kept, per thread, as the other
+    // formatters are (a page shows a handful of currencies).
+    type Formatters = std::collections::HashMap<
+        (Language, CurrencyType),
+        Option<CurrencyFormatter<DecimalFormatter>>,
+    >;
+    thread_local! {
+        static FORMATTERS: std::cell::RefCell<Formatters> = std::cell::RefCell::default();
+    }
+    let plain = || format!("{} {currency}", number(value, lang));
+    let Some(code) = (currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase()))
+        .then(|| CurrencyType::try_from_str(currency).ok())
+        .flatten()
+    else {
+        return plain();
+    };
+    let Ok(decimal) = plain_decimal(value).parse::<icu_decimal::input::Decimal>() else {
+        return plain();
+    };
+    FORMATTERS.with(|formatters| {
+        let mut formatters = formatters.borrow_mut();
+        let formatter = formatters.entry((lang, code)).or_insert_with(|| {
+            // Tamil as Singapore and Malaysia write it, as `number` does.
+            let tag = if lang == Language::Ta {
+                "ta-SG"
+            } else {
+                lang.tag()
+            };
+            let locale: icu_locale_core::Locale = tag.parse().ok()?;
+            CurrencyFormatter::try_new_symbol((&locale).into(), code, Default::default()).ok()
+        });
+        formatter
+            .as_ref()
+            .map_or_else(plain, |f| f.format_fixed_decimal(&decimal).to_string())
+    })
+}
+
+/// `value` as a plain decimal (`-1234.5`): whole numbers without a fraction, others to three places at most.
+fn plain_decimal(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{value:.0}")
     } else {
         let text = format!("{value:.3}");
         text.trim_end_matches('0').trim_end_matches('.').to_owned()
-    };
-    localized(&text, lang)
+    }
 }
 
 /// One ICU4X formatter (or collator) per interface language, made from the language's locale, for one thread
@@ -421,6 +470,28 @@ mod tests {
         assert_eq!(group_digits(999, en), "999");
         assert_eq!(group_digits(1000, en), "1,000");
         assert_eq!(group_digits(10_539_000, en), "10,539,000");
+    }
+
+    #[test]
+    fn amounts_of_money_carry_the_symbol_and_pattern_of_the_readers_language() {
+        assert_eq!(money(1_234_567.5, "USD", Language::En), "$1,234,567.50");
+        assert_eq!(money(1_234_567.5, "USD", Language::Th), "US$1,234,567.50");
+        assert_eq!(money(1_200.0, "THB", Language::Th), "฿1,200.00");
+        assert_eq!(money(1_200.0, "THB", Language::En), "THB\u{a0}1,200.00");
+        assert_eq!(
+            money(1_234_567.5, "USD", Language::Vi),
+            "1.234.567,50\u{a0}US$"
+        );
+        assert_eq!(money(5_000.0, "CNY", Language::ZhHans), "¥5,000.00");
+        assert_eq!(money(5_000.0, "MMK", Language::My), "၅,၀၀၀\u{a0}K");
+        // Grouped in thousands in Tamil too, as `number` does.
+        assert_eq!(
+            money(1_234_567.0, "USD", Language::Ta),
+            "US$\u{a0}1,234,567.00"
+        );
+        // A code CLDR does not know keeps its code; one that is not a code is written after the number.
+        assert_eq!(money(10.0, "XYZ", Language::En), "XYZ\u{a0}10.00");
+        assert_eq!(money(10.0, "usd$", Language::En), "10 usd$");
     }
 
     #[test]

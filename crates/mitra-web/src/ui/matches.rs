@@ -139,7 +139,7 @@ fn score_text(score: f64, l: &Layout) -> String {
 }
 
 fn usd(v: f64, lang: mitra_service::domain::Language) -> String {
-    format!("USD {}", number(v.round(), lang))
+    crate::ui::format::money(v.round(), "USD", lang)
 }
 
 fn city_name(places: &Places, id: &CityId, l: &Layout) -> String {

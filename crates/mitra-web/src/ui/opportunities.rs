@@ -13,7 +13,7 @@ use mitra_service::domain::entry::{
 use mitra_service::domain::opportunity::{KINDS, OpportunityQuery, Sort};
 use mitra_service::{Mitra, Opportunity, OpportunityPage, Places, ServiceError};
 
-use super::format::{content_language, group_digits, query_string};
+use super::format::{content_language, query_string};
 use super::{Layout, render};
 use crate::error::PageError;
 
@@ -303,18 +303,13 @@ fn usd_field(v: f64) -> String {
 }
 
 fn money_text(m: &Money, lang: mitra_service::domain::Language) -> String {
-    format!("{} {}", m.currency, whole(m.amount, lang))
+    crate::ui::format::money(m.amount.round(), &m.currency, lang)
 }
 
-fn whole(v: f64, lang: mitra_service::domain::Language) -> String {
+/// A whole number of US dollars, as the reader's language writes an amount of them.
+fn dollars(v: f64, lang: mitra_service::domain::Language) -> String {
     if (0.0..1e18).contains(&v) {
-        #[expect(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            reason = "checked finite, not negative and in range"
-        )]
-        let n = v.round() as u64;
-        group_digits(n, lang)
+        crate::ui::format::money(v.round(), "USD", lang)
     } else {
         "—".to_owned()
     }
@@ -328,7 +323,7 @@ fn card(o: &Opportunity, places: &Places, l: &Layout) -> Card {
     let mut amount = None;
     let mut deadline_text = None;
     let mut readiness_text = None;
-    let usd = |v: Option<f64>| v.map(|v| whole(v, l.lang));
+    let usd = |v: Option<f64>| v.map(|v| dollars(v, l.lang));
     match &entry.details {
         Details::Project {
             stage,
@@ -401,7 +396,7 @@ fn card(o: &Opportunity, places: &Places, l: &Layout) -> Card {
             facts.push(l.ta("opportunities-funder", &[("name", funder.clone())]));
             let stated = match (amount_min, amount_max) {
                 (Some(a), Some(b)) => Some((
-                    format!("{} – {}", money_text(a, l.lang), whole(b.amount, l.lang)),
+                    format!("{} – {}", money_text(a, l.lang), money_text(b, l.lang)),
                     b.currency.clone(),
                 )),
                 (Some(a), None) => {
@@ -415,7 +410,7 @@ fn card(o: &Opportunity, places: &Places, l: &Layout) -> Card {
             amount = stated.map(|(text, currency)| {
                 let converted = match (o.listing.usd_min, o.listing.usd_max) {
                     (Some(a), Some(b)) if (a - b).abs() > f64::EPSILON => {
-                        Some(format!("{} – {}", whole(a, l.lang), whole(b, l.lang)))
+                        Some(format!("{} – {}", dollars(a, l.lang), dollars(b, l.lang)))
                     }
                     (a, b) => usd(b.or(a)),
                 };

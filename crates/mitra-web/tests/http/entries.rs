@@ -897,8 +897,8 @@ async fn a_practice_shows_its_evidence_and_a_project_its_readiness() {
         .await
         .expect("page");
     assert!(
-        page.contains("12,000,000 USD"),
-        "capital sought is shown, its digits grouped"
+        page.contains("$12,000,000.00"),
+        "capital sought is shown as an amount of dollars, its digits grouped"
     );
     assert!(
         page.contains("2/8: In the city&#39;s development plan; Costs estimated")

@@ -364,13 +364,9 @@ fn provenance(sources: &[SourceLink], l: &Layout) -> String {
     }
 }
 
-/// An amount in its currency: the number as the reader's language writes it, and the ISO 4217 code.
+/// An amount in its currency, as the reader's language writes it.
 fn money(m: &Money, lang: Language) -> String {
-    format!(
-        "{} {}",
-        crate::ui::format::number(m.amount, lang),
-        m.currency
-    )
+    crate::ui::format::money(m.amount, &m.currency, lang)
 }
 
 /// A local time in its own zone (the host's), and in the reader's: the account's time zone, or UTC for readers
