@@ -107,6 +107,13 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: NotificationsCommand,
     },
+    /// Print the completion script of a shell, e.g. `mitra completions bash > /etc/bash_completion.d/mitra`, or
+    /// `source <(mitra completions bash)`; for zsh, write it as `_mitra` into a folder of `$fpath`; for fish, into
+    /// `~/.config/fish/completions/mitra.fish`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Subcommand)]

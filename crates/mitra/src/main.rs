@@ -5,9 +5,9 @@ mod cli;
 mod commands;
 mod config;
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 
-use clap::Parser;
+use clap::{CommandFactory as _, Parser};
 
 use crate::cli::{Cli, Command};
 use crate::commands::serve::ServeOptions;
@@ -16,8 +16,10 @@ use crate::config::{Config, LogFormat, Overrides};
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("MITRA_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    // Colour codes only for a person at a terminal: not in a file, a pipe or a service's journal.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     match format {
         LogFormat::Json => builder.json().init(),
@@ -28,7 +30,12 @@ fn init_logging(format: LogFormat) {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    // The example configuration is printed before any configuration is read, so that a broken one does not stop it.
+    // Completion scripts and the example configuration are printed before any configuration is read, so that a
+    // broken one does not stop them.
+    if let Command::Completions { shell } = cli.command {
+        clap_complete::generate(shell, &mut Cli::command(), "mitra", &mut std::io::stdout());
+        return std::process::ExitCode::SUCCESS;
+    }
     if let Command::Config { command } = &cli.command {
         return match commands::config::run(command) {
             Ok(()) => std::process::ExitCode::SUCCESS,
@@ -56,6 +63,7 @@ async fn main() -> std::process::ExitCode {
         }
     };
     init_logging(config.log_format);
+    let log_format = config.log_format;
     let result = match cli.command {
         Command::Serve {
             demo,
@@ -72,6 +80,7 @@ async fn main() -> std::process::ExitCode {
         }
         Command::Migrate => commands::migrate::run(&config).await,
         Command::Config { command } => commands::config::run(&command),
+        Command::Completions { .. } => Ok(()),
         Command::User { command } => commands::user::run(&config, command).await,
         Command::Org { command } => commands::org::run(&config, command).await,
         Command::Import { command } => commands::import::run(&config, command).await,
@@ -92,8 +101,14 @@ async fn main() -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            tracing::error!(error = %format!("{error:#}"), "command.failed");
-            let _ = writeln!(std::io::stderr(), "error: {error:#}");
+            // Said once, as a line for the person who ran the command; a log in JSON gets it as an event instead,
+            // for the machine that reads the log.
+            match log_format {
+                LogFormat::Json => tracing::error!(error = %format!("{error:#}"), "command.failed"),
+                LogFormat::Text => {
+                    let _ = writeln!(std::io::stderr(), "error: {error:#}");
+                }
+            }
             std::process::ExitCode::FAILURE
         }
     }

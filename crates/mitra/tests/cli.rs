@@ -394,3 +394,68 @@ fn a_server_started_without_demo_disables_the_demo_accounts_it_finds() {
         "{said:?}"
     );
 }
+
+#[test]
+fn a_failed_command_says_its_error_once_and_logs_without_colour_codes_into_a_pipe() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("values.csv");
+    std::fs::write(
+        &file,
+        "city,indicator,year,value\natlantis,iso37120-2014:5.1,2019,1\n",
+    )
+    .expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_mitra"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["import", "observations"])
+        .arg(&file)
+        .env_remove("MITRA_DATABASE_URL")
+        .env("MITRA_LOG", "info")
+        .output()
+        .expect("run mitra");
+    assert!(!output.status.success());
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.lines().count() > 1,
+        "info lines are logged: {stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no colour codes into a pipe: {stderr:?}"
+    );
+    assert_eq!(
+        stderr.matches("nothing was imported").count(),
+        1,
+        "the error is said once: {stderr}"
+    );
+    assert!(stderr.contains("error: "), "{stderr}");
+}
+
+#[test]
+fn completions_are_printed_for_bash_zsh_and_fish_without_a_configuration() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (shell, marks) in [
+        ("bash", ["complete -F", "import"]),
+        ("zsh", ["#compdef mitra", "completions"]),
+        ("fish", ["complete -c mitra", "serve"]),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_mitra"))
+            .args(["completions", shell])
+            // A broken configuration does not stop the completions.
+            .env("MITRA_CONFIG", dir.path().join("missing.toml"))
+            .output()
+            .expect("run mitra");
+        assert!(output.status.success(), "{shell}: {}", text(&output.stderr));
+        let script = text(&output.stdout);
+        for mark in marks {
+            assert!(script.contains(mark), "{shell}: {mark}");
+        }
+    }
+    let unknown = mitra(dir.path(), &["completions", "cmd"], None);
+    assert!(!unknown.status.success());
+    assert!(
+        text(&unknown.stderr).contains("possible values"),
+        "{}",
+        text(&unknown.stderr)
+    );
+}
