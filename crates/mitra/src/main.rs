@@ -33,8 +33,17 @@ async fn main() -> std::process::ExitCode {
     // Completion scripts and the example configuration are printed before any configuration is read, so that a
     // broken one does not stop them.
     if let Command::Completions { shell } = cli.command {
-        clap_complete::generate(shell, &mut Cli::command(), "mitra", &mut std::io::stdout());
-        return std::process::ExitCode::SUCCESS;
+        // Written whole at the end: a reader that stops early (`| head`) ends the command, not a panic.
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut Cli::command(), "mitra", &mut script);
+        return match std::io::stdout().write_all(&script) {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::ExitCode::SUCCESS,
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "error: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        };
     }
     if let Command::Config { command } = &cli.command {
         return match commands::config::run(command) {

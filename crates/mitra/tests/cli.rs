@@ -451,6 +451,20 @@ fn completions_are_printed_for_bash_zsh_and_fish_without_a_configuration() {
             assert!(script.contains(mark), "{shell}: {mark}");
         }
     }
+    // A reader that goes away early does not make it panic.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mitra"))
+        .args(["completions", "zsh"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start mitra");
+    drop(child.stdout.take());
+    let closed = child.wait_with_output().expect("run mitra");
+    assert!(
+        !text(&closed.stderr).contains("panicked"),
+        "{}",
+        text(&closed.stderr)
+    );
     let unknown = mitra(dir.path(), &["completions", "cmd"], None);
     assert!(!unknown.status.success());
     assert!(
