@@ -134,6 +134,18 @@ pub(crate) struct SearchState {
 }
 
 impl SearchState {
+    /// The change-feed position the index reflects, how many entries it holds (when it is open) and how many bytes
+    /// its folder takes (when it is kept on disk).
+    pub(crate) fn state(&self) -> (i64, Option<u64>, Option<u64>) {
+        let documents = self
+            .fallback
+            .get()
+            .or_else(|| self.index.get())
+            .map(|index| index.len());
+        let bytes = self.dir.as_deref().map(folder_bytes);
+        (self.seen.load(Ordering::Relaxed), documents, bytes)
+    }
+
     pub(crate) fn in_dir(dir: PathBuf) -> Self {
         Self {
             dir: Some(dir),
@@ -903,6 +915,20 @@ impl Mitra {
         }
         Ok(index)
     }
+}
+
+/// The bytes of the files in `dir` and below (0 for a folder that cannot be read).
+fn folder_bytes(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .filter_map(Result::ok)
+            .map(|entry| match entry.metadata() {
+                Ok(meta) if meta.is_dir() => folder_bytes(&entry.path()),
+                Ok(meta) => meta.len(),
+                Err(_) => 0,
+            })
+            .sum()
+    })
 }
 
 /// Why the index could not be opened: the index itself, or the store it is built from.

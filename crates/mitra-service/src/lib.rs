@@ -18,6 +18,7 @@ mod listings;
 mod mail;
 mod matching;
 mod observations;
+mod operations;
 mod opportunities;
 mod orgs;
 mod partners;
@@ -69,6 +70,7 @@ pub use observations::{
     HELD_FOR, ImportPreview, ImportReport, ImportStage, ObservationPage, ObservationQuery,
     Progress, Recognition, SingleObservation, TemplateRow, UnitConversion,
 };
+pub use operations::Operations;
 pub use opportunities::{Opportunity, OpportunityPage};
 pub use orgs::{AdminOverview, OrgInput, OrgPermissions, OrganisationDetail};
 pub use partners::PartnerRecommendations;
@@ -133,6 +135,8 @@ pub struct Mitra {
     files: Option<Arc<std::path::PathBuf>>,
     /// Uploaded observation files waiting for their uploader's confirmation.
     held: Arc<observations::HeldUploads>,
+    /// The bearer token of `/metrics`.
+    metrics_token: Option<Arc<str>>,
 }
 
 impl Mitra {
@@ -157,6 +161,7 @@ impl Mitra {
             needs: Arc::default(),
             files: None,
             held: Arc::default(),
+            metrics_token: None,
         })
     }
 
@@ -164,6 +169,17 @@ impl Mitra {
     pub fn with_analytics(mut self, settings: analytics::AnalyticsSettings) -> Self {
         self.analytics = settings;
         self
+    }
+
+    /// Opens `/metrics` to requests that carry `token` as their bearer token.
+    pub fn with_metrics_token(mut self, token: Option<String>) -> Self {
+        self.metrics_token = token.map(Arc::from);
+        self
+    }
+
+    /// The bearer token `/metrics` asks for; `None` keeps it closed.
+    pub fn metrics_token(&self) -> Option<&str> {
+        self.metrics_token.as_deref()
     }
 
     /// Keeps the search index in `dir` (under the data directory) instead of in memory.

@@ -84,6 +84,13 @@ pub(crate) struct ListingState {
     turn: Mutex<()>,
 }
 
+impl ListingState {
+    /// The change-feed position the shelf reflects.
+    pub(crate) fn position(&self) -> i64 {
+        self.seen.load(Ordering::Relaxed)
+    }
+}
+
 /// The shipped exchange rates (`data/fx/fx_rates.csv`, European Central Bank reference rates).
 pub fn fx_rates() -> Result<&'static FxTable, ServiceError> {
     static RATES: OnceLock<Result<FxTable, String>> = OnceLock::new();

@@ -186,11 +186,28 @@ pub trait StandardStore {
     ) -> Result<(), StoreError>;
 }
 
+/// How many connections the pool holds, how many of them wait idle, and how many it may open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolState {
+    /// Connections open.
+    pub open: u32,
+    /// Open connections not in use.
+    pub idle: u32,
+    /// The most it opens.
+    pub max: u32,
+}
+
 /// The audit log, the change feed and the connection itself.
 #[async_trait]
 pub trait JournalStore {
     /// Whether the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The connection pool as it is now.
+    fn pool_state(&self) -> PoolState;
+
+    /// The newest position of the change feed (0 while it is empty).
+    async fn feed_head(&self) -> Result<i64, StoreError>;
 
     /// The newest audit entries first, at most `limit`.
     async fn list_audit_entries(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;

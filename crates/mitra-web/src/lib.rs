@@ -9,6 +9,7 @@ mod auth;
 mod error;
 mod files;
 mod i18n;
+mod metrics;
 mod ops;
 mod router;
 mod throttle;

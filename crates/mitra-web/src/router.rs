@@ -17,7 +17,7 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa_axum::router::UtoipaMethodRouter;
 use utoipa_axum::routes;
 
-use crate::{api, assets, auth, i18n, ops, throttle, ui};
+use crate::{api, assets, auth, i18n, metrics, ops, throttle, ui};
 
 /// Largest request body accepted; nothing in Mitra needs more yet.
 pub(crate) const BODY_LIMIT_BYTES: usize = 1024 * 1024;
@@ -379,6 +379,7 @@ pub fn route_table() -> Vec<RouteInfo> {
 /// Builds the application: pages, API, assets and probes, with their middleware.
 pub fn router(mitra: Mitra) -> Router {
     let throttle = throttle::Throttle::default();
+    let requests = std::sync::Arc::new(metrics::Requests::default());
     let pages = pages()
         .router
         .fallback(ui::not_found)
@@ -400,7 +401,13 @@ pub fn router(mitra: Mitra) -> Router {
         ))
         .route("/healthz", axum::routing::get(ops::healthz))
         .route("/readyz", axum::routing::get(ops::readyz))
+        .route("/metrics", axum::routing::get(metrics::metrics))
         .route("/assets/{*path}", axum::routing::get(assets::get_asset))
+        .layer(middleware::from_fn_with_state(
+            requests.clone(),
+            metrics::count,
+        ))
+        .layer(axum::Extension(requests))
         .layer(middleware::from_fn(ops::security_headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(TraceLayer::new_for_http())

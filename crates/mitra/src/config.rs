@@ -32,6 +32,7 @@ struct FileConfig {
     min_group_size: Option<usize>,
     provisional_coverage: Option<f64>,
     dormant_after_months: Option<u32>,
+    metrics_token: Option<String>,
 }
 
 /// The settings given on the command line or in the environment (clap reads both; flags win).
@@ -51,6 +52,8 @@ pub struct Overrides {
     pub smtp_url: Option<String>,
     /// `MITRA_MAIL_FROM`.
     pub mail_from: Option<String>,
+    /// `MITRA_METRICS_TOKEN`.
+    pub metrics_token: Option<String>,
 }
 
 /// Mitra's resolved configuration.
@@ -70,6 +73,8 @@ pub struct Config {
     pub analytics: mitra_service::AnalyticsSettings,
     /// Months without activity after which a signed or active partnership is marked dormant.
     pub dormant_after_months: u32,
+    /// The bearer token `/metrics` asks for; without one, `/metrics` is off.
+    pub metrics_token: Option<String>,
 }
 
 /// The default address: loopback only, so a first run is not exposed to the network.
@@ -89,7 +94,7 @@ impl Config {
                     })
                     .with_context(|| {
                         "the valid keys are database_url, data_dir, bind, log_format, public_url, smtp_url, \
-                         mail_from, min_group_size, provisional_coverage, dormant_after_months"
+                         mail_from, min_group_size, provisional_coverage, dormant_after_months, metrics_token"
                             .to_owned()
                     })?
             }
@@ -172,9 +177,23 @@ impl Config {
                  the file)"
             );
         }
+        let metrics_token = overrides
+            .metrics_token
+            .or(from_file.metrics_token)
+            .filter(|t| !t.is_empty());
+        if metrics_token
+            .as_ref()
+            .is_some_and(|t| t.chars().count() < 16 || !t.chars().all(|c| c.is_ascii_graphic()))
+        {
+            bail!(
+                "metrics_token: must be at least 16 printable ASCII characters without spaces (set by \
+                 MITRA_METRICS_TOKEN or `metrics_token` in the file)"
+            );
+        }
         Ok(Self {
             analytics,
             dormant_after_months,
+            metrics_token,
             mail,
             data_dir: overrides
                 .data_dir
@@ -225,6 +244,10 @@ impl fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("mail", &self.mail)
             .field("analytics", &self.analytics)
+            .field(
+                "metrics_token",
+                &self.metrics_token.as_ref().map(|_| "(set)"),
+            )
             .finish()
     }
 }
@@ -272,6 +295,10 @@ provisional_coverage = 0.5
 # A signed or active partnership with no activity logged for this many months is marked dormant, and both cities'
 # governments are told.
 dormant_after_months = 12
+
+# /metrics answers in the Prometheus text format to requests that carry `Authorization: Bearer <this token>`; without
+# a token it is off. At least 16 characters, e.g. from `openssl rand -hex 24`. Environment: MITRA_METRICS_TOKEN.
+# metrics_token = "…"
 "#;
 
 #[cfg(test)]
@@ -345,6 +372,31 @@ mod tests {
         assert!(
             err.to_string().starts_with("provisional_coverage:"),
             "{err}"
+        );
+        for weak in ["short", "a token with spaces in it"] {
+            let token = Overrides {
+                metrics_token: Some(weak.into()),
+                ..Default::default()
+            };
+            let err = Config::load(None, token).expect_err("a weak token");
+            assert!(err.to_string().starts_with("metrics_token:"), "{err}");
+        }
+        let file = write("metrics_token = \"from-the-file-0123456789\"\n");
+        let from_env = Overrides {
+            metrics_token: Some("from-the-environment-0123456789".into()),
+            ..Default::default()
+        };
+        let config = Config::load(Some(file.path()), from_env).expect("a token");
+        assert_eq!(
+            config.metrics_token.as_deref(),
+            Some("from-the-environment-0123456789"),
+            "the environment wins over the file"
+        );
+        assert_eq!(
+            Config::load(None, Overrides::default())
+                .expect("defaults")
+                .metrics_token,
+            None
         );
     }
 

@@ -63,6 +63,7 @@ async fn main() -> std::process::ExitCode {
         public_url: std::env::var("MITRA_PUBLIC_URL").ok(),
         smtp_url: std::env::var("MITRA_SMTP_URL").ok(),
         mail_from: std::env::var("MITRA_MAIL_FROM").ok(),
+        metrics_token: std::env::var("MITRA_METRICS_TOKEN").ok(),
     };
     let config = match Config::load(cli.config.as_deref(), overrides) {
         Ok(config) => config,

@@ -190,6 +190,22 @@ impl JournalStore for DbStore {
         Ok(())
     }
 
+    fn pool_state(&self) -> crate::PoolState {
+        let idle = u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX);
+        crate::PoolState {
+            open: self.pool.size(),
+            idle,
+            max: self.pool.options().get_max_connections(),
+        }
+    }
+
+    async fn feed_head(&self) -> Result<i64, StoreError> {
+        let head: Option<i64> = sqlx::query_scalar("select max(seq) from change_feed")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(head.unwrap_or(0))
+    }
+
     async fn list_audit_entries(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
         let filter = AuditFilter {
             limit,

@@ -14,6 +14,7 @@ mod entries;
 mod errors;
 mod hardening;
 mod interests;
+mod metrics;
 mod observations;
 mod openapi;
 mod opportunities;
@@ -110,11 +111,23 @@ pub async fn spawn_app_with_timeouts(
     demo: bool,
     timeouts: mitra_web::Timeouts,
 ) -> TestApp {
+    spawn_app_configured(engine, demo, timeouts, |mitra| mitra).await
+}
+
+/// [`spawn_app_with_timeouts`], with Mitra set up further by `configure` (a metrics token, say).
+pub async fn spawn_app_configured(
+    engine: Option<Engine>,
+    demo: bool,
+    timeouts: mitra_web::Timeouts,
+    configure: impl FnOnce(Mitra) -> Mitra,
+) -> TestApp {
     let database = loaded_database(&engine.unwrap_or(Engine::Sqlite), demo).await;
-    let mitra = Mitra::open(&database.url)
-        .await
-        .expect("open database")
-        .with_files_dir(database.dir().join("files"));
+    let mitra = configure(
+        Mitra::open(&database.url)
+            .await
+            .expect("open database")
+            .with_files_dir(database.dir().join("files")),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

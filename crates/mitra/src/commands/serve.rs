@@ -141,7 +141,10 @@ pub(crate) async fn run(mut config: Config, options: ServeOptions<'_>) -> anyhow
     if config.mail.public_url == format!("http://{}", config.bind) {
         config.mail.public_url = format!("http://{address}");
     }
-    let mitra = open(&config).await?.with_search_dir(search_dir(&config));
+    let mitra = open(&config)
+        .await?
+        .with_search_dir(search_dir(&config))
+        .with_metrics_token(config.metrics_token.clone());
     let report = mitra
         .load_reference()
         .await
