@@ -483,6 +483,25 @@ impl Mitra {
         bytes: &[u8],
         dry_run: bool,
     ) -> Result<EntryImportReport, ServiceError> {
+        let outcome = self
+            .read_and_write_entries(actor, org, bytes, dry_run)
+            .await;
+        if !dry_run {
+            self.imports
+                .count(crate::operations::ImportKind::Entries, &outcome, |report| {
+                    report.writes.map_or(0, |w| w.inserted + w.updated)
+                });
+        }
+        outcome
+    }
+
+    async fn read_and_write_entries(
+        &self,
+        actor: &Actor,
+        org: Option<&OrgId>,
+        bytes: &[u8],
+        dry_run: bool,
+    ) -> Result<EntryImportReport, ServiceError> {
         let (owner, writer, status) = self.entry_importer(actor, org).await?;
         let catalogue = self.catalogue().await?;
         let imported =

@@ -70,7 +70,7 @@ pub use observations::{
     HELD_FOR, ImportPreview, ImportReport, ImportStage, ObservationPage, ObservationQuery,
     Progress, Recognition, SingleObservation, TemplateRow, UnitConversion,
 };
-pub use operations::Operations;
+pub use operations::{ImportCount, Operations};
 pub use opportunities::{Opportunity, OpportunityPage};
 pub use orgs::{AdminOverview, OrgInput, OrgPermissions, OrganisationDetail};
 pub use partners::PartnerRecommendations;
@@ -137,6 +137,8 @@ pub struct Mitra {
     held: Arc<observations::HeldUploads>,
     /// The bearer token of `/metrics`.
     metrics_token: Option<Arc<str>>,
+    /// The imports run since the start.
+    imports: Arc<operations::ImportCounters>,
 }
 
 impl Mitra {
@@ -162,6 +164,7 @@ impl Mitra {
             files: None,
             held: Arc::default(),
             metrics_token: None,
+            imports: Arc::default(),
         })
     }
 

@@ -278,8 +278,17 @@ impl Mitra {
         dry_run: bool,
         progress: Progress<'_>,
     ) -> Result<ImportReport, ServiceError> {
-        self.import_observations_verified_by(actor, origin, bytes, dry_run, None, progress)
-            .await
+        let outcome = self
+            .import_observations_verified_by(actor, origin, bytes, dry_run, None, progress)
+            .await;
+        if !dry_run {
+            self.imports.count(
+                crate::operations::ImportKind::Observations,
+                &outcome,
+                |report| report.written,
+            );
+        }
+        outcome
     }
 
     /// [`Self::import_observations`], the rows written as verified by `verified_by` when given: for published

@@ -235,6 +235,38 @@ fn write_operations(out: &mut String, operations: &mitra_service::Operations) {
         "How many changes each follower on this node has still to apply.",
         &lags,
     );
+    let imports = |pick: fn(&mitra_service::ImportCount) -> Vec<(&'static str, u64)>| {
+        operations
+            .imports
+            .iter()
+            .flat_map(|count| {
+                pick(count)
+                    .into_iter()
+                    .map(move |(outcome, n)| (count.kind, outcome, n))
+            })
+            .collect::<Vec<_>>()
+    };
+    let _ = writeln!(
+        out,
+        "# HELP mitra_import_files_total Import files this node has written or refused since it started, by kind."
+    );
+    let _ = writeln!(out, "# TYPE mitra_import_files_total counter");
+    for (kind, outcome, n) in
+        imports(|c| vec![("written", c.files_written), ("refused", c.files_refused)])
+    {
+        let _ = writeln!(
+            out,
+            "mitra_import_files_total{{kind=\"{kind}\",outcome=\"{outcome}\"}} {n}"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "# HELP mitra_import_rows_total Rows (observations) or entries this node's imports have written since it started."
+    );
+    let _ = writeln!(out, "# TYPE mitra_import_rows_total counter");
+    for (kind, _, n) in imports(|c| vec![("written", c.rows_written)]) {
+        let _ = writeln!(out, "mitra_import_rows_total{{kind=\"{kind}\"}} {n}");
+    }
     if let Some(documents) = operations.index_documents {
         gauge(
             out,

@@ -2,7 +2,8 @@
 
 use mitra_store::test_support::for_each_engine;
 
-use crate::{spawn_app_configured, spawn_app_with};
+use crate::observations::post_csv;
+use crate::{demo_token, spawn_app_configured, spawn_app_with};
 
 const TOKEN: &str = "a-metrics-token-of-some-length";
 
@@ -106,6 +107,26 @@ async fn metrics_count_requests_by_route_and_follow_the_change_feed_on_both_engi
         assert!(value(&text, "mitra_search_index_documents").is_some_and(|d| d > 0.0), "{text}");
         // The scrapes are counted too.
         assert!(text.contains(r#"mitra_http_requests_total{route="/metrics",method="GET",status="200"}"#));
+
+        // Imports: a file written, its rows, a file refused, and a dry run that counts as neither.
+        let editor = demo_token(&app, "editor").await;
+        let good = "city,indicator,year,value,unit\nbangkok,iso37120-2014:5.1,2021,1.5,%\nbangkok,iso37120-2014:5.1,2022,1.6,%\n";
+        let bad = "city,indicator,year,value,unit\natlantis,iso37120-2014:5.1,2021,1.5,%\n";
+        assert_eq!(post_csv(&app, "/api/v1/observations", &editor, good).await.status().as_u16(), 200);
+        assert_eq!(post_csv(&app, "/api/v1/observations", &editor, bad).await.status().as_u16(), 422);
+        assert_eq!(
+            post_csv(&app, "/api/v1/observations?dry_run=true", &editor, good).await.status().as_u16(),
+            200
+        );
+        let text = scrape().await;
+        for (series, expected) in [
+            (r#"mitra_import_files_total{kind="observations",outcome="written"}"#, 1.0),
+            (r#"mitra_import_files_total{kind="observations",outcome="refused"}"#, 1.0),
+            (r#"mitra_import_rows_total{kind="observations"}"#, 2.0),
+            (r#"mitra_import_files_total{kind="entries",outcome="written"}"#, 0.0),
+        ] {
+            assert_eq!(value(&text, series), Some(expected), "{series}: {text}");
+        }
     })
     .await;
 }

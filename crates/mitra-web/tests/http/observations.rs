@@ -5,7 +5,12 @@ use serde_json::{Value, json};
 
 use crate::{TestApp, api, demo_token, spawn_app_with};
 
-async fn post_csv(app: &TestApp, path: &str, token: &str, body: &str) -> reqwest::Response {
+pub(crate) async fn post_csv(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    body: &str,
+) -> reqwest::Response {
     app.client
         .post(app.url(path))
         .bearer_auth(token)
