@@ -91,6 +91,14 @@ pub struct Operations {
 }
 
 impl Mitra {
+    /// Writes a consistent copy of the database to the new file `path` while it stays in use, and returns the
+    /// change-feed position it holds at least (SQLite; PostgreSQL is copied with `pg_dump`).
+    pub async fn snapshot_database(&self, path: &std::path::Path) -> Result<i64, ServiceError> {
+        let head = self.store.feed_head().await?;
+        self.store.snapshot_into(path).await?;
+        Ok(head)
+    }
+
     /// The node's state for monitoring.
     pub async fn operations(&self) -> Result<Operations, ServiceError> {
         let feed_head = self.store.feed_head().await?;

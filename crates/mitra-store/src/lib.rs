@@ -209,6 +209,10 @@ pub trait JournalStore {
     /// The newest position of the change feed (0 while it is empty).
     async fn feed_head(&self) -> Result<i64, StoreError>;
 
+    /// Writes a consistent copy of the whole database to the new file `path`, while the database stays in use
+    /// (SQLite); [`StoreError::Config`] for an engine that is copied with its own tools (PostgreSQL: `pg_dump`).
+    async fn snapshot_into(&self, path: &std::path::Path) -> Result<(), StoreError>;
+
     /// The newest audit entries first, at most `limit`.
     async fn list_audit_entries(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
 

@@ -107,6 +107,23 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: NotificationsCommand,
     },
+    /// Write a backup of a SQLite data directory to FILE, while `mitra serve` may go on: a consistent copy of the
+    /// database, the attached files and the change-feed position, in one tar file. (PostgreSQL is backed up with
+    /// pg_dump; see the README.)
+    Backup {
+        /// The backup file to write (it must not exist yet).
+        file: PathBuf,
+    },
+    /// Restore a backup written by `mitra backup` into the data directory, and rebuild the search index. Stop the
+    /// server that uses the data directory first. A database already there is kept beside it as
+    /// mitra.db.before-restore, and replaced only with --force.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Replace the database the data directory has.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print the completion script of a shell, e.g. `mitra completions bash > /etc/bash_completion.d/mitra`, or
     /// `source <(mitra completions bash)`; for zsh, write it as `_mitra` into a folder of `$fpath`; for fish, into
     /// `~/.config/fish/completions/mitra.fish`.

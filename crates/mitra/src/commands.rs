@@ -3,6 +3,7 @@
 //! of their own about what may be done.
 
 pub(crate) mod assess;
+pub(crate) mod backup;
 pub(crate) mod config;
 pub(crate) mod import;
 pub(crate) mod index;

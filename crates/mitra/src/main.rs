@@ -91,6 +91,8 @@ async fn main() -> std::process::ExitCode {
         Command::Migrate => commands::migrate::run(&config).await,
         Command::Config { command } => commands::config::run(&command),
         Command::Completions { .. } => Ok(()),
+        Command::Backup { file } => commands::backup::backup(&config, &file).await,
+        Command::Restore { file, force } => commands::backup::restore(&config, &file, force).await,
         Command::User { command } => commands::user::run(&config, command).await,
         Command::Org { command } => commands::org::run(&config, command).await,
         Command::Import { command } => commands::import::run(&config, command).await,

@@ -473,3 +473,144 @@ fn completions_are_printed_for_bash_zsh_and_fish_without_a_configuration() {
         text(&unknown.stderr)
     );
 }
+
+#[test]
+fn a_backup_restores_the_same_content_files_and_a_working_search_index_and_bad_archives_touch_nothing()
+ {
+    let original = tempfile::tempdir().expect("temp dir");
+    let values = original.path().join("values.csv");
+    std::fs::write(
+        &values,
+        "city,indicator,year,value,unit,source\nbangkok,iso37120-2014:5.1,2019,1.2,%,NSO\n",
+    )
+    .expect("write");
+    let entries = original.path().join("entries.csv");
+    std::fs::write(
+        &entries,
+        "id,kind,lang,title,summary,cities,year_from\nbkk-sensors,practice,en,Canal sensors,Sensors on canals.,bangkok,2025\n",
+    )
+    .expect("write");
+    for (what, file) in [("observations", &values), ("entries", &entries)] {
+        let imported = mitra(
+            original.path(),
+            &["import", what, file.to_str().expect("path")],
+            None,
+        );
+        assert!(imported.status.success(), "{}", text(&imported.stderr));
+    }
+    // An attached file, as the server keeps them.
+    let attached = original.path().join("files").join("ab").join("ab12");
+    std::fs::create_dir_all(attached.parent().expect("folder")).expect("folder");
+    std::fs::write(&attached, b"a signed agreement").expect("write");
+
+    let archive = tempfile::tempdir().expect("temp dir");
+    let file = archive.path().join("mitra.tar");
+    let file_arg = file.to_str().expect("path");
+    // Taken while the server runs on the same data directory.
+    let (server, _) = start_server(original.path(), &[]);
+    let written = mitra(original.path(), &["backup", file_arg], None);
+    assert!(terminate(server).success());
+    assert!(written.status.success(), "{}", text(&written.stderr));
+    assert!(
+        text(&written.stdout).contains("1 attached files"),
+        "{}",
+        text(&written.stdout)
+    );
+    let twice = mitra(original.path(), &["backup", file_arg], None);
+    assert!(
+        !twice.status.success(),
+        "an existing file is not overwritten"
+    );
+
+    let copy = tempfile::tempdir().expect("temp dir");
+    let restored = mitra(copy.path(), &["restore", file_arg], None);
+    assert!(restored.status.success(), "{}", text(&restored.stderr));
+    assert!(
+        text(&restored.stdout).contains("a search index of 1 entries"),
+        "{}",
+        text(&restored.stdout)
+    );
+    assert_eq!(
+        std::fs::read(copy.path().join("files").join("ab").join("ab12"))
+            .expect("the attached file"),
+        b"a signed agreement"
+    );
+    // The same content: the value is there already, and both assess alike.
+    let again = mitra(
+        copy.path(),
+        &["import", "observations", values.to_str().expect("path")],
+        None,
+    );
+    assert!(
+        text(&again.stdout).contains("0 written, 1 unchanged"),
+        "{}",
+        text(&again.stdout)
+    );
+    let assess = |dir: &std::path::Path| {
+        let output = mitra(
+            dir,
+            &[
+                "assess",
+                "bangkok",
+                "--standard",
+                "iso37120-2014",
+                "--format",
+                "json",
+            ],
+            None,
+        );
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        text(&output.stdout)
+    };
+    assert_eq!(assess(original.path()), assess(copy.path()));
+
+    // A data directory with a database is replaced only when asked, and the database it had is kept.
+    let refused = mitra(copy.path(), &["restore", file_arg], None);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr).contains("--force"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let forced = mitra(copy.path(), &["restore", file_arg, "--force"], None);
+    assert!(forced.status.success(), "{}", text(&forced.stderr));
+    assert!(copy.path().join("mitra.db.before-restore").exists());
+
+    // A file that is not a backup changes nothing.
+    let before = std::fs::read(copy.path().join("mitra.db")).expect("database");
+    let junk = archive.path().join("junk.tar");
+    std::fs::write(&junk, b"this is not a tar file at all").expect("write");
+    let bad = mitra(
+        copy.path(),
+        &["restore", junk.to_str().expect("path"), "--force"],
+        None,
+    );
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("junk.tar"),
+        "{}",
+        text(&bad.stderr)
+    );
+    assert_eq!(
+        std::fs::read(copy.path().join("mitra.db")).expect("database"),
+        before
+    );
+
+    // PostgreSQL is copied with its own tools.
+    let postgres = mitra(
+        copy.path(),
+        &[
+            "--database-url",
+            "postgres://nobody@127.0.0.1:1/none",
+            "backup",
+            "x.tar",
+        ],
+        None,
+    );
+    assert!(!postgres.status.success());
+    assert!(
+        text(&postgres.stderr).contains("pg_dump"),
+        "{}",
+        text(&postgres.stderr)
+    );
+}

@@ -8,7 +8,7 @@ use serde_json::Value;
 use sqlx::types::Json;
 use time::OffsetDateTime;
 
-use super::dialect::{BEGIN_WRITE, Db, DbStore, FEED_LOCK};
+use super::dialect::{BEGIN_WRITE, Db, DbStore, FEED_LOCK, SNAPSHOT};
 use crate::{AuditEntry, AuditFilter, Change, JournalStore, StoreError};
 
 /// A write transaction. It begins with the backend's [`BEGIN_WRITE`], so that concurrent writers queue for the
@@ -197,6 +197,22 @@ impl JournalStore for DbStore {
             idle,
             max: self.pool.options().get_max_connections(),
         }
+    }
+
+    async fn snapshot_into(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        let Some(statement) = SNAPSHOT else {
+            return Err(StoreError::Config(
+                "this database is copied with its own tools: pg_dump and pg_restore".to_owned(),
+            ));
+        };
+        let path = path.to_str().ok_or_else(|| {
+            StoreError::Config(format!("{} is not a path in UTF-8", path.display()))
+        })?;
+        sqlx::query(statement)
+            .bind(path)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn feed_head(&self) -> Result<i64, StoreError> {

@@ -24,6 +24,10 @@ pub(super) const BACKEND: Backend = Backend::Sqlite;
 /// (SQLITE_BUSY, or SQLITE_BUSY_SNAPSHOT in WAL mode) when another writer got in between.
 pub(super) const BEGIN_WRITE: &str = "begin immediate";
 
+/// A consistent copy of the whole database into a new file, taken while others read and write: `vacuum into`
+/// reads one snapshot of the database and writes it compacted.
+pub(super) const SNAPSHOT: Option<&str> = Some("vacuum into $1");
+
 /// SQLite has one writer at a time, so change-feed entries are numbered in commit order without a lock.
 pub(super) const FEED_LOCK: Option<&str> = None;
 
