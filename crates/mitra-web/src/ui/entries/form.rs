@@ -783,12 +783,59 @@ impl EntryForm {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         list.iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect()
+    }
+
+    /// The entry form's fields, numbered ones included, and names no form has.
+    fn field() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("kind".to_owned()),
+            Just("id".to_owned()),
+            Just("lang_0".to_owned()),
+            Just("title_0".to_owned()),
+            Just("summary_0".to_owned()),
+            Just("origin_0".to_owned()),
+            Just("cities".to_owned()),
+            Just("sdgs".to_owned()),
+            Just("year_from".to_owned()),
+            Just("year_to".to_owned()),
+            Just("starts".to_owned()),
+            Just("ends".to_owned()),
+            Just("timezone".to_owned()),
+            Just("seats".to_owned()),
+            Just("amount_min".to_owned()),
+            Just("currency".to_owned()),
+            Just("evidence_0_indicator".to_owned()),
+            Just("evidence_0_before_value".to_owned()),
+            Just("evidence_99999999999_after_year".to_owned()),
+            Just("lang_18446744073709551615".to_owned()),
+            "[a-z_0-9]{0,24}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("MITRA_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(256)
+        ))]
+
+        #[test]
+        fn any_form_makes_an_entry_or_names_the_field_it_refuses(
+            sent in prop::collection::vec((field(), ".{0,60}"), 0..24)
+        ) {
+            let form = EntryForm::from_pairs(sent);
+            if let Err(refused) = form.to_entry() {
+                let said = refused.shown(&mitra_service::domain::Language::Th);
+                prop_assert!(!said.text.is_empty());
+                prop_assert!(said.text.chars().count() <= 600, "{}", said.text);
+            }
+        }
     }
 
     #[test]
