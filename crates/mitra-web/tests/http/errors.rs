@@ -185,3 +185,56 @@ async fn api_problems_carry_the_exact_status_of_what_was_wrong_with_the_request(
     .await;
     assert_eq!(withdrawn.status().as_u16(), 404);
 }
+
+/// Addresses and parameters that once tripped parsers elsewhere, kept as regression cases: every one is answered
+/// with a 2xx or a 4xx, a 4xx is a JSON problem, and no answer repeats a long input whole.
+#[tokio::test]
+async fn odd_addresses_and_parameters_get_a_bounded_json_problem_never_a_server_error() {
+    let app = spawn_app_with(None, true).await;
+    let long = "é".repeat(3000);
+    let cases = [
+        "/api/v1/%FF%FE".to_owned(),
+        "/api/v1/cities/%00".to_owned(),
+        format!("/api/v1/cities/{long}"),
+        "/api/v1/cities/..%2F..%2Fetc%2Fpasswd".to_owned(),
+        "/api/v1/search?q=%FF%FE".to_owned(),
+        format!("/api/v1/search?q={long}"),
+        "/api/v1/search?q=a&limit=-1".to_owned(),
+        "/api/v1/search?q=a&limit=99999999999999999999999".to_owned(),
+        "/api/v1/search?q=a&offset=1e9".to_owned(),
+        "/api/v1/search?q=%E0%B8".to_owned(),
+        "/api/v1/search?%=%".to_owned(),
+        format!("/api/v1/observations?cursor={long}"),
+        "/api/v1/observations?limit=0".to_owned(),
+        "/api/v1/opportunities?min_usd=1e999".to_owned(),
+        "/api/v1/opportunities?closing_by=2026-02-30".to_owned(),
+        "/api/v1/opportunities?open=perhaps".to_owned(),
+        "/api/v1/entries/Not%20An%20Id".to_owned(),
+        "/api/v1/suggest?q=%E2%80%8B%E3%80%80".to_owned(),
+        format!("/api/v1/audit?actor={long}"),
+        "/api/v1/rankings?indicator=%00&year=-2147483649".to_owned(),
+    ];
+    for path in cases {
+        let response = app.get(&path).await;
+        let status = response.status().as_u16();
+        let shown: String = path.chars().take(60).collect();
+        assert!(status < 500, "{shown}: {status}");
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = response.text().await.expect("body");
+        if status >= 400 {
+            assert_eq!(content_type, "application/problem+json", "{shown}: {body}");
+            let problem: serde_json::Value = serde_json::from_str(&body).expect("a JSON problem");
+            assert_eq!(problem["status"], status, "{shown}");
+            assert!(
+                body.len() < 4_000,
+                "{shown}: a problem of {} bytes",
+                body.len()
+            );
+        }
+    }
+}
