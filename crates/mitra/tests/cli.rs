@@ -8,6 +8,10 @@
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 
+mod common;
+
+use common::{start_server, terminate};
+
 fn mitra(data_dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mitra"))
         .arg("--data-dir")
@@ -260,52 +264,10 @@ fn import_entries_is_all_or_nothing_and_the_index_can_be_rebuilt() {
     );
 }
 
-/// Starts `mitra serve` on a free port with `args` and waits until it says it is listening; returns the child and
-/// its address.
-fn start_server(data_dir: &std::path::Path, args: &[&str]) -> (std::process::Child, String) {
-    use std::io::BufRead as _;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mitra"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .args(args)
-        .env_remove("MITRA_DATABASE_URL")
-        .env("MITRA_LOG", "error")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start mitra serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = std::io::BufReader::new(stdout).lines();
-    let address = loop {
-        let line = lines
-            .next()
-            .expect("mitra serve says it is listening before it stops")
-            .expect("read stdout");
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest.split_whitespace().next().expect("address").to_owned();
-        }
-    };
-    // Keep reading stdout so that the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, address)
-}
-
-/// Sends SIGTERM to `child` and waits for it to exit.
-fn terminate(mut child: std::process::Child) -> std::process::ExitStatus {
-    let sent = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("run kill");
-    assert!(sent.success());
-    child.wait().expect("wait for mitra serve")
-}
-
 #[test]
 fn serve_closes_the_database_on_sigterm_leaving_no_wal_files() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (child, _address) = start_server(dir.path(), &[]);
+    let (child, _address) = start_server(dir.path(), &[], None);
     assert!(
         dir.path().join("mitra.db-wal").exists(),
         "a running server keeps a write-ahead log"
@@ -363,7 +325,7 @@ fn demo_data_is_served_on_another_machines_reach_only_when_asked_for() {
 #[test]
 fn a_server_started_without_demo_disables_the_demo_accounts_it_finds() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (demo, _) = start_server(dir.path(), &["--demo"]);
+    let (demo, _) = start_server(dir.path(), &["--demo"], None);
     assert!(terminate(demo).success());
     let mut plain = Command::new(env!("CARGO_BIN_EXE_mitra"))
         .arg("--data-dir")
@@ -507,7 +469,7 @@ fn a_backup_restores_the_same_content_files_and_a_working_search_index_and_bad_a
     let file = archive.path().join("mitra.tar");
     let file_arg = file.to_str().expect("path");
     // Taken while the server runs on the same data directory.
-    let (server, _) = start_server(original.path(), &[]);
+    let (server, _) = start_server(original.path(), &[], None);
     let written = mitra(original.path(), &["backup", file_arg], None);
     assert!(terminate(server).success());
     assert!(written.status.success(), "{}", text(&written.stderr));

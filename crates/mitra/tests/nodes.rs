@@ -7,39 +7,17 @@
     reason = "test helpers: a failed set-up ends the test"
 )]
 
-use std::io::BufRead as _;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
+
+mod common;
 use std::time::{Duration, Instant};
 
 use mitra_store::test_support::Engine;
 
-/// Starts `mitra serve` on a free port with its own data directory; returns the child and its base URL.
+/// Starts `mitra serve` on `database_url` with its own data directory; returns the child and its base URL.
 fn start(database_url: &str, data_dir: &std::path::Path, demo: bool) -> (Child, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mitra"));
-    command
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("MITRA_DATABASE_URL", database_url)
-        .env("MITRA_LOG", "error")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
-    if demo {
-        command.arg("--demo");
-    }
-    let mut child = command.spawn().expect("start mitra serve");
-    let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let address = loop {
-        let line = lines
-            .next()
-            .expect("mitra serve says it is listening before it stops")
-            .expect("read stdout");
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest.split_whitespace().next().expect("address").to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
+    let args: &[&str] = if demo { &["--demo"] } else { &[] };
+    let (child, address) = common::start_server(data_dir, args, Some(database_url));
     (child, format!("http://{address}"))
 }
 
