@@ -231,7 +231,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 /// Compares two secrets in time that does not depend on where they differ.
-fn constant_time_eq(a: &str, b: &str) -> bool {
+pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
