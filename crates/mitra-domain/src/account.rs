@@ -1,12 +1,11 @@
 //! Accounts and organisations: who may act in Mitra, and on behalf of which organisation.
 
-use crate::Reason;
 use std::fmt;
 
 use serde::Serialize;
 
 use crate::ids::clip;
-use crate::{CityId, CountryCode, ValidationError};
+use crate::{CityId, CountryCode, Reason, ValidationError};
 
 /// An account's id: a UUID (version 7, so ids sort by creation time), in its hyphenated lower-case form.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

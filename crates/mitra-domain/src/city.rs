@@ -1,10 +1,9 @@
 //! Cities, the countries they are in, and the networks that bring them together.
 
-use crate::Reason;
 use std::collections::BTreeSet;
 use std::fmt;
 
-use crate::{CityId, CountryCode, Language, ValidationError};
+use crate::{CityId, CountryCode, Language, Reason, ValidationError};
 
 /// A network a city belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

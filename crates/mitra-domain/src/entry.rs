@@ -5,14 +5,13 @@
 //! on its kind. [`Entry::validate`] is the one place that decides whether an entry may be kept; every way in (forms,
 //! the API, imports, demo data) goes through it.
 
-use crate::Reason;
 use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::ids::clip;
-use crate::{CityId, IndicatorId, StandardId, ValidationError};
+use crate::{CityId, IndicatorId, Reason, StandardId, ValidationError};
 
 /// Longest title accepted, in characters.
 pub const MAX_TITLE: usize = 200;

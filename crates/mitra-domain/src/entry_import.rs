@@ -9,12 +9,11 @@
 //! Every problem is reported, each as `line N, column C: reason` (for JSON, N is the element's position), and
 //! nothing is returned unless the whole file is good.
 
-use crate::Reason;
 use std::collections::{BTreeSet, HashMap};
 
 use crate::entry::{ContentLanguage, Details, Entry, EntryId, EntryText, SourceLink, TextOrigin};
 use crate::observation::{ImportError, ImportErrors, file_error, import_text, open_csv};
-use crate::{CityId, IndicatorId};
+use crate::{CityId, IndicatorId, Reason};
 
 /// Columns a CSV file may have; `id`, `lang`, `title` and `summary` are required.
 pub const CSV_COLUMNS: [&str; 21] = [

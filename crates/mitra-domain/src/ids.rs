@@ -1,12 +1,11 @@
 //! Identifiers. Each is a newtype that can only hold a valid value; all of them are stable once published because
 //! they appear in URLs, the API and import files.
 
-use crate::Reason;
 use std::fmt;
 
 use serde::Serialize;
 
-use crate::ValidationError;
+use crate::{Reason, ValidationError};
 
 /// Longest identifier accepted anywhere; longer input is refused rather than truncated.
 const MAX_ID_LEN: usize = 100;

@@ -2,13 +2,12 @@
 //! call) that it would like to work with it, and the two write to each other in a thread that stays with the
 //! opportunity. What a thread's status may become, and who may move it, is decided here.
 
-use crate::Reason;
 use std::fmt;
 
 use serde::Serialize;
 
 use crate::ids::clip;
-use crate::{EntryKind, ValidationError};
+use crate::{EntryKind, Reason, ValidationError};
 
 /// Longest message, in characters.
 pub const MAX_MESSAGE: usize = 4_000;

@@ -1,9 +1,8 @@
 //! The languages Mitra's interface speaks, and how a request's preferences are matched to them.
 
-use crate::Reason;
 use std::fmt;
 
-use crate::ValidationError;
+use crate::{Reason, ValidationError};
 
 /// A language the user interface is translated into: English, Chinese and the languages of ASEAN.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

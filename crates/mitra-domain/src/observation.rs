@@ -4,7 +4,6 @@
 //! Parsing here checks each row on its own (numbers, years, units, required fields) and reports every bad row, not
 //! only the first. Whether the city and the indicator exist is for the service to check against the store.
 
-use crate::Reason;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
@@ -12,7 +11,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use crate::observation_batch::{BatchRow, ObservationBatch};
-use crate::{CityId, IndicatorId, ValidationError};
+use crate::{CityId, IndicatorId, Reason, ValidationError};
 
 pub use crate::unit::{Unit, UnitKind};
 

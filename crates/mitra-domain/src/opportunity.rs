@@ -3,7 +3,6 @@
 //! from a query string; [`OpportunityFacts`] is what it is decided on for one entry — the entry, the countries of its
 //! cities and its amounts in US dollars (converted by the caller at a stated rate; `None` when no rate exists).
 
-use crate::Reason;
 use std::collections::BTreeSet;
 
 use time::Date;
@@ -12,7 +11,7 @@ use crate::entry::{
     Challenge, Details, Entry, EntryKind, Instrument, Maturity, ProjectStage, Readiness,
 };
 use crate::ids::clip;
-use crate::{CityId, CountryCode, ValidationError};
+use crate::{CityId, CountryCode, Reason, ValidationError};
 
 /// The kinds an opportunities listing shows.
 pub const KINDS: [EntryKind; 3] = [EntryKind::Project, EntryKind::Solution, EntryKind::Funding];

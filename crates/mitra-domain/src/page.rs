@@ -1,8 +1,7 @@
 //! Cursor pagination: a page is "up to `limit` items after this key", and the cursor handed to clients is an opaque
 //! token for that key, so it stays valid when rows are added before it.
 
-use crate::Reason;
-use crate::ValidationError;
+use crate::{Reason, ValidationError};
 
 /// Items per page when the client does not say.
 pub const DEFAULT_LIMIT: u32 = 50;

@@ -8,14 +8,13 @@
 //! What a partnership's status may become, who may move it, and what an activity must say are decided here; the
 //! iCalendar of a partnership's activities and the yearly report are computed here too.
 
-use crate::Reason;
 use std::fmt;
 
 use serde::Serialize;
 use time::{Date, Month};
 
 use crate::ids::clip;
-use crate::{CityId, ValidationError};
+use crate::{CityId, Reason, ValidationError};
 
 /// Longest partnership title, in characters.
 pub const MAX_TITLE: usize = 200;

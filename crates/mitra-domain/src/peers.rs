@@ -1,14 +1,13 @@
 //! Peer groups: which cities a city is compared with — its region (ASEAN or China), its country, its population
 //! band, or its development tier.
 
-use crate::Reason;
 use std::collections::HashMap;
 use std::fmt;
 
 use serde::Deserialize;
 
 use crate::reference::RowError;
-use crate::{CountryCode, ValidationError};
+use crate::{CountryCode, Reason, ValidationError};
 
 /// The city size classes of the UN World Urbanization Prospects, with one class below them for smaller cities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -51,13 +51,12 @@
 //! `k`. A matrix outside the screen's range (a value above 2²⁰, or more than 4 096 features) has every pair computed
 //! in double precision.
 
-use crate::Reason;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, Axis, Slice};
 
-use crate::{CityId, ValidationError};
+use crate::{CityId, Reason, ValidationError};
 
 /// `n` cities × `d` features, row-major, with each row's city id.
 #[derive(Debug, Clone, PartialEq)]

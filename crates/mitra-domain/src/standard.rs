@@ -1,9 +1,8 @@
 //! Indicator standards, their indicators, the crosswalk between them (mutual recognition), and the ASCN focus areas.
 
-use crate::Reason;
 use std::fmt;
 
-use crate::{IndicatorId, Language, StandardId, ValidationError};
+use crate::{IndicatorId, Language, Reason, StandardId, ValidationError};
 
 /// A catalogue of indicators published by a standards body or network.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,10 +1,9 @@
 //! Text that people type: which characters a stored text may hold, and how text leaves Mitra safely for
 //! programs that open it (spreadsheets, XML feed readers).
 
-use crate::Reason;
 use std::borrow::Cow;
 
-use crate::ValidationError;
+use crate::{Reason, ValidationError};
 
 /// Whether `c` may appear in a stored text. XML 1.0 allows tab, line feed, carriage return and every character from
 /// U+0020 but U+FFFE and U+FFFF, so that any text can go into an Atom feed; Mitra refuses the C1 controls and DEL as

@@ -3,7 +3,6 @@
 //! The panel holds every counted value as columns. It is built from the store on first use and rebuilt when the
 //! change feed shows that observations changed since; a read that finds no change costs one small query.
 
-use mitra_domain::Reason;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -12,8 +11,8 @@ use mitra_domain::assessment::{self, Assessment, Scheme};
 use mitra_domain::panel::{NO_GROUP, Panel};
 use mitra_domain::peers::{Band, Grouping, Tier, Tiers};
 use mitra_domain::{
-    City, CityFilter, CityId, CountryCode, Direction, Indicator, IndicatorId, Relation, StandardId,
-    ValidationError,
+    City, CityFilter, CityId, CountryCode, Direction, Indicator, IndicatorId, Reason, Relation,
+    StandardId, ValidationError,
 };
 
 use crate::reference::file;

@@ -3,11 +3,10 @@
 //! [`MAX_ATTACHMENT_BYTES`]; an entry shows at most [`MAX_ATTACHMENTS`]. The bytes are kept in the data directory
 //! under their SHA-256, written to a temporary file and renamed, so a file is there whole or not at all.
 
-use mitra_domain::Reason;
 use std::path::{Path, PathBuf};
 
 use mitra_domain::access::AuditStamp;
-use mitra_domain::{Actor, EntryId, ValidationError};
+use mitra_domain::{Actor, EntryId, Reason, ValidationError};
 use mitra_store::Attachment;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;

@@ -1,7 +1,6 @@
 //! The audit trail for platform admins: filtered listing and CSV export.
 
-use mitra_domain::Reason;
-use mitra_domain::{Actor, ValidationError};
+use mitra_domain::{Actor, Reason, ValidationError};
 use mitra_store::{AuditEntry, AuditFilter};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime, Time};

@@ -3,7 +3,6 @@
 //!
 //! No answer tells whether an address has an account: sign-up, sign-in and reset say the same thing either way.
 
-use mitra_domain::Reason;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -15,7 +14,7 @@ use mitra_domain::access::SignedIn;
 use mitra_domain::account::{check_password, parse_display_name, parse_time_zone};
 use mitra_domain::{
     Account, AccountActor, AccountId, Actor, Email, Language, MemberRole, OrgId, PlatformRole,
-    TokenScope,
+    Reason, TokenScope,
 };
 use mitra_store::{ApiTokenRecord, NewAccount, OneTimeToken, TokenPurpose};
 use sha2::{Digest, Sha256};

@@ -1,10 +1,9 @@
 //! Enrolment in training entries: any signed-in account enrols; the first `seats` enrolments hold a seat and the
 //! rest form the waiting list, in the order they enrolled, so a withdrawal moves the list up by itself.
 
-use mitra_domain::Reason;
 use mitra_domain::access::SignedIn;
 use mitra_domain::entry::Details;
-use mitra_domain::{AccountId, Actor, EntryId, ValidationError};
+use mitra_domain::{AccountId, Actor, EntryId, Reason, ValidationError};
 use mitra_store::{Enrolment, StoredEntry};
 use time::OffsetDateTime;
 

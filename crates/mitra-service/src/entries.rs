@@ -4,7 +4,6 @@
 //! is built from the store the first time it is needed, and follows the change feed: before each search, the
 //! entries written since the index's recorded feed position are applied, so a write is found by the next search.
 
-use mitra_domain::Reason;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -16,7 +15,7 @@ use mitra_domain::reference::{
     parse_scap_projects, parse_solutions,
 };
 use mitra_domain::{
-    Actor, City, CityFilter, CityId, Country, Entry, EntryId, ModerationStatus, OrgId,
+    Actor, City, CityFilter, CityId, Country, Entry, EntryId, ModerationStatus, OrgId, Reason,
     ValidationError,
 };
 use mitra_search::{Document, Opened, SearchIndex};

@@ -4,13 +4,14 @@
 //! domain's ([`InterestStatus::after_message`], [`InterestStatus::after_decision`]). No e-mail address leaves this
 //! module: threads name accounts by their display names.
 
-use mitra_domain::Reason;
 use mitra_domain::access::{AuditStamp, ThreadParty};
 use mitra_domain::interest::{
     Decision, InterestId, InterestStatus, MailFrequency, NotificationKind, Side, TransitionRefused,
     is_opportunity, parse_message,
 };
-use mitra_domain::{AccountId, Actor, ContentLanguage, Email, EntryId, ModerationStatus, OrgId};
+use mitra_domain::{
+    AccountId, Actor, ContentLanguage, Email, EntryId, ModerationStatus, OrgId, Reason,
+};
 use mitra_store::{
     ConflictKind, InterestFilter, InterestMessage, InterestRecord, MailDue, NewInterest,
     NotificationAbout, NotificationRecord, OrgName, StoreError, StoredEntry, ThreadChange,

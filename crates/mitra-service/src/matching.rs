@@ -5,13 +5,12 @@
 //! (indicators below its region's median, ranked among enough peers, verified values only) — and keeps them
 //! prepared until an entry or an observation changes or the day does.
 
-use mitra_domain::Reason;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
 use mitra_domain::matching::{self, CityContext, CityFacts, Gap, Match, Opportunity, Region};
 use mitra_domain::peers::Grouping;
-use mitra_domain::{CityId, EntryId, EntryKind, ValidationError};
+use mitra_domain::{CityId, EntryId, EntryKind, Reason, ValidationError};
 use time::Date;
 
 use crate::analytics::PanelState;

@@ -3,7 +3,6 @@
 
 mod held;
 
-use mitra_domain::Reason;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -12,7 +11,7 @@ use mitra_domain::observation::{Catalogue, ImportError, ImportErrors, ImportRead
 use mitra_domain::reference::RowError;
 use mitra_domain::{
     Actor, CityFilter, CityId, IndicatorId, Language, Observation, ObservationBatch,
-    ObservationStatus, PageRequest, Relation, StandardId,
+    ObservationStatus, PageRequest, Reason, Relation, StandardId,
 };
 use mitra_store::{ObservationFilter, UpsertReport};
 use sha2::{Digest, Sha256};

@@ -1,13 +1,12 @@
 //! The opportunities listing: projects, solutions and funding calls together, filtered and sorted as their users
 //! ask, each with its publisher, amounts compared in US dollars at a rate whose date and source travel with the page.
 
-use mitra_domain::Reason;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use mitra_domain::entry::ContentLanguage;
 use mitra_domain::opportunity::{OpportunityQuery, Sort};
-use mitra_domain::{CityId, OrgId, ValidationError};
+use mitra_domain::{CityId, OrgId, Reason, ValidationError};
 use mitra_store::OrgName;
 use time::Date;
 

@@ -1,9 +1,8 @@
 //! Organisations: creation, profiles, moderation, members and invitations.
 
-use mitra_domain::Reason;
 use mitra_domain::{
     Account, Actor, Email, MemberRole, ModerationStatus, OrgId, OrgKind, OrgProfile, Organisation,
-    ValidationError,
+    Reason, ValidationError,
 };
 
 use crate::{Mitra, ServiceError};

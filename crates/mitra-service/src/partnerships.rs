@@ -7,7 +7,6 @@
 //! they do not act); the status rules are the domain's ([`PartnershipStatus::after`]). Notifications go through the
 //! same store and mail as expressions of interest.
 
-use mitra_domain::Reason;
 use std::collections::BTreeMap;
 
 use mitra_domain::access::{AuditStamp, CityGovernment};
@@ -18,7 +17,7 @@ use mitra_domain::partnership::{
 };
 use mitra_domain::reference::Holidays;
 use mitra_domain::{
-    AccountId, Actor, CityId, CountryCode, EntryId, EntryKind, IndicatorId, ValidationError,
+    AccountId, Actor, CityId, CountryCode, EntryId, EntryKind, IndicatorId, Reason, ValidationError,
 };
 use mitra_store::{
     ActivityRecord, Attachment, ChangeDetails, ConflictKind, NewPartnership, OutcomeRecord,

@@ -4,12 +4,11 @@
 //! work, and a release with changed or added rows upserts them (ids are stable once published). A bad row stops the
 //! load with `file:line: field: reason` before anything is written.
 
-use mitra_domain::Reason;
 use std::collections::HashSet;
 
 use mitra_domain::access::AuditStamp;
 use mitra_domain::reference::{self, ReferenceData, RowError, StandardCatalogue};
-use mitra_domain::{Email, IndicatorKind, Standard, StandardId};
+use mitra_domain::{Email, IndicatorKind, Reason, Standard, StandardId};
 use mitra_store::ReferenceChanges;
 use sha2::{Digest, Sha256};
 

@@ -1,9 +1,8 @@
 //! Browsing the standards catalogue: standards, their indicators grouped by theme, and the crosswalk.
 
-use mitra_domain::Reason;
 use mitra_domain::{
-    Basis, CrosswalkEntry, FocusArea, Indicator, IndicatorId, PageRequest, Relation, Standard,
-    StandardId, StandardSummary,
+    Basis, CrosswalkEntry, FocusArea, Indicator, IndicatorId, PageRequest, Reason, Relation,
+    Standard, StandardId, StandardSummary,
 };
 
 use std::collections::HashMap;

@@ -19,12 +19,12 @@ pub mod partnerships;
 pub mod problems;
 pub mod standards;
 
-use mitra_service::domain::Reason;
 use std::collections::BTreeMap;
 
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, Uri};
+use mitra_service::domain::Reason;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;

@@ -4,9 +4,8 @@
 use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use mitra_domain::{Denied, ValidationError};
+use mitra_domain::{Denied, Reason, ValidationError};
 use mitra_service::ServiceError;
-use mitra_service::domain::Reason;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -2,9 +2,8 @@
 //! into checked words, typed filters, a page and the reader's language; and its answer, each hit paired with its
 //! stored entry.
 
-use mitra_domain::Reason;
 use mitra_domain::entry::ContentLanguage;
-use mitra_domain::{EntryId, Language, ValidationError};
+use mitra_domain::{EntryId, Language, Reason, ValidationError};
 use mitra_search::{Dimension, Hit};
 use mitra_store::StoredEntry;
 

@@ -4,9 +4,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use mitra_service::Mitra;
-use mitra_service::domain::CityId;
-use mitra_service::domain::Reason;
 use mitra_service::domain::partners::PairFilter;
+use mitra_service::domain::{CityId, Reason};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

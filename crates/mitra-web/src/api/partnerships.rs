@@ -6,12 +6,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use mitra_service::domain::Reason;
 use mitra_service::domain::partnership::{
     Action, ActivityInput, CalendarActivity, PartnershipId, YearSummary, icalendar,
 };
 use mitra_service::domain::text::spreadsheet_safe;
-use mitra_service::domain::{CityId, ValidationError};
+use mitra_service::domain::{CityId, Reason, ValidationError};
 use mitra_service::{
     ActionInput, ActivityRecord, CityYearRow, HolidayWarning, Mitra, OutcomeView,
     PartnershipMessage, PartnershipRecord, PartnershipView, Places, Proposal,

@@ -7,12 +7,11 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use mitra_service::domain::Reason;
 use mitra_service::domain::partnership::{
     Action, ActivityInput, ActivityKind, PartnershipId, PartnershipKind, PartnershipStatus,
     PartySide, YearSummary,
 };
-use mitra_service::domain::{CityId, Language};
+use mitra_service::domain::{CityId, Language, Reason};
 use mitra_service::{
     ActionInput, Mitra, PartnershipRecord, PartnershipView, Places, Proposal, holiday_coverage,
 };
