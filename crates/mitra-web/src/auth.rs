@@ -265,8 +265,7 @@ where
             .await
             .map_err(|e| PageError {
                 status: e.status(),
-                said: None,
-                detail: Some(e.body_text()),
+                detail: Some(crate::error::Said::Text(e.body_text())),
             })?;
         check_csrf(&headers, expected.as_deref(), form.csrf_token())?;
         Ok(CsrfForm(form))
@@ -281,8 +280,7 @@ pub fn check_csrf(
 ) -> Result<(), PageError> {
     let forbidden = |why: &str| PageError {
         status: StatusCode::FORBIDDEN,
-        said: None,
-        detail: Some(why.to_owned()),
+        detail: Some(crate::error::Said::Text(why.to_owned())),
     };
     if !same_origin(headers) {
         return Err(forbidden("this form was sent from another site"));

@@ -329,15 +329,15 @@ impl IntoResponse for ApiError {
 pub struct PageError {
     /// The status: 4xx for what the visitor can change, 5xx for what the operator must.
     pub status: StatusCode,
-    /// A message safe to show (validation messages; never internal details).
-    pub detail: Option<String>,
-    /// What to say in place of `detail`, in the reader's language.
-    pub said: Option<Said>,
+    /// What the page says beside its own text for the status: safe to show (refusals, never internal details).
+    pub detail: Option<Said>,
 }
 
-/// What an error page says, looked up in the reader's language when the page is drawn.
+/// What an error page says, in the reader's language: text already in it, or looked up when the page is drawn.
 #[derive(Debug, Clone)]
 pub enum Said {
+    /// Text in the reader's language (or a message the domain does not translate).
+    Text(String),
     /// A refusal of the domain: the field it is about, if any, and why.
     Refused(Option<String>, Reason),
     /// An interface message, with its values.
@@ -355,7 +355,6 @@ impl PageError {
         Self {
             status,
             detail: None,
-            said: None,
         }
     }
 
@@ -363,8 +362,7 @@ impl PageError {
     fn saying(status: StatusCode, detail: String) -> Self {
         Self {
             status,
-            detail: Some(detail),
-            said: None,
+            detail: Some(Said::Text(detail)),
         }
     }
 
@@ -372,8 +370,7 @@ impl PageError {
     fn message(status: StatusCode, key: &'static str, values: Vec<(&'static str, String)>) -> Self {
         Self {
             status,
-            detail: None,
-            said: Some(Said::Message(key, values)),
+            detail: Some(Said::Message(key, values)),
         }
     }
 
@@ -381,8 +378,7 @@ impl PageError {
     fn refusing(status: StatusCode, field: Option<String>, reason: Reason) -> Self {
         Self {
             status,
-            detail: None,
-            said: Some(Said::Refused(field, reason)),
+            detail: Some(Said::Refused(field, reason)),
         }
     }
 }
@@ -557,12 +553,10 @@ mod tests {
     fn a_client_error_page_says_what_to_correct_and_a_server_error_page_says_nothing_internal() {
         for (error, _, page) in every_variant() {
             let name = format!("{error:?}");
-            let page_error = PageError::from(error);
-            let shown = page_error.detail.or_else(|| {
-                page_error.said.map(|said| match said {
-                    Said::Refused(_, why) => why.to_string(),
-                    Said::Message(key, _) => key.to_owned(),
-                })
+            let shown = PageError::from(error).detail.map(|said| match said {
+                Said::Text(text) => text,
+                Said::Refused(_, why) => why.to_string(),
+                Said::Message(key, _) => key.to_owned(),
             });
             match page {
                 // These pages have their own translated text for when there is no detail.

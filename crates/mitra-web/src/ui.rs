@@ -74,8 +74,9 @@ struct ErrorPage {
 impl ErrorPage {
     /// The page for `error`, for a reader of `lang`; details are shown only where they are safe to show.
     fn build(lang: Language, error: &PageError) -> Self {
-        let detail = match &error.said {
-            None => error.detail.clone(),
+        let detail = match &error.detail {
+            None => None,
+            Some(Said::Text(text)) => Some(text.clone()),
             Some(Said::Refused(field, reason)) => {
                 let (why, _) = crate::i18n::reason(lang, reason);
                 Some(match field {

@@ -360,7 +360,6 @@ async fn account_page(
     let who = l.actor().signed_in().map_err(ServiceError::from)?;
     let account = l.account().cloned().ok_or(PageError {
         status: StatusCode::UNAUTHORIZED,
-        said: None,
         detail: None,
     })?;
     let orgs = mitra.my_organisations(l.actor()).await?;
@@ -458,7 +457,6 @@ pub async fn show_invitation(
     if l.account().is_none() {
         return Err(PageError {
             status: StatusCode::UNAUTHORIZED,
-            said: None,
             detail: None,
         });
     }

@@ -184,13 +184,11 @@ pub async fn read_file_form(
         .map_err(|e| match e {
             UploadError::TooLarge => crate::error::PageError {
                 status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                said: None,
-                detail: Some(l.t("attachment-too-large")),
+                detail: Some(crate::error::Said::Text(l.t("attachment-too-large"))),
             },
             UploadError::Broken(status, text) => crate::error::PageError {
                 status,
-                said: None,
-                detail: Some(text),
+                detail: Some(crate::error::Said::Text(text)),
             },
         })?;
     crate::auth::check_csrf(headers, l.csrf_token(), &csrf)?;

@@ -721,8 +721,7 @@ pub async fn upload_document(
     let Some((name, bytes)) = super::forms::read_file_form(multipart, &headers, &l).await? else {
         return Err(PageError {
             status: StatusCode::BAD_REQUEST,
-            said: None,
-            detail: Some(l.t("attachment-choose")),
+            detail: Some(crate::error::Said::Text(l.t("attachment-choose"))),
         });
     };
     mitra

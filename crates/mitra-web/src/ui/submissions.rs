@@ -203,11 +203,10 @@ fn problems_of(errors: &ImportErrors, language: Language) -> Vec<Problem> {
 fn refused(l: &Layout, status: StatusCode, key: &str) -> PageError {
     PageError {
         status,
-        said: None,
-        detail: Some(l.ta(
+        detail: Some(crate::error::Said::Text(l.ta(
             key,
             &[("max", (MAX_UPLOAD_BYTES / (1024 * 1024)).to_string())],
-        )),
+        ))),
     }
 }
 
