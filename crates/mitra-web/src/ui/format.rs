@@ -48,19 +48,28 @@ pub fn money(value: f64, currency: &str, lang: Language) -> String {
     FORMATTERS.with(|formatters| {
         let mut formatters = formatters.borrow_mut();
         let formatter = formatters.entry((lang, code)).or_insert_with(|| {
-            // Tamil as Singapore and Malaysia write it, as `number` does.
-            let tag = if lang == Language::Ta {
-                "ta-SG"
-            } else {
-                lang.tag()
-            };
-            let locale: icu_locale_core::Locale = tag.parse().ok()?;
-            CurrencyFormatter::try_new_symbol((&locale).into(), code, Default::default()).ok()
+            CurrencyFormatter::try_new_symbol(
+                (&numbers_locale(lang)?).into(),
+                code,
+                Default::default(),
+            )
+            .ok()
         });
         formatter
             .as_ref()
             .map_or_else(plain, |f| f.format_fixed_decimal(&decimal).to_string())
     })
+}
+
+/// The locale numbers and amounts are written in for a reader of `lang`: the language's own, but Tamil as Singapore
+/// and Malaysia write it (grouped in thousands, not India's lakhs).
+fn numbers_locale(lang: Language) -> Option<icu_locale_core::Locale> {
+    let tag = if lang == Language::Ta {
+        "ta-SG"
+    } else {
+        lang.tag()
+    };
+    tag.parse().ok()
 }
 
 /// `value` as a plain decimal (`-1234.5`): whole numbers without a fraction, others to three places at most.
@@ -101,16 +110,8 @@ fn localized(plain: &str, lang: Language) -> String {
     use icu_decimal::DecimalFormatter;
     use icu_decimal::input::Decimal;
     thread_local! {
-        static FORMATTERS: PerLanguage<DecimalFormatter> = PerLanguage::new(|l, locale| {
-            // Tamil as Singapore and Malaysia write it (grouped in thousands, not India's lakhs).
-            let singapore: icu_locale_core::Locale;
-            let locale = if l == Language::Ta {
-                singapore = "ta-SG".parse().ok()?;
-                &singapore
-            } else {
-                locale
-            };
-            DecimalFormatter::try_new(locale.into(), Default::default()).ok()
+        static FORMATTERS: PerLanguage<DecimalFormatter> = PerLanguage::new(|l, _| {
+            DecimalFormatter::try_new((&numbers_locale(l)?).into(), Default::default()).ok()
         });
     }
     let Ok(decimal) = plain.parse::<Decimal>() else {
