@@ -72,9 +72,7 @@ pub(crate) async fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
     let attached = write_archive(&partial, &copy, &files, position)
         .with_context(|| format!("cannot write {}", partial.display()))?;
     // Whole or not at all: the archive takes its name only once it is complete.
-    std::fs::rename(&partial, file)
-        .or_else(|_| std::fs::copy(&partial, file).map(|_| ()))
-        .with_context(|| format!("cannot write {}", file.display()))?;
+    move_file(&partial, file).with_context(|| format!("cannot write {}", file.display()))?;
     let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
     say(&format!(
         "Backup written to {}: the database at change {position}, {attached} attached files, {bytes} bytes.",
@@ -100,24 +98,12 @@ fn write_archive(
     header.set_cksum();
     tar.append_data(&mut header, "MANIFEST", manifest.as_bytes())?;
     tar.append_path_with_name(database, "mitra.db")?;
-    let mut attached = 0;
-    if files.is_dir() {
-        let mut stack = vec![files.to_path_buf()];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir)? {
-                let path = entry?.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else {
-                    let name = Path::new("files").join(path.strip_prefix(files)?);
-                    tar.append_path_with_name(&path, name)?;
-                    attached += 1;
-                }
-            }
-        }
+    let attached = files_below(files)?;
+    for relative in &attached {
+        tar.append_path_with_name(files.join(relative), Path::new("files").join(relative))?;
     }
     tar.into_inner()?.sync_all()?;
-    Ok(attached)
+    Ok(attached.len() as u64)
 }
 
 /// Runs `mitra restore FILE`.
@@ -168,9 +154,7 @@ pub(crate) async fn restore(config: &Config, file: &Path, force: bool) -> anyhow
             }
         }
     }
-    std::fs::rename(&restored, &target)
-        .or_else(|_| std::fs::copy(&restored, &target).map(|_| ()))
-        .with_context(|| format!("cannot write {}", target.display()))?;
+    move_file(&restored, &target).with_context(|| format!("cannot write {}", target.display()))?;
     let attached = restore_files(&scratch.0.join("files"), &config.data_dir.join("files"))?;
     // The index of the database that was here is of no use now: built again from the restored one.
     let search = search_dir(config);
@@ -205,31 +189,43 @@ pub(crate) async fn restore(config: &Config, file: &Path, force: bool) -> anyhow
 /// Moves the attached files of a backup into `files`, leaving those already there (a file's name is its content's
 /// hash); returns how many the backup holds.
 fn restore_files(from: &Path, files: &Path) -> anyhow::Result<u64> {
-    let mut count = 0;
-    if !from.is_dir() {
-        return Ok(0);
+    let backed_up = files_below(from)?;
+    for relative in &backed_up {
+        let to = files.join(relative);
+        if to.exists() {
+            continue;
+        }
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        move_file(&from.join(relative), &to)
+            .with_context(|| format!("cannot write {}", to.display()))?;
     }
-    let mut stack = vec![from.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir)? {
+    Ok(backed_up.len() as u64)
+}
+
+/// Every file in `dir` and below, by its path relative to `dir`; none when there is no such folder.
+fn files_below(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    if !dir.is_dir() {
+        return Ok(found);
+    }
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder)? {
             let path = entry?.path();
             if path.is_dir() {
-                stack.push(path);
-                continue;
+                folders.push(path);
+            } else if let Ok(relative) = path.strip_prefix(dir) {
+                found.push(relative.to_path_buf());
             }
-            count += 1;
-            let to = files.join(path.strip_prefix(from)?);
-            if to.exists() {
-                continue;
-            }
-            if let Some(parent) = to.parent() {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("cannot create {}", parent.display()))?;
-            }
-            std::fs::rename(&path, &to)
-                .or_else(|_| std::fs::copy(&path, &to).map(|_| ()))
-                .with_context(|| format!("cannot write {}", to.display()))?;
         }
     }
-    Ok(count)
+    Ok(found)
+}
+
+/// Moves a file, copying it where a rename cannot (to another file system).
+fn move_file(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::rename(from, to).or_else(|_| std::fs::copy(from, to).map(|_| ()))
 }
