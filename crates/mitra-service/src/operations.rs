@@ -7,18 +7,26 @@ use mitra_store::PoolState;
 
 use crate::{Mitra, ServiceError};
 
-/// The imports this node has run since it started: files written and refused, and rows written, of each kind.
+/// The imports this node has run since it started, of each kind.
 #[derive(Debug, Default)]
 pub(crate) struct ImportCounters {
-    // [observations, entries] × [files written, files refused, rows written]
-    counts: [[AtomicU64; 3]; 2],
+    observations: KindCounters,
+    entries: KindCounters,
+}
+
+/// Files written and refused, and rows written, of one kind of import.
+#[derive(Debug, Default)]
+struct KindCounters {
+    files_written: AtomicU64,
+    files_refused: AtomicU64,
+    rows_written: AtomicU64,
 }
 
 /// What an import is of.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum ImportKind {
-    Observations = 0,
-    Entries = 1,
+    Observations,
+    Entries,
 }
 
 impl ImportCounters {
@@ -30,33 +38,41 @@ impl ImportCounters {
         outcome: &Result<T, ServiceError>,
         rows: impl Fn(&T) -> u64,
     ) {
-        let counts = &self.counts[kind as usize];
+        let counters = match kind {
+            ImportKind::Observations => &self.observations,
+            ImportKind::Entries => &self.entries,
+        };
         match outcome {
             Ok(report) => {
-                counts[0].fetch_add(1, Ordering::Relaxed);
-                counts[2].fetch_add(rows(report), Ordering::Relaxed);
+                counters.files_written.fetch_add(1, Ordering::Relaxed);
+                counters
+                    .rows_written
+                    .fetch_add(rows(report), Ordering::Relaxed);
             }
             Err(
                 ServiceError::Import(_)
                 | ServiceError::ImportNotAllowed(_)
                 | ServiceError::Validation(_),
             ) => {
-                counts[1].fetch_add(1, Ordering::Relaxed);
+                counters.files_refused.fetch_add(1, Ordering::Relaxed);
             }
             Err(_) => {}
         }
     }
 
     fn snapshot(&self) -> Vec<ImportCount> {
-        [("observations", 0), ("entries", 1)]
-            .into_iter()
-            .map(|(kind, i)| ImportCount {
-                kind,
-                files_written: self.counts[i][0].load(Ordering::Relaxed),
-                files_refused: self.counts[i][1].load(Ordering::Relaxed),
-                rows_written: self.counts[i][2].load(Ordering::Relaxed),
-            })
-            .collect()
+        [
+            ("observations", &self.observations),
+            ("entries", &self.entries),
+        ]
+        .into_iter()
+        .map(|(kind, counters)| ImportCount {
+            kind,
+            files_written: counters.files_written.load(Ordering::Relaxed),
+            files_refused: counters.files_refused.load(Ordering::Relaxed),
+            rows_written: counters.rows_written.load(Ordering::Relaxed),
+        })
+        .collect()
     }
 }
 
