@@ -23,14 +23,14 @@ pub(super) const BACKEND: Backend = Backend::Postgres;
 /// Write transactions begin as usual: PostgreSQL's row locks let writers of different rows proceed together.
 pub(super) const BEGIN_WRITE: &str = "begin";
 
+/// PostgreSQL is copied with its own tools (`pg_dump`, `pg_restore`), not by Mitra.
+pub(super) const SNAPSHOT: Option<&str> = None;
+
 /// Taken by a transaction, until it commits, just before it appends its change-feed entries. A sequence number is
 /// handed out when a row is inserted, not when its transaction commits; without this lock a transaction could
 /// take number 10, another take 11 and commit first, and a follower that read 11 would never look back for 10.
 /// With it, the tails of writing transactions run one at a time, so numbers are taken in commit order.
 /// (The key is "mitra" in ASCII plus one, next to the migration lock.)
-/// PostgreSQL is copied with its own tools (`pg_dump`, `pg_restore`), not by Mitra.
-pub(super) const SNAPSHOT: Option<&str> = None;
-
 pub(super) const FEED_LOCK: Option<&str> = Some("select pg_advisory_xact_lock(469853516386)");
 
 /// Whether `schema_migrations` has its checksum column (a database created before checksums were kept has not).
