@@ -89,11 +89,17 @@ pub struct ItemView {
 pub struct FindingView {
     /// Indicator id, or null for the data as a whole.
     pub indicator: Option<String>,
-    /// What is the matter, in English.
-    pub reason: String,
-    /// The same, for saying it in the reader's language.
-    #[serde(skip)]
-    pub why: mitra_domain::Reason,
+    /// What is the matter: written in English, and said in the reader's language by the interface.
+    #[serde(serialize_with = "in_english")]
+    pub reason: mitra_domain::Reason,
+}
+
+/// A reason as its English text.
+fn in_english<S: serde::Serializer>(
+    reason: &mitra_domain::Reason,
+    out: S,
+) -> Result<S::Ok, S::Error> {
+    out.collect_str(reason)
 }
 
 impl AssessmentReport {
@@ -107,8 +113,7 @@ impl AssessmentReport {
         };
         let finding = |f: &assessment::Finding| FindingView {
             indicator: f.indicator.as_ref().map(ToString::to_string),
-            reason: f.reason.to_string(),
-            why: f.reason.clone(),
+            reason: f.reason.clone(),
         };
         AssessmentView {
             city: self.city.id.to_string(),

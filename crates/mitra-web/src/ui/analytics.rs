@@ -109,7 +109,7 @@ impl AssessmentPage {
         let finding = |f: &FindingView| FindingRow {
             id: f.indicator.clone(),
             title: f.indicator.as_deref().map(t),
-            reason: crate::i18n::reason(lang, &f.why),
+            reason: crate::i18n::reason(lang, &f.reason),
         };
         let items: Vec<ItemRow> = view
             .items
