@@ -854,8 +854,7 @@ impl Entry {
                     }
                 }
                 for country in countries {
-                    crate::CountryCode::parse(country)
-                        .map_err(|e| ValidationError::new("countries", e.reason))?;
+                    crate::CountryCode::parse(country).map_err(|e| e.at("countries"))?;
                 }
                 for (i, sector) in sectors.iter().enumerate() {
                     check_text(&format!("sectors[{i}]"), sector, MAX_TITLE, true)?;

@@ -425,8 +425,7 @@ impl Activity {
         let host = if input.host.trim().is_empty() {
             Some(None)
         } else {
-            ok!(PartySide::parse(input.host).map_err(|e| ValidationError::new("host", e.reason)))
-                .map(Some)
+            ok!(PartySide::parse(input.host).map_err(|e| e.at("host"))).map(Some)
         };
         let participants = if input.participants.trim().is_empty() {
             Some(None)

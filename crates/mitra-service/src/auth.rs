@@ -500,7 +500,7 @@ impl Mitra {
         let mut account = self.store.find_account(id).await?;
         account.display_name = parse_display_name(display_name)?;
         account.language = Language::parse(language)
-            .map_err(|e| mitra_domain::ValidationError::new("language", e.reason))?
+            .map_err(|e| e.at("language"))?
             .tag()
             .into();
         account.time_zone = parse_time_zone(time_zone)?;

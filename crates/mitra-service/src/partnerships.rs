@@ -192,7 +192,7 @@ pub fn partnership_filter(
     }
     Ok(PartnershipFilter {
         city: some(city)
-            .map(|c| CityId::parse(c).map_err(|e| ValidationError::new("city", e.reason)))
+            .map(|c| CityId::parse(c).map_err(|e| e.at("city")))
             .transpose()?,
         statuses: some(status)
             .map(PartnershipStatus::parse)
@@ -276,8 +276,7 @@ impl Mitra {
                 }
             }
         } else {
-            CityId::parse(proposal.proposer.trim())
-                .map_err(|e| mitra_domain::ValidationError::new("proposer", e.reason))?
+            CityId::parse(proposal.proposer.trim()).map_err(|e| e.at("proposer"))?
         };
         // A city's government proposes; an organisation based in the city may propose on its behalf, and then the
         // city's government is told too, as it decides everything after.
@@ -285,8 +284,7 @@ impl Mitra {
             Ok(g) => (g, false),
             Err(why) => (actor.city_delegate(&proposer).map_err(|_| why)?, true),
         };
-        let invited = CityId::parse(proposal.invited.trim())
-            .map_err(|e| mitra_domain::ValidationError::new("invited", e.reason))?;
+        let invited = CityId::parse(proposal.invited.trim()).map_err(|e| e.at("invited"))?;
         check_pair(&proposer, &invited)?;
         let places = self.places().await?;
         for (field, city) in [("proposer", &proposer), ("invited", &invited)] {
@@ -624,8 +622,7 @@ impl Mitra {
         let event = if event.trim().is_empty() {
             None
         } else {
-            let entry = EntryId::parse(event.trim())
-                .map_err(|e| mitra_domain::ValidationError::new("event", e.reason))?;
+            let entry = EntryId::parse(event.trim()).map_err(|e| e.at("event"))?;
             let stored = self.store.find_entry(&entry).await.map_err(|e| match e {
                 StoreError::NotFound { .. } => {
                     mitra_domain::ValidationError::new("event", Reason::unknown_entry(&entry))
@@ -695,15 +692,13 @@ impl Mitra {
         if record.status.is_ended() {
             return Err(ServiceError::Conflict(Reason::no_outcomes(record.status)));
         }
-        let city = CityId::parse(city.trim())
-            .map_err(|e| mitra_domain::ValidationError::new("city", e.reason))?;
+        let city = CityId::parse(city.trim()).map_err(|e| e.at("city"))?;
         if record.side_of(&city).is_none() {
             return Err(
                 mitra_domain::ValidationError::new("city", Reason::not_a_party(&city)).into(),
             );
         }
-        let indicator = IndicatorId::parse(indicator.trim())
-            .map_err(|e| mitra_domain::ValidationError::new("indicator", e.reason))?;
+        let indicator = IndicatorId::parse(indicator.trim()).map_err(|e| e.at("indicator"))?;
         match self.store.find_indicator(&indicator).await {
             Ok(_) => {}
             Err(StoreError::NotFound { .. }) => {

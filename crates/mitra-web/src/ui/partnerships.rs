@@ -225,8 +225,7 @@ pub async fn show_proposal_form(
         return Err(mitra_service::ServiceError::Forbidden.into());
     }
     let places = mitra.places().await?;
-    let invited = CityId::parse(q.invited.trim())
-        .map_err(|e| mitra_service::domain::ValidationError::new("invited", e.reason))?;
+    let invited = CityId::parse(q.invited.trim()).map_err(|e| e.at("invited"))?;
     if !places.cities.contains_key(&invited) {
         return Err(mitra_service::ServiceError::NotFound {
             entity: "city",
