@@ -15,10 +15,7 @@ fn tool(name: &str) -> Option<std::path::PathBuf> {
 
 #[tokio::test]
 async fn postgres_restored_with_pg_restore_from_pg_dump_has_the_same_feed_entries_and_search() {
-    let Some(engine) = Engine::configured()
-        .into_iter()
-        .find(|e| matches!(e, Engine::Postgres { .. }))
-    else {
+    let Some(engine) = Engine::postgres() else {
         eprintln!(
             "SKIPPED: no PostgreSQL configured (MITRA_TEST_POSTGRES_URL) for the pg_dump round trip"
         );

@@ -41,10 +41,15 @@ impl Engine {
     /// SQLite, then PostgreSQL when `MITRA_TEST_POSTGRES_URL` is set.
     pub fn configured() -> Vec<Engine> {
         let mut engines = vec![Engine::Sqlite];
-        if let Ok(admin_url) = std::env::var(POSTGRES_URL_VARIABLE) {
-            engines.push(Engine::Postgres { admin_url });
-        }
+        engines.extend(Self::postgres());
         engines
+    }
+
+    /// PostgreSQL, when `MITRA_TEST_POSTGRES_URL` is set: for tests of what only PostgreSQL does.
+    pub fn postgres() -> Option<Engine> {
+        std::env::var(POSTGRES_URL_VARIABLE)
+            .ok()
+            .map(|admin_url| Engine::Postgres { admin_url })
     }
 
     /// A fresh, empty database.

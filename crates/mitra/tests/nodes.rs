@@ -165,10 +165,7 @@ async fn found_within_two_seconds(
 
 #[tokio::test]
 async fn two_nodes_on_one_postgresql_database_share_writes_search_and_sessions() {
-    let Some(engine) = Engine::configured()
-        .into_iter()
-        .find(|e| matches!(e, Engine::Postgres { .. }))
-    else {
+    let Some(engine) = Engine::postgres() else {
         eprintln!(
             "SKIPPED: no PostgreSQL configured (MITRA_TEST_POSTGRES_URL) for two nodes on one database"
         );
