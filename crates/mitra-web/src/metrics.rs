@@ -1,5 +1,6 @@
 //! `/metrics`: what an operator's Prometheus scrapes, in its text format (version 0.0.4). Requests by route, method
-//! and status with their latency as a histogram, counted by a middleware over every route; the database pool; the
+//! and status with their latency as a histogram, counted by a middleware over every route (only when a token is
+//! configured: a node whose metrics no one may read counts nothing); the database pool; the
 //! change feed's head and how far each follower on this node is behind it; the search index's size. Open only to a
 //! request that carries the configured bearer token; without one configured, there is no `/metrics`.
 

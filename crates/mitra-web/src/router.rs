@@ -392,7 +392,7 @@ pub fn router(mitra: Mitra) -> Router {
         }));
     let api = api_routes().router.fallback(api::not_found);
 
-    Router::new()
+    let mut app = Router::new()
         .nest("/api/v1", api)
         .merge(pages)
         .layer(middleware::from_fn_with_state(
@@ -402,12 +402,15 @@ pub fn router(mitra: Mitra) -> Router {
         .route("/healthz", axum::routing::get(ops::healthz))
         .route("/readyz", axum::routing::get(ops::readyz))
         .route("/metrics", axum::routing::get(metrics::metrics))
-        .route("/assets/{*path}", axum::routing::get(assets::get_asset))
-        .layer(middleware::from_fn_with_state(
+        .route("/assets/{*path}", axum::routing::get(assets::get_asset));
+    // Requests are counted only where someone may read the count.
+    if mitra.metrics_token().is_some() {
+        app = app.layer(middleware::from_fn_with_state(
             requests.clone(),
             metrics::count,
-        ))
-        .layer(axum::Extension(requests))
+        ));
+    }
+    app.layer(axum::Extension(requests))
         .layer(middleware::from_fn(ops::security_headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(TraceLayer::new_for_http())
