@@ -1,7 +1,7 @@
 //! `/metrics`: what an operator's Prometheus scrapes, in its text format (version 0.0.4). Requests by route, method
 //! and status with their latency as a histogram, counted by a middleware over every route (only when a token is
-//! configured: a node whose metrics no one may read counts nothing); the database pool; the
-//! change feed's head and how far each follower on this node is behind it; the search index's size. Open only to a
+//! configured: a node whose metrics no one may read counts nothing); the database pool; the change feed's head and
+//! how far each follower on this node is behind it; the search index's size; the imports run. Open only to a
 //! request that carries the configured bearer token; without one configured, there is no `/metrics`.
 
 use std::collections::BTreeMap;
