@@ -132,3 +132,4 @@ invalid-kind-first-row = kailangan sa unang hanay ng isang lahok
 invalid-old-data = para sa { $year } ang datos, { $age } taon na ang nakalipas; minamarkahan ng iskema ang datos na mas luma sa { $max } taon
 invalid-no-source = walang pinangalanang pinagmulan
 invalid-outlier = malayong lumalabas ang { $value } sa mga halaga ng { $peers } kapantay na lungsod para sa { $year }
+invalid-rejection-needs-reason = kailangan ng pagtanggi ang isang dahilang mapagbabatayan ng nagsumite

@@ -132,3 +132,4 @@ invalid-kind-first-row = wajib diisi pada baris pertama suatu entri
 invalid-old-data = data ini untuk tahun { $year }, { $age } tahun yang lalu; skema menandai data yang lebih lama dari { $max } tahun
 invalid-no-source = tidak ada sumber yang disebutkan
 invalid-outlier = { $value } berada jauh di luar rentang nilai { $peers } kota sebanding untuk tahun { $year }
+invalid-rejection-needs-reason = penolakan memerlukan alasan yang dapat ditindaklanjuti oleh pengirim

@@ -132,3 +132,4 @@ invalid-kind-first-row = wajib diisi pada baris pertama sesuatu entri
 invalid-old-data = data ini bagi tahun { $year }, { $age } tahun yang lalu; skim ini menandakan data yang lebih lama daripada { $max } tahun
 invalid-no-source = tiada sumber dinyatakan
 invalid-outlier = { $value } jauh di luar julat nilai { $peers } bandar setara bagi tahun { $year }
+invalid-rejection-needs-reason = penolakan memerlukan sebab yang boleh diambil tindakan oleh penghantar

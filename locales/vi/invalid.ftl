@@ -132,3 +132,4 @@ invalid-kind-first-row = là thông tin bắt buộc ở dòng đầu tiên củ
 invalid-old-data = dữ liệu là của năm { $year }, cách đây { $age } năm; hệ thống đánh giá đánh dấu dữ liệu cũ hơn { $max } năm
 invalid-no-source = không nêu nguồn nào
 invalid-outlier = { $value } nằm rất xa ngoài phạm vi giá trị của { $peers } thành phố tương đồng trong năm { $year }
+invalid-rejection-needs-reason = việc từ chối cần có lý do để người gửi có thể khắc phục

@@ -132,3 +132,4 @@ invalid-kind-first-row = 在条目的第一行为必填项
 invalid-old-data = 数据年份为 { $year } 年，距今 { $age } 年；该方案会标记超过 { $max } 年的数据
 invalid-no-source = 未注明来源
 invalid-outlier = { $value } 远超出 { $peers } 个同类城市在 { $year } 年的数值范围
+invalid-rejection-needs-reason = 驳回时须给出提交者可据以改正的理由

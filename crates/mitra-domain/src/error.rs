@@ -235,6 +235,8 @@ reasons! {
     org_exists(id) = "an organisation with the id '{id}' exists already; choose a more specific name";
     /// A refusal without its reason.
     reason_required(max) = "say why, in 1 to {max} characters; the people concerned read it";
+    /// A rejection without a reason, where no length is set.
+    rejection_needs_reason() = "a rejection needs a reason the submitter can act on";
     /// Enrolment by an operator.
     operator_cannot_enrol() = "enrolment is for accounts; an operator has none";
 

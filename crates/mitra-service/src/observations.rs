@@ -688,7 +688,7 @@ impl Mitra {
             (ObservationStatus::Rejected, None) => {
                 return Err(mitra_domain::ValidationError::new(
                     "reason",
-                    Reason::reason_required(2000),
+                    Reason::rejection_needs_reason(),
                 )
                 .into());
             }
