@@ -28,15 +28,7 @@ pub struct EntryId(String);
 impl EntryId {
     /// Accepts 1 to 100 lower-case ASCII letters, digits and single inner dashes.
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-        let ok = !raw.is_empty()
-            && raw.len() <= 100
-            && raw
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !raw.starts_with('-')
-            && !raw.ends_with('-')
-            && !raw.contains("--");
-        if ok {
+        if crate::ids::is_slug(raw) {
             Ok(Self(raw.to_owned()))
         } else {
             Err(ValidationError::new(

@@ -260,9 +260,7 @@ reasons! {
     /// Interest in one's own opportunity.
     own_opportunity() = "publishes this opportunity: interest comes from another organisation";
     /// Matches asked for an entry that has none.
-    not_matchable(value, kind) = "{value} is a {kind}: matches are made for projects and solutions";
     /// Enrolment in something other than training.
-    not_a_training(value) = "{value} is not a training; only training takes enrolments";
     /// Enrolment after the end.
     training_ended() = "the training has ended";
     /// An event expected.

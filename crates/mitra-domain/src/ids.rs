@@ -8,9 +8,21 @@ use serde::Serialize;
 use crate::{Reason, ValidationError};
 
 /// Longest identifier accepted anywhere; longer input is refused rather than truncated.
-const MAX_ID_LEN: usize = 100;
+pub const MAX_ID_LEN: usize = 100;
 
-fn is_slug(raw: &str) -> bool {
+/// The slugs [`is_slug`] accepts, as a JSON Schema pattern (ECMA-262), for the API's contract; with at most
+/// [`MAX_ID_LEN`] characters it accepts exactly the same strings.
+pub const SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
+
+/// The ids Mitra makes ([`is_uuid`]), as a JSON Schema pattern: a UUID in its hyphenated lower-case form.
+pub const UUID_PATTERN: &str = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
+
+/// Indicator ids as Mitra writes them, as a JSON Schema pattern: `<standard>:<code>`. [`IndicatorId::parse`] also
+/// takes whitespace inside the code, and removes it.
+pub const INDICATOR_ID_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*:[A-Za-z0-9.:_-]+$";
+
+/// Whether `raw` is a slug: 1 to [`MAX_ID_LEN`] lower-case ASCII letters, digits and single inner dashes.
+pub(crate) fn is_slug(raw: &str) -> bool {
     !raw.is_empty()
         && raw.len() <= MAX_ID_LEN
         && raw

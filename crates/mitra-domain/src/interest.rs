@@ -161,6 +161,9 @@ pub enum Decision {
 }
 
 impl Decision {
+    /// Every value.
+    pub const ALL: [Decision; 3] = [Decision::Accept, Decision::Decline, Decision::Withdraw];
+
     /// The tag used in forms and the API.
     pub fn as_str(self) -> &'static str {
         match self {

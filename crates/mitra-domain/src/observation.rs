@@ -189,6 +189,13 @@ pub enum ObservationStatus {
 }
 
 impl ObservationStatus {
+    /// Every status, in review order.
+    pub const ALL: [ObservationStatus; 3] = [
+        ObservationStatus::Submitted,
+        ObservationStatus::Verified,
+        ObservationStatus::Rejected,
+    ];
+
     /// The id used in the store and the API.
     pub fn as_str(self) -> &'static str {
         match self {

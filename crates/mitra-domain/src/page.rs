@@ -75,6 +75,10 @@ pub struct Cursor(pub String);
 
 const CURSOR_PREFIX: &str = "k1";
 
+/// The cursors Mitra hands out, as a JSON Schema pattern for the API's contract: every list's keys are printable
+/// ASCII, so each byte is two hex digits from `20` to `7f`, and [`Cursor::decode`] takes every string it matches.
+pub const CURSOR_PATTERN: &str = "^k1([2-7][0-9a-f]){1,200}$";
+
 impl Cursor {
     /// Encodes `key` as a cursor token.
     pub fn encode(key: &str) -> String {

@@ -188,6 +188,14 @@ pub enum Relation {
 }
 
 impl Relation {
+    /// Every value.
+    pub const ALL: [Relation; 4] = [
+        Relation::Equivalent,
+        Relation::Broader,
+        Relation::Narrower,
+        Relation::Related,
+    ];
+
     /// The id used in the store and the API.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -235,6 +243,9 @@ pub enum Basis {
 }
 
 impl Basis {
+    /// Every value.
+    pub const ALL: [Basis; 2] = [Basis::Source, Basis::Derived];
+
     /// The id used in the store and the API.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -49,7 +49,10 @@ fn standing(place: usize, seats: u32) -> Standing {
 fn seats_of(stored: &StoredEntry) -> Result<u32, ServiceError> {
     match &stored.entry.details {
         Details::Training { seats, .. } => Ok(*seats),
-        _ => Err(ValidationError::new("entry", Reason::not_a_training(&stored.entry.id)).into()),
+        _ => Err(ServiceError::NotFound {
+            entity: "training",
+            id: stored.entry.id.to_string(),
+        }),
     }
 }
 

@@ -81,7 +81,7 @@ pub use partnerships::{
 };
 pub use reference::{
     DEMO_ACCOUNTS, DEMO_OBSERVATION_PACKS, DemoReport, ObservationPack, REFERENCE_VERSION,
-    ReferenceReport,
+    ReferenceReport, shipped_focus_areas,
 };
 pub use standards::{
     CrosswalkInput, IndicatorDetail, RelatedIndicator, StandardDetail, ThemeGroup,

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use mitra_domain::matching::{self, CityContext, CityFacts, Gap, Match, Opportunity, Region};
 use mitra_domain::peers::Grouping;
-use mitra_domain::{CityId, EntryId, EntryKind, Reason, ValidationError};
+use mitra_domain::{CityId, EntryId, EntryKind};
 use time::Date;
 
 use crate::analytics::PanelState;
@@ -288,8 +288,11 @@ impl Mitra {
                     ),
                 )
             }
-            other => {
-                return Err(ValidationError::new("id", Reason::not_matchable(id, other)).into());
+            _ => {
+                return Err(ServiceError::NotFound {
+                    entity: "project or solution",
+                    id: id.to_string(),
+                });
             }
         };
         Ok(EntryMatches {

@@ -187,6 +187,15 @@ pub(crate) fn file(path: &str) -> &'static str {
         .map_or("", |(_, text)| text)
 }
 
+/// The ids of the shipped ASCN focus areas (`built_infrastructure`…), for the API's contract; empty if the shipped
+/// file could not be read, which the reference load reports.
+pub fn shipped_focus_areas() -> Vec<String> {
+    const PATH: &str = "standards/asean_ascn_focus_areas.csv";
+    reference::parse_focus_areas(PATH, file(PATH))
+        .map(|areas| areas.into_iter().map(|a| a.id).collect())
+        .unwrap_or_default()
+}
+
 /// What a reference load did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReferenceReport {

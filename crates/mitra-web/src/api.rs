@@ -14,6 +14,7 @@ pub mod observations;
 pub mod openapi;
 pub mod opportunities;
 pub mod orgs;
+pub mod params;
 pub mod partners;
 pub mod partnerships;
 pub mod problems;

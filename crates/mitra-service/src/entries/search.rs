@@ -119,7 +119,7 @@ impl SearchRequest {
 
     /// The search narrowed to entries whose `dimension` has `value` (or another value already asked for it).
     pub fn filter(mut self, dimension: Dimension, value: &str) -> Result<Self, ValidationError> {
-        if value.is_empty() || value.len() > MAX_FILTER {
+        if value.is_empty() || value.chars().count() > MAX_FILTER {
             return Err(ValidationError::new(
                 dimension_name(dimension),
                 Reason::length_between(1, MAX_FILTER),

@@ -1,5 +1,6 @@
 //! `/api/v1/me`, `/api/v1/tokens` and `/api/v1/audit`.
 
+use super::params;
 use super::rfc3339;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -93,8 +94,10 @@ pub struct TokenListResponse {
 /// A token to create.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TokenRequest {
+    #[schema(value_type = params::Name, inline)]
     name: String,
     /// `read` or `write`.
+    #[schema(value_type = params::ScopeTag, inline)]
     scope: String,
 }
 
@@ -164,10 +167,13 @@ pub struct AuditParams {
     /// Entity kind, e.g. `organisation`.
     entity: Option<String>,
     /// First day, `YYYY-MM-DD` (UTC).
+    #[param(value_type = Option<params::Day>, inline)]
     from: Option<String>,
     /// Last day, inclusive.
+    #[param(value_type = Option<params::Day>, inline)]
     to: Option<String>,
     /// Only entries with a smaller id (paging).
+    #[param(value_type = Option<i64>)]
     before: Option<String>,
 }
 
@@ -180,9 +186,11 @@ pub struct AuditEntryResponse {
     action: String,
     entity: String,
     entity_id: String,
-    #[schema(value_type = Object)]
+    /// The entity before the change; null for an insert.
+    #[schema(value_type = Option<Object>)]
     before: Option<serde_json::Value>,
-    #[schema(value_type = Object)]
+    /// The entity after the change; null for a delete.
+    #[schema(value_type = Option<Object>)]
     after: Option<serde_json::Value>,
 }
 

@@ -9,6 +9,7 @@ use mitra_service::{AssessmentView, Mitra, Values};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::params;
 use super::problems::{BadRequest, Forbidden, NotFound};
 use super::{ApiJson, ApiQuery, LocalizedText};
 use crate::auth::Auth;
@@ -19,10 +20,13 @@ use crate::error::ApiError;
 #[into_params(parameter_in = Query)]
 pub struct AssessmentParams {
     /// Standard id: `iso37120-2014` or `u4ssc`.
+    #[param(value_type = Option<params::AssessableStandard>, inline)]
     standard: Option<String>,
     /// Year (default: the latest with data).
+    #[param(value_type = Option<params::Year>, inline)]
     year: Option<String>,
     /// `en` or `zh-Hans`, for the names of levels and the scheme.
+    #[param(value_type = Option<params::InterfaceLang>, inline)]
     lang: Option<String>,
 }
 
@@ -39,14 +43,18 @@ pub struct AssessmentEnvelope {
 #[into_params(parameter_in = Query)]
 pub struct RankingParams {
     /// Indicator id (`iso37120-2014:8.1`).
+    #[param(value_type = params::IndicatorId, inline, required = true)]
     indicator: Option<String>,
     /// Year (default: the latest in which a group has enough cities to be ranked).
+    #[param(value_type = Option<params::Year>, inline)]
     year: Option<String>,
     /// `region` (default), `country`, `band` or `tier`.
+    #[param(value_type = Option<params::GroupBy>, inline)]
     group_by: Option<String>,
     /// One group (`asean`, `TH`, `1m-5m`, `tier-2`); without it every city is ranked within its own group.
     group: Option<String>,
     /// `verified` (default): only values a verifier has checked; `all`: submitted ones too.
+    #[param(value_type = Option<params::Values>, inline)]
     values: Option<String>,
 }
 
@@ -97,8 +105,10 @@ pub struct GroupSize {
 #[into_params(parameter_in = Query)]
 pub struct BenchmarkParams {
     /// `region` (default), `country`, `band` or `tier`.
+    #[param(value_type = Option<params::GroupBy>, inline)]
     group_by: Option<String>,
     /// `verified` (default): only values a verifier has checked; `all`: submitted ones too.
+    #[param(value_type = Option<params::Values>, inline)]
     values: Option<String>,
 }
 
@@ -149,7 +159,7 @@ pub struct TierRequest {
 }
 
 /// Assess a city's data against Mitra's conformity scheme for a standard.
-#[utoipa::path(get, path = "/api/v1/cities/{id}/assessment", tag = "analytics", params(("id" = String, Path, description = "City id"), AssessmentParams),
+#[utoipa::path(get, path = "/api/v1/cities/{id}/assessment", tag = "analytics", params(("id" = inline(params::Slug), Path, description = "City id"), AssessmentParams),
     responses((status = 200, body = AssessmentEnvelope), (status = 400, response = BadRequest),
               (status = 404, response = NotFound)))]
 pub async fn get_assessment(
@@ -231,7 +241,7 @@ pub async fn get_ranking(
 }
 
 /// A city against its peer group on every indicator it has values for.
-#[utoipa::path(get, path = "/api/v1/cities/{id}/benchmarks", tag = "analytics", params(("id" = String, Path, description = "City id"), BenchmarkParams),
+#[utoipa::path(get, path = "/api/v1/cities/{id}/benchmarks", tag = "analytics", params(("id" = inline(params::Slug), Path, description = "City id"), BenchmarkParams),
     responses((status = 200, body = BenchmarksResponse), (status = 400, response = BadRequest),
               (status = 404, response = NotFound)))]
 pub async fn get_benchmarks(
@@ -274,7 +284,7 @@ pub async fn get_benchmarks(
 
 /// Set a city's development tier, or return it to the derived one with null (platform admins).
 #[utoipa::path(put, path = "/api/v1/cities/{id}/tier", tag = "analytics", request_body = TierRequest, security(("bearer" = [])),
-    params(("id" = String, Path, description = "City id")),
+    params(("id" = inline(params::Slug), Path, description = "City id")),
     responses((status = 204), (status = 400, response = BadRequest),
               (status = 403, response = Forbidden)))]
 pub async fn set_tier(
@@ -331,12 +341,13 @@ pub struct ProfileResponse {
 #[into_params(parameter_in = Query)]
 pub struct ProfileParams {
     /// `verified` (default): only values a verifier has checked; `all`: submitted ones too.
+    #[param(value_type = Option<params::Values>, inline)]
     values: Option<String>,
 }
 
 /// A city's localized profile: the indicators that fit its development tier, grouped by ASCN focus area, weighted
 /// by its declared priorities, with scores against the cities of its tier.
-#[utoipa::path(get, path = "/api/v1/cities/{id}/profile", tag = "analytics", params(("id" = String, Path, description = "City id"), ProfileParams),
+#[utoipa::path(get, path = "/api/v1/cities/{id}/profile", tag = "analytics", params(("id" = inline(params::Slug), Path, description = "City id"), ProfileParams),
     responses((status = 200, body = ProfileResponse), (status = 400, response = BadRequest),
               (status = 404, response = NotFound)))]
 pub async fn get_profile(

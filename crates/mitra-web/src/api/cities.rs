@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
+use super::params;
 use super::problems::{BadRequest, NotFound};
 use super::{ApiQuery, LocalizedText};
 use crate::error::ApiError;
@@ -20,20 +21,40 @@ use crate::error::ApiError;
 #[into_params(parameter_in = Query)]
 pub struct CityListParams {
     /// ISO 3166-1 alpha-2 country code, e.g. `TH`.
+    #[param(value_type = Option<params::Country>, inline)]
     country: Option<String>,
     /// Network: `ascn-pilot-2018`, `ascn-2024`, `cn-partner`, or `ascn` for both ASCN cohorts.
+    #[param(value_type = Option<params::NetworkFilter>, inline)]
     network: Option<String>,
     /// Part of the English or Chinese name.
     q: Option<String>,
     /// An ASCN focus area the city declared a priority, in its 2018 Smart City Action Plan or through its projects
     /// (`built_infrastructure`…).
+    #[param(value_type = Option<params::FocusArea>, inline)]
     focus_area: Option<String>,
     /// One of the statement's challenges the city's projects or practices name (`air-pollution`…).
+    #[param(value_type = Option<params::ChallengeTag>, inline)]
     challenge: Option<String>,
     /// Page size, 1 to 500 (default 50).
+    #[param(value_type = Option<params::PageLimit>, inline)]
     limit: Option<String>,
     /// `next_cursor` of the previous page.
+    #[param(value_type = Option<params::Cursor>, inline)]
     cursor: Option<String>,
+}
+
+/// Filters of the city map.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CityMapParams {
+    /// ISO 3166-1 alpha-2 country code, e.g. `TH`.
+    #[param(value_type = Option<params::Country>, inline)]
+    country: Option<String>,
+    /// Network: `ascn-pilot-2018`, `ascn-2024`, `cn-partner`, or `ascn` for both ASCN cohorts.
+    #[param(value_type = Option<params::NetworkFilter>, inline)]
+    network: Option<String>,
+    /// Part of the English or Chinese name.
+    q: Option<String>,
 }
 
 /// Coordinates in WGS 84 decimal degrees.
@@ -164,7 +185,7 @@ pub struct CityEnvelope {
 }
 
 /// Get one city by id, with its population series.
-#[utoipa::path(get, path = "/api/v1/cities/{id}", tag = "cities", params(("id" = String, Path, description = "City id, e.g. kuala-lumpur")),
+#[utoipa::path(get, path = "/api/v1/cities/{id}", tag = "cities", params(("id" = inline(params::Slug), Path, description = "City id, e.g. kuala-lumpur")),
     responses((status = 200, body = CityEnvelope), (status = 404, response = NotFound)))]
 pub async fn get_city(
     State(mitra): State<Mitra>,
@@ -190,13 +211,13 @@ pub async fn get_city(
     }))
 }
 
-/// Every city as a GeoJSON FeatureCollection (RFC 7946), with the same filters as the list.
-#[utoipa::path(get, path = "/api/v1/cities.geojson", tag = "cities", params(CityListParams),
+/// Every city as a GeoJSON FeatureCollection (RFC 7946), in one piece, filtered by country, network and name.
+#[utoipa::path(get, path = "/api/v1/cities.geojson", tag = "cities", params(CityMapParams),
     responses((status = 200, description = "GeoJSON FeatureCollection of points", content_type = "application/geo+json", body = Object),
               (status = 400, response = BadRequest)))]
 pub async fn cities_geojson(
     State(mitra): State<Mitra>,
-    ApiQuery(params): ApiQuery<CityListParams>,
+    ApiQuery(params): ApiQuery<CityMapParams>,
 ) -> Result<Response, ApiError> {
     let filter = CityFilter::parse(
         params.country.as_deref(),

@@ -11,6 +11,7 @@ use mitra_service::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::params;
 use super::problems::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, Unauthorized, Unprocessable,
 };
@@ -27,26 +28,37 @@ use crate::error::ApiError;
 )]
 pub struct SearchParams {
     /// What to look for, in any language; empty for every entry.
+    #[param(max_length = 500)]
     q: Option<String>,
     /// Hits to skip (at most 10 000).
+    #[param(minimum = 0, maximum = 10000)]
     offset: Option<usize>,
     /// Hits per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<usize>,
     /// The reader's language (`en`, `zh-Hans`, `th`…): titles and snippets are shown in it where the entry has it.
+    #[param(value_type = Option<params::ContentLang>, inline)]
     lang: Option<String>,
     /// Entry kind: practice, innovation, solution, project, funding, training, event.
+    #[param(value_type = Option<params::Kind>, inline)]
     kind: Option<String>,
     /// ISO 3166-1 alpha-2 country code.
+    #[param(max_length = 100)]
     country: Option<String>,
     /// City id.
+    #[param(max_length = 100)]
     city: Option<String>,
     /// ASCN focus area id.
+    #[param(max_length = 100)]
     focus_area: Option<String>,
     /// One of the statement's challenges (`air-pollution`, `congestion`…).
+    #[param(max_length = 100)]
     challenge: Option<String>,
     /// A language the entry is written in.
+    #[param(max_length = 100)]
     language: Option<String>,
     /// The entry's year.
+    #[param(max_length = 100)]
     year: Option<String>,
 }
 
@@ -213,6 +225,7 @@ pub struct SuggestParams {
     /// What has been typed so far.
     q: String,
     /// How many suggestions, 1 to 20 (default 8).
+    #[param(minimum = 1, maximum = 20)]
     limit: Option<usize>,
 }
 
@@ -235,7 +248,7 @@ pub async fn suggest(
 }
 
 /// Get one entry.
-#[utoipa::path(get, path = "/api/v1/entries/{id}", tag = "knowledge", params(("id" = String, Path, description = "Entry id, e.g. asean-26")),
+#[utoipa::path(get, path = "/api/v1/entries/{id}", tag = "knowledge", params(("id" = inline(params::Slug), Path, description = "Entry id, e.g. asean-26")),
     responses((status = 200, body = EntryEnvelope), (status = 400, response = BadRequest),
               (status = 404, response = NotFound)))]
 pub async fn get_entry(
@@ -283,7 +296,7 @@ pub async fn create_entry(
 
 /// Replace an entry (editors of its organisation; platform admins for entries shipped with the platform).
 #[utoipa::path(put, path = "/api/v1/entries/{id}", tag = "knowledge", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Entry id")),
+    params(("id" = inline(params::Slug), Path, description = "Entry id")),
     request_body(content = Object, description = "The entry, in the shape `GET /api/v1/entries/{id}` returns under `entry.entry`"),
     responses((status = 200, body = EntryEnvelope), (status = 400, response = BadRequest),
               (status = 403, response = Forbidden),
@@ -303,7 +316,7 @@ pub async fn update_entry(
 
 /// Delete an entry (editors of its organisation; platform admins for entries shipped with the platform).
 #[utoipa::path(delete, path = "/api/v1/entries/{id}", tag = "knowledge", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Entry id")),
+    params(("id" = inline(params::Slug), Path, description = "Entry id")),
     responses((status = 204), (status = 403, response = Forbidden),
               (status = 404, response = NotFound)))]
 pub async fn delete_entry(
@@ -322,9 +335,11 @@ pub async fn delete_entry(
 pub struct EntryImportParams {
     /// The publishing organisation; without it, the entries are the platform's own (platform admins only).
     #[serde(default)]
+    #[param(value_type = Option<params::Slug>, inline)]
     org: Option<String>,
     /// `true` to check the file and report what would be written, without writing.
     #[serde(default)]
+    #[param(value_type = Option<params::DryRun>, inline)]
     dry_run: Option<String>,
 }
 
@@ -359,6 +374,7 @@ pub struct EntryImportResponse {
               (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized),
               (status = 403, response = Forbidden),
+              (status = 404, response = NotFound),
               (status = 413, response = PayloadTooLarge),
               (status = 422, response = Unprocessable)))]
 pub async fn import_entries(
@@ -425,7 +441,7 @@ impl EnrolmentResponse {
 
 /// A training's seats, and where the caller stands.
 #[utoipa::path(get, path = "/api/v1/entries/{id}/enrolment", tag = "knowledge",
-    params(("id" = String, Path, description = "Entry id of a training")),
+    params(("id" = inline(params::Slug), Path, description = "Entry id of a training")),
     responses((status = 200, body = EnrolmentResponse), (status = 400, response = BadRequest),
               (status = 404, response = NotFound)))]
 pub async fn get_enrolment(
@@ -441,7 +457,7 @@ pub async fn get_enrolment(
 /// Enrol the caller in a training: a seat while there are any, else a place on the waiting list. Enrolling again
 /// keeps the place.
 #[utoipa::path(put, path = "/api/v1/entries/{id}/enrolment", tag = "knowledge", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Entry id of a training")),
+    params(("id" = inline(params::Slug), Path, description = "Entry id of a training")),
     responses((status = 200, body = EnrolmentResponse), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized),
               (status = 404, response = NotFound)))]
@@ -457,7 +473,7 @@ pub async fn enrol(
 
 /// Withdraw the caller from a training; the first on the waiting list takes the seat.
 #[utoipa::path(delete, path = "/api/v1/entries/{id}/enrolment", tag = "knowledge", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Entry id of a training")),
+    params(("id" = inline(params::Slug), Path, description = "Entry id of a training")),
     responses((status = 204), (status = 401, response = Unauthorized),
               (status = 404, response = NotFound)))]
 pub async fn withdraw(
@@ -488,7 +504,7 @@ pub struct EnrolledPerson {
 
 /// Everyone enrolled in a training, in order: for editors of the publishing organisation.
 #[utoipa::path(get, path = "/api/v1/entries/{id}/enrolments", tag = "knowledge", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Entry id of a training")),
+    params(("id" = inline(params::Slug), Path, description = "Entry id of a training")),
     responses((status = 200, body = [EnrolledPerson]), (status = 401, response = Unauthorized),
               (status = 403, response = Forbidden),
               (status = 404, response = NotFound)))]
@@ -557,7 +573,7 @@ pub(super) fn file_body(href: String, a: mitra_service::Attachment) -> Attachmen
 
 /// The files an entry shows.
 #[utoipa::path(get, path = "/api/v1/entries/{id}/attachments", tag = "knowledge",
-    params(("id" = String, Path, description = "Entry id")),
+    params(("id" = inline(params::Slug), Path, description = "Entry id")),
     responses((status = 200, body = [AttachmentBody]), (status = 404, response = NotFound)))]
 pub async fn list_attachments(
     State(mitra): State<Mitra>,
@@ -582,7 +598,7 @@ pub struct FileNameParams {
 /// Attach a file to an entry (its editors): PDF, PNG, JPEG, WebP, CSV or text in UTF-8, Word, Excel or PowerPoint,
 /// recognised from the bytes; at most 10 MiB, and 20 files an entry.
 #[utoipa::path(post, path = "/api/v1/entries/{id}/attachments", tag = "knowledge", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Entry id"), FileNameParams),
+    params(("id" = inline(params::Slug), Path, description = "Entry id"), FileNameParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
     responses((status = 201, body = AttachmentBody), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized),
@@ -604,7 +620,7 @@ pub async fn attach(
 
 /// Remove a file from an entry (its editors).
 #[utoipa::path(delete, path = "/api/v1/entries/{id}/attachments/{sha256}", tag = "knowledge", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Entry id"), ("sha256" = String, Path, description = "The file's SHA-256")),
+    params(("id" = inline(params::Slug), Path, description = "Entry id"), ("sha256" = inline(params::Sha256), Path, description = "The file's SHA-256")),
     responses((status = 204), (status = 401, response = Unauthorized),
               (status = 403, response = Forbidden),
               (status = 404, response = NotFound)))]
@@ -622,12 +638,13 @@ pub async fn detach(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct EntryRejection {
     /// Why, for the entry's authors.
+    #[schema(value_type = params::Said, inline)]
     reason: String,
 }
 
 /// Publish an entry that waits for review (platform admins).
 #[utoipa::path(post, path = "/api/v1/entries/{id}/approve", tag = "knowledge", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Entry id")),
+    params(("id" = inline(params::Slug), Path, description = "Entry id")),
     responses((status = 204), (status = 401, response = Unauthorized),
               (status = 403, response = Forbidden),
               (status = 404, response = NotFound)))]
@@ -643,7 +660,7 @@ pub async fn approve_entry(
 
 /// Reject an entry with a reason its authors read (platform admins); it leaves search and feeds.
 #[utoipa::path(post, path = "/api/v1/entries/{id}/reject", tag = "knowledge", security(("bearer" = [])), request_body = EntryRejection,
-    params(("id" = String, Path, description = "Entry id")),
+    params(("id" = inline(params::Slug), Path, description = "Entry id")),
     responses((status = 204), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized),
               (status = 403, response = Forbidden),

@@ -13,6 +13,7 @@ use mitra_service::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::params;
 use super::problems::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, Unauthorized, UnsupportedMediaType,
 };
@@ -142,6 +143,7 @@ pub struct NewInterestRequest {
     /// The id of the caller's organisation that expresses interest (any member of an approved organisation).
     org: String,
     /// The first message: who you are and what you propose, 1 to 4 000 characters.
+    #[schema(value_type = params::Message, inline)]
     message: String,
 }
 
@@ -149,6 +151,7 @@ pub struct NewInterestRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct MessageRequest {
     /// 1 to 4 000 characters.
+    #[schema(value_type = params::Message, inline)]
     message: String,
 }
 
@@ -156,6 +159,7 @@ pub struct MessageRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct DecisionRequest {
     /// `accept` or `decline` (the publisher), `withdraw` (the interested organisation).
+    #[schema(value_type = params::DecisionTag, inline)]
     decision: String,
     /// An optional message that goes with it.
     message: Option<String>,
@@ -172,7 +176,7 @@ pub struct StatusResponse {
 /// message; the publisher's editors are notified. One thread per opportunity and organisation at a time.
 #[utoipa::path(post, path = "/api/v1/entries/{id}/interests", tag = "opportunities", request_body = NewInterestRequest,
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Entry id of a project, solution or funding call")),
+    params(("id" = inline(params::Slug), Path, description = "Entry id of a project, solution or funding call")),
     responses((status = 201, body = ThreadResponse), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
               (status = 404, response = NotFound), (status = 409, response = Conflict),
@@ -207,7 +211,7 @@ pub async fn list_interests(
 
 /// One thread with its messages. To anyone but its parties and platform admins it does not exist.
 #[utoipa::path(get, path = "/api/v1/interests/{id}", tag = "opportunities", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The expression of interest's id")),
+    params(("id" = inline(params::Uuid), Path, description = "The expression of interest's id")),
     responses((status = 200, body = ThreadResponse), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized), (status = 404, response = NotFound)))]
 pub async fn get_interest(
@@ -222,7 +226,7 @@ pub async fn get_interest(
 /// Write in a thread for the caller's side; the publisher's first answer moves it to `in-discussion`.
 #[utoipa::path(post, path = "/api/v1/interests/{id}/messages", tag = "opportunities", request_body = MessageRequest,
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The expression of interest's id")),
+    params(("id" = inline(params::Uuid), Path, description = "The expression of interest's id")),
     responses((status = 200, body = StatusResponse), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
               (status = 404, response = NotFound), (status = 409, response = Conflict),
@@ -244,7 +248,7 @@ pub async fn write_message(
 /// Accept or decline (the publisher) or withdraw (the interested organisation), with an optional message.
 #[utoipa::path(post, path = "/api/v1/interests/{id}/decision", tag = "opportunities", request_body = DecisionRequest,
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The expression of interest's id")),
+    params(("id" = inline(params::Uuid), Path, description = "The expression of interest's id")),
     responses((status = 200, body = StatusResponse), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
               (status = 404, response = NotFound), (status = 409, response = Conflict),
@@ -373,6 +377,7 @@ pub async fn mark_read(
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct MailSettingsBody {
     /// `never`, `immediately`, `daily` (the default) or `weekly`.
+    #[schema(value_type = params::MailTag, inline)]
     mail: String,
 }
 

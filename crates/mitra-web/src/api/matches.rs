@@ -9,6 +9,7 @@ use mitra_service::{Mitra, Shelf};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::params;
 use super::problems::{BadRequest, NotFound};
 use crate::error::ApiError;
 
@@ -80,7 +81,7 @@ pub struct CityMatchesResponse {
 /// What answers a city's needs: solutions and practices that worked in comparable cities, and training, each
 /// explained.
 #[utoipa::path(get, path = "/api/v1/cities/{id}/matches", tag = "opportunities",
-    params(("id" = String, Path, description = "City id, e.g. bangkok")),
+    params(("id" = inline(params::Slug), Path, description = "City id, e.g. bangkok")),
     responses((status = 200, body = CityMatchesResponse), (status = 400, response = BadRequest),
               (status = 404, response = NotFound)))]
 pub async fn city_matches(
@@ -116,7 +117,7 @@ pub struct EntryMatchesResponse {
 /// What a project or solution matches: funding calls for a project (eligibility first, then fit), cities and
 /// projects for a solution; each explained.
 #[utoipa::path(get, path = "/api/v1/entries/{id}/matches", tag = "opportunities",
-    params(("id" = String, Path, description = "Entry id of an approved project or solution")),
+    params(("id" = inline(params::Slug), Path, description = "Entry id of an approved project or solution")),
     responses((status = 200, body = EntryMatchesResponse), (status = 400, response = BadRequest),
               (status = 404, response = NotFound)))]
 pub async fn entry_matches_of(

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
 
+use super::params;
 use super::problems::{
     BadRequest, Forbidden, NotFound, PayloadTooLarge, Unauthorized, Unprocessable,
 };
@@ -83,18 +84,25 @@ pub struct ObservationEnvelope {
 #[into_params(parameter_in = Query)]
 pub struct ObservationParams {
     /// City id.
+    #[param(value_type = Option<params::Slug>, inline)]
     city: Option<String>,
     /// Indicator id (`iso37120-2014:8.1`).
+    #[param(value_type = Option<params::IndicatorId>, inline)]
     indicator: Option<String>,
     /// Standard id (`iso37120-2014`).
+    #[param(value_type = Option<params::Slug>, inline)]
     standard: Option<String>,
     /// Year.
+    #[param(value_type = Option<params::Year>, inline)]
     year: Option<String>,
     /// `submitted`, `verified` or `rejected`.
+    #[param(value_type = Option<params::ObservationStatusTag>, inline)]
     status: Option<String>,
     /// Page size, 1–500 (default 50).
+    #[param(value_type = Option<params::PageLimit>, inline)]
     limit: Option<String>,
     /// `next_cursor` of the previous page.
+    #[param(value_type = Option<params::ObservationCursor>, inline)]
     cursor: Option<String>,
 }
 
@@ -104,6 +112,7 @@ pub struct ObservationParams {
 pub struct ImportParams {
     /// `true` to check the file and report what would be written, without writing.
     #[serde(default)]
+    #[param(value_type = Option<params::DryRun>, inline)]
     dry_run: Option<String>,
 }
 

@@ -5,7 +5,8 @@ use std::sync::LazyLock;
 
 use axum::Json;
 use utoipa::OpenApi;
-use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::path::{Operation, ParameterIn, PathItem};
+use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{Ref, RefOr};
 
 use super::problems::{
@@ -76,10 +77,30 @@ fn answers(operation: &mut Operation, status: &str, name: &str) {
 
 /// Documents what the router and the extractors add to a handler's own answers: a write is refused to anonymous
 /// callers (401) and read-only tokens (403) by [`crate::auth::require_writer`], and may find the database busy
-/// (503); a JSON body is read by [`super::ApiJson`], which refuses a malformed one (400), one over the limit (413)
-/// and one sent as another media type (415).
+/// (503); an operation that reads a token refuses an unknown or revoked one (401); a parameter outside its schema
+/// is refused (400); a JSON body is read by [`super::ApiJson`], which refuses a malformed one (400), one over the
+/// limit (413) and one sent as another media type (415).
 pub(crate) fn document_route(item: &mut PathItem, write: bool) {
     for operation in operations(item) {
+        // Every request may carry a token (it shows what its account may see), and one that is unknown or revoked
+        // is refused wherever it is sent: a token is optional where the handler does not ask for one.
+        if operation.security.as_ref().is_none_or(Vec::is_empty) {
+            operation.security = Some(vec![
+                SecurityRequirement::default(),
+                SecurityRequirement::new("bearer", Vec::<String>::new()),
+            ]);
+        }
+        answers(operation, "401", "Unauthorized");
+        let parameters = operation.parameters.as_deref().unwrap_or_default();
+        let in_path = parameters
+            .iter()
+            .any(|p| p.parameter_in == ParameterIn::Path);
+        if !parameters.is_empty() {
+            answers(operation, "400", "BadRequest");
+        }
+        if in_path {
+            answers(operation, "404", "NotFound");
+        }
         if write {
             answers(operation, "401", "Unauthorized");
             answers(operation, "403", "Forbidden");
@@ -108,6 +129,8 @@ static DOCUMENT: LazyLock<serde_json::Value> = LazyLock::new(|| {
         .extend(routes.schemas);
     // The document describes the API, not the build: keep it stable across releases for snapshot review.
     doc.info.version = "1".into();
+    // The paths are absolute, so the API is served from the root of the address the document was read from.
+    doc.servers = Some(vec![utoipa::openapi::Server::new("/")]);
     serde_json::to_value(doc).unwrap_or_default()
 });
 

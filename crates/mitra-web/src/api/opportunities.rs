@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::entries::EntryResponse;
 use super::interests::OrgRef;
+use super::params;
 use super::problems::BadRequest;
 use crate::error::ApiError;
 
@@ -25,22 +26,31 @@ use crate::error::ApiError;
 )]
 pub struct OpportunityParams {
     /// `project`, `solution` or `funding`.
+    #[param(value_type = Option<params::OpportunityKind>, inline)]
     kind: Option<String>,
     /// A project's stage: `idea`, `feasibility`, `procurement`, `implementation`, `operation`.
+    #[param(value_type = Option<params::Stage>, inline)]
     stage: Option<String>,
     /// A solution's maturity: `prototype`, `pilot`, `deployed`, `scaled`.
+    #[param(value_type = Option<params::MaturityTag>, inline)]
     maturity: Option<String>,
     /// A call's instrument: `grant`, `loan`, `equity`, `guarantee`, `technical-assistance`.
+    #[param(value_type = Option<params::InstrumentTag>, inline)]
     instrument: Option<String>,
     /// Readiness a project must have (all of those given): `in-city-plan`, `feasibility-study`, `cost-estimate`…
+    #[param(value_type = Option<params::ReadinessTag>, inline)]
     readiness: Option<String>,
     /// ASCN focus area id.
+    #[param(value_type = Option<params::FocusArea>, inline)]
     focus_area: Option<String>,
     /// One of the statement's challenges.
+    #[param(value_type = Option<params::ChallengeTag>, inline)]
     challenge: Option<String>,
     /// ISO 3166-1 alpha-2 code: an entry's cities' country, or a country a call is open to.
+    #[param(value_type = Option<params::Country>, inline)]
     country: Option<String>,
     /// City id.
+    #[param(value_type = Option<params::Slug>, inline)]
     city: Option<String>,
     /// Least amount in US dollars (converted at the rates of `fx.date`); entries without a convertible amount are
     /// left out and counted in `unconverted`.
@@ -52,8 +62,10 @@ pub struct OpportunityParams {
     /// `true`: only calls with no deadline or one not passed.
     open: Option<bool>,
     /// Only calls closing on or before this date (`YYYY-MM-DD`).
+    #[param(value_type = Option<params::Day>, inline)]
     closing_by: Option<String>,
     /// `newest` (default), `deadline`, `amount` or `title`.
+    #[param(value_type = Option<params::SortTag>, inline)]
     sort: Option<String>,
     /// 1-based page, up to 10 000.
     #[param(minimum = 1, maximum = 10000)]
@@ -62,6 +74,7 @@ pub struct OpportunityParams {
     #[param(minimum = 1, maximum = 100)]
     per_page: Option<u32>,
     /// The reader's language, for sorting by title.
+    #[param(value_type = Option<params::ContentLang>, inline)]
     lang: Option<String>,
 }
 

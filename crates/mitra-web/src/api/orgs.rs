@@ -8,6 +8,7 @@ use mitra_service::{Mitra, OrgInput};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::params;
 use super::problems::{BadRequest, Forbidden, NotFound, Unauthorized};
 use super::{ApiJson, ApiQuery, LocalizedText};
 use crate::auth::Auth;
@@ -84,6 +85,7 @@ pub struct OrgListParams {
 pub struct OrganisationRequest {
     /// Kind (ignored when changing a profile).
     #[serde(default)]
+    #[schema(value_type = params::OrgKindTag, inline)]
     kind: String,
     name_en: String,
     name_zh: Option<String>,
@@ -116,6 +118,7 @@ impl OrganisationRequest {
 /// Why an organisation is rejected.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RejectRequest {
+    #[schema(value_type = params::Said, inline)]
     reason: String,
 }
 
@@ -166,7 +169,7 @@ pub async fn list_organisations(
 }
 
 /// Get one organisation (pending and rejected ones only for their members and platform admins).
-#[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations", params(("id" = String, Path, description = "Organisation id")),
+#[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations", params(("id" = inline(params::Slug), Path, description = "Organisation id")),
     responses((status = 200, body = OrganisationEnvelope), (status = 404, response = NotFound)))]
 pub async fn get_organisation(
     State(mitra): State<Mitra>,
@@ -202,7 +205,7 @@ pub async fn create_organisation(
 
 /// Change an organisation's profile (its editors and admins).
 #[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "organisations", request_body = OrganisationRequest, security(("bearer" = [])),
-    params(("id" = String, Path, description = "Organisation id")),
+    params(("id" = inline(params::Slug), Path, description = "Organisation id")),
     responses((status = 200, body = OrganisationEnvelope), (status = 403, response = Forbidden)))]
 pub async fn update_organisation(
     State(mitra): State<Mitra>,
@@ -221,7 +224,7 @@ pub async fn update_organisation(
 
 /// Approve a waiting organisation (platform admins).
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/approve", tag = "organisations", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Organisation id")),
+    params(("id" = inline(params::Slug), Path, description = "Organisation id")),
     responses((status = 200, body = OrganisationEnvelope), (status = 403, response = Forbidden)))]
 pub async fn approve_organisation(
     State(mitra): State<Mitra>,
@@ -237,7 +240,7 @@ pub async fn approve_organisation(
 
 /// Reject an organisation with a reason its members will see (platform admins).
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/reject", tag = "organisations", request_body = RejectRequest, security(("bearer" = [])),
-    params(("id" = String, Path, description = "Organisation id")),
+    params(("id" = inline(params::Slug), Path, description = "Organisation id")),
     responses((status = 200, body = OrganisationEnvelope), (status = 403, response = Forbidden)))]
 pub async fn reject_organisation(
     State(mitra): State<Mitra>,
@@ -258,7 +261,7 @@ pub async fn reject_organisation(
 /// joins by opening it while signed in with that address. The answer is the same whether or not the address has an
 /// account.
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/members", tag = "organisations", request_body = MemberRequest, security(("bearer" = [])),
-    params(("id" = String, Path, description = "Organisation id")),
+    params(("id" = inline(params::Slug), Path, description = "Organisation id")),
     responses((status = 202, body = InvitationEnvelope),
               (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized),

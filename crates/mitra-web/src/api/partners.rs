@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::ApiQuery;
+use super::params;
 use super::problems::{BadRequest, NotFound};
 use crate::error::ApiError;
 
@@ -18,6 +19,7 @@ use crate::error::ApiError;
 #[into_params(parameter_in = Query)]
 pub struct PartnerParams {
     /// `asean-china` (default: an ASEAN city gets Chinese candidates and the other way round) or `any`.
+    #[param(value_type = Option<params::Pairs>, inline)]
     pairs: Option<String>,
 }
 
@@ -53,7 +55,7 @@ pub struct PartnersResponse {
 /// Partner cities recommended for a city, each explained: strong where the city is weak on its declared priorities,
 /// in a comparable context, discounted when a tie already exists.
 #[utoipa::path(get, path = "/api/v1/cities/{id}/partners", tag = "cities",
-    params(("id" = String, Path, description = "City id, e.g. bangkok"), PartnerParams),
+    params(("id" = inline(params::Slug), Path, description = "City id, e.g. bangkok"), PartnerParams),
     responses((status = 200, body = PartnersResponse), (status = 400, response = BadRequest),
               (status = 404, response = NotFound)))]
 pub async fn city_partners(

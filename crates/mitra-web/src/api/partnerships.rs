@@ -18,6 +18,7 @@ use mitra_service::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::params;
 use super::problems::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, Unauthorized, UnsupportedMediaType,
 };
@@ -252,18 +253,28 @@ impl PartnershipDetail {
 #[into_params(parameter_in = Query)]
 pub struct PartnershipParams {
     /// Only those of this city (either side).
+    #[param(value_type = Option<params::Slug>, inline)]
     city: Option<String>,
     /// Only those at this status (see `status` of a partnership).
+    #[param(value_type = Option<params::PartnershipStatusTag>, inline)]
     status: Option<String>,
     /// Only this kind.
+    #[param(value_type = Option<params::PartnershipKindTag>, inline)]
     kind: Option<String>,
     /// Only `recorded` or `proposed` ones.
+    #[param(value_type = Option<params::OriginTag>, inline)]
     origin: Option<String>,
     /// At most this many, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
-    /// Skip this many (default 0).
+    /// Skip this many (default 0), at most 1 000 000.
+    #[param(minimum = 0, maximum = 1_000_000)]
     offset: Option<u64>,
 }
+
+/// The most partnerships a list may skip: more than any registry holds, and far from where a database's offsets
+/// overflow.
+const MAX_OFFSET: u64 = 1_000_000;
 
 /// One page of partnerships.
 #[derive(Debug, Serialize, ToSchema)]
@@ -291,11 +302,20 @@ pub async fn list_partnerships(
     )?;
     if let Some(limit) = params.limit {
         if !(1..=mitra_service::MAX_PARTNERSHIP_PAGE).contains(&limit) {
-            return Err(ValidationError::new("limit", Reason::whole_number_between(1, 200)).into());
+            return Err(ValidationError::new(
+                "limit",
+                Reason::whole_number_between(1, mitra_service::MAX_PARTNERSHIP_PAGE),
+            )
+            .into());
         }
         filter.limit = limit;
     }
     filter.offset = params.offset.unwrap_or(0);
+    if filter.offset > MAX_OFFSET {
+        return Err(
+            ValidationError::new("offset", Reason::whole_number_between(0, MAX_OFFSET)).into(),
+        );
+    }
     let (records, total) = mitra.partnerships(&auth.actor, filter).await?;
     let places = mitra.places().await?;
     Ok(Json(PartnershipList {
@@ -358,7 +378,7 @@ pub async fn propose(
 /// One partnership. A proposal not yet signed does not exist for readers other than its two cities' governments
 /// and platform admins.
 #[utoipa::path(get, path = "/api/v1/partnerships/{id}", tag = "partnerships",
-    params(("id" = String, Path, description = "The partnership's id")),
+    params(("id" = inline(params::Uuid), Path, description = "The partnership's id")),
     responses((status = 200, body = PartnershipDetail), (status = 400, response = BadRequest),
               (status = 404, response = NotFound)))]
 pub async fn get_partnership(
@@ -377,6 +397,7 @@ pub async fn get_partnership(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct PartnershipMessageRequest {
     /// 1 to 4 000 characters.
+    #[schema(value_type = params::Message, inline)]
     message: String,
 }
 
@@ -391,7 +412,7 @@ pub struct PartnershipStatusResponse {
 /// `discussing`.
 #[utoipa::path(post, path = "/api/v1/partnerships/{id}/messages", tag = "partnerships",
     request_body = PartnershipMessageRequest, security(("bearer" = [])),
-    params(("id" = String, Path, description = "The partnership's id")),
+    params(("id" = inline(params::Uuid), Path, description = "The partnership's id")),
     responses((status = 200, body = PartnershipStatusResponse), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
               (status = 404, response = NotFound), (status = 409, response = Conflict),
@@ -417,6 +438,7 @@ pub async fn write_message(
 pub struct ActionRequest {
     /// `accept` or `decline` (the invited city), `withdraw` (the proposer), `sign`, `activate` or `complete`
     /// (either city).
+    #[schema(value_type = params::ActionTag, inline)]
     action: String,
     /// An optional message for the thread.
     message: Option<String>,
@@ -434,7 +456,7 @@ pub struct ActionRequest {
 /// (decline, withdraw) before signing; a dormant partnership may be activated again.
 #[utoipa::path(post, path = "/api/v1/partnerships/{id}/actions", tag = "partnerships",
     request_body = ActionRequest, security(("bearer" = [])),
-    params(("id" = String, Path, description = "The partnership's id")),
+    params(("id" = inline(params::Uuid), Path, description = "The partnership's id")),
     responses((status = 200, body = PartnershipStatusResponse), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
               (status = 404, response = NotFound), (status = 409, response = Conflict),
@@ -521,7 +543,7 @@ impl From<&HolidayWarning> for HolidayResponse {
 /// partnership becomes active. The answer lists public holidays of both countries on its days.
 #[utoipa::path(post, path = "/api/v1/partnerships/{id}/activities", tag = "partnerships",
     request_body = ActivityRequest, security(("bearer" = [])),
-    params(("id" = String, Path, description = "The partnership's id")),
+    params(("id" = inline(params::Uuid), Path, description = "The partnership's id")),
     responses((status = 201, body = ActivityLogged), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
               (status = 404, response = NotFound), (status = 409, response = Conflict),
@@ -575,7 +597,7 @@ pub struct OutcomeRequest {
 /// and after are read from the city's data.
 #[utoipa::path(post, path = "/api/v1/partnerships/{id}/outcomes", tag = "partnerships",
     request_body = OutcomeRequest, security(("bearer" = [])),
-    params(("id" = String, Path, description = "The partnership's id")),
+    params(("id" = inline(params::Uuid), Path, description = "The partnership's id")),
     responses((status = 204), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
               (status = 404, response = NotFound), (status = 409, response = Conflict),
@@ -657,7 +679,7 @@ pub(crate) async fn calendar(
 /// organisation): PDF, PNG, JPEG, WebP, CSV or text in UTF-8, Word, Excel or PowerPoint, recognised from the bytes;
 /// at most 10 MiB. A new upload replaces the earlier file.
 #[utoipa::path(post, path = "/api/v1/partnerships/{id}/document", tag = "partnerships", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The partnership's id"), super::entries::FileNameParams),
+    params(("id" = inline(params::Uuid), Path, description = "The partnership's id"), super::entries::FileNameParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
     responses((status = 201, body = super::entries::AttachmentBody), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
@@ -688,7 +710,7 @@ pub async fn upload_document(
 
 /// Download the uploaded signed agreement of a partnership (whoever may read the partnership).
 #[utoipa::path(get, path = "/api/v1/partnerships/{id}/document", tag = "partnerships",
-    params(("id" = String, Path, description = "The partnership's id")),
+    params(("id" = inline(params::Uuid), Path, description = "The partnership's id")),
     responses((status = 200, description = "The file, typed as found from its bytes", content_type = "application/octet-stream", body = Vec<u8>),
               (status = 400, response = BadRequest), (status = 404, response = NotFound)))]
 pub async fn download_document(
@@ -703,7 +725,7 @@ pub async fn download_document(
 
 /// A partnership's activities as an iCalendar (RFC 5545): one all-day event each, to subscribe to in any calendar.
 #[utoipa::path(get, path = "/api/v1/partnerships/{id}/activities.ics", tag = "partnerships",
-    params(("id" = String, Path, description = "The partnership's id")),
+    params(("id" = inline(params::Uuid), Path, description = "The partnership's id")),
     responses((status = 200, content_type = "text/calendar", body = String),
               (status = 400, response = BadRequest), (status = 404, response = NotFound)))]
 pub async fn activities_ics(
@@ -719,8 +741,10 @@ pub async fn activities_ics(
 #[into_params(parameter_in = Query)]
 pub struct ReportParams {
     /// The year (default: this year).
+    #[param(value_type = Option<params::Year>, inline)]
     year: Option<i32>,
     /// `json` (default) or `csv`.
+    #[param(value_type = Option<params::Format>, inline)]
     format: Option<String>,
 }
 
@@ -817,8 +841,8 @@ pub(crate) fn activities_csv(activities: &[ActivityRecord]) -> Result<Vec<u8>, c
 
 /// A partnership's yearly report: its activities of the year, their sums, and its outcomes with their values.
 #[utoipa::path(get, path = "/api/v1/partnerships/{id}/report", tag = "partnerships",
-    params(("id" = String, Path, description = "The partnership's id"), ReportParams),
-    responses((status = 200, body = PartnershipReport), (status = 400, response = BadRequest),
+    params(("id" = inline(params::Uuid), Path, description = "The partnership's id"), ReportParams),
+    responses((status = 200, description = "The year of the partnership: JSON, or with `format=csv` its activities as CSV", content((PartnershipReport = "application/json"), (String = "text/csv"))), (status = 400, response = BadRequest),
               (status = 404, response = NotFound)))]
 pub async fn partnership_report(
     State(mitra): State<Mitra>,
@@ -903,8 +927,8 @@ pub(crate) fn city_year_csv(rows: &[CityYearRow], places: &Places) -> Result<Vec
 
 /// A city's yearly report: each of its partnerships the caller may see and what it did in the year.
 #[utoipa::path(get, path = "/api/v1/cities/{id}/partnerships/report", tag = "partnerships",
-    params(("id" = String, Path, description = "City id, e.g. bangkok"), ReportParams),
-    responses((status = 200, body = CityPartnershipReport), (status = 400, response = BadRequest),
+    params(("id" = inline(params::Slug), Path, description = "City id, e.g. bangkok"), ReportParams),
+    responses((status = 200, description = "The city's partnerships in the year: JSON, or with `format=csv` one CSV row per partnership", content((CityPartnershipReport = "application/json"), (String = "text/csv"))), (status = 400, response = BadRequest),
               (status = 404, response = NotFound)))]
 pub async fn city_report(
     State(mitra): State<Mitra>,
@@ -945,14 +969,19 @@ pub async fn city_report(
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
     /// Only those of this city.
+    #[param(value_type = Option<params::Slug>, inline)]
     city: Option<String>,
     /// Only those at this status.
+    #[param(value_type = Option<params::PartnershipStatusTag>, inline)]
     status: Option<String>,
     /// Only this kind.
+    #[param(value_type = Option<params::PartnershipKindTag>, inline)]
     kind: Option<String>,
     /// Only `recorded` or `proposed` ones.
+    #[param(value_type = Option<params::OriginTag>, inline)]
     origin: Option<String>,
     /// `json` (default) or `csv`.
+    #[param(value_type = Option<params::Format>, inline)]
     format: Option<String>,
 }
 
@@ -1011,7 +1040,7 @@ pub struct PartnershipExport {
 /// spreadsheet).
 #[utoipa::path(get, path = "/api/v1/partnerships/export", tag = "partnerships",
     params(ExportParams),
-    responses((status = 200, body = PartnershipExport), (status = 400, response = BadRequest)))]
+    responses((status = 200, description = "The partnerships: JSON, or with `format=csv` one CSV row each", content((PartnershipExport = "application/json"), (String = "text/csv"))), (status = 400, response = BadRequest)))]
 pub async fn export(
     State(mitra): State<Mitra>,
     auth: Auth,

@@ -10,6 +10,7 @@ use mitra_service::{CrosswalkInput, Mitra};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::params;
 use super::problems::{BadRequest, Forbidden, NotFound};
 use super::{ApiJson, ApiQuery, LocalizedText};
 use crate::auth::Auth;
@@ -184,8 +185,10 @@ pub struct CrosswalkListResponse {
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Page size, 1 to 500 (default 50).
+    #[param(value_type = Option<params::PageLimit>, inline)]
     limit: Option<String>,
     /// `next_cursor` of the previous page.
+    #[param(value_type = Option<params::Cursor>, inline)]
     cursor: Option<String>,
 }
 
@@ -201,7 +204,7 @@ pub async fn list_standards(
 }
 
 /// Get one standard.
-#[utoipa::path(get, path = "/api/v1/standards/{id}", tag = "standards", params(("id" = String, Path, description = "Standard id, e.g. iso37120-2014")),
+#[utoipa::path(get, path = "/api/v1/standards/{id}", tag = "standards", params(("id" = inline(params::Slug), Path, description = "Standard id, e.g. iso37120-2014")),
     responses((status = 200, body = StandardEnvelope), (status = 404, response = NotFound)))]
 pub async fn get_standard(
     State(mitra): State<Mitra>,
@@ -223,7 +226,7 @@ pub async fn get_standard(
 }
 
 /// List a standard's indicators in the standard's own order.
-#[utoipa::path(get, path = "/api/v1/standards/{id}/indicators", tag = "standards", params(("id" = String, Path, description = "Standard id")),
+#[utoipa::path(get, path = "/api/v1/standards/{id}/indicators", tag = "standards", params(("id" = inline(params::Slug), Path, description = "Standard id")),
     responses((status = 200, body = IndicatorListResponse), (status = 404, response = NotFound)))]
 pub async fn list_indicators(
     State(mitra): State<Mitra>,
@@ -236,7 +239,7 @@ pub async fn list_indicators(
 }
 
 /// Get one indicator with its crosswalk relations.
-#[utoipa::path(get, path = "/api/v1/indicators/{id}", tag = "standards", params(("id" = String, Path, description = "Indicator id, e.g. iso37120-2014:8.1")),
+#[utoipa::path(get, path = "/api/v1/indicators/{id}", tag = "standards", params(("id" = inline(params::IndicatorId), Path, description = "Indicator id, e.g. iso37120-2014:8.1")),
     responses((status = 200, body = IndicatorEnvelope), (status = 400, response = BadRequest),
               (status = 404, response = NotFound)))]
 pub async fn get_indicator(
@@ -283,12 +286,16 @@ pub async fn list_crosswalk(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CrosswalkRequest {
     /// Indicator id the relation starts from.
+    #[schema(value_type = params::IndicatorId, inline)]
     from: String,
     /// Indicator id of another standard it points to.
+    #[schema(value_type = params::IndicatorId, inline)]
     to: String,
     /// `equivalent`, `broader` (from is broader than to), `narrower` or `related`.
+    #[schema(value_type = params::RelationTag, inline)]
     relation: String,
     /// `source` (stated by a publication) or `derived` (by an analyst).
+    #[schema(value_type = params::BasisTag, inline)]
     basis: String,
     /// The source's own wording.
     #[serde(default)]
@@ -302,8 +309,10 @@ pub struct CrosswalkRequest {
 #[into_params(parameter_in = Query)]
 pub struct CrosswalkKeyParams {
     /// Indicator id the relation starts from.
+    #[param(value_type = params::IndicatorId, inline, required = true)]
     from: Option<String>,
     /// Indicator id it points to.
+    #[param(value_type = params::IndicatorId, inline, required = true)]
     to: Option<String>,
 }
 

@@ -1238,8 +1238,8 @@ async fn members_enrol_in_training_and_the_waiting_list_moves_up_when_a_seat_is_
     .await;
     assert_eq!(
         practice.status().as_u16(),
-        400,
-        "only training takes enrolments"
+        404,
+        "only training takes enrolments: a practice has none"
     );
 }
 
@@ -1771,8 +1771,11 @@ async fn the_entry_endpoints_answer_bad_input_with_a_problem_that_names_it() {
     )
     .await;
     let (status, body) = problem(not_training).await;
-    assert_eq!(status, 400);
-    assert!(body.contains("not a training"), "{body}");
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("training 'asean-26' does not exist"),
+        "{body}"
+    );
 
     let bad_file = api(
         &app,

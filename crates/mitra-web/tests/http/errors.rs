@@ -213,6 +213,8 @@ async fn odd_addresses_and_parameters_get_a_bounded_json_problem_never_a_server_
         "/api/v1/suggest?q=%E2%80%8B%E3%80%80".to_owned(),
         format!("/api/v1/audit?actor={long}"),
         "/api/v1/rankings?indicator=%00&year=-2147483649".to_owned(),
+        "/api/v1/partnerships?offset=9223372036854775808".to_owned(),
+        "/api/v1/partnerships?offset=18446744073709551615".to_owned(),
     ];
     for path in cases {
         let response = app.get(&path).await;

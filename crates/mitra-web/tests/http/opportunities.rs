@@ -208,7 +208,11 @@ async fn a_projects_funding_matches_are_eligible_and_explained_on_its_page_and_i
     assert!(page.contains(&format!("href=\"/entries/{first}\"")));
 
     let practice = app.get("/api/v1/entries/asean-26/matches").await;
-    assert_eq!(practice.status().as_u16(), 400, "practices are not matched");
+    assert_eq!(
+        practice.status().as_u16(),
+        404,
+        "practices are not matched: a practice has no matches"
+    );
     let missing = app.get("/api/v1/entries/no-such-entry/matches").await;
     assert_eq!(missing.status().as_u16(), 404);
 }

@@ -1,0 +1,168 @@
+//! The schemas of the API's parameters, as exact as the parsers behind them: ids carry the pattern their parser
+//! accepts, numbers their bounds, closed sets their values, each taken from the domain rather than written twice.
+//! Handlers name them inline (`("id" = inline(params::Slug), Path)`, `#[param(value_type = Option<params::Year>,
+//! inline)]`). It documents; it must not parse.
+
+use mitra_domain::city::Network;
+use mitra_domain::entry::{Challenge, Instrument, Maturity, ProjectStage, Readiness};
+use mitra_domain::ids::{INDICATOR_ID_PATTERN, MAX_ID_LEN, SLUG_PATTERN, UUID_PATTERN};
+use mitra_domain::observation::ObservationStatus;
+use mitra_domain::observation::YEARS;
+use mitra_domain::opportunity::Sort;
+use mitra_domain::page::{CURSOR_PATTERN, MAX_LIMIT};
+use mitra_domain::partnership::{Origin, PartnershipKind, PartnershipStatus};
+use mitra_domain::peers::Grouping;
+use mitra_domain::{ContentLanguage, EntryKind, Language};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+
+/// Declares a parameter schema: a type that stands for it in the annotations.
+macro_rules! param {
+    ($($(#[$doc:meta])* $name:ident = $schema:expr;)+) => {$(
+        $(#[$doc])*
+        pub struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                let schema: ObjectBuilder = $schema;
+                schema.into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    )+};
+}
+
+fn text(pattern: &str, max_length: usize, example: &str) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(pattern))
+        .max_length(Some(max_length))
+        .examples([example])
+}
+
+fn one_of<'a>(values: impl IntoIterator<Item = &'a str>) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values.into_iter().collect::<Vec<_>>()))
+}
+
+fn whole(min: i64, max: i64) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(min))
+        .maximum(Some(max))
+}
+
+param! {
+    /// A slug id: a city, a standard, an entry (`kuala-lumpur`, `iso37120-2014`).
+    Slug = text(SLUG_PATTERN, MAX_ID_LEN, "kuala-lumpur");
+    /// An id Mitra made: a partnership, an organisation, an expression of interest, a token.
+    Uuid = text(UUID_PATTERN, 36, "01936f3e-8a4b-7c2d-9e1f-2a3b4c5d6e7f");
+    /// An indicator id, `<standard>:<code>`; at most as long as each of its parts may be, so that both always are.
+    IndicatorId = text(INDICATOR_ID_PATTERN, MAX_ID_LEN, "iso37120-2014:8.1");
+    /// The `next_cursor` of the previous page.
+    Cursor = text(CURSOR_PATTERN, 402, "k16b75616c612d6c756d707572");
+    /// The SHA-256 of a file, in lower-case hex.
+    Sha256 = text("^[0-9a-f]{64}$", 64, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+    /// Items per page of a cursor-paged list.
+    PageLimit = whole(1, i64::from(MAX_LIMIT));
+    /// A year Mitra holds values for.
+    Year = whole(i64::from(*YEARS.start()), i64::from(*YEARS.end()));
+    /// A language entries are written in, or a tag of the interface's languages (`zh`, `th-TH`).
+    ContentLang = one_of(
+        ContentLanguage::ALL
+            .iter()
+            .map(|l| l.tag())
+            .chain(Language::ALL.iter().map(|l| l.tag())),
+    );
+    /// An ISO 3166-1 alpha-2 country code, in either case.
+    Country = text("^[A-Za-z]{2}$", 2, "TH");
+    /// A network of cities, or `ascn` for both cohorts of the ASEAN Smart Cities Network.
+    NetworkFilter = one_of(std::iter::once("ascn").chain(Network::ALL.iter().map(|n| n.as_str())));
+    /// What an entry is.
+    Kind = one_of(EntryKind::ALL.iter().map(|k| k.tag()));
+    /// A language of the interface (`en`, `zh-Hans`, `th`…).
+    InterfaceLang = one_of(Language::ALL.iter().map(|l| l.tag()));
+    /// An ASCN focus area id (`built_infrastructure`).
+    FocusArea = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(mitra_service::shipped_focus_areas()));
+    /// One of the urban challenges the Leaders' Statement names.
+    ChallengeTag = one_of(Challenge::ALL.iter().map(|c| c.tag()));
+    /// A day, `YYYY-MM-DD`.
+    Day = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)));
+    /// The peer groups: `region`, `country`, `band` (of population) or `tier` (of development).
+    GroupBy = one_of(Grouping::ALL.iter().map(|g| g.as_str()));
+    /// Where an observation stands in review.
+    ObservationStatusTag = one_of(ObservationStatus::ALL.iter().map(|s| s.as_str()));
+    /// The kinds of entry that are opportunities.
+    OpportunityKind = one_of(mitra_domain::opportunity::KINDS.iter().map(|k| k.tag()));
+    /// A project's stage.
+    Stage = one_of(ProjectStage::ALL.iter().map(|s| s.tag()));
+    /// A solution's maturity.
+    MaturityTag = one_of(Maturity::ALL.iter().map(|m| m.tag()));
+    /// A funding call's instrument.
+    InstrumentTag = one_of(Instrument::ALL.iter().map(|i| i.tag()));
+    /// What a project has ready.
+    ReadinessTag = one_of(Readiness::ALL.iter().map(|r| r.tag()));
+    /// The order of opportunities.
+    SortTag = one_of(Sort::ALL.iter().map(|s| s.tag()));
+    /// Where a partnership stands.
+    PartnershipStatusTag = one_of(PartnershipStatus::ALL.iter().map(|s| s.as_str()));
+    /// What kind of tie a partnership is.
+    PartnershipKindTag = one_of(PartnershipKind::ALL.iter().map(|k| k.as_str()));
+    /// How Mitra knows of a partnership.
+    OriginTag = one_of(Origin::ALL.iter().map(|o| o.as_str()));
+    /// `true` (or `1`) to check only, `false` (or `0`, the default) to write.
+    DryRun = one_of(["true", "false", "1", "0"]);
+    /// A standard Mitra has a conformity scheme for.
+    AssessableStandard = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(mitra_service::assessable_standards()));
+    /// What a party does to an expression of interest.
+    DecisionTag = one_of(mitra_domain::interest::Decision::ALL.iter().map(|d| d.as_str()));
+    /// What a city's government does to a partnership.
+    ActionTag = one_of(mitra_domain::partnership::Action::ALL.iter().map(|a| a.as_str()));
+    /// How often notifications are mailed.
+    MailTag = one_of(mitra_domain::interest::MailFrequency::ALL.iter().map(|m| m.as_str()));
+    /// What a token may do.
+    ScopeTag = one_of(mitra_domain::account::TokenScope::ALL.iter().map(|s| s.as_str()));
+    /// What an organisation is.
+    OrgKindTag = one_of(mitra_domain::account::OrgKind::ALL.iter().map(|k| k.as_str()));
+    /// How two indicators of a crosswalk relate.
+    RelationTag = one_of(mitra_domain::standard::Relation::ALL.iter().map(|r| r.as_str()));
+    /// Where a crosswalk pair comes from.
+    BasisTag = one_of(mitra_domain::standard::Basis::ALL.iter().map(|b| b.as_str()));
+    /// Text a person reads, which must say something: 1 to 2000 characters, not only spaces.
+    Said = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(2000))
+        .pattern(Some("\\S"));
+    /// A name: 1 to 100 characters, not only spaces.
+    Name = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(100))
+        .pattern(Some("\\S"));
+    /// A message: 1 to 4000 characters, not only spaces, without control characters other than line breaks and
+    /// tabs.
+    Message = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(mitra_domain::interest::MAX_MESSAGE))
+        .pattern(Some(
+            "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*\\S[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$",
+        ));
+    /// Whether peer figures use only verified values (the default) or every value not rejected.
+    Values = one_of(["verified", "all"]);
+    /// Which pairs of cities are proposed: `asean-china` (the default) or `any`.
+    Pairs = one_of(["asean-china", "any"]);
+    /// The `next_cursor` of the previous page of observations (whose keys are numbers).
+    ObservationCursor = text("^k1(3[0-9]){1,19}$", 40, "k131323334");
+    /// `json` (the default) or `csv`.
+    Format = one_of(["json", "csv"]);
+}
