@@ -56,7 +56,7 @@ pub struct OpportunityParams {
     /// left out and counted in `unconverted`.
     #[param(minimum = 0)]
     min_usd: Option<f64>,
-    /// Most amount in US dollars.
+    /// Most amount in US dollars; not below `min_usd`, or the listing is refused naming `min_usd`.
     #[param(minimum = 0)]
     max_usd: Option<f64>,
     /// `true`: only calls with no deadline or one not passed.
