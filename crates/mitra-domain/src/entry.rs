@@ -89,6 +89,24 @@ macro_rules! tagged {
                 f.write_str(self.tag())
             }
         }
+
+        /// The tags, as the OpenAPI schema of a string.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($tag),+]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
+        }
     };
 }
 
@@ -201,22 +219,45 @@ tagged!(
 
 /// An entry's text in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EntryText {
     /// The language.
     pub lang: ContentLanguage,
     /// Where the text comes from.
     pub origin: TextOrigin,
     /// The title.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 200,
+            pattern = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\uFFFE\\uFFFF]*[^\\s\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\uFFFE\\uFFFF][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\uFFFE\\uFFFF]*$"
+        )
+    )]
     pub title: String,
     /// A paragraph that says what the entry is.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\uFFFE\\uFFFF]*[^\\s\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\uFFFE\\uFFFF][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\uFFFE\\uFFFF]*$"
+        )
+    )]
     pub summary: String,
     /// The full text; may be empty.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 50000,
+            pattern = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\uFFFE\\uFFFF]*$"
+        )
+    )]
     pub body: String,
 }
 
 /// A published source of an entry's facts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceLink {
     /// Publisher, title and date, as a reader would cite it.
     pub title: String,
@@ -230,6 +271,7 @@ pub struct SourceLink {
 
 /// A figure at a point in time.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearValue {
     /// The year.
     pub year: i32,
@@ -239,6 +281,7 @@ pub struct YearValue {
 
 /// An indicator a practice moved, with its value before and after.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Evidence {
     /// The indicator.
     pub indicator: IndicatorId,
@@ -369,6 +412,7 @@ tagged!(
 
 /// An amount of money.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Money {
     /// The amount, not negative.
     pub amount: f64,
@@ -378,6 +422,7 @@ pub struct Money {
 
 /// A date and time in an IANA time zone, as local time (`2026-03-02T09:00`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LocalTime {
     /// `YYYY-MM-DDTHH:MM`.
     pub at: String,
@@ -416,6 +461,7 @@ impl LocalTime {
 
 /// What a project needs.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectNeeds {
     /// Capital sought.
     pub capital: Option<Money>,
@@ -427,6 +473,7 @@ pub struct ProjectNeeds {
 
 /// The details that depend on an entry's kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Details {
     /// A case study.
@@ -540,10 +587,12 @@ impl Details {
 
 /// An entry of the knowledge exchange.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Entry {
     /// Its id.
     pub id: EntryId,
     /// Its text, one per language; exactly one is the original.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub texts: Vec<EntryText>,
     /// Cities it concerns.
     #[serde(default)]
@@ -567,8 +616,10 @@ pub struct Entry {
     #[serde(default)]
     pub tags: BTreeSet<String>,
     /// First year it covers.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1900, maximum = 2100))]
     pub year_from: Option<i32>,
-    /// Last year it covers, if it has ended or the sources stop there.
+    /// Last year it covers, if it has ended or the sources stop there; not before `year_from`.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1900, maximum = 2100))]
     pub year_to: Option<i32>,
     /// Where its facts come from.
     #[serde(default)]

@@ -214,6 +214,39 @@ pub(crate) fn is_uuid(raw: &str) -> bool {
         })
 }
 
+/// The ids as OpenAPI schemas: strings of the pattern their parser takes.
+#[cfg(feature = "openapi")]
+mod schemas {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+
+    use super::{INDICATOR_ID_PATTERN, MAX_ID_LEN, SLUG_PATTERN};
+
+    macro_rules! string_schema {
+        ($($name:ty => ($pattern:expr, $example:literal)),+ $(,)?) => {$(
+            impl utoipa::PartialSchema for $name {
+                fn schema() -> RefOr<Schema> {
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .pattern(Some($pattern))
+                        .max_length(Some(MAX_ID_LEN))
+                        .examples([$example])
+                        .into()
+                }
+            }
+
+            impl utoipa::ToSchema for $name {}
+        )+};
+    }
+
+    string_schema! {
+        super::CityId => (SLUG_PATTERN, "kuala-lumpur"),
+        super::StandardId => (SLUG_PATTERN, "iso37120-2014"),
+        super::IndicatorId => (INDICATOR_ID_PATTERN, "iso37120-2014:8.1"),
+        crate::entry::EntryId => (SLUG_PATTERN, "bangkok-flood-tunnels"),
+    }
+}
+
 /// Shortens user input quoted back in an error message.
 pub fn clip(raw: &str) -> String {
     const MAX: usize = 60;

@@ -17,6 +17,28 @@ pub fn is_allowed(c: char, multiline: bool) -> bool {
     }
 }
 
+/// The characters [`is_allowed`] refuses in one-line text, as the body of a regular-expression class that
+/// ECMA-262 (JSON Schema), Python and Rust read alike.
+pub const REFUSED_ONE_LINE: &str = "\\x00-\\x1f\\x7f-\\x9f\\uFFFE\\uFFFF";
+
+/// The characters [`is_allowed`] refuses in multi-line text, as [`REFUSED_ONE_LINE`].
+pub const REFUSED_MULTILINE: &str = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\uFFFE\\uFFFF";
+
+/// A pattern of the texts [`check_chars`] takes, for the API's contract; with `required`, of those that also say
+/// something (a character other than a space), as a text that must not be empty once trimmed.
+pub fn text_pattern(multiline: bool, required: bool) -> String {
+    let refused = if multiline {
+        REFUSED_MULTILINE
+    } else {
+        REFUSED_ONE_LINE
+    };
+    if required {
+        format!("^[^{refused}]*[^\\s{refused}][^{refused}]*$")
+    } else {
+        format!("^[^{refused}]*$")
+    }
+}
+
 /// Whether `c` may appear in an XML 1.0 document.
 pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))

@@ -11,6 +11,7 @@ use mitra_domain::ids::{INDICATOR_ID_PATTERN, MAX_ID_LEN, SLUG_PATTERN, UUID_PAT
 use mitra_domain::interest::InterestId;
 use mitra_domain::page::{CURSOR_PATTERN, PageRequest};
 use mitra_domain::partnership::PartnershipId;
+use mitra_domain::text::{check_chars, text_pattern};
 use mitra_domain::{CityId, EntryId, IndicatorId, StandardId};
 use proptest::prelude::*;
 use regex::Regex;
@@ -80,6 +81,21 @@ proptest! {
         raw in of(CURSOR_PATTERN)
     ) {
         prop_assert!(PageRequest::parse(None, Some(&raw)).is_ok(), "{raw:?}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn a_text_is_taken_exactly_when_it_matches_the_text_pattern(
+        raw in proptest::string::string_regex("(.|[\\x00-\\x1f\\x7f-\\x9f\\u{FFFE}\\u{FFFF} \\u{3000}]){0,12}").expect("regex"),
+        multiline in any::<bool>(),
+    ) {
+        let taken = check_chars("text", &raw, multiline).is_ok();
+        prop_assert_eq!(taken, matches(&text_pattern(multiline, false), &raw), "{:?}", raw);
+        let says_something = taken && !raw.trim().is_empty();
+        prop_assert_eq!(says_something, matches(&text_pattern(multiline, true), &raw), "{:?}", raw);
     }
 }
 

@@ -69,7 +69,7 @@ pub struct EntryResponse {
     /// `focus_areas`, `sdgs`, `indicators`, `tags`, `year_from`, `year_to`, `sources` (each with `title`, `url` and
     /// `retrieved`, the date it was read), `example` (demonstration content, not a current offer or call: taken
     /// from its sources, or made up when it has none), and `details` whose `kind` says which fields follow.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Entry)]
     entry: serde_json::Value,
     /// The publishing organisation's id; null for entries shipped with the platform.
     owner_org: Option<String>,
@@ -269,7 +269,6 @@ pub struct NewEntryRequest {
     /// The publishing organisation's id; the caller must be one of its editors, and it must be approved.
     org: String,
     /// The entry, in the shape `GET /api/v1/entries/{id}` returns under `entry.entry`.
-    #[schema(value_type = Object)]
     entry: Entry,
 }
 

@@ -166,3 +166,29 @@ param! {
     /// `json` (the default) or `csv`.
     Format = one_of(["json", "csv"]);
 }
+
+#[cfg(test)]
+mod tests {
+    use mitra_domain::entry::{MAX_BODY, MAX_SUMMARY, MAX_TITLE};
+    use mitra_domain::text::text_pattern;
+
+    /// The entry's texts are described by literals in their `schema` attributes: they must say what the domain
+    /// checks.
+    #[test]
+    fn the_documented_entry_texts_follow_the_domain_rules() {
+        let text =
+            &crate::api::openapi::document()["components"]["schemas"]["EntryText"]["properties"];
+        for (field, max, required) in [
+            ("title", MAX_TITLE, true),
+            ("summary", MAX_SUMMARY, true),
+            ("body", MAX_BODY, false),
+        ] {
+            assert_eq!(text[field]["maxLength"], max, "{field}");
+            assert_eq!(
+                text[field]["pattern"],
+                text_pattern(true, required),
+                "{field}"
+            );
+        }
+    }
+}
