@@ -425,6 +425,12 @@ pub struct Money {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LocalTime {
     /// `YYYY-MM-DDTHH:MM`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]$"
+        )
+    )]
     pub at: String,
     /// IANA zone (`Asia/Bangkok`).
     pub timezone: String,

@@ -17,8 +17,8 @@ pub const SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
 /// The ids Mitra makes ([`is_uuid`]), as a JSON Schema pattern: a UUID in its hyphenated lower-case form.
 pub const UUID_PATTERN: &str = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
 
-/// Indicator ids as Mitra writes them, as a JSON Schema pattern: `<standard>:<code>`. [`IndicatorId::parse`] also
-/// takes whitespace inside the code, and removes it.
+/// Indicator ids as Mitra writes them, as a JSON Schema pattern: `<standard>:<code>`, with at most [`MAX_ID_LEN`]
+/// characters. [`IndicatorId::parse`] also takes whitespace inside the code, and removes it.
 pub const INDICATOR_ID_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*:[A-Za-z0-9.:_-]+$";
 
 /// Whether `raw` is a slug: 1 to [`MAX_ID_LEN`] lower-case ASCII letters, digits and single inner dashes.
@@ -101,7 +101,7 @@ impl StandardId {
 }
 
 /// An indicator's id: `<standard>:<code>`, the code as the standard publishes it with whitespace removed
-/// (`iso37120-2014:8.1`, `u4ssc:EN:EN:AQ:1C`).
+/// (`iso37120-2014:8.1`, `u4ssc:EN:EN:AQ:1C`), at most [`MAX_ID_LEN`] characters in all.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct IndicatorId(String);
@@ -111,7 +111,7 @@ impl IndicatorId {
     pub fn new(standard: &StandardId, code: &str) -> Result<Self, ValidationError> {
         let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         let valid_code = !code.is_empty()
-            && code.len() <= MAX_ID_LEN
+            && standard.as_str().len() + 1 + code.len() <= MAX_ID_LEN
             && code
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '_'));

@@ -177,6 +177,11 @@ impl Tiers {
         Ok(Self { rules, income })
     }
 
+    /// The tiers' ids, in the file's order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.rules.iter().map(|t| t.id.as_str())
+    }
+
     /// A country's income group.
     pub fn income_group(&self, country: &CountryCode) -> Option<&str> {
         self.income.get(country).map(String::as_str)

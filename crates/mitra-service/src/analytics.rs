@@ -305,6 +305,14 @@ pub(crate) fn tiers() -> Result<Tiers, ServiceError> {
     )?)
 }
 
+/// The ids of the shipped development tiers (`tier-1`…); empty if the shipped file could not be read, which the
+/// reference load reports.
+pub fn tier_ids() -> Vec<String> {
+    tiers()
+        .map(|t| t.ids().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
 /// The conformity schemes shipped with Mitra: (file, text).
 const SCHEMES: [(&str, &str); 2] = [
     (
@@ -763,10 +771,7 @@ impl Mitra {
         {
             return Err(ValidationError::new(
                 "tier",
-                Reason::not_one_of(
-                    mitra_domain::ids::clip(tier),
-                    "tier-1, tier-2, tier-3, tier-4",
-                ),
+                Reason::not_one_of(mitra_domain::ids::clip(tier), tier_ids().join(", ")),
             )
             .into());
         }

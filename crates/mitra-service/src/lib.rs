@@ -35,7 +35,7 @@ use mitra_store::Store;
 pub use analytics::{
     AnalyticsSettings, AssessmentReport, AssessmentView, Benchmark, CityBenchmarks, CityFacts,
     CityProfile, FindingView, GapView, ItemView, LevelView, NextLevelView, PanelState, RankEntry,
-    Ranking, Values, assessable_standards,
+    Ranking, Values, assessable_standards, tier_ids,
 };
 pub use attachments::{ACCEPTED as ACCEPTED_FILES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, sniff};
 pub use audit::AuditQuery;

@@ -26,6 +26,7 @@ use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, Uri};
 use mitra_service::domain::Reason;
+use serde::Deserialize as _;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -57,6 +58,36 @@ pub(crate) fn content_language(
         Some((_, raw)) => mitra_service::domain::ContentLanguage::parse(raw),
         None => Ok(mitra_service::domain::ContentLanguage::En),
     }
+}
+
+/// Reads a whole number as JSON Schema counts one, `3` or `3.0`: a body field the document types as an integer.
+pub(crate) fn whole<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    use serde::de::Error as _;
+    let number = serde_json::Number::deserialize(deserializer)?;
+    let whole = number.as_i64().or_else(|| {
+        number
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+            .map(|f| f as i64)
+    });
+    whole
+        .and_then(|n| T::try_from(n).ok())
+        .ok_or_else(|| D::Error::custom(format!("{number} is not a whole number in range")))
+}
+
+/// [`whole`] for a field that may be absent or null.
+pub(crate) fn optional_whole<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    #[derive(serde::Deserialize)]
+    struct Whole<T: TryFrom<i64>>(#[serde(deserialize_with = "whole")] T);
+    Ok(Option::<Whole<T>>::deserialize(deserializer)?.map(|Whole(n)| n))
 }
 
 /// Text in several languages, keyed by BCP 47 tag.

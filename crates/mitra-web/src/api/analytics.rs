@@ -155,6 +155,7 @@ pub struct BenchmarksResponse {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TierRequest {
     /// `tier-1` … `tier-4`, or null.
+    #[schema(value_type = Option<params::TierTag>, inline)]
     tier: Option<String>,
 }
 

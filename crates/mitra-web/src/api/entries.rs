@@ -267,6 +267,7 @@ pub async fn get_entry(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewEntryRequest {
     /// The publishing organisation's id; the caller must be one of its editors, and it must be approved.
+    #[schema(value_type = params::Slug, inline)]
     org: String,
     /// The entry, in the shape `GET /api/v1/entries/{id}` returns under `entry.entry`.
     entry: Entry,
@@ -277,6 +278,7 @@ pub struct NewEntryRequest {
     responses((status = 201, body = EntryEnvelope), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized),
               (status = 403, response = Forbidden),
+              (status = 404, response = NotFound),
               (status = 409, response = Conflict)))]
 pub async fn create_entry(
     State(mitra): State<Mitra>,
@@ -296,7 +298,7 @@ pub async fn create_entry(
 /// Replace an entry (editors of its organisation; platform admins for entries shipped with the platform).
 #[utoipa::path(put, path = "/api/v1/entries/{id}", tag = "knowledge", security(("bearer" = [])),
     params(("id" = inline(params::Slug), Path, description = "Entry id")),
-    request_body(content = Object, description = "The entry, in the shape `GET /api/v1/entries/{id}` returns under `entry.entry`"),
+    request_body(content = Entry, description = "The entry, in the shape `GET /api/v1/entries/{id}` returns under `entry.entry`"),
     responses((status = 200, body = EntryEnvelope), (status = 400, response = BadRequest),
               (status = 403, response = Forbidden),
               (status = 404, response = NotFound)))]
@@ -591,6 +593,7 @@ pub async fn list_attachments(
 #[into_params(parameter_in = Query)]
 pub struct FileNameParams {
     /// The file's name, shown to readers and used for downloads (`Report 2019.pdf`, `Agreement 2026.pdf`).
+    #[param(value_type = params::FileName, inline)]
     pub(super) name: String,
 }
 

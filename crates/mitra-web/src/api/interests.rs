@@ -141,6 +141,7 @@ pub struct InterestList {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewInterestRequest {
     /// The id of the caller's organisation that expresses interest (any member of an approved organisation).
+    #[schema(value_type = params::Slug, inline)]
     org: String,
     /// The first message: who you are and what you propose, 1 to 4 000 characters.
     #[schema(value_type = params::Message, inline)]
@@ -347,6 +348,7 @@ pub async fn list_notifications(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReadRequest {
     /// Every notification with this number or lower is marked read.
+    #[serde(deserialize_with = "super::whole")]
     up_to: i64,
 }
 

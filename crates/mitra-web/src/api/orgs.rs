@@ -87,16 +87,23 @@ pub struct OrganisationRequest {
     #[serde(default)]
     #[schema(value_type = params::OrgKindTag, inline)]
     kind: String,
+    #[schema(value_type = params::OrgName, inline)]
     name_en: String,
+    #[schema(value_type = Option<params::Line200>, inline)]
     name_zh: Option<String>,
     /// ISO 3166-1 alpha-2.
+    #[schema(value_type = params::Country, inline)]
     country: String,
     /// City id; required for a city government.
+    #[schema(value_type = Option<params::Slug>, inline)]
     city: Option<String>,
     /// https:// address.
+    #[schema(value_type = Option<params::Website>, inline)]
     website: Option<String>,
     #[serde(default)]
+    #[schema(value_type = params::Text5000, inline)]
     description_en: String,
+    #[schema(value_type = Option<params::Text5000>, inline)]
     description_zh: Option<String>,
 }
 
@@ -125,8 +132,10 @@ pub struct RejectRequest {
 /// Someone to invite, by e-mail address, with the role they will have.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct MemberRequest {
+    #[schema(value_type = params::Email, inline)]
     email: String,
     /// `admin`, `editor` or `member`.
+    #[schema(value_type = params::MemberRoleTag, inline)]
     role: String,
 }
 

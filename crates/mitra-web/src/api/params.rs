@@ -12,6 +12,7 @@ use mitra_domain::opportunity::Sort;
 use mitra_domain::page::{CURSOR_PATTERN, MAX_LIMIT};
 use mitra_domain::partnership::{Origin, PartnershipKind, PartnershipStatus};
 use mitra_domain::peers::Grouping;
+use mitra_domain::text::{REFUSED_ONE_LINE, text_pattern};
 use mitra_domain::{ContentLanguage, EntryKind, Language};
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
@@ -41,6 +42,15 @@ fn text(pattern: &str, max_length: usize, example: &str) -> ObjectBuilder {
         .examples([example])
 }
 
+/// Text as people type it (see [`mitra_domain::text::check_chars`]), of at most `max_length` characters; with
+/// `required`, saying something once trimmed.
+fn typed(max_length: usize, multiline: bool, required: bool) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(max_length))
+        .pattern(Some(text_pattern(multiline, required)))
+}
+
 fn one_of<'a>(values: impl IntoIterator<Item = &'a str>) -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::String)
@@ -59,7 +69,7 @@ param! {
     Slug = text(SLUG_PATTERN, MAX_ID_LEN, "kuala-lumpur");
     /// An id Mitra made: a partnership, an organisation, an expression of interest, a token.
     Uuid = text(UUID_PATTERN, 36, "01936f3e-8a4b-7c2d-9e1f-2a3b4c5d6e7f");
-    /// An indicator id, `<standard>:<code>`; at most as long as each of its parts may be, so that both always are.
+    /// An indicator id, `<standard>:<code>`.
     IndicatorId = text(INDICATOR_ID_PATTERN, MAX_ID_LEN, "iso37120-2014:8.1");
     /// The `next_cursor` of the previous page.
     Cursor = text(CURSOR_PATTERN, 402, "k16b75616c612d6c756d707572");
@@ -157,6 +167,42 @@ param! {
         .pattern(Some(
             "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*\\S[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$",
         ));
+    /// A development tier of the shipped tier file.
+    TierTag = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(mitra_service::tier_ids()));
+    /// The role of a member of an organisation.
+    MemberRoleTag = one_of(mitra_domain::account::MemberRole::ALL.iter().map(|r| r.as_str()));
+    /// An e-mail address as Mitra takes one: `local@domain.tld`, lower-case, without spaces; a subset of what it
+    /// takes, enough to invite anyone.
+    Email = text("^[a-z0-9._+-]{1,64}@[a-z0-9-]{1,63}(\\.[a-z0-9-]{1,63}){1,4}$", 254, "someone@example.org");
+    /// An organisation's English name: one line of at most 200 characters, with a letter or digit of the Latin
+    /// alphabet, which its id is made from.
+    OrgName = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(200))
+        .pattern(Some(format!(
+            "^[^{REFUSED_ONE_LINE}]*[A-Za-z0-9][^{REFUSED_ONE_LINE}]*$"
+        )));
+    /// One line of at most 200 characters.
+    Line200 = typed(200, false, false);
+    /// Text of at most 5000 characters, in lines.
+    Text5000 = typed(5000, true, false);
+    /// An `https://` address of at most 300 characters, without spaces.
+    Website = text(
+        &format!("^https://[^\\s{REFUSED_ONE_LINE}]{{4,292}}$"),
+        300,
+        "https://www.example.org",
+    );
+    /// A file's name: 1 to 200 characters, without `/`, `\\`, `"` or control characters, and not only dots and
+    /// spaces.
+    FileName = text(
+        "^[^\\x00-\\x1f\\x7f-\\x9f/\\\\\"]*[^\\s.\\x00-\\x1f\\x7f-\\x9f/\\\\\"][^\\x00-\\x1f\\x7f-\\x9f/\\\\\"]*$",
+        200,
+        "report.pdf",
+    );
+    /// A title of at most 200 characters that says something, in lines.
+    Title = typed(200, true, true);
     /// Whether peer figures use only verified values (the default) or every value not rejected.
     Values = one_of(["verified", "all"]);
     /// Which pairs of cities are proposed: `asean-china` (the default) or `any`.

@@ -331,14 +331,19 @@ pub async fn list_partnerships(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ProposalRequest {
     /// The proposing city; optional when the caller governs one city only.
+    #[schema(value_type = Option<params::Slug>, inline)]
     proposer: Option<String>,
     /// The invited city.
+    #[schema(value_type = params::Slug, inline)]
     invited: String,
     /// `sister-city`, `friendship` or `cooperation`.
+    #[schema(value_type = params::PartnershipKindTag, inline)]
     kind: String,
     /// 1 to 200 characters.
+    #[schema(value_type = params::Title, inline)]
     title: String,
     /// The first message: what you propose, 1 to 4 000 characters.
+    #[schema(value_type = params::Message, inline)]
     message: String,
 }
 
@@ -503,6 +508,7 @@ pub struct ActivityRequest {
     /// `proposer` or `invited`: the hosting city.
     host: Option<String>,
     /// 1 to 1 000 000.
+    #[serde(default, deserialize_with = "super::optional_whole")]
     participants: Option<u32>,
     /// Delegations, schools, teams.
     participant_names: Option<String>,
