@@ -55,8 +55,18 @@ fn is_member(actor: &Actor, org: &OrgId) -> bool {
 }
 
 impl Mitra {
-    /// Checks the profile's city: one Mitra knows, and for a city government, one in the organisation's country.
+    /// Checks the organisation's place: a country Mitra covers, and a city it knows, in that country for a city
+    /// government.
     async fn check_city(&self, kind: OrgKind, profile: &OrgProfile) -> Result<(), ServiceError> {
+        let countries = self.store.list_countries().await?;
+        if !countries.iter().any(|c| c.code == profile.country) {
+            let covered: Vec<&str> = countries.iter().map(|c| c.code.as_str()).collect();
+            return Err(ValidationError::new(
+                "country",
+                Reason::not_one_of(profile.country, covered.join(", ")),
+            )
+            .into());
+        }
         let Some(city) = &profile.city else {
             return Ok(());
         };

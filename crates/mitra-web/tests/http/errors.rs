@@ -159,6 +159,25 @@ async fn api_problems_carry_the_exact_status_of_what_was_wrong_with_the_request(
     assert_eq!(status, 400, "malformed JSON: {body}");
     assert_eq!(body["parameter"], "body");
 
+    // A country Mitra does not cover is refused naming the country, not taken for a name already in use.
+    let elsewhere = json!({"kind": "startup", "name_en": "Acme Elsewhere", "country": "ZZ"});
+    let (status, body) = problem(
+        &app,
+        "/api/v1/organisations",
+        Some(&token),
+        "application/json",
+        elsewhere.to_string(),
+    )
+    .await;
+    assert_eq!(status, 400, "an uncovered country: {body}");
+    assert_eq!(body["parameter"], "country", "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("'ZZ'") && d.contains("TH")),
+        "{body}"
+    );
+
     let (status, body) = problem(
         &app,
         "/api/v1/observations",
