@@ -8,7 +8,7 @@
 )]
 
 use mitra_domain::ids::{INDICATOR_ID_PATTERN, MAX_ID_LEN, SLUG_PATTERN, UUID_PATTERN};
-use mitra_domain::interest::InterestId;
+use mitra_domain::interest::{InterestId, parse_message};
 use mitra_domain::page::{CURSOR_PATTERN, PageRequest};
 use mitra_domain::partnership::PartnershipId;
 use mitra_domain::text::{check_chars, text_pattern};
@@ -98,6 +98,10 @@ proptest! {
         prop_assert_eq!(taken, matches(&text_pattern(multiline, false), &raw), "{:?}", raw);
         let says_something = taken && !raw.trim().is_empty();
         prop_assert_eq!(says_something, matches(&text_pattern(multiline, true), &raw), "{:?}", raw);
+        // A message (of an expression of interest or a partnership) of the pattern is taken.
+        if matches(&text_pattern(true, true), &raw) {
+            prop_assert!(parse_message(&raw).is_ok(), "{:?}", raw);
+        }
     }
 }
 

@@ -158,15 +158,9 @@ param! {
         .min_length(Some(1))
         .max_length(Some(100))
         .pattern(Some("\\S"));
-    /// A message: 1 to 4000 characters, not only spaces, without control characters other than line breaks and
-    /// tabs.
-    Message = ObjectBuilder::new()
-        .schema_type(Type::String)
-        .min_length(Some(1))
-        .max_length(Some(mitra_domain::interest::MAX_MESSAGE))
-        .pattern(Some(
-            "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*\\S[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$",
-        ));
+    /// A message: 1 to 4000 characters that say something, in lines, without control characters other than line
+    /// breaks and tabs.
+    Message = typed(mitra_domain::interest::MAX_MESSAGE, true, true).min_length(Some(1));
     /// A development tier of the shipped tier file.
     TierTag = ObjectBuilder::new()
         .schema_type(Type::String)
