@@ -259,8 +259,6 @@ reasons! {
     no_interest(kind) = "interest can be expressed only in projects, solutions and funding calls, not in a {kind}";
     /// Interest in one's own opportunity.
     own_opportunity() = "publishes this opportunity: interest comes from another organisation";
-    /// Matches asked for an entry that has none.
-    /// Enrolment in something other than training.
     /// Enrolment after the end.
     training_ended() = "the training has ended";
     /// An event expected.

@@ -173,6 +173,9 @@ pub enum Values {
 }
 
 impl Values {
+    /// Every choice, the default first.
+    pub const ALL: [Values; 2] = [Values::Verified, Values::All];
+
     /// Reads `verified` or `all`; absent means verified.
     pub fn parse(raw: Option<&str>) -> Result<Self, ValidationError> {
         match raw.map(str::trim).filter(|v| !v.is_empty()) {

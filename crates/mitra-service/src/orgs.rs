@@ -57,7 +57,7 @@ fn is_member(actor: &Actor, org: &OrgId) -> bool {
 impl Mitra {
     /// Checks the organisation's place: a country Mitra covers, and a city it knows, in that country for a city
     /// government.
-    async fn check_city(&self, kind: OrgKind, profile: &OrgProfile) -> Result<(), ServiceError> {
+    async fn check_place(&self, kind: OrgKind, profile: &OrgProfile) -> Result<(), ServiceError> {
         let countries = self.store.list_countries().await?;
         if !countries.iter().any(|c| c.code == profile.country) {
             let covered: Vec<&str> = countries.iter().map(|c| c.code.as_str()).collect();
@@ -97,7 +97,7 @@ impl Mitra {
         let who = actor.signed_in()?;
         let kind = OrgKind::parse(&input.kind)?;
         let profile = input.profile(kind)?;
-        self.check_city(kind, &profile).await?;
+        self.check_place(kind, &profile).await?;
         let org = Organisation {
             id: OrgId::from_name(&profile.name_en)?,
             kind,
@@ -134,7 +134,7 @@ impl Mitra {
         let mut org = self.store.find_org(id).await?;
         let editor = actor.org_editor(id, org.status == ModerationStatus::Approved)?;
         let profile = input.profile(org.kind)?;
-        self.check_city(org.kind, &profile).await?;
+        self.check_place(org.kind, &profile).await?;
         let moved = org.kind == OrgKind::CityGovernment
             && (profile.city != org.profile.city || profile.country != org.profile.country);
         org.profile = profile;

@@ -31,10 +31,10 @@ pub struct SearchParams {
     #[param(max_length = 500)]
     q: Option<String>,
     /// Hits to skip (at most 10 000).
-    #[param(minimum = 0, maximum = 10000)]
+    #[param(value_type = Option<params::SearchOffset>, inline)]
     offset: Option<usize>,
     /// Hits per page, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
+    #[param(value_type = Option<params::SearchLimit>, inline)]
     limit: Option<usize>,
     /// The reader's language (`en`, `zh-Hans`, `th`…): titles and snippets are shown in it where the entry has it.
     #[param(value_type = Option<params::ContentLang>, inline)]

@@ -102,7 +102,6 @@ pub(crate) fn document_route(item: &mut PathItem, write: bool) {
             answers(operation, "404", "NotFound");
         }
         if write {
-            answers(operation, "401", "Unauthorized");
             answers(operation, "403", "Forbidden");
             answers(operation, "503", "ServiceUnavailable");
         }

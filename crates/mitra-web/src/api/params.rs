@@ -51,10 +51,24 @@ fn typed(max_length: usize, multiline: bool, required: bool) -> ObjectBuilder {
         .pattern(Some(text_pattern(multiline, required)))
 }
 
+/// 1 to `max_length` characters, not only spaces: text that is trimmed and must not be empty.
+fn not_blank(max_length: usize) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(max_length))
+        .pattern(Some("\\S"))
+}
+
 fn one_of<'a>(values: impl IntoIterator<Item = &'a str>) -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::String)
         .enum_values(Some(values.into_iter().collect::<Vec<_>>()))
+}
+
+/// A count as a schema bound.
+fn count(n: usize) -> i64 {
+    n.try_into().unwrap_or(i64::MAX)
 }
 
 fn whole(min: i64, max: i64) -> ObjectBuilder {
@@ -77,6 +91,16 @@ param! {
     Sha256 = text("^[0-9a-f]{64}$", 64, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
     /// Items per page of a cursor-paged list.
     PageLimit = whole(1, i64::from(MAX_LIMIT));
+    /// Hits to skip in a search.
+    SearchOffset = whole(0, count(mitra_service::MAX_SEARCH_OFFSET));
+    /// Hits per page of a search.
+    SearchLimit = whole(1, count(mitra_service::MAX_SEARCH_LIMIT));
+    /// Partnerships per page.
+    PartnershipLimit = whole(1, i64::from(mitra_service::MAX_PARTNERSHIP_PAGE))
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)));
+    /// Partnerships to skip.
+    PartnershipOffset = whole(0, super::partnerships::MAX_OFFSET.try_into().unwrap_or(i64::MAX))
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)));
     /// A year Mitra holds values for.
     Year = whole(i64::from(*YEARS.start()), i64::from(*YEARS.end()));
     /// A language entries are written in, or a tag of the interface's languages (`zh`, `th-TH`).
@@ -147,17 +171,9 @@ param! {
     /// Where a crosswalk pair comes from.
     BasisTag = one_of(mitra_domain::standard::Basis::ALL.iter().map(|b| b.as_str()));
     /// Text a person reads, which must say something: 1 to 2000 characters, not only spaces.
-    Said = ObjectBuilder::new()
-        .schema_type(Type::String)
-        .min_length(Some(1))
-        .max_length(Some(2000))
-        .pattern(Some("\\S"));
+    Said = not_blank(2000);
     /// A name: 1 to 100 characters, not only spaces.
-    Name = ObjectBuilder::new()
-        .schema_type(Type::String)
-        .min_length(Some(1))
-        .max_length(Some(100))
-        .pattern(Some("\\S"));
+    Name = not_blank(100);
     /// A message: 1 to 4000 characters that say something, in lines, without control characters other than line
     /// breaks and tabs.
     Message = typed(mitra_domain::interest::MAX_MESSAGE, true, true).min_length(Some(1));
@@ -198,7 +214,7 @@ param! {
     /// A title of at most 200 characters that says something, in lines.
     Title = typed(200, true, true);
     /// Whether peer figures use only verified values (the default) or every value not rejected.
-    Values = one_of(["verified", "all"]);
+    Values = one_of(mitra_service::Values::ALL.iter().map(|v| v.as_str()));
     /// Which pairs of cities are proposed: `asean-china` (the default) or `any`.
     Pairs = one_of(["asean-china", "any"]);
     /// The `next_cursor` of the previous page of observations (whose keys are numbers).
@@ -210,10 +226,11 @@ param! {
 #[cfg(test)]
 mod tests {
     use mitra_domain::entry::{MAX_BODY, MAX_SUMMARY, MAX_TITLE};
+    use mitra_domain::observation::YEARS;
     use mitra_domain::text::text_pattern;
 
-    /// The entry's texts are described by literals in their `schema` attributes: they must say what the domain
-    /// checks.
+    /// The entry's texts and years are described by literals in their `schema` attributes: they must say what the
+    /// domain checks.
     #[test]
     fn the_documented_entry_texts_follow_the_domain_rules() {
         let text =
@@ -229,6 +246,12 @@ mod tests {
                 text_pattern(true, required),
                 "{field}"
             );
+        }
+        let entry =
+            &crate::api::openapi::document()["components"]["schemas"]["Entry"]["properties"];
+        for field in ["year_from", "year_to"] {
+            assert_eq!(entry[field]["minimum"], *YEARS.start(), "{field}");
+            assert_eq!(entry[field]["maximum"], *YEARS.end(), "{field}");
         }
     }
 }

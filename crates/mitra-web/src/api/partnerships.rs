@@ -265,16 +265,16 @@ pub struct PartnershipParams {
     #[param(value_type = Option<params::OriginTag>, inline)]
     origin: Option<String>,
     /// At most this many, 1 to 200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
+    #[param(value_type = Option<params::PartnershipLimit>, inline)]
     limit: Option<u32>,
     /// Skip this many (default 0), at most 1 000 000.
-    #[param(minimum = 0, maximum = 1_000_000)]
+    #[param(value_type = Option<params::PartnershipOffset>, inline)]
     offset: Option<u64>,
 }
 
 /// The most partnerships a list may skip: more than any registry holds, and far from where a database's offsets
 /// overflow.
-const MAX_OFFSET: u64 = 1_000_000;
+pub(crate) const MAX_OFFSET: u64 = 1_000_000;
 
 /// One page of partnerships.
 #[derive(Debug, Serialize, ToSchema)]
