@@ -18,9 +18,11 @@ pub struct AuditEntry {
     pub entity: String,
     /// The entity's id.
     pub entity_id: String,
-    /// The entity before the write, as JSON; `None` for an insert.
+    /// For an update, the fields the write changed, as they were; for a delete, the whole entity; `None` for an
+    /// insert.
     pub before: Option<serde_json::Value>,
-    /// The entity after the write, as JSON; `None` for a delete.
+    /// For an update, the fields the write changed, as they are now; for an insert, the whole entity; `None` for a
+    /// delete.
     pub after: Option<serde_json::Value>,
 }
 

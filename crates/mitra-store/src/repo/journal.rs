@@ -101,7 +101,8 @@ impl WriteTx {
     }
 }
 
-/// Appends one audit record and one change-feed entry inside `tx`.
+/// Appends one audit record and one change-feed entry inside `tx`. An update records what changed ([`changed`]);
+/// an insert records the new record whole and a delete the removed one, since nothing else keeps them.
 #[expect(
     clippy::too_many_arguments,
     reason = "one call site per write; a struct would only rename them"
@@ -116,6 +117,13 @@ pub(super) async fn journal(
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> Result<(), StoreError> {
+    let (stored_before, stored_after) = match (before, after) {
+        (Some(before), Some(after)) => {
+            let (b, a) = changed(before, after);
+            (Some(b), Some(a))
+        }
+        _ => (before.cloned(), after.cloned()),
+    };
     sqlx::query(
         "insert into audit_log (occurred_at, actor, action, entity, entity_id, before_json, \
          after_json) values ($1, $2, $3, $4, $5, $6, $7)",
@@ -125,12 +133,44 @@ pub(super) async fn journal(
     .bind(action)
     .bind(entity)
     .bind(entity_id)
-    .bind(before.map(Json))
-    .bind(after.map(Json))
+    .bind(stored_before.as_ref().map(Json))
+    .bind(stored_after.as_ref().map(Json))
     .execute(&mut **tx)
     .await?;
     tx.feed(now, entity, entity_id, action);
     Ok(())
+}
+
+/// What an update changed: the parts of `before` and of `after` that differ. Objects are compared key by key, down
+/// to the first value that is not an object on both sides, which is kept whole on each side (a list that changed is
+/// kept whole). A key on one side only was added or removed. Equal documents give two empty objects.
+pub(super) fn changed(before: &Value, after: &Value) -> (Value, Value) {
+    match (before, after) {
+        (Value::Object(old), Value::Object(new)) => {
+            let mut was = serde_json::Map::new();
+            let mut is = serde_json::Map::new();
+            for (key, old_value) in old {
+                match new.get(key) {
+                    Some(new_value) if new_value == old_value => {}
+                    Some(new_value) => {
+                        let (b, a) = changed(old_value, new_value);
+                        was.insert(key.clone(), b);
+                        is.insert(key.clone(), a);
+                    }
+                    None => {
+                        was.insert(key.clone(), old_value.clone());
+                    }
+                }
+            }
+            for (key, new_value) in new {
+                if !old.contains_key(key) {
+                    is.insert(key.clone(), new_value.clone());
+                }
+            }
+            (Value::Object(was), Value::Object(is))
+        }
+        _ => (before.clone(), after.clone()),
+    }
 }
 
 /// An `audit_log` row.
@@ -272,5 +312,29 @@ impl JournalStore for DbStore {
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }
         tracing::warn!(connections = self.pool.size(), "store.close_incomplete");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::changed;
+
+    #[test]
+    fn an_update_keeps_only_what_changed_on_each_side() {
+        let before =
+            json!({"id": "a", "title": {"en": "Old", "th": "เก่า"}, "tags": ["x", "y"], "gone": 1});
+        let after =
+            json!({"id": "a", "title": {"en": "New", "th": "เก่า"}, "tags": ["x"], "new": true});
+        assert_eq!(
+            changed(&before, &after),
+            (
+                json!({"title": {"en": "Old"}, "tags": ["x", "y"], "gone": 1}),
+                json!({"title": {"en": "New"}, "tags": ["x"], "new": true}),
+            )
+        );
+        assert_eq!(changed(&before, &before), (json!({}), json!({})));
+        assert_eq!(changed(&json!(1), &json!("1")), (json!(1), json!("1")));
     }
 }

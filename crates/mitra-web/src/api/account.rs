@@ -186,10 +186,12 @@ pub struct AuditEntryResponse {
     action: String,
     entity: String,
     entity_id: String,
-    /// The entity before the change; null for an insert.
+    /// For an update, the fields it changed as they were (a key found only here was removed); for a delete, the
+    /// whole entity; null for an insert.
     #[schema(value_type = Option<Object>)]
     before: Option<serde_json::Value>,
-    /// The entity after the change; null for a delete.
+    /// For an update, the fields it changed as they are now (a key found only here was added); for an insert, the
+    /// whole entity; null for a delete.
     #[schema(value_type = Option<Object>)]
     after: Option<serde_json::Value>,
 }
