@@ -36,7 +36,12 @@ const CONCEPT_BOOST: f32 = 1.5;
 /// How much the words of a named concept's preferred label, found together in an entry, count.
 const LABEL_BOOST: f32 = 0.5;
 
+/// The writer's indexing memory: a segment is written out when it has used this much.
 const WRITER_MEMORY: usize = 50_000_000;
+/// A page of documents smaller than this is prepared on the calling thread alone.
+const PARALLEL_FROM: usize = 64;
+/// At most this many threads prepare a page of documents.
+const MAX_PREPARING_THREADS: usize = 4;
 
 /// Errors of the index.
 #[derive(Debug, thiserror::Error)]
@@ -251,6 +256,49 @@ pub struct SearchIndex {
     thesaurus: &'static Thesaurus,
 }
 
+/// A rebuild of the index under way ([`SearchIndex::begin_rebuild`]).
+pub struct Rebuild<'a> {
+    index: &'a SearchIndex,
+    /// The writer, until the rebuild is committed.
+    writer: Option<std::sync::MutexGuard<'a, IndexWriter>>,
+}
+
+impl Rebuild<'_> {
+    /// Adds a page of documents.
+    pub fn add(&mut self, documents: &[Document]) -> Result<(), SearchError> {
+        match &self.writer {
+            Some(writer) => self.index.add(writer, documents),
+            None => Ok(()),
+        }
+    }
+
+    /// Shows the rebuilt index to searches, recording `position`, the change feed's sequence it is current up to.
+    pub fn commit(mut self, position: u64) -> Result<(), SearchError> {
+        match self.writer.take() {
+            Some(writer) => self.index.commit(writer, position),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Rebuild<'_> {
+    fn drop(&mut self) {
+        if let Some(writer) = self.writer.as_mut() {
+            // What was added goes: the next write starts from the last commit, not from an index half rebuilt.
+            if let Err(error) = writer.rollback() {
+                tracing::error!(error = %error, "search.rebuild_rollback_failed");
+            }
+        }
+    }
+}
+
+/// How many threads prepare documents: the machine's cores, up to [`MAX_PREPARING_THREADS`].
+fn preparing_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(MAX_PREPARING_THREADS)
+}
+
 /// Where an opened index stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Opened {
@@ -302,6 +350,8 @@ impl SearchIndex {
             .tokenizers()
             .register(PLAIN_TOKENIZER, MultilingualTokenizer::plain());
         index.tokenizers().register(GRAM_TOKENIZER, GramTokenizer);
+        // One indexing thread: documents then lie in the index in the order they were added, so that entries of
+        // equal score come in the same order after every rebuild.
         let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
         let reader = index
             .reader_builder()
@@ -343,34 +393,83 @@ impl SearchIndex {
         removals: &[String],
         position: u64,
     ) -> Result<(), SearchError> {
-        self.write(false, upserts, removals, position)
+        self.write(upserts, removals, position)
     }
 
     /// Replaces everything in the index with `documents`, in one commit.
     pub fn rebuild(&self, documents: &[Document], position: u64) -> Result<(), SearchError> {
-        self.write(true, documents, &[], position)
+        let mut rebuild = self.begin_rebuild()?;
+        rebuild.add(documents)?;
+        rebuild.commit(position)
+    }
+
+    /// Begins replacing everything in the index, page by page, so that the whole corpus is never held at once.
+    /// Searches see the old index until [`Rebuild::commit`]; a rebuild dropped before it leaves the index as it was.
+    /// Other writes wait for the rebuild to end.
+    pub fn begin_rebuild(&self) -> Result<Rebuild<'_>, SearchError> {
+        let writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        writer.delete_all_documents()?;
+        Ok(Rebuild {
+            index: self,
+            writer: Some(writer),
+        })
     }
 
     fn write(
         &self,
-        clear: bool,
         upserts: &[Document],
         removals: &[String],
         position: u64,
     ) -> Result<(), SearchError> {
-        let mut writer = self
+        let writer = self
             .writer
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if clear {
-            writer.delete_all_documents()?;
-        }
         for id in removals.iter().chain(upserts.iter().map(|d| &d.id)) {
             writer.delete_term(Term::from_field_text(self.fields.id, id));
         }
-        for document in upserts {
-            writer.add_document(self.document(document))?;
+        self.add(&writer, upserts)?;
+        self.commit(writer, position)
+    }
+
+    /// Hands `documents` to the writer, in their order; they are prepared (language tags, concepts, facets) on every
+    /// core when there are many.
+    fn add(&self, writer: &IndexWriter, documents: &[Document]) -> Result<(), SearchError> {
+        let threads = preparing_threads();
+        if documents.len() < PARALLEL_FROM || threads == 1 {
+            for document in documents {
+                writer.add_document(self.document(document))?;
+            }
+            return Ok(());
         }
+        let prepared: Vec<Vec<TantivyDocument>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = documents
+                .chunks(documents.len().div_ceil(threads))
+                .map(|chunk| scope.spawn(move || chunk.iter().map(|d| self.document(d)).collect()))
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| {
+                    w.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        for document in prepared.into_iter().flatten() {
+            writer.add_document(document)?;
+        }
+        Ok(())
+    }
+
+    /// Commits what `writer` holds with the feed `position`, and shows it to searches.
+    fn commit(
+        &self,
+        mut writer: std::sync::MutexGuard<'_, IndexWriter>,
+        position: u64,
+    ) -> Result<(), SearchError> {
         let mut commit = writer.prepare_commit()?;
         commit.set_payload(&position.to_string());
         commit.commit()?;

@@ -7,5 +7,7 @@ pub mod analyzer;
 pub mod index;
 pub mod thesaurus;
 
-pub use index::{Dimension, Document, Hit, Opened, Query, Results, SearchError, SearchIndex, Text};
+pub use index::{
+    Dimension, Document, Hit, Opened, Query, Rebuild, Results, SearchError, SearchIndex, Text,
+};
 pub use thesaurus::{Concept, Thesaurus};

@@ -501,3 +501,80 @@ fn a_thai_word_is_found_inside_the_compound_that_holds_it() {
         results.hits[0].title_html
     );
 }
+
+/// `n` copies of the sample entries under new ids, enough for the pages to be prepared on several threads.
+fn many(n: usize) -> Vec<Document> {
+    (0..n)
+        .flat_map(|i| {
+            entries().into_iter().map(move |mut d| {
+                d.id = format!("{}-{i}", d.id);
+                d.updated += i as i64;
+                d
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn a_rebuild_in_pages_finds_what_a_rebuild_at_once_finds() {
+    let documents = many(60);
+    let whole = SearchIndex::in_memory().expect("index");
+    whole.rebuild(&documents, 3).expect("rebuild");
+    let paged = SearchIndex::in_memory().expect("index");
+    paged.rebuild(&entries(), 1).expect("first build");
+    let mut rebuild = paged.begin_rebuild().expect("begin");
+    for page in documents.chunks(70) {
+        rebuild.add(page).expect("page");
+    }
+    rebuild.commit(3).expect("commit");
+
+    assert_eq!(paged.len(), documents.len() as u64);
+    assert_eq!(paged.position().expect("position"), Some(3));
+    for text in ["flood", "杭州", "น้ำท่วม", "", "banjir"] {
+        let query = Query {
+            text: text.into(),
+            limit: 500,
+            newest_first: true,
+            ..Query::default()
+        };
+        let (a, b) = (
+            whole.search(&query).expect("search"),
+            paged.search(&query).expect("search"),
+        );
+        assert_eq!(a.total, b.total, "{text}");
+        assert!(a.total > 0, "{text}");
+        // Equal scores may come in another order from other segments: the same entries, each with its score.
+        let found = |r: &mitra_search::Results| {
+            let mut hits: Vec<(String, String)> = r
+                .hits
+                .iter()
+                .map(|h| (h.id.clone(), format!("{:.4}", h.score)))
+                .collect();
+            hits.sort();
+            hits
+        };
+        assert_eq!(found(&a), found(&b), "{text}");
+        assert_eq!(a.facets, b.facets, "{text}");
+    }
+}
+
+#[test]
+fn a_rebuild_that_does_not_end_leaves_the_index_as_it_was() {
+    let index = index();
+    let before = find(&index, "flood");
+    {
+        let mut rebuild = index.begin_rebuild().expect("begin");
+        rebuild.add(&many(2)).expect("page");
+        // Dropped without its commit: the store could not be read to the end.
+    }
+    assert_eq!(index.len(), entries().len() as u64);
+    assert_eq!(index.position().expect("position"), Some(7));
+    assert_eq!(find(&index, "flood"), before);
+
+    // The next change does not commit the abandoned rebuild with it.
+    let mut changed = entries()[0].clone();
+    changed.updated += 1;
+    index.apply(&[changed], &[], 8).expect("apply");
+    assert_eq!(index.len(), entries().len() as u64);
+    assert_eq!(find(&index, "flood"), before);
+}

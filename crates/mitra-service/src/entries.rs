@@ -849,27 +849,65 @@ impl Mitra {
             .feed_end_after(self.search.seen.load(Ordering::Relaxed))
             .await?;
         let places = self.places().await?;
-        let entries = crate::all_pages(
-            |page| {
-                let store = self.store.clone();
-                async move { store.list_entries(&page).await }
-            },
-            |e: &StoredEntry| e.entry.id.to_string(),
-        )
-        .await?;
-        let documents: Vec<Document> = entries
-            .iter()
-            .filter(|e| e.status == ModerationStatus::Approved)
-            .map(|e| places.document(e))
-            .collect();
-        let index = index.clone();
-        let count = documents.len() as u64;
-        tokio::task::spawn_blocking(move || {
-            index.rebuild(&documents, u64::try_from(position).unwrap_or(0))
-        })
-        .await
-        .map_err(|e| ServiceError::Internal(e.into()))?
-        .map_err(internal)?;
+        // Page by page: the store is read here while the index takes the page before on another thread, and no more
+        // than two pages wait between them.
+        let (pages, mut received) = tokio::sync::mpsc::channel::<RebuildStep>(2);
+        let building = index.clone();
+        let builder = tokio::task::spawn_blocking(move || {
+            let mut rebuild = building.begin_rebuild()?;
+            let mut count = 0;
+            while let Some(step) = received.blocking_recv() {
+                match step {
+                    RebuildStep::Page(documents) => {
+                        count += documents.len() as u64;
+                        rebuild.add(&documents)?;
+                    }
+                    RebuildStep::Commit(position) => {
+                        rebuild.commit(position)?;
+                        return Ok(Some(count));
+                    }
+                }
+            }
+            // The store could not be read to the end: the index stays as it was.
+            Ok::<_, mitra_search::SearchError>(None)
+        });
+        let read = async {
+            let mut page = mitra_domain::PageRequest {
+                limit: REBUILD_PAGE,
+                after: None,
+            };
+            loop {
+                let batch = self.store.list_entries(&page).await?;
+                let done = batch.len() < page.limit as usize;
+                page.after = batch.last().map(|e| e.entry.id.to_string());
+                let documents = batch
+                    .iter()
+                    .filter(|e| e.status == ModerationStatus::Approved)
+                    .map(|e| places.document(e))
+                    .collect();
+                // A send fails when the index has failed; its error is the one reported.
+                if pages.send(RebuildStep::Page(documents)).await.is_err() {
+                    break;
+                }
+                if done {
+                    let position = u64::try_from(position).unwrap_or(0);
+                    drop(pages.send(RebuildStep::Commit(position)).await);
+                    break;
+                }
+            }
+            Ok::<_, ServiceError>(())
+        }
+        .await;
+        let built = builder
+            .await
+            .map_err(|e| ServiceError::Internal(e.into()))?
+            .map_err(internal)?;
+        read?;
+        let count = built.ok_or_else(|| {
+            ServiceError::Internal(anyhow::anyhow!(
+                "the search index rebuild ended before its commit"
+            ))
+        })?;
         self.search.seen.store(position, Ordering::Relaxed);
         Ok(count)
     }
@@ -947,6 +985,17 @@ fn folder_bytes(dir: &std::path::Path) -> u64 {
             })
             .sum()
     })
+}
+
+/// Entries read from the store at a time when the index is rebuilt.
+const REBUILD_PAGE: u32 = 1000;
+
+/// What the reading side of a rebuild hands the index.
+enum RebuildStep {
+    /// The next page of documents.
+    Page(Vec<Document>),
+    /// Every page is in: commit, recording this change-feed position.
+    Commit(u64),
 }
 
 /// Why the index could not be opened: the index itself, or the store it is built from.
