@@ -139,6 +139,18 @@ impl Panel {
         panel
     }
 
+    /// Every value as (city, indicator, year, value), in the panel's order.
+    pub fn rows(&self) -> impl Iterator<Item = (&CityId, &IndicatorId, i32, f64)> {
+        (0..self.value.len()).map(|r| {
+            (
+                &self.cities[self.city[r] as usize],
+                &self.indicators[self.indicator[r] as usize],
+                self.year[r],
+                self.value[r],
+            )
+        })
+    }
+
     /// Number of values.
     pub fn len(&self) -> usize {
         self.value.len()

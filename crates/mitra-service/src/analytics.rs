@@ -3,9 +3,9 @@
 //! The panel holds every counted value as columns. It is built from the store on first use and rebuilt when the
 //! change feed shows that observations changed since; a read that finds no change costs one small query.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
 
 use mitra_domain::assessment::{self, Assessment, Scheme};
 use mitra_domain::panel::{NO_GROUP, Panel};
@@ -58,12 +58,27 @@ pub struct PanelState {
     pub panel: Panel,
     /// The change-feed position it reflects, moved on past writes that do not concern it.
     seq: AtomicI64,
+    /// Percentile ranks per grouping, aligned with the panel's rows.
+    ranks: HashMap<Grouping, Vec<Option<f32>>>,
+    /// What the values are read with, kept from one build to the next while only values change.
+    reference: Arc<PanelReference>,
+}
+
+impl std::ops::Deref for PanelState {
+    type Target = PanelReference;
+
+    fn deref(&self) -> &PanelReference {
+        &self.reference
+    }
+}
+
+/// What a panel is read with besides its values.
+#[derive(Debug)]
+pub struct PanelReference {
     /// Facts per city.
     pub facts: HashMap<CityId, CityFacts>,
     /// Indicators by id, for titles, units and directions.
     pub indicators: HashMap<IndicatorId, Indicator>,
-    /// Percentile ranks per grouping, aligned with the panel's rows.
-    ranks: HashMap<Grouping, Vec<Option<f32>>>,
     /// What profiles are scored with: read from the shipped files once per build, not per request.
     profiles: ProfileContext,
 }
@@ -204,9 +219,14 @@ impl Values {
     }
 }
 
+/// The change-feed entity of a write to a city's values (its id the city's).
+pub(crate) const VALUES_CHANGED: &str = "city-observations";
+/// The change-feed entity of a change to a city's development tier.
+pub(crate) const TIER_CHANGED: &str = "city-tier";
+
 /// The shared, lazily built panels: one of verified values, one of all values.
 #[derive(Default)]
-pub(crate) struct PanelCache(Mutex<[Option<Arc<PanelState>>; 2]>);
+pub(crate) struct PanelCache([crate::refreshing::Refreshing<PanelState>; 2]);
 
 /// One city in a ranking.
 #[derive(Debug, Clone)]
@@ -349,47 +369,73 @@ impl Mitra {
         self.analytics
     }
 
-    /// The panel of `values`, rebuilt first if observations changed since it was built.
+    /// The panel of `values`, rebuilt first if observations changed since it was built. While another request
+    /// rebuilds it, the panel before is the answer ([`crate::refreshing::Refreshing`]).
     pub async fn panel(&self, values: Values) -> Result<Arc<PanelState>, ServiceError> {
-        let current = self.panel.0.lock().map_err(|_| poisoned())?[values.slot()].clone();
+        let slot = &self.panel.0[values.slot()];
+        let current = slot.held();
         let mut from = 0;
-        if let Some(state) = current {
+        if let Some(state) = &current {
             let mut after = state.seq.load(Ordering::Relaxed);
             from = after;
+            // The cities whose values changed; none when something else the panel reads changed (a tier).
+            let mut cities: Option<BTreeSet<CityId>> = Some(BTreeSet::new());
             let mut changed = false;
             loop {
                 let changes = self.store.list_changes_since(after, 500).await?;
-                changed |= changes.iter().any(|c| c.entity == "city-observations");
+                for change in &changes {
+                    match change.entity.as_str() {
+                        VALUES_CHANGED => {
+                            changed = true;
+                            match (&mut cities, CityId::parse(&change.entity_id)) {
+                                (Some(cities), Ok(city)) => {
+                                    cities.insert(city);
+                                }
+                                _ => cities = None,
+                            }
+                        }
+                        TIER_CHANGED => {
+                            changed = true;
+                            cities = None;
+                        }
+                        _ => {}
+                    }
+                }
                 let Some(last) = changes.last() else { break };
                 after = last.seq;
-                if changed || changes.len() < 500 {
+                if changes.len() < 500 {
                     break;
                 }
             }
             if !changed {
                 // Other writes were read past: the next request starts after them.
                 state.seq.fetch_max(after, Ordering::Relaxed);
-                return Ok(state);
+                return Ok(state.clone());
             }
+            let previous = state.clone();
+            return slot
+                .rebuilt(current, || async move {
+                    let only = cities.map(|c| (previous.as_ref(), c));
+                    self.build_panel(from, values, only).await
+                })
+                .await;
         }
-        let state = Arc::new(self.build_panel(from, values).await?);
-        self.panel.0.lock().map_err(|_| poisoned())?[values.slot()] = Some(state.clone());
-        Ok(state)
+        slot.rebuilt(current, || self.build_panel(from, values, None))
+            .await
     }
 
     /// Builds the panel of `values`; `from` is a change-feed position already known to be reflected (0 at first).
-    async fn build_panel(&self, from: i64, values: Values) -> Result<PanelState, ServiceError> {
+    /// With `previous`, only the values of the cities named are read again, and its facts, indicators and profile
+    /// rules are kept: the writes since were of those cities' values alone.
+    async fn build_panel(
+        &self,
+        from: i64,
+        values: Values,
+        previous: Option<(&PanelState, BTreeSet<CityId>)>,
+    ) -> Result<PanelState, ServiceError> {
         // The feed position first: a change that lands while the panel is being built triggers another rebuild.
-        let mut seq = from;
-        loop {
-            let changes = self.store.list_changes_since(seq, 500).await?;
-            match changes.last() {
-                Some(last) => seq = last.seq,
-                None => break,
-            }
-        }
-        let stored = self.store.panel_values().await?;
-        let panel = Panel::build(stored.into_iter().filter_map(|v| {
+        let seq = self.feed_end_after(from).await?;
+        let counted = |v: mitra_store::PanelValue| {
             if values == Values::Verified && !v.verified {
                 return None;
             }
@@ -399,7 +445,68 @@ impl Mitra {
                 v.year,
                 v.value,
             ))
-        }));
+        };
+        let (panel, reference) = match previous {
+            Some((previous, cities)) => {
+                let ids: Vec<CityId> = cities.iter().cloned().collect();
+                let fresh = self.store.panel_values_of(&ids).await?;
+                let kept = previous
+                    .panel
+                    .rows()
+                    .filter(|(city, ..)| !cities.contains(*city))
+                    .map(|(c, i, y, v)| (c.clone(), i.clone(), y, v));
+                let panel = Panel::build(kept.chain(fresh.into_iter().filter_map(counted)));
+                (panel, previous.reference.clone())
+            }
+            None => {
+                let stored = self.store.panel_values().await?;
+                let panel = Panel::build(stored.into_iter().filter_map(counted));
+                (panel, Arc::new(self.panel_reference().await?))
+            }
+        };
+        let directions: Vec<Option<Direction>> = panel
+            .indicators()
+            .iter()
+            .map(|i| {
+                reference
+                    .indicators
+                    .get(i)
+                    .and_then(|i: &Indicator| i.direction)
+            })
+            .collect();
+        let ranks = Grouping::ALL
+            .into_iter()
+            .map(|grouping| {
+                let mut numbers: HashMap<String, u32> = HashMap::new();
+                let group: Vec<u32> = panel
+                    .cities()
+                    .iter()
+                    .map(|c| {
+                        reference
+                            .facts
+                            .get(c)
+                            .and_then(|f| f.group(grouping))
+                            .map_or(NO_GROUP, |g| {
+                                let next = numbers.len() as u32;
+                                *numbers.entry(g).or_insert(next)
+                            })
+                    })
+                    .collect();
+                let ranks =
+                    panel.percentile_ranks(&group, &directions, self.analytics.min_group_size);
+                (grouping, ranks)
+            })
+            .collect();
+        Ok(PanelState {
+            panel,
+            seq: AtomicI64::new(seq),
+            ranks,
+            reference,
+        })
+    }
+
+    /// What a panel reads besides the values: every city's facts, the indicators and the profile rules.
+    async fn panel_reference(&self) -> Result<PanelReference, ServiceError> {
         let tiers = tiers()?;
         let countries: HashMap<CountryCode, String> = self
             .store
@@ -434,33 +541,6 @@ impl Mitra {
             })
             .collect();
         let indicators = self.all_indicators().await?;
-        let directions: Vec<Option<Direction>> = panel
-            .indicators()
-            .iter()
-            .map(|i| indicators.get(i).and_then(|i: &Indicator| i.direction))
-            .collect();
-        let ranks = Grouping::ALL
-            .into_iter()
-            .map(|grouping| {
-                let mut numbers: HashMap<String, u32> = HashMap::new();
-                let group: Vec<u32> = panel
-                    .cities()
-                    .iter()
-                    .map(|c| {
-                        facts
-                            .get(c)
-                            .and_then(|f| f.group(grouping))
-                            .map_or(NO_GROUP, |g| {
-                                let next = numbers.len() as u32;
-                                *numbers.entry(g).or_insert(next)
-                            })
-                    })
-                    .collect();
-                let ranks =
-                    panel.percentile_ranks(&group, &directions, self.analytics.min_group_size);
-                (grouping, ranks)
-            })
-            .collect();
         let focus_areas = self.store.list_focus_areas().await?;
         let area_ids: Vec<String> = focus_areas.iter().map(|a| a.id.clone()).collect();
         let mut ordered: Vec<Indicator> = indicators.values().cloned().collect();
@@ -476,12 +556,9 @@ impl Mitra {
             focus_areas,
             indicators: ordered,
         };
-        Ok(PanelState {
-            panel,
-            seq: AtomicI64::new(seq),
+        Ok(PanelReference {
             facts,
             indicators,
-            ranks,
             profiles,
         })
     }
@@ -751,10 +828,6 @@ fn parse_year(raw: Option<&str>) -> Result<Option<i32>, ServiceError> {
         })
         .transpose()
         .map_err(Into::into)
-}
-
-fn poisoned() -> ServiceError {
-    ServiceError::Internal(anyhow::anyhow!("the analytics panel lock is poisoned"))
 }
 
 impl Mitra {

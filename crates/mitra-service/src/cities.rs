@@ -287,18 +287,21 @@ impl Mitra {
     pub async fn all_city_needs(&self) -> Result<Arc<BTreeMap<CityId, CityNeeds>>, ServiceError> {
         let panel = self.panel(crate::Values::All).await?;
         let shelf = self.shelf().await?;
-        if let Ok(slot) = self.needs.lock()
-            && let Some((seen_shelf, seen_panel, needs)) = slot.as_ref()
+        let held = self.needs.held();
+        if let Some((seen_shelf, seen_panel, needs)) = held.as_deref()
             && Arc::ptr_eq(seen_shelf, &shelf)
             && Arc::ptr_eq(seen_panel, &panel)
         {
             return Ok(needs.clone());
         }
-        let needs = Arc::new(city_needs(&shelf, &panel));
-        if let Ok(mut slot) = self.needs.lock() {
-            *slot = Some((shelf, panel, needs.clone()));
-        }
-        Ok(needs)
+        let built = self
+            .needs
+            .rebuilt(held, || async {
+                let needs = Arc::new(city_needs(&shelf, &panel));
+                Ok((shelf.clone(), panel.clone(), needs))
+            })
+            .await?;
+        Ok(built.2.clone())
     }
 }
 

@@ -24,6 +24,7 @@ mod orgs;
 mod partners;
 mod partnerships;
 mod reference;
+mod refreshing;
 mod standards;
 #[cfg(feature = "test-support")]
 pub mod test_support;
@@ -34,8 +35,8 @@ use mitra_store::Store;
 
 pub use analytics::{
     AnalyticsSettings, AssessmentReport, AssessmentView, Benchmark, CityBenchmarks, CityFacts,
-    CityProfile, FindingView, GapView, ItemView, LevelView, NextLevelView, PanelState, RankEntry,
-    Ranking, Values, assessable_standards, tier_ids,
+    CityProfile, FindingView, GapView, ItemView, LevelView, NextLevelView, PanelReference,
+    PanelState, RankEntry, Ranking, Values, assessable_standards, tier_ids,
 };
 pub use attachments::{ACCEPTED as ACCEPTED_FILES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, sniff};
 pub use audit::AuditQuery;
@@ -130,7 +131,7 @@ pub struct Mitra {
     matching: Arc<matching::MatchingState>,
     ties: Arc<partners::TiesState>,
     /// Every city's needs, with the shelf and panel they were computed from.
-    needs: Arc<std::sync::Mutex<Option<cities::NeedsCache>>>,
+    needs: Arc<refreshing::Refreshing<cities::NeedsCache>>,
     /// Where attached files are kept; `None` refuses attachments.
     files: Option<Arc<std::path::PathBuf>>,
     /// Uploaded observation files waiting for their uploader's confirmation.

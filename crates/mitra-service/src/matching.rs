@@ -6,7 +6,7 @@
 //! prepared until an entry or an observation changes or the day does.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use mitra_domain::matching::{self, CityContext, CityFacts, Gap, Match, Opportunity, Region};
 use mitra_domain::peers::Grouping;
@@ -67,8 +67,8 @@ impl Prepared {
 }
 
 /// The prepared inputs, shared.
-#[derive(Debug, Default)]
-pub(crate) struct MatchingState(Mutex<Option<Arc<Prepared>>>);
+#[derive(Default)]
+pub(crate) struct MatchingState(crate::refreshing::Refreshing<Prepared>);
 
 /// A city's needs and what answers them.
 #[derive(Debug, Clone)]
@@ -101,14 +101,28 @@ impl Mitra {
         let shelf = self.shelf().await?;
         let panel = self.panel(Values::Verified).await?;
         let all = self.panel(Values::All).await?;
-        if let Ok(slot) = self.matching.0.lock()
-            && let Some(p) = slot.as_ref()
+        let held = self.matching.0.held();
+        if let Some(p) = held.as_deref()
             && Arc::ptr_eq(&p.shelf, &shelf)
             && Arc::ptr_eq(&p.panel, &panel)
             && p.today == today
         {
-            return Ok(p.clone());
+            return Ok(held.unwrap_or_else(|| unreachable!("checked above")));
         }
+        self.matching
+            .0
+            .rebuilt(held, || self.prepare(shelf, panel, all, today))
+            .await
+    }
+
+    /// Matching's inputs, prepared from `shelf` and the panels of verified and of all values.
+    async fn prepare(
+        &self,
+        shelf: Arc<Shelf>,
+        panel: Arc<PanelState>,
+        all: Arc<PanelState>,
+        today: Date,
+    ) -> Result<Prepared, ServiceError> {
         let places = self.places().await?;
         let min_group = self.analytics_settings().min_group_size;
         let facts: BTreeMap<CityId, CityFacts> = places
@@ -194,7 +208,7 @@ impl Mitra {
                 _ => {}
             }
         }
-        let prepared = Arc::new(Prepared {
+        Ok(Prepared {
             shelf,
             panel,
             today,
@@ -205,11 +219,7 @@ impl Mitra {
             trainings,
             ranked,
             partner_profiles: std::sync::OnceLock::new(),
-        });
-        if let Ok(mut slot) = self.matching.0.lock() {
-            *slot = Some(prepared.clone());
-        }
-        Ok(prepared)
+        })
     }
 
     /// What answers city `id`'s needs on `today`: solutions and practices that worked in comparable cities, and

@@ -351,3 +351,86 @@ async fn every_indicator_has_a_unit_and_a_value_in_a_unit_that_does_not_fit_is_r
     })
     .await;
 }
+
+/// Values of one indicator in 2019, as an import file.
+fn values_2019(rows: &[(&str, f64)]) -> String {
+    let mut file = String::from("city,indicator,year,value,unit,source\n");
+    for (city, value) in rows {
+        file.push_str(&format!("{city},iso37120-2014:5.1,2019,{value},%,test\n"));
+    }
+    file
+}
+
+/// (city, value, percentile) of the ranking of the indicator in 2019 within regions.
+async fn ranked(mitra: &Mitra, values: mitra_service::Values) -> Vec<(String, f64, String)> {
+    let indicator = mitra_service::domain::IndicatorId::parse("iso37120-2014:5.1").expect("id");
+    let mut rows: Vec<(String, f64, String)> = mitra
+        .ranking(
+            &indicator,
+            Some("2019"),
+            mitra_service::domain::peers::Grouping::Region,
+            None,
+            values,
+        )
+        .await
+        .expect("ranking")
+        .entries
+        .into_iter()
+        .map(|e| (e.city.to_string(), e.value, format!("{:.6}", e.percentile)))
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    rows
+}
+
+#[tokio::test]
+async fn the_panel_after_a_write_of_values_equals_one_built_afresh() {
+    for_each_database_from("demo-accounts", build, |url| async move {
+        let mitra = open(url.clone()).await;
+        let import = |rows: Vec<(&'static str, f64)>| {
+            let mitra = mitra.clone();
+            async move {
+                mitra
+                    .import_observations(
+                        &Actor::Operator,
+                        "t.csv",
+                        values_2019(&rows).as_bytes(),
+                        false,
+                        &|_, _, _| {},
+                    )
+                    .await
+                    .expect("import")
+            }
+        };
+        import(vec![
+            ("bangkok", 1.0),
+            ("hanoi", 2.0),
+            ("phnom-penh", 3.0),
+            ("yangon", 4.0),
+            ("manila", 5.0),
+            ("kuala-lumpur", 6.0),
+        ])
+        .await;
+        let all = mitra_service::Values::All;
+        let before = ranked(&mitra, all).await;
+        assert_eq!(before.len(), 6);
+
+        // Bangkok changes, Singapore is new: the panel built before takes only their values again.
+        import(vec![("bangkok", 9.0), ("singapore", 0.5)]).await;
+        let after = ranked(&mitra, all).await;
+        assert_ne!(after, before);
+        assert!(
+            after
+                .iter()
+                .any(|(c, v, _)| c == "bangkok" && (*v - 9.0).abs() < 1e-9)
+        );
+        assert!(after.iter().any(|(c, _, _)| c == "singapore"));
+
+        let fresh = open(url).await;
+        assert_eq!(after, ranked(&fresh, all).await);
+        assert_eq!(
+            ranked(&mitra, mitra_service::Values::Verified).await,
+            ranked(&fresh, mitra_service::Values::Verified).await
+        );
+    })
+    .await;
+}

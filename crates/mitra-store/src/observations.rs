@@ -174,4 +174,7 @@ pub trait ObservationStore {
     /// Every observation that is not rejected, as (city, indicator, year, value), for the analytics panel; for each
     /// (city, indicator, year) the verified values come first, then the newest.
     async fn panel_values(&self) -> Result<Vec<PanelValue>, StoreError>;
+
+    /// [`Self::panel_values`] of `cities` only.
+    async fn panel_values_of(&self, cities: &[CityId]) -> Result<Vec<PanelValue>, StoreError>;
 }

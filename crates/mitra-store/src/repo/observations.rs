@@ -427,31 +427,49 @@ impl ObservationStore for DbStore {
             Some(&after),
         )
         .await?;
-        tx.feed(now, "city-observations", city.as_str(), "update");
         tx.commit().await?;
         Ok(())
     }
 
     async fn panel_values(&self) -> Result<Vec<PanelValue>, StoreError> {
-        let rows = sqlx::query(
-            "select c.city_id, i.indicator_id, o.year, o.value, o.status from observations o \
-             join observation_cities c on c.num = o.city join observation_indicators i on i.num = \
-             o.indicator where o.status <> 'rejected' order by o.city, o.indicator, o.year, \
-             case when o.status = 'verified' then 0 else 1 end, o.id desc",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let r = PanelRow::from_row(row)?;
-                Ok(PanelValue {
-                    city_id: r.city_id,
-                    indicator_id: r.indicator_id,
-                    year: r.year,
-                    value: r.value,
-                    verified: r.status == "verified",
-                })
-            })
-            .collect()
+        let rows = sqlx::query(&panel_sql("")).fetch_all(&self.pool).await?;
+        rows.iter().map(panel_value).collect()
     }
+
+    async fn panel_values_of(&self, cities: &[CityId]) -> Result<Vec<PanelValue>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in cities.chunks(500) {
+            let places: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+            let sql = panel_sql(&format!("and c.city_id in ({})", places.join(", ")));
+            let mut query = sqlx::query(&sql);
+            for city in chunk {
+                query = query.bind(city.as_str());
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                out.push(panel_value(&row)?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The panel's query, narrowed by `and_where` (empty, or `and …`).
+fn panel_sql(and_where: &str) -> String {
+    format!(
+        "select c.city_id, i.indicator_id, o.year, o.value, o.status from observations o \
+         join observation_cities c on c.num = o.city join observation_indicators i on i.num = \
+         o.indicator where o.status <> 'rejected' {and_where} order by o.city, o.indicator, o.year, \
+         case when o.status = 'verified' then 0 else 1 end, o.id desc"
+    )
+}
+
+fn panel_value(row: &<Db as sqlx::Database>::Row) -> Result<PanelValue, StoreError> {
+    let r = PanelRow::from_row(row)?;
+    Ok(PanelValue {
+        city_id: r.city_id,
+        indicator_id: r.indicator_id,
+        year: r.year,
+        value: r.value,
+        verified: r.status == "verified",
+    })
 }

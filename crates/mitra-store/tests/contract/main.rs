@@ -671,6 +671,20 @@ async fn numbering_observation_keys_keeps_every_observation_and_its_id() {
         let panel = store.panel_values().await.expect("panel");
         assert!(panel.iter().any(|v| v.city_id == "nanning" && v.year == 2022 && v.verified));
         assert!(panel.iter().any(|v| v.city_id == "bangkok" && v.year == 2021 && !v.verified));
+        let of_nanning = store
+            .panel_values_of(&[id(CityId::parse, "nanning")])
+            .await
+            .expect("panel of a city");
+        assert!(!of_nanning.is_empty());
+        assert_eq!(
+            of_nanning,
+            panel
+                .iter()
+                .filter(|v| v.city_id == "nanning")
+                .cloned()
+                .collect::<Vec<_>>()
+        );
+        assert!(store.panel_values_of(&[]).await.expect("none").is_empty());
     })
     .await;
 }
