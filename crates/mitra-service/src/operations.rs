@@ -115,6 +115,11 @@ impl Mitra {
         Ok(head)
     }
 
+    /// The change feed's last position: it moves with every committed write, on any node.
+    pub async fn feed_position(&self) -> Result<i64, ServiceError> {
+        Ok(self.store.feed_head().await?)
+    }
+
     /// The node's state for monitoring.
     pub async fn operations(&self) -> Result<Operations, ServiceError> {
         let feed_head = self.store.feed_head().await?;

@@ -411,6 +411,9 @@ pub fn router(mitra: Mitra) -> Router {
         ));
     }
     app.layer(axum::Extension(requests))
+        .layer(axum::Extension(std::sync::Arc::new(
+            ui::page_cache::PageCache::default(),
+        )))
         .layer(middleware::from_fn(ops::security_headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(TraceLayer::new_for_http())

@@ -22,6 +22,7 @@ pub mod map;
 pub mod matches;
 pub mod opportunities;
 pub mod orgs;
+pub mod page_cache;
 pub mod partnerships;
 pub mod review;
 pub mod search;

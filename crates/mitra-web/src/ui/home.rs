@@ -1,14 +1,20 @@
 //! The home page: what Mitra is, the map of cities, the networks and the standards. It only counts and draws what
 //! the service lists.
 
+use std::sync::Arc;
+
 use askama::Template;
+use axum::Extension;
+use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::http::Uri;
+use axum::response::{Html, IntoResponse, Response};
 use mitra_service::Mitra;
 use mitra_service::domain::partnership::{PartnershipKind, PartnershipStatus};
 use mitra_service::domain::{City, CityFilter, Network};
 use serde::Deserialize;
 
+use super::page_cache::PageCache;
 use super::{Layout, map, render};
 use crate::error::PageError;
 
@@ -78,12 +84,37 @@ pub struct MapQuery {
     kind: String,
 }
 
-/// `GET /?status=…&kind=…`: the map draws the partnerships the reader may see, filtered by status and kind.
+/// `GET /?status=…&kind=…`: the map draws the partnerships the reader may see, filtered by status and kind. For
+/// readers who are not signed in, the page is kept as rendered until the next write ([`PageCache`]).
 pub async fn show_home(
     State(mitra): State<Mitra>,
+    Extension(pages): Extension<Arc<PageCache>>,
+    uri: Uri,
     l: Layout,
     Query(q): Query<MapQuery>,
 ) -> Result<Response, PageError> {
+    let anonymous = matches!(l.actor(), mitra_service::domain::Actor::Anonymous);
+    let Some(key) = anonymous.then(|| format!("{} {uri}", l.lang.tag())) else {
+        return Ok(render(&home_page(&mitra, l, &q).await?));
+    };
+    // The position first: a write that lands while the page is rendered makes the next reader render it again.
+    let position = mitra.feed_position().await?;
+    if let Some(html) = pages.get(&key, position) {
+        return Ok(Html(html).into_response());
+    }
+    let page = home_page(&mitra, l, &q).await?;
+    match page.render() {
+        Ok(html) => {
+            let html = Bytes::from(html);
+            pages.put(key, position, html.clone());
+            Ok(Html(html).into_response())
+        }
+        Err(_) => Ok(render(&page)),
+    }
+}
+
+/// The home page as `l`'s reader sees it.
+async fn home_page(mitra: &Mitra, l: Layout, q: &MapQuery) -> Result<HomePage, PageError> {
     let cities = mitra.all_cities(&CityFilter::default()).await?;
     let standards = mitra.list_standards().await?;
     let filter = mitra_service::partnership_filter(None, Some(&q.status), Some(&q.kind), None)?;
@@ -100,11 +131,11 @@ pub async fn show_home(
             (p.proposer, p.invited, p.status.as_str(), label)
         })
         .collect();
-    Ok(render(&HomePage::build(
+    Ok(HomePage::build(
         l,
         &cities,
         &ties,
         standards.len(),
         (q.status.trim(), q.kind.trim()),
-    )))
+    ))
 }

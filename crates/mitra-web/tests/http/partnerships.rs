@@ -42,6 +42,15 @@ async fn two_city_governments_propose_accept_sign_and_log_activities() {
         let app = spawn_app_with(Some(engine), true).await;
         let bangkok = demo_token(&app, "editor").await;
         let nanning = demo_token(&app, "partner").await;
+        // The home page's map, as anonymous readers see it (kept as rendered until the next write).
+        let ties_on_map = || async {
+            app.get_page("/", 200)
+                .await
+                .matches("<line class=\"tie")
+                .count()
+        };
+        let ties_before = ties_on_map().await;
+        assert_eq!(ties_on_map().await, ties_before);
 
         let created = propose(&app, &bangkok, "nanning").await;
         assert_eq!(created.status().as_u16(), 201);
@@ -72,6 +81,7 @@ async fn two_city_governments_propose_accept_sign_and_log_activities() {
             .get_json("/api/v1/partnerships?city=nanning&status=proposed", 200)
             .await;
         assert_eq!(listed["total"], 0, "not listed to anonymous readers");
+        assert_eq!(ties_on_map().await, ties_before, "nor drawn on their map");
 
         // Nanning is told, sees it, and may accept or decline; Bangkok may not accept its own proposal.
         let notes = api(
@@ -132,6 +142,11 @@ async fn two_city_governments_propose_accept_sign_and_log_activities() {
         )
         .await;
         assert_eq!(signed.status().as_u16(), 200);
+        assert_eq!(
+            ties_on_map().await,
+            ties_before + 1,
+            "a signed partnership is drawn for everyone at once"
+        );
 
         // Nanning logs a cultural exchange on China's National Day: logged, with the holiday named.
         let logged = api(
