@@ -7,6 +7,10 @@
     python3 bench/run.py import --skip-postgres
     python3 bench/run.py search          # multilingual search on 1 M entries against SQLite FTS5 and PostgreSQL
     python3 bench/run.py matching        # 50 000 projects against 5 000 funding calls, against DuckDB SQL
+    python3 bench/run.py load            # requests per second at 1/16/64/256 connections: Mitra and Datasette on the
+                                         # same SQLite file (JSON and HTML), then Mitra's home, city and assessment pages
+    python3 bench/run.py soak            # 8 readers of city and assessment pages and 1 writer for 30 minutes
+                                         # (--soak-seconds): p99 per page and the server's memory over the run
     python3 bench/run.py similar         # the 10 nearest of each of 50 000 cities (50 features), against scikit-learn,
                                          # then one city's partner recommendations over HTTP at 50 000 cities
 
@@ -38,7 +42,9 @@ import json
 import os
 import shutil
 import subprocess
+import socket
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -308,6 +314,21 @@ def bench_import(scale: float, skip_postgres: bool) -> None:
         )
 
 
+def storage_of(db: Path) -> str:
+    """What the entries and their audit records take in the SQLite file `db`, and the file itself."""
+    import sqlite3
+    con = sqlite3.connect(db)
+    entries, documents = con.execute("select count(*), sum(length(document)) from entries").fetchone()
+    records, images = con.execute(
+        "select count(*), sum(coalesce(length(before_json), 0) + coalesce(length(after_json), 0)) from audit_log "
+        "where entity = 'entry'").fetchone()
+    con.close()
+    files = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
+    mib = 1024 * 1024
+    return (f"{entries:,} entries, their documents {documents / mib:.0f} MiB; {records:,} audit records of entries, "
+            f"{(images or 0) / mib:.0f} MiB of JSON; database files {files / mib:.0f} MiB in all")
+
+
 def serve(mitra: str, work: Path, env: dict) -> tuple[subprocess.Popen, str, int]:
     """Starts `mitra serve` on a free port of the loopback with the data directory `work`; returns the process and
     where it listens, once it does."""
@@ -321,6 +342,250 @@ def serve(mitra: str, work: Path, env: dict) -> tuple[subprocess.Popen, str, int
         if "listening on http://" in line:
             host, port = line.split("listening on http://", 1)[1].split()[0].rsplit(":", 1)
             return server, host, int(port)
+
+
+def serve_demo(mitra: str, work: Path, env: dict) -> tuple[subprocess.Popen, str, int]:
+    """Starts `mitra serve --demo` (the demo data loaded into `work`); returns the process and where it listens."""
+    server = subprocess.Popen([mitra, "--data-dir", str(work), "serve", "--demo", "--bind", "127.0.0.1:0"],
+                              stdout=subprocess.PIPE, env=env, text=True)
+    while True:
+        line = server.stdout.readline() if server.stdout else ""
+        if not line:
+            server.wait()
+            raise SystemExit("mitra serve --demo stopped before listening")
+        if "listening on http://" in line:
+            host, port = line.split("listening on http://", 1)[1].split()[0].rsplit(":", 1)
+            # Drain what it prints on, so that a full pipe never blocks it.
+            threading.Thread(target=lambda: server.stdout.read(), daemon=True).start()
+            return server, host, int(port)
+
+
+def rss_mib(pid: int) -> float:
+    """The resident set of process `pid` now, in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024.0
+    return 0.0
+
+
+def load(address: str, requests: list[tuple[str, str]], connections: int, seconds: float) -> dict:
+    """Runs mitra-bench's load client over `requests` ((label, path) pairs); returns its report."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    listing = DATA / "load-requests.tsv"
+    listing.write_text("".join(f"{label}\t{path}\n" for label, path in requests), encoding="utf-8")
+    out, _, _ = run_child([str(RELEASE / "mitra-bench"), "load", address, str(listing), str(connections),
+                           str(seconds)])
+    report = last_json(out)
+    if report["errors"]:
+        raise SystemExit(f"load on {address}: {report['errors']} errors, the first: {report['first_error']}")
+    return report
+
+
+def python_with_datasette() -> str:
+    """bench/.venv's Python, with Datasette from PyPI."""
+    python = VENV / "bin" / "python"
+    if not python.exists():
+        step("creating bench/.venv")
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    if subprocess.run([str(python), "-c", "import datasette"], capture_output=True).returncode != 0:
+        step(f"installing {DATASETTE} from PyPI into bench/.venv")
+        subprocess.run([str(VENV / "bin" / "pip"), "install", "--quiet", DATASETTE], check=True)
+    return str(python)
+
+
+DATASETTE = "datasette==0.65.5"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(host: str, port: int, path: str) -> None:
+    import http.client
+    for _ in range(600):
+        try:
+            conn = http.client.HTTPConnection(host, port, timeout=5)
+            conn.request("GET", path)
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise SystemExit(f"nothing answers {path} at {host}:{port}")
+
+
+LOAD_CONNECTIONS = [1, 16, 64, 256]
+
+
+def bench_load(seconds: float) -> None:
+    """Requests per second and latencies of Mitra's pages and API against Datasette serving the same SQLite file, at
+    1, 16, 64 and 256 connections; then the home page, a city page and an assessment page of Mitra alone."""
+    mitra = str(RELEASE / "mitra")
+    env = dict(os.environ, MITRA_LOG="error")
+    work = DATA / "load-run"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    step("Mitra: serve --demo (release build)")
+    server, host, port = serve_demo(mitra, work, env)
+    python = python_with_datasette()
+    datasette_port = free_port()
+    step(f"Datasette ({DATASETTE}) on the same SQLite file")
+    datasette = subprocess.Popen([python, "-m", "datasette", "serve", str(work / "mitra.db"), "--host", "127.0.0.1",
+                                  "--port", str(datasette_port), "--setting", "max_returned_rows", "1000"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(host, port, "/api/v1/cities?limit=1")
+        wait_for("127.0.0.1", datasette_port, "/mitra/cities.json?_size=1")
+        mitra_at, datasette_at = f"{host}:{port}", f"127.0.0.1:{datasette_port}"
+        pairs = [
+            ("JSON: 50 cities", ("/api/v1/cities?limit=50", "/mitra/cities.json?_size=50")),
+            ("HTML: the list of cities", ("/cities", "/mitra/cities?_size=50")),
+        ]
+        print(f"\nMitra against Datasette on the same SQLite file ({len(LOAD_CONNECTIONS)} connection counts, "
+              f"{seconds:.0f} s each; keep-alive GETs, every answer read whole; requests per second and p99 ms)")
+        print(f"  {'request':<26} {'conns':>5} {'Mitra req/s':>12} {'p99 ms':>8} {'Datasette req/s':>16} "
+              f"{'p99 ms':>8} {'ratio':>7}")
+        for title, (mitra_path, datasette_path) in pairs:
+            for connections in LOAD_CONNECTIONS:
+                ours = load(mitra_at, [(title, mitra_path)], connections, seconds)["all"]
+                theirs = load(datasette_at, [(title, datasette_path)], connections, seconds)["all"]
+                print(f"  {title:<26} {connections:>5} {ours['per_second']:>12.0f} {ours['p99_ms']:>8.1f} "
+                      f"{theirs['per_second']:>16.0f} {theirs['p99_ms']:>8.1f} "
+                      f"{ratio(ours['per_second'], theirs['per_second']):>7}")
+        print(f"\nMitra's own pages (no peer serves them)")
+        print(f"  {'page':<26} {'conns':>5} {'req/s':>12} {'p50 ms':>8} {'p99 ms':>8}")
+        for title, path in [("home (the map)", "/"), ("city: Bangkok", "/cities/bangkok"),
+                            ("assessment: Bangkok", "/cities/bangkok/assessment")]:
+            for connections in LOAD_CONNECTIONS:
+                ours = load(mitra_at, [(title, path)], connections, seconds)["all"]
+                print(f"  {title:<26} {connections:>5} {ours['per_second']:>12.0f} {ours['p50_ms']:>8.1f} "
+                      f"{ours['p99_ms']:>8.1f}")
+    finally:
+        datasette.terminate()
+        server.terminate()
+        datasette.wait()
+        server.wait()
+
+
+def demo_token(host: str, port: int, role: str) -> str:
+    """A write token of the demo account of `role` (`admin`, `editor`), made as a person makes one (the contract
+    check's own way)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("contract_run", ROOT / "tests" / "contract" / "run.py")
+    contract = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(contract)
+    return contract.write_token(f"http://{host}:{port}", f"{role}@demo.mitra.invalid", f"demo-password-{role}")
+
+
+def bench_soak(seconds: float) -> None:
+    """8 readers of city and assessment pages and 1 writer changing entries, for `seconds`: latency per page and the
+    server's resident memory over the run."""
+    import http.client
+
+    mitra = str(RELEASE / "mitra")
+    env = dict(os.environ, MITRA_LOG="error")
+    work = DATA / "soak-run"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    step("Mitra: serve --demo (release build)")
+    server, host, port = serve_demo(mitra, work, env)
+    try:
+        wait_for(host, port, "/api/v1/cities?limit=1")
+        ids, cursor = [], ""
+        while True:
+            page = json.loads(urllib_get(host, port, f"/api/v1/cities?limit=500{cursor}"))
+            ids += [c["id"] for c in page["cities"]]
+            if not page.get("next_cursor"):
+                break
+            cursor = f"&cursor={page['next_cursor']}"
+        requests = [(f"city page", f"/cities/{i}") for i in ids] + \
+                   [(f"assessment page", f"/cities/{i}/assessment") for i in ids]
+        admin, editor = demo_token(host, port, "admin"), demo_token(host, port, "editor")
+        observed = json.loads(urllib_get(host, port, "/api/v1/observations?city=bangkok&limit=500"))["observations"]
+        indicators = sorted({o["indicator"] for o in observed if not o["indicator"].startswith("mitra:")})
+        hits = json.loads(urllib_get(host, port, "/api/v1/search?limit=50"))["hits"]
+        entries = [json.loads(urllib_get(host, port, f"/api/v1/entries/{h['id']}"))["entry"]["entry"] for h in hits]
+        stop = threading.Event()
+        writes = {"done": 0, "failed": 0, "first": None}
+
+        def writer() -> None:
+            conn = http.client.HTTPConnection(host, port, timeout=60)
+            n = 0
+            while not stop.is_set():
+                n += 1
+                if n % 2 and indicators:
+                    # Bangkok's government submits a value: the panels of every city page are then out of date.
+                    body = f"city,indicator,year,value\nbangkok,{indicators[n % len(indicators)]},2019,{n % 97 + 1}\n"
+                    conn.request("POST", "/api/v1/observations", body=body,
+                                 headers={"Authorization": f"Bearer {editor}", "Content-Type": "text/csv"})
+                else:
+                    entry = dict(entries[n % len(entries)])
+                    texts = [dict(t) for t in entry["texts"]]
+                    texts[0]["summary"] = f"{texts[0].get('summary', '').split(' [rev ')[0]} [rev {n}]"[:2000]
+                    entry["texts"] = texts
+                    conn.request("PUT", f"/api/v1/entries/{entry['id']}", body=json.dumps(entry),
+                                 headers={"Authorization": f"Bearer {admin}", "Content-Type": "application/json"})
+                response = conn.getresponse()
+                answer = response.read()
+                if response.status == 200:
+                    writes["done"] += 1
+                else:
+                    writes["failed"] += 1
+                    writes["first"] = writes["first"] or f"{response.status} {answer[:300]!r}"
+                time.sleep(0.2)
+
+        samples: list[tuple[float, float]] = []
+
+        def sampler() -> None:
+            start = time.perf_counter()
+            while not stop.is_set():
+                samples.append((time.perf_counter() - start, rss_mib(server.pid)))
+                stop.wait(5)
+
+        threads = [threading.Thread(target=writer), threading.Thread(target=sampler)]
+        for t in threads:
+            t.start()
+        step(f"soak: 8 readers over {len(requests)} pages and 1 writer for {seconds:.0f} s")
+        try:
+            report = load(f"{host}:{port}", requests, 8, seconds)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join()
+        print(f"\nSoak: 8 readers of {len(ids)} city pages and their assessment pages, 1 writer changing an entry or "
+              f"submitting a value of Bangkok in turn, every 0.2 s, {seconds:.0f} s")
+        print(f"  {'page':<20} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+        for label, r in report["labels"].items():
+            print(f"  {label:<20} {r['requests']:>9} {r['per_second']:>8.1f} {r['p50_ms']:>8.1f} {r['p90_ms']:>8.1f} "
+                  f"{r['p99_ms']:>8.1f} {r['max_ms']:>8.1f}")
+        print(f"  writes: {writes['done']} done, {writes['failed']} failed"
+              + (f" (the first: {writes['first']})" if writes["first"] else ""))
+        if samples:
+            half = [mib for at, mib in samples if at >= seconds / 2]
+            print(f"  resident memory: {samples[0][1]:.0f} MiB at the start, {max(m for _, m in samples):.0f} MiB at "
+                  f"most, {samples[-1][1]:.0f} MiB at the end")
+            if len(half) >= 2:
+                growth = (half[-1] - half[0]) / half[0] * 100
+                print(f"  growth over the second half: {growth:+.1f} % ({half[0]:.0f} -> {half[-1]:.0f} MiB; "
+                      f"goal < 10 %)")
+        if writes["failed"]:
+            raise SystemExit("the soak's writer failed")
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def urllib_get(host: str, port: int, path: str) -> str:
+    import http.client
+    conn = http.client.HTTPConnection(host, port, timeout=60)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    body = response.read().decode("utf-8")
+    if response.status != 200:
+        raise SystemExit(f"GET {path}: {response.status} {body[:200]}")
+    return body
 
 
 def timed_get(conn, path: str) -> tuple[float, bytes]:
@@ -364,6 +629,7 @@ def bench_search(scale: float, skip_postgres: bool) -> None:
     run_child([mitra, "--data-dir", str(work), "migrate"], env)
     step(f"Mitra: mitra import entries ({entries:,} entries)")
     _, import_s, import_mib = run_child([mitra, "--data-dir", str(work), "import", "entries", str(corpus)], env)
+    storage = storage_of(work / "mitra.db")
     step("Mitra: mitra index rebuild")
     _, index_s, index_mib = run_child([mitra, "--data-dir", str(work), "index", "rebuild"], env)
     step("Mitra: serving, and searching over HTTP")
@@ -412,6 +678,7 @@ def bench_search(scale: float, skip_postgres: bool) -> None:
     mitra_p95 = percentile(latencies, 95)
     print(f"  Mitra's import of the corpus (mitra import entries, not part of the index build): {import_s:.1f} s, "
           f"peak {import_mib:.0f} MiB; index rebuild peak {index_mib:.0f} MiB")
+    print(f"  Storage after the import: {storage}")
     for name, _, lat, _ in results[1:]:
         goal = " (goal <= 0.10x)" if name.startswith("SQLite") else ""
         print(f"  p95: Mitra / {name.split(' (')[0]} = {ratio(mitra_p95, percentile(lat, 95))}{goal}")
@@ -669,7 +936,12 @@ def bench_partners_http(scale: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("which", nargs="?", choices=["all", "panel", "import", "search", "matching", "similar"], default="all")
+    parser.add_argument("which", nargs="?", default="all",
+                        choices=["all", "panel", "import", "search", "matching", "similar", "load", "soak"])
+    parser.add_argument("--seconds", type=float, default=10.0,
+                        help="load: seconds at each connection count (default 10)")
+    parser.add_argument("--soak-seconds", type=float, default=1800.0,
+                        help="soak: length of the run (default 1800, 30 minutes)")
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full row counts (default 1)")
     parser.add_argument("--skip-postgres", action="store_true", help="leave out the PostgreSQL import")
     args = parser.parse_args()
@@ -685,6 +957,10 @@ def main() -> None:
     if args.which in ("all", "similar"):
         bench_similar(args.scale)
         bench_partners_http(args.scale)
+    if args.which in ("all", "load"):
+        bench_load(args.seconds)
+    if args.which in ("all", "soak"):
+        bench_soak(args.soak_seconds)
 
 
 if __name__ == "__main__":

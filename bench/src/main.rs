@@ -18,6 +18,10 @@
 //! - `similar FILE K OUT` standardises them, times the K nearest neighbours of every city, and writes them to OUT
 //!   (`row,rank,neighbour`).
 //!
+//! - `load ADDRESS LIST CONNECTIONS SECONDS` sends the GET requests of LIST (`label<TAB>path` lines) to ADDRESS
+//!   (`host:port`) over CONNECTIONS keep-alive connections for SECONDS, and reports rates and latencies per label
+//!   (see `load.rs`).
+//!
 //! Results are printed as one JSON object per line on standard output.
 
 #![allow(
@@ -26,6 +30,7 @@
 )]
 
 mod corpus;
+mod load;
 mod matching;
 mod similar;
 
@@ -294,6 +299,12 @@ fn main() -> anyhow::Result<()> {
         Some("matching") => matching::run(
             Path::new(&arg::<String>(&args, 2, "DIR")?),
             &arg::<String>(&args, 3, "TODAY")?,
+        ),
+        Some("load") => load::run(
+            &arg::<String>(&args, 2, "ADDRESS")?,
+            Path::new(&arg::<String>(&args, 3, "LIST")?),
+            arg(&args, 4, "CONNECTIONS")?,
+            arg(&args, 5, "SECONDS")?,
         ),
         Some("generate-cities") => similar::generate(
             Path::new(&arg::<String>(&args, 2, "FILE")?),

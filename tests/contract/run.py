@@ -45,8 +45,9 @@ def csrf_of(page: str) -> str:
     return html.unescape(match.group(1))
 
 
-def write_token(base: str) -> str:
-    """Signs in as the demo admin and makes a write token through the account page, as a person would."""
+def write_token(base: str, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> str:
+    """Signs in as a demo account (the admin unless told) and makes a write token through the account page, as a
+    person would."""
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
 
     def post(path: str, fields: dict) -> str:
@@ -58,14 +59,14 @@ def write_token(base: str) -> str:
         with opener.open(base + path, timeout=30) as r:
             return r.read().decode()
 
-    post("/login", {"csrf_token": csrf_of(get("/login")), "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
+    post("/login", {"csrf_token": csrf_of(get("/login")), "email": email, "password": password})
     page = post(
         "/account/tokens",
         {"csrf_token": csrf_of(get("/account")), "name": "contract check", "scope": "write"},
     )
     match = re.search(r'<p class="secret">\s*([^<\s]+)\s*</p>', page)
     if not match:
-        sys.exit("error: the account page showed no new token; did the demo admin sign in?")
+        sys.exit(f"error: the account page showed no new token; did {email} sign in?")
     return html.unescape(match.group(1))
 
 
