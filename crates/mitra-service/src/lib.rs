@@ -140,7 +140,12 @@ pub struct Mitra {
     metrics_token: Option<Arc<str>>,
     /// The imports run since the start.
     imports: Arc<operations::ImportCounters>,
+    /// How many rendered pages the web layer keeps for anonymous readers.
+    page_cache_pages: usize,
 }
+
+/// How many rendered pages are kept for anonymous readers unless configured.
+pub const DEFAULT_PAGE_CACHE_PAGES: usize = 256;
 
 impl Mitra {
     /// Opens the database at `database_url` (`sqlite://…` or `postgres://…`) and applies pending migrations.
@@ -166,6 +171,7 @@ impl Mitra {
             held: Arc::default(),
             metrics_token: None,
             imports: Arc::default(),
+            page_cache_pages: DEFAULT_PAGE_CACHE_PAGES,
         })
     }
 
@@ -179,6 +185,17 @@ impl Mitra {
     pub fn with_metrics_token(mut self, token: Option<String>) -> Self {
         self.metrics_token = token.map(Arc::from);
         self
+    }
+
+    /// Keeps at most `pages` rendered pages for readers who are not signed in (0: none).
+    pub fn with_page_cache_pages(mut self, pages: usize) -> Self {
+        self.page_cache_pages = pages;
+        self
+    }
+
+    /// How many rendered pages are kept for readers who are not signed in.
+    pub fn page_cache_pages(&self) -> usize {
+        self.page_cache_pages
     }
 
     /// The bearer token `/metrics` asks for; `None` keeps it closed.

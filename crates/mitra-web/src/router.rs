@@ -412,7 +412,7 @@ pub fn router(mitra: Mitra) -> Router {
     }
     app.layer(axum::Extension(requests))
         .layer(axum::Extension(std::sync::Arc::new(
-            ui::page_cache::PageCache::default(),
+            ui::page_cache::PageCache::new(mitra.page_cache_pages()),
         )))
         .layer(middleware::from_fn(ops::security_headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))

@@ -33,6 +33,7 @@ struct FileConfig {
     provisional_coverage: Option<f64>,
     dormant_after_months: Option<u32>,
     metrics_token: Option<String>,
+    page_cache_pages: Option<usize>,
 }
 
 /// The settings given on the command line or in the environment (clap reads both; flags win).
@@ -75,7 +76,12 @@ pub struct Config {
     pub dormant_after_months: u32,
     /// The bearer token `/metrics` asks for; without one, `/metrics` is off.
     pub metrics_token: Option<String>,
+    /// How many rendered pages are kept for readers who are not signed in (0: none).
+    pub page_cache_pages: usize,
 }
+
+/// The most pages `page_cache_pages` may keep (about 1 GB of pages).
+const MAX_PAGE_CACHE_PAGES: usize = 10_000;
 
 /// The default address: loopback only, so a first run is not exposed to the network.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -94,7 +100,8 @@ impl Config {
                     })
                     .with_context(|| {
                         "the valid keys are database_url, data_dir, bind, log_format, public_url, smtp_url, \
-                         mail_from, min_group_size, provisional_coverage, dormant_after_months, metrics_token"
+                         mail_from, min_group_size, provisional_coverage, dormant_after_months, metrics_token, \
+                         page_cache_pages"
                             .to_owned()
                     })?
             }
@@ -190,10 +197,20 @@ impl Config {
                  MITRA_METRICS_TOKEN or `metrics_token` in the file)"
             );
         }
+        let page_cache_pages = from_file
+            .page_cache_pages
+            .unwrap_or(mitra_service::DEFAULT_PAGE_CACHE_PAGES);
+        if page_cache_pages > MAX_PAGE_CACHE_PAGES {
+            bail!(
+                "page_cache_pages: must be a number of pages from 0 to {MAX_PAGE_CACHE_PAGES} (set by \
+                 `page_cache_pages` in the file)"
+            );
+        }
         Ok(Self {
             analytics,
             dormant_after_months,
             metrics_token,
+            page_cache_pages,
             mail,
             data_dir: overrides
                 .data_dir
@@ -299,6 +316,10 @@ dormant_after_months = 12
 # /metrics answers in the Prometheus text format to requests that carry `Authorization: Bearer <this token>`; without
 # a token it is off. At least 16 characters, e.g. from `openssl rand -hex 24`. Environment: MITRA_METRICS_TOKEN.
 # metrics_token = "…"
+
+# The home page is kept as rendered for readers who are not signed in, one copy per language and address, until the
+# next write; at most this many pages (about 100 KB each), 0 to keep none.
+page_cache_pages = 256
 "#;
 
 #[cfg(test)]
@@ -364,6 +385,12 @@ mod tests {
             err.to_string().starts_with("dormant_after_months:"),
             "{err}"
         );
+        let huge = write("page_cache_pages = 10000000\n");
+        let err = Config::load(Some(huge.path()), Overrides::default()).expect_err("too many");
+        assert!(err.to_string().starts_with("page_cache_pages:"), "{err}");
+        let none = write("page_cache_pages = 0\n");
+        let config = Config::load(Some(none.path()), Overrides::default()).expect("no cache");
+        assert_eq!(config.page_cache_pages, 0);
         let six = write("dormant_after_months = 6\n");
         let config = Config::load(Some(six.path()), Overrides::default()).expect("6 months");
         assert_eq!(config.dormant_after_months, 6);

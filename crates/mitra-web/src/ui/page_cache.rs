@@ -5,16 +5,13 @@ use std::sync::Mutex;
 
 use axum::body::Bytes;
 
-/// How many rendered pages are kept at most; the oldest goes first.
-pub const MAX_PAGES: usize = 256;
-
 /// Rendered pages by request (language and address), each with the change-feed position read before it was
 /// rendered. A page is served again only while the feed is still there: any write, by this server or another on the
 /// same database, makes it render afresh. Only pages that are the same for every anonymous reader of a language and
-/// address belong here.
-#[derive(Default)]
+/// address belong here. It keeps a bounded number of pages; when full, the oldest goes first.
 pub struct PageCache {
     pages: Mutex<HashMap<String, Kept>>,
+    most: usize,
 }
 
 struct Kept {
@@ -25,6 +22,14 @@ struct Kept {
 }
 
 impl PageCache {
+    /// A cache of at most `most` pages (0: it keeps none).
+    pub fn new(most: usize) -> Self {
+        Self {
+            pages: Mutex::new(HashMap::new()),
+            most,
+        }
+    }
+
     /// The page kept for `key`, if it was rendered at feed `position`.
     pub fn get(&self, key: &str, position: i64) -> Option<Bytes> {
         let pages = self
@@ -39,12 +44,15 @@ impl PageCache {
 
     /// Keeps `html` for `key`, rendered from what the store held at feed `position`.
     pub fn put(&self, key: String, position: i64, html: Bytes) {
+        if self.most == 0 {
+            return;
+        }
         let mut pages = self
             .pages
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let order = pages.values().map(|k| k.order).max().map_or(0, |o| o + 1);
-        if pages.len() >= MAX_PAGES && !pages.contains_key(&key) {
+        if pages.len() >= self.most && !pages.contains_key(&key) {
             // Pages of an older position go first, then the one put first.
             let oldest = pages
                 .iter()
@@ -80,7 +88,7 @@ mod tests {
 
     #[test]
     fn a_page_is_served_only_at_the_position_it_was_rendered_at() {
-        let cache = PageCache::default();
+        let cache = PageCache::new(4);
         cache.put("en /".into(), 7, Bytes::from_static(b"<p>seven</p>"));
         assert_eq!(cache.get("en /", 7).as_deref(), Some(&b"<p>seven</p>"[..]));
         assert_eq!(cache.get("en /", 8), None);
@@ -89,13 +97,16 @@ mod tests {
 
     #[test]
     fn the_cache_keeps_at_most_its_bound_and_drops_the_oldest() {
-        let cache = PageCache::default();
-        for n in 0..MAX_PAGES + 10 {
+        let cache = PageCache::new(16);
+        for n in 0..26 {
             cache.put(format!("en /?n={n}"), 1, Bytes::from(format!("{n}")));
         }
-        assert_eq!(cache.len(), MAX_PAGES);
+        assert_eq!(cache.len(), 16);
         assert_eq!(cache.get("en /?n=0", 1), None);
-        let last = format!("en /?n={}", MAX_PAGES + 9);
-        assert!(cache.get(&last, 1).is_some());
+        assert!(cache.get("en /?n=25", 1).is_some());
+
+        let none = PageCache::new(0);
+        none.put("en /".into(), 1, Bytes::from_static(b"x"));
+        assert_eq!(none.get("en /", 1), None);
     }
 }

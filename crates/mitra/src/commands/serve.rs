@@ -144,7 +144,8 @@ pub(crate) async fn run(mut config: Config, options: ServeOptions<'_>) -> anyhow
     let mitra = open(&config)
         .await?
         .with_search_dir(search_dir(&config))
-        .with_metrics_token(config.metrics_token.clone());
+        .with_metrics_token(config.metrics_token.clone())
+        .with_page_cache_pages(config.page_cache_pages);
     let report = mitra
         .load_reference()
         .await
