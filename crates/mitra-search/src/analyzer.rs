@@ -226,17 +226,34 @@ impl TokenStream for GramStream {
 #[derive(Clone, Debug)]
 pub struct MultilingualTokenizer {
     stem: bool,
+    /// Only words that start at or after the one before: what snippets are cut from.
+    in_order: bool,
 }
 
 impl MultilingualTokenizer {
     /// With English stems: for searching text.
     pub fn stemming() -> Self {
-        Self { stem: true }
+        Self {
+            stem: true,
+            in_order: false,
+        }
     }
 
     /// Without stems: for the words the search box suggests.
     pub fn plain() -> Self {
-        Self { stem: false }
+        Self {
+            stem: false,
+            in_order: false,
+        }
+    }
+
+    /// With English stems, leaving out a word that starts before the one before it (a part of an unspaced
+    /// compound found after the compound): a snippet's words must come in the order of the text.
+    pub fn for_snippets() -> Self {
+        Self {
+            stem: true,
+            in_order: true,
+        }
     }
 }
 
@@ -250,8 +267,17 @@ impl Tokenizer for MultilingualTokenizer {
     type TokenStream<'a> = WordStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
+        let mut found = words(text, self.stem);
+        if self.in_order {
+            let mut last = 0;
+            found.retain(|w| {
+                let keep = w.from >= last;
+                last = last.max(w.from);
+                keep
+            });
+        }
         WordStream {
-            words: words(text, self.stem).into_iter(),
+            words: found.into_iter(),
             token: Token {
                 position: usize::MAX,
                 ..Token::default()

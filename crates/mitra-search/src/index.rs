@@ -1,7 +1,7 @@
 //! The index of entries: what goes in ([`Document`]), what a search asks ([`Query`]) and what it answers
 //! ([`Results`]).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -687,9 +687,28 @@ impl SearchIndex {
 
         let body_snippets = match &text {
             Some(text) => {
-                let mut generator = SnippetGenerator::create(&searcher, text.as_ref(), f.body)?;
-                generator.set_max_num_chars(240);
-                Some(generator)
+                // As tantivy's own generator, with the words in the text's order: it cuts fragments by offset.
+                let mut terms = BTreeMap::new();
+                let mut query_terms = Vec::new();
+                text.query_terms(&mut |term, _| {
+                    if term.field() == f.body {
+                        query_terms.push(term.clone());
+                    }
+                });
+                for term in query_terms {
+                    let frequency = searcher.doc_freq(&term)?;
+                    if let Some(word) = term.value().as_str()
+                        && frequency > 0
+                    {
+                        terms.insert(word.to_owned(), 1.0 / (1.0 + frequency as f32));
+                    }
+                }
+                Some(SnippetGenerator::new(
+                    terms,
+                    tantivy::tokenizer::TextAnalyzer::from(MultilingualTokenizer::for_snippets()),
+                    f.body,
+                    240,
+                ))
             }
             None => None,
         };
@@ -782,7 +801,7 @@ impl SearchIndex {
                 } else {
                     "…"
                 };
-                format!("{before}{}{after}", marked(snippet))
+                format!("{before}{}{after}", marked(&snippet))
             }
             _ => escape(&lead(&body, 240)),
         };
@@ -899,9 +918,28 @@ fn mark_words(text: &str, needles: &Needles) -> String {
     out
 }
 
-fn marked(mut snippet: tantivy::snippet::Snippet) -> String {
-    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-    snippet.to_html()
+/// The snippet's text, escaped, with its words found in `<mark>`. Ranges that overlap one before, or fall outside
+/// the fragment or inside a character (words cut apart by two analyses of unspaced scripts can give them), are left
+/// unmarked rather than trusted.
+fn marked(snippet: &tantivy::snippet::Snippet) -> String {
+    let fragment = snippet.fragment();
+    let mut ranges = snippet.highlighted().to_vec();
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut html = String::with_capacity(fragment.len() + 16);
+    let mut at = 0;
+    for range in ranges {
+        let (start, end) = (range.start.max(at), range.end.min(fragment.len()));
+        if start >= end || !fragment.is_char_boundary(start) || !fragment.is_char_boundary(end) {
+            continue;
+        }
+        html.push_str(&escape(&fragment[at..start]));
+        html.push_str("<mark>");
+        html.push_str(&escape(&fragment[start..end]));
+        html.push_str("</mark>");
+        at = end;
+    }
+    html.push_str(&escape(&fragment[at..]));
+    html
 }
 
 /// The first `chars` characters of `text`, cut at a space where there is one, with an ellipsis when cut.

@@ -578,3 +578,36 @@ fn a_rebuild_that_does_not_end_leaves_the_index_as_it_was() {
     assert_eq!(index.len(), entries().len() as u64);
     assert_eq!(find(&index, "flood"), before);
 }
+
+#[test]
+fn a_snippet_cut_inside_a_compound_is_marked_and_does_not_fail() {
+    // The analyzer gives a compound's parts before the compound (交通, 拥堵, then 交通拥堵: traffic congestion).
+    // Here the snippet's 240 bytes end inside it: its second part starts a new fragment, and the compound begins
+    // before that fragment does.
+    let body = format!("{}交通拥堵", "城市".repeat(39));
+    let index = SearchIndex::in_memory().expect("index");
+    index
+        .rebuild(
+            &[Document {
+                id: "congestion".into(),
+                kind: "practice".into(),
+                texts: vec![text("zh-Hans", "城市", &body)],
+                ..Document::default()
+            }],
+            1,
+        )
+        .expect("rebuild");
+    let results = index
+        .search(&Query {
+            text: "拥堵".into(),
+            limit: 10,
+            ..Query::default()
+        })
+        .expect("search");
+    assert_eq!(results.hits.len(), 1);
+    assert!(
+        results.hits[0].snippet_html.contains("<mark>"),
+        "{}",
+        results.hits[0].snippet_html
+    );
+}
