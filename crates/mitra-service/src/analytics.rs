@@ -415,7 +415,8 @@ impl Mitra {
             let previous = state.clone();
             return slot
                 .rebuilt(current, || async move {
-                    let only = cities.map(|c| (previous.as_ref(), c));
+                    // The cities named are every city written up to `after`: the panel reflects that position.
+                    let only = cities.map(|c| (previous.as_ref(), c, after));
                     self.build_panel(from, values, only).await
                 })
                 .await;
@@ -426,15 +427,18 @@ impl Mitra {
 
     /// Builds the panel of `values`; `from` is a change-feed position already known to be reflected (0 at first).
     /// With `previous`, only the values of the cities named are read again, and its facts, indicators and profile
-    /// rules are kept: the writes since were of those cities' values alone.
+    /// rules are kept: the writes from its position up to the one given were of those cities' values alone.
     async fn build_panel(
         &self,
         from: i64,
         values: Values,
-        previous: Option<(&PanelState, BTreeSet<CityId>)>,
+        previous: Option<(&PanelState, BTreeSet<CityId>, i64)>,
     ) -> Result<PanelState, ServiceError> {
         // The feed position first: a change that lands while the panel is being built triggers another rebuild.
-        let seq = self.feed_end_after(from).await?;
+        let seq = match &previous {
+            Some((_, _, up_to)) => *up_to,
+            None => self.feed_end_after(from).await?,
+        };
         let counted = |v: mitra_store::PanelValue| {
             if values == Values::Verified && !v.verified {
                 return None;
@@ -447,7 +451,7 @@ impl Mitra {
             ))
         };
         let (panel, reference) = match previous {
-            Some((previous, cities)) => {
+            Some((previous, cities, _)) => {
                 let ids: Vec<CityId> = cities.iter().cloned().collect();
                 let fresh = self.store.panel_values_of(&ids).await?;
                 let kept = previous
