@@ -86,16 +86,21 @@ def build(which: str) -> None:
     )
 
 
-def python_with_duckdb() -> str:
-    """bench/.venv's Python, with the peers' packages from PyPI: DuckDB, and psycopg for PostgreSQL."""
+def bench_python(probe: str, packages: list[str]) -> str:
+    """bench/.venv's Python, with `packages` from PyPI installed unless `import {probe}` already works."""
     python = VENV / "bin" / "python"
     if not python.exists():
         step("creating bench/.venv")
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    if subprocess.run([str(python), "-c", "import duckdb, psycopg"], capture_output=True).returncode != 0:
-        step("installing duckdb and psycopg from PyPI into bench/.venv")
-        subprocess.run([str(VENV / "bin" / "pip"), "install", "--quiet", "duckdb", "psycopg[binary]"], check=True)
+    if subprocess.run([str(python), "-c", f"import {probe}"], capture_output=True).returncode != 0:
+        step(f"installing {' and '.join(packages)} from PyPI into bench/.venv")
+        subprocess.run([str(VENV / "bin" / "pip"), "install", "--quiet", *packages], check=True)
     return str(python)
+
+
+def python_with_duckdb() -> str:
+    """bench/.venv's Python, with the peers' packages from PyPI: DuckDB, and psycopg for PostgreSQL."""
+    return bench_python("duckdb, psycopg", ["duckdb", "psycopg[binary]"])
 
 
 SCIKIT_LEARN = "scikit-learn==1.6.1"
@@ -103,14 +108,7 @@ SCIKIT_LEARN = "scikit-learn==1.6.1"
 
 def python_with_sklearn() -> str:
     """bench/.venv's Python, with scikit-learn (and NumPy) from PyPI."""
-    python = VENV / "bin" / "python"
-    if not python.exists():
-        step("creating bench/.venv")
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    if subprocess.run([str(python), "-c", "import sklearn, numpy"], capture_output=True).returncode != 0:
-        step(f"installing {SCIKIT_LEARN} from PyPI into bench/.venv")
-        subprocess.run([str(VENV / "bin" / "pip"), "install", "--quiet", SCIKIT_LEARN], check=True)
-    return str(python)
+    return bench_python("sklearn, numpy", [SCIKIT_LEARN])
 
 
 def ratio(a: float, b: float) -> str:
@@ -329,30 +327,16 @@ def storage_of(db: Path) -> str:
             f"{(images or 0) / mib:.0f} MiB of JSON; database files {files / mib:.0f} MiB in all")
 
 
-def serve(mitra: str, work: Path, env: dict) -> tuple[subprocess.Popen, str, int]:
-    """Starts `mitra serve` on a free port of the loopback with the data directory `work`; returns the process and
-    where it listens, once it does."""
-    server = subprocess.Popen([mitra, "--data-dir", str(work), "serve", "--bind", "127.0.0.1:0"], stdout=subprocess.PIPE,
-                              env=env, text=True)
+def serve(mitra: str, work: Path, env: dict, demo: bool = False) -> tuple[subprocess.Popen, str, int]:
+    """Starts `mitra serve` (with `--demo`, the demo data loaded into `work`) on a free port of the loopback with the
+    data directory `work`; returns the process and where it listens, once it does."""
+    server = subprocess.Popen([mitra, "--data-dir", str(work), "serve", *(["--demo"] if demo else []),
+                               "--bind", "127.0.0.1:0"], stdout=subprocess.PIPE, env=env, text=True)
     while True:
         line = server.stdout.readline() if server.stdout else ""
         if not line:
             server.wait()
             raise SystemExit("mitra serve stopped before listening")
-        if "listening on http://" in line:
-            host, port = line.split("listening on http://", 1)[1].split()[0].rsplit(":", 1)
-            return server, host, int(port)
-
-
-def serve_demo(mitra: str, work: Path, env: dict) -> tuple[subprocess.Popen, str, int]:
-    """Starts `mitra serve --demo` (the demo data loaded into `work`); returns the process and where it listens."""
-    server = subprocess.Popen([mitra, "--data-dir", str(work), "serve", "--demo", "--bind", "127.0.0.1:0"],
-                              stdout=subprocess.PIPE, env=env, text=True)
-    while True:
-        line = server.stdout.readline() if server.stdout else ""
-        if not line:
-            server.wait()
-            raise SystemExit("mitra serve --demo stopped before listening")
         if "listening on http://" in line:
             host, port = line.split("listening on http://", 1)[1].split()[0].rsplit(":", 1)
             # Drain what it prints on, so that a full pipe never blocks it.
@@ -383,14 +367,7 @@ def load(address: str, requests: list[tuple[str, str]], connections: int, second
 
 def python_with_datasette() -> str:
     """bench/.venv's Python, with Datasette from PyPI."""
-    python = VENV / "bin" / "python"
-    if not python.exists():
-        step("creating bench/.venv")
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    if subprocess.run([str(python), "-c", "import datasette"], capture_output=True).returncode != 0:
-        step(f"installing {DATASETTE} from PyPI into bench/.venv")
-        subprocess.run([str(VENV / "bin" / "pip"), "install", "--quiet", DATASETTE], check=True)
-    return str(python)
+    return bench_python("datasette", [DATASETTE])
 
 
 DATASETTE = "datasette==0.65.5"
@@ -428,7 +405,7 @@ def bench_load(seconds: float) -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     step("Mitra: serve --demo (release build)")
-    server, host, port = serve_demo(mitra, work, env)
+    server, host, port = serve(mitra, work, env, demo=True)
     python = python_with_datasette()
     datasette_port = free_port()
     step(f"Datasette ({DATASETTE}) on the same SQLite file")
@@ -490,7 +467,7 @@ def bench_soak(seconds: float) -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     step("Mitra: serve --demo (release build)")
-    server, host, port = serve_demo(mitra, work, env)
+    server, host, port = serve(mitra, work, env, demo=True)
     try:
         wait_for(host, port, "/api/v1/cities?limit=1")
         ids, cursor = [], ""
