@@ -39,6 +39,17 @@ mod threads;
 
 pub(super) use migrations::apply_migrations;
 
+/// How many values one `in (…)` list binds at most: well under both engines' limits on parameters.
+const IN_LIST_CHUNK: usize = 500;
+
+/// The placeholders of `count` values bound from `$from` on, as an `in (…)` list takes them: `$3, $4, $5`.
+fn placeholders(from: usize, count: usize) -> String {
+    (from..from + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A stored row the domain refuses: written by something other than this code, or changed by hand.
 fn corrupt(table: &str, id: &str, error: impl std::fmt::Display) -> crate::StoreError {
     crate::StoreError::Other(anyhow::anyhow!("corrupt row in {table} ({id}): {error}"))

@@ -187,11 +187,10 @@ impl EntryStore for DbStore {
 
     async fn find_entries(&self, ids: &[EntryId]) -> Result<Vec<StoredEntry>, StoreError> {
         let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        for chunk in ids.chunks(super::IN_LIST_CHUNK) {
             let sql = format!(
                 "select {COLUMNS} from entries where id in ({})",
-                placeholders.join(", ")
+                super::placeholders(1, chunk.len())
             );
             let mut query = sqlx::query_as::<_, EntryRow>(&sql);
             for id in chunk {

@@ -370,10 +370,7 @@ impl InterestStore for DbStore {
             next += 1;
         }
         if !filter.orgs.is_empty() {
-            let placeholders: Vec<String> = (next..next + filter.orgs.len())
-                .map(|n| format!("${n}"))
-                .collect();
-            let list = placeholders.join(", ");
+            let list = super::placeholders(next, filter.orgs.len());
             sql.push_str(&format!(
                 " and (e.owner_org in ({list}) or i.interested_org in ({list}))"
             ));
@@ -516,8 +513,10 @@ impl InterestStore for DbStore {
              and n.mailed_at is null)",
         );
         if !only.is_empty() {
-            let placeholders: Vec<String> = (1..=only.len()).map(|n| format!("${n}")).collect();
-            sql.push_str(&format!(" and a.id in ({})", placeholders.join(", ")));
+            sql.push_str(&format!(
+                " and a.id in ({})",
+                super::placeholders(1, only.len())
+            ));
         }
         sql.push_str(" order by a.id");
         let mut query = sqlx::query_as::<_, RecipientRow>(&sql);

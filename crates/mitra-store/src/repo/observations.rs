@@ -438,9 +438,11 @@ impl ObservationStore for DbStore {
 
     async fn panel_values_of(&self, cities: &[CityId]) -> Result<Vec<PanelValue>, StoreError> {
         let mut out = Vec::new();
-        for chunk in cities.chunks(500) {
-            let places: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
-            let sql = panel_sql(&format!("and c.city_id in ({})", places.join(", ")));
+        for chunk in cities.chunks(super::IN_LIST_CHUNK) {
+            let sql = panel_sql(&format!(
+                "and c.city_id in ({})",
+                super::placeholders(1, chunk.len())
+            ));
             let mut query = sqlx::query(&sql);
             for city in chunk {
                 query = query.bind(city.as_str());
