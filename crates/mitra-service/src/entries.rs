@@ -872,14 +872,10 @@ impl Mitra {
             Ok::<_, mitra_search::SearchError>(None)
         });
         let read = async {
-            let mut page = mitra_domain::PageRequest {
-                limit: REBUILD_PAGE,
-                after: None,
-            };
-            loop {
+            let mut listing = crate::Pages::of(REBUILD_PAGE);
+            while let Some(page) = listing.next_request() {
                 let batch = self.store.list_entries(&page).await?;
-                let done = batch.len() < page.limit as usize;
-                page.after = batch.last().map(|e| e.entry.id.to_string());
+                listing.took(batch.len(), batch.last().map(|e| e.entry.id.to_string()));
                 let documents = batch
                     .iter()
                     .filter(|e| e.status == ModerationStatus::Approved)
@@ -889,12 +885,10 @@ impl Mitra {
                 if pages.send(RebuildStep::Page(documents)).await.is_err() {
                     break;
                 }
-                if done {
-                    let position = u64::try_from(position).unwrap_or(0);
-                    drop(pages.send(RebuildStep::Commit(position)).await);
-                    break;
-                }
             }
+            // Every page is in (or the index has failed, and this send fails too).
+            let position = u64::try_from(position).unwrap_or(0);
+            drop(pages.send(RebuildStep::Commit(position)).await);
             Ok::<_, ServiceError>(())
         }
         .await;

@@ -100,18 +100,39 @@ where
     Fut: std::future::Future<Output = Result<Vec<T>, mitra_store::StoreError>>,
 {
     let mut out = Vec::new();
-    let mut page = domain::PageRequest {
-        limit: domain::page::MAX_LIMIT,
-        after: None,
-    };
-    loop {
-        let batch = fetch(page.clone()).await?;
-        let done = batch.len() < page.limit as usize;
-        page.after = batch.last().map(&key);
+    let mut pages = Pages::of(domain::page::MAX_LIMIT);
+    while let Some(page) = pages.next_request() {
+        let batch = fetch(page).await?;
+        pages.took(batch.len(), batch.last().map(&key));
         out.extend(batch);
-        if done {
-            return Ok(out);
+    }
+    Ok(out)
+}
+
+/// Walks a cursor-paged store listing page by page: the request for each page in turn, until one comes back short.
+pub(crate) struct Pages {
+    page: domain::PageRequest,
+    done: bool,
+}
+
+impl Pages {
+    /// Pages of `limit` items, from the first.
+    pub(crate) fn of(limit: u32) -> Self {
+        Self {
+            page: domain::PageRequest { limit, after: None },
+            done: false,
         }
+    }
+
+    /// The next page to ask for; `None` once a page came back short.
+    pub(crate) fn next_request(&self) -> Option<domain::PageRequest> {
+        (!self.done).then(|| self.page.clone())
+    }
+
+    /// Records the page that came back: how many items it held and the cursor key of its last.
+    pub(crate) fn took(&mut self, items: usize, last: Option<String>) {
+        self.done = items < self.page.limit as usize;
+        self.page.after = last;
     }
 }
 
