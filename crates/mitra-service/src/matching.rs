@@ -102,12 +102,12 @@ impl Mitra {
         let panel = self.panel(Values::Verified).await?;
         let all = self.panel(Values::All).await?;
         let held = self.matching.0.held();
-        if let Some(p) = held.as_deref()
+        if let Some(p) = &held
             && Arc::ptr_eq(&p.shelf, &shelf)
             && Arc::ptr_eq(&p.panel, &panel)
             && p.today == today
         {
-            return Ok(held.unwrap_or_else(|| unreachable!("checked above")));
+            return Ok(p.clone());
         }
         self.matching
             .0
