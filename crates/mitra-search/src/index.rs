@@ -801,7 +801,7 @@ impl SearchIndex {
                 } else {
                     "…"
                 };
-                format!("{before}{}{after}", marked(&snippet))
+                format!("{before}{}{after}", marked(snippet))
             }
             _ => escape(&lead(&body, 240)),
         };
@@ -918,28 +918,9 @@ fn mark_words(text: &str, needles: &Needles) -> String {
     out
 }
 
-/// The snippet's text, escaped, with its words found in `<mark>`. Ranges that overlap one before, or fall outside
-/// the fragment or inside a character (words cut apart by two analyses of unspaced scripts can give them), are left
-/// unmarked rather than trusted.
-fn marked(snippet: &tantivy::snippet::Snippet) -> String {
-    let fragment = snippet.fragment();
-    let mut ranges = snippet.highlighted().to_vec();
-    ranges.sort_by_key(|r| (r.start, r.end));
-    let mut html = String::with_capacity(fragment.len() + 16);
-    let mut at = 0;
-    for range in ranges {
-        let (start, end) = (range.start.max(at), range.end.min(fragment.len()));
-        if start >= end || !fragment.is_char_boundary(start) || !fragment.is_char_boundary(end) {
-            continue;
-        }
-        html.push_str(&escape(&fragment[at..start]));
-        html.push_str("<mark>");
-        html.push_str(&escape(&fragment[start..end]));
-        html.push_str("</mark>");
-        at = end;
-    }
-    html.push_str(&escape(&fragment[at..]));
-    html
+fn marked(mut snippet: tantivy::snippet::Snippet) -> String {
+    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+    snippet.to_html()
 }
 
 /// The first `chars` characters of `text`, cut at a space where there is one, with an ellipsis when cut.
