@@ -10,8 +10,15 @@ use axum::body::Bytes;
 /// same database, makes it render afresh. Only pages that are the same for every anonymous reader of a language and
 /// address belong here. It keeps a bounded number of pages; when full, the oldest goes first.
 pub struct PageCache {
-    pages: Mutex<HashMap<String, Kept>>,
+    pages: Mutex<Pages>,
     most: usize,
+}
+
+/// The pages kept, and the number the next one put gets.
+#[derive(Default)]
+struct Pages {
+    by_key: HashMap<String, Kept>,
+    next: u64,
 }
 
 struct Kept {
@@ -25,7 +32,7 @@ impl PageCache {
     /// A cache of at most `most` pages (0: it keeps none).
     pub fn new(most: usize) -> Self {
         Self {
-            pages: Mutex::new(HashMap::new()),
+            pages: Mutex::new(Pages::default()),
             most,
         }
     }
@@ -37,6 +44,7 @@ impl PageCache {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         pages
+            .by_key
             .get(key)
             .filter(|kept| kept.position == position)
             .map(|kept| kept.html.clone())
@@ -51,18 +59,20 @@ impl PageCache {
             .pages
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let order = pages.values().map(|k| k.order).max().map_or(0, |o| o + 1);
-        if pages.len() >= self.most && !pages.contains_key(&key) {
+        let order = pages.next;
+        pages.next += 1;
+        if pages.by_key.len() >= self.most && !pages.by_key.contains_key(&key) {
             // Pages of an older position go first, then the one put first.
             let oldest = pages
+                .by_key
                 .iter()
                 .min_by_key(|(_, kept)| (kept.position, kept.order))
                 .map(|(k, _)| k.clone());
             if let Some(oldest) = oldest {
-                pages.remove(&oldest);
+                pages.by_key.remove(&oldest);
             }
         }
-        pages.insert(
+        pages.by_key.insert(
             key,
             Kept {
                 position,
@@ -78,6 +88,7 @@ impl PageCache {
         self.pages
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .by_key
             .len()
     }
 }
