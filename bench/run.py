@@ -396,16 +396,26 @@ def wait_for(host: str, port: int, path: str) -> None:
 LOAD_CONNECTIONS = [1, 16, 64, 256]
 
 
-def bench_load(seconds: float) -> None:
-    """Requests per second and latencies of Mitra's pages and API against Datasette serving the same SQLite file, at
-    1, 16, 64 and 256 connections; then the home page, a city page and an assessment page of Mitra alone."""
-    mitra = str(RELEASE / "mitra")
-    env = dict(os.environ, MITRA_LOG="error")
-    work = DATA / "load-run"
+def demo_server(name: str) -> tuple[subprocess.Popen, str, int, Path]:
+    """`mitra serve --demo` (release build) on a fresh data directory `bench/data/NAME`, once it answers; returns the
+    process, where it listens, and the directory."""
+    work = DATA / name
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     step("Mitra: serve --demo (release build)")
-    server, host, port = serve(mitra, work, env, demo=True)
+    server, host, port = serve(str(RELEASE / "mitra"), work, dict(os.environ, MITRA_LOG="error"), demo=True)
+    try:
+        wait_for(host, port, "/api/v1/cities?limit=1")
+    except BaseException:
+        server.terminate()
+        raise
+    return server, host, port, work
+
+
+def bench_load(seconds: float) -> None:
+    """Requests per second and latencies of Mitra's pages and API against Datasette serving the same SQLite file, at
+    1, 16, 64 and 256 connections; then the home page, a city page and an assessment page of Mitra alone."""
+    server, host, port, work = demo_server("load-run")
     python = python_with_datasette()
     datasette_port = free_port()
     step(f"Datasette ({DATASETTE}) on the same SQLite file")
@@ -413,7 +423,6 @@ def bench_load(seconds: float) -> None:
                                   "--port", str(datasette_port), "--setting", "max_returned_rows", "1000"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_for(host, port, "/api/v1/cities?limit=1")
         wait_for("127.0.0.1", datasette_port, "/mitra/cities.json?_size=1")
         mitra_at, datasette_at = f"{host}:{port}", f"127.0.0.1:{datasette_port}"
         pairs = [
@@ -457,19 +466,12 @@ def demo_token(host: str, port: int, role: str) -> str:
 
 
 def bench_soak(seconds: float) -> None:
-    """8 readers of city and assessment pages and 1 writer changing entries, for `seconds`: latency per page and the
-    server's resident memory over the run."""
+    """8 readers of city and assessment pages and 1 writer of entries and values, for `seconds`: latency per page and
+    the server's resident memory over the run."""
     import http.client
 
-    mitra = str(RELEASE / "mitra")
-    env = dict(os.environ, MITRA_LOG="error")
-    work = DATA / "soak-run"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    step("Mitra: serve --demo (release build)")
-    server, host, port = serve(mitra, work, env, demo=True)
+    server, host, port, _ = demo_server("soak-run")
     try:
-        wait_for(host, port, "/api/v1/cities?limit=1")
         ids, cursor = [], ""
         while True:
             page = json.loads(urllib_get(host, port, f"/api/v1/cities?limit=500{cursor}"))
