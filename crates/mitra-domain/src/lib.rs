@@ -58,6 +58,7 @@ pub mod error;
 pub mod fx;
 pub mod ical;
 pub mod ids;
+pub mod import_source;
 pub mod interest;
 pub mod language;
 pub mod matching;

@@ -125,6 +125,30 @@ impl ImportErrors {
         all
     }
 
+    /// Adds every problem of `other`; of their problems, the first [`Self::SHOWN`] in line order are kept.
+    pub fn absorb(&mut self, other: ImportErrors) {
+        self.problems += other.problems;
+        if self.lines.len() < other.lines.len() {
+            self.lines.resize(other.lines.len(), 0);
+        }
+        for (word, bits) in self.lines.iter_mut().zip(&other.lines) {
+            *word |= bits;
+        }
+        self.rows = self.lines.iter().map(|w| u64::from(w.count_ones())).sum();
+        for error in other.shown {
+            if self.shown.len() == Self::SHOWN
+                && self.shown.last().is_none_or(|last| error.line >= last.line)
+            {
+                break;
+            }
+            if self.shown.len() == Self::SHOWN {
+                self.shown.pop();
+            }
+            let at = self.shown.partition_point(|e| e.line <= error.line);
+            self.shown.insert(at, error);
+        }
+    }
+
     /// Whether there is no problem.
     pub fn is_empty(&self) -> bool {
         self.problems == 0
@@ -656,13 +680,28 @@ pub(crate) fn open_csv<'a>(
         text.as_bytes().into()
     };
     let header_line = text.lines().next().unwrap_or("");
+    csv_with_header(std::io::Cursor::new(normalised), header_line, required)
+}
+
+/// A reader over the CSV text `text`, whose first line is `header_line`, and its header (trimmed, lower-case), once
+/// every column in `required` is there. The delimiter is detected from the header line.
+pub(crate) fn csv_with_header<R: std::io::Read>(
+    text: R,
+    header_line: &str,
+    required: &[&str],
+) -> Result<(csv::Reader<R>, Vec<String>), ImportErrors> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(detect_delimiter(header_line))
         .flexible(true)
-        .from_reader(std::io::Cursor::new(normalised));
+        .from_reader(text);
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
-        Err(e) => return Err(file_error("header", Reason::unreadable(e))),
+        Err(e) => {
+            return Err(match e.kind() {
+                csv::ErrorKind::Io(io) => crate::import_source::read_problem(io),
+                _ => file_error("header", Reason::unreadable(e)),
+            });
+        }
     };
     let missing: Vec<&str> = required
         .iter()
@@ -1131,6 +1170,27 @@ mod tests {
             errors.more_message().as_deref(),
             Some("… and 49975 more rows with errors (50000 rows in all)")
         );
+    }
+
+    #[test]
+    fn problems_found_apart_are_joined_as_if_found_together() {
+        let problem = |line: u64| ImportError {
+            line,
+            column: "id".into(),
+            reason: Reason::no_rows(),
+        };
+        // Lines 1..=150 twice, split between two collections in an order unlike the file's.
+        let (odd, even): (Vec<u64>, Vec<u64>) = (1..=150).partition(|l| l % 2 == 1);
+        let mut joined = ImportErrors::of(odd.iter().chain(&even).map(|&l| problem(l)));
+        joined.absorb(ImportErrors::of((1..=150).rev().map(problem)));
+        let together = ImportErrors::of((1..=150).chain(1..=150).map(problem));
+        assert_eq!(joined.len(), 300);
+        assert_eq!(joined.rows(), 150);
+        assert_eq!(joined.shown(), together.shown());
+        assert_eq!(joined.more_message(), together.more_message());
+        let mut into_none = ImportErrors::default();
+        into_none.absorb(ImportErrors::of([problem(7)]));
+        assert_eq!((into_none.len(), into_none.rows()), (1, 1));
     }
 
     #[test]

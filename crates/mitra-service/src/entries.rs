@@ -7,9 +7,11 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 use mitra_domain::access::AuditStamp;
+use mitra_domain::entry_import::{ImportedEntry, ReadingPass, read_entry_pages};
+use mitra_domain::import_source::ImportSource;
 use mitra_domain::reference::{
     FundingFiles, InitiativeFiles, ScapFiles, parse_focus_areas, parse_funding, parse_initiatives,
     parse_scap_projects, parse_solutions,
@@ -475,15 +477,21 @@ impl Mitra {
     /// With `org`, they are published for that organisation by one of its editors; without, they are the
     /// platform's own (operators and platform admins only). An id that exists is replaced if the importer may
     /// change it. Every bad row is reported; `dry_run` checks and writes nothing.
+    ///
+    /// The file is read as a stream and written a page at a time in one transaction, so a file of any size is
+    /// imported in bounded memory; `progress` learns how many of its bytes have been checked
+    /// ([`crate::ImportStage::Checking`]: a CSV file's first reading) and read and written
+    /// ([`crate::ImportStage::Writing`]).
     pub async fn import_entries(
         &self,
         actor: &Actor,
         org: Option<&OrgId>,
-        bytes: &[u8],
+        source: Arc<dyn ImportSource>,
         dry_run: bool,
+        progress: crate::Progress<'_>,
     ) -> Result<EntryImportReport, ServiceError> {
         let outcome = self
-            .read_and_write_entries(actor, org, bytes, dry_run)
+            .read_and_write_entries(actor, org, source, dry_run, progress)
             .await;
         if !dry_run {
             self.imports
@@ -498,67 +506,125 @@ impl Mitra {
         &self,
         actor: &Actor,
         org: Option<&OrgId>,
-        bytes: &[u8],
+        source: Arc<dyn ImportSource>,
         dry_run: bool,
+        progress: crate::Progress<'_>,
     ) -> Result<EntryImportReport, ServiceError> {
         let (owner, writer, status) = self.entry_importer(actor, org).await?;
         let catalogue = self.catalogue().await?;
-        let imported =
-            mitra_domain::entry_import::read_entries(bytes, &|city| catalogue.resolve_city(city))
-                .map_err(ServiceError::Import)?;
-        let ids: Vec<EntryId> = imported.iter().map(|i| i.entry.id.clone()).collect();
-        let existing = self.entries_by_id(&ids).await?;
-        let taken = mitra_domain::observation::ImportErrors::of(
-            imported
-                .iter()
-                .filter(|item| {
-                    existing
-                        .get(item.entry.id.as_str())
-                        .is_some_and(|stored| stored.owner_org != owner)
-                })
-                .map(|item| mitra_domain::observation::ImportError {
-                    line: item.line,
-                    column: "id".into(),
-                    reason: Reason::published_by_other(&item.entry.id),
-                }),
-        );
-        if !taken.is_empty() {
-            return Err(ServiceError::Import(taken));
-        }
-        // Each entry's status: an entry waiting for review or rejected is not approved by importing it again.
-        let entries: Vec<(Entry, ModerationStatus)> = imported
-            .into_iter()
-            .map(|i| {
-                let stored = existing.get(i.entry.id.as_str()).map(|e| e.status);
-                let after =
-                    ModerationStatus::after_change(stored, status == ModerationStatus::Approved);
-                (i.entry, after)
-            })
-            .collect();
-        let replaced = entries
-            .iter()
-            .filter(|(e, _)| existing.contains_key(e.id.as_str()))
-            .count() as u64;
-        let waiting = entries
-            .iter()
-            .filter(|(_, s)| *s != ModerationStatus::Approved)
-            .count() as u64;
-        let writes = if dry_run {
-            None
-        } else {
-            Some(
-                self.store
-                    .put_entries(&entries, owner.as_ref(), &writer)
-                    .await?,
+        // The file is read on another thread, which hands on a page of checked entries at a time; no more than two
+        // pages wait here.
+        let (pages, mut received) = tokio::sync::mpsc::channel::<Vec<ImportedEntry>>(2);
+        let size = source.size();
+        let read_so_far = Arc::new([AtomicU64::new(0), AtomicU64::new(0)]);
+        let reading_at = read_so_far.clone();
+        let reading = tokio::task::spawn_blocking(move || {
+            read_entry_pages(
+                &*source,
+                &|city| catalogue.resolve_city(city),
+                &mut |page| pages.blocking_send(page).is_ok(),
+                &mut |pass, bytes| {
+                    reading_at[usize::from(pass == ReadingPass::Reading)]
+                        .store(bytes, Ordering::Relaxed);
+                },
             )
+        });
+        let mut import = match dry_run {
+            true => None,
+            false => Some(
+                self.store
+                    .begin_entry_import(owner.as_ref(), &writer)
+                    .await?,
+            ),
         };
-        Ok(EntryImportReport {
-            read: entries.len() as u64,
-            writes,
-            replaced,
+        let mut report = EntryImportReport {
+            read: 0,
+            writes: (!dry_run).then(mitra_store::EntryWrites::default),
+            replaced: 0,
             status,
-            waiting,
-        })
+            waiting: 0,
+        };
+        let mut taken = mitra_domain::observation::ImportErrors::default();
+        let mut told = 0;
+        // Progress is told as pages arrive, and every so often while the first reading of a CSV file hands on none.
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(250));
+        loop {
+            let page = tokio::select! {
+                page = received.recv() => page,
+                _ = tick.tick() => {
+                    told = tell_progress(progress, &read_so_far, size, told);
+                    continue;
+                }
+            };
+            let Some(page) = page else { break };
+            let ids: Vec<EntryId> = page.iter().map(|i| i.entry.id.clone()).collect();
+            let stored = match import.as_mut() {
+                Some(import) => import.existing(&ids).await?,
+                None => self.store.find_entries(&ids).await?,
+            };
+            let existing: HashMap<&str, &StoredEntry> =
+                stored.iter().map(|e| (e.entry.id.as_str(), e)).collect();
+            for item in &page {
+                if let Some(stored) = existing.get(item.entry.id.as_str())
+                    && stored.owner_org != owner
+                {
+                    taken.push(mitra_domain::observation::ImportError {
+                        line: item.line,
+                        column: "id".into(),
+                        reason: Reason::published_by_other(&item.entry.id),
+                    });
+                }
+            }
+            if !taken.is_empty() {
+                // Nothing more is written; the file is still read to its end for its other problems.
+                import = None;
+                continue;
+            }
+            // Each entry's status: an entry waiting for review or rejected is not approved by importing it again.
+            let entries: Vec<(Entry, ModerationStatus)> = page
+                .into_iter()
+                .map(|i| {
+                    let stored = existing.get(i.entry.id.as_str()).map(|e| e.status);
+                    let after = ModerationStatus::after_change(
+                        stored,
+                        status == ModerationStatus::Approved,
+                    );
+                    (i.entry, after)
+                })
+                .collect();
+            report.read += entries.len() as u64;
+            report.replaced += entries
+                .iter()
+                .filter(|(e, _)| existing.contains_key(e.id.as_str()))
+                .count() as u64;
+            report.waiting += entries
+                .iter()
+                .filter(|(_, s)| *s != ModerationStatus::Approved)
+                .count() as u64;
+            if let (Some(import), Some(writes)) = (import.as_mut(), report.writes.as_mut()) {
+                let wrote = import.put(&entries).await?;
+                writes.inserted += wrote.inserted;
+                writes.updated += wrote.updated;
+                writes.unchanged += wrote.unchanged;
+            }
+        }
+        let read = reading
+            .await
+            .map_err(|e| ServiceError::Internal(e.into()))?;
+        tell_progress(progress, &read_so_far, size, told);
+        match read {
+            Err(mut errors) => {
+                errors.absorb(taken);
+                Err(ServiceError::Import(errors))
+            }
+            Ok(_) if !taken.is_empty() => Err(ServiceError::Import(taken)),
+            Ok(_) => {
+                if let Some(import) = import {
+                    import.commit().await?;
+                }
+                Ok(report)
+            }
+        }
     }
 
     /// Who may change or delete a stored entry: editors of its organisation, or platform admins for entries
@@ -1152,4 +1218,25 @@ impl Mitra {
         }
         Ok(found)
     }
+}
+
+/// Tells `progress` how far the reading of an import file of `size` bytes has come, when it has come further than
+/// `told` (bytes of the first reading, then of the second, added up); returns what it told.
+fn tell_progress(
+    progress: crate::Progress<'_>,
+    read_so_far: &[AtomicU64; 2],
+    size: u64,
+    told: u64,
+) -> u64 {
+    let scanned = read_so_far[0].load(Ordering::Relaxed);
+    let read = read_so_far[1].load(Ordering::Relaxed);
+    let now = scanned + read;
+    if now > told {
+        if read > 0 {
+            progress(crate::ImportStage::Writing, read, size);
+        } else {
+            progress(crate::ImportStage::Checking, scanned, size);
+        }
+    }
+    now
 }

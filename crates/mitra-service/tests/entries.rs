@@ -576,7 +576,13 @@ async fn two_nodes_find_every_entry_of_concurrent_writers_and_a_bulk_import() {
                     .collect();
                 let bytes = serde_json::to_vec(&file).expect("file");
                 importer
-                    .import_entries(&Actor::Operator, Some(&org), &bytes, false)
+                    .import_entries(
+                        &Actor::Operator,
+                        Some(&org),
+                        std::sync::Arc::new(bytes),
+                        false,
+                        &|_, _, _| {},
+                    )
                     .await
                     .unwrap_or_else(|e| panic!("bulk import: {e}"));
             }));
@@ -715,6 +721,126 @@ async fn an_entrys_detail_names_its_evidence_and_says_what_each_reader_may_do() 
             mitra.publishing_orgs(&Actor::Anonymous).await,
             Err(ServiceError::Unauthenticated)
         ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_import_of_many_pages_is_written_all_or_nothing() {
+    use mitra_service::domain::entry_import::PAGE;
+    use mitra_service::domain::{Actor, EntryId};
+    use std::sync::{Arc, Mutex};
+    const ENTRIES: usize = 2 * PAGE + PAGE / 2;
+    for_each_database_from("reference", build, |url| async move {
+        let mitra = open(url).await;
+        let organisation = |name: &str| mitra_service::OrgInput {
+            kind: "ngo".into(),
+            name_en: name.into(),
+            country: "TH".into(),
+            description_en: "Volunteers.".into(),
+            ..mitra_service::OrgInput::default()
+        };
+        let ours = mitra
+            .create_organisation(&Actor::Operator, &organisation("Canal Keepers"))
+            .await
+            .expect("organisation")
+            .id;
+        let theirs = mitra
+            .create_organisation(&Actor::Operator, &organisation("Bridge Keepers"))
+            .await
+            .expect("organisation")
+            .id;
+        let import = |org: OrgId, file: Vec<serde_json::Value>, dry_run: bool| {
+            let mitra = mitra.clone();
+            async move {
+                let told = Mutex::new(Vec::new());
+                let bytes = serde_json::to_vec(&file).expect("file");
+                let size = bytes.len() as u64;
+                let report = mitra
+                    .import_entries(
+                        &Actor::Operator,
+                        Some(&org),
+                        Arc::new(bytes),
+                        dry_run,
+                        &|stage, done, total| {
+                            assert_eq!(total, size);
+                            told.lock().expect("lock").push((stage, done));
+                        },
+                    )
+                    .await;
+                (report, told.into_inner().expect("lock"))
+            }
+        };
+        let stored = |id: &str| {
+            let mitra = mitra.clone();
+            let id = EntryId::parse(id).expect("id");
+            async move { mitra.entry_for(&Actor::Operator, &id).await.is_ok() }
+        };
+        let (report, _) = import(theirs.clone(), vec![entry_json("theirs")], false).await;
+        assert_eq!(
+            report
+                .expect("their entry")
+                .writes
+                .expect("written")
+                .inserted,
+            1
+        );
+        let file = |last: serde_json::Value| {
+            let mut file: Vec<serde_json::Value> = (1..ENTRIES)
+                .map(|n| entry_json(&format!("bulk-{n}")))
+                .collect();
+            file.push(last);
+            file
+        };
+
+        // The last page holds an entry another organisation publishes: the pages before it, already written in
+        // the import's transaction, are not kept.
+        let (refused, _) = import(ours.clone(), file(entry_json("theirs")), false).await;
+        let Err(ServiceError::Import(errors)) = refused else {
+            panic!("refused: {refused:?}");
+        };
+        assert_eq!(errors.rows(), 1);
+        assert_eq!(errors.shown()[0].line, ENTRIES as u64);
+        assert_eq!(errors.shown()[0].column, "id");
+        assert!(
+            !stored("bulk-1").await,
+            "nothing of the refused file is kept"
+        );
+
+        // So is a file whose last entry is bad.
+        let mut bad = entry_json("bulk-last");
+        bad["year_from"] = serde_json::json!(20_000);
+        let (refused, _) = import(ours.clone(), file(bad), false).await;
+        let Err(ServiceError::Import(errors)) = refused else {
+            panic!("refused: {refused:?}");
+        };
+        assert_eq!(errors.shown()[0].line, ENTRIES as u64);
+        assert!(
+            !stored("bulk-1").await,
+            "nothing of the refused file is kept"
+        );
+
+        // A good file is written whole, and its progress reaches its end.
+        let (written, told) = import(ours.clone(), file(entry_json("bulk-last")), false).await;
+        let written = written.expect("imported");
+        assert_eq!(written.read, ENTRIES as u64);
+        assert_eq!(written.writes.expect("written").inserted, ENTRIES as u64);
+        assert!(stored("bulk-1").await && stored("bulk-last").await);
+        let last = told.last().expect("progress told");
+        assert_eq!(last.0, mitra_service::ImportStage::Writing);
+        assert!(
+            told.windows(2)
+                .all(|w| w[0].1 <= w[1].1 || w[0].0 != w[1].0)
+        );
+
+        // Checked again without writing, every entry is one that is stored.
+        let (again, _) = import(ours, file(entry_json("bulk-last")), true).await;
+        let again = again.expect("checked");
+        assert_eq!(
+            (again.read, again.replaced),
+            (ENTRIES as u64, ENTRIES as u64)
+        );
+        assert!(again.writes.is_none());
     })
     .await;
 }

@@ -69,6 +69,23 @@ pub struct Attachment {
     pub created_at: OffsetDateTime,
 }
 
+/// Entries written in one transaction over several calls: a large import, a page at a time.
+#[async_trait]
+pub trait EntryImport: Send {
+    /// The entries of `ids` that exist, as this transaction sees them, in no particular order.
+    async fn existing(&mut self, ids: &[EntryId]) -> Result<Vec<StoredEntry>, StoreError>;
+
+    /// Inserts or replaces every entry of `entries`, each with its moderation status, as
+    /// [`EntryStore::put_entries`] does.
+    async fn put(
+        &mut self,
+        entries: &[(Entry, ModerationStatus)],
+    ) -> Result<EntryWrites, StoreError>;
+
+    /// Makes every entry written visible at once.
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}
+
 /// Entries of the knowledge exchange. Entries come in already validated by the domain.
 #[async_trait]
 pub trait EntryStore {
@@ -81,6 +98,16 @@ pub trait EntryStore {
         owner: Option<&OrgId>,
         actor: &AuditStamp,
     ) -> Result<EntryWrites, StoreError>;
+
+    /// Begins writing entries in one transaction over several calls, all published by `owner` (kept as it was for
+    /// an entry that exists) and stamped by `actor`, as [`Self::put_entries`] writes them at once. Nothing is seen
+    /// by others before [`EntryImport::commit`]; dropped without it, nothing is written. On SQLite other writers
+    /// wait until then.
+    async fn begin_entry_import(
+        &self,
+        owner: Option<&OrgId>,
+        actor: &AuditStamp,
+    ) -> Result<Box<dyn EntryImport>, StoreError>;
 
     /// Sets an entry's moderation status and, for a rejection, its reason; journalled under entity `entry`.
     /// [`StoreError::NotFound`] when there is none.

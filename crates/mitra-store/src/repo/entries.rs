@@ -10,9 +10,9 @@ use sqlx::types::Json;
 use time::OffsetDateTime;
 
 use super::corrupt;
-use super::dialect::DbStore;
+use super::dialect::{Db, DbStore};
 use super::journal::{WriteTx, journal};
-use crate::{Attachment, Enrolment, EntryStore, EntryWrites, StoreError, StoredEntry};
+use crate::{Attachment, Enrolment, EntryImport, EntryStore, EntryWrites, StoreError, StoredEntry};
 
 const COLUMNS: &str = "id, owner_org, status, rejection_reason, document, created_by, created_at, \
      updated_by, updated_at";
@@ -105,72 +105,23 @@ impl EntryStore for DbStore {
         owner: Option<&OrgId>,
         actor: &AuditStamp,
     ) -> Result<EntryWrites, StoreError> {
-        let now = OffsetDateTime::now_utc();
-        let mut writes = EntryWrites::default();
-        let mut tx = WriteTx::begin(&self.pool).await?;
-        for (entry, status) in entries {
-            let before: Option<(Json<Value>, String)> =
-                sqlx::query_as("select document, status from entries where id = $1")
-                    .bind(entry.id.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let after = serde_json::to_value(entry)
-                .map_err(|e| StoreError::Other(anyhow::anyhow!("entry {}: {e}", entry.id)))?;
-            let action = match &before {
-                Some((Json(before), was)) if *before == after && was == status.as_str() => {
-                    writes.unchanged += 1;
-                    continue;
-                }
-                Some(_) => {
-                    writes.updated += 1;
-                    sqlx::query(
-                        "update entries set kind = $2, document = $3, updated_by = $4, updated_at \
-                         = $5, status = $6, rejection_reason = null where id = $1",
-                    )
-                    .bind(entry.id.as_str())
-                    .bind(entry.kind().tag())
-                    .bind(Json(&after))
-                    .bind(actor.as_str())
-                    .bind(now)
-                    .bind(status.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                    "update"
-                }
-                None => {
-                    writes.inserted += 1;
-                    sqlx::query(
-                        "insert into entries (id, kind, owner_org, document, created_by, \
-                         created_at, updated_by, updated_at, status) values ($1, $2, $3, $4, $5, \
-                         $6, $5, $6, $7)",
-                    )
-                    .bind(entry.id.as_str())
-                    .bind(entry.kind().tag())
-                    .bind(owner.map(|o| o.as_str()))
-                    .bind(Json(&after))
-                    .bind(actor.as_str())
-                    .bind(now)
-                    .bind(status.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                    "insert"
-                }
-            };
-            let before = before.map(|(Json(document), _)| document);
-            journal(
-                &mut tx,
-                now,
-                actor,
-                action,
-                "entry",
-                entry.id.as_str(),
-                before.as_ref(),
-                Some(&after),
-            )
-            .await?;
-        }
-        tx.commit().await?;
+        let mut import = self.begin_entry_import(owner, actor).await?;
+        let writes = import.put(entries).await?;
+        import.commit().await?;
         Ok(writes)
+    }
+
+    async fn begin_entry_import(
+        &self,
+        owner: Option<&OrgId>,
+        actor: &AuditStamp,
+    ) -> Result<Box<dyn EntryImport>, StoreError> {
+        Ok(Box::new(Import {
+            tx: WriteTx::begin(&self.pool).await?,
+            owner: owner.cloned(),
+            actor: actor.clone(),
+            now: OffsetDateTime::now_utc(),
+        }))
     }
 
     async fn find_entry(&self, id: &EntryId) -> Result<StoredEntry, StoreError> {
@@ -186,21 +137,7 @@ impl EntryStore for DbStore {
     }
 
     async fn find_entries(&self, ids: &[EntryId]) -> Result<Vec<StoredEntry>, StoreError> {
-        let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(super::IN_LIST_CHUNK) {
-            let sql = format!(
-                "select {COLUMNS} from entries where id in ({})",
-                super::placeholders(1, chunk.len())
-            );
-            let mut query = sqlx::query_as::<_, EntryRow>(&sql);
-            for id in chunk {
-                query = query.bind(id.as_str());
-            }
-            for row in query.fetch_all(&self.pool).await? {
-                out.push(row.into_stored()?);
-            }
-        }
-        Ok(out)
+        find_entries_on(&mut *self.pool.acquire().await?, ids).await
     }
 
     async fn list_entries(&self, page: &PageRequest) -> Result<Vec<StoredEntry>, StoreError> {
@@ -502,5 +439,117 @@ impl EntryStore for DbStore {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// The entries of `ids` that exist, read on `conn`.
+async fn find_entries_on(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    ids: &[EntryId],
+) -> Result<Vec<StoredEntry>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(super::IN_LIST_CHUNK) {
+        let sql = format!(
+            "select {COLUMNS} from entries where id in ({})",
+            super::placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, EntryRow>(&sql);
+        for id in chunk {
+            query = query.bind(id.as_str());
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            out.push(row.into_stored()?);
+        }
+    }
+    Ok(out)
+}
+
+/// Entries written in one transaction over several calls ([`EntryStore::begin_entry_import`]).
+struct Import {
+    tx: WriteTx,
+    owner: Option<OrgId>,
+    actor: AuditStamp,
+    now: OffsetDateTime,
+}
+
+#[async_trait]
+impl EntryImport for Import {
+    async fn existing(&mut self, ids: &[EntryId]) -> Result<Vec<StoredEntry>, StoreError> {
+        find_entries_on(&mut self.tx, ids).await
+    }
+
+    async fn put(
+        &mut self,
+        entries: &[(Entry, ModerationStatus)],
+    ) -> Result<EntryWrites, StoreError> {
+        let (now, actor, owner) = (self.now, &self.actor, self.owner.as_ref());
+        let tx = &mut self.tx;
+        let mut writes = EntryWrites::default();
+        for (entry, status) in entries {
+            let before: Option<(Json<Value>, String)> =
+                sqlx::query_as("select document, status from entries where id = $1")
+                    .bind(entry.id.as_str())
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            let after = serde_json::to_value(entry)
+                .map_err(|e| StoreError::Other(anyhow::anyhow!("entry {}: {e}", entry.id)))?;
+            let action = match &before {
+                Some((Json(before), was)) if *before == after && was == status.as_str() => {
+                    writes.unchanged += 1;
+                    continue;
+                }
+                Some(_) => {
+                    writes.updated += 1;
+                    sqlx::query(
+                        "update entries set kind = $2, document = $3, updated_by = $4, updated_at \
+                         = $5, status = $6, rejection_reason = null where id = $1",
+                    )
+                    .bind(entry.id.as_str())
+                    .bind(entry.kind().tag())
+                    .bind(Json(&after))
+                    .bind(actor.as_str())
+                    .bind(now)
+                    .bind(status.as_str())
+                    .execute(&mut **tx)
+                    .await?;
+                    "update"
+                }
+                None => {
+                    writes.inserted += 1;
+                    sqlx::query(
+                        "insert into entries (id, kind, owner_org, document, created_by, \
+                         created_at, updated_by, updated_at, status) values ($1, $2, $3, $4, $5, \
+                         $6, $5, $6, $7)",
+                    )
+                    .bind(entry.id.as_str())
+                    .bind(entry.kind().tag())
+                    .bind(owner.map(|o| o.as_str()))
+                    .bind(Json(&after))
+                    .bind(actor.as_str())
+                    .bind(now)
+                    .bind(status.as_str())
+                    .execute(&mut **tx)
+                    .await?;
+                    "insert"
+                }
+            };
+            let before = before.map(|(Json(document), _)| document);
+            journal(
+                tx,
+                now,
+                actor,
+                action,
+                "entry",
+                entry.id.as_str(),
+                before.as_ref(),
+                Some(&after),
+            )
+            .await?;
+        }
+        Ok(writes)
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx.commit().await
     }
 }

@@ -390,7 +390,13 @@ pub async fn import_entries(
     mitra.may_import_entries(&auth.actor, org.as_ref()).await?;
     let bytes = super::observations::import_body(body).await?;
     let report = mitra
-        .import_entries(&auth.actor, org.as_ref(), &bytes, dry_run)
+        .import_entries(
+            &auth.actor,
+            org.as_ref(),
+            std::sync::Arc::new(Vec::from(bytes)),
+            dry_run,
+            &|_, _, _| {},
+        )
         .await?;
     let writes = report.writes.unwrap_or_default();
     Ok(Json(EntryImportResponse {

@@ -4,6 +4,7 @@
 use std::io::Write as _;
 
 use anyhow::Context;
+use mitra_service::domain::import_source::ImportSource as _;
 
 use super::{closing, open, say};
 use crate::cli::ImportCommand;
@@ -35,6 +36,21 @@ fn report_problems(
     Ok(())
 }
 
+/// A progress bar for the import of `file`, of `size` bytes, at "checking" until told otherwise.
+fn progress_bar(file: &std::path::Path, size: u64) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(size);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:30}] {percent:>3}% ({eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message(format!("checking {}", file.display()));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
 /// Imports the entries of `file`, for `org` or as the platform's own.
 async fn entries(
     config: &Config,
@@ -42,7 +58,8 @@ async fn entries(
     org: Option<&str>,
     dry_run: bool,
 ) -> anyhow::Result<()> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let source = mitra_service::domain::import_source::ImportFile::new(file)
+        .with_context(|| format!("cannot read {}", file.display()))?;
     let mitra = open(config).await?;
     closing(&mitra, async {
         mitra
@@ -52,15 +69,24 @@ async fn entries(
         let org = org
             .map(mitra_service::domain::OrgId::parse)
             .transpose()?;
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_message(format!("importing {}", file.display()));
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        let bar = progress_bar(file, source.size());
+        let progress = |stage: mitra_service::ImportStage, done: u64, total: u64| {
+            let doing = match (stage, dry_run) {
+                (mitra_service::ImportStage::Checking, _) => "checking",
+                (mitra_service::ImportStage::Writing, false) => "importing",
+                (mitra_service::ImportStage::Writing, true) => "reading",
+            };
+            bar.set_message(format!("{doing} {}", file.display()));
+            bar.set_length(total);
+            bar.set_position(done);
+        };
         let result = mitra
             .import_entries(
                 &mitra_service::domain::Actor::Operator,
                 org.as_ref(),
-                &bytes,
+                std::sync::Arc::new(source),
                 dry_run,
+                &progress,
             )
             .await;
         bar.finish_and_clear();
@@ -121,16 +147,7 @@ async fn observations(
             .load_reference()
             .await
             .context("cannot load the reference data")?;
-        let bar = indicatif::ProgressBar::new(bytes.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} {msg} [{bar:30}] {percent:>3}% ({eta} left)",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-        bar.set_message(format!("checking {}", file.display()));
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        let bar = progress_bar(file, bytes.len() as u64);
         let writing = std::sync::atomic::AtomicBool::new(false);
         let progress = |stage: mitra_service::ImportStage, done: u64, total: u64| {
             if stage == mitra_service::ImportStage::Writing
