@@ -138,3 +138,8 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequest<S> f
 pub async fn not_found(uri: Uri) -> ApiError {
     ApiError::no_route(uri.path())
 }
+
+/// The answer to a method the endpoint at its address does not have: a problem, with the `Allow` header.
+pub async fn method_not_allowed(method: axum::http::Method, uri: Uri) -> ApiError {
+    ApiError::method_not_allowed(&method, uri.path())
+}

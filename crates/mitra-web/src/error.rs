@@ -110,7 +110,22 @@ impl ApiError {
             StatusCode::NOT_FOUND,
             "not-found",
             "Not found",
-            format!("no API endpoint at {path}"),
+            format!("no API endpoint at {}", mitra_domain::ids::clip(path)),
+            None,
+        )
+    }
+
+    /// 405 for a method the API's endpoint at `path` does not answer.
+    pub fn method_not_allowed(method: &axum::http::Method, path: &str) -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "Method not allowed",
+            format!(
+                "{} {} is not an API operation; the Allow header lists those at this address",
+                mitra_domain::ids::clip(method.as_str()),
+                mitra_domain::ids::clip(path)
+            ),
             None,
         )
     }

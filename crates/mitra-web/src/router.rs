@@ -390,7 +390,10 @@ pub fn router(mitra: Mitra) -> Router {
         .layer(middleware::from_fn(move |request, next| {
             throttle::limit(throttle.clone(), request, next)
         }));
-    let api = api_routes().router.fallback(api::not_found);
+    let api = api_routes()
+        .router
+        .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed);
 
     let mut app = Router::new()
         .nest("/api/v1", api)

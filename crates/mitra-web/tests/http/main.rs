@@ -22,6 +22,7 @@ mod pages;
 mod partners;
 mod partnerships;
 mod permissions;
+mod problems;
 mod submissions;
 
 use std::net::SocketAddr;
