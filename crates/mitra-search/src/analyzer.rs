@@ -84,6 +84,14 @@ fn is_latin(c: char) -> bool {
 /// The folded form of one word: compatibility-decomposed, lower-cased, accents dropped from Latin letters, and,
 /// when `stem` is set, English-stemmed if it is plain ASCII letters.
 pub fn fold(word: &str, stem: bool) -> String {
+    // Most words are plain ASCII, or Han ideographs of the unified blocks: neither has anything to decompose, mark
+    // or compose, so they skip the normalisation and give the same word.
+    if word.is_ascii() {
+        return stemmed(word.to_ascii_lowercase(), stem);
+    }
+    if word.chars().all(is_unified_han) {
+        return word.to_owned();
+    }
     let mut out = String::with_capacity(word.len());
     let mut after_latin = false;
     for c in word.nfkd() {
@@ -101,15 +109,43 @@ pub fn fold(word: &str, stem: bool) -> String {
         }
     }
     // Composing again keeps Thai, Lao and other marked scripts in one canonical form.
-    let out: String = out.nfc().collect();
-    if stem && out.len() > 3 && out.bytes().all(|b| b.is_ascii_lowercase()) {
-        match english().stem(&out) {
-            Cow::Borrowed(stem) if stem.len() == out.len() => out,
-            stem => stem.into_owned(),
-        }
+    stemmed(out.nfc().collect(), stem)
+}
+
+/// `folded`, English-stemmed when `stem` is set and it is plain ASCII letters.
+fn stemmed(folded: String, stem: bool) -> String {
+    if stem && folded.len() > 3 && folded.bytes().all(|b| b.is_ascii_lowercase()) {
+        STEMS.with_borrow_mut(|stems| {
+            if let Some(stem) = stems.get(&folded) {
+                return stem.clone();
+            }
+            let stem = match english().stem(&folded) {
+                Cow::Borrowed(stem) if stem.len() == folded.len() => folded.clone(),
+                stem => stem.into_owned(),
+            };
+            if stems.len() == MOST_STEMS {
+                stems.clear();
+            }
+            stems.insert(folded, stem.clone());
+            stem
+        })
     } else {
-        out
+        folded
     }
+}
+
+/// The most words whose stems a thread keeps; it forgets them all when it has this many.
+const MOST_STEMS: usize = 20_000;
+
+thread_local! {
+    /// Stems of the words a thread has stemmed: a text's words repeat, and stemming is a large part of indexing.
+    static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Han ideographs of the unified blocks (not the compatibility ones), which have no decomposition.
+fn is_unified_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
 }
 
 /// The words of `text`, in order, each with its place in the text.
@@ -313,6 +349,37 @@ mod tests {
 
     fn folded(text: &str) -> Vec<String> {
         words(text, true).into_iter().map(|w| w.text).collect()
+    }
+
+    /// Folding without the shortcuts for ASCII and Han words: what `fold` must give for them too.
+    fn fold_in_full(word: &str) -> String {
+        let mut out = String::new();
+        for c in word.nfkd() {
+            if !is_combining_mark(c) {
+                out.extend(c.to_lowercase());
+            }
+        }
+        out.nfc().collect()
+    }
+
+    #[test]
+    fn ascii_and_han_words_fold_as_they_would_in_full() {
+        let ascii: String = (0u8..128).map(char::from).collect();
+        for word in [
+            ascii.as_str(),
+            "Floods",
+            "COVID-19",
+            "ISO37120",
+            "智慧城市",
+            "中华人民共和国",
+            "㐀䶿一鿿",
+        ] {
+            assert_eq!(fold(word, false), fold_in_full(word), "{word:?}");
+        }
+        // The compatibility ideographs are not shortcut: they decompose to unified ones.
+        assert_eq!(fold("\u{F900}", false), fold_in_full("\u{F900}"));
+        assert_ne!(fold("\u{F900}", false), "\u{F900}");
+        assert_eq!(fold("Flooding", true), "flood");
     }
 
     #[test]

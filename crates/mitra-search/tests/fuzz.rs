@@ -1,5 +1,6 @@
 //! Whatever a person types, in any script and with any whitespace their input method produces, the analyzer, the
-//! search and the suggestions answer without panicking.
+//! search and the suggestions answer without panicking. Each property runs `MITRA_FUZZ_CASES` cases (256 unless
+//! set; long runs set more).
 
 #![expect(
     clippy::expect_used,
@@ -9,7 +10,20 @@
 use mitra_search::{Document, Query, SearchIndex, Text};
 use proptest::prelude::*;
 
-fn index() -> SearchIndex {
+fn cases() -> u32 {
+    std::env::var("MITRA_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(256)
+}
+
+/// One index of two texts, built once: searching and suggesting do not change it.
+fn index() -> &'static SearchIndex {
+    static INDEX: std::sync::OnceLock<SearchIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(built)
+}
+
+fn built() -> SearchIndex {
     let index = SearchIndex::in_memory().expect("index");
     let document = Document {
         id: "nanning-sponge".into(),
@@ -55,7 +69,7 @@ fn typed() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn suggestions_never_panic_and_keep_what_was_typed_before_the_last_word(text in typed()) {
