@@ -529,14 +529,10 @@ impl Mitra {
                 },
             )
         });
-        let mut import = match dry_run {
-            true => None,
-            false => Some(
-                self.store
-                    .begin_entry_import(owner.as_ref(), &writer)
-                    .await?,
-            ),
-        };
+        // The write transaction begins with the first page, so that other writers do not wait while a CSV file is
+        // read through for the first time.
+        let mut writing = !dry_run;
+        let mut import: Option<Box<dyn mitra_store::EntryImport>> = None;
         let mut report = EntryImportReport {
             read: 0,
             writes: (!dry_run).then(mitra_store::EntryWrites::default),
@@ -557,6 +553,13 @@ impl Mitra {
                 }
             };
             let Some(page) = page else { break };
+            if writing && import.is_none() {
+                import = Some(
+                    self.store
+                        .begin_entry_import(owner.as_ref(), &writer)
+                        .await?,
+                );
+            }
             let ids: Vec<EntryId> = page.iter().map(|i| i.entry.id.clone()).collect();
             let stored = match import.as_mut() {
                 Some(import) => import.existing(&ids).await?,
@@ -577,6 +580,7 @@ impl Mitra {
             }
             if !taken.is_empty() {
                 // Nothing more is written; the file is still read to its end for its other problems.
+                writing = false;
                 import = None;
                 continue;
             }

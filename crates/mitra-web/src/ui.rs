@@ -138,6 +138,11 @@ pub fn error_page(lang: Language, error: &PageError) -> Response {
 }
 
 /// Fallback for addresses with no page.
-pub async fn not_found() -> PageError {
-    PageError::not_found()
+pub async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    // An address under the API's that no endpoint answers (`/api/v1/` itself, say) is the API's own 404 problem.
+    if uri.path() == "/api" || uri.path().starts_with("/api/") {
+        return crate::error::ApiError::no_route(uri.path()).into_response();
+    }
+    PageError::not_found().into_response()
 }

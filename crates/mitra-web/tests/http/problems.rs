@@ -284,6 +284,9 @@ async fn an_address_or_a_method_the_api_does_not_have_is_a_problem() {
         (Method::POST, "/api/v1/entries/approve", 405),
         (Method::PATCH, "/api/v1/cities", 405),
         (Method::GET, "/api/v1/nothing/here", 404),
+        // `/api/v1/standards/..` once resolved.
+        (Method::GET, "/api/v1/", 404),
+        (Method::GET, "/api/v2/cities", 404),
     ] {
         let response = app
             .client
