@@ -94,7 +94,12 @@ impl Cursor {
     pub fn decode(token: &str) -> Result<Self, ValidationError> {
         let bad = || ValidationError::new("cursor", Reason::not_a_cursor());
         let hex = token.strip_prefix(CURSOR_PREFIX).ok_or_else(bad)?;
-        if hex.is_empty() || !hex.len().is_multiple_of(2) || hex.len() > 400 {
+        // Hex digits only: a pair is then always two whole characters of `hex`.
+        if hex.is_empty()
+            || !hex.len().is_multiple_of(2)
+            || hex.len() > 400
+            || !hex.bytes().all(|b| b.is_ascii_hexdigit())
+        {
             return Err(bad());
         }
         let bytes = (0..hex.len())
@@ -121,7 +126,10 @@ mod tests {
 
     #[test]
     fn a_forged_or_damaged_cursor_is_refused_naming_the_parameter() {
-        for bad in ["abc", "k1", "k1zz", "k1abc", "k1ff"] {
+        // `k1a斅` once panicked: its first pair of bytes ends inside 斅.
+        for bad in [
+            "abc", "k1", "k1zz", "k1abc", "k1ff", "k1a斅", "k1\t斅E", "k1+f",
+        ] {
             assert_eq!(Cursor::decode(bad).expect_err(bad).field, "cursor");
         }
     }
