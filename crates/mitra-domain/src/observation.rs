@@ -102,16 +102,29 @@ impl ImportErrors {
             self.lines[word] |= 1 << bit;
             self.rows += 1;
         }
-        if self.shown.len() == Self::SHOWN {
-            // Keep the lowest lines: `shown` is sorted by line, so the highest kept one is the last; it gives way
-            // if this one comes earlier in the file.
-            if self.shown.last().is_none_or(|last| error.line >= last.line) {
-                return;
-            }
-            self.shown.pop();
+        if self.full_before(&error) {
+            return;
         }
         error.column = crate::text::shorten(&error.column, Self::MAX_TEXT);
         error.reason = error.reason.shortened(Self::MAX_TEXT);
+        self.keep(error);
+    }
+
+    /// Whether the problems kept are [`Self::SHOWN`] and all come before `error` (or on its line).
+    fn full_before(&self, error: &ImportError) -> bool {
+        self.shown.len() == Self::SHOWN
+            && self.shown.last().is_none_or(|last| error.line >= last.line)
+    }
+
+    /// Keeps `error` among the problems shown, in line order, unless they are full of earlier ones: the lowest lines
+    /// are kept, and since `shown` is sorted by line, the highest kept one gives way to an earlier one.
+    fn keep(&mut self, error: ImportError) {
+        if self.full_before(&error) {
+            return;
+        }
+        if self.shown.len() == Self::SHOWN {
+            self.shown.pop();
+        }
         let at = self.shown.partition_point(|e| e.line <= error.line);
         self.shown.insert(at, error);
     }
@@ -136,16 +149,7 @@ impl ImportErrors {
         }
         self.rows = self.lines.iter().map(|w| u64::from(w.count_ones())).sum();
         for error in other.shown {
-            if self.shown.len() == Self::SHOWN
-                && self.shown.last().is_none_or(|last| error.line >= last.line)
-            {
-                break;
-            }
-            if self.shown.len() == Self::SHOWN {
-                self.shown.pop();
-            }
-            let at = self.shown.partition_point(|e| e.line <= error.line);
-            self.shown.insert(at, error);
+            self.keep(error);
         }
     }
 
