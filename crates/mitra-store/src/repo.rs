@@ -51,6 +51,14 @@ fn placeholders(from: usize, count: usize) -> String {
 }
 
 /// A stored row the domain refuses: written by something other than this code, or changed by hand.
+/// The key a page of text keys starts after: `after`, or for the first page the empty string, which no key is
+/// before. The condition `key > $n` then always holds a value, and the engine seeks to it in the key's index; written
+/// `($n is null or key > $n)` it cannot, and reads every row from the first on each page (at 1 M entries, a page
+/// near the end took 270 ms instead of 1.5 ms).
+fn key_after(after: Option<&str>) -> &str {
+    after.unwrap_or("")
+}
+
 fn corrupt(table: &str, id: &str, error: impl std::fmt::Display) -> crate::StoreError {
     crate::StoreError::Other(anyhow::anyhow!("corrupt row in {table} ({id}): {error}"))
 }

@@ -11,9 +11,9 @@ use mitra_domain::{
 };
 use serde_json::{Value, json};
 
-use super::corrupt;
 use super::dialect::{Db, DbStore};
 use super::reference::ReferenceLoad;
+use super::{corrupt, key_after};
 use crate::{CityStore, StoreError};
 
 const CITY_COLUMNS: &str = "c.id, c.name_en, c.name_zh, c.name_local, c.local_lang, c.country, \
@@ -390,14 +390,14 @@ impl CityStore for DbStore {
         page: &PageRequest,
     ) -> Result<Vec<City>, StoreError> {
         let sql = format!(
-            "select {CITY_COLUMNS} from cities c where {CITY_FILTER} and ($4 is null or c.id > $4) \
+            "select {CITY_COLUMNS} from cities c where {CITY_FILTER} and c.id > $4 \
              order by c.id limit $5"
         );
         let rows: Vec<CityRow> = sqlx::query_as(&sql)
             .bind(filter.country.map(|c| c.to_string()))
             .bind(filter.network.map(network_pattern))
             .bind(filter.name.as_deref().map(contains_pattern))
-            .bind(page.after.as_deref())
+            .bind(key_after(page.after.as_deref()))
             .bind(i64::from(page.limit))
             .fetch_all(&self.pool)
             .await?;

@@ -9,13 +9,18 @@ use serde_json::{Value, json};
 use sqlx::types::Json;
 use time::OffsetDateTime;
 
-use super::corrupt;
 use super::dialect::{Db, DbStore};
 use super::journal::{WriteTx, journal};
+use super::{corrupt, key_after};
 use crate::{Attachment, Enrolment, EntryImport, EntryStore, EntryWrites, StoreError, StoredEntry};
 
 const COLUMNS: &str = "id, owner_org, status, rejection_reason, document, created_by, created_at, \
      updated_by, updated_at";
+
+/// A page of entries in the order of their ids, after the id `$1` ([`key_after`]), at most `$2`.
+fn list_entries_sql() -> String {
+    format!("select {COLUMNS} from entries where id > $1 order by id limit $2")
+}
 
 /// An `entries` row.
 #[derive(sqlx_macros::FromRow)]
@@ -141,13 +146,11 @@ impl EntryStore for DbStore {
     }
 
     async fn list_entries(&self, page: &PageRequest) -> Result<Vec<StoredEntry>, StoreError> {
-        let rows: Vec<EntryRow> = sqlx::query_as(&format!(
-            "select {COLUMNS} from entries where ($1 is null or id > $1) order by id limit $2"
-        ))
-        .bind(page.after.as_deref())
-        .bind(i64::from(page.limit))
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<EntryRow> = sqlx::query_as(&list_entries_sql())
+            .bind(key_after(page.after.as_deref()))
+            .bind(i64::from(page.limit))
+            .fetch_all(&self.pool)
+            .await?;
         rows.into_iter().map(EntryRow::into_stored).collect()
     }
 
@@ -551,5 +554,40 @@ impl EntryImport for Import {
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
         self.tx.commit().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Connection;
+
+    use super::list_entries_sql;
+    use crate::test_support::Engine;
+
+    #[tokio::test]
+    async fn a_page_of_entries_after_a_cursor_seeks_to_it_in_the_index() {
+        let database = Engine::Sqlite.fresh().await;
+        crate::connect(&database.url)
+            .await
+            .expect("create the database")
+            .close()
+            .await;
+        let mut connection = sqlx::SqliteConnection::connect(&database.url)
+            .await
+            .expect("connect");
+        for after in ["", "synthetic-500000"] {
+            let plan: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(&format!("explain query plan {}", list_entries_sql()))
+                    .bind(after)
+                    .bind(1000_i64)
+                    .fetch_all(&mut connection)
+                    .await
+                    .expect("plan");
+            assert!(
+                plan.iter()
+                    .any(|(.., step)| step.starts_with("SEARCH") && step.contains("(id>?)")),
+                "the page starts where the index has the cursor, not at the first entry: {plan:?}"
+            );
+        }
     }
 }

@@ -275,13 +275,14 @@ impl JournalStore for DbStore {
             "select id, occurred_at, actor, action, entity, entity_id, before_json, after_json \
              from audit_log where ($1 is null or actor = $1) and ($2 is null or entity = $2) \
              and ($3 is null or occurred_at >= $3) and ($4 is null or occurred_at < $4) \
-             and ($5 is null or id < $5) order by id desc limit $6",
+             and id < $5 order by id desc limit $6",
         )
         .bind(filter.actor.as_deref())
         .bind(filter.entity.as_deref())
         .bind(filter.from)
         .bind(filter.to)
-        .bind(filter.before_id)
+        // The newest first: the first page is before the greatest id, a range the index seeks to (see `key_after`).
+        .bind(filter.before_id.unwrap_or(i64::MAX))
         .bind(i64::from(filter.limit))
         .fetch_all(&self.pool)
         .await?;

@@ -302,18 +302,19 @@ impl ObservationStore for DbStore {
         filter: &ObservationFilter,
         page: &PageRequest,
     ) -> Result<Vec<Observation>, StoreError> {
-        let after: Option<i64> = match page.after.as_deref() {
-            None => None,
-            Some(key) => Some(
-                key.parse()
-                    .map_err(|_| StoreError::Other(anyhow::anyhow!("bad observation cursor")))?,
-            ),
+        // The first page starts after the least id, so that the condition is a range the index seeks to (see
+        // `key_after`).
+        let after: i64 = match page.after.as_deref() {
+            None => i64::MIN,
+            Some(key) => key
+                .parse()
+                .map_err(|_| StoreError::Other(anyhow::anyhow!("bad observation cursor")))?,
         };
         let sql = format!(
             "select {COLUMNS} from {FROM} join indicators d on d.id = i.indicator_id \
              where ($1 is null or c.city_id = $1) and ($2 is null or i.indicator_id = $2) \
              and ($3 is null or d.standard_id = $3) and ($4 is null or o.year = $4) \
-             and ($5 is null or o.status = $5) and ($6 is null or o.id > $6) order by o.id limit $7"
+             and ($5 is null or o.status = $5) and o.id > $6 order by o.id limit $7"
         );
         let rows: Vec<ObservationRow> = sqlx::query_as(&sql)
             .bind(filter.city.as_ref().map(|c| c.as_str()))

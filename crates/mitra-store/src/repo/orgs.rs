@@ -10,9 +10,9 @@ use mitra_domain::{
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use super::corrupt;
 use super::dialect::DbStore;
 use super::journal::{WriteTx, journal};
+use super::{corrupt, key_after};
 use crate::{OrgStore, StoreError};
 
 const ORG_COLUMNS: &str = "o.id, o.kind, o.name_en, o.name_zh, o.country, o.city_id, o.website, \
@@ -217,10 +217,10 @@ impl OrgStore for DbStore {
     ) -> Result<Vec<Organisation>, StoreError> {
         let rows: Vec<OrgRow> = sqlx::query_as(&format!(
             "select {ORG_COLUMNS} from organisations o where ($1 is null or o.status = $1) \
-             and ($2 is null or o.id > $2) order by o.id limit $3"
+             and o.id > $2 order by o.id limit $3"
         ))
         .bind(status.map(|s| s.as_str()))
-        .bind(after)
+        .bind(key_after(after))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
