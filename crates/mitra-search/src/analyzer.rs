@@ -11,12 +11,12 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use icu_segmenter::WordSegmenter;
 use icu_segmenter::options::WordBreakInvariantOptions;
+use icu_segmenter::{WordSegmenter, WordSegmenterBorrowed};
 use jieba_rs::Jieba;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick, is_nfkd_quick};
 
 /// One word of a text: where it is, and its folded form.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,7 +59,7 @@ fn is_southeast_asian(c: char) -> bool {
 }
 
 /// The runs of Thai, Lao, Khmer and Burmese in `text`, folded, each as its characters: the index keeps their
-/// overlapping pairs (see [`GramTokenizer`]) so that a word is found inside a longer word however the dictionary
+/// overlapping pairs (see [`grams`]) so that a word is found inside a longer word however the dictionary
 /// cut either.
 pub fn southeast_asian_runs(text: &str) -> Vec<Vec<char>> {
     let mut runs = Vec::new();
@@ -84,14 +84,29 @@ fn is_latin(c: char) -> bool {
 /// The folded form of one word: compatibility-decomposed, lower-cased, accents dropped from Latin letters, and,
 /// when `stem` is set, English-stemmed if it is plain ASCII letters.
 pub fn fold(word: &str, stem: bool) -> String {
-    // Most words are plain ASCII, or Han ideographs of the unified blocks: neither has anything to decompose, mark
-    // or compose, so they skip the normalisation and give the same word.
+    // Most words have nothing to decompose, mark or compose, or fold letter by letter; they skip the normalisation
+    // and give the same word (each shortcut is checked against it by a test).
     if word.is_ascii() {
         return stemmed(word.to_ascii_lowercase(), stem);
     }
     if word.chars().all(is_unified_han) {
         return word.to_owned();
     }
+    if let Some(folded) = fold_latin(word) {
+        return stemmed(folded, stem);
+    }
+    if word.chars().all(is_southeast_asian)
+        && is_nfkd_quick(word.chars()) == IsNormalized::Yes
+        && is_nfc_quick(word.chars()) == IsNormalized::Yes
+    {
+        // Thai, Lao, Khmer and Burmese have no case, and a word already in both forms changes in neither.
+        return word.to_owned();
+    }
+    stemmed(fold_normalising(word), stem)
+}
+
+/// [`fold`] without its shortcuts or a stem: by Unicode normalisation, for any word.
+fn fold_normalising(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     let mut after_latin = false;
     for c in word.nfkd() {
@@ -109,7 +124,48 @@ pub fn fold(word: &str, stem: bool) -> String {
         }
     }
     // Composing again keeps Thai, Lao and other marked scripts in one canonical form.
-    stemmed(out.nfc().collect(), stem)
+    out.nfc().collect()
+}
+
+/// The blocks of accented Latin letters that [`fold_latin`] folds letter by letter.
+const LATIN_BLOCKS: [std::ops::RangeInclusive<char>; 2] =
+    ['\u{00C0}'..='\u{024F}', '\u{1E00}'..='\u{1EFF}'];
+
+/// `word` folded letter by letter, when every letter is ASCII or an accented Latin letter that folds on its own to
+/// one ASCII letter (`ệ` to `e`, `Đ` to `d`): Vietnamese, Indonesian and Filipino words. Each letter's decomposition
+/// is its base letter and marks that folding drops, so the word folds as its letters do.
+fn fold_latin(word: &str) -> Option<String> {
+    static FOLDED: OnceLock<Vec<(char, u8)>> = OnceLock::new();
+    let folded = FOLDED.get_or_init(|| {
+        LATIN_BLOCKS
+            .into_iter()
+            .flatten()
+            .filter_map(
+                |c| match fold_normalising(c.encode_utf8(&mut [0; 4])).as_bytes() {
+                    &[byte] => Some((c, byte)),
+                    _ => None,
+                },
+            )
+            .collect()
+    });
+    word.chars()
+        .map(|c| {
+            if c.is_ascii() {
+                Some(char::from(c.to_ascii_lowercase() as u8))
+            } else {
+                folded
+                    .binary_search_by_key(&c, |&(from, _)| from)
+                    .ok()
+                    .map(|at| char::from(folded[at].1))
+            }
+        })
+        .collect()
+}
+
+/// A word folded without a stem ([`fold`] with `stem` unset), now stemmed: `fold(word, true)` is
+/// `stem(fold(word, false))`, so a text cut once gives both its plain and its stemmed words.
+pub fn stem(folded: String) -> String {
+    stemmed(folded, true)
 }
 
 /// `folded`, English-stemmed when `stem` is set and it is plain ASCII letters.
@@ -184,7 +240,9 @@ pub fn fold_prefix(typed: &str) -> String {
 }
 
 fn other_words(run: &str, offset: usize, stem: bool, words: &mut Vec<Word>) {
-    let segmenter = WordSegmenter::new_dictionary(WordBreakInvariantOptions::default());
+    static SEGMENTER: OnceLock<WordSegmenterBorrowed<'static>> = OnceLock::new();
+    let segmenter = SEGMENTER
+        .get_or_init(|| WordSegmenter::new_dictionary(WordBreakInvariantOptions::default()));
     let mut last = 0;
     for (at, kind) in segmenter.segment_str(run).iter_with_word_type() {
         if at > last && kind.is_word_like() {
@@ -199,13 +257,10 @@ fn other_words(run: &str, offset: usize, stem: bool, words: &mut Vec<Word>) {
     }
 }
 
-/// Overlapping pairs of characters of the Thai, Lao, Khmer and Burmese runs of a text, for a field searched by
-/// phrase: `จราจร` is found in `การจราจร` whether the dictionary cut the compound or not. Other text gives no
-/// pairs; runs are kept apart by a gap in positions, so a phrase never spans two runs.
-#[derive(Clone, Debug, Default)]
-pub struct GramTokenizer;
-
-/// The pairs of characters of each run, with their positions: a run of one character gives that character.
+/// Overlapping pairs of characters of the Thai, Lao, Khmer and Burmese runs of a text, with their positions, for a
+/// field searched by phrase: `จราจร` is found in `การจราจร` whether the dictionary cut the compound or not. A run
+/// of one character gives that character. Other text gives no pairs; runs are kept apart by a gap in positions, so
+/// a phrase never spans two runs.
 pub fn grams(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut position = 0;
@@ -222,76 +277,11 @@ pub fn grams(text: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// The pairs of one text, handed to tantivy one by one.
-pub struct GramStream {
-    grams: std::vec::IntoIter<(usize, String)>,
-    token: Token,
-}
-
-impl Tokenizer for GramTokenizer {
-    type TokenStream<'a> = GramStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> GramStream {
-        GramStream {
-            grams: grams(text).into_iter(),
-            token: Token::default(),
-        }
-    }
-}
-
-impl TokenStream for GramStream {
-    fn advance(&mut self) -> bool {
-        let Some((position, text)) = self.grams.next() else {
-            return false;
-        };
-        self.token.position = position;
-        self.token.text = text;
-        true
-    }
-
-    fn token(&self) -> &Token {
-        &self.token
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.token
-    }
-}
-
-/// The analyzer as a tantivy tokenizer.
-#[derive(Clone, Debug)]
-pub struct MultilingualTokenizer {
-    stem: bool,
-    /// Only words that start at or after the one before: what snippets are cut from.
-    in_order: bool,
-}
-
-impl MultilingualTokenizer {
-    /// With English stems: for searching text.
-    pub fn stemming() -> Self {
-        Self {
-            stem: true,
-            in_order: false,
-        }
-    }
-
-    /// Without stems: for the words the search box suggests.
-    pub fn plain() -> Self {
-        Self {
-            stem: false,
-            in_order: false,
-        }
-    }
-
-    /// With English stems, leaving out a word that starts before the one before it (a part of an unspaced
-    /// compound found after the compound): a snippet's words must come in the order of the text.
-    pub fn for_snippets() -> Self {
-        Self {
-            stem: true,
-            in_order: true,
-        }
-    }
-}
+/// The analyzer as a tantivy tokenizer, for the passages shown: with English stems, leaving out a word that starts
+/// before the one before it (a part of an unspaced compound found after the compound), since a snippet's words must
+/// come in the order of the text.
+#[derive(Clone, Debug, Default)]
+pub struct SnippetTokenizer;
 
 /// The words of one text, handed to tantivy one by one.
 pub struct WordStream {
@@ -299,19 +289,17 @@ pub struct WordStream {
     token: Token,
 }
 
-impl Tokenizer for MultilingualTokenizer {
+impl Tokenizer for SnippetTokenizer {
     type TokenStream<'a> = WordStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
-        let mut found = words(text, self.stem);
-        if self.in_order {
-            let mut last = 0;
-            found.retain(|w| {
-                let keep = w.from >= last;
-                last = last.max(w.from);
-                keep
-            });
-        }
+        let mut found = words(text, true);
+        let mut last = 0;
+        found.retain(|w| {
+            let keep = w.from >= last;
+            last = last.max(w.from);
+            keep
+        });
         WordStream {
             words: found.into_iter(),
             token: Token {
@@ -343,6 +331,93 @@ impl TokenStream for WordStream {
     }
 }
 
+/// What separates the words of a text cut in advance ([`PreparedTokenizer`]).
+const SEPARATOR: char = '\u{1F}';
+
+/// Words cut in advance, in order, each at the position after the one before, as one text that
+/// [`PreparedTokenizer`] hands to tantivy as they were. Indexing cuts every text into words on as many threads as
+/// there are cores; tantivy's one indexing thread then only splits them apart. (A control character is never
+/// part of a word; one in `words` is left out.)
+pub fn prepared<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for (i, word) in words.into_iter().enumerate() {
+        if i > 0 {
+            out.push(SEPARATOR);
+        }
+        out.extend(word.chars().filter(|&c| c != SEPARATOR));
+    }
+    out
+}
+
+/// [`prepared`] for words at given positions, rising (the pairs of [`grams`]): a position no word is at is kept
+/// empty.
+pub fn prepared_at(words: &[(usize, String)]) -> String {
+    let mut pieces: Vec<&str> = Vec::with_capacity(words.len());
+    for (position, word) in words {
+        while pieces.len() < *position {
+            pieces.push("");
+        }
+        pieces.push(word);
+    }
+    prepared(pieces)
+}
+
+/// Hands tantivy the words of a text cut in advance ([`prepared`]).
+#[derive(Clone, Debug, Default)]
+pub struct PreparedTokenizer;
+
+/// The words of a [`prepared`] text.
+pub struct PreparedStream<'a> {
+    text: &'a str,
+    /// Where the next word starts; past the end when there is none.
+    at: usize,
+    token: Token,
+}
+
+impl Tokenizer for PreparedTokenizer {
+    type TokenStream<'a> = PreparedStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> PreparedStream<'a> {
+        PreparedStream {
+            text,
+            at: 0,
+            token: Token {
+                position: usize::MAX,
+                ..Token::default()
+            },
+        }
+    }
+}
+
+impl TokenStream for PreparedStream<'_> {
+    fn advance(&mut self) -> bool {
+        while self.at <= self.text.len() {
+            let from = self.at;
+            let to = self.text[from..]
+                .find(SEPARATOR)
+                .map_or(self.text.len(), |i| from + i);
+            self.at = to + SEPARATOR.len_utf8();
+            self.token.position = self.token.position.wrapping_add(1);
+            if to > from {
+                self.token.offset_from = from;
+                self.token.offset_to = to;
+                self.token.text.clear();
+                self.token.text.push_str(&self.text[from..to]);
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,21 +426,10 @@ mod tests {
         words(text, true).into_iter().map(|w| w.text).collect()
     }
 
-    /// Folding without the shortcuts for ASCII and Han words: what `fold` must give for them too.
-    fn fold_in_full(word: &str) -> String {
-        let mut out = String::new();
-        for c in word.nfkd() {
-            if !is_combining_mark(c) {
-                out.extend(c.to_lowercase());
-            }
-        }
-        out.nfc().collect()
-    }
-
     #[test]
-    fn ascii_and_han_words_fold_as_they_would_in_full() {
+    fn every_shortcut_folds_as_normalisation_does() {
         let ascii: String = (0u8..128).map(char::from).collect();
-        for word in [
+        let mut words: Vec<String> = [
             ascii.as_str(),
             "Floods",
             "COVID-19",
@@ -373,13 +437,64 @@ mod tests {
             "智慧城市",
             "中华人民共和国",
             "㐀䶿一鿿",
-        ] {
-            assert_eq!(fold(word, false), fold_in_full(word), "{word:?}");
+            "Hà Nội",
+            "Đà Nẵng",
+            "PHỐ",
+            "Pagkakaisa",
+            "Ñino",
+            "Āẞǅǈſ×÷ßÆ",
+            // Thai with its marks in canonical order and out of it, and with SARA AM, which decomposes.
+            "กรุงเทพ",
+            "น้ำท่วม",
+            "ก\u{0E48}\u{0E38}",
+            "ຂອງ",
+            "ភ្នំពេញ",
+            "မြို့",
+        ]
+        .map(str::to_owned)
+        .into();
+        // Every accented Latin letter and every Thai, Lao, Khmer and Burmese character, alone and inside a word.
+        let blocks = LATIN_BLOCKS.into_iter().flatten().chain(
+            [
+                '\u{0E00}'..='\u{0EFF}',
+                '\u{1000}'..='\u{109F}',
+                '\u{1780}'..='\u{17FF}',
+            ]
+            .into_iter()
+            .flatten(),
+        );
+        for c in blocks {
+            words.push(c.to_string());
+            words.push(format!("Ab{c}c"));
+            words.push(format!("ก{c}ข"));
+        }
+        for word in &words {
+            assert_eq!(fold(word, false), fold_normalising(word), "{word:?}");
         }
         // The compatibility ideographs are not shortcut: they decompose to unified ones.
-        assert_eq!(fold("\u{F900}", false), fold_in_full("\u{F900}"));
         assert_ne!(fold("\u{F900}", false), "\u{F900}");
         assert_eq!(fold("Flooding", true), "flood");
+        assert_eq!(fold("Hà Nội", false), "ha noi");
+    }
+
+    #[test]
+    fn stemming_plain_words_gives_the_stemmed_words() {
+        for text in [
+            "Floods and FLOODING in Hà Nội",
+            "Ｂａｎｇｋｏｋ's smart-city parking sensors",
+            "智慧城市交通 and 中华人民共和国",
+            "การจัดการน้ำท่วมกรุงเทพ",
+            "\u{F900} running ISO37120 COVID-19",
+        ] {
+            let plain: Vec<Word> = words(text, false)
+                .into_iter()
+                .map(|w| Word {
+                    text: stem(w.text),
+                    ..w
+                })
+                .collect();
+            assert_eq!(plain, words(text, true), "{text}");
+        }
     }
 
     #[test]

@@ -17,19 +17,16 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analyzer::{
-    GramTokenizer, MultilingualTokenizer, fold_prefix, grams, is_unspaced, southeast_asian_runs,
-    words,
+    PreparedTokenizer, SnippetTokenizer, Word, fold_prefix, grams, is_unspaced, prepared,
+    prepared_at, southeast_asian_runs, stem, words,
 };
 use crate::thesaurus::Thesaurus;
 
-/// Name under which the analyzer is registered with tantivy.
-pub const TOKENIZER: &str = "mitra";
-/// The analyzer without English stems, for the words the search box suggests.
-pub const PLAIN_TOKENIZER: &str = "mitra_plain";
-/// Name of the tokenizer of the pairs of Thai, Lao, Khmer and Burmese characters.
-pub const GRAM_TOKENIZER: &str = "mitra_grams";
+/// Name under which the tokenizer of texts cut into words in advance ([`PreparedTokenizer`]) is registered with
+/// tantivy: every field of words takes them so.
+pub const TOKENIZER: &str = "mitra_prepared";
 /// Bumped whenever the schema, the analyzer or the thesaurus's use changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// How much a concept named by the query counts against a word of it found in a title (2) or body (1).
 const CONCEPT_BOOST: f32 = 1.5;
@@ -209,8 +206,12 @@ pub struct Results {
 #[derive(Clone, Copy)]
 struct Fields {
     id: Field,
+    /// The words of the titles, searched; the titles as written are in `title_text`.
     title: Field,
     body: Field,
+    /// The titles as written, shown.
+    title_text: Field,
+    body_text: Field,
     lang: Field,
     names: Field,
     concepts: Field,
@@ -233,13 +234,15 @@ fn schema() -> (Schema, Fields) {
     let positions = IndexRecordOption::WithFreqsAndPositions;
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED),
-        title: builder.add_text_field("title", text(TOKENIZER, positions).set_stored()),
-        body: builder.add_text_field("body", text(TOKENIZER, positions).set_stored()),
+        title: builder.add_text_field("title", text(TOKENIZER, positions)),
+        body: builder.add_text_field("body", text(TOKENIZER, positions)),
+        title_text: builder.add_text_field("title_text", STORED),
+        body_text: builder.add_text_field("body_text", STORED),
         lang: builder.add_text_field("lang", STORED),
         names: builder.add_text_field("names", text(TOKENIZER, IndexRecordOption::WithFreqs)),
         concepts: builder.add_text_field("concepts", text("raw", IndexRecordOption::WithFreqs)),
-        grams: builder.add_text_field("grams", text(GRAM_TOKENIZER, positions)),
-        suggest: builder.add_text_field("suggest", text(PLAIN_TOKENIZER, IndexRecordOption::Basic)),
+        grams: builder.add_text_field("grams", text(TOKENIZER, positions)),
+        suggest: builder.add_text_field("suggest", text(TOKENIZER, IndexRecordOption::Basic)),
         facet: builder.add_facet_field("facet", FacetOptions::default()),
         year: builder.add_i64_field("year", INDEXED | FAST),
         updated: builder.add_i64_field("updated", FAST),
@@ -343,13 +346,7 @@ impl SearchIndex {
     }
 
     fn with_index(index: Index, fields: Fields) -> Result<Self, SearchError> {
-        index
-            .tokenizers()
-            .register(TOKENIZER, MultilingualTokenizer::stemming());
-        index
-            .tokenizers()
-            .register(PLAIN_TOKENIZER, MultilingualTokenizer::plain());
-        index.tokenizers().register(GRAM_TOKENIZER, GramTokenizer);
+        index.tokenizers().register(TOKENIZER, PreparedTokenizer);
         // One indexing thread: documents then lie in the index in the order they were added, so that entries of
         // equal score come in the same order after every rebuild.
         let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
@@ -478,28 +475,37 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// The entry as tantivy indexes it. Its texts are cut into words here, once each, on the preparing threads:
+    /// the fields of words take them [`prepared`], so tantivy's one indexing thread only splits them apart, and a
+    /// title's words serve its searched field, its suggestions and the thesaurus alike.
     fn document(&self, entry: &Document) -> TantivyDocument {
         let f = self.fields;
         let mut doc = TantivyDocument::new();
         doc.add_text(f.id, &entry.id);
         for text in &entry.texts {
-            doc.add_text(f.title, &text.title);
-            doc.add_text(f.body, &text.body);
+            doc.add_text(f.title_text, &text.title);
+            doc.add_text(f.body_text, &text.body);
             doc.add_text(f.lang, &text.lang);
-            doc.add_text(f.suggest, &text.title);
             doc.add_facet(f.facet, Dimension::Language.facet(&text.lang));
-            for part in [&text.title, &text.body] {
-                for concept in self.thesaurus.tag(&text.lang, part) {
+            let title = words(&text.title, false);
+            let title_stems = stems(&title);
+            let body_stems = words(&text.body, true);
+            for (part, stemmed) in [(&text.title, &title_stems), (&text.body, &body_stems)] {
+                for concept in self.thesaurus.tag_words(&text.lang, part, stemmed) {
                     doc.add_text(f.concepts, concept);
                 }
                 if part.chars().any(is_unspaced) {
-                    doc.add_text(f.grams, part);
+                    doc.add_text(f.grams, prepared_at(&grams(part)));
                 }
             }
+            doc.add_text(f.title, prepared_words(&title_stems));
+            doc.add_text(f.body, prepared_words(&body_stems));
+            doc.add_text(f.suggest, prepared_words(&title));
         }
         for name in &entry.names {
-            doc.add_text(f.names, name);
-            doc.add_text(f.suggest, name);
+            let plain = words(name, false);
+            doc.add_text(f.names, prepared_words(&stems(&plain)));
+            doc.add_text(f.suggest, prepared_words(&plain));
         }
         for topic in &entry.topics {
             for concept in self.thesaurus.tag("en", topic) {
@@ -705,7 +711,7 @@ impl SearchIndex {
                 }
                 Some(SnippetGenerator::new(
                     terms,
-                    tantivy::tokenizer::TextAnalyzer::from(MultilingualTokenizer::for_snippets()),
+                    tantivy::tokenizer::TextAnalyzer::from(SnippetTokenizer),
                     f.body,
                     240,
                 ))
@@ -770,8 +776,8 @@ impl SearchIndex {
         let (id, langs, title_texts, body_texts) = (
             strings(f.id),
             strings(f.lang),
-            strings(f.title),
-            strings(f.body),
+            strings(f.title_text),
+            strings(f.body_text),
         );
         let has_terms = |text: &str| words(text, true).iter().any(|w| needles.matches(&w.text));
         // The reader's language when the entry has it and the words were found there (or nothing was searched);
@@ -859,6 +865,21 @@ impl SearchIndex {
             .map(|(word, _)| format!("{head}{word}"))
             .collect())
     }
+}
+
+/// `plain` words (folded without stems), stemmed.
+fn stems(plain: &[Word]) -> Vec<Word> {
+    plain
+        .iter()
+        .map(|w| Word {
+            text: stem(w.text.clone()),
+            ..*w
+        })
+        .collect()
+}
+
+fn prepared_words(words: &[Word]) -> String {
+    prepared(words.iter().map(|w| w.text.as_str()))
 }
 
 /// What a search looks for in the texts it shows, to choose the language shown and to mark what was found.

@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 
-use crate::analyzer::{fold, is_unspaced, words};
+use crate::analyzer::{Word, fold, is_unspaced, words};
 
 const SHIPPED: &str = include_str!("../../../data/thesaurus/smart-city.jsonld");
 
@@ -89,6 +89,10 @@ struct Patterns {
 
 impl Patterns {
     fn new(patterns: HashMap<String, Vec<usize>>, kind: MatchKind) -> Result<Self, ThesaurusError> {
+        // In the order of the labels, so that the concepts a query names come in the same order in every process
+        // (a map's order changes with its seed).
+        let mut patterns: Vec<(String, Vec<usize>)> = patterns.into_iter().collect();
+        patterns.sort_unstable();
         let (keys, concepts): (Vec<String>, Vec<Vec<usize>>) = patterns.into_iter().unzip();
         let automaton = AhoCorasick::builder()
             .match_kind(kind)
@@ -171,8 +175,13 @@ pub struct Thesaurus {
 
 /// A text as a sequence of folded words, each between spaces: `" flood control "`.
 fn spaced_form(text: &str) -> String {
+    spaced_form_of(&words(text, true))
+}
+
+/// [`spaced_form`] of a text's words, stemmed, when they are at hand.
+fn spaced_form_of(words: &[Word]) -> String {
     let mut out = String::from(" ");
-    for word in words(text, true) {
+    for word in words {
         out.push_str(&word.text);
         out.push(' ');
     }
@@ -309,9 +318,14 @@ impl Thesaurus {
     /// scripts written with spaces are looked for only in texts of their own language: `air` is Indonesian for
     /// water and not an English word for it.
     pub fn tag(&self, lang: &str, text: &str) -> Vec<&str> {
+        self.tag_words(lang, text, &words(text, true))
+    }
+
+    /// [`Thesaurus::tag`], given the text's words, stemmed ([`words`] with `stem` set), when they are at hand.
+    pub fn tag_words(&self, lang: &str, text: &str, stemmed: &[Word]) -> Vec<&str> {
         let mut found = Vec::new();
         if let Some(patterns) = self.spaced.get(lang) {
-            patterns.overlapping(&spaced_form(text), &mut found);
+            patterns.overlapping(&spaced_form_of(stemmed), &mut found);
         }
         if text.chars().any(is_unspaced) {
             self.unspaced.overlapping(&unspaced_form(text), &mut found);
@@ -464,6 +478,19 @@ mod tests {
             Vec::<String>::new(),
             "one word inside a label names nothing"
         );
+    }
+
+    #[test]
+    fn a_query_names_its_concepts_in_the_same_order_every_time() {
+        let named = |t: &Thesaurus| -> Vec<String> {
+            t.read_query("เมือง").iter().map(|c| c.id.clone()).collect()
+        };
+        let first = named(&Thesaurus::from_json_ld(SHIPPED).expect("shipped"));
+        assert!(first.len() > 10, "{first:?}");
+        for _ in 0..4 {
+            let again = named(&Thesaurus::from_json_ld(SHIPPED).expect("shipped"));
+            assert_eq!(again, first);
+        }
     }
 
     #[test]
