@@ -503,9 +503,9 @@ impl SearchIndex {
             doc.add_text(f.suggest, prepared_words(&title));
         }
         for name in &entry.names {
-            let plain = words(name, false);
-            doc.add_text(f.names, prepared_words(&stems(&plain)));
-            doc.add_text(f.suggest, prepared_words(&plain));
+            let (stemmed, plain) = prepared_name(name);
+            doc.add_text(f.names, stemmed);
+            doc.add_text(f.suggest, plain);
         }
         for topic in &entry.topics {
             for concept in self.thesaurus.tag("en", topic) {
@@ -876,6 +876,32 @@ fn stems(plain: &[Word]) -> Vec<Word> {
             ..*w
         })
         .collect()
+}
+
+/// The most names whose words a thread keeps; it forgets them all when it has this many.
+const MOST_NAMES: usize = 10_000;
+
+thread_local! {
+    /// The words of the names of places a thread has prepared, stemmed and plain: every entry of a city names it,
+    /// its country and their names in every language, and a corpus has far fewer places than entries.
+    static NAMES: std::cell::RefCell<HashMap<String, (String, String)>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
+/// A name's words, [`prepared`], stemmed and plain.
+fn prepared_name(name: &str) -> (String, String) {
+    NAMES.with_borrow_mut(|names| {
+        if let Some(prepared) = names.get(name) {
+            return prepared.clone();
+        }
+        let plain = words(name, false);
+        let prepared = (prepared_words(&stems(&plain)), prepared_words(&plain));
+        if names.len() == MOST_NAMES {
+            names.clear();
+        }
+        names.insert(name.to_owned(), prepared.clone());
+        prepared
+    })
 }
 
 fn prepared_words(words: &[Word]) -> String {
