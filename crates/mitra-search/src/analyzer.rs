@@ -497,6 +497,35 @@ mod tests {
         }
     }
 
+    /// What [`PreparedTokenizer`] hands tantivy for a prepared text: each word with its position.
+    fn tokens(prepared: &str) -> Vec<(usize, String)> {
+        let mut tokenizer = PreparedTokenizer;
+        let mut stream = tokenizer.token_stream(prepared);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push((stream.token().position, stream.token().text.clone()));
+        }
+        out
+    }
+
+    #[test]
+    fn prepared_words_reach_tantivy_at_the_positions_the_analyzer_gave_them() {
+        let text = "Floods in กรุงเทพ and 智慧城市, 2019";
+        let cut = words(text, true);
+        let expected: Vec<(usize, String)> =
+            cut.iter().map(|w| w.text.clone()).enumerate().collect();
+        assert_eq!(
+            tokens(&prepared(cut.iter().map(|w| w.text.as_str()))),
+            expected
+        );
+        // The pairs of two runs, apart by a gap, and a run of one character.
+        let pairs = grams("กขค ง จฉ");
+        assert_eq!(tokens(&prepared_at(&pairs)), pairs);
+        assert!(pairs.windows(2).all(|p| p[1].0 > p[0].0), "{pairs:?}");
+        assert_eq!(tokens(""), []);
+        assert_eq!(tokens(&prepared(["a\u{1F}b"])), [(0, "ab".to_owned())]);
+    }
+
     #[test]
     fn vietnamese_without_tone_marks_gives_the_same_words() {
         assert_eq!(folded("Hà Nội giao thông"), folded("ha noi giao thong"));
