@@ -15,7 +15,7 @@ use icu_segmenter::options::WordBreakInvariantOptions;
 use icu_segmenter::{WordSegmenter, WordSegmenterBorrowed};
 use jieba_rs::Jieba;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
-use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick, is_nfkd_quick};
 
 /// One word of a text: where it is, and its folded form.
@@ -95,12 +95,19 @@ pub fn fold(word: &str, stem: bool) -> String {
     if let Some(folded) = fold_latin(word) {
         return stemmed(folded, stem);
     }
-    if word.chars().all(is_southeast_asian)
-        && is_nfkd_quick(word.chars()) == IsNormalized::Yes
-        && is_nfc_quick(word.chars()) == IsNormalized::Yes
-    {
-        // Thai, Lao, Khmer and Burmese have no case, and a word already in both forms changes in neither.
-        return word.to_owned();
+    if word.chars().all(is_southeast_asian) {
+        // Thai, Lao, Khmer and Burmese have no case. Their letters decomposed one by one (SARA AM to NIKHAHIT and
+        // SARA AA) give the word's full decomposition; when that is already in both normal forms, it is the
+        // folded word.
+        let mut decomposed = String::with_capacity(word.len() + 6);
+        for c in word.chars() {
+            decompose_compatible(c, |d| decomposed.push(d));
+        }
+        if is_nfkd_quick(decomposed.chars()) == IsNormalized::Yes
+            && is_nfc_quick(decomposed.chars()) == IsNormalized::Yes
+        {
+            return decomposed;
+        }
     }
     stemmed(fold_normalising(word), stem)
 }
@@ -135,31 +142,36 @@ const LATIN_BLOCKS: [std::ops::RangeInclusive<char>; 2] =
 /// one ASCII letter (`ệ` to `e`, `Đ` to `d`): Vietnamese, Indonesian and Filipino words. Each letter's decomposition
 /// is its base letter and marks that folding drops, so the word folds as its letters do.
 fn fold_latin(word: &str) -> Option<String> {
-    static FOLDED: OnceLock<Vec<(char, u8)>> = OnceLock::new();
+    /// Each letter of [`LATIN_BLOCKS`], from the first block's first, and the ASCII letter it folds to (0 where
+    /// it folds to something else).
+    static FOLDED: OnceLock<Vec<u8>> = OnceLock::new();
+    const FIRST: u32 = 0xC0;
     let folded = FOLDED.get_or_init(|| {
-        LATIN_BLOCKS
-            .into_iter()
-            .flatten()
-            .filter_map(
-                |c| match fold_normalising(c.encode_utf8(&mut [0; 4])).as_bytes() {
-                    &[byte] => Some((c, byte)),
-                    _ => None,
-                },
-            )
-            .collect()
-    });
-    word.chars()
-        .map(|c| {
-            if c.is_ascii() {
-                Some(char::from(c.to_ascii_lowercase() as u8))
-            } else {
-                folded
-                    .binary_search_by_key(&c, |&(from, _)| from)
-                    .ok()
-                    .map(|at| char::from(folded[at].1))
+        let last = LATIN_BLOCKS
+            .iter()
+            .map(|b| u32::from(*b.end()))
+            .max()
+            .unwrap_or(FIRST);
+        let mut table = vec![0; (last - FIRST + 1) as usize];
+        for c in LATIN_BLOCKS.into_iter().flatten() {
+            if let &[byte] = fold_normalising(c.encode_utf8(&mut [0; 4])).as_bytes() {
+                table[(u32::from(c) - FIRST) as usize] = byte;
             }
-        })
-        .collect()
+        }
+        table
+    });
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            match folded.get((u32::from(c)).checked_sub(FIRST)? as usize) {
+                Some(&byte) if byte != 0 => out.push(char::from(byte)),
+                _ => return None,
+            }
+        }
+    }
+    Some(out)
 }
 
 /// A word folded without a stem ([`fold`] with `stem` unset), now stemmed: `fold(word, true)` is
@@ -195,8 +207,8 @@ const MOST_STEMS: usize = 20_000;
 
 thread_local! {
     /// Stems of the words a thread has stemmed: a text's words repeat, and stemming is a large part of indexing.
-    static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static STEMS: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
 }
 
 /// Han ideographs of the unified blocks (not the compatibility ones), which have no decomposition.
@@ -344,7 +356,11 @@ pub fn prepared<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
         if i > 0 {
             out.push(SEPARATOR);
         }
-        out.extend(word.chars().filter(|&c| c != SEPARATOR));
+        if word.contains(SEPARATOR) {
+            out.extend(word.chars().filter(|&c| c != SEPARATOR));
+        } else {
+            out.push_str(word);
+        }
     }
     out
 }
@@ -459,6 +475,9 @@ mod tests {
                 '\u{0E00}'..='\u{0EFF}',
                 '\u{1000}'..='\u{109F}',
                 '\u{1780}'..='\u{17FF}',
+                '\u{19E0}'..='\u{19FF}',
+                '\u{A9E0}'..='\u{A9FF}',
+                '\u{AA60}'..='\u{AA7F}',
             ]
             .into_iter()
             .flatten(),
@@ -467,6 +486,7 @@ mod tests {
             words.push(c.to_string());
             words.push(format!("Ab{c}c"));
             words.push(format!("ก{c}ข"));
+            words.push(format!("ก\u{0E48}{c}\u{0E33}"));
         }
         for word in &words {
             assert_eq!(fold(word, false), fold_normalising(word), "{word:?}");

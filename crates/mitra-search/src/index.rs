@@ -26,7 +26,7 @@ use crate::thesaurus::Thesaurus;
 /// tantivy: every field of words takes them so.
 pub const TOKENIZER: &str = "mitra_prepared";
 /// Bumped whenever the schema, the analyzer or the thesaurus's use changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// How much a concept named by the query counts against a word of it found in a title (2) or body (1).
 const CONCEPT_BOOST: f32 = 1.5;
@@ -34,7 +34,7 @@ const CONCEPT_BOOST: f32 = 1.5;
 const LABEL_BOOST: f32 = 0.5;
 
 /// The writer's indexing memory: a segment is written out when it has used this much.
-const WRITER_MEMORY: usize = 50_000_000;
+const WRITER_MEMORY: usize = 150_000_000;
 /// A page of documents smaller than this is prepared on the calling thread alone.
 const PARALLEL_FROM: usize = 64;
 /// At most this many threads prepare a page of documents.
@@ -231,16 +231,19 @@ fn schema() -> (Schema, Fields) {
                 .set_index_option(record),
         )
     };
+    // Words are scored by their frequencies; only the pairs of unspaced scripts are looked for as phrases, and only
+    // they keep their positions.
+    let frequencies = IndexRecordOption::WithFreqs;
     let positions = IndexRecordOption::WithFreqsAndPositions;
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED),
-        title: builder.add_text_field("title", text(TOKENIZER, positions)),
-        body: builder.add_text_field("body", text(TOKENIZER, positions)),
+        title: builder.add_text_field("title", text(TOKENIZER, frequencies)),
+        body: builder.add_text_field("body", text(TOKENIZER, frequencies)),
         title_text: builder.add_text_field("title_text", STORED),
         body_text: builder.add_text_field("body_text", STORED),
         lang: builder.add_text_field("lang", STORED),
-        names: builder.add_text_field("names", text(TOKENIZER, IndexRecordOption::WithFreqs)),
-        concepts: builder.add_text_field("concepts", text("raw", IndexRecordOption::WithFreqs)),
+        names: builder.add_text_field("names", text(TOKENIZER, frequencies)),
+        concepts: builder.add_text_field("concepts", text("raw", frequencies)),
         grams: builder.add_text_field("grams", text(TOKENIZER, positions)),
         suggest: builder.add_text_field("suggest", text(TOKENIZER, IndexRecordOption::Basic)),
         facet: builder.add_facet_field("facet", FacetOptions::default()),
@@ -264,19 +267,82 @@ pub struct Rebuild<'a> {
     index: &'a SearchIndex,
     /// The writer, until the rebuild is committed.
     writer: Option<std::sync::MutexGuard<'a, IndexWriter>>,
+    /// Threads that prepare each page's documents, a part of the page each, while the writer takes the pages
+    /// before it; none on a machine of one core.
+    preparers: Vec<Preparing>,
+    /// The parts of pages being prepared, in the order they were added: the writer takes them in that order.
+    pending: std::collections::VecDeque<std::sync::mpsc::Receiver<PreparedPart>>,
 }
 
+/// One thread preparing parts of pages for a rebuild.
+struct Preparing {
+    parts: std::sync::mpsc::Sender<(Vec<Document>, std::sync::mpsc::SyncSender<PreparedPart>)>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+/// A part of a page prepared, or the panic that preparing it raised (raised again where the writer takes it).
+type PreparedPart = std::thread::Result<Vec<TantivyDocument>>;
+
+/// How many parts of pages each preparing thread may have waiting, ahead of the writer.
+const PARTS_AHEAD: usize = 2;
+
 impl Rebuild<'_> {
-    /// Adds a page of documents.
-    pub fn add(&mut self, documents: &[Document]) -> Result<(), SearchError> {
-        match &self.writer {
-            Some(writer) => self.index.add(writer, documents),
-            None => Ok(()),
+    /// Adds a page of documents. It is prepared on every core while the pages before it are indexed.
+    pub fn add(&mut self, mut documents: Vec<Document>) -> Result<(), SearchError> {
+        if self.writer.is_none() {
+            return Ok(());
         }
+        if self.preparers.is_empty() {
+            let preparer = self.index.preparer();
+            return self.index_part(documents.iter().map(|d| preparer.document(d)).collect());
+        }
+        let per_thread = documents.len().div_ceil(self.preparers.len()).max(1);
+        let mut parts = Vec::with_capacity(self.preparers.len());
+        while documents.len() > per_thread {
+            let rest = documents.split_off(per_thread);
+            parts.push(std::mem::replace(&mut documents, rest));
+        }
+        parts.push(documents);
+        for (part, preparing) in parts.into_iter().zip(&self.preparers) {
+            let (prepared, receive) = std::sync::mpsc::sync_channel(1);
+            // A thread that has stopped has panicked, and its panic is raised where its last part is taken.
+            drop(preparing.parts.send((part, prepared)));
+            self.pending.push_back(receive);
+        }
+        self.index_prepared(PARTS_AHEAD * self.preparers.len())
+    }
+
+    /// Hands the writer the prepared parts of pages, oldest first, until `ahead` are left to prepare.
+    fn index_prepared(&mut self, ahead: usize) -> Result<(), SearchError> {
+        while self.pending.len() > ahead {
+            let Some(next) = self.pending.pop_front() else {
+                break;
+            };
+            match next.recv() {
+                Ok(Ok(documents)) => self.index_part(documents)?,
+                Ok(Err(panic)) => std::panic::resume_unwind(panic),
+                Err(_) => {
+                    return Err(SearchError::Index(tantivy::TantivyError::InternalError(
+                        "a thread preparing documents stopped".into(),
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn index_part(&self, documents: Vec<TantivyDocument>) -> Result<(), SearchError> {
+        if let Some(writer) = &self.writer {
+            for document in documents {
+                writer.add_document(document)?;
+            }
+        }
+        Ok(())
     }
 
     /// Shows the rebuilt index to searches, recording `position`, the change feed's sequence it is current up to.
     pub fn commit(mut self, position: u64) -> Result<(), SearchError> {
+        self.index_prepared(0)?;
         match self.writer.take() {
             Some(writer) => self.index.commit(writer, position),
             None => Ok(()),
@@ -286,12 +352,84 @@ impl Rebuild<'_> {
 
 impl Drop for Rebuild<'_> {
     fn drop(&mut self) {
+        // The threads end when they have no more parts to prepare.
+        self.pending.clear();
+        for preparing in self.preparers.drain(..) {
+            drop(preparing.parts);
+            drop(preparing.thread.join());
+        }
         if let Some(writer) = self.writer.as_mut() {
             // What was added goes: the next write starts from the last commit, not from an index half rebuilt.
             if let Err(error) = writer.rollback() {
                 tracing::error!(error = %error, "search.rebuild_rollback_failed");
             }
         }
+    }
+}
+
+/// What turns an entry into the document tantivy indexes; any thread can hold one.
+#[derive(Clone, Copy)]
+struct Preparer {
+    fields: Fields,
+    thesaurus: &'static Thesaurus,
+}
+
+impl Preparer {
+    /// The entry as tantivy indexes it. Its texts are cut into words here, once each, on the preparing threads:
+    /// the fields of words take them [`prepared`], so tantivy's one indexing thread only splits them apart, and a
+    /// title's words serve its searched field, its suggestions and the thesaurus alike.
+    fn document(&self, entry: &Document) -> TantivyDocument {
+        let f = self.fields;
+        let mut doc = TantivyDocument::new();
+        doc.add_text(f.id, &entry.id);
+        for text in &entry.texts {
+            doc.add_text(f.title_text, &text.title);
+            doc.add_text(f.body_text, &text.body);
+            doc.add_text(f.lang, &text.lang);
+            doc.add_facet(f.facet, Dimension::Language.facet(&text.lang));
+            let title = words(&text.title, false);
+            let title_stems = stems(&title);
+            let body_stems = words(&text.body, true);
+            for (part, stemmed) in [(&text.title, &title_stems), (&text.body, &body_stems)] {
+                for concept in self.thesaurus.tag_words(&text.lang, part, stemmed) {
+                    doc.add_text(f.concepts, concept);
+                }
+                if part.chars().any(is_unspaced) {
+                    doc.add_text(f.grams, prepared_at(&grams(part)));
+                }
+            }
+            doc.add_text(f.title, prepared_words(&title_stems));
+            doc.add_text(f.body, prepared_words(&body_stems));
+            doc.add_text(f.suggest, prepared_words(&title));
+        }
+        for name in &entry.names {
+            let (stemmed, plain) = prepared_name(name);
+            doc.add_text(f.names, stemmed);
+            doc.add_text(f.suggest, plain);
+        }
+        for topic in &entry.topics {
+            for concept in self.thesaurus.tag("en", topic) {
+                doc.add_text(f.concepts, concept);
+            }
+        }
+        doc.add_facet(f.facet, Dimension::Kind.facet(&entry.kind));
+        let dimensions = [
+            (Dimension::Country, &entry.countries),
+            (Dimension::City, &entry.cities),
+            (Dimension::FocusArea, &entry.focus_areas),
+            (Dimension::Challenge, &entry.challenges),
+        ];
+        for (dimension, values) in dimensions {
+            for value in values.iter().collect::<BTreeSet<_>>() {
+                doc.add_facet(f.facet, dimension.facet(value));
+            }
+        }
+        doc.add_i64(f.updated, entry.updated);
+        if let Some(year) = entry.year {
+            doc.add_i64(f.year, i64::from(year));
+            doc.add_facet(f.facet, Dimension::Year.facet(&year.to_string()));
+        }
+        doc
     }
 }
 
@@ -396,7 +534,7 @@ impl SearchIndex {
     /// Replaces everything in the index with `documents`, in one commit.
     pub fn rebuild(&self, documents: &[Document], position: u64) -> Result<(), SearchError> {
         let mut rebuild = self.begin_rebuild()?;
-        rebuild.add(documents)?;
+        rebuild.add(documents.to_vec())?;
         rebuild.commit(position)
     }
 
@@ -409,10 +547,47 @@ impl SearchIndex {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         writer.delete_all_documents()?;
+        let threads = preparing_threads();
+        let preparers = if threads == 1 {
+            Vec::new()
+        } else {
+            (0..threads)
+                .map(|n| self.preparing(n))
+                .collect::<Result<_, _>>()?
+        };
         Ok(Rebuild {
             index: self,
             writer: Some(writer),
+            preparers,
+            pending: std::collections::VecDeque::new(),
         })
+    }
+
+    /// Starts thread `n` of a rebuild's preparing threads.
+    fn preparing(&self, n: usize) -> Result<Preparing, SearchError> {
+        let (parts, received) =
+            std::sync::mpsc::channel::<(Vec<Document>, std::sync::mpsc::SyncSender<PreparedPart>)>(
+            );
+        let preparer = self.preparer();
+        let thread = std::thread::Builder::new()
+            .name(format!("mitra-prepare-{n}"))
+            .spawn(move || {
+                for (part, prepared) in received {
+                    let documents = std::panic::catch_unwind(|| {
+                        part.iter().map(|d| preparer.document(d)).collect()
+                    });
+                    // The rebuild has ended when no one takes the part.
+                    drop(prepared.send(documents));
+                }
+            })?;
+        Ok(Preparing { parts, thread })
+    }
+
+    fn preparer(&self) -> Preparer {
+        Preparer {
+            fields: self.fields,
+            thesaurus: self.thesaurus,
+        }
     }
 
     fn write(
@@ -436,16 +611,19 @@ impl SearchIndex {
     /// core when there are many.
     fn add(&self, writer: &IndexWriter, documents: &[Document]) -> Result<(), SearchError> {
         let threads = preparing_threads();
+        let preparer = self.preparer();
         if documents.len() < PARALLEL_FROM || threads == 1 {
             for document in documents {
-                writer.add_document(self.document(document))?;
+                writer.add_document(preparer.document(document))?;
             }
             return Ok(());
         }
         let prepared: Vec<Vec<TantivyDocument>> = std::thread::scope(|scope| {
             let workers: Vec<_> = documents
                 .chunks(documents.len().div_ceil(threads))
-                .map(|chunk| scope.spawn(move || chunk.iter().map(|d| self.document(d)).collect()))
+                .map(|chunk| {
+                    scope.spawn(move || chunk.iter().map(|d| preparer.document(d)).collect())
+                })
                 .collect();
             workers
                 .into_iter()
@@ -473,63 +651,6 @@ impl SearchIndex {
         drop(writer);
         self.reader.reload()?;
         Ok(())
-    }
-
-    /// The entry as tantivy indexes it. Its texts are cut into words here, once each, on the preparing threads:
-    /// the fields of words take them [`prepared`], so tantivy's one indexing thread only splits them apart, and a
-    /// title's words serve its searched field, its suggestions and the thesaurus alike.
-    fn document(&self, entry: &Document) -> TantivyDocument {
-        let f = self.fields;
-        let mut doc = TantivyDocument::new();
-        doc.add_text(f.id, &entry.id);
-        for text in &entry.texts {
-            doc.add_text(f.title_text, &text.title);
-            doc.add_text(f.body_text, &text.body);
-            doc.add_text(f.lang, &text.lang);
-            doc.add_facet(f.facet, Dimension::Language.facet(&text.lang));
-            let title = words(&text.title, false);
-            let title_stems = stems(&title);
-            let body_stems = words(&text.body, true);
-            for (part, stemmed) in [(&text.title, &title_stems), (&text.body, &body_stems)] {
-                for concept in self.thesaurus.tag_words(&text.lang, part, stemmed) {
-                    doc.add_text(f.concepts, concept);
-                }
-                if part.chars().any(is_unspaced) {
-                    doc.add_text(f.grams, prepared_at(&grams(part)));
-                }
-            }
-            doc.add_text(f.title, prepared_words(&title_stems));
-            doc.add_text(f.body, prepared_words(&body_stems));
-            doc.add_text(f.suggest, prepared_words(&title));
-        }
-        for name in &entry.names {
-            let (stemmed, plain) = prepared_name(name);
-            doc.add_text(f.names, stemmed);
-            doc.add_text(f.suggest, plain);
-        }
-        for topic in &entry.topics {
-            for concept in self.thesaurus.tag("en", topic) {
-                doc.add_text(f.concepts, concept);
-            }
-        }
-        doc.add_facet(f.facet, Dimension::Kind.facet(&entry.kind));
-        let dimensions = [
-            (Dimension::Country, &entry.countries),
-            (Dimension::City, &entry.cities),
-            (Dimension::FocusArea, &entry.focus_areas),
-            (Dimension::Challenge, &entry.challenges),
-        ];
-        for (dimension, values) in dimensions {
-            for value in values.iter().collect::<BTreeSet<_>>() {
-                doc.add_facet(f.facet, dimension.facet(value));
-            }
-        }
-        doc.add_i64(f.updated, entry.updated);
-        if let Some(year) = entry.year {
-            doc.add_i64(f.year, i64::from(year));
-            doc.add_facet(f.facet, Dimension::Year.facet(&year.to_string()));
-        }
-        doc
     }
 
     /// The query for the words of `text`, in every field that holds words, and what to mark in the texts found.
@@ -884,8 +1005,8 @@ const MOST_NAMES: usize = 10_000;
 thread_local! {
     /// The words of the names of places a thread has prepared, stemmed and plain: every entry of a city names it,
     /// its country and their names in every language, and a corpus has far fewer places than entries.
-    static NAMES: std::cell::RefCell<HashMap<String, (String, String)>> =
-        std::cell::RefCell::new(HashMap::new());
+    static NAMES: std::cell::RefCell<rustc_hash::FxHashMap<String, (String, String)>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
 }
 
 /// A name's words, [`prepared`], stemmed and plain.

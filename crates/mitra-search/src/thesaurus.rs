@@ -85,6 +85,9 @@ struct Patterns {
     keys: Vec<String>,
     /// For each pattern, the concepts it names (a label may be shared).
     concepts: Vec<Vec<usize>>,
+    /// The patterns of words between spaces ([`spaced_form`]) by their first word: each pattern's other words, and
+    /// its place in `keys`.
+    by_first_word: rustc_hash::FxHashMap<String, Vec<(Vec<String>, usize)>>,
 }
 
 impl Patterns {
@@ -98,11 +101,45 @@ impl Patterns {
             .match_kind(kind)
             .build(&keys)
             .map_err(|e| ThesaurusError(e.to_string()))?;
+        let mut by_first_word = rustc_hash::FxHashMap::<String, Vec<_>>::default();
+        for (at, key) in keys.iter().enumerate() {
+            if let Some(inner) = key.strip_prefix(' ').and_then(|k| k.strip_suffix(' ')) {
+                let mut words = inner.split(' ').map(str::to_owned);
+                if let Some(first) = words.next() {
+                    by_first_word
+                        .entry(first)
+                        .or_default()
+                        .push((words.collect(), at));
+                }
+            }
+        }
         Ok(Self {
             automaton,
             keys,
             concepts,
+            by_first_word,
         })
+    }
+
+    /// [`Patterns::overlapping`] in the [`spaced_form`] of `words`, found word by word: a pattern between spaces
+    /// matches where its words follow one another. When a word holds a space (a compatibility form folded to one),
+    /// the text is searched as written out.
+    fn overlapping_words(&self, words: &[Word], found: &mut Found) {
+        if words.iter().any(|w| w.text.contains(' ')) {
+            self.overlapping(&spaced_form_of(words), found);
+            return;
+        }
+        for (i, word) in words.iter().enumerate() {
+            let Some(patterns) = self.by_first_word.get(word.text.as_str()) else {
+                continue;
+            };
+            let after = &words[i + 1..];
+            for (rest, at) in patterns {
+                if rest.len() <= after.len() && rest.iter().zip(after).all(|(r, w)| *r == w.text) {
+                    found.extend(&self.concepts[*at]);
+                }
+            }
+        }
     }
 
     fn overlapping(&self, haystack: &str, found: &mut Found) {
@@ -188,12 +225,15 @@ fn spaced_form_of(words: &[Word]) -> String {
     out
 }
 
-/// A text folded, without its spaces: where labels in scripts written without spaces are found.
+/// A text folded, without its spaces: where labels in scripts written without spaces are found. It is folded a
+/// piece between spaces at a time, which gives what folding it whole gives (a space is a starter that nothing
+/// composes with, so normalisation never reaches across one) and lets each piece take [`fold`]'s shortcuts.
 fn unspaced_form(text: &str) -> String {
-    fold(text, false)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for piece in text.split(char::is_whitespace).filter(|p| !p.is_empty()) {
+        out.extend(fold(piece, false).chars().filter(|c| !c.is_whitespace()));
+    }
+    out
 }
 
 impl Thesaurus {
@@ -325,7 +365,7 @@ impl Thesaurus {
     pub fn tag_words(&self, lang: &str, text: &str, stemmed: &[Word]) -> Vec<&str> {
         let mut found = Vec::new();
         if let Some(patterns) = self.spaced.get(lang) {
-            patterns.overlapping(&spaced_form_of(stemmed), &mut found);
+            patterns.overlapping_words(stemmed, &mut found);
         }
         if text.chars().any(is_unspaced) {
             self.unspaced.overlapping(&unspaced_form(text), &mut found);
@@ -411,6 +451,29 @@ struct Literal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_folded_between_spaces_is_the_text_folded_whole() {
+        let texts = [
+            "น้ำท่วม ในกรุงเทพ",
+            "智慧城市 Smart City 交通",
+            "Hà Nội\u{3000}ngập lụt",
+            // Marks and compatibility forms next to spaces: a mark opening a piece, a letter that decomposes to a
+            // space and a mark, and spaces of other widths.
+            "a \u{0301}b \u{0E48}ก",
+            "x\u{00A8}y\u{00A0}\u{2003}z \u{FF21}\u{3000}\u{F900}",
+            "ກ\u{0EB3} ភ្នំពេញ\u{200A}မြို့\n\tÉ\u{0323}",
+            "",
+            "   ",
+        ];
+        for text in texts {
+            let whole: String = fold(text, false)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            assert_eq!(unspaced_form(text), whole, "{text:?}");
+        }
+    }
 
     fn label(lang: &str, text: &str) -> Label {
         Label {

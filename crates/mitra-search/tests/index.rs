@@ -524,7 +524,7 @@ fn a_rebuild_in_pages_finds_what_a_rebuild_at_once_finds() {
     paged.rebuild(&entries(), 1).expect("first build");
     let mut rebuild = paged.begin_rebuild().expect("begin");
     for page in documents.chunks(70) {
-        rebuild.add(page).expect("page");
+        rebuild.add(page.to_vec()).expect("page");
     }
     rebuild.commit(3).expect("commit");
 
@@ -564,7 +564,7 @@ fn a_rebuild_that_does_not_end_leaves_the_index_as_it_was() {
     let before = find(&index, "flood");
     {
         let mut rebuild = index.begin_rebuild().expect("begin");
-        rebuild.add(&many(2)).expect("page");
+        rebuild.add(many(2)).expect("page");
         // Dropped without its commit: the store could not be read to the end.
     }
     assert_eq!(index.len(), entries().len() as u64);

@@ -163,6 +163,8 @@ pub struct Places {
     pub cities: HashMap<CityId, City>,
     /// Countries by ISO 3166-1 alpha-2 code.
     pub countries: HashMap<String, Country>,
+    /// Each city's names, in every language, gathered once: every entry of a city names them all.
+    city_names: HashMap<CityId, Vec<String>>,
 }
 
 impl Places {
@@ -171,29 +173,20 @@ impl Places {
         CityId::parse(id).ok().and_then(|id| self.cities.get(&id))
     }
 
-    fn document(&self, stored: &StoredEntry) -> Document {
-        let entry = &stored.entry;
+    /// The search index's document of `entry`, changed last at `updated` (Unix seconds).
+    fn document(&self, entry: &Entry, updated: i64) -> Document {
         let mut names = BTreeSet::new();
         let mut countries = BTreeSet::new();
         for id in &entry.cities {
             if let Some(city) = self.cities.get(id) {
-                names.insert(city.name_en.clone());
-                names.extend(city.name_zh.clone());
-                names.extend(city.name_local.as_ref().map(|(name, _)| name.clone()));
-                for language in mitra_domain::Language::ALL {
-                    names.extend(
-                        crate::cities::city_names()
-                            .name(id, language)
-                            .map(|n| n.name.clone()),
-                    );
-                }
+                names.extend(self.city_names.get(id).into_iter().flatten());
                 countries.insert(city.country.to_string());
             }
         }
         for code in &countries {
             if let Some(country) = self.countries.get(code) {
-                names.insert(country.name_en.clone());
-                names.extend(country.name_zh.clone());
+                names.insert(&country.name_en);
+                names.extend(&country.name_zh);
             }
         }
         Document {
@@ -214,6 +207,7 @@ impl Places {
                 .collect(),
             names: names
                 .into_iter()
+                .cloned()
                 .chain(entry.organisations.iter().cloned())
                 .collect(),
             topics: entry
@@ -233,7 +227,7 @@ impl Places {
                 .map(|c| c.tag().to_owned())
                 .collect(),
             year: entry.year_from.or(entry.year_to),
-            updated: stored.updated_at.unix_timestamp(),
+            updated,
         }
     }
 }
@@ -278,7 +272,24 @@ impl Mitra {
         )
         .await?;
         let countries = self.store.list_countries().await?;
+        let city_names = cities
+            .iter()
+            .map(|city| {
+                let mut names = vec![city.name_en.clone()];
+                names.extend(city.name_zh.clone());
+                names.extend(city.name_local.as_ref().map(|(name, _)| name.clone()));
+                for language in mitra_domain::Language::ALL {
+                    names.extend(
+                        crate::cities::city_names()
+                            .name(&city.id, language)
+                            .map(|n| n.name.clone()),
+                    );
+                }
+                (city.id.clone(), names)
+            })
+            .collect();
         Ok(Places {
+            city_names,
             cities: cities.into_iter().map(|c| (c.id.clone(), c)).collect(),
             countries: countries
                 .into_iter()
@@ -930,7 +941,7 @@ impl Mitra {
                 match step {
                     RebuildStep::Page(documents) => {
                         count += documents.len() as u64;
-                        rebuild.add(&documents)?;
+                        rebuild.add(documents)?;
                     }
                     RebuildStep::Commit(position) => {
                         rebuild.commit(position)?;
@@ -944,12 +955,12 @@ impl Mitra {
         let read = async {
             let mut listing = crate::Pages::of(REBUILD_PAGE);
             while let Some(page) = listing.next_request() {
-                let batch = self.store.list_entries(&page).await?;
+                let batch = self.store.list_entries_for_index(&page).await?;
                 listing.took(batch.len(), batch.last().map(|e| e.entry.id.to_string()));
                 let documents = batch
                     .iter()
                     .filter(|e| e.status == ModerationStatus::Approved)
-                    .map(|e| places.document(e))
+                    .map(|e| places.document(&e.entry, e.updated_unix))
                     .collect();
                 // A send fails when the index has failed; its error is the one reported.
                 if pages.send(RebuildStep::Page(documents)).await.is_err() {
@@ -1006,7 +1017,10 @@ impl Mitra {
                 let mut found = self.store.find_entries(&ids).await?;
                 found.retain(|e| e.status == ModerationStatus::Approved);
                 let places = self.places().await?;
-                let documents: Vec<Document> = found.iter().map(|e| places.document(e)).collect();
+                let documents: Vec<Document> = found
+                    .iter()
+                    .map(|e| places.document(&e.entry, e.updated_at.unix_timestamp()))
+                    .collect();
                 let removals: Vec<String> = touched
                     .iter()
                     .filter(|id| !found.iter().any(|e| e.entry.id.as_str() == **id))

@@ -28,6 +28,17 @@ pub struct StoredEntry {
     pub updated_at: OffsetDateTime,
 }
 
+/// What the search index keeps of a stored entry ([`EntryStore::list_entries_for_index`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexedEntry {
+    /// The entry.
+    pub entry: Entry,
+    /// Where it stands in moderation: only approved entries are searched.
+    pub status: ModerationStatus,
+    /// When it was changed last, in whole seconds since the Unix epoch.
+    pub updated_unix: i64,
+}
+
 /// What writing a set of entries did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EntryWrites {
@@ -134,6 +145,13 @@ pub trait EntryStore {
 
     /// Up to `page.limit` entries ordered by id, after `page.after`.
     async fn list_entries(&self, page: &PageRequest) -> Result<Vec<StoredEntry>, StoreError>;
+
+    /// [`EntryStore::list_entries`] with only what the search index keeps of each entry, read as fast as the engine
+    /// can give it: SQLite hands over a page as one row.
+    async fn list_entries_for_index(
+        &self,
+        page: &PageRequest,
+    ) -> Result<Vec<IndexedEntry>, StoreError>;
 
     /// How many entries are kept.
     async fn count_entries(&self) -> Result<u64, StoreError>;

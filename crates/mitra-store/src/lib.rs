@@ -56,7 +56,9 @@ pub use accounts::{
     AccountStore, ApiTokenRecord, AuditFilter, Credentials, NewAccount, OneTimeToken, OrgStore,
     SessionRecord, SessionStore, TokenPurpose,
 };
-pub use entries::{Attachment, Enrolment, EntryImport, EntryStore, EntryWrites, StoredEntry};
+pub use entries::{
+    Attachment, Enrolment, EntryImport, EntryStore, EntryWrites, IndexedEntry, StoredEntry,
+};
 pub use error::{ConflictKind, StoreError};
 pub use interests::{
     InterestFilter, InterestMessage, InterestRecord, InterestStore, MailDue, NewInterest,

@@ -26,6 +26,9 @@ pub(super) const BEGIN_WRITE: &str = "begin";
 /// PostgreSQL is copied with its own tools (`pg_dump`, `pg_restore`), not by Mitra.
 pub(super) const SNAPSHOT: Option<&str> = None;
 
+/// PostgreSQL streams rows on the connection's own task: the search index reads a page of entries row by row.
+pub(super) const INDEX_PAGE_AS_ONE_ROW: Option<&str> = None;
+
 /// Taken by a transaction, until it commits, just before it appends its change-feed entries. A sequence number is
 /// handed out when a row is inserted, not when its transaction commits; without this lock a transaction could
 /// take number 10, another take 11 and commit first, and a follower that read 11 would never look back for 10.

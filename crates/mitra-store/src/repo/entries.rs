@@ -12,7 +12,10 @@ use time::OffsetDateTime;
 use super::dialect::{Db, DbStore};
 use super::journal::{WriteTx, journal};
 use super::{corrupt, key_after};
-use crate::{Attachment, Enrolment, EntryImport, EntryStore, EntryWrites, StoreError, StoredEntry};
+use crate::{
+    Attachment, Enrolment, EntryImport, EntryStore, EntryWrites, IndexedEntry, StoreError,
+    StoredEntry,
+};
 
 const COLUMNS: &str = "id, owner_org, status, rejection_reason, document, created_by, created_at, \
      updated_by, updated_at";
@@ -152,6 +155,47 @@ impl EntryStore for DbStore {
             .fetch_all(&self.pool)
             .await?;
         rows.into_iter().map(EntryRow::into_stored).collect()
+    }
+
+    async fn list_entries_for_index(
+        &self,
+        page: &PageRequest,
+    ) -> Result<Vec<IndexedEntry>, StoreError> {
+        let after = key_after(page.after.as_deref());
+        let Some(sql) = super::dialect::INDEX_PAGE_AS_ONE_ROW else {
+            return Ok(self
+                .list_entries(page)
+                .await?
+                .into_iter()
+                .map(|stored| IndexedEntry {
+                    updated_unix: stored.updated_at.unix_timestamp(),
+                    entry: stored.entry,
+                    status: stored.status,
+                })
+                .collect());
+        };
+        let (count, rows): (i64, String) = sqlx::query_as(sql)
+            .bind(after)
+            .bind(i64::from(page.limit))
+            .fetch_one(&self.pool)
+            .await?;
+        let place = format!("a page after {after:?}");
+        let bad = |e: &dyn std::fmt::Display| corrupt("entries", &place, e);
+        let rows: Vec<(String, String, Option<i64>, Entry)> =
+            serde_json::from_str(&rows).map_err(|e| bad(&e))?;
+        if i64::try_from(rows.len()).ok() != Some(count) {
+            return Err(bad(&format!("{count} rows, {} read", rows.len())));
+        }
+        rows.into_iter()
+            .map(|(id, status, updated, entry)| {
+                let bad = |e: &dyn std::fmt::Display| corrupt("entries", &id, e);
+                Ok(IndexedEntry {
+                    status: ModerationStatus::parse(&status).map_err(|e| bad(&e))?,
+                    updated_unix: updated.ok_or_else(|| bad(&"updated_at is not a time"))?,
+                    entry,
+                })
+            })
+            .collect()
     }
 
     async fn count_entries(&self) -> Result<u64, StoreError> {

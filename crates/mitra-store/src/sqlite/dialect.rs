@@ -28,6 +28,16 @@ pub(super) const BEGIN_WRITE: &str = "begin immediate";
 /// reads one snapshot of the database and writes it compacted.
 pub(super) const SNAPSHOT: Option<&str> = Some("vacuum into $1");
 
+/// A page of entries as the search index reads it, in one row: how many there are, and a JSON array holding, for
+/// each in id order, `[id, status, updated_at in Unix seconds, document]` (the document as stored, itself JSON).
+/// SQLite's rows reach the caller one at a time from the connection's thread, and a rebuild reads a million; a page
+/// as one row is handed over once.
+pub(super) const INDEX_PAGE_AS_ONE_ROW: Option<&str> = Some(
+    "select count(*), '[' || coalesce(group_concat('[' || json_quote(id) || ',' || json_quote(status) || ',' \
+     || coalesce(unixepoch(updated_at), 'null') || ',' || document || ']', ',' order by id), '') || ']' \
+     from (select id, status, updated_at, document from entries where id > $1 order by id limit $2)",
+);
+
 /// SQLite has one writer at a time, so change-feed entries are numbered in commit order without a lock.
 pub(super) const FEED_LOCK: Option<&str> = None;
 

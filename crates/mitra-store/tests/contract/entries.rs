@@ -63,6 +63,58 @@ pub(crate) fn entry(id: &str, title: &str) -> Entry {
     }
 }
 
+/// The search index reads every entry through `list_entries_for_index` (on SQLite, a page as one row of JSON): it
+/// must give, page by page, what the listing holds, texts with quotes, backslashes, control characters and other
+/// scripts included.
+#[tokio::test]
+async fn the_index_reads_what_the_listing_holds() {
+    for_each_backend(|store| async move {
+        load_sample(store.as_ref()).await;
+        let mut tricky = entry("ha-noi-drains", "Drains \"in\" \\ Hà Nội\n\t\u{1f}\u{1e}");
+        tricky.texts[1].summary = "排水 ‘’ น้ำท่วม".into();
+        let written = [
+            (entry("bkk-flood", "Flood tunnels"), ModerationStatus::Approved),
+            (tricky, ModerationStatus::Pending),
+            (entry("bkk-bus", "Bus lanes"), ModerationStatus::Rejected),
+            (entry("cm-air", "Clean air"), ModerationStatus::Approved),
+            (entry("dn-ports", "Ports"), ModerationStatus::Approved),
+        ];
+        store
+            .put_entries(&written, None, &AuditStamp::system("demo"))
+            .await
+            .expect("put");
+
+        let listed = store
+            .list_entries(&PageRequest {
+                limit: 100,
+                after: None,
+            })
+            .await
+            .expect("list");
+        let mut read = Vec::new();
+        let mut after = None;
+        loop {
+            let page = store
+                .list_entries_for_index(&PageRequest { limit: 2, after })
+                .await
+                .expect("page");
+            assert!(page.len() <= 2);
+            let Some(last) = page.last() else {
+                break;
+            };
+            after = Some(last.entry.id.to_string());
+            read.extend(page);
+        }
+        assert_eq!(read.len(), written.len());
+        for (indexed, stored) in read.iter().zip(&listed) {
+            assert_eq!(indexed.entry, stored.entry, "every field comes back as written");
+            assert_eq!(indexed.status, stored.status, "{}", stored.entry.id);
+            assert_eq!(indexed.updated_unix, stored.updated_at.unix_timestamp());
+        }
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn entries_are_kept_whole_and_journalled_once_per_change() {
     for_each_backend(|store| async move {
