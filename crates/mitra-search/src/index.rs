@@ -546,7 +546,7 @@ impl SearchIndex {
             .writer
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        writer.delete_all_documents()?;
+        // The threads first: a rebuild that cannot start leaves the writer as it was.
         let threads = preparing_threads();
         let preparers = if threads == 1 {
             Vec::new()
@@ -555,6 +555,7 @@ impl SearchIndex {
                 .map(|n| self.preparing(n))
                 .collect::<Result<_, _>>()?
         };
+        writer.delete_all_documents()?;
         Ok(Rebuild {
             index: self,
             writer: Some(writer),

@@ -162,8 +162,8 @@ impl EntryStore for DbStore {
         page: &PageRequest,
     ) -> Result<Vec<IndexedEntry>, StoreError> {
         let after = key_after(page.after.as_deref());
-        let Some(sql) = super::dialect::INDEX_PAGE_AS_ONE_ROW else {
-            return Ok(self
+        let by_rows = || async {
+            Ok(self
                 .list_entries(page)
                 .await?
                 .into_iter()
@@ -172,13 +172,24 @@ impl EntryStore for DbStore {
                     entry: stored.entry,
                     status: stored.status,
                 })
-                .collect());
+                .collect())
         };
-        let (count, rows): (i64, String) = sqlx::query_as(sql)
+        let Some(sql) = super::dialect::INDEX_PAGE_AS_ONE_ROW else {
+            return by_rows().await;
+        };
+        let one_row: Result<(i64, String), _> = sqlx::query_as(sql)
             .bind(after)
             .bind(i64::from(page.limit))
             .fetch_one(&self.pool)
-            .await?;
+            .await;
+        let (count, rows) = match one_row {
+            Ok(row) => row,
+            // A page too large for one value (SQLITE_TOOBIG: a billion bytes) is read row by row.
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("18") => {
+                return by_rows().await;
+            }
+            Err(e) => return Err(e.into()),
+        };
         let place = format!("a page after {after:?}");
         let bad = |e: &dyn std::fmt::Display| corrupt("entries", &place, e);
         let rows: Vec<(String, String, Option<i64>, Entry)> =

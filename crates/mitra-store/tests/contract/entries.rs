@@ -73,7 +73,10 @@ async fn the_index_reads_what_the_listing_holds() {
         let mut tricky = entry("ha-noi-drains", "Drains \"in\" \\ Hà Nội\n\t\u{1f}\u{1e}");
         tricky.texts[1].summary = "排水 ‘’ น้ำท่วม".into();
         let written = [
-            (entry("bkk-flood", "Flood tunnels"), ModerationStatus::Approved),
+            (
+                entry("bkk-flood", "Flood tunnels"),
+                ModerationStatus::Approved,
+            ),
             (tricky, ModerationStatus::Pending),
             (entry("bkk-bus", "Bus lanes"), ModerationStatus::Rejected),
             (entry("cm-air", "Clean air"), ModerationStatus::Approved),
@@ -107,7 +110,10 @@ async fn the_index_reads_what_the_listing_holds() {
         }
         assert_eq!(read.len(), written.len());
         for (indexed, stored) in read.iter().zip(&listed) {
-            assert_eq!(indexed.entry, stored.entry, "every field comes back as written");
+            assert_eq!(
+                indexed.entry, stored.entry,
+                "every field comes back as written"
+            );
             assert_eq!(indexed.status, stored.status, "{}", stored.entry.id);
             assert_eq!(indexed.updated_unix, stored.updated_at.unix_timestamp());
         }
