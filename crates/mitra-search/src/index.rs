@@ -267,59 +267,123 @@ pub struct Rebuild<'a> {
     index: &'a SearchIndex,
     /// The writer, until the rebuild is committed.
     writer: Option<std::sync::MutexGuard<'a, IndexWriter>>,
-    /// Threads that prepare each page's documents, a part of the page each, while the writer takes the pages
-    /// before it; none on a machine of one core.
-    preparers: Vec<Preparing>,
-    /// The parts of pages being prepared, in the order they were added: the writer takes them in that order.
+    preparers: Preparers,
+}
+
+impl Rebuild<'_> {
+    /// Adds a page of documents. It is prepared on every core while the pages before it are indexed.
+    pub fn add(&mut self, documents: Vec<Document>) -> Result<(), SearchError> {
+        match &self.writer {
+            Some(writer) => self.preparers.add(writer, documents),
+            None => Ok(()),
+        }
+    }
+
+    /// Shows the rebuilt index to searches, recording `position`, the change feed's sequence it is current up to.
+    pub fn commit(mut self, position: u64) -> Result<(), SearchError> {
+        match self.writer.take() {
+            Some(writer) => {
+                self.preparers.finish(&writer)?;
+                self.index.commit(writer, position)
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Rebuild<'_> {
+    fn drop(&mut self) {
+        if let Some(writer) = self.writer.as_mut() {
+            // What was added goes: the next write starts from the last commit, not from an index half rebuilt.
+            if let Err(error) = writer.rollback() {
+                tracing::error!(error = %error, "search.rebuild_rollback_failed");
+            }
+        }
+    }
+}
+
+/// Threads that prepare documents for the writer, a part of each batch each, while the writer takes the batches
+/// before. They start with the first batch large enough to share, and none start on a machine of one core.
+struct Preparers {
+    preparer: Preparer,
+    threads: Vec<Preparing>,
+    /// The parts of batches being prepared, in the order they were added: the writer takes them in that order.
     pending: std::collections::VecDeque<std::sync::mpsc::Receiver<PreparedPart>>,
 }
 
-/// One thread preparing parts of pages for a rebuild.
+/// One thread preparing parts of batches.
 struct Preparing {
     parts: std::sync::mpsc::Sender<(Vec<Document>, std::sync::mpsc::SyncSender<PreparedPart>)>,
     thread: std::thread::JoinHandle<()>,
 }
 
-/// A part of a page prepared, or the panic that preparing it raised (raised again where the writer takes it).
+/// A part of a batch prepared, or the panic that preparing it raised (raised again where the writer takes it).
 type PreparedPart = std::thread::Result<Vec<TantivyDocument>>;
 
-/// How many parts of pages each preparing thread may have waiting, ahead of the writer.
+/// How many parts of batches each preparing thread may have waiting, ahead of the writer.
 const PARTS_AHEAD: usize = 2;
 
-impl Rebuild<'_> {
-    /// Adds a page of documents. It is prepared on every core while the pages before it are indexed.
-    pub fn add(&mut self, mut documents: Vec<Document>) -> Result<(), SearchError> {
-        if self.writer.is_none() {
+impl Preparers {
+    fn new(preparer: Preparer) -> Self {
+        Self {
+            preparer,
+            threads: Vec::new(),
+            pending: std::collections::VecDeque::new(),
+        }
+    }
+
+    /// Hands `documents` to `writer` prepared, after every batch added before; a batch of many is prepared on
+    /// every core while the writer takes the ones before it. [`Preparers::finish`] hands over the last.
+    fn add(
+        &mut self,
+        writer: &IndexWriter,
+        mut documents: Vec<Document>,
+    ) -> Result<(), SearchError> {
+        let cores = preparing_threads();
+        if documents.len() < PARALLEL_FROM || cores == 1 {
+            self.finish(writer)?;
+            for document in &documents {
+                writer.add_document(self.preparer.document(document))?;
+            }
             return Ok(());
         }
-        if self.preparers.is_empty() {
-            let preparer = self.index.preparer();
-            return self.index_part(documents.iter().map(|d| preparer.document(d)).collect());
+        while self.threads.len() < cores {
+            let thread = self.preparer.thread(self.threads.len())?;
+            self.threads.push(thread);
         }
-        let per_thread = documents.len().div_ceil(self.preparers.len()).max(1);
-        let mut parts = Vec::with_capacity(self.preparers.len());
+        let per_thread = documents.len().div_ceil(cores);
+        let mut parts = Vec::with_capacity(cores);
         while documents.len() > per_thread {
             let rest = documents.split_off(per_thread);
             parts.push(std::mem::replace(&mut documents, rest));
         }
         parts.push(documents);
-        for (part, preparing) in parts.into_iter().zip(&self.preparers) {
+        for (part, preparing) in parts.into_iter().zip(&self.threads) {
             let (prepared, receive) = std::sync::mpsc::sync_channel(1);
             // A thread that has stopped has panicked, and its panic is raised where its last part is taken.
             drop(preparing.parts.send((part, prepared)));
             self.pending.push_back(receive);
         }
-        self.index_prepared(PARTS_AHEAD * self.preparers.len())
+        self.index_prepared(writer, PARTS_AHEAD * cores)
     }
 
-    /// Hands the writer the prepared parts of pages, oldest first, until `ahead` are left to prepare.
-    fn index_prepared(&mut self, ahead: usize) -> Result<(), SearchError> {
+    /// Hands the writer every part still being prepared.
+    fn finish(&mut self, writer: &IndexWriter) -> Result<(), SearchError> {
+        self.index_prepared(writer, 0)
+    }
+
+    /// Hands the writer the prepared parts, oldest first, until `ahead` are left to prepare.
+    fn index_prepared(&mut self, writer: &IndexWriter, ahead: usize) -> Result<(), SearchError> {
         while self.pending.len() > ahead {
             let Some(next) = self.pending.pop_front() else {
                 break;
             };
             match next.recv() {
-                Ok(Ok(documents)) => self.index_part(documents)?,
+                Ok(Ok(documents)) => {
+                    for document in documents {
+                        writer.add_document(document)?;
+                    }
+                }
                 Ok(Err(panic)) => std::panic::resume_unwind(panic),
                 Err(_) => {
                     return Err(SearchError::Index(tantivy::TantivyError::InternalError(
@@ -330,39 +394,15 @@ impl Rebuild<'_> {
         }
         Ok(())
     }
-
-    fn index_part(&self, documents: Vec<TantivyDocument>) -> Result<(), SearchError> {
-        if let Some(writer) = &self.writer {
-            for document in documents {
-                writer.add_document(document)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Shows the rebuilt index to searches, recording `position`, the change feed's sequence it is current up to.
-    pub fn commit(mut self, position: u64) -> Result<(), SearchError> {
-        self.index_prepared(0)?;
-        match self.writer.take() {
-            Some(writer) => self.index.commit(writer, position),
-            None => Ok(()),
-        }
-    }
 }
 
-impl Drop for Rebuild<'_> {
+impl Drop for Preparers {
     fn drop(&mut self) {
         // The threads end when they have no more parts to prepare.
         self.pending.clear();
-        for preparing in self.preparers.drain(..) {
+        for preparing in self.threads.drain(..) {
             drop(preparing.parts);
             drop(preparing.thread.join());
-        }
-        if let Some(writer) = self.writer.as_mut() {
-            // What was added goes: the next write starts from the last commit, not from an index half rebuilt.
-            if let Err(error) = writer.rollback() {
-                tracing::error!(error = %error, "search.rebuild_rollback_failed");
-            }
         }
     }
 }
@@ -375,6 +415,25 @@ struct Preparer {
 }
 
 impl Preparer {
+    /// Starts preparing thread `n`.
+    fn thread(self, n: usize) -> Result<Preparing, SearchError> {
+        let (parts, received) =
+            std::sync::mpsc::channel::<(Vec<Document>, std::sync::mpsc::SyncSender<PreparedPart>)>(
+            );
+        let thread = std::thread::Builder::new()
+            .name(format!("mitra-prepare-{n}"))
+            .spawn(move || {
+                for (part, prepared) in received {
+                    let documents = std::panic::catch_unwind(|| {
+                        part.iter().map(|d| self.document(d)).collect()
+                    });
+                    // The batch is abandoned when no one takes the part.
+                    drop(prepared.send(documents));
+                }
+            })?;
+        Ok(Preparing { parts, thread })
+    }
+
     /// The entry as tantivy indexes it. Its texts are cut into words here, once each, on the preparing threads:
     /// the fields of words take them [`prepared`], so tantivy's one indexing thread only splits them apart, and a
     /// title's words serve its searched field, its suggestions and the thesaurus alike.
@@ -546,42 +605,12 @@ impl SearchIndex {
             .writer
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // The threads first: a rebuild that cannot start leaves the writer as it was.
-        let threads = preparing_threads();
-        let preparers = if threads == 1 {
-            Vec::new()
-        } else {
-            (0..threads)
-                .map(|n| self.preparing(n))
-                .collect::<Result<_, _>>()?
-        };
         writer.delete_all_documents()?;
         Ok(Rebuild {
             index: self,
             writer: Some(writer),
-            preparers,
-            pending: std::collections::VecDeque::new(),
+            preparers: Preparers::new(self.preparer()),
         })
-    }
-
-    /// Starts thread `n` of a rebuild's preparing threads.
-    fn preparing(&self, n: usize) -> Result<Preparing, SearchError> {
-        let (parts, received) =
-            std::sync::mpsc::channel::<(Vec<Document>, std::sync::mpsc::SyncSender<PreparedPart>)>(
-            );
-        let preparer = self.preparer();
-        let thread = std::thread::Builder::new()
-            .name(format!("mitra-prepare-{n}"))
-            .spawn(move || {
-                for (part, prepared) in received {
-                    let documents = std::panic::catch_unwind(|| {
-                        part.iter().map(|d| preparer.document(d)).collect()
-                    });
-                    // The rebuild has ended when no one takes the part.
-                    drop(prepared.send(documents));
-                }
-            })?;
-        Ok(Preparing { parts, thread })
     }
 
     fn preparer(&self) -> Preparer {
@@ -604,40 +633,10 @@ impl SearchIndex {
         for id in removals.iter().chain(upserts.iter().map(|d| &d.id)) {
             writer.delete_term(Term::from_field_text(self.fields.id, id));
         }
-        self.add(&writer, upserts)?;
+        let mut preparers = Preparers::new(self.preparer());
+        preparers.add(&writer, upserts.to_vec())?;
+        preparers.finish(&writer)?;
         self.commit(writer, position)
-    }
-
-    /// Hands `documents` to the writer, in their order; they are prepared (language tags, concepts, facets) on every
-    /// core when there are many.
-    fn add(&self, writer: &IndexWriter, documents: &[Document]) -> Result<(), SearchError> {
-        let threads = preparing_threads();
-        let preparer = self.preparer();
-        if documents.len() < PARALLEL_FROM || threads == 1 {
-            for document in documents {
-                writer.add_document(preparer.document(document))?;
-            }
-            return Ok(());
-        }
-        let prepared: Vec<Vec<TantivyDocument>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = documents
-                .chunks(documents.len().div_ceil(threads))
-                .map(|chunk| {
-                    scope.spawn(move || chunk.iter().map(|d| preparer.document(d)).collect())
-                })
-                .collect();
-            workers
-                .into_iter()
-                .map(|w| {
-                    w.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        });
-        for document in prepared.into_iter().flatten() {
-            writer.add_document(document)?;
-        }
-        Ok(())
     }
 
     /// Commits what `writer` holds with the feed `position`, and shows it to searches.

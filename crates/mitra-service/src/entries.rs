@@ -21,7 +21,7 @@ use mitra_domain::{
     ValidationError,
 };
 use mitra_search::{Document, Opened, SearchIndex};
-use mitra_store::StoredEntry;
+use mitra_store::{IndexedEntry, StoredEntry};
 use tokio::sync::{Mutex, OnceCell};
 
 use crate::{Mitra, ServiceError};
@@ -173,8 +173,9 @@ impl Places {
         CityId::parse(id).ok().and_then(|id| self.cities.get(&id))
     }
 
-    /// The search index's document of `entry`, changed last at `updated` (Unix seconds).
-    fn document(&self, entry: &Entry, updated: i64) -> Document {
+    /// The search index's document of `indexed`.
+    fn document(&self, indexed: &IndexedEntry) -> Document {
+        let entry = &indexed.entry;
         let mut names = BTreeSet::new();
         let mut countries = BTreeSet::new();
         for id in &entry.cities {
@@ -227,7 +228,7 @@ impl Places {
                 .map(|c| c.tag().to_owned())
                 .collect(),
             year: entry.year_from.or(entry.year_to),
-            updated,
+            updated: indexed.updated_unix,
         }
     }
 }
@@ -960,7 +961,7 @@ impl Mitra {
                 let documents = batch
                     .iter()
                     .filter(|e| e.status == ModerationStatus::Approved)
-                    .map(|e| places.document(&e.entry, e.updated_unix))
+                    .map(|e| places.document(e))
                     .collect();
                 // A send fails when the index has failed; its error is the one reported.
                 if pages.send(RebuildStep::Page(documents)).await.is_err() {
@@ -1014,13 +1015,16 @@ impl Mitra {
                     .filter_map(|id| EntryId::parse(id).ok())
                     .collect();
                 // Entries waiting for review or rejected leave the index like deleted ones.
-                let mut found = self.store.find_entries(&ids).await?;
-                found.retain(|e| e.status == ModerationStatus::Approved);
-                let places = self.places().await?;
-                let documents: Vec<Document> = found
-                    .iter()
-                    .map(|e| places.document(&e.entry, e.updated_at.unix_timestamp()))
+                let found: Vec<IndexedEntry> = self
+                    .store
+                    .find_entries(&ids)
+                    .await?
+                    .into_iter()
+                    .map(IndexedEntry::from)
+                    .filter(|e| e.status == ModerationStatus::Approved)
                     .collect();
+                let places = self.places().await?;
+                let documents: Vec<Document> = found.iter().map(|e| places.document(e)).collect();
                 let removals: Vec<String> = touched
                     .iter()
                     .filter(|id| !found.iter().any(|e| e.entry.id.as_str() == **id))

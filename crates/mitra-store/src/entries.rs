@@ -39,6 +39,16 @@ pub struct IndexedEntry {
     pub updated_unix: i64,
 }
 
+impl From<StoredEntry> for IndexedEntry {
+    fn from(stored: StoredEntry) -> Self {
+        Self {
+            updated_unix: stored.updated_at.unix_timestamp(),
+            entry: stored.entry,
+            status: stored.status,
+        }
+    }
+}
+
 /// What writing a set of entries did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EntryWrites {

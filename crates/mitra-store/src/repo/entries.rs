@@ -163,16 +163,8 @@ impl EntryStore for DbStore {
     ) -> Result<Vec<IndexedEntry>, StoreError> {
         let after = key_after(page.after.as_deref());
         let by_rows = || async {
-            Ok(self
-                .list_entries(page)
-                .await?
-                .into_iter()
-                .map(|stored| IndexedEntry {
-                    updated_unix: stored.updated_at.unix_timestamp(),
-                    entry: stored.entry,
-                    status: stored.status,
-                })
-                .collect())
+            let stored = self.list_entries(page).await?;
+            Ok(stored.into_iter().map(IndexedEntry::from).collect())
         };
         let Some(sql) = super::dialect::INDEX_PAGE_AS_ONE_ROW else {
             return by_rows().await;
