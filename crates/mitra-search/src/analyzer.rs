@@ -15,7 +15,9 @@ use icu_segmenter::options::WordBreakInvariantOptions;
 use icu_segmenter::{WordSegmenter, WordSegmenterBorrowed};
 use jieba_rs::Jieba;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
-use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+use unicode_normalization::char::{
+    canonical_combining_class, decompose_compatible, is_combining_mark,
+};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick, is_nfkd_quick};
 
 /// One word of a text: where it is, and its folded form.
@@ -48,6 +50,21 @@ fn is_han(c: char) -> bool {
 /// Letters of the scripts written without spaces between words: Han, Thai, Lao, Khmer and Burmese.
 pub fn is_unspaced(c: char) -> bool {
     is_han(c) || is_southeast_asian(c)
+}
+
+/// Whether `text` holds a letter of a script written without spaces ([`is_unspaced`]).
+pub fn has_unspaced(text: &str) -> bool {
+    chars_from(text, 0xE0).any(is_unspaced)
+}
+
+/// The characters of `text` whose UTF-8 form starts with a byte of `lead` or above, found by their first bytes:
+/// every letter from U+0800 on takes three bytes or more, led by 0xE0 or above, and Han from U+3400 on by 0xE3 or
+/// above. Most text is spaced, mostly ASCII, and skipped a byte at a time without decoding it.
+fn chars_from(text: &str, lead: u8) -> impl Iterator<Item = char> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(move |&(_, b)| b >= lead)
+        .filter_map(|(at, _)| text.get(at..).and_then(|rest| rest.chars().next()))
 }
 
 /// Letters of Thai, Lao, Khmer and Burmese, whose words the dictionary segmenter may cut differently from how a
@@ -95,21 +112,72 @@ pub fn fold(word: &str, stem: bool) -> String {
     if let Some(folded) = fold_latin(word) {
         return stemmed(folded, stem);
     }
-    if word.chars().all(is_southeast_asian) {
-        // Thai, Lao, Khmer and Burmese have no case. Their letters decomposed one by one (SARA AM to NIKHAHIT and
-        // SARA AA) give the word's full decomposition; when that is already in both normal forms, it is the
-        // folded word.
-        let mut decomposed = String::with_capacity(word.len() + 6);
-        for c in word.chars() {
-            decompose_compatible(c, |d| decomposed.push(d));
-        }
-        if is_nfkd_quick(decomposed.chars()) == IsNormalized::Yes
-            && is_nfc_quick(decomposed.chars()) == IsNormalized::Yes
-        {
-            return decomposed;
-        }
+    if let Some(folded) = fold_southeast_asian(word) {
+        return folded;
     }
     stemmed(fold_normalising(word), stem)
+}
+
+/// A character's compatibility decomposition, each character with its canonical combining class.
+type Decomposed = Box<[(char, u8)]>;
+
+/// `word` folded, when it is Thai, Lao, Khmer or Burmese, whose letters have no case, and its letters decomposed
+/// one by one (SARA AM to NIKHAHIT and SARA AA) give a text already in both normal forms: the quick checks of
+/// Unicode's normalisation (each character allowed in both forms, marks in canonical order) pass on it. That text is
+/// then the folded word.
+fn fold_southeast_asian(word: &str) -> Option<String> {
+    /// For each character of the blocks, from U+0E00 to U+19FF and from U+A9E0 to U+AA7F: its compatibility
+    /// decomposition, each character with its canonical combining class; empty where a character of it is not
+    /// allowed in both normal forms.
+    static DECOMPOSED: OnceLock<Vec<Decomposed>> = OnceLock::new();
+    fn slot(c: char) -> Option<usize> {
+        let c = u32::from(c);
+        match c {
+            0x0E00..=0x19FF => Some((c - 0x0E00) as usize),
+            0xA9E0..=0xAA7F => Some((c - 0xA9E0) as usize + 0x0C00),
+            _ => None,
+        }
+    }
+    let table = DECOMPOSED.get_or_init(|| {
+        let chars = ('\u{0E00}'..='\u{19FF}').chain('\u{A9E0}'..='\u{AA7F}');
+        chars
+            .map(|c| {
+                let mut decomposed = Vec::new();
+                decompose_compatible(c, |d| decomposed.push(d));
+                let allowed = |d: char| {
+                    is_nfkd_quick(std::iter::once(d)) == IsNormalized::Yes
+                        && is_nfc_quick(std::iter::once(d)) == IsNormalized::Yes
+                };
+                if decomposed.iter().all(|&d| allowed(d)) {
+                    decomposed
+                        .into_iter()
+                        .map(|d| (d, canonical_combining_class(d)))
+                        .collect()
+                } else {
+                    Box::default()
+                }
+            })
+            .collect()
+    });
+    let mut out = String::with_capacity(word.len() + 6);
+    let mut last_class = 0;
+    for c in word.chars() {
+        if !is_southeast_asian(c) {
+            return None;
+        }
+        let decomposed = table.get(slot(c)?)?;
+        if decomposed.is_empty() {
+            return None;
+        }
+        for &(d, class) in decomposed {
+            if class != 0 && last_class > class {
+                return None;
+            }
+            out.push(d);
+            last_class = class;
+        }
+    }
+    Some(out)
 }
 
 /// [`fold`] without its shortcuts or a stem: by Unicode normalisation, for any word.
@@ -220,6 +288,10 @@ fn is_unified_han(c: char) -> bool {
 /// `stem` as for [`fold`].
 pub fn words(text: &str, stem: bool) -> Vec<Word> {
     let mut words = Vec::new();
+    if !chars_from(text, 0xE3).any(is_han) {
+        other_words(text, 0, stem, &mut words);
+        return words;
+    }
     let mut start = 0;
     while start < text.len() {
         let han = text[start..].chars().next().is_some_and(is_han);
@@ -495,6 +567,26 @@ mod tests {
         assert_ne!(fold("\u{F900}", false), "\u{F900}");
         assert_eq!(fold("Flooding", true), "flood");
         assert_eq!(fold("Hà Nội", false), "ha noi");
+    }
+
+    #[test]
+    fn the_byte_scans_find_what_a_scan_of_every_character_finds() {
+        use proptest::prelude::*;
+        // ASCII, Latin and Vietnamese letters, and the first and last characters of each unspaced block with
+        // their neighbours outside it, in two, three and four bytes.
+        let chars: Vec<char> = "aZ9 ,éđ\u{01B0}\u{1EC7}\u{0DFF}\u{0E00}\u{0E33}\u{0EFF}\u{0F00}\u{0FFF}\u{1000}\u{109F}\
+             \u{10A0}\u{177F}\u{1780}\u{17FF}\u{19DF}\u{19E0}\u{19FF}\u{33FF}\u{3400}\u{4DBF}\u{4E00}\u{9FFF}\
+             \u{A000}\u{A9DF}\u{A9E0}\u{AA7F}\u{AA80}\u{F8FF}\u{F900}\u{FAFF}\u{FF21}\u{1F600}\u{1FFFF}\
+             \u{20000}\u{3134F}\u{31350}"
+            .chars()
+            .collect();
+        proptest!(ProptestConfig::with_cases(5000), |(
+            text in proptest::collection::vec(proptest::sample::select(chars.clone()), 0..8)
+                .prop_map(|c| c.into_iter().collect::<String>()),
+        )| {
+            prop_assert_eq!(has_unspaced(&text), text.chars().any(is_unspaced));
+            prop_assert_eq!(chars_from(&text, 0xE3).any(is_han), text.chars().any(is_han));
+        });
     }
 
     #[test]

@@ -17,7 +17,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analyzer::{
-    PreparedTokenizer, SnippetTokenizer, Word, fold_prefix, grams, is_unspaced, prepared,
+    PreparedTokenizer, SnippetTokenizer, Word, fold_prefix, grams, has_unspaced, prepared,
     prepared_at, southeast_asian_runs, stem, words,
 };
 use crate::thesaurus::Thesaurus;
@@ -453,7 +453,7 @@ impl Preparer {
                 for concept in self.thesaurus.tag_words(&text.lang, part, stemmed) {
                     doc.add_text(f.concepts, concept);
                 }
-                if part.chars().any(is_unspaced) {
+                if has_unspaced(part) {
                     doc.add_text(f.grams, prepared_at(&grams(part)));
                 }
             }

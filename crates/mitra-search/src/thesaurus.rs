@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 
-use crate::analyzer::{Word, fold, is_unspaced, words};
+use crate::analyzer::{Word, fold, has_unspaced, words};
 
 const SHIPPED: &str = include_str!("../../../data/thesaurus/smart-city.jsonld");
 
@@ -85,9 +85,61 @@ struct Patterns {
     keys: Vec<String>,
     /// For each pattern, the concepts it names (a label may be shared).
     concepts: Vec<Vec<usize>>,
-    /// The patterns of words between spaces ([`spaced_form`]) by their first word: each pattern's other words, and
-    /// its place in `keys`.
-    by_first_word: rustc_hash::FxHashMap<String, Vec<(Vec<String>, usize)>>,
+    /// The patterns of words between spaces ([`spaced_form`]), word by word.
+    words: WordTrie,
+}
+
+/// Patterns of words as a tree of their words: a text is matched at each of its words by following its next words
+/// down the tree, one lookup a word, however many patterns start with the same word.
+#[derive(Default)]
+struct WordTrie {
+    /// The root is the first; each node's next words lead to other nodes.
+    nodes: Vec<WordNode>,
+}
+
+#[derive(Default)]
+struct WordNode {
+    next: rustc_hash::FxHashMap<String, usize>,
+    /// The place in `keys` of the pattern that ends here.
+    pattern: Option<usize>,
+}
+
+impl WordTrie {
+    fn new<'a>(patterns: impl IntoIterator<Item = (usize, &'a str)>) -> Self {
+        let mut trie = Self {
+            nodes: vec![WordNode::default()],
+        };
+        for (at, key) in patterns {
+            let mut node = 0;
+            for word in key.split(' ') {
+                node = match trie.nodes[node].next.get(word) {
+                    Some(&next) => next,
+                    None => {
+                        let next = trie.nodes.len();
+                        trie.nodes.push(WordNode::default());
+                        trie.nodes[node].next.insert(word.to_owned(), next);
+                        next
+                    }
+                };
+            }
+            trie.nodes[node].pattern = Some(at);
+        }
+        trie
+    }
+
+    /// The patterns that start at the first of `words`, shortest first.
+    fn starting(&self, words: &[Word], mut found: impl FnMut(usize)) {
+        let mut node = 0;
+        for word in words {
+            match self.nodes[node].next.get(word.text.as_str()) {
+                Some(&next) => node = next,
+                None => return,
+            }
+            if let Some(at) = self.nodes[node].pattern {
+                found(at);
+            }
+        }
+    }
 }
 
 impl Patterns {
@@ -101,23 +153,15 @@ impl Patterns {
             .match_kind(kind)
             .build(&keys)
             .map_err(|e| ThesaurusError(e.to_string()))?;
-        let mut by_first_word = rustc_hash::FxHashMap::<String, Vec<_>>::default();
-        for (at, key) in keys.iter().enumerate() {
-            if let Some(inner) = key.strip_prefix(' ').and_then(|k| k.strip_suffix(' ')) {
-                let mut words = inner.split(' ').map(str::to_owned);
-                if let Some(first) = words.next() {
-                    by_first_word
-                        .entry(first)
-                        .or_default()
-                        .push((words.collect(), at));
-                }
-            }
-        }
+        let words = WordTrie::new(keys.iter().enumerate().filter_map(|(at, key)| {
+            let inner = key.strip_prefix(' ')?.strip_suffix(' ')?;
+            Some((at, inner)).filter(|_| !inner.is_empty())
+        }));
         Ok(Self {
             automaton,
             keys,
             concepts,
-            by_first_word,
+            words,
         })
     }
 
@@ -129,16 +173,9 @@ impl Patterns {
             self.overlapping(&spaced_form_of(words), found);
             return;
         }
-        for (i, word) in words.iter().enumerate() {
-            let Some(patterns) = self.by_first_word.get(word.text.as_str()) else {
-                continue;
-            };
-            let after = &words[i + 1..];
-            for (rest, at) in patterns {
-                if rest.len() <= after.len() && rest.iter().zip(after).all(|(r, w)| *r == w.text) {
-                    found.extend(&self.concepts[*at]);
-                }
-            }
+        for i in 0..words.len() {
+            self.words
+                .starting(&words[i..], |at| found.extend(&self.concepts[at]));
         }
     }
 
@@ -185,7 +222,7 @@ impl SearchForms {
                     .preferred_words
                     .push(label_words.iter().map(|w| w.text.clone()).collect());
             }
-            if label.text.chars().any(is_unspaced) {
+            if has_unspaced(&label.text) {
                 forms.mark_runs.push(fold(&label.text, false));
             } else if let [word] = label_words.as_slice() {
                 forms.mark_words.push(word.text.clone());
@@ -299,7 +336,7 @@ impl Thesaurus {
                         concepts.push(at);
                     }
                 };
-                if label.text.chars().any(is_unspaced) {
+                if has_unspaced(&label.text) {
                     let key = unspaced_form(&label.text);
                     if key.chars().count() >= 2 {
                         add(&mut unspaced, key);
@@ -367,7 +404,7 @@ impl Thesaurus {
         if let Some(patterns) = self.spaced.get(lang) {
             patterns.overlapping_words(stemmed, &mut found);
         }
-        if text.chars().any(is_unspaced) {
+        if has_unspaced(text) {
             self.unspaced.overlapping(&unspaced_form(text), &mut found);
         }
         found
@@ -388,7 +425,7 @@ impl Thesaurus {
         if spaced.trim().split(' ').count() >= 2 {
             self.spaced_any.holding(&spaced, &mut found);
         }
-        if query.chars().any(is_unspaced) {
+        if has_unspaced(query) {
             let unspaced = unspaced_form(query);
             self.unspaced_longest
                 .leftmost_longest(&unspaced, &mut found);
@@ -473,6 +510,41 @@ mod tests {
                 .collect();
             assert_eq!(unspaced_form(text), whole, "{text:?}");
         }
+    }
+
+    #[test]
+    fn labels_found_word_by_word_are_those_the_automaton_finds_in_the_spaced_text() {
+        use proptest::prelude::*;
+        let shipped = Thesaurus::shipped();
+        // Texts made of the words of the shipped English and Vietnamese labels, which share their first words
+        // (`smart`, `công`), and of words of no label.
+        let mut vocabulary: Vec<String> = ["en", "vi"]
+            .iter()
+            .flat_map(|lang| shipped.spaced[*lang].keys.iter())
+            .flat_map(|key| key.split(' ').filter(|w| !w.is_empty()))
+            .map(str::to_owned)
+            .collect();
+        vocabulary.sort_unstable();
+        vocabulary.dedup();
+        vocabulary.extend(["nowhere", "zzz"].map(str::to_owned));
+        let word = proptest::sample::select(vocabulary);
+        proptest!(ProptestConfig::with_cases(2000), |(
+            lang in proptest::sample::select(vec!["en", "vi"]),
+            text in proptest::collection::vec(word, 0..12),
+        )| {
+            let words: Vec<Word> = text
+                .into_iter()
+                .map(|text| Word { from: 0, to: 0, text })
+                .collect();
+            let patterns = &shipped.spaced[lang];
+            let mut by_word = Vec::new();
+            patterns.overlapping_words(&words, &mut by_word);
+            let mut by_automaton = Vec::new();
+            patterns.overlapping(&spaced_form_of(&words), &mut by_automaton);
+            by_word.sort_unstable();
+            by_automaton.sort_unstable();
+            prop_assert_eq!(by_word, by_automaton);
+        });
     }
 
     fn label(lang: &str, text: &str) -> Label {
