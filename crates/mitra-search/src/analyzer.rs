@@ -104,7 +104,7 @@ pub fn fold(word: &str, stem: bool) -> String {
     // Most words have nothing to decompose, mark or compose, or fold letter by letter; they skip the normalisation
     // and give the same word (each shortcut is checked against it by a test).
     if word.is_ascii() {
-        return stemmed(word.to_ascii_lowercase(), stem);
+        return fold_ascii(word, stem);
     }
     if word.chars().all(is_unified_han) {
         return word.to_owned();
@@ -270,6 +270,26 @@ fn stemmed(folded: String, stem: bool) -> String {
     }
 }
 
+/// [`fold`] of an ASCII word. A word to stem is looked up among the thread's stems lower-cased on the stack, and a
+/// new `String` is made only for its stem.
+fn fold_ascii(word: &str, stem: bool) -> String {
+    let mut lower = [0; 64];
+    if stem
+        && (4..=lower.len()).contains(&word.len())
+        && word.bytes().all(|b| b.is_ascii_alphabetic())
+    {
+        let lower = &mut lower[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        if let Ok(lower) = std::str::from_utf8(lower)
+            && let Some(stem) = STEMS.with_borrow(|stems| stems.get(lower).cloned())
+        {
+            return stem;
+        }
+    }
+    stemmed(word.to_ascii_lowercase(), stem)
+}
+
 /// The most words whose stems a thread keeps; it forgets them all when it has this many.
 const MOST_STEMS: usize = 20_000;
 
@@ -433,6 +453,18 @@ pub fn prepared<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
         } else {
             out.push_str(word);
         }
+    }
+    out
+}
+
+/// [`prepared`] texts as one, their words in order (an empty text has none).
+pub fn joined<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for text in texts.into_iter().filter(|t| !t.is_empty()) {
+        if !out.is_empty() {
+            out.push(SEPARATOR);
+        }
+        out.push_str(text);
     }
     out
 }
@@ -634,6 +666,14 @@ mod tests {
         let pairs = grams("กขค ง จฉ");
         assert_eq!(tokens(&prepared_at(&pairs)), pairs);
         assert!(pairs.windows(2).all(|p| p[1].0 > p[0].0), "{pairs:?}");
+        assert_eq!(
+            tokens(&joined(["", "a\u{1F}b", "", "c"])),
+            [
+                (0, "a".to_owned()),
+                (1, "b".to_owned()),
+                (2, "c".to_owned())
+            ]
+        );
         assert_eq!(tokens(""), []);
         assert_eq!(tokens(&prepared(["a\u{1F}b"])), [(0, "ab".to_owned())]);
     }

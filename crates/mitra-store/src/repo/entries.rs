@@ -184,8 +184,13 @@ impl EntryStore for DbStore {
         };
         let place = format!("a page after {after:?}");
         let bad = |e: &dyn std::fmt::Display| corrupt("entries", &place, e);
-        let rows: Vec<(String, String, Option<i64>, Entry)> =
+        let mut rows: Vec<(String, String, Option<i64>, Entry)> =
             serde_json::from_str(&rows).map_err(|e| bad(&e))?;
+        // The page comes in the order its rows were read, which is the listing's; it is put in that order should
+        // it ever not be.
+        if !rows.is_sorted_by(|a, b| a.0 < b.0) {
+            rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        }
         if i64::try_from(rows.len()).ok() != Some(count) {
             return Err(bad(&format!("{count} rows, {} read", rows.len())));
         }
