@@ -8,7 +8,6 @@
 //! words). Marks on other scripts are kept: a Thai vowel sign is part of its word. Words in plain ASCII letters are
 //! reduced to their English stem (`floods` and `flooding` give `flood`).
 
-use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use icu_segmenter::options::WordBreakInvariantOptions;
@@ -250,41 +249,44 @@ pub fn stem(folded: String) -> String {
 
 /// `folded`, English-stemmed when `stem` is set and it is plain ASCII letters.
 fn stemmed(folded: String, stem: bool) -> String {
-    if stem && folded.len() > 3 && folded.bytes().all(|b| b.is_ascii_lowercase()) {
-        STEMS.with_borrow_mut(|stems| {
-            if let Some(stem) = stems.get(&folded) {
-                return stem.clone();
-            }
-            let stem = match english().stem(&folded) {
-                Cow::Borrowed(stem) if stem.len() == folded.len() => folded.clone(),
-                stem => stem.into_owned(),
-            };
-            if stems.len() == MOST_STEMS {
-                stems.clear();
-            }
-            stems.insert(folded, stem.clone());
-            stem
-        })
+    if stem && stemmable(&folded) {
+        cached_stem(&folded)
     } else {
         folded
     }
 }
 
-/// [`fold`] of an ASCII word. A word to stem is looked up among the thread's stems lower-cased on the stack, and a
-/// new `String` is made only for its stem.
+/// Whether a folded word is stemmed: plain ASCII letters, four or more.
+fn stemmable(folded: &str) -> bool {
+    folded.len() > 3 && folded.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// The English stem of a [`stemmable`] word, from the thread's stems when it has stemmed the word before.
+fn cached_stem(folded: &str) -> String {
+    STEMS.with_borrow_mut(|stems| {
+        if let Some(stem) = stems.get(folded) {
+            return stem.clone();
+        }
+        let stem = english().stem(folded).into_owned();
+        if stems.len() == MOST_STEMS {
+            stems.clear();
+        }
+        stems.insert(folded.to_owned(), stem.clone());
+        stem
+    })
+}
+
+/// [`fold`] of an ASCII word. A word to stem is lower-cased on the stack to look up its stem, and a new `String` is
+/// made only for the stem.
 fn fold_ascii(word: &str, stem: bool) -> String {
     let mut lower = [0; 64];
-    if stem
-        && (4..=lower.len()).contains(&word.len())
-        && word.bytes().all(|b| b.is_ascii_alphabetic())
-    {
-        let lower = &mut lower[..word.len()];
+    if stem && let Some(lower) = lower.get_mut(..word.len()) {
         lower.copy_from_slice(word.as_bytes());
         lower.make_ascii_lowercase();
         if let Ok(lower) = std::str::from_utf8(lower)
-            && let Some(stem) = STEMS.with_borrow(|stems| stems.get(lower).cloned())
+            && stemmable(lower)
         {
-            return stem;
+            return cached_stem(lower);
         }
     }
     stemmed(word.to_ascii_lowercase(), stem)

@@ -85,8 +85,9 @@ struct Patterns {
     keys: Vec<String>,
     /// For each pattern, the concepts it names (a label may be shared).
     concepts: Vec<Vec<usize>>,
-    /// The patterns of words between spaces ([`spaced_form`]), word by word.
-    words: WordTrie,
+    /// The patterns of words between spaces ([`spaced_form`]), word by word: built when first searched so, as
+    /// only the labels of each language are (not those read from queries, nor those written without spaces).
+    words: OnceLock<WordTrie>,
 }
 
 /// Patterns of words as a tree of their words: a text is matched at each of its words by following its next words
@@ -105,10 +106,15 @@ struct WordNode {
 }
 
 impl WordTrie {
-    fn new<'a>(patterns: impl IntoIterator<Item = (usize, &'a str)>) -> Self {
+    /// The tree of the patterns between spaces among `keys`.
+    fn of(keys: &[String]) -> Self {
         let mut trie = Self {
             nodes: vec![WordNode::default()],
         };
+        let patterns = keys.iter().enumerate().filter_map(|(at, key)| {
+            let inner = key.strip_prefix(' ')?.strip_suffix(' ')?;
+            Some((at, inner)).filter(|_| !inner.is_empty())
+        });
         for (at, key) in patterns {
             let mut node = 0;
             for word in key.split(' ') {
@@ -153,15 +159,11 @@ impl Patterns {
             .match_kind(kind)
             .build(&keys)
             .map_err(|e| ThesaurusError(e.to_string()))?;
-        let words = WordTrie::new(keys.iter().enumerate().filter_map(|(at, key)| {
-            let inner = key.strip_prefix(' ')?.strip_suffix(' ')?;
-            Some((at, inner)).filter(|_| !inner.is_empty())
-        }));
         Ok(Self {
             automaton,
             keys,
             concepts,
-            words,
+            words: OnceLock::new(),
         })
     }
 
@@ -173,9 +175,9 @@ impl Patterns {
             self.overlapping(&spaced_form_of(words), found);
             return;
         }
+        let trie = self.words.get_or_init(|| WordTrie::of(&self.keys));
         for i in 0..words.len() {
-            self.words
-                .starting(&words[i..], |at| found.extend(&self.concepts[at]));
+            trie.starting(&words[i..], |at| found.extend(&self.concepts[at]));
         }
     }
 
